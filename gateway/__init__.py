@@ -1,0 +1,1 @@
+"""Composition root: settings, the Starlette app, auth, request context, embedded services, CLI."""

@@ -1,0 +1,107 @@
+"""Bearer tokens: HS256 with a shared secret, or RS256 through a JWKS URL.
+
+Claims: `sub` (the user), `tenant_id`, `permissions` (a list of strings). A token that
+is missing, expired, badly signed or lacks a claim makes the caller anonymous with a
+reason; the first protected field then answers UNAUTHENTICATED with that reason.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+
+from domain.identity import Principal
+from gateway.settings import Settings
+
+
+class TokenRejected(Exception):
+    """The token cannot be trusted; the message says why in words a developer can act on."""
+
+
+@dataclass
+class TokenVerifier:
+    secret: str | None
+    jwks_url: str | None = None
+    audience: str | None = None
+    issuer: str | None = None
+
+    def __post_init__(self) -> None:
+        self._jwks = jwt.PyJWKClient(self.jwks_url, cache_keys=True) if self.jwks_url else None
+
+    def principal(self, authorization: str | None) -> Principal:
+        if not authorization:
+            raise TokenRejected(
+                "Sign in: send 'Authorization: Bearer <token>' (in dev, `gateway token` "
+                "prints one)."
+            )
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise TokenRejected("The Authorization header must be 'Bearer <token>'.")
+        claims = self._decode(token.strip())
+        tenant = claims.get("tenant_id")
+        permissions = claims.get("permissions", [])
+        if not isinstance(tenant, str) or not tenant:
+            raise TokenRejected("The token has no 'tenant_id' claim.")
+        if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
+            raise TokenRejected("The token's 'permissions' claim must be a list of strings.")
+        return Principal(user_id=str(claims["sub"]), tenant_id=tenant,
+                         permissions=frozenset(permissions))
+
+    def _decode(self, token: str) -> dict:
+        options = {"require": ["sub", "exp"]}
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") == "RS256" and self._jwks is not None:
+                key = self._jwks.get_signing_key_from_jwt(token).key
+                return jwt.decode(token, key, algorithms=["RS256"], audience=self.audience,
+                                  issuer=self.issuer, options=options)
+            if header.get("alg") == "HS256" and self.secret:
+                return jwt.decode(token, self.secret, algorithms=["HS256"],
+                                  audience=self.audience, issuer=self.issuer, options=options)
+            raise TokenRejected(
+                f"Tokens signed with {header.get('alg')!r} are not accepted here."
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise TokenRejected("The token has expired; get a new one.") from error
+        except jwt.PyJWKClientError as error:
+            raise TokenRejected(f"The token's signing key could not be found: {error}") from error
+        except jwt.InvalidTokenError as error:
+            raise TokenRejected(f"The token is not valid: {error}") from error
+
+
+def issue_token(
+    secret: str,
+    *,
+    tenant: str,
+    user: str,
+    permissions: Iterable[str],
+    ttl_seconds: int = 8 * 3600,
+) -> str:
+    now = int(time.time())
+    claims = {"sub": user, "tenant_id": tenant, "permissions": sorted(set(permissions)),
+              "iat": now, "exp": now + ttl_seconds}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def signing_secret(settings: Settings, *, create: bool) -> str | None:
+    """JWT_SECRET, else (dev) the secret kept in the data folder, made on first use.
+
+    `gateway dev` and `gateway token` read the same file, so printed tokens work against
+    the dev server without configuring anything.
+    """
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    path: Path = settings.dev_secret_file
+    if path.exists():
+        return path.read_text().strip()
+    if not create:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secrets.token_urlsafe(48))
+    path.chmod(0o600)
+    return path.read_text().strip()

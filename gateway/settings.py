@@ -1,0 +1,57 @@
+"""Every setting of the gateway, read from the environment (or a `.env` file).
+
+The names are the environment variables, upper-cased: `database_url` is `DATABASE_URL`.
+README's configuration table lists them; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        None, description="postgresql+asyncpg://user:pass@host:5432/db; unset in dev: embedded"
+    )
+    kafka_bootstrap_servers: str | None = Field(
+        None, description="host:port[,host:port]; unset in dev: embedded Tansu broker"
+    )
+    kafka_client_id: str = "field-service-gateway"
+    kafka_create_topics: bool = Field(True, description="create the seeds' topics if missing")
+    kafka_replication_factor: int = Field(1, description="for topics the gateway creates")
+
+    jwt_secret: str | None = Field(None, description="HS256 signing secret")
+    jwt_jwks_url: str | None = Field(None, description="JWKS URL for RS256 tokens")
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+    allow_anonymous: bool = Field(
+        False, description="dev only: requests without a token act as the dev tenant"
+    )
+    dev_tenant: str = "tenant-001"
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Field(Path(".data"), description="embedded PostgreSQL data, dev secret")
+
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    graphiql: bool = True
+    max_query_depth: int = 10
+    max_tokens: int = 2000
+    max_aliases: int = 30
+    parser_cache_size: int = 256
+    validation_cache_size: int = 256
+
+    log_level: str = "INFO"
+    log_json: bool = Field(False, description="JSON log lines (for production log shippers)")
+
+    @cached_property
+    def dev_secret_file(self) -> Path:
+        return self.data_dir / "dev-jwt-secret"

@@ -1,0 +1,1 @@
+"""PostgreSQL through SQLAlchemy asyncio: tables, tenant-bound repositories, unit of work."""

@@ -1,0 +1,1 @@
+"""Async repositories, each bound to one connection and one tenant."""

@@ -1,0 +1,38 @@
+"""What every repository shares: one connection, one tenant, and no way around either."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.paging import PageRequest
+
+
+def contains(column: ColumnElement[str], term: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match that the pg_trgm GIN index on `column` serves."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
+class TenantRepository:
+    """Base for repositories: every statement it builds is filtered to its tenant."""
+
+    table: Table
+
+    def __init__(self, connection: AsyncConnection, tenant_id: str):
+        self._connection = connection
+        self.tenant_id = tenant_id
+
+    def _mine(self, table: Table | None = None) -> ColumnElement[bool]:
+        return (table if table is not None else self.table).c.tenant_id == self.tenant_id
+
+    async def _page_rows(self, statement: Select, request: PageRequest) -> list:
+        """Fetch one row more than the page so the caller knows whether another follows."""
+        result = await self._connection.execute(
+            statement.limit(request.page_size + 1).offset(request.offset)
+        )
+        return list(result.mappings())
+
+    async def _count(self, statement: Select) -> int:
+        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+        return int((await self._connection.execute(counted)).scalar_one())

@@ -1,0 +1,207 @@
+"""Customers and vehicles of one tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from domain.customers import Customer, DuplicateVin, Vehicle
+from domain.errors import VersionConflict
+from domain.paging import PageRequest
+from persistence.repositories.base import TenantRepository, contains
+from persistence.tables import customers, vehicles
+
+CUSTOMER_COLUMNS = [
+    customers.c.id,
+    customers.c.name,
+    customers.c.email,
+    customers.c.phone,
+    customers.c.party_id,
+    customers.c.billing_terms_id,
+    customers.c.version,
+    customers.c.created_at,
+    customers.c.updated_at,
+]
+VEHICLE_COLUMNS = [
+    vehicles.c.id,
+    vehicles.c.customer_id,
+    vehicles.c.vin,
+    vehicles.c.unit_number,
+    vehicles.c.description,
+    vehicles.c.license_plate,
+    vehicles.c.version,
+    vehicles.c.created_at,
+    vehicles.c.updated_at,
+]
+WRITABLE = {"created_at", "updated_at", "version"}
+
+
+def _row_values(entity: Customer | Vehicle) -> dict[str, Any]:
+    return {k: v for k, v in asdict(entity).items() if k not in WRITABLE}
+
+
+def _customer(row: Mapping[str, Any]) -> Customer:
+    return Customer(**row)
+
+
+def _vehicle(row: Mapping[str, Any]) -> Vehicle:
+    return Vehicle(**row)
+
+
+class CustomerRepository(TenantRepository):
+    table = customers
+
+    async def get(self, customer_id: str) -> Customer | None:
+        row = (
+            await self._connection.execute(
+                select(*CUSTOMER_COLUMNS).where(self._mine(), customers.c.id == customer_id)
+            )
+        ).mappings().first()
+        return _customer(row) if row else None
+
+    async def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
+        rows = await self._connection.execute(
+            select(*CUSTOMER_COLUMNS).where(self._mine(), customers.c.id.in_(customer_ids))
+        )
+        return {row["id"]: _customer(row) for row in rows.mappings()}
+
+    async def exists(self, customer_id: str) -> bool:
+        statement = select(customers.c.id).where(self._mine(), customers.c.id == customer_id)
+        return (await self._connection.execute(statement)).first() is not None
+
+    def _matching(self, query: str | None) -> Select:
+        statement = select(*CUSTOMER_COLUMNS).where(self._mine())
+        if query and query.strip():
+            statement = statement.where(contains(customers.c.search_text, query.strip()))
+        return statement
+
+    async def search(self, query: str | None, request: PageRequest) -> list[Customer]:
+        statement = self._matching(query).order_by(customers.c.name, customers.c.id)
+        return [_customer(row) for row in await self._page_rows(statement, request)]
+
+    async def count(self, query: str | None) -> int:
+        return await self._count(self._matching(query))
+
+    async def add(self, customer: Customer) -> Customer:
+        statement = insert(customers).values(
+            tenant_id=self.tenant_id, **_row_values(customer)
+        ).returning(*CUSTOMER_COLUMNS)
+        return _customer((await self._connection.execute(statement)).mappings().one())
+
+    async def update(self, customer: Customer) -> Customer:
+        """Write an edited customer if nobody changed it since `customer.version` was read."""
+        statement = (
+            update(customers)
+            .where(
+                self._mine(),
+                customers.c.id == customer.id,
+                customers.c.version == customer.version,
+            )
+            .values(**_row_values(customer), version=customers.c.version + 1,
+                    updated_at=func.now())
+            .returning(*CUSTOMER_COLUMNS)
+        )
+        row = (await self._connection.execute(statement)).mappings().first()
+        if row is None:
+            raise VersionConflict(
+                f"Customer '{customer.id}' was changed by someone else (you edited version "
+                f"{customer.version}); reload it and apply your change again."
+            )
+        return _customer(row)
+
+
+class VehicleRepository(TenantRepository):
+    table = vehicles
+
+    async def get(self, vehicle_id: str) -> Vehicle | None:
+        row = (
+            await self._connection.execute(
+                select(*VEHICLE_COLUMNS).where(self._mine(), vehicles.c.id == vehicle_id)
+            )
+        ).mappings().first()
+        return _vehicle(row) if row else None
+
+    async def exists(self, vehicle_id: str) -> bool:
+        statement = select(vehicles.c.id).where(self._mine(), vehicles.c.id == vehicle_id)
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def owned_by(self, customer_ids: Iterable[str]) -> dict[str, list[Vehicle]]:
+        """Every vehicle of each customer, in one statement however many customers."""
+        keys = list(customer_ids)
+        owned: dict[str, list[Vehicle]] = {key: [] for key in keys}
+        rows = await self._connection.execute(
+            select(*VEHICLE_COLUMNS)
+            .where(self._mine(), vehicles.c.customer_id.in_(keys))
+            .order_by(vehicles.c.customer_id, vehicles.c.id)
+        )
+        for row in rows.mappings():
+            owned[row["customer_id"]].append(_vehicle(row))
+        return owned
+
+    def _matching(self, query: str | None, customer_id: str | None) -> Select:
+        statement = select(*VEHICLE_COLUMNS).where(self._mine())
+        if query and query.strip():
+            statement = statement.where(contains(vehicles.c.search_text, query.strip()))
+        if customer_id:
+            statement = statement.where(vehicles.c.customer_id == customer_id)
+        return statement
+
+    async def search(
+        self, query: str | None, customer_id: str | None, request: PageRequest
+    ) -> list[Vehicle]:
+        statement = self._matching(query, customer_id).order_by(vehicles.c.id)
+        return [_vehicle(row) for row in await self._page_rows(statement, request)]
+
+    async def count(self, query: str | None, customer_id: str | None) -> int:
+        return await self._count(self._matching(query, customer_id))
+
+    async def holder_of_vin(self, vin: str) -> str | None:
+        statement = select(vehicles.c.id).where(self._mine(), vehicles.c.vin == vin)
+        return (await self._connection.execute(statement)).scalar_one_or_none()
+
+    async def add(self, vehicle: Vehicle) -> Vehicle:
+        statement = insert(vehicles).values(
+            tenant_id=self.tenant_id, **_row_values(vehicle)
+        ).returning(*VEHICLE_COLUMNS)
+        try:
+            async with self._connection.begin_nested():
+                row = (await self._connection.execute(statement)).mappings().one()
+        except IntegrityError as error:
+            raise _vin_conflict(vehicle, error) from error
+        return _vehicle(row)
+
+    async def update(self, vehicle: Vehicle) -> Vehicle:
+        statement = (
+            update(vehicles)
+            .where(
+                self._mine(),
+                vehicles.c.id == vehicle.id,
+                vehicles.c.version == vehicle.version,
+            )
+            .values(**_row_values(vehicle), version=vehicles.c.version + 1,
+                    updated_at=func.now())
+            .returning(*VEHICLE_COLUMNS)
+        )
+        try:
+            async with self._connection.begin_nested():
+                row = (await self._connection.execute(statement)).mappings().first()
+        except IntegrityError as error:
+            raise _vin_conflict(vehicle, error) from error
+        if row is None:
+            raise VersionConflict(
+                f"Vehicle '{vehicle.id}' was changed by someone else (you edited version "
+                f"{vehicle.version}); reload it and apply your change again."
+            )
+        return _vehicle(row)
+
+
+def _vin_conflict(vehicle: Vehicle, error: IntegrityError) -> Exception:
+    if "uq_vehicles_tenant_vin" in str(error.orig):
+        return DuplicateVin(
+            f"VIN {vehicle.vin} is already registered to another vehicle.", field="vin"
+        )
+    return error

@@ -1,0 +1,45 @@
+"""Readable ids from per-tenant naming series."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.dialects.postgresql import insert
+
+from persistence.repositories.base import TenantRepository
+from persistence.tables import naming_series
+
+
+class NamingSeries(TenantRepository):
+    table = naming_series
+
+    async def next_id(self, prefix: str, width: int = 3) -> str:
+        """Take the next number of the series `prefix` for this tenant (CUST-001, ...).
+
+        The upsert row-locks the series until the transaction ends, so two concurrent
+        creations never receive the same number.
+        """
+        statement = (
+            insert(naming_series)
+            .values(tenant_id=self.tenant_id, series=prefix, last_value=1)
+            .on_conflict_do_update(
+                index_elements=[naming_series.c.tenant_id, naming_series.c.series],
+                set_={"last_value": naming_series.c.last_value + 1},
+            )
+            .returning(naming_series.c.last_value)
+        )
+        number = (await self._connection.execute(statement)).scalar_one()
+        return f"{prefix}-{number:0{width}d}"
+
+    async def next_free_id(
+        self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
+    ) -> str:
+        """The next id of the series that no record holds yet.
+
+        Records loaded with their own ids (the seeds' `CUST-001`) may sit on numbers the
+        series has not reached; those numbers are skipped rather than collided with.
+        """
+        while True:
+            candidate = await self.next_id(prefix, width)
+            if not await is_taken(candidate):
+                return candidate

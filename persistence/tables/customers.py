@@ -1,0 +1,68 @@
+"""Customers and the vehicles they own.
+
+`search_text` is a generated column over what a clerk types into the search box (name,
+email, phone; VIN, unit number, plate), indexed with pg_trgm so `ILIKE '%term%'` stays an
+index scan at any volume.
+"""
+
+from sqlalchemy import Column, Computed, ForeignKeyConstraint, Index, String, Table, Text
+
+from persistence.tables.base import audit_columns, metadata, tenant_key
+
+customers = Table(
+    "customers",
+    metadata,
+    *tenant_key(),
+    Column("party_id", String(64)),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320)),
+    Column("phone", String(40)),
+    Column("billing_terms_id", String(64)),
+    Column(
+        "search_text",
+        Text,
+        Computed(
+            "lower(coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))",
+            persisted=True,
+        ),
+    ),
+    *audit_columns(),
+    Index(
+        "ix_customers_search_trgm",
+        "search_text",
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    ),
+    Index("ix_customers_tenant_name", "tenant_id", "name", "id"),
+)
+
+vehicles = Table(
+    "vehicles",
+    metadata,
+    *tenant_key(),
+    Column("customer_id", String(64), nullable=False),
+    Column("vin", String(17), nullable=False),
+    Column("unit_number", String(64)),
+    Column("description", String(200)),
+    Column("license_plate", String(32)),
+    Column(
+        "search_text",
+        Text,
+        Computed(
+            "lower(vin || ' ' || coalesce(unit_number, '') || ' ' || coalesce(license_plate, ''))",
+            persisted=True,
+        ),
+    ),
+    *audit_columns(),
+    ForeignKeyConstraint(
+        ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]
+    ),
+    Index("uq_vehicles_tenant_vin", "tenant_id", "vin", unique=True),
+    Index("ix_vehicles_tenant_customer", "tenant_id", "customer_id", "id"),
+    Index(
+        "ix_vehicles_search_trgm",
+        "search_text",
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    ),
+)

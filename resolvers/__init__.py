@@ -1,0 +1,1 @@
+"""Use cases: plain async functions over a tenant's units of work; no GraphQL here."""

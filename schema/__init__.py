@@ -1,0 +1,1 @@
+"""The GraphQL surface: Strawberry types per business area, joined in `schema.root`."""

@@ -1,0 +1,71 @@
+"""What every resolver receives as `info.context`, built per request by the gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from domain.customers import Customer, Vehicle
+from domain.errors import Forbidden, Unauthenticated
+from domain.identity import Principal
+from resolvers import customers
+from resolvers.ports import UnitOfWorkFactory, UnitOfWorkFactoryFor
+
+
+@dataclass
+class Loaders:
+    """DataLoaders live for one request (or one subscription event), never longer."""
+
+    uow: UnitOfWorkFactory
+
+    @cached_property
+    def customer_by_id(self) -> DataLoader[str, Customer | None]:
+        return DataLoader(lambda ids: customers.customers_by_id(self.uow, ids))
+
+    @cached_property
+    def vehicles_by_customer(self) -> DataLoader[str, list[Vehicle]]:
+        return DataLoader(lambda ids: customers.vehicles_by_customer(self.uow, ids))
+
+
+@dataclass
+class RequestContext:
+    """The caller and the tenant-bound ways to reach data.
+
+    `principal` is None for an anonymous or rejected caller; `auth_problem` then says why,
+    and the first protected field answers UNAUTHENTICATED with that reason.
+    """
+
+    principal: Principal | None
+    units_of_work: UnitOfWorkFactoryFor
+    auth_problem: str | None = None
+    request: Any = None
+    response: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def require(self, permission: str) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated(
+                self.auth_problem
+                or "Sign in: send 'Authorization: Bearer <token>' with a valid token."
+            )
+        if not self.principal.may(permission):
+            raise Forbidden(f"Your token lacks the permission '{permission}'.")
+        return self.principal
+
+    @cached_property
+    def uow(self) -> UnitOfWorkFactory:
+        """Units of work for the caller's tenant: the only way a resolver reaches data."""
+        if self.principal is None:
+            raise Unauthenticated(self.auth_problem or "Sign in first.")
+        return self.units_of_work(self.principal.tenant_id)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self.uow)
+
+
+Info = StrawberryInfo[RequestContext, None]

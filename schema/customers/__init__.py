@@ -1,0 +1,1 @@
+"""Customers and vehicles on the GraphQL surface."""

@@ -1,0 +1,77 @@
+"""Customer and Vehicle as clients see them (names mirror the CRM lookup DTOs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from domain import customers as domain
+from schema.context import Info
+
+
+@strawberry.type(description="A customer of the business (CRM party), as the CRM lookup returns.")
+class Customer:
+    customer_id: strawberry.ID
+    party_id: str | None
+    name: str
+    email: str | None
+    phone: str | None
+    billing_terms_id: str | None
+    version: int = strawberry.field(description="Send back with an update to detect conflicts.")
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @strawberry.field(description="The vehicles this customer owns.")
+    async def vehicles(
+        self, info: Info
+    ) -> list[Annotated[Vehicle, strawberry.lazy("schema.customers.types")]]:
+        owned = await info.context.loaders.vehicles_by_customer.load(self.customer_id)
+        return [Vehicle.from_domain(v) for v in owned]
+
+    @classmethod
+    def from_domain(cls, c: domain.Customer) -> Customer:
+        return cls(
+            customer_id=strawberry.ID(c.id),
+            party_id=c.party_id,
+            name=c.name,
+            email=c.email,
+            phone=c.phone,
+            billing_terms_id=c.billing_terms_id,
+            version=c.version,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+        )
+
+
+@strawberry.type(description="A vehicle serviced by the business, owned by one customer.")
+class Vehicle:
+    vehicle_id: strawberry.ID
+    vin: str = strawberry.field(description="17-character Vehicle Identification Number.")
+    unit_number: str | None = strawberry.field(description="The owner's fleet/unit number.")
+    description: str | None
+    license_plate: str | None
+    customer_id: strawberry.ID
+    version: int
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @strawberry.field(description="The customer who owns this vehicle.")
+    async def customer(self, info: Info) -> Customer | None:
+        owner = await info.context.loaders.customer_by_id.load(self.customer_id)
+        return Customer.from_domain(owner) if owner else None
+
+    @classmethod
+    def from_domain(cls, v: domain.Vehicle) -> Vehicle:
+        return cls(
+            vehicle_id=strawberry.ID(v.id),
+            vin=v.vin,
+            unit_number=v.unit_number,
+            description=v.description,
+            license_plate=v.license_plate,
+            customer_id=strawberry.ID(v.customer_id),
+            version=v.version,
+            created_at=v.created_at,
+            updated_at=v.updated_at,
+        )

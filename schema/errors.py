@@ -1,0 +1,77 @@
+"""The one mapping from failures to what a GraphQL client sees.
+
+- A `DomainError` becomes a top-level error with `extensions.code` (and
+  `extensions.field` when one input is at fault); a group of field errors becomes one
+  error per field.
+- A GraphQL validation or variable error keeps graphql-core's message and gets the code
+  `GRAPHQL_VALIDATION_FAILED` (or `BAD_USER_INPUT` for variable values).
+- Anything else is unexpected: logged with a trace id and masked, so no internal detail
+  reaches the client; the trace id in the response finds the log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from domain.errors import DomainError
+
+log = logging.getLogger("gateway.errors")
+
+INTERNAL_MESSAGE = "Unexpected error; report the traceId to support."
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, (DomainError, GraphQLError))
+
+
+def domain_errors(error: GraphQLError) -> list[GraphQLError]:
+    """Expand one raised error into the client errors it stands for."""
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return [
+            GraphQLError(
+                each.message,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": each.code, **({"field": each.field} if each.field else {})},
+            )
+            for each in original.each()
+        ]
+    if original is None and not (error.extensions or {}).get("code"):
+        code = (
+            "BAD_USER_INPUT" if error.message.startswith("Variable ")
+            else "GRAPHQL_VALIDATION_FAILED"
+        )
+        error.extensions = {**(error.extensions or {}), "code": code}
+    return [error]
+
+
+class ErrorContract(MaskErrors):
+    """Strawberry's MaskErrors, plus the domain codes and a trace id on masked errors."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_is_unexpected, error_message=INTERNAL_MESSAGE)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        masked = super()._process_errors(errors)
+        return [mapped for error in masked for mapped in domain_errors(error)]
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        trace_id = uuid.uuid4().hex
+        log.error(
+            "unexpected error in GraphQL operation (traceId=%s, path=%s)",
+            trace_id,
+            error.path,
+            exc_info=error.original_error,
+        )
+        return GraphQLError(
+            INTERNAL_MESSAGE,
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "traceId": trace_id},
+        )

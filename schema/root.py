@@ -1,0 +1,56 @@
+"""The whole schema: every area's queries and mutations joined, with the safety extensions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from schema.customers.mutations import CustomerMutations
+from schema.customers.queries import CustomerQueries
+from schema.errors import ErrorContract
+
+
+@strawberry.type
+class Query(CustomerQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(CustomerMutations):
+    pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep one request from exhausting the server (see ARCHITECTURE.md)."""
+
+    max_depth: int = 10
+    max_tokens: int = 2000
+    max_aliases: int = 30
+    parser_cache_size: int = 256
+    validation_cache_size: int = 256
+
+
+def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+    limits = limits or Limits()
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            ErrorContract,
+            partial(ParserCache, maxsize=limits.parser_cache_size),
+            partial(ValidationCache, maxsize=limits.validation_cache_size),
+            partial(QueryDepthLimiter, max_depth=limits.max_depth),
+            partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+            partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+        ],
+    )

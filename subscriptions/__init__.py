@@ -1,0 +1,1 @@
+"""Kafka: topics, wire formats, relay and consumers."""

@@ -1,0 +1,70 @@
+"""The Kafka topics the seeds name, with their partition counts.
+
+The gateway creates any that are missing at start-up, so a fresh broker (the embedded
+one keeps nothing across restarts) is ready before the first event is published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+log = logging.getLogger("gateway.kafka")
+
+TOPICS: dict[str, int] = {
+    # CRM service orders (seed 000)
+    "crm.serviceorders.created": 6,
+    "crm.serviceorders.scheduled": 6,
+    "crm.serviceorders.completed": 6,
+    "crm.serviceorders.billed": 6,
+    "crm.serviceorders.sla.breached": 3,
+    # Finance accounts receivable (seed 002)
+    "finance.ar.invoice.posted": 12,
+    "finance.ar.invoice.cancelled": 6,
+    "finance.ar.payment.received": 12,
+    "finance.ar.payment.reversed": 6,
+    "finance.ar.credit.memo.issued": 6,
+    "finance.ar.dunning.notice.generated": 3,
+    "finance.ar.customer.blocked": 3,
+    "finance.ar.writeoff.approved": 3,
+}
+
+
+async def ensure_topics(
+    admin: AIOKafkaAdminClient, topics: dict[str, int] | None = None, replication: int = 1
+) -> list[str]:
+    """Create the missing topics; return the names created."""
+    wanted = topics or TOPICS
+    existing = set(await admin.list_topics())
+    missing = [name for name in wanted if name not in existing]
+    if missing:
+        await admin.create_topics(
+            [NewTopic(name, num_partitions=wanted[name], replication_factor=replication)
+             for name in missing]
+        )
+        log.info("created Kafka topics: %s", ", ".join(missing))
+    return missing
+
+
+class BrokerLink:
+    """The gateway's admin connection to the broker: topic set-up and readiness."""
+
+    def __init__(self, bootstrap_servers: str, client_id: str):
+        self._admin = AIOKafkaAdminClient(
+            bootstrap_servers=bootstrap_servers, client_id=client_id, request_timeout_ms=5000
+        )
+
+    async def start(self) -> None:
+        await self._admin.start()
+
+    async def close(self) -> None:
+        await self._admin.close()
+
+    async def ensure_topics(self, replication: int = 1) -> list[str]:
+        return await ensure_topics(self._admin, replication=replication)
+
+    async def ping(self, timeout: float = 2.0) -> None:
+        """Raise if the broker does not answer a metadata request within `timeout`."""
+        await asyncio.wait_for(self._admin.list_topics(), timeout)

@@ -1,0 +1,182 @@
+"""Session fixtures: a real PostgreSQL and a real Kafka-protocol broker, started once.
+
+With DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS set, the suite uses those (in a fresh
+database it creates and drops); otherwise it starts the embedded servers from their
+wheels in a temporary folder. The API tests talk to a real uvicorn over real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.identity import Permission
+from gateway.app import create_app
+from gateway.auth import issue_token
+from gateway.embedded.broker import EmbeddedBroker
+from gateway.embedded.postgres import EmbeddedPostgres
+from gateway.embedded.processes import free_port
+from gateway.settings import Settings
+from persistence.database import create_engine
+from persistence.migrate import upgrade
+
+JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+ALL_PERMISSIONS = sorted(Permission.all())
+
+
+@dataclass(frozen=True)
+class Services:
+    database_url: str
+    bootstrap_servers: str
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    url = os.environ.get("DATABASE_URL")
+    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    root = tmp_path_factory.mktemp("services")
+    postgres = None if url else EmbeddedPostgres(root / "postgres", durable=False)
+    broker = None if kafka else EmbeddedBroker(root)
+    try:
+        if postgres:
+            url = postgres.start()
+        if broker:
+            kafka = broker.start()
+        assert url and kafka
+        yield Services(database_url=url, bootstrap_servers=kafka)
+    finally:
+        if broker:
+            broker.stop()
+        if postgres:
+            postgres.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(services: Services) -> str:
+    upgrade(services.database_url)
+    return services.database_url
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+def settings_for(services: Services, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": services.database_url,
+        "kafka_bootstrap_servers": services.bootstrap_servers,
+        "jwt_secret": JWT_SECRET,
+        "allow_anonymous": False,
+        "log_level": "WARNING",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+class RunningGateway:
+    """A real uvicorn serving the app on a free loopback port, in the test loop."""
+
+    def __init__(self, settings: Settings):
+        self.port = free_port()
+        self.app = create_app(settings)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = uvicorn.Server(
+            uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                           lifespan="on")
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> RunningGateway:
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+            await asyncio.sleep(0.02)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        if self._task:
+            await self._task
+
+
+@pytest.fixture(scope="session")
+async def gateway(services: Services, database_url: str) -> AsyncIterator[RunningGateway]:
+    async with RunningGateway(settings_for(services)) as running:
+        yield running
+
+
+def token(tenant: str, permissions: list[str] | None = None, user: str = "user-1") -> str:
+    return issue_token(JWT_SECRET, tenant=tenant, user=user,
+                       permissions=ALL_PERMISSIONS if permissions is None else permissions)
+
+
+@dataclass
+class Api:
+    """A GraphQL client for one tenant, over real HTTP."""
+
+    http: httpx.AsyncClient
+    tenant: str
+    permissions: list[str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *,
+                       token_value: str | None = None, authorize: bool = True) -> dict[str, Any]:
+        headers = dict(self.headers)
+        if authorize:
+            headers["Authorization"] = f"Bearer {token_value or token(self.tenant, self.permissions)}"
+        response = await self.http.post("/graphql", json={"query": query,
+                                                         "variables": variables or {}},
+                                         headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The `data` of a request that must succeed."""
+        body = await self(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    async def error_codes(self, query: str, variables: dict[str, Any] | None = None,
+                          **kwargs: Any) -> list[str]:
+        body = await self(query, variables, **kwargs)
+        assert body.get("errors"), f"expected errors, got {body}"
+        return [e["extensions"]["code"] for e in body["errors"]]
+
+    def as_tenant(self, tenant: str, permissions: list[str] | None = None) -> Api:
+        return Api(self.http, tenant, permissions, self.headers)
+
+
+@pytest.fixture(scope="session")
+async def http(gateway: RunningGateway) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def tenant() -> str:
+    """A fresh tenant per test, so tests never see each other's rows."""
+    return f"t-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def api(http: httpx.AsyncClient, tenant: str) -> Api:
+    return Api(http, tenant)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
