@@ -31,6 +31,4 @@ class Permission:
 
     @classmethod
     def all(cls) -> frozenset[str]:
-        return frozenset(
-            v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str)
-        )
+        return frozenset(v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str))

@@ -98,8 +98,10 @@ def create_app(settings: Settings) -> Starlette:
             except Exception as error:
                 checks[name] = f"unreachable: {type(error).__name__}: {error}"
         ready = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
 
     app = Starlette(
         routes=[

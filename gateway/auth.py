@@ -49,8 +49,9 @@ class TokenVerifier:
             raise TokenRejected("The token has no 'tenant_id' claim.")
         if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
             raise TokenRejected("The token's 'permissions' claim must be a list of strings.")
-        return Principal(user_id=str(claims["sub"]), tenant_id=tenant,
-                         permissions=frozenset(permissions))
+        return Principal(
+            user_id=str(claims["sub"]), tenant_id=tenant, permissions=frozenset(permissions)
+        )
 
     def _decode(self, token: str) -> dict:
         options = {"require": ["sub", "exp"]}
@@ -58,14 +59,24 @@ class TokenVerifier:
             header = jwt.get_unverified_header(token)
             if header.get("alg") == "RS256" and self._jwks is not None:
                 key = self._jwks.get_signing_key_from_jwt(token).key
-                return jwt.decode(token, key, algorithms=["RS256"], audience=self.audience,
-                                  issuer=self.issuer, options=options)
+                return jwt.decode(
+                    token,
+                    key,
+                    algorithms=["RS256"],
+                    audience=self.audience,
+                    issuer=self.issuer,
+                    options=options,
+                )
             if header.get("alg") == "HS256" and self.secret:
-                return jwt.decode(token, self.secret, algorithms=["HS256"],
-                                  audience=self.audience, issuer=self.issuer, options=options)
-            raise TokenRejected(
-                f"Tokens signed with {header.get('alg')!r} are not accepted here."
-            )
+                return jwt.decode(
+                    token,
+                    self.secret,
+                    algorithms=["HS256"],
+                    audience=self.audience,
+                    issuer=self.issuer,
+                    options=options,
+                )
+            raise TokenRejected(f"Tokens signed with {header.get('alg')!r} are not accepted here.")
         except jwt.ExpiredSignatureError as error:
             raise TokenRejected("The token has expired; get a new one.") from error
         except jwt.PyJWKClientError as error:
@@ -83,8 +94,13 @@ def issue_token(
     ttl_seconds: int = 8 * 3600,
 ) -> str:
     now = int(time.time())
-    claims = {"sub": user, "tenant_id": tenant, "permissions": sorted(set(permissions)),
-              "iat": now, "exp": now + ttl_seconds}
+    claims = {
+        "sub": user,
+        "tenant_id": tenant,
+        "permissions": sorted(set(permissions)),
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
     return jwt.encode(claims, secret, algorithm="HS256")
 
 

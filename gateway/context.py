@@ -18,8 +18,11 @@ class ContextFactory:
         self._engine = engine
         self._verifier = verifier
         self._anonymous = (
-            Principal(user_id="dev", tenant_id=settings.dev_tenant,
-                      permissions=frozenset({"*"} | Permission.all()))
+            Principal(
+                user_id="dev",
+                tenant_id=settings.dev_tenant,
+                permissions=frozenset({"*"} | Permission.all()),
+            )
             if settings.allow_anonymous
             else None
         )
@@ -38,5 +41,10 @@ class ContextFactory:
                 principal = self._verifier.principal(authorization)
             except TokenRejected as rejected:
                 problem = str(rejected)
-        return RequestContext(principal=principal, units_of_work=self.units_of_work,
-                              auth_problem=problem, request=request, response=response)
+        return RequestContext(
+            principal=principal,
+            units_of_work=self.units_of_work,
+            auth_problem=problem,
+            request=request,
+            response=response,
+        )

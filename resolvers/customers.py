@@ -86,9 +86,7 @@ async def update_customer(
 
 async def create_vehicle(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Vehicle:
     async with uow() as work:
-        vehicle_id = fields.get("id") or await work.naming.next_free_id(
-            "VEH", work.vehicles.exists
-        )
+        vehicle_id = fields.get("id") or await work.naming.next_free_id("VEH", work.vehicles.exists)
         draft = Vehicle(**{**fields, "id": vehicle_id})
         await _owner_must_exist(work, draft.customer_id)
         if fields.get("id") and await work.vehicles.exists(vehicle_id):
@@ -131,8 +129,7 @@ async def _existing_vehicle(work: UnitOfWork, vehicle_id: str) -> Vehicle:
 async def _owner_must_exist(work: UnitOfWork, customer_id: str) -> None:
     if not await work.customers.exists(customer_id):
         raise CustomerNotFound(
-            f"Customer '{customer_id}' was not found; register the customer before the "
-            "vehicle.",
+            f"Customer '{customer_id}' was not found; register the customer before the vehicle.",
             field="customerId",
         )
 
@@ -145,4 +142,3 @@ async def _vin_must_be_free(work: UnitOfWork, draft: Vehicle) -> None:
             "one vehicle.",
             field="vin",
         )
-

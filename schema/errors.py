@@ -44,7 +44,8 @@ def domain_errors(error: GraphQLError) -> list[GraphQLError]:
         ]
     if original is None and not (error.extensions or {}).get("code"):
         code = (
-            "BAD_USER_INPUT" if error.message.startswith("Variable ")
+            "BAD_USER_INPUT"
+            if error.message.startswith("Variable ")
             else "GRAPHQL_VALIDATION_FAILED"
         )
         error.extensions = {**(error.extensions or {}), "code": code}

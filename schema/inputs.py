@@ -8,8 +8,9 @@ from typing import Any
 from strawberry import UNSET
 
 
-def provided(data: object, *, rename: dict[str, str] | None = None,
-             skip: tuple[str, ...] = ()) -> dict[str, Any]:
+def provided(
+    data: object, *, rename: dict[str, str] | None = None, skip: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The fields a client actually sent (explicit nulls included, omitted ones left out)."""
     rename = rename or {}
     return {

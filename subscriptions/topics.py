@@ -41,8 +41,10 @@ async def ensure_topics(
     missing = [name for name in wanted if name not in existing]
     if missing:
         await admin.create_topics(
-            [NewTopic(name, num_partitions=wanted[name], replication_factor=replication)
-             for name in missing]
+            [
+                NewTopic(name, num_partitions=wanted[name], replication_factor=replication)
+                for name in missing
+            ]
         )
         log.info("created Kafka topics: %s", ", ".join(missing))
     return missing
@@ -65,6 +67,7 @@ class BrokerLink:
     async def ensure_topics(self, replication: int = 1) -> list[str]:
         return await ensure_topics(self._admin, replication=replication)
 
-    async def ping(self, timeout: float = 2.0) -> None:
-        """Raise if the broker does not answer a metadata request within `timeout`."""
-        await asyncio.wait_for(self._admin.list_topics(), timeout)
+    async def ping(self) -> None:
+        """Raise if the broker does not answer a metadata request within two seconds."""
+        async with asyncio.timeout(2):
+            await self._admin.list_topics()

@@ -94,8 +94,9 @@ class RunningGateway:
         self.app = create_app(settings)
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                           lifespan="on")
+            uvicorn.Config(
+                self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            )
         )
         self._task: asyncio.Task[None] | None = None
 
@@ -120,8 +121,12 @@ async def gateway(services: Services, database_url: str) -> AsyncIterator[Runnin
 
 
 def token(tenant: str, permissions: list[str] | None = None, user: str = "user-1") -> str:
-    return issue_token(JWT_SECRET, tenant=tenant, user=user,
-                       permissions=ALL_PERMISSIONS if permissions is None else permissions)
+    return issue_token(
+        JWT_SECRET,
+        tenant=tenant,
+        user=user,
+        permissions=ALL_PERMISSIONS if permissions is None else permissions,
+    )
 
 
 @dataclass
@@ -133,14 +138,22 @@ class Api:
     permissions: list[str] | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *,
-                       token_value: str | None = None, authorize: bool = True) -> dict[str, Any]:
+    async def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token_value: str | None = None,
+        authorize: bool = True,
+    ) -> dict[str, Any]:
         headers = dict(self.headers)
         if authorize:
-            headers["Authorization"] = f"Bearer {token_value or token(self.tenant, self.permissions)}"
-        response = await self.http.post("/graphql", json={"query": query,
-                                                         "variables": variables or {}},
-                                         headers=headers)
+            headers["Authorization"] = (
+                f"Bearer {token_value or token(self.tenant, self.permissions)}"
+            )
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -150,8 +163,9 @@ class Api:
         assert "errors" not in body, body["errors"]
         return body["data"]
 
-    async def error_codes(self, query: str, variables: dict[str, Any] | None = None,
-                          **kwargs: Any) -> list[str]:
+    async def error_codes(
+        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
+    ) -> list[str]:
         body = await self(query, variables, **kwargs)
         assert body.get("errors"), f"expected errors, got {body}"
         return [e["extensions"]["code"] for e in body["errors"]]

@@ -43,16 +43,28 @@ class EmbeddedPostgres:
             self._initdb()
         argv = [
             str(POSTGRES_BIN_PATH / "postgres"),
-            "-D", str(self.data_dir),
-            "-h", "127.0.0.1",
-            "-p", str(self.port),
-            "-c", "unix_socket_directories=",
-            "-c", "max_connections=200",
-            "-c", "shared_buffers=256MB",
+            "-D",
+            str(self.data_dir),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-c",
+            "unix_socket_directories=",
+            "-c",
+            "max_connections=200",
+            "-c",
+            "shared_buffers=256MB",
         ]
         if not self.durable:
-            argv += ["-c", "fsync=off", "-c", "synchronous_commit=off",
-                     "-c", "full_page_writes=off"]
+            argv += [
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]
         self._process = spawn(argv, log=self.log, user=self._user)
         try:
             wait_for_port("127.0.0.1", self.port, self._process, self.log)
@@ -70,7 +82,10 @@ class EmbeddedPostgres:
     def _run(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(POSTGRES_BIN_PATH / tool), *args],
-            user=self._user, capture_output=True, text=True, check=False,
+            user=self._user,
+            capture_output=True,
+            text=True,
+            check=False,
         )
 
     def _initdb(self) -> None:
@@ -78,8 +93,17 @@ class EmbeddedPostgres:
         if self._user:
             entry = pwd.getpwnam(self._user)
             os.chown(self.data_dir, entry.pw_uid, entry.pw_gid)
-        done = self._run("initdb", "-D", str(self.data_dir), "-U", "postgres",
-                         "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync")
+        done = self._run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed for {self.data_dir}:\n{done.stderr}")
 
@@ -122,6 +146,10 @@ class EmbeddedPostgres:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.stop()

@@ -44,8 +44,9 @@ def spawn(
         )
 
 
-def stop(process: subprocess.Popen[bytes] | None, sig: int = signal.SIGINT,
-         timeout: float = 15) -> None:
+def stop(
+    process: subprocess.Popen[bytes] | None, sig: int = signal.SIGINT, timeout: float = 15
+) -> None:
     """Ask the process to stop, and kill it if it has not within `timeout` seconds."""
     if process is None or process.poll() is not None:
         return
@@ -57,8 +58,9 @@ def stop(process: subprocess.Popen[bytes] | None, sig: int = signal.SIGINT,
         process.wait()
 
 
-def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], log: Path,
-                  timeout: float = 30) -> None:
+def wait_for_port(
+    host: str, port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

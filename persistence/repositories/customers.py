@@ -57,10 +57,14 @@ class CustomerRepository(TenantRepository):
 
     async def get(self, customer_id: str) -> Customer | None:
         row = (
-            await self._connection.execute(
-                select(*CUSTOMER_COLUMNS).where(self._mine(), customers.c.id == customer_id)
+            (
+                await self._connection.execute(
+                    select(*CUSTOMER_COLUMNS).where(self._mine(), customers.c.id == customer_id)
+                )
             )
-        ).mappings().first()
+            .mappings()
+            .first()
+        )
         return _customer(row) if row else None
 
     async def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
@@ -87,9 +91,11 @@ class CustomerRepository(TenantRepository):
         return await self._count(self._matching(query))
 
     async def add(self, customer: Customer) -> Customer:
-        statement = insert(customers).values(
-            tenant_id=self.tenant_id, **_row_values(customer)
-        ).returning(*CUSTOMER_COLUMNS)
+        statement = (
+            insert(customers)
+            .values(tenant_id=self.tenant_id, **_row_values(customer))
+            .returning(*CUSTOMER_COLUMNS)
+        )
         return _customer((await self._connection.execute(statement)).mappings().one())
 
     async def update(self, customer: Customer) -> Customer:
@@ -101,8 +107,7 @@ class CustomerRepository(TenantRepository):
                 customers.c.id == customer.id,
                 customers.c.version == customer.version,
             )
-            .values(**_row_values(customer), version=customers.c.version + 1,
-                    updated_at=func.now())
+            .values(**_row_values(customer), version=customers.c.version + 1, updated_at=func.now())
             .returning(*CUSTOMER_COLUMNS)
         )
         row = (await self._connection.execute(statement)).mappings().first()
@@ -119,10 +124,14 @@ class VehicleRepository(TenantRepository):
 
     async def get(self, vehicle_id: str) -> Vehicle | None:
         row = (
-            await self._connection.execute(
-                select(*VEHICLE_COLUMNS).where(self._mine(), vehicles.c.id == vehicle_id)
+            (
+                await self._connection.execute(
+                    select(*VEHICLE_COLUMNS).where(self._mine(), vehicles.c.id == vehicle_id)
+                )
             )
-        ).mappings().first()
+            .mappings()
+            .first()
+        )
         return _vehicle(row) if row else None
 
     async def exists(self, vehicle_id: str) -> bool:
@@ -164,9 +173,11 @@ class VehicleRepository(TenantRepository):
         return (await self._connection.execute(statement)).scalar_one_or_none()
 
     async def add(self, vehicle: Vehicle) -> Vehicle:
-        statement = insert(vehicles).values(
-            tenant_id=self.tenant_id, **_row_values(vehicle)
-        ).returning(*VEHICLE_COLUMNS)
+        statement = (
+            insert(vehicles)
+            .values(tenant_id=self.tenant_id, **_row_values(vehicle))
+            .returning(*VEHICLE_COLUMNS)
+        )
         try:
             async with self._connection.begin_nested():
                 row = (await self._connection.execute(statement)).mappings().one()
@@ -182,8 +193,7 @@ class VehicleRepository(TenantRepository):
                 vehicles.c.id == vehicle.id,
                 vehicles.c.version == vehicle.version,
             )
-            .values(**_row_values(vehicle), version=vehicles.c.version + 1,
-                    updated_at=func.now())
+            .values(**_row_values(vehicle), version=vehicles.c.version + 1, updated_at=func.now())
             .returning(*VEHICLE_COLUMNS)
         )
         try:

@@ -37,9 +37,7 @@ parts = Table(
     Column(
         "search_text",
         Text,
-        Computed(
-            "lower(sku || ' ' || name || ' ' || coalesce(description, ''))", persisted=True
-        ),
+        Computed("lower(sku || ' ' || name || ' ' || coalesce(description, ''))", persisted=True),
     ),
     *audit_columns(),
     CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),

@@ -54,9 +54,7 @@ vehicles = Table(
         ),
     ),
     *audit_columns(),
-    ForeignKeyConstraint(
-        ["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]
-    ),
+    ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
     Index("uq_vehicles_tenant_vin", "tenant_id", "vin", unique=True),
     Index("ix_vehicles_tenant_customer", "tenant_id", "customer_id", "id"),
     Index(
