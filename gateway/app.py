@@ -38,7 +38,7 @@ class GraphQLApp(GraphQL):
         self._contexts = contexts
 
     async def get_context(self, request: Any, response: Any = None) -> Any:
-        return self._contexts.build(request, response)
+        return await self._contexts.build(request, response)
 
 
 def create_app(settings: Settings) -> Starlette:

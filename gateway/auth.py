@@ -7,6 +7,7 @@ reason; the first protected field then answers UNAUTHENTICATED with that reason.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ class TokenVerifier:
     def __post_init__(self) -> None:
         self._jwks = jwt.PyJWKClient(self.jwks_url, cache_keys=True) if self.jwks_url else None
 
-    def principal(self, authorization: str | None) -> Principal:
+    async def principal(self, authorization: str | None) -> Principal:
         if not authorization:
             raise TokenRejected(
                 "Sign in: send 'Authorization: Bearer <token>' (in dev, `gateway token` "
@@ -42,7 +43,7 @@ class TokenVerifier:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise TokenRejected("The Authorization header must be 'Bearer <token>'.")
-        claims = self._decode(token.strip())
+        claims = await self._decode(token.strip())
         tenant = claims.get("tenant_id")
         permissions = claims.get("permissions", [])
         if not isinstance(tenant, str) or not tenant:
@@ -53,12 +54,14 @@ class TokenVerifier:
             user_id=str(claims["sub"]), tenant_id=tenant, permissions=frozenset(permissions)
         )
 
-    def _decode(self, token: str) -> dict:
+    async def _decode(self, token: str) -> dict:
         options = {"require": ["sub", "exp"]}
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") == "RS256" and self._jwks is not None:
-                key = self._jwks.get_signing_key_from_jwt(token).key
+                # PyJWKClient fetches with blocking urllib; keep it off the event loop.
+                signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
+                key = signing_key.key
                 return jwt.decode(
                     token,
                     key,

@@ -30,7 +30,7 @@ class ContextFactory:
     def units_of_work(self, tenant_id: str) -> UnitOfWorkFactory:
         return unit_of_work_factory(self._engine, tenant_id)
 
-    def build(self, request: Any, response: Any = None) -> RequestContext:
+    async def build(self, request: Any, response: Any = None) -> RequestContext:
         authorization = request.headers.get("authorization")
         principal: Principal | None = None
         problem: str | None = None
@@ -38,7 +38,7 @@ class ContextFactory:
             principal = self._anonymous
         else:
             try:
-                principal = self._verifier.principal(authorization)
+                principal = await self._verifier.principal(authorization)
             except TokenRejected as rejected:
                 problem = str(rejected)
         return RequestContext(

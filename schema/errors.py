@@ -42,7 +42,8 @@ def domain_errors(error: GraphQLError) -> list[GraphQLError]:
             )
             for each in original.each()
         ]
-    if original is None and not (error.extensions or {}).get("code"):
+    graphql_level = original is None or isinstance(original, GraphQLError)
+    if graphql_level and not (error.extensions or {}).get("code"):
         code = (
             "BAD_USER_INPUT"
             if error.message.startswith("Variable ")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -13,10 +15,13 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.types import ExecutionContext
 
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.errors import ErrorContract
+
+log = logging.getLogger("gateway.graphql")
 
 
 @strawberry.type
@@ -27,6 +32,20 @@ class Query(CustomerQueries):
 @strawberry.type
 class Mutation(CustomerMutations):
     pass
+
+
+class GatewaySchema(strawberry.Schema):
+    """Leaves logging to ErrorContract, which logs unexpected errors once, with a trace id.
+
+    Strawberry's default logs every error with a traceback, including a clerk's typo in
+    a VIN, which buries the failures that matter.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            log.debug("GraphQL error: %s", error.message)
 
 
 @dataclass(frozen=True)
@@ -42,7 +61,7 @@ class Limits:
 
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     limits = limits or Limits()
-    return strawberry.Schema(
+    return GatewaySchema(
         query=Query,
         mutation=Mutation,
         extensions=[

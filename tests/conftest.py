@@ -86,21 +86,19 @@ def settings_for(services: Services, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-class RunningGateway:
-    """A real uvicorn serving the app on a free loopback port, in the test loop."""
+class Served:
+    """A real uvicorn serving an ASGI app on a free loopback port, in the test's loop."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, app: Any):
+        self.app = app
         self.port = free_port()
-        self.app = create_app(settings)
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = uvicorn.Server(
-            uvicorn.Config(
-                self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
-            )
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         )
         self._task: asyncio.Task[None] | None = None
 
-    async def __aenter__(self) -> RunningGateway:
+    async def __aenter__(self) -> Served:
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:
             if self._task.done():
@@ -112,6 +110,13 @@ class RunningGateway:
         self._server.should_exit = True
         if self._task:
             await self._task
+
+
+class RunningGateway(Served):
+    """The gateway app built from `settings`, served by a real uvicorn."""
+
+    def __init__(self, settings: Settings):
+        super().__init__(create_app(settings))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,73 @@
+"""A page of customers with their vehicles costs the same statements at any page size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event, insert
+
+from persistence.tables import customers, vehicles
+from tests.conftest import Api, RunningGateway
+
+PAGE = """query($size: Int) { searchCustomers(pageSize: $size) {
+  items { customerId vehicles { vehicleId vin customer { customerId } } } } }"""
+
+
+class StatementLog:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def statements(gateway: RunningGateway) -> Iterator[StatementLog]:
+    engine = gateway.app.state.engine.sync_engine
+    log = StatementLog()
+    event.listen(engine, "before_cursor_execute", log)
+    yield log
+    event.remove(engine, "before_cursor_execute", log)
+
+
+async def _fleet(gateway: RunningGateway, tenant: str, count: int) -> None:
+    async with gateway.app.state.engine.begin() as connection:
+        await connection.execute(
+            insert(customers),
+            [
+                {"tenant_id": tenant, "id": f"CUST-{i:03d}", "name": f"Customer {i:03d}"}
+                for i in range(count)
+            ],
+        )
+        await connection.execute(
+            insert(vehicles),
+            [
+                {
+                    "tenant_id": tenant,
+                    "id": f"VEH-{i:03d}-{n}",
+                    "customer_id": f"CUST-{i:03d}",
+                    "vin": f"1HGBH41JXMN{i:03d}{n:03d}",
+                }
+                for i in range(count)
+                for n in range(2)
+            ],
+        )
+
+
+async def test_customers_with_their_vehicles_take_two_statements_for_any_page_size(
+    api: Api, gateway: RunningGateway, statements: StatementLog
+) -> None:
+    await _fleet(gateway, api.tenant, 50)
+    counts = {}
+    for size in (5, 50):
+        statements.statements.clear()
+        page = (await api.data(PAGE, {"size": size}))["searchCustomers"]["items"]
+        assert len(page) == size
+        assert all(len(c["vehicles"]) == 2 for c in page)
+        assert all(
+            v["customer"]["customerId"] == c["customerId"] for c in page for v in c["vehicles"]
+        )
+        counts[size] = len(statements.statements)
+    assert counts == {5: 3, 50: 3}, statements.statements

@@ -1,0 +1,59 @@
+"""Liveness, readiness, and the seeds' topics created at start-up."""
+
+from __future__ import annotations
+
+import httpx
+from aiokafka.admin import AIOKafkaAdminClient
+
+from gateway.embedded.broker import EmbeddedBroker
+from subscriptions.topics import TOPICS
+from tests.conftest import RunningGateway, Services, settings_for
+
+
+async def test_healthz_and_readyz_answer_json(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/healthz")).json() == {"status": "ok"}
+    ready = await http.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+async def test_graphiql_is_served_to_a_browser(http: httpx.AsyncClient) -> None:
+    page = await http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+
+
+async def test_the_seeds_topics_exist_with_their_partition_counts(
+    services: Services, gateway: RunningGateway
+) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=services.bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(TOPICS))
+    finally:
+        await admin.close()
+    assert {t["topic"]: len(t["partitions"]) for t in described} == TOPICS
+    assert TOPICS["crm.serviceorders.sla.breached"] == 3
+    assert TOPICS["finance.ar.invoice.posted"] == 12
+
+
+async def test_readyz_is_503_and_names_the_broker_when_it_is_gone(
+    services: Services, database_url: str, tmp_path
+) -> None:
+    broker = EmbeddedBroker(tmp_path)
+    broker.start()
+    try:
+        settings = settings_for(services, kafka_bootstrap_servers=broker.bootstrap_servers)
+        async with (
+            RunningGateway(settings) as running,
+            httpx.AsyncClient(base_url=running.url, timeout=30) as http,
+        ):
+            assert (await http.get("/readyz")).status_code == 200
+            broker.stop()
+            ready = await http.get("/readyz")
+            assert (await http.get("/healthz")).status_code == 200
+    finally:
+        broker.stop()
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["database"] == "ok"
+    assert ready.json()["checks"]["broker"].startswith("unreachable")
