@@ -1,0 +1,199 @@
+"""The parts and services catalog a clerk picks estimate lines from.
+
+Prices and rates are whole cents and never negative; a SKU names one part of a tenant
+(compared upper-case, so 'brk-pad-f' and 'BRK-PAD-F' are the same part); a service's
+category is an upper-case word such as LABOR, DIAGNOSTIC or INSPECTION.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.errors import DomainError, InvalidInput, collect
+from domain.locations import check_currency, check_text, normalize_currency
+from domain.money import DEFAULT_CURRENCY
+from domain.tax import check_tax_code, normalize_tax_code
+
+SKU = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,63}$")
+SERVICE_CATEGORY = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
+LARGEST_PRICE = Decimal("1e16")
+LARGEST_LABOR_UNITS = Decimal("1e8")
+
+
+class Availability(StrEnum):
+    IN_STOCK = "IN_STOCK"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    DISCONTINUED = "DISCONTINUED"
+
+
+class PricingModel(StrEnum):
+    TIME_BASED = "TIME_BASED"
+    FLAT_RATE = "FLAT_RATE"
+
+
+class PartNotFound(DomainError):
+    code = "PART_NOT_FOUND"
+
+
+class ServiceNotFound(DomainError):
+    code = "SERVICE_NOT_FOUND"
+
+
+class CategoryNotFound(DomainError):
+    code = "CATEGORY_NOT_FOUND"
+
+
+class DuplicateSku(DomainError):
+    code = "DUPLICATE_SKU"
+
+
+def check_amount(
+    value: Decimal | None, field: str, what: str, largest: Decimal = LARGEST_PRICE
+) -> InvalidInput | None:
+    """A non-negative amount in whole cents, so nothing is rounded away silently on save."""
+    if value is None:
+        return InvalidInput(f"Enter the {what}.", field=field)
+    if not value.is_finite() or value < 0:
+        return InvalidInput(f"The {what} cannot be negative; got {value}.", field=field)
+    if value >= largest:
+        return InvalidInput(f"The {what} must be below {largest:,.0f}; got {value}.", field=field)
+    if value != value.quantize(Decimal("0.01")):
+        return InvalidInput(f"The {what} has at most two decimal places; got {value}.", field=field)
+    return None
+
+
+def normalize_sku(sku: str) -> str:
+    return sku.strip().upper()
+
+
+def check_sku(sku: str | None) -> InvalidInput | None:
+    if sku is None or not sku.strip():
+        return InvalidInput("A part needs its SKU.", field="sku")
+    if not SKU.match(normalize_sku(sku)):
+        return InvalidInput(
+            f"SKU '{sku.strip()}' may hold letters, digits and . _ / - only, at most 64 "
+            "characters.",
+            field="sku",
+        )
+    return None
+
+
+def normalize_category(category: str | None) -> str | None:
+    return category.strip().upper() if category and category.strip() else None
+
+
+def check_service_category(category: str | None) -> InvalidInput | None:
+    value = normalize_category(category)
+    if value is None:
+        return InvalidInput(
+            "A service needs a category such as LABOR, DIAGNOSTIC or INSPECTION.",
+            field="category",
+        )
+    if not SERVICE_CATEGORY.match(value):
+        return InvalidInput(
+            f"Category '{value}' must be one word of letters, digits and _ (at most 32).",
+            field="category",
+        )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCategory:
+    id: str
+    name: str
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        collect(check_text(self.name, "name", "A category needs a name."))
+        object.__setattr__(self, "name", self.name.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A stocked part; `category_name` is read with it and never written through it."""
+
+    id: str
+    sku: str
+    name: str
+    unit_price: Decimal
+    description: str | None = None
+    currency_uom_id: str = DEFAULT_CURRENCY
+    tax_code: str | None = None
+    availability: Availability = Availability.IN_STOCK
+    category_id: str | None = None
+    category_name: str | None = None
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        collect(
+            check_sku(self.sku),
+            check_text(self.name, "name", "A part needs a name."),
+            check_amount(self.unit_price, "unitPrice", "unit price"),
+            check_currency(self.currency_uom_id),
+            _optional_tax_code(self.tax_code),
+            None if self.availability is not None else _missing("availability"),
+        )
+        object.__setattr__(self, "sku", normalize_sku(self.sku))
+        object.__setattr__(self, "name", self.name.strip())
+        object.__setattr__(self, "currency_uom_id", normalize_currency(self.currency_uom_id))
+        object.__setattr__(self, "availability", Availability(self.availability))
+        object.__setattr__(self, "tax_code", normalize_tax_code(self.tax_code))
+        object.__setattr__(self, "category_id", self.category_id or None)
+
+    def with_changes(self, **changes: object) -> Part:
+        """The part as a clerk edited it; the same checks apply to the result."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """Labor or a service; `unit_rate` per labor unit when TIME_BASED, the price if FLAT_RATE."""
+
+    id: str
+    name: str
+    pricing_model: PricingModel
+    unit_rate: Decimal
+    category: str
+    labor_units: Decimal = Decimal("0")
+    description: str | None = None
+    currency_uom_id: str = DEFAULT_CURRENCY
+    tax_code: str | None = None
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        collect(
+            check_text(self.name, "name", "A service needs a name."),
+            None if self.pricing_model is not None else _missing("pricingModel"),
+            check_amount(self.unit_rate, "unitRate", "unit rate"),
+            check_amount(self.labor_units, "laborUnits", "labor units", LARGEST_LABOR_UNITS),
+            check_service_category(self.category),
+            check_currency(self.currency_uom_id),
+            _optional_tax_code(self.tax_code),
+        )
+        object.__setattr__(self, "name", self.name.strip())
+        object.__setattr__(self, "currency_uom_id", normalize_currency(self.currency_uom_id))
+        object.__setattr__(self, "pricing_model", PricingModel(self.pricing_model))
+        object.__setattr__(self, "category", normalize_category(self.category))
+        object.__setattr__(self, "tax_code", normalize_tax_code(self.tax_code))
+
+    def with_changes(self, **changes: object) -> Service:
+        return replace(self, **changes)
+
+
+def _missing(field: str) -> InvalidInput:
+    return InvalidInput(f"Choose a value for {field}.", field=field)
+
+
+def _optional_tax_code(code: str | None) -> InvalidInput | None:
+    """Catalog items may wait for a tax code; estimates then ask for one (MISSING_TAX_CODE)."""
+    return check_tax_code(code) if normalize_tax_code(code) else None
