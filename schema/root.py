@@ -17,20 +17,26 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from schema.catalog.mutations import CatalogMutations
+from schema.catalog.queries import CatalogQueries
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.errors import ErrorContract
+from schema.locations.mutations import LocationMutations
+from schema.locations.queries import LocationQueries
+from schema.pricing.mutations import PricingMutations
+from schema.pricing.queries import PricingQueries
 
 log = logging.getLogger("gateway.graphql")
 
 
 @strawberry.type
-class Query(CustomerQueries):
+class Query(CustomerQueries, CatalogQueries, PricingQueries, LocationQueries):
     pass
 
 
 @strawberry.type
-class Mutation(CustomerMutations):
+class Mutation(CustomerMutations, CatalogMutations, PricingMutations, LocationMutations):
     pass
 
 

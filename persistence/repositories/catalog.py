@@ -1,18 +1,275 @@
-"""The parts and services catalog of one tenant."""
+"""The parts and services catalog of one tenant.
+
+Searches match the generated `search_text` column (SKU, name, description) through
+`contains()`, which the pg_trgm GIN index serves, and page in name order.
+"""
 
 from __future__ import annotations
 
-from persistence.repositories.base import TenantRepository
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import Insert, Row, Select, Update, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from domain.catalog import (
+    Availability,
+    DuplicateSku,
+    Part,
+    PricingModel,
+    ProductCategory,
+    Service,
+)
+from domain.errors import VersionConflict
+from domain.paging import PageRequest
+from persistence.repositories.base import TenantRepository, contains
 from persistence.tables import parts, product_categories, services
+
+CATEGORY_COLUMNS = [
+    product_categories.c.id,
+    product_categories.c.name,
+    product_categories.c.version,
+    product_categories.c.created_at,
+    product_categories.c.updated_at,
+]
+PART_COLUMNS = [
+    parts.c.id,
+    parts.c.sku,
+    parts.c.name,
+    parts.c.description,
+    parts.c.unit_price,
+    parts.c.currency_uom_id,
+    parts.c.tax_code,
+    parts.c.availability,
+    parts.c.category_id,
+    product_categories.c.name.label("category_name"),
+    parts.c.version,
+    parts.c.created_at,
+    parts.c.updated_at,
+]
+SERVICE_COLUMNS = [
+    services.c.id,
+    services.c.name,
+    services.c.description,
+    services.c.pricing_model,
+    services.c.labor_units,
+    services.c.unit_rate,
+    services.c.currency_uom_id,
+    services.c.tax_code,
+    services.c.category,
+    services.c.version,
+    services.c.created_at,
+    services.c.updated_at,
+]
+NOT_WRITTEN = {"created_at", "updated_at", "version", "category_name"}
+
+
+def _row_values(entity: ProductCategory | Part | Service) -> dict[str, Any]:
+    return {k: v for k, v in asdict(entity).items() if k not in NOT_WRITTEN}
 
 
 class CategoryRepository(TenantRepository):
     table = product_categories
 
+    async def exists(self, category_id: str) -> bool:
+        statement = select(product_categories.c.id).where(
+            self._mine(), product_categories.c.id == category_id
+        )
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def all(self) -> list[ProductCategory]:
+        rows = await self._connection.execute(
+            select(*CATEGORY_COLUMNS)
+            .where(self._mine())
+            .order_by(product_categories.c.name, product_categories.c.id)
+        )
+        return [ProductCategory(**row) for row in rows.mappings()]
+
+    async def add(self, category: ProductCategory) -> ProductCategory:
+        statement = (
+            insert(product_categories)
+            .values(tenant_id=self.tenant_id, **_row_values(category))
+            .returning(*CATEGORY_COLUMNS)
+        )
+        return ProductCategory(**(await self._connection.execute(statement)).mappings().one())
+
 
 class PartRepository(TenantRepository):
     table = parts
 
+    def _with_category(self) -> Select:
+        """Parts with their category's name, which the part picker shows beside each part."""
+        joined = parts.outerjoin(
+            product_categories,
+            (product_categories.c.tenant_id == parts.c.tenant_id)
+            & (product_categories.c.id == parts.c.category_id),
+        )
+        return select(*PART_COLUMNS).select_from(joined).where(self._mine())
+
+    async def get(self, part_id: str) -> Part | None:
+        statement = self._with_category().where(parts.c.id == part_id)
+        row = (await self._connection.execute(statement)).mappings().first()
+        return _part(row) if row else None
+
+    async def exists(self, part_id: str) -> bool:
+        statement = select(parts.c.id).where(self._mine(), parts.c.id == part_id)
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def holder_of_sku(self, sku: str) -> str | None:
+        statement = select(parts.c.id).where(self._mine(), parts.c.sku == sku)
+        return (await self._connection.execute(statement)).scalar_one_or_none()
+
+    def _matching(
+        self, query: str | None, category_id: str | None, availability: Availability | None
+    ) -> Select:
+        statement = self._with_category()
+        if query and query.strip():
+            statement = statement.where(contains(parts.c.search_text, query.strip()))
+        if category_id:
+            statement = statement.where(parts.c.category_id == category_id)
+        if availability:
+            statement = statement.where(parts.c.availability == availability.value)
+        return statement
+
+    async def search(
+        self,
+        query: str | None,
+        category_id: str | None,
+        availability: Availability | None,
+        request: PageRequest,
+    ) -> list[Part]:
+        statement = self._matching(query, category_id, availability).order_by(
+            parts.c.name, parts.c.id
+        )
+        return [_part(row) for row in await self._page_rows(statement, request)]
+
+    async def count(
+        self, query: str | None, category_id: str | None, availability: Availability | None
+    ) -> int:
+        return await self._count(self._matching(query, category_id, availability))
+
+    async def add(self, part: Part) -> Part:
+        statement = (
+            insert(parts)
+            .values(tenant_id=self.tenant_id, **_part_values(part))
+            .returning(parts.c.id)
+        )
+        await self._write(part, statement)
+        return await self._reread(part.id)
+
+    async def update(self, part: Part) -> Part:
+        """Write an edited part if nobody changed it since `part.version` was read."""
+        statement = (
+            update(parts)
+            .where(self._mine(), parts.c.id == part.id, parts.c.version == part.version)
+            .values(**_part_values(part), version=parts.c.version + 1, updated_at=func.now())
+            .returning(parts.c.id)
+        )
+        if await self._write(part, statement) is None:
+            raise VersionConflict(
+                f"Part '{part.id}' was changed by someone else (you edited version "
+                f"{part.version}); reload it and apply your change again."
+            )
+        return await self._reread(part.id)
+
+    async def _write(self, part: Part, statement: Insert | Update) -> Row[Any] | None:
+        """Run an insert/update; a SKU taken meanwhile by a concurrent write is DUPLICATE_SKU."""
+        try:
+            async with self._connection.begin_nested():
+                result = await self._connection.execute(statement)
+        except IntegrityError as error:
+            if "uq_parts_tenant_sku" in str(error.orig):
+                raise DuplicateSku(
+                    f"SKU {part.sku} is already used by another part.", field="sku"
+                ) from error
+            raise
+        return result.first()
+
+    async def _reread(self, part_id: str) -> Part:
+        saved = await self.get(part_id)
+        assert saved is not None, "a part written in this transaction is readable in it"
+        return saved
+
 
 class ServiceRepository(TenantRepository):
     table = services
+
+    async def get(self, service_id: str) -> Service | None:
+        statement = select(*SERVICE_COLUMNS).where(self._mine(), services.c.id == service_id)
+        row = (await self._connection.execute(statement)).mappings().first()
+        return _service(row) if row else None
+
+    async def exists(self, service_id: str) -> bool:
+        statement = select(services.c.id).where(self._mine(), services.c.id == service_id)
+        return (await self._connection.execute(statement)).first() is not None
+
+    def _matching(
+        self, query: str | None, category: str | None, pricing_model: PricingModel | None
+    ) -> Select:
+        statement = select(*SERVICE_COLUMNS).where(self._mine())
+        if query and query.strip():
+            statement = statement.where(contains(services.c.search_text, query.strip()))
+        if category and category.strip():
+            statement = statement.where(services.c.category == category.strip().upper())
+        if pricing_model:
+            statement = statement.where(services.c.pricing_model == pricing_model.value)
+        return statement
+
+    async def search(
+        self,
+        query: str | None,
+        category: str | None,
+        pricing_model: PricingModel | None,
+        request: PageRequest,
+    ) -> list[Service]:
+        statement = self._matching(query, category, pricing_model).order_by(
+            services.c.name, services.c.id
+        )
+        return [_service(row) for row in await self._page_rows(statement, request)]
+
+    async def count(
+        self, query: str | None, category: str | None, pricing_model: PricingModel | None
+    ) -> int:
+        return await self._count(self._matching(query, category, pricing_model))
+
+    async def add(self, service: Service) -> Service:
+        statement = (
+            insert(services)
+            .values(tenant_id=self.tenant_id, **_service_values(service))
+            .returning(*SERVICE_COLUMNS)
+        )
+        return _service((await self._connection.execute(statement)).mappings().one())
+
+    async def update(self, service: Service) -> Service:
+        statement = (
+            update(services)
+            .where(self._mine(), services.c.id == service.id, services.c.version == service.version)
+            .values(
+                **_service_values(service), version=services.c.version + 1, updated_at=func.now()
+            )
+            .returning(*SERVICE_COLUMNS)
+        )
+        row = (await self._connection.execute(statement)).mappings().first()
+        if row is None:
+            raise VersionConflict(
+                f"Service '{service.id}' was changed by someone else (you edited version "
+                f"{service.version}); reload it and apply your change again."
+            )
+        return _service(row)
+
+
+def _part_values(part: Part) -> dict[str, Any]:
+    return {**_row_values(part), "availability": part.availability.value}
+
+
+def _service_values(service: Service) -> dict[str, Any]:
+    return {**_row_values(service), "pricing_model": service.pricing_model.value}
+
+
+def _part(row: Mapping[str, Any]) -> Part:
+    return Part(**row)
+
+
+def _service(row: Mapping[str, Any]) -> Service:
+    return Service(**row)

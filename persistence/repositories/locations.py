@@ -1,18 +1,195 @@
-"""Locations, their tax codes and approval policies, for one tenant."""
+"""Locations, their tax codes and approval policies, for one tenant.
+
+Tax codes and approval policies are configuration: writing one replaces what was there
+(an upsert), so an administrator sets a value without first asking whether it exists.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import any_, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as upsert
+
+from domain.errors import VersionConflict
+from domain.locations import ApprovalPolicy, Location
+from domain.tax import ItemType, TaxCode
 from persistence.repositories.base import TenantRepository
 from persistence.tables import approval_policies, locations, tax_codes
+
+LOCATION_COLUMNS = [
+    locations.c.id,
+    locations.c.name,
+    locations.c.currency_uom_id,
+    locations.c.time_zone,
+    locations.c.version,
+    locations.c.created_at,
+    locations.c.updated_at,
+]
+TAX_CODE_COLUMNS = [
+    tax_codes.c.location_id,
+    tax_codes.c.tax_code.label("code"),
+    tax_codes.c.description,
+    tax_codes.c.rate,
+    tax_codes.c.applicable_item_types,
+    tax_codes.c.version,
+    tax_codes.c.created_at,
+    tax_codes.c.updated_at,
+]
+POLICY_COLUMNS = [
+    approval_policies.c.location_id,
+    approval_policies.c.approval_method,
+    approval_policies.c.require_signature,
+    approval_policies.c.legal_terms_text,
+    approval_policies.c.legal_terms_version,
+    approval_policies.c.expires_in_days,
+    approval_policies.c.version,
+    approval_policies.c.created_at,
+    approval_policies.c.updated_at,
+]
 
 
 class LocationRepository(TenantRepository):
     table = locations
 
+    async def get(self, location_id: str) -> Location | None:
+        statement = select(*LOCATION_COLUMNS).where(self._mine(), locations.c.id == location_id)
+        row = (await self._connection.execute(statement)).mappings().first()
+        return Location(**row) if row else None
+
+    async def exists(self, location_id: str) -> bool:
+        statement = select(locations.c.id).where(self._mine(), locations.c.id == location_id)
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def add(self, location: Location) -> Location:
+        statement = (
+            insert(locations)
+            .values(tenant_id=self.tenant_id, **_location_values(location))
+            .returning(*LOCATION_COLUMNS)
+        )
+        return Location(**(await self._connection.execute(statement)).mappings().one())
+
+    async def update(self, location: Location) -> Location:
+        statement = (
+            update(locations)
+            .where(
+                self._mine(),
+                locations.c.id == location.id,
+                locations.c.version == location.version,
+            )
+            .values(
+                **_location_values(location),
+                version=locations.c.version + 1,
+                updated_at=func.now(),
+            )
+            .returning(*LOCATION_COLUMNS)
+        )
+        row = (await self._connection.execute(statement)).mappings().first()
+        if row is None:
+            raise VersionConflict(
+                f"Location '{location.id}' was changed by someone else (you edited version "
+                f"{location.version}); reload it and apply your change again."
+            )
+        return Location(**row)
+
 
 class TaxCodeRepository(TenantRepository):
     table = tax_codes
 
+    async def for_location(
+        self, location_id: str, item_type: ItemType | None = None
+    ) -> list[TaxCode]:
+        statement = (
+            select(*TAX_CODE_COLUMNS)
+            .where(self._mine(), tax_codes.c.location_id == location_id)
+            .order_by(tax_codes.c.tax_code)
+        )
+        if item_type is not None:
+            statement = statement.where(
+                literal(item_type.value) == any_(tax_codes.c.applicable_item_types)
+            )
+        rows = await self._connection.execute(statement)
+        return [_tax_code(row) for row in rows.mappings()]
+
+    async def put(self, tax_code: TaxCode) -> TaxCode:
+        """Create the location's tax code, or replace its description, rate and item types."""
+        values = {
+            "description": tax_code.description,
+            "rate": tax_code.rate,
+            "applicable_item_types": [t.value for t in tax_code.applicable_item_types],
+        }
+        statement = upsert(tax_codes).values(
+            tenant_id=self.tenant_id,
+            location_id=tax_code.location_id,
+            tax_code=tax_code.code,
+            **values,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[tax_codes.c.tenant_id, tax_codes.c.location_id, tax_codes.c.tax_code],
+            set_={**values, "version": tax_codes.c.version + 1, "updated_at": func.now()},
+        ).returning(*TAX_CODE_COLUMNS)
+        return _tax_code((await self._connection.execute(statement)).mappings().one())
+
 
 class ApprovalPolicyRepository(TenantRepository):
     table = approval_policies
+
+    async def own_and_default(
+        self, location_id: str
+    ) -> tuple[ApprovalPolicy | None, ApprovalPolicy | None]:
+        """The location's own policy and the tenant default, read together in one statement."""
+        rows = await self._connection.execute(
+            select(*POLICY_COLUMNS).where(
+                self._mine(),
+                (approval_policies.c.location_id == location_id)
+                | approval_policies.c.location_id.is_(None),
+            )
+        )
+        found = {row["location_id"]: _policy(row) for row in rows.mappings()}
+        return found.get(location_id), found.get(None)
+
+    async def put(self, policy: ApprovalPolicy) -> ApprovalPolicy:
+        """Set the policy of `policy.location_id`, or the tenant default when that is None."""
+        values = {
+            "approval_method": policy.approval_method.value,
+            "require_signature": policy.require_signature,
+            "legal_terms_text": policy.legal_terms_text,
+            "legal_terms_version": policy.legal_terms_version,
+            "expires_in_days": policy.expires_in_days,
+        }
+        is_default = policy.location_id is None
+        statement = upsert(approval_policies).values(
+            tenant_id=self.tenant_id, location_id=policy.location_id, **values
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=(
+                [approval_policies.c.tenant_id]
+                if is_default
+                else [approval_policies.c.tenant_id, approval_policies.c.location_id]
+            ),
+            index_where=(
+                approval_policies.c.location_id.is_(None)
+                if is_default
+                else approval_policies.c.location_id.is_not(None)
+            ),
+            set_={**values, "version": approval_policies.c.version + 1, "updated_at": func.now()},
+        ).returning(*POLICY_COLUMNS)
+        return _policy((await self._connection.execute(statement)).mappings().one())
+
+
+def _location_values(location: Location) -> dict[str, Any]:
+    return {
+        "id": location.id,
+        "name": location.name,
+        "currency_uom_id": location.currency_uom_id,
+        "time_zone": location.time_zone,
+    }
+
+
+def _tax_code(row: Mapping[str, Any]) -> TaxCode:
+    return TaxCode(**{**row, "applicable_item_types": tuple(row["applicable_item_types"])})
+
+
+def _policy(row: Mapping[str, Any]) -> ApprovalPolicy:
+    return ApprovalPolicy(**row)

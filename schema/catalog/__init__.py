@@ -1,0 +1,1 @@
+"""The parts and services catalog on the GraphQL surface."""

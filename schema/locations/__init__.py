@@ -1,0 +1,1 @@
+"""Locations and their approval policies on the GraphQL surface."""

@@ -1,0 +1,69 @@
+"""Locations and approval policies as clients see them (names mirror the location DTO)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from domain import locations as domain
+
+ApprovalMethod = strawberry.enum(
+    domain.ApprovalMethod, description="How a customer approves an estimate."
+)
+PolicyMode = strawberry.enum(
+    domain.PolicyMode,
+    description="LOCATION_SPECIFIC: the location's own policy; DEFAULT: the business default.",
+)
+
+
+@strawberry.type(description="A shop location: its currency and time zone.")
+class Location:
+    location_id: strawberry.ID
+    name: str
+    currency_uom_id: str
+    time_zone: str = strawberry.field(description="IANA name, such as America/Chicago.")
+    version: int = strawberry.field(description="Send back with an update to detect conflicts.")
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def from_domain(cls, loc: domain.Location) -> Location:
+        return cls(
+            location_id=strawberry.ID(loc.id),
+            name=loc.name,
+            currency_uom_id=loc.currency_uom_id,
+            time_zone=loc.time_zone,
+            version=loc.version,
+            created_at=loc.created_at,
+            updated_at=loc.updated_at,
+        )
+
+
+@strawberry.type(description="The legal terms and approval method for estimates.")
+class ApprovalPolicy:
+    location_id: strawberry.ID | None = strawberry.field(
+        description="The location asked about; empty for the business default itself."
+    )
+    approval_method: ApprovalMethod
+    require_signature: bool = strawberry.field(description="True exactly for SIGNATURE.")
+    legal_terms_text: str
+    legal_terms_version: str
+    policy_mode: PolicyMode
+    expires_in_days: int = strawberry.field(description="Days an estimate stays approvable.")
+
+    @classmethod
+    def from_domain(cls, p: domain.ApprovalPolicy, location_id: str | None) -> ApprovalPolicy:
+        return cls(
+            location_id=strawberry.ID(location_id) if location_id else None,
+            approval_method=p.approval_method,
+            require_signature=bool(p.require_signature),
+            legal_terms_text=p.legal_terms_text,
+            legal_terms_version=p.legal_terms_version,
+            policy_mode=p.policy_mode,
+            expires_in_days=p.expires_in_days,
+        )
+
+    @classmethod
+    def applied(cls, a: domain.AppliedApprovalPolicy) -> ApprovalPolicy:
+        return cls.from_domain(a.policy, a.location_id)

@@ -1,0 +1,1 @@
+"""Tax codes and tax calculation on the GraphQL surface."""

@@ -1,0 +1,31 @@
+"""Configuring the tax codes a location offers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from domain.identity import Permission
+from resolvers import pricing as use_cases
+from schema.context import Info
+from schema.inputs import provided
+from schema.permissions import requires
+from schema.pricing.types import ItemType, TaxCode
+
+
+@strawberry.input(description="A location's tax code; an existing one with this code is replaced.")
+class UpsertTaxCodeInput:
+    location_id: strawberry.ID
+    tax_code: str = strawberry.field(description="One word such as TAXABLE_GOODS.")
+    description: str
+    rate: Decimal = strawberry.field(description="A fraction from 0 up to 1: 0.08 is 8%.")
+    applicable_item_types: list[ItemType] = strawberry.field(description="At least one.")
+
+
+@strawberry.type
+class PricingMutations:
+    @strawberry.mutation(permission_classes=[requires(Permission.TAX_WRITE)])
+    async def upsert_tax_code(self, info: Info, input: UpsertTaxCodeInput) -> TaxCode:
+        fields = provided(input, rename={"tax_code": "code"})
+        return TaxCode.from_domain(await use_cases.put_tax_code(info.context.uow, fields))
