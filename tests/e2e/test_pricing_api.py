@@ -1,0 +1,188 @@
+"""Tax codes and tax calculation through the API, over real HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.identity import Permission
+from tests.conftest import Api
+
+CREATE_LOCATION = """
+mutation($input: CreateLocationInput!) { createLocation(input: $input) { locationId } }"""
+UPSERT_TAX_CODE = """
+mutation($input: UpsertTaxCodeInput!) {
+  upsertTaxCode(input: $input) { taxCode description rate applicableItemTypes locationId }
+}"""
+TAX_CODES = """
+query($locationId: ID!, $itemType: ItemType) {
+  taxCodes(locationId: $locationId, itemType: $itemType) {
+    taxCode description rate applicableItemTypes
+  }
+}"""
+CALCULATE_TAX = """
+query($input: CalculateTaxInput!) {
+  calculateTax(input: $input) {
+    items { itemId taxAmount lineTotal } subtotal totalTax grandTotal currencyUomId
+  }
+}"""
+
+SEED_TAX_CODES = [
+    {
+        "taxCode": "TAXABLE_GOODS",
+        "description": "Taxable parts and materials",
+        "rate": "0.08",
+        "applicableItemTypes": ["PART"],
+    },
+    {
+        "taxCode": "LABOR_TAXABLE",
+        "description": "Taxable labor services",
+        "rate": "0.06",
+        "applicableItemTypes": ["LABOR", "SERVICE"],
+    },
+    {
+        "taxCode": "TAX_EXEMPT",
+        "description": "Tax-exempt items",
+        "rate": "0",
+        "applicableItemTypes": ["PART", "LABOR", "SERVICE", "FEE"],
+    },
+]
+SEED_ITEMS = [
+    {"itemId": "EST-ITEM-001", "itemType": "PART", "subtotal": 89.99, "taxCode": "TAXABLE_GOODS"},
+    {"itemId": "EST-ITEM-002", "itemType": "LABOR", "subtotal": 60.00, "taxCode": "LABOR_TAXABLE"},
+]
+
+
+async def set_up_location(api: Api, location_id: str = "LOC-001", **fields: Any) -> None:
+    await api.data(
+        CREATE_LOCATION, {"input": {"locationId": location_id, "name": "Main shop", **fields}}
+    )
+    for code in SEED_TAX_CODES:
+        await api.data(
+            UPSERT_TAX_CODE, {"input": {**code, "locationId": location_id, "rate": code["rate"]}}
+        )
+
+
+def codes_and_fields(body: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [(e["extensions"]["code"], e["extensions"].get("field")) for e in body["errors"]]
+
+
+async def test_the_seed_estimate_is_taxed_line_by_line_in_the_locations_currency(
+    api: Api,
+) -> None:
+    await set_up_location(api)
+    result = await api.data(
+        CALCULATE_TAX, {"input": {"locationId": "LOC-001", "items": SEED_ITEMS}}
+    )
+    assert result["calculateTax"] == {
+        "items": [
+            {"itemId": "EST-ITEM-001", "taxAmount": "7.20", "lineTotal": "97.19"},
+            {"itemId": "EST-ITEM-002", "taxAmount": "3.60", "lineTotal": "63.60"},
+        ],
+        "subtotal": "149.99",
+        "totalTax": "10.80",
+        "grandTotal": "160.79",
+        "currencyUomId": "USD",
+    }
+
+
+async def test_a_location_in_euros_totals_in_euros(api: Api) -> None:
+    await set_up_location(api, "LOC-EU", currencyUomId="EUR", timeZone="Europe/Berlin")
+    items = [{"itemId": "1", "itemType": "FEE", "subtotal": "10", "taxCode": "TAX_EXEMPT"}]
+    result = await api.data(CALCULATE_TAX, {"input": {"locationId": "LOC-EU", "items": items}})
+    assert result["calculateTax"]["currencyUomId"] == "EUR"
+    assert result["calculateTax"]["grandTotal"] == "10.00"
+
+
+async def test_a_locations_tax_codes_are_listed_and_filtered_by_item_type(api: Api) -> None:
+    await set_up_location(api)
+    listed = await api.data(TAX_CODES, {"locationId": "LOC-001"})
+    assert listed["taxCodes"] == sorted(SEED_TAX_CODES, key=lambda code: code["taxCode"])
+    labor = await api.data(TAX_CODES, {"locationId": "LOC-001", "itemType": "LABOR"})
+    assert [c["taxCode"] for c in labor["taxCodes"]] == ["LABOR_TAXABLE", "TAX_EXEMPT"]
+    fees = await api.data(TAX_CODES, {"locationId": "LOC-001", "itemType": "FEE"})
+    assert [c["taxCode"] for c in fees["taxCodes"]] == ["TAX_EXEMPT"]
+
+
+async def test_every_faulty_line_is_reported_with_the_field_to_fix(api: Api) -> None:
+    await set_up_location(api)
+    items = [
+        {"itemId": "A", "itemType": "PART", "subtotal": "10.00", "taxCode": "TAXABLE_GOODS"},
+        {"itemId": "B", "itemType": "PART", "subtotal": "10.00"},
+        {"itemId": "C", "itemType": "PART", "subtotal": "10.00", "taxCode": "VAT_UK"},
+        {"itemId": "D", "itemType": "LABOR", "subtotal": "10.00", "taxCode": "TAXABLE_GOODS"},
+        {"itemId": "E", "itemType": "FEE", "subtotal": "-1", "taxCode": " "},
+    ]
+    body = await api(CALCULATE_TAX, {"input": {"locationId": "LOC-001", "items": items}})
+    assert body["data"] is None
+    assert codes_and_fields(body) == [
+        ("MISSING_TAX_CODE", "items[1].taxCode"),
+        ("TAX_CODE_NOT_CONFIGURED", "items[2].taxCode"),
+        ("TAX_CODE_NOT_APPLICABLE", "items[3].taxCode"),
+        ("BAD_USER_INPUT", "items[4].subtotal"),
+        ("MISSING_TAX_CODE", "items[4].taxCode"),
+    ]
+    assert "not available for this location" in body["errors"][1]["message"]
+
+
+async def test_a_tax_code_of_another_location_is_not_configured_here(api: Api) -> None:
+    await set_up_location(api)
+    await api.data(CREATE_LOCATION, {"input": {"locationId": "LOC-002", "name": "Branch"}})
+    body = await api(CALCULATE_TAX, {"input": {"locationId": "LOC-002", "items": SEED_ITEMS}})
+    assert codes_and_fields(body) == [
+        ("TAX_CODE_NOT_CONFIGURED", "items[0].taxCode"),
+        ("TAX_CODE_NOT_CONFIGURED", "items[1].taxCode"),
+    ]
+    assert (await api.data(TAX_CODES, {"locationId": "LOC-002"}))["taxCodes"] == []
+
+
+async def test_an_unknown_location_is_location_not_found(api: Api) -> None:
+    taxed = {"input": {"locationId": "LOC-404", "items": SEED_ITEMS}}
+    assert await api.error_codes(CALCULATE_TAX, taxed) == ["LOCATION_NOT_FOUND"]
+    assert await api.error_codes(TAX_CODES, {"locationId": "LOC-404"}) == ["LOCATION_NOT_FOUND"]
+    code = {**SEED_TAX_CODES[0], "locationId": "LOC-404"}
+    assert await api.error_codes(UPSERT_TAX_CODE, {"input": code}) == ["LOCATION_NOT_FOUND"]
+
+
+async def test_another_tenants_location_and_tax_codes_are_not_found(api: Api) -> None:
+    await set_up_location(api)
+    stranger = api.as_tenant("another-shop")
+    assert await stranger.error_codes(TAX_CODES, {"locationId": "LOC-001"}) == [
+        "LOCATION_NOT_FOUND"
+    ]
+    taxed = {"input": {"locationId": "LOC-001", "items": SEED_ITEMS}}
+    assert await stranger.error_codes(CALCULATE_TAX, taxed) == ["LOCATION_NOT_FOUND"]
+
+
+async def test_upserting_a_tax_code_again_replaces_its_rate(api: Api) -> None:
+    await set_up_location(api)
+    changed = {**SEED_TAX_CODES[0], "locationId": "LOC-001", "rate": "0.0825"}
+    saved = await api.data(UPSERT_TAX_CODE, {"input": changed})
+    assert saved["upsertTaxCode"]["rate"] == "0.0825"
+    items = [SEED_ITEMS[0]]
+    result = await api.data(CALCULATE_TAX, {"input": {"locationId": "LOC-001", "items": items}})
+    assert result["calculateTax"]["totalTax"] == "7.42"
+
+
+async def test_a_rate_typed_as_a_percentage_and_no_item_types_are_both_refused(api: Api) -> None:
+    await set_up_location(api)
+    code = {
+        "locationId": "LOC-001",
+        "taxCode": "CITY_TAX",
+        "description": "City tax",
+        "rate": "8",
+        "applicableItemTypes": [],
+    }
+    body = await api(UPSERT_TAX_CODE, {"input": code})
+    assert codes_and_fields(body) == [
+        ("BAD_USER_INPUT", "rate"),
+        ("BAD_USER_INPUT", "applicableItemTypes"),
+    ]
+    assert "0.08 for 8%" in body["errors"][0]["message"]
+
+
+async def test_tax_needs_the_tax_permissions(api: Api) -> None:
+    await set_up_location(api)
+    reader = api.as_tenant(api.tenant, [Permission.TAX_READ])
+    assert (await reader.data(TAX_CODES, {"locationId": "LOC-001"}))["taxCodes"]
+    code = {**SEED_TAX_CODES[0], "locationId": "LOC-001"}
+    assert await reader.error_codes(UPSERT_TAX_CODE, {"input": code}) == ["FORBIDDEN"]
