@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import DomainError, InvalidInput, collect
-from domain.locations import check_currency, check_text, normalize_currency
+from domain.locations import check_currency, check_identifier, check_text, normalize_currency
 from domain.money import DEFAULT_CURRENCY
 from domain.tax import check_tax_code, normalize_tax_code
 
@@ -110,7 +110,10 @@ class ProductCategory:
     updated_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        collect(check_text(self.name, "name", "A category needs a name."))
+        collect(
+            check_identifier(self.id, "categoryId"),
+            check_text(self.name, "name", "A category needs a name."),
+        )
         object.__setattr__(self, "name", self.name.strip())
 
 
@@ -134,6 +137,7 @@ class Part:
 
     def __post_init__(self) -> None:
         collect(
+            check_identifier(self.id, "productId"),
             check_sku(self.sku),
             check_text(self.name, "name", "A part needs a name."),
             check_amount(self.unit_price, "unitPrice", "unit price"),
@@ -172,6 +176,7 @@ class Service:
 
     def __post_init__(self) -> None:
         collect(
+            check_identifier(self.id, "serviceId"),
             check_text(self.name, "name", "A service needs a name."),
             None if self.pricing_model is not None else _missing("pricingModel"),
             check_amount(self.unit_rate, "unitRate", "unit rate"),

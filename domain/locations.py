@@ -53,6 +53,13 @@ def check_text(
     return None
 
 
+def check_identifier(value: str, field: str) -> InvalidInput | None:
+    """Ids a client chooses must fit the 64-character key columns."""
+    if len(value) > 64:
+        return InvalidInput(f"{field} is at most 64 characters; got {len(value)}.", field=field)
+    return None
+
+
 def normalize_currency(currency: str) -> str:
     return currency.strip().upper()
 
@@ -93,6 +100,7 @@ class Location:
 
     def __post_init__(self) -> None:
         collect(
+            check_identifier(self.id, "locationId"),
             check_text(self.name, "name", "A location needs a name."),
             check_currency(self.currency_uom_id),
             check_time_zone(self.time_zone),
