@@ -245,7 +245,7 @@ async def test_an_edited_part_keeps_what_was_not_sent_and_a_stale_edit_is_refuse
 
 async def test_another_tenants_part_is_not_found(api: Api) -> None:
     await add_part(api, **part_input("BRK-1", "Rotor"))
-    stranger = api.as_tenant("someone-else")
+    stranger = api.as_tenant(f"{api.tenant}-other")
     body = await stranger('{ part(id: "PART-001") { name } }')
     assert body["errors"][0]["extensions"]["code"] == "PART_NOT_FOUND"
     page = await stranger.data(SEARCH_PARTS, {"query": "rotor"})
@@ -342,3 +342,10 @@ async def test_the_catalog_needs_the_catalog_permissions(api: Api) -> None:
     assert await reader.error_codes(CREATE_PART, {"input": part_input("A", "B")}) == ["FORBIDDEN"]
     outsider = api.as_tenant(api.tenant, [Permission.CUSTOMER_READ])
     assert await outsider.error_codes(SEARCH_PARTS) == ["FORBIDDEN"]
+
+
+async def test_a_chosen_id_longer_than_64_characters_is_refused(api: Api) -> None:
+    body = await api(CREATE_PART, {"input": part_input("A-1", "First", productId="P" * 65)})
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in body["errors"]] == [
+        ("BAD_USER_INPUT", "productId")
+    ]

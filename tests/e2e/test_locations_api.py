@@ -155,7 +155,7 @@ async def test_the_policy_of_an_unknown_location_is_location_not_found(api: Api)
 async def test_another_tenants_location_and_default_policy_do_not_apply(api: Api) -> None:
     await add_location(api, "LOC-001")
     await api.data(SET_POLICY, {"input": DEFAULT_POLICY_INPUT})
-    stranger = api.as_tenant("another-shop")
+    stranger = api.as_tenant(f"{api.tenant}-other")
     assert await stranger.error_codes(APPROVAL_POLICY, {"locationId": "LOC-001"}) == [
         "LOCATION_NOT_FOUND"
     ]

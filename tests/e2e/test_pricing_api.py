@@ -145,7 +145,7 @@ async def test_an_unknown_location_is_location_not_found(api: Api) -> None:
 
 async def test_another_tenants_location_and_tax_codes_are_not_found(api: Api) -> None:
     await set_up_location(api)
-    stranger = api.as_tenant("another-shop")
+    stranger = api.as_tenant(f"{api.tenant}-other")
     assert await stranger.error_codes(TAX_CODES, {"locationId": "LOC-001"}) == [
         "LOCATION_NOT_FOUND"
     ]
