@@ -57,7 +57,9 @@ def check_amount(
     """A non-negative amount in whole cents, so nothing is rounded away silently on save."""
     if value is None:
         return InvalidInput(f"Enter the {what}.", field=field)
-    if not value.is_finite() or value < 0:
+    if not value.is_finite():
+        return InvalidInput(f"Enter the {what} as a number; got {value}.", field=field)
+    if value < 0:
         return InvalidInput(f"The {what} cannot be negative; got {value}.", field=field)
     if value >= largest:
         return InvalidInput(f"The {what} must be below {largest:,.0f}; got {value}.", field=field)
