@@ -57,10 +57,12 @@ def _stop_on_sigterm() -> None:
 
 
 @contextmanager
-def database(settings: Settings) -> Iterator[str]:
+def database(settings: Settings, *, migrate_external: bool = False) -> Iterator[str]:
     """DATABASE_URL as given, or the embedded dev database, started, migrated and then
-    stopped on leaving. An external database is never migrated implicitly."""
+    stopped on leaving. An external database is migrated only when asked to."""
     if settings.database_url:
+        if migrate_external:
+            upgrade(settings.database_url)
         yield settings.database_url
         return
     postgres = EmbeddedPostgres(settings.data_dir / "postgres", durable=True)
@@ -116,7 +118,7 @@ def dev(settings: Settings, args: argparse.Namespace) -> int:
     _stop_on_sigterm()
     started = time.monotonic()
     with ExitStack() as services:
-        url = services.enter_context(database(settings))
+        url = services.enter_context(database(settings, migrate_external=True))
         kafka = services.enter_context(broker(settings))
         settings = settings.model_copy(
             update={"database_url": url, "kafka_bootstrap_servers": kafka, "allow_anonymous": True}
@@ -225,9 +227,8 @@ async def check_broker(settings: Settings) -> None:
 
 
 def migrate(settings: Settings, args: argparse.Namespace) -> int:
-    with database(settings) as url:
-        upgrade(url)
-    print("The database carries every migration.", file=sys.stderr)
+    with database(settings, migrate_external=True):
+        print("The database carries every migration.", file=sys.stderr)
     return 0
 
 
