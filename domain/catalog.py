@@ -13,9 +13,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.checks import check_identifier, check_text
 from domain.errors import DomainError, InvalidInput, collect
-from domain.locations import check_currency, check_identifier, check_text, normalize_currency
-from domain.money import DEFAULT_CURRENCY
+from domain.money import DEFAULT_CURRENCY, check_currency, normalize_currency
 from domain.tax import check_tax_code, normalize_tax_code
 
 SKU = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,63}$")

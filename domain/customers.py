@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from domain.checks import check_identifier, check_text
 from domain.errors import DomainError, InvalidInput, collect
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -23,14 +24,6 @@ class VehicleNotFound(DomainError):
 
 class DuplicateVin(DomainError):
     code = "DUPLICATE_VIN"
-
-
-def check_name(name: str | None, field_name: str = "name") -> InvalidInput | None:
-    if name is None or not name.strip():
-        return InvalidInput("A customer needs a name.", field=field_name)
-    if len(name.strip()) > 200:
-        return InvalidInput("Names are at most 200 characters.", field=field_name)
-    return None
 
 
 def check_email(email: str | None) -> InvalidInput | None:
@@ -87,7 +80,12 @@ class Customer:
     updated_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        collect(check_name(self.name), check_email(self.email), check_phone(self.phone))
+        collect(
+            check_identifier(self.id, "customerId"),
+            check_text(self.name, "name", "A customer needs a name."),
+            check_email(self.email),
+            check_phone(self.phone),
+        )
 
     def with_changes(self, **changes: object) -> Customer:
         """The customer as a clerk edited it; the same checks apply to the result."""
@@ -107,7 +105,11 @@ class Vehicle:
     updated_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        collect(check_vin(self.vin))
+        collect(
+            check_identifier(self.id, "vehicleId"),
+            check_text(self.customer_id, "customerId", "A vehicle needs its owner's customerId."),
+            check_vin(self.vin),
+        )
         object.__setattr__(self, "vin", normalize_vin(self.vin))
 
     def with_changes(self, **changes: object) -> Vehicle:

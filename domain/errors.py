@@ -86,9 +86,9 @@ def collect(*checks: DomainError | None) -> None:
 class DuplicateId(Conflict):
     code = "DUPLICATE_ID"
 
-    def __init__(self, kind: str, identifier: str):
+    def __init__(self, kind: str, identifier: str, field: str):
         super().__init__(
             f"{kind} id '{identifier}' is already in use; choose another or leave it empty "
             "to get the next one.",
-            field="id",
+            field=field,
         )

@@ -11,16 +11,14 @@ method is refused rather than stored as a policy nobody can satisfy.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.checks import check_identifier, check_text
 from domain.errors import DomainError, InvalidInput, collect
-from domain.money import DEFAULT_CURRENCY
-
-CURRENCY = re.compile(r"^[A-Z]{3}$")
+from domain.money import DEFAULT_CURRENCY, check_currency, normalize_currency
 
 
 class LocationNotFound(DomainError):
@@ -40,38 +38,6 @@ class ApprovalMethod(StrEnum):
 class PolicyMode(StrEnum):
     LOCATION_SPECIFIC = "LOCATION_SPECIFIC"
     DEFAULT = "DEFAULT"
-
-
-def check_text(
-    value: str | None, field: str, missing: str, max_length: int = 200
-) -> InvalidInput | None:
-    """A required line of text: present, not blank, and short enough for its column."""
-    if value is None or not value.strip():
-        return InvalidInput(missing, field=field)
-    if len(value.strip()) > max_length:
-        return InvalidInput(f"{field} is at most {max_length} characters.", field=field)
-    return None
-
-
-def check_identifier(value: str, field: str) -> InvalidInput | None:
-    """Ids a client chooses must fit the 64-character key columns."""
-    if len(value) > 64:
-        return InvalidInput(f"{field} is at most 64 characters; got {len(value)}.", field=field)
-    return None
-
-
-def normalize_currency(currency: str) -> str:
-    return currency.strip().upper()
-
-
-def check_currency(currency: str | None, field: str = "currencyUomId") -> InvalidInput | None:
-    if currency is None or not currency.strip():
-        return InvalidInput("Enter a currency such as USD.", field=field)
-    if not CURRENCY.match(normalize_currency(currency)):
-        return InvalidInput(
-            f"Currency '{currency}' is not an ISO 4217 code such as USD or EUR.", field=field
-        )
-    return None
 
 
 def check_time_zone(time_zone: str | None) -> InvalidInput | None:

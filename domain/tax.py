@@ -18,8 +18,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.checks import check_text
 from domain.errors import DomainError, InvalidInput, collect
-from domain.locations import check_text
 from domain.money import CENT, to_cents
 
 TAX_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")

@@ -76,7 +76,7 @@ async def create_product_category(
         )
         draft = ProductCategory(**{**fields, "id": category_id})
         if fields.get("id") and await work.categories.exists(category_id):
-            raise DuplicateId("Product category", category_id)
+            raise DuplicateId("Product category", category_id, "categoryId")
         created = await work.categories.add(draft)
         await work.commit()
         return created
@@ -87,7 +87,7 @@ async def create_part(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Part
         part_id = fields.get("id") or await work.naming.next_free_id("PART", work.parts.exists)
         draft = Part(**{**fields, "id": part_id})
         if fields.get("id") and await work.parts.exists(part_id):
-            raise DuplicateId("Part", part_id)
+            raise DuplicateId("Part", part_id, "productId")
         await _category_must_exist(work, draft.category_id)
         await _sku_must_be_free(work, draft)
         created = await work.parts.add(draft)
@@ -115,7 +115,7 @@ async def create_service(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> S
         service_id = fields.get("id") or await work.naming.next_free_id("SVC", work.services.exists)
         draft = Service(**{**fields, "id": service_id})
         if fields.get("id") and await work.services.exists(service_id):
-            raise DuplicateId("Service", service_id)
+            raise DuplicateId("Service", service_id, "serviceId")
         created = await work.services.add(draft)
         await work.commit()
         return created

@@ -67,7 +67,7 @@ async def create_customer(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> 
         )
         draft = Customer(**{**fields, "id": customer_id})
         if fields.get("id") and await work.customers.exists(customer_id):
-            raise DuplicateId("Customer", customer_id)
+            raise DuplicateId("Customer", customer_id, "customerId")
         created = await work.customers.add(draft)
         await work.commit()
         return created
@@ -90,7 +90,7 @@ async def create_vehicle(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> V
         draft = Vehicle(**{**fields, "id": vehicle_id})
         await _owner_must_exist(work, draft.customer_id)
         if fields.get("id") and await work.vehicles.exists(vehicle_id):
-            raise DuplicateId("Vehicle", vehicle_id)
+            raise DuplicateId("Vehicle", vehicle_id, "vehicleId")
         await _vin_must_be_free(work, draft)
         created = await work.vehicles.add(draft)
         await work.commit()

@@ -28,7 +28,7 @@ async def create_location(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> 
         )
         draft = Location(**{**fields, "id": location_id})
         if fields.get("id") and await work.locations.exists(location_id):
-            raise DuplicateId("Location", location_id)
+            raise DuplicateId("Location", location_id, "locationId")
         created = await work.locations.add(draft)
         await work.commit()
         return created

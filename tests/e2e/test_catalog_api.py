@@ -178,7 +178,7 @@ async def test_a_part_id_already_in_use_is_refused(api: Api) -> None:
     await add_part(api, **part_input("A-1", "First", productId="PART-9"))
     body = await api(CREATE_PART, {"input": part_input("A-2", "Second", productId="PART-9")})
     assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in body["errors"]] == [
-        ("DUPLICATE_ID", "id")
+        ("DUPLICATE_ID", "productId")
     ]
 
 

@@ -96,7 +96,7 @@ async def test_ids_come_from_the_series_and_a_taken_id_is_refused(api: Api) -> N
     body = await api(
         'mutation { createCustomer(input: {customerId: "CUST-002", name: "Dup"}) { customerId } }'
     )
-    assert body["errors"][0]["extensions"] == {"code": "DUPLICATE_ID", "field": "id"}
+    assert body["errors"][0]["extensions"] == {"code": "DUPLICATE_ID", "field": "customerId"}
     await api.data(
         'mutation { createCustomer(input: {customerId: "CUST-004", name: "Own id"}) '
         "{ customerId } }"
