@@ -29,6 +29,19 @@ TOPICS: dict[str, int] = {
     "finance.ar.dunning.notice.generated": 3,
     "finance.ar.customer.blocked": 3,
     "finance.ar.writeoff.approved": 3,
+    # CRM customers and vehicles (the gateway's own; no seed gives a count)
+    "crm.customers.created": 6,
+    "crm.customers.updated": 6,
+    "crm.vehicles.registered": 6,
+    "crm.vehicles.updated": 6,
+    # WorkExec work-order CloudEvents (seed 001 Phase 4.4 names no topics; see wire/registry)
+    "workexec.workorder.parts_usage_recorded": 6,
+    "workexec.workorder.work_session_recorded": 6,
+    "workexec.workorder.status_changed": 6,
+    "workexec.workorder.ready_for_billing": 6,
+    "workexec.workorder.snapshot_finalized": 6,
+    # TrakService quotes (seed 003)
+    "trakservice.quote.approved.v1": 6,
 }
 
 

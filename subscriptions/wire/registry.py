@@ -1,0 +1,240 @@
+"""Which topic, wire format and aggregate type each event type the gateway publishes has.
+
+Publishers call `encode` and `headers_for` (or `route_for`); consumers hand a record to
+`decode` / `published_from`, which pick the decoder by topic. An internal event type is
+the contract's own name for the event: `ServiceOrderCreatedEvent` (envelope
+`eventType`), `com.durion.workexec.workorder.status_changed` (CloudEvents `type`),
+`trakservice.quote.approved.v1` (quote `event_name`).
+
+A topic carries one aggregate type in one format (checked at import), so a consumer
+knows how to read a record before reading it. The work-order topics are the gateway's
+choice, as seed 001 leaves them to the infrastructure team: `workexec.workorder.{action}`.
+Partition counts, for every topic, live in `subscriptions.topics.TOPICS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from types import MappingProxyType
+
+from domain.events import DomainEvent, PublishedEvent
+from subscriptions.wire import cloudevents, envelope, quote
+from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
+from subscriptions.wire.errors import MalformedEvent, UnknownEventType
+from subscriptions.wire.headers import (
+    AGGREGATE_TYPE,
+    CONTENT_TYPE,
+    EVENT_ID,
+    EVENT_TYPE,
+    GATEWAY_SEQUENCE,
+    TENANT_ID,
+    Headers,
+    header,
+)
+
+
+class WireFormat(Enum):
+    """A contract's serializer: `route.wire.encode(event)` is the record value to publish."""
+
+    ENVELOPE = "envelope"
+    CLOUDEVENTS = "cloudevents"
+    QUOTE = "quote"
+
+    @property
+    def content_type(self) -> str:
+        """The `content-type` header (CloudEvents' Kafka binding requires its own type)."""
+        if self is WireFormat.CLOUDEVENTS:
+            return "application/cloudevents+json; charset=UTF-8"
+        return "application/json"
+
+    def encode(self, event: DomainEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
+        """`event` in this format; `environment` is CloudEvents' `durion:environment`."""
+        match self:
+            case WireFormat.ENVELOPE:
+                return envelope.encode(event)
+            case WireFormat.CLOUDEVENTS:
+                return cloudevents.encode(event, environment)
+            case WireFormat.QUOTE:
+                return quote.encode(event)
+
+    def decode(self, value: bytes, aggregate_type: str) -> DomainEvent:
+        """The event in `value`; `aggregate_type` where the format does not carry one."""
+        match self:
+            case WireFormat.ENVELOPE:
+                return envelope.decode(value, aggregate_type)
+            case WireFormat.CLOUDEVENTS:
+                return cloudevents.decode(value, aggregate_type)
+            case WireFormat.QUOTE:
+                return quote.decode(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    topic: str
+    wire: WireFormat
+    aggregate_type: str
+
+
+def _group(wire: WireFormat, aggregate_type: str, topics: dict[str, str]) -> dict[str, Route]:
+    return {event_type: Route(topic, wire, aggregate_type) for event_type, topic in topics.items()}
+
+
+def _work_order_topics(*actions: str) -> dict[str, str]:
+    return {
+        cloudevents.workexec_type("workorder", action): f"workexec.workorder.{action}"
+        for action in actions
+    }
+
+
+_CRM_CUSTOMERS = {
+    "CustomerCreatedEvent": "crm.customers.created",
+    "CustomerUpdatedEvent": "crm.customers.updated",
+}
+_CRM_VEHICLES = {
+    "VehicleRegisteredEvent": "crm.vehicles.registered",
+    "VehicleUpdatedEvent": "crm.vehicles.updated",
+}
+_SERVICE_ORDERS = {  # seed 000
+    "ServiceOrderCreatedEvent": "crm.serviceorders.created",
+    "ServiceOrderScheduledEvent": "crm.serviceorders.scheduled",
+    "ServiceOrderCompletedEvent": "crm.serviceorders.completed",
+    "ServiceOrderBilledEvent": "crm.serviceorders.billed",
+    "SlaBreachedEvent": "crm.serviceorders.sla.breached",
+}
+_INVOICES = {  # seed 002
+    "InvoicePostedEvent": "finance.ar.invoice.posted",
+    "InvoiceCancelledEvent": "finance.ar.invoice.cancelled",
+}
+_PAYMENTS = {
+    "PaymentReceivedEvent": "finance.ar.payment.received",
+    "PaymentReversedEvent": "finance.ar.payment.reversed",
+}
+
+ROUTES: Mapping[str, Route] = MappingProxyType(
+    {
+        **_group(WireFormat.ENVELOPE, "customer", _CRM_CUSTOMERS),
+        **_group(WireFormat.ENVELOPE, "vehicle", _CRM_VEHICLES),
+        **_group(WireFormat.ENVELOPE, "service_order", _SERVICE_ORDERS),
+        **_group(WireFormat.ENVELOPE, "invoice", _INVOICES),
+        **_group(WireFormat.ENVELOPE, "payment", _PAYMENTS),
+        **_group(
+            WireFormat.ENVELOPE,
+            "credit_memo",
+            {"CreditMemoIssuedEvent": "finance.ar.credit.memo.issued"},
+        ),
+        **_group(
+            WireFormat.ENVELOPE,
+            "dunning_run",
+            {"DunningNoticeGeneratedEvent": "finance.ar.dunning.notice.generated"},
+        ),
+        **_group(
+            WireFormat.ENVELOPE, "customer", {"CustomerBlockedEvent": "finance.ar.customer.blocked"}
+        ),
+        **_group(
+            WireFormat.ENVELOPE,
+            "write_off",
+            {"WriteOffApprovedEvent": "finance.ar.writeoff.approved"},
+        ),
+        **_group(
+            WireFormat.CLOUDEVENTS,
+            "workorder",
+            _work_order_topics(
+                "parts_usage_recorded",
+                "work_session_recorded",
+                "status_changed",
+                "ready_for_billing",
+                "snapshot_finalized",
+            ),
+        ),
+        **_group(WireFormat.QUOTE, "quote", {quote.QUOTE_APPROVED: quote.QUOTE_APPROVED}),
+    }
+)
+
+
+def _by_topic(routes: Mapping[str, Route]) -> dict[str, Mapping[str, Route]]:
+    by_topic: dict[str, dict[str, Route]] = {}
+    for event_type, route in routes.items():
+        by_topic.setdefault(route.topic, {})[event_type] = route
+    for topic, of_topic in by_topic.items():
+        if len({(route.wire, route.aggregate_type) for route in of_topic.values()}) != 1:
+            raise ValueError(f"topic {topic!r} mixes wire formats or aggregate types")
+    return {topic: MappingProxyType(of_topic) for topic, of_topic in by_topic.items()}
+
+
+_BY_TOPIC = _by_topic(ROUTES)
+
+
+def published_topics() -> list[str]:
+    """Every topic the gateway publishes to, in registration order."""
+    return list(_BY_TOPIC)
+
+
+def route_for(event_type: str) -> Route:
+    try:
+        return ROUTES[event_type]
+    except KeyError:
+        raise UnknownEventType(event_type) from None
+
+
+def routes_for_topic(topic: str) -> Mapping[str, Route]:
+    """The routes (by event type) whose events are published on `topic`; empty if none."""
+    return _BY_TOPIC.get(topic, MappingProxyType({}))
+
+
+def encode(event: DomainEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
+    """The record value for `event`, refusing an aggregate type its route does not carry."""
+    route = route_for(event.event_type)
+    if event.aggregate_type != route.aggregate_type:
+        raise ValueError(
+            f"{event.event_type} is registered for aggregate type {route.aggregate_type!r}, "
+            f"not {event.aggregate_type!r}"
+        )
+    return route.wire.encode(event, environment)
+
+
+def decode(topic: str, headers: Headers, value: bytes) -> DomainEvent:
+    """The event in a record of `topic`; MalformedEvent if it is not one the topic carries."""
+    routes = routes_for_topic(topic)
+    if not routes:
+        raise MalformedEvent(f"no event type is registered for topic {topic!r}")
+    route = next(iter(routes.values()))
+    aggregate_type = header(headers, AGGREGATE_TYPE) or route.aggregate_type
+    event = route.wire.decode(value, aggregate_type)
+    if event.event_type not in routes:
+        raise MalformedEvent(f"event type {event.event_type!r} is not published on {topic!r}")
+    for name, expected in (
+        (EVENT_ID, event.event_id),
+        (EVENT_TYPE, event.event_type),
+        (TENANT_ID, event.tenant_id),
+    ):
+        found = header(headers, name)
+        if found is not None and found != expected:
+            raise MalformedEvent(
+                f"the {name!r} header {found!r} disagrees with the value's {expected!r}"
+            )
+    return event
+
+
+def headers_for(published: PublishedEvent) -> list[tuple[str, bytes]]:
+    """The headers every gateway publisher sets on the record of `published`."""
+    event = published.event
+    return [
+        (EVENT_ID, event.event_id.encode()),
+        (EVENT_TYPE, event.event_type.encode()),
+        (TENANT_ID, event.tenant_id.encode()),
+        (AGGREGATE_TYPE, event.aggregate_type.encode()),
+        (GATEWAY_SEQUENCE, str(published.sequence).encode("ascii")),
+        (CONTENT_TYPE, route_for(event.event_type).wire.content_type.encode()),
+    ]
+
+
+def published_from(topic: str, headers: Headers, value: bytes) -> PublishedEvent:
+    """The event of a gateway-published record with its `gateway-sequence`."""
+    sequence = header(headers, GATEWAY_SEQUENCE)
+    if sequence is None:
+        raise MalformedEvent(f"the {GATEWAY_SEQUENCE!r} header is missing")
+    if not (sequence.isascii() and sequence.isdigit()):
+        raise MalformedEvent(f"the {GATEWAY_SEQUENCE!r} header {sequence!r} is not ASCII digits")
+    return PublishedEvent(sequence=int(sequence), event=decode(topic, headers, value))

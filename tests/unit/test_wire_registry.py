@@ -1,0 +1,199 @@
+"""The registry: routes per event type, topics, Kafka headers, and decoding by topic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from domain.events import DomainEvent, PublishedEvent
+from subscriptions.topics import TOPICS
+from subscriptions.wire import envelope
+from subscriptions.wire.errors import MalformedEvent, UnknownEventType
+from subscriptions.wire.registry import (
+    ROUTES,
+    Route,
+    WireFormat,
+    decode,
+    encode,
+    headers_for,
+    published_from,
+    published_topics,
+    route_for,
+    routes_for_topic,
+)
+
+BILLED = DomainEvent(
+    event_type="ServiceOrderBilledEvent",
+    aggregate_type="service_order",
+    aggregate_id="SO-100",
+    tenant_id="tenant-001",
+    payload={"serviceOrderId": "SO-100", "amount": Decimal("450.00"), "currency": "USD"},
+    event_id="evt-4304",
+    occurred_at=datetime(2026, 2, 3, 12, 10, tzinfo=UTC),
+)
+
+STATUS_CHANGED = DomainEvent(
+    event_type="com.durion.workexec.workorder.status_changed",
+    aggregate_type="workorder",
+    aggregate_id="WO-001",
+    tenant_id="tenant-001",
+    payload={"workorderId": "WO-001", "previousStatus": "ASSIGNED", "newStatus": "COMPLETED"},
+    event_id="evt-status-1",
+    occurred_at=datetime(2026, 1, 25, 14, 30, tzinfo=UTC),
+)
+
+QUOTE_APPROVED = DomainEvent(
+    event_type="trakservice.quote.approved.v1",
+    aggregate_type="quote",
+    aggregate_id="6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21",
+    tenant_id="tenant-001",
+    payload={"quote_id": "6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21", "total": Decimal("1450.00")},
+    event_id="evt-quote-1",
+    occurred_at=datetime(2026, 1, 8, 13, 30, tzinfo=UTC),
+)
+
+
+def record(event: DomainEvent, sequence: int = 42) -> tuple[str, list[tuple[str, bytes]], bytes]:
+    """The topic, headers and value a gateway publisher sends for `event`."""
+    published = PublishedEvent(sequence=sequence, event=event)
+    return route_for(event.event_type).topic, headers_for(published), encode(event)
+
+
+@pytest.mark.parametrize(
+    ("event_type", "route"),
+    [
+        ("CustomerCreatedEvent", Route("crm.customers.created", WireFormat.ENVELOPE, "customer")),
+        ("VehicleUpdatedEvent", Route("crm.vehicles.updated", WireFormat.ENVELOPE, "vehicle")),
+        (
+            "SlaBreachedEvent",
+            Route("crm.serviceorders.sla.breached", WireFormat.ENVELOPE, "service_order"),
+        ),
+        (
+            "PaymentReceivedEvent",
+            Route("finance.ar.payment.received", WireFormat.ENVELOPE, "payment"),
+        ),
+        (
+            "com.durion.workexec.workorder.ready_for_billing",
+            Route("workexec.workorder.ready_for_billing", WireFormat.CLOUDEVENTS, "workorder"),
+        ),
+        (
+            "trakservice.quote.approved.v1",
+            Route("trakservice.quote.approved.v1", WireFormat.QUOTE, "quote"),
+        ),
+    ],
+)
+def test_an_event_type_routes_to_its_topic_format_and_aggregate(
+    event_type: str, route: Route
+) -> None:
+    assert route_for(event_type) == route
+
+
+def test_an_unregistered_event_type_has_no_route_and_says_where_to_add_one() -> None:
+    with pytest.raises(UnknownEventType, match=r"'EstimateApprovedEvent'.*registry\.py"):
+        route_for("EstimateApprovedEvent")
+
+
+def test_every_published_topic_is_created_at_start_up_with_the_seeds_partition_counts() -> None:
+    assert set(published_topics()) <= set(TOPICS)
+    assert TOPICS["crm.serviceorders.sla.breached"] == 3
+    assert TOPICS["finance.ar.payment.received"] == 12
+    assert TOPICS["workexec.workorder.snapshot_finalized"] == 6
+    assert TOPICS["trakservice.quote.approved.v1"] == 6
+
+
+def test_the_gateway_publishes_every_seed_topic_of_its_contracts() -> None:
+    assert len(published_topics()) == len(ROUTES) == 23
+
+
+def test_routes_for_a_topic_are_its_event_types() -> None:
+    assert dict(routes_for_topic("finance.ar.invoice.posted")) == {
+        "InvoicePostedEvent": Route("finance.ar.invoice.posted", WireFormat.ENVELOPE, "invoice")
+    }
+    assert dict(routes_for_topic("no.such.topic")) == {}
+
+
+def test_every_record_carries_the_gateway_headers() -> None:
+    _, headers, _ = record(STATUS_CHANGED, sequence=1007)
+    assert headers == [
+        ("event-id", b"evt-status-1"),
+        ("event-type", b"com.durion.workexec.workorder.status_changed"),
+        ("tenant-id", b"tenant-001"),
+        ("aggregate-type", b"workorder"),
+        ("gateway-sequence", b"1007"),
+        ("content-type", b"application/cloudevents+json; charset=UTF-8"),
+    ]
+
+
+def test_envelope_and_quote_records_are_plain_json() -> None:
+    assert ("content-type", b"application/json") in record(BILLED)[1]
+    assert ("content-type", b"application/json") in record(QUOTE_APPROVED)[1]
+
+
+@pytest.mark.parametrize("event", [BILLED, STATUS_CHANGED, QUOTE_APPROVED])
+def test_a_published_record_reads_back_as_the_published_event(event: DomainEvent) -> None:
+    topic, headers, value = record(event, sequence=42)
+    assert published_from(topic, headers, value) == PublishedEvent(sequence=42, event=event)
+
+
+def test_the_aggregate_type_comes_from_the_registry_when_the_record_has_no_header() -> None:
+    assert decode("crm.serviceorders.billed", [], envelope.encode(BILLED)) == BILLED
+
+
+def test_the_cloudevents_environment_is_chosen_by_the_publisher() -> None:
+    assert b'"durion:environment": "production"' in encode(STATUS_CHANGED, "production")
+    assert b'"durion:environment": "production"' in WireFormat.CLOUDEVENTS.encode(
+        STATUS_CHANGED, "production"
+    )
+
+
+def test_an_event_with_another_aggregate_type_than_its_route_is_not_encoded() -> None:
+    event = DomainEvent(
+        event_type="ServiceOrderBilledEvent",
+        aggregate_type="invoice",
+        aggregate_id="SO-100",
+        tenant_id="tenant-001",
+        payload={},
+    )
+    with pytest.raises(ValueError, match="registered for aggregate type 'service_order'"):
+        encode(event)
+
+
+def test_an_event_type_on_the_wrong_topic_is_malformed() -> None:
+    _, headers, value = record(BILLED)
+    with pytest.raises(MalformedEvent, match="'ServiceOrderBilledEvent' is not published on"):
+        decode("crm.serviceorders.created", headers, value)
+
+
+def test_a_record_on_an_unregistered_topic_is_malformed() -> None:
+    with pytest.raises(MalformedEvent, match=r"no event type is registered for topic 'x\.y'"):
+        decode("x.y", [], envelope.encode(BILLED))
+
+
+def test_a_tenant_header_that_disagrees_with_the_value_is_malformed() -> None:
+    topic, headers, value = record(BILLED)
+    forged = [(k, b"tenant-002" if k == "tenant-id" else v) for k, v in headers]
+    with pytest.raises(MalformedEvent, match="'tenant-id' header 'tenant-002' disagrees"):
+        decode(topic, forged, value)
+
+
+def test_a_record_without_a_gateway_sequence_is_malformed() -> None:
+    topic, headers, value = record(BILLED)
+    without = [(k, v) for k, v in headers if k != "gateway-sequence"]
+    with pytest.raises(MalformedEvent, match="'gateway-sequence' header is missing"):
+        published_from(topic, without, value)
+
+
+@pytest.mark.parametrize("sequence", [b"-1", b"4 2", b"\xd9\xa4", b"x"])
+def test_a_gateway_sequence_that_is_not_ascii_digits_is_malformed(sequence: bytes) -> None:
+    topic, headers, value = record(BILLED)
+    bad = [(k, sequence if k == "gateway-sequence" else v) for k, v in headers]
+    with pytest.raises(MalformedEvent, match="gateway-sequence"):
+        published_from(topic, bad, value)
+
+
+def test_a_record_value_that_is_not_json_is_malformed() -> None:
+    topic, headers, _ = record(BILLED)
+    with pytest.raises(MalformedEvent, match="not JSON"):
+        published_from(topic, headers, b"\x00\x01")
