@@ -114,3 +114,34 @@ class Vehicle:
 
     def with_changes(self, **changes: object) -> Vehicle:
         return replace(self, **changes)
+
+
+CUSTOMER_CREATED = "CustomerCreatedEvent"
+CUSTOMER_UPDATED = "CustomerUpdatedEvent"
+VEHICLE_REGISTERED = "VehicleRegisteredEvent"
+VEHICLE_UPDATED = "VehicleUpdatedEvent"
+
+
+def customer_facts(customer: Customer) -> dict[str, object]:
+    """The CRM events' payload: the customer as the lookup contract shows it."""
+    return {
+        "customerId": customer.id,
+        "partyId": customer.party_id,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "billingTermsId": customer.billing_terms_id,
+        "version": customer.version,
+    }
+
+
+def vehicle_facts(vehicle: Vehicle) -> dict[str, object]:
+    return {
+        "vehicleId": vehicle.id,
+        "customerId": vehicle.customer_id,
+        "vin": vehicle.vin,
+        "unitNumber": vehicle.unit_number,
+        "description": vehicle.description,
+        "licensePlate": vehicle.license_plate,
+        "version": vehicle.version,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -10,9 +11,13 @@ class Principal:
     user_id: str
     tenant_id: str
     permissions: frozenset[str]
+    expires_at: datetime | None = None
 
     def may(self, permission: str) -> bool:
         return permission in self.permissions or "*" in self.permissions
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
 
 
 class Permission:
@@ -28,7 +33,19 @@ class Permission:
     TAX_WRITE = "pricing:tax:write"
     LOCATION_READ = "location:location:read"
     LOCATION_WRITE = "location:location:write"
+    EVENTS_READ = "gateway:events:read"
+
+    @classmethod
+    def to_read(cls, aggregate_type: str) -> str:
+        """The permission an event about `aggregate_type` needs to reach a subscriber."""
+        return READ_BY_AGGREGATE.get(aggregate_type, cls.EVENTS_READ)
 
     @classmethod
     def all(cls) -> frozenset[str]:
         return frozenset(v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str))
+
+
+READ_BY_AGGREGATE = {
+    "customer": Permission.CUSTOMER_READ,
+    "vehicle": Permission.VEHICLE_READ,
+}

@@ -17,12 +17,19 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
+from gateway.events import EventBackbone
 from gateway.settings import Settings
+from gateway.websocket_auth import (
+    GatewayWebSocketAdapter,
+    authenticate_connection,
+    forget_connection,
+)
 from persistence.database import create_engine, ping
 from schema.root import Limits, build_schema
 from subscriptions.topics import BrokerLink
@@ -31,14 +38,27 @@ log = logging.getLogger("gateway")
 
 
 class GraphQLApp(GraphQL):
-    """Strawberry's ASGI app with the gateway's per-request context."""
+    """Strawberry's ASGI app with the gateway's context and websocket authentication."""
 
-    def __init__(self, contexts: ContextFactory, **kwargs: Any):
+    websocket_adapter_class = GatewayWebSocketAdapter  # type: ignore[assignment]
+
+    def __init__(self, contexts: ContextFactory, verifier: TokenVerifier, **kwargs: Any):
         super().__init__(**kwargs)
         self._contexts = contexts
+        self._verifier = verifier
 
     async def get_context(self, request: Any, response: Any = None) -> Any:
         return await self._contexts.build(request, response)
+
+    async def on_ws_connect(self, context: Any) -> None:
+        await authenticate_connection(context, self._verifier)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if scope["type"] == "websocket":
+                forget_connection(scope)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -50,13 +70,14 @@ def create_app(settings: Settings) -> Starlette:
         max_overflow=settings.db_max_overflow,
     )
     broker = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)
+    events = EventBackbone(engine, broker, settings)
     verifier = TokenVerifier(
         secret=signing_secret(settings, create=settings.allow_anonymous),
         jwks_url=settings.jwt_jwks_url,
         audience=settings.jwt_audience,
         issuer=settings.jwt_issuer,
     )
-    contexts = ContextFactory(engine, verifier, settings)
+    contexts = ContextFactory(engine, verifier, settings, events.hub)
     schema = build_schema(
         Limits(
             max_depth=settings.max_query_depth,
@@ -68,6 +89,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     graphql = GraphQLApp(
         contexts,
+        verifier,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
@@ -80,8 +102,12 @@ def create_app(settings: Settings) -> Starlette:
         try:
             if settings.kafka_create_topics:
                 await broker.ensure_topics(settings.kafka_replication_factor)
-            log.info("gateway ready on /graphql")
-            yield
+            await events.start()
+            try:
+                log.info("gateway ready on /graphql")
+                yield
+            finally:
+                await events.stop()
         finally:
             await broker.close()
             await engine.dispose()
@@ -90,16 +116,19 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        checks: dict[str, str] = {}
+        checks: dict[str, Any] = {}
         for name, probe in (("database", ping(engine)), ("broker", broker.ping())):
             try:
                 await asyncio.wait_for(probe, 3)
                 checks[name] = "ok"
             except Exception as error:
                 checks[name] = f"unreachable: {type(error).__name__}: {error}"
-        ready = all(v == "ok" for v in checks.values())
+        outbox: dict[str, Any] = {"healthy": False}
+        if checks["database"] == "ok":
+            outbox = await events.lag()
+        ready = checks["database"] == "ok" and checks["broker"] == "ok" and outbox["healthy"]
         return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks},
+            {"status": "ready" if ready else "not ready", "checks": checks, "outbox": outbox},
             status_code=200 if ready else 503,
         )
 
@@ -113,4 +142,5 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.events = events
     return app

@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt
@@ -51,7 +52,10 @@ class TokenVerifier:
         if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
             raise TokenRejected("The token's 'permissions' claim must be a list of strings.")
         return Principal(
-            user_id=str(claims["sub"]), tenant_id=tenant, permissions=frozenset(permissions)
+            user_id=str(claims["sub"]),
+            tenant_id=tenant,
+            permissions=frozenset(permissions),
+            expires_at=datetime.fromtimestamp(claims["exp"], UTC),
         )
 
     async def _decode(self, token: str) -> dict:

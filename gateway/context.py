@@ -11,11 +11,15 @@ from gateway.auth import TokenRejected, TokenVerifier
 from gateway.settings import Settings
 from persistence.unit_of_work import UnitOfWorkFactory, unit_of_work_factory
 from schema.context import RequestContext
+from subscriptions.hub import EventHub
 
 
 class ContextFactory:
-    def __init__(self, engine: AsyncEngine, verifier: TokenVerifier, settings: Settings):
+    def __init__(
+        self, engine: AsyncEngine, verifier: TokenVerifier, settings: Settings, hub: EventHub
+    ):
         self._engine = engine
+        self._hub = hub
         self._verifier = verifier
         self._anonymous = (
             Principal(
@@ -44,6 +48,7 @@ class ContextFactory:
         return RequestContext(
             principal=principal,
             units_of_work=self.units_of_work,
+            hub=self._hub,
             auth_problem=problem,
             request=request,
             response=response,

@@ -25,6 +25,23 @@ class Settings(BaseSettings):
     kafka_client_id: str = "field-service-gateway"
     kafka_create_topics: bool = Field(True, description="create the seeds' topics if missing")
     kafka_replication_factor: int = Field(1, description="for topics the gateway creates")
+    kafka_acks: str = Field("all", description="producer acks: all, 1 or 0")
+    kafka_enable_idempotence: bool = Field(
+        False, description="idempotent producer (unsupported by the embedded broker)"
+    )
+    kafka_linger_ms: int = Field(5, description="producer batching delay")
+    kafka_compression_type: str | None = Field(None, description="gzip, or none")
+    kafka_group_prefix: str = Field(
+        "field-service-gateway", description="prefix of the consumer groups the gateway joins"
+    )
+
+    relay_enabled: bool = Field(True, description="run the outbox relay in this replica")
+    relay_batch_size: int = 500
+    relay_poll_seconds: float = Field(5.0, description="fallback poll when no NOTIFY arrives")
+    hub_queue_size: int = Field(1000, description="events buffered per subscriber")
+    outbox_lag_alert_seconds: float = Field(
+        60.0, description="/readyz reports not ready when the oldest unsent event is older"
+    )
 
     jwt_secret: str | None = Field(None, description="HS256 signing secret")
     jwt_jwks_url: str | None = Field(None, description="JWKS URL for RS256 tokens")

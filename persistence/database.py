@@ -6,6 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from persistence import json
+
 
 def async_url(url: str) -> str:
     """Accept a plain `postgresql://` URL too, and speak asyncpg to it."""
@@ -21,6 +23,8 @@ def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> A
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
+        json_serializer=json.dumps,
+        json_deserializer=json.loads,
         connect_args={"server_settings": {"application_name": "field-service-gateway"}},
     )
 

@@ -2,17 +2,20 @@
 
 This is the one place that builds repositories for a tenant. Nothing is written unless
 `commit()` is called; leaving the block otherwise rolls back, so a failed mutation leaves
-no partial state.
+no partial state. Events recorded during the unit of work are written to the outbox by
+`commit()`, in the same transaction as the state they describe: never one without the
+other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from domain.events import DomainEvent
 from persistence.repositories.catalog import (
     CategoryRepository,
     PartRepository,
@@ -25,6 +28,7 @@ from persistence.repositories.locations import (
     TaxCodeRepository,
 )
 from persistence.repositories.naming import NamingSeries
+from persistence.repositories.outbox import EventLog, OutboxWriter
 
 
 class UnitOfWork:
@@ -37,11 +41,13 @@ class UnitOfWork:
     locations: LocationRepository
     tax_codes: TaxCodeRepository
     approval_policies: ApprovalPolicyRepository
+    event_log: EventLog
 
     def __init__(self, engine: AsyncEngine, tenant_id: str):
         self._engine = engine
         self.tenant_id = tenant_id
         self._connection: AsyncConnection | None = None
+        self._events: list[DomainEvent] = []
 
     async def __aenter__(self) -> Self:
         connection = await self._engine.connect()
@@ -57,11 +63,29 @@ class UnitOfWork:
         self.locations = LocationRepository(connection, tenant)
         self.tax_codes = TaxCodeRepository(connection, tenant)
         self.approval_policies = ApprovalPolicyRepository(connection, tenant)
+        self.event_log = EventLog(connection, tenant)
         return self
+
+    def record(
+        self, event_type: str, aggregate_type: str, aggregate_id: str, payload: Mapping[str, Any]
+    ) -> DomainEvent:
+        """Note that something happened to an aggregate of this tenant; published on commit."""
+        event = DomainEvent(
+            event_type=event_type,
+            aggregate_type=aggregate_type,
+            aggregate_id=aggregate_id,
+            tenant_id=self.tenant_id,
+            payload=payload,
+        )
+        self._events.append(event)
+        return event
 
     async def commit(self) -> None:
         assert self._connection is not None, "commit() outside `async with`"
+        if self._events:
+            await OutboxWriter(self._connection).append(self._events)
         await self._connection.commit()
+        self._events.clear()
 
     async def __aexit__(
         self,
@@ -76,6 +100,7 @@ class UnitOfWork:
         finally:
             await self._connection.close()
             self._connection = None
+            self._events.clear()
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

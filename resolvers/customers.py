@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from domain.customers import Customer, CustomerNotFound, DuplicateVin, Vehicle, VehicleNotFound
+from domain.customers import (
+    CUSTOMER_CREATED,
+    CUSTOMER_UPDATED,
+    VEHICLE_REGISTERED,
+    VEHICLE_UPDATED,
+    Customer,
+    CustomerNotFound,
+    DuplicateVin,
+    Vehicle,
+    VehicleNotFound,
+    customer_facts,
+    vehicle_facts,
+)
 from domain.errors import DuplicateId
 from domain.paging import Page, PageRequest
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -69,6 +81,7 @@ async def create_customer(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> 
         if fields.get("id") and await work.customers.exists(customer_id):
             raise DuplicateId("Customer", customer_id, "customerId")
         created = await work.customers.add(draft)
+        work.record(CUSTOMER_CREATED, "customer", created.id, customer_facts(created))
         await work.commit()
         return created
 
@@ -80,6 +93,7 @@ async def update_customer(
         current = await _existing_customer(work, customer_id)
         edited = current.with_changes(**changes, version=version or current.version)
         saved = await work.customers.update(edited)
+        work.record(CUSTOMER_UPDATED, "customer", saved.id, customer_facts(saved))
         await work.commit()
         return saved
 
@@ -93,6 +107,7 @@ async def create_vehicle(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> V
             raise DuplicateId("Vehicle", vehicle_id, "vehicleId")
         await _vin_must_be_free(work, draft)
         created = await work.vehicles.add(draft)
+        work.record(VEHICLE_REGISTERED, "vehicle", created.id, vehicle_facts(created))
         await work.commit()
         return created
 
@@ -108,6 +123,7 @@ async def update_vehicle(
         if edited.vin != current.vin:
             await _vin_must_be_free(work, edited)
         saved = await work.vehicles.update(edited)
+        work.record(VEHICLE_UPDATED, "vehicle", saved.id, vehicle_facts(saved))
         await work.commit()
         return saved
 

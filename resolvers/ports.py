@@ -3,8 +3,9 @@
 from collections.abc import Callable
 
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from subscriptions.hub import EventHub
 
 UnitOfWorkFactoryFor = Callable[[str], UnitOfWorkFactory]
 """Given a tenant id, the factory of that tenant's units of work."""
 
-__all__ = ["UnitOfWork", "UnitOfWorkFactory", "UnitOfWorkFactoryFor"]
+__all__ = ["EventHub", "UnitOfWork", "UnitOfWorkFactory", "UnitOfWorkFactoryFor"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -13,7 +13,7 @@ from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
 from domain.identity import Principal
 from resolvers import customers
-from resolvers.ports import UnitOfWorkFactory, UnitOfWorkFactoryFor
+from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 
 
 @dataclass
@@ -41,10 +41,11 @@ class RequestContext:
 
     principal: Principal | None
     units_of_work: UnitOfWorkFactoryFor
+    hub: EventHub
     auth_problem: str | None = None
     request: Any = None
     response: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    connection_params: dict[str, Any] | None = None
 
     def require(self, permission: str) -> Principal:
         if self.principal is None:

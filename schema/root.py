@@ -22,6 +22,7 @@ from schema.catalog.queries import CatalogQueries
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.errors import ErrorContract
+from schema.events.subscriptions import EventSubscriptions
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.pricing.mutations import PricingMutations
@@ -54,6 +55,11 @@ class GatewaySchema(strawberry.Schema):
             log.debug("GraphQL error: %s", error.message)
 
 
+@strawberry.type
+class Subscription(EventSubscriptions):
+    pass
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds that keep one request from exhausting the server (see ARCHITECTURE.md)."""
@@ -70,6 +76,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             ErrorContract,
             partial(ParserCache, maxsize=limits.parser_cache_size),

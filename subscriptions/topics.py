@@ -7,6 +7,7 @@ one keeps nothing across restarts) is ready before the first event is published.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -75,7 +76,9 @@ class BrokerLink:
         await self._admin.start()
 
     async def close(self) -> None:
-        await self._admin.close()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(5):
+                await self._admin.close()
 
     async def ensure_topics(self, replication: int = 1) -> list[str]:
         return await ensure_topics(self._admin, replication=replication)

@@ -1,0 +1,92 @@
+"""The event backbone of one replica: the outbox relay, the hub and its Kafka consumer.
+
+Started after the database and broker are reachable, stopped before they close. Every
+replica runs the hub and its consumer; the relay runs everywhere but only the replica
+holding the advisory lock relays (see `subscriptions/relay.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.settings import Settings
+from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
+from subscriptions.hub import EventHub
+from subscriptions.hub_consumer import HubConsumer
+from subscriptions.publisher import ProducerSettings, Publisher
+from subscriptions.relay import OutboxRelay
+from subscriptions.topics import BrokerLink
+
+log = logging.getLogger("gateway.events")
+
+
+class EventBackbone:
+    def __init__(self, engine: AsyncEngine, broker: BrokerLink, settings: Settings):
+        assert settings.kafka_bootstrap_servers
+        self.hub = EventHub(OutboxReader(engine), capacity=settings.hub_queue_size)
+        self._consumer = HubConsumer(
+            self.hub, settings.kafka_bootstrap_servers, settings.kafka_group_prefix
+        )
+        self._publisher = Publisher(
+            settings.kafka_bootstrap_servers,
+            settings.kafka_client_id,
+            ProducerSettings(
+                acks=settings.kafka_acks,
+                enable_idempotence=settings.kafka_enable_idempotence,
+                linger_ms=settings.kafka_linger_ms,
+                compression_type=settings.kafka_compression_type,
+            ),
+            broker,
+        )
+        self.relay = OutboxRelay(
+            engine,
+            self._publisher,
+            batch_size=settings.relay_batch_size,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+        self._store = OutboxRelayStore(engine)
+        self._relay_enabled = settings.relay_enabled
+        self._lag_alert = settings.outbox_lag_alert_seconds
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        await self.hub.start()
+        await self._consumer.start()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(10):
+                await self._consumer.wait_assigned()
+        if self._relay_enabled:
+            self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        self._tasks.append(asyncio.create_task(self._watch_lag(), name="outbox-lag"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._consumer.stop()
+        await self.hub.close()
+        await self._publisher.close()
+
+    async def lag(self) -> dict[str, float | int | bool]:
+        unsent, oldest = await self._store.lag()
+        return {
+            "unsent": unsent,
+            "oldestAgeSeconds": round(oldest, 3),
+            "relaying": self.relay.is_leader,
+            "healthy": oldest < self._lag_alert,
+        }
+
+    async def _watch_lag(self) -> None:
+        """Log outbox lag once a minute when events wait longer than the alert threshold."""
+        while True:
+            await asyncio.sleep(60)
+            with contextlib.suppress(Exception):
+                unsent, oldest = await self._store.lag()
+                if oldest >= self._lag_alert:
+                    log.warning("outbox lag: %d unsent events, oldest %.0fs old", unsent, oldest)

@@ -1,0 +1,68 @@
+"""The transactional outbox and the inbox of events from other systems.
+
+`outbox`: written in the same transaction as the state change it describes. The relay
+gives each row a gap-free `sequence` in publishing order (the cursor clients resume
+from), publishes it, then stamps `published_at`.
+
+`inbox`: one row per (consumer, event id) handled, written in the same transaction as
+the handler's effect, so a replayed or duplicated event has no second effect.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from persistence.tables.base import metadata
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("position", BigInteger, Identity(), primary_key=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("event_type", String(128), nullable=False),
+    Column("aggregate_type", String(64), nullable=False),
+    Column("aggregate_id", String(64), nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("sequence", BigInteger, unique=True),
+    Column("published_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_outbox_unsequenced", "position", postgresql_where=text("sequence IS NULL")),
+    Index(
+        "ix_outbox_unpublished",
+        "sequence",
+        postgresql_where=text("sequence IS NOT NULL AND published_at IS NULL"),
+    ),
+    Index("ix_outbox_tenant_sequence", "tenant_id", "sequence"),
+)
+
+outbox_cursor = Table(
+    "outbox_cursor",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_sequence", BigInteger, nullable=False),
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("consumer", String(64), primary_key=True),
+    Column("event_id", String(128), primary_key=True),
+    Column("topic", String(255), nullable=False),
+    Column("event_type", String(128)),
+    Column("tenant_id", String(64)),
+    Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("outcome", Text),
+)

@@ -1,0 +1,49 @@
+"""An event as a dashboard receives it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from domain.events import PublishedEvent
+
+
+def _plain(value: Any) -> Any:
+    """JSON that any client parses exactly: amounts travel as strings ("7.20")."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@strawberry.type(description="Something that happened to one aggregate of your tenant.")
+class DomainEventMessage:
+    cursor: str = strawberry.field(
+        description="Pass as `since` when you reconnect to receive what you missed."
+    )
+    event_id: strawberry.ID
+    event_type: str
+    aggregate_type: str
+    aggregate_id: strawberry.ID
+    occurred_at: datetime
+    payload: JSON
+
+    @classmethod
+    def from_published(cls, published: PublishedEvent) -> DomainEventMessage:
+        event = published.event
+        return cls(
+            cursor=str(published.sequence),
+            event_id=strawberry.ID(event.event_id),
+            event_type=event.event_type,
+            aggregate_type=event.aggregate_type,
+            aggregate_id=strawberry.ID(event.aggregate_id),
+            occurred_at=event.occurred_at,
+            payload=_plain(dict(event.payload)),
+        )

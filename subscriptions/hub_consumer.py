@@ -1,0 +1,98 @@
+"""Feeds this replica's hub from Kafka.
+
+Every replica consumes the gateway's topics in a consumer group of its own (broadcast),
+so a subscriber connected to any replica sees changes made through any other. A new
+group starts at the end of each partition (subscribers only want what happens from now;
+`since` replays the past from the database). If the broker later loses the group's
+offsets (a restarted broker, re-created topics) it reads from the beginning, and the
+hub drops what it already delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+
+from subscriptions.hub import EventHub
+from subscriptions.wire.registry import MalformedEvent, published_from, published_topics
+
+log = logging.getLogger("gateway.hub")
+
+
+def replica_group(prefix: str) -> str:
+    """A consumer group only this process uses."""
+    return f"{prefix}-hub-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class _StartAtTheEnd(ConsumerRebalanceListener):
+    def __init__(self, consumer: AIOKafkaConsumer):
+        self._consumer = consumer
+        self._seen: set[TopicPartition] = set()
+        self.assigned = asyncio.Event()
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        fresh = [tp for tp in assigned if tp not in self._seen]
+        if fresh:
+            await self._consumer.seek_to_end(*fresh)
+            self._seen.update(fresh)
+        self.assigned.set()
+
+
+class HubConsumer:
+    def __init__(self, hub: EventHub, bootstrap_servers: str, group_prefix: str):
+        self._hub = hub
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers,
+            group_id=replica_group(group_prefix),
+            auto_offset_reset="earliest",
+            enable_auto_commit=True,
+        )
+        self._listener = _StartAtTheEnd(self._consumer)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._consumer.start()
+        self._consumer.subscribe(topics=published_topics(), listener=self._listener)
+        self._task = asyncio.create_task(self._run())
+
+    async def wait_assigned(self) -> None:
+        """Return once the broker has given this replica its partitions."""
+        await self._listener.assigned.wait()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        # Leaving the group needs the broker; do not let a dead one hold up shutdown.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(5):
+                await self._consumer.stop()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                batches = await self._consumer.getmany(timeout_ms=1000, max_records=1000)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("hub consumer: %s; retrying", error)
+                await asyncio.sleep(1)
+                continue
+            for partition, messages in batches.items():
+                for message in messages:
+                    try:
+                        published = published_from(partition.topic, message.headers, message.value)
+                    except MalformedEvent as error:
+                        log.warning("skipping a malformed event on %s: %s", partition.topic, error)
+                        continue
+                    self._hub.offer(published)

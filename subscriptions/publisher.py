@@ -1,0 +1,96 @@
+"""Publishing events to Kafka in their contract's wire format, waiting for the broker's ack."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaProducer
+
+from domain.events import PublishedEvent
+from subscriptions.topics import BrokerLink
+from subscriptions.wire.registry import encode, headers_for, route_for
+
+log = logging.getLogger("gateway.kafka.publisher")
+
+
+@dataclass(frozen=True)
+class ProducerSettings:
+    """Producer tuning, from configuration.
+
+    Idempotence is off by default because the embedded broker's memory store does not
+    support idempotent producers; turn it on against Apache Kafka or Redpanda.
+    """
+
+    acks: str = "all"
+    enable_idempotence: bool = False
+    linger_ms: int = 5
+    compression_type: str | None = None
+    request_timeout_ms: int = 10_000
+
+
+class Publisher:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        client_id: str,
+        settings: ProducerSettings,
+        broker: BrokerLink | None = None,
+    ):
+        self._bootstrap = bootstrap_servers
+        self._client_id = client_id
+        self._settings = settings
+        self._broker = broker
+        self._producer: AIOKafkaProducer | None = None
+        self._topics_checked = False
+
+    async def publish(self, events: Sequence[PublishedEvent]) -> None:
+        """Send every event (key = aggregate id) and return once the broker acked them all."""
+        producer = await self._ready()
+        try:
+            acks = []
+            for published in events:
+                event = published.event
+                acks.append(
+                    await producer.send(
+                        route_for(event.event_type).topic,
+                        value=encode(event),
+                        key=event.aggregate_id.encode(),
+                        headers=headers_for(published),
+                    )
+                )
+            await asyncio.gather(*acks)
+        except Exception:
+            self._topics_checked = False
+            await self.close()
+            raise
+
+    async def _ready(self) -> AIOKafkaProducer:
+        if self._broker is not None and not self._topics_checked:
+            await self._broker.ensure_topics()
+            self._topics_checked = True
+        if self._producer is None:
+            s = self._settings
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap,
+                client_id=f"{self._client_id}-relay",
+                acks="all" if s.acks == "all" else int(s.acks),
+                enable_idempotence=s.enable_idempotence,
+                linger_ms=s.linger_ms,
+                compression_type=s.compression_type,
+                request_timeout_ms=s.request_timeout_ms,
+            )
+            await producer.start()
+            self._producer = producer
+        return self._producer
+
+    async def close(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                async with asyncio.timeout(5):
+                    await producer.stop()
+            except Exception:
+                log.debug("producer did not stop cleanly", exc_info=True)
