@@ -27,8 +27,8 @@ class DomainEvent:
     """A past-tense fact about one aggregate of one tenant.
 
     `payload` holds the business fields in the contract's own names (the seeds' DTO
-    fields), with Decimal amounts and aware datetimes; serializers decide how they look
-    on the wire.
+    fields): Decimal amounts, times as ISO 8601 UTC strings ending in `Z`, never floats.
+    Serializers decide how the event around it looks on the wire.
     """
 
     event_type: str

@@ -7,6 +7,10 @@ anything it already delivered, and fills a gap that Kafka does not close quickly
 the outbox table itself. A subscriber therefore sees each event once, in order, and
 "the last sequence I saw" is a cursor that loses nothing.
 
+Kafka is the fast path. As a safety net, the hub also checks the outbox every few
+seconds for published events it has not seen (a consumer that lost its partitions
+while the broker restarted, say) and delivers them from there.
+
 Each subscriber has a bounded queue. One that falls behind is closed with a clear
 error instead of growing memory or slowing the others.
 """
@@ -69,7 +73,14 @@ class Subscription:
 
 
 class EventHub:
-    def __init__(self, reader: OutboxReader, *, capacity: int = 1000, gap_timeout: float = 0.5):
+    def __init__(
+        self,
+        reader: OutboxReader,
+        *,
+        capacity: int = 1000,
+        gap_timeout: float = 0.5,
+        catch_up_seconds: float = 5.0,
+    ):
         self._reader = reader
         self._capacity = capacity
         self._gap_timeout = gap_timeout
@@ -77,16 +88,21 @@ class EventHub:
         self._held: dict[int, PublishedEvent] = {}
         self._next: int | None = None
         self._gap_task: asyncio.Task[None] | None = None
+        self._catch_up_seconds = catch_up_seconds
+        self._catch_up_task: asyncio.Task[None] | None = None
         self.delivered = 0
 
     async def start(self) -> None:
         self._next = await self._reader.next_sequence()
+        if self._catch_up_seconds > 0:
+            self._catch_up_task = asyncio.create_task(self._catch_up())
 
     async def close(self) -> None:
-        if self._gap_task is not None:
-            self._gap_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._gap_task
+        for task in (self._gap_task, self._catch_up_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     @property
     def next_sequence(self) -> int | None:
@@ -158,3 +174,14 @@ class EventHub:
                 )
                 self._next = first_held
             self._release()
+
+    async def _catch_up(self) -> None:
+        while True:
+            await asyncio.sleep(self._catch_up_seconds)
+            try:
+                last = await self._reader.last_published()
+                if self._next is not None and self._next <= last:
+                    for published in await self._reader.between(self._next, last):
+                        self.offer(published)
+            except Exception:
+                log.warning("could not check the outbox for missed events", exc_info=True)

@@ -55,6 +55,8 @@ class HubConsumer:
             group_id=replica_group(group_prefix),
             auto_offset_reset="earliest",
             enable_auto_commit=True,
+            # Notice re-created topics (a restarted broker) within seconds, not minutes.
+            metadata_max_age_ms=10_000,
         )
         self._listener = _StartAtTheEnd(self._consumer)
         self._task: asyncio.Task[None] | None = None

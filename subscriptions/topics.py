@@ -43,6 +43,24 @@ TOPICS: dict[str, int] = {
     "workexec.workorder.snapshot_finalized": 6,
     # TrakService quotes (seed 003)
     "trakservice.quote.approved.v1": 6,
+    # Consumed from other domains (seeds 000 and 002; names in subscriptions/inbound/topics)
+    "dispatch.technician.assigned": 3,
+    "inventory.parts.consumed": 3,
+    "contracts.entitlement.validated": 3,
+    "finance.period.closed": 3,
+    "sales.order.fulfilled": 3,
+    "contracts.renewal": 3,
+    "treasury.bank.statement.imported": 3,
+    "sales.rebate.issued": 3,
+    # Their dead-letter topics: records the gateway could not apply, with the reason
+    "dispatch.technician.assigned.dlq": 1,
+    "inventory.parts.consumed.dlq": 1,
+    "contracts.entitlement.validated.dlq": 1,
+    "finance.period.closed.dlq": 1,
+    "sales.order.fulfilled.dlq": 1,
+    "contracts.renewal.dlq": 1,
+    "treasury.bank.statement.imported.dlq": 1,
+    "sales.rebate.issued.dlq": 1,
 }
 
 

@@ -199,3 +199,25 @@ def api(http: httpx.AsyncClient, tenant: str) -> Api:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def fresh_database_url(database_url: str) -> AsyncIterator[str]:
+    """A database of its own, migrated, for tests that need the whole outbox to themselves."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    name = f"isolated_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(database_url, pool_size=1)
+    async with admin.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(f"CREATE DATABASE {name}"))
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    await asyncio.to_thread(upgrade, url)
+    try:
+        yield url
+    finally:
+        async with admin.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        await admin.dispose()

@@ -191,6 +191,19 @@ class OutboxReader:
             ).scalar_one()
             return int(last) + 1
 
+    async def last_published(self) -> int:
+        """The highest sequence already published (0 when none is)."""
+        async with self._engine.connect() as connection:
+            found = (
+                await connection.execute(
+                    select(outbox.c.sequence)
+                    .where(outbox.c.sequence.is_not(None), outbox.c.published_at.is_not(None))
+                    .order_by(outbox.c.sequence.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+        return int(found or 0)
+
     async def between(self, first: int, last: int) -> list[PublishedEvent]:
         """Events numbered `first`..`last` (inclusive) in sequence order."""
         async with self._engine.connect() as connection:

@@ -1,0 +1,160 @@
+"""Dashboards watching domain events over websockets, against a running gateway."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.identity import Permission
+from tests.conftest import Api, RunningGateway, token
+from tests.graphql_ws import LEGACY_WS, TRANSPORT_WS, Subscriber
+
+WATCH = """subscription($types: [String!], $aggregateId: ID, $since: String) {
+  domainEvents(types: $types, aggregateId: $aggregateId, since: $since) {
+    cursor eventId eventType aggregateType aggregateId occurredAt payload } }"""
+CREATE = "mutation($name: String!) { createCustomer(input: {name: $name}) { customerId } }"
+RENAME = """mutation($id: ID!, $name: String!) {
+  updateCustomer(input: {customerId: $id, name: $name}) { version } }"""
+
+
+async def _watch(
+    gateway: RunningGateway,
+    tenant: str,
+    protocol: str = TRANSPORT_WS,
+    permissions: list[str] | None = None,
+    **variables: object,
+) -> Subscriber:
+    subscriber = await Subscriber(gateway.url, token(tenant, permissions), protocol).connect()
+    await subscriber.acknowledged()
+    await subscriber.subscribe(WATCH, variables)
+    return subscriber
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_a_new_customer_reaches_a_dashboard_live(
+    api: Api, gateway: RunningGateway, protocol: str
+) -> None:
+    subscriber = await _watch(gateway, api.tenant, protocol)
+    try:
+        created = await api.data(CREATE, {"name": "Walter White"})
+        event = (await subscriber.next_data())["domainEvents"]
+    finally:
+        await subscriber.close()
+    customer_id = created["createCustomer"]["customerId"]
+    assert event["eventType"] == "CustomerCreatedEvent"
+    assert (event["aggregateType"], event["aggregateId"]) == ("customer", customer_id)
+    assert event["payload"]["name"] == "Walter White"
+    assert event["payload"]["customerId"] == customer_id
+    assert event["cursor"].isdigit()
+
+
+async def test_filters_by_type_and_aggregate_deliver_only_what_was_asked(
+    api: Api, gateway: RunningGateway
+) -> None:
+    first = (await api.data(CREATE, {"name": "Ann"}))["createCustomer"]["customerId"]
+    second = (await api.data(CREATE, {"name": "Bob"}))["createCustomer"]["customerId"]
+    subscriber = await _watch(
+        gateway, api.tenant, types=["CustomerUpdatedEvent"], aggregateId=second
+    )
+    try:
+        await api.data(RENAME, {"id": first, "name": "Ann B."})
+        await api.data(CREATE, {"name": "Cy"})
+        await api.data(RENAME, {"id": second, "name": "Bob C."})
+        event = (await subscriber.next_data())["domainEvents"]
+        assert (event["eventType"], event["aggregateId"]) == ("CustomerUpdatedEvent", second)
+        assert event["payload"]["name"] == "Bob C."
+        await subscriber.nothing_for(1.0)
+    finally:
+        await subscriber.close()
+
+
+async def test_another_tenants_changes_never_reach_a_dashboard(
+    api: Api, gateway: RunningGateway
+) -> None:
+    subscriber = await _watch(gateway, api.tenant)
+    try:
+        await api.as_tenant(api.tenant + "-other").data(CREATE, {"name": "Not yours"})
+        await subscriber.nothing_for(1.5)
+    finally:
+        await subscriber.close()
+
+
+async def test_events_are_checked_against_the_permissions_of_the_token(
+    api: Api, gateway: RunningGateway
+) -> None:
+    only_vehicles = [Permission.EVENTS_READ, Permission.VEHICLE_READ]
+    subscriber = await _watch(gateway, api.tenant, permissions=only_vehicles)
+    try:
+        owner = (await api.data(CREATE, {"name": "Fleet Co"}))["createCustomer"]["customerId"]
+        await api.data(
+            "mutation($c: ID!) { createVehicle(input: {customerId: $c, "
+            'vin: "1HGBH41JXMN109186"}) { vehicleId } }',
+            {"c": owner},
+        )
+        event = (await subscriber.next_data())["domainEvents"]
+        assert event["eventType"] == "VehicleRegisteredEvent"
+    finally:
+        await subscriber.close()
+
+
+async def test_a_dashboard_that_reconnects_with_since_misses_nothing_and_sees_nothing_twice(
+    api: Api, gateway: RunningGateway
+) -> None:
+    subscriber = await _watch(gateway, api.tenant)
+    customer = (await api.data(CREATE, {"name": "v1"}))["createCustomer"]["customerId"]
+    seen = [(await subscriber.next_data())["domainEvents"]]
+    await subscriber.close()
+
+    for n in range(2, 5):
+        await api.data(RENAME, {"id": customer, "name": f"v{n}"})
+    subscriber = await _watch(gateway, api.tenant, since=seen[-1]["cursor"])
+    try:
+        for _ in range(3):
+            seen.append((await subscriber.next_data())["domainEvents"])
+        await api.data(RENAME, {"id": customer, "name": "v5"})
+        seen.append((await subscriber.next_data())["domainEvents"])
+        await subscriber.nothing_for(1.0)
+    finally:
+        await subscriber.close()
+    assert [e["payload"]["name"] for e in seen] == ["v1", "v2", "v3", "v4", "v5"]
+    cursors = [int(e["cursor"]) for e in seen]
+    assert cursors == sorted(set(cursors))
+
+
+async def test_a_cursor_that_is_not_one_is_bad_user_input(
+    api: Api, gateway: RunningGateway
+) -> None:
+    subscriber = await _watch(gateway, api.tenant, since="yesterday")
+    try:
+        message = await subscriber.receive()
+    finally:
+        await subscriber.close()
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "since"}
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_a_websocket_without_a_token_is_closed_4401(
+    gateway: RunningGateway, protocol: str
+) -> None:
+    subscriber = await Subscriber(gateway.url, None, protocol).connect()
+    assert await subscriber.close_code() == 4401
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_a_websocket_with_a_bad_token_is_closed_4403(
+    gateway: RunningGateway, protocol: str
+) -> None:
+    subscriber = await Subscriber(gateway.url, "not-a-jwt", protocol).connect()
+    assert await subscriber.close_code() == 4403
+
+
+async def test_a_subscription_without_the_events_permission_is_forbidden(
+    api: Api, gateway: RunningGateway
+) -> None:
+    subscriber = await _watch(gateway, api.tenant, permissions=[Permission.CUSTOMER_READ])
+    try:
+        message = await subscriber.receive()
+    finally:
+        await subscriber.close()
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"

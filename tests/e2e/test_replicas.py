@@ -1,0 +1,150 @@
+"""Several gateway processes on one database and one broker, as in production."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateway.embedded.broker import EmbeddedBroker
+from gateway.embedded.processes import free_port
+from tests.conftest import JWT_SECRET, Api, RunningGateway, Services, settings_for, token
+from tests.graphql_ws import Subscriber
+
+WATCH = "subscription { domainEvents { cursor eventType aggregateId payload } }"
+CREATE = "mutation($name: String!) { createCustomer(input: {name: $name}) { customerId } }"
+RENAME = """mutation($id: ID!, $name: String!) {
+  updateCustomer(input: {customerId: $id, name: $name}) { version } }"""
+
+
+class GatewayProcess:
+    """`gateway serve` in a process of its own."""
+
+    def __init__(self, services: Services, log: Path, **env: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._env = {
+            **os.environ,
+            "DATABASE_URL": services.database_url,
+            "KAFKA_BOOTSTRAP_SERVERS": services.bootstrap_servers,
+            "JWT_SECRET": JWT_SECRET,
+            "LOG_LEVEL": "WARNING",
+            **env,
+        }
+        self._log = log
+        self._process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        gateway = Path(sys.executable).parent / "gateway"
+        with open(self._log, "wb") as out:
+            self._process = subprocess.Popen(
+                [str(gateway), "serve", "--port", str(self.port), "--no-access-log"],
+                env=self._env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        async with httpx.AsyncClient(base_url=self.url) as http:
+            async with asyncio.timeout(60):
+                while True:
+                    assert self._process.poll() is None, self._log.read_text()
+                    try:
+                        if (await http.get("/readyz")).status_code == 200:
+                            return
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.2)
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                self._process.wait(20)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+
+@pytest.fixture
+async def two_replicas(
+    services: Services, database_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[GatewayProcess, GatewayProcess]]:
+    # No outbox safety net: the event must cross through Kafka to prove the broadcast.
+    replicas = (
+        GatewayProcess(services, tmp_path / "a.log", HUB_CATCH_UP_SECONDS="0"),
+        GatewayProcess(services, tmp_path / "b.log", HUB_CATCH_UP_SECONDS="0"),
+    )
+    try:
+        await asyncio.gather(*(replica.start() for replica in replicas))
+        yield replicas
+    finally:
+        for replica in replicas:
+            replica.stop()
+
+
+async def test_a_change_made_through_one_replica_reaches_a_dashboard_on_the_other(
+    two_replicas: tuple[GatewayProcess, GatewayProcess], tenant: str
+) -> None:
+    first, second = two_replicas
+    async with Subscriber(second.url, token(tenant)) as subscriber:
+        await subscriber.acknowledged()
+        await subscriber.subscribe(WATCH)
+        await asyncio.sleep(0.5)
+        async with httpx.AsyncClient(base_url=first.url) as http:
+            created = await Api(http, tenant).data(CREATE, {"name": "Across replicas"})
+        event = (await subscriber.next_data(timeout=20))["domainEvents"]
+    assert event["eventType"] == "CustomerCreatedEvent"
+    assert event["aggregateId"] == created["createCustomer"]["customerId"]
+
+
+async def test_with_the_broker_down_mutations_succeed_and_every_event_arrives_once_in_order(
+    services: Services, database_url: str, tmp_path: Path, tenant: str
+) -> None:
+    broker = EmbeddedBroker(tmp_path)
+    broker.start()
+    settings = settings_for(
+        services, kafka_bootstrap_servers=broker.bootstrap_servers, relay_poll_seconds=1.0
+    )
+    try:
+        async with (
+            RunningGateway(settings) as running,
+            httpx.AsyncClient(base_url=running.url, timeout=60) as http,
+            Subscriber(running.url, token(tenant)) as subscriber,
+        ):
+            api = Api(http, tenant)
+            await subscriber.acknowledged()
+            await subscriber.subscribe(WATCH)
+            customer = (await api.data(CREATE, {"name": "v0"}))["createCustomer"]["customerId"]
+            assert (await subscriber.next_data(timeout=20))["domainEvents"]["payload"][
+                "name"
+            ] == "v0"
+
+            broker.stop()
+            for n in range(1, 6):
+                await api.data(RENAME, {"id": customer, "name": f"v{n}"})
+            ready = (await http.get("/readyz")).json()
+            assert ready["checks"]["broker"].startswith("unreachable")
+            assert ready["outbox"]["unsent"] >= 5
+
+            restarted = EmbeddedBroker(tmp_path / "again", port=broker.port)
+            restarted.start()
+            try:
+                names = [
+                    (await subscriber.next_data(timeout=60))["domainEvents"]["payload"]["name"]
+                    for _ in range(5)
+                ]
+                await subscriber.nothing_for(3)
+                async with asyncio.timeout(30):
+                    while (await http.get("/readyz")).json()["outbox"]["unsent"]:
+                        await asyncio.sleep(0.5)
+            finally:
+                restarted.stop()
+    finally:
+        broker.stop()
+    assert names == ["v1", "v2", "v3", "v4", "v5"]

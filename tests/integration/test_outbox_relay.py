@@ -1,0 +1,160 @@
+"""The outbox and its relay against the real database and broker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.customers import Customer
+from persistence.database import create_engine
+from persistence.tables import customers, outbox
+from persistence.unit_of_work import UnitOfWork
+from subscriptions.publisher import ProducerSettings, Publisher
+from subscriptions.relay import OutboxRelay
+from subscriptions.topics import BrokerLink
+from subscriptions.wire.headers import GATEWAY_SEQUENCE, header
+from subscriptions.wire.registry import decode
+from tests.conftest import Services
+
+TOPIC = "crm.customers.updated"
+
+
+@pytest.fixture
+async def isolated_engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(fresh_database_url)
+    yield engine
+    await engine.dispose()
+
+
+async def _record_updates(engine: AsyncEngine, tenant: str, aggregate: str, count: int) -> None:
+    for n in range(count):
+        async with UnitOfWork(engine, tenant) as work:
+            work.record(
+                "CustomerUpdatedEvent", "customer", aggregate, {"customerId": aggregate, "n": n}
+            )
+            await work.commit()
+
+
+async def _consume(services: Services, tenant: str, expected: int) -> list[tuple[str, int, int]]:
+    """(aggregate id, payload n, gateway sequence) of this tenant's records on TOPIC."""
+    consumer = AIOKafkaConsumer(
+        TOPIC,
+        bootstrap_servers=services.bootstrap_servers,
+        group_id=f"test-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    found: list[tuple[str, int, int]] = []
+    try:
+        async with asyncio.timeout(20):
+            while len(found) < expected:
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    for record in records:
+                        if header(record.headers, "tenant-id") != tenant:
+                            continue
+                        event = decode(TOPIC, record.headers, record.value)
+                        found.append(
+                            (
+                                event.aggregate_id,
+                                int(event.payload["n"]),
+                                int(header(record.headers, GATEWAY_SEQUENCE) or 0),
+                            )
+                        )
+        await asyncio.sleep(0.5)
+        for records in (await consumer.getmany(timeout_ms=500)).values():
+            found.extend(
+                ("extra", 0, 0) for r in records if header(r.headers, "tenant-id") == tenant
+            )
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_a_rolled_back_unit_of_work_leaves_neither_state_nor_event(
+    engine: AsyncEngine,
+) -> None:
+    tenant = f"t-{uuid.uuid4().hex[:8]}"
+    with pytest.raises(RuntimeError):
+        async with UnitOfWork(engine, tenant) as work:
+            await work.customers.add(Customer(id="C-1", name="X"))
+            work.record("CustomerCreatedEvent", "customer", "C-1", {"customerId": "C-1"})
+            raise RuntimeError("the use case failed after writing")
+    async with engine.connect() as connection:
+        rows = (
+            await connection.execute(
+                select(func.count()).select_from(customers).where(customers.c.tenant_id == tenant)
+            )
+        ).scalar_one()
+        events = (
+            await connection.execute(
+                select(func.count()).select_from(outbox).where(outbox.c.tenant_id == tenant)
+            )
+        ).scalar_one()
+    assert (rows, events) == (0, 0)
+
+
+async def test_two_relays_publish_every_event_once_in_order_per_aggregate(
+    services: Services, isolated_engine: AsyncEngine
+) -> None:
+    tenant = f"t-{uuid.uuid4().hex[:8]}"
+    broker = BrokerLink(services.bootstrap_servers, "test")
+    await broker.start()
+    publishers = [
+        Publisher(services.bootstrap_servers, f"relay-{n}", ProducerSettings(), broker)
+        for n in range(2)
+    ]
+    relays = [OutboxRelay(isolated_engine, p, poll_seconds=0.5) for p in publishers]
+    tasks = [asyncio.create_task(relay.run()) for relay in relays]
+    try:
+        await asyncio.gather(
+            *(_record_updates(isolated_engine, tenant, f"CUST-{a}", 20) for a in range(3))
+        )
+        found = await _consume(services, tenant, 60)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for publisher in publishers:
+            await publisher.close()
+        await broker.close()
+    assert len(found) == 60
+    assert sum(relay.is_leader or relay.published > 0 for relay in relays) == 1
+    per_aggregate: dict[str, list[int]] = defaultdict(list)
+    for aggregate, n, _ in found:
+        per_aggregate[aggregate].append(n)
+    assert per_aggregate == {f"CUST-{a}": list(range(20)) for a in range(3)}
+    sequences = sorted(s for _, _, s in found)
+    assert sequences == list(range(sequences[0], sequences[0] + 60))
+
+
+async def test_the_relay_wakes_on_commit_rather_than_waiting_for_its_poll(
+    services: Services, isolated_engine: AsyncEngine
+) -> None:
+    tenant = f"t-{uuid.uuid4().hex[:8]}"
+    publisher = Publisher(services.bootstrap_servers, "relay", ProducerSettings())
+    relay = OutboxRelay(isolated_engine, publisher, poll_seconds=60)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(10):
+            while not relay.is_leader:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        started = time.perf_counter()
+        await _record_updates(isolated_engine, tenant, "CUST-1", 1)
+        async with asyncio.timeout(10):
+            while relay.published < 1:
+                await asyncio.sleep(0.01)
+        elapsed = time.perf_counter() - started
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await publisher.close()
+    assert elapsed < 2, f"published after {elapsed:.2f}s: the NOTIFY did not wake the relay"
