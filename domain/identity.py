@@ -34,6 +34,7 @@ class Permission:
     LOCATION_READ = "location:location:read"
     LOCATION_WRITE = "location:location:write"
     EVENTS_READ = "gateway:events:read"
+    FINANCIAL_PERIOD_READ = "finance:period:read"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:

@@ -22,6 +22,8 @@ from persistence.repositories.catalog import (
     ServiceRepository,
 )
 from persistence.repositories.customers import CustomerRepository, VehicleRepository
+from persistence.repositories.financial_periods import FinancialPeriodRepository
+from persistence.repositories.inbox import InboxRepository
 from persistence.repositories.locations import (
     ApprovalPolicyRepository,
     LocationRepository,
@@ -42,6 +44,8 @@ class UnitOfWork:
     tax_codes: TaxCodeRepository
     approval_policies: ApprovalPolicyRepository
     event_log: EventLog
+    financial_periods: FinancialPeriodRepository
+    inbox: InboxRepository
 
     def __init__(self, engine: AsyncEngine, tenant_id: str):
         self._engine = engine
@@ -64,6 +68,8 @@ class UnitOfWork:
         self.tax_codes = TaxCodeRepository(connection, tenant)
         self.approval_policies = ApprovalPolicyRepository(connection, tenant)
         self.event_log = EventLog(connection, tenant)
+        self.financial_periods = FinancialPeriodRepository(connection, tenant)
+        self.inbox = InboxRepository(connection, tenant)
         return self
 
     def record(

@@ -23,6 +23,7 @@ from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.errors import ErrorContract
 from schema.events.subscriptions import EventSubscriptions
+from schema.finance.queries import FinanceQueries
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.pricing.mutations import PricingMutations
@@ -32,7 +33,7 @@ log = logging.getLogger("gateway.graphql")
 
 
 @strawberry.type
-class Query(CustomerQueries, CatalogQueries, PricingQueries, LocationQueries):
+class Query(CustomerQueries, CatalogQueries, PricingQueries, LocationQueries, FinanceQueries):
     pass
 
 

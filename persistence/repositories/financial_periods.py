@@ -1,0 +1,49 @@
+"""Closed financial periods of one tenant."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as upsert
+
+from domain.financial_periods import FinancialPeriod
+from persistence.repositories.base import TenantRepository
+from persistence.tables import financial_periods
+
+PERIOD_COLUMNS = [
+    financial_periods.c.period_id,
+    financial_periods.c.period_start.label("start"),
+    financial_periods.c.period_end.label("end"),
+    financial_periods.c.closed_at,
+    financial_periods.c.closed_by,
+]
+
+
+class FinancialPeriodRepository(TenantRepository):
+    table = financial_periods
+
+    async def record_closed(self, period: FinancialPeriod) -> bool:
+        """Store a closed period; False if it was already closed (the first close stands)."""
+        statement = (
+            upsert(financial_periods)
+            .values(
+                tenant_id=self.tenant_id,
+                period_id=period.period_id,
+                period_start=period.start,
+                period_end=period.end,
+                closed_at=period.closed_at,
+                closed_by=period.closed_by,
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "period_id"])
+            .returning(financial_periods.c.period_id)
+        )
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def closed(self) -> list[FinancialPeriod]:
+        """Every closed period, the latest first."""
+        statement = (
+            select(*PERIOD_COLUMNS)
+            .where(self._mine())
+            .order_by(financial_periods.c.period_start.desc(), financial_periods.c.period_id)
+        )
+        rows = (await self._connection.execute(statement)).mappings()
+        return [FinancialPeriod(**row) for row in rows]

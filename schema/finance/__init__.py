@@ -1,0 +1,1 @@
+"""Finance: the financial periods Period Close has closed."""
