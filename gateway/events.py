@@ -1,4 +1,5 @@
-"""The event backbone of one replica: the outbox relay, the hub and its Kafka consumer.
+"""The event backbone of one replica: the outbox relay, the hub and its Kafka consumer,
+and the consumer of other domains' events.
 
 Started after the database and broker are reachable, stopped before they close. Every
 replica runs the hub and its consumer; the relay runs everywhere but only the replica
@@ -13,10 +14,13 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.inbound_handlers import HANDLERS
 from gateway.settings import Settings
 from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
 from subscriptions.hub import EventHub
 from subscriptions.hub_consumer import HubConsumer
+from subscriptions.inbound.consumer import InboundConsumer, inbound_group
+from subscriptions.inbound.retry import Backoff
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
 from subscriptions.topics import BrokerLink
@@ -48,6 +52,14 @@ class EventBackbone:
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
         )
+        self.inbound = InboundConsumer(
+            engine,
+            settings.kafka_bootstrap_servers,
+            group_id=inbound_group(settings.kafka_group_prefix),
+            handlers=HANDLERS if settings.inbound_enabled else {},
+            backoff=Backoff(settings.inbound_max_retries, settings.inbound_retry_base_seconds),
+            client_id=settings.kafka_client_id,
+        )
         self._store = OutboxRelayStore(engine)
         self._relay_enabled = settings.relay_enabled
         self._lag_alert = settings.outbox_lag_alert_seconds
@@ -59,6 +71,7 @@ class EventBackbone:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(10):
                 await self._consumer.wait_assigned()
+        await self.inbound.start()
         if self._relay_enabled:
             self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         self._tasks.append(asyncio.create_task(self._watch_lag(), name="outbox-lag"))
@@ -70,6 +83,7 @@ class EventBackbone:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self._consumer.stop()
+        await self.inbound.stop()
         await self.hub.close()
         await self._publisher.close()
 

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     outbox_lag_alert_seconds: float = Field(
         60.0, description="/readyz reports not ready when the oldest unsent event is older"
     )
+    inbound_enabled: bool = Field(
+        True, description="consume other domains' events in the shared inbound group"
+    )
+    inbound_max_retries: int = Field(3, description="retries of a failing inbound handler")
+    inbound_retry_base_seconds: float = Field(
+        1.0, description="first retry delay; each further retry waits twice as long"
+    )
 
     jwt_secret: str | None = Field(None, description="HS256 signing secret")
     jwt_jwks_url: str | None = Field(None, description="JWKS URL for RS256 tokens")

@@ -204,6 +204,12 @@ def decode(topic: str, headers: Headers, value: bytes) -> DomainEvent:
     event = route.wire.decode(value, aggregate_type)
     if event.event_type not in routes:
         raise MalformedEvent(f"event type {event.event_type!r} is not published on {topic!r}")
+    check_headers(headers, event)
+    return event
+
+
+def check_headers(headers: Headers, event: DomainEvent) -> None:
+    """MalformedEvent if an id, type or tenant header disagrees with the record's value."""
     for name, expected in (
         (EVENT_ID, event.event_id),
         (EVENT_TYPE, event.event_type),
@@ -214,7 +220,6 @@ def decode(topic: str, headers: Headers, value: bytes) -> DomainEvent:
             raise MalformedEvent(
                 f"the {name!r} header {found!r} disagrees with the value's {expected!r}"
             )
-    return event
 
 
 def headers_for(published: PublishedEvent) -> list[tuple[str, bytes]]:

@@ -1,0 +1,231 @@
+"""The inbound consumer: one shared group, each event applied once, nothing ever stuck.
+
+All replicas join one consumer group, so each record is handled by one of them. Per
+record, in partition order:
+
+1. decode it; a malformed record is dead-lettered at once;
+2. find its handler; an event type without one is dead-lettered (`no-handler`), so it
+   takes effect if replayed once a handler exists (nothing was recorded in the inbox);
+3. in one transaction for the event's tenant, claim the event id in the inbox and run
+   the handler: both commit or neither; an id already claimed is a duplicate and is
+   skipped with no effect;
+4. a failing handler is retried after 1 s, 2 s and 4 s, then dead-lettered with the
+   error in the headers;
+5. only then is the record's offset committed (auto-commit is off), so a crash redelivers
+   at most what was not settled, and the inbox drops what was.
+
+Only topics carrying a handled event type are subscribed: events no handler applies
+yet stay in their topic, and the group reads them from the beginning when one arrives.
+A database or broker outage is not the event's fault: the record is retried from the
+same offset after a pause instead of being dead-lettered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.structs import ConsumerRecord
+from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.events import DomainEvent, utc_now
+from persistence.unit_of_work import UnitOfWork
+from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_letter_headers
+from subscriptions.inbound.handlers import Handler, handled_routes
+from subscriptions.inbound.retry import Backoff
+from subscriptions.inbound.topics import INBOUND, dead_letter_topic, decode_inbound, inbound_topics
+from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.registry import Route
+
+log = logging.getLogger("gateway.inbound")
+
+
+def inbound_group(prefix: str) -> str:
+    """The one consumer group every replica shares (and the inbox's consumer name)."""
+    return f"{prefix}-inbound"
+
+
+def is_outage(error: BaseException) -> bool:
+    """True for a lost connection: waited out, never blamed on the event."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OSError | InterfaceError)
+
+
+class _Assigned(ConsumerRebalanceListener):
+    def __init__(self) -> None:
+        self.assigned = asyncio.Event()
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self.assigned.set()
+
+
+class InboundConsumer:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        bootstrap_servers: str,
+        *,
+        group_id: str,
+        handlers: Mapping[str, Handler],
+        backoff: Backoff | None = None,
+        routes: Mapping[str, Route] = INBOUND,
+        client_id: str = "field-service-gateway",
+    ):
+        self._engine = engine
+        self._group = group_id
+        self._handlers = dict(handlers)
+        self._backoff = backoff or Backoff()
+        self._routes = routes
+        self.topics = inbound_topics(handled_routes(self._handlers, routes))
+        self._bootstrap = bootstrap_servers
+        self._client_id = client_id
+        self._listener = _Assigned()
+        self._task: asyncio.Task[None] | None = None
+        self._consumer: AIOKafkaConsumer
+        self._producer: AIOKafkaProducer
+
+    async def start(self) -> None:
+        """Join the group and start consuming; nothing at all when no event is handled."""
+        if not self.topics:
+            return
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap, client_id=f"{self._client_id}-dlq", acks="all"
+        )
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap,
+            group_id=self._group,
+            client_id=f"{self._client_id}-inbound",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            metadata_max_age_ms=10_000,
+        )
+        await self._producer.start()
+        await self._consumer.start()
+        self._consumer.subscribe(topics=self.topics, listener=self._listener)
+        self._task = asyncio.create_task(self._run(), name="inbound-consumer")
+
+    async def wait_assigned(self) -> None:
+        """Return once the group has given this replica its partitions."""
+        await self._listener.assigned.wait()
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+        for client in (self._consumer, self._producer):
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await client.stop()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                batches = await self._consumer.getmany(timeout_ms=1000, max_records=100)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("inbound consumer: %s; retrying", error)
+                await asyncio.sleep(1)
+                continue
+            unsettled = {tp: records[0].offset for tp, records in batches.items() if records}
+            try:
+                for tp, records in batches.items():
+                    for record in records:
+                        await self._settle(tp, record)
+                        unsettled[tp] = record.offset + 1
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("inbound consumer: %s; retrying from the first unsettled record", error)
+                self._rewind(unsettled)
+                await asyncio.sleep(1)
+
+    def _rewind(self, offsets: Mapping[TopicPartition, int]) -> None:
+        assigned = self._consumer.assignment()
+        for tp, offset in offsets.items():
+            if tp in assigned:
+                self._consumer.seek(tp, offset)
+
+    async def _settle(self, tp: TopicPartition, record: ConsumerRecord) -> None:
+        """Apply or dead-letter `record`, then commit its offset."""
+        try:
+            event = decode_inbound(tp.topic, record.headers, record.value, self._routes)
+        except MalformedEvent as error:
+            await self._dead_letter(record, Reason.MALFORMED, error, attempts=0)
+        else:
+            handler = self._handlers.get(event.event_type)
+            if handler is None:
+                await self._dead_letter(
+                    record, Reason.NO_HANDLER, NoHandler(event.event_type), attempts=0
+                )
+            else:
+                await self._apply_with_retries(record, event, handler)
+        await self._consumer.commit({tp: record.offset + 1})
+
+    async def _apply_with_retries(
+        self, record: ConsumerRecord, event: DomainEvent, handler: Handler
+    ) -> None:
+        waits = self._backoff.delays()
+        for attempt in range(1, self._backoff.attempts + 1):
+            try:
+                applied = await self._apply(record.topic, event, handler)
+            except Exception as error:
+                if is_outage(error):
+                    raise
+                if attempt > len(waits):
+                    await self._dead_letter(record, Reason.HANDLER_FAILED, error, attempt)
+                    return
+                wait = waits[attempt - 1]
+                log.warning(
+                    "%s %s failed (attempt %d): %s; retrying in %.2fs",
+                    event.event_type,
+                    event.event_id,
+                    attempt,
+                    error,
+                    wait,
+                )
+                await asyncio.sleep(wait)
+            else:
+                if not applied:
+                    log.info("skipping duplicate %s %s", event.event_type, event.event_id)
+                return
+
+    async def _apply(self, topic: str, event: DomainEvent, handler: Handler) -> bool:
+        """Run the handler with the inbox claim in one transaction; False for a duplicate."""
+        async with UnitOfWork(self._engine, event.tenant_id) as work:
+            if not await work.inbox.claim(self._group, event.event_id, topic, event.event_type):
+                return False
+            await handler(work, event)
+            await work.commit()
+            return True
+
+    async def _dead_letter(
+        self, record: ConsumerRecord, reason: Reason, error: BaseException, attempts: int
+    ) -> None:
+        """Publish `record` to `<topic>.dlq` and wait for the broker's acknowledgement."""
+        origin = Origin(record.topic, record.partition, record.offset, record.headers)
+        headers = dead_letter_headers(
+            origin, reason, error, attempts=attempts, consumer=self._group, failed_at=utc_now()
+        )
+        await self._producer.send_and_wait(
+            dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
+        )
+        log.warning(
+            "dead-lettered %s[%d]@%d (%s): %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            reason,
+            error,
+        )

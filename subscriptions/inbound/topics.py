@@ -1,0 +1,75 @@
+"""The topics other domains publish to the gateway, and how their records are read.
+
+The seeds (000 and 002, "Domain Events Consumed") name the events but not the topics;
+the names below are the gateway's choice, `<domain>.<subject>.<past tense>` like the
+topics it publishes. Every one carries the `{eventType, eventId, timestamp, aggregateId,
+tenantId, payload}` envelope the CRM and AR topics use, one event type per topic.
+A record that cannot be trusted goes to the topic's dead-letter topic, `<topic>.dlq`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from domain.events import DomainEvent
+from subscriptions.wire.headers import Headers
+from subscriptions.wire.registry import MalformedEvent, Route, WireFormat, check_headers
+
+
+def _envelope(aggregate_type: str, event_type: str, topic: str) -> tuple[str, Route]:
+    return event_type, Route(topic, WireFormat.ENVELOPE, aggregate_type)
+
+
+INBOUND: Mapping[str, Route] = MappingProxyType(
+    dict(
+        [
+            # seed 000
+            _envelope(
+                "technician_assignment", "TechnicianAssignedEvent", "dispatch.technician.assigned"
+            ),
+            _envelope("parts_usage", "PartsConsumedEvent", "inventory.parts.consumed"),
+            _envelope(
+                "contract_entitlement",
+                "ContractEntitlementValidatedEvent",
+                "contracts.entitlement.validated",
+            ),
+            _envelope("financial_period", "FinancialPeriodClosedEvent", "finance.period.closed"),
+            # seed 002
+            _envelope("sales_order", "SalesOrderFulfilledEvent", "sales.order.fulfilled"),
+            _envelope("contract", "ContractRenewalEvent", "contracts.renewal"),
+            _envelope(
+                "bank_statement", "BankStatementImportedEvent", "treasury.bank.statement.imported"
+            ),
+            _envelope("rebate_claim", "RebateIssuedEvent", "sales.rebate.issued"),
+        ]
+    )
+)
+
+DLQ_SUFFIX = ".dlq"
+
+
+def dead_letter_topic(topic: str) -> str:
+    return f"{topic}{DLQ_SUFFIX}"
+
+
+def inbound_topics(routes: Mapping[str, Route] = INBOUND) -> list[str]:
+    """Every topic carrying one of `routes`, in registration order."""
+    return list(dict.fromkeys(route.topic for route in routes.values()))
+
+
+def decode_inbound(
+    topic: str, headers: Headers, value: bytes | None, routes: Mapping[str, Route] = INBOUND
+) -> DomainEvent:
+    """The event in a record of `topic`; MalformedEvent for anything else on it."""
+    carried = {event_type: r for event_type, r in routes.items() if r.topic == topic}
+    if not carried:
+        raise MalformedEvent(f"no inbound event type is registered for topic {topic!r}")
+    if value is None:
+        raise MalformedEvent("the record has no value")
+    route = next(iter(carried.values()))
+    event = route.wire.decode(value, route.aggregate_type)
+    if event.event_type not in carried:
+        raise MalformedEvent(f"event type {event.event_type!r} is not carried on {topic!r}")
+    check_headers(headers, event)
+    return event
