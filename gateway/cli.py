@@ -16,11 +16,12 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any, NoReturn
 
 import uvicorn
+import uvloop
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
@@ -46,6 +47,12 @@ EXAMPLE_QUERY = '{"query": "{ searchCustomers(query: \\"doe\\") { items { custom
 class SettingProblem(Exception):
     """A setting is missing or points nowhere; the message names the setting."""
 
+
+
+def run_server(main: Coroutine[Any, Any, None]) -> None:
+    """Run a server on uvloop, as uvicorn itself would: faster sockets, faster loop."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
 
 def _stop_on_sigterm() -> None:
     """Turn SIGTERM into an exception, so `finally` blocks stop the embedded servers."""
@@ -110,6 +117,7 @@ async def _serve(app_settings: Settings, access_log: bool, on_ready: Callable[[]
         log_config=None,
         access_log=access_log,
         lifespan="on",
+        ws_per_message_deflate=app_settings.ws_per_message_deflate,
     )
     await _Server(config, on_ready).serve()
 
@@ -123,7 +131,7 @@ def dev(settings: Settings, args: argparse.Namespace) -> int:
         settings = settings.model_copy(
             update={"database_url": url, "kafka_bootstrap_servers": kafka, "allow_anonymous": True}
         )
-        asyncio.run(_dev(settings, started))
+        run_server(_dev(settings, started))
     return 0
 
 
@@ -175,7 +183,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.allow_anonymous:
         raise SettingProblem("ALLOW_ANONYMOUS is for `gateway dev` only; unset it")
     _stop_on_sigterm()
-    asyncio.run(_serve_production(settings, args.migrate, not args.no_access_log))
+    run_server(_serve_production(settings, args.migrate, not args.no_access_log))
     return 0
 
 

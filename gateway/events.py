@@ -31,9 +31,16 @@ log = logging.getLogger("gateway.events")
 class EventBackbone:
     def __init__(self, engine: AsyncEngine, broker: BrokerLink, settings: Settings):
         assert settings.kafka_bootstrap_servers
-        self.hub = EventHub(OutboxReader(engine), capacity=settings.hub_queue_size)
+        self.hub = EventHub(
+            OutboxReader(engine),
+            capacity=settings.hub_queue_size,
+            catch_up_seconds=settings.hub_catch_up_seconds,
+        )
         self._consumer = HubConsumer(
-            self.hub, settings.kafka_bootstrap_servers, settings.kafka_group_prefix
+            self.hub,
+            settings.kafka_bootstrap_servers,
+            settings.kafka_group_prefix,
+            settings.kafka_fetch_max_wait_ms,
         )
         self._publisher = Publisher(
             settings.kafka_bootstrap_servers,

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     )
     kafka_linger_ms: int = Field(5, description="producer batching delay")
     kafka_compression_type: str | None = Field(None, description="gzip, or none")
+    kafka_fetch_max_wait_ms: int = Field(
+        20, description="longest a consumer fetch waits for data (bounds event latency)"
+    )
     kafka_group_prefix: str = Field(
         "field-service-gateway", description="prefix of the consumer groups the gateway joins"
     )
@@ -39,6 +42,9 @@ class Settings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = Field(5.0, description="fallback poll when no NOTIFY arrives")
     hub_queue_size: int = Field(1000, description="events buffered per subscriber")
+    hub_catch_up_seconds: float = Field(
+        5.0, description="how often the hub checks the outbox for events Kafka missed; 0: never"
+    )
     outbox_lag_alert_seconds: float = Field(
         60.0, description="/readyz reports not ready when the oldest unsent event is older"
     )
@@ -65,6 +71,10 @@ class Settings(BaseSettings):
 
     db_pool_size: int = 10
     db_max_overflow: int = 10
+
+    ws_per_message_deflate: bool = Field(
+        False, description="compress websocket frames (costs CPU per subscriber and event)"
+    )
 
     graphiql: bool = True
     max_query_depth: int = 10

@@ -48,7 +48,9 @@ class _StartAtTheEnd(ConsumerRebalanceListener):
 
 
 class HubConsumer:
-    def __init__(self, hub: EventHub, bootstrap_servers: str, group_prefix: str):
+    def __init__(
+        self, hub: EventHub, bootstrap_servers: str, group_prefix: str, fetch_max_wait_ms: int
+    ):
         self._hub = hub
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers,
@@ -57,6 +59,9 @@ class HubConsumer:
             enable_auto_commit=True,
             # Notice re-created topics (a restarted broker) within seconds, not minutes.
             metadata_max_age_ms=10_000,
+            # A broker that holds a fetch for its whole wait (Tansu does) adds that wait to
+            # every event's latency; keep it short.
+            fetch_max_wait_ms=fetch_max_wait_ms,
         )
         self._listener = _StartAtTheEnd(self._consumer)
         self._task: asyncio.Task[None] | None = None
