@@ -48,11 +48,11 @@ class SettingProblem(Exception):
     """A setting is missing or points nowhere; the message names the setting."""
 
 
-
 def run_server(main: Coroutine[Any, Any, None]) -> None:
     """Run a server on uvloop, as uvicorn itself would: faster sockets, faster loop."""
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(main)
+
 
 def _stop_on_sigterm() -> None:
     """Turn SIGTERM into an exception, so `finally` blocks stop the embedded servers."""
