@@ -1,11 +1,11 @@
 """Feeds this replica's hub from Kafka.
 
 Every replica consumes the gateway's topics in a consumer group of its own (broadcast),
-so a subscriber connected to any replica sees changes made through any other. A new
-group starts at the end of each partition (subscribers only want what happens from now;
-`since` replays the past from the database). If the broker later loses the group's
-offsets (a restarted broker, re-created topics) it reads from the beginning, and the
-hub drops what it already delivered.
+so a subscriber connected to any replica sees changes made through any other. The group
+commits no offsets: whenever it is given partitions (at start, or after the broker lost
+them) it starts at their end, because Kafka is only the fast path here. Anything
+published while the consumer was not reading reaches the hub from the outbox table, by
+its gap filling and catch-up (see `subscriptions/hub.py`).
 """
 
 from __future__ import annotations
@@ -33,17 +33,14 @@ def replica_group(prefix: str) -> str:
 class _StartAtTheEnd(ConsumerRebalanceListener):
     def __init__(self, consumer: AIOKafkaConsumer):
         self._consumer = consumer
-        self._seen: set[TopicPartition] = set()
         self.assigned = asyncio.Event()
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         return None
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        fresh = [tp for tp in assigned if tp not in self._seen]
-        if fresh:
-            await self._consumer.seek_to_end(*fresh)
-            self._seen.update(fresh)
+        if assigned:
+            await self._consumer.seek_to_end(*assigned)
         self.assigned.set()
 
 
@@ -55,8 +52,8 @@ class HubConsumer:
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers,
             group_id=replica_group(group_prefix),
-            auto_offset_reset="earliest",
-            enable_auto_commit=True,
+            auto_offset_reset="latest",
+            enable_auto_commit=False,
             # Notice re-created topics (a restarted broker) within seconds, not minutes.
             metadata_max_age_ms=10_000,
             # A broker that holds a fetch for its whole wait (Tansu does) adds that wait to

@@ -56,3 +56,11 @@ async def test_the_migrations_build_exactly_the_tables_the_code_declares(
             lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
         )
     assert differences == [], "write a migration: gateway revision -m '...'"
+
+
+def test_the_readme_configuration_table_lists_every_setting() -> None:
+    from gateway.settings import Settings
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [n.upper() for n in Settings.model_fields if f"| `{n.upper()}` |" not in readme]
+    assert missing == [], f"add these settings to README's configuration table: {missing}"

@@ -107,6 +107,7 @@ async def test_with_the_broker_down_mutations_succeed_and_every_event_arrives_on
     services: Services, database_url: str, tmp_path: Path, tenant: str
 ) -> None:
     broker = EmbeddedBroker(tmp_path)
+    restarted = EmbeddedBroker(tmp_path / "again", port=broker.port)
     broker.start()
     settings = settings_for(
         services, kafka_bootstrap_servers=broker.bootstrap_servers, relay_poll_seconds=1.0
