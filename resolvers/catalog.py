@@ -16,9 +16,9 @@ from domain.catalog import (
     Service,
     ServiceNotFound,
 )
-from domain.errors import DuplicateId
 from domain.paging import Page, PageRequest
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 
 
@@ -71,12 +71,10 @@ async def create_product_category(
     uow: UnitOfWorkFactory, fields: Mapping[str, Any]
 ) -> ProductCategory:
     async with uow() as work:
-        category_id = fields.get("id") or await work.naming.next_free_id(
-            "CAT", work.categories.exists
+        category_id = await id_for_new(
+            work, fields.get("id"), "CAT", work.categories.exists, "Product category", "categoryId"
         )
         draft = ProductCategory(**{**fields, "id": category_id})
-        if fields.get("id") and await work.categories.exists(category_id):
-            raise DuplicateId("Product category", category_id, "categoryId")
         created = await work.categories.add(draft)
         await work.commit()
         return created
@@ -84,10 +82,10 @@ async def create_product_category(
 
 async def create_part(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Part:
     async with uow() as work:
-        part_id = fields.get("id") or await work.naming.next_free_id("PART", work.parts.exists)
+        part_id = await id_for_new(
+            work, fields.get("id"), "PART", work.parts.exists, "Part", "productId"
+        )
         draft = Part(**{**fields, "id": part_id})
-        if fields.get("id") and await work.parts.exists(part_id):
-            raise DuplicateId("Part", part_id, "productId")
         await _category_must_exist(work, draft.category_id)
         await _sku_must_be_free(work, draft)
         created = await work.parts.add(draft)
@@ -112,10 +110,10 @@ async def update_part(
 
 async def create_service(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Service:
     async with uow() as work:
-        service_id = fields.get("id") or await work.naming.next_free_id("SVC", work.services.exists)
+        service_id = await id_for_new(
+            work, fields.get("id"), "SVC", work.services.exists, "Service", "serviceId"
+        )
         draft = Service(**{**fields, "id": service_id})
-        if fields.get("id") and await work.services.exists(service_id):
-            raise DuplicateId("Service", service_id, "serviceId")
         created = await work.services.add(draft)
         await work.commit()
         return created

@@ -18,9 +18,9 @@ from domain.customers import (
     customer_facts,
     vehicle_facts,
 )
-from domain.errors import DuplicateId
 from domain.paging import Page, PageRequest
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 
 
@@ -74,12 +74,10 @@ async def vehicles_by_customer(
 
 async def create_customer(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Customer:
     async with uow() as work:
-        customer_id = fields.get("id") or await work.naming.next_free_id(
-            "CUST", work.customers.exists
+        customer_id = await id_for_new(
+            work, fields.get("id"), "CUST", work.customers.exists, "Customer", "customerId"
         )
         draft = Customer(**{**fields, "id": customer_id})
-        if fields.get("id") and await work.customers.exists(customer_id):
-            raise DuplicateId("Customer", customer_id, "customerId")
         created = await work.customers.add(draft)
         work.record(CUSTOMER_CREATED, "customer", created.id, customer_facts(created))
         await work.commit()
@@ -100,11 +98,11 @@ async def update_customer(
 
 async def create_vehicle(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Vehicle:
     async with uow() as work:
-        vehicle_id = fields.get("id") or await work.naming.next_free_id("VEH", work.vehicles.exists)
+        vehicle_id = await id_for_new(
+            work, fields.get("id"), "VEH", work.vehicles.exists, "Vehicle", "vehicleId"
+        )
         draft = Vehicle(**{**fields, "id": vehicle_id})
         await _owner_must_exist(work, draft.customer_id)
-        if fields.get("id") and await work.vehicles.exists(vehicle_id):
-            raise DuplicateId("Vehicle", vehicle_id, "vehicleId")
         await _vin_must_be_free(work, draft)
         created = await work.vehicles.add(draft)
         work.record(VEHICLE_REGISTERED, "vehicle", created.id, vehicle_facts(created))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.errors import DuplicateId
 from domain.locations import (
     AppliedApprovalPolicy,
     ApprovalPolicy,
@@ -14,6 +13,7 @@ from domain.locations import (
     policy_for,
 )
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.identifiers import id_for_new
 
 
 async def location(uow: UnitOfWorkFactory, location_id: str) -> Location:
@@ -23,12 +23,10 @@ async def location(uow: UnitOfWorkFactory, location_id: str) -> Location:
 
 async def create_location(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Location:
     async with uow() as work:
-        location_id = fields.get("id") or await work.naming.next_free_id(
-            "LOC", work.locations.exists
+        location_id = await id_for_new(
+            work, fields.get("id"), "LOC", work.locations.exists, "Location", "locationId"
         )
         draft = Location(**{**fields, "id": location_id})
-        if fields.get("id") and await work.locations.exists(location_id):
-            raise DuplicateId("Location", location_id, "locationId")
         created = await work.locations.add(draft)
         await work.commit()
         return created
