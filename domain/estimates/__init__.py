@@ -1,0 +1,51 @@
+"""Estimates: priced quotes a customer approves or declines, and what approval sets off."""
+
+from domain.estimates.approval import ApprovalRecord, SignatureRequired
+from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord
+from domain.estimates.estimate import (
+    EmptyEstimate,
+    Estimate,
+    EstimateExpired,
+    EstimateStatus,
+    InvalidTransition,
+    ItemNotFound,
+)
+from domain.estimates.finance import (
+    CostTransaction,
+    CostType,
+    FinanceLocked,
+    MonthLock,
+    cost_transactions,
+    finance_lock,
+)
+from domain.estimates.items import ADD_NON_CATALOG_PART, OVERRIDE_PRICE, EstimateItem
+from domain.estimates.quote import QUOTE_APPROVED, quote_approved_payload
+from domain.estimates.totals import Discount, DiscountExceedsSubtotal, EstimateTotals
+
+__all__ = [
+    "ADD_NON_CATALOG_PART",
+    "OVERRIDE_PRICE",
+    "QUOTE_APPROVED",
+    "ApprovalRecord",
+    "AuditAction",
+    "AuditEventType",
+    "AuditRecord",
+    "CostTransaction",
+    "CostType",
+    "Discount",
+    "DiscountExceedsSubtotal",
+    "EmptyEstimate",
+    "Estimate",
+    "EstimateExpired",
+    "EstimateItem",
+    "EstimateStatus",
+    "EstimateTotals",
+    "FinanceLocked",
+    "InvalidTransition",
+    "ItemNotFound",
+    "MonthLock",
+    "SignatureRequired",
+    "cost_transactions",
+    "finance_lock",
+    "quote_approved_payload",
+]

@@ -1,0 +1,64 @@
+"""The audit trail of estimate decisions: who submitted, approved, declined or revised.
+
+Records are immutable values the aggregate appends as it decides; the unit of work
+hands them to the audit domain (`POST /api/v1/audit/events`, seed 001) after commit,
+so a decision and its audit record are never out of step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+ESTIMATE_RESOURCE = "ESTIMATE"
+
+
+class AuditEventType(StrEnum):
+    ESTIMATE_SUBMITTED = "ESTIMATE_SUBMITTED"
+    ESTIMATE_APPROVED = "ESTIMATE_APPROVED"
+    ESTIMATE_DECLINED = "ESTIMATE_DECLINED"
+    ESTIMATE_REVISED = "ESTIMATE_REVISED"
+
+
+class AuditAction(StrEnum):
+    SUBMIT = "SUBMIT"
+    APPROVE = "APPROVE"
+    DECLINE = "DECLINE"
+    REVISE = "REVISE"
+
+
+def iso_utc(instant: datetime) -> str:
+    """An instant as ISO 8601 UTC ending in Z, the form every payload uses."""
+    return instant.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One decision about one resource; `metadata` is read-only once recorded."""
+
+    event_type: AuditEventType
+    resource_id: str
+    user_id: str
+    action: AuditAction
+    metadata: Mapping[str, Any]
+    timestamp: datetime
+    resource_type: str = ESTIMATE_RESOURCE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+
+    def to_payload(self) -> dict[str, Any]:
+        """The audit domain's request body, field for field as seed 001 names them."""
+        return {
+            "eventType": str(self.event_type),
+            "resourceType": self.resource_type,
+            "resourceId": self.resource_id,
+            "userId": self.user_id,
+            "action": str(self.action),
+            "metadata": dict(self.metadata),
+            "timestamp": iso_utc(self.timestamp),
+        }

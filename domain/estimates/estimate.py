@@ -1,0 +1,406 @@
+"""The estimate aggregate: a quote for one customer's vehicle, from draft to decision.
+
+DRAFT -> PENDING_APPROVAL (submit) -> APPROVED or DECLINED. Only a draft's lines and
+discount change; to change a submitted or decided estimate a clerk revises it, which
+opens a new DRAFT revision (revision + 1) and marks the old one superseded, readable as
+it was. A pending estimate past its validity (the policy's `expiresInDays`, counted
+from submission) is EXPIRED and can no longer be approved, only revised.
+
+The aggregate is mutable in the Cosmic Python way: each method checks its rules,
+changes state and appends what happened (audit records, domain events) to lists the
+unit of work collects. Nothing here reads the clock: every decision takes `now`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from domain.catalog import Part, Service
+from domain.checks import check_identifier, check_text
+from domain.errors import DomainError, DuplicateId, InvalidInput, NotFound, collect
+from domain.estimates.approval import ApprovalRecord, record_approval
+from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord
+from domain.estimates.items import (
+    EstimateItem,
+    non_catalog_part_item,
+    part_item,
+    service_item,
+)
+from domain.estimates.quote import QUOTE_AGGREGATE, QUOTE_APPROVED, quote_approved_payload
+from domain.estimates.totals import (
+    EMPTY_TOTALS,
+    NO_DISCOUNT,
+    Discount,
+    EstimateTotals,
+    calculate_totals,
+)
+from domain.events import DomainEvent
+from domain.identity import Principal
+from domain.locations import ApprovalPolicy
+from domain.money import DEFAULT_CURRENCY
+from domain.tax import MissingTaxCode, TaxCode
+
+
+class EstimateStatus(StrEnum):
+    DRAFT = "DRAFT"
+    PENDING_APPROVAL = "PENDING_APPROVAL"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+
+
+class InvalidTransition(DomainError):
+    code = "INVALID_TRANSITION"
+
+
+class EstimateExpired(DomainError):
+    code = "ESTIMATE_EXPIRED"
+
+
+class EmptyEstimate(DomainError):
+    code = "EMPTY_ESTIMATE"
+
+
+class ItemNotFound(NotFound):
+    def __init__(self, item_id: str):
+        super().__init__("Estimate item", item_id, code="ITEM_NOT_FOUND")
+
+
+REVISABLE = (EstimateStatus.PENDING_APPROVAL, EstimateStatus.APPROVED, EstimateStatus.DECLINED)
+
+
+def _check_instant(now: datetime) -> None:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise InvalidInput(f"{now!r} has no time zone; decisions happen at an instant.")
+
+
+@dataclass(eq=False)
+class Estimate:
+    """One revision of an estimate; `number` is the tenant's human number, shared by revisions.
+
+    `policy`, `submitted_at` and `expires_at` are set on submission; `approval` on
+    approval; `superseded_by` (the next revision's id) when revised.
+    """
+
+    id: str
+    tenant_id: str
+    number: str
+    customer_id: str
+    vehicle_id: str
+    location_id: str
+    created_by: str
+    created_at: datetime
+    currency_uom_id: str = DEFAULT_CURRENCY
+    revision: int = 1
+    status: EstimateStatus = EstimateStatus.DRAFT
+    items: tuple[EstimateItem, ...] = ()
+    discount: Discount = NO_DISCOUNT
+    totals: EstimateTotals = EMPTY_TOTALS
+    policy: ApprovalPolicy | None = None
+    submitted_at: datetime | None = None
+    expires_at: datetime | None = None
+    approval: ApprovalRecord | None = None
+    decline_reason: str | None = None
+    superseded_by: str | None = None
+    previous_id: str | None = None
+    audit_records: list[AuditRecord] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        estimate_id: str,
+        number: str,
+        customer_id: str,
+        vehicle_id: str,
+        location_id: str,
+        by: Principal,
+        now: datetime,
+        currency_uom_id: str = DEFAULT_CURRENCY,
+    ) -> Estimate:
+        """A new DRAFT; the number comes from the tenant's sequence, kept by persistence."""
+        _check_instant(now)
+        collect(
+            check_text(estimate_id, "id", "An estimate needs an id.", max_length=64),
+            check_text(number, "number", "An estimate needs its number.", max_length=64),
+            check_text(customer_id, "customerId", "Choose the customer.", max_length=64),
+            check_text(vehicle_id, "vehicleId", "Choose the customer's vehicle.", max_length=64),
+            check_text(location_id, "locationId", "Choose the shop location.", max_length=64),
+            check_identifier(estimate_id, "id"),
+        )
+        return cls(
+            id=estimate_id,
+            tenant_id=by.tenant_id,
+            number=number.strip(),
+            customer_id=customer_id,
+            vehicle_id=vehicle_id,
+            location_id=location_id,
+            created_by=by.user_id,
+            created_at=now,
+            currency_uom_id=currency_uom_id,
+        )
+
+    # Lines and discount: a draft only.
+
+    def add_part(
+        self,
+        item_id: str,
+        part: Part,
+        quantity: Decimal,
+        tax_codes: Mapping[str, TaxCode],
+        by: Principal,
+        unit_price: Decimal | None = None,
+    ) -> EstimateItem:
+        item = part_item(item_id, part, quantity, by, unit_price)
+        self._add(item, tax_codes)
+        return item
+
+    def add_non_catalog_part(
+        self,
+        item_id: str,
+        description: str,
+        unit_price: Decimal,
+        quantity: Decimal,
+        tax_code: str | None,
+        tax_codes: Mapping[str, TaxCode],
+        by: Principal,
+    ) -> EstimateItem:
+        item = non_catalog_part_item(item_id, description, unit_price, quantity, tax_code, by)
+        self._add(item, tax_codes)
+        return item
+
+    def add_service(
+        self,
+        item_id: str,
+        service: Service,
+        tax_codes: Mapping[str, TaxCode],
+        quantity: Decimal = Decimal(1),
+    ) -> EstimateItem:
+        item = service_item(item_id, service, quantity)
+        self._add(item, tax_codes)
+        return item
+
+    def update_quantity(
+        self, item_id: str, quantity: Decimal, tax_codes: Mapping[str, TaxCode]
+    ) -> None:
+        self._require(EstimateStatus.DRAFT, "change a line")
+        index = self._index(item_id)
+        items = list(self.items)
+        items[index] = items[index].with_quantity(quantity)
+        self._reprice(tuple(items), self.discount, tax_codes)
+
+    def remove_item(self, item_id: str, tax_codes: Mapping[str, TaxCode]) -> None:
+        self._require(EstimateStatus.DRAFT, "remove a line")
+        index = self._index(item_id)
+        self._reprice(self.items[:index] + self.items[index + 1 :], self.discount, tax_codes)
+
+    def set_discount(self, discount: Discount, tax_codes: Mapping[str, TaxCode]) -> None:
+        self._require(EstimateStatus.DRAFT, "change the discount")
+        self._reprice(self.items, discount, tax_codes)
+
+    # Decisions.
+
+    def submit(self, policy: ApprovalPolicy, by: Principal, now: datetime) -> None:
+        """Send the draft to the customer under `policy`; its validity starts now."""
+        _check_instant(now)
+        self._require(EstimateStatus.DRAFT, "submit it for approval")
+        if not self.items:
+            raise EmptyEstimate(
+                f"Estimate {self.number} has no lines; add a part or a service before "
+                "submitting it."
+            )
+        collect(
+            *(
+                MissingTaxCode(
+                    f"Line '{item.description}' has no tax code; all items must have a tax "
+                    "code before the estimate is submitted.",
+                    field=f"items[{i}].taxCode",
+                )
+                for i, item in enumerate(self.items)
+                if item.tax_code is None
+            )
+        )
+        self.status = EstimateStatus.PENDING_APPROVAL
+        self.policy = policy
+        self.submitted_at = now
+        self.expires_at = now + timedelta(days=policy.expires_in_days)
+        self._audit(
+            AuditEventType.ESTIMATE_SUBMITTED,
+            AuditAction.SUBMIT,
+            by,
+            now,
+            {"grandTotal": self.totals.grand_total, "validUntil": self.expires_at.isoformat()},
+        )
+
+    def approve(self, by: Principal, now: datetime, signature: str | None = None) -> None:
+        """Record the customer's approval and announce the approved quote."""
+        _check_instant(now)
+        self._require(EstimateStatus.PENDING_APPROVAL, "approve it")
+        self._refuse_if_expired(now)
+        assert self.policy is not None  # set together with PENDING_APPROVAL
+        self.approval = record_approval(self.policy, by.user_id, now, signature)
+        self.status = EstimateStatus.APPROVED
+        self._audit(
+            AuditEventType.ESTIMATE_APPROVED,
+            AuditAction.APPROVE,
+            by,
+            now,
+            {
+                "approvalMethod": str(self.approval.method),
+                "customerId": self.customer_id,
+                "signaturePresent": self.approval.signature_present,
+                "legalTermsVersion": self.approval.legal_terms_version,
+            },
+        )
+        self.events.append(
+            DomainEvent(
+                event_type=QUOTE_APPROVED,
+                aggregate_type=QUOTE_AGGREGATE,
+                aggregate_id=self.id,
+                tenant_id=self.tenant_id,
+                payload=quote_approved_payload(self),
+                occurred_at=now,
+            )
+        )
+
+    def decline(self, reason: str, by: Principal, now: datetime) -> None:
+        """The customer said no; the reason is kept for the service advisor's follow-up."""
+        _check_instant(now)
+        self._require(EstimateStatus.PENDING_APPROVAL, "decline it")
+        collect(check_text(reason, "reason", "Say why the customer declined.", max_length=2000))
+        self.status = EstimateStatus.DECLINED
+        self.decline_reason = reason.strip()
+        self._audit(
+            AuditEventType.ESTIMATE_DECLINED,
+            AuditAction.DECLINE,
+            by,
+            now,
+            {"reason": self.decline_reason, "customerId": self.customer_id},
+        )
+
+    def revise(self, new_id: str, by: Principal, now: datetime) -> Estimate:
+        """A new DRAFT revision with the same lines and discount; this one stays as it was."""
+        _check_instant(now)
+        if self.superseded_by is not None or self.status not in REVISABLE:
+            raise self._invalid("revise it")
+        draft = Estimate(
+            id=new_id,
+            tenant_id=self.tenant_id,
+            number=self.number,
+            customer_id=self.customer_id,
+            vehicle_id=self.vehicle_id,
+            location_id=self.location_id,
+            created_by=by.user_id,
+            created_at=now,
+            currency_uom_id=self.currency_uom_id,
+            revision=self.revision + 1,
+            items=self.items,
+            discount=self.discount,
+            totals=self.totals,
+            previous_id=self.id,
+        )
+        self.superseded_by = new_id
+        draft._audit(
+            AuditEventType.ESTIMATE_REVISED,
+            AuditAction.REVISE,
+            by,
+            now,
+            {
+                "previousEstimateId": self.id,
+                "previousStatus": str(self.status_at(now)),
+                "revision": draft.revision,
+            },
+        )
+        return draft
+
+    # Reading.
+
+    def status_at(self, now: datetime) -> EstimateStatus:
+        """The status a customer sees at `now`: a pending estimate past validity is EXPIRED."""
+        if self.status == EstimateStatus.PENDING_APPROVAL and self._expired(now):
+            return EstimateStatus.EXPIRED
+        return self.status
+
+    @property
+    def valid_until(self) -> date | None:
+        """The last day (UTC) the estimate can be approved on; None before submission."""
+        return None if self.expires_at is None else self.expires_at.date()
+
+    # Rules shared by the methods above.
+
+    def _add(self, item: EstimateItem, tax_codes: Mapping[str, TaxCode]) -> None:
+        self._require(EstimateStatus.DRAFT, "add a line")
+        if any(existing.item_id == item.item_id for existing in self.items):
+            raise DuplicateId("Estimate item", item.item_id, "itemId")
+        self._reprice((*self.items, item), self.discount, tax_codes)
+
+    def _reprice(
+        self,
+        items: tuple[EstimateItem, ...],
+        discount: Discount,
+        tax_codes: Mapping[str, TaxCode],
+    ) -> None:
+        """Recalculate first, so a change that breaks a rule leaves the estimate untouched."""
+        self.totals = calculate_totals(items, discount, tax_codes, self.currency_uom_id)
+        self.items = items
+        self.discount = discount
+
+    def _index(self, item_id: str) -> int:
+        for index, item in enumerate(self.items):
+            if item.item_id == item_id:
+                return index
+        raise ItemNotFound(item_id)
+
+    def _require(self, status: EstimateStatus, to: str) -> None:
+        if self.superseded_by is not None or self.status != status:
+            raise self._invalid(to)
+
+    def _invalid(self, to: str) -> InvalidTransition:
+        if self.superseded_by is not None:
+            return InvalidTransition(
+                f"Estimate {self.number} revision {self.revision} ({self.status}) was "
+                f"superseded by a newer revision; open that one to {to}.",
+                field="status",
+            )
+        return InvalidTransition(
+            f"Estimate {self.number} is {self.status}, so you cannot {to}"
+            + ("; revise it to open a new draft." if self.status in REVISABLE else "."),
+            field="status",
+        )
+
+    def _expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    def _refuse_if_expired(self, now: datetime) -> None:
+        if self._expired(now):
+            assert self.expires_at is not None
+            raise EstimateExpired(
+                f"Estimate {self.number} expired on {self.expires_at.isoformat()} and can no "
+                "longer be approved; revise it and submit the new revision.",
+                field="status",
+            )
+
+    def _audit(
+        self,
+        event_type: AuditEventType,
+        action: AuditAction,
+        by: Principal,
+        now: datetime,
+        metadata: Mapping[str, Any],
+    ) -> None:
+        self.audit_records.append(
+            AuditRecord(
+                event_type=event_type,
+                resource_id=self.id,
+                user_id=by.user_id,
+                action=action,
+                metadata={"revision": self.revision, **metadata},
+                timestamp=now,
+            )
+        )
