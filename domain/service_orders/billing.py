@@ -1,0 +1,164 @@
+"""What a completed order bills, and how the bill is posted to the general ledger.
+
+Finalizing captures a billable snapshot: the parts used (declined ones excluded), the
+labor of each work session (billable minutes x the hourly labor rate, to the cent) and
+the tax on every line by `domain.tax` rules. It bills what was actually used, not the
+estimate. Billing posts the snapshot's grand total as seed 000 shows: debit Accounts
+Receivable (1200), credit Service Revenue (4100), the same amount on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from domain.errors import DomainError, InvalidInput
+from domain.money import CENT, to_cents
+from domain.service_orders.events import utc_text
+from domain.service_orders.parts_usage import PartUsage
+from domain.service_orders.work_sessions import WorkSession
+from domain.tax import ItemType, TaxableItem, TaxCode, calculate_tax
+
+ACCOUNTS_RECEIVABLE = ("1200", "Accounts Receivable")
+SERVICE_REVENUE = ("4100", "Service Revenue")
+MINUTES_PER_HOUR = Decimal(60)
+
+
+class SnapshotAlreadyFinalized(DomainError):
+    code = "SNAPSHOT_ALREADY_FINALIZED"
+
+
+class BillableSnapshotMissing(DomainError):
+    code = "BILLABLE_SNAPSHOT_MISSING"
+
+
+class Side(StrEnum):
+    DEBIT = "DEBIT"
+    CREDIT = "CREDIT"
+
+
+@dataclass(frozen=True, slots=True)
+class GlEntry:
+    account: str
+    account_name: str
+    side: Side
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LaborLine:
+    session_id: str
+    person_id: str
+    billable_minutes: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BillableSnapshot:
+    snapshot_id: str
+    captured_at: datetime
+    parts: tuple[PartUsage, ...]
+    labor: tuple[LaborLine, ...]
+    parts_total: Decimal
+    labor_total: Decimal
+    tax_total: Decimal
+    grand_total: Decimal
+    currency: str
+
+    def payload(self) -> dict[str, Any]:
+        """The seed's `billableSnapshot` object."""
+        return {
+            "workorderSnapshotId": self.snapshot_id,
+            "capturedAt": utc_text(self.captured_at),
+            "partsTotal": self.parts_total,
+            "laborTotal": self.labor_total,
+            "taxTotal": self.tax_total,
+            "grandTotal": self.grand_total,
+            "parts": [
+                {
+                    "workorderPartId": p.workorder_part_id,
+                    "productId": p.product_id,
+                    "sku": p.sku,
+                    "quantity": p.quantity,
+                    "unitPrice": p.unit_price,
+                    "lineTotal": p.billable_total,
+                }
+                for p in self.parts
+            ],
+            "labor": [
+                {
+                    "workSessionId": line.session_id,
+                    "personId": line.person_id,
+                    "billableMinutes": line.billable_minutes,
+                    "amount": line.amount,
+                }
+                for line in self.labor
+            ],
+        }
+
+
+def check_labor_rate(rate: Decimal) -> InvalidInput | None:
+    if not rate.is_finite() or rate < 0 or rate != rate.quantize(CENT):
+        return InvalidInput(
+            f"The hourly labor rate is zero or more with at most two decimal places; got {rate}.",
+            field="laborRate",
+        )
+    return None
+
+
+def capture_snapshot(
+    snapshot_id: str,
+    captured_at: datetime,
+    parts: Sequence[PartUsage],
+    sessions: Sequence[WorkSession],
+    labor_rate: Decimal,
+    labor_tax_code: str | None,
+    tax_codes: Mapping[str, TaxCode],
+    currency: str,
+) -> BillableSnapshot:
+    """Price every billable line and tax it; raise every faulty line's tax code at once."""
+    problem = check_labor_rate(labor_rate)
+    if problem:
+        raise problem
+    billed_parts = tuple(p for p in parts if not p.declined)
+    labor = tuple(
+        LaborLine(
+            s.session_id,
+            s.person_id,
+            s.billable_minutes,
+            to_cents(Decimal(s.billable_minutes) * labor_rate / MINUTES_PER_HOUR),
+        )
+        for s in sessions
+    )
+    taxable = [
+        TaxableItem(p.workorder_part_id, ItemType.PART, p.billable_total, p.tax_code)
+        for p in billed_parts
+    ] + [
+        TaxableItem(line.session_id, ItemType.LABOR, line.amount, labor_tax_code) for line in labor
+    ]
+    tax = calculate_tax(taxable, tax_codes, currency)
+    parts_total = sum((p.billable_total for p in billed_parts), Decimal("0.00"))
+    labor_total = sum((line.amount for line in labor), Decimal("0.00"))
+    return BillableSnapshot(
+        snapshot_id=snapshot_id,
+        captured_at=captured_at,
+        parts=billed_parts,
+        labor=labor,
+        parts_total=parts_total,
+        labor_total=labor_total,
+        tax_total=tax.total_tax,
+        grand_total=parts_total + labor_total + tax.total_tax,
+        currency=currency,
+    )
+
+
+def gl_entries(amount: Decimal) -> tuple[GlEntry, GlEntry]:
+    """The seed's posting for a billed order: the receivable and the revenue, balanced."""
+    return (
+        GlEntry(*ACCOUNTS_RECEIVABLE, Side.DEBIT, amount),
+        GlEntry(*SERVICE_REVENUE, Side.CREDIT, amount),
+    )

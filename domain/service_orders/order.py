@@ -1,0 +1,259 @@
+"""The service order aggregate: its lifecycle and the facts each step records.
+
+Methods check the rule, change the order and append past-tense `DomainEvent`s to
+`events`, which the unit of work collects and publishes (cosmicpython style). Every
+instant is passed in by the caller: the domain never reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.checks import check_text
+from domain.errors import DomainError, InvalidInput, collect
+from domain.events import DomainEvent
+from domain.financial_periods import FinancialPeriod
+from domain.service_orders import events as ev
+from domain.service_orders.billing import (
+    BillableSnapshot,
+    BillableSnapshotMissing,
+    GlEntry,
+    SnapshotAlreadyFinalized,
+    capture_snapshot,
+    gl_entries,
+)
+from domain.service_orders.events import check_instant, utc_text
+from domain.service_orders.items import OrderItem
+from domain.service_orders.parts_usage import PartUsage
+from domain.service_orders.status import (
+    InvalidTransition,
+    Priority,
+    ServiceOrderStatus,
+    require_move,
+)
+from domain.service_orders.work_sessions import Person, WorkSession, check_work_session
+from domain.tax import TaxCode
+
+S = ServiceOrderStatus
+
+
+class DuplicateWorkSession(DomainError):
+    code = "DUPLICATE_WORK_SESSION"
+
+
+@dataclass(slots=True, eq=False)
+class ServiceOrder:
+    id: str
+    tenant_id: str
+    customer_id: str
+    vehicle_id: str
+    location_id: str
+    priority: Priority
+    description: str
+    created_at: datetime
+    status: ServiceOrderStatus = S.REQUESTED
+    estimate_id: str | None = None
+    items: tuple[OrderItem, ...] = ()
+    schedule_start: datetime | None = None
+    schedule_end: datetime | None = None
+    first_scheduled_at: datetime | None = None
+    technician_id: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    resolution_code: str | None = None
+    cancelled_at: datetime | None = None
+    cancellation_reason: str | None = None
+    contract_id: str | None = None
+    work_sessions: list[WorkSession] = field(default_factory=list)
+    parts: list[PartUsage] = field(default_factory=list)
+    snapshot: BillableSnapshot | None = None
+    billed_at: datetime | None = None
+    gl_entries: tuple[GlEntry, ...] = ()
+    events: list[DomainEvent] = field(default_factory=list)
+
+    def schedule(self, start: datetime, end: datetime, at: datetime) -> None:
+        """Book the visit; may be rebooked until work starts (the status then stays)."""
+        target = S.DISPATCHED if self.status is S.DISPATCHED else S.SCHEDULED
+        require_move(self.id, self.status, target, "be scheduled")
+        collect(check_instant(start, "scheduleStart"), check_instant(end, "scheduleEnd"))
+        if start >= end:
+            raise InvalidInput(
+                f"The visit must start before it ends; got {utc_text(start)} to {utc_text(end)}.",
+                field="scheduleEnd",
+            )
+        self.schedule_start, self.schedule_end = start, end
+        self.first_scheduled_at = self.first_scheduled_at or at
+        self._record(
+            ev.SCHEDULED,
+            at,
+            {"scheduleStart": utc_text(start), "scheduleEnd": utc_text(end)},
+        )
+        self._move(target, at)
+
+    def dispatch(self, technician_id: str, at: datetime) -> None:
+        """A technician is assigned (TechnicianAssignedEvent); reassigning keeps the status."""
+        require_move(self.id, self.status, S.DISPATCHED, "be dispatched")
+        collect(check_text(technician_id, "technicianId", "Name the technician to assign."))
+        self.technician_id = technician_id.strip()
+        self._move(S.DISPATCHED, at)
+
+    def start_work(self, at: datetime) -> None:
+        require_move(self.id, self.status, S.IN_PROGRESS, "start work")
+        self.started_at = at
+        self._move(S.IN_PROGRESS, at)
+
+    def complete(self, completion_time: datetime, resolution_code: str) -> None:
+        require_move(self.id, self.status, S.COMPLETED, "be completed")
+        collect(
+            check_instant(completion_time, "completionTime"),
+            check_text(
+                resolution_code, "resolutionCode", "Enter a resolution code, e.g. RESOLVED."
+            ),
+        )
+        if self.started_at and completion_time < self.started_at:
+            raise InvalidInput(
+                f"Work cannot be completed ({utc_text(completion_time)}) before it started "
+                f"({utc_text(self.started_at)}).",
+                field="completionTime",
+            )
+        self.completed_at = completion_time
+        self.resolution_code = resolution_code.strip()
+        payload = {
+            "completionTime": utc_text(completion_time),
+            "resolutionCode": self.resolution_code,
+        }
+        self._record(ev.COMPLETED, completion_time, payload)
+        self._move(S.COMPLETED, completion_time)
+
+    def cancel(self, reason: str, at: datetime) -> None:
+        require_move(self.id, self.status, S.CANCELLED, "be cancelled")
+        collect(check_text(reason, "reason", "Say why the order is cancelled.", 1000))
+        self.cancelled_at, self.cancellation_reason = at, reason.strip()
+        self._move(S.CANCELLED, at, reason=self.cancellation_reason)
+
+    def mark_covered(self, contract_id: str) -> None:
+        """A contract entitles the customer to this work (ContractEntitlementValidatedEvent)."""
+        if self.status in (S.BILLED, S.CANCELLED):
+            raise InvalidTransition(self.id, self.status, "be marked as covered by a contract")
+        collect(check_text(contract_id, "contractId", "Name the contract that covers the order."))
+        self.contract_id = contract_id.strip()
+
+    def record_work_session(
+        self, session: WorkSession, person: Person | None, recorder: Person | None
+    ) -> None:
+        """Labor is logged while work runs or after it, until the bill is finalized."""
+        self._require_open_for_work("record a work session")
+        check_work_session(session, person, recorder, self.location_id)
+        if any(s.session_id == session.session_id for s in self.work_sessions):
+            raise DuplicateWorkSession(
+                f"Work session {session.session_id} is already recorded on {self.id}.",
+                field="workSessionId",
+            )
+        self.work_sessions.append(session)
+
+    def record_parts_usage(self, part: PartUsage) -> None:
+        self._require_open_for_work("record parts usage")
+        self.parts.append(part)
+
+    def finalize(
+        self,
+        snapshot_id: str,
+        at: datetime,
+        finalized_by: str,
+        labor_rate: Decimal,
+        labor_tax_code: str | None,
+        tax_codes: Mapping[str, TaxCode],
+        currency: str,
+        po_number: str | None = None,
+    ) -> BillableSnapshot:
+        """Freeze what the customer will be billed for; a completed order finalizes once."""
+        if self.status is not S.COMPLETED:
+            raise InvalidTransition(self.id, self.status, "be finalized for billing")
+        if self.snapshot is not None:
+            raise SnapshotAlreadyFinalized(
+                f"Service order {self.id} was already finalized as snapshot "
+                f"{self.snapshot.snapshot_id}; bill it as it is."
+            )
+        self.snapshot = capture_snapshot(
+            snapshot_id,
+            at,
+            self.parts,
+            self.work_sessions,
+            labor_rate,
+            labor_tax_code,
+            tax_codes,
+            currency,
+        )
+        common = {
+            "workorderId": self.id,
+            "customerId": self.customer_id,
+            "locationId": self.location_id,
+            "billableSnapshot": self.snapshot.payload(),
+            "poNumber": po_number,
+        }
+        self._record(ev.READY_FOR_BILLING, at, common)
+        self._record(
+            ev.SNAPSHOT_FINALIZED,
+            at,
+            {
+                **common,
+                "workorderSnapshotId": snapshot_id,
+                "estimateId": self.estimate_id,
+                "finalizedAt": utc_text(at),
+                "finalizedBy": finalized_by,
+            },
+        )
+        return self.snapshot
+
+    def bill(self, at: datetime, closed_periods: Iterable[FinancialPeriod]) -> tuple[GlEntry, ...]:
+        """Post the finalized total, once, on `at`'s UTC date unless that period is closed."""
+        require_move(self.id, self.status, S.BILLED, "be billed")
+        if self.snapshot is None:
+            raise BillableSnapshotMissing(
+                f"Service order {self.id} has no billable snapshot yet; finalize it first."
+            )
+        for period in closed_periods:
+            period.refuse_billing_on(at.astimezone(UTC).date())
+        amount, currency = self.snapshot.grand_total, self.snapshot.currency
+        self.gl_entries, self.billed_at = gl_entries(amount), at
+        self._record(
+            ev.BILLED,
+            at,
+            {"customerId": self.customer_id, "amount": amount, "currency": currency},
+        )
+        self._move(S.BILLED, at)
+        return self.gl_entries
+
+    def _require_open_for_work(self, action: str) -> None:
+        if self.status not in (S.IN_PROGRESS, S.COMPLETED):
+            raise InvalidTransition(self.id, self.status, action)
+        if self.snapshot is not None:
+            raise SnapshotAlreadyFinalized(
+                f"Service order {self.id} is finalized for billing, so it cannot {action}."
+            )
+
+    def _move(self, target: ServiceOrderStatus, at: datetime, reason: str | None = None) -> None:
+        previous, self.status = self.status, target
+        if previous is target:
+            return
+        payload: dict[str, Any] = {
+            "workorderId": self.id,
+            "previousStatus": previous.value,
+            "newStatus": target.value,
+            "locationId": self.location_id,
+            "customerId": self.customer_id,
+            "technicianId": self.technician_id,
+            "statusChangedAt": utc_text(at),
+        }
+        if reason is not None:
+            payload["metadata"] = {"reason": reason}
+        self._record(ev.STATUS_CHANGED, at, payload)
+
+    def _record(self, event_type: str, at: datetime, payload: Mapping[str, Any]) -> None:
+        if event_type.startswith("ServiceOrder"):
+            payload = {"serviceOrderId": self.id, **payload}
+        self.events.append(ev.event(event_type, self.id, self.tenant_id, at, payload))
