@@ -13,14 +13,17 @@ from domain.estimates import (
     QUOTE_APPROVED,
     AuditAction,
     AuditEventType,
+    CostType,
     Discount,
     Estimate,
     EstimateStatus,
+    cost_transactions,
     quote_approved_payload,
 )
 from domain.identity import Principal
 from domain.locations import ApprovalMethod, ApprovalPolicy
 from domain.tax import ItemType, TaxCode
+from subscriptions.wire import quote
 
 SUBMITTED = datetime(2026, 1, 24, 10, 30, tzinfo=UTC)
 CLERK = Principal("USER-001", "tenant-001", frozenset())
@@ -348,3 +351,19 @@ def test_an_unapproved_estimate_has_no_quote_payload() -> None:
 def test_decisions_need_an_instant_with_a_time_zone() -> None:
     error = failure(lambda: seed_estimate().submit(CLICK, CLERK, datetime(2026, 1, 24)))
     assert error.code == "BAD_USER_INPUT"
+
+
+def test_the_quote_event_goes_through_the_wire_format_unchanged() -> None:
+    [event] = approved().events
+    decoded = quote.decode(quote.encode(event))
+    assert decoded.payload == event.payload
+    assert decoded.occurred_at == event.occurred_at
+
+
+def test_the_approved_estimate_books_its_costs_under_the_quotes_keys() -> None:
+    estimate = approved()
+    booked = cost_transactions(quote_approved_payload(estimate))
+    assert [(t.idempotency_key, t.cost_type, t.amount) for t in booked] == [
+        (f"quote:{estimate.id}:service", CostType.THIRD_PARTY, Decimal("60.00")),
+        (f"quote:{estimate.id}:material", CostType.PARTS, Decimal("89.99")),
+    ]
