@@ -21,10 +21,10 @@ from enum import StrEnum
 from typing import Any
 
 from domain.catalog import Part, Service
-from domain.checks import check_identifier, check_text
+from domain.checks import check_text
 from domain.errors import DomainError, DuplicateId, InvalidInput, NotFound, collect
 from domain.estimates.approval import ApprovalRecord, record_approval
-from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord
+from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord, iso_utc
 from domain.estimates.items import (
     EstimateItem,
     non_catalog_part_item,
@@ -132,7 +132,6 @@ class Estimate:
             check_text(customer_id, "customerId", "Choose the customer.", max_length=64),
             check_text(vehicle_id, "vehicleId", "Choose the customer's vehicle.", max_length=64),
             check_text(location_id, "locationId", "Choose the shop location.", max_length=64),
-            check_identifier(estimate_id, "id"),
         )
         return cls(
             id=estimate_id,
@@ -235,7 +234,7 @@ class Estimate:
             AuditAction.SUBMIT,
             by,
             now,
-            {"grandTotal": self.totals.grand_total, "validUntil": self.expires_at.isoformat()},
+            {"grandTotal": self.totals.grand_total, "expiresAt": iso_utc(self.expires_at)},
         )
 
     def approve(self, by: Principal, now: datetime, signature: str | None = None) -> None:

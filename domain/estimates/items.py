@@ -62,7 +62,7 @@ class EstimateItem:
 
     def __post_init__(self) -> None:
         collect(
-            check_text(self.item_id, "itemId", "An estimate line needs an id."),
+            check_text(self.item_id, "itemId", "An estimate line needs an id.", max_length=64),
             check_text(self.description, "description", "Describe the line for the customer."),
             check_quantity(self.quantity),
             check_amount(self.unit_price, "unitPrice", "unit price"),

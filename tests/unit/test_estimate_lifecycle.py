@@ -263,6 +263,9 @@ def test_submit_approve_decline_and_revise_each_leave_an_audit_record() -> None:
         (AuditEventType.ESTIMATE_DECLINED, AuditAction.DECLINE, "EST-001-R2"),
     ]
     assert {r.user_id for r in trail} == {"USER-001"}
+    assert trail[0].metadata["expiresAt"] == "2026-01-31T10:30:00Z"
+    assert trail[2].metadata["previousEstimateId"] == estimate.id
+    assert trail[4].metadata["reason"] == "Going elsewhere"
 
 
 def test_an_approval_audit_record_has_the_seeds_shape_and_cannot_be_changed() -> None:
