@@ -88,7 +88,8 @@ async def jwks_url(rsa_key: rsa.RSAPrivateKey) -> AsyncIterator[str]:
 async def test_an_rs256_token_verified_through_jwks_is_accepted(
     services: Services, database_url: str, jwks_url: str, rsa_key: rsa.RSAPrivateKey
 ) -> None:
-    settings = settings_for(services, jwt_secret=None, jwt_jwks_url=jwks_url)
+    # A second gateway in the session: it stays out of the shared inbound group.
+    settings = settings_for(services, jwt_secret=None, jwt_jwks_url=jwks_url, inbound_enabled=False)
     claims = {
         "sub": "u-9",
         "tenant_id": "t-rs256",

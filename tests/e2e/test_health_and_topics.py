@@ -43,7 +43,9 @@ async def test_readyz_is_503_and_names_the_broker_when_it_is_gone(
     broker = EmbeddedBroker(tmp_path)
     broker.start()
     try:
-        settings = settings_for(services, kafka_bootstrap_servers=broker.bootstrap_servers)
+        settings = settings_for(
+            services, kafka_bootstrap_servers=broker.bootstrap_servers, inbound_enabled=False
+        )
         async with (
             RunningGateway(settings) as running,
             httpx.AsyncClient(base_url=running.url, timeout=30) as http,

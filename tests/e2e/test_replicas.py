@@ -110,7 +110,10 @@ async def test_with_the_broker_down_mutations_succeed_and_every_event_arrives_on
     restarted = EmbeddedBroker(tmp_path / "again", port=broker.port)
     broker.start()
     settings = settings_for(
-        services, kafka_bootstrap_servers=broker.bootstrap_servers, relay_poll_seconds=1.0
+        services,
+        kafka_bootstrap_servers=broker.bootstrap_servers,
+        relay_poll_seconds=1.0,
+        inbound_enabled=False,
     )
     try:
         async with (
