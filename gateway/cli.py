@@ -23,9 +23,6 @@ from typing import Any, NoReturn
 
 import uvicorn
 import uvloop
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import make_url
 
 from domain.identity import Permission
 from gateway.app import create_app
@@ -33,20 +30,15 @@ from gateway.auth import issue_token, signing_secret
 from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.postgres import EmbeddedPostgres
 from gateway.logging import configure_logging
+from gateway.preflight import SettingProblem, check_broker, check_database
 from gateway.settings import Settings
-from persistence.database import create_engine, ping
-from persistence.migrate import alembic_config, new_revision, upgrade, upgrade_async
+from persistence.database import create_engine
+from persistence.migrate import new_revision, upgrade, upgrade_async
 from persistence.seed_data import VolumePlan, load_demo_data, seed_volume
 from schema.root import build_schema
-from subscriptions.topics import BrokerLink
 
-REACHABLE_WITHIN_SECONDS = 5
 DEV_TOKEN_TTL = 8 * 3600
 EXAMPLE_QUERY = '{"query": "{ searchCustomers(query: \\"doe\\") { items { customerId name } } }"}'
-
-
-class SettingProblem(Exception):
-    """A setting is missing or points nowhere; the message names the setting."""
 
 
 GC_THRESHOLDS = (50_000, 50, 1000)
@@ -206,44 +198,6 @@ async def _serve_production(settings: Settings, migrate: bool, access_log: bool)
     await check_database(settings.database_url)
     await check_broker(settings)
     await _serve(settings, access_log, lambda: None)
-
-
-async def check_database(url: str) -> None:
-    """Fail unless the database answers within seconds and carries every migration."""
-    shown = make_url(url).render_as_string(hide_password=True)
-    engine = create_engine(url, pool_size=1, max_overflow=0)
-    try:
-        async with asyncio.timeout(REACHABLE_WITHIN_SECONDS):
-            await ping(engine)
-            async with engine.connect() as connection:
-                current = await connection.run_sync(
-                    lambda sync: set(MigrationContext.configure(sync).get_current_heads())
-                )
-    except Exception as error:
-        raise SettingProblem(f"DATABASE_URL: cannot reach {shown}: {error!r}") from error
-    finally:
-        await engine.dispose()
-    expected = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
-    if current != expected:
-        raise SettingProblem(
-            f"DATABASE_URL: {shown} is at migration {sorted(current) or 'none'}, the code needs "
-            f"{sorted(expected)}; run `gateway migrate` (or `gateway serve --migrate`)"
-        )
-
-
-async def check_broker(settings: Settings) -> None:
-    assert settings.kafka_bootstrap_servers
-    link = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)
-    try:
-        async with asyncio.timeout(REACHABLE_WITHIN_SECONDS):
-            await link.start()
-            await link.ping()
-    except Exception as error:
-        raise SettingProblem(
-            f"KAFKA_BOOTSTRAP_SERVERS: cannot reach {settings.kafka_bootstrap_servers}: {error!r}"
-        ) from error
-    finally:
-        await link.close()
 
 
 def migrate(settings: Settings, args: argparse.Namespace) -> int:

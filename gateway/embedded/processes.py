@@ -12,8 +12,11 @@ import signal
 import socket
 import subprocess
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 PR_SET_PDEATHSIG = 1
 
@@ -81,3 +84,27 @@ def _tail(log: Path, lines: int = 20) -> str:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
+
+
+class EmbeddedServer(ABC):
+    """A server started from its wheel; `with` starts it and always stops it."""
+
+    @abstractmethod
+    def start(self) -> str:
+        """Start the server and return the address clients connect to."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Stop the server if it runs; safe to call more than once."""
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
