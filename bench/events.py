@@ -11,7 +11,7 @@ process drives it over loopback:
 2. relay throughput: commits 20,000 events to the outbox in one transaction and times
    how long the relay takes to publish them all to the broker (events/s).
 
-    python bench/events.py            # about a minute on 2 cores
+    .venv/bin/python -m bench.events    # about a minute on 2 cores
 """
 
 from __future__ import annotations
@@ -19,76 +19,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import signal
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 import websockets
 from sqlalchemy import text
 
-from gateway.auth import issue_token
-from gateway.embedded.broker import EmbeddedBroker
-from gateway.embedded.postgres import EmbeddedPostgres
-from gateway.embedded.processes import free_port
+from bench.harness import TENANT, Server, bench_token, percentile, running_gateway
 from persistence.database import create_engine
-from persistence.migrate import upgrade
 
-SECRET = "bench-secret-0123456789-0123456789-0123456789"
-TENANT = "bench-tenant"
 WATCH = """subscription($id: ID) { domainEvents(types: ["CustomerUpdatedEvent"],
   aggregateId: $id) { cursor payload } }"""
 RENAME = """mutation($id: ID!, $name: String!) {
   updateCustomer(input: {customerId: $id, name: $name}) { version } }"""
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-class Server:
-    def __init__(self, database_url: str, bootstrap: str, log: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "JWT_SECRET": SECRET,
-            "LOG_LEVEL": "WARNING",
-            "DB_POOL_SIZE": "20",
-        }
-        gateway = Path(sys.executable).parent / "gateway"
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                [str(gateway), "serve", "--port", str(self.port), "--no-access-log"],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    async def ready(self) -> None:
-        async with httpx.AsyncClient(base_url=self.url) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-        raise RuntimeError("gateway did not become ready")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 async def subscriber(
@@ -203,29 +146,15 @@ async def main() -> None:
     parser.add_argument("--subscribers", type=int, nargs="*", default=[1, 100, 1000])
     parser.add_argument("--relay-events", type=int, default=20_000)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-events-"))
-    postgres = EmbeddedPostgres(folder / "postgres")
-    broker = EmbeddedBroker(folder)
-    server: Server | None = None
-    try:
-        url = postgres.start()
-        bootstrap = broker.start()
-        await asyncio.to_thread(upgrade, url)
-        server = Server(url, bootstrap, folder / "gateway.log")
-        await server.ready()
-        token = issue_token(SECRET, tenant=TENANT, user="bench", permissions=["*"])
+    async with running_gateway("bench-events-") as services:
+        token = bench_token()
         print(f"event latency, mutation response -> subscriber ({args.events} events each)")
         print(f"{'subscribers':>12} {'p50 ms':>9} {'p99 ms':>9}")
         for count in args.subscribers:
-            p50, p99 = await latency(server, token, count, args.events)
+            p50, p99 = await latency(services.server, token, count, args.events)
             print(f"{count:>12} {p50:9.1f} {p99:9.1f}", flush=True)
-        rate = await relay_throughput(url, args.relay_events)
+        rate = await relay_throughput(services.database_url, args.relay_events)
         print(f"relay throughput: {rate:,.0f} events/s ({args.relay_events} events)")
-    finally:
-        if server is not None:
-            server.stop()
-        broker.stop()
-        postgres.stop()
 
 
 if __name__ == "__main__":
