@@ -1,17 +1,44 @@
 """Every table of the gateway, on one MetaData that Alembic compares against."""
 
+from persistence.tables.audit import audit_events
 from persistence.tables.base import metadata
 from persistence.tables.catalog import parts, product_categories, services
+from persistence.tables.cost_transactions import (
+    cost_transactions,
+    finance_month_locks,
+    finance_postings,
+)
 from persistence.tables.customers import customers, vehicles
+from persistence.tables.estimates import estimate_approvals, estimate_items, estimates
 from persistence.tables.events import inbox, outbox, outbox_cursor
 from persistence.tables.finance import financial_periods
+from persistence.tables.idempotency import idempotency_keys
 from persistence.tables.locations import approval_policies, locations, tax_codes
 from persistence.tables.naming import naming_series
+from persistence.tables.service_orders import (
+    billing_snapshots,
+    parts_usages,
+    people,
+    service_order_gl_entries,
+    service_order_items,
+    service_orders,
+    sla_policies,
+    work_sessions,
+)
 
 __all__ = [
     "approval_policies",
+    "audit_events",
+    "billing_snapshots",
+    "cost_transactions",
     "customers",
+    "estimate_approvals",
+    "estimate_items",
+    "estimates",
+    "finance_month_locks",
+    "finance_postings",
     "financial_periods",
+    "idempotency_keys",
     "inbox",
     "locations",
     "metadata",
@@ -19,8 +46,15 @@ __all__ = [
     "outbox",
     "outbox_cursor",
     "parts",
+    "parts_usages",
+    "people",
     "product_categories",
+    "service_order_gl_entries",
+    "service_order_items",
+    "service_orders",
     "services",
+    "sla_policies",
     "tax_codes",
     "vehicles",
+    "work_sessions",
 ]
