@@ -27,6 +27,8 @@ SLA_AT_RISK = "SlaAtRiskEvent"
 _WORKEXEC = "com.durion.workexec.workorder."
 STATUS_CHANGED = _WORKEXEC + "status_changed"
 READY_FOR_BILLING = _WORKEXEC + "ready_for_billing"
+WORK_SESSION_RECORDED = _WORKEXEC + "work_session_recorded"
+PARTS_USAGE_RECORDED = _WORKEXEC + "parts_usage_recorded"
 SNAPSHOT_FINALIZED = _WORKEXEC + "snapshot_finalized"
 
 _AGGREGATE_OF = {
@@ -38,6 +40,8 @@ _AGGREGATE_OF = {
     SLA_AT_RISK: SERVICE_ORDER,
     STATUS_CHANGED: WORK_ORDER,
     READY_FOR_BILLING: WORK_ORDER,
+    WORK_SESSION_RECORDED: WORK_ORDER,
+    PARTS_USAGE_RECORDED: WORK_ORDER,
     SNAPSHOT_FINALIZED: WORK_ORDER,
 }
 

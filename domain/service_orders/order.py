@@ -73,6 +73,7 @@ class ServiceOrder:
     snapshot: BillableSnapshot | None = None
     billed_at: datetime | None = None
     gl_entries: tuple[GlEntry, ...] = ()
+    version: int = 1
     events: list[DomainEvent] = field(default_factory=list)
 
     def schedule(self, start: datetime, end: datetime, at: datetime) -> None:
@@ -154,6 +155,24 @@ class ServiceOrder:
                 field="workSessionId",
             )
         self.work_sessions.append(session)
+        self._record(
+            ev.WORK_SESSION_RECORDED,
+            session.recorded_at,
+            {
+                "workorderId": self.id,
+                "workSessionId": session.session_id,
+                "personId": session.person_id,
+                "locationId": self.location_id,
+                "startTime": utc_text(session.start_time),
+                "endTime": utc_text(session.end_time),
+                "breakDurationMinutes": session.break_duration_minutes,
+                "billableMinutes": session.billable_minutes,
+                "workType": session.work_type,
+                "status": "COMPLETED",
+                "recordedAt": utc_text(session.recorded_at),
+                "recordedBy": session.recorded_by,
+            },
+        )
 
     def record_parts_usage(self, part: PartUsage) -> None:
         self._require_open_for_work("record parts usage")
@@ -195,6 +214,7 @@ class ServiceOrder:
             "billableSnapshot": self.snapshot.payload(),
             "poNumber": po_number,
         }
+        self._record(ev.PARTS_USAGE_RECORDED, at, self._parts_usage_payload(finalized_by))
         self._record(ev.READY_FOR_BILLING, at, common)
         self._record(
             ev.SNAPSHOT_FINALIZED,
@@ -227,6 +247,30 @@ class ServiceOrder:
         )
         self._move(S.BILLED, at)
         return self.gl_entries
+
+    def _parts_usage_payload(self, finalized_by: str) -> dict[str, Any]:
+        """Seed 001's parts_usage_recorded: every part used, declined ones flagged."""
+        return {
+            "workorderId": self.id,
+            "locationId": self.location_id,
+            "customerId": self.customer_id,
+            "completedAt": utc_text(self.completed_at) if self.completed_at else None,
+            "completedBy": finalized_by,
+            "parts": [
+                {
+                    "workorderPartId": p.workorder_part_id,
+                    "productId": p.product_id,
+                    "sku": p.sku,
+                    "quantity": p.quantity,
+                    "unitPrice": p.unit_price,
+                    "usageQuantity": p.quantity,
+                    "declined": p.declined,
+                    "emergency": p.emergency,
+                }
+                for p in self.parts
+            ],
+            "totalCost": sum((p.billable_total for p in self.parts), Decimal("0.00")),
+        }
 
     def _require_open_for_work(self, action: str) -> None:
         if self.status not in (S.IN_PROGRESS, S.COMPLETED):

@@ -160,7 +160,13 @@ def test_finalizing_gives_the_seed_snapshot_exact_to_the_cent() -> None:
         Decimal("33.60"),
         Decimal("453.58"),
     )
-    ready, finalized = order.events
+    usage, ready, finalized = order.events
+    assert usage.event_type == "com.durion.workexec.workorder.parts_usage_recorded"
+    assert [(p["workorderPartId"], p["declined"]) for p in usage.payload["parts"]] == [
+        ("WOP-001", False),
+        ("WOP-9", True),
+    ]
+    assert usage.payload["totalCost"] == Decimal("179.98")
     assert ready.event_type == "com.durion.workexec.workorder.ready_for_billing"
     assert ready.payload["billableSnapshot"]["grandTotal"] == Decimal("453.58")
     assert ready.payload["billableSnapshot"]["capturedAt"] == "2026-01-25T12:30:00Z"
@@ -168,6 +174,28 @@ def test_finalizing_gives_the_seed_snapshot_exact_to_the_cent() -> None:
     assert finalized.event_type == "com.durion.workexec.workorder.snapshot_finalized"
     assert finalized.payload["finalizedBy"] == "SUPER-001"
     assert finalized.payload["poNumber"] == "PO-2026-001"
+
+
+def test_a_recorded_work_session_publishes_the_seed_payload() -> None:
+    order = working_order()
+    order.events.clear()
+    order.record_work_session(session(), TECH, TECH)
+    [recorded] = order.events
+    assert recorded.event_type == "com.durion.workexec.workorder.work_session_recorded"
+    assert recorded.payload == {
+        "workorderId": "SO-100",
+        "workSessionId": "SESSION-001",
+        "personId": "TECH-001",
+        "locationId": "LOC-001",
+        "startTime": "2026-01-25T08:00:00Z",
+        "endTime": "2026-01-25T12:30:00Z",
+        "breakDurationMinutes": 30,
+        "billableMinutes": 240,
+        "workType": "LABOR",
+        "status": "COMPLETED",
+        "recordedAt": "2026-01-25T12:30:00Z",
+        "recordedBy": "TECH-001",
+    }
 
 
 def test_labor_is_rounded_half_up_per_session() -> None:
