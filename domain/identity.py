@@ -35,6 +35,14 @@ class Permission:
     LOCATION_WRITE = "location:location:write"
     EVENTS_READ = "gateway:events:read"
     FINANCIAL_PERIOD_READ = "finance:period:read"
+    ESTIMATE_READ = "workexec:estimate:read"
+    ESTIMATE_WRITE = "workexec:estimate:write"
+    ESTIMATE_APPROVE = "workexec:estimate:approve"
+    ESTIMATE_OVERRIDE_PRICE = "workexec:estimate:override_price"
+    ESTIMATE_ADD_NON_CATALOG_PART = "workexec:estimate:add_non_catalog_part"
+    AUDIT_READ = "audit:event:read"
+    COST_TRANSACTION_READ = "finance:cost:read"
+    FINANCE_PERIOD_LOCK = "finance:period:lock"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -49,4 +57,6 @@ class Permission:
 READ_BY_AGGREGATE = {
     "customer": Permission.CUSTOMER_READ,
     "vehicle": Permission.VEHICLE_READ,
+    "estimate": Permission.ESTIMATE_READ,
+    "quote": Permission.ESTIMATE_READ,
 }

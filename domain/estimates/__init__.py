@@ -2,13 +2,11 @@
 
 from domain.estimates.approval import ApprovalRecord, SignatureRequired
 from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord
-from domain.estimates.estimate import (
-    EmptyEstimate,
-    Estimate,
-    EstimateExpired,
-    EstimateStatus,
-    InvalidTransition,
-    ItemNotFound,
+from domain.estimates.estimate import Estimate
+from domain.estimates.events import (
+    ESTIMATE_AGGREGATE,
+    ESTIMATE_STATUS_CHANGED,
+    status_changed_payload,
 )
 from domain.estimates.finance import (
     CostTransaction,
@@ -20,10 +18,21 @@ from domain.estimates.finance import (
 )
 from domain.estimates.items import ADD_NON_CATALOG_PART, OVERRIDE_PRICE, EstimateItem
 from domain.estimates.quote import QUOTE_APPROVED, quote_approved_payload
+from domain.estimates.status import (
+    EmptyEstimate,
+    EstimateExpired,
+    EstimateNotFound,
+    EstimateStatus,
+    InvalidTransition,
+    ItemNotFound,
+    VehicleNotOwned,
+)
 from domain.estimates.totals import Discount, DiscountExceedsSubtotal, EstimateTotals
 
 __all__ = [
     "ADD_NON_CATALOG_PART",
+    "ESTIMATE_AGGREGATE",
+    "ESTIMATE_STATUS_CHANGED",
     "OVERRIDE_PRICE",
     "QUOTE_APPROVED",
     "ApprovalRecord",
@@ -38,6 +47,7 @@ __all__ = [
     "Estimate",
     "EstimateExpired",
     "EstimateItem",
+    "EstimateNotFound",
     "EstimateStatus",
     "EstimateTotals",
     "FinanceLocked",
@@ -45,7 +55,9 @@ __all__ = [
     "ItemNotFound",
     "MonthLock",
     "SignatureRequired",
+    "VehicleNotOwned",
     "cost_transactions",
     "finance_lock",
     "quote_approved_payload",
+    "status_changed_payload",
 ]

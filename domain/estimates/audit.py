@@ -1,8 +1,9 @@
 """The audit trail of estimate decisions: who submitted, approved, declined or revised.
 
-Records are immutable values the aggregate appends as it decides; the unit of work
-hands them to the audit domain (`POST /api/v1/audit/events`, seed 001) after commit,
-so a decision and its audit record are never out of step.
+Records are immutable values the aggregate appends as it decides; the use case writes
+them to the `audit_events` table in the transaction of the decision, so a decision and
+its audit record are never one without the other. `to_payload` is the audit domain's
+request body (`POST /api/v1/audit/events`, seed 001), field for field.
 """
 
 from __future__ import annotations

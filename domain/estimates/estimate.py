@@ -15,23 +15,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any
 
 from domain.catalog import Part, Service
 from domain.checks import check_text
-from domain.errors import DomainError, DuplicateId, InvalidInput, NotFound, collect
-from domain.estimates.approval import ApprovalRecord, record_approval
-from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord, iso_utc
+from domain.errors import DuplicateId, collect
+from domain.estimates.approval import ApprovalRecord
+from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord
+from domain.estimates.decisions import EstimateDecisions, check_instant
 from domain.estimates.items import (
     EstimateItem,
     non_catalog_part_item,
     part_item,
     service_item,
 )
-from domain.estimates.quote import QUOTE_AGGREGATE, QUOTE_APPROVED, quote_approved_payload
+from domain.estimates.status import REVISABLE, EstimateStatus, ItemNotFound
 from domain.estimates.totals import (
     EMPTY_TOTALS,
     NO_DISCOUNT,
@@ -43,48 +42,16 @@ from domain.events import DomainEvent
 from domain.identity import Principal
 from domain.locations import ApprovalPolicy
 from domain.money import DEFAULT_CURRENCY
-from domain.tax import MissingTaxCode, TaxCode
-
-
-class EstimateStatus(StrEnum):
-    DRAFT = "DRAFT"
-    PENDING_APPROVAL = "PENDING_APPROVAL"
-    APPROVED = "APPROVED"
-    DECLINED = "DECLINED"
-    EXPIRED = "EXPIRED"
-
-
-class InvalidTransition(DomainError):
-    code = "INVALID_TRANSITION"
-
-
-class EstimateExpired(DomainError):
-    code = "ESTIMATE_EXPIRED"
-
-
-class EmptyEstimate(DomainError):
-    code = "EMPTY_ESTIMATE"
-
-
-class ItemNotFound(NotFound):
-    def __init__(self, item_id: str):
-        super().__init__("Estimate item", item_id, code="ITEM_NOT_FOUND")
-
-
-REVISABLE = (EstimateStatus.PENDING_APPROVAL, EstimateStatus.APPROVED, EstimateStatus.DECLINED)
-
-
-def _check_instant(now: datetime) -> None:
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise InvalidInput(f"{now!r} has no time zone; decisions happen at an instant.")
+from domain.tax import TaxCode
 
 
 @dataclass(eq=False)
-class Estimate:
+class Estimate(EstimateDecisions):
     """One revision of an estimate; `number` is the tenant's human number, shared by revisions.
 
     `policy`, `submitted_at` and `expires_at` are set on submission; `approval` on
-    approval; `superseded_by` (the next revision's id) when revised.
+    approval; `superseded_by` (the next revision's id) when revised. `version` is the
+    stored row's, for optimistic concurrency; the decisions are in `EstimateDecisions`.
     """
 
     id: str
@@ -108,6 +75,7 @@ class Estimate:
     decline_reason: str | None = None
     superseded_by: str | None = None
     previous_id: str | None = None
+    version: int = 1
     audit_records: list[AuditRecord] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
 
@@ -125,7 +93,7 @@ class Estimate:
         currency_uom_id: str = DEFAULT_CURRENCY,
     ) -> Estimate:
         """A new DRAFT; the number comes from the tenant's sequence, kept by persistence."""
-        _check_instant(now)
+        check_instant(now)
         collect(
             check_text(estimate_id, "id", "An estimate needs an id.", max_length=64),
             check_text(number, "number", "An estimate needs its number.", max_length=64),
@@ -203,89 +171,9 @@ class Estimate:
         self._require(EstimateStatus.DRAFT, "change the discount")
         self._reprice(self.items, discount, tax_codes)
 
-    # Decisions.
-
-    def submit(self, policy: ApprovalPolicy, by: Principal, now: datetime) -> None:
-        """Send the draft to the customer under `policy`; its validity starts now."""
-        _check_instant(now)
-        self._require(EstimateStatus.DRAFT, "submit it for approval")
-        if not self.items:
-            raise EmptyEstimate(
-                f"Estimate {self.number} has no lines; add a part or a service before "
-                "submitting it."
-            )
-        collect(
-            *(
-                MissingTaxCode(
-                    f"Line '{item.description}' has no tax code; all items must have a tax "
-                    "code before the estimate is submitted.",
-                    field=f"items[{i}].taxCode",
-                )
-                for i, item in enumerate(self.items)
-                if item.tax_code is None
-            )
-        )
-        self.status = EstimateStatus.PENDING_APPROVAL
-        self.policy = policy
-        self.submitted_at = now
-        self.expires_at = now + timedelta(days=policy.expires_in_days)
-        self._audit(
-            AuditEventType.ESTIMATE_SUBMITTED,
-            AuditAction.SUBMIT,
-            by,
-            now,
-            {"grandTotal": self.totals.grand_total, "expiresAt": iso_utc(self.expires_at)},
-        )
-
-    def approve(self, by: Principal, now: datetime, signature: str | None = None) -> None:
-        """Record the customer's approval and announce the approved quote."""
-        _check_instant(now)
-        self._require(EstimateStatus.PENDING_APPROVAL, "approve it")
-        self._refuse_if_expired(now)
-        assert self.policy is not None  # set together with PENDING_APPROVAL
-        self.approval = record_approval(self.policy, by.user_id, now, signature)
-        self.status = EstimateStatus.APPROVED
-        self._audit(
-            AuditEventType.ESTIMATE_APPROVED,
-            AuditAction.APPROVE,
-            by,
-            now,
-            {
-                "approvalMethod": str(self.approval.method),
-                "customerId": self.customer_id,
-                "signaturePresent": self.approval.signature_present,
-                "legalTermsVersion": self.approval.legal_terms_version,
-            },
-        )
-        self.events.append(
-            DomainEvent(
-                event_type=QUOTE_APPROVED,
-                aggregate_type=QUOTE_AGGREGATE,
-                aggregate_id=self.id,
-                tenant_id=self.tenant_id,
-                payload=quote_approved_payload(self),
-                occurred_at=now,
-            )
-        )
-
-    def decline(self, reason: str, by: Principal, now: datetime) -> None:
-        """The customer said no; the reason is kept for the service advisor's follow-up."""
-        _check_instant(now)
-        self._require(EstimateStatus.PENDING_APPROVAL, "decline it")
-        collect(check_text(reason, "reason", "Say why the customer declined.", max_length=2000))
-        self.status = EstimateStatus.DECLINED
-        self.decline_reason = reason.strip()
-        self._audit(
-            AuditEventType.ESTIMATE_DECLINED,
-            AuditAction.DECLINE,
-            by,
-            now,
-            {"reason": self.decline_reason, "customerId": self.customer_id},
-        )
-
     def revise(self, new_id: str, by: Principal, now: datetime) -> Estimate:
         """A new DRAFT revision with the same lines and discount; this one stays as it was."""
-        _check_instant(now)
+        check_instant(now)
         if self.superseded_by is not None or self.status not in REVISABLE:
             raise self._invalid("revise it")
         draft = Estimate(
@@ -355,51 +243,3 @@ class Estimate:
             if item.item_id == item_id:
                 return index
         raise ItemNotFound(item_id)
-
-    def _require(self, status: EstimateStatus, to: str) -> None:
-        if self.superseded_by is not None or self.status != status:
-            raise self._invalid(to)
-
-    def _invalid(self, to: str) -> InvalidTransition:
-        if self.superseded_by is not None:
-            return InvalidTransition(
-                f"Estimate {self.number} revision {self.revision} ({self.status}) was "
-                f"superseded by a newer revision; open that one to {to}.",
-                field="status",
-            )
-        return InvalidTransition(
-            f"Estimate {self.number} is {self.status}, so you cannot {to}"
-            + ("; revise it to open a new draft." if self.status in REVISABLE else "."),
-            field="status",
-        )
-
-    def _expired(self, now: datetime) -> bool:
-        return self.expires_at is not None and now >= self.expires_at
-
-    def _refuse_if_expired(self, now: datetime) -> None:
-        if self._expired(now):
-            assert self.expires_at is not None
-            raise EstimateExpired(
-                f"Estimate {self.number} expired on {self.expires_at.isoformat()} and can no "
-                "longer be approved; revise it and submit the new revision.",
-                field="status",
-            )
-
-    def _audit(
-        self,
-        event_type: AuditEventType,
-        action: AuditAction,
-        by: Principal,
-        now: datetime,
-        metadata: Mapping[str, Any],
-    ) -> None:
-        self.audit_records.append(
-            AuditRecord(
-                event_type=event_type,
-                resource_id=self.id,
-                user_id=by.user_id,
-                action=action,
-                metadata={"revision": self.revision, **metadata},
-                timestamp=now,
-            )
-        )

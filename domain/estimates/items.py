@@ -18,12 +18,12 @@ from decimal import Decimal
 from domain.catalog import Part, PricingModel, Service, check_amount
 from domain.checks import check_text
 from domain.errors import Forbidden, InvalidInput, collect
-from domain.identity import Principal
+from domain.identity import Permission, Principal
 from domain.money import to_cents
 from domain.tax import ItemType, check_tax_code, normalize_tax_code
 
-OVERRIDE_PRICE = "workexec:estimate:override_price"
-ADD_NON_CATALOG_PART = "workexec:estimate:add_non_catalog_part"
+OVERRIDE_PRICE = Permission.ESTIMATE_OVERRIDE_PRICE
+ADD_NON_CATALOG_PART = Permission.ESTIMATE_ADD_NON_CATALOG_PART
 QUANTITY_PLACES = Decimal("0.001")
 LARGEST_QUANTITY = Decimal("1e6")
 
