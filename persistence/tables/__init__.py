@@ -25,6 +25,7 @@ from persistence.tables.service_orders import (
     sla_policies,
     work_sessions,
 )
+from persistence.tables.sla import sla_alerts
 
 __all__ = [
     "approval_policies",
@@ -53,6 +54,7 @@ __all__ = [
     "service_order_items",
     "service_orders",
     "services",
+    "sla_alerts",
     "sla_policies",
     "tax_codes",
     "vehicles",
