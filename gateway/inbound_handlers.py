@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from domain.estimates import QUOTE_APPROVED
 from domain.financial_periods import FINANCIAL_PERIOD_CLOSED_EVENT
+from domain.service_orders import inbound as service_order_events
+from resolvers.cost_transactions import post_quote_costs
 from resolvers.financial_periods import close_financial_period
+from resolvers.service_order_inbound import (
+    contract_entitlement_validated,
+    parts_consumed,
+    technician_assigned,
+)
 from subscriptions.inbound.handlers import Handler
 
 HANDLERS: Mapping[str, Handler] = {
     FINANCIAL_PERIOD_CLOSED_EVENT: close_financial_period,
+    QUOTE_APPROVED: post_quote_costs,
+    service_order_events.TECHNICIAN_ASSIGNED: technician_assigned,
+    service_order_events.PARTS_CONSUMED: parts_consumed,
+    service_order_events.CONTRACT_ENTITLEMENT_VALIDATED: contract_entitlement_validated,
 }

@@ -21,6 +21,8 @@ TOPICS: dict[str, int] = {
     "crm.serviceorders.completed": 6,
     "crm.serviceorders.billed": 6,
     "crm.serviceorders.sla.breached": 3,
+    # The gateway's own at-risk warning (issue 5; no seed names it), beside the breaches
+    "crm.serviceorders.sla.at_risk": 3,
     # Finance accounts receivable (seed 002)
     "finance.ar.invoice.posted": 12,
     "finance.ar.invoice.cancelled": 6,
@@ -41,6 +43,8 @@ TOPICS: dict[str, int] = {
     "workexec.workorder.status_changed": 6,
     "workexec.workorder.ready_for_billing": 6,
     "workexec.workorder.snapshot_finalized": 6,
+    # WorkExec estimates (the gateway's choice, like the work-order topics)
+    "workexec.estimate.status_changed": 6,
     # TrakService quotes (seed 003)
     "trakservice.quote.approved.v1": 6,
     # Consumed from other domains (seeds 000 and 002; names in subscriptions/inbound/topics)
@@ -61,6 +65,7 @@ TOPICS: dict[str, int] = {
     "contracts.renewal.dlq": 1,
     "treasury.bank.statement.imported.dlq": 1,
     "sales.rebate.issued.dlq": 1,
+    "trakservice.quote.approved.v1.dlq": 1,
 }
 
 

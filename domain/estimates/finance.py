@@ -28,6 +28,14 @@ class CostType(StrEnum):
     PARTS = "PARTS"
 
 
+class FinancePostingStatus(StrEnum):
+    """How an approved quote's costs fared: waiting for the event, booked, or held by a lock."""
+
+    PENDING = "PENDING"
+    POSTED = "POSTED"
+    BLOCKED_BY_LOCK = "BLOCKED_BY_LOCK"
+
+
 class FinanceLocked(DomainError):
     code = "FINANCE_LOCKED"
 

@@ -4,6 +4,8 @@ The seeds (000 and 002, "Domain Events Consumed") name the events but not the to
 the names below are the gateway's choice, `<domain>.<subject>.<past tense>` like the
 topics it publishes. Every one carries the `{eventType, eventId, timestamp, aggregateId,
 tenantId, payload}` envelope the CRM and AR topics use, one event type per topic.
+The quote-approved topic is the exception: the gateway publishes it (quote format) and
+consumes it too, to book the approved quote's costs as seed 003's finance service does.
 A record that cannot be trusted goes to the topic's dead-letter topic, `<topic>.dlq`.
 """
 
@@ -14,6 +16,7 @@ from types import MappingProxyType
 
 from domain.events import DomainEvent
 from subscriptions.wire.headers import Headers
+from subscriptions.wire.quote import QUOTE_APPROVED
 from subscriptions.wire.registry import MalformedEvent, Route, WireFormat, check_headers
 
 
@@ -42,6 +45,8 @@ INBOUND: Mapping[str, Route] = MappingProxyType(
                 "bank_statement", "BankStatementImportedEvent", "treasury.bank.statement.imported"
             ),
             _envelope("rebate_claim", "RebateIssuedEvent", "sales.rebate.issued"),
+            # the gateway's own quote approvals, booked by finance (seed 003's effects)
+            (QUOTE_APPROVED, Route(QUOTE_APPROVED, WireFormat.QUOTE, "quote")),
         ]
     )
 )

@@ -102,6 +102,7 @@ _SERVICE_ORDERS = {  # seed 000
     "ServiceOrderCompletedEvent": "crm.serviceorders.completed",
     "ServiceOrderBilledEvent": "crm.serviceorders.billed",
     "SlaBreachedEvent": "crm.serviceorders.sla.breached",
+    "SlaAtRiskEvent": "crm.serviceorders.sla.at_risk",  # the gateway's own
 }
 _INVOICES = {  # seed 002
     "InvoicePostedEvent": "finance.ar.invoice.posted",
@@ -149,6 +150,15 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
             ),
         ),
         **_group(WireFormat.QUOTE, "quote", {quote.QUOTE_APPROVED: quote.QUOTE_APPROVED}),
+        **_group(
+            WireFormat.CLOUDEVENTS,
+            "estimate",
+            {
+                cloudevents.workexec_type(
+                    "estimate", "status_changed"
+                ): "workexec.estimate.status_changed"
+            },
+        ),
     }
 )
 

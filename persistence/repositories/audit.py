@@ -1,0 +1,59 @@
+"""The audit trail of one tenant: appended in the decision's transaction, never changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+
+from domain.estimates import AuditAction, AuditEventType, AuditRecord
+from persistence.repositories.base import TenantRepository
+from persistence.tables import audit_events
+
+
+class AuditTrail(TenantRepository):
+    table = audit_events
+
+    async def append(self, records: Sequence[AuditRecord]) -> None:
+        if not records:
+            return
+        await self._connection.execute(
+            insert(audit_events),
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "event_type": record.event_type.value,
+                    "resource_type": record.resource_type,
+                    "resource_id": record.resource_id,
+                    "user_id": record.user_id,
+                    "action": record.action.value,
+                    "metadata": dict(record.metadata),
+                    "occurred_at": record.timestamp,
+                }
+                for record in records
+            ],
+        )
+
+    async def for_resource(self, resource_type: str, resource_id: str) -> list[AuditRecord]:
+        """Every record about one resource, in the order they were written."""
+        rows = await self._connection.execute(
+            select(audit_events)
+            .where(
+                self._mine(),
+                audit_events.c.resource_type == resource_type,
+                audit_events.c.resource_id == resource_id,
+            )
+            .order_by(audit_events.c.position)
+        )
+        return [
+            AuditRecord(
+                event_type=AuditEventType(row["event_type"]),
+                resource_id=row["resource_id"],
+                user_id=row["user_id"],
+                action=AuditAction(row["action"]),
+                metadata=row["metadata"],
+                timestamp=row["occurred_at"],
+                resource_type=row["resource_type"],
+            )
+            for row in rows.mappings()
+        ]

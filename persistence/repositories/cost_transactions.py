@@ -1,0 +1,113 @@
+"""Cost transactions booked from approved quotes, their posting status, and locked months."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as upsert
+
+from domain.estimates import CostTransaction, CostType, MonthLock
+from persistence.repositories.base import TenantRepository
+from persistence.tables import cost_transactions, finance_month_locks, finance_postings
+
+
+class CostTransactionRepository(TenantRepository):
+    table = cost_transactions
+
+    async def book(self, transactions: Sequence[CostTransaction]) -> int:
+        """Insert the transactions whose idempotency key is new; the number inserted."""
+        if not transactions:
+            return 0
+        statement = (
+            upsert(cost_transactions)
+            .values(
+                [
+                    {
+                        "tenant_id": self.tenant_id,
+                        "idempotency_key": t.idempotency_key,
+                        "quote_id": t.quote_id,
+                        "cost_type": t.cost_type.value,
+                        "amount": t.amount,
+                        "booked_on": t.booked_on,
+                    }
+                    for t in transactions
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
+            .returning(cost_transactions.c.idempotency_key)
+        )
+        return len((await self._connection.execute(statement)).all())
+
+    async def for_quote(self, quote_id: str) -> list[CostTransaction]:
+        rows = await self._connection.execute(
+            select(cost_transactions)
+            .where(self._mine(), cost_transactions.c.quote_id == quote_id)
+            .order_by(cost_transactions.c.idempotency_key.desc())
+        )
+        return [
+            CostTransaction(
+                idempotency_key=row["idempotency_key"],
+                quote_id=row["quote_id"],
+                cost_type=CostType(row["cost_type"]),
+                amount=row["amount"],
+                booked_on=row["booked_on"],
+            )
+            for row in rows.mappings()
+        ]
+
+    async def record_posting(self, quote_id: str, status: str, detail: str | None) -> None:
+        """Remember how the quote's costs fared: POSTED or BLOCKED_BY_LOCK (latest wins)."""
+        statement = upsert(finance_postings).values(
+            tenant_id=self.tenant_id, quote_id=quote_id, status=status, detail=detail
+        )
+        await self._connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "quote_id"],
+                set_={
+                    "status": status,
+                    "detail": detail,
+                    "recorded_at": statement.excluded.recorded_at,
+                },
+            )
+        )
+
+    async def posting(self, quote_id: str) -> tuple[str, str | None] | None:
+        row = (
+            await self._connection.execute(
+                select(finance_postings.c.status, finance_postings.c.detail).where(
+                    self._mine(finance_postings), finance_postings.c.quote_id == quote_id
+                )
+            )
+        ).first()
+        return None if row is None else (row.status, row.detail)
+
+
+class FinanceLockRepository(TenantRepository):
+    table = finance_month_locks
+
+    async def lock(self, month: MonthLock, by: str) -> None:
+        statement = upsert(finance_month_locks).values(
+            tenant_id=self.tenant_id, year=month.year, month=month.month, locked_by=by
+        )
+        await self._connection.execute(
+            statement.on_conflict_do_nothing(index_elements=["tenant_id", "year", "month"])
+        )
+
+    async def unlock(self, month: MonthLock) -> None:
+        await self._connection.execute(
+            delete(finance_month_locks).where(
+                self._mine(),
+                finance_month_locks.c.year == month.year,
+                finance_month_locks.c.month == month.month,
+            )
+        )
+
+    async def locked(self) -> list[MonthLock]:
+        """Every locked month, the latest first."""
+        rows = await self._connection.execute(
+            select(finance_month_locks.c.year, finance_month_locks.c.month)
+            .where(self._mine())
+            .order_by(finance_month_locks.c.year.desc(), finance_month_locks.c.month.desc())
+        )
+        return [MonthLock(row.year, row.month) for row in rows]

@@ -1,0 +1,296 @@
+"""Estimates of one tenant: each revision with its lines, totals and approval.
+
+An estimate is read in two statements (the revision with its approval, then its
+lines) and written back with one version-checked UPDATE plus the lines that changed,
+so a mutation costs a handful of round trips whatever the estimate's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as upsert
+
+from domain.errors import VersionConflict
+from domain.estimates import ApprovalRecord, Discount, Estimate, EstimateItem, EstimateStatus
+from domain.estimates.totals import EstimateTotals, LineTotal
+from domain.locations import ApprovalMethod, ApprovalPolicy
+from domain.tax import ItemType
+from persistence.repositories.base import TenantRepository
+from persistence.tables import estimate_approvals, estimate_items, estimates
+
+HEADER_COLUMNS = [
+    *(c for c in estimates.c if c.name not in ("tenant_id", "updated_at")),
+    estimate_approvals.c.approval_method,
+    estimate_approvals.c.approved_by,
+    estimate_approvals.c.approved_at,
+    estimate_approvals.c.legal_terms_version,
+    estimate_approvals.c.signature,
+]
+ITEM_COLUMNS = [c for c in estimate_items.c if c.name != "tenant_id"]
+
+
+def _policy_document(policy: ApprovalPolicy | None) -> dict[str, Any] | None:
+    if policy is None:
+        return None
+    return {
+        "approval_method": policy.approval_method.value,
+        "legal_terms_text": policy.legal_terms_text,
+        "legal_terms_version": policy.legal_terms_version,
+        "expires_in_days": policy.expires_in_days,
+        "location_id": policy.location_id,
+    }
+
+
+def _header_values(estimate: Estimate) -> dict[str, Any]:
+    totals = estimate.totals
+    return {
+        "number": estimate.number,
+        "revision": estimate.revision,
+        "status": estimate.status.value,
+        "customer_id": estimate.customer_id,
+        "vehicle_id": estimate.vehicle_id,
+        "location_id": estimate.location_id,
+        "created_by": estimate.created_by,
+        "currency_uom_id": estimate.currency_uom_id,
+        "discount_percent": estimate.discount.percent,
+        "discount_fixed": estimate.discount.amount,
+        "subtotal_services": totals.subtotal_services,
+        "subtotal_materials": totals.subtotal_materials,
+        "discount_amount": totals.discount_amount,
+        "tax_total": totals.tax_total,
+        "grand_total": totals.grand_total,
+        "item_count": totals.item_count,
+        "policy": _policy_document(estimate.policy),
+        "submitted_at": estimate.submitted_at,
+        "expires_at": estimate.expires_at,
+        "decline_reason": estimate.decline_reason,
+        "previous_id": estimate.previous_id,
+        "superseded_by": estimate.superseded_by,
+    }
+
+
+def _item_rows(estimate: Estimate, tenant_id: str) -> list[dict[str, Any]]:
+    lines = {line.item_id: line for line in estimate.totals.lines}
+    return [
+        {
+            "tenant_id": tenant_id,
+            "estimate_id": estimate.id,
+            "item_id": item.item_id,
+            "position": position,
+            "item_type": item.item_type.value,
+            "description": item.description,
+            "quantity": item.quantity,
+            "unit_price": item.unit_price,
+            "tax_code": item.tax_code,
+            "catalog_id": item.catalog_id,
+            "labor_units": item.labor_units,
+            "price_overridden": item.price_overridden,
+            "line_discount": lines[item.item_id].discount,
+            "tax_amount": lines[item.item_id].tax_amount,
+        }
+        for position, item in enumerate(estimate.items)
+    ]
+
+
+def _plain(quantity: Decimal) -> Decimal:
+    """2 rather than the column's 2.000, 1.5 rather than 1.500, as the clerk typed it."""
+    if quantity == quantity.to_integral_value():
+        return quantity.quantize(Decimal(1))
+    return quantity.normalize()
+
+
+def _estimate(tenant_id: str, row: Mapping[str, Any], item_rows: Sequence[Any]) -> Estimate:
+    items = tuple(
+        EstimateItem(
+            item_id=r["item_id"],
+            item_type=ItemType(r["item_type"]),
+            description=r["description"],
+            quantity=_plain(r["quantity"]),
+            unit_price=r["unit_price"],
+            tax_code=r["tax_code"],
+            catalog_id=r["catalog_id"],
+            labor_units=r["labor_units"],
+            price_overridden=r["price_overridden"],
+        )
+        for r in item_rows
+    )
+    lines = tuple(
+        LineTotal(r["item_id"], item.subtotal, r["line_discount"], r["tax_amount"])
+        for r, item in zip(item_rows, items, strict=True)
+    )
+    policy = row["policy"]
+    return Estimate(
+        id=row["id"],
+        tenant_id=tenant_id,
+        number=row["number"],
+        customer_id=row["customer_id"],
+        vehicle_id=row["vehicle_id"],
+        location_id=row["location_id"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        currency_uom_id=row["currency_uom_id"],
+        revision=row["revision"],
+        status=EstimateStatus(row["status"]),
+        items=items,
+        discount=Discount(row["discount_percent"], row["discount_fixed"]),
+        totals=EstimateTotals(
+            subtotal_services=row["subtotal_services"],
+            subtotal_materials=row["subtotal_materials"],
+            discount_amount=row["discount_amount"],
+            tax_total=row["tax_total"],
+            grand_total=row["grand_total"],
+            item_count=row["item_count"],
+            lines=lines,
+        ),
+        policy=None if policy is None else ApprovalPolicy(**policy),
+        submitted_at=row["submitted_at"],
+        expires_at=row["expires_at"],
+        approval=None
+        if row["approval_method"] is None
+        else ApprovalRecord(
+            method=ApprovalMethod(row["approval_method"]),
+            approved_by=row["approved_by"],
+            approved_at=row["approved_at"],
+            legal_terms_version=row["legal_terms_version"],
+            signature=row["signature"],
+        ),
+        decline_reason=row["decline_reason"],
+        superseded_by=row["superseded_by"],
+        previous_id=row["previous_id"],
+        version=row["version"],
+    )
+
+
+class EstimateRepository(TenantRepository):
+    table = estimates
+
+    async def get(self, estimate_id: str) -> Estimate | None:
+        """One revision with its lines and approval, or None if this tenant has none."""
+        found = await self._load(estimates.c.id == estimate_id)
+        return found[0] if found else None
+
+    async def revisions(self, number: str) -> list[Estimate]:
+        """Every revision of the estimate `number`, the first one first."""
+        return await self._load(estimates.c.number == number)
+
+    async def exists(self, estimate_id: str) -> bool:
+        statement = select(estimates.c.id).where(self._mine(), estimates.c.id == estimate_id)
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def add(self, estimate: Estimate) -> None:
+        await self._connection.execute(
+            insert(estimates).values(
+                tenant_id=self.tenant_id,
+                id=estimate.id,
+                created_at=estimate.created_at,
+                **_header_values(estimate),
+            )
+        )
+        await self._write_items(estimate)
+
+    async def save(self, estimate: Estimate, *, items_changed: bool = True) -> None:
+        """Write an edited estimate if nobody changed it since `estimate.version` was read.
+
+        The UPDATE row-locks the estimate until commit, so of two racing decisions the
+        second waits, then finds a newer version and fails with VERSION_CONFLICT.
+        """
+        statement = (
+            update(estimates)
+            .where(
+                self._mine(),
+                estimates.c.id == estimate.id,
+                estimates.c.version == estimate.version,
+            )
+            .values(
+                **_header_values(estimate),
+                version=estimates.c.version + 1,
+                updated_at=func.now(),
+            )
+            .returning(estimates.c.version)
+        )
+        version = (await self._connection.execute(statement)).scalar_one_or_none()
+        if version is None:
+            raise stale(estimate.id, estimate.version)
+        estimate.version = version
+        if items_changed:
+            await self._write_items(estimate)
+
+    async def add_approval(self, estimate_id: str, approval: ApprovalRecord) -> None:
+        await self._connection.execute(
+            insert(estimate_approvals).values(
+                tenant_id=self.tenant_id,
+                estimate_id=estimate_id,
+                approval_method=approval.method.value,
+                approved_by=approval.approved_by,
+                approved_at=approval.approved_at,
+                legal_terms_version=approval.legal_terms_version,
+                signature=approval.signature,
+            )
+        )
+
+    async def _write_items(self, estimate: Estimate) -> None:
+        """Upsert the current lines and delete the removed ones."""
+        kept = [item.item_id for item in estimate.items]
+        await self._connection.execute(
+            delete(estimate_items).where(
+                estimate_items.c.tenant_id == self.tenant_id,
+                estimate_items.c.estimate_id == estimate.id,
+                estimate_items.c.item_id.not_in(kept),
+            )
+        )
+        rows = _item_rows(estimate, self.tenant_id)
+        if not rows:
+            return
+        statement = upsert(estimate_items).values(rows)
+        await self._connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "estimate_id", "item_id"],
+                set_={
+                    name: statement.excluded[name]
+                    for name in rows[0]
+                    if name not in ("tenant_id", "estimate_id", "item_id")
+                },
+            )
+        )
+
+    async def _load(self, condition: Any) -> list[Estimate]:
+        joined = estimates.outerjoin(
+            estimate_approvals,
+            (estimate_approvals.c.tenant_id == estimates.c.tenant_id)
+            & (estimate_approvals.c.estimate_id == estimates.c.id),
+        )
+        headers = (
+            await self._connection.execute(
+                select(*HEADER_COLUMNS)
+                .select_from(joined)
+                .where(self._mine(), condition)
+                .order_by(estimates.c.revision)
+            )
+        ).mappings()
+        rows = list(headers)
+        if not rows:
+            return []
+        items = await self._connection.execute(
+            select(*ITEM_COLUMNS)
+            .where(
+                estimate_items.c.tenant_id == self.tenant_id,
+                estimate_items.c.estimate_id.in_([r["id"] for r in rows]),
+            )
+            .order_by(estimate_items.c.estimate_id, estimate_items.c.position)
+        )
+        by_estimate: dict[str, list[Any]] = {r["id"]: [] for r in rows}
+        for item in items.mappings():
+            by_estimate[item["estimate_id"]].append(item)
+        return [_estimate(self.tenant_id, r, by_estimate[r["id"]]) for r in rows]
+
+
+def stale(estimate_id: str, version: int) -> VersionConflict:
+    return VersionConflict(
+        f"Estimate '{estimate_id}' was changed by someone else (you saw version {version}); "
+        "reload it and apply your change again.",
+        field="version",
+    )

@@ -1,0 +1,80 @@
+"""Finance effects of approved quotes: book their costs, unless finance locked the month.
+
+`post_quote_costs` is the inbound handler of `trakservice.quote.approved.v1`. It runs
+in the inbox's transaction, so a redelivered event is skipped; the cost transactions'
+own idempotency keys make even a re-sent event (a new event id) book nothing twice. In
+a locked month nothing is booked, the approval stands, and the quote's posting says
+BLOCKED_BY_LOCK so the estimate shows it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from domain.estimates import (
+    CostTransaction,
+    FinancePostingStatus,
+    MonthLock,
+    cost_transactions,
+    finance_lock,
+)
+from domain.events import DomainEvent
+from domain.identity import Principal
+from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger("gateway.finance")
+
+
+async def post_quote_costs(work: UnitOfWork, event: DomainEvent) -> None:
+    """Apply a quote-approved event: THIRD_PARTY for services, PARTS for materials."""
+    quote_id = event.aggregate_id
+    locked = finance_lock(event.payload, await work.finance_locks.locked())
+    if locked is not None:
+        log.info("quote %s of %s not booked: %s", quote_id, work.tenant_id, locked.message)
+        await work.cost_transactions.record_posting(
+            quote_id, FinancePostingStatus.BLOCKED_BY_LOCK.value, locked.message
+        )
+        return
+    booked = await work.cost_transactions.book(cost_transactions(event.payload))
+    await work.cost_transactions.record_posting(quote_id, FinancePostingStatus.POSTED.value, None)
+    log.info("quote %s of %s: %d cost transactions booked", quote_id, work.tenant_id, booked)
+
+
+async def quote_cost_transactions(uow: UnitOfWorkFactory, quote_id: str) -> list[CostTransaction]:
+    async with uow() as work:
+        return await work.cost_transactions.for_quote(quote_id)
+
+
+async def finance_posting(
+    uow: UnitOfWorkFactory, quote_id: str
+) -> tuple[FinancePostingStatus, str | None]:
+    """POSTED or BLOCKED_BY_LOCK once the event was handled; PENDING until then."""
+    async with uow() as work:
+        found = await work.cost_transactions.posting(quote_id)
+    if found is None:
+        return FinancePostingStatus.PENDING, None
+    return FinancePostingStatus(found[0]), found[1]
+
+
+async def lock_finance_month(
+    uow: UnitOfWorkFactory, by: Principal, year: int, month: int
+) -> list[MonthLock]:
+    """Lock a month to new cost transactions (locking it again changes nothing)."""
+    wanted = MonthLock(year, month)
+    async with uow() as work:
+        await work.finance_locks.lock(wanted, by.user_id)
+        await work.commit()
+        return await work.finance_locks.locked()
+
+
+async def unlock_finance_month(uow: UnitOfWorkFactory, year: int, month: int) -> list[MonthLock]:
+    wanted = MonthLock(year, month)
+    async with uow() as work:
+        await work.finance_locks.unlock(wanted)
+        await work.commit()
+        return await work.finance_locks.locked()
+
+
+async def locked_finance_months(uow: UnitOfWorkFactory) -> list[MonthLock]:
+    async with uow() as work:
+        return await work.finance_locks.locked()

@@ -1,0 +1,212 @@
+"""Estimate use cases: open a draft, price its lines and discount, read it and its revisions.
+
+Every change takes the version the client saw: a stale one is VERSION_CONFLICT before
+anything is computed, and the version-checked UPDATE catches a change that slipped in
+between. Lines are priced from the catalog and taxed at the location's tax codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from domain.catalog import PartNotFound, ServiceNotFound
+from domain.customers import CustomerNotFound, VehicleNotFound
+from domain.errors import InvalidInput
+from domain.estimates import (
+    Discount,
+    Estimate,
+    EstimateNotFound,
+    VehicleNotOwned,
+)
+from domain.events import utc_now
+from domain.identity import Principal
+from domain.tax import TaxCode
+from persistence.repositories.estimates import stale
+from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.identifiers import id_for_new
+from resolvers.locations import existing_location
+
+ITEM_PREFIX = "ITEM-"
+
+
+async def estimate(uow: UnitOfWorkFactory, estimate_id: str) -> Estimate:
+    async with uow() as work:
+        return await existing_estimate(work, estimate_id)
+
+
+async def estimate_revisions(uow: UnitOfWorkFactory, number: str) -> list[Estimate]:
+    """Every revision of an estimate number, the first first; ESTIMATE_NOT_FOUND if none."""
+    async with uow() as work:
+        found = await work.estimates.revisions(number)
+    if not found:
+        raise EstimateNotFound(number)
+    return found
+
+
+async def create_estimate(
+    uow: UnitOfWorkFactory,
+    by: Principal,
+    customer_id: str,
+    vehicle_id: str,
+    location_id: str,
+    estimate_id: str | None = None,
+) -> Estimate:
+    """A DRAFT for a customer's vehicle at a location, numbered EST-nnn per tenant."""
+    async with uow() as work:
+        customer = await work.customers.get(customer_id)
+        if customer is None:
+            raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
+        vehicle = await work.vehicles.get(vehicle_id)
+        if vehicle is None:
+            raise VehicleNotFound(f"Vehicle '{vehicle_id}' was not found.", field="vehicleId")
+        if vehicle.customer_id != customer.id:
+            raise VehicleNotOwned(
+                f"Vehicle '{vehicle_id}' belongs to customer '{vehicle.customer_id}', not to "
+                f"'{customer_id}'; choose one of the customer's vehicles.",
+                field="vehicleId",
+            )
+        where = await existing_location(work, location_id)
+        number = await id_for_new(
+            work, estimate_id, "EST", work.estimates.exists, "Estimate", "estimateId"
+        )
+        draft = Estimate.create(
+            estimate_id=number,
+            number=number,
+            customer_id=customer.id,
+            vehicle_id=vehicle.id,
+            location_id=where.id,
+            by=by,
+            now=utc_now(),
+            currency_uom_id=where.currency_uom_id,
+        )
+        await work.estimates.add(draft)
+        await work.commit()
+        return draft
+
+
+async def add_part(
+    uow: UnitOfWorkFactory,
+    by: Principal,
+    estimate_id: str,
+    version: int,
+    quantity: Decimal,
+    product_id: str | None = None,
+    unit_price: Decimal | None = None,
+    description: str | None = None,
+    tax_code: str | None = None,
+) -> Estimate:
+    """A catalog part at its price (another price needs override_price); without a
+    `product_id`, a part the catalog does not list (needs add_non_catalog_part)."""
+
+    async def change(work: UnitOfWork, draft: Estimate, codes: dict[str, TaxCode]) -> None:
+        item_id = next_item_id(draft)
+        if product_id is None:
+            draft.add_non_catalog_part(
+                item_id, description or "", _price(unit_price), quantity, tax_code, codes, by
+            )
+            return
+        part = await work.parts.get(product_id)
+        if part is None:
+            raise PartNotFound(
+                f"Part '{product_id}' is not in the catalog; pick a catalog part, or leave "
+                "productId empty and give a description and unitPrice for a non-catalog part.",
+                field="productId",
+            )
+        draft.add_part(item_id, part, quantity, codes, by, unit_price)
+
+    return await _edit(uow, estimate_id, version, change)
+
+
+async def add_service(
+    uow: UnitOfWorkFactory,
+    estimate_id: str,
+    version: int,
+    service_id: str,
+    quantity: Decimal = Decimal(1),
+) -> Estimate:
+    async def change(work: UnitOfWork, draft: Estimate, codes: dict[str, TaxCode]) -> None:
+        service = await work.services.get(service_id)
+        if service is None:
+            raise ServiceNotFound(f"Service '{service_id}' was not found.", field="serviceId")
+        draft.add_service(next_item_id(draft), service, codes, quantity)
+
+    return await _edit(uow, estimate_id, version, change)
+
+
+async def update_item_quantity(
+    uow: UnitOfWorkFactory, estimate_id: str, version: int, item_id: str, quantity: Decimal
+) -> Estimate:
+    async def change(work: UnitOfWork, draft: Estimate, codes: dict[str, TaxCode]) -> None:
+        draft.update_quantity(item_id, quantity, codes)
+
+    return await _edit(uow, estimate_id, version, change)
+
+
+async def remove_item(
+    uow: UnitOfWorkFactory, estimate_id: str, version: int, item_id: str
+) -> Estimate:
+    async def change(work: UnitOfWork, draft: Estimate, codes: dict[str, TaxCode]) -> None:
+        draft.remove_item(item_id, codes)
+
+    return await _edit(uow, estimate_id, version, change)
+
+
+async def set_discount(
+    uow: UnitOfWorkFactory,
+    estimate_id: str,
+    version: int,
+    percent: Decimal | None,
+    amount: Decimal | None,
+) -> Estimate:
+    """A percent (0-100) or an amount off, before tax; neither removes the discount."""
+
+    async def change(work: UnitOfWork, draft: Estimate, codes: dict[str, TaxCode]) -> None:
+        draft.set_discount(Discount(percent=percent, amount=amount), codes)
+
+    return await _edit(uow, estimate_id, version, change)
+
+
+Change = Callable[[UnitOfWork, Estimate, dict[str, TaxCode]], Awaitable[None]]
+
+
+async def _edit(uow: UnitOfWorkFactory, estimate_id: str, version: int, change: Change) -> Estimate:
+    """Load at `version`, apply `change` with the location's tax codes, save, commit."""
+    async with uow() as work:
+        draft = await editable_estimate(work, estimate_id, version)
+        codes = await work.tax_codes.for_location(draft.location_id)
+        await change(work, draft, {code.code: code for code in codes})
+        await work.estimates.save(draft)
+        await work.commit()
+        return draft
+
+
+async def existing_estimate(work: UnitOfWork, estimate_id: str) -> Estimate:
+    found = await work.estimates.get(estimate_id)
+    if found is None:
+        raise EstimateNotFound(estimate_id)
+    return found
+
+
+async def editable_estimate(work: UnitOfWork, estimate_id: str, version: int) -> Estimate:
+    """The estimate if the client saw its current version, else VERSION_CONFLICT."""
+    found = await existing_estimate(work, estimate_id)
+    if found.version != version:
+        raise stale(estimate_id, version)
+    return found
+
+
+def next_item_id(estimate: Estimate) -> str:
+    """ITEM-001, ITEM-002, ...: one more than the highest line number the estimate used."""
+    used = [
+        int(item.item_id.removeprefix(ITEM_PREFIX))
+        for item in estimate.items
+        if item.item_id.startswith(ITEM_PREFIX) and item.item_id[len(ITEM_PREFIX) :].isdigit()
+    ]
+    return f"{ITEM_PREFIX}{max(used, default=0) + 1:03d}"
+
+
+def _price(unit_price: Decimal | None) -> Decimal:
+    if unit_price is None:
+        raise InvalidInput("A part not in the catalog needs its unitPrice.", field="unitPrice")
+    return unit_price
