@@ -3,7 +3,8 @@ and the consumer of other domains' events.
 
 Started after the database and broker are reachable, stopped before they close. Every
 replica runs the hub and its consumer; the relay runs everywhere but only the replica
-holding the advisory lock relays (see `subscriptions/relay.py`).
+holding the advisory lock relays (see `subscriptions/relay.py`). Every replica runs the
+SLA monitor too; its alerts are published once however many do (`subscriptions/sla_monitor.py`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.clock import SystemClock
 from gateway.inbound_handlers import HANDLERS
 from gateway.settings import Settings
 from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
@@ -23,6 +26,7 @@ from subscriptions.inbound.consumer import InboundConsumer, inbound_group
 from subscriptions.inbound.retry import Backoff
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
+from subscriptions.sla_monitor import ShiftedClock, SlaMonitor
 from subscriptions.topics import BrokerLink
 
 log = logging.getLogger("gateway.events")
@@ -70,6 +74,12 @@ class EventBackbone:
         self._store = OutboxRelayStore(engine)
         self._relay_enabled = settings.relay_enabled
         self._lag_alert = settings.outbox_lag_alert_seconds
+        self.sla_monitor = SlaMonitor(
+            engine,
+            ShiftedClock(SystemClock(), timedelta(seconds=settings.sla_clock_offset_seconds)),
+            poll_seconds=settings.sla_monitor_poll_seconds,
+        )
+        self._sla_monitor_enabled = settings.sla_monitor_enabled
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -82,6 +92,8 @@ class EventBackbone:
         if self._relay_enabled:
             self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         self._tasks.append(asyncio.create_task(self._watch_lag(), name="outbox-lag"))
+        if self._sla_monitor_enabled:
+            self._tasks.append(asyncio.create_task(self.sla_monitor.run(), name="sla-monitor"))
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     inbound_retry_base_seconds: float = Field(
         1.0, description="first retry delay; each further retry waits twice as long"
     )
+    sla_monitor_enabled: bool = Field(
+        True, description="run the SLA monitor (at-risk warnings, breaches) in this replica"
+    )
+    sla_monitor_poll_seconds: float = Field(
+        1.0, description="longest the SLA monitor sleeps between looks at the deadlines"
+    )
+    sla_clock_offset_seconds: float = Field(
+        0.0, description="tests only: the SLA monitor's clock runs this far ahead of the system's"
+    )
 
     jwt_secret: str | None = Field(None, description="HS256 signing secret")
     jwt_jwks_url: str | None = Field(None, description="JWKS URL for RS256 tokens")

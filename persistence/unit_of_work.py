@@ -22,6 +22,7 @@ from persistence.repositories.catalog import (
     ServiceRepository,
 )
 from persistence.repositories.customers import CustomerRepository, VehicleRepository
+from persistence.repositories.dashboard import OperationsDashboardRepository
 from persistence.repositories.financial_periods import FinancialPeriodRepository
 from persistence.repositories.inbox import InboxRepository
 from persistence.repositories.locations import (
@@ -31,6 +32,7 @@ from persistence.repositories.locations import (
 )
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
+from persistence.repositories.sla_alerts import SlaAlertRepository
 
 
 class UnitOfWork:
@@ -46,6 +48,8 @@ class UnitOfWork:
     event_log: EventLog
     financial_periods: FinancialPeriodRepository
     inbox: InboxRepository
+    sla_alerts: SlaAlertRepository
+    operations_dashboard: OperationsDashboardRepository
 
     def __init__(self, engine: AsyncEngine, tenant_id: str):
         self._engine = engine
@@ -70,6 +74,8 @@ class UnitOfWork:
         self.event_log = EventLog(connection, tenant)
         self.financial_periods = FinancialPeriodRepository(connection, tenant)
         self.inbox = InboxRepository(connection, tenant)
+        self.sla_alerts = SlaAlertRepository(connection, tenant)
+        self.operations_dashboard = OperationsDashboardRepository(connection, tenant)
         return self
 
     def record(

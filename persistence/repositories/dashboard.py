@@ -1,0 +1,64 @@
+"""The operations dashboard's reads of one tenant's open orders.
+
+One statement answers every location: an index-only scan of the partial index
+`ix_service_orders_open_by_location` (open orders only, with the SLA instants
+INCLUDEd), grouped by location, status and priority, judging each order's SLA at `now`
+with FILTERed counts. Closed history never enters the scan, however large it grows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, text
+
+from domain.service_orders.dashboard import OpenOrderCount
+from domain.service_orders.status import Priority, ServiceOrderStatus
+from persistence.repositories.base import TenantRepository
+from persistence.tables import service_orders
+from persistence.tables.service_orders import OPEN
+
+orders = service_orders.c
+
+
+class OperationsDashboardRepository(TenantRepository):
+    table = service_orders
+
+    async def open_orders(
+        self, now: datetime, location_id: str | None
+    ) -> list[tuple[str, OpenOrderCount]]:
+        """Open orders per (location, status, priority), with how many are at risk or breached."""
+        unscheduled = orders.scheduled_at.is_(None)
+        at_risk = or_(
+            and_(unscheduled, orders.response_at_risk_at <= now, orders.response_due_at >= now),
+            and_(orders.resolution_at_risk_at <= now, orders.resolution_due_at >= now),
+        )
+        breached = or_(
+            and_(unscheduled, orders.response_due_at < now),
+            orders.scheduled_at > orders.response_due_at,
+            orders.resolution_due_at < now,
+        )
+        statement = (
+            select(
+                orders.location_id,
+                orders.status,
+                orders.priority,
+                func.count(),
+                func.count().filter(at_risk),
+                func.count().filter(breached),
+            )
+            .where(self._mine(), text(OPEN))
+            .group_by(orders.location_id, orders.status, orders.priority)
+        )
+        if location_id is not None:
+            statement = statement.where(orders.location_id == location_id)
+        rows = (await self._connection.execute(statement)).all()
+        return [
+            (
+                location,
+                OpenOrderCount(
+                    ServiceOrderStatus(status), Priority(priority), total, risky, broken
+                ),
+            )
+            for location, status, priority, total, risky, broken in rows
+        ]

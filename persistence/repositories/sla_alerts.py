@@ -1,0 +1,143 @@
+"""The SLA monitor's side of persistence: the deadlines due, and the alerts published.
+
+- `CrossTenantDeadlineScan` reads due deadlines of *every* tenant: it is the monitor's
+  own plumbing (like the outbox relay's store), not a tenant's repository, and is the
+  only reader here that crosses tenants. It walks the partial indexes on open orders'
+  at-risk instants, so it touches only open orders whose warning time has come.
+- `SlaAlertRepository` records, inside a tenant's unit of work, that an alert was
+  published: an insert that does nothing when the (tenant, order, target, kind) row is
+  already there, so the caller writes the event only when it won.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, func, literal, not_, or_, select, text, union_all
+from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.service_orders.sla import SlaTarget
+from domain.service_orders.sla_alerts import AlertKind, RaisedAlert, SlaDeadline
+from domain.service_orders.status import Priority
+from persistence.repositories.base import TenantRepository
+from persistence.tables import service_orders, sla_alerts
+from persistence.tables.service_orders import OPEN
+from persistence.tables.sla import UNSCHEDULED
+
+orders = service_orders.c
+
+
+def _alerted(target: SlaTarget, kind: AlertKind) -> Any:
+    return exists().where(
+        sla_alerts.c.tenant_id == orders.tenant_id,
+        sla_alerts.c.service_order_id == orders.id,
+        sla_alerts.c.target == target.value,
+        sla_alerts.c.kind == kind.value,
+    )
+
+
+def _unmet(target: SlaTarget, horizon: datetime) -> Select:
+    """Open orders whose `target` is unmet, at risk by `horizon`, and not yet fully alerted.
+
+    The open-order predicate is written as the partial indexes' own SQL text (not bound
+    parameters), so the planner can prove the index applies.
+    """
+    if target is SlaTarget.RESPONSE:
+        where, at_risk_at, due_at = UNSCHEDULED, orders.response_at_risk_at, orders.response_due_at
+    else:
+        where, at_risk_at, due_at = OPEN, orders.resolution_at_risk_at, orders.resolution_due_at
+    warned = _alerted(target, AlertKind.AT_RISK)
+    return select(
+        orders.tenant_id,
+        orders.id.label("order_id"),
+        orders.customer_id,
+        orders.location_id,
+        orders.priority,
+        literal(target.value).label("target"),
+        at_risk_at.label("at_risk_at"),
+        due_at.label("due_at"),
+        warned.label("warned"),
+    ).where(
+        text(where),
+        at_risk_at <= horizon,
+        not_(_alerted(target, AlertKind.BREACHED)),
+        or_(due_at <= horizon, not_(warned)),
+    )
+
+
+def _deadline(row: Mapping[str, Any]) -> SlaDeadline:
+    return SlaDeadline(
+        tenant_id=row["tenant_id"],
+        order_id=row["order_id"],
+        customer_id=row["customer_id"],
+        location_id=row["location_id"],
+        priority=Priority(row["priority"]),
+        target=SlaTarget(row["target"]),
+        at_risk_at=row["at_risk_at"],
+        due_at=row["due_at"],
+        warned=row["warned"],
+    )
+
+
+class CrossTenantDeadlineScan:
+    """Due SLA deadlines across all tenants, for the monitor only."""
+
+    def __init__(self, engine: AsyncEngine):
+        self._engine = engine
+
+    async def due_by(self, horizon: datetime, limit: int) -> list[SlaDeadline]:
+        """Unmet deadlines whose next alert falls at or before `horizon`, soonest first."""
+        both = union_all(
+            _unmet(SlaTarget.RESPONSE, horizon), _unmet(SlaTarget.RESOLUTION, horizon)
+        ).subquery()
+        statement = select(both).order_by(both.c.at_risk_at).limit(limit)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(statement)).mappings().all()
+        return [_deadline(row) for row in rows]
+
+
+class SlaAlertRepository(TenantRepository):
+    table = sla_alerts
+
+    async def claim(self, raised: RaisedAlert, event_id: str) -> bool:
+        """Record that `raised` is published as `event_id`; False if it already was."""
+        deadline = raised.deadline
+        statement = (
+            upsert(sla_alerts)
+            .values(
+                tenant_id=self.tenant_id,
+                service_order_id=deadline.order_id,
+                target=deadline.target.value,
+                kind=raised.kind.value,
+                location_id=deadline.location_id,
+                priority=deadline.priority.value,
+                due_at=deadline.due_at,
+                raised_at=raised.alert.detected_at,
+                event_id=event_id,
+            )
+            .on_conflict_do_nothing(
+                index_elements=["tenant_id", "service_order_id", "target", "kind"]
+            )
+            .returning(sla_alerts.c.event_id)
+        )
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def breaches_since(self, since: datetime, location_id: str | None) -> dict[str, int]:
+        """Breach alerts raised at or after `since`, counted per location."""
+        alerts = sla_alerts.c
+        statement = (
+            select(alerts.location_id, func.count())
+            .where(
+                self._mine(),
+                alerts.kind == AlertKind.BREACHED.value,
+                alerts.raised_at >= since,
+            )
+            .group_by(alerts.location_id)
+        )
+        if location_id is not None:
+            statement = statement.where(alerts.location_id == location_id)
+        rows = (await self._connection.execute(statement)).all()
+        return {location: int(count) for location, count in rows}

@@ -1,0 +1,47 @@
+"""`slaBreaches`: the SLA monitor's breaches and at-risk warnings, live, per location."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from datetime import UTC, datetime
+
+import strawberry
+
+from domain.errors import Unauthenticated
+from domain.events import DomainEvent
+from domain.identity import Permission
+from resolvers import sla_monitor as use_cases
+from schema.context import Info
+from schema.permissions import requires
+from schema.sla.types import Priority, SlaAlertMessage
+
+
+@strawberry.type
+class SlaSubscriptions:
+    @strawberry.subscription(
+        description="Service level breaches and at-risk warnings of your tenant as the SLA "
+        "monitor raises them (each once per order, target and kind), for one `locationId` "
+        "and one `priority` when given.",
+        permission_classes=[requires(Permission.EVENTS_READ)],
+    )
+    async def sla_breaches(
+        self,
+        info: Info,
+        location_id: strawberry.ID | None = None,
+        priority: Priority | None = None,
+    ) -> AsyncGenerator[SlaAlertMessage, None]:
+        context = info.context
+        principal = context.require(Permission.EVENTS_READ)
+
+        def may_see(event: DomainEvent) -> bool:
+            if principal.expired(datetime.now(UTC)):
+                raise Unauthenticated("Your token expired; reconnect with a new one.")
+            return principal.may(Permission.to_read(event.aggregate_type))
+
+        stream = use_cases.sla_alerts(
+            context.hub, context.uow, principal.tenant_id, may_see, location_id, priority
+        )
+        async with aclosing(stream) as alerts:
+            async for published in alerts:
+                yield SlaAlertMessage.from_published(published)

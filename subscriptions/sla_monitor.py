@@ -1,0 +1,123 @@
+"""The SLA monitor: publishes each at-risk warning and breach once, within a second or so.
+
+Every replica runs it; none is elected. Each round it reads, across tenants, the unmet
+deadlines whose next alert falls before the end of the next poll, publishes those due
+now and sleeps until the soonest of the others (or the poll interval, so orders created
+meanwhile are seen in time). Publishing an alert is one transaction per alert: the
+`sla_alerts` row keyed by (tenant, order, target, kind), inserted `ON CONFLICT DO
+NOTHING`, and the outbox event, written only when the insert won. Two replicas that find
+the same breach at the same instant both try; PostgreSQL lets one insert and the other's
+insert waits for it and then does nothing, so the event is written exactly once, and the
+outbox relay carries it to `crm.serviceorders.sla.breached` (or `.sla.at_risk`).
+
+Time comes from an injected `Clock`, so tests move it instead of sleeping until a
+deadline. `check()` is one round; `run()` repeats it until cancelled, surviving
+database failures with a backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.clock import Clock
+from domain.service_orders.sla_alerts import RaisedAlert, SlaDeadline, alert_for
+from persistence.repositories.sla_alerts import CrossTenantDeadlineScan
+from persistence.unit_of_work import UnitOfWork
+
+log = logging.getLogger("gateway.sla_monitor")
+
+# A breach is "after" its due time: wake just past it, not on it.
+JUST_AFTER = timedelta(milliseconds=1)
+
+
+class ShiftedClock:
+    """Another clock moved by a fixed offset: the test-only `SLA_CLOCK_OFFSET_SECONDS`.
+
+    It lets a test run separate gateway processes whose monitors live hours ahead, so
+    deadlines come due without anyone waiting for them.
+    """
+
+    def __init__(self, clock: Clock, offset: timedelta):
+        self._clock = clock
+        self._offset = offset
+
+    def now(self) -> datetime:
+        return self._clock.now() + self._offset
+
+
+class SlaMonitor:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock,
+        *,
+        poll_seconds: float = 1.0,
+        batch_size: int = 500,
+        max_backoff_seconds: float = 5.0,
+    ):
+        self._engine = engine
+        self._scan = CrossTenantDeadlineScan(engine)
+        self._clock = clock
+        self._poll = timedelta(seconds=poll_seconds)
+        self._batch_size = batch_size
+        self._max_backoff = max_backoff_seconds
+        self.published = 0
+
+    async def check(self) -> list[RaisedAlert]:
+        """One round at the clock's `now`: the alerts this monitor published."""
+        published, _ = await self._round()
+        return published
+
+    async def run(self) -> None:
+        """Watch deadlines until cancelled."""
+        backoff = 0.2
+        while True:
+            try:
+                _, pause = await self._round()
+                backoff = 0.2
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("SLA monitor round failed (%s); retrying in %.1fs", error, backoff)
+                pause = backoff
+                backoff = min(backoff * 2, self._max_backoff)
+            await asyncio.sleep(pause)
+
+    async def _round(self) -> tuple[list[RaisedAlert], float]:
+        now = self._clock.now()
+        deadlines = await self._scan.due_by(now + self._poll, self._batch_size)
+        published: list[RaisedAlert] = []
+        for deadline in deadlines:
+            raised = alert_for(deadline, now)
+            if raised is not None and await self._publish(raised):
+                published.append(raised)
+        self.published += len(published)
+        return published, self._pause(deadlines, now)
+
+    def _pause(self, deadlines: list[SlaDeadline], now: datetime) -> float:
+        """Seconds until the soonest alert still ahead, at most one poll interval."""
+        if len(deadlines) >= self._batch_size:
+            return 0.0
+        ahead = [d.next_alert_at() for d in deadlines if d.next_alert_at() >= now]
+        wake = min([now + self._poll, *(instant + JUST_AFTER for instant in ahead)])
+        return max((wake - now).total_seconds(), 0.0)
+
+    async def _publish(self, raised: RaisedAlert) -> bool:
+        deadline = raised.deadline
+        async with UnitOfWork(self._engine, deadline.tenant_id) as work:
+            event = work.record(
+                raised.event_type,
+                raised.aggregate_type,
+                deadline.order_id,
+                raised.payload(),
+                occurred_at=raised.alert.detected_at,
+            )
+            if not await work.sla_alerts.claim(raised, event.event_id):
+                return False
+            await work.commit()
+        log.info("%s: %s %s", raised.event_type, deadline.order_id, deadline.target)
+        return True
