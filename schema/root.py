@@ -21,6 +21,7 @@ from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
+from schema.dashboard.queries import DashboardQueries
 from schema.errors import ErrorContract
 from schema.events.subscriptions import EventSubscriptions
 from schema.finance.queries import FinanceQueries
@@ -28,12 +29,20 @@ from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
+from schema.sla.subscriptions import SlaSubscriptions
 
 log = logging.getLogger("gateway.graphql")
 
 
 @strawberry.type
-class Query(CustomerQueries, CatalogQueries, PricingQueries, LocationQueries, FinanceQueries):
+class Query(
+    CustomerQueries,
+    CatalogQueries,
+    PricingQueries,
+    LocationQueries,
+    FinanceQueries,
+    DashboardQueries,
+):
     pass
 
 
@@ -57,7 +66,7 @@ class GatewaySchema(strawberry.Schema):
 
 
 @strawberry.type
-class Subscription(EventSubscriptions):
+class Subscription(EventSubscriptions, SlaSubscriptions):
     pass
 
 

@@ -18,6 +18,7 @@ SlaTarget = strawberry.enum(
 )
 SlaAlertKind = strawberry.enum(
     AlertKind,
+    name="SlaAlertKind",
     description="AT_RISK: the policy's share of the window (80% by default) has passed with "
     "the target unmet; BREACHED: its due time has passed unmet.",
 )
