@@ -25,11 +25,13 @@ from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
 from gateway.settings import Settings
+from gateway.shared_subscriptions import SharedStreams
 from gateway.websocket_auth import (
     GatewayWebSocketAdapter,
     authenticate_connection,
     forget_connection,
 )
+from gateway.websocket_protocols import SharingTransportWSHandler, SharingWSHandler
 from persistence.database import create_engine, ping
 from schema.root import Limits, build_schema
 from subscriptions.topics import BrokerLink
@@ -38,14 +40,24 @@ log = logging.getLogger("gateway")
 
 
 class GraphQLApp(GraphQL):
-    """Strawberry's ASGI app with the gateway's context and websocket authentication."""
+    """Strawberry's ASGI app with the gateway's context, websocket authentication, and
+    identical subscriptions executed once for all their sockets."""
 
     websocket_adapter_class = GatewayWebSocketAdapter  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = SharingTransportWSHandler
+    graphql_ws_handler_class = SharingWSHandler
 
-    def __init__(self, contexts: ContextFactory, verifier: TokenVerifier, **kwargs: Any):
+    def __init__(
+        self,
+        contexts: ContextFactory,
+        verifier: TokenVerifier,
+        subscriber_queue_size: int,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self._contexts = contexts
         self._verifier = verifier
+        self.shared_subscriptions = SharedStreams(self.encode_json_string, subscriber_queue_size)
 
     async def get_context(self, request: Any, response: Any = None) -> Any:
         return await self._contexts.build(request, response)
@@ -90,6 +102,7 @@ def create_app(settings: Settings) -> Starlette:
     graphql = GraphQLApp(
         contexts,
         verifier,
+        settings.hub_queue_size,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),

@@ -15,8 +15,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 
 from gateway.auth import TokenRejected, TokenVerifier
 from schema.context import RequestContext
@@ -33,6 +35,13 @@ class GatewayWebSocketAdapter(ASGIWebSocketAdapter):
     async def close(self, code: int, reason: str) -> None:
         code, reason = self.ws.scope.get("state", {}).get(STATE_CLOSE, (code, reason))
         await super().close(code, reason)
+
+    async def send_text(self, text: str) -> None:
+        """Send a frame already encoded (a shared subscription's result, see SharedStreams)."""
+        try:
+            await self.ws.send_text(text)
+        except WebSocketDisconnect as disconnected:
+            raise WebSocketDisconnected from disconnected
 
 
 def _token_from(params: Mapping[str, Any] | None) -> str | None:

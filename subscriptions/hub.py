@@ -47,6 +47,8 @@ class Subscription:
         self.overflowed = False
 
     def offer(self, published: PublishedEvent) -> None:
+        """Queue an event; on overflow, drop everything queued: the subscriber's last cursor
+        then marks exactly where a reconnect with `since` resumes, with no gap before it."""
         if self.overflowed:
             return
         try:
@@ -54,7 +56,7 @@ class Subscription:
         except asyncio.QueueFull:
             self.overflowed = True
             self._hub.unsubscribe(self)
-            with contextlib.suppress(asyncio.QueueEmpty):
+            while not self._queue.empty():
                 self._queue.get_nowait()
             self._queue.put_nowait(None)
 

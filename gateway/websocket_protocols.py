@@ -1,0 +1,117 @@
+"""Strawberry's two websocket protocols, with identical subscriptions sharing one execution.
+
+Only the running of a subscription changes (see `gateway.shared_subscriptions`); the
+protocols' messages, their order, and what a client sees are Strawberry's. Operations
+that cannot be shared (a replay with `since`, anything invalid) take Strawberry's path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncGenerator
+from typing import Any, Protocol, cast
+
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+
+from gateway.shared_subscriptions import Ending, SharedStreams, share_key
+from schema.context import RequestContext
+
+
+class _SharingView(Protocol):
+    shared_subscriptions: SharedStreams
+
+
+class _TextSocket(Protocol):
+    async def send_text(self, text: str) -> None: ...
+
+
+async def _follow(
+    handler: BaseGraphQLTransportWSHandler[RequestContext, None]
+    | BaseGraphQLWSHandler[RequestContext, None],
+    key: tuple[Any, ...],
+    query: str,
+    variables: dict[str, object] | None,
+    operation_name: str | None,
+    frame_prefix: str,
+) -> Ending:
+    async def open_source(context: RequestContext) -> AsyncGenerator[Any, None]:
+        return await handler.schema.subscribe(
+            query,
+            variable_values=variables,
+            context_value=context,
+            root_value=handler.root_value,
+            operation_name=operation_name,
+        )
+
+    return await cast(_SharingView, handler.view).shared_subscriptions.follow(
+        key,
+        handler.context,
+        open_source,
+        frame_prefix,
+        cast(_TextSocket, handler.websocket).send_text,
+    )
+
+
+class SharingTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
+    """graphql-transport-ws: `next` frames of a shared stream, `error`/`complete` as usual."""
+
+    async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
+        key = share_key(
+            self.context, operation.query, operation.operation_name, operation.variables
+        )
+        if key is None:
+            await super().run_operation(operation)
+            return
+        prefix = '{"id":' + json.dumps(operation.id) + ',"type":"next","payload":'
+        try:
+            ending = await _follow(
+                self, key, operation.query, operation.variables, operation.operation_name, prefix
+            )
+            if ending.errors:
+                await operation.send_operation_message(
+                    {"id": operation.id, "type": "error", "payload": list(ending.errors)}  # type: ignore[typeddict-item]
+                )
+            else:
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except WebSocketDisconnected:
+            self.operations.pop(operation.id, None)
+
+
+class SharingWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
+    """Legacy graphql-ws: `data` frames of a shared stream, `error`/`complete` as usual."""
+
+    async def handle_async_results(
+        self,
+        operation_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+    ) -> None:
+        key = share_key(self.context, query, operation_name, variables)
+        if key is None:
+            await super().handle_async_results(operation_id, query, operation_name, variables)
+            return
+        prefix = '{"type":"data","id":' + json.dumps(operation_id) + ',"payload":'
+        try:
+            ending = await _follow(self, key, query, variables, operation_name, prefix)
+            if ending.errors:
+                await self.send_message(
+                    {"type": "error", "id": operation_id, "payload": ending.errors[0]}  # type: ignore[typeddict-item]
+                )
+            else:
+                await self.send_message({"type": "complete", "id": operation_id})
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await self.send_message({"type": "complete", "id": operation_id})
+            raise
+        except WebSocketDisconnected:
+            return
+        finally:
+            self.tasks.pop(operation_id, None)
