@@ -19,7 +19,7 @@ from domain.catalog import Part, PricingModel, Service, check_amount
 from domain.checks import check_text
 from domain.errors import Forbidden, InvalidInput, collect
 from domain.identity import Permission, Principal
-from domain.money import to_cents
+from domain.money import CENT, to_cents
 from domain.tax import ItemType, check_tax_code, normalize_tax_code
 
 OVERRIDE_PRICE = Permission.ESTIMATE_OVERRIDE_PRICE
@@ -41,6 +41,13 @@ def check_quantity(quantity: Decimal | None, field: str = "quantity") -> Invalid
             f"A quantity has at most three decimal places; got {quantity}.", field=field
         )
     return None
+
+
+def plain_quantity(quantity: Decimal) -> Decimal:
+    """2 rather than 2.000, 1.5 rather than 1.500: one spelling however it was typed or stored."""
+    if quantity == quantity.to_integral_value():
+        return quantity.quantize(Decimal(1))
+    return quantity.normalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,8 @@ class EstimateItem:
             check_tax_code(self.tax_code) if normalize_tax_code(self.tax_code) else None,
         )
         object.__setattr__(self, "description", self.description.strip())
+        object.__setattr__(self, "quantity", plain_quantity(self.quantity))
+        object.__setattr__(self, "unit_price", self.unit_price.quantize(CENT))
         object.__setattr__(self, "tax_code", normalize_tax_code(self.tax_code))
 
     @property

@@ -50,6 +50,10 @@ class Discount:
             if self.amount is None
             else check_amount(self.amount, "discountAmount", "discount amount"),
         )
+        for name in ("percent", "amount"):  # whole cents, checked above: one spelling
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, value.quantize(CENT))
 
     def amount_off(self, subtotal: Decimal) -> Decimal:
         """The discount in money on `subtotal`; an amount above it would make a negative total."""

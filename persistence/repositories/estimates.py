@@ -8,7 +8,6 @@ so a mutation costs a handful of round trips whatever the estimate's size.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -96,20 +95,13 @@ def _item_rows(estimate: Estimate, tenant_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _plain(quantity: Decimal) -> Decimal:
-    """2 rather than the column's 2.000, 1.5 rather than 1.500, as the clerk typed it."""
-    if quantity == quantity.to_integral_value():
-        return quantity.quantize(Decimal(1))
-    return quantity.normalize()
-
-
 def _estimate(tenant_id: str, row: Mapping[str, Any], item_rows: Sequence[Any]) -> Estimate:
     items = tuple(
         EstimateItem(
             item_id=r["item_id"],
             item_type=ItemType(r["item_type"]),
             description=r["description"],
-            quantity=_plain(r["quantity"]),
+            quantity=r["quantity"],
             unit_price=r["unit_price"],
             tax_code=r["tax_code"],
             catalog_id=r["catalog_id"],

@@ -1,0 +1,1 @@
+"""Estimates on the GraphQL surface: drafts, lines, decisions, revisions, finance effects."""

@@ -1,0 +1,202 @@
+"""Estimate, its lines, totals and approval as clients see them (seed 001's names)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+
+from domain import estimates as domain
+from domain.estimates.totals import LineTotal
+from domain.events import utc_now
+from domain.tax import ItemType
+from resolvers import cost_transactions as finance
+from schema.context import Info
+
+EstimateStatus = strawberry.enum(
+    domain.EstimateStatus,
+    description="EXPIRED: pending past its validity; it can only be revised.",
+)
+FinancePostingStatus = strawberry.enum(
+    domain.FinancePostingStatus,
+    description="Whether finance booked an approved quote's costs, or a locked month held them.",
+)
+EstimateItemType = strawberry.enum(ItemType, name="EstimateItemType")
+
+
+@strawberry.type(description="One priced line: a part (material) or a service.")
+class EstimateItem:
+    item_id: strawberry.ID
+    item_type: EstimateItemType  # type: ignore[valid-type]
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_code: str | None
+    catalog_id: strawberry.ID | None = strawberry.field(
+        description="The catalog part or service; null for a part the catalog does not list."
+    )
+    labor_units: Decimal | None = strawberry.field(description="Set for TIME_BASED services.")
+    price_overridden: bool
+    subtotal: Decimal = strawberry.field(description="Quantity x price, before discount.")
+    discount: Decimal = strawberry.field(description="This line's share of the discount.")
+    tax_amount: Decimal
+    line_total: Decimal
+
+    @classmethod
+    def from_domain(cls, item: domain.EstimateItem, line: LineTotal) -> EstimateItem:
+        return cls(
+            item_id=strawberry.ID(item.item_id),
+            item_type=item.item_type,
+            description=item.description,
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+            tax_code=item.tax_code,
+            catalog_id=strawberry.ID(item.catalog_id) if item.catalog_id else None,
+            labor_units=item.labor_units,
+            price_overridden=item.price_overridden,
+            subtotal=line.subtotal,
+            discount=line.discount,
+            tax_amount=line.tax_amount,
+            line_total=line.line_total,
+        )
+
+
+@strawberry.type(description="Every figure of the estimate; discount before tax, to the cent.")
+class EstimateTotals:
+    subtotal_services: Decimal
+    subtotal_materials: Decimal
+    subtotal: Decimal
+    discount_amount: Decimal
+    tax_total: Decimal
+    grand_total: Decimal
+    item_count: int
+    currency_uom_id: str
+
+
+@strawberry.type(description="How, by whom and when the customer approved, and the terms shown.")
+class EstimateApproval:
+    approval_method: str
+    approved_by: str
+    approved_at: datetime
+    legal_terms_version: str
+    signature_present: bool
+
+
+@strawberry.type(description="What finance did with an approved quote's costs.")
+class FinancePosting:
+    status: FinancePostingStatus  # type: ignore[valid-type]
+    detail: str | None = strawberry.field(description="Why the posting was blocked, if it was.")
+
+
+@strawberry.type(description="One revision of an estimate for a customer's vehicle.")
+class Estimate:
+    estimate_id: strawberry.ID
+    estimate_number: str = strawberry.field(description="Shared by every revision.")
+    revision: int
+    status: EstimateStatus  # type: ignore[valid-type]
+    customer_id: strawberry.ID
+    vehicle_id: strawberry.ID
+    location_id: strawberry.ID
+    items: list[EstimateItem]
+    discount_percent: Decimal | None
+    discount_fixed_amount: Decimal | None
+    totals: EstimateTotals
+    legal_terms_version: str | None = strawberry.field(
+        description="The terms the customer is shown, fixed at submission."
+    )
+    submitted_at: datetime | None
+    expires_at: datetime | None
+    valid_until: date | None
+    approval: EstimateApproval | None
+    decline_reason: str | None
+    previous_revision_id: strawberry.ID | None
+    superseded_by_id: strawberry.ID | None = strawberry.field(
+        description="The newer revision that replaced this one; this one stays as it was."
+    )
+    created_by: str
+    created_at: datetime
+    version: int = strawberry.field(description="Send it back with every change.")
+
+    @strawberry.field(description="Null until approved; then PENDING, POSTED or BLOCKED_BY_LOCK.")
+    async def finance_posting(self, info: Info) -> FinancePosting | None:
+        if self.approval is None:
+            return None
+        status, detail = await finance.finance_posting(info.context.uow, self.estimate_id)
+        return FinancePosting(status=status, detail=detail)
+
+    @classmethod
+    def from_domain(cls, e: domain.Estimate) -> Estimate:
+        lines = {line.item_id: line for line in e.totals.lines}
+        approval = e.approval
+        return cls(
+            estimate_id=strawberry.ID(e.id),
+            estimate_number=e.number,
+            revision=e.revision,
+            status=e.status_at(utc_now()),
+            customer_id=strawberry.ID(e.customer_id),
+            vehicle_id=strawberry.ID(e.vehicle_id),
+            location_id=strawberry.ID(e.location_id),
+            items=[EstimateItem.from_domain(i, lines[i.item_id]) for i in e.items],
+            discount_percent=e.discount.percent,
+            discount_fixed_amount=e.discount.amount,
+            totals=EstimateTotals(
+                subtotal_services=e.totals.subtotal_services,
+                subtotal_materials=e.totals.subtotal_materials,
+                subtotal=e.totals.subtotal,
+                discount_amount=e.totals.discount_amount,
+                tax_total=e.totals.tax_total,
+                grand_total=e.totals.grand_total,
+                item_count=e.totals.item_count,
+                currency_uom_id=e.currency_uom_id,
+            ),
+            legal_terms_version=e.policy.legal_terms_version if e.policy else None,
+            submitted_at=e.submitted_at,
+            expires_at=e.expires_at,
+            valid_until=e.valid_until,
+            approval=None
+            if approval is None
+            else EstimateApproval(
+                approval_method=str(approval.method),
+                approved_by=approval.approved_by,
+                approved_at=approval.approved_at,
+                legal_terms_version=approval.legal_terms_version,
+                signature_present=approval.signature_present,
+            ),
+            decline_reason=e.decline_reason,
+            previous_revision_id=strawberry.ID(e.previous_id) if e.previous_id else None,
+            superseded_by_id=strawberry.ID(e.superseded_by) if e.superseded_by else None,
+            created_by=e.created_by,
+            created_at=e.created_at,
+            version=e.version,
+        )
+
+
+@strawberry.type(description="A cost finance booked from an approved quote.")
+class CostTransaction:
+    idempotency_key: str
+    quote_id: strawberry.ID
+    cost_type: str = strawberry.field(description="THIRD_PARTY for services, PARTS for materials.")
+    amount: Decimal
+    booked_on: date
+
+    @classmethod
+    def from_domain(cls, t: domain.CostTransaction) -> CostTransaction:
+        return cls(
+            idempotency_key=t.idempotency_key,
+            quote_id=strawberry.ID(t.quote_id),
+            cost_type=str(t.cost_type),
+            amount=t.amount,
+            booked_on=t.booked_on,
+        )
+
+
+@strawberry.type(description="A month finance closed to new cost transactions.")
+class FinanceMonthLock:
+    year: int
+    month: int
+    label: str = strawberry.field(description="YYYY-MM")
+
+    @classmethod
+    def from_domain(cls, lock: domain.MonthLock) -> FinanceMonthLock:
+        return cls(year=lock.year, month=lock.month, label=lock.label())
