@@ -46,8 +46,9 @@ async def approve_estimate(
         previous = pending.status
         pending.approve(by, utc_now(), signature)
         assert pending.approval is not None
+        await work.estimates.save(pending, items_changed=False)  # the race is decided here
         await work.estimates.add_approval(pending.id, pending.approval)
-        return await _decided(work, pending, str(previous), by)
+        return await _decided(work, pending, str(previous), by, saved=True)
 
 
 async def decline_estimate(
