@@ -43,6 +43,11 @@ class Permission:
     AUDIT_READ = "audit:event:read"
     COST_TRANSACTION_READ = "finance:cost:read"
     FINANCE_PERIOD_LOCK = "finance:period:lock"
+    SERVICE_ORDER_READ = "crm:serviceorder:read"
+    SERVICE_ORDER_WRITE = "crm:serviceorder:write"
+    SERVICE_ORDER_BILL = "crm:serviceorder:bill"
+    SLA_POLICY_WRITE = "crm:sla:write"
+    PERSON_WRITE = "people:person:write"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -58,5 +63,7 @@ READ_BY_AGGREGATE = {
     "customer": Permission.CUSTOMER_READ,
     "vehicle": Permission.VEHICLE_READ,
     "estimate": Permission.ESTIMATE_READ,
+    "service_order": Permission.SERVICE_ORDER_READ,
+    "workorder": Permission.SERVICE_ORDER_READ,
     "quote": Permission.ESTIMATE_READ,
 }

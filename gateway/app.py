@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
+from domain.clock import Clock
 from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
@@ -73,7 +74,8 @@ class GraphQLApp(GraphQL):
                 forget_connection(scope)
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
+    """The app; `clock` (default: the system's) is where use cases read "now"."""
     if not settings.database_url or not settings.kafka_bootstrap_servers:
         raise ValueError("create_app needs DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS set")
     engine = create_engine(
@@ -89,7 +91,7 @@ def create_app(settings: Settings) -> Starlette:
         audience=settings.jwt_audience,
         issuer=settings.jwt_issuer,
     )
-    contexts = ContextFactory(engine, verifier, settings, events.hub)
+    contexts = ContextFactory(engine, verifier, settings, events.hub, clock)
     schema = build_schema(
         Limits(
             max_depth=settings.max_query_depth,

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.clock import Clock, SystemClock
 from domain.identity import Permission, Principal
 from gateway.auth import TokenRejected, TokenVerifier
 from gateway.settings import Settings
@@ -16,9 +17,15 @@ from subscriptions.hub import EventHub
 
 class ContextFactory:
     def __init__(
-        self, engine: AsyncEngine, verifier: TokenVerifier, settings: Settings, hub: EventHub
+        self,
+        engine: AsyncEngine,
+        verifier: TokenVerifier,
+        settings: Settings,
+        hub: EventHub,
+        clock: Clock | None = None,
     ):
         self._engine = engine
+        self._clock = clock or SystemClock()
         self._hub = hub
         self._verifier = verifier
         self._anonymous = (
@@ -52,4 +59,5 @@ class ContextFactory:
             auth_problem=problem,
             request=request,
             response=response,
+            clock=self._clock,
         )

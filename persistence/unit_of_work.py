@@ -10,6 +10,7 @@ other.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -32,7 +33,11 @@ from persistence.repositories.locations import (
 )
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
+from persistence.repositories.service_orders import ServiceOrderRepository
+from persistence.repositories.service_orders_people import PeopleRepository
+from persistence.repositories.service_orders_records import OrderRecordRepository
 from persistence.repositories.sla_alerts import SlaAlertRepository
+from persistence.repositories.sla_policies import SlaPolicyRepository
 
 
 class UnitOfWork:
@@ -48,6 +53,10 @@ class UnitOfWork:
     event_log: EventLog
     financial_periods: FinancialPeriodRepository
     inbox: InboxRepository
+    service_orders: ServiceOrderRepository
+    order_records: OrderRecordRepository
+    sla_policies: SlaPolicyRepository
+    people: PeopleRepository
     sla_alerts: SlaAlertRepository
     operations_dashboard: OperationsDashboardRepository
 
@@ -74,20 +83,33 @@ class UnitOfWork:
         self.event_log = EventLog(connection, tenant)
         self.financial_periods = FinancialPeriodRepository(connection, tenant)
         self.inbox = InboxRepository(connection, tenant)
+        self.order_records = OrderRecordRepository(connection, tenant)
+        self.service_orders = ServiceOrderRepository(connection, tenant, self.order_records)
+        self.sla_policies = SlaPolicyRepository(connection, tenant)
+        self.people = PeopleRepository(connection, tenant)
         self.sla_alerts = SlaAlertRepository(connection, tenant)
         self.operations_dashboard = OperationsDashboardRepository(connection, tenant)
         return self
 
     def record(
-        self, event_type: str, aggregate_type: str, aggregate_id: str, payload: Mapping[str, Any]
+        self,
+        event_type: str,
+        aggregate_type: str,
+        aggregate_id: str,
+        payload: Mapping[str, Any],
+        occurred_at: datetime | None = None,
     ) -> DomainEvent:
-        """Note that something happened to an aggregate of this tenant; published on commit."""
+        """Note that something happened to an aggregate of this tenant; published on commit.
+
+        `occurred_at` is the instant the use case's clock gave (defaults to now).
+        """
         event = DomainEvent(
             event_type=event_type,
             aggregate_type=aggregate_type,
             aggregate_id=aggregate_id,
             tenant_id=self.tenant_id,
             payload=payload,
+            **({"occurred_at": occurred_at} if occurred_at is not None else {}),
         )
         self._events.append(event)
         return event

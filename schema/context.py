@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from domain.clock import Clock, SystemClock
 from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
 from domain.identity import Principal
@@ -46,6 +47,8 @@ class RequestContext:
     request: Any = None
     response: Any = None
     connection_params: dict[str, Any] | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    """Where "now" comes from for time-dependent use cases (SLA deadlines, event times)."""
 
     def require(self, permission: str) -> Principal:
         if self.principal is None:

@@ -29,6 +29,9 @@ from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
+from schema.service_orders.mutations import ServiceOrderMutations
+from schema.service_orders.queries import ServiceOrderQueries
+from schema.service_orders.subscriptions import ServiceOrderSubscriptions
 from schema.sla.subscriptions import SlaSubscriptions
 
 log = logging.getLogger("gateway.graphql")
@@ -42,12 +45,19 @@ class Query(
     LocationQueries,
     FinanceQueries,
     DashboardQueries,
+    ServiceOrderQueries,
 ):
     pass
 
 
 @strawberry.type
-class Mutation(CustomerMutations, CatalogMutations, PricingMutations, LocationMutations):
+class Mutation(
+    CustomerMutations,
+    CatalogMutations,
+    PricingMutations,
+    LocationMutations,
+    ServiceOrderMutations,
+):
     pass
 
 
@@ -66,7 +76,7 @@ class GatewaySchema(strawberry.Schema):
 
 
 @strawberry.type
-class Subscription(EventSubscriptions, SlaSubscriptions):
+class Subscription(EventSubscriptions, SlaSubscriptions, ServiceOrderSubscriptions):
     pass
 
 

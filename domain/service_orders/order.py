@@ -29,6 +29,7 @@ from domain.service_orders.billing import (
 from domain.service_orders.events import check_instant, utc_text
 from domain.service_orders.items import OrderItem
 from domain.service_orders.parts_usage import PartUsage
+from domain.service_orders.sla import SlaDeadlines
 from domain.service_orders.status import (
     InvalidTransition,
     Priority,
@@ -43,6 +44,10 @@ S = ServiceOrderStatus
 
 class DuplicateWorkSession(DomainError):
     code = "DUPLICATE_WORK_SESSION"
+
+
+class ServiceOrderNotFound(DomainError):
+    code = "SERVICE_ORDER_NOT_FOUND"
 
 
 @dataclass(slots=True, eq=False)
@@ -73,6 +78,7 @@ class ServiceOrder:
     snapshot: BillableSnapshot | None = None
     billed_at: datetime | None = None
     gl_entries: tuple[GlEntry, ...] = ()
+    deadlines: SlaDeadlines | None = None
     version: int = 1
     events: list[DomainEvent] = field(default_factory=list)
 

@@ -91,14 +91,14 @@ class SlaPolicy:
 
     def __post_init__(self) -> None:
         collect(
-            _positive(self.response_within, "responseWithin"),
-            _positive(self.resolution_within, "resolutionWithin"),
+            _positive(self.response_within, "responseWithinMinutes"),
+            _positive(self.resolution_within, "resolutionWithinMinutes"),
             _share(self.at_risk_share),
         )
         if self.resolution_within < self.response_within:
             raise InvalidInput(
                 "The resolution target cannot be shorter than the response target.",
-                field="resolutionWithin",
+                field="resolutionWithinMinutes",
             )
 
     def window(self, target: SlaTarget) -> timedelta:
@@ -216,3 +216,73 @@ def _state(
     if now >= at_risk_from:
         return SlaState.AT_RISK
     return SlaState.ON_TRACK
+
+
+@dataclass(frozen=True, slots=True)
+class SlaDeadlines:
+    """An order's SLA instants, fixed from its policy when it is created.
+
+    A later policy change applies to orders created after it: a promise made to a
+    customer does not move.
+    """
+
+    response_due_at: datetime
+    resolution_due_at: datetime
+    response_at_risk_at: datetime
+    resolution_at_risk_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SlaStanding:
+    """What an order's `sla` shows at `now`: its due times, at risk, breached."""
+
+    response_due_at: datetime
+    resolution_due_at: datetime
+    response: SlaState
+    resolution: SlaState
+
+    @property
+    def at_risk(self) -> bool:
+        return SlaState.AT_RISK in (self.response, self.resolution)
+
+    @property
+    def breached(self) -> bool:
+        return SlaState.BREACHED in (self.response, self.resolution)
+
+
+def deadlines_for(policy: SlaPolicy, created_at: datetime) -> SlaDeadlines:
+    """The due and at-risk instants of an order created at `created_at` under `policy`."""
+
+    def at_risk(target: SlaTarget) -> datetime:
+        window = policy.window(target) // MICROSECOND
+        share = (Decimal(window) * policy.at_risk_share).to_integral_value(ROUND_HALF_UP)
+        return created_at + int(share) * MICROSECOND
+
+    return SlaDeadlines(
+        response_due_at=created_at + policy.response_within,
+        resolution_due_at=created_at + policy.resolution_within,
+        response_at_risk_at=at_risk(SlaTarget.RESPONSE),
+        resolution_at_risk_at=at_risk(SlaTarget.RESOLUTION),
+    )
+
+
+def standing(order: SlaSubject, deadlines: SlaDeadlines, now: datetime) -> SlaStanding:
+    """Both targets of `order` at `now`, judged against its stored deadlines."""
+    return SlaStanding(
+        response_due_at=deadlines.response_due_at,
+        resolution_due_at=deadlines.resolution_due_at,
+        response=_state(
+            order,
+            order.first_scheduled_at,
+            deadlines.response_due_at,
+            deadlines.response_at_risk_at,
+            now,
+        ),
+        resolution=_state(
+            order,
+            order.completed_at,
+            deadlines.resolution_due_at,
+            deadlines.resolution_at_risk_at,
+            now,
+        ),
+    )

@@ -112,10 +112,10 @@ def test_a_policy_refuses_empty_windows_and_shares_outside_zero_to_one() -> None
     with pytest.raises(DomainError) as raised:
         SlaPolicy(timedelta(0), -H, Decimal("1.2"))
     assert [e.field for e in raised.value.each()] == [
-        "responseWithin",
-        "resolutionWithin",
+        "responseWithinMinutes",
+        "resolutionWithinMinutes",
         "atRiskShare",
     ]
     with pytest.raises(DomainError) as shorter:
         SlaPolicy(4 * H, H)
-    assert shorter.value.field == "resolutionWithin"
+    assert shorter.value.field == "resolutionWithinMinutes"

@@ -1,0 +1,206 @@
+"""Service orders of one tenant, with the work, parts, snapshot and GL entries recorded on them.
+
+An order is loaded whole (`get`) and written back with `save`, which is conditional on
+the version *and* the status the order was read with: two requests deciding from the
+same state cannot both win, whatever the code above does. `get(..., lock=True)` takes
+the row lock first, so a concurrent request waits and then decides from the new state
+(billing twice at once gives one BILLED order and one INVALID_TRANSITION).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.errors import VersionConflict
+from domain.paging import PageRequest
+from domain.service_orders.items import OrderItem
+from domain.service_orders.order import ServiceOrder
+from domain.service_orders.search import OrderFilter
+from domain.service_orders.sla import SlaDeadlines
+from domain.service_orders.status import Priority, ServiceOrderStatus
+from domain.tax import ItemType
+from persistence.repositories.base import TenantRepository
+from persistence.repositories.service_orders_records import OrderRecordRepository
+from persistence.tables import service_order_items, service_orders
+
+SO = service_orders.c
+# Domain attribute -> column, for what changes over an order's life.
+MUTABLE = {
+    "status": SO.status,
+    "schedule_start": SO.schedule_start,
+    "schedule_end": SO.schedule_end,
+    "first_scheduled_at": SO.scheduled_at,
+    "technician_id": SO.technician_id,
+    "started_at": SO.started_at,
+    "completed_at": SO.completed_at,
+    "resolution_code": SO.resolution_code,
+    "cancelled_at": SO.cancelled_at,
+    "cancellation_reason": SO.cancellation_reason,
+    "contract_id": SO.contract_id,
+    "billed_at": SO.billed_at,
+}
+FIXED = {
+    "id": SO.id,
+    "customer_id": SO.customer_id,
+    "vehicle_id": SO.vehicle_id,
+    "location_id": SO.location_id,
+    "priority": SO.priority,
+    "description": SO.description,
+    "estimate_id": SO.estimate_id,
+    "created_at": SO.created_at,
+    "version": SO.version,
+}
+DEADLINES = ("response_due_at", "resolution_due_at", "response_at_risk_at", "resolution_at_risk_at")
+ORDER_COLUMNS = [
+    *(c.label(name) for name, c in {**FIXED, **MUTABLE}.items()),
+    *(SO[name] for name in DEADLINES),
+]
+
+
+def _order(row: Mapping[str, Any]) -> ServiceOrder:
+    values = {k: v for k, v in row.items() if k not in DEADLINES}
+    return ServiceOrder(
+        **{
+            **values,
+            "tenant_id": "",
+            "priority": Priority(row["priority"]),
+            "status": ServiceOrderStatus(row["status"]),
+            "deadlines": SlaDeadlines(*(row[name] for name in DEADLINES)),
+        }
+    )
+
+
+class ServiceOrderRepository(TenantRepository):
+    table = service_orders
+
+    def __init__(self, connection: AsyncConnection, tenant_id: str, records: OrderRecordRepository):
+        super().__init__(connection, tenant_id)
+        self._records = records
+        self._read_as: dict[str, tuple[int, ServiceOrderStatus]] = {}
+
+    async def exists(self, order_id: str) -> bool:
+        statement = select(SO.id).where(self._mine(), SO.id == order_id)
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def get(self, order_id: str, *, lock: bool = False) -> ServiceOrder | None:
+        """The whole order; `lock` holds its row until the unit of work ends."""
+        statement = select(*ORDER_COLUMNS).where(self._mine(), SO.id == order_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = (await self._connection.execute(statement)).mappings().first()
+        if row is None:
+            return None
+        [order] = await self._complete([self._own(_order(row))])
+        self._read_as[order.id] = (order.version, order.status)
+        return order
+
+    def _matching(self, where: OrderFilter) -> Select:
+        statement = select(*ORDER_COLUMNS).where(self._mine())
+        if where.location_id:
+            statement = statement.where(SO.location_id == where.location_id)
+        if where.statuses:
+            statement = statement.where(SO.status.in_([s.value for s in where.statuses]))
+        if where.priorities:
+            statement = statement.where(SO.priority.in_([p.value for p in where.priorities]))
+        if where.customer_id:
+            statement = statement.where(SO.customer_id == where.customer_id)
+        return statement
+
+    async def search(self, where: OrderFilter, request: PageRequest) -> list[ServiceOrder]:
+        """Newest first, with their work, parts and snapshot (a few statements per page)."""
+        statement = self._matching(where).order_by(SO.created_at.desc(), SO.id.desc())
+        rows = await self._page_rows(statement, request)
+        return await self._complete([self._own(_order(row)) for row in rows])
+
+    async def count(self, where: OrderFilter) -> int:
+        return await self._count(self._matching(where))
+
+    async def add(self, order: ServiceOrder) -> None:
+        assert order.deadlines is not None, "an order is stored with its SLA deadlines"
+        values = {
+            **{name: getattr(order, name) for name in FIXED if name != "version"},
+            **{column.key: getattr(order, name) for name, column in MUTABLE.items()},
+            **{name: getattr(order.deadlines, name) for name in DEADLINES},
+        }
+        values["priority"], values["status"] = order.priority.value, order.status.value
+        await self._connection.execute(
+            insert(service_orders).values(tenant_id=self.tenant_id, **values)
+        )
+        if order.items:
+            await self._connection.execute(
+                insert(service_order_items),
+                [
+                    {
+                        "tenant_id": self.tenant_id,
+                        "service_order_id": order.id,
+                        "position": position,
+                        "item_id": item.item_id,
+                        "item_type": item.item_type.value,
+                        "description": item.description,
+                        "quantity": item.quantity,
+                        "unit_price": item.unit_price,
+                        "tax_code": item.tax_code,
+                    }
+                    for position, item in enumerate(order.items)
+                ],
+            )
+        self._read_as[order.id] = (order.version, order.status)
+
+    async def save(self, order: ServiceOrder) -> None:
+        """Write the order's new state if it is still in the version and status it was read in."""
+        version, status = self._read_as[order.id]
+        values: dict[str, Any] = {c.key: getattr(order, name) for name, c in MUTABLE.items()}
+        values["status"] = order.status.value
+        statement = (
+            update(service_orders)
+            .where(self._mine(), SO.id == order.id, SO.version == version, SO.status == status)
+            .values(**values, version=SO.version + 1, updated_at=func.now())
+            .returning(SO.version)
+        )
+        saved = (await self._connection.execute(statement)).scalar_one_or_none()
+        if saved is None:
+            raise VersionConflict(
+                f"Service order {order.id} was changed by someone else meanwhile; reload it "
+                "and try again."
+            )
+        order.version = saved
+        self._read_as[order.id] = (saved, order.status)
+
+    def _own(self, order: ServiceOrder) -> ServiceOrder:
+        order.tenant_id = self.tenant_id
+        return order
+
+    async def _complete(self, orders: list[ServiceOrder]) -> list[ServiceOrder]:
+        """Attach items, sessions, parts, snapshot and GL entries, one statement each."""
+        if not orders:
+            return orders
+        by_id = {o.id: o for o in orders}
+        ids = list(by_id)
+        item_rows = await self._connection.execute(
+            select(service_order_items)
+            .where(
+                self._mine(service_order_items),
+                service_order_items.c.service_order_id.in_(ids),
+            )
+            .order_by(service_order_items.c.service_order_id, service_order_items.c.position)
+        )
+        items: dict[str, list[OrderItem]] = {}
+        for row in item_rows.mappings():
+            items.setdefault(row["service_order_id"], []).append(
+                OrderItem(
+                    row["item_id"],
+                    ItemType(row["item_type"]),
+                    row["description"],
+                    row["quantity"],
+                    row["unit_price"],
+                    row["tax_code"],
+                )
+            )
+        for order_id, found in items.items():
+            by_id[order_id].items = tuple(found)
+        await self._records.attach(by_id)
+        return orders

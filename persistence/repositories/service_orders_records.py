@@ -1,0 +1,196 @@
+"""What is recorded against service orders: work sessions, parts, the snapshot, the GL entries.
+
+Rows are only ever added. The billable snapshot has one row per order (its primary key),
+and the GL entries one row per order and account: the database refuses a second
+finalize or a second posting even if two requests got past the order's own checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as upsert
+
+from domain.service_orders.billing import BillableSnapshot, GlEntry, LaborLine, Side
+from domain.service_orders.order import ServiceOrder
+from domain.service_orders.parts_usage import PartUsage
+from domain.service_orders.work_sessions import WorkSession
+from persistence.repositories.base import TenantRepository
+from persistence.tables import (
+    billing_snapshots,
+    parts_usages,
+    service_order_gl_entries,
+    work_sessions,
+)
+
+WS, PU, BS, GL = work_sessions.c, parts_usages.c, billing_snapshots.c, service_order_gl_entries.c
+PART_FIELDS = ("product_id", "sku", "quantity", "unit_price", "tax_code", "declined", "emergency")
+SESSION_FIELDS = (
+    "person_id",
+    "start_time",
+    "end_time",
+    "break_duration_minutes",
+    "billable_minutes",
+    "recorded_by",
+    "recorded_at",
+    "work_type",
+)
+
+
+def _part(row: Mapping[str, Any]) -> PartUsage:
+    return PartUsage(row["id"], *(row[name] for name in PART_FIELDS))
+
+
+def _part_line(part: PartUsage) -> dict[str, Any]:
+    return {
+        "workorder_part_id": part.workorder_part_id,
+        **{n: getattr(part, n) for n in PART_FIELDS},
+    }
+
+
+def _snapshot(row: Mapping[str, Any]) -> BillableSnapshot:
+    lines = row["lines"]
+    return BillableSnapshot(
+        snapshot_id=row["snapshot_id"],
+        captured_at=row["captured_at"],
+        parts=tuple(PartUsage(**line) for line in lines["parts"]),
+        labor=tuple(LaborLine(**line) for line in lines["labor"]),
+        parts_total=row["parts_total"],
+        labor_total=row["labor_total"],
+        tax_total=row["tax_total"],
+        grand_total=row["grand_total"],
+        currency=row["currency"],
+    )
+
+
+class OrderRecordRepository(TenantRepository):
+    table = work_sessions
+
+    async def session_id_taken(self, session_id: str) -> bool:
+        statement = select(WS.id).where(self._mine(), WS.id == session_id)
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def add_work_session(self, order_id: str, session: WorkSession) -> None:
+        await self._connection.execute(
+            insert(work_sessions).values(
+                tenant_id=self.tenant_id,
+                id=session.session_id,
+                service_order_id=order_id,
+                **{name: getattr(session, name) for name in SESSION_FIELDS},
+            )
+        )
+
+    async def part_ids_taken(self, part_ids: Sequence[str]) -> set[str]:
+        statement = select(PU.id).where(self._mine(parts_usages), PU.id.in_(list(part_ids)))
+        return set((await self._connection.execute(statement)).scalars())
+
+    async def add_part(self, order_id: str, part: PartUsage, position: int) -> bool:
+        """Record a used part; False if its id is already recorded (a re-sent event)."""
+        statement = (
+            upsert(parts_usages)
+            .values(
+                tenant_id=self.tenant_id,
+                id=part.workorder_part_id,
+                service_order_id=order_id,
+                position=position,
+                **{name: getattr(part, name) for name in PART_FIELDS},
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "id"])
+            .returning(PU.id)
+        )
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def add_snapshot(
+        self, order: ServiceOrder, finalized_by: str, po_number: str | None
+    ) -> None:
+        snapshot = order.snapshot
+        assert snapshot is not None, "finalize the order before storing its snapshot"
+        await self._connection.execute(
+            insert(billing_snapshots).values(
+                tenant_id=self.tenant_id,
+                service_order_id=order.id,
+                snapshot_id=snapshot.snapshot_id,
+                captured_at=snapshot.captured_at,
+                finalized_by=finalized_by,
+                po_number=po_number,
+                parts_total=snapshot.parts_total,
+                labor_total=snapshot.labor_total,
+                tax_total=snapshot.tax_total,
+                grand_total=snapshot.grand_total,
+                currency=snapshot.currency,
+                lines={
+                    "parts": [_part_line(p) for p in snapshot.parts],
+                    "labor": [
+                        {
+                            "session_id": line.session_id,
+                            "person_id": line.person_id,
+                            "billable_minutes": line.billable_minutes,
+                            "amount": line.amount,
+                        }
+                        for line in snapshot.labor
+                    ],
+                },
+            )
+        )
+
+    async def post_gl_entries(
+        self, order_id: str, entries: Sequence[GlEntry], currency: str, at: datetime
+    ) -> None:
+        await self._connection.execute(
+            insert(service_order_gl_entries),
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "service_order_id": order_id,
+                    "account": e.account,
+                    "account_name": e.account_name,
+                    "side": e.side.value,
+                    "amount": e.amount,
+                    "currency": currency,
+                    "posted_at": at,
+                }
+                for e in entries
+            ],
+        )
+
+    async def attach(self, orders: Mapping[str, ServiceOrder]) -> None:
+        """Fill each order's sessions, parts, snapshot and GL entries (4 statements)."""
+        ids = list(orders)
+        sessions = await self._connection.execute(
+            select(WS.id, WS.service_order_id, *(WS[n] for n in SESSION_FIELDS))
+            .where(self._mine(), WS.service_order_id.in_(ids))
+            .order_by(WS.start_time, WS.id)
+        )
+        for row in sessions.mappings():
+            orders[row["service_order_id"]].work_sessions.append(
+                WorkSession(row["id"], *(row[n] for n in SESSION_FIELDS))
+            )
+        parts = await self._connection.execute(
+            select(parts_usages)
+            .where(self._mine(parts_usages), PU.service_order_id.in_(ids))
+            .order_by(PU.position, PU.id)
+        )
+        for row in parts.mappings():
+            orders[row["service_order_id"]].parts.append(_part(row))
+        snapshots = await self._connection.execute(
+            select(billing_snapshots).where(
+                self._mine(billing_snapshots), BS.service_order_id.in_(ids)
+            )
+        )
+        for row in snapshots.mappings():
+            orders[row["service_order_id"]].snapshot = _snapshot(row)
+        postings = await self._connection.execute(
+            select(service_order_gl_entries)
+            .where(self._mine(service_order_gl_entries), GL.service_order_id.in_(ids))
+            .order_by(GL.service_order_id, GL.side.desc(), GL.account)
+        )
+        posted: dict[str, list[GlEntry]] = {}
+        for row in postings.mappings():
+            posted.setdefault(row["service_order_id"], []).append(
+                GlEntry(row["account"], row["account_name"], Side(row["side"]), row["amount"])
+            )
+        for order_id, entries in posted.items():
+            orders[order_id].gl_entries = tuple(entries)

@@ -1,0 +1,173 @@
+"""Service order use cases: open an order, move it through its life, look orders up.
+
+Every instant comes from the `Clock` the caller passes (the request context's), so the
+SLA deadlines an order is created with, and every event it publishes, follow that clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from domain.clock import Clock
+from domain.customers import CustomerNotFound, VehicleNotFound
+from domain.errors import InvalidInput
+from domain.locations import LocationNotFound
+from domain.paging import Page, PageRequest
+from domain.service_orders.intake import open_service_order
+from domain.service_orders.order import ServiceOrder
+from domain.service_orders.search import OrderFilter
+from domain.service_orders.sla import deadlines_for
+from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.identifiers import id_for_new
+from resolvers.paging import paged
+from resolvers.service_order_changes import change_order, existing_order, publish
+
+ORDER_SERIES = "SO"
+
+
+async def service_order(uow: UnitOfWorkFactory, order_id: str) -> ServiceOrder:
+    async with uow() as work:
+        return await existing_order(work, order_id)
+
+
+async def service_orders(
+    uow: UnitOfWorkFactory, where: OrderFilter, request: PageRequest
+) -> Page[ServiceOrder]:
+    return await paged(
+        uow,
+        request,
+        rows=lambda work: work.service_orders.search(where, request),
+        total=lambda work: work.service_orders.count(where),
+    )
+
+
+async def create_service_order(
+    uow: UnitOfWorkFactory, clock: Clock, fields: Mapping[str, Any]
+) -> ServiceOrder:
+    """A REQUESTED order for an existing customer, their vehicle and a location."""
+
+    def build(work: UnitOfWork, order_id: str, now: datetime) -> ServiceOrder:
+        return open_service_order(
+            order_id,
+            work.tenant_id,
+            fields.get("customer_id", ""),
+            fields.get("vehicle_id", ""),
+            fields.get("location_id", ""),
+            fields.get("priority", ""),
+            fields.get("description", ""),
+            now,
+        )
+
+    async with uow() as work:
+        order = await open_order(work, clock, fields.get("id"), build)
+        await work.commit()
+        return order
+
+
+OrderBuilder = Callable[[UnitOfWork, str, datetime], ServiceOrder]
+
+
+async def open_order(
+    work: UnitOfWork, clock: Clock, chosen_id: str | None, build: OrderBuilder
+) -> ServiceOrder:
+    """Number, build, check, hold to the tenant's SLA policy and store a new order (no commit)."""
+    order_id = await id_for_new(
+        work, chosen_id, ORDER_SERIES, work.service_orders.exists, "Service order", "serviceOrderId"
+    )
+    now = clock.now()
+    order = build(work, order_id, now)
+    await _parties_must_exist(work, order)
+    policy = await work.sla_policies.for_priority(order.priority)
+    order.deadlines = deadlines_for(policy, now)
+    await work.service_orders.add(order)
+    publish(work, order)
+    return order
+
+
+async def schedule(
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    order_id: str,
+    start: datetime,
+    end: datetime,
+    version: int | None = None,
+) -> ServiceOrder:
+    async def booked(work: UnitOfWork, order: ServiceOrder) -> None:
+        order.schedule(start, end, clock.now())
+
+    return await change_order(uow, order_id, booked, version)
+
+
+async def assign_technician(
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    order_id: str,
+    technician_id: str,
+    version: int | None = None,
+) -> ServiceOrder:
+    async def dispatched(work: UnitOfWork, order: ServiceOrder) -> None:
+        order.dispatch(technician_id, clock.now())
+
+    return await change_order(uow, order_id, dispatched, version)
+
+
+async def start_work(
+    uow: UnitOfWorkFactory, clock: Clock, order_id: str, version: int | None = None
+) -> ServiceOrder:
+    async def started(work: UnitOfWork, order: ServiceOrder) -> None:
+        order.start_work(clock.now())
+
+    return await change_order(uow, order_id, started, version)
+
+
+async def complete(
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    order_id: str,
+    completion_time: datetime | None,
+    resolution_code: str,
+    version: int | None = None,
+) -> ServiceOrder:
+    """Completion time defaults to now; a time in the future is refused."""
+
+    async def completed(work: UnitOfWork, order: ServiceOrder) -> None:
+        now = clock.now()
+        when = completion_time or now
+        if when.tzinfo is not None and when > now:
+            raise InvalidInput(
+                "The completion time cannot be in the future; leave it empty for now.",
+                field="completionTime",
+            )
+        order.complete(when, resolution_code)
+
+    return await change_order(uow, order_id, completed, version)
+
+
+async def cancel(
+    uow: UnitOfWorkFactory, clock: Clock, order_id: str, reason: str, version: int | None = None
+) -> ServiceOrder:
+    async def cancelled(work: UnitOfWork, order: ServiceOrder) -> None:
+        order.cancel(reason, clock.now())
+
+    return await change_order(uow, order_id, cancelled, version)
+
+
+async def _parties_must_exist(work: UnitOfWork, order: ServiceOrder) -> None:
+    if not await work.customers.exists(order.customer_id):
+        raise CustomerNotFound(
+            f"Customer '{order.customer_id}' was not found; register the customer first.",
+            field="customerId",
+        )
+    vehicle = await work.vehicles.get(order.vehicle_id)
+    if vehicle is None:
+        raise VehicleNotFound(f"Vehicle '{order.vehicle_id}' was not found.", field="vehicleId")
+    if vehicle.customer_id != order.customer_id:
+        raise InvalidInput(
+            f"Vehicle {vehicle.id} belongs to customer {vehicle.customer_id}, not "
+            f"{order.customer_id}; choose one of this customer's vehicles.",
+            field="vehicleId",
+        )
+    if not await work.locations.exists(order.location_id):
+        raise LocationNotFound(f"Location '{order.location_id}' was not found.", field="locationId")

@@ -1,0 +1,107 @@
+"""Work and parts recorded on an order, and the people allowed to do and record the work.
+
+The People domain's facts (who is a TECHNICIAN or SUPERVISOR, at which locations) are
+kept in the gateway's `people` table, maintained with `savePerson`; seed 001's rules
+judge each session against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from domain.clock import Clock
+from domain.errors import DuplicateId
+from domain.service_orders.order import DuplicateWorkSession, ServiceOrder
+from domain.service_orders.parts_usage import PartUsage
+from domain.service_orders.people import checked_person
+from domain.service_orders.work_sessions import Person, WorkSession
+from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.service_order_changes import change_order
+
+SESSION_SERIES = "WS"
+PART_SERIES = "WOP"
+
+
+async def save_person(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Person:
+    person, name = checked_person(**fields)
+    async with uow() as work:
+        await work.people.put(person, name)
+        await work.commit()
+    return person
+
+
+async def record_work_session(
+    uow: UnitOfWorkFactory, clock: Clock, order_id: str, fields: Mapping[str, Any]
+) -> ServiceOrder:
+    """Log a technician's time on the order (IN_PROGRESS or COMPLETED, not yet finalized)."""
+
+    async def logged(work: UnitOfWork, order: ServiceOrder) -> None:
+        session_id = fields.get("session_id") or await work.naming.next_free_id(
+            SESSION_SERIES, work.order_records.session_id_taken
+        )
+        session = WorkSession(
+            session_id=session_id,
+            person_id=fields["person_id"],
+            start_time=fields["start_time"],
+            end_time=fields["end_time"],
+            break_duration_minutes=fields.get("break_duration_minutes") or 0,
+            billable_minutes=fields["billable_minutes"],
+            recorded_by=fields["recorded_by"],
+            recorded_at=clock.now(),
+            work_type=fields.get("work_type") or "LABOR",
+        )
+        known = await work.people.get_many({session.person_id, session.recorded_by})
+        order.record_work_session(
+            session, known.get(session.person_id), known.get(session.recorded_by)
+        )
+        if await work.order_records.session_id_taken(session_id):
+            raise DuplicateWorkSession(
+                f"Work session {session_id} is already recorded; choose another id or leave "
+                "it empty.",
+                field="workSessionId",
+            )
+        await work.order_records.add_work_session(order.id, session)
+
+    return await change_order(uow, order_id, logged)
+
+
+async def record_parts_usage(
+    uow: UnitOfWorkFactory, order_id: str, parts: Sequence[Mapping[str, Any]]
+) -> ServiceOrder:
+    """Attach used parts by mutation; a part id already recorded is DUPLICATE_ID."""
+
+    async def attached(work: UnitOfWork, order: ServiceOrder) -> None:
+        chosen = [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
+        taken = await work.order_records.part_ids_taken(chosen)
+        if taken or len(set(chosen)) != len(chosen):
+            duplicate = sorted(taken) or sorted({c for c in chosen if chosen.count(c) > 1})
+            raise DuplicateId("Part usage", duplicate[0], "workorderPartId")
+        await attach_parts(work, order, parts)
+
+    return await change_order(uow, order_id, attached)
+
+
+async def attach_parts(
+    work: UnitOfWork, order: ServiceOrder, parts: Sequence[Mapping[str, Any]]
+) -> int:
+    """Record each part not recorded yet (ids already stored are skipped); return how many."""
+    added = 0
+    for fields in parts:
+        part_id = fields.get("workorder_part_id") or await work.naming.next_free_id(
+            PART_SERIES, _taken(work)
+        )
+        part = PartUsage(**{**fields, "workorder_part_id": part_id})
+        order.record_parts_usage(part)
+        if await work.order_records.add_part(order.id, part, len(order.parts)):
+            added += 1
+        else:
+            order.parts.pop()
+    return added
+
+
+def _taken(work: UnitOfWork) -> Any:
+    async def taken(part_id: str) -> bool:
+        return bool(await work.order_records.part_ids_taken([part_id]))
+
+    return taken

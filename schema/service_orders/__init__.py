@@ -1,0 +1,1 @@
+"""Service orders on the GraphQL surface: lifecycle, work, parts, billing, SLA policies."""

@@ -1,0 +1,276 @@
+"""Moving a service order through its life, recording work and parts, finalizing, billing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from domain.identity import Permission
+from resolvers import service_order_billing as billing
+from resolvers import service_orders as use_cases
+from resolvers import sla_policies, work_sessions
+from schema.context import Info
+from schema.inputs import provided
+from schema.permissions import requires
+from schema.service_orders.types import Person, Priority, ServiceOrder, SlaPolicy
+
+WRITE = [requires(Permission.SERVICE_ORDER_WRITE)]
+Version = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The version you read; a stale one is VERSION_CONFLICT (empty: no check)."
+    ),
+]
+
+
+@strawberry.input
+class CreateServiceOrderInput:
+    service_order_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Leave empty to take the next SO-nnn number."
+    )
+    customer_id: strawberry.ID
+    vehicle_id: strawberry.ID = strawberry.field(description="One of the customer's vehicles.")
+    location_id: strawberry.ID
+    priority: Priority
+    description: str
+
+
+@strawberry.input
+class WorkSessionInput:
+    service_order_id: strawberry.ID
+    work_session_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Leave empty to take the next WS-nnn number."
+    )
+    person_id: strawberry.ID = strawberry.field(description="Who did the work.")
+    start_time: datetime
+    end_time: datetime
+    break_duration_minutes: int = 0
+    billable_minutes: int = strawberry.field(
+        description="At most end - start - break, in whole minutes."
+    )
+    work_type: str = "LABOR"
+    recorded_by: strawberry.ID = strawberry.field(
+        description="A TECHNICIAN or SUPERVISOR recording the session."
+    )
+
+
+@strawberry.input
+class PartUsageInput:
+    workorder_part_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Leave empty to take the next WOP-nnn number."
+    )
+    product_id: strawberry.ID
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_code: str | None = None
+    declined: bool = False
+    emergency: bool = False
+
+
+@strawberry.input
+class PersonInput:
+    person_id: strawberry.ID
+    name: str
+    roles: list[str] = strawberry.field(description="e.g. TECHNICIAN, SUPERVISOR.")
+    location_ids: list[strawberry.ID]
+
+
+@strawberry.type
+class ServiceOrderMutations:
+    @strawberry.mutation(
+        description="Open a REQUESTED order; its SLA due times follow your policy for the "
+        "priority at this moment.",
+        permission_classes=WRITE,
+    )
+    async def create_service_order(
+        self, info: Info, input: CreateServiceOrderInput
+    ) -> ServiceOrder:
+        fields = provided(input, rename={"service_order_id": "id"})
+        fields["priority"] = input.priority.value
+        created = await use_cases.create_service_order(info.context.uow, info.context.clock, fields)
+        return ServiceOrder.from_domain(created)
+
+    @strawberry.mutation(
+        description="Book the visit (start before end); allowed again until work starts.",
+        permission_classes=WRITE,
+    )
+    async def schedule_service_order(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        start: datetime,
+        end: datetime,
+        version: Version = None,
+    ) -> ServiceOrder:
+        order = await use_cases.schedule(
+            info.context.uow, info.context.clock, service_order_id, start, end, version
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="Dispatch a scheduled order to a technician (or re-assign it).",
+        permission_classes=WRITE,
+    )
+    async def assign_technician(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        technician_id: strawberry.ID,
+        version: Version = None,
+    ) -> ServiceOrder:
+        order = await use_cases.assign_technician(
+            info.context.uow, info.context.clock, service_order_id, technician_id, version
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(description="The technician starts work.", permission_classes=WRITE)
+    async def start_service_order(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        version: Version = None,
+    ) -> ServiceOrder:
+        order = await use_cases.start_work(
+            info.context.uow, info.context.clock, service_order_id, version
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="Work is done: completionTime (default now, never in the future) and a "
+        "resolutionCode such as RESOLVED.",
+        permission_classes=WRITE,
+    )
+    async def complete_service_order(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        resolution_code: str,
+        completion_time: datetime | None = None,
+        version: Version = None,
+    ) -> ServiceOrder:
+        order = await use_cases.complete(
+            info.context.uow,
+            info.context.clock,
+            service_order_id,
+            completion_time,
+            resolution_code,
+            version,
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="Cancel an order that is not completed yet, saying why.",
+        permission_classes=WRITE,
+    )
+    async def cancel_service_order(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        reason: str,
+        version: Version = None,
+    ) -> ServiceOrder:
+        order = await use_cases.cancel(
+            info.context.uow, info.context.clock, service_order_id, reason, version
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="Log a technician's time (seed 001 rules); publishes work_session_recorded.",
+        permission_classes=WRITE,
+    )
+    async def record_work_session(self, info: Info, input: WorkSessionInput) -> ServiceOrder:
+        fields = provided(
+            input, skip=("service_order_id",), rename={"work_session_id": "session_id"}
+        )
+        order = await work_sessions.record_work_session(
+            info.context.uow, info.context.clock, input.service_order_id, fields
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="Attach parts used on an order in progress or completed, not yet finalized.",
+        permission_classes=WRITE,
+    )
+    async def record_parts_usage(
+        self, info: Info, service_order_id: strawberry.ID, parts: list[PartUsageInput]
+    ) -> ServiceOrder:
+        lines = [provided(p) for p in parts]
+        order = await work_sessions.record_parts_usage(info.context.uow, service_order_id, lines)
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="Freeze a completed order's bill (parts, labor at laborRate per hour, tax "
+        "by the location's codes); publishes ready_for_billing and snapshot_finalized.",
+        permission_classes=[requires(Permission.SERVICE_ORDER_BILL)],
+    )
+    async def finalize_service_order(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        labor_rate: Decimal,
+        labor_tax_code: str | None = None,
+        po_number: str | None = None,
+        version: Version = None,
+    ) -> ServiceOrder:
+        principal = info.context.require(Permission.SERVICE_ORDER_BILL)
+        order = await billing.finalize(
+            info.context.uow,
+            info.context.clock,
+            service_order_id,
+            principal.user_id,
+            labor_rate,
+            labor_tax_code,
+            po_number,
+            version,
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="Bill a finalized order once: posts debit 1200 / credit 4100 on billingDate "
+        "(default today, UTC); FINANCIAL_PERIOD_CLOSED if that period is closed.",
+        permission_classes=[requires(Permission.SERVICE_ORDER_BILL)],
+    )
+    async def bill_service_order(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        billing_date: date | None = None,
+        version: Version = None,
+    ) -> ServiceOrder:
+        order = await billing.bill(
+            info.context.uow, info.context.clock, service_order_id, billing_date, version
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="Set a priority's SLA; orders created from now on are held to it.",
+        permission_classes=[requires(Permission.SLA_POLICY_WRITE)],
+    )
+    async def set_sla_policy(
+        self,
+        info: Info,
+        priority: Priority,
+        response_within_minutes: int,
+        resolution_within_minutes: int,
+        at_risk_share: Decimal | None = None,
+    ) -> SlaPolicy:
+        policy = await sla_policies.set_sla_policy(
+            info.context.uow,
+            priority.value,
+            response_within_minutes,
+            resolution_within_minutes,
+            at_risk_share,
+        )
+        return SlaPolicy.from_domain(priority, policy)
+
+    @strawberry.mutation(
+        description="Record (or update) who may work on and record work for orders.",
+        permission_classes=[requires(Permission.PERSON_WRITE)],
+    )
+    async def save_person(self, info: Info, input: PersonInput) -> Person:
+        person = await work_sessions.save_person(info.context.uow, provided(input))
+        return Person.from_domain(person)

@@ -1,0 +1,75 @@
+"""`serviceOrderStatusChanged`: an order's (or a location's orders') status moves, live."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+
+import strawberry
+
+from domain.errors import Unauthenticated
+from domain.events import DomainEvent, PublishedEvent
+from domain.identity import Permission
+from resolvers import service_order_watch as use_cases
+from schema.context import Info
+from schema.permissions import requires
+from schema.service_orders.types import ServiceOrderStatus
+
+
+@strawberry.type(description="A service order moved from one status to another (status_changed).")
+class ServiceOrderStatusChange:
+    cursor: str = strawberry.field(description="The event's place in your tenant's stream.")
+    event_id: strawberry.ID
+    service_order_id: strawberry.ID
+    location_id: strawberry.ID
+    customer_id: strawberry.ID
+    technician_id: strawberry.ID | None
+    previous_status: ServiceOrderStatus
+    new_status: ServiceOrderStatus
+    status_changed_at: datetime
+    reason: str | None
+
+    @classmethod
+    def from_published(cls, published: PublishedEvent) -> ServiceOrderStatusChange:
+        data = published.event.payload
+        technician = data.get("technicianId")
+        return cls(
+            cursor=str(published.sequence),
+            event_id=strawberry.ID(published.event.event_id),
+            service_order_id=strawberry.ID(data["workorderId"]),
+            location_id=strawberry.ID(data["locationId"]),
+            customer_id=strawberry.ID(data["customerId"]),
+            technician_id=strawberry.ID(technician) if technician else None,
+            previous_status=ServiceOrderStatus(data["previousStatus"]),  # type: ignore[misc]
+            new_status=ServiceOrderStatus(data["newStatus"]),  # type: ignore[misc]
+            status_changed_at=datetime.fromisoformat(data["statusChangedAt"]),
+            reason=(data.get("metadata") or {}).get("reason"),
+        )
+
+
+@strawberry.type
+class ServiceOrderSubscriptions:
+    @strawberry.subscription(
+        description="Status changes of your tenant's service orders as they happen: of one "
+        "`serviceOrderId`, of one `locationId`, or all.",
+        permission_classes=[requires(Permission.SERVICE_ORDER_READ)],
+    )
+    async def service_order_status_changed(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID | None = None,
+        location_id: strawberry.ID | None = None,
+    ) -> AsyncGenerator[ServiceOrderStatusChange, None]:
+        context = info.context
+        principal = context.require(Permission.SERVICE_ORDER_READ)
+
+        def may_see(event: DomainEvent) -> bool:
+            if principal.expired(datetime.now(UTC)):
+                raise Unauthenticated("Your token expired; reconnect with a new one.")
+            return principal.may(Permission.SERVICE_ORDER_READ)
+
+        stream = use_cases.status_changes(
+            context.hub, context.uow, principal.tenant_id, may_see, service_order_id, location_id
+        )
+        async for published in stream:
+            yield ServiceOrderStatusChange.from_published(published)

@@ -1,0 +1,273 @@
+"""Service orders as clients see them: the order, its work, parts, bill and SLA standing.
+
+Plain fields are plain attributes mapped once from the domain order (`from_domain`);
+only `sla` computes, from the stored deadlines and the request's clock (no I/O).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+
+from domain.service_orders import billing, items, order, parts_usage, sla, status, work_sessions
+from schema.context import Info
+from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
+from schema.sla.types import Priority
+
+
+@strawberry.type(description="Where an open order stands against its SLA right now.")
+class ServiceOrderSla:
+    response_due_at: datetime = strawberry.field(description="Scheduled by then.")
+    resolution_due_at: datetime = strawberry.field(description="Completed by then.")
+    at_risk: bool = strawberry.field(
+        description="A target is unmet and the policy's at-risk share of its window has passed."
+    )
+    breached: bool = strawberry.field(description="A target was missed (due time passed unmet).")
+
+
+@strawberry.type(description="A line carried over from the approved estimate.")
+class ServiceOrderItem:
+    item_id: strawberry.ID
+    item_type: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_code: str | None
+
+    @classmethod
+    def from_domain(cls, i: items.OrderItem) -> ServiceOrderItem:
+        return cls(
+            item_id=strawberry.ID(i.item_id),
+            item_type=i.item_type.value,
+            description=i.description,
+            quantity=i.quantity,
+            unit_price=i.unit_price,
+            tax_code=i.tax_code,
+        )
+
+
+@strawberry.type(description="Time a technician spent on the order (seed 001).")
+class WorkSession:
+    work_session_id: strawberry.ID
+    person_id: strawberry.ID
+    start_time: datetime
+    end_time: datetime
+    break_duration_minutes: int
+    billable_minutes: int
+    work_type: str
+    recorded_by: strawberry.ID
+    recorded_at: datetime
+
+    @classmethod
+    def from_domain(cls, s: work_sessions.WorkSession) -> WorkSession:
+        return cls(
+            work_session_id=strawberry.ID(s.session_id),
+            person_id=strawberry.ID(s.person_id),
+            start_time=s.start_time,
+            end_time=s.end_time,
+            break_duration_minutes=s.break_duration_minutes,
+            billable_minutes=s.billable_minutes,
+            work_type=s.work_type,
+            recorded_by=strawberry.ID(s.recorded_by),
+            recorded_at=s.recorded_at,
+        )
+
+
+@strawberry.type(description="A part used on the order; a declined one is never billed.")
+class PartUsage:
+    workorder_part_id: strawberry.ID
+    product_id: strawberry.ID
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_code: str | None
+    declined: bool
+    emergency: bool
+    line_total: Decimal
+
+    @classmethod
+    def from_domain(cls, p: parts_usage.PartUsage) -> PartUsage:
+        return cls(
+            workorder_part_id=strawberry.ID(p.workorder_part_id),
+            product_id=strawberry.ID(p.product_id),
+            sku=p.sku,
+            quantity=p.quantity,
+            unit_price=p.unit_price,
+            tax_code=p.tax_code,
+            declined=p.declined,
+            emergency=p.emergency,
+            line_total=p.billable_total,
+        )
+
+
+@strawberry.type(description="Labor billed for one work session.")
+class LaborLine:
+    work_session_id: strawberry.ID
+    person_id: strawberry.ID
+    billable_minutes: int
+    amount: Decimal
+
+
+@strawberry.type(description="What the customer is billed for, frozen when the order is finalized.")
+class BillableSnapshot:
+    workorder_snapshot_id: strawberry.ID
+    captured_at: datetime
+    parts_total: Decimal
+    labor_total: Decimal
+    tax_total: Decimal
+    grand_total: Decimal
+    currency_uom_id: str
+    parts: list[PartUsage]
+    labor: list[LaborLine]
+
+    @classmethod
+    def from_domain(cls, s: billing.BillableSnapshot) -> BillableSnapshot:
+        return cls(
+            workorder_snapshot_id=strawberry.ID(s.snapshot_id),
+            captured_at=s.captured_at,
+            parts_total=s.parts_total,
+            labor_total=s.labor_total,
+            tax_total=s.tax_total,
+            grand_total=s.grand_total,
+            currency_uom_id=s.currency,
+            parts=[PartUsage.from_domain(p) for p in s.parts],
+            labor=[
+                LaborLine(
+                    work_session_id=strawberry.ID(line.session_id),
+                    person_id=strawberry.ID(line.person_id),
+                    billable_minutes=line.billable_minutes,
+                    amount=line.amount,
+                )
+                for line in s.labor
+            ],
+        )
+
+
+@strawberry.type(description="One side of the billing posting (debit 1200, credit 4100).")
+class GlEntry:
+    account: str
+    account_name: str
+    side: str
+    amount: Decimal
+
+
+@strawberry.type(description="A customer's request for field work, from the call to the bill.")
+class ServiceOrder:
+    service_order_id: strawberry.ID = strawberry.field(description="The human number, SO-...")
+    customer_id: strawberry.ID
+    vehicle_id: strawberry.ID
+    location_id: strawberry.ID
+    priority: Priority
+    status: ServiceOrderStatus
+    description: str
+    estimate_id: strawberry.ID | None
+    items: list[ServiceOrderItem]
+    schedule_start: datetime | None
+    schedule_end: datetime | None
+    technician_id: strawberry.ID | None
+    started_at: datetime | None
+    completion_time: datetime | None
+    resolution_code: str | None
+    cancelled_at: datetime | None
+    cancellation_reason: str | None
+    contract_id: strawberry.ID | None = strawberry.field(
+        description="The contract that covers the work, once Contracts validated it."
+    )
+    covered_by_contract: bool
+    work_sessions: list[WorkSession]
+    parts: list[PartUsage]
+    billable_snapshot: BillableSnapshot | None
+    billed_at: datetime | None
+    gl_entries: list[GlEntry]
+    created_at: datetime
+    version: int = strawberry.field(description="Send back with a change to detect conflicts.")
+    source: strawberry.Private[order.ServiceOrder]
+
+    @strawberry.field(description="Due times and standing against the SLA, at this moment.")
+    def sla(self, info: Info) -> ServiceOrderSla | None:
+        deadlines = self.source.deadlines
+        if deadlines is None:
+            return None
+        now = sla.standing(self.source, deadlines, info.context.clock.now())
+        return ServiceOrderSla(
+            response_due_at=now.response_due_at,
+            resolution_due_at=now.resolution_due_at,
+            at_risk=now.at_risk,
+            breached=now.breached,
+        )
+
+    @classmethod
+    def from_domain(cls, o: order.ServiceOrder) -> ServiceOrder:
+        return cls(
+            service_order_id=strawberry.ID(o.id),
+            customer_id=strawberry.ID(o.customer_id),
+            vehicle_id=strawberry.ID(o.vehicle_id),
+            location_id=strawberry.ID(o.location_id),
+            priority=o.priority,
+            status=o.status,
+            description=o.description,
+            estimate_id=strawberry.ID(o.estimate_id) if o.estimate_id else None,
+            items=[ServiceOrderItem.from_domain(i) for i in o.items],
+            schedule_start=o.schedule_start,
+            schedule_end=o.schedule_end,
+            technician_id=strawberry.ID(o.technician_id) if o.technician_id else None,
+            started_at=o.started_at,
+            completion_time=o.completed_at,
+            resolution_code=o.resolution_code,
+            cancelled_at=o.cancelled_at,
+            cancellation_reason=o.cancellation_reason,
+            contract_id=strawberry.ID(o.contract_id) if o.contract_id else None,
+            covered_by_contract=o.contract_id is not None,
+            work_sessions=[WorkSession.from_domain(s) for s in o.work_sessions],
+            parts=[PartUsage.from_domain(p) for p in o.parts],
+            billable_snapshot=BillableSnapshot.from_domain(o.snapshot) if o.snapshot else None,
+            billed_at=o.billed_at,
+            gl_entries=[
+                GlEntry(
+                    account=e.account,
+                    account_name=e.account_name,
+                    side=e.side.value,
+                    amount=e.amount,
+                )
+                for e in o.gl_entries
+            ],
+            created_at=o.created_at,
+            version=o.version,
+            source=o,
+        )
+
+
+@strawberry.type(description="The SLA of one priority: targets counted from an order's creation.")
+class SlaPolicy:
+    priority: Priority
+    response_within_minutes: int = strawberry.field(description="Scheduled within this.")
+    resolution_within_minutes: int = strawberry.field(description="Completed within this.")
+    at_risk_share: Decimal = strawberry.field(
+        description="Share of a window after which an unmet target is at risk (0.8 = 80%)."
+    )
+
+    @classmethod
+    def from_domain(cls, priority: status.Priority, p: sla.SlaPolicy) -> SlaPolicy:
+        return cls(
+            priority=priority,
+            response_within_minutes=int(p.response_within.total_seconds() // 60),
+            resolution_within_minutes=int(p.resolution_within.total_seconds() // 60),
+            at_risk_share=p.at_risk_share,
+        )
+
+
+@strawberry.type(description="Someone who works on orders: their roles and locations.")
+class Person:
+    person_id: strawberry.ID
+    roles: list[str]
+    location_ids: list[strawberry.ID]
+
+    @classmethod
+    def from_domain(cls, p: work_sessions.Person) -> Person:
+        return cls(
+            person_id=strawberry.ID(p.person_id),
+            roles=sorted(p.roles),
+            location_ids=[strawberry.ID(loc) for loc in sorted(p.location_ids)],
+        )
