@@ -1,0 +1,142 @@
+"""The finance effects of an approval, through the real broker: the quote-approved event
+books cost transactions once however often it arrives, and a locked month holds them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.estimates import QUOTE_APPROVED
+from domain.events import DomainEvent, new_event_id
+from domain.identity import Permission
+from persistence.tables import outbox
+from subscriptions.wire import registry
+from tests.conftest import ALL_PERMISSIONS, Api, Services
+from tests.e2e.estimate_shop import APPROVE, open_shop, run, submitted
+from tests.e2e.test_estimates_api import codes_and_fields
+
+COSTS = """
+query($q: ID!) {
+  costTransactions(quoteId: $q) { idempotencyKey quoteId costType amount bookedOn }
+}"""
+POSTING = "query($id: ID!) { estimate(id: $id) { status financePosting { status detail } } }"
+LOCK = "mutation($y: Int!, $m: Int!) { lockFinanceMonth(year: $y, month: $m) { label } }"
+UNLOCK = "mutation($y: Int!, $m: Int!) { unlockFinanceMonth(year: $y, month: $m) { label } }"
+
+
+@pytest.fixture
+async def producer(services: Services) -> AsyncIterator[AIOKafkaProducer]:
+    producer = AIOKafkaProducer(bootstrap_servers=services.bootstrap_servers, acks="all")
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+async def costs_once(api: Api, quote_id: str, count: int) -> list[dict[str, Any]]:
+    """The quote's cost transactions once there are `count` of them (they come via Kafka)."""
+    async with asyncio.timeout(30):
+        while True:
+            found = (await api.data(COSTS, {"q": quote_id}))["costTransactions"]
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.1)
+
+
+async def posting_once(api: Api, estimate_id: str, status: str) -> dict[str, Any]:
+    async with asyncio.timeout(30):
+        while True:
+            found = (await api.data(POSTING, {"id": estimate_id}))["estimate"]
+            if (found["financePosting"] or {}).get("status") == status:
+                return found
+            await asyncio.sleep(0.1)
+
+
+async def approved(api: Api) -> dict[str, Any]:
+    await open_shop(api)
+    pending = await submitted(api)
+    return await run(api, APPROVE, estimateId="EST-001", version=pending["version"])
+
+
+async def test_an_approval_books_services_and_materials_once_posted(api: Api) -> None:
+    estimate = await approved(api)
+    assert estimate["status"] == "APPROVED"
+
+    costs = await costs_once(api, "EST-001", 2)
+
+    today = datetime.now(UTC).date().isoformat()
+    assert costs == [
+        {
+            "idempotencyKey": "quote:EST-001:service",
+            "quoteId": "EST-001",
+            "costType": "THIRD_PARTY",
+            "amount": "60.00",
+            "bookedOn": today,
+        },
+        {
+            "idempotencyKey": "quote:EST-001:material",
+            "quoteId": "EST-001",
+            "costType": "PARTS",
+            "amount": "89.99",
+            "bookedOn": today,
+        },
+    ]
+    assert (await posting_once(api, "EST-001", "POSTED"))["financePosting"]["detail"] is None
+
+
+async def test_the_same_quote_event_published_again_books_nothing_new(
+    api: Api, engine: AsyncEngine, producer: AIOKafkaProducer
+) -> None:
+    await approved(api)
+    before = await costs_once(api, "EST-001", 2)
+    async with engine.connect() as connection:
+        row = (
+            await connection.execute(
+                select(outbox.c.event_id, outbox.c.payload).where(
+                    outbox.c.tenant_id == api.tenant, outbox.c.event_type == QUOTE_APPROVED
+                )
+            )
+        ).one()
+
+    def quote_event(quote_id: str, event_id: str, payload: dict[str, Any]) -> bytes:
+        return registry.encode(
+            DomainEvent(QUOTE_APPROVED, "quote", quote_id, api.tenant, payload, event_id)
+        )
+
+    sentinel = {**row.payload, "quote_id": "QT-SENTINEL", "quote_number": "QT-SENTINEL"}
+    for value in (
+        quote_event("EST-001", row.event_id, row.payload),  # redelivered: the inbox drops it
+        quote_event("EST-001", new_event_id(), row.payload),  # re-sent: the keys hold
+        quote_event("QT-SENTINEL", new_event_id(), sentinel),
+    ):
+        await producer.send_and_wait(QUOTE_APPROVED, value=value, partition=0)
+
+    assert len(await costs_once(api, "QT-SENTINEL", 2)) == 2
+    assert (await api.data(COSTS, {"q": "EST-001"}))["costTransactions"] == before
+
+
+async def test_a_locked_month_blocks_the_costs_while_the_approval_stands(api: Api) -> None:
+    now = datetime.now(UTC)
+    month = {"y": now.year, "m": now.month}
+    finance_clerk = api.as_tenant(
+        api.tenant, [p for p in ALL_PERMISSIONS if p != Permission.FINANCE_PERIOD_LOCK]
+    )
+    assert codes_and_fields(await finance_clerk(LOCK, month)) == [("FORBIDDEN", None)]
+    locked = await api.data(LOCK, month)
+    assert locked["lockFinanceMonth"] == [{"label": f"{now.year:04d}-{now.month:02d}"}]
+    bad = await api(LOCK, {"y": 2026, "m": 13})
+    assert codes_and_fields(bad) == [("BAD_USER_INPUT", "month")]
+
+    await approved(api)
+    blocked = await posting_once(api, "EST-001", "BLOCKED_BY_LOCK")
+
+    assert blocked["status"] == "APPROVED"
+    assert "locked" in blocked["financePosting"]["detail"]
+    assert (await api.data(COSTS, {"q": "EST-001"}))["costTransactions"] == []
+    assert (await api.data(UNLOCK, month))["unlockFinanceMonth"] == []
