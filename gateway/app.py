@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -25,6 +26,7 @@ from domain.clock import Clock
 from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
+from gateway.idempotency import IdempotentMutations
 from gateway.settings import Settings
 from gateway.shared_subscriptions import SharedStreams
 from gateway.websocket_auth import (
@@ -149,7 +151,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                IdempotentMutations(
+                    graphql, contexts, timedelta(seconds=settings.idempotency_key_ttl_seconds)
+                ),
+                methods=["GET", "POST"],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             WebSocketRoute("/graphql", graphql),

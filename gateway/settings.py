@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         True, description="consume other domains' events in the shared inbound group"
     )
     inbound_max_retries: int = Field(3, description="retries of a failing inbound handler")
+    idempotency_key_ttl_seconds: int = Field(
+        86400, description="how long a mutation's Idempotency-Key and its response are kept"
+    )
     inbound_retry_base_seconds: float = Field(
         1.0, description="first retry delay; each further retry waits twice as long"
     )

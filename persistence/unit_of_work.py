@@ -17,14 +17,21 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent
+from persistence.repositories.audit import AuditTrail
 from persistence.repositories.catalog import (
     CategoryRepository,
     PartRepository,
     ServiceRepository,
 )
+from persistence.repositories.cost_transactions import (
+    CostTransactionRepository,
+    FinanceLockRepository,
+)
 from persistence.repositories.customers import CustomerRepository, VehicleRepository
 from persistence.repositories.dashboard import OperationsDashboardRepository
+from persistence.repositories.estimates import EstimateRepository
 from persistence.repositories.financial_periods import FinancialPeriodRepository
+from persistence.repositories.idempotency import IdempotencyKeys
 from persistence.repositories.inbox import InboxRepository
 from persistence.repositories.locations import (
     ApprovalPolicyRepository,
@@ -53,6 +60,11 @@ class UnitOfWork:
     event_log: EventLog
     financial_periods: FinancialPeriodRepository
     inbox: InboxRepository
+    estimates: EstimateRepository
+    audit_trail: AuditTrail
+    cost_transactions: CostTransactionRepository
+    finance_locks: FinanceLockRepository
+    idempotency_keys: IdempotencyKeys
     service_orders: ServiceOrderRepository
     order_records: OrderRecordRepository
     sla_policies: SlaPolicyRepository
@@ -83,6 +95,11 @@ class UnitOfWork:
         self.event_log = EventLog(connection, tenant)
         self.financial_periods = FinancialPeriodRepository(connection, tenant)
         self.inbox = InboxRepository(connection, tenant)
+        self.estimates = EstimateRepository(connection, tenant)
+        self.audit_trail = AuditTrail(connection, tenant)
+        self.cost_transactions = CostTransactionRepository(connection, tenant)
+        self.finance_locks = FinanceLockRepository(connection, tenant)
+        self.idempotency_keys = IdempotencyKeys(connection, tenant)
         self.order_records = OrderRecordRepository(connection, tenant)
         self.service_orders = ServiceOrderRepository(connection, tenant, self.order_records)
         self.sla_policies = SlaPolicyRepository(connection, tenant)

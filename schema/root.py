@@ -17,12 +17,17 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from schema.audit.queries import AuditQueries
 from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.dashboard.queries import DashboardQueries
 from schema.errors import ErrorContract
+from schema.estimates.finance import FinanceLockMutations
+from schema.estimates.mutations import EstimateMutations
+from schema.estimates.queries import EstimateQueries
+from schema.estimates.subscriptions import EstimateSubscriptions
 from schema.events.subscriptions import EventSubscriptions
 from schema.finance.queries import FinanceQueries
 from schema.locations.mutations import LocationMutations
@@ -45,6 +50,8 @@ class Query(
     LocationQueries,
     FinanceQueries,
     DashboardQueries,
+    EstimateQueries,
+    AuditQueries,
     ServiceOrderQueries,
 ):
     pass
@@ -56,6 +63,8 @@ class Mutation(
     CatalogMutations,
     PricingMutations,
     LocationMutations,
+    EstimateMutations,
+    FinanceLockMutations,
     ServiceOrderMutations,
 ):
     pass
@@ -76,7 +85,9 @@ class GatewaySchema(strawberry.Schema):
 
 
 @strawberry.type
-class Subscription(EventSubscriptions, SlaSubscriptions, ServiceOrderSubscriptions):
+class Subscription(
+    EventSubscriptions, SlaSubscriptions, EstimateSubscriptions, ServiceOrderSubscriptions
+):
     pass
 
 
