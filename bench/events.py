@@ -5,9 +5,10 @@ folder, runs `gateway serve` as its own process (the server under test), and fro
 process drives it over loopback:
 
 1. latency: N websocket subscribers (N = 1, 100, 1000; graphql-transport-ws) watch one
-   customer; the script renames it repeatedly and, for every event every subscriber
-   receives, measures the time from the mutation's HTTP response to that subscriber's
-   receipt. Prints p50 and p99 per N.
+   customer, spread over `--client-processes` client processes (default 2, one per
+   core); the script renames the customer repeatedly and, for every event every
+   subscriber receives, measures the time from the mutation's HTTP response to that
+   subscriber's receipt. Prints p50 and p99 per N.
 2. relay throughput: commits 20,000 events to the outbox in one transaction and times
    how long the relay takes to publish them all to the broker (events/s).
 
@@ -19,7 +20,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import time
+from multiprocessing.connection import Connection
 
 import httpx
 import websockets
@@ -35,45 +38,71 @@ RENAME = """mutation($id: ID!, $name: String!) {
 
 
 async def subscriber(
-    url: str,
-    token: str,
-    customer: str,
-    expected: int,
-    received: dict[str, list[float]],
-    ready: asyncio.Event,
-    counter: list[int],
-    total: int,
+    ws_url: str, token: str, customer: str, events: int, arrivals: dict[str, list[float]]
 ) -> None:
-    ws_url = url.replace("http://", "ws://") + "/graphql"
     async with websockets.connect(
         ws_url,
         subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
         max_queue=None,
     ) as ws:
-        await ws.send(
-            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-        )
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        await ws.send(json.dumps(init))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {"query": WATCH, "variables": {"id": customer}},
-                }
-            )
-        )
-        counter[0] += 1
-        if counter[0] == total:
-            ready.set()
-        for _ in range(expected):
+        variables = {"id": customer}
+        subscribe = {
+            "id": "1",
+            "type": "subscribe",
+            "payload": {"query": WATCH, "variables": variables},
+        }
+        await ws.send(json.dumps(subscribe))
+        arrivals["ready"].append(time.perf_counter())
+        for _ in range(events):
             message = json.loads(await ws.recv())
             arrived = time.perf_counter()
             name = message["payload"]["data"]["domainEvents"]["payload"]["name"]
-            received.setdefault(name, []).append(arrived)
+            arrivals.setdefault(name, []).append(arrived)
 
 
-async def latency(server: Server, token: str, subscribers: int, events: int) -> tuple[float, float]:
+async def watch(
+    url: str, token: str, customer: str, count: int, events: int, pipe: Connection
+) -> None:
+    """One client process's share of the subscribers; reports each event once all have it."""
+    ws_url = url.replace("http://", "ws://") + "/graphql"
+    arrivals: dict[str, list[float]] = {"ready": []}
+    tasks = [
+        asyncio.create_task(subscriber(ws_url, token, customer, events, arrivals))
+        for _ in range(count)
+    ]
+    while len(arrivals["ready"]) < count:
+        await asyncio.sleep(0.01)
+    pipe.send("ready")
+    for n in range(events):
+        while len(arrivals.get(f"n{n}", ())) < count:
+            await asyncio.sleep(0.001)
+        pipe.send(f"n{n}")
+    await asyncio.gather(*tasks)
+    del arrivals["ready"]
+    pipe.send(arrivals)
+
+
+def client_process(
+    url: str, token: str, customer: str, count: int, events: int, pipe: Connection
+) -> None:
+    asyncio.run(watch(url, token, customer, count, events, pipe))
+
+
+async def heard(pipes: list[Connection], message: str) -> None:
+    for pipe in pipes:
+        while not pipe.poll():
+            await asyncio.sleep(0.0005)
+        assert pipe.recv() == message
+
+
+async def latency(
+    server: Server, token: str, subscribers: int, events: int, processes: int
+) -> tuple[float, float]:
+    """Subscribers spread over `processes` client processes, as dashboards are over browsers:
+    one Python process reading a thousand sockets would measure its own queue."""
     async with httpx.AsyncClient(
         base_url=server.url, timeout=60, headers={"Authorization": f"Bearer {token}"}
     ) as http:
@@ -82,18 +111,20 @@ async def latency(server: Server, token: str, subscribers: int, events: int) -> 
             json={"query": 'mutation { createCustomer(input: {name: "bench"}) { customerId } }'},
         )
         customer = created.json()["data"]["createCustomer"]["customerId"]
-        received: dict[str, list[float]] = {}
-        ready = asyncio.Event()
-        counter = [0]
-        tasks = [
-            asyncio.create_task(
-                subscriber(
-                    server.url, token, customer, events, received, ready, counter, subscribers
-                )
-            )
-            for _ in range(subscribers)
+        spawn = multiprocessing.get_context("spawn")
+        shares = [
+            subscribers // processes + (i < subscribers % processes) for i in range(processes)
         ]
-        await asyncio.wait_for(ready.wait(), 120)
+        pipes, workers = [], []
+        for share in filter(None, shares):
+            ours, theirs = spawn.Pipe()
+            worker = spawn.Process(
+                target=client_process, args=(server.url, token, customer, share, events, theirs)
+            )
+            worker.start()
+            pipes.append(ours)
+            workers.append(worker)
+        await asyncio.wait_for(heard(pipes, "ready"), 120)
         await asyncio.sleep(1)
         sent: dict[str, float] = {}
         for n in range(events):
@@ -103,11 +134,19 @@ async def latency(server: Server, token: str, subscribers: int, events: int) -> 
             )
             sent[name] = time.perf_counter()
             assert "errors" not in response.json(), response.text
-            while len(received.get(name, ())) < subscribers:
-                await asyncio.sleep(0.001)
-        await asyncio.wait_for(asyncio.gather(*tasks), 120)
+            await asyncio.wait_for(heard(pipes, name), 60)
+        received: list[dict[str, list[float]]] = []
+        for pipe in pipes:
+            while not pipe.poll():
+                await asyncio.sleep(0.01)
+            received.append(pipe.recv())
+        for worker in workers:
+            worker.join(30)
     delays = [
-        (arrived - sent[name]) * 1000 for name, times in received.items() for arrived in times
+        (arrived - sent[name]) * 1000
+        for share in received
+        for name, times in share.items()
+        for arrived in times
     ]
     return percentile(delays, 0.5), percentile(delays, 0.99)
 
@@ -145,13 +184,18 @@ async def main() -> None:
     parser.add_argument("--events", type=int, default=50, help="renames per subscriber count")
     parser.add_argument("--subscribers", type=int, nargs="*", default=[1, 100, 1000])
     parser.add_argument("--relay-events", type=int, default=20_000)
+    parser.add_argument(
+        "--client-processes", type=int, default=2, help="processes the subscribers run in"
+    )
     args = parser.parse_args()
     async with running_gateway("bench-events-") as services:
         token = bench_token()
         print(f"event latency, mutation response -> subscriber ({args.events} events each)")
         print(f"{'subscribers':>12} {'p50 ms':>9} {'p99 ms':>9}")
         for count in args.subscribers:
-            p50, p99 = await latency(services.server, token, count, args.events)
+            p50, p99 = await latency(
+                services.server, token, count, args.events, args.client_processes
+            )
             print(f"{count:>12} {p50:9.1f} {p99:9.1f}", flush=True)
         rate = await relay_throughput(services.database_url, args.relay_events)
         print(f"relay throughput: {rate:,.0f} events/s ({args.relay_events} events)")
