@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain.checks import check_text
-from domain.errors import DomainError, InvalidInput, collect
+from domain.errors import Conflict, DomainError, InvalidInput, collect
 from domain.service_orders import events as ev
 from domain.service_orders.events import check_instant
 from domain.service_orders.items import OrderItem
@@ -25,6 +25,19 @@ APPROVED = "APPROVED"
 
 class EstimateNotApproved(DomainError):
     code = "ESTIMATE_NOT_APPROVED"
+
+
+class EstimateAlreadyOrdered(Conflict):
+    """One approved estimate becomes one service order."""
+
+    code = "ESTIMATE_ALREADY_ORDERED"
+
+    def __init__(self, estimate_id: str, order_id: str | None = None):
+        became = f"service order {order_id}" if order_id else "a service order"
+        super().__init__(
+            f"Estimate {estimate_id} already became {became}; work on that order.",
+            field="estimateId",
+        )
 
 
 def check_order_number(order_id: str) -> InvalidInput | None:

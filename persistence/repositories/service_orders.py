@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import VersionConflict
 from domain.paging import PageRequest
+from domain.service_orders.intake import EstimateAlreadyOrdered
 from domain.service_orders.items import OrderItem
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.search import OrderFilter
@@ -98,6 +100,11 @@ class ServiceOrderRepository(TenantRepository):
         self._read_as[order.id] = (order.version, order.status)
         return order
 
+    async def for_estimate(self, estimate_id: str) -> str | None:
+        """The order an estimate became, if any."""
+        statement = select(SO.id).where(self._mine(), SO.estimate_id == estimate_id)
+        return (await self._connection.execute(statement)).scalar_one_or_none()
+
     def _matching(self, where: OrderFilter) -> Select:
         statement = select(*ORDER_COLUMNS).where(self._mine())
         if where.location_id:
@@ -127,9 +134,15 @@ class ServiceOrderRepository(TenantRepository):
             **{name: getattr(order.deadlines, name) for name in DEADLINES},
         }
         values["priority"], values["status"] = order.priority.value, order.status.value
-        await self._connection.execute(
-            insert(service_orders).values(tenant_id=self.tenant_id, **values)
-        )
+        try:
+            async with self._connection.begin_nested():
+                await self._connection.execute(
+                    insert(service_orders).values(tenant_id=self.tenant_id, **values)
+                )
+        except IntegrityError as error:
+            if order.estimate_id and "uq_service_orders_tenant_estimate" in str(error.orig):
+                raise EstimateAlreadyOrdered(order.estimate_id) from error
+            raise
         if order.items:
             await self._connection.execute(
                 insert(service_order_items),

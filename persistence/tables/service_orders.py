@@ -102,6 +102,13 @@ service_orders = Table(
     ForeignKeyConstraint(
         ["tenant_id", "location_id"], ["locations.tenant_id", "locations.id"], name="fk_so_location"
     ),
+    Index(
+        "uq_service_orders_tenant_estimate",
+        "tenant_id",
+        "estimate_id",
+        unique=True,
+        postgresql_where=text("estimate_id IS NOT NULL"),
+    ),
     Index("ix_service_orders_tenant_created", "tenant_id", "created_at", "id"),
     Index("ix_service_orders_tenant_location_status", "tenant_id", "location_id", "status"),
     Index("ix_service_orders_tenant_status_response_due", "tenant_id", "status", "response_due_at"),

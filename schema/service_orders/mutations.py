@@ -11,10 +11,18 @@ import strawberry
 from domain.identity import Permission
 from resolvers import service_order_billing as billing
 from resolvers import service_orders as use_cases
+from resolvers import service_orders_from_estimates as from_estimates
 from resolvers import sla_policies, work_sessions
 from schema.context import Info
 from schema.inputs import provided
 from schema.permissions import requires
+from schema.service_orders.inputs import (
+    CreateServiceOrderFromEstimateInput,
+    CreateServiceOrderInput,
+    PartUsageInput,
+    PersonInput,
+    WorkSessionInput,
+)
 from schema.service_orders.types import Person, Priority, ServiceOrder, SlaPolicy
 
 WRITE = [requires(Permission.SERVICE_ORDER_WRITE)]
@@ -24,59 +32,6 @@ Version = Annotated[
         description="The version you read; a stale one is VERSION_CONFLICT (empty: no check)."
     ),
 ]
-
-
-@strawberry.input
-class CreateServiceOrderInput:
-    service_order_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Leave empty to take the next SO-nnn number."
-    )
-    customer_id: strawberry.ID
-    vehicle_id: strawberry.ID = strawberry.field(description="One of the customer's vehicles.")
-    location_id: strawberry.ID
-    priority: Priority
-    description: str
-
-
-@strawberry.input
-class WorkSessionInput:
-    service_order_id: strawberry.ID
-    work_session_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Leave empty to take the next WS-nnn number."
-    )
-    person_id: strawberry.ID = strawberry.field(description="Who did the work.")
-    start_time: datetime
-    end_time: datetime
-    break_duration_minutes: int = 0
-    billable_minutes: int = strawberry.field(
-        description="At most end - start - break, in whole minutes."
-    )
-    work_type: str = "LABOR"
-    recorded_by: strawberry.ID = strawberry.field(
-        description="A TECHNICIAN or SUPERVISOR recording the session."
-    )
-
-
-@strawberry.input
-class PartUsageInput:
-    workorder_part_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Leave empty to take the next WOP-nnn number."
-    )
-    product_id: strawberry.ID
-    sku: str
-    quantity: Decimal
-    unit_price: Decimal
-    tax_code: str | None = None
-    declined: bool = False
-    emergency: bool = False
-
-
-@strawberry.input
-class PersonInput:
-    person_id: strawberry.ID
-    name: str
-    roles: list[str] = strawberry.field(description="e.g. TECHNICIAN, SUPERVISOR.")
-    location_ids: list[strawberry.ID]
 
 
 @strawberry.type
@@ -92,6 +47,24 @@ class ServiceOrderMutations:
         fields = provided(input, rename={"service_order_id": "id"})
         fields["priority"] = input.priority.value
         created = await use_cases.create_service_order(info.context.uow, info.context.clock, fields)
+        return ServiceOrder.from_domain(created)
+
+    @strawberry.mutation(
+        description="Open a REQUESTED order for the work an APPROVED estimate lists, carrying "
+        "its customer, vehicle, location and lines; one estimate becomes one order.",
+        permission_classes=WRITE,
+    )
+    async def create_service_order_from_estimate(
+        self, info: Info, input: CreateServiceOrderFromEstimateInput
+    ) -> ServiceOrder:
+        created = await from_estimates.create_from_estimate(
+            info.context.uow,
+            info.context.clock,
+            input.estimate_id,
+            input.priority.value,
+            input.description,
+            input.service_order_id,
+        )
         return ServiceOrder.from_domain(created)
 
     @strawberry.mutation(

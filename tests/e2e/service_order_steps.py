@@ -123,7 +123,7 @@ async def completed(api: Api, shop: dict[str, str]) -> str:
     """An order with the seed's session (240 min) and brake pads (2 x 89.99), completed."""
     order_id = await in_progress(api, shop)
     await api.data(RECORD_SESSION, {"input": session(order_id)})
-    await api.data(RECORD_PARTS, {"id": order_id, "parts": [PADS]})
+    await api.data(RECORD_PARTS, {"id": order_id, "parts": [{**PADS, "workorderPartId": None}]})
     await api.data(COMPLETE, {"id": order_id, "code": "RESOLVED"})
     return order_id
 

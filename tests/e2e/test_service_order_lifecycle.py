@@ -111,9 +111,7 @@ async def test_work_cannot_start_before_dispatch_nor_complete_before_it_starts(a
 
 
 @pytest.mark.parametrize("moves", [0, 1, 2, 3])
-async def test_an_order_is_cancelled_from_any_state_before_completion(
-    api: Api, moves: int
-) -> None:
+async def test_an_order_is_cancelled_from_any_state_before_completion(api: Api, moves: int) -> None:
     shop = await open_shop(api)
     order_id = (await create_order(api, shop))["serviceOrderId"]
     steps = [
@@ -155,9 +153,9 @@ async def test_completion_cannot_be_in_the_future(api: Api) -> None:
 
 async def test_creating_for_unknown_parties_is_refused_and_writes_nothing(api: Api) -> None:
     shop = await open_shop(api)
-    other = (
-        await api.data('mutation { createCustomer(input: {name: "Other"}) { customerId } }')
-    )["createCustomer"]["customerId"]
+    other = (await api.data('mutation { createCustomer(input: {name: "Other"}) { customerId } }'))[
+        "createCustomer"
+    ]["customerId"]
     cases = [
         ({"customerId": "CUST-404"}, "CUSTOMER_NOT_FOUND", "customerId"),
         ({"vehicleId": "VEH-404"}, "VEHICLE_NOT_FOUND", "vehicleId"),

@@ -147,6 +147,13 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
+        "uq_service_orders_tenant_estimate",
+        "service_orders",
+        ["tenant_id", "estimate_id"],
+        unique=True,
+        postgresql_where=sa.text("estimate_id IS NOT NULL"),
+    )
+    op.create_index(
         "ix_service_orders_tenant_created",
         "service_orders",
         ["tenant_id", "created_at", "id"],
@@ -316,6 +323,7 @@ def downgrade() -> None:
     op.drop_index("ix_service_orders_tenant_status_response_due", table_name="service_orders")
     op.drop_index("ix_service_orders_tenant_status_resolution_due", table_name="service_orders")
     op.drop_index("ix_service_orders_tenant_location_status", table_name="service_orders")
+    op.drop_index("uq_service_orders_tenant_estimate", table_name="service_orders")
     op.drop_index("ix_service_orders_tenant_created", table_name="service_orders")
     op.drop_index(
         "ix_service_orders_open_response_due",

@@ -1,0 +1,110 @@
+"""From an approved estimate to a billed order, as README's workflow shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Api
+from tests.e2e import estimate_shop
+from tests.e2e.service_order_steps import (
+    ASSIGN,
+    BILL,
+    COMPLETE,
+    END,
+    FINALIZE,
+    ORDER,
+    RECORD_PARTS,
+    RECORD_SESSION,
+    SCHEDULE,
+    START,
+    START_WORK,
+    session,
+)
+
+FROM_ESTIMATE = f"""mutation($input: CreateServiceOrderFromEstimateInput!) {{
+  createServiceOrderFromEstimate(input: $input) {{ {ORDER} }} }}"""
+TECHNICIAN = """mutation { savePerson(input: {personId: "TECH-001", name: "Pat",
+  roles: ["TECHNICIAN"], locationIds: ["LOC-001"]}) { personId } }"""
+
+
+async def approved_estimate(api: Api) -> dict[str, Any]:
+    await estimate_shop.open_shop(api)
+    pending = await estimate_shop.submitted(api)
+    return await estimate_shop.run(
+        api, estimate_shop.APPROVE, estimateId=pending["estimateId"], version=pending["version"]
+    )
+
+
+async def test_an_approved_estimate_becomes_an_order_that_is_billed(api: Api) -> None:
+    estimate = await approved_estimate(api)
+    await api.data(TECHNICIAN)
+
+    order = (
+        await api.data(
+            FROM_ESTIMATE, {"input": {"estimateId": estimate["estimateId"], "priority": "HIGH"}}
+        )
+    )["createServiceOrderFromEstimate"]
+    order_id = order["serviceOrderId"]
+    assert (order["status"], order["estimateId"], order["customerId"], order["vehicleId"]) == (
+        "REQUESTED",
+        estimate["estimateId"],
+        "CUST-001",
+        "VEH-001",
+    )
+    assert [(i["itemType"], i["unitPrice"], i["taxCode"]) for i in order["items"]] == [
+        ("PART", "89.99", "TAXABLE_GOODS"),
+        ("LABOR", "120.00", "LABOR_TAXABLE"),
+    ]
+
+    await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
+    await api.data(ASSIGN, {"id": order_id, "tech": "TECH-001"})
+    await api.data(START_WORK, {"id": order_id})
+    await api.data(RECORD_SESSION, {"input": session(order_id)})
+    pads = {"productId": "PART-001", "sku": "BRK-PAD-F", "quantity": "2", "unitPrice": "89.99"}
+    await api.data(RECORD_PARTS, {"id": order_id, "parts": [{**pads, "taxCode": "TAXABLE_GOODS"}]})
+    await api.data(COMPLETE, {"id": order_id, "code": "RESOLVED"})
+    finalized = (
+        await api.data(FINALIZE, {"id": order_id, "rate": "60.00", "code": "LABOR_TAXABLE"})
+    )["finalizeServiceOrder"]
+    billed = (await api.data(BILL, {"id": order_id}))["billServiceOrder"]
+
+    snapshot = finalized["billableSnapshot"]
+    # parts 2 x 89.99 taxed 8% (14.40), labor 240 min at 60.00 taxed 6% (14.40)
+    assert (snapshot["partsTotal"], snapshot["laborTotal"], snapshot["taxTotal"]) == (
+        "179.98",
+        "240.00",
+        "28.80",
+    )
+    assert snapshot["grandTotal"] == "448.78"
+    assert billed["status"] == "BILLED"
+    assert [(e["account"], e["side"], e["amount"]) for e in billed["glEntries"]] == [
+        ("1200", "DEBIT", "448.78"),
+        ("4100", "CREDIT", "448.78"),
+    ]
+
+
+async def test_only_an_approved_estimate_becomes_an_order_and_only_once(api: Api) -> None:
+    await estimate_shop.open_shop(api)
+    pending = await estimate_shop.submitted(api)
+    body = await api(
+        FROM_ESTIMATE, {"input": {"estimateId": pending["estimateId"], "priority": "LOW"}}
+    )
+    assert body["errors"][0]["extensions"] == {
+        "code": "ESTIMATE_NOT_APPROVED",
+        "field": "estimateId",
+    }
+    approved = await estimate_shop.run(
+        api, estimate_shop.APPROVE, estimateId=pending["estimateId"], version=pending["version"]
+    )
+    first = await api.data(
+        FROM_ESTIMATE, {"input": {"estimateId": approved["estimateId"], "priority": "LOW"}}
+    )
+    order_id = first["createServiceOrderFromEstimate"]["serviceOrderId"]
+    body = await api(
+        FROM_ESTIMATE, {"input": {"estimateId": approved["estimateId"], "priority": "LOW"}}
+    )
+    assert body["errors"][0]["extensions"]["code"] == "ESTIMATE_ALREADY_ORDERED"
+    assert order_id in body["errors"][0]["message"]
+    assert await api.error_codes(
+        FROM_ESTIMATE, {"input": {"estimateId": "EST-404", "priority": "LOW"}}
+    ) == ["ESTIMATE_NOT_FOUND"]
