@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import VersionConflict
 from domain.estimates import ApprovalRecord, Discount, Estimate, EstimateItem, EstimateStatus
@@ -30,6 +31,9 @@ HEADER_COLUMNS = [
     estimate_approvals.c.signature,
 ]
 ITEM_COLUMNS = [c for c in estimate_items.c if c.name != "tenant_id"]
+UPDATABLE_ITEM_COLUMNS = [
+    c.name for c in estimate_items.c if c.name not in ("tenant_id", "estimate_id", "item_id")
+]
 
 
 def _policy_document(policy: ApprovalPolicy | None) -> dict[str, Any] | None:
@@ -158,7 +162,13 @@ def _estimate(tenant_id: str, row: Mapping[str, Any], item_rows: Sequence[Any]) 
 
 
 class EstimateRepository(TenantRepository):
+    """Remembers the lines it read (per estimate), so a save writes only what changed."""
+
     table = estimates
+
+    def __init__(self, connection: AsyncConnection, tenant_id: str):
+        super().__init__(connection, tenant_id)
+        self._seen: dict[str, dict[str, dict[str, Any]]] = {}
 
     async def get(self, estimate_id: str) -> Estimate | None:
         """One revision with its lines and approval, or None if this tenant has none."""
@@ -225,29 +235,31 @@ class EstimateRepository(TenantRepository):
         )
 
     async def _write_items(self, estimate: Estimate) -> None:
-        """Upsert the current lines and delete the removed ones."""
-        kept = [item.item_id for item in estimate.items]
-        await self._connection.execute(
-            delete(estimate_items).where(
-                estimate_items.c.tenant_id == self.tenant_id,
-                estimate_items.c.estimate_id == estimate.id,
-                estimate_items.c.item_id.not_in(kept),
+        """Write only the lines that changed since they were read, delete the removed ones.
+
+        Adding a line to an undiscounted estimate is then one INSERT, whatever its size.
+        """
+        seen = self._seen.setdefault(estimate.id, {})
+        rows = {row["item_id"]: row for row in _item_rows(estimate, self.tenant_id)}
+        removed = [item_id for item_id in seen if item_id not in rows]
+        if removed:
+            await self._connection.execute(
+                delete(estimate_items).where(
+                    estimate_items.c.tenant_id == self.tenant_id,
+                    estimate_items.c.estimate_id == estimate.id,
+                    estimate_items.c.item_id.in_(removed),
+                )
             )
-        )
-        rows = _item_rows(estimate, self.tenant_id)
-        if not rows:
-            return
-        statement = upsert(estimate_items).values(rows)
-        await self._connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["tenant_id", "estimate_id", "item_id"],
-                set_={
-                    name: statement.excluded[name]
-                    for name in rows[0]
-                    if name not in ("tenant_id", "estimate_id", "item_id")
-                },
+        changed = [row for item_id, row in rows.items() if seen.get(item_id) != row]
+        if changed:
+            statement = upsert(estimate_items).values(changed)
+            await self._connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["tenant_id", "estimate_id", "item_id"],
+                    set_={name: statement.excluded[name] for name in UPDATABLE_ITEM_COLUMNS},
+                )
             )
-        )
+        self._seen[estimate.id] = rows
 
     async def _load(self, condition: Any) -> list[Estimate]:
         joined = estimates.outerjoin(
@@ -277,6 +289,10 @@ class EstimateRepository(TenantRepository):
         by_estimate: dict[str, list[Any]] = {r["id"]: [] for r in rows}
         for item in items.mappings():
             by_estimate[item["estimate_id"]].append(item)
+        for estimate_id, found in by_estimate.items():
+            self._seen[estimate_id] = {
+                item["item_id"]: {"tenant_id": self.tenant_id, **item} for item in found
+            }
         return [_estimate(self.tenant_id, r, by_estimate[r["id"]]) for r in rows]
 
 

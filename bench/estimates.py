@@ -1,0 +1,182 @@
+"""Estimate workflow benchmark: p50 and p99 per mutation at 1 and 10 concurrent clients.
+
+Self-contained and repeatable: starts the embedded PostgreSQL and broker in a temporary
+folder, runs `gateway serve` as its own process, sets up a shop over the API (a location
+with tax codes and an approval policy, five parts, three services, a customer and a
+vehicle), then drives whole workflows over loopback HTTP: createEstimate, five
+addPartToEstimate, three addServiceToEstimate, submitEstimate, approveEstimate, each
+client one workflow after another. Every mutation's round trip is timed from the
+client; a few warm-up workflows run first and are not counted.
+
+    .venv/bin/python -m bench.estimates    # about a minute on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections import defaultdict
+from typing import Any
+
+import httpx
+
+from bench.harness import bench_token, percentile, running_gateway
+
+ESTIMATE = "{ estimateId version totals { grandTotal } }"
+MUTATIONS = {
+    "createEstimate": "CreateEstimateInput",
+    "addPartToEstimate": "AddPartToEstimateInput",
+    "addServiceToEstimate": "AddServiceToEstimateInput",
+    "submitEstimate": "EstimateVersionInput",
+    "approveEstimate": "ApproveEstimateInput",
+}
+PARTS = [f"PART-00{n}" for n in range(1, 6)]
+SERVICES = ["SVC-001", "SVC-002", "SVC-003"]
+SHOP = [
+    ('createLocation(input: {locationId: "LOC-001", name: "Main"}) { locationId }', {}),
+    *(
+        (
+            "upsertTaxCode(input: $input) { taxCode }",
+            {
+                "locationId": "LOC-001",
+                "taxCode": code,
+                "description": code,
+                "rate": rate,
+                "applicableItemTypes": types,
+            },
+        )
+        for code, rate, types in (
+            ("TAXABLE_GOODS", "0.08", ["PART"]),
+            ("LABOR_TAXABLE", "0.06", ["LABOR", "SERVICE"]),
+        )
+    ),
+    *(
+        (
+            "createPart(input: $input) { productId }",
+            {
+                "productId": part,
+                "sku": f"SKU-{part}",
+                "name": f"Part {part}",
+                "unitPrice": "19.99",
+                "taxCode": "TAXABLE_GOODS",
+            },
+        )
+        for part in PARTS
+    ),
+    *(
+        (
+            "createService(input: $input) { serviceId }",
+            {
+                "serviceId": service,
+                "name": f"Service {service}",
+                "pricingModel": "TIME_BASED",
+                "laborUnits": "1.5",
+                "unitRate": "120.00",
+                "taxCode": "LABOR_TAXABLE",
+                "category": "LABOR",
+            },
+        )
+        for service in SERVICES
+    ),
+    ("createCustomer(input: $input) { customerId }", {"customerId": "CUST-001", "name": "Fleet"}),
+    (
+        "createVehicle(input: $input) { vehicleId }",
+        {"vehicleId": "VEH-001", "customerId": "CUST-001", "vin": "1HGBH41JXMN109186"},
+    ),
+    (
+        "setApprovalPolicy(input: $input) { policyMode }",
+        {
+            "locationId": "LOC-001",
+            "approvalMethod": "CLICK_CONFIRM",
+            "legalTermsText": "Terms",
+            "legalTermsVersion": "2024-01-01",
+            "expiresInDays": 7,
+        },
+    ),
+]
+INPUT_TYPES = {
+    "createLocation": None,
+    "upsertTaxCode": "UpsertTaxCodeInput",
+    "createPart": "CreatePartInput",
+    "createService": "CreateServiceInput",
+    "createCustomer": "CreateCustomerInput",
+    "createVehicle": "CreateVehicleInput",
+    "setApprovalPolicy": "SetApprovalPolicyInput",
+}
+
+
+async def call(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    body = (await http.post("/graphql", json={"query": query, "variables": variables})).json()
+    assert "errors" not in body, body
+    return next(iter(body["data"].values()))
+
+
+async def set_up_shop(http: httpx.AsyncClient) -> None:
+    for field, fields in SHOP:
+        input_type = INPUT_TYPES[field.split("(")[0]]
+        header = f"($input: {input_type}!)" if input_type else ""
+        await call(http, f"mutation{header} {{ {field} }}", {"input": fields} if fields else {})
+
+
+async def workflow(http: httpx.AsyncClient, timings: dict[str, list[float]]) -> None:
+    async def timed(name: str, **fields: Any) -> dict[str, Any]:
+        query = f"mutation($input: {MUTATIONS[name]}!) {{ {name}(input: $input) {ESTIMATE} }}"
+        started = time.perf_counter()
+        result = await call(http, query, {"input": fields})
+        timings[name].append((time.perf_counter() - started) * 1000)
+        return result
+
+    estimate = await timed(
+        "createEstimate", customerId="CUST-001", vehicleId="VEH-001", locationId="LOC-001"
+    )
+    key = {"estimateId": estimate["estimateId"]}
+    for part in PARTS:
+        estimate = await timed(
+            "addPartToEstimate", **key, version=estimate["version"], productId=part, quantity="2"
+        )
+    for service in SERVICES:
+        estimate = await timed(
+            "addServiceToEstimate", **key, version=estimate["version"], serviceId=service
+        )
+    estimate = await timed("submitEstimate", **key, version=estimate["version"])
+    await timed("approveEstimate", **key, version=estimate["version"])
+
+
+async def run_clients(url: str, clients: int, workflows: int) -> dict[str, list[float]]:
+    timings: dict[str, list[float]] = defaultdict(list)
+    headers = {"Authorization": f"Bearer {bench_token()}"}
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
+            for _ in range(workflows):
+                await workflow(http, timings)
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return timings
+
+
+async def main(workflows: int) -> None:
+    async with running_gateway("bench-estimates-") as services:
+        url = services.server.url
+        headers = {"Authorization": f"Bearer {bench_token()}"}
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
+            await set_up_shop(http)
+        await run_clients(url, 2, 3)  # warm-up: pooled connections, parser and validation caches
+        print(f"{'mutation':<22} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'n':>5}")
+        for clients in (1, 10):
+            timings = await run_clients(url, clients, max(1, workflows // clients))
+            for name in MUTATIONS:
+                values = timings[name]
+                print(
+                    f"{name:<22} {clients:>7} {percentile(values, 0.5):>8.1f} "
+                    f"{percentile(values, 0.99):>8.1f} {len(values):>5}"
+                )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--workflows", type=int, default=50, help="workflows per run, shared by the clients"
+    )
+    asyncio.run(main(parser.parse_args().workflows))
