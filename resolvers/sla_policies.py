@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from domain.errors import InvalidInput
 from domain.service_orders.intake import check_priority
 from domain.service_orders.sla import DEFAULT_AT_RISK_SHARE, SlaPolicy
 from domain.service_orders.status import Priority
 from persistence.unit_of_work import UnitOfWorkFactory
+
+SHARE_PLACES = Decimal("0.001")
 
 
 async def sla_policies(uow: UnitOfWorkFactory) -> dict[Priority, SlaPolicy]:
@@ -28,6 +31,12 @@ async def set_sla_policy(
     problem = check_priority(priority)
     if problem:
         raise problem
+    share = at_risk_share
+    if share is not None and share.is_finite() and share != share.quantize(SHARE_PLACES):
+        raise InvalidInput(
+            f"The at-risk share has at most three decimal places, e.g. 0.875; got {at_risk_share}.",
+            field="atRiskShare",
+        )
     policy = SlaPolicy(
         response_within=timedelta(minutes=response_minutes),
         resolution_within=timedelta(minutes=resolution_minutes),

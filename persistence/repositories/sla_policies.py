@@ -22,7 +22,7 @@ def _policy(row: Mapping[str, Any]) -> SlaPolicy:
     return SlaPolicy(
         response_within=row["response_minutes"] * MINUTE,
         resolution_within=row["resolution_minutes"] * MINUTE,
-        at_risk_share=row["at_risk_share"],
+        at_risk_share=row["at_risk_share"].normalize(),
     )
 
 

@@ -1,0 +1,159 @@
+"""Dispatch, Inventory and Contracts telling the gateway about orders, over the real broker.
+
+Records carry the test's tenant as key, so one test's events share a partition and are
+applied in the order sent; each test waits for the effect through the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from tests.conftest import Api, Services
+from tests.e2e.service_order_steps import (
+    END,
+    GET,
+    SCHEDULE,
+    START,
+    create_order,
+    in_progress,
+    open_shop,
+)
+
+ASSIGNED = ("dispatch.technician.assigned", "TechnicianAssignedEvent")
+CONSUMED = ("inventory.parts.consumed", "PartsConsumedEvent")
+VALIDATED = ("contracts.entitlement.validated", "ContractEntitlementValidatedEvent")
+
+
+@pytest.fixture
+async def producer(services: Services) -> AsyncIterator[AIOKafkaProducer]:
+    producer = AIOKafkaProducer(bootstrap_servers=services.bootstrap_servers, acks="all")
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+def envelope(kind: tuple[str, str], tenant: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "eventType": kind[1],
+        "eventId": str(uuid.uuid4()),
+        "timestamp": "2026-02-03T09:30:00Z",
+        "aggregateId": payload["serviceOrderId"],
+        "tenantId": tenant,
+        "payload": payload,
+    }
+
+
+async def send(producer: AIOKafkaProducer, kind: tuple[str, str], event: dict[str, Any]) -> None:
+    await producer.send_and_wait(
+        kind[0], json.dumps(event).encode(), key=event["tenantId"].encode()
+    )
+
+
+async def order_once(
+    api: Api, order_id: str, ready: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    async with asyncio.timeout(30):
+        while True:
+            order = (await api.data(GET, {"id": order_id}))["serviceOrder"]
+            if ready(order):
+                return order
+            await asyncio.sleep(0.1)
+
+
+async def test_a_technician_assigned_by_dispatch_dispatches_the_order_once(
+    api: Api, producer: AIOKafkaProducer
+) -> None:
+    shop = await open_shop(api)
+    order_id = (await create_order(api, shop))["serviceOrderId"]
+    await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
+    event = envelope(ASSIGNED, api.tenant, {"serviceOrderId": order_id, "technicianId": "TECH-7"})
+    await send(producer, ASSIGNED, event)
+    await send(producer, ASSIGNED, event)
+    again = {**event, "eventId": str(uuid.uuid4())}
+    await send(producer, ASSIGNED, again)
+    last = envelope(ASSIGNED, api.tenant, {"serviceOrderId": order_id, "technicianId": "TECH-8"})
+    await send(producer, ASSIGNED, last)
+
+    order = await order_once(api, order_id, lambda o: o["technicianId"] == "TECH-8")
+
+    assert order["status"] == "DISPATCHED"
+    # created 1, scheduled 2, TECH-7 3, TECH-7 re-sent with a new id 4, TECH-8 5: the
+    # redelivered event (same id) changed nothing
+    assert order["version"] == 5
+
+
+async def test_parts_consumed_are_attached_and_a_resent_event_adds_nothing(
+    api: Api, producer: AIOKafkaProducer
+) -> None:
+    shop = await open_shop(api)
+    order_id = await in_progress(api, shop)
+    line = {
+        "workorderPartId": "WOP-INV-1",
+        "productId": "PROD-BRAKE-PAD",
+        "sku": "BRK-PAD-F",
+        "quantity": 2,
+        "unitPrice": "89.99",
+        "taxCode": "TAXABLE_GOODS",
+    }
+    first = envelope(CONSUMED, api.tenant, {"serviceOrderId": order_id, "parts": [line]})
+    second = envelope(
+        CONSUMED,
+        api.tenant,
+        {"serviceOrderId": order_id, "parts": [line, {**line, "workorderPartId": "WOP-INV-2"}]},
+    )
+    for event in (first, first, second):
+        await send(producer, CONSUMED, event)
+
+    order = await order_once(api, order_id, lambda o: len(o["parts"]) >= 2)
+    await asyncio.sleep(0.5)
+    order = (await api.data(GET, {"id": order_id}))["serviceOrder"]
+
+    assert [(p["workorderPartId"], p["lineTotal"]) for p in order["parts"]] == [
+        ("WOP-INV-1", "179.98"),
+        ("WOP-INV-2", "179.98"),
+    ]
+
+
+async def test_a_contract_entitlement_marks_the_order_covered(
+    api: Api, producer: AIOKafkaProducer
+) -> None:
+    shop = await open_shop(api)
+    order_id = (await create_order(api, shop))["serviceOrderId"]
+    event = envelope(VALIDATED, api.tenant, {"serviceOrderId": order_id, "contractId": "CTR-9"})
+    await send(producer, VALIDATED, event)
+    await send(producer, VALIDATED, event)
+
+    order = await order_once(api, order_id, lambda o: o["coveredByContract"])
+
+    assert (order["contractId"], order["status"], order["version"]) == ("CTR-9", "REQUESTED", 2)
+
+
+async def test_an_event_for_an_unknown_order_is_dead_lettered_with_the_reason(
+    api: Api, producer: AIOKafkaProducer, services: Services
+) -> None:
+    event = envelope(VALIDATED, api.tenant, {"serviceOrderId": "SO-404", "contractId": "CTR-1"})
+    await send(producer, VALIDATED, event)
+    consumer = AIOKafkaConsumer(
+        f"{VALIDATED[0]}.dlq",
+        bootstrap_servers=services.bootstrap_servers,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        async with asyncio.timeout(40):
+            while True:
+                batches = await consumer.getmany(timeout_ms=500)
+                mine = [r for rs in batches.values() for r in rs if r.key == api.tenant.encode()]
+                if mine:
+                    break
+    finally:
+        await consumer.stop()
+    headers = {key: value.decode() for key, value in mine[0].headers}
+    assert headers["dlq-error-code"] == "SERVICE_ORDER_NOT_FOUND"
