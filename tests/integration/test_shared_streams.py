@@ -97,7 +97,7 @@ async def test_a_member_that_falls_behind_is_dropped_and_the_others_get_everythi
     await _until(lambda: source.opened)
     for n in range(6):
         source.results.put_nowait(n)
-        await _until(lambda: len(fast_frames) == n + 1)
+        await _until(lambda count=n + 1: len(fast_frames) == count)
     unblocked.set()
     assert await asyncio.wait_for(slow, 5) == COMPLETED
     last = json.loads(slow_frames[-1])["p"]
