@@ -11,6 +11,7 @@ from domain.identity import Permission, Principal
 from gateway.auth import TokenRejected, TokenVerifier
 from gateway.settings import Settings
 from persistence.unit_of_work import UnitOfWorkFactory, unit_of_work_factory
+from resolvers.dashboard import DashboardSnapshots
 from schema.context import RequestContext
 from subscriptions.hub import EventHub
 
@@ -26,6 +27,7 @@ class ContextFactory:
     ):
         self._engine = engine
         self._clock = clock or SystemClock()
+        self._dashboards = DashboardSnapshots(settings.dashboard_fresh_seconds)
         self._hub = hub
         self._verifier = verifier
         self._anonymous = (
@@ -60,4 +62,5 @@ class ContextFactory:
             request=request,
             response=response,
             clock=self._clock,
+            dashboards=self._dashboards,
         )

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     sla_monitor_poll_seconds: float = Field(
         1.0, description="longest the SLA monitor sleeps between looks at the deadlines"
     )
+    dashboard_fresh_seconds: float = Field(
+        1.0, description="how long one operations-dashboard reading answers identical requests"
+    )
     sla_clock_offset_seconds: float = Field(
         0.0, description="tests only: the SLA monitor's clock runs this far ahead of the system's"
     )

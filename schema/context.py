@@ -14,6 +14,7 @@ from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
 from domain.identity import Principal
 from resolvers import customers
+from resolvers.dashboard import DashboardSnapshots
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 
 
@@ -49,6 +50,8 @@ class RequestContext:
     connection_params: dict[str, Any] | None = None
     clock: Clock = field(default_factory=SystemClock)
     """Where "now" comes from for time-dependent use cases (SLA deadlines, event times)."""
+    dashboards: DashboardSnapshots = field(default_factory=lambda: DashboardSnapshots(0.0))
+    """The replica's shared operations-dashboard readings (see resolvers/dashboard.py)."""
 
     def require(self, permission: str) -> Principal:
         if self.principal is None:

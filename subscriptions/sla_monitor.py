@@ -3,12 +3,13 @@
 Every replica runs it; none is elected. Each round it reads, across tenants, the unmet
 deadlines whose next alert falls before the end of the next poll, publishes those due
 now and sleeps until the soonest of the others (or the poll interval, so orders created
-meanwhile are seen in time). Publishing an alert is one transaction per alert: the
+meanwhile are seen in time). Publishing writes, in one transaction, the
 `sla_alerts` row keyed by (tenant, order, target, kind), inserted `ON CONFLICT DO
-NOTHING`, and the outbox event, written only when the insert won. Two replicas that find
-the same breach at the same instant both try; PostgreSQL lets one insert and the other's
-insert waits for it and then does nothing, so the event is written exactly once, and the
-outbox relay carries it to `crm.serviceorders.sla.breached` (or `.sla.at_risk`).
+NOTHING`, and the outbox event, written only when the insert won; one transaction per
+tenant and round. Two replicas that find the same breach at the same instant both try;
+PostgreSQL lets one insert and the other's insert waits for it and then does nothing, so
+the event is written exactly once, and the outbox relay carries it to
+`crm.serviceorders.sla.breached` (or `crm.serviceorders.sla.at_risk`).
 
 Time comes from an injected `Clock`, so tests move it instead of sleeping until a
 deadline. `check()` is one round; `run()` repeats it until cancelled, surviving
@@ -90,11 +91,14 @@ class SlaMonitor:
     async def _round(self) -> tuple[list[RaisedAlert], float]:
         now = self._clock.now()
         deadlines = await self._scan.due_by(now + self._poll, self._batch_size)
-        published: list[RaisedAlert] = []
+        by_tenant: dict[str, list[RaisedAlert]] = {}
         for deadline in deadlines:
             raised = alert_for(deadline, now)
-            if raised is not None and await self._publish(raised):
-                published.append(raised)
+            if raised is not None:
+                by_tenant.setdefault(deadline.tenant_id, []).append(raised)
+        published: list[RaisedAlert] = []
+        for tenant_id, raised_alerts in by_tenant.items():
+            published += await self._publish(tenant_id, raised_alerts)
         self.published += len(published)
         return published, self._pause(deadlines, now)
 
@@ -106,18 +110,20 @@ class SlaMonitor:
         wake = min([now + self._poll, *(instant + JUST_AFTER for instant in ahead)])
         return max((wake - now).total_seconds(), 0.0)
 
-    async def _publish(self, raised: RaisedAlert) -> bool:
-        deadline = raised.deadline
-        async with UnitOfWork(self._engine, deadline.tenant_id) as work:
-            event = work.record(
-                raised.event_type,
-                raised.aggregate_type,
-                deadline.order_id,
-                raised.payload(),
-                occurred_at=raised.alert.detected_at,
-            )
-            if not await work.sla_alerts.claim(raised, event.event_id):
-                return False
+    async def _publish(self, tenant_id: str, raised: list[RaisedAlert]) -> list[RaisedAlert]:
+        """Claim `raised` and write the events of those this monitor won, in one transaction."""
+        async with UnitOfWork(self._engine, tenant_id) as work:
+            won = await work.sla_alerts.claim(raised)
+            published = [r for r in raised if r.record_key in won]
+            for alert in published:
+                work.record(
+                    alert.event_type,
+                    alert.aggregate_type,
+                    alert.deadline.order_id,
+                    alert.payload(),
+                    occurred_at=alert.alert.detected_at,
+                )
             await work.commit()
-        log.info("%s: %s %s", raised.event_type, deadline.order_id, deadline.target)
-        return True
+        for alert in published:
+            log.info("%s: %s %s", alert.event_type, alert.deadline.order_id, alert.deadline.target)
+        return published

@@ -47,6 +47,13 @@ class LocationOperations:
     def breached(self) -> int:
         return sum(c.breached for c in self.open_orders)
 
+    def by_status(self) -> dict[ServiceOrderStatus, list[OpenOrderCount]]:
+        """The counts grouped per status, in lifecycle order."""
+        grouped: dict[ServiceOrderStatus, list[OpenOrderCount]] = {}
+        for count in self.open_orders:
+            grouped.setdefault(count.status, []).append(count)
+        return grouped
+
 
 def _lifecycle_order(count: OpenOrderCount) -> tuple[int, int]:
     return _STATUSES.index(count.status), -_PRIORITIES.index(count.priority)

@@ -30,6 +30,10 @@ class AlertKind(StrEnum):
     BREACHED = "breached"
 
 
+AlertRecordKey = tuple[str, str, str]
+"""(order id, target, kind): what makes an alert unique within its tenant."""
+
+
 @dataclass(frozen=True, slots=True)
 class SlaDeadline:
     """One unmet target of one open order, as the monitor's scan reads it."""
@@ -60,6 +64,10 @@ class RaisedAlert:
     @property
     def kind(self) -> AlertKind:
         return AlertKind.BREACHED if self.alert.state is SlaState.BREACHED else AlertKind.AT_RISK
+
+    @property
+    def record_key(self) -> AlertRecordKey:
+        return self.deadline.order_id, self.deadline.target.value, self.kind.value
 
     @property
     def event_type(self) -> str:

@@ -6,12 +6,12 @@
   at-risk instants, so it touches only open orders whose warning time has come.
 - `SlaAlertRepository` records, inside a tenant's unit of work, that an alert was
   published: an insert that does nothing when the (tenant, order, target, kind) row is
-  already there, so the caller writes the event only when it won.
+  already there, so the caller writes the events of only the rows it inserted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.service_orders.sla import SlaTarget
-from domain.service_orders.sla_alerts import AlertKind, RaisedAlert, SlaDeadline
+from domain.service_orders.sla_alerts import AlertKind, AlertRecordKey, RaisedAlert, SlaDeadline
 from domain.service_orders.status import Priority
 from persistence.repositories.base import TenantRepository
 from persistence.tables import service_orders, sla_alerts
@@ -102,28 +102,38 @@ class CrossTenantDeadlineScan:
 class SlaAlertRepository(TenantRepository):
     table = sla_alerts
 
-    async def claim(self, raised: RaisedAlert, event_id: str) -> bool:
-        """Record that `raised` is published as `event_id`; False if it already was."""
-        deadline = raised.deadline
+    async def claim(self, raised: Sequence[RaisedAlert]) -> set[AlertRecordKey]:
+        """Record that `raised` are published; the `record_key`s of those not recorded before.
+
+        Rows go in key order, so two replicas claiming overlapping alerts lock them in
+        the same order and one waits for the other instead of deadlocking.
+        """
+        if not raised:
+            return set()
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "service_order_id": r.deadline.order_id,
+                "target": r.deadline.target.value,
+                "kind": r.kind.value,
+                "location_id": r.deadline.location_id,
+                "priority": r.deadline.priority.value,
+                "due_at": r.deadline.due_at,
+                "raised_at": r.alert.detected_at,
+            }
+            for r in sorted(raised, key=lambda r: r.record_key)
+        ]
+        alerts = sla_alerts.c
         statement = (
             upsert(sla_alerts)
-            .values(
-                tenant_id=self.tenant_id,
-                service_order_id=deadline.order_id,
-                target=deadline.target.value,
-                kind=raised.kind.value,
-                location_id=deadline.location_id,
-                priority=deadline.priority.value,
-                due_at=deadline.due_at,
-                raised_at=raised.alert.detected_at,
-                event_id=event_id,
-            )
+            .values(rows)
             .on_conflict_do_nothing(
                 index_elements=["tenant_id", "service_order_id", "target", "kind"]
             )
-            .returning(sla_alerts.c.event_id)
+            .returning(alerts.service_order_id, alerts.target, alerts.kind)
         )
-        return (await self._connection.execute(statement)).first() is not None
+        won = (await self._connection.execute(statement)).all()
+        return {(order, target, kind) for order, target, kind in won}
 
     async def breaches_since(self, since: datetime, location_id: str | None) -> dict[str, int]:
         """Breach alerts raised at or after `since`, counted per location."""

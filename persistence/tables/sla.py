@@ -31,7 +31,6 @@ sla_alerts = Table(
     Column("priority", String(16), nullable=False),
     Column("due_at", DateTime(timezone=True), nullable=False),
     Column("raised_at", DateTime(timezone=True), nullable=False),
-    Column("event_id", String(64), nullable=False),
     PrimaryKeyConstraint("tenant_id", "service_order_id", "target", "kind"),
     Index(
         "ix_sla_alerts_tenant_kind_raised",

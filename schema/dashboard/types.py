@@ -8,29 +8,34 @@ import strawberry
 
 from domain.service_orders import dashboard as domain
 from domain.service_orders import status
-from schema.sla.types import Priority
+from domain.service_orders.status import Priority
 
 ServiceOrderStatus = strawberry.enum(
     status.ServiceOrderStatus, description="Where a service order is in its life."
 )
 
 
-@strawberry.type(description="Open orders of one status and priority at one location.")
-class OpenOrderCount:
+@strawberry.type(description="Open orders of one status at one location, per priority.")
+class OpenOrdersOfStatus:
     status: ServiceOrderStatus
-    priority: Priority
-    count: int
-    at_risk: int = strawberry.field(description="Of these, orders with a target at risk now.")
-    breached: int = strawberry.field(description="Of these, orders with a target breached.")
+    total: int
+    critical: int
+    high: int
+    medium: int
+    low: int
 
     @classmethod
-    def from_domain(cls, c: domain.OpenOrderCount) -> OpenOrderCount:
+    def from_domain(
+        cls, status: ServiceOrderStatus, counts: list[domain.OpenOrderCount]
+    ) -> OpenOrdersOfStatus:
+        by_priority = {c.priority: c.count for c in counts}
         return cls(
-            status=c.status,
-            priority=c.priority,
-            count=c.count,
-            at_risk=c.at_risk,
-            breached=c.breached,
+            status=status,
+            total=sum(by_priority.values()),
+            critical=by_priority.get(Priority.CRITICAL, 0),
+            high=by_priority.get(Priority.HIGH, 0),
+            medium=by_priority.get(Priority.MEDIUM, 0),
+            low=by_priority.get(Priority.LOW, 0),
         )
 
 
@@ -45,7 +50,10 @@ class LocationOperations:
     breaches_today: int = strawberry.field(
         description="Breaches the SLA monitor raised since 00:00 UTC today."
     )
-    by_status_and_priority: list[OpenOrderCount]
+    by_status: list[OpenOrdersOfStatus] = strawberry.field(
+        description="Open orders per status (in lifecycle order) and priority: a dashboard's "
+        "matrix, one row per status that has open orders."
+    )
 
     @classmethod
     def from_domain(cls, row: domain.LocationOperations) -> LocationOperations:
@@ -55,7 +63,10 @@ class LocationOperations:
             at_risk=row.at_risk,
             breached=row.breached,
             breaches_today=row.breaches_today,
-            by_status_and_priority=[OpenOrderCount.from_domain(c) for c in row.open_orders],
+            by_status=[
+                OpenOrdersOfStatus.from_domain(status, counts)
+                for status, counts in row.by_status().items()
+            ],
         )
 
 

@@ -29,7 +29,6 @@ def upgrade() -> None:
         sa.Column("priority", sa.String(length=16), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("event_id", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint(
             "tenant_id", "service_order_id", "target", "kind", name=op.f("pk_sla_alerts")
         ),
