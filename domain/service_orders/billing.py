@@ -26,6 +26,7 @@ from domain.tax import ItemType, TaxableItem, TaxCode, calculate_tax
 ACCOUNTS_RECEIVABLE = ("1200", "Accounts Receivable")
 SERVICE_REVENUE = ("4100", "Service Revenue")
 MINUTES_PER_HOUR = Decimal(60)
+MAX_LABOR_RATE = Decimal("1e6")
 
 
 class SnapshotAlreadyFinalized(DomainError):
@@ -102,7 +103,7 @@ class BillableSnapshot:
 
 
 def check_labor_rate(rate: Decimal) -> InvalidInput | None:
-    if not rate.is_finite() or rate < 0 or rate != rate.quantize(CENT):
+    if not rate.is_finite() or not 0 <= rate < MAX_LABOR_RATE or rate != rate.quantize(CENT):
         return InvalidInput(
             f"The hourly labor rate is zero or more with at most two decimal places; got {rate}.",
             field="laborRate",

@@ -104,7 +104,7 @@ class ServiceOrder:
     def dispatch(self, technician_id: str, at: datetime) -> None:
         """A technician is assigned (TechnicianAssignedEvent); reassigning keeps the status."""
         require_move(self.id, self.status, S.DISPATCHED, "be dispatched")
-        collect(check_text(technician_id, "technicianId", "Name the technician to assign."))
+        collect(check_text(technician_id, "technicianId", "Name the technician to assign.", 64))
         self.technician_id = technician_id.strip()
         self._move(S.DISPATCHED, at)
 
@@ -118,7 +118,7 @@ class ServiceOrder:
         collect(
             check_instant(completion_time, "completionTime"),
             check_text(
-                resolution_code, "resolutionCode", "Enter a resolution code, e.g. RESOLVED."
+                resolution_code, "resolutionCode", "Enter a resolution code, e.g. RESOLVED.", 64
             ),
         )
         if self.started_at and completion_time < self.started_at:
@@ -146,7 +146,9 @@ class ServiceOrder:
         """A contract entitles the customer to this work (ContractEntitlementValidatedEvent)."""
         if self.status in (S.BILLED, S.CANCELLED):
             raise InvalidTransition(self.id, self.status, "be marked as covered by a contract")
-        collect(check_text(contract_id, "contractId", "Name the contract that covers the order."))
+        collect(
+            check_text(contract_id, "contractId", "Name the contract that covers the order.", 64)
+        )
         self.contract_id = contract_id.strip()
 
     def record_work_session(
@@ -198,6 +200,8 @@ class ServiceOrder:
         """Freeze what the customer will be billed for; a completed order finalizes once."""
         if self.status is not S.COMPLETED:
             raise InvalidTransition(self.id, self.status, "be finalized for billing")
+        if po_number is not None and len(po_number) > 64:
+            raise InvalidInput("poNumber is at most 64 characters.", field="poNumber")
         if self.snapshot is not None:
             raise SnapshotAlreadyFinalized(
                 f"Service order {self.id} was already finalized as snapshot "

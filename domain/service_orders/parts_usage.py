@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.checks import check_text
 from domain.errors import InvalidInput, collect
 from domain.money import CENT, to_cents
 
@@ -24,7 +25,13 @@ class PartUsage:
     emergency: bool = False
 
     def __post_init__(self) -> None:
-        collect(_check_quantity(self.quantity), _check_unit_price(self.unit_price))
+        collect(
+            check_text(self.workorder_part_id, "workorderPartId", "Give the part usage an id.", 64),
+            check_text(self.product_id, "productId", "Name the product used.", 64),
+            check_text(self.sku, "sku", "Give the part's SKU.", 64),
+            _check_quantity(self.quantity),
+            _check_unit_price(self.unit_price),
+        )
 
     @property
     def billable_total(self) -> Decimal:
@@ -34,18 +41,30 @@ class PartUsage:
         return to_cents(self.quantity * self.unit_price)
 
 
+QUANTITY_PLACES = Decimal("0.0001")
+MAX_QUANTITY = Decimal("1e6")
+MAX_PRICE = Decimal("1e9")
+
+
 def _check_quantity(quantity: Decimal) -> InvalidInput | None:
-    if not quantity.is_finite() or quantity <= 0:
+    if (
+        not quantity.is_finite()
+        or not 0 < quantity < MAX_QUANTITY
+        or quantity != quantity.quantize(QUANTITY_PLACES)
+    ):
         return InvalidInput(
-            f"A part's quantity must be more than zero; got {quantity}.", field="quantity"
+            f"A part's quantity is more than zero, below a million, with at most four decimal "
+            f"places; got {quantity}.",
+            field="quantity",
         )
     return None
 
 
 def _check_unit_price(price: Decimal) -> InvalidInput | None:
-    if not price.is_finite() or price < 0 or price != price.quantize(CENT):
+    if not price.is_finite() or not 0 <= price < MAX_PRICE or price != price.quantize(CENT):
         return InvalidInput(
-            f"A unit price is zero or more with at most two decimal places; got {price}.",
+            f"A unit price is zero or more, below a billion, with at most two decimal places; "
+            f"got {price}.",
             field="unitPrice",
         )
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.checks import check_text
 from domain.errors import DomainError, InvalidInput, collect
 from domain.service_orders.events import check_instant
 
@@ -69,7 +70,12 @@ def check_work_session(
     location_id: str,
 ) -> None:
     """Raise every broken rule of the seed at once, each with its own code and field."""
-    collect(*_person_problems(session, person, recorder, location_id), *_time_problems(session))
+    collect(
+        check_text(session.session_id, "workSessionId", "Give the session an id.", 64),
+        check_text(session.work_type, "workType", "Say what kind of work it was, e.g. LABOR.", 32),
+        *_person_problems(session, person, recorder, location_id),
+        *_time_problems(session),
+    )
 
 
 def _person_problems(

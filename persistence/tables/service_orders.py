@@ -186,7 +186,7 @@ billing_snapshots = Table(
     *_order_key(),
     Column("snapshot_id", String(64), nullable=False),
     Column("captured_at", DateTime(timezone=True), nullable=False),
-    Column("finalized_by", String(64), nullable=False),
+    Column("finalized_by", String(200), nullable=False),
     Column("po_number", String(64)),
     Column("parts_total", MONEY, nullable=False),
     Column("labor_total", MONEY, nullable=False),

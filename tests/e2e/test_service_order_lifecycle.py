@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.identity import Permission
 from tests.conftest import Api
 from tests.e2e.service_order_steps import (
     ASSIGN,
@@ -242,3 +243,16 @@ async def test_orders_are_listed_newest_first_and_filtered(api: Api) -> None:
     first = (await api.data(query, {"size": 1}))["serviceOrders"]
     assert (first["hasNextPage"], first["totalCount"]) == (True, 2)
     assert await api.error_codes(query, {"size": 101}) == ["INVALID_PAGE_SIZE"]
+
+
+async def test_changing_orders_and_billing_need_their_permissions(api: Api) -> None:
+    shop = await open_shop(api)
+    order_id = (await create_order(api, shop))["serviceOrderId"]
+    reader = api.as_tenant(api.tenant, [Permission.SERVICE_ORDER_READ])
+    assert (await reader.data(GET, {"id": order_id}))["serviceOrder"]["status"] == "REQUESTED"
+    assert await reader.error_codes(CANCEL, {"id": order_id, "reason": "no"}) == ["FORBIDDEN"]
+    clerk = api.as_tenant(api.tenant, [Permission.SERVICE_ORDER_WRITE])
+    assert await clerk.error_codes(
+        'mutation { billServiceOrder(serviceOrderId: "SO-001") { status } }'
+    ) == ["FORBIDDEN"]
+    assert await api.error_codes(GET, {"id": order_id}, authorize=False) == ["UNAUTHENTICATED"]

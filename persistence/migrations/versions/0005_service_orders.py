@@ -183,7 +183,7 @@ def upgrade() -> None:
         sa.Column("service_order_id", sa.String(length=64), nullable=False),
         sa.Column("snapshot_id", sa.String(length=64), nullable=False),
         sa.Column("captured_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("finalized_by", sa.String(length=64), nullable=False),
+        sa.Column("finalized_by", sa.String(length=200), nullable=False),
         sa.Column("po_number", sa.String(length=64), nullable=True),
         sa.Column("parts_total", sa.Numeric(precision=18, scale=2), nullable=False),
         sa.Column("labor_total", sa.Numeric(precision=18, scale=2), nullable=False),
