@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.clock import Clock
-from domain.errors import DuplicateId
+from domain.errors import DuplicateId, InvalidInput
 from domain.service_orders.order import DuplicateWorkSession, ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.people import checked_person
@@ -70,6 +70,8 @@ async def record_parts_usage(
     uow: UnitOfWorkFactory, order_id: str, parts: Sequence[Mapping[str, Any]]
 ) -> ServiceOrder:
     """Attach used parts by mutation; a part id already recorded is DUPLICATE_ID."""
+    if not parts:
+        raise InvalidInput("List at least one part that was used.", field="parts")
 
     async def attached(work: UnitOfWork, order: ServiceOrder) -> None:
         chosen = [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
