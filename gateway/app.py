@@ -86,7 +86,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         max_overflow=settings.db_max_overflow,
     )
     broker = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)
-    events = EventBackbone(engine, broker, settings)
+    events = EventBackbone(engine, broker, settings, clock)
     verifier = TokenVerifier(
         secret=signing_secret(settings, create=settings.allow_anonymous),
         jwks_url=settings.jwt_jwks_url,

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.clock import SystemClock
+from domain.clock import Clock, SystemClock
 from gateway.inbound_handlers import HANDLERS
 from gateway.settings import Settings
 from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
@@ -33,7 +33,13 @@ log = logging.getLogger("gateway.events")
 
 
 class EventBackbone:
-    def __init__(self, engine: AsyncEngine, broker: BrokerLink, settings: Settings):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        broker: BrokerLink,
+        settings: Settings,
+        clock: Clock | None = None,
+    ):
         assert settings.kafka_bootstrap_servers
         self.hub = EventHub(
             OutboxReader(engine),
@@ -76,7 +82,9 @@ class EventBackbone:
         self._lag_alert = settings.outbox_lag_alert_seconds
         self.sla_monitor = SlaMonitor(
             engine,
-            ShiftedClock(SystemClock(), timedelta(seconds=settings.sla_clock_offset_seconds)),
+            ShiftedClock(
+                clock or SystemClock(), timedelta(seconds=settings.sla_clock_offset_seconds)
+            ),
             poll_seconds=settings.sla_monitor_poll_seconds,
         )
         self._sla_monitor_enabled = settings.sla_monitor_enabled
