@@ -17,4 +17,3 @@ async def test_the_same_document_is_validated_once_across_requests() -> None:
         result = await schema.execute("query Twice { __typename }")
         assert result.errors is None
     assert (cache.cache_info().misses, cache.cache_info().hits) == (1, 2)
-
