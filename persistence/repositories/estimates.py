@@ -31,9 +31,16 @@ HEADER_COLUMNS = [
     estimate_approvals.c.signature,
 ]
 ITEM_COLUMNS = [c for c in estimate_items.c if c.name != "tenant_id"]
-UPDATABLE_ITEM_COLUMNS = [
-    c.name for c in estimate_items.c if c.name not in ("tenant_id", "estimate_id", "item_id")
-]
+_NEW_ITEM = upsert(estimate_items)
+UPSERT_ITEM = _NEW_ITEM.on_conflict_do_update(
+    index_elements=["tenant_id", "estimate_id", "item_id"],
+    set_={
+        c.name: _NEW_ITEM.excluded[c.name]
+        for c in estimate_items.c
+        if c.name not in ("tenant_id", "estimate_id", "item_id")
+    },
+)
+"""Built once: executed with the changed lines as parameters, it is compiled once too."""
 
 
 def _policy_document(policy: ApprovalPolicy | None) -> dict[str, Any] | None:
@@ -252,13 +259,7 @@ class EstimateRepository(TenantRepository):
             )
         changed = [row for item_id, row in rows.items() if seen.get(item_id) != row]
         if changed:
-            statement = upsert(estimate_items).values(changed)
-            await self._connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["tenant_id", "estimate_id", "item_id"],
-                    set_={name: statement.excluded[name] for name in UPDATABLE_ITEM_COLUMNS},
-                )
-            )
+            await self._connection.execute(UPSERT_ITEM, changed)
         self._seen[estimate.id] = rows
 
     async def _load(self, condition: Any) -> list[Estimate]:
