@@ -33,6 +33,8 @@ log = logging.getLogger("gateway.sla_monitor")
 
 # A breach is "after" its due time: wake just past it, not on it.
 JUST_AFTER = timedelta(milliseconds=1)
+# Refresh the planner's statistics of `sla_alerts` after publishing this many alerts.
+ANALYZE_AFTER = 1000
 
 
 class ShiftedClock:
@@ -67,6 +69,7 @@ class SlaMonitor:
         self._batch_size = batch_size
         self._max_backoff = max_backoff_seconds
         self.published = 0
+        self._since_analyze = 0
 
     async def check(self) -> list[RaisedAlert]:
         """One round at the clock's `now`: the alerts this monitor published."""
@@ -100,6 +103,10 @@ class SlaMonitor:
         for tenant_id, raised_alerts in by_tenant.items():
             published += await self._publish(tenant_id, raised_alerts)
         self.published += len(published)
+        self._since_analyze += len(published)
+        if self._since_analyze >= ANALYZE_AFTER:
+            self._since_analyze = 0
+            await self._scan.refresh_statistics()
         return published, self._pause(deadlines, now)
 
     def _pause(self, deadlines: list[SlaDeadline], now: datetime) -> float:
