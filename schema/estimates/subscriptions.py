@@ -7,17 +7,15 @@ record in the outbox, delivered by the hub (see docs/events.md).
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import strawberry
 
-from domain.errors import Unauthenticated
-from domain.events import DomainEvent, PublishedEvent
+from domain.events import PublishedEvent
 from domain.identity import Permission
 from resolvers import estimate_events as use_cases
 from schema.context import Info
-from schema.permissions import requires
+from schema.permissions import event_reader, requires
 
 
 @strawberry.type(description="An estimate moved to another status.")
@@ -70,10 +68,7 @@ class EstimateSubscriptions:
         context = info.context
         principal = context.require(Permission.ESTIMATE_READ)
 
-        def may_see(event: DomainEvent) -> bool:
-            if principal.expired(datetime.now(UTC)):
-                raise Unauthenticated("Your token expired; reconnect with a new one.")
-            return principal.may(Permission.ESTIMATE_READ)
+        may_see = event_reader(principal, Permission.ESTIMATE_READ)
 
         stream = use_cases.estimate_status_changes(
             context.hub, context.uow, principal.tenant_id, may_see, estimate_id, location_id

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 
-from domain.errors import Unauthenticated
-from domain.events import DomainEvent, PublishedEvent
+from domain.events import PublishedEvent
 from domain.identity import Permission
 from resolvers import service_order_watch as use_cases
 from schema.context import Info
-from schema.permissions import requires
+from schema.permissions import event_reader, requires
 from schema.service_orders.types import ServiceOrderStatus
 
 
@@ -63,10 +62,7 @@ class ServiceOrderSubscriptions:
         context = info.context
         principal = context.require(Permission.SERVICE_ORDER_READ)
 
-        def may_see(event: DomainEvent) -> bool:
-            if principal.expired(datetime.now(UTC)):
-                raise Unauthenticated("Your token expired; reconnect with a new one.")
-            return principal.may(Permission.SERVICE_ORDER_READ)
+        may_see = event_reader(principal, Permission.SERVICE_ORDER_READ)
 
         stream = use_cases.status_changes(
             context.hub, context.uow, principal.tenant_id, may_see, service_order_id, location_id
