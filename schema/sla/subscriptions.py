@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from datetime import UTC, datetime
 
 import strawberry
 
-from domain.errors import Unauthenticated
-from domain.events import DomainEvent
 from domain.identity import Permission
 from resolvers import sla_monitor as use_cases
 from schema.context import Info
-from schema.permissions import requires
+from schema.permissions import event_reader, requires
 from schema.sla.types import Priority, SlaAlertMessage
 
 
@@ -34,10 +31,7 @@ class SlaSubscriptions:
         context = info.context
         principal = context.require(Permission.EVENTS_READ)
 
-        def may_see(event: DomainEvent) -> bool:
-            if principal.expired(datetime.now(UTC)):
-                raise Unauthenticated("Your token expired; reconnect with a new one.")
-            return principal.may(Permission.to_read(event.aggregate_type))
+        may_see = event_reader(principal)
 
         stream = use_cases.sla_alerts(
             context.hub, context.uow, principal.tenant_id, may_see, location_id, priority
