@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,8 +26,20 @@ class TokenRejected(Exception):
     """The token cannot be trusted; the message says why in words a developer can act on."""
 
 
+VERIFIED_TOKENS = 4096
+REVERIFY_SECONDS = 300
+
+
 @dataclass
 class TokenVerifier:
+    """Verifies bearer tokens, remembering the ones it verified.
+
+    A client sends the same token with every request; checking its signature each time
+    cost more than a tenth of a simple mutation. A verified token is trusted again until
+    it expires, or for REVERIFY_SECONDS at most (so a signing key withdrawn from the JWKS
+    stops being honoured within minutes); the most recent VERIFIED_TOKENS are kept.
+    """
+
     secret: str | None
     jwks_url: str | None = None
     audience: str | None = None
@@ -34,6 +47,7 @@ class TokenVerifier:
 
     def __post_init__(self) -> None:
         self._jwks = jwt.PyJWKClient(self.jwks_url, cache_keys=True) if self.jwks_url else None
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     async def principal(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -42,9 +56,23 @@ class TokenVerifier:
                 "prints one)."
             )
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise TokenRejected("The Authorization header must be 'Bearer <token>'.")
-        claims = await self._decode(token.strip())
+        remembered = self._verified.get(token)
+        if remembered is not None and time.time() < remembered[1]:
+            self._verified.move_to_end(token)
+            return remembered[0]
+        principal = await self._verify(token)
+        assert principal.expires_at is not None
+        trust_until = min(principal.expires_at.timestamp(), time.time() + REVERIFY_SECONDS)
+        self._verified[token] = (principal, trust_until)
+        if len(self._verified) > VERIFIED_TOKENS:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> Principal:
+        claims = await self._decode(token)
         tenant = claims.get("tenant_id")
         permissions = claims.get("permissions", [])
         if not isinstance(tenant, str) or not tenant:
