@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal, not_, or_, select, text, union_all
+from sqlalchemy import Select, func, literal, literal_column, not_, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -129,9 +129,12 @@ class SlaAlertRepository(TenantRepository):
     async def claim(self, raised: Sequence[RaisedAlert]) -> set[AlertRecordKey]:
         """Record that `raised` are published; the `record_key`s of those not recorded before.
 
-        Rows go in key order, so two replicas claiming overlapping alerts lock them in
-        the same order and one waits for the other instead of deadlocking.
+        Only alerts whose target is still unmet are claimed (see `_still_unmet`). Orders
+        and alert rows are locked in key order, so two replicas claiming overlapping
+        alerts lock them in the same order and one waits for the other instead of
+        deadlocking.
         """
+        raised = await self._still_unmet(raised)
         if not raised:
             return set()
         rows = [
@@ -158,6 +161,32 @@ class SlaAlertRepository(TenantRepository):
         )
         won = (await self._connection.execute(statement)).all()
         return {(order, target, kind) for order, target, kind in won}
+
+    async def _still_unmet(self, raised: Sequence[RaisedAlert]) -> list[RaisedAlert]:
+        """Those of `raised` whose target is still unmet, their orders locked until commit.
+
+        The scan read the orders without a lock: one scheduled or completed since has met
+        its target and must not be alerted. With the rows locked, a change running now
+        either committed before (and is seen here) or waits for this claim to commit.
+        """
+        ids = sorted({r.deadline.order_id for r in raised})
+        statement = (
+            select(
+                orders.id,
+                literal_column(f"({UNSCHEDULED})").label(SlaTarget.RESPONSE.value),
+                literal_column(f"({OPEN})").label(SlaTarget.RESOLUTION.value),
+            )
+            .where(orders.tenant_id == self.tenant_id, orders.id.in_(ids))
+            .order_by(orders.id)
+            .with_for_update()
+        )
+        unmet = {
+            (row["id"], target)
+            for row in (await self._connection.execute(statement)).mappings()
+            for target in SlaTarget
+            if row[target.value]
+        }
+        return [r for r in raised if (r.deadline.order_id, r.deadline.target) in unmet]
 
     async def breaches_since(self, since: datetime, location_id: str | None) -> dict[str, int]:
         """Breach alerts raised at or after `since`, counted per location."""

@@ -6,7 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from domain.clock import ManualClock
+from domain.service_orders.sla_alerts import alert_for
+from persistence.repositories.sla_alerts import CrossTenantDeadlineScan
+from persistence.unit_of_work import UnitOfWork
 from subscriptions.sla_monitor import SlaMonitor
 from tests.conftest import Api, Served, token
 from tests.e2e import sla_steps
@@ -157,3 +162,19 @@ async def test_sla_breaches_are_filtered_by_location_and_priority(
         {(south_critical["serviceOrderId"], *target) for target in both},
         {(north_high["serviceOrderId"], "RESPONSE", "BREACHED")},
     ]
+
+
+async def test_a_target_met_between_the_scan_and_the_claim_raises_nothing(
+    timed: Api, clock: ManualClock, engine: AsyncEngine
+) -> None:
+    shop = await open_shop(timed)
+    order = await create_order(timed, shop, priority="CRITICAL")  # at risk after 48 min
+    clock.set(datetime.fromisoformat(order["createdAt"]) + 50 * MINUTE)
+    scanned = await CrossTenantDeadlineScan(engine).due_by(clock.now(), 10_000)
+    due = [alert_for(d, clock.now()) for d in scanned if d.tenant_id == timed.tenant]
+    raised = [alert for alert in due if alert is not None]
+    assert [a.record_key for a in raised] == [(order["serviceOrderId"], "response", "at_risk")]
+    await timed.data(SCHEDULE, {"id": order["serviceOrderId"], "start": START, "end": END})
+    async with UnitOfWork(engine, timed.tenant) as work:
+        assert await work.sla_alerts.claim(raised) == set()
+        await work.commit()
