@@ -1,4 +1,8 @@
-"""JSON values any client parses exactly: amounts travel as strings ("7.20"), never floats."""
+"""JSON values any client parses exactly: amounts travel as strings ("7.20"), never floats.
+
+Used wherever the schema hands out a free-form JSON document (event payloads, audit
+metadata): a JavaScript client would parse a JSON number into a float.
+"""
 
 from __future__ import annotations
 

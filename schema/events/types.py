@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from domain.events import PublishedEvent
-
-
-def _plain(value: Any) -> Any:
-    """JSON that any client parses exactly: amounts travel as strings ("7.20")."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+from schema.plain_json import plain_json
 
 
 @strawberry.type(description="Something that happened to one aggregate of your tenant.")
@@ -45,5 +33,5 @@ class DomainEventMessage:
             aggregate_type=event.aggregate_type,
             aggregate_id=strawberry.ID(event.aggregate_id),
             occurred_at=event.occurred_at,
-            payload=_plain(dict(event.payload)),
+            payload=plain_json(event.payload),
         )
