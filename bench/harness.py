@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -24,7 +23,7 @@ import httpx
 from gateway.auth import issue_token
 from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.postgres import EmbeddedPostgres
-from gateway.embedded.processes import free_port
+from gateway.embedded.processes import free_port, spawn, stop
 from persistence.migrate import upgrade
 
 SECRET = "bench-secret-0123456789-0123456789-0123456789"
@@ -42,7 +41,7 @@ def bench_token(tenant: str = TENANT) -> str:
 
 
 class Server:
-    """`gateway serve` in a process of its own, logging to `log`."""
+    """`gateway serve` in a process of its own, logging to `log`; it dies with the benchmark."""
 
     def __init__(
         self, database_url: str, bootstrap: str, log: Path, extra_env: dict[str, str] | None = None
@@ -59,13 +58,12 @@ class Server:
             **(extra_env or {}),
         }
         gateway = Path(sys.executable).parent / "gateway"
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                [str(gateway), "serve", "--port", str(self.port), "--no-access-log"],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        self.process = spawn(
+            [str(gateway), "serve", "--port", str(self.port), "--no-access-log"],
+            log=log,
+            stop_signal=signal.SIGTERM,
+            env=env,
+        )
 
     async def ready(self) -> None:
         async with httpx.AsyncClient(base_url=self.url) as http:
@@ -79,11 +77,7 @@ class Server:
         raise RuntimeError("gateway did not become ready")
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process, signal.SIGTERM, timeout=30)
 
 
 @dataclass(frozen=True)

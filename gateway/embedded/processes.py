@@ -13,7 +13,7 @@ import socket
 import subprocess
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -33,7 +33,12 @@ def _die_with_parent(sig: int) -> None:
 
 
 def spawn(
-    argv: Sequence[str], *, log: Path, user: str | None = None, stop_signal: int = signal.SIGINT
+    argv: Sequence[str],
+    *,
+    log: Path,
+    user: str | None = None,
+    stop_signal: int = signal.SIGINT,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
         return subprocess.Popen(
@@ -42,6 +47,7 @@ def spawn(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             user=user,
+            env=env,
             process_group=0,
             preexec_fn=lambda: _die_with_parent(stop_signal),
         )
