@@ -207,7 +207,10 @@ class EstimateMutations:
         )
         return Estimate.from_domain(decided)
 
-    @strawberry.mutation(permission_classes=APPROVE)
+    @strawberry.mutation(
+        description="Record that the customer declined the estimate, and their reason.",
+        permission_classes=APPROVE,
+    )
     async def decline_estimate(self, info: Info, input: DeclineEstimateInput) -> Estimate:
         decided = await decisions.decline_estimate(
             info.context.uow,
