@@ -4,7 +4,7 @@
 in the inbox's transaction, so a redelivered event is skipped; the cost transactions'
 own idempotency keys make even a re-sent event (a new event id) book nothing twice. In
 a locked month nothing is booked, the approval stands, and the quote's posting says
-BLOCKED_BY_LOCK so the estimate shows it.
+BLOCKED_BY_LOCK so the estimate shows it; unlocking the month books them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from domain.estimates import (
+    QUOTE_APPROVED,
     CostTransaction,
     FinancePostingStatus,
     MonthLock,
@@ -68,9 +69,18 @@ async def lock_finance_month(
 
 
 async def unlock_finance_month(uow: UnitOfWorkFactory, year: int, month: int) -> list[MonthLock]:
+    """Unlock a month and book, in the same transaction, the costs its lock held back.
+
+    The approvals stood all along; their quote-approved events are read back from the
+    event log and applied again. A quote whose month is still locked (another lock)
+    stays blocked; the cost transactions' keys make a second booking impossible.
+    """
     wanted = MonthLock(year, month)
     async with uow() as work:
         await work.finance_locks.unlock(wanted)
+        for quote_id in await work.cost_transactions.blocked_quotes():
+            for approved in await work.event_log.after(0, [QUOTE_APPROVED], quote_id, 1):
+                await post_quote_costs(work, approved.event)
         await work.commit()
         return await work.finance_locks.locked()
 

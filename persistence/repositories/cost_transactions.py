@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from domain.estimates import CostTransaction, CostType, MonthLock
+from domain.estimates import CostTransaction, CostType, FinancePostingStatus, MonthLock
 from persistence.repositories.base import TenantRepository
 from persistence.tables import cost_transactions, finance_month_locks, finance_postings
 
@@ -71,6 +71,18 @@ class CostTransactionRepository(TenantRepository):
                 },
             )
         )
+
+    async def blocked_quotes(self) -> list[str]:
+        """Quotes whose costs a month lock held back, oldest first."""
+        rows = await self._connection.execute(
+            select(finance_postings.c.quote_id)
+            .where(
+                self._mine(finance_postings),
+                finance_postings.c.status == FinancePostingStatus.BLOCKED_BY_LOCK.value,
+            )
+            .order_by(finance_postings.c.recorded_at)
+        )
+        return list(rows.scalars())
 
     async def posting(self, quote_id: str) -> tuple[str, str | None] | None:
         row = (

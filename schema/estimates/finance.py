@@ -27,7 +27,9 @@ class FinanceLockMutations:
         return [FinanceMonthLock.from_domain(lock) for lock in locked]
 
     @strawberry.mutation(
-        description="Unlock a month; returns every month still locked.", permission_classes=LOCK
+        description="Unlock a month and book the costs its lock held back; returns every "
+        "month still locked.",
+        permission_classes=LOCK,
     )
     async def unlock_finance_month(
         self, info: Info, year: int, month: int

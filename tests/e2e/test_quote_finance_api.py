@@ -121,7 +121,7 @@ async def test_the_same_quote_event_published_again_books_nothing_new(
     assert (await api.data(COSTS, {"q": "EST-001"}))["costTransactions"] == before
 
 
-async def test_a_locked_month_blocks_the_costs_while_the_approval_stands(api: Api) -> None:
+async def test_a_locked_month_holds_the_costs_back_until_it_is_unlocked(api: Api) -> None:
     now = datetime.now(UTC)
     month = {"y": now.year, "m": now.month}
     finance_clerk = api.as_tenant(
@@ -139,4 +139,14 @@ async def test_a_locked_month_blocks_the_costs_while_the_approval_stands(api: Ap
     assert blocked["status"] == "APPROVED"
     assert "locked" in blocked["financePosting"]["detail"]
     assert (await api.data(COSTS, {"q": "EST-001"}))["costTransactions"] == []
+
     assert (await api.data(UNLOCK, month))["unlockFinanceMonth"] == []
+    posted = (await api.data(POSTING, {"id": "EST-001"}))["estimate"]
+    assert posted["financePosting"] == {"status": "POSTED", "detail": None}
+    booked = (await api.data(COSTS, {"q": "EST-001"}))["costTransactions"]
+    assert sorted(c["idempotencyKey"] for c in booked) == [
+        "quote:EST-001:material",
+        "quote:EST-001:service",
+    ]
+    assert (await api.data(UNLOCK, month))["unlockFinanceMonth"] == []
+    assert len((await api.data(COSTS, {"q": "EST-001"}))["costTransactions"]) == 2
