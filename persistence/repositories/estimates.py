@@ -30,7 +30,11 @@ HEADER_COLUMNS = [
     estimate_approvals.c.legal_terms_version,
     estimate_approvals.c.signature,
 ]
-ITEM_COLUMNS = [c for c in estimate_items.c if c.name != "tenant_id"]
+LINE_COLUMNS = {
+    c.name: c.label(f"line_{c.name}") for c in estimate_items.c if c.name != "tenant_id"
+}
+"""An estimate's lines under names of their own, read in the same query as the estimate
+(one round trip fewer on every estimate mutation)."""
 _NEW_ITEM = upsert(estimate_items)
 UPSERT_ITEM = _NEW_ITEM.on_conflict_do_update(
     index_elements=["tenant_id", "estimate_id", "item_id"],
@@ -268,33 +272,29 @@ class EstimateRepository(TenantRepository):
             (estimate_approvals.c.tenant_id == estimates.c.tenant_id)
             & (estimate_approvals.c.estimate_id == estimates.c.id),
         )
-        headers = (
-            await self._connection.execute(
-                select(*HEADER_COLUMNS)
-                .select_from(joined)
-                .where(self._mine(), condition)
-                .order_by(estimates.c.revision)
-            )
-        ).mappings()
-        rows = list(headers)
-        if not rows:
-            return []
-        items = await self._connection.execute(
-            select(*ITEM_COLUMNS)
-            .where(
-                estimate_items.c.tenant_id == self.tenant_id,
-                estimate_items.c.estimate_id.in_([r["id"] for r in rows]),
-            )
-            .order_by(estimate_items.c.estimate_id, estimate_items.c.position)
+        lines = estimate_items.c
+        with_lines = joined.outerjoin(
+            estimate_items,
+            (lines.tenant_id == estimates.c.tenant_id) & (lines.estimate_id == estimates.c.id),
         )
-        by_estimate: dict[str, list[Any]] = {r["id"]: [] for r in rows}
-        for item in items.mappings():
-            by_estimate[item["estimate_id"]].append(item)
+        rows = await self._connection.execute(
+            select(*HEADER_COLUMNS, *LINE_COLUMNS.values())
+            .select_from(with_lines)
+            .where(self._mine(), condition)
+            .order_by(estimates.c.revision, lines.position)
+        )
+        headers: dict[str, Mapping[str, Any]] = {}
+        by_estimate: dict[str, list[dict[str, Any]]] = {}
+        for row in rows.mappings():
+            headers.setdefault(row["id"], row)
+            found = by_estimate.setdefault(row["id"], [])
+            if row["line_item_id"] is not None:
+                found.append({name: row[label.name] for name, label in LINE_COLUMNS.items()})
         for estimate_id, found in by_estimate.items():
             self._seen[estimate_id] = {
                 item["item_id"]: {"tenant_id": self.tenant_id, **item} for item in found
             }
-        return [_estimate(self.tenant_id, r, by_estimate[r["id"]]) for r in rows]
+        return [_estimate(self.tenant_id, r, by_estimate[i]) for i, r in headers.items()]
 
 
 def stale(estimate_id: str, version: int) -> VersionConflict:
