@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from aiokafka import AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.identity import Permission
@@ -64,6 +65,15 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 def database_url(services: Services) -> str:
     upgrade(services.database_url)
     return services.database_url
+
+
+@pytest.fixture
+async def producer(services: Services) -> AsyncIterator[AIOKafkaProducer]:
+    """A client of the real broker, for tests that play another system's events."""
+    producer = AIOKafkaProducer(bootstrap_servers=services.bootstrap_servers, acks="all")
+    await producer.start()
+    yield producer
+    await producer.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,8 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy import func, select
@@ -45,14 +43,6 @@ def period_closed(tenant: str, period_id: str, start: str, end: str, **envelope:
         },
         **envelope,
     }
-
-
-@pytest.fixture
-async def producer(services: Services) -> AsyncIterator[AIOKafkaProducer]:
-    producer = AIOKafkaProducer(bootstrap_servers=services.bootstrap_servers, acks="all")
-    await producer.start()
-    yield producer
-    await producer.stop()
 
 
 async def send(producer: AIOKafkaProducer, tenant: str, value: dict | bytes) -> None:

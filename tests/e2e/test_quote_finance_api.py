@@ -4,11 +4,9 @@ books cost transactions once however often it arrives, and a locked month holds 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,7 +16,7 @@ from domain.events import DomainEvent, new_event_id
 from domain.identity import Permission
 from persistence.tables import outbox
 from subscriptions.wire import registry
-from tests.conftest import ALL_PERMISSIONS, Api, Services
+from tests.conftest import ALL_PERMISSIONS, Api
 from tests.e2e.estimate_shop import APPROVE, open_shop, run, submitted
 from tests.e2e.test_estimates_api import codes_and_fields
 
@@ -29,14 +27,6 @@ query($q: ID!) {
 POSTING = "query($id: ID!) { estimate(id: $id) { status financePosting { status detail } } }"
 LOCK = "mutation($y: Int!, $m: Int!) { lockFinanceMonth(year: $y, month: $m) { label } }"
 UNLOCK = "mutation($y: Int!, $m: Int!) { unlockFinanceMonth(year: $y, month: $m) { label } }"
-
-
-@pytest.fixture
-async def producer(services: Services) -> AsyncIterator[AIOKafkaProducer]:
-    producer = AIOKafkaProducer(bootstrap_servers=services.bootstrap_servers, acks="all")
-    await producer.start()
-    yield producer
-    await producer.stop()
 
 
 async def costs_once(api: Api, quote_id: str, count: int) -> list[dict[str, Any]]:

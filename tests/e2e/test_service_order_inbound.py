@@ -9,10 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from tests.conftest import Api, Services
@@ -29,14 +28,6 @@ from tests.e2e.service_order_steps import (
 ASSIGNED = ("dispatch.technician.assigned", "TechnicianAssignedEvent")
 CONSUMED = ("inventory.parts.consumed", "PartsConsumedEvent")
 VALIDATED = ("contracts.entitlement.validated", "ContractEntitlementValidatedEvent")
-
-
-@pytest.fixture
-async def producer(services: Services) -> AsyncIterator[AIOKafkaProducer]:
-    producer = AIOKafkaProducer(bootstrap_servers=services.bootstrap_servers, acks="all")
-    await producer.start()
-    yield producer
-    await producer.stop()
 
 
 def envelope(kind: tuple[str, str], tenant: str, payload: dict[str, Any]) -> dict[str, Any]:

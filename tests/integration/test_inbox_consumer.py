@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -53,14 +52,6 @@ async def topic(services: Services) -> str:
     finally:
         await admin.close()
     return name
-
-
-@pytest.fixture
-async def producer(services: Services) -> AsyncIterator[AIOKafkaProducer]:
-    producer = AIOKafkaProducer(bootstrap_servers=services.bootstrap_servers)
-    await producer.start()
-    yield producer
-    await producer.stop()
 
 
 def envelope(event_type: str, tenant: str, period_id: str) -> dict[str, Any]:
