@@ -43,15 +43,14 @@ from graphql import (
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from schema.context import RequestContext
+from subscriptions.hub import SubscriberTooSlow
 
 log = logging.getLogger("gateway.subscriptions")
 
 REPLAY_ARGUMENTS = frozenset({"since"})
-TOO_SLOW = {
-    "message": "This subscription fell too far behind the event stream and was closed; "
-    "reconnect with `since` set to the last cursor you received.",
-    "extensions": {"code": "SUBSCRIBER_TOO_SLOW"},
-}
+_too_slow = SubscriberTooSlow()
+TOO_SLOW = {"message": _too_slow.message, "extensions": {"code": _too_slow.code}}
+"""What a lone subscription that falls behind gets (the hub's error), as a shared one's."""
 
 Encode = Callable[[object], str]
 SendText = Callable[[str], Awaitable[None]]

@@ -33,6 +33,12 @@ log = logging.getLogger("gateway.hub")
 class SubscriberTooSlow(DomainError):
     code = "SUBSCRIBER_TOO_SLOW"
 
+    def __init__(self) -> None:
+        super().__init__(
+            "This subscription fell too far behind the event stream and was closed; "
+            "reconnect with `since` set to the last cursor you received."
+        )
+
 
 class Subscription:
     """One subscriber's view of the stream: its tenant, its filter, its bounded queue."""
@@ -65,10 +71,7 @@ class Subscription:
             while True:
                 published = await self._queue.get()
                 if published is None:
-                    raise SubscriberTooSlow(
-                        "This subscription fell too far behind the event stream and was "
-                        "closed; reconnect with `since` set to the last cursor you received."
-                    )
+                    raise SubscriberTooSlow()
                 yield published
         finally:
             self._hub.unsubscribe(self)
