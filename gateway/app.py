@@ -84,6 +84,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        ping_after_idle_seconds=settings.db_ping_after_idle_seconds,
     )
     broker = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)
     events = EventBackbone(engine, broker, settings, clock)

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
 
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    db_ping_after_idle_seconds: float = Field(
+        10.0, description="check a pooled connection before use once it has idled this long"
+    )
 
     ws_per_message_deflate: bool = Field(
         False, description="compress websocket frames (costs CPU per subscriber and event)"
