@@ -19,9 +19,16 @@ import time
 from collections import defaultdict
 from typing import Any
 
-import httpx
+import uvloop
 
-from bench.harness import bench_token, percentile, running_gateway
+from bench.harness import (
+    GraphQLClient,
+    bench_token,
+    machine_busy_seconds,
+    percentile,
+    process_cpu_seconds,
+    running_gateway,
+)
 
 ESTIMATE = "{ estimateId version totals { grandTotal } }"
 MUTATIONS = {
@@ -106,20 +113,18 @@ INPUT_TYPES = {
 }
 
 
-async def call(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    body = (await http.post("/graphql", json={"query": query, "variables": variables})).json()
-    assert "errors" not in body, body
-    return next(iter(body["data"].values()))
+async def call(http: GraphQLClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    return next(iter((await http.call(query, variables)).values()))
 
 
-async def set_up_shop(http: httpx.AsyncClient) -> None:
+async def set_up_shop(http: GraphQLClient) -> None:
     for field, fields in SHOP:
         input_type = INPUT_TYPES[field.split("(")[0]]
         header = f"($input: {input_type}!)" if input_type else ""
         await call(http, f"mutation{header} {{ {field} }}", {"input": fields} if fields else {})
 
 
-async def workflow(http: httpx.AsyncClient, timings: dict[str, list[float]]) -> None:
+async def workflow(http: GraphQLClient, timings: dict[str, list[float]]) -> None:
     async def timed(name: str, **fields: Any) -> dict[str, Any]:
         query = f"mutation($input: {MUTATIONS[name]}!) {{ {name}(input: $input) {ESTIMATE} }}"
         started = time.perf_counter()
@@ -143,35 +148,50 @@ async def workflow(http: httpx.AsyncClient, timings: dict[str, list[float]]) -> 
     await timed("approveEstimate", **key, version=estimate["version"])
 
 
-async def run_clients(url: str, clients: int, workflows: int) -> dict[str, list[float]]:
+async def run_clients(clients: list[GraphQLClient], workflows: int) -> dict[str, list[float]]:
+    """Each client runs `workflows` workflows back to back, all clients at once."""
     timings: dict[str, list[float]] = defaultdict(list)
-    headers = {"Authorization": f"Bearer {bench_token()}"}
 
-    async def client() -> None:
-        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
-            for _ in range(workflows):
-                await workflow(http, timings)
+    async def client(http: GraphQLClient) -> None:
+        for _ in range(workflows):
+            await workflow(http, timings)
 
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(http) for http in clients))
     return timings
 
 
 async def main(workflows: int) -> None:
     async with running_gateway("bench-estimates-") as services:
-        url = services.server.url
-        headers = {"Authorization": f"Bearer {bench_token()}"}
-        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
-            await set_up_shop(http)
-        await run_clients(url, 10, 1)  # warm-up: ten pooled connections, their prepared statements
-        print(f"{'mutation':<22} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'n':>5}")
-        for clients in (1, 10):
-            timings = await run_clients(url, clients, max(1, workflows // clients))
-            for name in MUTATIONS:
-                values = timings[name]
-                print(
-                    f"{name:<22} {clients:>7} {percentile(values, 0.5):>8.1f} "
-                    f"{percentile(values, 0.99):>8.1f} {len(values):>5}"
-                )
+        # Connections are opened, and warmed by a workflow each, before anything is timed:
+        # a client opened mid-run would stall the load generator's loop under the timer.
+        clients = [GraphQLClient(services.server.url, bench_token()) for _ in range(10)]
+        try:
+            await set_up_shop(clients[0])
+            await run_clients(clients, 1)
+            await measure(clients, workflows, services.server.process.pid)
+        finally:
+            for http in clients:
+                await http.close()
+
+
+async def measure(clients: list[GraphQLClient], workflows: int, pid: int) -> None:
+    print(f"{'mutation':<22} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'n':>5}")
+    for count in (1, 10):
+        gateway_before, machine_before = process_cpu_seconds(pid), machine_busy_seconds()
+        timings = await run_clients(clients[:count], max(1, workflows // count))
+        mutations = sum(len(values) for values in timings.values())
+        for name in MUTATIONS:
+            values = timings[name]
+            print(
+                f"{name:<22} {count:>7} {percentile(values, 0.5):>8.1f} "
+                f"{percentile(values, 0.99):>8.1f} {len(values):>5}"
+            )
+        gateway_ms = (process_cpu_seconds(pid) - gateway_before) * 1000 / mutations
+        machine_ms = (machine_busy_seconds() - machine_before) * 1000 / mutations
+        print(
+            f"  CPU per mutation at {count} client(s): gateway {gateway_ms:.2f} ms, "
+            f"whole machine {machine_ms:.2f} ms"
+        )
 
 
 if __name__ == "__main__":
@@ -179,4 +199,4 @@ if __name__ == "__main__":
     parser.add_argument(
         "--workflows", type=int, default=50, help="workflows per run, shared by the clients"
     )
-    asyncio.run(main(parser.parse_args().workflows))
+    uvloop.run(main(parser.parse_args().workflows))
