@@ -10,6 +10,8 @@ from domain.estimates import AuditAction, AuditEventType, AuditRecord
 from persistence.repositories.base import TenantRepository
 from persistence.tables import audit_events
 
+APPEND = insert(audit_events)
+
 
 class AuditTrail(TenantRepository):
     table = audit_events
@@ -18,7 +20,7 @@ class AuditTrail(TenantRepository):
         if not records:
             return
         await self._connection.execute(
-            insert(audit_events),
+            APPEND,
             [
                 {
                     "tenant_id": self.tenant_id,

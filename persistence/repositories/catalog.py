@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Insert, Row, Select, Update, func, insert, select, update
+from sqlalchemy import Insert, Row, Select, Update, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.catalog import (
@@ -23,7 +23,7 @@ from domain.catalog import (
 )
 from domain.errors import VersionConflict
 from domain.paging import PageRequest
-from persistence.repositories.base import TenantRepository, contains
+from persistence.repositories.base import TenantRepository, contains, of_tenant
 from persistence.tables import parts, product_categories, services
 
 CATEGORY_COLUMNS = [
@@ -63,6 +63,18 @@ SERVICE_COLUMNS = [
     services.c.updated_at,
 ]
 NOT_WRITTEN = {"created_at", "updated_at", "version", "category_name"}
+PARTS_WITH_CATEGORY = select(*PART_COLUMNS).select_from(
+    parts.outerjoin(
+        product_categories,
+        (product_categories.c.tenant_id == parts.c.tenant_id)
+        & (product_categories.c.id == parts.c.category_id),
+    )
+)
+"""Parts with their category's name, which the part picker shows beside each part."""
+PART_BY_ID = PARTS_WITH_CATEGORY.where(of_tenant(parts), parts.c.id == bindparam("id"))
+SERVICE_BY_ID = select(*SERVICE_COLUMNS).where(
+    of_tenant(services), services.c.id == bindparam("id")
+)
 
 
 def _row_values(entity: ProductCategory | Part | Service) -> dict[str, Any]:
@@ -98,18 +110,8 @@ class CategoryRepository(TenantRepository):
 class PartRepository(TenantRepository):
     table = parts
 
-    def _with_category(self) -> Select:
-        """Parts with their category's name, which the part picker shows beside each part."""
-        joined = parts.outerjoin(
-            product_categories,
-            (product_categories.c.tenant_id == parts.c.tenant_id)
-            & (product_categories.c.id == parts.c.category_id),
-        )
-        return select(*PART_COLUMNS).select_from(joined).where(self._mine())
-
     async def get(self, part_id: str) -> Part | None:
-        statement = self._with_category().where(parts.c.id == part_id)
-        row = (await self._connection.execute(statement)).mappings().first()
+        row = (await self._run(PART_BY_ID, id=part_id)).mappings().first()
         return _part(row) if row else None
 
     async def exists(self, part_id: str) -> bool:
@@ -123,7 +125,7 @@ class PartRepository(TenantRepository):
     def _matching(
         self, query: str | None, category_id: str | None, availability: Availability | None
     ) -> Select:
-        statement = self._with_category()
+        statement = PARTS_WITH_CATEGORY.where(self._mine())
         if query and query.strip():
             statement = statement.where(contains(parts.c.search_text, query.strip()))
         if category_id:
@@ -196,8 +198,7 @@ class ServiceRepository(TenantRepository):
     table = services
 
     async def get(self, service_id: str) -> Service | None:
-        statement = select(*SERVICE_COLUMNS).where(self._mine(), services.c.id == service_id)
-        row = (await self._connection.execute(statement)).mappings().first()
+        row = (await self._run(SERVICE_BY_ID, id=service_id)).mappings().first()
         return _service(row) if row else None
 
     async def exists(self, service_id: str) -> bool:

@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.customers import Customer, DuplicateVin, Vehicle
 from domain.errors import VersionConflict
 from domain.paging import PageRequest
-from persistence.repositories.base import TenantRepository, contains
+from persistence.repositories.base import TenantRepository, contains, of_tenant
 from persistence.tables import customers, vehicles
 
 CUSTOMER_COLUMNS = [
@@ -38,6 +38,12 @@ VEHICLE_COLUMNS = [
     vehicles.c.updated_at,
 ]
 WRITABLE = {"created_at", "updated_at", "version"}
+CUSTOMER_BY_ID = select(*CUSTOMER_COLUMNS).where(
+    of_tenant(customers), customers.c.id == bindparam("id")
+)
+VEHICLE_BY_ID = select(*VEHICLE_COLUMNS).where(
+    of_tenant(vehicles), vehicles.c.id == bindparam("id")
+)
 
 
 def _row_values(entity: Customer | Vehicle) -> dict[str, Any]:
@@ -56,15 +62,7 @@ class CustomerRepository(TenantRepository):
     table = customers
 
     async def get(self, customer_id: str) -> Customer | None:
-        row = (
-            (
-                await self._connection.execute(
-                    select(*CUSTOMER_COLUMNS).where(self._mine(), customers.c.id == customer_id)
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = (await self._run(CUSTOMER_BY_ID, id=customer_id)).mappings().first()
         return _customer(row) if row else None
 
     async def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
@@ -123,15 +121,7 @@ class VehicleRepository(TenantRepository):
     table = vehicles
 
     async def get(self, vehicle_id: str) -> Vehicle | None:
-        row = (
-            (
-                await self._connection.execute(
-                    select(*VEHICLE_COLUMNS).where(self._mine(), vehicles.c.id == vehicle_id)
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = (await self._run(VEHICLE_BY_ID, id=vehicle_id)).mappings().first()
         return _vehicle(row) if row else None
 
     async def exists(self, vehicle_id: str) -> bool:

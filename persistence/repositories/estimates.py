@@ -1,8 +1,9 @@
 """Estimates of one tenant: each revision with its lines, totals and approval.
 
-An estimate is read in two statements (the revision with its approval, then its
-lines) and written back with one version-checked UPDATE plus the lines that changed,
-so a mutation costs a handful of round trips whatever the estimate's size.
+An estimate is read in one statement (the revision with its approval and its lines)
+and written back with one version-checked UPDATE plus the lines that changed, so a
+mutation costs a handful of round trips whatever the estimate's size. Every statement
+of that path is built once (see `of_tenant`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,7 +20,7 @@ from domain.estimates import ApprovalRecord, Discount, Estimate, EstimateItem, E
 from domain.estimates.totals import EstimateTotals, LineTotal
 from domain.locations import ApprovalMethod, ApprovalPolicy
 from domain.tax import ItemType
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import estimate_approvals, estimate_items, estimates
 
 HEADER_COLUMNS = [
@@ -45,6 +46,55 @@ UPSERT_ITEM = _NEW_ITEM.on_conflict_do_update(
     },
 )
 """Built once: executed with the changed lines as parameters, it is compiled once too."""
+HEADER_FIELDS = [
+    c.name
+    for c in estimates.c
+    if c.name not in ("tenant_id", "id", "version", "created_at", "updated_at")
+]
+"""What an estimate's own row holds beyond its key, version and timestamps."""
+ADD = insert(estimates)
+EXISTS = select(estimates.c.id).where(of_tenant(estimates), estimates.c.id == bindparam("id"))
+SAVE = (
+    update(estimates)
+    .where(
+        estimates.c.tenant_id == bindparam("key_tenant_id"),
+        estimates.c.id == bindparam("key_id"),
+        estimates.c.version == bindparam("key_version"),
+    )
+    .values(
+        {
+            **{name: bindparam(name) for name in HEADER_FIELDS},
+            "version": estimates.c.version + 1,
+            "updated_at": func.now(),
+        }
+    )
+    .returning(estimates.c.version)
+)
+ADD_APPROVAL = insert(estimate_approvals)
+
+
+def _with_lines_and_approval() -> Select:
+    """Revisions with their approval and their lines, one row per line, in line order."""
+    joined = estimates.outerjoin(
+        estimate_approvals,
+        (estimate_approvals.c.tenant_id == estimates.c.tenant_id)
+        & (estimate_approvals.c.estimate_id == estimates.c.id),
+    )
+    lines = estimate_items.c
+    with_lines = joined.outerjoin(
+        estimate_items,
+        (lines.tenant_id == estimates.c.tenant_id) & (lines.estimate_id == estimates.c.id),
+    )
+    return (
+        select(*HEADER_COLUMNS, *LINE_COLUMNS.values())
+        .select_from(with_lines)
+        .where(of_tenant(estimates))
+        .order_by(estimates.c.revision, lines.position)
+    )
+
+
+BY_ID = _with_lines_and_approval().where(estimates.c.id == bindparam("id"))
+REVISIONS = _with_lines_and_approval().where(estimates.c.number == bindparam("number"))
 
 
 def _policy_document(policy: ApprovalPolicy | None) -> dict[str, Any] | None:
@@ -183,25 +233,19 @@ class EstimateRepository(TenantRepository):
 
     async def get(self, estimate_id: str) -> Estimate | None:
         """One revision with its lines and approval, or None if this tenant has none."""
-        found = await self._load(estimates.c.id == estimate_id)
+        found = await self._load(BY_ID, id=estimate_id)
         return found[0] if found else None
 
     async def revisions(self, number: str) -> list[Estimate]:
         """Every revision of the estimate `number`, the first one first."""
-        return await self._load(estimates.c.number == number)
+        return await self._load(REVISIONS, number=number)
 
     async def exists(self, estimate_id: str) -> bool:
-        statement = select(estimates.c.id).where(self._mine(), estimates.c.id == estimate_id)
-        return (await self._connection.execute(statement)).first() is not None
+        return (await self._run(EXISTS, id=estimate_id)).first() is not None
 
     async def add(self, estimate: Estimate) -> None:
-        await self._connection.execute(
-            insert(estimates).values(
-                tenant_id=self.tenant_id,
-                id=estimate.id,
-                created_at=estimate.created_at,
-                **_header_values(estimate),
-            )
+        await self._run(
+            ADD, id=estimate.id, created_at=estimate.created_at, **_header_values(estimate)
         )
         await self._write_items(estimate)
 
@@ -211,21 +255,17 @@ class EstimateRepository(TenantRepository):
         The UPDATE row-locks the estimate until commit, so of two racing decisions the
         second waits, then finds a newer version and fails with VERSION_CONFLICT.
         """
-        statement = (
-            update(estimates)
-            .where(
-                self._mine(),
-                estimates.c.id == estimate.id,
-                estimates.c.version == estimate.version,
+        version = (
+            await self._connection.execute(
+                SAVE,
+                {
+                    "key_tenant_id": self.tenant_id,
+                    "key_id": estimate.id,
+                    "key_version": estimate.version,
+                    **_header_values(estimate),
+                },
             )
-            .values(
-                **_header_values(estimate),
-                version=estimates.c.version + 1,
-                updated_at=func.now(),
-            )
-            .returning(estimates.c.version)
-        )
-        version = (await self._connection.execute(statement)).scalar_one_or_none()
+        ).scalar_one_or_none()
         if version is None:
             raise stale(estimate.id, estimate.version)
         estimate.version = version
@@ -233,16 +273,14 @@ class EstimateRepository(TenantRepository):
             await self._write_items(estimate)
 
     async def add_approval(self, estimate_id: str, approval: ApprovalRecord) -> None:
-        await self._connection.execute(
-            insert(estimate_approvals).values(
-                tenant_id=self.tenant_id,
-                estimate_id=estimate_id,
-                approval_method=approval.method.value,
-                approved_by=approval.approved_by,
-                approved_at=approval.approved_at,
-                legal_terms_version=approval.legal_terms_version,
-                signature=approval.signature,
-            )
+        await self._run(
+            ADD_APPROVAL,
+            estimate_id=estimate_id,
+            approval_method=approval.method.value,
+            approved_by=approval.approved_by,
+            approved_at=approval.approved_at,
+            legal_terms_version=approval.legal_terms_version,
+            signature=approval.signature,
         )
 
     async def _write_items(self, estimate: Estimate) -> None:
@@ -266,23 +304,8 @@ class EstimateRepository(TenantRepository):
             await self._connection.execute(UPSERT_ITEM, changed)
         self._seen[estimate.id] = rows
 
-    async def _load(self, condition: Any) -> list[Estimate]:
-        joined = estimates.outerjoin(
-            estimate_approvals,
-            (estimate_approvals.c.tenant_id == estimates.c.tenant_id)
-            & (estimate_approvals.c.estimate_id == estimates.c.id),
-        )
-        lines = estimate_items.c
-        with_lines = joined.outerjoin(
-            estimate_items,
-            (lines.tenant_id == estimates.c.tenant_id) & (lines.estimate_id == estimates.c.id),
-        )
-        rows = await self._connection.execute(
-            select(*HEADER_COLUMNS, *LINE_COLUMNS.values())
-            .select_from(with_lines)
-            .where(self._mine(), condition)
-            .order_by(estimates.c.revision, lines.position)
-        )
+    async def _load(self, statement: Select, **parameters: Any) -> list[Estimate]:
+        rows = await self._run(statement, **parameters)
         headers: dict[str, Mapping[str, Any]] = {}
         by_estimate: dict[str, list[dict[str, Any]]] = {}
         for row in rows.mappings():

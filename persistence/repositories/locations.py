@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import any_, func, insert, literal, select, update
+from sqlalchemy import any_, bindparam, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.errors import VersionConflict
 from domain.locations import ApprovalPolicy, Location
 from domain.tax import ItemType, TaxCode
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import approval_policies, locations, tax_codes
 
 LOCATION_COLUMNS = [
@@ -48,14 +48,26 @@ POLICY_COLUMNS = [
     approval_policies.c.created_at,
     approval_policies.c.updated_at,
 ]
+LOCATION_BY_ID = select(*LOCATION_COLUMNS).where(
+    of_tenant(locations), locations.c.id == bindparam("id")
+)
+TAX_CODES_OF_LOCATION = (
+    select(*TAX_CODE_COLUMNS)
+    .where(of_tenant(tax_codes), tax_codes.c.location_id == bindparam("location_id"))
+    .order_by(tax_codes.c.tax_code)
+)
+POLICIES_OF_LOCATION_AND_DEFAULT = select(*POLICY_COLUMNS).where(
+    of_tenant(approval_policies),
+    (approval_policies.c.location_id == bindparam("location_id"))
+    | approval_policies.c.location_id.is_(None),
+)
 
 
 class LocationRepository(TenantRepository):
     table = locations
 
     async def get(self, location_id: str) -> Location | None:
-        statement = select(*LOCATION_COLUMNS).where(self._mine(), locations.c.id == location_id)
-        row = (await self._connection.execute(statement)).mappings().first()
+        row = (await self._run(LOCATION_BY_ID, id=location_id)).mappings().first()
         return Location(**row) if row else None
 
     async def exists(self, location_id: str) -> bool:
@@ -100,16 +112,12 @@ class TaxCodeRepository(TenantRepository):
     async def for_location(
         self, location_id: str, item_type: ItemType | None = None
     ) -> list[TaxCode]:
-        statement = (
-            select(*TAX_CODE_COLUMNS)
-            .where(self._mine(), tax_codes.c.location_id == location_id)
-            .order_by(tax_codes.c.tax_code)
-        )
+        statement = TAX_CODES_OF_LOCATION
         if item_type is not None:
             statement = statement.where(
                 literal(item_type.value) == any_(tax_codes.c.applicable_item_types)
             )
-        rows = await self._connection.execute(statement)
+        rows = await self._run(statement, location_id=location_id)
         return [_tax_code(row) for row in rows.mappings()]
 
     async def put(self, tax_code: TaxCode) -> TaxCode:
@@ -139,13 +147,7 @@ class ApprovalPolicyRepository(TenantRepository):
         self, location_id: str
     ) -> tuple[ApprovalPolicy | None, ApprovalPolicy | None]:
         """The location's own policy and the tenant default, read together in one statement."""
-        rows = await self._connection.execute(
-            select(*POLICY_COLUMNS).where(
-                self._mine(),
-                (approval_policies.c.location_id == location_id)
-                | approval_policies.c.location_id.is_(None),
-            )
-        )
+        rows = await self._run(POLICIES_OF_LOCATION_AND_DEFAULT, location_id=location_id)
         found = {row["location_id"]: _policy(row) for row in rows.mappings()}
         return found.get(location_id), found.get(None)
 

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 
 from persistence.repositories.base import TenantRepository
 from persistence.tables import naming_series
+
+TAKE_NEXT = (
+    insert(naming_series)
+    .values(tenant_id=bindparam("tenant_id"), series=bindparam("series"), last_value=1)
+    .on_conflict_do_update(
+        index_elements=[naming_series.c.tenant_id, naming_series.c.series],
+        set_={"last_value": naming_series.c.last_value + 1},
+    )
+    .returning(naming_series.c.last_value)
+)
 
 
 class NamingSeries(TenantRepository):
@@ -19,16 +30,7 @@ class NamingSeries(TenantRepository):
         The upsert row-locks the series until the transaction ends, so two concurrent
         creations never receive the same number.
         """
-        statement = (
-            insert(naming_series)
-            .values(tenant_id=self.tenant_id, series=prefix, last_value=1)
-            .on_conflict_do_update(
-                index_elements=[naming_series.c.tenant_id, naming_series.c.series],
-                set_={"last_value": naming_series.c.last_value + 1},
-            )
-            .returning(naming_series.c.last_value)
-        )
-        number = (await self._connection.execute(statement)).scalar_one()
+        number = (await self._run(TAKE_NEXT, series=prefix)).scalar_one()
         return f"{prefix}-{number:0{width}d}"
 
     async def next_free_id(
