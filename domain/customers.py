@@ -22,6 +22,10 @@ class VehicleNotFound(DomainError):
     code = "VEHICLE_NOT_FOUND"
 
 
+class VehicleNotOwned(DomainError):
+    code = "VEHICLE_NOT_OWNED"
+
+
 class DuplicateVin(DomainError):
     code = "DUPLICATE_VIN"
 

@@ -15,6 +15,7 @@ from domain.customers import (
     DuplicateVin,
     Vehicle,
     VehicleNotFound,
+    VehicleNotOwned,
     customer_facts,
     vehicle_facts,
 )
@@ -124,6 +125,26 @@ async def update_vehicle(
         work.record(VEHICLE_UPDATED, "vehicle", saved.id, vehicle_facts(saved))
         await work.commit()
         return saved
+
+
+async def customer_and_vehicle(
+    work: UnitOfWork, customer_id: str, vehicle_id: str
+) -> tuple[Customer, Vehicle]:
+    """The customer and one of their own vehicles, for work opened on that vehicle.
+
+    Estimates and service orders share this check so that the same mistake gives the
+    same code on both: an unknown customer, then an unknown vehicle, then another
+    customer's vehicle (VEHICLE_NOT_OWNED).
+    """
+    owner = await _existing_customer(work, customer_id)
+    found = await _existing_vehicle(work, vehicle_id)
+    if found.customer_id != owner.id:
+        raise VehicleNotOwned(
+            f"Vehicle '{vehicle_id}' belongs to customer '{found.customer_id}', not to "
+            f"'{customer_id}'; choose one of the customer's vehicles.",
+            field="vehicleId",
+        )
+    return owner, found
 
 
 async def _existing_customer(work: UnitOfWork, customer_id: str) -> Customer:

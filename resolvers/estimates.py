@@ -11,19 +11,14 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from domain.catalog import PartNotFound, ServiceNotFound
-from domain.customers import CustomerNotFound, VehicleNotFound
 from domain.errors import InvalidInput
-from domain.estimates import (
-    Discount,
-    Estimate,
-    EstimateNotFound,
-    VehicleNotOwned,
-)
+from domain.estimates import Discount, Estimate, EstimateNotFound
 from domain.events import utc_now
 from domain.identity import Principal
 from domain.tax import TaxCode
 from persistence.repositories.estimates import stale
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.customers import customer_and_vehicle
 from resolvers.identifiers import id_for_new
 from resolvers.locations import existing_location
 
@@ -54,18 +49,7 @@ async def create_estimate(
 ) -> Estimate:
     """A DRAFT for a customer's vehicle at a location, numbered EST-nnn per tenant."""
     async with uow() as work:
-        customer = await work.customers.get(customer_id)
-        if customer is None:
-            raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
-        vehicle = await work.vehicles.get(vehicle_id)
-        if vehicle is None:
-            raise VehicleNotFound(f"Vehicle '{vehicle_id}' was not found.", field="vehicleId")
-        if vehicle.customer_id != customer.id:
-            raise VehicleNotOwned(
-                f"Vehicle '{vehicle_id}' belongs to customer '{vehicle.customer_id}', not to "
-                f"'{customer_id}'; choose one of the customer's vehicles.",
-                field="vehicleId",
-            )
+        customer, vehicle = await customer_and_vehicle(work, customer_id, vehicle_id)
         where = await existing_location(work, location_id)
         number = await id_for_new(
             work, estimate_id, "EST", work.estimates.exists, "Estimate", "estimateId"

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from domain.clock import Clock
-from domain.customers import CustomerNotFound, VehicleNotFound
 from domain.errors import InvalidInput
 from domain.locations import LocationNotFound
 from domain.paging import Page, PageRequest
@@ -20,6 +19,7 @@ from domain.service_orders.order import ServiceOrder
 from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import deadlines_for
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.customers import customer_and_vehicle
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 from resolvers.service_order_changes import change_order, existing_order, publish
@@ -155,19 +155,7 @@ async def cancel(
 
 
 async def _parties_must_exist(work: UnitOfWork, order: ServiceOrder) -> None:
-    if not await work.customers.exists(order.customer_id):
-        raise CustomerNotFound(
-            f"Customer '{order.customer_id}' was not found; register the customer first.",
-            field="customerId",
-        )
-    vehicle = await work.vehicles.get(order.vehicle_id)
-    if vehicle is None:
-        raise VehicleNotFound(f"Vehicle '{order.vehicle_id}' was not found.", field="vehicleId")
-    if vehicle.customer_id != order.customer_id:
-        raise InvalidInput(
-            f"Vehicle {vehicle.id} belongs to customer {vehicle.customer_id}, not "
-            f"{order.customer_id}; choose one of this customer's vehicles.",
-            field="vehicleId",
-        )
+    """The customer exists and owns the vehicle, and the location exists; the first fault wins."""
+    await customer_and_vehicle(work, order.customer_id, order.vehicle_id)
     if not await work.locations.exists(order.location_id):
         raise LocationNotFound(f"Location '{order.location_id}' was not found.", field="locationId")

@@ -26,7 +26,6 @@ from domain.estimates.status import (
     EstimateStatus,
     InvalidTransition,
     ItemNotFound,
-    VehicleNotOwned,
 )
 from domain.estimates.totals import Discount, DiscountExceedsSubtotal, EstimateTotals
 
@@ -57,7 +56,6 @@ __all__ = [
     "ItemNotFound",
     "MonthLock",
     "SignatureRequired",
-    "VehicleNotOwned",
     "cost_transactions",
     "finance_lock",
     "quote_approved_payload",

@@ -40,7 +40,3 @@ class ItemNotFound(NotFound):
     def __init__(self, item_id: str):
         super().__init__("Estimate item", item_id, code="ITEM_NOT_FOUND")
         self.field = "itemId"
-
-
-class VehicleNotOwned(DomainError):
-    code = "VEHICLE_NOT_OWNED"

@@ -161,7 +161,7 @@ async def test_creating_for_unknown_parties_is_refused_and_writes_nothing(api: A
         ({"customerId": "CUST-404"}, "CUSTOMER_NOT_FOUND", "customerId"),
         ({"vehicleId": "VEH-404"}, "VEHICLE_NOT_FOUND", "vehicleId"),
         ({"locationId": "LOC-404"}, "LOCATION_NOT_FOUND", "locationId"),
-        ({"customerId": other}, "BAD_USER_INPUT", "vehicleId"),
+        ({"customerId": other}, "VEHICLE_NOT_OWNED", "vehicleId"),
         ({"description": ""}, "BAD_USER_INPUT", "description"),
         ({"serviceOrderId": "WO-1"}, "BAD_USER_INPUT", "serviceOrderId"),
     ]
