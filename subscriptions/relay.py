@@ -3,10 +3,15 @@
 One replica at a time relays (a PostgreSQL advisory lock elects it; the others wait and
 take over if it goes away), so no row is sent twice in normal operation and every event
 gets its sequence number in one place. It wakes on LISTEN/NOTIFY when a transaction
-commits events, with a slow poll as a fallback. A broker outage delays events, never
-loses them: rows stay unpublished until the broker acks them. Delivery is
-at-least-once (a crash between ack and stamp resends); consumers drop duplicates by
-event id or sequence.
+commits events, with a slow poll as a fallback.
+
+A batch is two statements: one numbers the pending events and returns them, the other
+stamps them published once the broker acked them. A broker outage delays events, never
+loses them: the relay retries the same batch, and its rows stay unpublished until the
+broker acks them. Delivery is at-least-once: a leader that stopped after numbering or
+after the ack but before the stamp left rows numbered and unpublished, and whichever
+replica takes the lead next (itself included) sends those first; consumers drop
+duplicates by event id or sequence.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.events import PublishedEvent
 from persistence.repositories.outbox import OutboxRelayStore
 from subscriptions.publisher import Publisher
 
@@ -73,6 +80,7 @@ class OutboxRelay:
                 log.info("this replica relays the outbox")
                 wake = asyncio.Event()
                 await raw.add_listener(CHANNEL, lambda *_: wake.set())
+                await self._resend_leftovers()
                 while True:
                     wake.clear()
                     await self._drain()
@@ -85,31 +93,55 @@ class OutboxRelay:
                 # to the pool still holding them.
                 await connection.invalidate()
 
-    async def _drain(self) -> None:
-        backoff = 0.2
+    async def _resend_leftovers(self) -> None:
+        """Publish what an earlier leader numbered but never stamped, before anything new.
+
+        Their sequences come before any this leader gives, and only a leader that
+        stopped between numbering and stamping leaves them, so they are read once per
+        lead rather than on every drain.
+        """
         while True:
-            await self._store.number_pending(self._batch_size)
-            pending = await self._store.unpublished(self._batch_size)
-            if not pending:
+            leftovers = await self._store.unpublished(self._batch_size)
+            if leftovers:
+                await self._publish(leftovers)
+            if len(leftovers) < self._batch_size:
                 return
-            started = time.perf_counter()
+
+    async def _drain(self) -> None:
+        """Number and publish pending events, batch by batch, until a batch comes up short.
+
+        A short batch means nothing else was waiting to be numbered when it was taken,
+        so another round would find nothing; events committed since then sent a
+        NOTIFY, which wakes the next drain.
+        """
+        while True:
+            pending = await self._store.number_pending(self._batch_size)
+            if pending:
+                await self._publish(pending)
+            if len(pending) < self._batch_size:
+                return
+
+    async def _publish(self, events: Sequence[PublishedEvent]) -> None:
+        """Send `events` until the broker acks them all, then stamp them published."""
+        backoff = 0.2
+        started = time.perf_counter()
+        while True:
             try:
-                await self._publisher.publish(pending)
+                await self._publisher.publish(events)
+                break
             except Exception as error:
                 log.warning(
                     "publishing %d events failed (%s); retrying in %.1fs",
-                    len(pending),
+                    len(events),
                     error,
                     backoff,
                 )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
-                continue
-            await self._store.mark_published(p.sequence for p in pending)
-            self.published += len(pending)
-            backoff = 0.2
-            log.debug(
-                "published %d events in %.1f ms",
-                len(pending),
-                (time.perf_counter() - started) * 1000,
-            )
+        await self._store.mark_published(e.sequence for e in events)
+        self.published += len(events)
+        log.debug(
+            "published %d events in %.1f ms",
+            len(events),
+            (time.perf_counter() - started) * 1000,
+        )

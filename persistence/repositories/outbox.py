@@ -1,9 +1,11 @@
 """The outbox, seen from the three sides that use it.
 
 - `OutboxWriter`: the unit of work appends a transaction's events in that transaction.
-- `OutboxRelayStore`: the relay numbers pending events gap-free in publishing order,
-  reads the numbered but unpublished ones, and stamps them published. It works across
-  tenants: it is the gateway's own plumbing, not a tenant's repository.
+- `OutboxRelayStore`: the relay numbers pending events gap-free in publishing order
+  and gets them back in the same statement, stamps them published once the broker
+  acked them, and on taking the lead reads what an earlier leader numbered but never
+  stamped. It works across tenants: it is the gateway's own plumbing, not a tenant's
+  repository.
 - `EventLog`: one tenant's published stream, read from a cursor, so a dashboard that
   reconnects replays exactly what it missed.
 """
@@ -14,7 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import BigInteger, Integer, any_, bindparam, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent, PublishedEvent
@@ -37,10 +40,101 @@ def _published(row: Mapping[str, Any]) -> PublishedEvent:
     return PublishedEvent(sequence=row["sequence"], event=_event(row))
 
 
-NUMBER = text(
-    "UPDATE outbox SET sequence = :last + numbered.n "
-    "FROM unnest(CAST(:positions AS bigint[])) WITH ORDINALITY AS numbered(position, n) "
-    "WHERE outbox.position = numbered.position"
+_PUBLISHED_COLUMNS = (
+    outbox.c.sequence,
+    outbox.c.event_id,
+    outbox.c.tenant_id,
+    outbox.c.event_type,
+    outbox.c.aggregate_type,
+    outbox.c.aggregate_id,
+    outbox.c.occurred_at,
+    outbox.c.payload,
+)
+
+# Numbering is one statement, so a batch costs one round trip and no transaction
+# around it. The cursor row is locked before any outbox row: a second relay, were one
+# ever to run, waits for it and then numbers the events after the first one's, so
+# sequences stay gap-free and follow outbox position order. `pending` waits for that
+# lock through its `EXISTS (SELECT FROM cursor)`, a filter PostgreSQL evaluates once,
+# before its scan locks anything (`cursor` is MATERIALIZED so the row is locked once
+# and every reader sees the same value). The cursor is locked only when some event
+# lacks a number and advanced only when some got one, so an empty poll locks and
+# writes nothing. The numbers are given in a CTE of their own because PostgreSQL
+# forbids window functions beside FOR UPDATE.
+NUMBER_PENDING = (
+    text(
+        f"""
+WITH cursor AS MATERIALIZED (
+    SELECT last_sequence FROM outbox_cursor
+    WHERE id = 1 AND EXISTS (SELECT FROM outbox WHERE sequence IS NULL)
+    FOR UPDATE
+),
+pending AS (
+    SELECT position FROM outbox
+    WHERE sequence IS NULL AND EXISTS (SELECT FROM cursor)
+    ORDER BY position
+    LIMIT :limit
+    FOR UPDATE SKIP LOCKED
+),
+numbered AS (
+    SELECT pending.position,
+        cursor.last_sequence + row_number() OVER (ORDER BY pending.position) AS sequence
+    FROM pending CROSS JOIN cursor
+),
+stamped AS (
+    UPDATE outbox SET sequence = numbered.sequence
+    FROM numbered
+    WHERE outbox.position = numbered.position
+    RETURNING {", ".join(f"outbox.{c.name}" for c in _PUBLISHED_COLUMNS)}
+),
+advanced AS (
+    UPDATE outbox_cursor SET last_sequence = newest.sequence
+    FROM (SELECT max(sequence) AS sequence FROM stamped) AS newest
+    WHERE outbox_cursor.id = 1 AND newest.sequence IS NOT NULL
+)
+SELECT {", ".join(c.name for c in _PUBLISHED_COLUMNS)} FROM stamped ORDER BY sequence
+"""
+    )
+    .bindparams(bindparam("limit", type_=Integer))
+    .columns(*_PUBLISHED_COLUMNS)
+)
+
+UNPUBLISHED = (
+    select(*_PUBLISHED_COLUMNS)
+    .where(outbox.c.sequence.is_not(None), outbox.c.published_at.is_(None))
+    .order_by(outbox.c.sequence)
+    .limit(bindparam("limit", type_=Integer))
+)
+
+# One statement text for any number of events (an IN list would be a new text, and a
+# new prepared statement, for every batch size).
+MARK_PUBLISHED = (
+    update(outbox)
+    .where(outbox.c.sequence == any_(bindparam("sequences", type_=ARRAY(BigInteger))))
+    .values(published_at=func.now())
+)
+
+LAG = select(func.count(), func.min(outbox.c.occurred_at)).where(outbox.c.published_at.is_(None))
+
+APPEND = insert(outbox)
+
+OLDEST_UNPUBLISHED = select(func.min(outbox.c.sequence)).where(
+    outbox.c.sequence.is_not(None), outbox.c.published_at.is_(None)
+)
+
+LAST_NUMBERED = select(outbox_cursor.c.last_sequence).where(outbox_cursor.c.id == 1)
+
+LAST_PUBLISHED = (
+    select(outbox.c.sequence)
+    .where(outbox.c.sequence.is_not(None), outbox.c.published_at.is_not(None))
+    .order_by(outbox.c.sequence.desc())
+    .limit(1)
+)
+
+BETWEEN = (
+    select(outbox)
+    .where(outbox.c.sequence.between(bindparam("first"), bindparam("last")))
+    .order_by(outbox.c.sequence)
 )
 
 
@@ -50,7 +144,7 @@ class OutboxWriter:
 
     async def append(self, events: Sequence[DomainEvent]) -> None:
         await self._connection.execute(
-            insert(outbox),
+            APPEND,
             [
                 {
                     "event_id": e.event_id,
@@ -67,74 +161,44 @@ class OutboxWriter:
 
 
 class OutboxRelayStore:
+    """The relay's statements, each a transaction of its own.
+
+    Every method runs one statement, which PostgreSQL makes atomic by itself, so the
+    connection runs in autocommit and spends no round trips on BEGIN and COMMIT.
+    """
+
     def __init__(self, engine: AsyncEngine):
-        self._engine = engine
+        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
 
-    async def number_pending(self, limit: int) -> int:
-        """Give the oldest un-numbered events the next sequence numbers; return how many.
+    async def number_pending(self, limit: int) -> list[PublishedEvent]:
+        """Give the oldest un-numbered events (at most `limit`) the next sequence numbers.
 
-        The cursor row is locked for the transaction, so numbers stay gap-free and
-        increasing even if two relays ever ran at once.
+        Returns them in sequence order, to publish. The cursor row stays locked until
+        they are numbered, so numbers stay gap-free and increasing even if two relays
+        ever ran at once.
         """
-        async with self._engine.begin() as connection:
-            last = (
-                await connection.execute(
-                    select(outbox_cursor.c.last_sequence)
-                    .where(outbox_cursor.c.id == 1)
-                    .with_for_update()
-                )
-            ).scalar_one()
-            positions = (
-                (
-                    await connection.execute(
-                        select(outbox.c.position)
-                        .where(outbox.c.sequence.is_(None))
-                        .order_by(outbox.c.position)
-                        .limit(limit)
-                        .with_for_update(skip_locked=True)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            if not positions:
-                return 0
-            await connection.execute(NUMBER, {"last": last, "positions": list(positions)})
-            await connection.execute(
-                update(outbox_cursor)
-                .where(outbox_cursor.c.id == 1)
-                .values(last_sequence=last + len(positions))
-            )
-            return len(positions)
+        async with self._engine.connect() as connection:
+            rows = await connection.execute(NUMBER_PENDING, {"limit": limit})
+            return [_published(row) for row in rows.mappings()]
 
     async def unpublished(self, limit: int) -> list[PublishedEvent]:
+        """The oldest numbered events not yet stamped published, in sequence order.
+
+        Only a relay taking the lead needs these: a leader that stopped between
+        numbering (or the broker's ack) and the stamp left them behind.
+        """
         async with self._engine.connect() as connection:
-            rows = await connection.execute(
-                select(outbox)
-                .where(outbox.c.sequence.is_not(None), outbox.c.published_at.is_(None))
-                .order_by(outbox.c.sequence)
-                .limit(limit)
-            )
+            rows = await connection.execute(UNPUBLISHED, {"limit": limit})
             return [_published(row) for row in rows.mappings()]
 
     async def mark_published(self, sequences: Iterable[int]) -> None:
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                update(outbox)
-                .where(outbox.c.sequence.in_(list(sequences)))
-                .values(published_at=func.now())
-            )
+        async with self._engine.connect() as connection:
+            await connection.execute(MARK_PUBLISHED, {"sequences": list(sequences)})
 
     async def lag(self) -> tuple[int, float]:
         """Events not yet published, and the age in seconds of the oldest of them."""
         async with self._engine.connect() as connection:
-            count, oldest = (
-                await connection.execute(
-                    select(func.count(), func.min(outbox.c.occurred_at)).where(
-                        outbox.c.published_at.is_(None)
-                    )
-                )
-            ).one()
+            count, oldest = (await connection.execute(LAG)).one()
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
         return int(count), max(age, 0.0)
 
@@ -175,41 +239,20 @@ class OutboxReader:
     async def next_sequence(self) -> int:
         """The first sequence a hub starting now should deliver."""
         async with self._engine.connect() as connection:
-            oldest_unpublished = (
-                await connection.execute(
-                    select(func.min(outbox.c.sequence)).where(
-                        outbox.c.sequence.is_not(None), outbox.c.published_at.is_(None)
-                    )
-                )
-            ).scalar_one()
+            oldest_unpublished = (await connection.execute(OLDEST_UNPUBLISHED)).scalar_one()
             if oldest_unpublished is not None:
                 return int(oldest_unpublished)
-            last = (
-                await connection.execute(
-                    select(outbox_cursor.c.last_sequence).where(outbox_cursor.c.id == 1)
-                )
-            ).scalar_one()
+            last = (await connection.execute(LAST_NUMBERED)).scalar_one()
             return int(last) + 1
 
     async def last_published(self) -> int:
         """The highest sequence already published (0 when none is)."""
         async with self._engine.connect() as connection:
-            found = (
-                await connection.execute(
-                    select(outbox.c.sequence)
-                    .where(outbox.c.sequence.is_not(None), outbox.c.published_at.is_not(None))
-                    .order_by(outbox.c.sequence.desc())
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
+            found = (await connection.execute(LAST_PUBLISHED)).scalar_one_or_none()
         return int(found or 0)
 
     async def between(self, first: int, last: int) -> list[PublishedEvent]:
         """Events numbered `first`..`last` (inclusive) in sequence order."""
         async with self._engine.connect() as connection:
-            rows = await connection.execute(
-                select(outbox)
-                .where(outbox.c.sequence.between(first, last))
-                .order_by(outbox.c.sequence)
-            )
+            rows = await connection.execute(BETWEEN, {"first": first, "last": last})
             return [_published(row) for row in rows.mappings()]
