@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock, SystemClock
+from domain.events import PublishedEvent
 from gateway.inbound_handlers import HANDLERS
 from gateway.settings import Settings
 from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
@@ -68,6 +70,7 @@ class EventBackbone:
             self._publisher,
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
+            on_published=self._deliver_here,
         )
         self.inbound = InboundConsumer(
             engine,
@@ -89,6 +92,19 @@ class EventBackbone:
         )
         self._sla_monitor_enabled = settings.sla_monitor_enabled
         self._tasks: list[asyncio.Task[None]] = []
+
+    def _deliver_here(self, events: Sequence[PublishedEvent]) -> None:
+        """This replica's subscribers get what it relays as soon as the broker has it.
+
+        Fetching it back from Kafka would add the consumer's fetch wait to every event
+        (the embedded broker holds a fetch for its whole wait), and a short wait costs a
+        poll every few milliseconds on every topic partition: measured on an idle
+        gateway, a fifth of a core in the broker and a tenth in the gateway at 20 ms.
+        The copy that arrives from Kafka later is dropped by the hub as already seen;
+        other replicas still get these events from Kafka.
+        """
+        for published in events:
+            self.hub.offer(published)
 
     async def start(self) -> None:
         await self.hub.start()

@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     kafka_linger_ms: int = Field(5, description="producer batching delay")
     kafka_compression_type: str | None = Field(None, description="gzip, or none")
     kafka_fetch_max_wait_ms: int = Field(
-        20, description="longest a consumer fetch waits for data (bounds event latency)"
+        100, description="longest a consumer fetch waits for data (bounds event latency)"
     )
     kafka_group_prefix: str = Field(
         "field-service-gateway", description="prefix of the consumer groups the gateway joins"

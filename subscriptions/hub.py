@@ -7,7 +7,9 @@ anything it already delivered, and fills a gap that Kafka does not close quickly
 the outbox table itself. A subscriber therefore sees each event once, in order, and
 "the last sequence I saw" is a cursor that loses nothing.
 
-Kafka is the fast path. As a safety net, the hub also checks the outbox every few
+Kafka is the fast path between replicas; the replica that relays hands each acked batch
+to its own hub directly (see `gateway/events.py`), and the Kafka copy is then dropped as
+already delivered. As a safety net, the hub also checks the outbox every few
 seconds for published events it has not seen (a consumer that lost its partitions
 while the broker restarted, say) and delivers them from there.
 
@@ -130,7 +132,8 @@ class EventHub:
         return sum(len(s) for s in self._by_tenant.values())
 
     def offer(self, published: PublishedEvent) -> None:
-        """Take an event from Kafka; deliver it and any held ones that now follow in order."""
+        """Take an event (from Kafka, or from this replica's relay); deliver it and any held
+        ones that now follow in order. One already delivered is dropped."""
         if self._next is None:
             self._next = published.sequence
         if published.sequence < self._next:

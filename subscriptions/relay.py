@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -44,13 +44,17 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_seconds: float = 5.0,
         max_backoff_seconds: float = 5.0,
+        on_published: Callable[[Sequence[PublishedEvent]], None] | None = None,
     ):
+        """`on_published` sees each batch the broker acked: the relaying replica hands it
+        to its own hub there, without waiting for its consumer to fetch it back."""
         self._engine = engine
         self._store = OutboxRelayStore(engine)
         self._publisher = publisher
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._max_backoff = max_backoff_seconds
+        self._on_published = on_published
         self.is_leader = False
         self.published = 0
 
@@ -138,6 +142,8 @@ class OutboxRelay:
                 )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
+        if self._on_published is not None:
+            self._on_published(events)
         await self._store.mark_published(e.sequence for e in events)
         self.published += len(events)
         log.debug(
