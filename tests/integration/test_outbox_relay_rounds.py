@@ -1,44 +1,43 @@
-"""The relay's rounds against the real database: numbering, leftovers, empty polls, retries.
+"""The relay's rounds against the real database and broker: numbering, leftovers, empty
+polls, retries.
 
-A recording publisher stands in for the broker, so each test sees exactly which
-batches the relay sent; `test_outbox_relay.py` covers the real broker.
+Every relay publishes through a real `Publisher` to a real Kafka-protocol broker, and
+its `on_published` hook records each batch right after the broker acked it, so a test
+sees exactly which batches went out and in what order; `test_outbox_relay.py` covers
+what consumers read back. The retry test starts its own broker on a port where nothing
+listens yet, so the relay's first attempts fail for real.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import PublishedEvent
+from gateway.embedded.broker import EmbeddedBroker
+from gateway.embedded.processes import free_port
 from persistence.database import create_engine
 from persistence.repositories.outbox import NUMBER_PENDING, OutboxRelayStore
 from persistence.tables import outbox
 from persistence.unit_of_work import UnitOfWork
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
+from subscriptions.topics import BrokerLink
+from tests.conftest import Services
 
-TENANT = "t-rounds"
 
+class Acked(list[list[int]]):
+    """The sequences of each batch the broker acked, in order; a relay's `on_published`."""
 
-class RecordingPublisher(Publisher):
-    """Acks every batch without a broker, after failing the first `failures` attempts."""
-
-    def __init__(self, failures: int = 0):
-        super().__init__("127.0.0.1:9", "test", ProducerSettings())
-        self.attempts: list[list[int]] = []
-        self.batches: list[list[int]] = []
-        self._failures = failures
-
-    async def publish(self, events: Sequence[PublishedEvent]) -> None:
-        sequences = [e.sequence for e in events]
-        self.attempts.append(sequences)
-        if len(self.attempts) <= self._failures:
-            raise ConnectionError("the broker is away")
-        self.batches.append(sequences)
+    def __call__(self, events: Sequence[PublishedEvent]) -> None:
+        self.append([e.sequence for e in events])
 
 
 @pytest.fixture
@@ -48,11 +47,24 @@ async def isolated_engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]
     await engine.dispose()
 
 
-async def _record(engine: AsyncEngine, count: int) -> list[str]:
+@pytest.fixture
+async def publisher(services: Services) -> AsyncIterator[Publisher]:
+    """A real publisher to the session's broker; its link creates the topics it needs."""
+    link = BrokerLink(services.bootstrap_servers, "rounds")
+    await link.start()
+    publisher = Publisher(services.bootstrap_servers, "rounds", ProducerSettings(), link)
+    try:
+        yield publisher
+    finally:
+        await publisher.close()
+        await link.close()
+
+
+async def _record(engine: AsyncEngine, tenant: str, count: int) -> list[str]:
     """Commit `count` events one transaction each; their event ids in commit order."""
     ids = []
     for n in range(count):
-        async with UnitOfWork(engine, TENANT) as work:
+        async with UnitOfWork(engine, tenant) as work:
             event = work.record("CustomerUpdatedEvent", "customer", "CUST-1", {"n": n})
             await work.commit()
         ids.append(event.event_id)
@@ -60,10 +72,10 @@ async def _record(engine: AsyncEngine, count: int) -> list[str]:
 
 
 async def _relaying(relay: OutboxRelay, done: Callable[[], bool]) -> None:
-    """Run `relay` until `done()` holds (at most 10 s), then stop it."""
+    """Run `relay` until `done()` holds (at most 20 s), then stop it."""
     task = asyncio.create_task(relay.run())
     try:
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(20):
             while not done():
                 await asyncio.sleep(0.02)
     finally:
@@ -95,9 +107,13 @@ async def _cursor_row(engine: AsyncEngine) -> tuple[str, str, int]:
 
 @pytest.mark.parametrize("events", [20, 23])
 async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_order(
-    isolated_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, events: int
+    isolated_engine: AsyncEngine,
+    publisher: Publisher,
+    tenant: str,
+    monkeypatch: pytest.MonkeyPatch,
+    events: int,
 ) -> None:
-    ids = await _record(isolated_engine, events)
+    ids = await _record(isolated_engine, tenant, events)
     numberings: list[int] = []
     number_pending = OutboxRelayStore.number_pending
 
@@ -107,13 +123,18 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
         return numbered
 
     monkeypatch.setattr(OutboxRelayStore, "number_pending", counted)
-    publisher = RecordingPublisher()
-    relay = OutboxRelay(isolated_engine, publisher, batch_size=5, poll_seconds=60)
+    acked = Acked()
+    relay = OutboxRelay(
+        isolated_engine, publisher, batch_size=5, poll_seconds=60, on_published=acked
+    )
 
-    await _relaying(relay, lambda: relay.published == events)
+    # Done once everything is stamped and the drain took its short, final numbering.
+    await _relaying(
+        relay, lambda: relay.published == events and bool(numberings) and numberings[-1] < 5
+    )
 
-    assert [len(batch) for batch in publisher.batches] == [5, 5, 5, 5, *([3] if events % 5 else [])]
-    assert [s for batch in publisher.batches for s in batch] == list(range(1, events + 1))
+    assert [len(batch) for batch in acked] == [5, 5, 5, 5, *([3] if events % 5 else [])]
+    assert [s for batch in acked for s in batch] == list(range(1, events + 1))
     assert await _rows(isolated_engine) == [(i, n + 1, True) for n, i in enumerate(ids)]
     # One numbering per batch, and a last empty one only when the last batch was full.
     assert numberings == [5, 5, 5, 5, 3 if events % 5 else 0]
@@ -121,26 +142,28 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
 
 
 async def test_a_new_leader_first_publishes_what_an_earlier_one_numbered_but_never_stamped(
-    isolated_engine: AsyncEngine,
+    isolated_engine: AsyncEngine, publisher: Publisher, tenant: str
 ) -> None:
-    ids = await _record(isolated_engine, 7)
+    ids = await _record(isolated_engine, tenant, 7)
     # A leader that numbered five events and stopped before the broker acked them.
     left = await OutboxRelayStore(isolated_engine).number_pending(5)
     assert [e.event.event_id for e in left] == ids[:5]
-    publisher = RecordingPublisher()
-    relay = OutboxRelay(isolated_engine, publisher, batch_size=3, poll_seconds=60)
+    acked = Acked()
+    relay = OutboxRelay(
+        isolated_engine, publisher, batch_size=3, poll_seconds=60, on_published=acked
+    )
 
     await _relaying(relay, lambda: relay.published == 7)
 
-    assert publisher.batches == [[1, 2, 3], [4, 5], [6, 7]]
+    assert acked == [[1, 2, 3], [4, 5], [6, 7]]
     assert await _rows(isolated_engine) == [(i, n + 1, True) for n, i in enumerate(ids)]
 
 
 async def test_an_empty_poll_neither_locks_nor_writes_the_cursor(
-    isolated_engine: AsyncEngine,
+    isolated_engine: AsyncEngine, tenant: str
 ) -> None:
     store = OutboxRelayStore(isolated_engine)
-    await _record(isolated_engine, 2)
+    await _record(isolated_engine, tenant, 2)
     before_numbering = await _cursor_row(isolated_engine)
     assert len(await store.number_pending(10)) == 2
     numbered = await _cursor_row(isolated_engine)
@@ -153,9 +176,9 @@ async def test_an_empty_poll_neither_locks_nor_writes_the_cursor(
 
 
 async def test_a_second_numbering_waits_for_the_first_and_continues_its_sequence(
-    isolated_engine: AsyncEngine,
+    isolated_engine: AsyncEngine, tenant: str
 ) -> None:
-    ids = await _record(isolated_engine, 6)
+    ids = await _record(isolated_engine, tenant, 6)
     async with isolated_engine.connect() as first:
         await first.begin()
         taken = (await first.execute(NUMBER_PENDING, {"limit": 4})).mappings().all()
@@ -174,23 +197,53 @@ async def test_a_second_numbering_waits_for_the_first_and_continues_its_sequence
 
 async def test_a_failed_publish_retries_the_same_batch_which_stays_unpublished_meanwhile(
     isolated_engine: AsyncEngine,
+    tenant: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    ids = await _record(isolated_engine, 3)
-    publisher = RecordingPublisher(failures=2)
-    relay = OutboxRelay(isolated_engine, publisher, batch_size=10, poll_seconds=60)
+    ids = await _record(isolated_engine, tenant, 3)
+    # Nothing listens on this port until the test starts a broker there.
+    broker = EmbeddedBroker(tmp_path, port=free_port())
+    publisher = Publisher(broker.bootstrap_servers, "rounds-retry", ProducerSettings())
+    acked = Acked()
+    relay = OutboxRelay(
+        isolated_engine,
+        publisher,
+        batch_size=10,
+        poll_seconds=60,
+        max_backoff_seconds=0.5,
+        on_published=acked,
+    )
+
+    def failures() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.getMessage().startswith("publishing")]
+
     task = asyncio.create_task(relay.run())
     try:
-        async with asyncio.timeout(10):
-            while not publisher.attempts:
-                await asyncio.sleep(0.01)
-        assert await _rows(isolated_engine) == [(i, n + 1, False) for n, i in enumerate(ids)]
-        async with asyncio.timeout(10):
-            while relay.published < 3:
-                await asyncio.sleep(0.02)
+        with caplog.at_level(logging.WARNING, logger="gateway.relay"):
+            async with asyncio.timeout(10):
+                while len(failures()) < 3:
+                    await asyncio.sleep(0.05)
+            assert acked == []
+            assert await _rows(isolated_engine) == [(i, n + 1, False) for n, i in enumerate(ids)]
+
+            await asyncio.to_thread(broker.start)
+            async with asyncio.timeout(20):
+                while relay.published < 3:
+                    await asyncio.sleep(0.02)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+        await publisher.close()
+        broker.stop()
+        failed = failures()
+        # `Publisher` leaves each producer whose start failed unclosed, and the logged
+        # errors keep them alive: drop both now so their ResourceWarnings name this test
+        # rather than whichever runs next.
+        caplog.clear()
+        gc.collect()
 
-    assert publisher.attempts == [[1, 2, 3]] * 3
-    assert publisher.batches == [[1, 2, 3]]
+    assert all(f.startswith("publishing 3 events failed") for f in failed)
+    assert acked == [[1, 2, 3]]
     assert await _rows(isolated_engine) == [(i, n + 1, True) for n, i in enumerate(ids)]
+    assert (await _cursor_row(isolated_engine))[2] == 3
