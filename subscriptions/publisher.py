@@ -82,7 +82,13 @@ class Publisher:
                 compression_type=s.compression_type,
                 request_timeout_ms=s.request_timeout_ms,
             )
-            await producer.start()
+            try:
+                await producer.start()
+            except BaseException:
+                # A producer that could not reach the broker still holds its client:
+                # close it, or every retry during an outage leaks one.
+                await producer.stop()
+                raise
             self._producer = producer
         return self._producer
 
