@@ -136,8 +136,11 @@ async def customer_and_vehicle(
     same code on both: an unknown customer, then an unknown vehicle, then another
     customer's vehicle (VEHICLE_NOT_OWNED).
     """
-    owner = await _existing_customer(work, customer_id)
-    found = await _existing_vehicle(work, vehicle_id)
+    owner, found = await work.customers.with_vehicle(customer_id, vehicle_id)
+    if owner is None:
+        raise _no_customer(customer_id)
+    if found is None:
+        raise _no_vehicle(vehicle_id)
     if found.customer_id != owner.id:
         raise VehicleNotOwned(
             f"Vehicle '{vehicle_id}' belongs to customer '{found.customer_id}', not to "
@@ -150,15 +153,23 @@ async def customer_and_vehicle(
 async def _existing_customer(work: UnitOfWork, customer_id: str) -> Customer:
     found = await work.customers.get(customer_id)
     if found is None:
-        raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
+        raise _no_customer(customer_id)
     return found
 
 
 async def _existing_vehicle(work: UnitOfWork, vehicle_id: str) -> Vehicle:
     found = await work.vehicles.get(vehicle_id)
     if found is None:
-        raise VehicleNotFound(f"Vehicle '{vehicle_id}' was not found.", field="vehicleId")
+        raise _no_vehicle(vehicle_id)
     return found
+
+
+def _no_customer(customer_id: str) -> CustomerNotFound:
+    return CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
+
+
+def _no_vehicle(vehicle_id: str) -> VehicleNotFound:
+    return VehicleNotFound(f"Vehicle '{vehicle_id}' was not found.", field="vehicleId")
 
 
 async def _owner_must_exist(work: UnitOfWork, customer_id: str) -> None:
