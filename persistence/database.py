@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -14,6 +15,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from persistence import json
 
 IDLE_SINCE = "idle_since"
+NUMBERING_POOL_SIZE = 4
+_numbering: WeakKeyDictionary[Engine, AsyncEngine] = WeakKeyDictionary()
 
 
 def async_url(url: str) -> str:
@@ -31,13 +34,41 @@ def create_engine(
     max_overflow: int = 10,
     ping_after_idle_seconds: float = 10.0,
 ) -> AsyncEngine:
+    """The process's pool, with a small autocommit pool beside it for taking numbers.
+
+    Numbering (persistence/repositories/naming.py) runs outside the creating
+    transaction; from a pool of its own it never waits for a connection that a
+    transaction waiting on it holds. It is disposed with the main pool.
+    """
+    engine = _pool(url, pool_size, max_overflow, ping_after_idle_seconds)
+    numbering = _pool(
+        url, NUMBERING_POOL_SIZE, 0, ping_after_idle_seconds, isolation_level="AUTOCOMMIT"
+    )
+    _numbering[engine.sync_engine] = numbering
+
+    @event.listens_for(engine.sync_engine, "engine_disposed")
+    def disposed(sync_engine: Engine) -> None:
+        numbering.sync_engine.dispose()
+
+    return engine
+
+
+def numbering_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The autocommit pool beside `engine` that numbers are taken from."""
+    return _numbering[engine.sync_engine]
+
+
+def _pool(
+    url: str, size: int, overflow: int, ping_after_idle_seconds: float, **options: Any
+) -> AsyncEngine:
     engine = create_async_engine(
         async_url(url),
-        pool_size=pool_size,
-        max_overflow=max_overflow,
+        pool_size=size,
+        max_overflow=overflow,
         json_serializer=json.dumps,
         json_deserializer=json.loads,
         connect_args={"server_settings": {"application_name": "field-service-gateway"}},
+        **options,
     )
     ping_connections_idle_longer_than(engine, ping_after_idle_seconds)
     return engine

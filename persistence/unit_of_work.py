@@ -17,6 +17,7 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent
+from persistence.database import numbering_engine
 from persistence.repositories.audit import AuditTrail
 from persistence.repositories.catalog import (
     CategoryRepository,
@@ -83,7 +84,7 @@ class UnitOfWork:
         await connection.begin()
         self._connection = connection
         tenant = self.tenant_id
-        self.naming = NamingSeries(connection, tenant)
+        self.naming = NamingSeries(numbering_engine(self._engine), tenant)
         self.customers = CustomerRepository(connection, tenant)
         self.vehicles = VehicleRepository(connection, tenant)
         self.categories = CategoryRepository(connection, tenant)

@@ -25,6 +25,8 @@ from resolvers.paging import paged
 from resolvers.service_order_changes import change_order, existing_order, publish
 
 ORDER_SERIES = "SO"
+PROVISIONAL_ID = f"{ORDER_SERIES}-NEW"
+"""The id a new order is checked under before it takes its number."""
 
 
 async def service_order(uow: UnitOfWorkFactory, order_id: str) -> ServiceOrder:
@@ -72,13 +74,18 @@ OrderBuilder = Callable[[UnitOfWork, str, datetime], ServiceOrder]
 async def open_order(
     work: UnitOfWork, clock: Clock, chosen_id: str | None, build: OrderBuilder
 ) -> ServiceOrder:
-    """Number, build, check, hold to the tenant's SLA policy and store a new order (no commit)."""
+    """Check, number, build, hold to the tenant's SLA policy and store a new order (no commit).
+
+    The input and the parties are checked on a provisional order before a number is
+    taken: numbers are taken outside the transaction (see naming.py), and a refused
+    order should not use one up.
+    """
+    now = clock.now()
+    await _parties_must_exist(work, build(work, chosen_id or PROVISIONAL_ID, now))
     order_id = await id_for_new(
         work, chosen_id, ORDER_SERIES, work.service_orders.exists, "Service order", "serviceOrderId"
     )
-    now = clock.now()
     order = build(work, order_id, now)
-    await _parties_must_exist(work, order)
     policy = await work.sla_policies.for_priority(order.priority)
     order.deadlines = deadlines_for(policy, now)
     await work.service_orders.add(order)

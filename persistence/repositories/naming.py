@@ -1,4 +1,14 @@
-"""Readable ids from per-tenant naming series."""
+"""Readable ids from per-tenant naming series, each number taken in a statement of its own.
+
+Taken inside the creating transaction, a number held its series' row lock until that
+transaction committed, so creations of one kind queued behind each other (with ten
+clients creating estimates, lock waits were logged throughout the run, and
+createEstimate's p99 was twice the other mutations'). Taken in autocommit, from a pool
+of its own (see `persistence.database.create_engine`), the lock lasts one statement.
+The price is a gap when a creation fails after taking its number, as with the
+sequence-numbered quotations and orders of most ERPs; nothing numbered from these
+series must be gap-free (invoices are not numbered here).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +16,8 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from persistence.repositories.base import TenantRepository
 from persistence.tables import naming_series
 
 TAKE_NEXT = (
@@ -21,16 +31,22 @@ TAKE_NEXT = (
 )
 
 
-class NamingSeries(TenantRepository):
-    table = naming_series
+class NamingSeries:
+    def __init__(self, numbering: AsyncEngine, tenant_id: str):
+        self._numbering = numbering
+        self.tenant_id = tenant_id
 
     async def next_id(self, prefix: str, width: int = 3) -> str:
         """Take the next number of the series `prefix` for this tenant (CUST-001, ...).
 
-        The upsert row-locks the series until the transaction ends, so two concurrent
+        The upsert row-locks the series for its one statement, so two concurrent
         creations never receive the same number.
         """
-        number = (await self._run(TAKE_NEXT, series=prefix)).scalar_one()
+        async with self._numbering.connect() as connection:
+            taken = await connection.execute(
+                TAKE_NEXT, {"tenant_id": self.tenant_id, "series": prefix}
+            )
+            number = taken.scalar_one()
         return f"{prefix}-{number:0{width}d}"
 
     async def next_free_id(

@@ -1,0 +1,47 @@
+"""Numbers of the naming series: taken in a statement of their own, never twice."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from persistence.unit_of_work import UnitOfWork
+
+
+async def test_a_number_is_not_held_until_the_creating_transaction_ends(
+    engine: AsyncEngine, tenant: str
+) -> None:
+    """Two creations in flight at once both get their numbers at once, in order."""
+    async with UnitOfWork(engine, tenant) as first:
+        assert await first.naming.next_id("EST") == "EST-001"
+        async with UnitOfWork(engine, tenant) as second, asyncio.timeout(2):
+            assert await second.naming.next_id("EST") == "EST-002"
+            await second.commit()
+        await first.commit()
+
+
+async def test_a_creation_that_fails_after_numbering_leaves_a_gap(
+    engine: AsyncEngine, tenant: str
+) -> None:
+    """The price of not queueing creations: numbers are unique and rising, not gap-free."""
+    async with UnitOfWork(engine, tenant) as failed:
+        assert await failed.naming.next_id("SO") == "SO-001"
+    async with UnitOfWork(engine, tenant) as next_one:
+        assert await next_one.naming.next_id("SO") == "SO-002"
+
+
+async def test_simultaneous_creations_never_share_a_number_nor_wait_on_each_other(
+    engine: AsyncEngine, tenant: str
+) -> None:
+    """More creations at once than the main pool holds: each holds a connection while it
+    takes its number from the numbering pool, which therefore must not be the same pool."""
+
+    async def take() -> str:
+        async with UnitOfWork(engine, tenant) as work:
+            return await work.naming.next_id("CUST")
+
+    async with asyncio.timeout(10):
+        taken = await asyncio.gather(*(take() for _ in range(25)))
+
+    assert sorted(taken) == [f"CUST-{n:03d}" for n in range(1, 26)]
