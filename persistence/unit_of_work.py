@@ -41,6 +41,7 @@ from persistence.repositories.locations import (
 )
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
+from persistence.repositories.parties import PartiesRepository
 from persistence.repositories.service_orders import ServiceOrderRepository
 from persistence.repositories.service_orders_people import PeopleRepository
 from persistence.repositories.service_orders_records import OrderRecordRepository
@@ -72,6 +73,7 @@ class UnitOfWork:
     people: PeopleRepository
     sla_alerts: SlaAlertRepository
     operations_dashboard: OperationsDashboardRepository
+    parties: PartiesRepository
 
     def __init__(self, engine: AsyncEngine, tenant_id: str):
         self._engine = engine
@@ -107,6 +109,7 @@ class UnitOfWork:
         self.people = PeopleRepository(connection, tenant)
         self.sla_alerts = SlaAlertRepository(connection, tenant)
         self.operations_dashboard = OperationsDashboardRepository(connection, tenant)
+        self.parties = PartiesRepository(connection, tenant)
         return self
 
     def record(

@@ -15,7 +15,6 @@ from domain.customers import (
     DuplicateVin,
     Vehicle,
     VehicleNotFound,
-    VehicleNotOwned,
     customer_facts,
     vehicle_facts,
 )
@@ -127,48 +126,25 @@ async def update_vehicle(
         return saved
 
 
-async def customer_and_vehicle(
-    work: UnitOfWork, customer_id: str, vehicle_id: str
-) -> tuple[Customer, Vehicle]:
-    """The customer and one of their own vehicles, for work opened on that vehicle.
-
-    Estimates and service orders share this check so that the same mistake gives the
-    same code on both: an unknown customer, then an unknown vehicle, then another
-    customer's vehicle (VEHICLE_NOT_OWNED).
-    """
-    owner, found = await work.customers.with_vehicle(customer_id, vehicle_id)
-    if owner is None:
-        raise _no_customer(customer_id)
-    if found is None:
-        raise _no_vehicle(vehicle_id)
-    if found.customer_id != owner.id:
-        raise VehicleNotOwned(
-            f"Vehicle '{vehicle_id}' belongs to customer '{found.customer_id}', not to "
-            f"'{customer_id}'; choose one of the customer's vehicles.",
-            field="vehicleId",
-        )
-    return owner, found
-
-
 async def _existing_customer(work: UnitOfWork, customer_id: str) -> Customer:
     found = await work.customers.get(customer_id)
     if found is None:
-        raise _no_customer(customer_id)
+        raise no_customer(customer_id)
     return found
 
 
 async def _existing_vehicle(work: UnitOfWork, vehicle_id: str) -> Vehicle:
     found = await work.vehicles.get(vehicle_id)
     if found is None:
-        raise _no_vehicle(vehicle_id)
+        raise no_vehicle(vehicle_id)
     return found
 
 
-def _no_customer(customer_id: str) -> CustomerNotFound:
+def no_customer(customer_id: str) -> CustomerNotFound:
     return CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
 
 
-def _no_vehicle(vehicle_id: str) -> VehicleNotFound:
+def no_vehicle(vehicle_id: str) -> VehicleNotFound:
     return VehicleNotFound(f"Vehicle '{vehicle_id}' was not found.", field="vehicleId")
 
 

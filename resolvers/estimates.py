@@ -18,9 +18,8 @@ from domain.identity import Principal
 from domain.tax import TaxCode
 from persistence.repositories.estimates import stale
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from resolvers.customers import customer_and_vehicle
 from resolvers.identifiers import id_for_new
-from resolvers.locations import existing_location
+from resolvers.parties import parties_of_new_work
 
 ITEM_PREFIX = "ITEM-"
 
@@ -49,8 +48,9 @@ async def create_estimate(
 ) -> Estimate:
     """A DRAFT for a customer's vehicle at a location, numbered EST-nnn per tenant."""
     async with uow() as work:
-        customer, vehicle = await customer_and_vehicle(work, customer_id, vehicle_id)
-        where = await existing_location(work, location_id)
+        customer, vehicle, where = await parties_of_new_work(
+            work, customer_id, vehicle_id, location_id
+        )
         number = await id_for_new(
             work, estimate_id, "EST", work.estimates.exists, "Estimate", "estimateId"
         )

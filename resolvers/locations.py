@@ -64,5 +64,9 @@ async def set_approval_policy(uow: UnitOfWorkFactory, fields: Mapping[str, Any])
 async def existing_location(work: UnitOfWork, location_id: str) -> Location:
     found = await work.locations.get(location_id)
     if found is None:
-        raise LocationNotFound(f"Location '{location_id}' was not found.", field="locationId")
+        raise no_location(location_id)
     return found
+
+
+def no_location(location_id: str) -> LocationNotFound:
+    return LocationNotFound(f"Location '{location_id}' was not found.", field="locationId")

@@ -12,16 +12,15 @@ from typing import Any
 
 from domain.clock import Clock
 from domain.errors import InvalidInput
-from domain.locations import LocationNotFound
 from domain.paging import Page, PageRequest
 from domain.service_orders.intake import open_service_order
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import deadlines_for
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from resolvers.customers import customer_and_vehicle
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
+from resolvers.parties import parties_of_new_work
 from resolvers.service_order_changes import change_order, existing_order, publish
 
 ORDER_SERIES = "SO"
@@ -162,7 +161,4 @@ async def cancel(
 
 
 async def _parties_must_exist(work: UnitOfWork, order: ServiceOrder) -> None:
-    """The customer exists and owns the vehicle, and the location exists; the first fault wins."""
-    await customer_and_vehicle(work, order.customer_id, order.vehicle_id)
-    if not await work.locations.exists(order.location_id):
-        raise LocationNotFound(f"Location '{order.location_id}' was not found.", field="locationId")
+    await parties_of_new_work(work, order.customer_id, order.vehicle_id, order.location_id)

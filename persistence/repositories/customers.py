@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, insert, literal, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.customers import Customer, DuplicateVin, Vehicle
@@ -44,16 +44,6 @@ CUSTOMER_BY_ID = select(*CUSTOMER_COLUMNS).where(
 VEHICLE_BY_ID = select(*VEHICLE_COLUMNS).where(
     of_tenant(vehicles), vehicles.c.id == bindparam("id")
 )
-CUSTOMER_AND_VEHICLE = select(
-    *(c.label(f"customer_{c.name}") for c in CUSTOMER_COLUMNS),
-    *(c.label(f"vehicle_{c.name}") for c in VEHICLE_COLUMNS),
-).select_from(
-    select(literal(1).label("one"))
-    .subquery("anchor")
-    .outerjoin(customers, and_(of_tenant(customers), customers.c.id == bindparam("customer_id")))
-    .outerjoin(vehicles, and_(of_tenant(vehicles), vehicles.c.id == bindparam("vehicle_id")))
-)
-"""A customer and a vehicle by id in one round trip, each NULL when it does not exist."""
 
 
 def _row_values(entity: Customer | Vehicle) -> dict[str, Any]:
@@ -74,22 +64,6 @@ class CustomerRepository(TenantRepository):
     async def get(self, customer_id: str) -> Customer | None:
         row = (await self._run(CUSTOMER_BY_ID, id=customer_id)).mappings().first()
         return _customer(row) if row else None
-
-    async def with_vehicle(
-        self, customer_id: str, vehicle_id: str
-    ) -> tuple[Customer | None, Vehicle | None]:
-        """The customer and the vehicle work is opened on, read together (one round trip
-        fewer on every estimate and service order created)."""
-        found = await self._run(
-            CUSTOMER_AND_VEHICLE, customer_id=customer_id, vehicle_id=vehicle_id
-        )
-        row = found.mappings().one()
-        customer = {c.name: row[f"customer_{c.name}"] for c in CUSTOMER_COLUMNS}
-        vehicle = {c.name: row[f"vehicle_{c.name}"] for c in VEHICLE_COLUMNS}
-        return (
-            _customer(customer) if customer["id"] is not None else None,
-            _vehicle(vehicle) if vehicle["id"] is not None else None,
-        )
 
     async def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
         rows = await self._connection.execute(
