@@ -56,8 +56,9 @@ class HubConsumer:
             enable_auto_commit=False,
             # Notice re-created topics (a restarted broker) within seconds, not minutes.
             metadata_max_age_ms=10_000,
-            # A broker that holds a fetch for its whole wait (Tansu does) adds that wait to
-            # every event's latency; keep it short.
+            # A broker that holds a fetch for its whole wait (Tansu does) delays by up to
+            # that wait the events other replicas relayed; this replica's own reach its
+            # hub straight from its relay (gateway/events.py).
             fetch_max_wait_ms=fetch_max_wait_ms,
         )
         self._listener = _StartAtTheEnd(self._consumer)

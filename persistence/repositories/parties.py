@@ -13,15 +13,19 @@ from persistence.repositories.customers import CUSTOMER_COLUMNS, VEHICLE_COLUMNS
 from persistence.repositories.locations import LOCATION_COLUMNS
 from persistence.tables import customers, locations, vehicles
 
-PARTS = {"customer": CUSTOMER_COLUMNS, "vehicle": VEHICLE_COLUMNS, "location": LOCATION_COLUMNS}
+COLUMNS_BY_PARTY = {
+    "customer": CUSTOMER_COLUMNS,
+    "vehicle": VEHICLE_COLUMNS,
+    "location": LOCATION_COLUMNS,
+}
 
 
-def _labelled(part: str, columns: list[Any]) -> list[ColumnElement[Any]]:
-    return [c.label(f"{part}_{c.name}") for c in columns]
+def _labelled(party: str, columns: list[Any]) -> list[ColumnElement[Any]]:
+    return [c.label(f"{party}_{c.name}") for c in columns]
 
 
 PARTIES = select(
-    *(c for part, columns in PARTS.items() for c in _labelled(part, columns))
+    *(c for party, columns in COLUMNS_BY_PARTY.items() for c in _labelled(party, columns))
 ).select_from(
     select(literal(1).label("one"))
     .subquery("anchor")
@@ -42,8 +46,8 @@ class PartiesRepository(TenantRepository):
         )
         row = found.mappings().one()
         values = {
-            part: {c.name: row[f"{part}_{c.name}"] for c in columns}
-            for part, columns in PARTS.items()
+            party: {c.name: row[f"{party}_{c.name}"] for c in columns}
+            for party, columns in COLUMNS_BY_PARTY.items()
         }
         customer, vehicle, location = values["customer"], values["vehicle"], values["location"]
         return (
