@@ -71,6 +71,7 @@ class EventBackbone:
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
             on_published=self._deliver_here,
+            on_lead_changed=self._consumer.relaying,
         )
         self.inbound = InboundConsumer(
             engine,
@@ -100,8 +101,8 @@ class EventBackbone:
         (the embedded broker holds a fetch for its whole wait), and a short wait costs a
         poll every few milliseconds on every topic partition: measured on an idle
         gateway, a fifth of a core in the broker and a tenth in the gateway at 20 ms.
-        The copy that arrives from Kafka later is dropped by the hub as already seen;
-        other replicas still get these events from Kafka.
+        While this replica relays, its hub consumer reads nothing (see
+        `subscriptions/hub_consumer.py`); other replicas get these events from Kafka.
         """
         for published in events:
             self.hub.offer(published)

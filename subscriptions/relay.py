@@ -45,9 +45,12 @@ class OutboxRelay:
         poll_seconds: float = 5.0,
         max_backoff_seconds: float = 5.0,
         on_published: Callable[[Sequence[PublishedEvent]], None] | None = None,
+        on_lead_changed: Callable[[bool], None] | None = None,
     ):
         """`on_published` sees each batch the broker acked: the relaying replica hands it
-        to its own hub there, without waiting for its consumer to fetch it back."""
+        to its own hub there, without waiting for its consumer to fetch it back.
+        `on_lead_changed` hears when this replica starts and stops relaying: while it
+        relays, every event on the gateway's topics passes through it anyway."""
         self._engine = engine
         self._store = OutboxRelayStore(engine)
         self._publisher = publisher
@@ -55,6 +58,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._max_backoff = max_backoff_seconds
         self._on_published = on_published
+        self._on_lead_changed = on_lead_changed
         self.is_leader = False
         self.published = 0
 
@@ -68,7 +72,6 @@ class OutboxRelay:
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                self.is_leader = False
                 log.warning("outbox relay interrupted (%s); retrying in %.1fs", error, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
@@ -80,22 +83,34 @@ class OutboxRelay:
                 if not await raw.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
                     await asyncio.sleep(self._poll_seconds)
                     return
-                self.is_leader = True
+                self._lead_changed(True)
                 log.info("this replica relays the outbox")
                 wake = asyncio.Event()
                 await raw.add_listener(CHANNEL, lambda *_: wake.set())
+                # The lock lives as long as this session; the drains run on other
+                # connections, so only this tells a leader that its session was cut
+                # (and the lock perhaps already taken by another replica).
+                raw.add_termination_listener(lambda *_: wake.set())
                 await self._resend_leftovers()
                 while True:
+                    if raw.is_closed():
+                        raise ConnectionError("the session holding the relay lock ended")
                     wake.clear()
                     await self._drain()
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(self._poll_seconds):
                             await wake.wait()
             finally:
-                self.is_leader = False
+                self._lead_changed(False)
                 # The lock and the listener belong to this session: never hand it back
                 # to the pool still holding them.
                 await connection.invalidate()
+
+    def _lead_changed(self, leading: bool) -> None:
+        if leading != self.is_leader:
+            self.is_leader = leading
+            if self._on_lead_changed is not None:
+                self._on_lead_changed(leading)
 
     async def _resend_leftovers(self) -> None:
         """Publish what an earlier leader numbered but never stamped, before anything new.

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.processes import free_port
+from persistence.database import create_engine
+from subscriptions.relay import RELAY_LOCK
 from tests.conftest import JWT_SECRET, Api, RunningGateway, Services, settings_for, token
 from tests.graphql_ws import Subscriber
 
@@ -152,3 +155,75 @@ async def test_with_the_broker_down_mutations_succeed_and_every_event_arrives_on
     finally:
         broker.stop()
     assert names == ["v1", "v2", "v3", "v4", "v5"]
+
+
+async def _relaying(replica: GatewayProcess) -> bool:
+    async with httpx.AsyncClient(base_url=replica.url) as http:
+        return bool((await http.get("/readyz")).json()["outbox"]["relaying"])
+
+
+async def _wait_until_relaying(replica: GatewayProcess, relaying: bool) -> None:
+    async with asyncio.timeout(30):
+        while await _relaying(replica) != relaying:
+            await asyncio.sleep(0.1)
+
+
+async def test_when_the_relay_moves_to_another_replica_both_dashboards_keep_every_event(
+    services: Services, database_url: str, tmp_path: Path, tenant: str
+) -> None:
+    """The relaying replica reads nothing from Kafka; once it loses the relay it must read
+    again, or its dashboards would go quiet (the outbox catch-up is off here)."""
+    first = GatewayProcess(
+        services, tmp_path / "a.log", HUB_CATCH_UP_SECONDS="0", RELAY_POLL_SECONDS="1"
+    )
+    # The second polls for the relay lock far more often than the first retries it.
+    second = GatewayProcess(
+        services, tmp_path / "b.log", HUB_CATCH_UP_SECONDS="0", RELAY_POLL_SECONDS="0.05"
+    )
+    admin = create_engine(database_url)
+    try:
+        await first.start()
+        await _wait_until_relaying(first, True)
+        await second.start()
+        async with (
+            Subscriber(first.url, token(tenant)) as on_first,
+            Subscriber(second.url, token(tenant)) as on_second,
+            httpx.AsyncClient(base_url=first.url) as http,
+        ):
+            for subscriber in (on_first, on_second):
+                await subscriber.acknowledged()
+                await subscriber.subscribe(WATCH)
+            await asyncio.sleep(0.5)
+            api = Api(http, tenant)
+            customer = (await api.data(CREATE, {"name": "v0"}))["createCustomer"]["customerId"]
+            for subscriber in (on_first, on_second):
+                event = (await subscriber.next_data(timeout=20))["domainEvents"]
+                assert event["payload"]["name"] == "v0"
+
+            # The relay's session ends, as when its database connection is cut.
+            async with admin.connect() as connection:
+                await connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype ="
+                        " 'advisory' AND granted AND (classid::bigint << 32) + objid::bigint"
+                        " = :key"
+                    ),
+                    {"key": RELAY_LOCK},
+                )
+            await _wait_until_relaying(second, True)
+            await _wait_until_relaying(first, False)
+            await asyncio.sleep(1)
+
+            for n in (1, 2):
+                await api.data(RENAME, {"id": customer, "name": f"v{n}"})
+            for subscriber in (on_first, on_second):
+                names = [
+                    (await subscriber.next_data(timeout=20))["domainEvents"]["payload"]["name"]
+                    for _ in range(2)
+                ]
+                await subscriber.nothing_for(1)
+                assert names == ["v1", "v2"]
+    finally:
+        await admin.dispose()
+        first.stop()
+        second.stop()

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer
@@ -18,7 +18,7 @@ from persistence.database import create_engine
 from persistence.tables import customers, outbox
 from persistence.unit_of_work import UnitOfWork
 from subscriptions.publisher import ProducerSettings, Publisher
-from subscriptions.relay import OutboxRelay
+from subscriptions.relay import RELAY_LOCK, OutboxRelay
 from subscriptions.topics import BrokerLink
 from subscriptions.wire.headers import GATEWAY_SEQUENCE, header
 from subscriptions.wire.registry import decode
@@ -158,3 +158,35 @@ async def test_the_relay_wakes_on_commit_rather_than_waiting_for_its_poll(
         await asyncio.gather(task, return_exceptions=True)
         await publisher.close()
     assert elapsed < 2, f"published after {elapsed:.2f}s: the NOTIFY did not wake the relay"
+
+
+async def test_a_leader_whose_lock_session_is_cut_stops_relaying_at_once(
+    services: Services, isolated_engine: AsyncEngine
+) -> None:
+    """Its batches run on other connections, so only the lock's session can tell it that
+    another replica may already hold the lock."""
+    publisher = Publisher(services.bootstrap_servers, "relay", ProducerSettings())
+    changes: list[bool] = []
+    relay = OutboxRelay(isolated_engine, publisher, poll_seconds=60, on_lead_changed=changes.append)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(10):
+            while not relay.is_leader:
+                await asyncio.sleep(0.05)
+        async with isolated_engine.connect() as connection:
+            cut = await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND granted AND (classid::bigint << 32) + objid::bigint = :key"
+                ),
+                {"key": RELAY_LOCK},
+            )
+            assert cut.scalars().all() == [True]
+        async with asyncio.timeout(2):
+            while changes != [True, False, True]:
+                await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await publisher.close()
+    assert changes == [True, False, True, False], "stopping the relay ends its lead too"
