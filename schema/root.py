@@ -30,6 +30,7 @@ from schema.estimates.mutations import EstimateMutations
 from schema.estimates.queries import EstimateQueries
 from schema.estimates.subscriptions import EstimateSubscriptions
 from schema.events.subscriptions import EventSubscriptions
+from schema.execution import AcyclicExecutionContext
 from schema.finance.queries import FinanceQueries
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
@@ -116,6 +117,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=AcyclicExecutionContext,
         extensions=[
             ErrorContract,
             partial(ParserCache, maxsize=limits.parser_cache_size),
