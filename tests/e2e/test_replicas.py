@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 import subprocess
@@ -169,10 +170,12 @@ async def _wait_until_relaying(replica: GatewayProcess, relaying: bool) -> None:
 
 
 async def test_when_the_relay_moves_to_another_replica_both_dashboards_keep_every_event(
-    services: Services, database_url: str, tmp_path: Path, tenant: str
+    services: Services, fresh_database_url: str, tmp_path: Path, tenant: str
 ) -> None:
     """The relaying replica reads nothing from Kafka; once it loses the relay it must read
-    again, or its dashboards would go quiet (the outbox catch-up is off here)."""
+    again, or its dashboards would go quiet (the outbox catch-up is off here). A database
+    of their own: the session's gateway relays the shared one."""
+    services = dataclasses.replace(services, database_url=fresh_database_url)
     first = GatewayProcess(
         services, tmp_path / "a.log", HUB_CATCH_UP_SECONDS="0", RELAY_POLL_SECONDS="1"
     )
@@ -180,7 +183,7 @@ async def test_when_the_relay_moves_to_another_replica_both_dashboards_keep_ever
     second = GatewayProcess(
         services, tmp_path / "b.log", HUB_CATCH_UP_SECONDS="0", RELAY_POLL_SECONDS="0.05"
     )
-    admin = create_engine(database_url)
+    admin = create_engine(fresh_database_url)
     try:
         await first.start()
         await _wait_until_relaying(first, True)
