@@ -18,6 +18,7 @@ import httpx
 import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.identity import Permission
@@ -29,6 +30,7 @@ from gateway.embedded.processes import free_port
 from gateway.settings import Settings
 from persistence.database import create_engine
 from persistence.migrate import upgrade
+from subscriptions.relay import RELAY_LOCK
 
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 ALL_PERMISSIONS = sorted(Permission.all())
@@ -225,3 +227,18 @@ async def fresh_database_url(database_url: str) -> AsyncIterator[str]:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
             await connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
         await admin.dispose()
+
+
+async def cut_relay_session(engine: AsyncEngine) -> int:
+    """End the session holding this database's relay lock, as a cut connection would;
+    return how many sessions were ended."""
+    async with engine.connect() as connection:
+        ended = await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND granted AND (classid::bigint << 32) + objid::bigint = :key"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            ),
+            {"key": RELAY_LOCK},
+        )
+        return sum(ended.scalars())

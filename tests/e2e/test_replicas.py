@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import signal
 import subprocess
@@ -13,13 +12,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.processes import free_port
 from persistence.database import create_engine
-from subscriptions.relay import RELAY_LOCK
-from tests.conftest import JWT_SECRET, Api, RunningGateway, Services, settings_for, token
+from tests.conftest import (
+    JWT_SECRET,
+    Api,
+    RunningGateway,
+    Services,
+    cut_relay_session,
+    settings_for,
+    token,
+)
 from tests.graphql_ws import Subscriber
 
 WATCH = "subscription { domainEvents { cursor eventType aggregateId payload } }"
@@ -174,8 +179,10 @@ async def test_when_the_relay_moves_to_another_replica_both_dashboards_keep_ever
 ) -> None:
     """The relaying replica reads nothing from Kafka; once it loses the relay it must read
     again, or its dashboards would go quiet (the outbox catch-up is off here). A database
-    of their own: the session's gateway relays the shared one."""
-    services = dataclasses.replace(services, database_url=fresh_database_url)
+    and a broker of their own: the session's gateway relays the shared database, and
+    other databases' sequence numbers on a shared broker would read as gaps."""
+    broker = EmbeddedBroker(tmp_path)
+    services = Services(fresh_database_url, broker.start())
     first = GatewayProcess(
         services, tmp_path / "a.log", HUB_CATCH_UP_SECONDS="0", RELAY_POLL_SECONDS="1"
     )
@@ -204,15 +211,7 @@ async def test_when_the_relay_moves_to_another_replica_both_dashboards_keep_ever
                 assert event["payload"]["name"] == "v0"
 
             # The relay's session ends, as when its database connection is cut.
-            async with admin.connect() as connection:
-                await connection.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype ="
-                        " 'advisory' AND granted AND (classid::bigint << 32) + objid::bigint"
-                        " = :key"
-                    ),
-                    {"key": RELAY_LOCK},
-                )
+            assert await cut_relay_session(admin) == 1
             await _wait_until_relaying(second, True)
             await _wait_until_relaying(first, False)
             await asyncio.sleep(1)
@@ -230,3 +229,4 @@ async def test_when_the_relay_moves_to_another_replica_both_dashboards_keep_ever
         await admin.dispose()
         first.stop()
         second.stop()
+        broker.stop()

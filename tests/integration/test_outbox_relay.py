@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer
@@ -18,11 +18,11 @@ from persistence.database import create_engine
 from persistence.tables import customers, outbox
 from persistence.unit_of_work import UnitOfWork
 from subscriptions.publisher import ProducerSettings, Publisher
-from subscriptions.relay import RELAY_LOCK, OutboxRelay
+from subscriptions.relay import OutboxRelay
 from subscriptions.topics import BrokerLink
 from subscriptions.wire.headers import GATEWAY_SEQUENCE, header
 from subscriptions.wire.registry import decode
-from tests.conftest import Services
+from tests.conftest import Services, cut_relay_session
 
 TOPIC = "crm.customers.updated"
 
@@ -173,15 +173,7 @@ async def test_a_leader_whose_lock_session_is_cut_stops_relaying_at_once(
         async with asyncio.timeout(10):
             while not relay.is_leader:
                 await asyncio.sleep(0.05)
-        async with isolated_engine.connect() as connection:
-            cut = await connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-                    " AND granted AND (classid::bigint << 32) + objid::bigint = :key"
-                ),
-                {"key": RELAY_LOCK},
-            )
-            assert cut.scalars().all() == [True]
+        assert await cut_relay_session(isolated_engine) == 1
         async with asyncio.timeout(2):
             while changes != [True, False, True]:
                 await asyncio.sleep(0.01)
