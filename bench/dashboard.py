@@ -18,11 +18,11 @@ import argparse
 import asyncio
 import time
 
-import httpx
+import uvloop
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.harness import TENANT, bench_token, percentile, running_gateway
+from bench.harness import TENANT, GraphQLClient, bench_token, percentile, running_gateway
 from persistence.database import create_engine
 
 DASHBOARD = """query($location: ID) { operationsDashboard(locationId: $location) {
@@ -123,29 +123,25 @@ async def settle(engine: AsyncEngine, quiet_seconds: float = 3.0) -> tuple[int, 
 
 
 async def clients(url: str, concurrency: int, requests: int) -> list[float]:
-    """Each client asks for the dashboard in a loop; the latencies of every request."""
-    token = bench_token()
+    """Each client asks for the dashboard in a loop on a connection of its own, opened and
+    warmed before timing; the latencies of every request."""
+    connections = [GraphQLClient(url, bench_token()) for _ in range(concurrency)]
     latencies: list[float] = []
 
-    async def client(http: httpx.AsyncClient, count: int) -> None:
+    async def client(http: GraphQLClient, count: int) -> None:
         for _ in range(count):
             started = time.perf_counter()
-            response = await http.post(
-                "/graphql",
-                json={"query": DASHBOARD, "variables": {"location": None}},
-                headers={"Authorization": f"Bearer {token}"},
-            )
+            await http.call(DASHBOARD, {"location": None})
             latencies.append((time.perf_counter() - started) * 1000)
-            body = response.json()
-            if response.status_code != 200 or body.get("errors"):
-                raise RuntimeError(f"dashboard failed: {response.status_code} {body}")
 
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
-        for _ in range(20):  # warm-up: connections, plan caches
-            await client(http, 1)
+    try:
+        for n in range(20):  # warm-up: connections, plan caches
+            await client(connections[n % concurrency], 1)
         latencies.clear()
-        await asyncio.gather(*(client(http, requests // concurrency) for _ in range(concurrency)))
+        await asyncio.gather(*(client(http, requests // concurrency) for http in connections))
+    finally:
+        for http in connections:
+            await http.close()
     return latencies
 
 
@@ -165,16 +161,12 @@ async def main() -> None:
             print(f"loaded {args.orders:,} orders in {loaded:.1f} s")
             alerts, caught_up = await settle(engine)
             print(f"SLA monitor raised {alerts:,} alerts for them in {caught_up:.1f} s")
-            http = httpx.AsyncClient(base_url=services.server.url)
-            async with http:
-                body = (
-                    await http.post(
-                        "/graphql",
-                        json={"query": DASHBOARD},
-                        headers={"Authorization": f"Bearer {bench_token()}"},
-                    )
-                ).json()
-            rows = body["data"]["operationsDashboard"]["locations"]
+            http = GraphQLClient(services.server.url, bench_token())
+            try:
+                body = await http.call(DASHBOARD)
+            finally:
+                await http.close()
+            rows = body["operationsDashboard"]["locations"]
             print(
                 f"dashboard: {len(rows)} locations, {sum(r['openOrders'] for r in rows):,} open, "
                 f"{sum(r['atRisk'] for r in rows):,} at risk, "
@@ -192,4 +184,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    uvloop.run(main())
