@@ -94,7 +94,8 @@ class HubConsumer:
         if relaying:
             self._consumer.pause(*self._consumer.assignment())
             log.info("hub consumer paused: this replica relays every event itself")
-        else:
+        elif self._resuming is None or self._resuming.done():
+            # One already under way looks at `_relaying` once it has sought the end.
             self._resuming = asyncio.create_task(self._read_from_the_end())
 
     async def _read_from_the_end(self) -> None:
