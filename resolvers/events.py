@@ -69,3 +69,26 @@ async def domain_events(
                 yield published
     finally:
         await live.aclose()
+
+
+def status_changes(
+    hub: EventHub,
+    uow: UnitOfWorkFactory,
+    tenant_id: str,
+    may_see: Callable[[DomainEvent], bool],
+    event_type: str,
+    aggregate_id: str | None,
+    location_id: str | None,
+) -> AsyncIterator[PublishedEvent]:
+    """Live `event_type` events of one aggregate, of one location, or of the whole tenant.
+
+    The hub filters by tenant, type and aggregate; the location is in each event's
+    payload, so it is checked with `may_see`, before an event reaches the subscriber.
+    """
+
+    def wanted(event: DomainEvent) -> bool:
+        return (location_id is None or event.payload.get("locationId") == location_id) and may_see(
+            event
+        )
+
+    return domain_events(hub, uow, tenant_id, wanted, [event_type], aggregate_id, since=None)

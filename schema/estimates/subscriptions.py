@@ -11,9 +11,10 @@ from decimal import Decimal
 
 import strawberry
 
+from domain.estimates import ESTIMATE_STATUS_CHANGED
 from domain.events import PublishedEvent
 from domain.identity import Permission
-from resolvers import estimate_events as use_cases
+from resolvers.events import status_changes
 from schema.context import Info
 from schema.permissions import event_reader, requires
 
@@ -70,8 +71,14 @@ class EstimateSubscriptions:
 
         may_see = event_reader(principal, Permission.ESTIMATE_READ)
 
-        stream = use_cases.estimate_status_changes(
-            context.hub, context.uow, principal.tenant_id, may_see, estimate_id, location_id
+        stream = status_changes(
+            context.hub,
+            context.uow,
+            principal.tenant_id,
+            may_see,
+            ESTIMATE_STATUS_CHANGED,
+            estimate_id,
+            location_id,
         )
         async for published in stream:
             yield EstimateStatusChange.from_published(published)

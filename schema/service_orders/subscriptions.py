@@ -9,7 +9,8 @@ import strawberry
 
 from domain.events import PublishedEvent
 from domain.identity import Permission
-from resolvers import service_order_watch as use_cases
+from domain.service_orders.events import STATUS_CHANGED
+from resolvers.events import status_changes
 from schema.context import Info
 from schema.permissions import event_reader, requires
 from schema.service_orders.types import ServiceOrderStatus
@@ -64,8 +65,14 @@ class ServiceOrderSubscriptions:
 
         may_see = event_reader(principal, Permission.SERVICE_ORDER_READ)
 
-        stream = use_cases.status_changes(
-            context.hub, context.uow, principal.tenant_id, may_see, service_order_id, location_id
+        stream = status_changes(
+            context.hub,
+            context.uow,
+            principal.tenant_id,
+            may_see,
+            STATUS_CHANGED,
+            service_order_id,
+            location_id,
         )
         async for published in stream:
             yield ServiceOrderStatusChange.from_published(published)
