@@ -24,15 +24,15 @@ import multiprocessing
 import time
 from multiprocessing.connection import Connection
 
-import httpx
 import websockets
 from sqlalchemy import text
 
-from bench.harness import TENANT, Server, bench_token, percentile, running_gateway
+from bench.harness import TENANT, GraphQLClient, Server, bench_token, percentile, running_gateway
 from persistence.database import create_engine
 
 WATCH = """subscription($id: ID) { domainEvents(types: ["CustomerUpdatedEvent"],
   aggregateId: $id) { cursor payload } }"""
+CREATE = 'mutation { createCustomer(input: {name: "bench"}) { customerId } }'
 RENAME = """mutation($id: ID!, $name: String!) {
   updateCustomer(input: {customerId: $id, name: $name}) { version } }"""
 
@@ -103,14 +103,10 @@ async def latency(
 ) -> tuple[float, float]:
     """Subscribers spread over `processes` client processes, as dashboards are over browsers:
     one Python process reading a thousand sockets would measure its own queue."""
-    async with httpx.AsyncClient(
-        base_url=server.url, timeout=60, headers={"Authorization": f"Bearer {token}"}
-    ) as http:
-        created = await http.post(
-            "/graphql",
-            json={"query": 'mutation { createCustomer(input: {name: "bench"}) { customerId } }'},
-        )
-        customer = created.json()["data"]["createCustomer"]["customerId"]
+    http = GraphQLClient(server.url, token)
+    try:
+        created = await http.call(CREATE)
+        customer = created["createCustomer"]["customerId"]
         spawn = multiprocessing.get_context("spawn")
         shares = [
             subscribers // processes + (i < subscribers % processes) for i in range(processes)
@@ -129,11 +125,8 @@ async def latency(
         sent: dict[str, float] = {}
         for n in range(events):
             name = f"n{n}"
-            response = await http.post(
-                "/graphql", json={"query": RENAME, "variables": {"id": customer, "name": name}}
-            )
+            await http.call(RENAME, {"id": customer, "name": name})
             sent[name] = time.perf_counter()
-            assert "errors" not in response.json(), response.text
             await asyncio.wait_for(heard(pipes, name), 60)
         received: list[dict[str, list[float]]] = []
         for pipe in pipes:
@@ -142,6 +135,8 @@ async def latency(
             received.append(pipe.recv())
         for worker in workers:
             worker.join(30)
+    finally:
+        await http.close()
     delays = [
         (arrived - sent[name]) * 1000
         for share in received
