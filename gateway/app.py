@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from domain.clock import Clock
+from domain.clock import Clock, SystemClock
 from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
@@ -80,6 +80,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     """The app; `clock` (default: the system's) is where use cases read "now"."""
     if not settings.database_url or not settings.kafka_bootstrap_servers:
         raise ValueError("create_app needs DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS set")
+    clock = clock or SystemClock()
     engine = create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,

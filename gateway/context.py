@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.clock import Clock, SystemClock
+from domain.clock import Clock
 from domain.identity import Permission, Principal
 from gateway.auth import TokenRejected, TokenVerifier
 from gateway.settings import Settings
@@ -23,10 +23,10 @@ class ContextFactory:
         verifier: TokenVerifier,
         settings: Settings,
         hub: EventHub,
-        clock: Clock | None = None,
+        clock: Clock,
     ):
         self._engine = engine
-        self._clock = clock or SystemClock()
+        self._clock = clock
         self._dashboards = DashboardSnapshots(settings.dashboard_fresh_seconds)
         self._hub = hub
         self._verifier = verifier
@@ -43,17 +43,17 @@ class ContextFactory:
     def units_of_work(self, tenant_id: str) -> UnitOfWorkFactory:
         return unit_of_work_factory(self._engine, tenant_id)
 
-    async def build(self, request: Any, response: Any = None) -> RequestContext:
-        authorization = request.headers.get("authorization")
-        principal: Principal | None = None
-        problem: str | None = None
+    async def caller(self, authorization: str | None) -> tuple[Principal | None, str | None]:
+        """Who sends this Authorization header, or None and why the token was refused."""
         if authorization is None and self._anonymous is not None:
-            principal = self._anonymous
-        else:
-            try:
-                principal = await self._verifier.principal(authorization)
-            except TokenRejected as rejected:
-                problem = str(rejected)
+            return self._anonymous, None
+        try:
+            return await self._verifier.principal(authorization), None
+        except TokenRejected as rejected:
+            return None, str(rejected)
+
+    async def build(self, request: Any, response: Any = None) -> RequestContext:
+        principal, problem = await self.caller(request.headers.get("authorization"))
         return RequestContext(
             principal=principal,
             units_of_work=self.units_of_work,

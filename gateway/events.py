@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.clock import Clock, SystemClock
+from domain.clock import Clock
 from domain.events import PublishedEvent
 from gateway.inbound_handlers import HANDLERS
 from gateway.settings import Settings
@@ -40,7 +40,7 @@ class EventBackbone:
         engine: AsyncEngine,
         broker: BrokerLink,
         settings: Settings,
-        clock: Clock | None = None,
+        clock: Clock,
     ):
         assert settings.kafka_bootstrap_servers
         self.hub = EventHub(
@@ -86,9 +86,7 @@ class EventBackbone:
         self._lag_alert = settings.outbox_lag_alert_seconds
         self.sla_monitor = SlaMonitor(
             engine,
-            ShiftedClock(
-                clock or SystemClock(), timedelta(seconds=settings.sla_clock_offset_seconds)
-            ),
+            ShiftedClock(clock, timedelta(seconds=settings.sla_clock_offset_seconds)),
             poll_seconds=settings.sla_monitor_poll_seconds,
         )
         self._sla_monitor_enabled = settings.sla_monitor_enabled

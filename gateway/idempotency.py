@@ -24,14 +24,14 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from graphql import GraphQLError, OperationType, parse
-from graphql.utilities import get_operation_ast
+from graphql import OperationType
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.context import ContextFactory
+from gateway.operations import operation_of
 from persistence.repositories.idempotency import IN_PROGRESS, HeldKey
 from persistence.unit_of_work import UnitOfWorkFactory
 
@@ -48,11 +48,10 @@ def graphql_error(code: str, message: str) -> JSONResponse:
 
 def is_mutation(request: dict[str, Any]) -> bool:
     try:
-        document = parse(request["query"])
-    except (GraphQLError, TypeError, KeyError):
+        found = operation_of(request["query"], request.get("operationName"))
+    except (TypeError, KeyError):  # no query, or not a string
         return False
-    operation = get_operation_ast(document, request.get("operationName"))
-    return operation is not None and operation.operation == OperationType.MUTATION
+    return found is not None and found[1].operation == OperationType.MUTATION
 
 
 def fingerprint(request: dict[str, Any]) -> str:
@@ -83,7 +82,8 @@ class IdempotentMutations:
         self._ttl = ttl
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = Headers(scope=scope).get(HEADER) if scope["type"] == "http" else None
+        headers = Headers(scope=scope)
+        key = headers.get(HEADER)
         if key is None or scope["method"] != "POST":
             await self._app(scope, receive, send)
             return
@@ -93,7 +93,7 @@ class IdempotentMutations:
         if request is None or not is_mutation(request):
             await self._app(scope, replay, send)
             return
-        principal = (await self._contexts.build(Request(scope))).principal
+        principal, _ = await self._contexts.caller(headers.get("authorization"))
         if principal is None:
             await self._app(scope, replay, send)
             return
@@ -134,12 +134,12 @@ class IdempotentMutations:
             raise
         status = next(m["status"] for m in messages if m["type"] == "http.response.start")
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-        async with uow() as work:
-            if changed_something(status, body):
+        if changed_something(status, body):
+            async with uow() as work:
                 await work.idempotency_keys.complete(key, status, body.decode())
-            else:
-                await work.idempotency_keys.release(key)
-            await work.commit()
+                await work.commit()
+        else:
+            await _release(uow, key)
         for message in messages:
             await send(message)
 

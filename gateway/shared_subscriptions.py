@@ -32,16 +32,14 @@ from typing import Any
 
 from graphql import (
     ArgumentNode,
-    GraphQLError,
     NullValueNode,
     OperationType,
     Visitor,
-    get_operation_ast,
-    parse,
     visit,
 )
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from gateway.operations import operation_of
 from schema.context import RequestContext
 from subscriptions.hub import SubscriberTooSlow
 
@@ -93,13 +91,10 @@ class _ReplayArguments(Visitor):
 @lru_cache(maxsize=256)
 def _shape(query: str, operation_name: str | None) -> _Shape | None:
     """The document's replay arguments, or None when it is not a valid subscription."""
-    try:
-        document = parse(query)
-    except GraphQLError:
+    found = operation_of(query, operation_name)
+    if found is None or found[1].operation != OperationType.SUBSCRIPTION:
         return None
-    operation = get_operation_ast(document, operation_name)
-    if operation is None or operation.operation != OperationType.SUBSCRIPTION:
-        return None
+    document, operation = found
     found = _ReplayArguments()
     visit(document, found)
     defaults = {
@@ -198,13 +193,14 @@ class _SharedStream:
                         break
                     first = False
                     payload = self._streams.encode(_payload(result))
-                    for member in tuple(self.members):
+                    # `offer` never awaits nor touches `members`: no copy of the set needed.
+                    for member in self.members:
                         member.offer(payload)
         except Exception:
             log.exception("a shared subscription failed")
         finally:
             self._streams.forget(self._key, self)
-            for member in tuple(self.members):
+            for member in self.members:
                 member.offer(ending)
 
 
@@ -223,6 +219,7 @@ class SharedStreams:
     def __init__(self, encode: Encode, capacity: int):
         self.encode = encode
         self._capacity = capacity
+        self._too_slow = encode({"data": None, "errors": [TOO_SLOW]})
         self._streams: dict[tuple[Any, ...], _SharedStream] = {}
 
     def forget(self, key: tuple[Any, ...], stream: _SharedStream) -> None:
@@ -257,8 +254,7 @@ class SharedStreams:
                 if isinstance(item, Ending):
                     return item
                 if item is None:
-                    too_slow = self.encode({"data": None, "errors": [TOO_SLOW]})
-                    await send_text(frame_prefix + too_slow + "}")
+                    await send_text(frame_prefix + self._too_slow + "}")
                     return COMPLETED
                 await send_text(frame_prefix + item + "}")
         finally:

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -119,12 +119,7 @@ class OutboxRelay:
         stopped between numbering and stamping leaves them, so they are read once per
         lead rather than on every drain.
         """
-        while True:
-            leftovers = await self._store.unpublished(self._batch_size)
-            if leftovers:
-                await self._publish(leftovers)
-            if len(leftovers) < self._batch_size:
-                return
+        await self._publish_batches(self._store.unpublished)
 
     async def _drain(self) -> None:
         """Number and publish pending events, batch by batch, until a batch comes up short.
@@ -133,11 +128,16 @@ class OutboxRelay:
         so another round would find nothing; events committed since then sent a
         NOTIFY, which wakes the next drain.
         """
+        await self._publish_batches(self._store.number_pending)
+
+    async def _publish_batches(
+        self, take: Callable[[int], Awaitable[list[PublishedEvent]]]
+    ) -> None:
         while True:
-            pending = await self._store.number_pending(self._batch_size)
-            if pending:
-                await self._publish(pending)
-            if len(pending) < self._batch_size:
+            batch = await take(self._batch_size)
+            if batch:
+                await self._publish(batch)
+            if len(batch) < self._batch_size:
                 return
 
     async def _publish(self, events: Sequence[PublishedEvent]) -> None:
