@@ -34,11 +34,16 @@ async def save_person(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Pers
 async def record_work_session(
     uow: UnitOfWorkFactory, clock: Clock, order_id: str, fields: Mapping[str, Any]
 ) -> ServiceOrder:
-    """Log a technician's time on the order (IN_PROGRESS or COMPLETED, not yet finalized)."""
+    """Log a technician's time on the order (IN_PROGRESS or COMPLETED, not yet finalized).
+
+    A session id the client chose is checked after the domain's checks; a generated one
+    was checked free by `next_free_id` already.
+    """
 
     async def logged(work: UnitOfWork, order: ServiceOrder) -> None:
-        session_id = fields.get("session_id") or await work.naming.next_free_id(
-            SESSION_SERIES, work.order_records.session_id_taken
+        chosen = fields.get("session_id")
+        session_id = chosen or await work.naming.next_free_id(
+            SESSION_SERIES, work.order_records.exists
         )
         session = WorkSession(
             session_id=session_id,
@@ -55,10 +60,9 @@ async def record_work_session(
         order.record_work_session(
             session, known.get(session.person_id), known.get(session.recorded_by)
         )
-        if await work.order_records.session_id_taken(session_id):
+        if chosen and await work.order_records.exists(chosen):
             raise DuplicateWorkSession(
-                f"Work session {session_id} is already recorded; choose another id or leave "
-                "it empty.",
+                f"Work session {chosen} is already recorded; choose another id or leave it empty.",
                 field="workSessionId",
             )
         await work.order_records.add_work_session(order.id, session)

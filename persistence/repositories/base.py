@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -36,6 +37,12 @@ def of_tenant(table: Table) -> ColumnElement[bool]:
     return table.c.tenant_id == bindparam("tenant_id")
 
 
+@cache
+def _exists(table: Table) -> Select:
+    """The existence check of `table`'s rows by id, built once per table (see `of_tenant`)."""
+    return select(table.c.id).where(of_tenant(table), table.c.id == bindparam("id"))
+
+
 class TenantRepository:
     """Base for repositories: every statement it builds is filtered to its tenant."""
 
@@ -47,6 +54,10 @@ class TenantRepository:
 
     def _mine(self, table: Table | None = None) -> ColumnElement[bool]:
         return (table if table is not None else self.table).c.tenant_id == self.tenant_id
+
+    async def exists(self, record_id: str) -> bool:
+        """Whether this tenant has a row of `table` with the id `record_id`."""
+        return (await self._run(_exists(self.table), id=record_id)).first() is not None
 
     async def _run(self, statement: Executable, /, **parameters: Any) -> CursorResult[Any]:
         """Execute a statement built once with `of_tenant`, for this repository's tenant."""

@@ -84,12 +84,6 @@ def _row_values(entity: ProductCategory | Part | Service) -> dict[str, Any]:
 class CategoryRepository(TenantRepository):
     table = product_categories
 
-    async def exists(self, category_id: str) -> bool:
-        statement = select(product_categories.c.id).where(
-            self._mine(), product_categories.c.id == category_id
-        )
-        return (await self._connection.execute(statement)).first() is not None
-
     async def all(self) -> list[ProductCategory]:
         rows = await self._connection.execute(
             select(*CATEGORY_COLUMNS)
@@ -113,10 +107,6 @@ class PartRepository(TenantRepository):
     async def get(self, part_id: str) -> Part | None:
         row = (await self._run(PART_BY_ID, id=part_id)).mappings().first()
         return _part(row) if row else None
-
-    async def exists(self, part_id: str) -> bool:
-        statement = select(parts.c.id).where(self._mine(), parts.c.id == part_id)
-        return (await self._connection.execute(statement)).first() is not None
 
     async def holder_of_sku(self, sku: str) -> str | None:
         statement = select(parts.c.id).where(self._mine(), parts.c.sku == sku)
@@ -176,7 +166,11 @@ class PartRepository(TenantRepository):
         return await self._reread(part.id)
 
     async def _write(self, part: Part, statement: Insert | Update) -> Row[Any] | None:
-        """Run an insert/update; a SKU taken meanwhile by a concurrent write is DUPLICATE_SKU."""
+        """Run an insert/update; a SKU taken meanwhile by a concurrent write is DUPLICATE_SKU.
+
+        The savepoint leaves the transaction usable after DUPLICATE_SKU, for a caller
+        that catches it and reads on (tests/integration/test_catalog_repository.py does).
+        """
         try:
             async with self._connection.begin_nested():
                 result = await self._connection.execute(statement)
@@ -200,10 +194,6 @@ class ServiceRepository(TenantRepository):
     async def get(self, service_id: str) -> Service | None:
         row = (await self._run(SERVICE_BY_ID, id=service_id)).mappings().first()
         return _service(row) if row else None
-
-    async def exists(self, service_id: str) -> bool:
-        statement = select(services.c.id).where(self._mine(), services.c.id == service_id)
-        return (await self._connection.execute(statement)).first() is not None
 
     def _matching(
         self, query: str | None, category: str | None, pricing_model: PricingModel | None

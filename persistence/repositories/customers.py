@@ -71,10 +71,6 @@ class CustomerRepository(TenantRepository):
         )
         return {row["id"]: _customer(row) for row in rows.mappings()}
 
-    async def exists(self, customer_id: str) -> bool:
-        statement = select(customers.c.id).where(self._mine(), customers.c.id == customer_id)
-        return (await self._connection.execute(statement)).first() is not None
-
     def _matching(self, query: str | None) -> Select:
         statement = select(*CUSTOMER_COLUMNS).where(self._mine())
         if query and query.strip():
@@ -124,10 +120,6 @@ class VehicleRepository(TenantRepository):
         row = (await self._run(VEHICLE_BY_ID, id=vehicle_id)).mappings().first()
         return _vehicle(row) if row else None
 
-    async def exists(self, vehicle_id: str) -> bool:
-        statement = select(vehicles.c.id).where(self._mine(), vehicles.c.id == vehicle_id)
-        return (await self._connection.execute(statement)).first() is not None
-
     async def owned_by(self, customer_ids: Iterable[str]) -> dict[str, list[Vehicle]]:
         """Every vehicle of each customer, in one statement however many customers."""
         keys = list(customer_ids)
@@ -169,8 +161,7 @@ class VehicleRepository(TenantRepository):
             .returning(*VEHICLE_COLUMNS)
         )
         try:
-            async with self._connection.begin_nested():
-                row = (await self._connection.execute(statement)).mappings().one()
+            row = (await self._connection.execute(statement)).mappings().one()
         except IntegrityError as error:
             raise _vin_conflict(vehicle, error) from error
         return _vehicle(row)
@@ -187,8 +178,7 @@ class VehicleRepository(TenantRepository):
             .returning(*VEHICLE_COLUMNS)
         )
         try:
-            async with self._connection.begin_nested():
-                row = (await self._connection.execute(statement)).mappings().first()
+            row = (await self._connection.execute(statement)).mappings().first()
         except IntegrityError as error:
             raise _vin_conflict(vehicle, error) from error
         if row is None:

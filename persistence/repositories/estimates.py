@@ -53,7 +53,6 @@ HEADER_FIELDS = [
 ]
 """What an estimate's own row holds beyond its key, version and timestamps."""
 ADD = insert(estimates)
-EXISTS = select(estimates.c.id).where(of_tenant(estimates), estimates.c.id == bindparam("id"))
 SAVE = (
     update(estimates)
     .where(
@@ -239,9 +238,6 @@ class EstimateRepository(TenantRepository):
     async def revisions(self, number: str) -> list[Estimate]:
         """Every revision of the estimate `number`, the first one first."""
         return await self._load(REVISIONS, number=number)
-
-    async def exists(self, estimate_id: str) -> bool:
-        return (await self._run(EXISTS, id=estimate_id)).first() is not None
 
     async def add(self, estimate: Estimate) -> None:
         await self._run(

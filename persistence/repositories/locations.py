@@ -70,10 +70,6 @@ class LocationRepository(TenantRepository):
         row = (await self._run(LOCATION_BY_ID, id=location_id)).mappings().first()
         return Location(**row) if row else None
 
-    async def exists(self, location_id: str) -> bool:
-        statement = select(locations.c.id).where(self._mine(), locations.c.id == location_id)
-        return (await self._connection.execute(statement)).first() is not None
-
     async def add(self, location: Location) -> Location:
         statement = (
             insert(locations)

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent, PublishedEvent
+from persistence.database import autocommit
 from persistence.tables import outbox, outbox_cursor
 
 
@@ -168,7 +169,7 @@ class OutboxRelayStore:
     """
 
     def __init__(self, engine: AsyncEngine):
-        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._engine = autocommit(engine)
 
     async def number_pending(self, limit: int) -> list[PublishedEvent]:
         """Give the oldest un-numbered events (at most `limit`) the next sequence numbers.
@@ -231,10 +232,15 @@ class EventLog:
 
 
 class OutboxReader:
-    """The published stream across tenants, for each replica's hub to fill gaps from."""
+    """The published stream across tenants, for each replica's hub to fill gaps from.
+
+    Read in autocommit: each statement stands alone (`next_sequence`'s two are separate
+    snapshots in READ COMMITTED anyway), so a transaction around them would only add
+    BEGIN and ROLLBACK.
+    """
 
     def __init__(self, engine: AsyncEngine):
-        self._engine = engine
+        self._engine = autocommit(engine)
 
     async def next_sequence(self) -> int:
         """The first sequence a hub starting now should deliver."""

@@ -63,12 +63,12 @@ ORDER_COLUMNS = [
 ]
 
 
-def _order(row: Mapping[str, Any]) -> ServiceOrder:
+def _order(row: Mapping[str, Any], tenant_id: str) -> ServiceOrder:
     values = {k: v for k, v in row.items() if k not in DEADLINES}
     return ServiceOrder(
         **{
             **values,
-            "tenant_id": "",
+            "tenant_id": tenant_id,
             "priority": Priority(row["priority"]),
             "status": ServiceOrderStatus(row["status"]),
             "deadlines": SlaDeadlines(*(row[name] for name in DEADLINES)),
@@ -84,10 +84,6 @@ class ServiceOrderRepository(TenantRepository):
         self._records = records
         self._read_as: dict[str, tuple[int, ServiceOrderStatus]] = {}
 
-    async def exists(self, order_id: str) -> bool:
-        statement = select(SO.id).where(self._mine(), SO.id == order_id)
-        return (await self._connection.execute(statement)).first() is not None
-
     async def get(self, order_id: str, *, lock: bool = False) -> ServiceOrder | None:
         """The whole order; `lock` holds its row until the unit of work ends."""
         statement = select(*ORDER_COLUMNS).where(self._mine(), SO.id == order_id)
@@ -96,7 +92,7 @@ class ServiceOrderRepository(TenantRepository):
         row = (await self._connection.execute(statement)).mappings().first()
         if row is None:
             return None
-        [order] = await self._complete([self._own(_order(row))])
+        [order] = await self._complete([_order(row, self.tenant_id)])
         self._read_as[order.id] = (order.version, order.status)
         return order
 
@@ -121,7 +117,7 @@ class ServiceOrderRepository(TenantRepository):
         """Newest first, with their work, parts and snapshot (a few statements per page)."""
         statement = self._matching(where).order_by(SO.created_at.desc(), SO.id.desc())
         rows = await self._page_rows(statement, request)
-        return await self._complete([self._own(_order(row)) for row in rows])
+        return await self._complete([_order(row, self.tenant_id) for row in rows])
 
     async def count(self, where: OrderFilter) -> int:
         return await self._count(self._matching(where))
@@ -135,10 +131,9 @@ class ServiceOrderRepository(TenantRepository):
         }
         values["priority"], values["status"] = order.priority.value, order.status.value
         try:
-            async with self._connection.begin_nested():
-                await self._connection.execute(
-                    insert(service_orders).values(tenant_id=self.tenant_id, **values)
-                )
+            await self._connection.execute(
+                insert(service_orders).values(tenant_id=self.tenant_id, **values)
+            )
         except IntegrityError as error:
             if order.estimate_id and "uq_service_orders_tenant_estimate" in str(error.orig):
                 raise EstimateAlreadyOrdered(order.estimate_id) from error
@@ -182,10 +177,6 @@ class ServiceOrderRepository(TenantRepository):
             )
         order.version = saved
         self._read_as[order.id] = (saved, order.status)
-
-    def _own(self, order: ServiceOrder) -> ServiceOrder:
-        order.tenant_id = self.tenant_id
-        return order
 
     async def _complete(self, orders: list[ServiceOrder]) -> list[ServiceOrder]:
         """Attach items, sessions, parts, snapshot and GL entries, one statement each."""

@@ -69,10 +69,6 @@ def _snapshot(row: Mapping[str, Any]) -> BillableSnapshot:
 class OrderRecordRepository(TenantRepository):
     table = work_sessions
 
-    async def session_id_taken(self, session_id: str) -> bool:
-        statement = select(WS.id).where(self._mine(), WS.id == session_id)
-        return (await self._connection.execute(statement)).first() is not None
-
     async def add_work_session(self, order_id: str, session: WorkSession) -> None:
         await self._connection.execute(
             insert(work_sessions).values(

@@ -22,12 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.service_orders.sla import SlaTarget
 from domain.service_orders.sla_alerts import AlertKind, AlertRecordKey, RaisedAlert, SlaDeadline
 from domain.service_orders.status import Priority
+from persistence.database import autocommit
 from persistence.repositories.base import TenantRepository
 from persistence.tables import service_orders, sla_alerts
 from persistence.tables.service_orders import OPEN
 from persistence.tables.sla import UNSCHEDULED
 
 orders = service_orders.c
+UNMET = {SlaTarget.RESPONSE: UNSCHEDULED, SlaTarget.RESOLUTION: OPEN}
+"""Each target's "still unmet" predicate, the SQL text of its partial index's WHERE."""
 
 
 def _alerted(target: SlaTarget, kind: AlertKind) -> Any:
@@ -58,10 +61,7 @@ def _unmet(target: SlaTarget, horizon: datetime) -> Select:
     The open-order predicate is written as the partial indexes' own SQL text (not bound
     parameters), so the planner can prove the index applies.
     """
-    if target is SlaTarget.RESPONSE:
-        where, at_risk_at, due_at = UNSCHEDULED, orders.response_at_risk_at, orders.response_due_at
-    else:
-        where, at_risk_at, due_at = OPEN, orders.resolution_at_risk_at, orders.resolution_due_at
+    at_risk_at, due_at = orders[f"{target.value}_at_risk_at"], orders[f"{target.value}_due_at"]
     warned = _alerted(target, AlertKind.AT_RISK)
     return select(
         orders.tenant_id,
@@ -74,7 +74,7 @@ def _unmet(target: SlaTarget, horizon: datetime) -> Select:
         due_at.label("due_at"),
         warned.label("warned"),
     ).where(
-        text(where),
+        text(UNMET[target]),
         at_risk_at <= horizon,
         not_(_alerted(target, AlertKind.BREACHED)),
         or_(due_at <= horizon, not_(warned)),
@@ -96,10 +96,15 @@ def _deadline(row: Mapping[str, Any]) -> SlaDeadline:
 
 
 class CrossTenantDeadlineScan:
-    """Due SLA deadlines across all tenants, for the monitor only."""
+    """Due SLA deadlines across all tenants, for the monitor only.
+
+    Each method runs one statement, in autocommit: the scan pays no BEGIN and ROLLBACK,
+    and the statistics ANALYZE writes are kept without a COMMIT (a rolled-back
+    transaction would discard them).
+    """
 
     def __init__(self, engine: AsyncEngine):
-        self._engine = engine
+        self._engine = autocommit(engine)
 
     async def due_by(self, horizon: datetime, limit: int) -> list[SlaDeadline]:
         """Unmet deadlines whose next alert falls at or before `horizon`, soonest first."""
@@ -119,7 +124,6 @@ class CrossTenantDeadlineScan:
         every alert for every open order.
         """
         async with self._engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
             await connection.execute(text("ANALYZE sla_alerts"))
 
 
@@ -173,8 +177,7 @@ class SlaAlertRepository(TenantRepository):
         statement = (
             select(
                 orders.id,
-                literal_column(f"({UNSCHEDULED})").label(SlaTarget.RESPONSE.value),
-                literal_column(f"({OPEN})").label(SlaTarget.RESOLUTION.value),
+                *(literal_column(f"({unmet})").label(t.value) for t, unmet in UNMET.items()),
             )
             .where(orders.tenant_id == self.tenant_id, orders.id.in_(ids))
             .order_by(orders.id)
