@@ -26,10 +26,18 @@ from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger("gateway.finance")
 
 
-async def post_quote_costs(work: UnitOfWork, event: DomainEvent) -> None:
-    """Apply a quote-approved event: THIRD_PARTY for services, PARTS for materials."""
+async def post_quote_costs(
+    work: UnitOfWork, event: DomainEvent, *, locks: list[MonthLock] | None = None
+) -> None:
+    """Apply a quote-approved event: THIRD_PARTY for services, PARTS for materials.
+
+    `locks` are the locked months when the caller already read them (they cannot change
+    inside its transaction); otherwise they are read here.
+    """
     quote_id = event.aggregate_id
-    locked = finance_lock(event.payload, await work.finance_locks.locked())
+    if locks is None:
+        locks = await work.finance_locks.locked()
+    locked = finance_lock(event.payload, locks)
     if locked is not None:
         log.info("quote %s of %s not booked: %s", quote_id, work.tenant_id, locked.message)
         await work.cost_transactions.record_posting(
@@ -78,9 +86,11 @@ async def unlock_finance_month(uow: UnitOfWorkFactory, year: int, month: int) ->
     wanted = MonthLock(year, month)
     async with uow() as work:
         await work.finance_locks.unlock(wanted)
-        for quote_id in await work.cost_transactions.blocked_quotes():
+        blocked = await work.cost_transactions.blocked_quotes()
+        locks = await work.finance_locks.locked() if blocked else []
+        for quote_id in blocked:
             for approved in await work.event_log.after(0, [QUOTE_APPROVED], quote_id, 1):
-                await post_quote_costs(work, approved.event)
+                await post_quote_costs(work, approved.event, locks=locks)
         await work.commit()
         return await work.finance_locks.locked()
 

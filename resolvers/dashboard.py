@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.locations import LocationNotFound
 from domain.service_orders.dashboard import LocationOperations, per_location, start_of_day
 from persistence.unit_of_work import UnitOfWorkFactory
+from resolvers.locations import no_location
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ async def operations_dashboard(
     """Every location with open orders or breaches today (or just `location_id`), at `now`."""
     async with uow() as work:
         if location_id is not None and not await work.locations.exists(location_id):
-            raise LocationNotFound(f"Location '{location_id}' was not found.", field="locationId")
+            raise no_location(location_id)
         counts = await work.operations_dashboard.open_orders(now, location_id)
         breaches = await work.sla_alerts.breaches_since(start_of_day(now), location_id)
     rows = per_location(counts, breaches)

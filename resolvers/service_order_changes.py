@@ -19,9 +19,7 @@ OrderChange = Callable[[UnitOfWork, ServiceOrder], Awaitable[None]]
 async def existing_order(work: UnitOfWork, order_id: str, *, lock: bool = False) -> ServiceOrder:
     found = await work.service_orders.get(order_id, lock=lock)
     if found is None:
-        raise ServiceOrderNotFound(
-            f"Service order '{order_id}' was not found.", field="serviceOrderId"
-        )
+        raise ServiceOrderNotFound(order_id)
     return found
 
 
@@ -41,17 +39,24 @@ def publish(work: UnitOfWork, order: ServiceOrder) -> None:
 async def apply_change(
     work: UnitOfWork, order_id: str, change: OrderChange, version: int | None = None
 ) -> ServiceOrder:
-    """Apply `change` inside the caller's unit of work (which commits)."""
+    """Lock the order and apply `change` inside the caller's unit of work (which commits)."""
     order = await existing_order(work, order_id, lock=True)
+    await apply_to(work, order, change, version)
+    return order
+
+
+async def apply_to(
+    work: UnitOfWork, order: ServiceOrder, change: OrderChange, version: int | None = None
+) -> None:
+    """Apply `change` to an order the caller already holds with its row lock."""
     if version is not None and version != order.version:
         raise VersionConflict(
-            f"Service order {order_id} is at version {order.version}, not {version}: someone "
+            f"Service order {order.id} is at version {order.version}, not {version}: someone "
             "changed it meanwhile. Reload it and try again."
         )
     await change(work, order)
     await work.service_orders.save(order)
     publish(work, order)
-    return order
 
 
 async def change_order(

@@ -15,7 +15,7 @@ from domain.service_orders import inbound
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.status import ServiceOrderStatus
 from persistence.unit_of_work import UnitOfWork
-from resolvers.service_order_changes import apply_change, existing_order
+from resolvers.service_order_changes import apply_change, apply_to, existing_order
 from resolvers.work_sessions import attach_parts
 
 log = logging.getLogger("gateway.service_orders")
@@ -33,7 +33,7 @@ async def technician_assigned(work: UnitOfWork, event: DomainEvent) -> None:
     async def dispatched(work: UnitOfWork, order: ServiceOrder) -> None:
         order.dispatch(technician_id, event.occurred_at)
 
-    await apply_change(work, order_id, dispatched)
+    await apply_to(work, current, dispatched)
 
 
 async def parts_consumed(work: UnitOfWork, event: DomainEvent) -> None:

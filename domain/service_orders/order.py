@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.checks import check_text
-from domain.errors import DomainError, InvalidInput, collect
+from domain.errors import DomainError, InvalidInput, NotFound, collect
 from domain.events import DomainEvent
 from domain.financial_periods import FinancialPeriod
 from domain.service_orders import events as ev
@@ -46,8 +46,12 @@ class DuplicateWorkSession(DomainError):
     code = "DUPLICATE_WORK_SESSION"
 
 
-class ServiceOrderNotFound(DomainError):
+class ServiceOrderNotFound(NotFound):
     code = "SERVICE_ORDER_NOT_FOUND"
+
+    def __init__(self, order_id: str):
+        super().__init__("Service order", order_id)
+        self.field = "serviceOrderId"
 
 
 @dataclass(slots=True, eq=False)

@@ -14,8 +14,10 @@ being met, and BREACHED once its due time has passed without it being met (or it
 met late). Response is met by the first scheduling, resolution by completion; a
 cancelled order's clocks stop. `now` is always given: the domain never reads the clock.
 
-A monitor calls `due_alerts` and publishes each alert once, keyed by `alert.key`
-(`sla:{order_id}:response:breached`); remembering which keys were sent is persistence's job.
+An order's instants are fixed by `deadlines_for` when it is created and judged by
+`standing`; the SLA monitor reads them stored and asks `sla_alerts.alert_for` which
+`SlaAlert` is due. `sla_clocks` and `due_alerts` judge an order straight from a policy,
+through the same `deadlines_for`.
 """
 
 from __future__ import annotations
@@ -161,10 +163,24 @@ def sla_clocks(
     order: SlaSubject, now: datetime, policies: Mapping[Priority, SlaPolicy] = DEFAULT_POLICIES
 ) -> tuple[SlaClock, SlaClock]:
     """The response and resolution clocks of `order` at `now`."""
-    policy = policies[order.priority]
+    deadlines = deadlines_for(policies[order.priority], order.created_at)
     return (
-        _clock(order, SlaTarget.RESPONSE, order.first_scheduled_at, policy, now),
-        _clock(order, SlaTarget.RESOLUTION, order.completed_at, policy, now),
+        _clock(
+            order,
+            SlaTarget.RESPONSE,
+            order.first_scheduled_at,
+            deadlines.response_due_at,
+            deadlines.response_at_risk_at,
+            now,
+        ),
+        _clock(
+            order,
+            SlaTarget.RESOLUTION,
+            order.completed_at,
+            deadlines.resolution_due_at,
+            deadlines.resolution_at_risk_at,
+            now,
+        ),
     )
 
 
@@ -183,13 +199,10 @@ def _clock(
     order: SlaSubject,
     target: SlaTarget,
     met_at: datetime | None,
-    policy: SlaPolicy,
+    due_at: datetime,
+    at_risk_from: datetime,
     now: datetime,
 ) -> SlaClock:
-    window = policy.window(target)
-    due_at = order.created_at + window
-    share = (Decimal(window // MICROSECOND) * policy.at_risk_share).to_integral_value(ROUND_HALF_UP)
-    at_risk_from = order.created_at + int(share) * MICROSECOND
     return SlaClock(
         order.id,
         target,
