@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -135,7 +136,10 @@ class Services:
 async def running_gateway(
     prefix: str, extra_env: dict[str, str] | None = None
 ) -> AsyncIterator[Services]:
-    """Embedded PostgreSQL and broker, migrated, with a ready `gateway serve` in front."""
+    """Embedded PostgreSQL and broker, migrated, with a ready `gateway serve` in front.
+
+    Their temporary folder (a database cluster, some 100 MB) is removed afterwards.
+    """
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     postgres = EmbeddedPostgres(folder / "postgres")
     broker = EmbeddedBroker(folder)
@@ -152,3 +156,4 @@ async def running_gateway(
             server.stop()
         broker.stop()
         postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
