@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent
 from persistence.database import numbering_engine
+from persistence.driver import Driver, driver_of
 from persistence.repositories.audit import AuditTrail
 from persistence.repositories.catalog import (
     CategoryRepository,
@@ -50,67 +52,136 @@ from persistence.repositories.sla_policies import SlaPolicyRepository
 
 
 class UnitOfWork:
-    naming: NamingSeries
-    customers: CustomerRepository
-    vehicles: VehicleRepository
-    categories: CategoryRepository
-    parts: PartRepository
-    services: ServiceRepository
-    locations: LocationRepository
-    tax_codes: TaxCodeRepository
-    approval_policies: ApprovalPolicyRepository
-    event_log: EventLog
-    financial_periods: FinancialPeriodRepository
-    inbox: InboxRepository
-    estimates: EstimateRepository
-    audit_trail: AuditTrail
-    cost_transactions: CostTransactionRepository
-    finance_locks: FinanceLockRepository
-    idempotency_keys: IdempotencyKeys
-    service_orders: ServiceOrderRepository
-    order_records: OrderRecordRepository
-    sla_policies: SlaPolicyRepository
-    people: PeopleRepository
-    sla_alerts: SlaAlertRepository
-    operations_dashboard: OperationsDashboardRepository
-    parties: PartiesRepository
+    """Repositories are built on first use: a use case touches a few of two dozen."""
 
     def __init__(self, engine: AsyncEngine, tenant_id: str):
         self._engine = engine
         self.tenant_id = tenant_id
-        self._connection: AsyncConnection | None = None
+        self._sqlalchemy: AsyncConnection | None = None
+        self._driver: Driver | None = None
         self._events: list[DomainEvent] = []
 
     async def __aenter__(self) -> Self:
+        # SQLAlchemy's side of the connection is in autocommit, so it sends no BEGIN or
+        # COMMIT of its own: the transaction is the driver's, and the statements of both
+        # sides run in it (see persistence/driver.py).
         connection = await self._engine.connect()
-        await connection.begin()
-        self._connection = connection
-        tenant = self.tenant_id
-        self.naming = NamingSeries(numbering_engine(self._engine), tenant)
-        self.customers = CustomerRepository(connection, tenant)
-        self.vehicles = VehicleRepository(connection, tenant)
-        self.categories = CategoryRepository(connection, tenant)
-        self.parts = PartRepository(connection, tenant)
-        self.services = ServiceRepository(connection, tenant)
-        self.locations = LocationRepository(connection, tenant)
-        self.tax_codes = TaxCodeRepository(connection, tenant)
-        self.approval_policies = ApprovalPolicyRepository(connection, tenant)
-        self.event_log = EventLog(connection, tenant)
-        self.financial_periods = FinancialPeriodRepository(connection, tenant)
-        self.inbox = InboxRepository(connection, tenant)
-        self.estimates = EstimateRepository(connection, tenant)
-        self.audit_trail = AuditTrail(connection, tenant)
-        self.cost_transactions = CostTransactionRepository(connection, tenant)
-        self.finance_locks = FinanceLockRepository(connection, tenant)
-        self.idempotency_keys = IdempotencyKeys(connection, tenant)
-        self.order_records = OrderRecordRepository(connection, tenant)
-        self.service_orders = ServiceOrderRepository(connection, tenant, self.order_records)
-        self.sla_policies = SlaPolicyRepository(connection, tenant)
-        self.people = PeopleRepository(connection, tenant)
-        self.sla_alerts = SlaAlertRepository(connection, tenant)
-        self.operations_dashboard = OperationsDashboardRepository(connection, tenant)
-        self.parties = PartiesRepository(connection, tenant)
+        try:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            driver = await driver_of(connection)
+            await driver.begin()
+        except BaseException:
+            await connection.invalidate()
+            await connection.close()
+            raise
+        self._sqlalchemy, self._driver = connection, driver
         return self
+
+    @property
+    def _connection(self) -> AsyncConnection:
+        assert self._sqlalchemy is not None, "repositories are used inside `async with`"
+        return self._sqlalchemy
+
+    @property
+    def _bound(self) -> tuple[AsyncConnection, Driver, str]:
+        assert self._driver is not None, "repositories are used inside `async with`"
+        return self._connection, self._driver, self.tenant_id
+
+    @cached_property
+    def naming(self) -> NamingSeries:
+        return NamingSeries(numbering_engine(self._engine), self.tenant_id)
+
+    @cached_property
+    def customers(self) -> CustomerRepository:
+        return CustomerRepository(*self._bound)
+
+    @cached_property
+    def vehicles(self) -> VehicleRepository:
+        return VehicleRepository(*self._bound)
+
+    @cached_property
+    def categories(self) -> CategoryRepository:
+        return CategoryRepository(*self._bound)
+
+    @cached_property
+    def parts(self) -> PartRepository:
+        return PartRepository(*self._bound)
+
+    @cached_property
+    def services(self) -> ServiceRepository:
+        return ServiceRepository(*self._bound)
+
+    @cached_property
+    def locations(self) -> LocationRepository:
+        return LocationRepository(*self._bound)
+
+    @cached_property
+    def tax_codes(self) -> TaxCodeRepository:
+        return TaxCodeRepository(*self._bound)
+
+    @cached_property
+    def approval_policies(self) -> ApprovalPolicyRepository:
+        return ApprovalPolicyRepository(*self._bound)
+
+    @cached_property
+    def event_log(self) -> EventLog:
+        return EventLog(self._connection, self.tenant_id)
+
+    @cached_property
+    def financial_periods(self) -> FinancialPeriodRepository:
+        return FinancialPeriodRepository(*self._bound)
+
+    @cached_property
+    def inbox(self) -> InboxRepository:
+        return InboxRepository(*self._bound)
+
+    @cached_property
+    def estimates(self) -> EstimateRepository:
+        return EstimateRepository(*self._bound)
+
+    @cached_property
+    def audit_trail(self) -> AuditTrail:
+        return AuditTrail(*self._bound)
+
+    @cached_property
+    def cost_transactions(self) -> CostTransactionRepository:
+        return CostTransactionRepository(*self._bound)
+
+    @cached_property
+    def finance_locks(self) -> FinanceLockRepository:
+        return FinanceLockRepository(*self._bound)
+
+    @cached_property
+    def idempotency_keys(self) -> IdempotencyKeys:
+        return IdempotencyKeys(*self._bound)
+
+    @cached_property
+    def service_orders(self) -> ServiceOrderRepository:
+        return ServiceOrderRepository(*self._bound, self.order_records)
+
+    @cached_property
+    def order_records(self) -> OrderRecordRepository:
+        return OrderRecordRepository(*self._bound)
+
+    @cached_property
+    def sla_policies(self) -> SlaPolicyRepository:
+        return SlaPolicyRepository(*self._bound)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(*self._bound)
+
+    @cached_property
+    def sla_alerts(self) -> SlaAlertRepository:
+        return SlaAlertRepository(*self._bound)
+
+    @cached_property
+    def operations_dashboard(self) -> OperationsDashboardRepository:
+        return OperationsDashboardRepository(*self._bound)
+
+    @cached_property
+    def parties(self) -> PartiesRepository:
+        return PartiesRepository(*self._bound)
 
     def record(
         self,
@@ -136,10 +207,11 @@ class UnitOfWork:
         return event
 
     async def commit(self) -> None:
-        assert self._connection is not None, "commit() outside `async with`"
+        """Write the recorded events to the outbox and commit; the unit of work ends here."""
+        assert self._driver is not None, "commit() outside `async with`"
         if self._events:
-            await OutboxWriter(self._connection).append(self._events)
-        await self._connection.commit()
+            await OutboxWriter(self._driver).append(self._events)
+        await self._driver.commit()
         self._events.clear()
 
     async def __aexit__(
@@ -148,14 +220,19 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        assert self._connection is not None
+        connection, driver = self._connection, self._driver
+        assert driver is not None
+        self._sqlalchemy = self._driver = None
+        self._events.clear()
         try:
-            if self._connection.in_transaction():
-                await self._connection.rollback()
+            if driver.in_transaction():
+                await driver.rollback()
         finally:
-            await self._connection.close()
-            self._connection = None
-            self._events.clear()
+            if driver.in_transaction() or driver.connection.is_closed():
+                # Never hand the pool a connection still inside this transaction (the
+                # ROLLBACK was cancelled or the connection broke): it is discarded.
+                await connection.invalidate()
+            await connection.close()
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -19,7 +19,7 @@ class AuditTrail(TenantRepository):
     async def append(self, records: Sequence[AuditRecord]) -> None:
         if not records:
             return
-        await self._connection.execute(
+        await self._driver.run_many(
             APPEND,
             [
                 {

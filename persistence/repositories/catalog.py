@@ -105,7 +105,7 @@ class PartRepository(TenantRepository):
     table = parts
 
     async def get(self, part_id: str) -> Part | None:
-        row = (await self._run(PART_BY_ID, id=part_id)).mappings().first()
+        row = await self._row(PART_BY_ID, id=part_id)
         return _part(row) if row else None
 
     async def holder_of_sku(self, sku: str) -> str | None:
@@ -192,7 +192,7 @@ class ServiceRepository(TenantRepository):
     table = services
 
     async def get(self, service_id: str) -> Service | None:
-        row = (await self._run(SERVICE_BY_ID, id=service_id)).mappings().first()
+        row = await self._row(SERVICE_BY_ID, id=service_id)
         return _service(row) if row else None
 
     def _matching(

@@ -62,7 +62,7 @@ class CustomerRepository(TenantRepository):
     table = customers
 
     async def get(self, customer_id: str) -> Customer | None:
-        row = (await self._run(CUSTOMER_BY_ID, id=customer_id)).mappings().first()
+        row = await self._row(CUSTOMER_BY_ID, id=customer_id)
         return _customer(row) if row else None
 
     async def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
@@ -117,7 +117,7 @@ class VehicleRepository(TenantRepository):
     table = vehicles
 
     async def get(self, vehicle_id: str) -> Vehicle | None:
-        row = (await self._run(VEHICLE_BY_ID, id=vehicle_id)).mappings().first()
+        row = await self._row(VEHICLE_BY_ID, id=vehicle_id)
         return _vehicle(row) if row else None
 
     async def owned_by(self, customer_ids: Iterable[str]) -> dict[str, list[Vehicle]]:

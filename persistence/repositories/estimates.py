@@ -20,6 +20,7 @@ from domain.estimates import ApprovalRecord, Discount, Estimate, EstimateItem, E
 from domain.estimates.totals import EstimateTotals, LineTotal
 from domain.locations import ApprovalMethod, ApprovalPolicy
 from domain.tax import ItemType
+from persistence.driver import Driver
 from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import estimate_approvals, estimate_items, estimates
 
@@ -226,8 +227,8 @@ class EstimateRepository(TenantRepository):
 
     table = estimates
 
-    def __init__(self, connection: AsyncConnection, tenant_id: str):
-        super().__init__(connection, tenant_id)
+    def __init__(self, connection: AsyncConnection, driver: Driver, tenant_id: str):
+        super().__init__(connection, driver, tenant_id)
         self._seen: dict[str, dict[str, dict[str, Any]]] = {}
 
     async def get(self, estimate_id: str) -> Estimate | None:
@@ -251,20 +252,18 @@ class EstimateRepository(TenantRepository):
         The UPDATE row-locks the estimate until commit, so of two racing decisions the
         second waits, then finds a newer version and fails with VERSION_CONFLICT.
         """
-        version = (
-            await self._connection.execute(
-                SAVE,
-                {
-                    "key_tenant_id": self.tenant_id,
-                    "key_id": estimate.id,
-                    "key_version": estimate.version,
-                    **_header_values(estimate),
-                },
-            )
-        ).scalar_one_or_none()
-        if version is None:
+        saved = await self._driver.row(
+            SAVE,
+            {
+                "key_tenant_id": self.tenant_id,
+                "key_id": estimate.id,
+                "key_version": estimate.version,
+                **_header_values(estimate),
+            },
+        )
+        if saved is None:
             raise stale(estimate.id, estimate.version)
-        estimate.version = version
+        estimate.version = saved["version"]
         if items_changed:
             await self._write_items(estimate)
 
@@ -297,14 +296,13 @@ class EstimateRepository(TenantRepository):
             )
         changed = [row for item_id, row in rows.items() if seen.get(item_id) != row]
         if changed:
-            await self._connection.execute(UPSERT_ITEM, changed)
+            await self._driver.run_many(UPSERT_ITEM, changed)
         self._seen[estimate.id] = rows
 
     async def _load(self, statement: Select, **parameters: Any) -> list[Estimate]:
-        rows = await self._run(statement, **parameters)
         headers: dict[str, Mapping[str, Any]] = {}
         by_estimate: dict[str, list[dict[str, Any]]] = {}
-        for row in rows.mappings():
+        for row in await self._rows(statement, **parameters):
             headers.setdefault(row["id"], row)
             found = by_estimate.setdefault(row["id"], [])
             if row["line_item_id"] is not None:

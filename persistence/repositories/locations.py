@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import any_, bindparam, func, insert, literal, select, update
+from sqlalchemy import any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.errors import VersionConflict
@@ -56,6 +56,9 @@ TAX_CODES_OF_LOCATION = (
     .where(of_tenant(tax_codes), tax_codes.c.location_id == bindparam("location_id"))
     .order_by(tax_codes.c.tax_code)
 )
+TAX_CODES_OF_LOCATION_FOR = TAX_CODES_OF_LOCATION.where(
+    bindparam("item_type") == any_(tax_codes.c.applicable_item_types)
+)
 POLICIES_OF_LOCATION_AND_DEFAULT = select(*POLICY_COLUMNS).where(
     of_tenant(approval_policies),
     (approval_policies.c.location_id == bindparam("location_id"))
@@ -67,7 +70,7 @@ class LocationRepository(TenantRepository):
     table = locations
 
     async def get(self, location_id: str) -> Location | None:
-        row = (await self._run(LOCATION_BY_ID, id=location_id)).mappings().first()
+        row = await self._row(LOCATION_BY_ID, id=location_id)
         return Location(**row) if row else None
 
     async def add(self, location: Location) -> Location:
@@ -108,13 +111,13 @@ class TaxCodeRepository(TenantRepository):
     async def for_location(
         self, location_id: str, item_type: ItemType | None = None
     ) -> list[TaxCode]:
-        statement = TAX_CODES_OF_LOCATION
-        if item_type is not None:
-            statement = statement.where(
-                literal(item_type.value) == any_(tax_codes.c.applicable_item_types)
+        if item_type is None:
+            rows = await self._rows(TAX_CODES_OF_LOCATION, location_id=location_id)
+        else:
+            rows = await self._rows(
+                TAX_CODES_OF_LOCATION_FOR, location_id=location_id, item_type=item_type.value
             )
-        rows = await self._run(statement, location_id=location_id)
-        return [_tax_code(row) for row in rows.mappings()]
+        return [_tax_code(row) for row in rows]
 
     async def put(self, tax_code: TaxCode) -> TaxCode:
         """Create the location's tax code, or replace its description, rate and item types."""
@@ -143,8 +146,8 @@ class ApprovalPolicyRepository(TenantRepository):
         self, location_id: str
     ) -> tuple[ApprovalPolicy | None, ApprovalPolicy | None]:
         """The location's own policy and the tenant default, read together in one statement."""
-        rows = await self._run(POLICIES_OF_LOCATION_AND_DEFAULT, location_id=location_id)
-        found = {row["location_id"]: _policy(row) for row in rows.mappings()}
+        rows = await self._rows(POLICIES_OF_LOCATION_AND_DEFAULT, location_id=location_id)
+        found = {row["location_id"]: _policy(row) for row in rows}
         return found.get(location_id), found.get(None)
 
     async def put(self, policy: ApprovalPolicy) -> ApprovalPolicy:

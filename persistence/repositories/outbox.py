@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent, PublishedEvent
 from persistence.database import autocommit
+from persistence.driver import Driver
 from persistence.tables import outbox, outbox_cursor
 
 
@@ -140,11 +141,11 @@ BETWEEN = (
 
 
 class OutboxWriter:
-    def __init__(self, connection: AsyncConnection):
-        self._connection = connection
+    def __init__(self, driver: Driver):
+        self._driver = driver
 
     async def append(self, events: Sequence[DomainEvent]) -> None:
-        await self._connection.execute(
+        await self._driver.run_many(
             APPEND,
             [
                 {

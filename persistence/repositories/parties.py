@@ -41,10 +41,10 @@ class PartiesRepository(TenantRepository):
     async def of_new_work(
         self, customer_id: str, vehicle_id: str, location_id: str
     ) -> tuple[Customer | None, Vehicle | None, Location | None]:
-        found = await self._run(
+        row = await self._row(
             PARTIES, customer_id=customer_id, vehicle_id=vehicle_id, location_id=location_id
         )
-        row = found.mappings().one()
+        assert row is not None, "PARTIES always returns its one row"
         values = {
             party: {c.name: row[f"{party}_{c.name}"] for c in columns}
             for party, columns in COLUMNS_BY_PARTY.items()

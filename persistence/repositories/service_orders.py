@@ -25,6 +25,7 @@ from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaDeadlines
 from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.tax import ItemType
+from persistence.driver import Driver
 from persistence.repositories.base import TenantRepository
 from persistence.repositories.service_orders_records import OrderRecordRepository
 from persistence.tables import service_order_items, service_orders
@@ -79,8 +80,14 @@ def _order(row: Mapping[str, Any], tenant_id: str) -> ServiceOrder:
 class ServiceOrderRepository(TenantRepository):
     table = service_orders
 
-    def __init__(self, connection: AsyncConnection, tenant_id: str, records: OrderRecordRepository):
-        super().__init__(connection, tenant_id)
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        driver: Driver,
+        tenant_id: str,
+        records: OrderRecordRepository,
+    ):
+        super().__init__(connection, driver, tenant_id)
         self._records = records
         self._read_as: dict[str, tuple[int, ServiceOrderStatus]] = {}
 
