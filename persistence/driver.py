@@ -12,7 +12,8 @@ each execution only orders the values and hands them to the connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import Executable
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from persistence import json
 
@@ -49,12 +50,13 @@ class Compiled:
 
 
 @lru_cache(maxsize=1024)
-def compiled(statement: Executable, keys: frozenset[str] | None = None) -> Compiled:
-    """`statement` compiled for asyncpg; an INSERT for the columns named in `keys`.
+def compiled(statement: Executable, keys: frozenset[str]) -> Compiled:
+    """`statement` compiled for asyncpg, given values for `keys`: as when SQLAlchemy
+    executes it, an INSERT writes those columns and an UPDATE sets those it names.
 
     Cached by the statement's identity, so it is meant for statements built once.
     """
-    result = statement.compile(dialect=DIALECT, column_keys=sorted(keys) if keys else None)
+    result = statement.compile(dialect=DIALECT, column_keys=sorted(keys))
     names = tuple(result.positiontup or ())
     for name in names:
         if result.binds[name].expanding:
@@ -83,24 +85,29 @@ class Driver:
         self.connection = connection
 
     async def rows(self, statement: Executable, values: Mapping[str, Any]) -> list[asyncpg.Record]:
-        found = compiled(statement)
+        """The rows `statement` gives; an INSERT writes the columns `values` names."""
+        found = compiled(statement, frozenset(values))
         return await self.connection.fetch(found.sql, *found.arguments(values))
 
     async def row(self, statement: Executable, values: Mapping[str, Any]) -> asyncpg.Record | None:
-        found = compiled(statement)
+        """The first row `statement` gives, or None."""
+        found = compiled(statement, frozenset(values))
         return await self.connection.fetchrow(found.sql, *found.arguments(values))
 
     async def run(self, statement: Executable, values: Mapping[str, Any]) -> None:
-        """Execute for effect: an INSERT (of the columns `values` names) or an UPDATE."""
+        """Execute for effect only."""
         found = compiled(statement, frozenset(values))
         await self.connection.execute(found.sql, *found.arguments(values))
 
-    async def run_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Execute once per row in one round trip; every row names the same columns."""
+    async def run_many(
+        self, statement: Executable, rows: Sequence[Mapping[str, Any]]
+    ) -> list[asyncpg.Record]:
+        """Execute once per row in one round trip (every row names the same columns);
+        what each execution RETURNING gave, in order."""
         if not rows:
-            return
+            return []
         found = compiled(statement, frozenset(rows[0]))
-        await self.connection.executemany(found.sql, [found.arguments(row) for row in rows])
+        return await self.connection.fetchmany(found.sql, [found.arguments(row) for row in rows])
 
     async def begin(self) -> None:
         await self.connection.execute("BEGIN")
@@ -119,3 +126,10 @@ async def driver_of(connection: AsyncConnection) -> Driver:
     """The asyncpg side of a connection SQLAlchemy checked out of its pool."""
     raw = await connection.get_raw_connection()
     return Driver(raw.driver_connection)
+
+
+@asynccontextmanager
+async def standalone(engine: AsyncEngine) -> AsyncIterator[Driver]:
+    """A pooled connection of an autocommit `engine`, for statements that stand alone."""
+    async with engine.connect() as connection:
+        yield await driver_of(connection)

@@ -8,8 +8,29 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.estimates import CostTransaction, CostType, FinancePostingStatus, MonthLock
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import cost_transactions, finance_month_locks, finance_postings
+
+BOOK = (
+    upsert(cost_transactions)
+    .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
+    .returning(cost_transactions.c.idempotency_key)
+)
+_POSTING = upsert(finance_postings)
+RECORD_POSTING = _POSTING.on_conflict_do_update(
+    index_elements=["tenant_id", "quote_id"],
+    set_={
+        "status": _POSTING.excluded.status,
+        "detail": _POSTING.excluded.detail,
+        "recorded_at": _POSTING.excluded.recorded_at,
+    },
+)
+LOCKED = (
+    select(finance_month_locks.c.year, finance_month_locks.c.month)
+    .where(of_tenant(finance_month_locks))
+    .order_by(finance_month_locks.c.year.desc(), finance_month_locks.c.month.desc())
+)
+"""The statements of handling every approved quote, built once (see `of_tenant`)."""
 
 
 class CostTransactionRepository(TenantRepository):
@@ -17,27 +38,21 @@ class CostTransactionRepository(TenantRepository):
 
     async def book(self, transactions: Sequence[CostTransaction]) -> int:
         """Insert the transactions whose idempotency key is new; the number inserted."""
-        if not transactions:
-            return 0
-        statement = (
-            upsert(cost_transactions)
-            .values(
-                [
-                    {
-                        "tenant_id": self.tenant_id,
-                        "idempotency_key": t.idempotency_key,
-                        "quote_id": t.quote_id,
-                        "cost_type": t.cost_type.value,
-                        "amount": t.amount,
-                        "booked_on": t.booked_on,
-                    }
-                    for t in transactions
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
-            .returning(cost_transactions.c.idempotency_key)
+        booked = await self._driver.run_many(
+            BOOK,
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "idempotency_key": t.idempotency_key,
+                    "quote_id": t.quote_id,
+                    "cost_type": t.cost_type.value,
+                    "amount": t.amount,
+                    "booked_on": t.booked_on,
+                }
+                for t in transactions
+            ],
         )
-        return len((await self._connection.execute(statement)).all())
+        return len(booked)
 
     async def for_quote(self, quote_id: str) -> list[CostTransaction]:
         rows = await self._connection.execute(
@@ -58,19 +73,7 @@ class CostTransactionRepository(TenantRepository):
 
     async def record_posting(self, quote_id: str, status: str, detail: str | None) -> None:
         """Remember how the quote's costs fared: POSTED or BLOCKED_BY_LOCK (latest wins)."""
-        statement = upsert(finance_postings).values(
-            tenant_id=self.tenant_id, quote_id=quote_id, status=status, detail=detail
-        )
-        await self._connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["tenant_id", "quote_id"],
-                set_={
-                    "status": status,
-                    "detail": detail,
-                    "recorded_at": statement.excluded.recorded_at,
-                },
-            )
-        )
+        await self._run(RECORD_POSTING, quote_id=quote_id, status=status, detail=detail)
 
     async def blocked_quotes(self) -> list[str]:
         """Quotes whose costs a month lock held back, oldest first."""
@@ -117,9 +120,4 @@ class FinanceLockRepository(TenantRepository):
 
     async def locked(self) -> list[MonthLock]:
         """Every locked month, the latest first."""
-        rows = await self._connection.execute(
-            select(finance_month_locks.c.year, finance_month_locks.c.month)
-            .where(self._mine())
-            .order_by(finance_month_locks.c.year.desc(), finance_month_locks.c.month.desc())
-        )
-        return [MonthLock(row.year, row.month) for row in rows]
+        return [MonthLock(row["year"], row["month"]) for row in await self._rows(LOCKED)]

@@ -14,23 +14,24 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from persistence.repositories.base import TenantRepository
 from persistence.tables import inbox
 
+CLAIM = (
+    upsert(inbox)
+    .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+    .returning(inbox.c.event_id)
+)
+
 
 class InboxRepository(TenantRepository):
     table = inbox
 
     async def claim(self, consumer: str, event_id: str, topic: str, event_type: str) -> bool:
         """Record the event as handled by `consumer`; False if it already was."""
-        statement = (
-            upsert(inbox)
-            .values(
-                consumer=consumer,
-                event_id=event_id,
-                topic=topic,
-                event_type=event_type,
-                tenant_id=self.tenant_id,
-                outcome="handled",
-            )
-            .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-            .returning(inbox.c.event_id)
+        claimed = await self._row(
+            CLAIM,
+            consumer=consumer,
+            event_id=event_id,
+            topic=topic,
+            event_type=event_type,
+            outcome="handled",
         )
-        return (await self._connection.execute(statement)).first() is not None
+        return claimed is not None

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from persistence.driver import standalone
 from persistence.tables import naming_series
 
 TAKE_NEXT = (
@@ -42,12 +43,10 @@ class NamingSeries:
         The upsert row-locks the series for its one statement, so two concurrent
         creations never receive the same number.
         """
-        async with self._numbering.connect() as connection:
-            taken = await connection.execute(
-                TAKE_NEXT, {"tenant_id": self.tenant_id, "series": prefix}
-            )
-            number = taken.scalar_one()
-        return f"{prefix}-{number:0{width}d}"
+        async with standalone(self._numbering) as driver:
+            taken = await driver.row(TAKE_NEXT, {"tenant_id": self.tenant_id, "series": prefix})
+        assert taken is not None, "the upsert always returns the series' new value"
+        return f"{prefix}-{taken['last_value']:0{width}d}"
 
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent, PublishedEvent
 from persistence.database import autocommit
-from persistence.driver import Driver
+from persistence.driver import Driver, standalone
 from persistence.tables import outbox, outbox_cursor
 
 
@@ -179,9 +179,8 @@ class OutboxRelayStore:
         they are numbered, so numbers stay gap-free and increasing even if two relays
         ever ran at once.
         """
-        async with self._engine.connect() as connection:
-            rows = await connection.execute(NUMBER_PENDING, {"limit": limit})
-            return [_published(row) for row in rows.mappings()]
+        async with standalone(self._engine) as driver:
+            return [_published(row) for row in await driver.rows(NUMBER_PENDING, {"limit": limit})]
 
     async def unpublished(self, limit: int) -> list[PublishedEvent]:
         """The oldest numbered events not yet stamped published, in sequence order.
@@ -189,13 +188,12 @@ class OutboxRelayStore:
         Only a relay taking the lead needs these: a leader that stopped between
         numbering (or the broker's ack) and the stamp left them behind.
         """
-        async with self._engine.connect() as connection:
-            rows = await connection.execute(UNPUBLISHED, {"limit": limit})
-            return [_published(row) for row in rows.mappings()]
+        async with standalone(self._engine) as driver:
+            return [_published(row) for row in await driver.rows(UNPUBLISHED, {"limit": limit})]
 
     async def mark_published(self, sequences: Iterable[int]) -> None:
-        async with self._engine.connect() as connection:
-            await connection.execute(MARK_PUBLISHED, {"sequences": list(sequences)})
+        async with standalone(self._engine) as driver:
+            await driver.run(MARK_PUBLISHED, {"sequences": list(sequences)})
 
     async def lag(self) -> tuple[int, float]:
         """Events not yet published, and the age in seconds of the oldest of them."""
