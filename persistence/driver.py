@@ -94,6 +94,11 @@ class Driver:
         found = compiled(statement, frozenset(values))
         return await self.connection.fetchrow(found.sql, *found.arguments(values))
 
+    async def value(self, statement: Executable, values: Mapping[str, Any]) -> Any:
+        """The first column of the first row `statement` gives, or None."""
+        found = compiled(statement, frozenset(values))
+        return await self.connection.fetchval(found.sql, *found.arguments(values))
+
     async def run(self, statement: Executable, values: Mapping[str, Any]) -> None:
         """Execute for effect only."""
         found = compiled(statement, frozenset(values))
@@ -133,3 +138,14 @@ async def standalone(engine: AsyncEngine) -> AsyncIterator[Driver]:
     """A pooled connection of an autocommit `engine`, for statements that stand alone."""
     async with engine.connect() as connection:
         yield await driver_of(connection)
+
+
+LOST_CONNECTION = (
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+)
+"""What the driver raises when the database went away mid-use (restart, failover,
+a terminated session), as opposed to a statement the database refused."""

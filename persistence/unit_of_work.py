@@ -10,16 +10,18 @@ other.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from datetime import datetime
 from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent
 from persistence.database import numbering_engine
-from persistence.driver import Driver, driver_of
+from persistence.driver import LOST_CONNECTION, Driver, driver_of
 from persistence.repositories.audit import AuditTrail
 from persistence.repositories.catalog import (
     CategoryRepository,
@@ -225,8 +227,11 @@ class UnitOfWork:
         self._sqlalchemy = self._driver = None
         self._events.clear()
         try:
-            if driver.in_transaction():
-                await driver.rollback()
+            # If the connection broke, the transaction ended with it; what is reported is
+            # why the unit failed, not that its rollback could not be sent.
+            with suppress(*LOST_CONNECTION, asyncpg.PostgresError):
+                if not driver.connection.is_closed() and driver.in_transaction():
+                    await driver.rollback()
         finally:
             if driver.in_transaction() or driver.connection.is_closed():
                 # Never hand the pool a connection still inside this transaction (the

@@ -197,8 +197,10 @@ class OutboxRelayStore:
 
     async def lag(self) -> tuple[int, float]:
         """Events not yet published, and the age in seconds of the oldest of them."""
-        async with self._engine.connect() as connection:
-            count, oldest = (await connection.execute(LAG)).one()
+        async with standalone(self._engine) as driver:
+            found = await driver.row(LAG, {})
+        assert found is not None, "an aggregate without GROUP BY gives one row"
+        count, oldest = found
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
         return int(count), max(age, 0.0)
 
@@ -243,21 +245,20 @@ class OutboxReader:
 
     async def next_sequence(self) -> int:
         """The first sequence a hub starting now should deliver."""
-        async with self._engine.connect() as connection:
-            oldest_unpublished = (await connection.execute(OLDEST_UNPUBLISHED)).scalar_one()
+        async with standalone(self._engine) as driver:
+            oldest_unpublished = await driver.value(OLDEST_UNPUBLISHED, {})
             if oldest_unpublished is not None:
                 return int(oldest_unpublished)
-            last = (await connection.execute(LAST_NUMBERED)).scalar_one()
-            return int(last) + 1
+            return int(await driver.value(LAST_NUMBERED, {})) + 1
 
     async def last_published(self) -> int:
         """The highest sequence already published (0 when none is)."""
-        async with self._engine.connect() as connection:
-            found = (await connection.execute(LAST_PUBLISHED)).scalar_one_or_none()
+        async with standalone(self._engine) as driver:
+            found = await driver.value(LAST_PUBLISHED, {})
         return int(found or 0)
 
     async def between(self, first: int, last: int) -> list[PublishedEvent]:
         """Events numbered `first`..`last` (inclusive) in sequence order."""
-        async with self._engine.connect() as connection:
-            rows = await connection.execute(BETWEEN, {"first": first, "last": last})
-            return [_published(row) for row in rows.mappings()]
+        async with standalone(self._engine) as driver:
+            rows = await driver.rows(BETWEEN, {"first": first, "last": last})
+        return [_published(row) for row in rows]

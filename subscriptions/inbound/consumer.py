@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import DomainEvent, utc_now
+from persistence.driver import LOST_CONNECTION
 from persistence.unit_of_work import UnitOfWork
 from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_letter_headers
 from subscriptions.inbound.handlers import Handler, handled_routes
@@ -53,7 +54,7 @@ def is_outage(error: BaseException) -> bool:
     """True for a lost connection: waited out, never blamed on the event."""
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
-    return isinstance(error, OSError | InterfaceError)
+    return isinstance(error, (OSError, InterfaceError, *LOST_CONNECTION))
 
 
 class _Assigned(ConsumerRebalanceListener):

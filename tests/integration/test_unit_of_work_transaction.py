@@ -1,0 +1,104 @@
+"""The unit of work's transaction, begun and ended through the driver: all or nothing,
+and never a connection handed back to the pool inside it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.customers import Customer
+from persistence.database import create_engine
+from persistence.driver import LOST_CONNECTION, driver_of
+from persistence.unit_of_work import UnitOfWork
+
+
+async def _in_transaction_at_checkout(engine: AsyncEngine) -> bool:
+    async with engine.connect() as connection:
+        return (await driver_of(connection)).in_transaction()
+
+
+async def _customer(engine: AsyncEngine, tenant: str, customer_id: str) -> Customer | None:
+    async with UnitOfWork(engine, tenant) as work:
+        return await work.customers.get(customer_id)
+
+
+async def test_statements_of_both_sides_commit_together(engine: AsyncEngine, tenant: str) -> None:
+    """An ad-hoc SQLAlchemy statement and a driver statement share the one transaction."""
+    async with UnitOfWork(engine, tenant) as work:
+        await work.customers.add(Customer(id="CUST-TX1", name="Both sides"))
+        assert await work.customers.exists("CUST-TX1"), "the driver sees SQLAlchemy's write"
+        await work.commit()
+
+    assert (await _customer(engine, tenant, "CUST-TX1")) is not None
+
+
+async def test_a_failed_unit_writes_nothing_and_returns_a_clean_connection(
+    database_url: str, tenant: str
+) -> None:
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            async with UnitOfWork(engine, tenant) as work:
+                await work.customers.add(Customer(id="CUST-TX2", name="Rolled back"))
+                raise ZeroDivisionError
+
+        assert not await _in_transaction_at_checkout(engine)
+        assert (await _customer(engine, tenant, "CUST-TX2")) is None
+    finally:
+        await engine.dispose()
+
+
+async def test_a_unit_cancelled_mid_statement_leaves_no_transaction_behind(
+    database_url: str, tenant: str
+) -> None:
+    """A client that hangs up cancels its request; the next user of the connection must
+    not find itself inside the abandoned transaction."""
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    started = asyncio.Event()
+
+    async def slow_unit() -> None:
+        async with UnitOfWork(engine, tenant) as work:
+            await work.customers.add(Customer(id="CUST-TX3", name="Cancelled"))
+            started.set()
+            await work._connection.execute(text("SELECT pg_sleep(5)"))
+            await work.commit()
+
+    try:
+        task = asyncio.create_task(slow_unit())
+        await started.wait()
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+        async with asyncio.timeout(10):
+            assert not await _in_transaction_at_checkout(engine)
+            assert (await _customer(engine, tenant, "CUST-TX3")) is None
+    finally:
+        await engine.dispose()
+
+
+async def test_a_terminated_session_fails_as_a_lost_connection_and_the_pool_recovers(
+    database_url: str, tenant: str
+) -> None:
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    admin = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        with pytest.raises(LOST_CONNECTION):
+            async with UnitOfWork(engine, tenant) as work:
+                found = await work._connection.execute(text("SELECT pg_backend_pid()"))
+                pid = found.scalar_one()
+                async with admin.connect() as connection:
+                    await connection.execute(
+                        text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
+                    )
+                await asyncio.sleep(0.2)  # the session's end reaches the client
+                await work.customers.get("CUST-ANY")
+
+        assert (await _customer(engine, tenant, "CUST-ANY")) is None, "the next unit works"
+    finally:
+        await engine.dispose()
+        await admin.dispose()
