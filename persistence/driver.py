@@ -76,8 +76,8 @@ def compiled(statement: Executable, keys: frozenset[str]) -> Compiled:
 
 
 class Driver:
-    """One pooled connection, spoken to through asyncpg, inside the unit of work's
-    transaction (which it also begins and ends)."""
+    """One pooled connection, spoken to through asyncpg: in a unit of work's transaction
+    (which the unit begins and ends through it), or alone on an autocommit pool."""
 
     __slots__ = ("connection",)
 
