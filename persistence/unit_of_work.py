@@ -14,7 +14,7 @@ from contextlib import suppress
 from datetime import datetime
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -23,6 +23,7 @@ from domain.events import DomainEvent
 from persistence.database import numbering_engine
 from persistence.driver import LOST_CONNECTION, Driver, driver_of
 from persistence.repositories.audit import AuditTrail
+from persistence.repositories.base import TenantRepository
 from persistence.repositories.catalog import (
     CategoryRepository,
     PartRepository,
@@ -51,6 +52,25 @@ from persistence.repositories.service_orders_people import PeopleRepository
 from persistence.repositories.service_orders_records import OrderRecordRepository
 from persistence.repositories.sla_alerts import SlaAlertRepository
 from persistence.repositories.sla_policies import SlaPolicyRepository
+
+R = TypeVar("R", bound=TenantRepository)
+
+
+class _Repository(Generic[R]):
+    """A unit of work's repository of one kind, built on its first use and then kept
+    (the instance attribute it leaves behind is found before this descriptor)."""
+
+    def __init__(self, kind: type[R]):
+        self._kind = kind
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, work: UnitOfWork, owner: type | None = None) -> R:
+        built = self._kind(*work._bound)
+        work.__dict__[self._name] = built
+        return built
 
 
 class UnitOfWork:
@@ -89,101 +109,39 @@ class UnitOfWork:
         assert self._driver is not None, "repositories are used inside `async with`"
         return self._connection, self._driver, self.tenant_id
 
+    customers = _Repository(CustomerRepository)
+    vehicles = _Repository(VehicleRepository)
+    categories = _Repository(CategoryRepository)
+    parts = _Repository(PartRepository)
+    services = _Repository(ServiceRepository)
+    locations = _Repository(LocationRepository)
+    tax_codes = _Repository(TaxCodeRepository)
+    approval_policies = _Repository(ApprovalPolicyRepository)
+    financial_periods = _Repository(FinancialPeriodRepository)
+    inbox = _Repository(InboxRepository)
+    estimates = _Repository(EstimateRepository)
+    audit_trail = _Repository(AuditTrail)
+    cost_transactions = _Repository(CostTransactionRepository)
+    finance_locks = _Repository(FinanceLockRepository)
+    idempotency_keys = _Repository(IdempotencyKeys)
+    order_records = _Repository(OrderRecordRepository)
+    sla_policies = _Repository(SlaPolicyRepository)
+    people = _Repository(PeopleRepository)
+    sla_alerts = _Repository(SlaAlertRepository)
+    operations_dashboard = _Repository(OperationsDashboardRepository)
+    parties = _Repository(PartiesRepository)
+
     @cached_property
     def naming(self) -> NamingSeries:
         return NamingSeries(numbering_engine(self._engine), self.tenant_id)
-
-    @cached_property
-    def customers(self) -> CustomerRepository:
-        return CustomerRepository(*self._bound)
-
-    @cached_property
-    def vehicles(self) -> VehicleRepository:
-        return VehicleRepository(*self._bound)
-
-    @cached_property
-    def categories(self) -> CategoryRepository:
-        return CategoryRepository(*self._bound)
-
-    @cached_property
-    def parts(self) -> PartRepository:
-        return PartRepository(*self._bound)
-
-    @cached_property
-    def services(self) -> ServiceRepository:
-        return ServiceRepository(*self._bound)
-
-    @cached_property
-    def locations(self) -> LocationRepository:
-        return LocationRepository(*self._bound)
-
-    @cached_property
-    def tax_codes(self) -> TaxCodeRepository:
-        return TaxCodeRepository(*self._bound)
-
-    @cached_property
-    def approval_policies(self) -> ApprovalPolicyRepository:
-        return ApprovalPolicyRepository(*self._bound)
 
     @cached_property
     def event_log(self) -> EventLog:
         return EventLog(self._connection, self.tenant_id)
 
     @cached_property
-    def financial_periods(self) -> FinancialPeriodRepository:
-        return FinancialPeriodRepository(*self._bound)
-
-    @cached_property
-    def inbox(self) -> InboxRepository:
-        return InboxRepository(*self._bound)
-
-    @cached_property
-    def estimates(self) -> EstimateRepository:
-        return EstimateRepository(*self._bound)
-
-    @cached_property
-    def audit_trail(self) -> AuditTrail:
-        return AuditTrail(*self._bound)
-
-    @cached_property
-    def cost_transactions(self) -> CostTransactionRepository:
-        return CostTransactionRepository(*self._bound)
-
-    @cached_property
-    def finance_locks(self) -> FinanceLockRepository:
-        return FinanceLockRepository(*self._bound)
-
-    @cached_property
-    def idempotency_keys(self) -> IdempotencyKeys:
-        return IdempotencyKeys(*self._bound)
-
-    @cached_property
     def service_orders(self) -> ServiceOrderRepository:
         return ServiceOrderRepository(*self._bound, self.order_records)
-
-    @cached_property
-    def order_records(self) -> OrderRecordRepository:
-        return OrderRecordRepository(*self._bound)
-
-    @cached_property
-    def sla_policies(self) -> SlaPolicyRepository:
-        return SlaPolicyRepository(*self._bound)
-
-    @cached_property
-    def people(self) -> PeopleRepository:
-        return PeopleRepository(*self._bound)
-
-    @cached_property
-    def sla_alerts(self) -> SlaAlertRepository:
-        return SlaAlertRepository(*self._bound)
-
-    @cached_property
-    def operations_dashboard(self) -> OperationsDashboardRepository:
-        return OperationsDashboardRepository(*self._bound)
-
-    @cached_property
-    def parties(self) -> PartiesRepository:
-        return PartiesRepository(*self._bound)
 
     def record(
         self,

@@ -4,6 +4,7 @@ and never a connection handed back to the pool inside it."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +14,14 @@ from domain.customers import Customer
 from persistence.database import create_engine
 from persistence.driver import LOST_CONNECTION, driver_of
 from persistence.unit_of_work import UnitOfWork
+
+
+@pytest.fixture
+async def one_connection(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A pool of one connection: the next unit of work gets the connection the last used."""
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    yield engine
+    await engine.dispose()
 
 
 async def _in_transaction_at_checkout(engine: AsyncEngine) -> bool:
@@ -36,69 +45,53 @@ async def test_statements_of_both_sides_commit_together(engine: AsyncEngine, ten
 
 
 async def test_a_failed_unit_writes_nothing_and_returns_a_clean_connection(
-    database_url: str, tenant: str
+    one_connection: AsyncEngine, tenant: str
 ) -> None:
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
-    try:
-        with pytest.raises(ZeroDivisionError):
-            async with UnitOfWork(engine, tenant) as work:
-                await work.customers.add(Customer(id="CUST-TX2", name="Rolled back"))
-                raise ZeroDivisionError
+    with pytest.raises(ZeroDivisionError):
+        async with UnitOfWork(one_connection, tenant) as work:
+            await work.customers.add(Customer(id="CUST-TX2", name="Rolled back"))
+            raise ZeroDivisionError
 
-        assert not await _in_transaction_at_checkout(engine)
-        assert (await _customer(engine, tenant, "CUST-TX2")) is None
-    finally:
-        await engine.dispose()
+    assert not await _in_transaction_at_checkout(one_connection)
+    assert (await _customer(one_connection, tenant, "CUST-TX2")) is None
 
 
 async def test_a_unit_cancelled_mid_statement_leaves_no_transaction_behind(
-    database_url: str, tenant: str
+    one_connection: AsyncEngine, tenant: str
 ) -> None:
     """A client that hangs up cancels its request; the next user of the connection must
     not find itself inside the abandoned transaction."""
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
     started = asyncio.Event()
 
     async def slow_unit() -> None:
-        async with UnitOfWork(engine, tenant) as work:
+        async with UnitOfWork(one_connection, tenant) as work:
             await work.customers.add(Customer(id="CUST-TX3", name="Cancelled"))
             started.set()
             await work._connection.execute(text("SELECT pg_sleep(5)"))
             await work.commit()
 
-    try:
-        task = asyncio.create_task(slow_unit())
-        await started.wait()
-        await asyncio.sleep(0.2)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+    task = asyncio.create_task(slow_unit())
+    await started.wait()
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
 
-        async with asyncio.timeout(10):
-            assert not await _in_transaction_at_checkout(engine)
-            assert (await _customer(engine, tenant, "CUST-TX3")) is None
-    finally:
-        await engine.dispose()
+    async with asyncio.timeout(10):
+        assert not await _in_transaction_at_checkout(one_connection)
+        assert (await _customer(one_connection, tenant, "CUST-TX3")) is None
 
 
 async def test_a_terminated_session_fails_as_a_lost_connection_and_the_pool_recovers(
-    database_url: str, tenant: str
+    one_connection: AsyncEngine, engine: AsyncEngine, tenant: str
 ) -> None:
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
-    admin = create_engine(database_url, pool_size=1, max_overflow=0)
-    try:
-        with pytest.raises(LOST_CONNECTION):
-            async with UnitOfWork(engine, tenant) as work:
-                found = await work._connection.execute(text("SELECT pg_backend_pid()"))
-                pid = found.scalar_one()
-                async with admin.connect() as connection:
-                    await connection.execute(
-                        text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
-                    )
-                await asyncio.sleep(0.2)  # the session's end reaches the client
-                await work.customers.get("CUST-ANY")
+    with pytest.raises(LOST_CONNECTION):
+        async with UnitOfWork(one_connection, tenant) as work:
+            found = await work._connection.execute(text("SELECT pg_backend_pid()"))
+            pid = found.scalar_one()
+            async with engine.connect() as admin:
+                await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            await asyncio.sleep(0.2)  # the session's end reaches the client
+            await work.customers.get("CUST-ANY")
 
-        assert (await _customer(engine, tenant, "CUST-ANY")) is None, "the next unit works"
-    finally:
-        await engine.dispose()
-        await admin.dispose()
+    assert (await _customer(one_connection, tenant, "CUST-ANY")) is None, "the next unit works"
