@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from persistence.database import numbering_engine
 from persistence.unit_of_work import UnitOfWork
 
 
@@ -45,3 +47,19 @@ async def test_simultaneous_creations_never_share_a_number_nor_wait_on_each_othe
         taken = await asyncio.gather(*(take() for _ in range(25)))
 
     assert sorted(taken) == [f"CUST-{n:03d}" for n in range(1, 26)]
+
+
+SETTING = text("SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'")
+
+
+async def test_taking_a_number_does_not_wait_for_its_flush_but_a_creation_does(
+    engine: AsyncEngine,
+) -> None:
+    """The creating transaction's own flushed commit makes the number it used durable,
+    so only the numbering sessions opt out of waiting; the main pool keeps the server's
+    setting (the test server's is off, a production server's on)."""
+    async with numbering_engine(engine).connect() as numbering:
+        assert tuple((await numbering.execute(SETTING)).one()) == ("off", "client")
+    async with engine.connect() as creating:
+        setting = (await creating.execute(SETTING)).one()
+    assert setting.source != "client"
