@@ -151,7 +151,10 @@ class EstimateMutations:
         )
         return Estimate.from_domain(changed)
 
-    @strawberry.mutation(permission_classes=WRITE)
+    @strawberry.mutation(
+        description="Change a line's quantity (positive); the line and totals are repriced.",
+        permission_classes=WRITE,
+    )
     async def update_estimate_item_quantity(
         self, info: Info, input: UpdateEstimateItemQuantityInput
     ) -> Estimate:
@@ -160,7 +163,10 @@ class EstimateMutations:
         )
         return Estimate.from_domain(changed)
 
-    @strawberry.mutation(permission_classes=WRITE)
+    @strawberry.mutation(
+        description="Remove a line from a draft; the totals are recalculated.",
+        permission_classes=WRITE,
+    )
     async def remove_estimate_item(self, info: Info, input: RemoveEstimateItemInput) -> Estimate:
         changed = await use_cases.remove_item(
             info.context.uow, input.estimate_id, input.version, input.item_id
