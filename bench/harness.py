@@ -120,8 +120,9 @@ class GraphQLClient:
         self._connection: _Connection | None = None
 
     async def connect(self) -> None:
-        """Open the connection unless it is open: uvicorn closes one idle for 5 s, so a
-        benchmark reconnects its clients before timing them, as a browser would."""
+        """Open the connection unless it is open: the gateway closes one idle for
+        HTTP_KEEP_ALIVE_SECONDS, so a benchmark reconnects its clients before timing them,
+        as a browser would."""
         if self._connection is None or self._connection.closed:
             _, self._connection = await asyncio.get_running_loop().create_connection(
                 _Connection, self._host, self._port

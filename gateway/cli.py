@@ -125,6 +125,7 @@ async def _serve(app_settings: Settings, access_log: bool, on_ready: Callable[[]
         access_log=access_log,
         lifespan="on",
         ws_per_message_deflate=app_settings.ws_per_message_deflate,
+        timeout_keep_alive=app_settings.http_keep_alive_seconds,
     )
     await _Server(config, on_ready).serve()
 

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         10.0, description="check a pooled connection before use once it has idled this long"
     )
 
+    http_keep_alive_seconds: int = Field(
+        75,
+        description="how long an idle keep-alive connection stays open; above the load "
+        "balancer's idle timeout, so it never reuses a connection the gateway just closed",
+    )
     ws_per_message_deflate: bool = Field(
         False, description="compress websocket frames (costs CPU per subscriber and event)"
     )
