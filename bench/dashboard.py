@@ -8,7 +8,7 @@ raised the alerts the open orders call for (the state of a system that has been 
 then asks for the whole-tenant dashboard from 1 and 10 concurrent clients and prints
 p50/p99 per client count. Target: p99 under 100 ms at 10 clients.
 
-    .venv/bin/python -m bench.dashboard    # about a minute on 2 cores
+    .venv/bin/python -m bench.dashboard    # about 30 s on 2 cores
     .venv/bin/python -m bench.dashboard --fresh-seconds 0    # every request reads
 """
 

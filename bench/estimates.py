@@ -8,7 +8,7 @@ addPartToEstimate, three addServiceToEstimate, submitEstimate, approveEstimate, 
 client one workflow after another. Every mutation's round trip is timed from the
 client; a few warm-up workflows run first and are not counted.
 
-    .venv/bin/python -m bench.estimates    # about a minute on 2 cores
+    .venv/bin/python -m bench.estimates    # about 15 s on 2 cores
 """
 
 from __future__ import annotations
