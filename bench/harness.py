@@ -119,7 +119,7 @@ class GraphQLClient:
         ).encode()
         self._connection: _Connection | None = None
 
-    async def connect(self) -> None:
+    async def connect(self) -> _Connection:
         """Open the connection unless it is open: the gateway closes one idle for
         HTTP_KEEP_ALIVE_SECONDS, so a benchmark reconnects its clients before timing them,
         as a browser would."""
@@ -127,15 +127,13 @@ class GraphQLClient:
             _, self._connection = await asyncio.get_running_loop().create_connection(
                 _Connection, self._host, self._port
             )
+        return self._connection
 
     async def call(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The data of a request that must succeed; a GraphQL error stops the benchmark."""
-        await self.connect()
-        assert self._connection is not None
+        connection = await self.connect()
         body = json.dumps({"query": query, "variables": variables or {}}).encode()
-        status, payload = await asyncio.wait_for(
-            self._connection.exchange(self._head, body), timeout=60
-        )
+        status, payload = await asyncio.wait_for(connection.exchange(self._head, body), timeout=60)
         answer = json.loads(payload)
         assert status == 200 and "errors" not in answer, (status, answer)
         return answer["data"]

@@ -40,9 +40,9 @@ async def test_an_idle_connection_stays_open_for_the_keep_alive_then_is_closed(
             assert (await _exchange(reader, writer)).startswith(b"HTTP/1.1 200")
             await asyncio.sleep(1.0)
             assert (await _exchange(reader, writer)).startswith(b"HTTP/1.1 200")
-            closed_after = asyncio.get_running_loop().time()
+            idle_since = asyncio.get_running_loop().time()
             assert await asyncio.wait_for(reader.read(), timeout=10) == b""
-            idled = asyncio.get_running_loop().time() - closed_after
+            idled = asyncio.get_running_loop().time() - idle_since
         finally:
             writer.close()
         assert 1.5 <= idled <= 4.0, f"closed after {idled:.1f} s idle, expected about 2"
