@@ -11,7 +11,7 @@ from domain.identity import Permission, Principal
 from gateway.auth import TokenRejected, TokenVerifier
 from gateway.settings import Settings
 from persistence.unit_of_work import UnitOfWorkFactory, unit_of_work_factory
-from resolvers.dashboard import DashboardSnapshots
+from resolvers.dashboard.use_cases import DashboardSnapshots
 from schema.context import RequestContext
 from subscriptions.hub import EventHub
 

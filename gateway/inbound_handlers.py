@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.estimates import QUOTE_APPROVED
-from domain.financial_periods import FINANCIAL_PERIOD_CLOSED_EVENT
+from domain.finance.periods import FINANCIAL_PERIOD_CLOSED_EVENT
 from domain.service_orders import inbound as service_order_events
-from resolvers.cost_transactions import post_quote_costs
-from resolvers.financial_periods import close_financial_period
-from resolvers.service_order_inbound import (
+from resolvers.finance.periods import close_financial_period
+from resolvers.finance.quote_costs import post_quote_costs
+from resolvers.service_orders.inbound import (
     contract_entitlement_validated,
     parts_consumed,
     technician_assigned,

@@ -22,24 +22,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from domain.events import DomainEvent
 from persistence.database import numbering_engine
 from persistence.driver import LOST_CONNECTION, Driver, driver_of
-from persistence.repositories.audit import AuditTrail
 from persistence.repositories.base import TenantRepository
-from persistence.repositories.catalog import (
+from persistence.repositories.catalog.repository import (
     CategoryRepository,
     PartRepository,
     ServiceRepository,
 )
-from persistence.repositories.cost_transactions import (
+from persistence.repositories.customers.repository import CustomerRepository, VehicleRepository
+from persistence.repositories.dashboard.repository import OperationsDashboardRepository
+from persistence.repositories.estimates.audit import AuditTrail
+from persistence.repositories.estimates.repository import EstimateRepository
+from persistence.repositories.finance.cost_transactions import (
     CostTransactionRepository,
     FinanceLockRepository,
 )
-from persistence.repositories.customers import CustomerRepository, VehicleRepository
-from persistence.repositories.dashboard import OperationsDashboardRepository
-from persistence.repositories.estimates import EstimateRepository
-from persistence.repositories.financial_periods import FinancialPeriodRepository
+from persistence.repositories.finance.periods import FinancialPeriodRepository
 from persistence.repositories.idempotency import IdempotencyKeys
 from persistence.repositories.inbox import InboxRepository
-from persistence.repositories.locations import (
+from persistence.repositories.locations.repository import (
     ApprovalPolicyRepository,
     LocationRepository,
     TaxCodeRepository,
@@ -47,11 +47,11 @@ from persistence.repositories.locations import (
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
-from persistence.repositories.service_orders import ServiceOrderRepository
-from persistence.repositories.service_orders_people import PeopleRepository
-from persistence.repositories.service_orders_records import OrderRecordRepository
-from persistence.repositories.sla_alerts import SlaAlertRepository
-from persistence.repositories.sla_policies import SlaPolicyRepository
+from persistence.repositories.service_orders.people import PeopleRepository
+from persistence.repositories.service_orders.records import OrderRecordRepository
+from persistence.repositories.service_orders.repository import ServiceOrderRepository
+from persistence.repositories.sla.alerts import SlaAlertRepository
+from persistence.repositories.sla.policies import SlaPolicyRepository
 
 R = TypeVar("R", bound=TenantRepository)
 

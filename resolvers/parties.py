@@ -5,8 +5,8 @@ from __future__ import annotations
 from domain.customers import Customer, Vehicle, VehicleNotOwned
 from domain.locations import Location
 from persistence.unit_of_work import UnitOfWork
-from resolvers.customers import no_customer, no_vehicle
-from resolvers.locations import no_location
+from resolvers.customers.use_cases import no_customer, no_vehicle
+from resolvers.locations.use_cases import no_location
 
 
 async def parties_of_new_work(

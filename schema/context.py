@@ -13,8 +13,8 @@ from domain.clock import Clock, SystemClock
 from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
 from domain.identity import Principal
-from resolvers import customers
-from resolvers.dashboard import DashboardSnapshots
+from resolvers.customers import use_cases as customers
+from resolvers.dashboard.use_cases import DashboardSnapshots
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 
 
@@ -51,7 +51,7 @@ class RequestContext:
     clock: Clock = field(default_factory=SystemClock)
     """Where "now" comes from for time-dependent use cases (SLA deadlines, event times)."""
     dashboards: DashboardSnapshots = field(default_factory=lambda: DashboardSnapshots(0.0))
-    """The replica's shared operations-dashboard readings (see resolvers/dashboard.py)."""
+    """The replica's shared operations-dashboard readings (see resolvers/dashboard/use_cases.py)."""
 
     def require(self, permission: str) -> Principal:
         if self.principal is None:

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
 from domain.service_orders.sla_alerts import RaisedAlert, SlaDeadline, alert_for
-from persistence.repositories.sla_alerts import CrossTenantDeadlineScan
+from persistence.repositories.sla.alerts import CrossTenantDeadlineScan
 from persistence.unit_of_work import UnitOfWork
 
 log = logging.getLogger("gateway.sla_monitor")

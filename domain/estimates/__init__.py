@@ -8,15 +8,6 @@ from domain.estimates.events import (
     ESTIMATE_STATUS_CHANGED,
     status_changed_payload,
 )
-from domain.estimates.finance import (
-    CostTransaction,
-    CostType,
-    FinanceLocked,
-    FinancePostingStatus,
-    MonthLock,
-    cost_transactions,
-    finance_lock,
-)
 from domain.estimates.items import ADD_NON_CATALOG_PART, OVERRIDE_PRICE, EstimateItem
 from domain.estimates.quote import QUOTE_APPROVED, quote_approved_payload
 from domain.estimates.status import (
@@ -28,6 +19,15 @@ from domain.estimates.status import (
     ItemNotFound,
 )
 from domain.estimates.totals import Discount, DiscountExceedsSubtotal, EstimateTotals
+from domain.finance.quote_costs import (
+    CostTransaction,
+    CostType,
+    FinanceLocked,
+    FinancePostingStatus,
+    MonthLock,
+    cost_transactions,
+    finance_lock,
+)
 
 __all__ = [
     "ADD_NON_CATALOG_PART",

@@ -16,7 +16,7 @@ from typing import Any
 from domain.checks import check_text
 from domain.errors import DomainError, InvalidInput, NotFound, collect
 from domain.events import DomainEvent
-from domain.financial_periods import FinancialPeriod
+from domain.finance.periods import FinancialPeriod
 from domain.service_orders import events as ev
 from domain.service_orders.billing import (
     BillableSnapshot,

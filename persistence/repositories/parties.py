@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, and_, bindparam, literal, select
 from domain.customers import Customer, Vehicle
 from domain.locations import Location
 from persistence.repositories.base import TenantRepository, of_tenant
-from persistence.repositories.customers import CUSTOMER_COLUMNS, VEHICLE_COLUMNS
-from persistence.repositories.locations import LOCATION_COLUMNS
+from persistence.repositories.customers.repository import CUSTOMER_COLUMNS, VEHICLE_COLUMNS
+from persistence.repositories.locations.repository import LOCATION_COLUMNS
 from persistence.tables import customers, locations, vehicles
 
 COLUMNS_BY_PARTY = {

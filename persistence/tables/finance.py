@@ -1,7 +1,7 @@
 """Financial periods that Period Close has closed, one row per tenant and period.
 
 A row is written when the FinancialPeriodClosedEvent arrives and never changed: the
-first close is the one that counts (see `resolvers/financial_periods.py`).
+first close is the one that counts (see `resolvers/finance/periods.py`).
 """
 
 from sqlalchemy import CheckConstraint, Column, Date, DateTime, String, Table, func

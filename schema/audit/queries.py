@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.identity import Permission
-from resolvers import audit as use_cases
+from resolvers.estimates import audit as use_cases
 from schema.audit.types import AuditEvent
 from schema.context import Info
 from schema.permissions import requires

@@ -8,7 +8,7 @@ import strawberry
 
 from domain.identity import Permission
 from domain.money import DEFAULT_CURRENCY
-from resolvers import catalog as use_cases
+from resolvers.catalog import use_cases
 from schema.catalog.types import Availability, Part, PricingModel, ProductCategory, Service
 from schema.context import Info
 from schema.inputs import provided

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.identity import Permission
-from resolvers import catalog as use_cases
+from resolvers.catalog import use_cases
 from schema.catalog.types import Availability, Part, PricingModel, ProductCategory, Service
 from schema.context import Info
 from schema.paging import Page, page_request

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.identity import Permission
-from resolvers import customers as use_cases
+from resolvers.customers import use_cases
 from schema.context import Info
 from schema.customers.types import Customer, Vehicle
 from schema.inputs import provided

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.identity import Permission
-from resolvers import dashboard as use_cases
+from resolvers.dashboard import use_cases
 from schema.context import Info
 from schema.dashboard.types import LocationOperations, OperationsDashboard
 from schema.permissions import requires

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.identity import Permission
-from resolvers import cost_transactions as finance
+from resolvers.finance import quote_costs as finance
 from schema.context import Info
 from schema.estimates.types import FinanceMonthLock
 from schema.permissions import requires

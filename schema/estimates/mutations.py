@@ -7,8 +7,8 @@ from decimal import Decimal
 import strawberry
 
 from domain.identity import Permission
-from resolvers import estimate_decisions as decisions
-from resolvers import estimates as use_cases
+from resolvers.estimates import decisions
+from resolvers.estimates import editing as use_cases
 from schema.context import Info
 from schema.estimates.types import Estimate
 from schema.permissions import requires

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from domain.identity import Permission
-from resolvers import cost_transactions as finance
-from resolvers import estimates as use_cases
+from resolvers.estimates import editing as use_cases
+from resolvers.finance import quote_costs as finance
 from schema.context import Info
 from schema.estimates.types import CostTransaction, Estimate, FinanceMonthLock
 from schema.permissions import requires

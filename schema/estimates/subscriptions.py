@@ -14,7 +14,7 @@ import strawberry
 from domain.estimates import ESTIMATE_STATUS_CHANGED
 from domain.events import PublishedEvent
 from domain.identity import Permission
-from resolvers.events import status_changes
+from resolvers.events.streams import status_changes
 from schema.context import Info
 from schema.permissions import event_reader, requires
 

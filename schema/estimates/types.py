@@ -11,7 +11,7 @@ from domain import estimates as domain
 from domain.estimates.totals import LineTotal
 from domain.events import utc_now
 from domain.tax import ItemType
-from resolvers import cost_transactions as finance
+from resolvers.finance import quote_costs as finance
 from schema.context import Info
 
 EstimateStatus = strawberry.enum(

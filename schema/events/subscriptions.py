@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from domain.identity import Permission
-from resolvers import events as use_cases
+from resolvers.events import streams as use_cases
 from schema.context import Info
 from schema.events.types import DomainEventMessage
 from schema.permissions import event_reader, requires

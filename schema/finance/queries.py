@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.identity import Permission
-from resolvers import financial_periods as use_cases
+from resolvers.finance import periods as use_cases
 from schema.context import Info
 from schema.finance.types import FinancialPeriod
 from schema.permissions import requires

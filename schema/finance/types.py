@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from domain import financial_periods as domain
+from domain.finance import periods as domain
 
 
 @strawberry.type(description="A financial period Period Close has closed: no billing into it.")

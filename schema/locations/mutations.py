@@ -6,7 +6,7 @@ import strawberry
 
 from domain.identity import Permission
 from domain.money import DEFAULT_CURRENCY
-from resolvers import locations as use_cases
+from resolvers.locations import use_cases
 from schema.context import Info
 from schema.inputs import provided
 from schema.locations.types import ApprovalMethod, ApprovalPolicy, Location

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.identity import Permission
-from resolvers import locations as use_cases
+from resolvers.locations import use_cases
 from schema.context import Info
 from schema.locations.types import ApprovalPolicy, Location
 from schema.permissions import requires

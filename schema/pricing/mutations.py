@@ -7,7 +7,7 @@ from decimal import Decimal
 import strawberry
 
 from domain.identity import Permission
-from resolvers import pricing as use_cases
+from resolvers.pricing import use_cases
 from schema.context import Info
 from schema.inputs import provided
 from schema.permissions import requires

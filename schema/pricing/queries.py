@@ -11,7 +11,7 @@ import strawberry
 
 from domain.identity import Permission
 from domain.tax import TaxableItem
-from resolvers import pricing as use_cases
+from resolvers.pricing import use_cases
 from schema.context import Info
 from schema.permissions import requires
 from schema.pricing.types import ItemType, TaxCalculation, TaxCode

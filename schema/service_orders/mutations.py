@@ -9,10 +9,9 @@ from typing import Annotated
 import strawberry
 
 from domain.identity import Permission
-from resolvers import service_order_billing as billing
-from resolvers import service_orders as use_cases
-from resolvers import service_orders_from_estimates as from_estimates
-from resolvers import sla_policies, work_sessions
+from resolvers.service_orders import billing, from_estimates, work_sessions
+from resolvers.service_orders import lifecycle as use_cases
+from resolvers.sla import policies as sla_policies
 from schema.context import Info
 from schema.inputs import provided
 from schema.permissions import requires

@@ -6,8 +6,8 @@ import strawberry
 
 from domain.identity import Permission
 from domain.service_orders.search import OrderFilter
-from resolvers import service_orders as use_cases
-from resolvers import sla_policies
+from resolvers.service_orders import lifecycle as use_cases
+from resolvers.sla import policies as sla_policies
 from schema.context import Info
 from schema.paging import Page, page_request
 from schema.permissions import requires

@@ -10,7 +10,7 @@ import strawberry
 from domain.events import PublishedEvent
 from domain.identity import Permission
 from domain.service_orders.events import STATUS_CHANGED
-from resolvers.events import status_changes
+from resolvers.events.streams import status_changes
 from schema.context import Info
 from schema.permissions import event_reader, requires
 from schema.service_orders.types import ServiceOrderStatus

@@ -8,7 +8,7 @@ from contextlib import aclosing
 import strawberry
 
 from domain.identity import Permission
-from resolvers import sla_monitor as use_cases
+from resolvers.sla import alerts as use_cases
 from schema.context import Info
 from schema.permissions import event_reader, requires
 from schema.sla.types import Priority, SlaAlertMessage

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import ManualClock
 from domain.service_orders.sla_alerts import alert_for
-from persistence.repositories.sla_alerts import CrossTenantDeadlineScan
+from persistence.repositories.sla.alerts import CrossTenantDeadlineScan
 from persistence.unit_of_work import UnitOfWork
 from subscriptions.sla_monitor import SlaMonitor
 from tests.conftest import Api, Served, token

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.events import DomainEvent
 from persistence.tables import financial_periods, inbox
 from persistence.unit_of_work import UnitOfWork
-from resolvers.financial_periods import close_financial_period
+from resolvers.finance.periods import close_financial_period
 from subscriptions.inbound.consumer import InboundConsumer
 from subscriptions.inbound.retry import Backoff
 from subscriptions.topics import ensure_topics

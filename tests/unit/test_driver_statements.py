@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import bindparam, select
 
 from persistence.driver import compiled
-from persistence.repositories.estimates import ADD, BY_ID
+from persistence.repositories.estimates.repository import ADD, BY_ID
 from persistence.repositories.naming import TAKE_NEXT
 from persistence.tables import estimates
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.errors import InvalidInputs
-from domain.financial_periods import (
+from domain.finance.periods import (
     FinancialPeriod,
     FinancialPeriodClosed,
     InvalidFinancialPeriod,

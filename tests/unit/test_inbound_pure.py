@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.financial_periods import InvalidFinancialPeriod
+from domain.finance.periods import InvalidFinancialPeriod
 from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_letter_headers
 from subscriptions.inbound.handlers import handled_routes
 from subscriptions.inbound.retry import Backoff

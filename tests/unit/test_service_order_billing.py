@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import DomainError
-from domain.financial_periods import FinancialPeriod
+from domain.finance.periods import FinancialPeriod
 from domain.service_orders.billing import GlEntry, Side
 from domain.service_orders.intake import open_service_order
 from domain.service_orders.order import ServiceOrder

@@ -17,7 +17,7 @@ from domain.events import utc_now
 from domain.identity import Principal
 from domain.locations import policy_for
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from resolvers.estimates import editable_estimate
+from resolvers.estimates.editing import editable_estimate
 
 
 async def submit_estimate(

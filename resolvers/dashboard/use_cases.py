@@ -16,7 +16,7 @@ from datetime import datetime
 
 from domain.service_orders.dashboard import LocationOperations, per_location, start_of_day
 from persistence.unit_of_work import UnitOfWorkFactory
-from resolvers.locations import no_location
+from resolvers.locations.use_cases import no_location
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from domain.clock import Clock
 from domain.locations import LocationNotFound
 from domain.service_orders.order import ServiceOrder
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from resolvers.service_order_changes import change_order
+from resolvers.service_orders.changes import change_order
 
 SNAPSHOT_SERIES = "SNAP"
 

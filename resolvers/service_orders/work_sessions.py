@@ -17,7 +17,7 @@ from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.people import checked_person
 from domain.service_orders.work_sessions import Person, WorkSession
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from resolvers.service_order_changes import change_order
+from resolvers.service_orders.changes import change_order
 
 SESSION_SERIES = "WS"
 PART_SERIES = "WOP"

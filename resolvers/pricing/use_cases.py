@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.tax import ItemType, TaxableItem, TaxCalculation, TaxCode, calculate_tax
 from persistence.unit_of_work import UnitOfWorkFactory
-from resolvers.locations import existing_location
+from resolvers.locations.use_cases import existing_location
 
 
 async def tax_codes(

@@ -1,6 +1,6 @@
 """Watching SLA alerts: the breaches and at-risk warnings of the caller's tenant, live.
 
-Built on `resolvers.events.domain_events` (the hub, fed by Kafka, with its permission
+Built on `resolvers.events.streams.domain_events` (the hub, fed by Kafka, with its permission
 check on every event), narrowed to the two SLA event types and then to one location
 and one priority, which every alert's payload carries.
 """
@@ -14,7 +14,7 @@ from domain.events import DomainEvent, PublishedEvent
 from domain.service_orders.events import SLA_AT_RISK, SLA_BREACHED
 from domain.service_orders.status import Priority
 from persistence.unit_of_work import UnitOfWorkFactory
-from resolvers.events import domain_events
+from resolvers.events.streams import domain_events
 from subscriptions.hub import EventHub
 
 SLA_EVENT_TYPES = (SLA_BREACHED, SLA_AT_RISK)

@@ -16,7 +16,7 @@ from domain.estimates import Discount, Estimate, EstimateNotFound
 from domain.events import utc_now
 from domain.identity import Principal
 from domain.tax import TaxCode
-from persistence.repositories.estimates import stale
+from persistence.repositories.estimates.repository import stale
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from resolvers.identifiers import id_for_new
 from resolvers.parties import parties_of_new_work

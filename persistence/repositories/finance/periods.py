@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from domain.financial_periods import FinancialPeriod
+from domain.finance.periods import FinancialPeriod
 from persistence.repositories.base import TenantRepository
 from persistence.tables import financial_periods
 

@@ -21,7 +21,7 @@ from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 from resolvers.parties import parties_of_new_work
-from resolvers.service_order_changes import change_order, existing_order, publish
+from resolvers.service_orders.changes import change_order, existing_order, publish
 
 ORDER_SERIES = "SO"
 PROVISIONAL_ID = f"{ORDER_SERIES}-NEW"

@@ -14,7 +14,7 @@ from domain.service_orders.intake import EstimateAlreadyOrdered, open_from_estim
 from domain.service_orders.items import OrderItem
 from domain.service_orders.order import ServiceOrder
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from resolvers.service_orders import open_order
+from resolvers.service_orders.lifecycle import open_order
 
 
 async def create_from_estimate(

@@ -27,7 +27,7 @@ from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.tax import ItemType
 from persistence.driver import Driver
 from persistence.repositories.base import TenantRepository
-from persistence.repositories.service_orders_records import OrderRecordRepository
+from persistence.repositories.service_orders.records import OrderRecordRepository
 from persistence.tables import service_order_items, service_orders
 
 SO = service_orders.c

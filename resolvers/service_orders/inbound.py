@@ -15,8 +15,8 @@ from domain.service_orders import inbound
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.status import ServiceOrderStatus
 from persistence.unit_of_work import UnitOfWork
-from resolvers.service_order_changes import apply_change, apply_to, existing_order
-from resolvers.work_sessions import attach_parts
+from resolvers.service_orders.changes import apply_change, apply_to, existing_order
+from resolvers.service_orders.work_sessions import attach_parts
 
 log = logging.getLogger("gateway.service_orders")
 AFTER_DISPATCH = (ServiceOrderStatus.IN_PROGRESS, ServiceOrderStatus.COMPLETED)

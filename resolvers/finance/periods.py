@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from domain.events import DomainEvent
-from domain.financial_periods import FinancialPeriod, closed_period
+from domain.finance.periods import FinancialPeriod, closed_period
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("gateway.finance")

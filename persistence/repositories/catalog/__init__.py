@@ -1,0 +1,1 @@
+"""The catalog's parts, services and categories, stored per tenant."""

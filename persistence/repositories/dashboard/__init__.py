@@ -1,0 +1,1 @@
+"""The operations dashboard's readings of open orders and SLA alerts."""

@@ -1,0 +1,1 @@
+"""Estimates with their lines and approvals, and the audit trail of their decisions."""

@@ -1,0 +1,1 @@
+"""Finance records: closed periods, month locks, quote cost transactions."""

@@ -1,0 +1,1 @@
+"""Locations, their tax codes and their approval policies."""

@@ -1,0 +1,1 @@
+"""SLA policies per priority, and the alerts the SLA monitor raised."""

@@ -1,0 +1,1 @@
+"""Customer and vehicle use cases."""

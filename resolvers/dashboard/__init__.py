@@ -1,0 +1,1 @@
+"""The operations dashboard's reading."""

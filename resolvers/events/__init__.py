@@ -1,0 +1,1 @@
+"""Watching the event stream: replay from a cursor, then live."""

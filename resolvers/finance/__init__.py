@@ -1,0 +1,1 @@
+"""Finance use cases: closed periods, month locks, the costs of approved quotes."""

@@ -1,0 +1,1 @@
+"""Location, tax code and approval policy use cases."""

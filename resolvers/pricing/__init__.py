@@ -1,0 +1,1 @@
+"""Tax calculation use cases."""

@@ -1,0 +1,1 @@
+"""Service order use cases: lifecycle, work, billing, inbound facts."""

@@ -1,0 +1,1 @@
+"""SLA use cases: policies per priority, live alerts."""
