@@ -33,8 +33,8 @@ from persistence.database import create_engine
 WATCH = """subscription($id: ID) { domainEvents(types: ["CustomerUpdatedEvent"],
   aggregateId: $id) { cursor payload } }"""
 CREATE = 'mutation { createCustomer(input: {name: "bench"}) { customerId } }'
-RENAME = """mutation($id: ID!, $name: String!) {
-  updateCustomer(input: {customerId: $id, name: $name}) { version } }"""
+RENAME = """mutation($id: ID!, $version: Int!, $name: String!) {
+  updateCustomer(input: {customerId: $id, version: $version, name: $name}) { version } }"""
 
 
 async def subscriber(
@@ -125,7 +125,7 @@ async def latency(
         sent: dict[str, float] = {}
         for n in range(events):
             name = f"n{n}"
-            await http.call(RENAME, {"id": customer, "name": name})
+            await http.call(RENAME, {"id": customer, "version": n + 1, "name": name})
             sent[name] = time.perf_counter()
             await asyncio.wait_for(heard(pipes, name), 60)
         received: list[dict[str, list[float]]] = []

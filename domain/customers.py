@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from typing import Any
 
 from domain.checks import check_identifier, check_text
 from domain.errors import DomainError, InvalidInput, collect
+from domain.events import DomainEvent
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{5,30}$")
@@ -71,8 +73,76 @@ def check_vin(vin: str | None) -> InvalidInput | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Customer:
+@dataclass(frozen=True, kw_only=True)
+class CustomerFacts(DomainEvent):
+    """A customer as the CRM lookup shows it, at `version`."""
+
+    aggregate_type = "customer"
+
+    party_id: str | None
+    name: str
+    email: str | None
+    phone: str | None
+    billing_terms_id: str | None
+    version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerCreated(CustomerFacts):
+    """A customer was registered."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerUpdated(CustomerFacts):
+    """A clerk edited a customer."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VehicleFacts(DomainEvent):
+    """A vehicle as the CRM lookup shows it, at `version`."""
+
+    aggregate_type = "vehicle"
+
+    customer_id: str
+    vin: str
+    unit_number: str | None
+    description: str | None
+    license_plate: str | None
+    version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class VehicleRegistered(VehicleFacts):
+    """A customer's vehicle was registered."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VehicleUpdated(VehicleFacts):
+    """A clerk edited a vehicle (its owner, plate, description...)."""
+
+
+EVENTS = (CustomerCreated, CustomerUpdated, VehicleRegistered, VehicleUpdated)
+
+
+class _Edited:
+    """What customers and vehicles share: an edit is checked whole before it applies."""
+
+    version: int
+    events: list[DomainEvent]
+
+    def _apply(self, changes: dict[str, Any]) -> None:
+        """Apply `changes` if the edited record passes every check; else change nothing."""
+        checked = replace(self, **changes)  # type: ignore[type-var]
+        for name in (f.name for f in fields(self)):  # type: ignore[arg-type]
+            if name != "events":
+                setattr(self, name, getattr(checked, name))
+
+
+@dataclass(eq=False)
+class Customer(_Edited):
+    """A customer of one tenant; registered and edited through the methods below, which
+    record what the CRM topics publish."""
+
     id: str
     name: str
     email: str | None = None
@@ -82,6 +152,7 @@ class Customer:
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         collect(
@@ -91,13 +162,35 @@ class Customer:
             check_phone(self.phone),
         )
 
-    def with_changes(self, **changes: object) -> Customer:
-        """The customer as a clerk edited it; the same checks apply to the result."""
-        return replace(self, **changes)
+    @classmethod
+    def register(cls, tenant_id: str, now: datetime, **details: Any) -> Customer:
+        customer = cls(**details)
+        customer.events.append(customer._facts(CustomerCreated, tenant_id, now, customer.version))
+        return customer
+
+    def edit(self, tenant_id: str, now: datetime, **changes: Any) -> None:
+        """The customer as a clerk edited it; the saved version will be one more."""
+        self._apply(changes)
+        self.events.append(self._facts(CustomerUpdated, tenant_id, now, self.version + 1))
+
+    def _facts(
+        self, kind: type[CustomerFacts], tenant_id: str, now: datetime, version: int
+    ) -> CustomerFacts:
+        return kind(
+            aggregate_id=self.id,
+            tenant_id=tenant_id,
+            occurred_at=now,
+            party_id=self.party_id,
+            name=self.name,
+            email=self.email,
+            phone=self.phone,
+            billing_terms_id=self.billing_terms_id,
+            version=version,
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class Vehicle:
+@dataclass(eq=False)
+class Vehicle(_Edited):
     id: str
     customer_id: str
     vin: str
@@ -107,6 +200,7 @@ class Vehicle:
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         collect(
@@ -114,38 +208,29 @@ class Vehicle:
             check_text(self.customer_id, "customerId", "A vehicle needs its owner's customerId."),
             check_vin(self.vin),
         )
-        object.__setattr__(self, "vin", normalize_vin(self.vin))
+        self.vin = normalize_vin(self.vin)
 
-    def with_changes(self, **changes: object) -> Vehicle:
-        return replace(self, **changes)
+    @classmethod
+    def register(cls, tenant_id: str, now: datetime, **details: Any) -> Vehicle:
+        vehicle = cls(**details)
+        vehicle.events.append(vehicle._facts(VehicleRegistered, tenant_id, now, vehicle.version))
+        return vehicle
 
+    def edit(self, tenant_id: str, now: datetime, **changes: Any) -> None:
+        self._apply(changes)
+        self.events.append(self._facts(VehicleUpdated, tenant_id, now, self.version + 1))
 
-CUSTOMER_CREATED = "CustomerCreatedEvent"
-CUSTOMER_UPDATED = "CustomerUpdatedEvent"
-VEHICLE_REGISTERED = "VehicleRegisteredEvent"
-VEHICLE_UPDATED = "VehicleUpdatedEvent"
-
-
-def customer_facts(customer: Customer) -> dict[str, object]:
-    """The CRM events' payload: the customer as the lookup contract shows it."""
-    return {
-        "customerId": customer.id,
-        "partyId": customer.party_id,
-        "name": customer.name,
-        "email": customer.email,
-        "phone": customer.phone,
-        "billingTermsId": customer.billing_terms_id,
-        "version": customer.version,
-    }
-
-
-def vehicle_facts(vehicle: Vehicle) -> dict[str, object]:
-    return {
-        "vehicleId": vehicle.id,
-        "customerId": vehicle.customer_id,
-        "vin": vehicle.vin,
-        "unitNumber": vehicle.unit_number,
-        "description": vehicle.description,
-        "licensePlate": vehicle.license_plate,
-        "version": vehicle.version,
-    }
+    def _facts(
+        self, kind: type[VehicleFacts], tenant_id: str, now: datetime, version: int
+    ) -> VehicleFacts:
+        return kind(
+            aggregate_id=self.id,
+            tenant_id=tenant_id,
+            occurred_at=now,
+            customer_id=self.customer_id,
+            vin=self.vin,
+            unit_number=self.unit_number,
+            description=self.description,
+            license_plate=self.license_plate,
+            version=version,
+        )

@@ -1,8 +1,14 @@
-"""Domain events: what happened to an aggregate, recorded by the aggregate's use case.
+"""Domain events: typed, past-tense facts an aggregate records as it changes.
 
-One internal type for every event the gateway publishes. Wire formats (the CRM/AR
-envelope, CloudEvents, the quote event) are serializers over this type in
-`subscriptions/wire/`; the business never sees them.
+Each business area declares its events as frozen dataclasses derived from `DomainEvent`
+(`CustomerRegistered`, `EstimateApproved`, `ServiceOrderScheduled`...), carrying
+`Decimal` amounts, aware `datetime`s and enums: the facts, in the domain's own words.
+An aggregate appends them to its `events` list while it decides; the unit of work moves
+them, unchanged (same id, same instant), into the outbox when it commits.
+
+How a fact looks to other systems (the seeds' CRM envelope, CloudEvents, the quote
+event, with their field names) is not the domain's business: `subscriptions/wire/` turns
+facts into those documents and parses inbound documents back into facts.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 
 def new_event_id() -> str:
@@ -22,22 +28,38 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class DomainEvent:
-    """A past-tense fact about one aggregate of one tenant.
+    """Something that happened to one aggregate of one tenant, at `occurred_at`.
 
-    `payload` holds the business fields in the contract's own names (the seeds' DTO
-    fields): Decimal amounts, times as ISO 8601 UTC strings ending in `Z`, never floats.
-    Serializers decide how the event around it looks on the wire.
+    `occurred_at` is the instant the use case's clock gave; nothing here reads a clock.
+    Subclasses name their aggregate's kind in `aggregate_type` and add their facts.
     """
 
-    event_type: str
-    aggregate_type: str
+    aggregate_type: ClassVar[str]
+
     aggregate_id: str
     tenant_id: str
-    payload: Mapping[str, Any]
+    occurred_at: datetime
     event_id: str = field(default_factory=new_event_id)
-    occurred_at: datetime = field(default_factory=utc_now)
+
+    def __post_init__(self) -> None:
+        if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() is None:
+            raise ValueError(f"{self.occurred_at!r} has no time zone; events happen at an instant")
+
+    @property
+    def event_type(self) -> str:
+        """The event's registered name: its class name (see domain/event_types.py)."""
+        return type(self).__name__
+
+
+class Aggregate(Protocol):
+    """What the unit of work needs of an aggregate: who it is, the version it was read at,
+    and the events it recorded since."""
+
+    id: str
+    version: int
+    events: list[DomainEvent]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +72,25 @@ class PublishedEvent:
 
     sequence: int
     event: DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeedEvent(DomainEvent):
+    """Transitional: an event an area not yet converted to typed facts still records in
+    its seed contract's name (`name`), aggregate kind (`kind`) and payload.
+
+    It passes through the outbox and the wire as it is. It goes once every area records
+    typed facts (docs/decisions.md, "One way to change an aggregate").
+    """
+
+    name: str
+    kind: str
+    payload: Mapping[str, Any]
+
+    @property
+    def event_type(self) -> str:
+        return self.name
+
+    @property
+    def aggregate_type(self) -> str:  # type: ignore[override]
+        return self.kind

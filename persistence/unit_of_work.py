@@ -2,9 +2,10 @@
 
 This is the one place that builds repositories for a tenant. Nothing is written unless
 `commit()` is called; leaving the block otherwise rolls back, so a failed mutation leaves
-no partial state. Events recorded during the unit of work are written to the outbox by
-`commit()`, in the same transaction as the state they describe: never one without the
-other.
+no partial state. `commit()` saves every aggregate the repositories loaded or added that
+changed, and moves the events those aggregates recorded into the outbox as they were
+recorded (same id, same instant), in the same transaction as the state they describe:
+never one without the other.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any, Generic, Self, TypeVar
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.events import DomainEvent
+from domain.events import DomainEvent, SeedEvent
 from persistence.database import numbering_engine
 from persistence.driver import LOST_CONNECTION, Driver, driver_of
+from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository
 from persistence.repositories.catalog.repository import (
     CategoryRepository,
@@ -149,28 +151,32 @@ class UnitOfWork:
         aggregate_type: str,
         aggregate_id: str,
         payload: Mapping[str, Any],
-        occurred_at: datetime | None = None,
+        occurred_at: datetime,
     ) -> DomainEvent:
-        """Note that something happened to an aggregate of this tenant; published on commit.
-
-        `occurred_at` is the instant the use case's clock gave (defaults to now).
-        """
-        event = DomainEvent(
-            event_type=event_type,
-            aggregate_type=aggregate_type,
+        """Transitional, for areas whose aggregates do not record typed events yet: note
+        a seed-format event, published on commit (see `SeedEvent`)."""
+        event = SeedEvent(
+            name=event_type,
+            kind=aggregate_type,
             aggregate_id=aggregate_id,
             tenant_id=self.tenant_id,
             payload=payload,
-            **({"occurred_at": occurred_at} if occurred_at is not None else {}),
+            occurred_at=occurred_at,
         )
         self._events.append(event)
         return event
 
     async def commit(self) -> None:
-        """Write the recorded events to the outbox and commit; the unit of work ends here."""
+        """Save what changed, write the recorded events to the outbox, and commit; the
+        unit of work ends here."""
         assert self._driver is not None, "commit() outside `async with`"
-        if self._events:
-            await OutboxWriter(self._driver).append(self._events)
+        events: list[DomainEvent] = []
+        for repository in list(self.__dict__.values()):
+            if isinstance(repository, AggregateRepository):
+                events += await repository.flush()
+        events += self._events
+        if events:
+            await OutboxWriter(self._driver).append(events)
         await self._driver.commit()
         self._events.clear()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from domain.customers import Customer, Vehicle, VehicleNotOwned
 from domain.locations import Location
 from persistence.unit_of_work import UnitOfWork
-from resolvers.customers.use_cases import no_customer, no_vehicle
 from resolvers.locations.use_cases import no_location
 
 
@@ -20,9 +19,9 @@ async def parties_of_new_work(
         customer_id, vehicle_id, location_id
     )
     if customer is None:
-        raise no_customer(customer_id)
+        raise work.customers.not_found(customer_id)
     if vehicle is None:
-        raise no_vehicle(vehicle_id)
+        raise work.vehicles.not_found(vehicle_id)
     if vehicle.customer_id != customer.id:
         raise VehicleNotOwned(
             f"Vehicle '{vehicle_id}' belongs to customer '{vehicle.customer_id}', not to "

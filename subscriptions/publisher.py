@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 
 from domain.events import PublishedEvent
 from subscriptions.topics import BrokerLink
-from subscriptions.wire.registry import encode, headers_for, route_for
+from subscriptions.wire.registry import encode, headers_for, topic_for
 
 log = logging.getLogger("gateway.kafka.publisher")
 
@@ -55,7 +55,7 @@ class Publisher:
                 event = published.event
                 acks.append(
                     await producer.send(
-                        route_for(event.event_type).topic,
+                        topic_for(event),
                         value=encode(event),
                         key=event.aggregate_id.encode(),
                         headers=headers_for(published),

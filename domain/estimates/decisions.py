@@ -25,7 +25,7 @@ from domain.estimates.status import (
     InvalidTransition,
 )
 from domain.estimates.totals import EstimateTotals
-from domain.events import DomainEvent
+from domain.events import DomainEvent, SeedEvent
 from domain.identity import Principal
 from domain.locations import ApprovalPolicy
 from domain.tax import MissingTaxCode
@@ -109,9 +109,9 @@ class EstimateDecisions:
             },
         )
         self.events.append(
-            DomainEvent(
-                event_type=QUOTE_APPROVED,
-                aggregate_type=QUOTE_AGGREGATE,
+            SeedEvent(
+                name=QUOTE_APPROVED,
+                kind=QUOTE_AGGREGATE,
                 aggregate_id=self.id,
                 tenant_id=self.tenant_id,
                 payload=quote_approved_payload(self),

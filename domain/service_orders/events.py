@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.errors import InvalidInput
-from domain.events import DomainEvent
+from domain.events import DomainEvent, SeedEvent
 
 SERVICE_ORDER = "service_order"
 WORK_ORDER = "workorder"
@@ -68,9 +68,9 @@ def event(
     payload: Mapping[str, Any],
 ) -> DomainEvent:
     """One recorded fact, stamped with the instant the caller gave (never the clock)."""
-    return DomainEvent(
-        event_type=event_type,
-        aggregate_type=_AGGREGATE_OF[event_type],
+    return SeedEvent(
+        name=event_type,
+        kind=_AGGREGATE_OF[event_type],
         aggregate_id=order_id,
         tenant_id=tenant_id,
         payload=dict(payload),

@@ -1,6 +1,7 @@
 """The outbox, seen from the three sides that use it.
 
-- `OutboxWriter`: the unit of work appends a transaction's events in that transaction.
+- `OutboxWriter`: the unit of work appends a transaction's events in that transaction,
+  each as its type name and its facts (persistence/event_facts.py).
 - `OutboxRelayStore`: the relay numbers pending events gap-free in publishing order
   and gets them back in the same statement, stamps them published once the broker
   acked them, and on taking the lead reads what an earlier leader numbered but never
@@ -23,18 +24,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from domain.events import DomainEvent, PublishedEvent
 from persistence.database import autocommit
 from persistence.driver import Driver, standalone
+from persistence.event_facts import event_from, facts_of
 from persistence.tables import outbox, outbox_cursor
 
 
 def _event(row: Mapping[str, Any]) -> DomainEvent:
-    return DomainEvent(
-        event_type=row["event_type"],
-        aggregate_type=row["aggregate_type"],
-        aggregate_id=row["aggregate_id"],
-        tenant_id=row["tenant_id"],
-        payload=row["payload"],
-        event_id=row["event_id"],
-        occurred_at=row["occurred_at"],
+    return event_from(
+        row["event_type"],
+        row["aggregate_type"],
+        row["aggregate_id"],
+        row["tenant_id"],
+        row["occurred_at"],
+        row["event_id"],
+        row["payload"],
     )
 
 
@@ -155,7 +157,7 @@ class OutboxWriter:
                     "aggregate_type": e.aggregate_type,
                     "aggregate_id": e.aggregate_id,
                     "occurred_at": e.occurred_at,
-                    "payload": dict(e.payload),
+                    "payload": facts_of(e),
                 }
                 for e in events
             ],

@@ -5,21 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from domain.clock import Clock
 from domain.customers import (
-    CUSTOMER_CREATED,
-    CUSTOMER_UPDATED,
-    VEHICLE_REGISTERED,
-    VEHICLE_UPDATED,
     Customer,
     CustomerNotFound,
     DuplicateVin,
     Vehicle,
-    VehicleNotFound,
-    customer_facts,
-    vehicle_facts,
 )
 from domain.paging import Page, PageRequest
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.changes import changing, existing
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 
@@ -48,12 +43,12 @@ async def search_vehicles(
 
 async def customer(uow: UnitOfWorkFactory, customer_id: str) -> Customer:
     async with uow() as work:
-        return await _existing_customer(work, customer_id)
+        return await existing(work.customers, customer_id)
 
 
 async def vehicle(uow: UnitOfWorkFactory, vehicle_id: str) -> Vehicle:
     async with uow() as work:
-        return await _existing_vehicle(work, vehicle_id)
+        return await existing(work.vehicles, vehicle_id)
 
 
 async def customers_by_id(uow: UnitOfWorkFactory, ids: Sequence[str]) -> list[Customer | None]:
@@ -72,80 +67,65 @@ async def vehicles_by_customer(
     return [owned[i] for i in customer_ids]
 
 
-async def create_customer(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Customer:
+async def create_customer(
+    uow: UnitOfWorkFactory, clock: Clock, fields: Mapping[str, Any]
+) -> Customer:
     async with uow() as work:
         customer_id = await id_for_new(
             work, fields.get("id"), "CUST", work.customers.exists, "Customer", "customerId"
         )
-        draft = Customer(**{**fields, "id": customer_id})
-        created = await work.customers.add(draft)
-        work.record(CUSTOMER_CREATED, "customer", created.id, customer_facts(created))
+        created = Customer.register(work.tenant_id, clock.now(), **{**fields, "id": customer_id})
+        await work.customers.add(created)
         await work.commit()
         return created
 
 
 async def update_customer(
-    uow: UnitOfWorkFactory, customer_id: str, version: int | None, changes: Mapping[str, Any]
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    customer_id: str,
+    version: int,
+    changes: Mapping[str, Any],
 ) -> Customer:
     async with uow() as work:
-        current = await _existing_customer(work, customer_id)
-        edited = current.with_changes(**changes, version=version or current.version)
-        saved = await work.customers.update(edited)
-        work.record(CUSTOMER_UPDATED, "customer", saved.id, customer_facts(saved))
+        async with changing(work.customers, customer_id, version) as edited:
+            edited.edit(work.tenant_id, clock.now(), **changes)
         await work.commit()
-        return saved
+        return edited
 
 
-async def create_vehicle(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Vehicle:
+async def create_vehicle(
+    uow: UnitOfWorkFactory, clock: Clock, fields: Mapping[str, Any]
+) -> Vehicle:
     async with uow() as work:
         vehicle_id = await id_for_new(
             work, fields.get("id"), "VEH", work.vehicles.exists, "Vehicle", "vehicleId"
         )
-        draft = Vehicle(**{**fields, "id": vehicle_id})
-        await _owner_must_exist(work, draft.customer_id)
-        await _vin_must_be_free(work, draft)
-        created = await work.vehicles.add(draft)
-        work.record(VEHICLE_REGISTERED, "vehicle", created.id, vehicle_facts(created))
+        created = Vehicle.register(work.tenant_id, clock.now(), **{**fields, "id": vehicle_id})
+        await _owner_must_exist(work, created.customer_id)
+        await _vin_must_be_free(work, created)
+        await work.vehicles.add(created)
         await work.commit()
         return created
 
 
 async def update_vehicle(
-    uow: UnitOfWorkFactory, vehicle_id: str, version: int | None, changes: Mapping[str, Any]
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    vehicle_id: str,
+    version: int,
+    changes: Mapping[str, Any],
 ) -> Vehicle:
     async with uow() as work:
-        current = await _existing_vehicle(work, vehicle_id)
-        edited = current.with_changes(**changes, version=version or current.version)
-        if edited.customer_id != current.customer_id:
-            await _owner_must_exist(work, edited.customer_id)
-        if edited.vin != current.vin:
-            await _vin_must_be_free(work, edited)
-        saved = await work.vehicles.update(edited)
-        work.record(VEHICLE_UPDATED, "vehicle", saved.id, vehicle_facts(saved))
+        async with changing(work.vehicles, vehicle_id, version) as edited:
+            owner, vin = edited.customer_id, edited.vin
+            edited.edit(work.tenant_id, clock.now(), **changes)
+            if edited.customer_id != owner:
+                await _owner_must_exist(work, edited.customer_id)
+            if edited.vin != vin:
+                await _vin_must_be_free(work, edited)
         await work.commit()
-        return saved
-
-
-async def _existing_customer(work: UnitOfWork, customer_id: str) -> Customer:
-    found = await work.customers.get(customer_id)
-    if found is None:
-        raise no_customer(customer_id)
-    return found
-
-
-async def _existing_vehicle(work: UnitOfWork, vehicle_id: str) -> Vehicle:
-    found = await work.vehicles.get(vehicle_id)
-    if found is None:
-        raise no_vehicle(vehicle_id)
-    return found
-
-
-def no_customer(customer_id: str) -> CustomerNotFound:
-    return CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
-
-
-def no_vehicle(vehicle_id: str) -> VehicleNotFound:
-    return VehicleNotFound(f"Vehicle '{vehicle_id}' was not found.", field="vehicleId")
+        return edited
 
 
 async def _owner_must_exist(work: UnitOfWork, customer_id: str) -> None:

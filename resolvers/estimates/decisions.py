@@ -86,6 +86,7 @@ async def _decided(
         ESTIMATE_AGGREGATE,
         estimate.id,
         status_changed_payload(estimate, previous, by, now),
+        now,
     )
     for event in estimate.events:
         work.record(event.event_type, event.aggregate_type, event.aggregate_id, event.payload, now)

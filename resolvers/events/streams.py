@@ -13,6 +13,8 @@ from domain.errors import InvalidInput
 from domain.events import DomainEvent, PublishedEvent
 from persistence.unit_of_work import UnitOfWorkFactory
 from subscriptions.hub import EventHub
+from subscriptions.wire.event import WireEvent
+from subscriptions.wire.registry import contract_named, to_wire
 
 REPLAY_BATCH = 500
 
@@ -39,10 +41,13 @@ async def domain_events(
 ) -> AsyncIterator[PublishedEvent]:
     """Events of the caller's tenant that match, the missed ones first when `since` is set.
 
-    `may_see` is asked for every event, so a permission withdrawn or a token expired
-    takes effect on the next event, not at the next connection.
+    `types` are the contracts' event types (`CustomerUpdatedEvent`...), which clients
+    know; they are turned once into the names events are recorded under. `may_see` is
+    asked for every event, so a permission withdrawn or a token expired takes effect on
+    the next event, not at the next connection.
     """
-    wanted = set(types or ())
+    types = [recorded_name(name) for name in types or ()]
+    wanted = set(types)
 
     def accepts(event: DomainEvent) -> bool:
         return (not wanted or event.event_type in wanted) and (
@@ -69,6 +74,17 @@ async def domain_events(
                 yield published
     finally:
         await live.aclose()
+
+
+def recorded_name(contract_name: str) -> str:
+    """The name events of the seed's type `contract_name` are recorded under."""
+    contract = contract_named(contract_name)
+    return contract_name if contract is None else contract.event_class.__name__
+
+
+def as_published(event: DomainEvent) -> WireEvent:
+    """`event` as the seed's contract publishes it: its event type and payload fields."""
+    return to_wire(event)
 
 
 def status_changes(

@@ -27,8 +27,8 @@ class CreateCustomerInput:
 @strawberry.input
 class UpdateCustomerInput:
     customer_id: strawberry.ID
-    version: int | None = strawberry.field(
-        default=None, description="The version you read; a stale one is VERSION_CONFLICT."
+    version: int = strawberry.field(
+        description="The version you read; a stale one is VERSION_CONFLICT."
     )
     name: str | None = strawberry.UNSET
     email: str | None = strawberry.UNSET
@@ -52,7 +52,9 @@ class CreateVehicleInput:
 @strawberry.input
 class UpdateVehicleInput:
     vehicle_id: strawberry.ID
-    version: int | None = None
+    version: int = strawberry.field(
+        description="The version you read; a stale one is VERSION_CONFLICT."
+    )
     customer_id: strawberry.ID | None = strawberry.UNSET
     vin: str | None = strawberry.UNSET
     unit_number: str | None = strawberry.UNSET
@@ -65,25 +67,29 @@ class CustomerMutations:
     @strawberry.mutation(permission_classes=[requires(Permission.CUSTOMER_WRITE)])
     async def create_customer(self, info: Info, input: CreateCustomerInput) -> Customer:
         fields = provided(input, rename={"customer_id": "id"})
-        return Customer.from_domain(await use_cases.create_customer(info.context.uow, fields))
+        return Customer.from_domain(
+            await use_cases.create_customer(info.context.uow, info.context.clock, fields)
+        )
 
     @strawberry.mutation(permission_classes=[requires(Permission.CUSTOMER_WRITE)])
     async def update_customer(self, info: Info, input: UpdateCustomerInput) -> Customer:
         changes = provided(input, skip=("customer_id", "version"))
         updated = await use_cases.update_customer(
-            info.context.uow, input.customer_id, input.version, changes
+            info.context.uow, info.context.clock, input.customer_id, input.version, changes
         )
         return Customer.from_domain(updated)
 
     @strawberry.mutation(permission_classes=[requires(Permission.VEHICLE_WRITE)])
     async def create_vehicle(self, info: Info, input: CreateVehicleInput) -> Vehicle:
         fields = provided(input, rename={"vehicle_id": "id"})
-        return Vehicle.from_domain(await use_cases.create_vehicle(info.context.uow, fields))
+        return Vehicle.from_domain(
+            await use_cases.create_vehicle(info.context.uow, info.context.clock, fields)
+        )
 
     @strawberry.mutation(permission_classes=[requires(Permission.VEHICLE_WRITE)])
     async def update_vehicle(self, info: Info, input: UpdateVehicleInput) -> Vehicle:
         changes = provided(input, skip=("vehicle_id", "version"))
         updated = await use_cases.update_vehicle(
-            info.context.uow, input.vehicle_id, input.version, changes
+            info.context.uow, info.context.clock, input.vehicle_id, input.version, changes
         )
         return Vehicle.from_domain(updated)

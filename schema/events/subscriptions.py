@@ -43,4 +43,6 @@ class EventSubscriptions:
             use_cases.parse_cursor(since),
         )
         async for published in stream:
-            yield DomainEventMessage.from_published(published)
+            yield DomainEventMessage.from_published(
+                published, use_cases.as_published(published.event)
+            )

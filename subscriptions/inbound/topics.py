@@ -17,7 +17,13 @@ from types import MappingProxyType
 from domain.events import DomainEvent
 from subscriptions.wire.headers import Headers
 from subscriptions.wire.quote import QUOTE_APPROVED
-from subscriptions.wire.registry import MalformedEvent, Route, WireFormat, check_headers
+from subscriptions.wire.registry import (
+    MalformedEvent,
+    Route,
+    WireFormat,
+    check_headers,
+    from_wire,
+)
 
 
 def _envelope(aggregate_type: str, event_type: str, topic: str) -> tuple[str, Route]:
@@ -73,8 +79,8 @@ def decode_inbound(
     if value is None:
         raise MalformedEvent("the record has no value")
     route = next(iter(carried.values()))
-    event = route.wire.decode(value, route.aggregate_type)
-    if event.event_type not in carried:
-        raise MalformedEvent(f"event type {event.event_type!r} is not carried on {topic!r}")
-    check_headers(headers, event)
-    return event
+    wire = route.wire.decode(value, route.aggregate_type)
+    if wire.event_type not in carried:
+        raise MalformedEvent(f"event type {wire.event_type!r} is not carried on {topic!r}")
+    check_headers(headers, wire)
+    return from_wire(wire)

@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from domain.events import DomainEvent
 from subscriptions.wire import json
 from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.event import WireEvent
 from subscriptions.wire.fields import format_instant, parse_instant, require_object, require_str
 
 SOURCE = "https://durion.platform/workexec"
@@ -55,7 +55,7 @@ SUBJECT_PARTS: dict[str, str] = {
 }
 
 
-def encode(event: DomainEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
+def encode(event: WireEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
     if environment not in ENVIRONMENTS:
         raise ValueError(f"durion:environment must be one of {ENVIRONMENTS}, not {environment!r}")
     data = dict(event.payload)
@@ -84,7 +84,7 @@ def encode(event: DomainEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
     return json.dumps(document)
 
 
-def decode(value: bytes, aggregate_type: str) -> DomainEvent:
+def decode(value: bytes, aggregate_type: str) -> WireEvent:
     document = json.loads(value)
     if document.get("specversion") != "1.0":
         raise MalformedEvent(f"specversion must be '1.0', not {document.get('specversion')!r}")
@@ -103,7 +103,7 @@ def decode(value: bytes, aggregate_type: str) -> DomainEvent:
         if not _is_traceparent(traceparent):
             raise MalformedEvent(f"traceparent {traceparent!r} is not a W3C traceparent")
         data = {**data, TRACEPARENT: traceparent}
-    return DomainEvent(
+    return WireEvent(
         event_type=event_type,
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,

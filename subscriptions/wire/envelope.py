@@ -8,12 +8,12 @@ envelope has no aggregate type, so the decoder takes it from the caller (the rec
 
 from __future__ import annotations
 
-from domain.events import DomainEvent
 from subscriptions.wire import json
+from subscriptions.wire.event import WireEvent
 from subscriptions.wire.fields import format_instant, parse_instant, require_object, require_str
 
 
-def encode(event: DomainEvent) -> bytes:
+def encode(event: WireEvent) -> bytes:
     return json.dumps(
         {
             "eventType": event.event_type,
@@ -26,9 +26,9 @@ def encode(event: DomainEvent) -> bytes:
     )
 
 
-def decode(value: bytes, aggregate_type: str) -> DomainEvent:
+def decode(value: bytes, aggregate_type: str) -> WireEvent:
     document = json.loads(value)
-    return DomainEvent(
+    return WireEvent(
         event_type=require_str(document, "eventType"),
         aggregate_type=aggregate_type,
         aggregate_id=require_str(document, "aggregateId"),

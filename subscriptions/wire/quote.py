@@ -9,9 +9,9 @@ consumer deduplicating on it would otherwise apply the approval twice or never.
 
 from __future__ import annotations
 
-from domain.events import DomainEvent
 from subscriptions.wire import json
 from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.event import WireEvent
 from subscriptions.wire.fields import format_instant, parse_instant, require_object, require_str
 
 QUOTE_APPROVED = "trakservice.quote.approved.v1"
@@ -21,7 +21,7 @@ def idempotency_key(quote_id: str) -> str:
     return f"quote:{quote_id}:approved:v1"
 
 
-def encode(event: DomainEvent) -> bytes:
+def encode(event: WireEvent) -> bytes:
     return json.dumps(
         {
             "event_name": event.event_type,
@@ -36,7 +36,7 @@ def encode(event: DomainEvent) -> bytes:
     )
 
 
-def decode(value: bytes) -> DomainEvent:
+def decode(value: bytes) -> WireEvent:
     document = json.loads(value)
     aggregate_id = require_str(document, "aggregate_id")
     key = require_str(document, "idempotency_key")
@@ -45,7 +45,7 @@ def decode(value: bytes) -> DomainEvent:
             f"idempotency_key {key!r} does not match aggregate_id {aggregate_id!r} "
             f"(expected {idempotency_key(aggregate_id)!r})"
         )
-    return DomainEvent(
+    return WireEvent(
         event_type=require_str(document, "event_name"),
         aggregate_type=require_str(document, "aggregate_type"),
         aggregate_id=aggregate_id,

@@ -1,10 +1,12 @@
-"""Which topic, wire format and aggregate type each event type the gateway publishes has.
+"""Which topic, wire format and aggregate type each event the gateway publishes has.
 
 Publishers call `encode` and `headers_for` (or `route_for`); consumers hand a record to
-`decode` / `published_from`, which pick the decoder by topic. An internal event type is
-the contract's own name for the event: `ServiceOrderCreatedEvent` (envelope
-`eventType`), `com.durion.workexec.workorder.status_changed` (CloudEvents `type`),
-`trakservice.quote.approved.v1` (quote `event_name`).
+`decode` / `published_from`, which pick the decoder by topic. Routes are keyed by the
+contract's own name for the event: `ServiceOrderCreatedEvent` (envelope `eventType`),
+`com.durion.workexec.workorder.status_changed` (CloudEvents `type`),
+`trakservice.quote.approved.v1` (quote `event_name`). A typed fact reaches its route
+through its contract (`contracts/`): `to_wire` makes the seed's document of a fact and
+`from_wire` parses one back.
 
 A topic carries one aggregate type in one format (checked at import), so a consumer
 knows how to read a record before reading it. The work-order topics are the gateway's
@@ -18,11 +20,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
+from typing import Any
 
-from domain.events import DomainEvent, PublishedEvent
+from domain.events import DomainEvent, PublishedEvent, SeedEvent
 from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
+from subscriptions.wire.contract import Contract
+from subscriptions.wire.contracts import customers
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
+from subscriptions.wire.event import WireEvent
 from subscriptions.wire.headers import (
     AGGREGATE_TYPE,
     CONTENT_TYPE,
@@ -49,7 +55,7 @@ class WireFormat(Enum):
             return "application/cloudevents+json; charset=UTF-8"
         return "application/json"
 
-    def encode(self, event: DomainEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
+    def encode(self, event: WireEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
         """`event` in this format; `environment` is CloudEvents' `durion:environment`."""
         match self:
             case WireFormat.ENVELOPE:
@@ -59,7 +65,7 @@ class WireFormat(Enum):
             case WireFormat.QUOTE:
                 return quote.encode(event)
 
-    def decode(self, value: bytes, aggregate_type: str) -> DomainEvent:
+    def decode(self, value: bytes, aggregate_type: str) -> WireEvent:
         """The event in `value`; `aggregate_type` where the format does not carry one."""
         match self:
             case WireFormat.ENVELOPE:
@@ -193,15 +199,86 @@ def routes_for_topic(topic: str) -> Mapping[str, Route]:
     return _BY_TOPIC.get(topic, MappingProxyType({}))
 
 
+def _contracts(*areas: tuple[Contract[Any], ...]) -> dict[type[DomainEvent], Contract[Any]]:
+    found = {contract.event_class: contract for area in areas for contract in area}
+    for contract in found.values():
+        if contract.name not in ROUTES:
+            raise ValueError(f"contract {contract.name!r} has no route")
+    return found
+
+
+CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
+    _contracts(customers.CONTRACTS)
+)
+_BY_NAME = {contract.name: contract for contract in CONTRACTS.values()}
+
+
+def contract_for(event: DomainEvent) -> Contract[Any]:
+    try:
+        return CONTRACTS[type(event)]
+    except KeyError:
+        raise UnknownEventType(event.event_type) from None
+
+
+def contract_named(name: str) -> Contract[Any] | None:
+    """The contract whose seed event type is `name`, if a typed fact has one."""
+    return _BY_NAME.get(name)
+
+
+def to_wire(event: DomainEvent) -> WireEvent:
+    """`event` as its seed's document describes it."""
+    if isinstance(event, SeedEvent):
+        return WireEvent(
+            event.name,
+            event.kind,
+            event.aggregate_id,
+            event.tenant_id,
+            event.payload,
+            event.event_id,
+            event.occurred_at,
+        )
+    contract = contract_for(event)
+    return WireEvent(
+        contract.name,
+        route_for(contract.name).aggregate_type,
+        event.aggregate_id,
+        event.tenant_id,
+        contract.document(event),
+        event.event_id,
+        event.occurred_at,
+    )
+
+
+def from_wire(wire: WireEvent) -> DomainEvent:
+    """The fact a seed's document describes (MalformedEvent if it breaks the contract)."""
+    contract = contract_named(wire.event_type)
+    if contract is not None:
+        return contract.fact(wire)
+    return SeedEvent(
+        name=wire.event_type,
+        kind=wire.aggregate_type,
+        aggregate_id=wire.aggregate_id,
+        tenant_id=wire.tenant_id,
+        payload=wire.payload,
+        event_id=wire.event_id,
+        occurred_at=wire.occurred_at,
+    )
+
+
+def topic_for(event: DomainEvent) -> str:
+    return route_for(to_wire(event).event_type).topic
+
+
 def encode(event: DomainEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
     """The record value for `event`, refusing an aggregate type its route does not carry."""
-    route = route_for(event.event_type)
-    if event.aggregate_type != route.aggregate_type:
+    wire = to_wire(event)
+    route = route_for(wire.event_type)
+    if wire.aggregate_type != route.aggregate_type:
         raise ValueError(
-            f"{event.event_type} is registered for aggregate type {route.aggregate_type!r}, "
-            f"not {event.aggregate_type!r}"
+            f"{wire.event_type} is registered for aggregate type {route.aggregate_type!r}, "
+            f"not {wire.aggregate_type!r}"
         )
-    return route.wire.encode(event, environment)
+    return route.wire.encode(wire, environment)
 
 
 def decode(topic: str, headers: Headers, value: bytes) -> DomainEvent:
@@ -211,14 +288,14 @@ def decode(topic: str, headers: Headers, value: bytes) -> DomainEvent:
         raise MalformedEvent(f"no event type is registered for topic {topic!r}")
     route = next(iter(routes.values()))
     aggregate_type = header(headers, AGGREGATE_TYPE) or route.aggregate_type
-    event = route.wire.decode(value, aggregate_type)
-    if event.event_type not in routes:
-        raise MalformedEvent(f"event type {event.event_type!r} is not published on {topic!r}")
-    check_headers(headers, event)
-    return event
+    wire = route.wire.decode(value, aggregate_type)
+    if wire.event_type not in routes:
+        raise MalformedEvent(f"event type {wire.event_type!r} is not published on {topic!r}")
+    check_headers(headers, wire)
+    return from_wire(wire)
 
 
-def check_headers(headers: Headers, event: DomainEvent) -> None:
+def check_headers(headers: Headers, event: WireEvent) -> None:
     """MalformedEvent if an id, type or tenant header disagrees with the record's value."""
     for name, expected in (
         (EVENT_ID, event.event_id),
@@ -234,7 +311,7 @@ def check_headers(headers: Headers, event: DomainEvent) -> None:
 
 def headers_for(published: PublishedEvent) -> list[tuple[str, bytes]]:
     """The headers every gateway publisher sets on the record of `published`."""
-    event = published.event
+    event = to_wire(published.event)
     return [
         (EVENT_ID, event.event_id.encode()),
         (EVENT_TYPE, event.event_type.encode()),

@@ -79,8 +79,10 @@ async def test_a_stale_version_is_a_version_conflict_and_keeps_the_newer_edit(ap
 async def test_an_explicit_null_clears_an_optional_field(api: Api) -> None:
     owner = await _customer(api)
     update = "mutation($i: UpdateCustomerInput!) { updateCustomer(input: $i) { email phone } }"
-    await api.data(update, {"i": {"customerId": owner, "email": "a@b.co", "phone": "555 0100"}})
-    cleared = await api.data(update, {"i": {"customerId": owner, "email": None}})
+    await api.data(
+        update, {"i": {"customerId": owner, "version": 1, "email": "a@b.co", "phone": "555 0100"}}
+    )
+    cleared = await api.data(update, {"i": {"customerId": owner, "version": 2, "email": None}})
     assert cleared["updateCustomer"] == {"email": None, "phone": "555 0100"}
 
 

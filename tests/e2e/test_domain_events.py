@@ -12,8 +12,8 @@ WATCH = """subscription($types: [String!], $aggregateId: ID, $since: String) {
   domainEvents(types: $types, aggregateId: $aggregateId, since: $since) {
     cursor eventId eventType aggregateType aggregateId occurredAt payload } }"""
 CREATE = "mutation($name: String!) { createCustomer(input: {name: $name}) { customerId } }"
-RENAME = """mutation($id: ID!, $name: String!) {
-  updateCustomer(input: {customerId: $id, name: $name}) { version } }"""
+RENAME = """mutation($id: ID!, $version: Int!, $name: String!) {
+  updateCustomer(input: {customerId: $id, version: $version, name: $name}) { version } }"""
 
 
 async def _watch(
@@ -56,9 +56,9 @@ async def test_filters_by_type_and_aggregate_deliver_only_what_was_asked(
         gateway, api.tenant, types=["CustomerUpdatedEvent"], aggregateId=second
     )
     try:
-        await api.data(RENAME, {"id": first, "name": "Ann B."})
+        await api.data(RENAME, {"id": first, "version": 1, "name": "Ann B."})
         await api.data(CREATE, {"name": "Cy"})
-        await api.data(RENAME, {"id": second, "name": "Bob C."})
+        await api.data(RENAME, {"id": second, "version": 1, "name": "Bob C."})
         event = (await subscriber.next_data())["domainEvents"]
         assert (event["eventType"], event["aggregateId"]) == ("CustomerUpdatedEvent", second)
         assert event["payload"]["name"] == "Bob C."
@@ -105,12 +105,12 @@ async def test_a_dashboard_that_reconnects_with_since_misses_nothing_and_sees_no
     await subscriber.close()
 
     for n in range(2, 5):
-        await api.data(RENAME, {"id": customer, "name": f"v{n}"})
+        await api.data(RENAME, {"id": customer, "version": n - 1, "name": f"v{n}"})
     subscriber = await _watch(gateway, api.tenant, since=seen[-1]["cursor"])
     try:
         for _ in range(3):
             seen.append((await subscriber.next_data())["domainEvents"])
-        await api.data(RENAME, {"id": customer, "name": "v5"})
+        await api.data(RENAME, {"id": customer, "version": 4, "name": "v5"})
         seen.append((await subscriber.next_data())["domainEvents"])
         await subscriber.nothing_for(1.0)
     finally:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.estimates import QUOTE_APPROVED
-from domain.events import DomainEvent, new_event_id
+from domain.events import SeedEvent, new_event_id
 from domain.identity import Permission
 from persistence.tables import outbox
 from subscriptions.wire import registry
@@ -96,7 +96,15 @@ async def test_the_same_quote_event_published_again_books_nothing_new(
 
     def quote_event(quote_id: str, event_id: str, payload: dict[str, Any]) -> bytes:
         return registry.encode(
-            DomainEvent(QUOTE_APPROVED, "quote", quote_id, api.tenant, payload, event_id)
+            SeedEvent(
+                name=QUOTE_APPROVED,
+                kind="quote",
+                aggregate_id=quote_id,
+                tenant_id=api.tenant,
+                payload=payload,
+                event_id=event_id,
+                occurred_at=datetime.now(UTC),
+            )
         )
 
     sentinel = {**row.payload, "quote_id": "QT-SENTINEL", "quote_number": "QT-SENTINEL"}

@@ -29,8 +29,8 @@ from tests.graphql_ws import Subscriber
 
 WATCH = "subscription { domainEvents { cursor eventType aggregateId payload } }"
 CREATE = "mutation($name: String!) { createCustomer(input: {name: $name}) { customerId } }"
-RENAME = """mutation($id: ID!, $name: String!) {
-  updateCustomer(input: {customerId: $id, name: $name}) { version } }"""
+RENAME = """mutation($id: ID!, $version: Int!, $name: String!) {
+  updateCustomer(input: {customerId: $id, version: $version, name: $name}) { version } }"""
 
 
 class GatewayProcess:
@@ -140,7 +140,7 @@ async def test_with_the_broker_down_mutations_succeed_and_every_event_arrives_on
 
             broker.stop()
             for n in range(1, 6):
-                await api.data(RENAME, {"id": customer, "name": f"v{n}"})
+                await api.data(RENAME, {"id": customer, "version": n, "name": f"v{n}"})
             ready = (await http.get("/readyz")).json()
             assert ready["checks"]["broker"].startswith("unreachable")
             assert ready["outbox"]["unsent"] >= 1
@@ -217,7 +217,7 @@ async def test_when_the_relay_moves_to_another_replica_both_dashboards_keep_ever
             await asyncio.sleep(1)
 
             for n in (1, 2):
-                await api.data(RENAME, {"id": customer, "name": f"v{n}"})
+                await api.data(RENAME, {"id": customer, "version": n, "name": f"v{n}"})
             for subscriber in (on_first, on_second):
                 names = [
                     (await subscriber.next_data(timeout=20))["domainEvents"]["payload"]["name"]

@@ -34,7 +34,8 @@ async def test_another_tenant_can_neither_edit_nor_attach_to_a_customer(api: Api
     await _customer_with_vehicle(api)
     other = api.as_tenant(api.tenant + "-other")
     assert await other.error_codes(
-        'mutation { updateCustomer(input: {customerId: "CUST-900", name: "Hijacked"}) { name } }'
+        'mutation { updateCustomer(input: {customerId: "CUST-900", version: 1, name: "Hijacked"})'
+        " { name } }"
     ) == ["CUSTOMER_NOT_FOUND"]
     assert await other.error_codes(
         'mutation { createVehicle(input: {customerId: "CUST-900", vin: "2HGBH41JXMN109186"}) '

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.events import DomainEvent, PublishedEvent
+from domain.events import PublishedEvent, SeedEvent
 from persistence.repositories.outbox import OutboxReader
 from subscriptions.hub import EventHub, SubscriberTooSlow
 
@@ -16,7 +17,14 @@ from subscriptions.hub import EventHub, SubscriberTooSlow
 def _published(sequence: int, tenant: str = "t-hub", aggregate: str = "CUST-1") -> PublishedEvent:
     return PublishedEvent(
         sequence,
-        DomainEvent("CustomerUpdatedEvent", "customer", aggregate, tenant, {"n": sequence}),
+        SeedEvent(
+            name="CustomerUpdatedEvent",
+            kind="customer",
+            aggregate_id=aggregate,
+            tenant_id=tenant,
+            payload={"n": sequence},
+            occurred_at=datetime.now(UTC),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer
@@ -23,6 +24,7 @@ from subscriptions.topics import BrokerLink
 from subscriptions.wire.headers import GATEWAY_SEQUENCE, header
 from subscriptions.wire.registry import decode
 from tests.conftest import Services, cut_relay_session
+from tests.integration.customer_changes import rename
 
 TOPIC = "crm.customers.updated"
 
@@ -35,12 +37,10 @@ async def isolated_engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]
 
 
 async def _record_updates(engine: AsyncEngine, tenant: str, aggregate: str, count: int) -> None:
+    """Register `aggregate`, then rename it `count` times: n0, n1, ..."""
+    await rename(engine, tenant, aggregate, "registered")
     for n in range(count):
-        async with UnitOfWork(engine, tenant) as work:
-            work.record(
-                "CustomerUpdatedEvent", "customer", aggregate, {"customerId": aggregate, "n": n}
-            )
-            await work.commit()
+        await rename(engine, tenant, aggregate, f"n{n}")
 
 
 async def _consume(services: Services, tenant: str, expected: int) -> list[tuple[str, int, int]]:
@@ -64,7 +64,7 @@ async def _consume(services: Services, tenant: str, expected: int) -> list[tuple
                         found.append(
                             (
                                 event.aggregate_id,
-                                int(event.payload["n"]),
+                                int(event.name.removeprefix("n")),
                                 int(header(record.headers, GATEWAY_SEQUENCE) or 0),
                             )
                         )
@@ -84,8 +84,9 @@ async def test_a_rolled_back_unit_of_work_leaves_neither_state_nor_event(
     tenant = f"t-{uuid.uuid4().hex[:8]}"
     with pytest.raises(RuntimeError):
         async with UnitOfWork(engine, tenant) as work:
-            await work.customers.add(Customer(id="C-1", name="X"))
-            work.record("CustomerCreatedEvent", "customer", "C-1", {"customerId": "C-1"})
+            await work.customers.add(
+                Customer.register(tenant, datetime.now(UTC), id="C-1", name="X")
+            )
             raise RuntimeError("the use case failed after writing")
     async with engine.connect() as connection:
         rows = (

@@ -26,11 +26,11 @@ from gateway.embedded.processes import free_port
 from persistence.database import create_engine
 from persistence.repositories.outbox import NUMBER_PENDING, OutboxRelayStore
 from persistence.tables import outbox
-from persistence.unit_of_work import UnitOfWork
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
 from subscriptions.topics import BrokerLink
 from tests.conftest import Services
+from tests.integration.customer_changes import rename
 
 
 class Acked(list[list[int]]):
@@ -62,13 +62,7 @@ async def publisher(services: Services) -> AsyncIterator[Publisher]:
 
 async def _record(engine: AsyncEngine, tenant: str, count: int) -> list[str]:
     """Commit `count` events one transaction each; their event ids in commit order."""
-    ids = []
-    for n in range(count):
-        async with UnitOfWork(engine, tenant) as work:
-            event = work.record("CustomerUpdatedEvent", "customer", "CUST-1", {"n": n})
-            await work.commit()
-        ids.append(event.event_id)
-    return ids
+    return [await rename(engine, tenant, "CUST-1", f"n{n}") for n in range(count)]
 
 
 async def _relaying(relay: OutboxRelay, done: Callable[[], bool]) -> None:

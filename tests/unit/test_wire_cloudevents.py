@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import simplejson
 
-from domain.events import DomainEvent
 from subscriptions.wire import cloudevents
 from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.event import WireEvent
 
 WORK_SESSION_RECORDED = """
 {
@@ -71,7 +71,7 @@ SESSION_DATA: dict[str, Any] = {
     "correlationId": "corr-7a1b2c3d",
 }
 
-WORK_SESSION_EVENT = DomainEvent(
+WORK_SESSION_EVENT = WireEvent(
     event_type=SESSION_TYPE,
     aggregate_type="workorder",
     aggregate_id="WO-001",
@@ -81,7 +81,7 @@ WORK_SESSION_EVENT = DomainEvent(
     occurred_at=datetime(2026, 1, 25, 14, 30, tzinfo=UTC),
 )
 
-PARTS_USAGE_EVENT = DomainEvent(
+PARTS_USAGE_EVENT = WireEvent(
     event_type=cloudevents.workexec_type("workorder", "parts_usage_recorded"),
     aggregate_type="workorder",
     aggregate_id="WO-001",
@@ -111,7 +111,7 @@ PARTS_USAGE_EVENT = DomainEvent(
     occurred_at=datetime(2026, 1, 25, 14, 30, tzinfo=UTC),
 )
 
-SNAPSHOT_FINALIZED_EVENT = DomainEvent(
+SNAPSHOT_FINALIZED_EVENT = WireEvent(
     event_type=cloudevents.workexec_type("workorder", "snapshot_finalized"),
     aggregate_type="workorder",
     aggregate_id="WO-001",
@@ -138,7 +138,7 @@ def exact(text: str | bytes) -> Any:
     return simplejson.loads(text, parse_float=str)
 
 
-def encoded_document(event: DomainEvent, environment: str = "development") -> dict[str, Any]:
+def encoded_document(event: WireEvent, environment: str = "development") -> dict[str, Any]:
     return exact(cloudevents.encode(event, environment))
 
 
@@ -201,12 +201,14 @@ def test_the_subject_names_the_snapshot_of_a_finalized_snapshot_like_the_seed() 
 
 
 def test_a_work_session_event_without_its_session_id_cannot_be_encoded() -> None:
-    event = DomainEvent(
+    event = WireEvent(
         event_type=SESSION_TYPE,
         aggregate_type="workorder",
         aggregate_id="WO-001",
         tenant_id="tenant-001",
         payload={"workorderId": "WO-001"},
+        event_id="00000000-0000-4000-8000-000000000000",
+        occurred_at=datetime(2026, 1, 8, 13, 30, tzinfo=UTC),
     )
     with pytest.raises(MalformedEvent, match="'workSessionId'"):
         cloudevents.encode(event)
@@ -227,12 +229,14 @@ def test_an_event_without_a_trace_context_has_no_traceparent_attribute() -> None
 
 
 def test_a_payload_traceparent_that_is_not_w3c_cannot_be_encoded() -> None:
-    event = DomainEvent(
+    event = WireEvent(
         event_type=PARTS_USAGE_EVENT.event_type,
         aggregate_type="workorder",
         aggregate_id="WO-001",
         tenant_id="tenant-001",
         payload={"traceparent": "00-" + "0" * 32 + "-00f067aa0ba902b7-01"},
+        event_id="00000000-0000-4000-8000-000000000000",
+        occurred_at=datetime(2026, 1, 8, 13, 30, tzinfo=UTC),
     )
     with pytest.raises(ValueError, match="not a W3C traceparent"):
         cloudevents.encode(event)

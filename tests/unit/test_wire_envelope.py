@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import simplejson
 
-from domain.events import DomainEvent
 from subscriptions.wire import envelope
 from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.event import WireEvent
 
 SO_100_CREATED = """
 {
@@ -115,7 +115,7 @@ def gl(account: str, debit: str, credit: str) -> dict[str, Any]:
     return {"accountId": account, "debit": Decimal(debit), "credit": Decimal(credit)}
 
 
-SO_100_CREATED_EVENT = DomainEvent(
+SO_100_CREATED_EVENT = WireEvent(
     event_type="ServiceOrderCreatedEvent",
     aggregate_type="service_order",
     aggregate_id="SO-100",
@@ -130,7 +130,7 @@ SO_100_CREATED_EVENT = DomainEvent(
     occurred_at=at("2026-02-02T12:00:00Z"),
 )
 
-SO_100_BILLED_EVENT = DomainEvent(
+SO_100_BILLED_EVENT = WireEvent(
     event_type="ServiceOrderBilledEvent",
     aggregate_type="service_order",
     aggregate_id="SO-100",
@@ -145,7 +145,7 @@ SO_100_BILLED_EVENT = DomainEvent(
     occurred_at=at("2026-02-03T12:10:00Z"),
 )
 
-INVOICE_POSTED_EVENT = DomainEvent(
+INVOICE_POSTED_EVENT = WireEvent(
     event_type="InvoicePostedEvent",
     aggregate_type="invoice",
     aggregate_id="inv-001",
@@ -165,7 +165,7 @@ INVOICE_POSTED_EVENT = DomainEvent(
     occurred_at=at("2026-02-02T10:30:00Z"),
 )
 
-PAYMENT_RECEIVED_EVENT = DomainEvent(
+PAYMENT_RECEIVED_EVENT = WireEvent(
     event_type="PaymentReceivedEvent",
     aggregate_type="payment",
     aggregate_id="pay-001",
@@ -195,17 +195,17 @@ EXAMPLES = [
 
 
 @pytest.mark.parametrize(("event", "seed"), EXAMPLES)
-def test_the_encoded_event_is_the_seed_example(event: DomainEvent, seed: str) -> None:
+def test_the_encoded_event_is_the_seed_example(event: WireEvent, seed: str) -> None:
     assert exact(envelope.encode(event)) == exact(seed)
 
 
 @pytest.mark.parametrize(("event", "seed"), EXAMPLES)
-def test_decoding_the_encoded_event_gives_the_same_event(event: DomainEvent, seed: str) -> None:
+def test_decoding_the_encoded_event_gives_the_same_event(event: WireEvent, seed: str) -> None:
     assert envelope.decode(envelope.encode(event), event.aggregate_type) == event
 
 
 @pytest.mark.parametrize(("event", "seed"), EXAMPLES)
-def test_decoding_the_seed_example_gives_the_event(event: DomainEvent, seed: str) -> None:
+def test_decoding_the_seed_example_gives_the_event(event: WireEvent, seed: str) -> None:
     assert envelope.decode(seed.encode(), event.aggregate_type) == event
 
 

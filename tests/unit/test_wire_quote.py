@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import simplejson
 
-from domain.events import DomainEvent
 from subscriptions.wire import quote
 from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.event import WireEvent
 
 QUOTE_ID = "6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21"
 
@@ -46,7 +46,7 @@ QUOTE_APPROVED = f"""
 }}
 """
 
-QUOTE_EVENT = DomainEvent(
+QUOTE_EVENT = WireEvent(
     event_type="trakservice.quote.approved.v1",
     aggregate_type="quote",
     aggregate_id=QUOTE_ID,
@@ -101,7 +101,7 @@ def test_quote_amounts_keep_their_exact_digits() -> None:
 
 
 def test_a_null_work_order_is_kept_as_null() -> None:
-    event = DomainEvent(
+    event = WireEvent(
         event_type=QUOTE_EVENT.event_type,
         aggregate_type="quote",
         aggregate_id=QUOTE_ID,

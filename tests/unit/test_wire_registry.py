@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.events import DomainEvent, PublishedEvent
+from domain.events import DomainEvent, PublishedEvent, SeedEvent
 from subscriptions.topics import TOPICS
 from subscriptions.wire import envelope
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
@@ -24,9 +24,9 @@ from subscriptions.wire.registry import (
     routes_for_topic,
 )
 
-BILLED = DomainEvent(
-    event_type="ServiceOrderBilledEvent",
-    aggregate_type="service_order",
+BILLED = SeedEvent(
+    name="ServiceOrderBilledEvent",
+    kind="service_order",
     aggregate_id="SO-100",
     tenant_id="tenant-001",
     payload={"serviceOrderId": "SO-100", "amount": Decimal("450.00"), "currency": "USD"},
@@ -34,9 +34,9 @@ BILLED = DomainEvent(
     occurred_at=datetime(2026, 2, 3, 12, 10, tzinfo=UTC),
 )
 
-STATUS_CHANGED = DomainEvent(
-    event_type="com.durion.workexec.workorder.status_changed",
-    aggregate_type="workorder",
+STATUS_CHANGED = SeedEvent(
+    name="com.durion.workexec.workorder.status_changed",
+    kind="workorder",
     aggregate_id="WO-001",
     tenant_id="tenant-001",
     payload={"workorderId": "WO-001", "previousStatus": "ASSIGNED", "newStatus": "COMPLETED"},
@@ -44,9 +44,9 @@ STATUS_CHANGED = DomainEvent(
     occurred_at=datetime(2026, 1, 25, 14, 30, tzinfo=UTC),
 )
 
-QUOTE_APPROVED = DomainEvent(
-    event_type="trakservice.quote.approved.v1",
-    aggregate_type="quote",
+QUOTE_APPROVED = SeedEvent(
+    name="trakservice.quote.approved.v1",
+    kind="quote",
     aggregate_id="6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21",
     tenant_id="tenant-001",
     payload={"quote_id": "6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21", "total": Decimal("1450.00")},
@@ -149,12 +149,13 @@ def test_the_cloudevents_environment_is_chosen_by_the_publisher() -> None:
 
 
 def test_an_event_with_another_aggregate_type_than_its_route_is_not_encoded() -> None:
-    event = DomainEvent(
-        event_type="ServiceOrderBilledEvent",
-        aggregate_type="invoice",
+    event = SeedEvent(
+        name="ServiceOrderBilledEvent",
+        kind="invoice",
         aggregate_id="SO-100",
         tenant_id="tenant-001",
         payload={},
+        occurred_at=BILLED.occurred_at,
     )
     with pytest.raises(ValueError, match="registered for aggregate type 'service_order'"):
         encode(event)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from domain.customers import Customer, DuplicateVin, Vehicle
-from domain.errors import VersionConflict
+from domain.customers import Customer, CustomerNotFound, DuplicateVin, Vehicle, VehicleNotFound
+from domain.errors import DomainError
 from domain.paging import PageRequest
-from persistence.repositories.base import TenantRepository, contains, of_tenant
+from persistence.repositories.aggregates import AggregateRepository
+from persistence.repositories.base import contains, of_tenant
 from persistence.tables import customers, vehicles
 
 CUSTOMER_COLUMNS = [
@@ -37,7 +38,8 @@ VEHICLE_COLUMNS = [
     vehicles.c.created_at,
     vehicles.c.updated_at,
 ]
-WRITABLE = {"created_at", "updated_at", "version"}
+WRITABLE = {"created_at", "updated_at", "version", "events"}
+"""Kept by the database (timestamps, version) or by the unit of work (events)."""
 CUSTOMER_BY_ID = select(*CUSTOMER_COLUMNS).where(
     of_tenant(customers), customers.c.id == bindparam("id")
 )
@@ -47,7 +49,7 @@ VEHICLE_BY_ID = select(*VEHICLE_COLUMNS).where(
 
 
 def _row_values(entity: Customer | Vehicle) -> dict[str, Any]:
-    return {k: v for k, v in asdict(entity).items() if k not in WRITABLE}
+    return {f.name: getattr(entity, f.name) for f in fields(entity) if f.name not in WRITABLE}
 
 
 def _customer(row: Mapping[str, Any]) -> Customer:
@@ -58,12 +60,25 @@ def _vehicle(row: Mapping[str, Any]) -> Vehicle:
     return Vehicle(**row)
 
 
-class CustomerRepository(TenantRepository):
-    table = customers
+def _refresh(entity: Customer | Vehicle, row: Mapping[str, Any]) -> None:
+    """Take what the database decided on a write: version and timestamps."""
+    entity.version, entity.created_at, entity.updated_at = (
+        row["version"],
+        row["created_at"],
+        row["updated_at"],
+    )
 
-    async def get(self, customer_id: str) -> Customer | None:
+
+class CustomerRepository(AggregateRepository[Customer]):
+    table = customers
+    noun = "Customer"
+
+    async def _read(self, customer_id: str, lock: bool) -> Customer | None:
         row = await self._row(CUSTOMER_BY_ID, id=customer_id)
         return _customer(row) if row else None
+
+    def not_found(self, customer_id: str) -> DomainError:
+        return CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
 
     async def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
         rows = await self._connection.execute(
@@ -84,16 +99,19 @@ class CustomerRepository(TenantRepository):
     async def count(self, query: str | None) -> int:
         return await self._count(self._matching(query))
 
-    async def add(self, customer: Customer) -> Customer:
+    async def add(self, customer: Customer) -> None:
         statement = (
             insert(customers)
             .values(tenant_id=self.tenant_id, **_row_values(customer))
             .returning(*CUSTOMER_COLUMNS)
         )
-        return _customer((await self._connection.execute(statement)).mappings().one())
+        _refresh(customer, (await self._connection.execute(statement)).mappings().one())
+        self.track(customer)
 
-    async def update(self, customer: Customer) -> Customer:
-        """Write an edited customer if nobody changed it since `customer.version` was read."""
+    def _stored_form(self, customer: Customer) -> dict[str, Any]:
+        return _row_values(customer)
+
+    async def _save(self, customer: Customer, before: dict[str, Any]) -> None:
         statement = (
             update(customers)
             .where(
@@ -106,19 +124,20 @@ class CustomerRepository(TenantRepository):
         )
         row = (await self._connection.execute(statement)).mappings().first()
         if row is None:
-            raise VersionConflict(
-                f"Customer '{customer.id}' was changed by someone else (you edited version "
-                f"{customer.version}); reload it and apply your change again."
-            )
-        return _customer(row)
+            raise self.stale(customer.id, customer.version)
+        _refresh(customer, row)
 
 
-class VehicleRepository(TenantRepository):
+class VehicleRepository(AggregateRepository[Vehicle]):
     table = vehicles
+    noun = "Vehicle"
 
-    async def get(self, vehicle_id: str) -> Vehicle | None:
+    async def _read(self, vehicle_id: str, lock: bool) -> Vehicle | None:
         row = await self._row(VEHICLE_BY_ID, id=vehicle_id)
         return _vehicle(row) if row else None
+
+    def not_found(self, vehicle_id: str) -> DomainError:
+        return VehicleNotFound(f"Vehicle '{vehicle_id}' was not found.", field="vehicleId")
 
     async def owned_by(self, customer_ids: Iterable[str]) -> dict[str, list[Vehicle]]:
         """Every vehicle of each customer, in one statement however many customers."""
@@ -154,7 +173,7 @@ class VehicleRepository(TenantRepository):
         statement = select(vehicles.c.id).where(self._mine(), vehicles.c.vin == vin)
         return (await self._connection.execute(statement)).scalar_one_or_none()
 
-    async def add(self, vehicle: Vehicle) -> Vehicle:
+    async def add(self, vehicle: Vehicle) -> None:
         statement = (
             insert(vehicles)
             .values(tenant_id=self.tenant_id, **_row_values(vehicle))
@@ -164,9 +183,13 @@ class VehicleRepository(TenantRepository):
             row = (await self._connection.execute(statement)).mappings().one()
         except IntegrityError as error:
             raise _vin_conflict(vehicle, error) from error
-        return _vehicle(row)
+        _refresh(vehicle, row)
+        self.track(vehicle)
 
-    async def update(self, vehicle: Vehicle) -> Vehicle:
+    def _stored_form(self, vehicle: Vehicle) -> dict[str, Any]:
+        return _row_values(vehicle)
+
+    async def _save(self, vehicle: Vehicle, before: dict[str, Any]) -> None:
         statement = (
             update(vehicles)
             .where(
@@ -182,11 +205,8 @@ class VehicleRepository(TenantRepository):
         except IntegrityError as error:
             raise _vin_conflict(vehicle, error) from error
         if row is None:
-            raise VersionConflict(
-                f"Vehicle '{vehicle.id}' was changed by someone else (you edited version "
-                f"{vehicle.version}); reload it and apply your change again."
-            )
-        return _vehicle(row)
+            raise self.stale(vehicle.id, vehicle.version)
+        _refresh(vehicle, row)
 
 
 def _vin_conflict(vehicle: Vehicle, error: IntegrityError) -> Exception:

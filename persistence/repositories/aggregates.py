@@ -1,0 +1,90 @@
+"""Repositories of aggregates: they remember what they loaded or added, and save changes.
+
+This is the persistence half of the one way an aggregate changes (docs/decisions.md,
+"One way to change an aggregate"). A use case loads an aggregate, calls its methods and
+commits; it never says what to write. At commit the unit of work asks each aggregate
+repository to `flush()`: every aggregate it tracks whose stored form differs from what
+was read (or that recorded events) is written with a version-checked UPDATE, so a
+change made meanwhile by someone else is VERSION_CONFLICT, not a lost update, and the
+events the aggregates recorded are handed over, as they were recorded, for the outbox.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Generic, TypeVar
+
+from domain.errors import DomainError, NotFound, VersionConflict
+from domain.events import Aggregate, DomainEvent
+from persistence.repositories.base import TenantRepository
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class AggregateRepository(TenantRepository, Generic[A]):
+    """Tracks each aggregate with the stored form it had when read or added."""
+
+    noun: str
+    """The aggregate's name in messages: "Customer", "Estimate"..."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._tracked: dict[str, tuple[A, Any, int]] = {}
+
+    async def get(self, aggregate_id: str, *, lock: bool = False) -> A | None:
+        """The aggregate, tracked from now on, or None if this tenant has none.
+
+        `lock` holds its row until commit, for internal callers that must decide from
+        the latest state (inbound events); clients' changes are checked by version.
+        """
+        found = await self._read(aggregate_id, lock)
+        return None if found is None else self.track(found)
+
+    def track(self, aggregate: A) -> A:
+        """Remember `aggregate` as it is stored now: the unit of work saves it if it
+        changes or records another event (one it had already recorded, such as its
+        creation, is stored by the write that added it)."""
+        known = self._tracked.get(aggregate.id)
+        if known is not None and known[0] is aggregate:
+            return aggregate
+        self._tracked[aggregate.id] = (
+            aggregate,
+            self._stored_form(aggregate),
+            len(aggregate.events),
+        )
+        return aggregate
+
+    async def flush(self) -> list[DomainEvent]:
+        """Save every tracked aggregate that changed; hand over the events they recorded."""
+        recorded: list[DomainEvent] = []
+        for aggregate_id, (aggregate, before, stored_events) in list(self._tracked.items()):
+            if len(aggregate.events) > stored_events or self._stored_form(aggregate) != before:
+                await self._save(aggregate, before)
+            recorded += aggregate.events
+            aggregate.events.clear()
+            self._tracked[aggregate_id] = (aggregate, self._stored_form(aggregate), 0)
+        return recorded
+
+    def not_found(self, aggregate_id: str) -> DomainError:
+        """The error a client gets for an id this tenant has no aggregate of."""
+        return NotFound(self.noun, aggregate_id)
+
+    def stale(self, aggregate_id: str, version: int) -> VersionConflict:
+        return VersionConflict(
+            f"{self.noun} '{aggregate_id}' was changed by someone else (you saw version "
+            f"{version}); reload it and apply your change again.",
+            field="version",
+        )
+
+    @abstractmethod
+    async def _read(self, aggregate_id: str, lock: bool) -> A | None:
+        """Load one aggregate (header and children) in as few statements as possible."""
+
+    @abstractmethod
+    def _stored_form(self, aggregate: A) -> Any:
+        """What the tables hold of `aggregate`, comparable with ==, to tell if it changed."""
+
+    @abstractmethod
+    async def _save(self, aggregate: A, before: Any) -> None:
+        """Write what changed since `before`, only if the row is still at
+        `aggregate.version` (else raise `stale`), and move `aggregate.version` on."""

@@ -1,0 +1,1 @@
+"""One module per business area: the seed contracts of the events that area records."""
