@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.estimates import QUOTE_APPROVED
-from domain.finance.periods import FINANCIAL_PERIOD_CLOSED_EVENT
-from domain.service_orders import inbound as service_order_events
+from domain.finance.periods import PeriodClosed
+from domain.service_orders.inbound import (
+    ContractEntitlementValidated,
+    PartsConsumed,
+    TechnicianAssigned,
+)
 from resolvers.finance.periods import close_financial_period
 from resolvers.finance.quote_costs import post_quote_costs
 from resolvers.service_orders.inbound import (
@@ -21,9 +25,11 @@ from resolvers.service_orders.inbound import (
 from subscriptions.inbound.handlers import Handler
 
 HANDLERS: Mapping[str, Handler] = {
-    FINANCIAL_PERIOD_CLOSED_EVENT: close_financial_period,
+    PeriodClosed.__name__: close_financial_period,
     QUOTE_APPROVED: post_quote_costs,
-    service_order_events.TECHNICIAN_ASSIGNED: technician_assigned,
-    service_order_events.PARTS_CONSUMED: parts_consumed,
-    service_order_events.CONTRACT_ENTITLEMENT_VALIDATED: contract_entitlement_validated,
+    TechnicianAssigned.__name__: technician_assigned,
+    PartsConsumed.__name__: parts_consumed,
+    ContractEntitlementValidated.__name__: contract_entitlement_validated,
 }
+"""Keyed by the event type the consumer decodes: a typed fact's class name, or the seed's
+name for an event no fact is parsed into yet (`QUOTE_APPROVED`)."""

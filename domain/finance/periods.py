@@ -4,21 +4,17 @@ Once Period Close closes a period, nothing may be billed into it: billing asks
 `covers(date)` of each closed period and raises `FinancialPeriodClosed`. The gateway
 does not close periods itself; it records the closes it is told about.
 
-The event's payload (the gateway's contract; the seed names the event only):
-`{"periodId": "2026-01", "periodStart": "2026-01-01", "periodEnd": "2026-01-31",
-"closedAt": "2026-02-03T17:00:00Z", "closedBy": "controller@example.com"}`.
+Period Close's event reaches the gateway as a `PeriodClosed` fact, parsed from its
+document at the boundary (`subscriptions/wire/contracts/finance.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from domain.errors import DomainError, InvalidInput, collect
-
-FINANCIAL_PERIOD_CLOSED_EVENT = "FinancialPeriodClosedEvent"
+from domain.errors import DomainError, InvalidInput
+from domain.events import DomainEvent
 
 
 class InvalidFinancialPeriod(InvalidInput):
@@ -49,6 +45,9 @@ class FinancialPeriod:
     closed_by: str
 
     def __post_init__(self) -> None:
+        for name, value in (("periodId", self.period_id), ("closedBy", self.closed_by)):
+            if not value:
+                raise InvalidFinancialPeriod(f"{name} must not be empty.", field=name)
         if self.end < self.start:
             raise InvalidFinancialPeriod(
                 f"Financial period {self.period_id} ends ({self.end.isoformat()}) before it "
@@ -67,42 +66,20 @@ class FinancialPeriod:
             raise FinancialPeriodClosed(self.period_id, on)
 
 
-def closed_period(payload: Mapping[str, Any]) -> FinancialPeriod:
-    """The period a FinancialPeriodClosedEvent payload reports, or every field at fault."""
-    read = {
-        "period_id": _text(payload, "periodId"),
-        "start": _date(payload, "periodStart"),
-        "end": _date(payload, "periodEnd"),
-        "closed_at": _instant(payload, "closedAt"),
-        "closed_by": _text(payload, "closedBy"),
-    }
-    collect(*(value for value in read.values() if isinstance(value, DomainError)))
-    return FinancialPeriod(**read)
+@dataclass(frozen=True, kw_only=True)
+class PeriodClosed(DomainEvent):
+    """Period Close closed a period, as it reported it (not judged yet: see `period`)."""
 
+    aggregate_type = "financial_period"
 
-def _text(payload: Mapping[str, Any], name: str) -> str | DomainError:
-    value = payload.get(name)
-    if not isinstance(value, str) or not value.strip():
-        return InvalidFinancialPeriod(f"{name} must be a non-empty string.", field=name)
-    return value.strip()
+    period_id: str
+    start: date
+    end: date
+    closed_at: datetime
+    closed_by: str
 
-
-def _date(payload: Mapping[str, Any], name: str) -> date | DomainError:
-    value = payload.get(name)
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return InvalidFinancialPeriod(f"{name} must be a date like 2026-01-31.", field=name)
-
-
-def _instant(payload: Mapping[str, Any], name: str) -> datetime | DomainError:
-    value = payload.get(name)
-    try:
-        instant = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return InvalidFinancialPeriod(
-            f"{name} must be an ISO 8601 instant like 2026-02-03T17:00:00Z.", field=name
+    def period(self) -> FinancialPeriod:
+        """The closed period; InvalidFinancialPeriod if the report contradicts itself."""
+        return FinancialPeriod(
+            self.period_id.strip(), self.start, self.end, self.closed_at, self.closed_by.strip()
         )
-    if instant.tzinfo is None:
-        return InvalidFinancialPeriod(f"{name} needs a time zone (such as Z).", field=name)
-    return instant

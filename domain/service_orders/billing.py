@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from domain.errors import DomainError, InvalidInput
 from domain.money import CENT, to_cents
-from domain.service_orders.events import utc_text
+from domain.service_orders.events import BilledLabor, BilledPart, BillSummary
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.work_sessions import WorkSession
 from domain.tax import ItemType, TaxableItem, TaxCode, calculate_tax
@@ -69,37 +68,34 @@ class BillableSnapshot:
     tax_total: Decimal
     grand_total: Decimal
     currency: str
+    finalized_by: str
+    po_number: str | None
 
-    def payload(self) -> dict[str, Any]:
-        """The seed's `billableSnapshot` object."""
-        return {
-            "workorderSnapshotId": self.snapshot_id,
-            "capturedAt": utc_text(self.captured_at),
-            "partsTotal": self.parts_total,
-            "laborTotal": self.labor_total,
-            "taxTotal": self.tax_total,
-            "grandTotal": self.grand_total,
-            "parts": [
-                {
-                    "workorderPartId": p.workorder_part_id,
-                    "productId": p.product_id,
-                    "sku": p.sku,
-                    "quantity": p.quantity,
-                    "unitPrice": p.unit_price,
-                    "lineTotal": p.billable_total,
-                }
+    def summary(self) -> BillSummary:
+        """The bill as billing is told about it (declined parts are not in it)."""
+        return BillSummary(
+            snapshot_id=self.snapshot_id,
+            captured_at=self.captured_at,
+            parts_total=self.parts_total,
+            labor_total=self.labor_total,
+            tax_total=self.tax_total,
+            grand_total=self.grand_total,
+            parts=tuple(
+                BilledPart(
+                    p.workorder_part_id,
+                    p.product_id,
+                    p.sku,
+                    p.quantity,
+                    p.unit_price,
+                    p.billable_total,
+                )
                 for p in self.parts
-            ],
-            "labor": [
-                {
-                    "workSessionId": line.session_id,
-                    "personId": line.person_id,
-                    "billableMinutes": line.billable_minutes,
-                    "amount": line.amount,
-                }
+            ),
+            labor=tuple(
+                BilledLabor(line.session_id, line.person_id, line.billable_minutes, line.amount)
                 for line in self.labor
-            ],
-        }
+            ),
+        )
 
 
 def check_labor_rate(rate: Decimal) -> InvalidInput | None:
@@ -120,6 +116,8 @@ def capture_snapshot(
     labor_tax_code: str | None,
     tax_codes: Mapping[str, TaxCode],
     currency: str,
+    finalized_by: str,
+    po_number: str | None,
 ) -> BillableSnapshot:
     """Price every billable line and tax it; raise every faulty line's tax code at once."""
     problem = check_labor_rate(labor_rate)
@@ -154,6 +152,8 @@ def capture_snapshot(
         tax_total=tax.total_tax,
         grand_total=parts_total + labor_total + tax.total_tax,
         currency=currency,
+        finalized_by=finalized_by,
+        po_number=po_number,
     )
 
 

@@ -1,53 +1,32 @@
-"""Event names and payload helpers for what a service order records.
+"""What a service order records as it moves: typed, past-tense facts.
 
-The names are the contracts' own: seed 000's CRM envelope events and seed 001's
-work-order CloudEvents types, matching the routes the gateway publishes on. Payload
-values follow `domain.events`: Decimal amounts and ISO 8601 UTC strings ending in `Z`.
+Seed 000's CRM topics carry the order's own events (`ServiceOrderCreated`...,
+aggregate type `service_order`); seed 001's work-order CloudEvents carry what the work
+produced (`WorkSessionRecorded`, `ServiceOrderReadyForBilling`..., aggregate type
+`workorder`). Each fact holds what its seed document tells other systems, in the
+domain's types; the documents themselves are made in `subscriptions/wire/`.
+The SLA alerts keep their seed names here until the SLA monitor records typed facts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
 
 from domain.errors import InvalidInput
-from domain.events import DomainEvent, SeedEvent
+from domain.events import DomainEvent
+from domain.service_orders.status import Priority, ServiceOrderStatus
 
 SERVICE_ORDER = "service_order"
 WORK_ORDER = "workorder"
 
-CREATED = "ServiceOrderCreatedEvent"
-SCHEDULED = "ServiceOrderScheduledEvent"
-COMPLETED = "ServiceOrderCompletedEvent"
-BILLED = "ServiceOrderBilledEvent"
 SLA_BREACHED = "SlaBreachedEvent"
 SLA_AT_RISK = "SlaAtRiskEvent"
 
-_WORKEXEC = "com.durion.workexec.workorder."
-STATUS_CHANGED = _WORKEXEC + "status_changed"
-READY_FOR_BILLING = _WORKEXEC + "ready_for_billing"
-WORK_SESSION_RECORDED = _WORKEXEC + "work_session_recorded"
-PARTS_USAGE_RECORDED = _WORKEXEC + "parts_usage_recorded"
-SNAPSHOT_FINALIZED = _WORKEXEC + "snapshot_finalized"
-
-_AGGREGATE_OF = {
-    CREATED: SERVICE_ORDER,
-    SCHEDULED: SERVICE_ORDER,
-    COMPLETED: SERVICE_ORDER,
-    BILLED: SERVICE_ORDER,
-    SLA_BREACHED: SERVICE_ORDER,
-    SLA_AT_RISK: SERVICE_ORDER,
-    STATUS_CHANGED: WORK_ORDER,
-    READY_FOR_BILLING: WORK_ORDER,
-    WORK_SESSION_RECORDED: WORK_ORDER,
-    PARTS_USAGE_RECORDED: WORK_ORDER,
-    SNAPSHOT_FINALIZED: WORK_ORDER,
-}
-
 
 def utc_text(instant: datetime) -> str:
-    """An instant as the contracts write it: ISO 8601 in UTC with a trailing `Z`."""
+    """An instant in messages people read: ISO 8601 in UTC with a trailing `Z`."""
     return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -60,19 +39,154 @@ def check_instant(instant: datetime | None, field: str) -> InvalidInput | None:
     return None
 
 
-def event(
-    event_type: str,
-    order_id: str,
-    tenant_id: str,
-    at: datetime,
-    payload: Mapping[str, Any],
-) -> DomainEvent:
-    """One recorded fact, stamped with the instant the caller gave (never the clock)."""
-    return SeedEvent(
-        name=event_type,
-        kind=_AGGREGATE_OF[event_type],
-        aggregate_id=order_id,
-        tenant_id=tenant_id,
-        payload=dict(payload),
-        occurred_at=at,
-    )
+@dataclass(frozen=True, kw_only=True)
+class ServiceOrderEvent(DomainEvent):
+    """A step of the order's own life, as the CRM topics announce it."""
+
+    aggregate_type = SERVICE_ORDER
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceOrderCreated(ServiceOrderEvent):
+    customer_id: str
+    priority: Priority
+    status: ServiceOrderStatus
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceOrderScheduled(ServiceOrderEvent):
+    schedule_start: datetime
+    schedule_end: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceOrderCompleted(ServiceOrderEvent):
+    completion_time: datetime
+    resolution_code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceOrderBilled(ServiceOrderEvent):
+    customer_id: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkOrderEvent(DomainEvent):
+    """What the work on an order produced, as Work Execution's CloudEvents announce it."""
+
+    aggregate_type = WORK_ORDER
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceOrderStatusChanged(WorkOrderEvent):
+    """The order moved; it happened at `occurred_at`. `reason` says why it was cancelled."""
+
+    previous_status: ServiceOrderStatus
+    new_status: ServiceOrderStatus
+    location_id: str
+    customer_id: str
+    technician_id: str | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkSessionRecorded(WorkOrderEvent):
+    """A technician's time on the order was accepted; recorded at `occurred_at`."""
+
+    work_session_id: str
+    person_id: str
+    location_id: str
+    start_time: datetime
+    end_time: datetime
+    break_duration_minutes: int
+    billable_minutes: int
+    work_type: str
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedPart:
+    """A part used on the order, declined ones included (they are never billed)."""
+
+    workorder_part_id: str
+    product_id: str
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+    declined: bool
+    emergency: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartsUsageRecorded(WorkOrderEvent):
+    """Every part used on a completed order, told when its bill is finalized."""
+
+    location_id: str
+    customer_id: str
+    completed_at: datetime | None
+    completed_by: str
+    parts: tuple[RecordedPart, ...]
+    total_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BilledPart:
+    workorder_part_id: str
+    product_id: str
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+    line_total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BilledLabor:
+    work_session_id: str
+    person_id: str
+    billable_minutes: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BillSummary:
+    """The finalized bill as billing sees it: totals and the lines that make them."""
+
+    snapshot_id: str
+    captured_at: datetime
+    parts_total: Decimal
+    labor_total: Decimal
+    tax_total: Decimal
+    grand_total: Decimal
+    parts: tuple[BilledPart, ...]
+    labor: tuple[BilledLabor, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceOrderReadyForBilling(WorkOrderEvent):
+    customer_id: str
+    location_id: str
+    bill: BillSummary
+    po_number: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotFinalized(ServiceOrderReadyForBilling):
+    """The billable snapshot was frozen at `occurred_at` by `finalized_by`."""
+
+    estimate_id: str | None
+    finalized_by: str
+
+
+EVENTS = (
+    ServiceOrderCreated,
+    ServiceOrderScheduled,
+    ServiceOrderCompleted,
+    ServiceOrderBilled,
+    ServiceOrderStatusChanged,
+    WorkSessionRecorded,
+    PartsUsageRecorded,
+    ServiceOrderReadyForBilling,
+    SnapshotFinalized,
+)

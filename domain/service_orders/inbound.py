@@ -1,67 +1,55 @@
 """What the other domains tell us about service orders (seed 000, "Domain Events Consumed").
 
-The seed names the events, not their payloads; the gateway's contract is:
-
-- TechnicianAssignedEvent (Dispatch): `{"serviceOrderId", "technicianId"}`, marks the
-  order DISPATCHED (re-assigning a dispatched order keeps it there);
-- PartsConsumedEvent (Inventory): `{"serviceOrderId", "parts": [{"workorderPartId",
-  "productId", "sku", "quantity", "unitPrice", "taxCode", "emergency"}]}`, attaches the
-  parts (a part id already recorded is skipped, so a re-sent event adds nothing);
-- ContractEntitlementValidatedEvent (Contracts): `{"serviceOrderId", "contractId"}`,
-  marks the order covered.
-
-A payload that breaks the contract raises InvalidInput; the inbound consumer retries it
-and then dead-letters it with the reason.
+Facts as Dispatch, Inventory and Contracts report them, already parsed from their
+documents at the boundary (`subscriptions/wire/contracts/service_orders.py`): typed,
+but not yet judged. The handlers apply them to the order through its own rules, so a
+fact the order refuses fails there with the rule's error code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
 
-from domain.errors import InvalidInput
-
-TECHNICIAN_ASSIGNED = "TechnicianAssignedEvent"
-PARTS_CONSUMED = "PartsConsumedEvent"
-CONTRACT_ENTITLEMENT_VALIDATED = "ContractEntitlementValidatedEvent"
+from domain.events import DomainEvent
 
 
-def text(payload: Mapping[str, Any], name: str) -> str:
-    value = payload.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{name} must be a non-empty string.", field=name)
-    return value.strip()
+@dataclass(frozen=True, kw_only=True)
+class TechnicianAssigned(DomainEvent):
+    """Dispatch assigned a technician: the order is DISPATCHED (again, if reassigned)."""
+
+    aggregate_type = "technician_assignment"
+
+    service_order_id: str
+    technician_id: str
 
 
-def _decimal(line: Mapping[str, Any], name: str) -> Decimal:
-    value = line.get(name)
-    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
-        raise InvalidInput(f"{name} must be an exact number.", field=name)
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise InvalidInput(f"{name} must be an exact number.", field=name) from None
+@dataclass(frozen=True, slots=True)
+class ConsumedPart:
+    workorder_part_id: str
+    product_id: str
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_code: str | None = None
+    emergency: bool = False
 
 
-def consumed_parts(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The parts of a PartsConsumedEvent as PartUsage fields."""
-    lines = payload.get("parts")
-    if not isinstance(lines, list) or not lines:
-        raise InvalidInput("parts must be a non-empty list.", field="parts")
-    parts = []
-    for line in lines:
-        if not isinstance(line, Mapping):
-            raise InvalidInput("each part must be an object.", field="parts")
-        parts.append(
-            {
-                "workorder_part_id": text(line, "workorderPartId"),
-                "product_id": text(line, "productId"),
-                "sku": text(line, "sku"),
-                "quantity": _decimal(line, "quantity"),
-                "unit_price": _decimal(line, "unitPrice"),
-                "tax_code": line.get("taxCode"),
-                "emergency": bool(line.get("emergency", False)),
-            }
-        )
-    return parts
+@dataclass(frozen=True, kw_only=True)
+class PartsConsumed(DomainEvent):
+    """Inventory issued parts for the order; a part id already recorded adds nothing."""
+
+    aggregate_type = "parts_usage"
+
+    service_order_id: str
+    parts: tuple[ConsumedPart, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractEntitlementValidated(DomainEvent):
+    """Contracts confirmed that a contract covers the order's work."""
+
+    aggregate_type = "contract_entitlement"
+
+    service_order_id: str
+    contract_id: str

@@ -13,8 +13,7 @@ from datetime import datetime
 
 from domain.checks import check_text
 from domain.errors import Conflict, DomainError, InvalidInput, collect
-from domain.service_orders import events as ev
-from domain.service_orders.events import check_instant
+from domain.service_orders.events import ServiceOrderCreated, check_instant
 from domain.service_orders.items import OrderItem
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.status import Priority
@@ -90,17 +89,13 @@ def open_service_order(
         created_at=created_at,
     )
     order.events.append(
-        ev.event(
-            ev.CREATED,
-            order.id,
-            tenant_id,
-            created_at,
-            {
-                "serviceOrderId": order.id,
-                "customerId": order.customer_id,
-                "priority": order.priority.value,
-                "status": order.status.value,
-            },
+        ServiceOrderCreated(
+            aggregate_id=order.id,
+            tenant_id=tenant_id,
+            occurred_at=created_at,
+            customer_id=order.customer_id,
+            priority=order.priority,
+            status=order.status,
         )
     )
     return order

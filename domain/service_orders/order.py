@@ -1,8 +1,9 @@
 """The service order aggregate: its lifecycle and the facts each step records.
 
-Methods check the rule, change the order and append past-tense `DomainEvent`s to
-`events`, which the unit of work collects and publishes (cosmicpython style). Every
-instant is passed in by the caller: the domain never reads the clock.
+Methods check the rule, change the order (its work sessions, parts, snapshot and GL
+entries included, which its repository saves) and append typed past-tense events
+(`domain/service_orders/events.py`) to `events`, which the unit of work moves to the
+outbox. Every instant is passed in by the caller: the domain never reads the clock.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from domain.checks import check_text
 from domain.errors import DomainError, InvalidInput, NotFound, collect
 from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
-from domain.service_orders import events as ev
 from domain.service_orders.billing import (
     BillableSnapshot,
     BillableSnapshotMissing,
@@ -26,7 +26,19 @@ from domain.service_orders.billing import (
     capture_snapshot,
     gl_entries,
 )
-from domain.service_orders.events import check_instant, utc_text
+from domain.service_orders.events import (
+    PartsUsageRecorded,
+    RecordedPart,
+    ServiceOrderBilled,
+    ServiceOrderCompleted,
+    ServiceOrderReadyForBilling,
+    ServiceOrderScheduled,
+    ServiceOrderStatusChanged,
+    SnapshotFinalized,
+    WorkSessionRecorded,
+    check_instant,
+    utc_text,
+)
 from domain.service_orders.items import OrderItem
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.sla import SlaDeadlines
@@ -98,10 +110,8 @@ class ServiceOrder:
             )
         self.schedule_start, self.schedule_end = start, end
         self.first_scheduled_at = self.first_scheduled_at or at
-        self._record(
-            ev.SCHEDULED,
-            at,
-            {"scheduleStart": utc_text(start), "scheduleEnd": utc_text(end)},
+        self.events.append(
+            ServiceOrderScheduled(**self._about(at), schedule_start=start, schedule_end=end)
         )
         self._move(target, at)
 
@@ -133,11 +143,13 @@ class ServiceOrder:
             )
         self.completed_at = completion_time
         self.resolution_code = resolution_code.strip()
-        payload = {
-            "completionTime": utc_text(completion_time),
-            "resolutionCode": self.resolution_code,
-        }
-        self._record(ev.COMPLETED, completion_time, payload)
+        self.events.append(
+            ServiceOrderCompleted(
+                **self._about(completion_time),
+                completion_time=completion_time,
+                resolution_code=self.resolution_code,
+            )
+        )
         self._move(S.COMPLETED, completion_time)
 
     def cancel(self, reason: str, at: datetime) -> None:
@@ -167,23 +179,19 @@ class ServiceOrder:
                 field="workSessionId",
             )
         self.work_sessions.append(session)
-        self._record(
-            ev.WORK_SESSION_RECORDED,
-            session.recorded_at,
-            {
-                "workorderId": self.id,
-                "workSessionId": session.session_id,
-                "personId": session.person_id,
-                "locationId": self.location_id,
-                "startTime": utc_text(session.start_time),
-                "endTime": utc_text(session.end_time),
-                "breakDurationMinutes": session.break_duration_minutes,
-                "billableMinutes": session.billable_minutes,
-                "workType": session.work_type,
-                "status": "COMPLETED",
-                "recordedAt": utc_text(session.recorded_at),
-                "recordedBy": session.recorded_by,
-            },
+        self.events.append(
+            WorkSessionRecorded(
+                **self._about(session.recorded_at),
+                work_session_id=session.session_id,
+                person_id=session.person_id,
+                location_id=self.location_id,
+                start_time=session.start_time,
+                end_time=session.end_time,
+                break_duration_minutes=session.break_duration_minutes,
+                billable_minutes=session.billable_minutes,
+                work_type=session.work_type,
+                recorded_by=session.recorded_by,
+            )
         )
 
     def record_parts_usage(self, part: PartUsage) -> None:
@@ -220,27 +228,29 @@ class ServiceOrder:
             labor_tax_code,
             tax_codes,
             currency,
+            finalized_by,
+            po_number,
         )
-        common = {
-            "workorderId": self.id,
-            "customerId": self.customer_id,
-            "locationId": self.location_id,
-            "billableSnapshot": self.snapshot.payload(),
-            "poNumber": po_number,
-        }
-        self._record(ev.PARTS_USAGE_RECORDED, at, self._parts_usage_payload(finalized_by))
-        self._record(ev.READY_FOR_BILLING, at, common)
-        self._record(
-            ev.SNAPSHOT_FINALIZED,
-            at,
-            {
-                **common,
-                "workorderSnapshotId": snapshot_id,
-                "estimateId": self.estimate_id,
-                "finalizedAt": utc_text(at),
-                "finalizedBy": finalized_by,
-            },
-        )
+        bill = self.snapshot.summary()
+        self.events += [
+            self._parts_usage(at, finalized_by),
+            ServiceOrderReadyForBilling(
+                **self._about(at),
+                customer_id=self.customer_id,
+                location_id=self.location_id,
+                bill=bill,
+                po_number=po_number,
+            ),
+            SnapshotFinalized(
+                **self._about(at),
+                customer_id=self.customer_id,
+                location_id=self.location_id,
+                bill=bill,
+                po_number=po_number,
+                estimate_id=self.estimate_id,
+                finalized_by=finalized_by,
+            ),
+        ]
         return self.snapshot
 
     def bill(self, at: datetime, closed_periods: Iterable[FinancialPeriod]) -> tuple[GlEntry, ...]:
@@ -254,37 +264,36 @@ class ServiceOrder:
             period.refuse_billing_on(at.astimezone(UTC).date())
         amount, currency = self.snapshot.grand_total, self.snapshot.currency
         self.gl_entries, self.billed_at = gl_entries(amount), at
-        self._record(
-            ev.BILLED,
-            at,
-            {"customerId": self.customer_id, "amount": amount, "currency": currency},
+        self.events.append(
+            ServiceOrderBilled(
+                **self._about(at), customer_id=self.customer_id, amount=amount, currency=currency
+            )
         )
         self._move(S.BILLED, at)
         return self.gl_entries
 
-    def _parts_usage_payload(self, finalized_by: str) -> dict[str, Any]:
+    def _parts_usage(self, at: datetime, finalized_by: str) -> PartsUsageRecorded:
         """Seed 001's parts_usage_recorded: every part used, declined ones flagged."""
-        return {
-            "workorderId": self.id,
-            "locationId": self.location_id,
-            "customerId": self.customer_id,
-            "completedAt": utc_text(self.completed_at) if self.completed_at else None,
-            "completedBy": finalized_by,
-            "parts": [
-                {
-                    "workorderPartId": p.workorder_part_id,
-                    "productId": p.product_id,
-                    "sku": p.sku,
-                    "quantity": p.quantity,
-                    "unitPrice": p.unit_price,
-                    "usageQuantity": p.quantity,
-                    "declined": p.declined,
-                    "emergency": p.emergency,
-                }
+        return PartsUsageRecorded(
+            **self._about(at),
+            location_id=self.location_id,
+            customer_id=self.customer_id,
+            completed_at=self.completed_at,
+            completed_by=finalized_by,
+            parts=tuple(
+                RecordedPart(
+                    p.workorder_part_id,
+                    p.product_id,
+                    p.sku,
+                    p.quantity,
+                    p.unit_price,
+                    p.declined,
+                    p.emergency,
+                )
                 for p in self.parts
-            ],
-            "totalCost": sum((p.billable_total for p in self.parts), Decimal("0.00")),
-        }
+            ),
+            total_cost=sum((p.billable_total for p in self.parts), Decimal("0.00")),
+        )
 
     def _require_open_for_work(self, action: str) -> None:
         if self.status not in (S.IN_PROGRESS, S.COMPLETED):
@@ -298,20 +307,18 @@ class ServiceOrder:
         previous, self.status = self.status, target
         if previous is target:
             return
-        payload: dict[str, Any] = {
-            "workorderId": self.id,
-            "previousStatus": previous.value,
-            "newStatus": target.value,
-            "locationId": self.location_id,
-            "customerId": self.customer_id,
-            "technicianId": self.technician_id,
-            "statusChangedAt": utc_text(at),
-        }
-        if reason is not None:
-            payload["metadata"] = {"reason": reason}
-        self._record(ev.STATUS_CHANGED, at, payload)
+        self.events.append(
+            ServiceOrderStatusChanged(
+                **self._about(at),
+                previous_status=previous,
+                new_status=target,
+                location_id=self.location_id,
+                customer_id=self.customer_id,
+                technician_id=self.technician_id,
+                reason=reason,
+            )
+        )
 
-    def _record(self, event_type: str, at: datetime, payload: Mapping[str, Any]) -> None:
-        if event_type.startswith("ServiceOrder"):
-            payload = {"serviceOrderId": self.id, **payload}
-        self.events.append(ev.event(event_type, self.id, self.tenant_id, at, payload))
+    def _about(self, at: datetime) -> dict[str, Any]:
+        """What every event of this order says: which order, whose, when."""
+        return {"aggregate_id": self.id, "tenant_id": self.tenant_id, "occurred_at": at}

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from domain.errors import InvalidInput
-from domain.events import DomainEvent, PublishedEvent
+from domain.events import DomainEvent, PublishedEvent, SeedEvent
 from persistence.unit_of_work import UnitOfWorkFactory
 from subscriptions.hub import EventHub
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.registry import contract_named, to_wire
+from subscriptions.wire.registry import recorded_name, to_wire
 
 REPLAY_BATCH = 500
 
@@ -76,12 +76,6 @@ async def domain_events(
         await live.aclose()
 
 
-def recorded_name(contract_name: str) -> str:
-    """The name events of the seed's type `contract_name` are recorded under."""
-    contract = contract_named(contract_name)
-    return contract_name if contract is None else contract.event_class.__name__
-
-
 def as_published(event: DomainEvent) -> WireEvent:
     """`event` as the seed's contract publishes it: its event type and payload fields."""
     return to_wire(event)
@@ -98,13 +92,20 @@ def status_changes(
 ) -> AsyncIterator[PublishedEvent]:
     """Live `event_type` events of one aggregate, of one location, or of the whole tenant.
 
-    The hub filters by tenant, type and aggregate; the location is in each event's
-    payload, so it is checked with `may_see`, before an event reaches the subscriber.
+    The hub filters by tenant, type and aggregate; the location is a fact of each
+    status change (`location_id`), so it is checked with `may_see`, before an event
+    reaches the subscriber.
     """
 
     def wanted(event: DomainEvent) -> bool:
-        return (location_id is None or event.payload.get("locationId") == location_id) and may_see(
-            event
-        )
+        return (location_id is None or _location(event) == location_id) and may_see(event)
 
     return domain_events(hub, uow, tenant_id, wanted, [event_type], aggregate_id, since=None)
+
+
+def _location(event: DomainEvent) -> str:
+    """The location a status change happened at. A `SeedEvent` (an area not recording
+    typed facts yet) still carries it in its payload; that case goes with `SeedEvent`."""
+    if isinstance(event, SeedEvent):
+        return event.payload["locationId"]
+    return event.location_id  # type: ignore[attr-defined]

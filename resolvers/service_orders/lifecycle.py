@@ -18,10 +18,10 @@ from domain.service_orders.order import ServiceOrder
 from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import deadlines_for
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.changes import changing, existing
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 from resolvers.parties import parties_of_new_work
-from resolvers.service_orders.changes import change_order, existing_order, publish
 
 ORDER_SERIES = "SO"
 PROVISIONAL_ID = f"{ORDER_SERIES}-NEW"
@@ -30,7 +30,7 @@ PROVISIONAL_ID = f"{ORDER_SERIES}-NEW"
 
 async def service_order(uow: UnitOfWorkFactory, order_id: str) -> ServiceOrder:
     async with uow() as work:
-        return await existing_order(work, order_id)
+        return await existing(work.service_orders, order_id)
 
 
 async def service_orders(
@@ -88,7 +88,6 @@ async def open_order(
     policy = await work.sla_policies.for_priority(order.priority)
     order.deadlines = deadlines_for(policy, now)
     await work.service_orders.add(order)
-    publish(work, order)
     return order
 
 
@@ -98,34 +97,33 @@ async def schedule(
     order_id: str,
     start: datetime,
     end: datetime,
-    version: int | None = None,
+    version: int,
 ) -> ServiceOrder:
-    async def booked(work: UnitOfWork, order: ServiceOrder) -> None:
-        order.schedule(start, end, clock.now())
-
-    return await change_order(uow, order_id, booked, version)
+    async with uow() as work:
+        async with changing(work.service_orders, order_id, version) as order:
+            order.schedule(start, end, clock.now())
+        await work.commit()
+        return order
 
 
 async def assign_technician(
-    uow: UnitOfWorkFactory,
-    clock: Clock,
-    order_id: str,
-    technician_id: str,
-    version: int | None = None,
+    uow: UnitOfWorkFactory, clock: Clock, order_id: str, technician_id: str, version: int
 ) -> ServiceOrder:
-    async def dispatched(work: UnitOfWork, order: ServiceOrder) -> None:
-        order.dispatch(technician_id, clock.now())
-
-    return await change_order(uow, order_id, dispatched, version)
+    async with uow() as work:
+        async with changing(work.service_orders, order_id, version) as order:
+            order.dispatch(technician_id, clock.now())
+        await work.commit()
+        return order
 
 
 async def start_work(
-    uow: UnitOfWorkFactory, clock: Clock, order_id: str, version: int | None = None
+    uow: UnitOfWorkFactory, clock: Clock, order_id: str, version: int
 ) -> ServiceOrder:
-    async def started(work: UnitOfWork, order: ServiceOrder) -> None:
-        order.start_work(clock.now())
-
-    return await change_order(uow, order_id, started, version)
+    async with uow() as work:
+        async with changing(work.service_orders, order_id, version) as order:
+            order.start_work(clock.now())
+        await work.commit()
+        return order
 
 
 async def complete(
@@ -134,30 +132,31 @@ async def complete(
     order_id: str,
     completion_time: datetime | None,
     resolution_code: str,
-    version: int | None = None,
+    version: int,
 ) -> ServiceOrder:
     """Completion time defaults to now; a time in the future is refused."""
-
-    async def completed(work: UnitOfWork, order: ServiceOrder) -> None:
-        now = clock.now()
-        when = completion_time or now
-        if when.tzinfo is not None and when > now:
-            raise InvalidInput(
-                "The completion time cannot be in the future; leave it empty for now.",
-                field="completionTime",
-            )
-        order.complete(when, resolution_code)
-
-    return await change_order(uow, order_id, completed, version)
+    async with uow() as work:
+        async with changing(work.service_orders, order_id, version) as order:
+            now = clock.now()
+            when = completion_time or now
+            if when.tzinfo is not None and when > now:
+                raise InvalidInput(
+                    "The completion time cannot be in the future; leave it empty for now.",
+                    field="completionTime",
+                )
+            order.complete(when, resolution_code)
+        await work.commit()
+        return order
 
 
 async def cancel(
-    uow: UnitOfWorkFactory, clock: Clock, order_id: str, reason: str, version: int | None = None
+    uow: UnitOfWorkFactory, clock: Clock, order_id: str, reason: str, version: int
 ) -> ServiceOrder:
-    async def cancelled(work: UnitOfWork, order: ServiceOrder) -> None:
-        order.cancel(reason, clock.now())
-
-    return await change_order(uow, order_id, cancelled, version)
+    async with uow() as work:
+        async with changing(work.service_orders, order_id, version) as order:
+            order.cancel(reason, clock.now())
+        await work.commit()
+        return order
 
 
 async def _parties_must_exist(work: UnitOfWork, order: ServiceOrder) -> None:

@@ -17,7 +17,7 @@ from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.people import checked_person
 from domain.service_orders.work_sessions import Person, WorkSession
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from resolvers.service_orders.changes import change_order
+from resolvers.changes import changing
 
 SESSION_SERIES = "WS"
 PART_SERIES = "WOP"
@@ -32,77 +32,79 @@ async def save_person(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Pers
 
 
 async def record_work_session(
-    uow: UnitOfWorkFactory, clock: Clock, order_id: str, fields: Mapping[str, Any]
+    uow: UnitOfWorkFactory, clock: Clock, order_id: str, version: int, fields: Mapping[str, Any]
 ) -> ServiceOrder:
     """Log a technician's time on the order (IN_PROGRESS or COMPLETED, not yet finalized).
 
     A session id the client chose is checked after the domain's checks; a generated one
     was checked free by `next_free_id` already.
     """
-
-    async def logged(work: UnitOfWork, order: ServiceOrder) -> None:
-        chosen = fields.get("session_id")
-        session_id = chosen or await work.naming.next_free_id(
-            SESSION_SERIES, work.order_records.exists
-        )
-        session = WorkSession(
-            session_id=session_id,
-            person_id=fields["person_id"],
-            start_time=fields["start_time"],
-            end_time=fields["end_time"],
-            break_duration_minutes=fields.get("break_duration_minutes") or 0,
-            billable_minutes=fields["billable_minutes"],
-            recorded_by=fields["recorded_by"],
-            recorded_at=clock.now(),
-            work_type=fields.get("work_type") or "LABOR",
-        )
-        known = await work.people.get_many({session.person_id, session.recorded_by})
-        order.record_work_session(
-            session, known.get(session.person_id), known.get(session.recorded_by)
-        )
-        if chosen and await work.order_records.exists(chosen):
-            raise DuplicateWorkSession(
-                f"Work session {chosen} is already recorded; choose another id or leave it empty.",
-                field="workSessionId",
+    async with uow() as work:
+        async with changing(work.service_orders, order_id, version) as order:
+            chosen = fields.get("session_id")
+            session_id = chosen or await work.naming.next_free_id(
+                SESSION_SERIES, work.order_records.exists
             )
-        await work.order_records.add_work_session(order.id, session)
-
-    return await change_order(uow, order_id, logged)
+            session = WorkSession(
+                session_id=session_id,
+                person_id=fields["person_id"],
+                start_time=fields["start_time"],
+                end_time=fields["end_time"],
+                break_duration_minutes=fields.get("break_duration_minutes") or 0,
+                billable_minutes=fields["billable_minutes"],
+                recorded_by=fields["recorded_by"],
+                recorded_at=clock.now(),
+                work_type=fields.get("work_type") or "LABOR",
+            )
+            known = await work.people.get_many({session.person_id, session.recorded_by})
+            order.record_work_session(
+                session, known.get(session.person_id), known.get(session.recorded_by)
+            )
+            if chosen and await work.order_records.exists(chosen):
+                raise DuplicateWorkSession(
+                    f"Work session {chosen} is already recorded; choose another id or leave "
+                    "it empty.",
+                    field="workSessionId",
+                )
+        await work.commit()
+        return order
 
 
 async def record_parts_usage(
-    uow: UnitOfWorkFactory, order_id: str, parts: Sequence[Mapping[str, Any]]
+    uow: UnitOfWorkFactory, order_id: str, version: int, parts: Sequence[Mapping[str, Any]]
 ) -> ServiceOrder:
     """Attach used parts by mutation; a part id already recorded is DUPLICATE_ID."""
     if not parts:
         raise InvalidInput("List at least one part that was used.", field="parts")
-
-    async def attached(work: UnitOfWork, order: ServiceOrder) -> None:
-        chosen = [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
-        taken = await work.order_records.part_ids_taken(chosen)
-        if taken or len(set(chosen)) != len(chosen):
-            duplicate = sorted(taken) or sorted({c for c in chosen if chosen.count(c) > 1})
-            raise DuplicateId("Part usage", duplicate[0], "workorderPartId")
-        await attach_parts(work, order, parts)
-
-    return await change_order(uow, order_id, attached)
+    chosen = [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
+    async with uow() as work:
+        async with changing(work.service_orders, order_id, version) as order:
+            taken = await work.order_records.part_ids_taken(chosen)
+            if taken or len(set(chosen)) != len(chosen):
+                duplicate = sorted(taken) or sorted({c for c in chosen if chosen.count(c) > 1})
+                raise DuplicateId("Part usage", duplicate[0], "workorderPartId")
+            await attach_parts(work, order, parts)
+        await work.commit()
+        return order
 
 
 async def attach_parts(
     work: UnitOfWork, order: ServiceOrder, parts: Sequence[Mapping[str, Any]]
 ) -> int:
     """Record each part not recorded yet (ids already stored are skipped); return how many."""
+    known = await work.order_records.part_ids_taken(
+        [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
+    )
     added = 0
     for fields in parts:
         part_id = fields.get("workorder_part_id") or await work.naming.next_free_id(
             PART_SERIES, _taken(work)
         )
-        part = PartUsage(**{**fields, "workorder_part_id": part_id})
-        order.record_parts_usage(part)
-        if await work.order_records.add_part(order.id, part, len(order.parts)):
-            added += 1
-        else:
-            order.parts.pop()
+        if part_id in known:
+            continue
+        order.record_parts_usage(PartUsage(**{**fields, "workorder_part_id": part_id}))
+        known.add(part_id)
+        added += 1
     return added
 
 

@@ -26,10 +26,8 @@ from schema.service_orders.types import Person, Priority, ServiceOrder, SlaPolic
 
 WRITE = [requires(Permission.SERVICE_ORDER_WRITE)]
 Version = Annotated[
-    int | None,
-    strawberry.argument(
-        description="The version you read; a stale one is VERSION_CONFLICT (empty: no check)."
-    ),
+    int,
+    strawberry.argument(description="The version you read; a stale one is VERSION_CONFLICT."),
 ]
 
 
@@ -76,7 +74,7 @@ class ServiceOrderMutations:
         service_order_id: strawberry.ID,
         start: datetime,
         end: datetime,
-        version: Version = None,
+        version: Version,
     ) -> ServiceOrder:
         order = await use_cases.schedule(
             info.context.uow, info.context.clock, service_order_id, start, end, version
@@ -92,7 +90,7 @@ class ServiceOrderMutations:
         info: Info,
         service_order_id: strawberry.ID,
         technician_id: strawberry.ID,
-        version: Version = None,
+        version: Version,
     ) -> ServiceOrder:
         order = await use_cases.assign_technician(
             info.context.uow, info.context.clock, service_order_id, technician_id, version
@@ -104,7 +102,7 @@ class ServiceOrderMutations:
         self,
         info: Info,
         service_order_id: strawberry.ID,
-        version: Version = None,
+        version: Version,
     ) -> ServiceOrder:
         order = await use_cases.start_work(
             info.context.uow, info.context.clock, service_order_id, version
@@ -121,8 +119,8 @@ class ServiceOrderMutations:
         info: Info,
         service_order_id: strawberry.ID,
         resolution_code: str,
+        version: Version,
         completion_time: datetime | None = None,
-        version: Version = None,
     ) -> ServiceOrder:
         order = await use_cases.complete(
             info.context.uow,
@@ -143,7 +141,7 @@ class ServiceOrderMutations:
         info: Info,
         service_order_id: strawberry.ID,
         reason: str,
-        version: Version = None,
+        version: Version,
     ) -> ServiceOrder:
         order = await use_cases.cancel(
             info.context.uow, info.context.clock, service_order_id, reason, version
@@ -154,12 +152,14 @@ class ServiceOrderMutations:
         description="Log a technician's time (seed 001 rules); publishes work_session_recorded.",
         permission_classes=WRITE,
     )
-    async def record_work_session(self, info: Info, input: WorkSessionInput) -> ServiceOrder:
+    async def record_work_session(
+        self, info: Info, input: WorkSessionInput, version: Version
+    ) -> ServiceOrder:
         fields = provided(
             input, skip=("service_order_id",), rename={"work_session_id": "session_id"}
         )
         order = await work_sessions.record_work_session(
-            info.context.uow, info.context.clock, input.service_order_id, fields
+            info.context.uow, info.context.clock, input.service_order_id, version, fields
         )
         return ServiceOrder.from_domain(order)
 
@@ -168,10 +168,16 @@ class ServiceOrderMutations:
         permission_classes=WRITE,
     )
     async def record_parts_usage(
-        self, info: Info, service_order_id: strawberry.ID, parts: list[PartUsageInput]
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        parts: list[PartUsageInput],
+        version: Version,
     ) -> ServiceOrder:
         lines = [provided(p) for p in parts]
-        order = await work_sessions.record_parts_usage(info.context.uow, service_order_id, lines)
+        order = await work_sessions.record_parts_usage(
+            info.context.uow, service_order_id, version, lines
+        )
         return ServiceOrder.from_domain(order)
 
     @strawberry.mutation(
@@ -184,9 +190,9 @@ class ServiceOrderMutations:
         info: Info,
         service_order_id: strawberry.ID,
         labor_rate: Decimal,
+        version: Version,
         labor_tax_code: str | None = None,
         po_number: str | None = None,
-        version: Version = None,
     ) -> ServiceOrder:
         principal = info.context.require(Permission.SERVICE_ORDER_BILL)
         order = await billing.finalize(
@@ -210,8 +216,8 @@ class ServiceOrderMutations:
         self,
         info: Info,
         service_order_id: strawberry.ID,
+        version: Version,
         billing_date: date | None = None,
-        version: Version = None,
     ) -> ServiceOrder:
         order = await billing.bill(
             info.context.uow, info.context.clock, service_order_id, billing_date, version

@@ -9,7 +9,7 @@ import strawberry
 
 from domain.events import PublishedEvent
 from domain.identity import Permission
-from domain.service_orders.events import STATUS_CHANGED
+from domain.service_orders.events import ServiceOrderStatusChanged
 from resolvers.events.streams import status_changes
 from schema.context import Info
 from schema.permissions import event_reader, requires
@@ -31,19 +31,19 @@ class ServiceOrderStatusChange:
 
     @classmethod
     def from_published(cls, published: PublishedEvent) -> ServiceOrderStatusChange:
-        data = published.event.payload
-        technician = data.get("technicianId")
+        change = published.event
+        assert isinstance(change, ServiceOrderStatusChanged)
         return cls(
             cursor=str(published.sequence),
-            event_id=strawberry.ID(published.event.event_id),
-            service_order_id=strawberry.ID(data["workorderId"]),
-            location_id=strawberry.ID(data["locationId"]),
-            customer_id=strawberry.ID(data["customerId"]),
-            technician_id=strawberry.ID(technician) if technician else None,
-            previous_status=ServiceOrderStatus(data["previousStatus"]),  # type: ignore[misc]
-            new_status=ServiceOrderStatus(data["newStatus"]),  # type: ignore[misc]
-            status_changed_at=datetime.fromisoformat(data["statusChangedAt"]),
-            reason=(data.get("metadata") or {}).get("reason"),
+            event_id=strawberry.ID(change.event_id),
+            service_order_id=strawberry.ID(change.aggregate_id),
+            location_id=strawberry.ID(change.location_id),
+            customer_id=strawberry.ID(change.customer_id),
+            technician_id=strawberry.ID(change.technician_id) if change.technician_id else None,
+            previous_status=change.previous_status,
+            new_status=change.new_status,
+            status_changed_at=change.occurred_at,
+            reason=change.reason,
         )
 
 
@@ -70,7 +70,7 @@ class ServiceOrderSubscriptions:
             context.uow,
             principal.tenant_id,
             may_see,
-            STATUS_CHANGED,
+            ServiceOrderStatusChanged.__name__,
             service_order_id,
             location_id,
         )

@@ -42,7 +42,8 @@ def parsed(
 ) -> E:
     """`event_class` from `facts` (its fields, read off `wire.payload`) and the envelope.
 
-    `names` maps each fact field to the payload field it came from, for error messages.
+    `names` maps each fact field to the payload field it came from, for error messages;
+    the fields of nested lines (`parts[].unit_price` -> `unitPrice`) may be named too.
     """
     try:
         return _adapter(event_class).validate_python(
@@ -56,8 +57,8 @@ def parsed(
         )
     except ValidationError as error:
         problems = "; ".join(
-            f"{names.get(str(problem['loc'][0]), problem['loc'][0]) if problem['loc'] else ''}"
-            f"{''.join(f'.{part}' for part in problem['loc'][1:])}: {problem['msg']}"
+            f"{'.'.join(names.get(str(part), str(part)) for part in problem['loc'])}: "
+            f"{problem['msg']}"
             for problem in error.errors()
         )
         raise MalformedEvent(f"{wire.event_type} payload: {problems}") from None

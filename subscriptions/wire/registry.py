@@ -26,7 +26,7 @@ from domain.events import DomainEvent, PublishedEvent, SeedEvent
 from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.contract import Contract
-from subscriptions.wire.contracts import customers
+from subscriptions.wire.contracts import customers, finance, service_orders
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.headers import (
@@ -208,9 +208,15 @@ def _contracts(*areas: tuple[Contract[Any], ...]) -> dict[type[DomainEvent], Con
 
 
 CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
-    _contracts(customers.CONTRACTS)
+    _contracts(customers.CONTRACTS, service_orders.CONTRACTS)
 )
-_BY_NAME = {contract.name: contract for contract in CONTRACTS.values()}
+INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
+    {contract.event_class: contract for contract in (*service_orders.INBOUND, *finance.INBOUND)}
+)
+"""Other systems' events the gateway reads (their routes: subscriptions/inbound/topics.py)."""
+_BY_NAME = {
+    contract.name: contract for contract in (*CONTRACTS.values(), *INBOUND_CONTRACTS.values())
+}
 
 
 def contract_for(event: DomainEvent) -> Contract[Any]:
@@ -223,6 +229,13 @@ def contract_for(event: DomainEvent) -> Contract[Any]:
 def contract_named(name: str) -> Contract[Any] | None:
     """The contract whose seed event type is `name`, if a typed fact has one."""
     return _BY_NAME.get(name)
+
+
+def recorded_name(contract_name: str) -> str:
+    """The name events of the seed's type `contract_name` are recorded and handled under:
+    their fact's class name, or the seed's name for an event with no typed fact yet."""
+    contract = contract_named(contract_name)
+    return contract_name if contract is None else contract.event_class.__name__
 
 
 def to_wire(event: DomainEvent) -> WireEvent:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.finance.periods import InvalidFinancialPeriod
+from domain.finance.periods import InvalidFinancialPeriod, PeriodClosed
 from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_letter_headers
 from subscriptions.inbound.handlers import handled_routes
 from subscriptions.inbound.retry import Backoff
@@ -21,7 +21,13 @@ ENVELOPE = {
     "timestamp": "2026-02-03T17:00:00Z",
     "aggregateId": "2026-01",
     "tenantId": "tenant-001",
-    "payload": {"periodId": "2026-01"},
+    "payload": {
+        "periodId": "2026-01",
+        "periodStart": "2026-01-01",
+        "periodEnd": "2026-01-31",
+        "closedAt": "2026-02-03T17:00:00Z",
+        "closedBy": "controller@example.com",
+    },
 }
 
 
@@ -41,14 +47,15 @@ def test_every_event_the_seeds_say_is_consumed_has_a_topic_and_a_dead_letter_top
         assert topic in TOPICS and dead_letter_topic(topic) in TOPICS
 
 
-def test_an_envelope_on_its_topic_decodes_to_the_event() -> None:
+def test_an_envelope_on_its_topic_decodes_to_the_fact() -> None:
     event = decode_inbound("finance.period.closed", [], json.dumps(ENVELOPE).encode())
+    assert isinstance(event, PeriodClosed)
     assert (event.event_type, event.event_id, event.tenant_id) == (
-        "FinancialPeriodClosedEvent",
+        "PeriodClosed",
         "evt-1",
         "tenant-001",
     )
-    assert event.aggregate_type == "financial_period"
+    assert (event.aggregate_type, event.period_id) == ("financial_period", "2026-01")
 
 
 @pytest.mark.parametrize(
@@ -58,6 +65,10 @@ def test_an_envelope_on_its_topic_decodes_to_the_event() -> None:
         (json.dumps({**ENVELOPE, "eventType": "RebateIssuedEvent"}).encode(), "not carried"),
         (json.dumps({k: v for k, v in ENVELOPE.items() if k != "tenantId"}).encode(), "missing"),
         (None, "no value"),
+        (
+            json.dumps({**ENVELOPE, "payload": {"periodId": "2026-01"}}).encode(),
+            "periodStart: Field required",
+        ),
     ],
 )
 def test_a_record_that_is_not_an_event_of_its_topic_is_malformed(
@@ -86,6 +97,15 @@ def test_a_handler_for_an_event_no_inbound_topic_carries_is_refused() -> None:
 
     with pytest.raises(ValueError, match="CustomerCreatedEvent"):
         handled_routes({"CustomerCreatedEvent": handler}, INBOUND)
+
+
+def test_handlers_are_found_by_the_fact_each_inbound_event_is_parsed_into() -> None:
+    async def handler(uow: object, event: object) -> None:
+        return None
+
+    assert handled_routes({"PeriodClosed": handler}, INBOUND) == {
+        "FinancialPeriodClosedEvent": INBOUND["FinancialPeriodClosedEvent"]
+    }
 
 
 def test_dead_letter_headers_keep_the_original_ones_and_say_where_and_why() -> None:

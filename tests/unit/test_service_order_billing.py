@@ -10,6 +10,14 @@ import pytest
 from domain.errors import DomainError
 from domain.finance.periods import FinancialPeriod
 from domain.service_orders.billing import GlEntry, Side
+from domain.service_orders.events import (
+    PartsUsageRecorded,
+    ServiceOrderBilled,
+    ServiceOrderReadyForBilling,
+    ServiceOrderStatusChanged,
+    SnapshotFinalized,
+    WorkSessionRecorded,
+)
 from domain.service_orders.intake import open_service_order
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
@@ -161,19 +169,19 @@ def test_finalizing_gives_the_seed_snapshot_exact_to_the_cent() -> None:
         Decimal("453.58"),
     )
     usage, ready, finalized = order.events
-    assert usage.event_type == "com.durion.workexec.workorder.parts_usage_recorded"
-    assert [(p["workorderPartId"], p["declined"]) for p in usage.payload["parts"]] == [
+    assert isinstance(usage, PartsUsageRecorded)
+    assert [(p.workorder_part_id, p.declined) for p in usage.parts] == [
         ("WOP-001", False),
         ("WOP-9", True),
     ]
-    assert usage.payload["totalCost"] == Decimal("179.98")
-    assert ready.event_type == "com.durion.workexec.workorder.ready_for_billing"
-    assert ready.payload["billableSnapshot"]["grandTotal"] == Decimal("453.58")
-    assert ready.payload["billableSnapshot"]["capturedAt"] == "2026-01-25T12:30:00Z"
-    assert [p["workorderPartId"] for p in ready.payload["billableSnapshot"]["parts"]] == ["WOP-001"]
-    assert finalized.event_type == "com.durion.workexec.workorder.snapshot_finalized"
-    assert finalized.payload["finalizedBy"] == "SUPER-001"
-    assert finalized.payload["poNumber"] == "PO-2026-001"
+    assert usage.total_cost == Decimal("179.98")
+    assert isinstance(ready, ServiceOrderReadyForBilling)
+    assert ready.bill == snap.summary()
+    assert (ready.bill.grand_total, ready.bill.captured_at) == (Decimal("453.58"), END)
+    assert [p.workorder_part_id for p in ready.bill.parts] == ["WOP-001"]
+    assert isinstance(finalized, SnapshotFinalized)
+    assert (finalized.finalized_by, finalized.po_number) == ("SUPER-001", "PO-2026-001")
+    assert (snap.finalized_by, snap.po_number) == ("SUPER-001", "PO-2026-001")
 
 
 def test_a_recorded_work_session_publishes_the_seed_payload() -> None:
@@ -181,21 +189,21 @@ def test_a_recorded_work_session_publishes_the_seed_payload() -> None:
     order.events.clear()
     order.record_work_session(session(), TECH, TECH)
     [recorded] = order.events
-    assert recorded.event_type == "com.durion.workexec.workorder.work_session_recorded"
-    assert recorded.payload == {
-        "workorderId": "SO-100",
-        "workSessionId": "SESSION-001",
-        "personId": "TECH-001",
-        "locationId": "LOC-001",
-        "startTime": "2026-01-25T08:00:00Z",
-        "endTime": "2026-01-25T12:30:00Z",
-        "breakDurationMinutes": 30,
-        "billableMinutes": 240,
-        "workType": "LABOR",
-        "status": "COMPLETED",
-        "recordedAt": "2026-01-25T12:30:00Z",
-        "recordedBy": "TECH-001",
-    }
+    assert recorded == WorkSessionRecorded(
+        aggregate_id="SO-100",
+        tenant_id=recorded.tenant_id,
+        occurred_at=END,
+        event_id=recorded.event_id,
+        work_session_id="SESSION-001",
+        person_id="TECH-001",
+        location_id="LOC-001",
+        start_time=START,
+        end_time=END,
+        break_duration_minutes=30,
+        billable_minutes=240,
+        work_type="LABOR",
+        recorded_by="TECH-001",
+    )
 
 
 def test_labor_is_rounded_half_up_per_session() -> None:
@@ -237,17 +245,14 @@ def test_billing_450_posts_the_seed_debit_and_credit() -> None:
         GlEntry("4100", "Service Revenue", Side.CREDIT, Decimal("450.00")),
     )
     billed, changed = order.events
-    assert billed.event_type == "ServiceOrderBilledEvent"
-    assert billed.payload == {
-        "serviceOrderId": "SO-100",
-        "customerId": "CUST-001",
-        "amount": Decimal("450.00"),
-        "currency": "USD",
-    }
-    assert (changed.payload["previousStatus"], changed.payload["newStatus"]) == (
-        "COMPLETED",
-        "BILLED",
+    assert isinstance(billed, ServiceOrderBilled)
+    assert (billed.customer_id, billed.amount, billed.currency) == (
+        "CUST-001",
+        Decimal("450.00"),
+        "USD",
     )
+    assert isinstance(changed, ServiceOrderStatusChanged)
+    assert (changed.previous_status, changed.new_status) == ("COMPLETED", "BILLED")
 
 
 def test_an_order_is_billed_at_most_once_and_a_billed_order_moves_nowhere() -> None:

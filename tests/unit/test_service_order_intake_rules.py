@@ -1,4 +1,4 @@
-"""Rules around an order that need no database: deadlines, standing, people, inbound payloads."""
+"""Rules around an order that need no database: deadlines, standing, people, parts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import DomainError
-from domain.service_orders import inbound
 from domain.service_orders.intake import open_service_order
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.people import checked_person
@@ -54,26 +53,6 @@ def test_a_person_needs_an_id_a_name_roles_in_capitals_and_locations() -> None:
     with pytest.raises(DomainError) as refused:
         checked_person("", "", ["tech"], [""])
     assert fields(refused) == ["personId", "name", "roles", "locationIds"]
-
-
-def test_a_parts_consumed_payload_is_read_exactly_or_refused() -> None:
-    line = {
-        "workorderPartId": "P-1",
-        "productId": "PR",
-        "sku": "S",
-        "quantity": 2,
-        "unitPrice": "89.99",
-    }
-    [part] = inbound.consumed_parts({"serviceOrderId": "SO-1", "parts": [line]})
-    assert (part["quantity"], part["unit_price"]) == (Decimal(2), Decimal("89.99"))
-    for broken, field in (
-        ({"parts": []}, "parts"),
-        ({"parts": [{**line, "unitPrice": 89.99}]}, "unitPrice"),
-        ({"parts": [{**line, "sku": ""}]}, "sku"),
-    ):
-        with pytest.raises(DomainError) as refused:
-            inbound.consumed_parts(broken)
-        assert refused.value.field == field
 
 
 def test_part_quantities_and_prices_fit_what_is_stored() -> None:

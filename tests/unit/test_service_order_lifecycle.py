@@ -8,10 +8,16 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import DomainError
+from domain.service_orders.events import (
+    ServiceOrderCompleted,
+    ServiceOrderCreated,
+    ServiceOrderScheduled,
+    ServiceOrderStatusChanged,
+)
 from domain.service_orders.intake import open_from_estimate, open_service_order
 from domain.service_orders.items import OrderItem
 from domain.service_orders.order import ServiceOrder
-from domain.service_orders.status import ALLOWED, ServiceOrderStatus
+from domain.service_orders.status import ALLOWED, Priority, ServiceOrderStatus
 from domain.tax import ItemType
 
 S = ServiceOrderStatus
@@ -59,14 +65,16 @@ def test_a_new_order_is_requested_and_records_the_seed_created_event() -> None:
     order = new_order()
     assert order.status is S.REQUESTED
     [created] = order.events
-    assert created.event_type == "ServiceOrderCreatedEvent"
-    assert created.aggregate_type == "service_order" and created.occurred_at == T0
-    assert created.payload == {
-        "serviceOrderId": "SO-100",
-        "customerId": "CUST-100",
-        "priority": "HIGH",
-        "status": "REQUESTED",
-    }
+    assert created == ServiceOrderCreated(
+        aggregate_id="SO-100",
+        tenant_id=created.tenant_id,
+        occurred_at=T0,
+        event_id=created.event_id,
+        customer_id="CUST-100",
+        priority=Priority.HIGH,
+        status=S.REQUESTED,
+    )
+    assert created.aggregate_type == "service_order"
 
 
 def test_a_new_order_reports_every_faulty_field_at_once() -> None:
@@ -138,16 +146,18 @@ def test_every_status_change_records_previous_and_new_status() -> None:
     order = order_in(S.DISPATCHED)
     order.start_work(START)
     [changed] = order.events
-    assert changed.event_type == "com.durion.workexec.workorder.status_changed"
-    assert changed.payload == {
-        "workorderId": "SO-100",
-        "previousStatus": "DISPATCHED",
-        "newStatus": "IN_PROGRESS",
-        "locationId": "LOC-001",
-        "customerId": "CUST-100",
-        "technicianId": "TECH-001",
-        "statusChangedAt": "2026-02-03T09:00:00Z",
-    }
+    assert changed == ServiceOrderStatusChanged(
+        aggregate_id="SO-100",
+        tenant_id=changed.tenant_id,
+        occurred_at=START,
+        event_id=changed.event_id,
+        previous_status=S.DISPATCHED,
+        new_status=S.IN_PROGRESS,
+        location_id="LOC-001",
+        customer_id="CUST-100",
+        technician_id="TECH-001",
+    )
+    assert changed.aggregate_type == "workorder"
 
 
 def test_scheduling_records_the_seed_scheduled_event_and_the_status_change() -> None:
@@ -155,16 +165,11 @@ def test_scheduling_records_the_seed_scheduled_event_and_the_status_change() -> 
     order.events.clear()
     order.schedule(START, END, T0 + timedelta(minutes=30))
     scheduled, changed = order.events
-    assert scheduled.event_type == "ServiceOrderScheduledEvent"
-    assert scheduled.payload == {
-        "serviceOrderId": "SO-100",
-        "scheduleStart": "2026-02-03T09:00:00Z",
-        "scheduleEnd": "2026-02-03T12:00:00Z",
-    }
-    assert (changed.payload["previousStatus"], changed.payload["newStatus"]) == (
-        "REQUESTED",
-        "SCHEDULED",
-    )
+    assert isinstance(scheduled, ServiceOrderScheduled)
+    assert (scheduled.schedule_start, scheduled.schedule_end) == (START, END)
+    assert scheduled.occurred_at == T0 + timedelta(minutes=30)
+    assert isinstance(changed, ServiceOrderStatusChanged)
+    assert (changed.previous_status, changed.new_status) == (S.REQUESTED, S.SCHEDULED)
 
 
 def test_a_visit_must_start_before_it_ends() -> None:
@@ -180,7 +185,7 @@ def test_rescheduling_until_work_starts_keeps_the_status_and_the_first_response_
     order.schedule(later, later + timedelta(hours=2), T0 + timedelta(hours=5))
     assert order.status is S.DISPATCHED and order.schedule_start == later
     assert order.first_scheduled_at == first == T0
-    assert [e.event_type for e in order.events] == ["ServiceOrderScheduledEvent"]
+    assert [e.event_type for e in order.events] == ["ServiceOrderScheduled"]
 
 
 def test_reassigning_a_technician_keeps_the_order_dispatched_without_a_status_event() -> None:
@@ -193,12 +198,12 @@ def test_completing_records_the_seed_completed_event() -> None:
     order = order_in(S.IN_PROGRESS)
     order.complete(datetime(2026, 2, 3, 11, 45, tzinfo=UTC), "RESOLVED")
     completed, changed = order.events
-    assert completed.payload == {
-        "serviceOrderId": "SO-100",
-        "completionTime": "2026-02-03T11:45:00Z",
-        "resolutionCode": "RESOLVED",
-    }
-    assert changed.payload["newStatus"] == "COMPLETED"
+    assert isinstance(completed, ServiceOrderCompleted)
+    assert (completed.completion_time, completed.resolution_code) == (
+        datetime(2026, 2, 3, 11, 45, tzinfo=UTC),
+        "RESOLVED",
+    )
+    assert isinstance(changed, ServiceOrderStatusChanged) and changed.new_status is S.COMPLETED
 
 
 def test_work_cannot_be_completed_before_it_started_or_without_a_resolution_code() -> None:
@@ -216,7 +221,8 @@ def test_cancelling_needs_a_reason_and_records_it_with_the_status_change() -> No
     order = order_in(S.SCHEDULED)
     order.cancel("Customer sold the vehicle", T0)
     [changed] = order.events
-    assert changed.payload["metadata"] == {"reason": "Customer sold the vehicle"}
+    assert isinstance(changed, ServiceOrderStatusChanged)
+    assert changed.reason == "Customer sold the vehicle"
     assert order.cancellation_reason == "Customer sold the vehicle"
 
 

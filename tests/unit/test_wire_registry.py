@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 
 from domain.events import DomainEvent, PublishedEvent, SeedEvent
+from domain.service_orders.events import ServiceOrderBilled, ServiceOrderStatusChanged
+from domain.service_orders.status import ServiceOrderStatus
 from subscriptions.topics import TOPICS
 from subscriptions.wire import envelope
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
@@ -22,24 +24,28 @@ from subscriptions.wire.registry import (
     published_topics,
     route_for,
     routes_for_topic,
+    to_wire,
+    topic_for,
 )
 
-BILLED = SeedEvent(
-    name="ServiceOrderBilledEvent",
-    kind="service_order",
+BILLED = ServiceOrderBilled(
     aggregate_id="SO-100",
     tenant_id="tenant-001",
-    payload={"serviceOrderId": "SO-100", "amount": Decimal("450.00"), "currency": "USD"},
+    customer_id="CUST-100",
+    amount=Decimal("450.00"),
+    currency="USD",
     event_id="evt-4304",
     occurred_at=datetime(2026, 2, 3, 12, 10, tzinfo=UTC),
 )
 
-STATUS_CHANGED = SeedEvent(
-    name="com.durion.workexec.workorder.status_changed",
-    kind="workorder",
+STATUS_CHANGED = ServiceOrderStatusChanged(
     aggregate_id="WO-001",
     tenant_id="tenant-001",
-    payload={"workorderId": "WO-001", "previousStatus": "ASSIGNED", "newStatus": "COMPLETED"},
+    previous_status=ServiceOrderStatus.IN_PROGRESS,
+    new_status=ServiceOrderStatus.COMPLETED,
+    location_id="LOC-001",
+    customer_id="CUST-001",
+    technician_id="TECH-001",
     event_id="evt-status-1",
     occurred_at=datetime(2026, 1, 25, 14, 30, tzinfo=UTC),
 )
@@ -58,7 +64,7 @@ QUOTE_APPROVED = SeedEvent(
 def record(event: DomainEvent, sequence: int = 42) -> tuple[str, list[tuple[str, bytes]], bytes]:
     """The topic, headers and value a gateway publisher sends for `event`."""
     published = PublishedEvent(sequence=sequence, event=event)
-    return route_for(event.event_type).topic, headers_for(published), encode(event)
+    return topic_for(event), headers_for(published), encode(event)
 
 
 @pytest.mark.parametrize(
@@ -138,13 +144,13 @@ def test_a_published_record_reads_back_as_the_published_event(event: DomainEvent
 
 
 def test_the_aggregate_type_comes_from_the_registry_when_the_record_has_no_header() -> None:
-    assert decode("crm.serviceorders.billed", [], envelope.encode(BILLED)) == BILLED
+    assert decode("crm.serviceorders.billed", [], envelope.encode(to_wire(BILLED))) == BILLED
 
 
 def test_the_cloudevents_environment_is_chosen_by_the_publisher() -> None:
     assert b'"durion:environment": "production"' in encode(STATUS_CHANGED, "production")
     assert b'"durion:environment": "production"' in WireFormat.CLOUDEVENTS.encode(
-        STATUS_CHANGED, "production"
+        to_wire(STATUS_CHANGED), "production"
     )
 
 
@@ -169,7 +175,7 @@ def test_an_event_type_on_the_wrong_topic_is_malformed() -> None:
 
 def test_a_record_on_an_unregistered_topic_is_malformed() -> None:
     with pytest.raises(MalformedEvent, match=r"no event type is registered for topic 'x\.y'"):
-        decode("x.y", [], envelope.encode(BILLED))
+        decode("x.y", [], envelope.encode(to_wire(BILLED)))
 
 
 def test_a_tenant_header_that_disagrees_with_the_value_is_malformed() -> None:

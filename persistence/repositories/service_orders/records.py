@@ -1,18 +1,18 @@
 """What is recorded against service orders: work sessions, parts, the snapshot, the GL entries.
 
-Rows are only ever added. The billable snapshot has one row per order (its primary key),
-and the GL entries one row per order and account: the database refuses a second
-finalize or a second posting even if two requests got past the order's own checks.
+The order records them; its repository reads them with the order and, when it saves
+the order, adds the ones recorded since it was read. Rows are only ever added. The
+billable snapshot has one row per order (its primary key), and the GL entries one row
+per order and account: the database refuses a second finalize or a second posting even
+if two requests got past the order's own checks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.service_orders.billing import BillableSnapshot, GlEntry, LaborLine, Side
 from domain.service_orders.order import ServiceOrder
@@ -27,6 +27,10 @@ from persistence.tables import (
 )
 
 WS, PU, BS, GL = work_sessions.c, parts_usages.c, billing_snapshots.c, service_order_gl_entries.c
+ADD_SESSION = insert(work_sessions)
+ADD_PART = insert(parts_usages)
+ADD_SNAPSHOT = insert(billing_snapshots)
+POST_GL_ENTRY = insert(service_order_gl_entries)
 PART_FIELDS = ("product_id", "sku", "quantity", "unit_price", "tax_code", "declined", "emergency")
 SESSION_FIELDS = (
     "person_id",
@@ -51,6 +55,32 @@ def _part_line(part: PartUsage) -> dict[str, Any]:
     }
 
 
+def _snapshot_row(snapshot: BillableSnapshot) -> dict[str, Any]:
+    return {
+        "snapshot_id": snapshot.snapshot_id,
+        "captured_at": snapshot.captured_at,
+        "finalized_by": snapshot.finalized_by,
+        "po_number": snapshot.po_number,
+        "parts_total": snapshot.parts_total,
+        "labor_total": snapshot.labor_total,
+        "tax_total": snapshot.tax_total,
+        "grand_total": snapshot.grand_total,
+        "currency": snapshot.currency,
+        "lines": {
+            "parts": [_part_line(p) for p in snapshot.parts],
+            "labor": [
+                {
+                    "session_id": line.session_id,
+                    "person_id": line.person_id,
+                    "billable_minutes": line.billable_minutes,
+                    "amount": line.amount,
+                }
+                for line in snapshot.labor
+            ],
+        },
+    }
+
+
 def _snapshot(row: Mapping[str, Any]) -> BillableSnapshot:
     lines = row["lines"]
     return BillableSnapshot(
@@ -63,92 +93,82 @@ def _snapshot(row: Mapping[str, Any]) -> BillableSnapshot:
         tax_total=row["tax_total"],
         grand_total=row["grand_total"],
         currency=row["currency"],
+        finalized_by=row["finalized_by"],
+        po_number=row["po_number"],
     )
+
+
+class StoredOrder(NamedTuple):
+    """What the tables hold of an order: its row's changing columns and its records."""
+
+    header: dict[str, Any]
+    work_sessions: tuple[WorkSession, ...]
+    parts: tuple[PartUsage, ...]
+    snapshot: BillableSnapshot | None
+    gl_entries: tuple[GlEntry, ...]
 
 
 class OrderRecordRepository(TenantRepository):
     table = work_sessions
 
-    async def add_work_session(self, order_id: str, session: WorkSession) -> None:
-        await self._connection.execute(
-            insert(work_sessions).values(
-                tenant_id=self.tenant_id,
-                id=session.session_id,
-                service_order_id=order_id,
-                **{name: getattr(session, name) for name in SESSION_FIELDS},
-            )
-        )
-
     async def part_ids_taken(self, part_ids: Sequence[str]) -> set[str]:
         statement = select(PU.id).where(self._mine(parts_usages), PU.id.in_(list(part_ids)))
         return set((await self._connection.execute(statement)).scalars())
 
-    async def add_part(self, order_id: str, part: PartUsage, position: int) -> bool:
-        """Record a used part; False if its id is already recorded (a re-sent event)."""
-        statement = (
-            upsert(parts_usages)
-            .values(
-                tenant_id=self.tenant_id,
-                id=part.workorder_part_id,
-                service_order_id=order_id,
-                position=position,
-                **{name: getattr(part, name) for name in PART_FIELDS},
-            )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "id"])
-            .returning(PU.id)
-        )
-        return (await self._connection.execute(statement)).first() is not None
-
-    async def add_snapshot(
-        self, order: ServiceOrder, finalized_by: str, po_number: str | None
-    ) -> None:
-        snapshot = order.snapshot
-        assert snapshot is not None, "finalize the order before storing its snapshot"
-        await self._connection.execute(
-            insert(billing_snapshots).values(
-                tenant_id=self.tenant_id,
-                service_order_id=order.id,
-                snapshot_id=snapshot.snapshot_id,
-                captured_at=snapshot.captured_at,
-                finalized_by=finalized_by,
-                po_number=po_number,
-                parts_total=snapshot.parts_total,
-                labor_total=snapshot.labor_total,
-                tax_total=snapshot.tax_total,
-                grand_total=snapshot.grand_total,
-                currency=snapshot.currency,
-                lines={
-                    "parts": [_part_line(p) for p in snapshot.parts],
-                    "labor": [
-                        {
-                            "session_id": line.session_id,
-                            "person_id": line.person_id,
-                            "billable_minutes": line.billable_minutes,
-                            "amount": line.amount,
-                        }
-                        for line in snapshot.labor
-                    ],
-                },
-            )
-        )
-
-    async def post_gl_entries(
-        self, order_id: str, entries: Sequence[GlEntry], currency: str, at: datetime
-    ) -> None:
-        await self._connection.execute(
-            insert(service_order_gl_entries),
+    async def add(self, order: ServiceOrder, before: StoredOrder) -> None:
+        """Store what `order` recorded since it was read as `before`."""
+        stored = {s.session_id for s in before.work_sessions}
+        await self._driver.run_many(
+            ADD_SESSION,
             [
                 {
                     "tenant_id": self.tenant_id,
-                    "service_order_id": order_id,
+                    "id": session.session_id,
+                    "service_order_id": order.id,
+                    **{name: getattr(session, name) for name in SESSION_FIELDS},
+                }
+                for session in order.work_sessions
+                if session.session_id not in stored
+            ],
+        )
+        stored = {p.workorder_part_id for p in before.parts}
+        await self._driver.run_many(
+            ADD_PART,
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "id": part.workorder_part_id,
+                    "service_order_id": order.id,
+                    "position": position,
+                    **{name: getattr(part, name) for name in PART_FIELDS},
+                }
+                for position, part in enumerate(order.parts, start=1)
+                if part.workorder_part_id not in stored
+            ],
+        )
+        if order.snapshot is not None and before.snapshot is None:
+            await self._run(
+                ADD_SNAPSHOT, service_order_id=order.id, **_snapshot_row(order.snapshot)
+            )
+        if order.gl_entries and not before.gl_entries:
+            await self._post(order)
+
+    async def _post(self, order: ServiceOrder) -> None:
+        assert order.snapshot is not None and order.billed_at is not None, "billed orders only"
+        await self._driver.run_many(
+            POST_GL_ENTRY,
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "service_order_id": order.id,
                     "account": e.account,
                     "account_name": e.account_name,
                     "side": e.side.value,
                     "amount": e.amount,
-                    "currency": currency,
-                    "posted_at": at,
+                    "currency": order.snapshot.currency,
+                    "posted_at": order.billed_at,
                 }
-                for e in entries
+                for e in order.gl_entries
             ],
         )
 

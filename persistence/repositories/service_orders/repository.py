@@ -1,10 +1,11 @@
 """Service orders of one tenant, with the work, parts, snapshot and GL entries recorded on them.
 
-An order is loaded whole (`get`) and written back with `save`, which is conditional on
-the version *and* the status the order was read with: two requests deciding from the
-same state cannot both win, whatever the code above does. `get(..., lock=True)` takes
-the row lock first, so a concurrent request waits and then decides from the new state
-(billing twice at once gives one BILLED order and one INVALID_TRANSITION).
+An order is loaded whole (`get`) and, when the unit of work commits, saved whole: its row
+with an UPDATE conditional on the version *and* the status it was read with (two
+requests deciding from the same state cannot both win, whatever the code above does),
+then what it recorded since it was read (work sessions, parts, the snapshot, the GL
+entries). `get(..., lock=True)` takes the row lock first, so a concurrent caller waits
+and then decides from the new state.
 """
 
 from __future__ import annotations
@@ -12,22 +13,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.errors import VersionConflict
+from domain.errors import DomainError
 from domain.paging import PageRequest
 from domain.service_orders.intake import EstimateAlreadyOrdered
 from domain.service_orders.items import OrderItem
-from domain.service_orders.order import ServiceOrder
+from domain.service_orders.order import ServiceOrder, ServiceOrderNotFound
 from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaDeadlines
 from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.tax import ItemType
 from persistence.driver import Driver
-from persistence.repositories.base import TenantRepository
-from persistence.repositories.service_orders.records import OrderRecordRepository
+from persistence.repositories.aggregates import AggregateRepository
+from persistence.repositories.base import of_tenant
+from persistence.repositories.service_orders.records import OrderRecordRepository, StoredOrder
 from persistence.tables import service_order_items, service_orders
 
 SO = service_orders.c
@@ -62,6 +64,29 @@ ORDER_COLUMNS = [
     *(c.label(name) for name, c in {**FIXED, **MUTABLE}.items()),
     *(SO[name] for name in DEADLINES),
 ]
+ORDER_BY_ID = select(*ORDER_COLUMNS).where(of_tenant(service_orders), SO.id == bindparam("id"))
+LOCKED_ORDER_BY_ID = ORDER_BY_ID.with_for_update()
+SAVE = (
+    update(service_orders)
+    .where(
+        SO.tenant_id == bindparam("key_tenant_id"),
+        SO.id == bindparam("key_id"),
+        SO.version == bindparam("key_version"),
+        SO.status == bindparam("key_status"),
+    )
+    .values(
+        {
+            **{column.key: bindparam(column.key) for column in MUTABLE.values()},
+            "version": SO.version + 1,
+            "updated_at": func.now(),
+        }
+    )
+    .returning(SO.version)
+)
+
+
+def _header(order: ServiceOrder) -> dict[str, Any]:
+    return {column.key: getattr(order, name) for name, column in MUTABLE.items()}
 
 
 def _order(row: Mapping[str, Any], tenant_id: str) -> ServiceOrder:
@@ -77,8 +102,9 @@ def _order(row: Mapping[str, Any], tenant_id: str) -> ServiceOrder:
     )
 
 
-class ServiceOrderRepository(TenantRepository):
+class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
     table = service_orders
+    noun = "Service order"
 
     def __init__(
         self,
@@ -89,19 +115,16 @@ class ServiceOrderRepository(TenantRepository):
     ):
         super().__init__(connection, driver, tenant_id)
         self._records = records
-        self._read_as: dict[str, tuple[int, ServiceOrderStatus]] = {}
 
-    async def get(self, order_id: str, *, lock: bool = False) -> ServiceOrder | None:
-        """The whole order; `lock` holds its row until the unit of work ends."""
-        statement = select(*ORDER_COLUMNS).where(self._mine(), SO.id == order_id)
-        if lock:
-            statement = statement.with_for_update()
-        row = (await self._connection.execute(statement)).mappings().first()
+    async def _read(self, order_id: str, lock: bool) -> ServiceOrder | None:
+        row = await self._row(LOCKED_ORDER_BY_ID if lock else ORDER_BY_ID, id=order_id)
         if row is None:
             return None
         [order] = await self._complete([_order(row, self.tenant_id)])
-        self._read_as[order.id] = (order.version, order.status)
         return order
+
+    def not_found(self, order_id: str) -> DomainError:
+        return ServiceOrderNotFound(order_id)
 
     async def for_estimate(self, estimate_id: str) -> str | None:
         """The order an estimate became, if any."""
@@ -163,27 +186,34 @@ class ServiceOrderRepository(TenantRepository):
                     for position, item in enumerate(order.items)
                 ],
             )
-        self._read_as[order.id] = (order.version, order.status)
+        self.track(order)
 
-    async def save(self, order: ServiceOrder) -> None:
-        """Write the order's new state if it is still in the version and status it was read in."""
-        version, status = self._read_as[order.id]
-        values: dict[str, Any] = {c.key: getattr(order, name) for name, c in MUTABLE.items()}
-        values["status"] = order.status.value
-        statement = (
-            update(service_orders)
-            .where(self._mine(), SO.id == order.id, SO.version == version, SO.status == status)
-            .values(**values, version=SO.version + 1, updated_at=func.now())
-            .returning(SO.version)
+    def _stored_form(self, order: ServiceOrder) -> StoredOrder:
+        return StoredOrder(
+            _header(order),
+            tuple(order.work_sessions),
+            tuple(order.parts),
+            order.snapshot,
+            order.gl_entries,
         )
-        saved = (await self._connection.execute(statement)).scalar_one_or_none()
+
+    async def _save(self, order: ServiceOrder, before: StoredOrder) -> None:
+        """Write the order's row if it is still at the version and status it was read
+        with, then the records it added since."""
+        saved = await self._driver.value(
+            SAVE,
+            {
+                "key_tenant_id": self.tenant_id,
+                "key_id": order.id,
+                "key_version": order.version,
+                "key_status": before.header["status"],
+                **_header(order),
+            },
+        )
         if saved is None:
-            raise VersionConflict(
-                f"Service order {order.id} was changed by someone else meanwhile; reload it "
-                "and try again."
-            )
+            raise self.stale(order.id, order.version)
         order.version = saved
-        self._read_as[order.id] = (saved, order.status)
+        await self._records.add(order, before)
 
     async def _complete(self, orders: list[ServiceOrder]) -> list[ServiceOrder]:
         """Attach items, sessions, parts, snapshot and GL entries, one statement each."""

@@ -1,0 +1,365 @@
+"""Service orders on the wire: seed 000's CRM events, seed 001's work-order CloudEvents,
+and what Dispatch, Inventory and Contracts send about orders.
+
+Published, in the CRM envelope (aggregate type `service_order`):
+`ServiceOrderCreatedEvent` `{serviceOrderId, customerId, priority, status}`,
+`ServiceOrderScheduledEvent` `{serviceOrderId, scheduleStart, scheduleEnd}`,
+`ServiceOrderCompletedEvent` `{serviceOrderId, completionTime, resolutionCode}`,
+`ServiceOrderBilledEvent` `{serviceOrderId, customerId, amount, currency}`.
+
+Published as CloudEvents `com.durion.workexec.workorder.*` (aggregate type `workorder`):
+`status_changed`, `work_session_recorded`, `parts_usage_recorded`, `ready_for_billing`
+and `snapshot_finalized`, each with the `data` seed 001 shows (`workorderId` first).
+An instant the payload repeats from the event (`statusChangedAt`, `recordedAt`,
+`finalizedAt`) is the event's own instant.
+
+Consumed, in the CRM envelope (the seed names the events; the payloads are the
+gateway's contract): `TechnicianAssignedEvent` `{serviceOrderId, technicianId}`,
+`PartsConsumedEvent` `{serviceOrderId, parts: [{workorderPartId, productId, sku,
+quantity, unitPrice, taxCode?, emergency?}]}` and `ContractEntitlementValidatedEvent`
+`{serviceOrderId, contractId}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from domain.events import DomainEvent
+from domain.service_orders.events import (
+    BillSummary,
+    PartsUsageRecorded,
+    ServiceOrderBilled,
+    ServiceOrderCompleted,
+    ServiceOrderCreated,
+    ServiceOrderReadyForBilling,
+    ServiceOrderScheduled,
+    ServiceOrderStatusChanged,
+    SnapshotFinalized,
+    WorkSessionRecorded,
+)
+from domain.service_orders.inbound import (
+    ContractEntitlementValidated,
+    PartsConsumed,
+    TechnicianAssigned,
+)
+from subscriptions.wire.cloudevents import workexec_type
+from subscriptions.wire.contract import Contract, parsed, read
+from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.event import WireEvent
+from subscriptions.wire.fields import format_instant
+
+E = TypeVar("E", bound=DomainEvent)
+
+CREATED = {"customer_id": "customerId", "priority": "priority", "status": "status"}
+SCHEDULED = {"schedule_start": "scheduleStart", "schedule_end": "scheduleEnd"}
+COMPLETED = {"completion_time": "completionTime", "resolution_code": "resolutionCode"}
+BILLED = {"customer_id": "customerId", "amount": "amount", "currency": "currency"}
+STATUS_CHANGED = {
+    "previous_status": "previousStatus",
+    "new_status": "newStatus",
+    "location_id": "locationId",
+    "customer_id": "customerId",
+    "technician_id": "technicianId",
+}
+WORK_SESSION = {
+    "work_session_id": "workSessionId",
+    "person_id": "personId",
+    "location_id": "locationId",
+    "start_time": "startTime",
+    "end_time": "endTime",
+    "break_duration_minutes": "breakDurationMinutes",
+    "billable_minutes": "billableMinutes",
+    "work_type": "workType",
+}
+RECORDED_PART = {
+    "workorder_part_id": "workorderPartId",
+    "product_id": "productId",
+    "sku": "sku",
+    "quantity": "quantity",
+    "unit_price": "unitPrice",
+    "declined": "declined",
+    "emergency": "emergency",
+}
+PARTS_USAGE = {
+    "location_id": "locationId",
+    "customer_id": "customerId",
+    "completed_at": "completedAt",
+    "completed_by": "completedBy",
+    "total_cost": "totalCost",
+}
+BILLED_PART = {
+    "workorder_part_id": "workorderPartId",
+    "product_id": "productId",
+    "sku": "sku",
+    "quantity": "quantity",
+    "unit_price": "unitPrice",
+    "line_total": "lineTotal",
+}
+BILLED_LABOR = {
+    "work_session_id": "workSessionId",
+    "person_id": "personId",
+    "billable_minutes": "billableMinutes",
+    "amount": "amount",
+}
+BILL = {
+    "snapshot_id": "workorderSnapshotId",
+    "captured_at": "capturedAt",
+    "parts_total": "partsTotal",
+    "labor_total": "laborTotal",
+    "tax_total": "taxTotal",
+    "grand_total": "grandTotal",
+}
+READY = {"customer_id": "customerId", "location_id": "locationId", "po_number": "poNumber"}
+FINALIZED = {"estimate_id": "estimateId", "finalized_by": "finalizedBy"}
+CONSUMED_PART = {
+    "workorder_part_id": "workorderPartId",
+    "product_id": "productId",
+    "sku": "sku",
+    "quantity": "quantity",
+    "unit_price": "unitPrice",
+    "tax_code": "taxCode",
+    "emergency": "emergency",
+}
+ORDER = {"service_order_id": "serviceOrderId"}
+ASSIGNED = {**ORDER, "technician_id": "technicianId"}
+ENTITLED = {**ORDER, "contract_id": "contractId"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_instant(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _fields(value: Any, names: Mapping[str, str]) -> dict[str, Any]:
+    """`value`'s attributes under their payload names, instants and enums as the seeds write."""
+    return {field: _plain(getattr(value, fact)) for fact, field in names.items()}
+
+
+def _lines(value: Any, names: Mapping[str, str]) -> Any:
+    """The fact fields of each line of a payload list (anything else is left for `parsed`
+    to report)."""
+    if not isinstance(value, list):
+        return value
+    return [read(line, names) if isinstance(line, dict) else line for line in value]
+
+
+def _crm(kind: type[E], name: str, names: Mapping[str, str]) -> Contract[E]:
+    """An order's own CRM event: `serviceOrderId` and the fields `names` maps."""
+
+    def document(event: E) -> dict[str, Any]:
+        return {"serviceOrderId": event.aggregate_id, **_fields(event, names)}
+
+    def fact(wire: WireEvent) -> E:
+        return parsed(kind, wire, read(wire.payload, names), names)
+
+    return Contract(kind, name, document, fact)
+
+
+def status_changed_document(event: ServiceOrderStatusChanged) -> dict[str, Any]:
+    document = {
+        "workorderId": event.aggregate_id,
+        **_fields(event, STATUS_CHANGED),
+        "statusChangedAt": format_instant(event.occurred_at),
+    }
+    if event.reason is not None:
+        document["metadata"] = {"reason": event.reason}
+    return document
+
+
+def status_changed_fact(wire: WireEvent) -> ServiceOrderStatusChanged:
+    facts = read(wire.payload, STATUS_CHANGED)
+    metadata = wire.payload.get("metadata")
+    if isinstance(metadata, dict) and "reason" in metadata:
+        facts["reason"] = metadata["reason"]
+    return parsed(ServiceOrderStatusChanged, wire, facts, STATUS_CHANGED)
+
+
+def work_session_document(event: WorkSessionRecorded) -> dict[str, Any]:
+    document = {"workorderId": event.aggregate_id, **_fields(event, WORK_SESSION)}
+    return {
+        **document,
+        "status": "COMPLETED",
+        "recordedAt": format_instant(event.occurred_at),
+        "recordedBy": event.recorded_by,
+    }
+
+
+def work_session_fact(wire: WireEvent) -> WorkSessionRecorded:
+    names = {**WORK_SESSION, "recorded_by": "recordedBy"}
+    return parsed(WorkSessionRecorded, wire, read(wire.payload, names), names)
+
+
+def parts_usage_document(event: PartsUsageRecorded) -> dict[str, Any]:
+    fields = _fields(event, PARTS_USAGE)
+    return {
+        "workorderId": event.aggregate_id,
+        "locationId": fields["locationId"],
+        "customerId": fields["customerId"],
+        "completedAt": fields["completedAt"],
+        "completedBy": fields["completedBy"],
+        "parts": [
+            {**_fields(part, RECORDED_PART), "usageQuantity": part.quantity} for part in event.parts
+        ],
+        "totalCost": fields["totalCost"],
+    }
+
+
+def parts_usage_fact(wire: WireEvent) -> PartsUsageRecorded:
+    facts = read(wire.payload, PARTS_USAGE)
+    if "parts" in wire.payload:
+        facts["parts"] = _lines(wire.payload["parts"], RECORDED_PART)
+    names = {**PARTS_USAGE, **RECORDED_PART, "parts": "parts"}
+    return parsed(PartsUsageRecorded, wire, facts, names)
+
+
+def bill_document(bill: BillSummary) -> dict[str, Any]:
+    return {
+        **_fields(bill, BILL),
+        "parts": [_fields(part, BILLED_PART) for part in bill.parts],
+        "labor": [_fields(line, BILLED_LABOR) for line in bill.labor],
+    }
+
+
+def _bill_facts(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return {
+        **read(value, BILL),
+        **{
+            lines: _lines(value[lines], names)
+            for lines, names in (("parts", BILLED_PART), ("labor", BILLED_LABOR))
+            if lines in value
+        },
+    }
+
+
+BILL_NAMES = {**BILL, **BILLED_PART, **BILLED_LABOR, "bill": "billableSnapshot"}
+
+
+def ready_document(event: ServiceOrderReadyForBilling) -> dict[str, Any]:
+    fields = _fields(event, READY)
+    return {
+        "workorderId": event.aggregate_id,
+        "customerId": fields["customerId"],
+        "locationId": fields["locationId"],
+        "billableSnapshot": bill_document(event.bill),
+        "poNumber": fields["poNumber"],
+    }
+
+
+def ready_fact(wire: WireEvent) -> ServiceOrderReadyForBilling:
+    return parsed(ServiceOrderReadyForBilling, wire, _ready_facts(wire, READY), _names(READY))
+
+
+def finalized_document(event: SnapshotFinalized) -> dict[str, Any]:
+    return {
+        **ready_document(event),
+        "workorderSnapshotId": event.bill.snapshot_id,
+        "estimateId": event.estimate_id,
+        "finalizedAt": format_instant(event.occurred_at),
+        "finalizedBy": event.finalized_by,
+    }
+
+
+def finalized_fact(wire: WireEvent) -> SnapshotFinalized:
+    names = {**READY, **FINALIZED}
+    return parsed(SnapshotFinalized, wire, _ready_facts(wire, names), _names(names))
+
+
+def _ready_facts(wire: WireEvent, names: Mapping[str, str]) -> dict[str, Any]:
+    facts = read(wire.payload, names)
+    if "billableSnapshot" in wire.payload:
+        facts["bill"] = _bill_facts(wire.payload["billableSnapshot"])
+    return facts
+
+
+def _names(names: Mapping[str, str]) -> dict[str, str]:
+    return {**names, **BILL_NAMES}
+
+
+def technician_assigned_fact(wire: WireEvent) -> TechnicianAssigned:
+    return parsed(TechnicianAssigned, wire, read(wire.payload, ASSIGNED), ASSIGNED)
+
+
+def parts_consumed_document(event: PartsConsumed) -> dict[str, Any]:
+    return {
+        "serviceOrderId": event.service_order_id,
+        "parts": [_fields(part, CONSUMED_PART) for part in event.parts],
+    }
+
+
+def parts_consumed_fact(wire: WireEvent) -> PartsConsumed:
+    parts = wire.payload.get("parts")
+    if parts == []:
+        raise MalformedEvent(f"{wire.event_type} payload: parts: lists no part")
+    facts = read(wire.payload, ORDER)
+    if parts is not None:
+        facts["parts"] = _lines(parts, CONSUMED_PART)
+    return parsed(PartsConsumed, wire, facts, {**ORDER, **CONSUMED_PART, "parts": "parts"})
+
+
+def entitlement_validated_fact(wire: WireEvent) -> ContractEntitlementValidated:
+    return parsed(ContractEntitlementValidated, wire, read(wire.payload, ENTITLED), ENTITLED)
+
+
+def _flat(names: Mapping[str, str]) -> Callable[[DomainEvent], dict[str, Any]]:
+    return lambda event: _fields(event, names)
+
+
+def _work_order(action: str) -> str:
+    return workexec_type("workorder", action)
+
+
+CONTRACTS = (
+    _crm(ServiceOrderCreated, "ServiceOrderCreatedEvent", CREATED),
+    _crm(ServiceOrderScheduled, "ServiceOrderScheduledEvent", SCHEDULED),
+    _crm(ServiceOrderCompleted, "ServiceOrderCompletedEvent", COMPLETED),
+    _crm(ServiceOrderBilled, "ServiceOrderBilledEvent", BILLED),
+    Contract(
+        ServiceOrderStatusChanged,
+        _work_order("status_changed"),
+        status_changed_document,
+        status_changed_fact,
+    ),
+    Contract(
+        WorkSessionRecorded,
+        _work_order("work_session_recorded"),
+        work_session_document,
+        work_session_fact,
+    ),
+    Contract(
+        PartsUsageRecorded,
+        _work_order("parts_usage_recorded"),
+        parts_usage_document,
+        parts_usage_fact,
+    ),
+    Contract(
+        ServiceOrderReadyForBilling, _work_order("ready_for_billing"), ready_document, ready_fact
+    ),
+    Contract(
+        SnapshotFinalized, _work_order("snapshot_finalized"), finalized_document, finalized_fact
+    ),
+)
+
+INBOUND = (
+    Contract(
+        TechnicianAssigned,
+        "TechnicianAssignedEvent",
+        _flat(ASSIGNED),
+        technician_assigned_fact,
+    ),
+    Contract(PartsConsumed, "PartsConsumedEvent", parts_consumed_document, parts_consumed_fact),
+    Contract(
+        ContractEntitlementValidated,
+        "ContractEntitlementValidatedEvent",
+        _flat(ENTITLED),
+        entitlement_validated_fact,
+    ),
+)
+"""Other domains' events about orders: parsed into facts here, never published."""
