@@ -98,7 +98,7 @@ async def attach_parts(
     added = 0
     for fields in parts:
         part_id = fields.get("workorder_part_id") or await work.naming.next_free_id(
-            PART_SERIES, _taken(work)
+            PART_SERIES, _taken(work, known)
         )
         if part_id in known:
             continue
@@ -108,8 +108,10 @@ async def attach_parts(
     return added
 
 
-def _taken(work: UnitOfWork) -> Any:
+def _taken(work: UnitOfWork, recorded: set[str]) -> Any:
+    """Whether a part id is stored already or recorded on the order in this change."""
+
     async def taken(part_id: str) -> bool:
-        return bool(await work.order_records.part_ids_taken([part_id]))
+        return part_id in recorded or bool(await work.order_records.part_ids_taken([part_id]))
 
     return taken

@@ -23,26 +23,39 @@ ORDER = """serviceOrderId customerId vehicleId locationId priority status descri
 CREATE = f"""mutation($input: CreateServiceOrderInput!) {{
   createServiceOrder(input: $input) {{ {ORDER} }} }}"""
 GET = f"query($id: ID!) {{ serviceOrder(id: $id) {{ {ORDER} }} }}"
-SCHEDULE = f"""mutation($id: ID!, $start: DateTime!, $end: DateTime!, $version: Int) {{
+SCHEDULE = f"""mutation($id: ID!, $start: DateTime!, $end: DateTime!, $version: Int!) {{
   scheduleServiceOrder(serviceOrderId: $id, start: $start, end: $end, version: $version)
   {{ {ORDER} }} }}"""
-ASSIGN = f"""mutation($id: ID!, $tech: ID!) {{
-  assignTechnician(serviceOrderId: $id, technicianId: $tech) {{ {ORDER} }} }}"""
-START_WORK = f"mutation($id: ID!) {{ startServiceOrder(serviceOrderId: $id) {{ {ORDER} }} }}"
-COMPLETE = f"""mutation($id: ID!, $at: DateTime, $code: String!) {{
-  completeServiceOrder(serviceOrderId: $id, completionTime: $at, resolutionCode: $code)
-  {{ {ORDER} }} }}"""
-CANCEL = f"""mutation($id: ID!, $reason: String!) {{
-  cancelServiceOrder(serviceOrderId: $id, reason: $reason) {{ {ORDER} }} }}"""
-RECORD_SESSION = f"""mutation($input: WorkSessionInput!) {{
-  recordWorkSession(input: $input) {{ {ORDER} }} }}"""
-RECORD_PARTS = f"""mutation($id: ID!, $parts: [PartUsageInput!]!) {{
-  recordPartsUsage(serviceOrderId: $id, parts: $parts) {{ {ORDER} }} }}"""
-FINALIZE = f"""mutation($id: ID!, $rate: Decimal!, $code: String, $po: String) {{
+ASSIGN = f"""mutation($id: ID!, $tech: ID!, $version: Int!) {{
+  assignTechnician(serviceOrderId: $id, technicianId: $tech, version: $version) {{ {ORDER} }} }}"""
+START_WORK = f"""mutation($id: ID!, $version: Int!) {{
+  startServiceOrder(serviceOrderId: $id, version: $version) {{ {ORDER} }} }}"""
+COMPLETE = f"""mutation($id: ID!, $at: DateTime, $code: String!, $version: Int!) {{
+  completeServiceOrder(serviceOrderId: $id, completionTime: $at, resolutionCode: $code,
+  version: $version) {{ {ORDER} }} }}"""
+CANCEL = f"""mutation($id: ID!, $reason: String!, $version: Int!) {{
+  cancelServiceOrder(serviceOrderId: $id, reason: $reason, version: $version) {{ {ORDER} }} }}"""
+RECORD_SESSION = f"""mutation($input: WorkSessionInput!, $version: Int!) {{
+  recordWorkSession(input: $input, version: $version) {{ {ORDER} }} }}"""
+RECORD_PARTS = f"""mutation($id: ID!, $parts: [PartUsageInput!]!, $version: Int!) {{
+  recordPartsUsage(serviceOrderId: $id, parts: $parts, version: $version) {{ {ORDER} }} }}"""
+FINALIZE = f"""mutation($id: ID!, $rate: Decimal!, $code: String, $po: String, $version: Int!) {{
   finalizeServiceOrder(serviceOrderId: $id, laborRate: $rate, laborTaxCode: $code,
-  poNumber: $po) {{ {ORDER} }} }}"""
-BILL = f"""mutation($id: ID!, $on: Date) {{
-  billServiceOrder(serviceOrderId: $id, billingDate: $on) {{ {ORDER} }} }}"""
+  poNumber: $po, version: $version) {{ {ORDER} }} }}"""
+BILL = f"""mutation($id: ID!, $on: Date, $version: Int!) {{
+  billServiceOrder(serviceOrderId: $id, billingDate: $on, version: $version) {{ {ORDER} }} }}"""
+VERSION = "query($id: ID!) { serviceOrder(id: $id) { version } }"
+
+
+async def read(api: Api, variables: dict[str, Any]) -> dict[str, Any]:
+    """`variables` with the version of the order as a client reads it before changing it
+    (every service-order mutation requires it); a version given is kept, and an order
+    that cannot be read gets version 1 (its mutation then reports why)."""
+    if "version" in variables:
+        return variables
+    order_id = variables.get("id") or variables["input"]["serviceOrderId"]
+    found = (await api(VERSION, {"id": order_id})).get("data") or {}
+    return {**variables, "version": (found.get("serviceOrder") or {}).get("version", 1)}
 
 
 async def open_shop(api: Api) -> dict[str, str]:
@@ -90,9 +103,9 @@ async def create_order(api: Api, shop: dict[str, str], **fields: Any) -> dict[st
 
 async def in_progress(api: Api, shop: dict[str, str]) -> str:
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
-    await api.data(ASSIGN, {"id": order_id, "tech": "TECH-001"})
-    await api.data(START_WORK, {"id": order_id})
+    await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
+    await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"}))
+    await api.data(START_WORK, await read(api, {"id": order_id}))
     return order_id
 
 
@@ -122,13 +135,20 @@ PADS = {
 async def completed(api: Api, shop: dict[str, str]) -> str:
     """An order with the seed's session (240 min) and brake pads (2 x 89.99), completed."""
     order_id = await in_progress(api, shop)
-    await api.data(RECORD_SESSION, {"input": session(order_id)})
-    await api.data(RECORD_PARTS, {"id": order_id, "parts": [{**PADS, "workorderPartId": None}]})
-    await api.data(COMPLETE, {"id": order_id, "code": "RESOLVED"})
+    await api.data(RECORD_SESSION, await read(api, {"input": session(order_id)}))
+    await api.data(
+        RECORD_PARTS,
+        await read(
+            api, await read(api, {"id": order_id, "parts": [{**PADS, "workorderPartId": None}]})
+        ),
+    )
+    await api.data(COMPLETE, await read(api, {"id": order_id, "code": "RESOLVED"}))
     return order_id
 
 
 async def finalized(api: Api, shop: dict[str, str]) -> str:
     order_id = await completed(api, shop)
-    await api.data(FINALIZE, {"id": order_id, "rate": "60.00", "code": "LABOR_TAX"})
+    await api.data(
+        FINALIZE, await read(api, {"id": order_id, "rate": "60.00", "code": "LABOR_TAX"})
+    )
     return order_id

@@ -19,6 +19,7 @@ from tests.e2e.service_order_steps import (
     create_order,
     in_progress,
     open_shop,
+    read,
 )
 from tests.e2e.sla_steps import raised_for
 
@@ -48,11 +49,13 @@ async def test_the_dashboard_counts_open_orders_their_sla_and_todays_breaches(
     first = await create_order(timed, shop, priority="CRITICAL")
     await create_order(timed, shop, priority="CRITICAL")
     scheduled = (await create_order(timed, shop))["serviceOrderId"]
-    await timed.data(SCHEDULE, {"id": scheduled, "start": START, "end": END})
+    await timed.data(SCHEDULE, await read(timed, {"id": scheduled, "start": START, "end": END}))
     await in_progress(timed, shop)
     cancelled = (await create_order(timed, shop, priority="LOW"))["serviceOrderId"]
-    await timed.data(CANCEL, {"id": cancelled, "reason": "Duplicate"})
-    await timed.data(COMPLETE, {"id": await in_progress(timed, shop), "code": "RESOLVED"})
+    await timed.data(CANCEL, await read(timed, {"id": cancelled, "reason": "Duplicate"}))
+    await timed.data(
+        COMPLETE, await read(timed, {"id": await in_progress(timed, shop), "code": "RESOLVED"})
+    )
     await create_order(timed, shop, priority="MEDIUM", locationId="LOC-002")
     created = datetime.fromisoformat(first["createdAt"])
     north_rows = [

@@ -21,6 +21,7 @@ from tests.e2e.service_order_steps import (
     finalized,
     in_progress,
     open_shop,
+    read,
     session,
 )
 
@@ -35,7 +36,8 @@ async def test_finalizing_captures_the_seed_snapshot_to_the_cent(api: Api) -> No
     order_id = await completed(api, shop)
     order = (
         await api.data(
-            FINALIZE, {"id": order_id, "rate": "60.00", "code": "LABOR_TAX", "po": "PO-1"}
+            FINALIZE,
+            await read(api, {"id": order_id, "rate": "60.00", "code": "LABOR_TAX", "po": "PO-1"}),
         )
     )["finalizeServiceOrder"]
     snapshot = order["billableSnapshot"]
@@ -56,14 +58,20 @@ async def test_finalizing_is_for_completed_orders_once_with_every_line_taxed(api
     shop = await open_shop(api)
     working = await in_progress(api, shop)
     args = {"rate": "60.00", "code": "LABOR_TAX"}
-    assert await api.error_codes(FINALIZE, {"id": working, **args}) == ["INVALID_TRANSITION"]
-    done = await completed(api, shop)
-    assert await api.error_codes(FINALIZE, {"id": done, "rate": "60.00"}) == ["MISSING_TAX_CODE"]
-    assert await api.error_codes(FINALIZE, {"id": done, "rate": "-1", "code": "LABOR_TAX"}) == [
-        "BAD_USER_INPUT"
+    assert await api.error_codes(FINALIZE, await read(api, {"id": working, **args})) == [
+        "INVALID_TRANSITION"
     ]
-    await api.data(FINALIZE, {"id": done, **args})
-    assert await api.error_codes(FINALIZE, {"id": done, **args}) == ["SNAPSHOT_ALREADY_FINALIZED"]
+    done = await completed(api, shop)
+    assert await api.error_codes(FINALIZE, await read(api, {"id": done, "rate": "60.00"})) == [
+        "MISSING_TAX_CODE"
+    ]
+    assert await api.error_codes(
+        FINALIZE, await read(api, {"id": done, "rate": "-1", "code": "LABOR_TAX"})
+    ) == ["BAD_USER_INPUT"]
+    await api.data(FINALIZE, await read(api, {"id": done, **args}))
+    assert await api.error_codes(FINALIZE, await read(api, {"id": done, **args})) == [
+        "SNAPSHOT_ALREADY_FINALIZED"
+    ]
 
 
 async def test_billing_posts_receivable_and_revenue_and_moves_the_order_to_billed(
@@ -71,14 +79,16 @@ async def test_billing_posts_receivable_and_revenue_and_moves_the_order_to_bille
 ) -> None:
     shop = await open_shop(api)
     unfinalized = await completed(api, shop)
-    assert await api.error_codes(BILL, {"id": unfinalized}) == ["BILLABLE_SNAPSHOT_MISSING"]
+    assert await api.error_codes(BILL, await read(api, {"id": unfinalized})) == [
+        "BILLABLE_SNAPSHOT_MISSING"
+    ]
     order_id = await finalized(api, shop)
-    billed = (await api.data(BILL, {"id": order_id}))["billServiceOrder"]
+    billed = (await api.data(BILL, await read(api, {"id": order_id})))["billServiceOrder"]
     assert billed["status"] == "BILLED" and billed["billedAt"]
     assert billed["glEntries"] == GL
     assert (await api.data(GET, {"id": order_id}))["serviceOrder"]["glEntries"] == GL
-    assert await api.error_codes(BILL, {"id": order_id}) == ["INVALID_TRANSITION"]
-    assert await api.error_codes(RECORD_SESSION, {"input": session(order_id)}) == [
+    assert await api.error_codes(BILL, await read(api, {"id": order_id})) == ["INVALID_TRANSITION"]
+    assert await api.error_codes(RECORD_SESSION, await read(api, {"input": session(order_id)})) == [
         "INVALID_TRANSITION"
     ]
 
@@ -87,11 +97,12 @@ async def test_concurrent_bills_bill_once(api: Api, engine: AsyncEngine) -> None
     shop = await open_shop(api)
     order_id = await finalized(api, shop)
 
-    bodies = await asyncio.gather(*(api(BILL, {"id": order_id}) for _ in range(6)))
+    seen = await read(api, {"id": order_id})
+    bodies = await asyncio.gather(*(api(BILL, seen) for _ in range(6)))
 
     won = [b for b in bodies if not b.get("errors")]
     lost = [b["errors"][0]["extensions"]["code"] for b in bodies if b.get("errors")]
-    assert len(won) == 1 and lost == ["INVALID_TRANSITION"] * 5
+    assert len(won) == 1 and lost == ["VERSION_CONFLICT"] * 5
     async with engine.connect() as connection:
         postings = await connection.execute(
             select(func.count()).where(
@@ -102,7 +113,7 @@ async def test_concurrent_bills_bill_once(api: Api, engine: AsyncEngine) -> None
         billed_events = await connection.execute(
             select(func.count()).where(
                 outbox.c.tenant_id == api.tenant,
-                outbox.c.event_type == "ServiceOrderBilledEvent",
+                outbox.c.event_type == "ServiceOrderBilled",
             )
         )
         assert (postings.scalar_one(), billed_events.scalar_one()) == (2, 1)
@@ -139,10 +150,12 @@ async def test_billing_into_a_closed_period_is_refused(api: Api, services: Servi
         ]:
             await asyncio.sleep(0.1)
 
-    body = await api(BILL, {"id": order_id, "on": "2026-01-31"})
+    body = await api(BILL, await read(api, {"id": order_id, "on": "2026-01-31"}))
     assert body["errors"][0]["extensions"]["code"] == "FINANCIAL_PERIOD_CLOSED"
     assert "2026-01" in body["errors"][0]["message"]
     after = (await api.data(GET, {"id": order_id}))["serviceOrder"]
     assert (after["status"], after["glEntries"]) == ("COMPLETED", [])
-    billed = (await api.data(BILL, {"id": order_id, "on": "2026-02-01"}))["billServiceOrder"]
+    billed = (await api.data(BILL, await read(api, {"id": order_id, "on": "2026-02-01"})))[
+        "billServiceOrder"
+    ]
     assert billed["status"] == "BILLED"

@@ -20,6 +20,7 @@ from tests.e2e.service_order_steps import (
     create_order,
     finalized,
     open_shop,
+    read,
 )
 from tests.graphql_ws import Subscriber
 
@@ -45,11 +46,11 @@ async def test_a_dispatch_board_sees_its_orders_change_status(
     subscriber = await watch(gateway, api.tenant, loc="LOC-001")
     try:
         elsewhere = (await create_order(api, shop, locationId="LOC-002"))["serviceOrderId"]
-        await api.data(SCHEDULE, {"id": elsewhere, "start": START, "end": END})
+        await api.data(SCHEDULE, await read(api, {"id": elsewhere, "start": START, "end": END}))
         order_id = (await create_order(api, shop))["serviceOrderId"]
-        await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
-        await api.data(ASSIGN, {"id": order_id, "tech": "TECH-001"})
-        await api.data(CANCEL, {"id": order_id, "reason": "Customer away"})
+        await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
+        await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"}))
+        await api.data(CANCEL, await read(api, {"id": order_id, "reason": "Customer away"}))
         changes = [(await subscriber.next_data())["serviceOrderStatusChanged"] for _ in range(3)]
         await subscriber.nothing_for(1.0)
     finally:
@@ -73,8 +74,8 @@ async def test_one_order_can_be_watched_and_needs_the_read_permission(
     subscriber = await watch(gateway, api.tenant, id=second)
     refused = await Subscriber(gateway.url, token(api.tenant, [Permission.EVENTS_READ])).connect()
     try:
-        await api.data(SCHEDULE, {"id": first, "start": START, "end": END})
-        await api.data(SCHEDULE, {"id": second, "start": START, "end": END})
+        await api.data(SCHEDULE, await read(api, {"id": first, "start": START, "end": END}))
+        await api.data(SCHEDULE, await read(api, {"id": second, "start": START, "end": END}))
         change = (await subscriber.next_data())["serviceOrderStatusChanged"]
         assert (change["serviceOrderId"], change["newStatus"]) == (second, "SCHEDULED")
         await refused.acknowledged()
@@ -111,7 +112,7 @@ async def test_the_seed_events_are_published_on_the_seed_topics(
 ) -> None:
     shop = await open_shop(api)
     order_id = await finalized(api, shop)
-    await api.data(BILL, {"id": order_id})
+    await api.data(BILL, await read(api, {"id": order_id}))
 
     found = await records_of(
         services,

@@ -18,6 +18,7 @@ from tests.e2e.service_order_steps import (
     SCHEDULE,
     START,
     START_WORK,
+    read,
     session,
 )
 
@@ -56,17 +57,24 @@ async def test_an_approved_estimate_becomes_an_order_that_is_billed(api: Api) ->
         ("LABOR", "120.00", "LABOR_TAXABLE"),
     ]
 
-    await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
-    await api.data(ASSIGN, {"id": order_id, "tech": "TECH-001"})
-    await api.data(START_WORK, {"id": order_id})
-    await api.data(RECORD_SESSION, {"input": session(order_id)})
+    await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
+    await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"}))
+    await api.data(START_WORK, await read(api, {"id": order_id}))
+    await api.data(RECORD_SESSION, await read(api, {"input": session(order_id)}))
     pads = {"productId": "PART-001", "sku": "BRK-PAD-F", "quantity": "2", "unitPrice": "89.99"}
-    await api.data(RECORD_PARTS, {"id": order_id, "parts": [{**pads, "taxCode": "TAXABLE_GOODS"}]})
-    await api.data(COMPLETE, {"id": order_id, "code": "RESOLVED"})
+    await api.data(
+        RECORD_PARTS,
+        await read(
+            api, await read(api, {"id": order_id, "parts": [{**pads, "taxCode": "TAXABLE_GOODS"}]})
+        ),
+    )
+    await api.data(COMPLETE, await read(api, {"id": order_id, "code": "RESOLVED"}))
     finalized = (
-        await api.data(FINALIZE, {"id": order_id, "rate": "60.00", "code": "LABOR_TAXABLE"})
+        await api.data(
+            FINALIZE, await read(api, {"id": order_id, "rate": "60.00", "code": "LABOR_TAXABLE"})
+        )
     )["finalizeServiceOrder"]
-    billed = (await api.data(BILL, {"id": order_id}))["billServiceOrder"]
+    billed = (await api.data(BILL, await read(api, {"id": order_id})))["billServiceOrder"]
 
     snapshot = finalized["billableSnapshot"]
     # parts 2 x 89.99 taxed 8% (14.40), labor 240 min at 60.00 taxed 6% (14.40)

@@ -23,6 +23,7 @@ from tests.e2e.service_order_steps import (
     create_order,
     in_progress,
     open_shop,
+    read,
 )
 
 ASSIGNED = ("dispatch.technician.assigned", "TechnicianAssignedEvent")
@@ -63,7 +64,7 @@ async def test_a_technician_assigned_by_dispatch_dispatches_the_order_once(
 ) -> None:
     shop = await open_shop(api)
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
+    await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
     event = envelope(ASSIGNED, api.tenant, {"serviceOrderId": order_id, "technicianId": "TECH-7"})
     await send(producer, ASSIGNED, event)
     await send(producer, ASSIGNED, event)
@@ -75,9 +76,9 @@ async def test_a_technician_assigned_by_dispatch_dispatches_the_order_once(
     order = await order_once(api, order_id, lambda o: o["technicianId"] == "TECH-8")
 
     assert order["status"] == "DISPATCHED"
-    # created 1, scheduled 2, TECH-7 3, TECH-7 re-sent with a new id 4, TECH-8 5: the
-    # redelivered event (same id) changed nothing
-    assert order["version"] == 5
+    # created 1, scheduled 2, TECH-7 3, TECH-8 4: the redelivered event (same id) and
+    # TECH-7 re-sent with a new id changed nothing, so they saved nothing
+    assert order["version"] == 4
 
 
 async def test_parts_consumed_are_attached_and_a_resent_event_adds_nothing(

@@ -21,6 +21,7 @@ from tests.e2e.service_order_steps import (
     create_order,
     in_progress,
     open_shop,
+    read,
 )
 
 COUNT = "query($s: [ServiceOrderStatus!]) { serviceOrders(status: $s) { totalCount } }"
@@ -33,18 +34,22 @@ async def test_an_order_goes_from_requested_to_completed(api: Api) -> None:
     assert (order_id, created["status"], created["version"]) == ("SO-001", "REQUESTED", 1)
     assert created["sla"]["atRisk"] is False and created["sla"]["breached"] is False
 
-    scheduled = (await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END}))[
-        "scheduleServiceOrder"
-    ]
+    scheduled = (
+        await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
+    )["scheduleServiceOrder"]
     assert (scheduled["status"], scheduled["scheduleStart"]) == (
         "SCHEDULED",
         "2026-01-25T08:00:00+00:00",
     )
-    dispatched = (await api.data(ASSIGN, {"id": order_id, "tech": "TECH-001"}))["assignTechnician"]
+    dispatched = (await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"})))[
+        "assignTechnician"
+    ]
     assert (dispatched["status"], dispatched["technicianId"]) == ("DISPATCHED", "TECH-001")
-    started = (await api.data(START_WORK, {"id": order_id}))["startServiceOrder"]
+    started = (await api.data(START_WORK, await read(api, {"id": order_id})))["startServiceOrder"]
     assert started["status"] == "IN_PROGRESS" and started["startedAt"]
-    done = (await api.data(COMPLETE, {"id": order_id, "code": "RESOLVED"}))["completeServiceOrder"]
+    done = (await api.data(COMPLETE, await read(api, {"id": order_id, "code": "RESOLVED"})))[
+        "completeServiceOrder"
+    ]
     assert (done["status"], done["resolutionCode"]) == ("COMPLETED", "RESOLVED")
     assert done["version"] == 5
 
@@ -55,26 +60,26 @@ async def test_an_order_goes_from_requested_to_completed(api: Api) -> None:
 async def test_an_order_is_rescheduled_until_work_starts(api: Api) -> None:
     shop = await open_shop(api)
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
+    await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
     later = {"id": order_id, "start": "2026-01-26T08:00:00Z", "end": "2026-01-26T10:00:00Z"}
-    moved = (await api.data(SCHEDULE, later))["scheduleServiceOrder"]
+    moved = (await api.data(SCHEDULE, await read(api, later)))["scheduleServiceOrder"]
     assert (moved["status"], moved["scheduleStart"]) == ("SCHEDULED", "2026-01-26T08:00:00+00:00")
-    await api.data(ASSIGN, {"id": order_id, "tech": "TECH-001"})
-    still = (await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END}))[
-        "scheduleServiceOrder"
-    ]
+    await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"}))
+    still = (
+        await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
+    )["scheduleServiceOrder"]
     assert still["status"] == "DISPATCHED"
-    await api.data(START_WORK, {"id": order_id})
+    await api.data(START_WORK, await read(api, {"id": order_id}))
 
-    assert await api.error_codes(SCHEDULE, {"id": order_id, "start": START, "end": END}) == [
-        "INVALID_TRANSITION"
-    ]
+    assert await api.error_codes(
+        SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END})
+    ) == ["INVALID_TRANSITION"]
 
 
 async def test_a_visit_must_start_before_it_ends(api: Api) -> None:
     shop = await open_shop(api)
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    body = await api(SCHEDULE, {"id": order_id, "start": END, "end": START})
+    body = await api(SCHEDULE, await read(api, {"id": order_id, "start": END, "end": START}))
     [error] = body["errors"]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "scheduleEnd"}
     assert (await api.data(GET, {"id": order_id}))["serviceOrder"]["status"] == "REQUESTED"
@@ -93,7 +98,7 @@ async def test_a_requested_order_cannot_skip_ahead(
 ) -> None:
     shop = await open_shop(api)
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    body = await api(step, {"id": order_id, **variables})
+    body = await api(step, await read(api, {"id": order_id, **variables}))
     [error] = body["errors"]
     assert error["extensions"]["code"] == "INVALID_TRANSITION"
     assert "REQUESTED" in error["message"]
@@ -103,12 +108,14 @@ async def test_a_requested_order_cannot_skip_ahead(
 async def test_work_cannot_start_before_dispatch_nor_complete_before_it_starts(api: Api) -> None:
     shop = await open_shop(api)
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
-    assert await api.error_codes(START_WORK, {"id": order_id}) == ["INVALID_TRANSITION"]
-    await api.data(ASSIGN, {"id": order_id, "tech": "TECH-001"})
-    assert await api.error_codes(COMPLETE, {"id": order_id, "code": "RESOLVED"}) == [
+    await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
+    assert await api.error_codes(START_WORK, await read(api, {"id": order_id})) == [
         "INVALID_TRANSITION"
     ]
+    await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"}))
+    assert await api.error_codes(
+        COMPLETE, await read(api, {"id": order_id, "code": "RESOLVED"})
+    ) == ["INVALID_TRANSITION"]
 
 
 @pytest.mark.parametrize("moves", [0, 1, 2, 3])
@@ -121,26 +128,26 @@ async def test_an_order_is_cancelled_from_any_state_before_completion(api: Api, 
         (START_WORK, {}),
     ]
     for step, variables in steps[:moves]:
-        await api.data(step, {"id": order_id, **variables})
-    cancelled = (await api.data(CANCEL, {"id": order_id, "reason": "Customer sold the van"}))[
-        "cancelServiceOrder"
-    ]
+        await api.data(step, await read(api, {"id": order_id, **variables}))
+    cancelled = (
+        await api.data(CANCEL, await read(api, {"id": order_id, "reason": "Customer sold the van"}))
+    )["cancelServiceOrder"]
     assert (cancelled["status"], cancelled["cancellationReason"]) == (
         "CANCELLED",
         "Customer sold the van",
     )
-    assert await api.error_codes(SCHEDULE, {"id": order_id, "start": START, "end": END}) == [
-        "INVALID_TRANSITION"
-    ]
+    assert await api.error_codes(
+        SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END})
+    ) == ["INVALID_TRANSITION"]
 
 
 async def test_a_completed_order_cannot_be_cancelled_and_a_reason_is_required(api: Api) -> None:
     shop = await open_shop(api)
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    body = await api(CANCEL, {"id": order_id, "reason": "  "})
+    body = await api(CANCEL, await read(api, {"id": order_id, "reason": "  "}))
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "reason"}
     done = await completed(api, shop)
-    assert await api.error_codes(CANCEL, {"id": done, "reason": "Too late"}) == [
+    assert await api.error_codes(CANCEL, await read(api, {"id": done, "reason": "Too late"})) == [
         "INVALID_TRANSITION"
     ]
 
@@ -148,7 +155,9 @@ async def test_a_completed_order_cannot_be_cancelled_and_a_reason_is_required(ap
 async def test_completion_cannot_be_in_the_future(api: Api) -> None:
     shop = await open_shop(api)
     order_id = await in_progress(api, shop)
-    body = await api(COMPLETE, {"id": order_id, "at": "2999-01-01T00:00:00Z", "code": "OK"})
+    body = await api(
+        COMPLETE, await read(api, {"id": order_id, "at": "2999-01-01T00:00:00Z", "code": "OK"})
+    )
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "completionTime"}
 
 
@@ -209,17 +218,19 @@ async def test_another_tenants_order_is_not_found(api: Api) -> None:
     order_id = (await create_order(api, shop))["serviceOrderId"]
     stranger = api.as_tenant(api.tenant + "-x")
     assert await stranger.error_codes(GET, {"id": order_id}) == ["SERVICE_ORDER_NOT_FOUND"]
-    assert await stranger.error_codes(CANCEL, {"id": order_id, "reason": "mine"}) == [
-        "SERVICE_ORDER_NOT_FOUND"
-    ]
+    assert await stranger.error_codes(
+        CANCEL, await read(api, {"id": order_id, "reason": "mine"})
+    ) == ["SERVICE_ORDER_NOT_FOUND"]
 
 
 async def test_a_stale_version_is_a_conflict(api: Api) -> None:
     shop = await open_shop(api)
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    await api.data(SCHEDULE, {"id": order_id, "start": START, "end": END, "version": 1})
+    await api.data(
+        SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END, "version": 1})
+    )
     assert await api.error_codes(
-        SCHEDULE, {"id": order_id, "start": START, "end": END, "version": 1}
+        SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END, "version": 1})
     ) == ["VERSION_CONFLICT"]
 
 
@@ -227,7 +238,7 @@ async def test_orders_are_listed_newest_first_and_filtered(api: Api) -> None:
     shop = await open_shop(api)
     low = (await create_order(api, shop, priority="LOW"))["serviceOrderId"]
     high = (await create_order(api, shop, priority="CRITICAL"))["serviceOrderId"]
-    await api.data(CANCEL, {"id": low, "reason": "dup"})
+    await api.data(CANCEL, await read(api, {"id": low, "reason": "dup"}))
     query = """query($loc: ID, $s: [ServiceOrderStatus!], $p: [Priority!], $size: Int) {
       serviceOrders(locationId: $loc, status: $s, priority: $p, pageSize: $size) {
         items { serviceOrderId status priority } totalCount hasNextPage } }"""
@@ -250,9 +261,11 @@ async def test_changing_orders_and_billing_need_their_permissions(api: Api) -> N
     order_id = (await create_order(api, shop))["serviceOrderId"]
     reader = api.as_tenant(api.tenant, [Permission.SERVICE_ORDER_READ])
     assert (await reader.data(GET, {"id": order_id}))["serviceOrder"]["status"] == "REQUESTED"
-    assert await reader.error_codes(CANCEL, {"id": order_id, "reason": "no"}) == ["FORBIDDEN"]
+    assert await reader.error_codes(CANCEL, await read(api, {"id": order_id, "reason": "no"})) == [
+        "FORBIDDEN"
+    ]
     clerk = api.as_tenant(api.tenant, [Permission.SERVICE_ORDER_WRITE])
     assert await clerk.error_codes(
-        'mutation { billServiceOrder(serviceOrderId: "SO-001") { status } }'
+        'mutation { billServiceOrder(serviceOrderId: "SO-001", version: 1) { status } }'
     ) == ["FORBIDDEN"]
     assert await api.error_codes(GET, {"id": order_id}, authorize=False) == ["UNAUTHENTICATED"]

@@ -15,7 +15,7 @@ import pytest
 from domain.clock import ManualClock
 from gateway.app import create_app
 from tests.conftest import Api, Served, Services, settings_for
-from tests.e2e.service_order_steps import END, SCHEDULE, START, create_order, open_shop
+from tests.e2e.service_order_steps import END, SCHEDULE, START, create_order, open_shop, read
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 SET_POLICY = """mutation($p: Priority!, $r: Int!, $s: Int!, $share: Decimal) {
@@ -120,7 +120,7 @@ async def test_an_open_order_goes_at_risk_then_breached_as_time_passes(
     clock.advance(timedelta(minutes=31))
     standing = await sla_of(timed, order_id)
     assert standing["breached"] is True
-    await timed.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
+    await timed.data(SCHEDULE, await read(timed, {"id": order_id, "start": START, "end": END}))
     assert (await sla_of(timed, order_id))["breached"] is True  # responded late stays a breach
 
 
@@ -128,7 +128,7 @@ async def test_a_response_in_time_keeps_the_order_on_track(timed: Api, clock: Ma
     shop = await open_shop(timed)
     order_id = (await create_order(timed, shop, priority="CRITICAL"))["serviceOrderId"]
     clock.advance(timedelta(minutes=10))
-    await timed.data(SCHEDULE, {"id": order_id, "start": START, "end": END})
+    await timed.data(SCHEDULE, await read(timed, {"id": order_id, "start": START, "end": END}))
     clock.advance(timedelta(minutes=100))
     assert await sla_of(timed, order_id) == {
         "responseDueAt": "2026-03-02T09:00:00+00:00",

@@ -24,6 +24,7 @@ from tests.e2e.service_order_steps import (
     create_order,
     in_progress,
     open_shop,
+    read,
 )
 from tests.e2e.sla_steps import WATCH, raised_for
 from tests.graphql_ws import Subscriber
@@ -122,11 +123,11 @@ async def test_met_targets_and_closed_orders_raise_nothing(
 ) -> None:
     shop = await open_shop(timed)
     scheduled = (await create_order(timed, shop, priority="CRITICAL"))["serviceOrderId"]
-    await timed.data(SCHEDULE, {"id": scheduled, "start": START, "end": END})
+    await timed.data(SCHEDULE, await read(timed, {"id": scheduled, "start": START, "end": END}))
     cancelled = (await create_order(timed, shop, priority="CRITICAL"))["serviceOrderId"]
-    await timed.data(CANCEL, {"id": cancelled, "reason": "Duplicate"})
+    await timed.data(CANCEL, await read(timed, {"id": cancelled, "reason": "Duplicate"}))
     completed = await in_progress(timed, shop)
-    await timed.data(COMPLETE, {"id": completed, "code": "RESOLVED"})
+    await timed.data(COMPLETE, await read(timed, {"id": completed, "code": "RESOLVED"}))
 
     clock.advance(timedelta(days=10))
     assert await raised_for(monitor, timed.tenant) == {(scheduled, "resolution", "breached")}
@@ -174,7 +175,9 @@ async def test_a_target_met_between_the_scan_and_the_claim_raises_nothing(
     due = [alert_for(d, clock.now()) for d in scanned if d.tenant_id == timed.tenant]
     raised = [alert for alert in due if alert is not None]
     assert [a.record_key for a in raised] == [(order["serviceOrderId"], "response", "at_risk")]
-    await timed.data(SCHEDULE, {"id": order["serviceOrderId"], "start": START, "end": END})
+    await timed.data(
+        SCHEDULE, await read(timed, {"id": order["serviceOrderId"], "start": START, "end": END})
+    )
     async with UnitOfWork(engine, timed.tenant) as work:
         assert await work.sla_alerts.claim(raised) == set()
         await work.commit()

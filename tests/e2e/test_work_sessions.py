@@ -17,12 +17,13 @@ from tests.e2e.service_order_steps import (
     finalized,
     in_progress,
     open_shop,
+    read,
     session,
 )
 
 
 async def errors(api: Api, variables: dict[str, Any]) -> list[tuple[str, str]]:
-    body = await api(RECORD_SESSION, variables)
+    body = await api(RECORD_SESSION, await read(api, variables))
     assert body.get("errors"), body
     return [(e["extensions"]["code"], e["extensions"].get("field")) for e in body["errors"]]
 
@@ -30,7 +31,9 @@ async def errors(api: Api, variables: dict[str, Any]) -> list[tuple[str, str]]:
 async def test_a_session_is_recorded_with_the_seed_fields(api: Api) -> None:
     shop = await open_shop(api)
     order_id = await in_progress(api, shop)
-    order = (await api.data(RECORD_SESSION, {"input": session(order_id)}))["recordWorkSession"]
+    order = (await api.data(RECORD_SESSION, await read(api, {"input": session(order_id)})))[
+        "recordWorkSession"
+    ]
     assert order["workSessions"] == [
         {
             "workSessionId": "WS-001",
@@ -83,7 +86,9 @@ async def test_sessions_are_only_recorded_while_work_runs_and_once(api: Api) -> 
     requested = (await create_order(api, shop))["serviceOrderId"]
     assert await errors(api, {"input": session(requested)}) == [("INVALID_TRANSITION", "status")]
     order_id = await in_progress(api, shop)
-    await api.data(RECORD_SESSION, {"input": session(order_id, workSessionId="S-1")})
+    await api.data(
+        RECORD_SESSION, await read(api, {"input": session(order_id, workSessionId="S-1")})
+    )
     assert await errors(api, {"input": session(order_id, workSessionId="S-1")}) == [
         ("DUPLICATE_WORK_SESSION", "workSessionId")
     ]
@@ -95,17 +100,20 @@ async def test_parts_are_recorded_once_and_checked(api: Api) -> None:
     shop = await open_shop(api)
     order_id = await in_progress(api, shop)
     declined = {**PADS, "workorderPartId": None, "sku": "WIPER", "declined": True}
-    order = (await api.data(RECORD_PARTS, {"id": order_id, "parts": [PADS, declined]}))[
-        "recordPartsUsage"
-    ]
+    order = (
+        await api.data(RECORD_PARTS, await read(api, {"id": order_id, "parts": [PADS, declined]}))
+    )["recordPartsUsage"]
     assert [(p["workorderPartId"], p["lineTotal"], p["declined"]) for p in order["parts"]] == [
         ("WOP-001", "179.98", False),
         ("WOP-002", "0.00", True),
     ]
-    body = await api(RECORD_PARTS, {"id": order_id, "parts": [PADS]})
+    body = await api(RECORD_PARTS, await read(api, {"id": order_id, "parts": [PADS]}))
     assert body["errors"][0]["extensions"] == {"code": "DUPLICATE_ID", "field": "workorderPartId"}
     body = await api(
-        RECORD_PARTS, {"id": order_id, "parts": [{**PADS, "workorderPartId": "X", "quantity": "0"}]}
+        RECORD_PARTS,
+        await read(
+            api, {"id": order_id, "parts": [{**PADS, "workorderPartId": "X", "quantity": "0"}]}
+        ),
     )
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "quantity"}
     fetched = (await api.data(GET, {"id": order_id}))["serviceOrder"]
