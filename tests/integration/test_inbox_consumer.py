@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import DomainEvent
+from domain.finance.periods import PeriodClosed
 from persistence.tables import financial_periods, inbox
 from persistence.unit_of_work import UnitOfWork
 from resolvers.finance.periods import close_financial_period
@@ -35,7 +36,7 @@ class FailsTwice:
     def __init__(self) -> None:
         self.calls = 0
 
-    async def __call__(self, uow: UnitOfWork, event: DomainEvent) -> None:
+    async def __call__(self, uow: UnitOfWork, event: PeriodClosed) -> None:
         self.calls += 1
         await close_financial_period(uow, event)
         if self.calls <= 2:
@@ -100,7 +101,7 @@ async def test_a_flaky_handler_succeeds_on_a_retry_and_an_unhandled_type_is_dead
         engine,
         services.bootstrap_servers,
         group_id=f"{topic}-inbound",
-        handlers={"FinancialPeriodClosedEvent": handler},
+        handlers={"PeriodClosed": handler},
         backoff=Backoff(3, 0.05),
         routes=routes,
     )
@@ -140,7 +141,7 @@ async def test_a_restarted_consumer_does_not_apply_what_its_group_already_settle
             engine,
             services.bootstrap_servers,
             group_id=f"{topic}-inbound",
-            handlers={"FinancialPeriodClosedEvent": handler},
+            handlers={"PeriodClosed": handler},
             backoff=Backoff(3, 0.05),
             routes=routes,
         )
