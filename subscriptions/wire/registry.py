@@ -26,7 +26,7 @@ from domain.events import DomainEvent, PublishedEvent, SeedEvent
 from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.contract import Contract
-from subscriptions.wire.contracts import customers
+from subscriptions.wire.contracts import customers, sla
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.headers import (
@@ -208,7 +208,7 @@ def _contracts(*areas: tuple[Contract[Any], ...]) -> dict[type[DomainEvent], Con
 
 
 CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
-    _contracts(customers.CONTRACTS)
+    _contracts(customers.CONTRACTS, sla.CONTRACTS)
 )
 _BY_NAME = {contract.name: contract for contract in CONTRACTS.values()}
 

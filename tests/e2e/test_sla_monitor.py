@@ -176,5 +176,7 @@ async def test_a_target_met_between_the_scan_and_the_claim_raises_nothing(
     assert [a.record_key for a in raised] == [(order["serviceOrderId"], "response", "at_risk")]
     await timed.data(SCHEDULE, {"id": order["serviceOrderId"], "start": START, "end": END})
     async with UnitOfWork(engine, timed.tenant) as work:
-        assert await work.sla_alerts.claim(raised) == set()
+        assert await work.sla_alerts.claim(raised) == []
         await work.commit()
+    async with UnitOfWork(engine, timed.tenant) as work:
+        assert await work.sla_alerts.get(raised[0].id) is None
