@@ -21,8 +21,6 @@ CREATED = "ServiceOrderCreatedEvent"
 SCHEDULED = "ServiceOrderScheduledEvent"
 COMPLETED = "ServiceOrderCompletedEvent"
 BILLED = "ServiceOrderBilledEvent"
-SLA_BREACHED = "SlaBreachedEvent"
-SLA_AT_RISK = "SlaAtRiskEvent"
 
 _WORKEXEC = "com.durion.workexec.workorder."
 STATUS_CHANGED = _WORKEXEC + "status_changed"
@@ -36,8 +34,6 @@ _AGGREGATE_OF = {
     SCHEDULED: SERVICE_ORDER,
     COMPLETED: SERVICE_ORDER,
     BILLED: SERVICE_ORDER,
-    SLA_BREACHED: SERVICE_ORDER,
-    SLA_AT_RISK: SERVICE_ORDER,
     STATUS_CHANGED: WORK_ORDER,
     READY_FOR_BILLING: WORK_ORDER,
     WORK_SESSION_RECORDED: WORK_ORDER,
