@@ -13,6 +13,7 @@ from types import MappingProxyType
 from domain import customers
 from domain.events import DomainEvent
 from domain.service_orders import events as service_orders
+from domain.service_orders import sla_alerts
 
 
 def _registry(*areas: Iterable[type[DomainEvent]]) -> Mapping[str, type[DomainEvent]]:
@@ -25,7 +26,7 @@ def _registry(*areas: Iterable[type[DomainEvent]]) -> Mapping[str, type[DomainEv
     return MappingProxyType(found)
 
 
-EVENT_TYPES = _registry(customers.EVENTS, service_orders.EVENTS)
+EVENT_TYPES = _registry(customers.EVENTS, service_orders.EVENTS, sla_alerts.EVENTS)
 
 
 def event_class(name: str) -> type[DomainEvent] | None:

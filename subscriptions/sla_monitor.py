@@ -3,12 +3,14 @@
 Every replica runs it; none is elected. Each round it reads, across tenants, the unmet
 deadlines whose next alert falls before the end of the next poll, publishes those due
 now and sleeps until the soonest of the others (or the poll interval, so orders created
-meanwhile are seen in time). Publishing writes, in one transaction, the
-`sla_alerts` row keyed by (tenant, order, target, kind), inserted `ON CONFLICT DO
-NOTHING`, and the outbox event, written only when the insert won; one transaction per
-tenant and round. Two replicas that find the same breach at the same instant both try;
-PostgreSQL lets one insert and the other's insert waits for it and then does nothing, so
-the event is written exactly once, and the outbox relay carries it to
+meanwhile are seen in time). Each alert due is raised as a `RaisedAlert`, which records
+its event (`SlaAtRisk`, `SlaBreached`); publishing is one unit of work per tenant and
+round, like any other change: the alerts repository claims them (their `sla_alerts`
+rows, keyed by tenant, order, target and kind, inserted `ON CONFLICT DO NOTHING`) and
+tracks only those whose insert won, and `commit()` moves their events to the outbox.
+Two replicas that find the same breach at the same instant both try; PostgreSQL lets
+one insert and the other's insert waits for it and then does nothing, so the event is
+written exactly once, and the outbox relay carries it to
 `crm.serviceorders.sla.breached` (or `crm.serviceorders.sla.at_risk`).
 
 Time comes from an injected `Clock`, so tests move it instead of sleeping until a
@@ -25,7 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
-from domain.service_orders.sla_alerts import RaisedAlert, SlaDeadline, alert_for
+from domain.service_orders.sla_alerts import RaisedAlert, SlaAlertFacts, SlaDeadline, alert_for
 from persistence.repositories.sla.alerts import CrossTenantDeadlineScan
 from persistence.unit_of_work import UnitOfWork
 
@@ -71,7 +73,7 @@ class SlaMonitor:
         self.published = 0
         self._since_analyze = 0
 
-    async def check(self) -> list[RaisedAlert]:
+    async def check(self) -> list[SlaAlertFacts]:
         """One round at the clock's `now`: the alerts this monitor published."""
         published, _ = await self._round()
         return published
@@ -91,7 +93,7 @@ class SlaMonitor:
                 backoff = min(backoff * 2, self._max_backoff)
             await asyncio.sleep(pause)
 
-    async def _round(self) -> tuple[list[RaisedAlert], float]:
+    async def _round(self) -> tuple[list[SlaAlertFacts], float]:
         now = self._clock.now()
         deadlines = await self._scan.due_by(now + self._poll, self._batch_size)
         by_tenant: dict[str, list[RaisedAlert]] = {}
@@ -99,7 +101,7 @@ class SlaMonitor:
             raised = alert_for(deadline, now)
             if raised is not None:
                 by_tenant.setdefault(deadline.tenant_id, []).append(raised)
-        published: list[RaisedAlert] = []
+        published: list[SlaAlertFacts] = []
         for tenant_id, raised_alerts in by_tenant.items():
             published += await self._publish(tenant_id, raised_alerts)
         self.published += len(published)
@@ -117,20 +119,12 @@ class SlaMonitor:
         wake = min([now + self._poll, *(instant + JUST_AFTER for instant in ahead)])
         return max((wake - now).total_seconds(), 0.0)
 
-    async def _publish(self, tenant_id: str, raised: list[RaisedAlert]) -> list[RaisedAlert]:
-        """Claim `raised` and write the events of those this monitor won, in one transaction."""
+    async def _publish(self, tenant_id: str, raised: list[RaisedAlert]) -> list[SlaAlertFacts]:
+        """Claim `raised` in one transaction: the events of those this monitor won."""
         async with UnitOfWork(self._engine, tenant_id) as work:
             won = await work.sla_alerts.claim(raised)
-            published = [r for r in raised if r.record_key in won]
-            for alert in published:
-                work.record(
-                    alert.event_type,
-                    alert.aggregate_type,
-                    alert.deadline.order_id,
-                    alert.payload(),
-                    occurred_at=alert.alert.detected_at,
-                )
+            published = [event for alert in won for event in alert.events]
             await work.commit()
-        for alert in published:
-            log.info("%s: %s %s", alert.event_type, alert.deadline.order_id, alert.deadline.target)
+        for event in published:
+            log.info("%s: %s %s", event.event_type, event.aggregate_id, event.target)
         return published

@@ -21,9 +21,6 @@ from domain.service_orders.status import Priority, ServiceOrderStatus
 SERVICE_ORDER = "service_order"
 WORK_ORDER = "workorder"
 
-SLA_BREACHED = "SlaBreachedEvent"
-SLA_AT_RISK = "SlaAtRiskEvent"
-
 
 def utc_text(instant: datetime) -> str:
     """An instant in messages people read: ISO 8601 in UTC with a trailing `Z`."""

@@ -16,7 +16,7 @@ cancelled order's clocks stop. `now` is always given: the domain never reads the
 
 An order's instants are fixed by `deadlines_for` when it is created and judged by
 `standing`; the SLA monitor reads them stored and asks `sla_alerts.alert_for` which
-`SlaAlert` is due. `sla_clocks` and `due_alerts` judge an order straight from a policy,
+alert is due. `sla_clocks` and `due_alerts` judge an order straight from a policy,
 through the same `deadlines_for`.
 """
 
@@ -27,11 +27,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from domain.errors import InvalidInput, collect
-from domain.service_orders import events as ev
-from domain.service_orders.events import utc_text
 from domain.service_orders.status import Priority, ServiceOrderStatus
 
 DEFAULT_AT_RISK_SHARE = Decimal("0.8")
@@ -143,20 +141,6 @@ class SlaAlert:
     def key(self) -> str:
         kind = "breached" if self.state is SlaState.BREACHED else "at_risk"
         return f"sla:{self.order_id}:{self.target}:{kind}"
-
-    @property
-    def event_type(self) -> str:
-        return ev.SLA_BREACHED if self.state is SlaState.BREACHED else ev.SLA_AT_RISK
-
-    def payload(self) -> dict[str, Any]:
-        return {
-            "serviceOrderId": self.order_id,
-            "customerId": self.customer_id,
-            "priority": self.priority.value,
-            "target": self.target.name,
-            "dueAt": utc_text(self.due_at),
-            "detectedAt": utc_text(self.detected_at),
-        }
 
 
 def sla_clocks(

@@ -1,8 +1,8 @@
 """Watching SLA alerts: the breaches and at-risk warnings of the caller's tenant, live.
 
 Built on `resolvers.events.streams.domain_events` (the hub, fed by Kafka, with its permission
-check on every event), narrowed to the two SLA event types and then to one location
-and one priority, which every alert's payload carries.
+check on every event), narrowed to the two SLA facts and then to one location and one
+priority, which every alert carries.
 """
 
 from __future__ import annotations
@@ -11,20 +11,23 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 
 from domain.events import DomainEvent, PublishedEvent
-from domain.service_orders.events import SLA_AT_RISK, SLA_BREACHED
+from domain.service_orders.sla_alerts import EVENTS, SlaAlertFacts
 from domain.service_orders.status import Priority
 from persistence.unit_of_work import UnitOfWorkFactory
 from resolvers.events.streams import domain_events
 from subscriptions.hub import EventHub
 
-SLA_EVENT_TYPES = (SLA_BREACHED, SLA_AT_RISK)
+SLA_EVENT_TYPES = tuple(event.__name__ for event in EVENTS)
+"""The names the alerts are recorded under (their classes' names)."""
 
 
 def concerns(event: DomainEvent, location_id: str | None, priority: Priority | None) -> bool:
-    """Whether an SLA alert is about an order of `location_id` with `priority` (None: any)."""
-    payload = event.payload
-    return (location_id is None or payload.get("locationId") == location_id) and (
-        priority is None or payload.get("priority") == priority.value
+    """Whether `event` is an SLA alert about an order of `location_id` with `priority`
+    (None: any)."""
+    return (
+        isinstance(event, SlaAlertFacts)
+        and (location_id is None or event.location_id == location_id)
+        and (priority is None or event.priority is priority)
     )
 
 

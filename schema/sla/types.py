@@ -8,8 +8,7 @@ import strawberry
 
 from domain.events import PublishedEvent
 from domain.service_orders import sla, status
-from domain.service_orders.events import SLA_BREACHED
-from domain.service_orders.sla_alerts import AlertKind
+from domain.service_orders.sla_alerts import AlertKind, SlaAlertFacts
 
 Priority = strawberry.enum(status.Priority, description="How urgent a service order is.")
 SlaTarget = strawberry.enum(
@@ -44,17 +43,16 @@ class SlaAlertMessage:
     @classmethod
     def from_published(cls, published: PublishedEvent) -> SlaAlertMessage:
         event = published.event
-        payload = event.payload
-        breached = event.event_type == SLA_BREACHED
+        assert isinstance(event, SlaAlertFacts), "slaBreaches streams SLA alerts only"
         return cls(
             cursor=str(published.sequence),
             event_id=strawberry.ID(event.event_id),
-            kind=AlertKind.BREACHED if breached else AlertKind.AT_RISK,
-            service_order_id=strawberry.ID(payload["serviceOrderId"]),
-            customer_id=strawberry.ID(payload["customerId"]),
-            location_id=strawberry.ID(payload["locationId"]),
-            priority=status.Priority(payload["priority"]),
-            target=sla.SlaTarget[payload["target"]],
-            due_at=datetime.fromisoformat(payload["dueAt"]),
-            detected_at=datetime.fromisoformat(payload["detectedAt"]),
+            kind=event.kind,
+            service_order_id=strawberry.ID(event.aggregate_id),
+            customer_id=strawberry.ID(event.customer_id),
+            location_id=strawberry.ID(event.location_id),
+            priority=event.priority,
+            target=event.target,
+            due_at=event.due_at,
+            detected_at=event.occurred_at,
         )

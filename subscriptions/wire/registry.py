@@ -26,7 +26,7 @@ from domain.events import DomainEvent, PublishedEvent, SeedEvent
 from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.contract import Contract
-from subscriptions.wire.contracts import customers, finance, service_orders
+from subscriptions.wire.contracts import customers, finance, service_orders, sla
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.headers import (
@@ -208,7 +208,7 @@ def _contracts(*areas: tuple[Contract[Any], ...]) -> dict[type[DomainEvent], Con
 
 
 CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
-    _contracts(customers.CONTRACTS, service_orders.CONTRACTS)
+    _contracts(customers.CONTRACTS, service_orders.CONTRACTS, sla.CONTRACTS)
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
     {contract.event_class: contract for contract in (*service_orders.INBOUND, *finance.INBOUND)}

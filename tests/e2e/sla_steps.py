@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import ManualClock
-from domain.service_orders.sla_alerts import RaisedAlert
 from gateway.app import create_app
 from subscriptions.sla_monitor import SlaMonitor
 from tests.conftest import Api, Served, Services, settings_for
@@ -66,5 +65,8 @@ async def raised_for(monitor: SlaMonitor, tenant: str) -> set[tuple[str, str, st
     The monitor scans every tenant of the shared database; other tests' orders are
     theirs to check.
     """
-    alerts: list[RaisedAlert] = await monitor.check()
-    return {a.record_key for a in alerts if a.deadline.tenant_id == tenant}
+    return {
+        (alert.aggregate_id, alert.target.value, alert.kind.value)
+        for alert in await monitor.check()
+        if alert.tenant_id == tenant
+    }

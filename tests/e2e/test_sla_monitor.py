@@ -179,5 +179,7 @@ async def test_a_target_met_between_the_scan_and_the_claim_raises_nothing(
         SCHEDULE, await read(timed, {"id": order["serviceOrderId"], "start": START, "end": END})
     )
     async with UnitOfWork(engine, timed.tenant) as work:
-        assert await work.sla_alerts.claim(raised) == set()
+        assert await work.sla_alerts.claim(raised) == []
         await work.commit()
+    async with UnitOfWork(engine, timed.tenant) as work:
+        assert await work.sla_alerts.get(raised[0].id) is None

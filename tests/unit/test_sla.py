@@ -10,7 +10,14 @@ import pytest
 from domain.errors import DomainError
 from domain.service_orders.intake import open_service_order
 from domain.service_orders.order import ServiceOrder
-from domain.service_orders.sla import SlaPolicy, SlaState, SlaTarget, due_alerts, sla_clocks
+from domain.service_orders.sla import (
+    SlaAlert,
+    SlaPolicy,
+    SlaState,
+    SlaTarget,
+    due_alerts,
+    sla_clocks,
+)
 from domain.service_orders.status import Priority
 
 T0 = datetime(2026, 2, 2, 12, tzinfo=UTC)
@@ -85,27 +92,23 @@ def test_alerts_name_each_order_and_target_once_with_stable_keys() -> None:
     assert [a.key for a in due_alerts(o, later)] == [a.key for a in alerts]
 
 
-def test_a_breach_alert_carries_the_event_a_monitor_publishes() -> None:
+def test_a_breach_alert_names_the_order_its_target_and_when_it_was_due_and_seen() -> None:
     [alert] = due_alerts(order("CRITICAL"), T0 + 2 * H)
-    assert alert.event_type == "SlaBreachedEvent"
-    assert alert.payload() == {
-        "serviceOrderId": "SO-100",
-        "customerId": "CUST-100",
-        "priority": "CRITICAL",
-        "target": "RESPONSE",
-        "dueAt": "2026-02-02T13:00:00Z",
-        "detectedAt": "2026-02-02T14:00:00Z",
-    }
+    assert alert == SlaAlert(
+        order_id="SO-100",
+        customer_id="CUST-100",
+        priority=Priority.CRITICAL,
+        target=SlaTarget.RESPONSE,
+        state=SlaState.BREACHED,
+        due_at=T0 + H,
+        detected_at=T0 + 2 * H,
+    )
 
 
 def test_the_at_risk_share_and_the_targets_are_configurable() -> None:
     policies = {p: SlaPolicy(10 * H, 20 * H, Decimal("0.5")) for p in Priority}
     [alert] = due_alerts(order("LOW"), T0 + 5 * H, policies)
-    assert (alert.target, alert.state, alert.event_type) == (
-        SlaTarget.RESPONSE,
-        SlaState.AT_RISK,
-        "SlaAtRiskEvent",
-    )
+    assert (alert.target, alert.state) == (SlaTarget.RESPONSE, SlaState.AT_RISK)
 
 
 def test_a_policy_refuses_empty_windows_and_shares_outside_zero_to_one() -> None:
