@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -39,6 +41,64 @@ def test_the_code_is_formatted_with_ruff() -> None:
 
 def test_imports_follow_the_layer_contract_of_the_architecture() -> None:
     _run(_tool("lint-imports"))
+
+
+def _module_names(package: str) -> dict[str, Path]:
+    """Every module of `package` by its dotted name (a package by its own name)."""
+    names: dict[str, Path] = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return names
+
+
+def _imported(module: str, path: Path, known: Mapping[str, Path]) -> set[str]:
+    """The modules of `known` that `module` imports, wherever the import statement is
+    (under `if TYPE_CHECKING:` or inside a function too): a circle is one either way."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+                for alias in node.names
+            ]
+        else:
+            continue
+        found.update(target for target in targets if target in known)
+    found.discard(module)
+    return found
+
+
+def _circles(imports: Mapping[str, set[str]]) -> Iterator[list[str]]:
+    """The circles a depth-first walk meets (one at least in every tangle), each as the
+    modules along it back to the first."""
+    done: set[str] = set()
+
+    def walk(module: str, path: list[str]) -> Iterator[list[str]]:
+        for imported in sorted(imports[module]):
+            if imported in path:
+                yield [*path[path.index(imported) :], imported]
+            elif imported not in done:
+                yield from walk(imported, [*path, imported])
+        done.add(module)
+
+    for module in sorted(imports):
+        if module not in done:
+            yield from walk(module, [module])
+
+
+def test_the_domain_has_no_import_circle() -> None:
+    known = _module_names("domain")
+    imports = {module: _imported(module, path, known) for module, path in known.items()}
+    circles = [" -> ".join(circle) for circle in _circles(imports)]
+    assert circles == [], "untangle these import circles in domain/:\n" + "\n".join(circles)
 
 
 def test_the_committed_sdl_matches_the_code() -> None:

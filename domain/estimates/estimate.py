@@ -8,50 +8,59 @@ from submission) is EXPIRED and can no longer be approved, only revised.
 
 The aggregate is mutable in the Cosmic Python way: each method checks its rules,
 changes state and appends what happened (audit records, domain events) to lists the
-unit of work collects. Nothing here reads the clock: every decision takes `now`.
+unit of work collects. The lines, discount and totals are priced by the immutable
+`EstimateLines` (lines.py). Nothing here reads the clock: every decision takes `now`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from domain.catalog import Part, Service
 from domain.checks import check_text
-from domain.errors import DuplicateId, collect
-from domain.estimates.approval import ApprovalRecord
-from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord
-from domain.estimates.decisions import EstimateDecisions, check_instant
+from domain.errors import InvalidInput, collect
+from domain.estimates.approval import ApprovalRecord, record_approval
+from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord, iso_utc
 from domain.estimates.items import (
     EstimateItem,
     non_catalog_part_item,
     part_item,
     service_item,
 )
-from domain.estimates.status import REVISABLE, EstimateStatus, ItemNotFound
-from domain.estimates.totals import (
-    EMPTY_TOTALS,
-    NO_DISCOUNT,
-    Discount,
-    EstimateTotals,
-    calculate_totals,
+from domain.estimates.lines import EstimateLines
+from domain.estimates.quote import QUOTE_AGGREGATE, QUOTE_APPROVED, quote_approved_payload
+from domain.estimates.status import (
+    REVISABLE,
+    EstimateExpired,
+    EstimateStatus,
+    InvalidTransition,
+    invalid_transition,
 )
-from domain.events import DomainEvent
+from domain.estimates.totals import EMPTY_TOTALS, NO_DISCOUNT, Discount, EstimateTotals
+from domain.events import DomainEvent, SeedEvent
 from domain.identity import Principal
 from domain.locations import ApprovalPolicy
 from domain.money import DEFAULT_CURRENCY
 from domain.tax import TaxCode
 
 
+def check_instant(now: datetime) -> None:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise InvalidInput(f"{now!r} has no time zone; decisions happen at an instant.")
+
+
 @dataclass(eq=False)
-class Estimate(EstimateDecisions):
+class Estimate:
     """One revision of an estimate; `number` is the tenant's human number, shared by revisions.
 
     `policy`, `submitted_at` and `expires_at` are set on submission; `approval` on
     approval; `superseded_by` (the next revision's id) when revised. `version` is the
-    stored row's, for optimistic concurrency; the decisions are in `EstimateDecisions`.
+    stored row's, for optimistic concurrency. `items`, `discount` and `totals` are what
+    `lines` prices, kept as attributes as they are stored and shown.
     """
 
     id: str
@@ -115,6 +124,10 @@ class Estimate(EstimateDecisions):
 
     # Lines and discount: a draft only.
 
+    @property
+    def lines(self) -> EstimateLines:
+        return EstimateLines(self.items, self.discount, self.totals, self.currency_uom_id)
+
     def add_part(
         self,
         item_id: str,
@@ -125,7 +138,7 @@ class Estimate(EstimateDecisions):
         unit_price: Decimal | None = None,
     ) -> EstimateItem:
         item = part_item(item_id, part, quantity, by, unit_price)
-        self._add(item, tax_codes)
+        self._change_lines("add a line", lambda lines: lines.with_item(item, tax_codes))
         return item
 
     def add_non_catalog_part(
@@ -139,7 +152,7 @@ class Estimate(EstimateDecisions):
         by: Principal,
     ) -> EstimateItem:
         item = non_catalog_part_item(item_id, description, unit_price, quantity, tax_code, by)
-        self._add(item, tax_codes)
+        self._change_lines("add a line", lambda lines: lines.with_item(item, tax_codes))
         return item
 
     def add_service(
@@ -150,26 +163,88 @@ class Estimate(EstimateDecisions):
         quantity: Decimal = Decimal(1),
     ) -> EstimateItem:
         item = service_item(item_id, service, quantity)
-        self._add(item, tax_codes)
+        self._change_lines("add a line", lambda lines: lines.with_item(item, tax_codes))
         return item
 
     def update_quantity(
         self, item_id: str, quantity: Decimal, tax_codes: Mapping[str, TaxCode]
     ) -> None:
-        self._require(EstimateStatus.DRAFT, "change a line")
-        index = self._index(item_id)
-        items = list(self.items)
-        items[index] = items[index].with_quantity(quantity)
-        self._reprice(tuple(items), self.discount, tax_codes)
+        self._change_lines(
+            "change a line", lambda lines: lines.with_quantity(item_id, quantity, tax_codes)
+        )
 
     def remove_item(self, item_id: str, tax_codes: Mapping[str, TaxCode]) -> None:
-        self._require(EstimateStatus.DRAFT, "remove a line")
-        index = self._index(item_id)
-        self._reprice(self.items[:index] + self.items[index + 1 :], self.discount, tax_codes)
+        self._change_lines("remove a line", lambda lines: lines.without_item(item_id, tax_codes))
 
     def set_discount(self, discount: Discount, tax_codes: Mapping[str, TaxCode]) -> None:
-        self._require(EstimateStatus.DRAFT, "change the discount")
-        self._reprice(self.items, discount, tax_codes)
+        self._change_lines(
+            "change the discount", lambda lines: lines.with_discount(discount, tax_codes)
+        )
+
+    # Decisions.
+
+    def submit(self, policy: ApprovalPolicy, by: Principal, now: datetime) -> None:
+        """Send the draft to the customer under `policy`; its validity starts now."""
+        check_instant(now)
+        self._require(EstimateStatus.DRAFT, "submit it for approval")
+        self.lines.check_quotable(self.number)
+        self.status = EstimateStatus.PENDING_APPROVAL
+        self.policy = policy
+        self.submitted_at = now
+        self.expires_at = now + timedelta(days=policy.expires_in_days)
+        self._audit(
+            AuditEventType.ESTIMATE_SUBMITTED,
+            AuditAction.SUBMIT,
+            by,
+            now,
+            {"grandTotal": self.totals.grand_total, "expiresAt": iso_utc(self.expires_at)},
+        )
+
+    def approve(self, by: Principal, now: datetime, signature: str | None = None) -> None:
+        """Record the customer's approval and announce the approved quote."""
+        check_instant(now)
+        self._require(EstimateStatus.PENDING_APPROVAL, "approve it")
+        self._refuse_if_expired(now)
+        assert self.policy is not None  # set together with PENDING_APPROVAL
+        self.approval = record_approval(self.policy, by.user_id, now, signature)
+        self.status = EstimateStatus.APPROVED
+        self._audit(
+            AuditEventType.ESTIMATE_APPROVED,
+            AuditAction.APPROVE,
+            by,
+            now,
+            {
+                "approvalMethod": str(self.approval.method),
+                "customerId": self.customer_id,
+                "signaturePresent": self.approval.signature_present,
+                "legalTermsVersion": self.approval.legal_terms_version,
+            },
+        )
+        self.events.append(
+            SeedEvent(
+                name=QUOTE_APPROVED,
+                kind=QUOTE_AGGREGATE,
+                aggregate_id=self.id,
+                tenant_id=self.tenant_id,
+                payload=quote_approved_payload(self),
+                occurred_at=now,
+            )
+        )
+
+    def decline(self, reason: str, by: Principal, now: datetime) -> None:
+        """The customer said no; the reason is kept for the service advisor's follow-up."""
+        check_instant(now)
+        self._require(EstimateStatus.PENDING_APPROVAL, "decline it")
+        collect(check_text(reason, "reason", "Say why the customer declined.", max_length=2000))
+        self.status = EstimateStatus.DECLINED
+        self.decline_reason = reason.strip()
+        self._audit(
+            AuditEventType.ESTIMATE_DECLINED,
+            AuditAction.DECLINE,
+            by,
+            now,
+            {"reason": self.decline_reason, "customerId": self.customer_id},
+        )
 
     def revise(self, new_id: str, by: Principal, now: datetime) -> Estimate:
         """A new DRAFT revision with the same lines and discount; this one stays as it was."""
@@ -221,25 +296,47 @@ class Estimate(EstimateDecisions):
 
     # Rules shared by the methods above.
 
-    def _add(self, item: EstimateItem, tax_codes: Mapping[str, TaxCode]) -> None:
-        self._require(EstimateStatus.DRAFT, "add a line")
-        if any(existing.item_id == item.item_id for existing in self.items):
-            raise DuplicateId("Estimate item", item.item_id, "itemId")
-        self._reprice((*self.items, item), self.discount, tax_codes)
+    def _change_lines(self, to: str, change: Callable[[EstimateLines], EstimateLines]) -> None:
+        self._require(EstimateStatus.DRAFT, to)
+        changed = change(self.lines)
+        self.items, self.discount, self.totals = changed.items, changed.discount, changed.totals
 
-    def _reprice(
+    def _expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    def _refuse_if_expired(self, now: datetime) -> None:
+        if self._expired(now):
+            assert self.expires_at is not None
+            raise EstimateExpired(
+                f"Estimate {self.number} expired on {self.expires_at.isoformat()} and can no "
+                "longer be approved; revise it and submit the new revision.",
+                field="status",
+            )
+
+    def _audit(
         self,
-        items: tuple[EstimateItem, ...],
-        discount: Discount,
-        tax_codes: Mapping[str, TaxCode],
+        event_type: AuditEventType,
+        action: AuditAction,
+        by: Principal,
+        now: datetime,
+        metadata: Mapping[str, Any],
     ) -> None:
-        """Recalculate first, so a change that breaks a rule leaves the estimate untouched."""
-        self.totals = calculate_totals(items, discount, tax_codes, self.currency_uom_id)
-        self.items = items
-        self.discount = discount
+        self.audit_records.append(
+            AuditRecord(
+                event_type=event_type,
+                resource_id=self.id,
+                user_id=by.user_id,
+                action=action,
+                metadata={"revision": self.revision, **metadata},
+                timestamp=now,
+            )
+        )
 
-    def _index(self, item_id: str) -> int:
-        for index, item in enumerate(self.items):
-            if item.item_id == item_id:
-                return index
-        raise ItemNotFound(item_id)
+    def _require(self, status: EstimateStatus, to: str) -> None:
+        if self.superseded_by is not None or self.status != status:
+            raise self._invalid(to)
+
+    def _invalid(self, to: str) -> InvalidTransition:
+        return invalid_transition(
+            self.number, self.revision, self.status, self.superseded_by is not None, to
+        )

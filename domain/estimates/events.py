@@ -8,13 +8,11 @@ estimates, and the totals at that moment, so a list can update without a read.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from domain.estimates.audit import iso_utc
+from domain.estimates.estimate import Estimate
 from domain.identity import Principal
-
-if TYPE_CHECKING:
-    from domain.estimates.estimate import Estimate
 
 ESTIMATE_STATUS_CHANGED = "com.durion.workexec.estimate.status_changed"
 ESTIMATE_AGGREGATE = "estimate"

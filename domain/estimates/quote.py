@@ -9,20 +9,37 @@ opened from the approved quote later.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from domain.estimates.approval import ApprovalRecord
 from domain.estimates.audit import iso_utc
+from domain.estimates.totals import Discount, EstimateTotals
 from domain.money import CENT
-
-if TYPE_CHECKING:
-    from domain.estimates.estimate import Estimate
 
 QUOTE_APPROVED = "trakservice.quote.approved.v1"
 QUOTE_AGGREGATE = "quote"
 
 
-def quote_approved_payload(estimate: Estimate) -> dict[str, Any]:
+class ApprovedQuote(Protocol):
+    """What the payload reads of an estimate (the `Estimate` aggregate has all of it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def approval(self) -> ApprovalRecord | None: ...
+    @property
+    def valid_until(self) -> date | None: ...
+    @property
+    def discount(self) -> Discount: ...
+    @property
+    def totals(self) -> EstimateTotals: ...
+
+
+def quote_approved_payload(estimate: ApprovedQuote) -> dict[str, Any]:
     """The event's `data` for an approved estimate (approval and validity must be set)."""
     approval = estimate.approval
     valid_until = estimate.valid_until

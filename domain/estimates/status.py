@@ -22,6 +22,23 @@ class InvalidTransition(DomainError):
     code = "INVALID_TRANSITION"
 
 
+def invalid_transition(
+    number: str, revision: int, status: EstimateStatus, superseded: bool, to: str
+) -> InvalidTransition:
+    """Why estimate `number` cannot go `to` where the caller asked, and what to do instead."""
+    if superseded:
+        return InvalidTransition(
+            f"Estimate {number} revision {revision} ({status}) was superseded by a newer "
+            f"revision; open that one to {to}.",
+            field="status",
+        )
+    return InvalidTransition(
+        f"Estimate {number} is {status}, so you cannot {to}"
+        + ("; revise it to open a new draft." if status in REVISABLE else "."),
+        field="status",
+    )
+
+
 class EstimateExpired(DomainError):
     code = "ESTIMATE_EXPIRED"
 

@@ -7,13 +7,13 @@ A decision that fails leaves none of them.
 
 from __future__ import annotations
 
+from domain.clock import Clock
 from domain.estimates import (
     ESTIMATE_AGGREGATE,
     ESTIMATE_STATUS_CHANGED,
     Estimate,
     status_changed_payload,
 )
-from domain.events import utc_now
 from domain.identity import Principal
 from domain.locations import policy_for
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -21,14 +21,14 @@ from resolvers.estimates.editing import editable_estimate
 
 
 async def submit_estimate(
-    uow: UnitOfWorkFactory, by: Principal, estimate_id: str, version: int
+    uow: UnitOfWorkFactory, clock: Clock, by: Principal, estimate_id: str, version: int
 ) -> Estimate:
     """PENDING_APPROVAL under the location's approval policy (its own, else the default)."""
     async with uow() as work:
         draft = await editable_estimate(work, estimate_id, version)
         own, tenant_default = await work.approval_policies.own_and_default(draft.location_id)
         applied = policy_for(draft.location_id, own, tenant_default)
-        now = utc_now()
+        now = clock.now()
         previous = draft.status
         draft.submit(applied.policy, by, now)
         return await _decided(work, draft, str(previous), by)
@@ -36,6 +36,7 @@ async def submit_estimate(
 
 async def approve_estimate(
     uow: UnitOfWorkFactory,
+    clock: Clock,
     by: Principal,
     estimate_id: str,
     version: int,
@@ -44,7 +45,7 @@ async def approve_estimate(
     async with uow() as work:
         pending = await editable_estimate(work, estimate_id, version)
         previous = pending.status
-        pending.approve(by, utc_now(), signature)
+        pending.approve(by, clock.now(), signature)
         assert pending.approval is not None
         await work.estimates.save(pending, items_changed=False)  # the race is decided here
         await work.estimates.add_approval(pending.id, pending.approval)
@@ -52,22 +53,27 @@ async def approve_estimate(
 
 
 async def decline_estimate(
-    uow: UnitOfWorkFactory, by: Principal, estimate_id: str, version: int, reason: str
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    by: Principal,
+    estimate_id: str,
+    version: int,
+    reason: str,
 ) -> Estimate:
     async with uow() as work:
         pending = await editable_estimate(work, estimate_id, version)
         previous = pending.status
-        pending.decline(reason, by, utc_now())
+        pending.decline(reason, by, clock.now())
         return await _decided(work, pending, str(previous), by)
 
 
 async def revise_estimate(
-    uow: UnitOfWorkFactory, by: Principal, estimate_id: str, version: int
+    uow: UnitOfWorkFactory, clock: Clock, by: Principal, estimate_id: str, version: int
 ) -> Estimate:
     """A new DRAFT revision (EST-001-R2, ...); the revised one stays readable as it was."""
     async with uow() as work:
         current = await editable_estimate(work, estimate_id, version)
-        draft = current.revise(f"{current.number}-R{current.revision + 1}", by, utc_now())
+        draft = current.revise(f"{current.number}-R{current.revision + 1}", by, clock.now())
         await work.estimates.save(current, items_changed=False)
         await work.estimates.add(draft)
         return await _decided(work, draft, None, by, saved=True)

@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from domain.catalog import PartNotFound, ServiceNotFound
+from domain.clock import Clock
 from domain.errors import InvalidInput
 from domain.estimates import Discount, Estimate, EstimateNotFound
-from domain.events import utc_now
 from domain.identity import Principal
 from domain.tax import TaxCode
 from persistence.repositories.estimates.repository import stale
@@ -40,6 +40,7 @@ async def estimate_revisions(uow: UnitOfWorkFactory, number: str) -> list[Estima
 
 async def create_estimate(
     uow: UnitOfWorkFactory,
+    clock: Clock,
     by: Principal,
     customer_id: str,
     vehicle_id: str,
@@ -61,7 +62,7 @@ async def create_estimate(
             vehicle_id=vehicle.id,
             location_id=where.id,
             by=by,
-            now=utc_now(),
+            now=clock.now(),
             currency_uom_id=where.currency_uom_id,
         )
         await work.estimates.add(draft)

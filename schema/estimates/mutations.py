@@ -113,6 +113,7 @@ class EstimateMutations:
     async def create_estimate(self, info: Info, input: CreateEstimateInput) -> Estimate:
         created = await use_cases.create_estimate(
             info.context.uow,
+            info.context.clock,
             info.context.require(Permission.ESTIMATE_WRITE),
             input.customer_id,
             input.vehicle_id,
@@ -193,6 +194,7 @@ class EstimateMutations:
     async def submit_estimate(self, info: Info, input: EstimateVersionInput) -> Estimate:
         decided = await decisions.submit_estimate(
             info.context.uow,
+            info.context.clock,
             info.context.require(Permission.ESTIMATE_WRITE),
             input.estimate_id,
             input.version,
@@ -206,6 +208,7 @@ class EstimateMutations:
     async def approve_estimate(self, info: Info, input: ApproveEstimateInput) -> Estimate:
         decided = await decisions.approve_estimate(
             info.context.uow,
+            info.context.clock,
             info.context.require(Permission.ESTIMATE_APPROVE),
             input.estimate_id,
             input.version,
@@ -220,6 +223,7 @@ class EstimateMutations:
     async def decline_estimate(self, info: Info, input: DeclineEstimateInput) -> Estimate:
         decided = await decisions.decline_estimate(
             info.context.uow,
+            info.context.clock,
             info.context.require(Permission.ESTIMATE_APPROVE),
             input.estimate_id,
             input.version,
@@ -234,6 +238,7 @@ class EstimateMutations:
     async def revise_estimate(self, info: Info, input: EstimateVersionInput) -> Estimate:
         revised = await decisions.revise_estimate(
             info.context.uow,
+            info.context.clock,
             info.context.require(Permission.ESTIMATE_WRITE),
             input.estimate_id,
             input.version,

@@ -1,4 +1,9 @@
-"""Estimate, its lines, totals and approval as clients see them (seed 001's names)."""
+"""Estimate, its lines, totals and approval as clients see them (seed 001's names).
+
+Plain fields are plain attributes mapped once from the domain estimate (`from_domain`);
+`status` computes, from the stored status and validity and the request's clock (no I/O),
+and `financePosting` reads what finance did.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,6 @@ import strawberry
 
 from domain import estimates as domain
 from domain.estimates.totals import LineTotal
-from domain.events import utc_now
 from domain.tax import ItemType
 from resolvers.finance import quote_costs as finance
 from schema.context import Info
@@ -89,12 +93,17 @@ class FinancePosting:
     detail: str | None = strawberry.field(description="Why the posting was blocked, if it was.")
 
 
+def status_now(root: Estimate, info: Info) -> domain.EstimateStatus:
+    """What the customer sees now: a pending estimate past its validity is EXPIRED."""
+    return root.source.status_at(info.context.clock.now())
+
+
 @strawberry.type(description="One revision of an estimate for a customer's vehicle.")
 class Estimate:
     estimate_id: strawberry.ID
     estimate_number: str = strawberry.field(description="Shared by every revision.")
     revision: int
-    status: EstimateStatus  # type: ignore[valid-type]
+    status: EstimateStatus = strawberry.field(resolver=status_now)  # type: ignore[valid-type]
     customer_id: strawberry.ID
     vehicle_id: strawberry.ID
     location_id: strawberry.ID
@@ -117,6 +126,7 @@ class Estimate:
     created_by: str
     created_at: datetime
     version: int = strawberry.field(description="Send it back with every change.")
+    source: strawberry.Private[domain.Estimate]
 
     @strawberry.field(description="Null until approved; then PENDING, POSTED or BLOCKED_BY_LOCK.")
     async def finance_posting(self, info: Info) -> FinancePosting | None:
@@ -133,7 +143,6 @@ class Estimate:
             estimate_id=strawberry.ID(e.id),
             estimate_number=e.number,
             revision=e.revision,
-            status=e.status_at(utc_now()),
             customer_id=strawberry.ID(e.customer_id),
             vehicle_id=strawberry.ID(e.vehicle_id),
             location_id=strawberry.ID(e.location_id),
@@ -169,6 +178,7 @@ class Estimate:
             created_by=e.created_by,
             created_at=e.created_at,
             version=e.version,
+            source=e,
         )
 
 

@@ -26,13 +26,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.events import DomainEvent, utc_now
+from domain.events import DomainEvent
 from persistence.driver import LOST_CONNECTION
 from persistence.unit_of_work import UnitOfWork
 from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_letter_headers
@@ -214,10 +215,15 @@ class InboundConsumer:
     async def _dead_letter(
         self, record: ConsumerRecord, reason: Reason, error: BaseException, attempts: int
     ) -> None:
-        """Publish `record` to `<topic>.dlq` and wait for the broker's acknowledgement."""
+        """Publish `record` to `<topic>.dlq` and wait for the broker's acknowledgement.
+
+        The failure is stamped with the machine's time, the time of the logs and the
+        broker an operator compares it with, not the use cases' (possibly manual) clock.
+        """
         origin = Origin(record.topic, record.partition, record.offset, record.headers)
+        failed_at = datetime.now(UTC)
         headers = dead_letter_headers(
-            origin, reason, error, attempts=attempts, consumer=self._group, failed_at=utc_now()
+            origin, reason, error, attempts=attempts, consumer=self._group, failed_at=failed_at
         )
         await self._producer.send_and_wait(
             dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
