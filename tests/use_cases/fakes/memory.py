@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import fields, replace
+from datetime import datetime
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -86,7 +87,7 @@ class Work:
     def naming(self) -> NamingSeries:
         return NamingSeries(self.database, self.tenant_id)
 
-    def now(self) -> Any:
+    def now(self) -> datetime:
         return self.database.clock.now()
 
     def read(self, table: str, key: Any) -> Any | None:
