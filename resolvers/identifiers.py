@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from domain.errors import DuplicateId
-from persistence.unit_of_work import UnitOfWork
+from resolvers.ports import UnitOfWork
 
 
 async def id_for_new(

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from domain.paging import Page, PageRequest
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 T = TypeVar("T")
+W = TypeVar("W")
 
 
 async def paged(
-    uow: UnitOfWorkFactory,
+    uow: Callable[[], AbstractAsyncContextManager[W]],
     request: PageRequest,
-    rows: Callable[[UnitOfWork], Awaitable[list[T]]],
-    total: Callable[[UnitOfWork], Awaitable[int]],
+    rows: Callable[[W], Awaitable[list[T]]],
+    total: Callable[[W], Awaitable[int]],
 ) -> Page[T]:
-    """`rows` must fetch `page_size + 1` rows (the repositories' `_page_rows` does)."""
+    """`rows` must fetch `page_size + 1` rows (the repositories' `_page_rows` does).
+
+    Any area's units of work serve (`W` is what `uow()` opens, the port's `UnitOfWork`
+    or an area's own), so `rows` and `total` may use that area's repositories.
+    """
     async with uow() as work:
         found = await rows(work)
 

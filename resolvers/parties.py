@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from domain.customers import Customer, Vehicle, VehicleNotOwned
 from domain.locations import Location
-from persistence.unit_of_work import UnitOfWork
 from resolvers.locations.use_cases import no_location
+from resolvers.ports import UnitOfWork
 
 
 async def parties_of_new_work(

@@ -1,9 +1,73 @@
-"""The types the GraphQL layer may hold without touching persistence itself."""
+"""The unit of work as use cases see it: a port, not persistence's class.
 
-from collections.abc import Callable
+Use cases are typed against `UnitOfWork` below; `persistence.unit_of_work.UnitOfWork`
+satisfies it structurally, and so does the in-memory one the use-case tests run on
+(tests/use_cases/fakes/), so a rule can be tested in milliseconds without a database.
+It lists only what use cases call: one small protocol per repository, grouped by area
+in `resolvers/<area>/ports.py`; an area adds its group to `UnitOfWork`'s bases.
 
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+`schema/` holds these types too (its request context), without importing persistence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Protocol
+
+from domain.customers import Customer, Vehicle
+from domain.locations import Location
+from resolvers.catalog.ports import CatalogWork
+from resolvers.customers.ports import CustomersWork
+from resolvers.locations.ports import LocationsWork
 from subscriptions.hub import EventHub
+
+
+class Numbering(Protocol):
+    async def next_free_id(
+        self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
+    ) -> str:
+        """The next id of the series `prefix` (CUST-001, ...) no record holds yet."""
+        ...
+
+
+class Parties(Protocol):
+    async def of_new_work(
+        self, customer_id: str, vehicle_id: str, location_id: str
+    ) -> tuple[Customer | None, Vehicle | None, Location | None]:
+        """The three by id, read together; None for each one this tenant has not."""
+        ...
+
+
+class UnitOfWork(CustomersWork, CatalogWork, LocationsWork, Protocol):
+    """One transaction of one tenant: nothing is stored, and no event published, unless
+    `commit()` is called; leaving the block otherwise rolls back."""
+
+    tenant_id: str
+
+    @property
+    def naming(self) -> Numbering: ...
+
+    @property
+    def parties(self) -> Parties: ...
+
+    async def commit(self) -> None:
+        """Save every aggregate loaded or added that changed, move the events they
+        recorded to the outbox unchanged, and commit."""
+        ...
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+"""Opens one unit of work of a tenant per use case call."""
 
 UnitOfWorkFactoryFor = Callable[[str], UnitOfWorkFactory]
 """Given a tenant id, the factory of that tenant's units of work."""

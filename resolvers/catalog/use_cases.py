@@ -17,9 +17,9 @@ from domain.catalog import (
     ServiceNotFound,
 )
 from domain.paging import Page, PageRequest
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
+from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 
 async def search_parts(

@@ -13,10 +13,10 @@ from domain.customers import (
     Vehicle,
 )
 from domain.paging import Page, PageRequest
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from resolvers.changes import changing, existing
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
+from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 
 async def search_customers(

@@ -12,8 +12,8 @@ from domain.locations import (
     LocationNotFound,
     policy_for,
 )
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from resolvers.identifiers import id_for_new
+from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 
 async def location(uow: UnitOfWorkFactory, location_id: str) -> Location:

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.tax import ItemType, TaxableItem, TaxCalculation, TaxCode, calculate_tax
-from persistence.unit_of_work import UnitOfWorkFactory
 from resolvers.locations.use_cases import existing_location
+from resolvers.ports import UnitOfWorkFactory
 
 
 async def tax_codes(

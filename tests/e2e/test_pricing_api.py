@@ -1,4 +1,7 @@
-"""Tax codes and tax calculation through the API, over real HTTP."""
+"""Tax codes and tax calculation through the API, over real HTTP: the field names, the
+seed's worked example, listing and filtering (the real query), the real upsert, tenancy
+and permissions. The rules are tested in tests/use_cases/test_pricing.py and
+tests/unit/test_tax.py."""
 
 from __future__ import annotations
 
@@ -62,10 +65,6 @@ async def set_up_location(api: Api, location_id: str = "LOC-001", **fields: Any)
         )
 
 
-def codes_and_fields(body: dict[str, Any]) -> list[tuple[str, str | None]]:
-    return [(e["extensions"]["code"], e["extensions"].get("field")) for e in body["errors"]]
-
-
 async def test_the_seed_estimate_is_taxed_line_by_line_in_the_locations_currency(
     api: Api,
 ) -> None:
@@ -85,14 +84,6 @@ async def test_the_seed_estimate_is_taxed_line_by_line_in_the_locations_currency
     }
 
 
-async def test_a_location_in_euros_totals_in_euros(api: Api) -> None:
-    await set_up_location(api, "LOC-EU", currencyUomId="EUR", timeZone="Europe/Berlin")
-    items = [{"itemId": "1", "itemType": "FEE", "subtotal": "10", "taxCode": "TAX_EXEMPT"}]
-    result = await api.data(CALCULATE_TAX, {"input": {"locationId": "LOC-EU", "items": items}})
-    assert result["calculateTax"]["currencyUomId"] == "EUR"
-    assert result["calculateTax"]["grandTotal"] == "10.00"
-
-
 async def test_a_locations_tax_codes_are_listed_and_filtered_by_item_type(api: Api) -> None:
     await set_up_location(api)
     listed = await api.data(TAX_CODES, {"locationId": "LOC-001"})
@@ -101,46 +92,6 @@ async def test_a_locations_tax_codes_are_listed_and_filtered_by_item_type(api: A
     assert [c["taxCode"] for c in labor["taxCodes"]] == ["LABOR_TAXABLE", "TAX_EXEMPT"]
     fees = await api.data(TAX_CODES, {"locationId": "LOC-001", "itemType": "FEE"})
     assert [c["taxCode"] for c in fees["taxCodes"]] == ["TAX_EXEMPT"]
-
-
-async def test_every_faulty_line_is_reported_with_the_field_to_fix(api: Api) -> None:
-    await set_up_location(api)
-    items = [
-        {"itemId": "A", "itemType": "PART", "subtotal": "10.00", "taxCode": "TAXABLE_GOODS"},
-        {"itemId": "B", "itemType": "PART", "subtotal": "10.00"},
-        {"itemId": "C", "itemType": "PART", "subtotal": "10.00", "taxCode": "VAT_UK"},
-        {"itemId": "D", "itemType": "LABOR", "subtotal": "10.00", "taxCode": "TAXABLE_GOODS"},
-        {"itemId": "E", "itemType": "FEE", "subtotal": "-1", "taxCode": " "},
-    ]
-    body = await api(CALCULATE_TAX, {"input": {"locationId": "LOC-001", "items": items}})
-    assert body["data"] is None
-    assert codes_and_fields(body) == [
-        ("MISSING_TAX_CODE", "items[1].taxCode"),
-        ("TAX_CODE_NOT_CONFIGURED", "items[2].taxCode"),
-        ("TAX_CODE_NOT_APPLICABLE", "items[3].taxCode"),
-        ("BAD_USER_INPUT", "items[4].subtotal"),
-        ("MISSING_TAX_CODE", "items[4].taxCode"),
-    ]
-    assert "not available for this location" in body["errors"][1]["message"]
-
-
-async def test_a_tax_code_of_another_location_is_not_configured_here(api: Api) -> None:
-    await set_up_location(api)
-    await api.data(CREATE_LOCATION, {"input": {"locationId": "LOC-002", "name": "Branch"}})
-    body = await api(CALCULATE_TAX, {"input": {"locationId": "LOC-002", "items": SEED_ITEMS}})
-    assert codes_and_fields(body) == [
-        ("TAX_CODE_NOT_CONFIGURED", "items[0].taxCode"),
-        ("TAX_CODE_NOT_CONFIGURED", "items[1].taxCode"),
-    ]
-    assert (await api.data(TAX_CODES, {"locationId": "LOC-002"}))["taxCodes"] == []
-
-
-async def test_an_unknown_location_is_location_not_found(api: Api) -> None:
-    taxed = {"input": {"locationId": "LOC-404", "items": SEED_ITEMS}}
-    assert await api.error_codes(CALCULATE_TAX, taxed) == ["LOCATION_NOT_FOUND"]
-    assert await api.error_codes(TAX_CODES, {"locationId": "LOC-404"}) == ["LOCATION_NOT_FOUND"]
-    code = {**SEED_TAX_CODES[0], "locationId": "LOC-404"}
-    assert await api.error_codes(UPSERT_TAX_CODE, {"input": code}) == ["LOCATION_NOT_FOUND"]
 
 
 async def test_another_tenants_location_and_tax_codes_are_not_found(api: Api) -> None:
@@ -161,23 +112,6 @@ async def test_upserting_a_tax_code_again_replaces_its_rate(api: Api) -> None:
     items = [SEED_ITEMS[0]]
     result = await api.data(CALCULATE_TAX, {"input": {"locationId": "LOC-001", "items": items}})
     assert result["calculateTax"]["totalTax"] == "7.42"
-
-
-async def test_a_rate_typed_as_a_percentage_and_no_item_types_are_both_refused(api: Api) -> None:
-    await set_up_location(api)
-    code = {
-        "locationId": "LOC-001",
-        "taxCode": "CITY_TAX",
-        "description": "City tax",
-        "rate": "8",
-        "applicableItemTypes": [],
-    }
-    body = await api(UPSERT_TAX_CODE, {"input": code})
-    assert codes_and_fields(body) == [
-        ("BAD_USER_INPUT", "rate"),
-        ("BAD_USER_INPUT", "applicableItemTypes"),
-    ]
-    assert "0.08 for 8%" in body["errors"][0]["message"]
 
 
 async def test_tax_needs_the_tax_permissions(api: Api) -> None:

@@ -1,0 +1,55 @@
+"""What the location and pricing use cases ask of their repositories: the port's
+locations side (locations, their tax codes and approval policies)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from domain.locations import ApprovalPolicy, Location
+from domain.tax import ItemType, TaxCode
+
+
+class LocationStore(Protocol):
+    async def exists(self, record_id: str) -> bool: ...
+
+    async def get(self, location_id: str) -> Location | None: ...
+
+    async def add(self, location: Location) -> Location: ...
+
+    async def update(self, location: Location) -> Location:
+        """The edited location as stored, if still at `location.version` (else
+        VERSION_CONFLICT)."""
+        ...
+
+
+class TaxCodeStore(Protocol):
+    async def for_location(
+        self, location_id: str, item_type: ItemType | None = None
+    ) -> list[TaxCode]:
+        """The location's codes in code order, only those covering `item_type` if given."""
+        ...
+
+    async def put(self, tax_code: TaxCode) -> TaxCode:
+        """Create the location's code, or replace its description, rate and item types."""
+        ...
+
+
+class ApprovalPolicyStore(Protocol):
+    async def own_and_default(
+        self, location_id: str
+    ) -> tuple[ApprovalPolicy | None, ApprovalPolicy | None]: ...
+
+    async def put(self, policy: ApprovalPolicy) -> ApprovalPolicy:
+        """Set the policy of `policy.location_id`, or the tenant default when that is None."""
+        ...
+
+
+class LocationsWork(Protocol):
+    @property
+    def locations(self) -> LocationStore: ...
+
+    @property
+    def tax_codes(self) -> TaxCodeStore: ...
+
+    @property
+    def approval_policies(self) -> ApprovalPolicyStore: ...
