@@ -18,7 +18,7 @@ from domain.service_orders.billing import BillableSnapshot, GlEntry, LaborLine, 
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.work_sessions import WorkSession
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
 from persistence.tables import (
     billing_snapshots,
     parts_usages,
@@ -38,6 +38,33 @@ SESSION_FIELDS = (
     "recorded_at",
     "work_type",
 )
+
+ADD_WORK_SESSION = insert(work_sessions)
+PARTS_TAKEN = select(PU.id).where(of_tenant(parts_usages), one_of_param(PU.id, "part_ids"))
+ADD_PART = (
+    upsert(parts_usages).on_conflict_do_nothing(index_elements=["tenant_id", "id"]).returning(PU.id)
+)
+ADD_SNAPSHOT = insert(billing_snapshots)
+POST_GL_ENTRY = insert(service_order_gl_entries)
+SESSIONS = (
+    select(WS.id, WS.service_order_id, *(WS[n] for n in SESSION_FIELDS))
+    .where(of_tenant(work_sessions), one_of_param(WS.service_order_id, "order_ids"))
+    .order_by(WS.start_time, WS.id)
+)
+PARTS = (
+    select(parts_usages)
+    .where(of_tenant(parts_usages), one_of_param(PU.service_order_id, "order_ids"))
+    .order_by(PU.position, PU.id)
+)
+SNAPSHOTS = select(billing_snapshots).where(
+    of_tenant(billing_snapshots), one_of_param(BS.service_order_id, "order_ids")
+)
+GL_ENTRIES = (
+    select(service_order_gl_entries)
+    .where(of_tenant(service_order_gl_entries), one_of_param(GL.service_order_id, "order_ids"))
+    .order_by(GL.service_order_id, GL.side.desc(), GL.account)
+)
+"""The statements of loading and recording an order's records, built once (see `of_tenant`)."""
 
 
 def _part(row: Mapping[str, Any]) -> PartUsage:
@@ -70,76 +97,65 @@ class OrderRecordRepository(TenantRepository):
     table = work_sessions
 
     async def add_work_session(self, order_id: str, session: WorkSession) -> None:
-        await self._connection.execute(
-            insert(work_sessions).values(
-                tenant_id=self.tenant_id,
-                id=session.session_id,
-                service_order_id=order_id,
-                **{name: getattr(session, name) for name in SESSION_FIELDS},
-            )
+        await self._run(
+            ADD_WORK_SESSION,
+            id=session.session_id,
+            service_order_id=order_id,
+            **{name: getattr(session, name) for name in SESSION_FIELDS},
         )
 
     async def part_ids_taken(self, part_ids: Sequence[str]) -> set[str]:
-        statement = select(PU.id).where(self._mine(parts_usages), PU.id.in_(list(part_ids)))
-        return set((await self._connection.execute(statement)).scalars())
+        return {row["id"] for row in await self._rows(PARTS_TAKEN, part_ids=list(part_ids))}
 
     async def add_part(self, order_id: str, part: PartUsage, position: int) -> bool:
         """Record a used part; False if its id is already recorded (a re-sent event)."""
-        statement = (
-            upsert(parts_usages)
-            .values(
-                tenant_id=self.tenant_id,
-                id=part.workorder_part_id,
-                service_order_id=order_id,
-                position=position,
-                **{name: getattr(part, name) for name in PART_FIELDS},
-            )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "id"])
-            .returning(PU.id)
+        added = await self._row(
+            ADD_PART,
+            id=part.workorder_part_id,
+            service_order_id=order_id,
+            position=position,
+            **{name: getattr(part, name) for name in PART_FIELDS},
         )
-        return (await self._connection.execute(statement)).first() is not None
+        return added is not None
 
     async def add_snapshot(
         self, order: ServiceOrder, finalized_by: str, po_number: str | None
     ) -> None:
         snapshot = order.snapshot
         assert snapshot is not None, "finalize the order before storing its snapshot"
-        await self._connection.execute(
-            insert(billing_snapshots).values(
-                tenant_id=self.tenant_id,
-                service_order_id=order.id,
-                snapshot_id=snapshot.snapshot_id,
-                captured_at=snapshot.captured_at,
-                finalized_by=finalized_by,
-                po_number=po_number,
-                parts_total=snapshot.parts_total,
-                labor_total=snapshot.labor_total,
-                tax_total=snapshot.tax_total,
-                grand_total=snapshot.grand_total,
-                currency=snapshot.currency,
-                lines={
-                    "parts": [_part_line(p) for p in snapshot.parts],
-                    "labor": [
-                        {
-                            "session_id": line.session_id,
-                            "person_id": line.person_id,
-                            "billable_minutes": line.billable_minutes,
-                            "amount": line.amount,
-                        }
-                        for line in snapshot.labor
-                    ],
-                },
-            )
+        await self._run(
+            ADD_SNAPSHOT,
+            service_order_id=order.id,
+            snapshot_id=snapshot.snapshot_id,
+            captured_at=snapshot.captured_at,
+            finalized_by=finalized_by,
+            po_number=po_number,
+            parts_total=snapshot.parts_total,
+            labor_total=snapshot.labor_total,
+            tax_total=snapshot.tax_total,
+            grand_total=snapshot.grand_total,
+            currency=snapshot.currency,
+            lines={
+                "parts": [_part_line(p) for p in snapshot.parts],
+                "labor": [
+                    {
+                        "session_id": line.session_id,
+                        "person_id": line.person_id,
+                        "billable_minutes": line.billable_minutes,
+                        "amount": line.amount,
+                    }
+                    for line in snapshot.labor
+                ],
+            },
         )
 
     async def post_gl_entries(
         self, order_id: str, entries: Sequence[GlEntry], currency: str, at: datetime
     ) -> None:
-        await self._connection.execute(
-            insert(service_order_gl_entries),
+        await self._run_many(
+            POST_GL_ENTRY,
             [
                 {
-                    "tenant_id": self.tenant_id,
                     "service_order_id": order_id,
                     "account": e.account,
                     "account_name": e.account_name,
@@ -155,36 +171,16 @@ class OrderRecordRepository(TenantRepository):
     async def attach(self, orders: Mapping[str, ServiceOrder]) -> None:
         """Fill each order's sessions, parts, snapshot and GL entries (4 statements)."""
         ids = list(orders)
-        sessions = await self._connection.execute(
-            select(WS.id, WS.service_order_id, *(WS[n] for n in SESSION_FIELDS))
-            .where(self._mine(), WS.service_order_id.in_(ids))
-            .order_by(WS.start_time, WS.id)
-        )
-        for row in sessions.mappings():
+        for row in await self._rows(SESSIONS, order_ids=ids):
             orders[row["service_order_id"]].work_sessions.append(
                 WorkSession(row["id"], *(row[n] for n in SESSION_FIELDS))
             )
-        parts = await self._connection.execute(
-            select(parts_usages)
-            .where(self._mine(parts_usages), PU.service_order_id.in_(ids))
-            .order_by(PU.position, PU.id)
-        )
-        for row in parts.mappings():
+        for row in await self._rows(PARTS, order_ids=ids):
             orders[row["service_order_id"]].parts.append(_part(row))
-        snapshots = await self._connection.execute(
-            select(billing_snapshots).where(
-                self._mine(billing_snapshots), BS.service_order_id.in_(ids)
-            )
-        )
-        for row in snapshots.mappings():
+        for row in await self._rows(SNAPSHOTS, order_ids=ids):
             orders[row["service_order_id"]].snapshot = _snapshot(row)
-        postings = await self._connection.execute(
-            select(service_order_gl_entries)
-            .where(self._mine(service_order_gl_entries), GL.service_order_id.in_(ids))
-            .order_by(GL.service_order_id, GL.side.desc(), GL.account)
-        )
         posted: dict[str, list[GlEntry]] = {}
-        for row in postings.mappings():
+        for row in await self._rows(GL_ENTRIES, order_ids=ids):
             posted.setdefault(row["service_order_id"], []).append(
                 GlEntry(row["account"], row["account_name"], Side(row["side"]), row["amount"])
             )

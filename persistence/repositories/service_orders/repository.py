@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from asyncpg import UniqueViolationError
+from sqlalchemy import Select, bindparam, func, insert, select, update
 
 from domain.errors import VersionConflict
 from domain.paging import PageRequest
@@ -25,8 +24,8 @@ from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaDeadlines
 from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.tax import ItemType
-from persistence.driver import Driver
-from persistence.repositories.base import TenantRepository
+from persistence.driver import TenantDriver
+from persistence.repositories.base import TenantRepository, of_tenant, one_of, one_of_param
 from persistence.repositories.service_orders.records import OrderRecordRepository
 from persistence.tables import service_order_items, service_orders
 
@@ -62,6 +61,21 @@ ORDER_COLUMNS = [
     *(c.label(name) for name, c in {**FIXED, **MUTABLE}.items()),
     *(SO[name] for name in DEADLINES),
 ]
+BY_ID = select(*ORDER_COLUMNS).where(of_tenant(service_orders), SO.id == bindparam("id"))
+BY_ID_LOCKED = BY_ID.with_for_update()
+FOR_ESTIMATE = select(SO.id).where(
+    of_tenant(service_orders), SO.estimate_id == bindparam("estimate_id")
+)
+ADD = insert(service_orders)
+ADD_ITEM = insert(service_order_items)
+ITEMS = (
+    select(service_order_items)
+    .where(
+        of_tenant(service_order_items),
+        one_of_param(service_order_items.c.service_order_id, "order_ids"),
+    )
+    .order_by(service_order_items.c.service_order_id, service_order_items.c.position)
+)
 
 
 def _order(row: Mapping[str, Any], tenant_id: str) -> ServiceOrder:
@@ -80,23 +94,14 @@ def _order(row: Mapping[str, Any], tenant_id: str) -> ServiceOrder:
 class ServiceOrderRepository(TenantRepository):
     table = service_orders
 
-    def __init__(
-        self,
-        connection: AsyncConnection,
-        driver: Driver,
-        tenant_id: str,
-        records: OrderRecordRepository,
-    ):
-        super().__init__(connection, driver, tenant_id)
+    def __init__(self, statements: TenantDriver, records: OrderRecordRepository):
+        super().__init__(statements)
         self._records = records
         self._read_as: dict[str, tuple[int, ServiceOrderStatus]] = {}
 
     async def get(self, order_id: str, *, lock: bool = False) -> ServiceOrder | None:
         """The whole order; `lock` holds its row until the unit of work ends."""
-        statement = select(*ORDER_COLUMNS).where(self._mine(), SO.id == order_id)
-        if lock:
-            statement = statement.with_for_update()
-        row = (await self._connection.execute(statement)).mappings().first()
+        row = await self._row(BY_ID_LOCKED if lock else BY_ID, id=order_id)
         if row is None:
             return None
         [order] = await self._complete([_order(row, self.tenant_id)])
@@ -105,17 +110,16 @@ class ServiceOrderRepository(TenantRepository):
 
     async def for_estimate(self, estimate_id: str) -> str | None:
         """The order an estimate became, if any."""
-        statement = select(SO.id).where(self._mine(), SO.estimate_id == estimate_id)
-        return (await self._connection.execute(statement)).scalar_one_or_none()
+        return await self._value(FOR_ESTIMATE, estimate_id=estimate_id)
 
     def _matching(self, where: OrderFilter) -> Select:
-        statement = select(*ORDER_COLUMNS).where(self._mine())
+        statement = select(*ORDER_COLUMNS).where(of_tenant(service_orders))
         if where.location_id:
             statement = statement.where(SO.location_id == where.location_id)
         if where.statuses:
-            statement = statement.where(SO.status.in_([s.value for s in where.statuses]))
+            statement = statement.where(one_of(SO.status, [s.value for s in where.statuses]))
         if where.priorities:
-            statement = statement.where(SO.priority.in_([p.value for p in where.priorities]))
+            statement = statement.where(one_of(SO.priority, [p.value for p in where.priorities]))
         if where.customer_id:
             statement = statement.where(SO.customer_id == where.customer_id)
         return statement
@@ -138,19 +142,16 @@ class ServiceOrderRepository(TenantRepository):
         }
         values["priority"], values["status"] = order.priority.value, order.status.value
         try:
-            await self._connection.execute(
-                insert(service_orders).values(tenant_id=self.tenant_id, **values)
-            )
-        except IntegrityError as error:
-            if order.estimate_id and "uq_service_orders_tenant_estimate" in str(error.orig):
+            await self._run(ADD, **values)
+        except UniqueViolationError as error:
+            if order.estimate_id and error.constraint_name == "uq_service_orders_tenant_estimate":
                 raise EstimateAlreadyOrdered(order.estimate_id) from error
             raise
         if order.items:
-            await self._connection.execute(
-                insert(service_order_items),
+            await self._run_many(
+                ADD_ITEM,
                 [
                     {
-                        "tenant_id": self.tenant_id,
                         "service_order_id": order.id,
                         "position": position,
                         "item_id": item.item_id,
@@ -172,11 +173,16 @@ class ServiceOrderRepository(TenantRepository):
         values["status"] = order.status.value
         statement = (
             update(service_orders)
-            .where(self._mine(), SO.id == order.id, SO.version == version, SO.status == status)
+            .where(
+                of_tenant(service_orders),
+                SO.id == order.id,
+                SO.version == version,
+                SO.status == status,
+            )
             .values(**values, version=SO.version + 1, updated_at=func.now())
             .returning(SO.version)
         )
-        saved = (await self._connection.execute(statement)).scalar_one_or_none()
+        saved = await self._value(statement)
         if saved is None:
             raise VersionConflict(
                 f"Service order {order.id} was changed by someone else meanwhile; reload it "
@@ -191,16 +197,8 @@ class ServiceOrderRepository(TenantRepository):
             return orders
         by_id = {o.id: o for o in orders}
         ids = list(by_id)
-        item_rows = await self._connection.execute(
-            select(service_order_items)
-            .where(
-                self._mine(service_order_items),
-                service_order_items.c.service_order_id.in_(ids),
-            )
-            .order_by(service_order_items.c.service_order_id, service_order_items.c.position)
-        )
         items: dict[str, list[OrderItem]] = {}
-        for row in item_rows.mappings():
+        for row in await self._rows(ITEMS, order_ids=ids):
             items.setdefault(row["service_order_id"], []).append(
                 OrderItem(
                     row["item_id"],

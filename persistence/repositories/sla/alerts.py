@@ -2,7 +2,8 @@
 
 - `CrossTenantDeadlineScan` reads due deadlines of *every* tenant: it is the monitor's
   own plumbing (like the outbox relay's store), not a tenant's repository, and is the
-  only reader here that crosses tenants. It walks the partial indexes on open orders'
+  only reader here that crosses tenants, so its statements run through the plain
+  driver, where no tenant is filled in or required. It walks the partial indexes on open orders'
   at-risk instants, so it touches only open orders whose warning time has come.
 - `SlaAlertRepository` records, inside a tenant's unit of work, that an alert was
   published: an insert that does nothing when the (tenant, order, target, kind) row is
@@ -22,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.service_orders.sla import SlaTarget
 from domain.service_orders.sla_alerts import AlertKind, AlertRecordKey, RaisedAlert, SlaDeadline
 from domain.service_orders.status import Priority
-from persistence.database import autocommit
-from persistence.repositories.base import TenantRepository
+from persistence.driver import standalone
+from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
 from persistence.tables import service_orders, sla_alerts
 from persistence.tables.service_orders import OPEN
 from persistence.tables.sla import UNSCHEDULED
@@ -95,16 +96,34 @@ def _deadline(row: Mapping[str, Any]) -> SlaDeadline:
     )
 
 
+CLAIM = (
+    upsert(sla_alerts)
+    .on_conflict_do_nothing(index_elements=["tenant_id", "service_order_id", "target", "kind"])
+    .returning(sla_alerts.c.service_order_id, sla_alerts.c.target, sla_alerts.c.kind)
+)
+"""Run once per alert, in key order, in one round trip (see `SlaAlertRepository.claim`)."""
+STILL_UNMET = (
+    select(
+        orders.id,
+        *(literal_column(f"({unmet})").label(t.value) for t, unmet in UNMET.items()),
+    )
+    .where(of_tenant(service_orders), one_of_param(orders.id, "order_ids"))
+    .order_by(orders.id)
+    .with_for_update()
+)
+
+
 class CrossTenantDeadlineScan:
     """Due SLA deadlines across all tenants, for the monitor only.
 
-    Each method runs one statement, in autocommit: the scan pays no BEGIN and ROLLBACK,
-    and the statistics ANALYZE writes are kept without a COMMIT (a rolled-back
+    Not a tenant repository: it reads every tenant's orders. Each method runs one
+    statement outside any transaction (`standalone`): the scan pays no BEGIN and
+    ROLLBACK, and the statistics ANALYZE writes are kept without a COMMIT (a rolled-back
     transaction would discard them).
     """
 
     def __init__(self, engine: AsyncEngine):
-        self._engine = autocommit(engine)
+        self._engine = engine
 
     async def due_by(self, horizon: datetime, limit: int) -> list[SlaDeadline]:
         """Unmet deadlines whose next alert falls at or before `horizon`, soonest first."""
@@ -112,8 +131,8 @@ class CrossTenantDeadlineScan:
             _unmet(SlaTarget.RESPONSE, horizon), _unmet(SlaTarget.RESOLUTION, horizon)
         ).subquery()
         statement = select(both).order_by(both.c.at_risk_at).limit(limit)
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(statement)).mappings().all()
+        async with standalone(self._engine) as driver:
+            rows = await driver.rows(statement, {})
         return [_deadline(row) for row in rows]
 
     async def refresh_statistics(self) -> None:
@@ -123,8 +142,8 @@ class CrossTenantDeadlineScan:
         may come a minute later, and until then a plan made for an empty table scans
         every alert for every open order.
         """
-        async with self._engine.connect() as connection:
-            await connection.execute(text("ANALYZE sla_alerts"))
+        async with standalone(self._engine) as driver:
+            await driver.run(text("ANALYZE sla_alerts"), {})
 
 
 class SlaAlertRepository(TenantRepository):
@@ -143,7 +162,6 @@ class SlaAlertRepository(TenantRepository):
             return set()
         rows = [
             {
-                "tenant_id": self.tenant_id,
                 "service_order_id": r.deadline.order_id,
                 "target": r.deadline.target.value,
                 "kind": r.kind.value,
@@ -154,16 +172,7 @@ class SlaAlertRepository(TenantRepository):
             }
             for r in sorted(raised, key=lambda r: r.record_key)
         ]
-        alerts = sla_alerts.c
-        statement = (
-            upsert(sla_alerts)
-            .values(rows)
-            .on_conflict_do_nothing(
-                index_elements=["tenant_id", "service_order_id", "target", "kind"]
-            )
-            .returning(alerts.service_order_id, alerts.target, alerts.kind)
-        )
-        won = (await self._connection.execute(statement)).all()
+        won = await self._run_many(CLAIM, rows)
         return {(order, target, kind) for order, target, kind in won}
 
     async def _still_unmet(self, raised: Sequence[RaisedAlert]) -> list[RaisedAlert]:
@@ -174,18 +183,9 @@ class SlaAlertRepository(TenantRepository):
         either committed before (and is seen here) or waits for this claim to commit.
         """
         ids = sorted({r.deadline.order_id for r in raised})
-        statement = (
-            select(
-                orders.id,
-                *(literal_column(f"({unmet})").label(t.value) for t, unmet in UNMET.items()),
-            )
-            .where(orders.tenant_id == self.tenant_id, orders.id.in_(ids))
-            .order_by(orders.id)
-            .with_for_update()
-        )
         unmet = {
             (row["id"], target)
-            for row in (await self._connection.execute(statement)).mappings()
+            for row in await self._rows(STILL_UNMET, order_ids=ids)
             for target in SlaTarget
             if row[target.value]
         }
@@ -197,7 +197,7 @@ class SlaAlertRepository(TenantRepository):
         statement = (
             select(alerts.location_id, func.count())
             .where(
-                self._mine(),
+                of_tenant(sla_alerts),
                 alerts.kind == AlertKind.BREACHED.value,
                 alerts.raised_at >= since,
             )
@@ -205,5 +205,4 @@ class SlaAlertRepository(TenantRepository):
         )
         if location_id is not None:
             statement = statement.where(alerts.location_id == location_id)
-        rows = (await self._connection.execute(statement)).all()
-        return {location: int(count) for location, count in rows}
+        return {location: int(count) for location, count in await self._rows(statement)}
