@@ -71,16 +71,6 @@ def numbering_engine(engine: AsyncEngine) -> AsyncEngine:
     return _numbering[engine.sync_engine]
 
 
-def autocommit(engine: AsyncEngine) -> AsyncEngine:
-    """`engine`'s pool in autocommit, for work done one statement at a time.
-
-    PostgreSQL makes a single statement atomic by itself; in autocommit the connection
-    sends no BEGIN and no COMMIT/ROLLBACK around it, two round trips saved per use.
-    Statements that must see or change state together do not belong here.
-    """
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
-
-
 def _pool(
     url: str,
     size: int,

@@ -1,22 +1,26 @@
-"""Statements built once with SQLAlchemy Core, compiled once, and run by asyncpg itself.
+"""The one way a statement reaches the database: SQLAlchemy Core builds it, asyncpg runs it.
 
-SQLAlchemy defines the tables, builds every statement and runs the ones built per call
-(searches, pages, filters). The statements on every request's path are module
-constants (see `of_tenant`), and for those SQLAlchemy's execute is mostly overhead:
+SQLAlchemy defines the tables, builds every statement and owns the pool; every
+repository statement, built once or per call, is compiled here into asyncpg's SQL with
+its parameters' order and type processors, and run by asyncpg on a connection whose
+transaction this module begins and ends. SQLAlchemy's own execute was mostly overhead:
 measured on this machine, one primary-key SELECT cost 105 µs of CPU through it against
-40 µs through asyncpg, and a transaction's BEGIN and COMMIT 150 against 80. On the
-estimate workflow that was a quarter of the gateway's CPU. Here such a statement is
-compiled once into asyncpg's SQL with its parameters' order and type processors, and
-each execution only orders the values and hands them to the connection.
+40 µs through asyncpg, and a transaction's BEGIN and COMMIT 150 against 80 (see
+docs/decisions.md, "One data path"). A statement built once (a module constant) is
+compiled on its first use; one built per call (a search with its filters) on each call,
+through the same processing.
+
+A tenant repository's statements go through `TenantDriver`, which fills in the tenant
+and refuses a statement that does not name one.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import asyncpg
 from sqlalchemy import Executable
@@ -27,6 +31,8 @@ from persistence import json
 
 DIALECT = PGDialect_asyncpg(json_serializer=json.dumps, json_deserializer=json.loads)
 """Serializes JSON parameters as the engine does (persistence/database.py)."""
+TENANT = "tenant_id"
+"""The bind parameter every statement of a tenant repository filters or writes its tenant by."""
 
 Processor = Callable[[Any], Any]
 
@@ -40,6 +46,8 @@ class Compiled:
     processors: tuple[Processor | None, ...]
     fixed: Mapping[str, Any]
     """Values given when the statement was built (a literal in a WHERE clause)."""
+    tenanted: bool
+    """Whether the statement has the `tenant_id` bind a tenant repository fills in."""
 
     def arguments(self, values: Mapping[str, Any]) -> list[Any]:
         arguments = []
@@ -49,13 +57,28 @@ class Compiled:
         return arguments
 
 
-@lru_cache(maxsize=1024)
+_compiled: WeakKeyDictionary[Executable, dict[frozenset[str], Compiled]] = WeakKeyDictionary()
+"""Compiled forms by statement object: a module constant keeps its forms for the life of
+the process, a statement built per call takes its form with it when it is dropped."""
+
+
 def compiled(statement: Executable, keys: frozenset[str]) -> Compiled:
     """`statement` compiled for asyncpg, given values for `keys`: as when SQLAlchemy
     executes it, an INSERT writes those columns and an UPDATE sets those it names.
 
-    Cached by the statement's identity, so it is meant for statements built once.
+    Compiled once per statement object and set of keys, so a statement built once is
+    compiled on its first use only.
     """
+    forms = _compiled.get(statement)
+    if forms is None:
+        forms = _compiled[statement] = {}
+    found = forms.get(keys)
+    if found is None:
+        found = forms[keys] = _compile(statement, keys)
+    return found
+
+
+def _compile(statement: Executable, keys: frozenset[str]) -> Compiled:
     result = statement.compile(dialect=DIALECT, column_keys=sorted(keys))
     names = tuple(result.positiontup or ())
     for name in names:
@@ -72,12 +95,29 @@ def compiled(statement: Executable, keys: frozenset[str]) -> Compiled:
             for name in names
             if not result.binds[name].required
         },
+        tenanted=TENANT in names,
     )
+
+
+class UntenantedStatement(Exception):
+    """A programming error: a tenant repository ran a statement that names no tenant.
+
+    Every statement of a tenant repository filters by `of_tenant(table)` (or, for an
+    INSERT, writes the `tenant_id` column), so its tenant is the unit of work's; one that
+    does not would read or change every tenant's rows.
+    """
+
+    def __init__(self, sql: str):
+        super().__init__(
+            "A tenant repository's statement must carry the tenant_id bind parameter "
+            f"(filter with of_tenant(table)); this one does not: {sql}"
+        )
 
 
 class Driver:
     """One pooled connection, spoken to through asyncpg: in a unit of work's transaction
-    (which the unit begins and ends through it), or alone on an autocommit pool."""
+    (which the unit begins and ends through it), or alone, one statement at a time,
+    outside any transaction (`standalone`)."""
 
     __slots__ = ("connection",)
 
@@ -126,6 +166,75 @@ class Driver:
     def in_transaction(self) -> bool:
         return self.connection.is_in_transaction()
 
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A part of the transaction that may fail alone: a statement refused inside it
+        is undone, and the transaction stays usable for the caller that handles it."""
+        await self.connection.execute("SAVEPOINT part")
+        try:
+            yield
+        except Exception:
+            await self.connection.execute("ROLLBACK TO SAVEPOINT part")
+            raise
+        await self.connection.execute("RELEASE SAVEPOINT part")
+
+
+class TenantDriver:
+    """The driver as a tenant repository sees it: every statement runs for one tenant.
+
+    The tenant is filled in here, over any value a caller gave, into the `tenant_id`
+    bind parameter (`of_tenant(table)` in a WHERE clause, the `tenant_id` column of an
+    INSERT); a statement without that parameter is refused before it reaches the
+    database (`UntenantedStatement`).
+    """
+
+    __slots__ = ("driver", "tenant_id")
+
+    def __init__(self, driver: Driver, tenant_id: str):
+        self.driver = driver
+        self.tenant_id = tenant_id
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        return self.driver.savepoint()
+
+    def _form(self, statement: Executable, keys: frozenset[str]) -> Compiled:
+        # An INSERT writes the tenant column; an UPDATE must not set it (it filters by it).
+        keys = keys | {TENANT} if statement.is_insert else keys - {TENANT}
+        found = compiled(statement, keys)
+        if not found.tenanted:
+            raise UntenantedStatement(found.sql)
+        return found
+
+    def _arguments(self, found: Compiled, values: Mapping[str, Any]) -> list[Any]:
+        return found.arguments({**values, TENANT: self.tenant_id})
+
+    def _sql(self, statement: Executable, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        found = self._form(statement, frozenset(values))
+        return (found.sql, *self._arguments(found, values))
+
+    async def rows(self, statement: Executable, values: Mapping[str, Any]) -> list[asyncpg.Record]:
+        return await self.driver.connection.fetch(*self._sql(statement, values))
+
+    async def row(self, statement: Executable, values: Mapping[str, Any]) -> asyncpg.Record | None:
+        return await self.driver.connection.fetchrow(*self._sql(statement, values))
+
+    async def value(self, statement: Executable, values: Mapping[str, Any]) -> Any:
+        return await self.driver.connection.fetchval(*self._sql(statement, values))
+
+    async def run(self, statement: Executable, values: Mapping[str, Any]) -> None:
+        await self.driver.connection.execute(*self._sql(statement, values))
+
+    async def run_many(
+        self, statement: Executable, rows: Sequence[Mapping[str, Any]]
+    ) -> list[asyncpg.Record]:
+        """Execute once per row in one round trip (every row names the same columns)."""
+        if not rows:
+            return []
+        found = self._form(statement, frozenset(rows[0]))
+        return await self.driver.connection.fetchmany(
+            found.sql, [self._arguments(found, row) for row in rows]
+        )
+
 
 async def driver_of(connection: AsyncConnection) -> Driver:
     """The asyncpg side of a connection SQLAlchemy checked out of its pool."""
@@ -135,7 +244,8 @@ async def driver_of(connection: AsyncConnection) -> Driver:
 
 @asynccontextmanager
 async def standalone(engine: AsyncEngine) -> AsyncIterator[Driver]:
-    """A pooled connection of an autocommit `engine`, for statements that stand alone."""
+    """A pooled connection outside any transaction, for statements that stand alone:
+    PostgreSQL makes each atomic by itself, and no BEGIN or COMMIT is spent around it."""
     async with engine.connect() as connection:
         yield await driver_of(connection)
 

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import DomainEvent, SeedEvent
 from persistence.database import numbering_engine
-from persistence.driver import LOST_CONNECTION, Driver, driver_of
+from persistence.driver import LOST_CONNECTION, Driver, TenantDriver, driver_of
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository
 from persistence.repositories.catalog.repository import (
@@ -81,35 +81,30 @@ class UnitOfWork:
     def __init__(self, engine: AsyncEngine, tenant_id: str):
         self._engine = engine
         self.tenant_id = tenant_id
-        self._sqlalchemy: AsyncConnection | None = None
+        self._pooled: AsyncConnection | None = None
         self._driver: Driver | None = None
+        self._statements: TenantDriver | None = None
         self._events: list[DomainEvent] = []
 
     async def __aenter__(self) -> Self:
-        # SQLAlchemy's side of the connection is in autocommit, so it sends no BEGIN or
-        # COMMIT of its own: the transaction is the driver's, and the statements of both
-        # sides run in it (see persistence/driver.py).
+        # SQLAlchemy only lends the pooled connection: every statement, and the
+        # transaction around them, goes through the driver (persistence/driver.py).
         connection = await self._engine.connect()
         try:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
             driver = await driver_of(connection)
             await driver.begin()
         except BaseException:
             await connection.invalidate()
             await connection.close()
             raise
-        self._sqlalchemy, self._driver = connection, driver
+        self._pooled, self._driver = connection, driver
+        self._statements = TenantDriver(driver, self.tenant_id)
         return self
 
     @property
-    def _connection(self) -> AsyncConnection:
-        assert self._sqlalchemy is not None, "repositories are used inside `async with`"
-        return self._sqlalchemy
-
-    @property
-    def _bound(self) -> tuple[AsyncConnection, Driver, str]:
-        assert self._driver is not None, "repositories are used inside `async with`"
-        return self._connection, self._driver, self.tenant_id
+    def _bound(self) -> tuple[TenantDriver]:
+        assert self._statements is not None, "repositories are used inside `async with`"
+        return (self._statements,)
 
     customers = _Repository(CustomerRepository)
     vehicles = _Repository(VehicleRepository)
@@ -139,7 +134,7 @@ class UnitOfWork:
 
     @cached_property
     def event_log(self) -> EventLog:
-        return EventLog(self._connection, self.tenant_id)
+        return EventLog(*self._bound)
 
     @cached_property
     def service_orders(self) -> ServiceOrderRepository:
@@ -186,9 +181,9 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        connection, driver = self._connection, self._driver
-        assert driver is not None
-        self._sqlalchemy = self._driver = None
+        connection, driver = self._pooled, self._driver
+        assert connection is not None and driver is not None
+        self._pooled = self._driver = self._statements = None
         self._events.clear()
         try:
             # If the connection broke, the transaction ended with it; what is reported is

@@ -1,7 +1,15 @@
-"""What every repository shares: one connection, one tenant, and no way around either."""
+"""What every tenant repository shares: one executor, one tenant, and no way around either.
+
+Every statement of a tenant repository runs through `TenantDriver` (persistence/driver.py),
+which fills in the unit of work's tenant and refuses a statement that names none. The one
+way to name it is `of_tenant(table)` in the WHERE clause (an INSERT writes the
+`tenant_id` column by itself). Statements on every request's path are module constants
+with bind parameters; searches and filters are built per call.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -11,14 +19,16 @@ from sqlalchemy import (
     Executable,
     Select,
     Table,
+    any_,
     bindparam,
     func,
+    literal,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.paging import PageRequest
-from persistence.driver import Driver
+from persistence.driver import TENANT, TenantDriver
 
 
 def contains(column: ColumnElement[str], term: str) -> ColumnElement[bool]:
@@ -28,59 +38,71 @@ def contains(column: ColumnElement[str], term: str) -> ColumnElement[bool]:
 
 
 def of_tenant(table: Table) -> ColumnElement[bool]:
-    """`table`'s rows of the tenant named at execution, for statements built once.
+    """`table`'s rows of the tenant the executor fills in: the one tenant filter.
 
-    Building a statement and its cache key costs more CPU than running it (measured: a
-    primary-key SELECT 189 µs built per call, 77 µs built once; a 25-column UPDATE 328
-    against 91), so the statements on every request's path are module constants with
-    bind parameters, executed through asyncpg by `TenantRepository._rows`, `_row` and
-    `_run` (persistence/driver.py).
+    A bind parameter rather than a value, so a statement can be built once: building a
+    statement and its cache key costs more CPU than running it (measured: a primary-key
+    SELECT 189 µs built per call, 77 µs built once; a 25-column UPDATE 328 against 91).
     """
-    return table.c.tenant_id == bindparam("tenant_id")
+    return table.c.tenant_id == bindparam(TENANT)
+
+
+def one_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column` equal to one of `values`, as `= ANY(array)`: one statement text for any
+    number of values, where an IN list renders a new text (and a new prepared statement)
+    for every length."""
+    return column == any_(literal(list(values), ARRAY(column.type)))
+
+
+def one_of_param(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+    """`one_of` for a statement built once: the values come as the array parameter `name`."""
+    return column == any_(bindparam(name, type_=ARRAY(column.type)))
 
 
 @cache
 def _exists(table: Table) -> Select:
-    """The existence check of `table`'s rows by id, built once per table (see `of_tenant`)."""
+    """The existence check of `table`'s rows by id, built once per table."""
     return select(table.c.id).where(of_tenant(table), table.c.id == bindparam("id"))
 
 
 class TenantRepository:
-    """Base for repositories: every statement it builds is filtered to its tenant."""
+    """Base for the repositories of one tenant's data: every statement runs through the
+    unit of work's `TenantDriver`, for its tenant."""
 
     table: Table
 
-    def __init__(self, connection: AsyncConnection, driver: Driver, tenant_id: str):
-        self._connection = connection
-        self._driver = driver
-        self.tenant_id = tenant_id
-
-    def _mine(self, table: Table | None = None) -> ColumnElement[bool]:
-        return (table if table is not None else self.table).c.tenant_id == self.tenant_id
+    def __init__(self, statements: TenantDriver):
+        self._statements = statements
+        self.tenant_id = statements.tenant_id
 
     async def exists(self, record_id: str) -> bool:
         """Whether this tenant has a row of `table` with the id `record_id`."""
         return await self._row(_exists(self.table), id=record_id) is not None
 
     async def _rows(self, statement: Executable, /, **values: Any) -> list[Record]:
-        """The rows of a statement built once with `of_tenant`, for this tenant."""
-        return await self._driver.rows(statement, {"tenant_id": self.tenant_id, **values})
+        """The rows of `statement` for this tenant."""
+        return await self._statements.rows(statement, values)
 
     async def _row(self, statement: Executable, /, **values: Any) -> Record | None:
-        """The first row of a statement built once with `of_tenant`, for this tenant."""
-        return await self._driver.row(statement, {"tenant_id": self.tenant_id, **values})
+        """The first row of `statement` for this tenant, or None."""
+        return await self._statements.row(statement, values)
+
+    async def _value(self, statement: Executable, /, **values: Any) -> Any:
+        """The first column of the first row of `statement` for this tenant, or None."""
+        return await self._statements.value(statement, values)
 
     async def _run(self, statement: Executable, /, **values: Any) -> None:
-        """Execute a statement built once (an INSERT of `values`, an UPDATE) for its effect."""
-        await self._driver.run(statement, {"tenant_id": self.tenant_id, **values})
+        """Execute `statement` (an INSERT of `values`, an UPDATE, a DELETE) for its effect."""
+        await self._statements.run(statement, values)
 
-    async def _page_rows(self, statement: Select, request: PageRequest) -> list:
+    async def _run_many(self, statement: Executable, rows: list[dict[str, Any]]) -> list[Record]:
+        """Execute `statement` once per row in one round trip; what RETURNING gave."""
+        return await self._statements.run_many(statement, rows)
+
+    async def _page_rows(self, statement: Select, request: PageRequest) -> list[Record]:
         """Fetch one row more than the page so the caller knows whether another follows."""
-        result = await self._connection.execute(
-            statement.limit(request.page_size + 1).offset(request.offset)
-        )
-        return list(result.mappings())
+        return await self._rows(statement.limit(request.page_size + 1).offset(request.offset))
 
     async def _count(self, statement: Select) -> int:
         counted = select(func.count()).select_from(statement.order_by(None).subquery())
-        return int((await self._connection.execute(counted)).scalar_one())
+        return int(await self._value(counted))

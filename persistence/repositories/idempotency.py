@@ -10,14 +10,51 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Interval, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import idempotency_keys
 
 IN_PROGRESS = "IN_PROGRESS"
 COMPLETED = "COMPLETED"
+HOLDER = select(
+    idempotency_keys.c.fingerprint,
+    idempotency_keys.c.status,
+    idempotency_keys.c.response_status,
+    idempotency_keys.c.response_body,
+).where(of_tenant(idempotency_keys), idempotency_keys.c.key == bindparam("key"))
+COMPLETE = (
+    update(idempotency_keys)
+    .where(of_tenant(idempotency_keys), idempotency_keys.c.key == bindparam("held_key"))
+    .values(
+        status=COMPLETED,
+        response_status=bindparam("response_status"),
+        response_body=bindparam("response_body"),
+    )
+)
+_CLAIMED = {
+    "fingerprint": bindparam("fingerprint"),
+    "status": IN_PROGRESS,
+    "response_status": None,
+    "response_body": None,
+    "created_at": func.now(),
+    "expires_at": func.now() + bindparam("ttl", type_=Interval),
+}
+CLAIM = (
+    upsert(idempotency_keys)
+    .values(key=bindparam("key"), **_CLAIMED)
+    .on_conflict_do_update(
+        index_elements=["tenant_id", "key"],
+        set_=_CLAIMED,
+        where=idempotency_keys.c.expires_at <= func.now(),
+    )
+    .returning(idempotency_keys.c.key)
+)
+"""Takes a new key, or an expired one back; returns nothing if a live claim holds it."""
+RELEASE = delete(idempotency_keys).where(
+    of_tenant(idempotency_keys), idempotency_keys.c.key == bindparam("key")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,47 +72,20 @@ class IdempotencyKeys(TenantRepository):
 
     async def claim(self, key: str, fingerprint: str, ttl: timedelta) -> HeldKey | None:
         """None if this request now holds `key`; else the live row that already holds it."""
-        values = {
-            "fingerprint": fingerprint,
-            "status": IN_PROGRESS,
-            "response_status": None,
-            "response_body": None,
-            "created_at": func.now(),
-            "expires_at": func.now() + ttl,
-        }
-        statement = upsert(idempotency_keys).values(tenant_id=self.tenant_id, key=key, **values)
         while True:
-            claimed = await self._connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["tenant_id", "key"],
-                    set_=values,
-                    where=idempotency_keys.c.expires_at <= func.now(),
-                ).returning(idempotency_keys.c.key)
-            )
-            if claimed.first() is not None:
+            if await self._row(CLAIM, key=key, fingerprint=fingerprint, ttl=ttl) is not None:
                 return None
-            row = (
-                await self._connection.execute(
-                    select(
-                        idempotency_keys.c.fingerprint,
-                        idempotency_keys.c.status,
-                        idempotency_keys.c.response_status,
-                        idempotency_keys.c.response_body,
-                    ).where(self._mine(), idempotency_keys.c.key == key)
-                )
-            ).first()
+            row = await self._row(HOLDER, key=key)
             if row is not None:  # else released in between: claim it again
-                return HeldKey(row.fingerprint, row.status, row.response_status, row.response_body)
+                return HeldKey(
+                    row["fingerprint"], row["status"], row["response_status"], row["response_body"]
+                )
 
     async def complete(self, key: str, response_status: int, response_body: str) -> None:
-        await self._connection.execute(
-            update(idempotency_keys)
-            .where(self._mine(), idempotency_keys.c.key == key)
-            .values(status=COMPLETED, response_status=response_status, response_body=response_body)
+        await self._run(
+            COMPLETE, held_key=key, response_status=response_status, response_body=response_body
         )
 
     async def release(self, key: str) -> None:
         """Forget a claim whose request changed nothing, so the client may retry it."""
-        await self._connection.execute(
-            delete(idempotency_keys).where(self._mine(), idempotency_keys.c.key == key)
-        )
+        await self._run(RELEASE, key=key)

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from persistence.driver import standalone
+from persistence.driver import TenantDriver, standalone
 from persistence.tables import naming_series
 
 TAKE_NEXT = (
@@ -33,6 +33,9 @@ TAKE_NEXT = (
 
 
 class NamingSeries:
+    """One tenant's series. Not a repository of the unit of work (its numbers are taken
+    outside the unit's transaction), but its statement runs for the tenant like one."""
+
     def __init__(self, numbering: AsyncEngine, tenant_id: str):
         self._numbering = numbering
         self.tenant_id = tenant_id
@@ -44,7 +47,7 @@ class NamingSeries:
         creations never receive the same number.
         """
         async with standalone(self._numbering) as driver:
-            taken = await driver.row(TAKE_NEXT, {"tenant_id": self.tenant_id, "series": prefix})
+            taken = await TenantDriver(driver, self.tenant_id).row(TAKE_NEXT, {"series": prefix})
         assert taken is not None, "the upsert always returns the series' new value"
         return f"{prefix}-{taken['last_value']:0{width}d}"
 

@@ -6,9 +6,10 @@
   and gets them back in the same statement, stamps them published once the broker
   acked them, and on taking the lead reads what an earlier leader numbered but never
   stamped. It works across tenants: it is the gateway's own plumbing, not a tenant's
-  repository.
+  repository (so are `OutboxWriter`, whose events carry their tenant, and
+  `OutboxReader`), and runs on the plain driver, where no tenant is filled in.
 - `EventLog`: one tenant's published stream, read from a cursor, so a dashboard that
-  reconnects replays exactly what it missed.
+  reconnects replays exactly what it missed; a tenant repository.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Integer, any_, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import DomainEvent, PublishedEvent
-from persistence.database import autocommit
 from persistence.driver import Driver, standalone
 from persistence.event_facts import event_from, facts_of
+from persistence.repositories.base import TenantRepository, of_tenant, one_of
 from persistence.tables import outbox, outbox_cursor
 
 
@@ -167,12 +168,13 @@ class OutboxWriter:
 class OutboxRelayStore:
     """The relay's statements, each a transaction of its own.
 
-    Every method runs one statement, which PostgreSQL makes atomic by itself, so the
-    connection runs in autocommit and spends no round trips on BEGIN and COMMIT.
+    Every method runs one statement, which PostgreSQL makes atomic by itself, so it
+    runs outside any transaction (`standalone`) and spends no round trips on BEGIN and
+    COMMIT.
     """
 
     def __init__(self, engine: AsyncEngine):
-        self._engine = autocommit(engine)
+        self._engine = engine
 
     async def number_pending(self, limit: int) -> list[PublishedEvent]:
         """Give the oldest un-numbered events (at most `limit`) the next sequence numbers.
@@ -207,12 +209,10 @@ class OutboxRelayStore:
         return int(count), max(age, 0.0)
 
 
-class EventLog:
+class EventLog(TenantRepository):
     """One tenant's event stream in sequence order, for replay after a reconnect."""
 
-    def __init__(self, connection: AsyncConnection, tenant_id: str):
-        self._connection = connection
-        self.tenant_id = tenant_id
+    table = outbox
 
     async def after(
         self,
@@ -223,27 +223,28 @@ class EventLog:
     ) -> list[PublishedEvent]:
         statement = (
             select(outbox)
-            .where(outbox.c.tenant_id == self.tenant_id, outbox.c.sequence > sequence)
+            .where(of_tenant(outbox), outbox.c.sequence > sequence)
             .order_by(outbox.c.sequence)
             .limit(limit)
         )
         if types:
-            statement = statement.where(outbox.c.event_type.in_(list(types)))
+            statement = statement.where(one_of(outbox.c.event_type, types))
         if aggregate_id:
             statement = statement.where(outbox.c.aggregate_id == aggregate_id)
-        return [_published(row) for row in (await self._connection.execute(statement)).mappings()]
+        return [_published(row) for row in await self._rows(statement)]
 
 
 class OutboxReader:
     """The published stream across tenants, for each replica's hub to fill gaps from.
 
-    Read in autocommit: each statement stands alone (`next_sequence`'s two are separate
-    snapshots in READ COMMITTED anyway), so a transaction around them would only add
-    BEGIN and ROLLBACK.
+    Not a tenant repository: it reads every tenant's events. Each statement stands
+    alone, outside any transaction (`next_sequence`'s two are separate snapshots in
+    READ COMMITTED anyway), so a transaction around them would only add BEGIN and
+    ROLLBACK.
     """
 
     def __init__(self, engine: AsyncEngine):
-        self._engine = autocommit(engine)
+        self._engine = engine
 
     async def next_sequence(self) -> int:
         """The first sequence a hub starting now should deliver."""

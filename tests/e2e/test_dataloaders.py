@@ -22,19 +22,28 @@ class StatementLog:
 
     def __init__(self) -> None:
         self.statements: list[str] = []
+        self.watched: list[Any] = []
 
-    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "FROM customers" in statement or "FROM vehicles" in statement:
-            self.statements.append(statement)
+    def __call__(self, logged: Any) -> None:
+        if "FROM customers" in logged.query or "FROM vehicles" in logged.query:
+            self.statements.append(logged.query)
+
+    def watch(self, dbapi_connection: Any, entry: Any, proxy: Any) -> None:
+        """Listen on each pooled asyncpg connection as it is taken (statements run there)."""
+        driver_connection = dbapi_connection.driver_connection
+        driver_connection.add_query_logger(self)
+        self.watched.append(driver_connection)
 
 
 @pytest.fixture
 def statements(gateway: RunningGateway) -> Iterator[StatementLog]:
-    engine = gateway.app.state.engine.sync_engine
+    pool = gateway.app.state.engine.sync_engine.pool
     log = StatementLog()
-    event.listen(engine, "before_cursor_execute", log)
+    event.listen(pool, "checkout", log.watch)
     yield log
-    event.remove(engine, "before_cursor_execute", log)
+    event.remove(pool, "checkout", log.watch)
+    for driver_connection in log.watched:
+        driver_connection.remove_query_logger(log)
 
 
 async def _fleet(gateway: RunningGateway, tenant: str, count: int) -> None:

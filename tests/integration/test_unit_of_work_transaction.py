@@ -1,5 +1,5 @@
-"""The unit of work's transaction, begun and ended through the driver: all or nothing,
-and never a connection handed back to the pool inside it."""
+"""The unit of work's transaction, begun and ended by the driver that runs its every
+statement: all or nothing, and never a connection handed back to the pool inside it."""
 
 from __future__ import annotations
 
@@ -34,11 +34,14 @@ async def _customer(engine: AsyncEngine, tenant: str, customer_id: str) -> Custo
         return await work.customers.get(customer_id)
 
 
-async def test_statements_of_both_sides_commit_together(engine: AsyncEngine, tenant: str) -> None:
-    """An ad-hoc SQLAlchemy statement and a driver statement share the one transaction."""
+async def test_statements_built_per_call_and_built_once_share_the_transaction(
+    engine: AsyncEngine, tenant: str
+) -> None:
+    """A search (built per call) sees the unit's own uncommitted write (a statement built
+    once), and the commit keeps it."""
     async with UnitOfWork(engine, tenant) as work:
-        await work.customers.add(Customer(id="CUST-TX1", name="Both sides"))
-        assert await work.customers.exists("CUST-TX1"), "the driver sees SQLAlchemy's write"
+        await work.customers.add(Customer(id="CUST-TX1", name="Both kinds"))
+        assert await work.customers.count("Both kinds") == 1
         await work.commit()
 
     assert (await _customer(engine, tenant, "CUST-TX1")) is not None
@@ -67,7 +70,7 @@ async def test_a_unit_cancelled_mid_statement_leaves_no_transaction_behind(
         async with UnitOfWork(one_connection, tenant) as work:
             await work.customers.add(Customer(id="CUST-TX3", name="Cancelled"))
             started.set()
-            await work._connection.execute(text("SELECT pg_sleep(5)"))
+            await work._driver.run(text("SELECT pg_sleep(5)"), {})
             await work.commit()
 
     task = asyncio.create_task(slow_unit())
@@ -87,8 +90,7 @@ async def test_a_terminated_session_fails_as_a_lost_connection_and_the_pool_reco
 ) -> None:
     with pytest.raises(LOST_CONNECTION):
         async with UnitOfWork(one_connection, tenant) as work:
-            found = await work._connection.execute(text("SELECT pg_backend_pid()"))
-            pid = found.scalar_one()
+            pid = await work._driver.value(text("SELECT pg_backend_pid()"), {})
             async with engine.connect() as admin:
                 await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
             await asyncio.sleep(0.2)  # the session's end reaches the client

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Insert, Row, Select, Update, bindparam, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from asyncpg import Record, UniqueViolationError
+from sqlalchemy import Executable, Select, bindparam, func, insert, select, update
 
 from domain.catalog import (
     Availability,
@@ -75,6 +75,15 @@ PART_BY_ID = PARTS_WITH_CATEGORY.where(of_tenant(parts), parts.c.id == bindparam
 SERVICE_BY_ID = select(*SERVICE_COLUMNS).where(
     of_tenant(services), services.c.id == bindparam("id")
 )
+CATEGORIES = (
+    select(*CATEGORY_COLUMNS)
+    .where(of_tenant(product_categories))
+    .order_by(product_categories.c.name, product_categories.c.id)
+)
+ADD_CATEGORY = insert(product_categories).returning(*CATEGORY_COLUMNS)
+HOLDER_OF_SKU = select(parts.c.id).where(of_tenant(parts), parts.c.sku == bindparam("sku"))
+ADD_PART = insert(parts).returning(parts.c.id)
+ADD_SERVICE = insert(services).returning(*SERVICE_COLUMNS)
 
 
 def _row_values(entity: ProductCategory | Part | Service) -> dict[str, Any]:
@@ -85,20 +94,12 @@ class CategoryRepository(TenantRepository):
     table = product_categories
 
     async def all(self) -> list[ProductCategory]:
-        rows = await self._connection.execute(
-            select(*CATEGORY_COLUMNS)
-            .where(self._mine())
-            .order_by(product_categories.c.name, product_categories.c.id)
-        )
-        return [ProductCategory(**row) for row in rows.mappings()]
+        return [ProductCategory(**row) for row in await self._rows(CATEGORIES)]
 
     async def add(self, category: ProductCategory) -> ProductCategory:
-        statement = (
-            insert(product_categories)
-            .values(tenant_id=self.tenant_id, **_row_values(category))
-            .returning(*CATEGORY_COLUMNS)
-        )
-        return ProductCategory(**(await self._connection.execute(statement)).mappings().one())
+        row = await self._row(ADD_CATEGORY, **_row_values(category))
+        assert row is not None, "an INSERT ... RETURNING gives its row"
+        return ProductCategory(**row)
 
 
 class PartRepository(TenantRepository):
@@ -109,13 +110,12 @@ class PartRepository(TenantRepository):
         return _part(row) if row else None
 
     async def holder_of_sku(self, sku: str) -> str | None:
-        statement = select(parts.c.id).where(self._mine(), parts.c.sku == sku)
-        return (await self._connection.execute(statement)).scalar_one_or_none()
+        return await self._value(HOLDER_OF_SKU, sku=sku)
 
     def _matching(
         self, query: str | None, category_id: str | None, availability: Availability | None
     ) -> Select:
-        statement = PARTS_WITH_CATEGORY.where(self._mine())
+        statement = PARTS_WITH_CATEGORY.where(of_tenant(parts))
         if query and query.strip():
             statement = statement.where(contains(parts.c.search_text, query.strip()))
         if category_id:
@@ -142,45 +142,41 @@ class PartRepository(TenantRepository):
         return await self._count(self._matching(query, category_id, availability))
 
     async def add(self, part: Part) -> Part:
-        statement = (
-            insert(parts)
-            .values(tenant_id=self.tenant_id, **_part_values(part))
-            .returning(parts.c.id)
-        )
-        await self._write(part, statement)
+        await self._write(part, ADD_PART, _part_values(part))
         return await self._reread(part.id)
 
     async def update(self, part: Part) -> Part:
         """Write an edited part if nobody changed it since `part.version` was read."""
         statement = (
             update(parts)
-            .where(self._mine(), parts.c.id == part.id, parts.c.version == part.version)
+            .where(of_tenant(parts), parts.c.id == part.id, parts.c.version == part.version)
             .values(**_part_values(part), version=parts.c.version + 1, updated_at=func.now())
             .returning(parts.c.id)
         )
-        if await self._write(part, statement) is None:
+        if await self._write(part, statement, {}) is None:
             raise VersionConflict(
                 f"Part '{part.id}' was changed by someone else (you edited version "
                 f"{part.version}); reload it and apply your change again."
             )
         return await self._reread(part.id)
 
-    async def _write(self, part: Part, statement: Insert | Update) -> Row[Any] | None:
+    async def _write(
+        self, part: Part, statement: Executable, values: dict[str, Any]
+    ) -> Record | None:
         """Run an insert/update; a SKU taken meanwhile by a concurrent write is DUPLICATE_SKU.
 
         The savepoint leaves the transaction usable after DUPLICATE_SKU, for a caller
         that catches it and reads on (tests/integration/test_catalog_repository.py does).
         """
         try:
-            async with self._connection.begin_nested():
-                result = await self._connection.execute(statement)
-        except IntegrityError as error:
-            if "uq_parts_tenant_sku" in str(error.orig):
+            async with self._statements.savepoint():
+                return await self._row(statement, **values)
+        except UniqueViolationError as error:
+            if error.constraint_name == "uq_parts_tenant_sku":
                 raise DuplicateSku(
                     f"SKU {part.sku} is already used by another part.", field="sku"
                 ) from error
             raise
-        return result.first()
 
     async def _reread(self, part_id: str) -> Part:
         saved = await self.get(part_id)
@@ -198,7 +194,7 @@ class ServiceRepository(TenantRepository):
     def _matching(
         self, query: str | None, category: str | None, pricing_model: PricingModel | None
     ) -> Select:
-        statement = select(*SERVICE_COLUMNS).where(self._mine())
+        statement = select(*SERVICE_COLUMNS).where(of_tenant(services))
         if query and query.strip():
             statement = statement.where(contains(services.c.search_text, query.strip()))
         if category and category.strip():
@@ -225,23 +221,24 @@ class ServiceRepository(TenantRepository):
         return await self._count(self._matching(query, category, pricing_model))
 
     async def add(self, service: Service) -> Service:
-        statement = (
-            insert(services)
-            .values(tenant_id=self.tenant_id, **_service_values(service))
-            .returning(*SERVICE_COLUMNS)
-        )
-        return _service((await self._connection.execute(statement)).mappings().one())
+        row = await self._row(ADD_SERVICE, **_service_values(service))
+        assert row is not None, "an INSERT ... RETURNING gives its row"
+        return _service(row)
 
     async def update(self, service: Service) -> Service:
         statement = (
             update(services)
-            .where(self._mine(), services.c.id == service.id, services.c.version == service.version)
+            .where(
+                of_tenant(services),
+                services.c.id == service.id,
+                services.c.version == service.version,
+            )
             .values(
                 **_service_values(service), version=services.c.version + 1, updated_at=func.now()
             )
             .returning(*SERVICE_COLUMNS)
         )
-        row = (await self._connection.execute(statement)).mappings().first()
+        row = await self._row(statement)
         if row is None:
             raise VersionConflict(
                 f"Service '{service.id}' was changed by someone else (you edited version "

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
+from asyncpg import UniqueViolationError
 from sqlalchemy import Select, bindparam, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from domain.customers import Customer, CustomerNotFound, DuplicateVin, Vehicle, VehicleNotFound
 from domain.errors import DomainError
 from domain.paging import PageRequest
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import contains, of_tenant
+from persistence.repositories.base import contains, of_tenant, one_of_param
 from persistence.tables import customers, vehicles
 
 CUSTOMER_COLUMNS = [
@@ -46,6 +46,17 @@ CUSTOMER_BY_ID = select(*CUSTOMER_COLUMNS).where(
 VEHICLE_BY_ID = select(*VEHICLE_COLUMNS).where(
     of_tenant(vehicles), vehicles.c.id == bindparam("id")
 )
+CUSTOMERS_BY_ID = select(*CUSTOMER_COLUMNS).where(
+    of_tenant(customers), one_of_param(customers.c.id, "ids")
+)
+VEHICLES_OF_CUSTOMERS = (
+    select(*VEHICLE_COLUMNS)
+    .where(of_tenant(vehicles), one_of_param(vehicles.c.customer_id, "customer_ids"))
+    .order_by(vehicles.c.customer_id, vehicles.c.id)
+)
+HOLDER_OF_VIN = select(vehicles.c.id).where(of_tenant(vehicles), vehicles.c.vin == bindparam("vin"))
+ADD_CUSTOMER = insert(customers).returning(*CUSTOMER_COLUMNS)
+ADD_VEHICLE = insert(vehicles).returning(*VEHICLE_COLUMNS)
 
 
 def _row_values(entity: Customer | Vehicle) -> dict[str, Any]:
@@ -81,13 +92,11 @@ class CustomerRepository(AggregateRepository[Customer]):
         return CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
 
     async def get_many(self, customer_ids: Sequence[str]) -> dict[str, Customer]:
-        rows = await self._connection.execute(
-            select(*CUSTOMER_COLUMNS).where(self._mine(), customers.c.id.in_(customer_ids))
-        )
-        return {row["id"]: _customer(row) for row in rows.mappings()}
+        rows = await self._rows(CUSTOMERS_BY_ID, ids=list(customer_ids))
+        return {row["id"]: _customer(row) for row in rows}
 
     def _matching(self, query: str | None) -> Select:
-        statement = select(*CUSTOMER_COLUMNS).where(self._mine())
+        statement = select(*CUSTOMER_COLUMNS).where(of_tenant(customers))
         if query and query.strip():
             statement = statement.where(contains(customers.c.search_text, query.strip()))
         return statement
@@ -100,12 +109,9 @@ class CustomerRepository(AggregateRepository[Customer]):
         return await self._count(self._matching(query))
 
     async def add(self, customer: Customer) -> None:
-        statement = (
-            insert(customers)
-            .values(tenant_id=self.tenant_id, **_row_values(customer))
-            .returning(*CUSTOMER_COLUMNS)
-        )
-        _refresh(customer, (await self._connection.execute(statement)).mappings().one())
+        row = await self._row(ADD_CUSTOMER, **_row_values(customer))
+        assert row is not None, "an INSERT ... RETURNING gives its row"
+        _refresh(customer, row)
         self.track(customer)
 
     def _stored_form(self, customer: Customer) -> dict[str, Any]:
@@ -115,14 +121,14 @@ class CustomerRepository(AggregateRepository[Customer]):
         statement = (
             update(customers)
             .where(
-                self._mine(),
+                of_tenant(customers),
                 customers.c.id == customer.id,
                 customers.c.version == customer.version,
             )
             .values(**_row_values(customer), version=customers.c.version + 1, updated_at=func.now())
             .returning(*CUSTOMER_COLUMNS)
         )
-        row = (await self._connection.execute(statement)).mappings().first()
+        row = await self._row(statement)
         if row is None:
             raise self.stale(customer.id, customer.version)
         _refresh(customer, row)
@@ -143,17 +149,12 @@ class VehicleRepository(AggregateRepository[Vehicle]):
         """Every vehicle of each customer, in one statement however many customers."""
         keys = list(customer_ids)
         owned: dict[str, list[Vehicle]] = {key: [] for key in keys}
-        rows = await self._connection.execute(
-            select(*VEHICLE_COLUMNS)
-            .where(self._mine(), vehicles.c.customer_id.in_(keys))
-            .order_by(vehicles.c.customer_id, vehicles.c.id)
-        )
-        for row in rows.mappings():
+        for row in await self._rows(VEHICLES_OF_CUSTOMERS, customer_ids=keys):
             owned[row["customer_id"]].append(_vehicle(row))
         return owned
 
     def _matching(self, query: str | None, customer_id: str | None) -> Select:
-        statement = select(*VEHICLE_COLUMNS).where(self._mine())
+        statement = select(*VEHICLE_COLUMNS).where(of_tenant(vehicles))
         if query and query.strip():
             statement = statement.where(contains(vehicles.c.search_text, query.strip()))
         if customer_id:
@@ -170,19 +171,14 @@ class VehicleRepository(AggregateRepository[Vehicle]):
         return await self._count(self._matching(query, customer_id))
 
     async def holder_of_vin(self, vin: str) -> str | None:
-        statement = select(vehicles.c.id).where(self._mine(), vehicles.c.vin == vin)
-        return (await self._connection.execute(statement)).scalar_one_or_none()
+        return await self._value(HOLDER_OF_VIN, vin=vin)
 
     async def add(self, vehicle: Vehicle) -> None:
-        statement = (
-            insert(vehicles)
-            .values(tenant_id=self.tenant_id, **_row_values(vehicle))
-            .returning(*VEHICLE_COLUMNS)
-        )
         try:
-            row = (await self._connection.execute(statement)).mappings().one()
-        except IntegrityError as error:
+            row = await self._row(ADD_VEHICLE, **_row_values(vehicle))
+        except UniqueViolationError as error:
             raise _vin_conflict(vehicle, error) from error
+        assert row is not None, "an INSERT ... RETURNING gives its row"
         _refresh(vehicle, row)
         self.track(vehicle)
 
@@ -193,7 +189,7 @@ class VehicleRepository(AggregateRepository[Vehicle]):
         statement = (
             update(vehicles)
             .where(
-                self._mine(),
+                of_tenant(vehicles),
                 vehicles.c.id == vehicle.id,
                 vehicles.c.version == vehicle.version,
             )
@@ -201,16 +197,16 @@ class VehicleRepository(AggregateRepository[Vehicle]):
             .returning(*VEHICLE_COLUMNS)
         )
         try:
-            row = (await self._connection.execute(statement)).mappings().first()
-        except IntegrityError as error:
+            row = await self._row(statement)
+        except UniqueViolationError as error:
             raise _vin_conflict(vehicle, error) from error
         if row is None:
             raise self.stale(vehicle.id, vehicle.version)
         _refresh(vehicle, row)
 
 
-def _vin_conflict(vehicle: Vehicle, error: IntegrityError) -> Exception:
-    if "uq_vehicles_tenant_vin" in str(error.orig):
+def _vin_conflict(vehicle: Vehicle, error: UniqueViolationError) -> Exception:
+    if error.constraint_name == "uq_vehicles_tenant_vin":
         return DuplicateVin(
             f"VIN {vehicle.vin} is already registered to another vehicle.", field="vin"
         )

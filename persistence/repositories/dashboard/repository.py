@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select, text
 
 from domain.service_orders.dashboard import OpenOrderCount
 from domain.service_orders.status import Priority, ServiceOrderStatus
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import service_orders
 from persistence.tables.service_orders import OPEN
 
@@ -47,12 +47,12 @@ class OperationsDashboardRepository(TenantRepository):
                 func.count().filter(at_risk),
                 func.count().filter(breached),
             )
-            .where(self._mine(), text(OPEN))
+            .where(of_tenant(service_orders), text(OPEN))
             .group_by(orders.location_id, orders.status, orders.priority)
         )
         if location_id is not None:
             statement = statement.where(orders.location_id == location_id)
-        rows = (await self._connection.execute(statement)).all()
+        rows = await self._rows(statement)
         return [
             (
                 location,

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from domain.estimates import AuditAction, AuditEventType, AuditRecord
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import audit_events
 
 APPEND = insert(audit_events)
+OF_RESOURCE = (
+    select(audit_events)
+    .where(
+        of_tenant(audit_events),
+        audit_events.c.resource_type == bindparam("resource_type"),
+        audit_events.c.resource_id == bindparam("resource_id"),
+    )
+    .order_by(audit_events.c.position)
+)
 
 
 class AuditTrail(TenantRepository):
@@ -19,11 +28,10 @@ class AuditTrail(TenantRepository):
     async def append(self, records: Sequence[AuditRecord]) -> None:
         if not records:
             return
-        await self._driver.run_many(
+        await self._run_many(
             APPEND,
             [
                 {
-                    "tenant_id": self.tenant_id,
                     "event_type": record.event_type.value,
                     "resource_type": record.resource_type,
                     "resource_id": record.resource_id,
@@ -38,15 +46,7 @@ class AuditTrail(TenantRepository):
 
     async def for_resource(self, resource_type: str, resource_id: str) -> list[AuditRecord]:
         """Every record about one resource, in the order they were written."""
-        rows = await self._connection.execute(
-            select(audit_events)
-            .where(
-                self._mine(),
-                audit_events.c.resource_type == resource_type,
-                audit_events.c.resource_id == resource_id,
-            )
-            .order_by(audit_events.c.position)
-        )
+        rows = await self._rows(OF_RESOURCE, resource_type=resource_type, resource_id=resource_id)
         return [
             AuditRecord(
                 event_type=AuditEventType(row["event_type"]),
@@ -57,5 +57,5 @@ class AuditTrail(TenantRepository):
                 timestamp=row["occurred_at"],
                 resource_type=row["resource_type"],
             )
-            for row in rows.mappings()
+            for row in rows
         ]

@@ -13,15 +13,14 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import VersionConflict
 from domain.estimates import ApprovalRecord, Discount, Estimate, EstimateItem, EstimateStatus
 from domain.estimates.totals import EstimateTotals, LineTotal
 from domain.locations import ApprovalMethod, ApprovalPolicy
 from domain.tax import ItemType
-from persistence.driver import Driver
-from persistence.repositories.base import TenantRepository, of_tenant
+from persistence.driver import TenantDriver
+from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
 from persistence.tables import estimate_approvals, estimate_items, estimates
 
 HEADER_COLUMNS = [
@@ -57,7 +56,7 @@ ADD = insert(estimates)
 SAVE = (
     update(estimates)
     .where(
-        estimates.c.tenant_id == bindparam("key_tenant_id"),
+        of_tenant(estimates),
         estimates.c.id == bindparam("key_id"),
         estimates.c.version == bindparam("key_version"),
     )
@@ -71,6 +70,11 @@ SAVE = (
     .returning(estimates.c.version)
 )
 ADD_APPROVAL = insert(estimate_approvals)
+REMOVE_ITEMS = delete(estimate_items).where(
+    of_tenant(estimate_items),
+    estimate_items.c.estimate_id == bindparam("estimate_id"),
+    one_of_param(estimate_items.c.item_id, "item_ids"),
+)
 
 
 def _with_lines_and_approval() -> Select:
@@ -227,8 +231,8 @@ class EstimateRepository(TenantRepository):
 
     table = estimates
 
-    def __init__(self, connection: AsyncConnection, driver: Driver, tenant_id: str):
-        super().__init__(connection, driver, tenant_id)
+    def __init__(self, statements: TenantDriver):
+        super().__init__(statements)
         self._seen: dict[str, dict[str, dict[str, Any]]] = {}
 
     async def get(self, estimate_id: str) -> Estimate | None:
@@ -252,14 +256,11 @@ class EstimateRepository(TenantRepository):
         The UPDATE row-locks the estimate until commit, so of two racing decisions the
         second waits, then finds a newer version and fails with VERSION_CONFLICT.
         """
-        saved = await self._driver.row(
+        saved = await self._row(
             SAVE,
-            {
-                "key_tenant_id": self.tenant_id,
-                "key_id": estimate.id,
-                "key_version": estimate.version,
-                **_header_values(estimate),
-            },
+            key_id=estimate.id,
+            key_version=estimate.version,
+            **_header_values(estimate),
         )
         if saved is None:
             raise stale(estimate.id, estimate.version)
@@ -287,16 +288,10 @@ class EstimateRepository(TenantRepository):
         rows = {row["item_id"]: row for row in _item_rows(estimate, self.tenant_id)}
         removed = [item_id for item_id in seen if item_id not in rows]
         if removed:
-            await self._connection.execute(
-                delete(estimate_items).where(
-                    estimate_items.c.tenant_id == self.tenant_id,
-                    estimate_items.c.estimate_id == estimate.id,
-                    estimate_items.c.item_id.in_(removed),
-                )
-            )
+            await self._run(REMOVE_ITEMS, estimate_id=estimate.id, item_ids=removed)
         changed = [row for item_id, row in rows.items() if seen.get(item_id) != row]
         if changed:
-            await self._driver.run_many(UPSERT_ITEM, changed)
+            await self._run_many(UPSERT_ITEM, changed)
         self._seen[estimate.id] = rows
 
     async def _load(self, statement: Select, **parameters: Any) -> list[Estimate]:

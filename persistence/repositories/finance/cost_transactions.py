@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.estimates import CostTransaction, CostType, FinancePostingStatus, MonthLock
@@ -31,6 +31,30 @@ LOCKED = (
     .order_by(finance_month_locks.c.year.desc(), finance_month_locks.c.month.desc())
 )
 """The statements of handling every approved quote, built once (see `of_tenant`)."""
+FOR_QUOTE = (
+    select(cost_transactions)
+    .where(of_tenant(cost_transactions), cost_transactions.c.quote_id == bindparam("quote_id"))
+    .order_by(cost_transactions.c.idempotency_key.desc())
+)
+BLOCKED = (
+    select(finance_postings.c.quote_id)
+    .where(
+        of_tenant(finance_postings),
+        finance_postings.c.status == FinancePostingStatus.BLOCKED_BY_LOCK.value,
+    )
+    .order_by(finance_postings.c.recorded_at)
+)
+POSTING = select(finance_postings.c.status, finance_postings.c.detail).where(
+    of_tenant(finance_postings), finance_postings.c.quote_id == bindparam("quote_id")
+)
+LOCK = upsert(finance_month_locks).on_conflict_do_nothing(
+    index_elements=["tenant_id", "year", "month"]
+)
+UNLOCK = delete(finance_month_locks).where(
+    of_tenant(finance_month_locks),
+    finance_month_locks.c.year == bindparam("year"),
+    finance_month_locks.c.month == bindparam("month"),
+)
 
 
 class CostTransactionRepository(TenantRepository):
@@ -38,11 +62,10 @@ class CostTransactionRepository(TenantRepository):
 
     async def book(self, transactions: Sequence[CostTransaction]) -> int:
         """Insert the transactions whose idempotency key is new; the number inserted."""
-        booked = await self._driver.run_many(
+        booked = await self._run_many(
             BOOK,
             [
                 {
-                    "tenant_id": self.tenant_id,
                     "idempotency_key": t.idempotency_key,
                     "quote_id": t.quote_id,
                     "cost_type": t.cost_type.value,
@@ -55,11 +78,6 @@ class CostTransactionRepository(TenantRepository):
         return len(booked)
 
     async def for_quote(self, quote_id: str) -> list[CostTransaction]:
-        rows = await self._connection.execute(
-            select(cost_transactions)
-            .where(self._mine(), cost_transactions.c.quote_id == quote_id)
-            .order_by(cost_transactions.c.idempotency_key.desc())
-        )
         return [
             CostTransaction(
                 idempotency_key=row["idempotency_key"],
@@ -68,7 +86,7 @@ class CostTransactionRepository(TenantRepository):
                 amount=row["amount"],
                 booked_on=row["booked_on"],
             )
-            for row in rows.mappings()
+            for row in await self._rows(FOR_QUOTE, quote_id=quote_id)
         ]
 
     async def record_posting(self, quote_id: str, status: str, detail: str | None) -> None:
@@ -77,46 +95,21 @@ class CostTransactionRepository(TenantRepository):
 
     async def blocked_quotes(self) -> list[str]:
         """Quotes whose costs a month lock held back, oldest first."""
-        rows = await self._connection.execute(
-            select(finance_postings.c.quote_id)
-            .where(
-                self._mine(finance_postings),
-                finance_postings.c.status == FinancePostingStatus.BLOCKED_BY_LOCK.value,
-            )
-            .order_by(finance_postings.c.recorded_at)
-        )
-        return list(rows.scalars())
+        return [row["quote_id"] for row in await self._rows(BLOCKED)]
 
     async def posting(self, quote_id: str) -> tuple[str, str | None] | None:
-        row = (
-            await self._connection.execute(
-                select(finance_postings.c.status, finance_postings.c.detail).where(
-                    self._mine(finance_postings), finance_postings.c.quote_id == quote_id
-                )
-            )
-        ).first()
-        return None if row is None else (row.status, row.detail)
+        row = await self._row(POSTING, quote_id=quote_id)
+        return None if row is None else (row["status"], row["detail"])
 
 
 class FinanceLockRepository(TenantRepository):
     table = finance_month_locks
 
     async def lock(self, month: MonthLock, by: str) -> None:
-        statement = upsert(finance_month_locks).values(
-            tenant_id=self.tenant_id, year=month.year, month=month.month, locked_by=by
-        )
-        await self._connection.execute(
-            statement.on_conflict_do_nothing(index_elements=["tenant_id", "year", "month"])
-        )
+        await self._run(LOCK, year=month.year, month=month.month, locked_by=by)
 
     async def unlock(self, month: MonthLock) -> None:
-        await self._connection.execute(
-            delete(finance_month_locks).where(
-                self._mine(),
-                finance_month_locks.c.year == month.year,
-                finance_month_locks.c.month == month.month,
-            )
-        )
+        await self._run(UNLOCK, year=month.year, month=month.month)
 
     async def locked(self) -> list[MonthLock]:
         """Every locked month, the latest first."""

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.finance.periods import FinancialPeriod
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import financial_periods
 
 PERIOD_COLUMNS = [
@@ -16,6 +16,16 @@ PERIOD_COLUMNS = [
     financial_periods.c.closed_at,
     financial_periods.c.closed_by,
 ]
+RECORD_CLOSED = (
+    upsert(financial_periods)
+    .on_conflict_do_nothing(index_elements=["tenant_id", "period_id"])
+    .returning(financial_periods.c.period_id)
+)
+CLOSED = (
+    select(*PERIOD_COLUMNS)
+    .where(of_tenant(financial_periods))
+    .order_by(financial_periods.c.period_start.desc(), financial_periods.c.period_id)
+)
 
 
 class FinancialPeriodRepository(TenantRepository):
@@ -23,27 +33,16 @@ class FinancialPeriodRepository(TenantRepository):
 
     async def record_closed(self, period: FinancialPeriod) -> bool:
         """Store a closed period; False if it was already closed (the first close stands)."""
-        statement = (
-            upsert(financial_periods)
-            .values(
-                tenant_id=self.tenant_id,
-                period_id=period.period_id,
-                period_start=period.start,
-                period_end=period.end,
-                closed_at=period.closed_at,
-                closed_by=period.closed_by,
-            )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "period_id"])
-            .returning(financial_periods.c.period_id)
+        recorded = await self._row(
+            RECORD_CLOSED,
+            period_id=period.period_id,
+            period_start=period.start,
+            period_end=period.end,
+            closed_at=period.closed_at,
+            closed_by=period.closed_by,
         )
-        return (await self._connection.execute(statement)).first() is not None
+        return recorded is not None
 
     async def closed(self) -> list[FinancialPeriod]:
         """Every closed period, the latest first."""
-        statement = (
-            select(*PERIOD_COLUMNS)
-            .where(self._mine())
-            .order_by(financial_periods.c.period_start.desc(), financial_periods.c.period_id)
-        )
-        rows = (await self._connection.execute(statement)).mappings()
-        return [FinancialPeriod(**row) for row in rows]
+        return [FinancialPeriod(**row) for row in await self._rows(CLOSED)]

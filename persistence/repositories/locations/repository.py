@@ -64,6 +64,7 @@ POLICIES_OF_LOCATION_AND_DEFAULT = select(*POLICY_COLUMNS).where(
     (approval_policies.c.location_id == bindparam("location_id"))
     | approval_policies.c.location_id.is_(None),
 )
+ADD_LOCATION = insert(locations).returning(*LOCATION_COLUMNS)
 
 
 class LocationRepository(TenantRepository):
@@ -74,18 +75,15 @@ class LocationRepository(TenantRepository):
         return Location(**row) if row else None
 
     async def add(self, location: Location) -> Location:
-        statement = (
-            insert(locations)
-            .values(tenant_id=self.tenant_id, **_location_values(location))
-            .returning(*LOCATION_COLUMNS)
-        )
-        return Location(**(await self._connection.execute(statement)).mappings().one())
+        row = await self._row(ADD_LOCATION, **_location_values(location))
+        assert row is not None, "an INSERT ... RETURNING gives its row"
+        return Location(**row)
 
     async def update(self, location: Location) -> Location:
         statement = (
             update(locations)
             .where(
-                self._mine(),
+                of_tenant(locations),
                 locations.c.id == location.id,
                 locations.c.version == location.version,
             )
@@ -96,7 +94,7 @@ class LocationRepository(TenantRepository):
             )
             .returning(*LOCATION_COLUMNS)
         )
-        row = (await self._connection.execute(statement)).mappings().first()
+        row = await self._row(statement)
         if row is None:
             raise VersionConflict(
                 f"Location '{location.id}' was changed by someone else (you edited version "
@@ -127,7 +125,6 @@ class TaxCodeRepository(TenantRepository):
             "applicable_item_types": [t.value for t in tax_code.applicable_item_types],
         }
         statement = upsert(tax_codes).values(
-            tenant_id=self.tenant_id,
             location_id=tax_code.location_id,
             tax_code=tax_code.code,
             **values,
@@ -136,7 +133,9 @@ class TaxCodeRepository(TenantRepository):
             index_elements=[tax_codes.c.tenant_id, tax_codes.c.location_id, tax_codes.c.tax_code],
             set_={**values, "version": tax_codes.c.version + 1, "updated_at": func.now()},
         ).returning(*TAX_CODE_COLUMNS)
-        return _tax_code((await self._connection.execute(statement)).mappings().one())
+        row = await self._row(statement)
+        assert row is not None, "an upsert ... RETURNING gives its row"
+        return _tax_code(row)
 
 
 class ApprovalPolicyRepository(TenantRepository):
@@ -160,9 +159,7 @@ class ApprovalPolicyRepository(TenantRepository):
             "expires_in_days": policy.expires_in_days,
         }
         is_default = policy.location_id is None
-        statement = upsert(approval_policies).values(
-            tenant_id=self.tenant_id, location_id=policy.location_id, **values
-        )
+        statement = upsert(approval_policies).values(location_id=policy.location_id, **values)
         statement = statement.on_conflict_do_update(
             index_elements=(
                 [approval_policies.c.tenant_id]
@@ -176,7 +173,9 @@ class ApprovalPolicyRepository(TenantRepository):
             ),
             set_={**values, "version": approval_policies.c.version + 1, "updated_at": func.now()},
         ).returning(*POLICY_COLUMNS)
-        return _policy((await self._connection.execute(statement)).mappings().one())
+        row = await self._row(statement)
+        assert row is not None, "an upsert ... RETURNING gives its row"
+        return _policy(row)
 
 
 def _location_values(location: Location) -> dict[str, Any]:

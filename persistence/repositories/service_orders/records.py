@@ -18,7 +18,7 @@ from domain.service_orders.billing import BillableSnapshot, GlEntry, LaborLine, 
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.work_sessions import WorkSession
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
 from persistence.tables import (
     billing_snapshots,
     parts_usages,
@@ -42,6 +42,26 @@ SESSION_FIELDS = (
     "recorded_at",
     "work_type",
 )
+PARTS_TAKEN = select(PU.id).where(of_tenant(parts_usages), one_of_param(PU.id, "part_ids"))
+SESSIONS = (
+    select(WS.id, WS.service_order_id, *(WS[n] for n in SESSION_FIELDS))
+    .where(of_tenant(work_sessions), one_of_param(WS.service_order_id, "order_ids"))
+    .order_by(WS.start_time, WS.id)
+)
+PARTS = (
+    select(parts_usages)
+    .where(of_tenant(parts_usages), one_of_param(PU.service_order_id, "order_ids"))
+    .order_by(PU.position, PU.id)
+)
+SNAPSHOTS = select(billing_snapshots).where(
+    of_tenant(billing_snapshots), one_of_param(BS.service_order_id, "order_ids")
+)
+GL_ENTRIES = (
+    select(service_order_gl_entries)
+    .where(of_tenant(service_order_gl_entries), one_of_param(GL.service_order_id, "order_ids"))
+    .order_by(GL.service_order_id, GL.side.desc(), GL.account)
+)
+"""The statements of loading and recording an order's records, built once (see `of_tenant`)."""
 
 
 def _part(row: Mapping[str, Any]) -> PartUsage:
@@ -112,17 +132,15 @@ class OrderRecordRepository(TenantRepository):
     table = work_sessions
 
     async def part_ids_taken(self, part_ids: Sequence[str]) -> set[str]:
-        statement = select(PU.id).where(self._mine(parts_usages), PU.id.in_(list(part_ids)))
-        return set((await self._connection.execute(statement)).scalars())
+        return {row["id"] for row in await self._rows(PARTS_TAKEN, part_ids=list(part_ids))}
 
     async def add(self, order: ServiceOrder, before: StoredOrder) -> None:
         """Store what `order` recorded since it was read as `before`."""
         stored = {s.session_id for s in before.work_sessions}
-        await self._driver.run_many(
+        await self._run_many(
             ADD_SESSION,
             [
                 {
-                    "tenant_id": self.tenant_id,
                     "id": session.session_id,
                     "service_order_id": order.id,
                     **{name: getattr(session, name) for name in SESSION_FIELDS},
@@ -132,11 +150,10 @@ class OrderRecordRepository(TenantRepository):
             ],
         )
         stored = {p.workorder_part_id for p in before.parts}
-        await self._driver.run_many(
+        await self._run_many(
             ADD_PART,
             [
                 {
-                    "tenant_id": self.tenant_id,
                     "id": part.workorder_part_id,
                     "service_order_id": order.id,
                     "position": position,
@@ -155,11 +172,10 @@ class OrderRecordRepository(TenantRepository):
 
     async def _post(self, order: ServiceOrder) -> None:
         assert order.snapshot is not None and order.billed_at is not None, "billed orders only"
-        await self._driver.run_many(
+        await self._run_many(
             POST_GL_ENTRY,
             [
                 {
-                    "tenant_id": self.tenant_id,
                     "service_order_id": order.id,
                     "account": e.account,
                     "account_name": e.account_name,
@@ -175,36 +191,16 @@ class OrderRecordRepository(TenantRepository):
     async def attach(self, orders: Mapping[str, ServiceOrder]) -> None:
         """Fill each order's sessions, parts, snapshot and GL entries (4 statements)."""
         ids = list(orders)
-        sessions = await self._connection.execute(
-            select(WS.id, WS.service_order_id, *(WS[n] for n in SESSION_FIELDS))
-            .where(self._mine(), WS.service_order_id.in_(ids))
-            .order_by(WS.start_time, WS.id)
-        )
-        for row in sessions.mappings():
+        for row in await self._rows(SESSIONS, order_ids=ids):
             orders[row["service_order_id"]].work_sessions.append(
                 WorkSession(row["id"], *(row[n] for n in SESSION_FIELDS))
             )
-        parts = await self._connection.execute(
-            select(parts_usages)
-            .where(self._mine(parts_usages), PU.service_order_id.in_(ids))
-            .order_by(PU.position, PU.id)
-        )
-        for row in parts.mappings():
+        for row in await self._rows(PARTS, order_ids=ids):
             orders[row["service_order_id"]].parts.append(_part(row))
-        snapshots = await self._connection.execute(
-            select(billing_snapshots).where(
-                self._mine(billing_snapshots), BS.service_order_id.in_(ids)
-            )
-        )
-        for row in snapshots.mappings():
+        for row in await self._rows(SNAPSHOTS, order_ids=ids):
             orders[row["service_order_id"]].snapshot = _snapshot(row)
-        postings = await self._connection.execute(
-            select(service_order_gl_entries)
-            .where(self._mine(service_order_gl_entries), GL.service_order_id.in_(ids))
-            .order_by(GL.service_order_id, GL.side.desc(), GL.account)
-        )
         posted: dict[str, list[GlEntry]] = {}
-        for row in postings.mappings():
+        for row in await self._rows(GL_ENTRIES, order_ids=ids):
             posted.setdefault(row["service_order_id"], []).append(
                 GlEntry(row["account"], row["account_name"], Side(row["side"]), row["amount"])
             )

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from asyncpg import UniqueViolationError
 from sqlalchemy import Select, bindparam, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import DomainError
 from domain.paging import PageRequest
@@ -26,9 +25,9 @@ from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaDeadlines
 from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.tax import ItemType
-from persistence.driver import Driver
+from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import of_tenant
+from persistence.repositories.base import of_tenant, one_of, one_of_param
 from persistence.repositories.service_orders.records import OrderRecordRepository, StoredOrder
 from persistence.tables import service_order_items, service_orders
 
@@ -66,10 +65,23 @@ ORDER_COLUMNS = [
 ]
 ORDER_BY_ID = select(*ORDER_COLUMNS).where(of_tenant(service_orders), SO.id == bindparam("id"))
 LOCKED_ORDER_BY_ID = ORDER_BY_ID.with_for_update()
+FOR_ESTIMATE = select(SO.id).where(
+    of_tenant(service_orders), SO.estimate_id == bindparam("estimate_id")
+)
+ADD = insert(service_orders)
+ADD_ITEM = insert(service_order_items)
+ITEMS = (
+    select(service_order_items)
+    .where(
+        of_tenant(service_order_items),
+        one_of_param(service_order_items.c.service_order_id, "order_ids"),
+    )
+    .order_by(service_order_items.c.service_order_id, service_order_items.c.position)
+)
 SAVE = (
     update(service_orders)
     .where(
-        SO.tenant_id == bindparam("key_tenant_id"),
+        of_tenant(service_orders),
         SO.id == bindparam("key_id"),
         SO.version == bindparam("key_version"),
         SO.status == bindparam("key_status"),
@@ -106,14 +118,8 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
     table = service_orders
     noun = "Service order"
 
-    def __init__(
-        self,
-        connection: AsyncConnection,
-        driver: Driver,
-        tenant_id: str,
-        records: OrderRecordRepository,
-    ):
-        super().__init__(connection, driver, tenant_id)
+    def __init__(self, statements: TenantDriver, records: OrderRecordRepository):
+        super().__init__(statements)
         self._records = records
 
     async def _read(self, order_id: str, lock: bool) -> ServiceOrder | None:
@@ -128,17 +134,16 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
 
     async def for_estimate(self, estimate_id: str) -> str | None:
         """The order an estimate became, if any."""
-        statement = select(SO.id).where(self._mine(), SO.estimate_id == estimate_id)
-        return (await self._connection.execute(statement)).scalar_one_or_none()
+        return await self._value(FOR_ESTIMATE, estimate_id=estimate_id)
 
     def _matching(self, where: OrderFilter) -> Select:
-        statement = select(*ORDER_COLUMNS).where(self._mine())
+        statement = select(*ORDER_COLUMNS).where(of_tenant(service_orders))
         if where.location_id:
             statement = statement.where(SO.location_id == where.location_id)
         if where.statuses:
-            statement = statement.where(SO.status.in_([s.value for s in where.statuses]))
+            statement = statement.where(one_of(SO.status, [s.value for s in where.statuses]))
         if where.priorities:
-            statement = statement.where(SO.priority.in_([p.value for p in where.priorities]))
+            statement = statement.where(one_of(SO.priority, [p.value for p in where.priorities]))
         if where.customer_id:
             statement = statement.where(SO.customer_id == where.customer_id)
         return statement
@@ -161,19 +166,16 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
         }
         values["priority"], values["status"] = order.priority.value, order.status.value
         try:
-            await self._connection.execute(
-                insert(service_orders).values(tenant_id=self.tenant_id, **values)
-            )
-        except IntegrityError as error:
-            if order.estimate_id and "uq_service_orders_tenant_estimate" in str(error.orig):
+            await self._run(ADD, **values)
+        except UniqueViolationError as error:
+            if order.estimate_id and error.constraint_name == "uq_service_orders_tenant_estimate":
                 raise EstimateAlreadyOrdered(order.estimate_id) from error
             raise
         if order.items:
-            await self._connection.execute(
-                insert(service_order_items),
+            await self._run_many(
+                ADD_ITEM,
                 [
                     {
-                        "tenant_id": self.tenant_id,
                         "service_order_id": order.id,
                         "position": position,
                         "item_id": item.item_id,
@@ -200,15 +202,12 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
     async def _save(self, order: ServiceOrder, before: StoredOrder) -> None:
         """Write the order's row if it is still at the version and status it was read
         with, then the records it added since."""
-        saved = await self._driver.value(
+        saved = await self._value(
             SAVE,
-            {
-                "key_tenant_id": self.tenant_id,
-                "key_id": order.id,
-                "key_version": order.version,
-                "key_status": before.header["status"],
-                **_header(order),
-            },
+            key_id=order.id,
+            key_version=order.version,
+            key_status=before.header["status"],
+            **_header(order),
         )
         if saved is None:
             raise self.stale(order.id, order.version)
@@ -221,16 +220,8 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
             return orders
         by_id = {o.id: o for o in orders}
         ids = list(by_id)
-        item_rows = await self._connection.execute(
-            select(service_order_items)
-            .where(
-                self._mine(service_order_items),
-                service_order_items.c.service_order_id.in_(ids),
-            )
-            .order_by(service_order_items.c.service_order_id, service_order_items.c.position)
-        )
         items: dict[str, list[OrderItem]] = {}
-        for row in item_rows.mappings():
+        for row in await self._rows(ITEMS, order_ids=ids):
             items.setdefault(row["service_order_id"], []).append(
                 OrderItem(
                     row["item_id"],

@@ -2,7 +2,8 @@
 
 - `CrossTenantDeadlineScan` reads due deadlines of *every* tenant: it is the monitor's
   own plumbing (like the outbox relay's store), not a tenant's repository, and is the
-  only reader here that crosses tenants. It walks the partial indexes on open orders'
+  only reader here that crosses tenants, so its statements run through the plain
+  driver, where no tenant is filled in or required. It walks the partial indexes on open orders'
   at-risk instants, so it touches only open orders whose warning time has come.
 - `SlaAlertRepository` stores, inside a tenant's unit of work, the alerts raised: an
   insert that does nothing when the (tenant, order, target, kind) row is already there,
@@ -38,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.service_orders.sla import SlaTarget
 from domain.service_orders.sla_alerts import AlertKind, RaisedAlert, SlaDeadline, alert_key
 from domain.service_orders.status import Priority
-from persistence.database import autocommit
+from persistence.driver import standalone
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import of_tenant
 from persistence.tables import service_orders, sla_alerts
@@ -161,13 +162,14 @@ def _deadline(row: Mapping[str, Any]) -> SlaDeadline:
 class CrossTenantDeadlineScan:
     """Due SLA deadlines across all tenants, for the monitor only.
 
-    Each method runs one statement, in autocommit: the scan pays no BEGIN and ROLLBACK,
-    and the statistics ANALYZE writes are kept without a COMMIT (a rolled-back
+    Not a tenant repository: it reads every tenant's orders. Each method runs one
+    statement outside any transaction (`standalone`): the scan pays no BEGIN and
+    ROLLBACK, and the statistics ANALYZE writes are kept without a COMMIT (a rolled-back
     transaction would discard them).
     """
 
     def __init__(self, engine: AsyncEngine):
-        self._engine = autocommit(engine)
+        self._engine = engine
 
     async def due_by(self, horizon: datetime, limit: int) -> list[SlaDeadline]:
         """Unmet deadlines whose next alert falls at or before `horizon`, soonest first."""
@@ -175,8 +177,8 @@ class CrossTenantDeadlineScan:
             _unmet(SlaTarget.RESPONSE, horizon), _unmet(SlaTarget.RESOLUTION, horizon)
         ).subquery()
         statement = select(both).order_by(both.c.at_risk_at).limit(limit)
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(statement)).mappings().all()
+        async with standalone(self._engine) as driver:
+            rows = await driver.rows(statement, {})
         return [_deadline(row) for row in rows]
 
     async def refresh_statistics(self) -> None:
@@ -186,8 +188,8 @@ class CrossTenantDeadlineScan:
         may come a minute later, and until then a plan made for an empty table scans
         every alert for every open order.
         """
-        async with self._engine.connect() as connection:
-            await connection.execute(text("ANALYZE sla_alerts"))
+        async with standalone(self._engine) as driver:
+            await driver.run(text("ANALYZE sla_alerts"), {})
 
 
 class SlaAlertRepository(AggregateRepository[RaisedAlert]):

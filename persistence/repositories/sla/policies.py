@@ -6,16 +6,18 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.service_orders.sla import DEFAULT_POLICIES, SlaPolicy
 from domain.service_orders.status import Priority
-from persistence.repositories.base import TenantRepository
+from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import sla_policies
 
 MINUTE = timedelta(minutes=1)
 P = sla_policies.c
+ALL = select(sla_policies).where(of_tenant(sla_policies))
+FOR_PRIORITY = ALL.where(P.priority == bindparam("priority"))
 
 
 def _policy(row: Mapping[str, Any]) -> SlaPolicy:
@@ -31,13 +33,11 @@ class SlaPolicyRepository(TenantRepository):
 
     async def all(self) -> dict[Priority, SlaPolicy]:
         """Every priority's policy: the tenant's own where set, else the default."""
-        rows = await self._connection.execute(select(sla_policies).where(self._mine()))
-        own = {Priority(row["priority"]): _policy(row) for row in rows.mappings()}
+        own = {Priority(row["priority"]): _policy(row) for row in await self._rows(ALL)}
         return {priority: own.get(priority, DEFAULT_POLICIES[priority]) for priority in Priority}
 
     async def for_priority(self, priority: Priority) -> SlaPolicy:
-        statement = select(sla_policies).where(self._mine(), P.priority == priority.value)
-        row = (await self._connection.execute(statement)).mappings().first()
+        row = await self._row(FOR_PRIORITY, priority=priority.value)
         return _policy(row) if row else DEFAULT_POLICIES[priority]
 
     async def put(self, priority: Priority, policy: SlaPolicy) -> None:
@@ -49,10 +49,10 @@ class SlaPolicyRepository(TenantRepository):
         }
         statement = (
             upsert(sla_policies)
-            .values(tenant_id=self.tenant_id, priority=priority.value, **values)
+            .values(priority=priority.value, **values)
             .on_conflict_do_update(
                 index_elements=[P.tenant_id, P.priority],
                 set_={**values, "version": P.version + 1, "updated_at": func.now()},
             )
         )
-        await self._connection.execute(statement)
+        await self._run(statement)
