@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from strawberry.permission import BasePermission
 
+from domain.clock import Clock
 from domain.errors import Unauthenticated
 from domain.events import DomainEvent
 from domain.identity import Permission, Principal
@@ -36,17 +36,17 @@ def requires(permission: str) -> type[BasePermission]:
 
 
 def event_reader(
-    principal: Principal, permission: str | None = None
+    principal: Principal, clock: Clock, permission: str | None = None
 ) -> Callable[[DomainEvent], bool]:
     """What a subscription asks before each event goes out, not only when it starts.
 
-    A token that expires mid-stream ends the subscription (UNAUTHENTICATED); an event is
-    sent only if the token may read it: `permission`, or else the read permission of the
-    event's aggregate type.
+    A token that expires mid-stream, by the gateway's clock, ends the subscription
+    (UNAUTHENTICATED); an event is sent only if the token may read it: `permission`, or
+    else the read permission of the event's aggregate type.
     """
 
     def may_see(event: DomainEvent) -> bool:
-        if principal.expired(datetime.now(UTC)):
+        if principal.expired(clock.now()):
             raise Unauthenticated("Your token expired; reconnect with a new one.")
         return principal.may(permission or Permission.to_read(event.aggregate_type))
 

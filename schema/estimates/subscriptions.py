@@ -69,7 +69,7 @@ class EstimateSubscriptions:
         context = info.context
         principal = context.require(Permission.ESTIMATE_READ)
 
-        may_see = event_reader(principal, Permission.ESTIMATE_READ)
+        may_see = event_reader(principal, context.clock, Permission.ESTIMATE_READ)
 
         stream = status_changes(
             context.hub,

@@ -31,7 +31,7 @@ class EventSubscriptions:
         context = info.context
         principal = context.require(Permission.EVENTS_READ)
 
-        may_see = event_reader(principal)
+        may_see = event_reader(principal, context.clock)
 
         stream = use_cases.domain_events(
             context.hub,

@@ -63,7 +63,7 @@ class ServiceOrderSubscriptions:
         context = info.context
         principal = context.require(Permission.SERVICE_ORDER_READ)
 
-        may_see = event_reader(principal, Permission.SERVICE_ORDER_READ)
+        may_see = event_reader(principal, context.clock, Permission.SERVICE_ORDER_READ)
 
         stream = status_changes(
             context.hub,

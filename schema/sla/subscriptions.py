@@ -31,7 +31,7 @@ class SlaSubscriptions:
         context = info.context
         principal = context.require(Permission.EVENTS_READ)
 
-        may_see = event_reader(principal)
+        may_see = event_reader(principal, context.clock)
 
         stream = use_cases.sla_alerts(
             context.hub, context.uow, principal.tenant_id, may_see, location_id, priority
