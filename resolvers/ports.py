@@ -20,10 +20,15 @@ from domain.locations import Location
 from resolvers.catalog.ports import CatalogWork
 from resolvers.customers.ports import CustomersWork
 from resolvers.locations.ports import LocationsWork
+from resolvers.service_orders.ports import ServiceOrdersWork
 from subscriptions.hub import EventHub
 
 
 class Numbering(Protocol):
+    async def next_id(self, prefix: str, width: int = 3) -> str:
+        """Take the next number of the series `prefix` (SNAP-001, ...), never given back."""
+        ...
+
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
     ) -> str:
@@ -39,7 +44,7 @@ class Parties(Protocol):
         ...
 
 
-class UnitOfWork(CustomersWork, CatalogWork, LocationsWork, Protocol):
+class UnitOfWork(CustomersWork, CatalogWork, LocationsWork, ServiceOrdersWork, Protocol):
     """One transaction of one tenant: nothing is stored, and no event published, unless
     `commit()` is called; leaving the block otherwise rolls back."""
 

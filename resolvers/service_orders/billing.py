@@ -16,8 +16,8 @@ from decimal import Decimal
 from domain.clock import Clock
 from domain.locations import LocationNotFound
 from domain.service_orders.order import ServiceOrder
-from persistence.unit_of_work import UnitOfWorkFactory
 from resolvers.changes import changing
+from resolvers.ports import UnitOfWorkFactory
 
 SNAPSHOT_SERIES = "SNAP"
 

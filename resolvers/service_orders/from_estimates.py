@@ -13,7 +13,7 @@ from domain.estimates import EstimateNotFound
 from domain.service_orders.intake import EstimateAlreadyOrdered, open_from_estimate
 from domain.service_orders.items import OrderItem
 from domain.service_orders.order import ServiceOrder
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.service_orders.lifecycle import open_order
 
 

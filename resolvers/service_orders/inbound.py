@@ -19,8 +19,8 @@ from domain.service_orders.inbound import (
     TechnicianAssigned,
 )
 from domain.service_orders.status import ServiceOrderStatus
-from persistence.unit_of_work import UnitOfWork
 from resolvers.changes import changing
+from resolvers.ports import UnitOfWork
 from resolvers.service_orders.work_sessions import attach_parts
 
 log = logging.getLogger("gateway.service_orders")

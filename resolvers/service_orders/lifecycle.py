@@ -17,11 +17,11 @@ from domain.service_orders.intake import open_service_order
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import deadlines_for
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from resolvers.changes import changing, existing
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 from resolvers.parties import parties_of_new_work
+from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 ORDER_SERIES = "SO"
 PROVISIONAL_ID = f"{ORDER_SERIES}-NEW"

@@ -16,8 +16,8 @@ from domain.service_orders.order import DuplicateWorkSession, ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.people import checked_person
 from domain.service_orders.work_sessions import Person, WorkSession
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from resolvers.changes import changing
+from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 SESSION_SERIES = "WS"
 PART_SERIES = "WOP"

@@ -9,7 +9,7 @@ from domain.errors import InvalidInput
 from domain.service_orders.intake import check_priority
 from domain.service_orders.sla import DEFAULT_AT_RISK_SHARE, SlaPolicy
 from domain.service_orders.status import Priority
-from persistence.unit_of_work import UnitOfWorkFactory
+from resolvers.ports import UnitOfWorkFactory
 
 SHARE_PLACES = Decimal("0.001")
 

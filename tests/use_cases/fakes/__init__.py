@@ -15,9 +15,12 @@ from tests.use_cases.fakes.customers import CustomersWork
 from tests.use_cases.fakes.locations import LocationsWork
 from tests.use_cases.fakes.memory import Database, DuplicateKey, Work
 from tests.use_cases.fakes.parties import PartiesWork
+from tests.use_cases.fakes.service_orders import ServiceOrdersWork
 
 
-class FakeUnitOfWork(CustomersWork, CatalogWork, LocationsWork, PartiesWork, Work):
+class FakeUnitOfWork(
+    CustomersWork, CatalogWork, LocationsWork, PartiesWork, ServiceOrdersWork, Work
+):
     """One tenant's unit of work over an in-memory `Database`."""
 
 

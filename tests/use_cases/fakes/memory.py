@@ -151,13 +151,16 @@ class NamingSeries:
         self._database = database
         self.tenant_id = tenant_id
 
+    async def next_id(self, prefix: str, width: int = 3) -> str:
+        key = (self.tenant_id, prefix)
+        self._database.series[key] = self._database.series.get(key, 0) + 1
+        return f"{prefix}-{self._database.series[key]:0{width}d}"
+
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
     ) -> str:
         while True:
-            key = (self.tenant_id, prefix)
-            self._database.series[key] = self._database.series.get(key, 0) + 1
-            candidate = f"{prefix}-{self._database.series[key]:0{width}d}"
+            candidate = await self.next_id(prefix, width)
             if not await is_taken(candidate):
                 return candidate
 
