@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, get_type_hints
 
@@ -14,11 +15,18 @@ import pytest
 from domain.clock import ManualClock
 from domain.customers import Customer, CustomerUpdated
 from domain.errors import VersionConflict
+from domain.service_orders.events import ServiceOrderScheduled, ServiceOrderStatusChanged
+from domain.service_orders.intake import open_service_order
+from domain.service_orders.order import ServiceOrder
+from domain.service_orders.parts_usage import PartUsage
+from domain.service_orders.sla import DEFAULT_POLICIES, deadlines_for
+from domain.service_orders.status import Priority
+from domain.service_orders.status import ServiceOrderStatus as S
 from persistence.unit_of_work import UnitOfWork as RealUnitOfWork
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork
 from tests.use_cases.conftest import TENANT
-from tests.use_cases.fakes import Database, FakeUnitOfWork
+from tests.use_cases.fakes import Database, DuplicateKey, FakeUnitOfWork
 from tests.use_cases.fakes.memory import Repository
 
 Units = Callable[[], FakeUnitOfWork]
@@ -187,3 +195,63 @@ async def test_each_tenant_has_its_own_series(uow: Units, stranger: Units) -> No
         await work.naming.next_free_id("LOC", never_taken)
     async with stranger() as work:
         assert await work.naming.next_free_id("LOC", never_taken) == "LOC-001"
+
+
+def _order(clock: ManualClock, order_id: str = "SO-1") -> ServiceOrder:
+    order = open_service_order(order_id, TENANT, "C-1", "V-1", "L-1", "LOW", "Oil", clock.now())
+    order.deadlines = deadlines_for(DEFAULT_POLICIES[Priority.LOW], clock.now())
+    return order
+
+
+async def test_an_order_saved_meanwhile_makes_the_later_commit_a_version_conflict(
+    uow: Units, database: Database, clock: ManualClock
+) -> None:
+    """The real UPDATE is conditional on the version and the status read."""
+    async with uow() as work:
+        await work.service_orders.add(_order(clock))
+        await work.commit()
+    published = len(database.outbox)
+    async with uow() as late:
+        async with changing(late.service_orders, "SO-1", 1) as order:
+            order.cancel("Late", clock.now())
+        async with uow() as first:
+            async with changing(first.service_orders, "SO-1", 1) as order:
+                order.schedule(clock.now(), clock.now() + timedelta(hours=1), clock.now())
+            await first.commit()
+        with pytest.raises(VersionConflict) as refused:
+            await late.commit()
+    assert (refused.value.code, refused.value.field) == ("VERSION_CONFLICT", "version")
+    async with uow() as work:
+        stored = await work.service_orders.get("SO-1")
+    assert stored is not None and (stored.status, stored.version) == (S.SCHEDULED, 2)
+    assert [type(e) for e in database.outbox[published:]] == [
+        ServiceOrderScheduled,
+        ServiceOrderStatusChanged,
+    ]
+
+
+async def test_the_records_an_order_gathered_since_it_was_read_are_added_beside_it(
+    uow: Units, clock: ManualClock
+) -> None:
+    """Sessions and parts get rows of their own, so their ids are taken for every order."""
+    order = _order(clock)
+    order.status, order.started_at = S.IN_PROGRESS, clock.now()
+    async with uow() as work:
+        await work.service_orders.add(order)
+        await work.commit()
+    part = PartUsage("WOP-9", "P-1", "SKU-1", Decimal("1"), Decimal("5.00"), None)
+    async with uow() as work:
+        async with changing(work.service_orders, "SO-1", 1) as changed:
+            changed.record_parts_usage(part)
+        assert await work.order_records.part_ids_taken(["WOP-9"]) == set()
+        await work.commit()
+    async with uow() as work:
+        assert await work.order_records.part_ids_taken(["WOP-9", "WOP-8"]) == {"WOP-9"}
+        reread = await work.service_orders.get("SO-1")
+        assert reread is not None and (reread.parts, reread.version) == ([part], 2)
+        other = _order(clock, "SO-2")
+        other.status = S.IN_PROGRESS
+        await work.service_orders.add(other)
+        other.record_parts_usage(part)
+        with pytest.raises(DuplicateKey):
+            await work.commit()
