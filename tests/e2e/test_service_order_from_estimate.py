@@ -1,4 +1,5 @@
-"""From an approved estimate to a billed order, as README's workflow shows it."""
+"""From an approved estimate to a billed order, as README's workflow shows it. Which
+estimates may become orders is tested on the use cases: tests/use_cases/test_service_orders.py."""
 
 from __future__ import annotations
 
@@ -56,6 +57,11 @@ async def test_an_approved_estimate_becomes_an_order_that_is_billed(api: Api) ->
         ("PART", "89.99", "TAXABLE_GOODS"),
         ("LABOR", "120.00", "LABOR_TAXABLE"),
     ]
+    again = await api(
+        FROM_ESTIMATE, {"input": {"estimateId": estimate["estimateId"], "priority": "LOW"}}
+    )
+    assert again["errors"][0]["extensions"]["code"] == "ESTIMATE_ALREADY_ORDERED"
+    assert order_id in again["errors"][0]["message"], "found by the stored orders' estimate id"
 
     await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
     await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"}))
@@ -89,30 +95,3 @@ async def test_an_approved_estimate_becomes_an_order_that_is_billed(api: Api) ->
         ("1200", "DEBIT", "448.78"),
         ("4100", "CREDIT", "448.78"),
     ]
-
-
-async def test_only_an_approved_estimate_becomes_an_order_and_only_once(api: Api) -> None:
-    await estimate_shop.open_shop(api)
-    pending = await estimate_shop.submitted(api)
-    body = await api(
-        FROM_ESTIMATE, {"input": {"estimateId": pending["estimateId"], "priority": "LOW"}}
-    )
-    assert body["errors"][0]["extensions"] == {
-        "code": "ESTIMATE_NOT_APPROVED",
-        "field": "estimateId",
-    }
-    approved = await estimate_shop.run(
-        api, estimate_shop.APPROVE, estimateId=pending["estimateId"], version=pending["version"]
-    )
-    first = await api.data(
-        FROM_ESTIMATE, {"input": {"estimateId": approved["estimateId"], "priority": "LOW"}}
-    )
-    order_id = first["createServiceOrderFromEstimate"]["serviceOrderId"]
-    body = await api(
-        FROM_ESTIMATE, {"input": {"estimateId": approved["estimateId"], "priority": "LOW"}}
-    )
-    assert body["errors"][0]["extensions"]["code"] == "ESTIMATE_ALREADY_ORDERED"
-    assert order_id in body["errors"][0]["message"]
-    assert await api.error_codes(
-        FROM_ESTIMATE, {"input": {"estimateId": "EST-404", "priority": "LOW"}}
-    ) == ["ESTIMATE_NOT_FOUND"]
