@@ -7,18 +7,16 @@ from typing import Protocol
 
 from domain.locations import ApprovalPolicy, Location
 from domain.tax import ItemType, TaxCode
+from resolvers.changes import Changeable
 
 
-class LocationStore(Protocol):
+class LocationStore(Changeable[Location], Protocol):
+    """Locations: aggregates changed the one way (`resolvers/changes.py`)."""
+
     async def exists(self, record_id: str) -> bool: ...
 
-    async def get(self, location_id: str) -> Location | None: ...
-
-    async def add(self, location: Location) -> Location: ...
-
-    async def update(self, location: Location) -> Location:
-        """The edited location as stored, if still at `location.version` (else
-        VERSION_CONFLICT)."""
+    async def add(self, location: Location) -> None:
+        """Store a new location and track it."""
         ...
 
 

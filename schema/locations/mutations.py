@@ -28,8 +28,8 @@ class CreateLocationInput:
 @strawberry.input
 class UpdateLocationInput:
     location_id: strawberry.ID
-    version: int | None = strawberry.field(
-        default=None, description="The version you read; a stale one is VERSION_CONFLICT."
+    version: int = strawberry.field(
+        description="The version you read; a stale one is VERSION_CONFLICT."
     )
     name: str | None = strawberry.UNSET
     currency_uom_id: str | None = strawberry.UNSET

@@ -103,7 +103,7 @@ async def test_an_edited_part_keeps_what_was_not_sent_and_a_stale_edit_is_refuse
     assert (edited.category_name, edited.version) == ("Brakes & Rotors", 2)
     with pytest.raises(DomainError) as refused:
         await use_cases.update_part(uow, created.id, 1, {"unit_price": Decimal("13")})
-    assert refusal(refused) == [("VERSION_CONFLICT", None)]
+    assert refusal(refused) == [("VERSION_CONFLICT", "version")]
     with pytest.raises(DomainError) as refused:
         await use_cases.update_part(uow, created.id, 2, {"category_id": "CAT-NOPE"})
     assert refusal(refused) == [("CATEGORY_NOT_FOUND", "categoryId")]
@@ -162,9 +162,9 @@ async def test_an_edited_service_moves_its_version_and_an_unknown_one_is_not_fou
     )
     with pytest.raises(DomainError) as refused:
         await use_cases.update_service(uow, "SVC-001", 1, {"unit_rate": Decimal("1")})
-    assert refusal(refused) == [("VERSION_CONFLICT", None)]
+    assert refusal(refused) == [("VERSION_CONFLICT", "version")]
     for call in (
-        use_cases.update_service(uow, "SVC-404", None, {}),
+        use_cases.update_service(uow, "SVC-404", 1, {}),
         use_cases.service(uow, "SVC-404"),
     ):
         with pytest.raises(DomainError) as refused:

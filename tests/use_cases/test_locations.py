@@ -69,9 +69,9 @@ async def test_an_edited_location_keeps_what_was_not_sent_and_a_stale_edit_is_re
     assert (edited.name, edited.time_zone, edited.version) == ("Main shop", "America/Chicago", 2)
     with pytest.raises(DomainError) as refused:
         await use_cases.update_location(uow, "LOC-001", 1, {"time_zone": "UTC"})
-    assert refusal(refused) == [("VERSION_CONFLICT", None)]
+    assert refusal(refused) == [("VERSION_CONFLICT", "version")]
     with pytest.raises(DomainError) as refused:
-        await use_cases.update_location(uow, "LOC-404", None, {"name": "Nowhere"})
+        await use_cases.update_location(uow, "LOC-404", 1, {"name": "Nowhere"})
     assert refusal(refused) == [("LOCATION_NOT_FOUND", "locationId")]
 
 

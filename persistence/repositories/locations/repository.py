@@ -1,5 +1,8 @@
 """Locations, their tax codes and approval policies, for one tenant.
 
+A location is an aggregate (`AggregateRepository`): a use case edits one it loaded and
+the unit of work saves it at commit with a version-checked UPDATE.
+
 Tax codes and approval policies are configuration: writing one replaces what was there
 (an upsert), so an administrator sets a value without first asking whether it exists.
 """
@@ -12,9 +15,10 @@ from typing import Any
 from sqlalchemy import any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from domain.errors import VersionConflict
-from domain.locations import ApprovalPolicy, Location
+from domain.errors import DomainError
+from domain.locations import ApprovalPolicy, Location, no_location
 from domain.tax import ItemType, TaxCode
+from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import approval_policies, locations, tax_codes
 
@@ -64,43 +68,56 @@ POLICIES_OF_LOCATION_AND_DEFAULT = select(*POLICY_COLUMNS).where(
     (approval_policies.c.location_id == bindparam("location_id"))
     | approval_policies.c.location_id.is_(None),
 )
-ADD_LOCATION = insert(locations).returning(*LOCATION_COLUMNS)
+LOCATION_AS_WRITTEN = (locations.c.version, locations.c.created_at, locations.c.updated_at)
+ADD_LOCATION = insert(locations).returning(*LOCATION_AS_WRITTEN)
+SAVE_LOCATION = (
+    update(locations)
+    .where(
+        of_tenant(locations),
+        locations.c.id == bindparam("key_id"),
+        locations.c.version == bindparam("key_version"),
+    )
+    .values(
+        name=bindparam("name"),
+        currency_uom_id=bindparam("currency_uom_id"),
+        time_zone=bindparam("time_zone"),
+        version=locations.c.version + 1,
+        updated_at=func.now(),
+    )
+    .returning(*LOCATION_AS_WRITTEN)
+)
 
 
-class LocationRepository(TenantRepository):
+class LocationRepository(AggregateRepository[Location]):
     table = locations
+    noun = "Location"
 
-    async def get(self, location_id: str) -> Location | None:
+    async def _read(self, location_id: str, lock: bool) -> Location | None:
         row = await self._row(LOCATION_BY_ID, id=location_id)
         return Location(**row) if row else None
 
-    async def add(self, location: Location) -> Location:
-        row = await self._row(ADD_LOCATION, **_location_values(location))
-        assert row is not None, "an INSERT ... RETURNING gives its row"
-        return Location(**row)
+    def not_found(self, location_id: str) -> DomainError:
+        return no_location(location_id)
 
-    async def update(self, location: Location) -> Location:
-        statement = (
-            update(locations)
-            .where(
-                of_tenant(locations),
-                locations.c.id == location.id,
-                locations.c.version == location.version,
-            )
-            .values(
-                **_location_values(location),
-                version=locations.c.version + 1,
-                updated_at=func.now(),
-            )
-            .returning(*LOCATION_COLUMNS)
+    async def add(self, location: Location) -> None:
+        row = await self._row(ADD_LOCATION, id=location.id, **_location_values(location))
+        assert row is not None, "an INSERT ... RETURNING gives its row"
+        _refresh(location, row)
+        self.track(location)
+
+    def _stored_form(self, location: Location) -> dict[str, Any]:
+        return _location_values(location)
+
+    async def _save(self, location: Location, before: dict[str, Any]) -> None:
+        row = await self._row(
+            SAVE_LOCATION,
+            key_id=location.id,
+            key_version=location.version,
+            **_location_values(location),
         )
-        row = await self._row(statement)
         if row is None:
-            raise VersionConflict(
-                f"Location '{location.id}' was changed by someone else (you edited version "
-                f"{location.version}); reload it and apply your change again."
-            )
-        return Location(**row)
+            raise self.stale(location.id, location.version)
+        _refresh(location, row)
 
 
 class TaxCodeRepository(TenantRepository):
@@ -179,12 +196,21 @@ class ApprovalPolicyRepository(TenantRepository):
 
 
 def _location_values(location: Location) -> dict[str, Any]:
+    """What a location's row holds besides its id and what the database keeps."""
     return {
-        "id": location.id,
         "name": location.name,
         "currency_uom_id": location.currency_uom_id,
         "time_zone": location.time_zone,
     }
+
+
+def _refresh(location: Location, row: Mapping[str, Any]) -> None:
+    """Take what the database decided on a write: version and timestamps."""
+    location.version, location.created_at, location.updated_at = (
+        row["version"],
+        row["created_at"],
+        row["updated_at"],
+    )
 
 
 def _tax_code(row: Mapping[str, Any]) -> TaxCode:

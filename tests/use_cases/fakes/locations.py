@@ -3,30 +3,19 @@
 
 from __future__ import annotations
 
-from domain.errors import VersionConflict
-from domain.locations import ApprovalPolicy, Location
+from domain.errors import DomainError
+from domain.locations import ApprovalPolicy, Location, no_location
 from domain.tax import ItemType, TaxCode
-from tests.use_cases.fakes.memory import Records, Repository
+from tests.use_cases.fakes.memory import Aggregates, Records, Repository
 
 
-class InMemoryLocations(Records[Location]):
+class InMemoryLocations(Aggregates[Location]):
     table = "locations"
+    noun = "Location"
+    kind = Location
 
-    async def get(self, location_id: str) -> Location | None:
-        return self._work.read(self.table, location_id)
-
-    async def add(self, location: Location) -> Location:
-        return self._insert(location.id, location)
-
-    async def update(self, location: Location) -> Location:
-        return self._update(
-            location.id,
-            location,
-            lambda: VersionConflict(
-                f"Location '{location.id}' was changed by someone else (you edited version "
-                f"{location.version}); reload it and apply your change again."
-            ),
-        )
+    def not_found(self, aggregate_id: str) -> DomainError:
+        return no_location(aggregate_id)
 
 
 class InMemoryTaxCodes(Records[TaxCode]):
