@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.checks import check_identifier, check_text
 from domain.edits import Edited
-from domain.errors import DomainError, InvalidInput, collect
+from domain.errors import DomainError, InvalidInput, VersionConflict, collect
 from domain.events import DomainEvent
 from domain.money import DEFAULT_CURRENCY, check_currency, normalize_currency
 
@@ -165,6 +165,25 @@ class AppliedApprovalPolicy:
     @property
     def policy_mode(self) -> PolicyMode:
         return self.policy.policy_mode
+
+
+def policy_conflict(location_id: str | None, version: int | None) -> VersionConflict:
+    """A policy is set with the version the administrator read: none to create it."""
+    policy = (
+        "The business default approval policy"
+        if location_id is None
+        else f"The approval policy of location '{location_id}'"
+    )
+    if version is None:
+        return VersionConflict(
+            f"{policy} exists already; read it and send its version to replace it.",
+            field="version",
+        )
+    return VersionConflict(
+        f"{policy} is not at version {version} (someone changed it meanwhile, or it does "
+        "not exist); reload it and apply your change again.",
+        field="version",
+    )
 
 
 def policy_for(

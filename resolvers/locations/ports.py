@@ -27,8 +27,9 @@ class TaxCodeStore(Protocol):
         """The location's codes in code order, only those covering `item_type` if given."""
         ...
 
-    async def put(self, tax_code: TaxCode) -> TaxCode:
-        """Create the location's code, or replace its description, rate and item types."""
+    async def put(self, tax_code: TaxCode, version: int | None) -> TaxCode:
+        """Create the location's code (`version` None), or replace its description, rate
+        and item types if it is still at `version`; else VERSION_CONFLICT."""
         ...
 
 
@@ -37,8 +38,10 @@ class ApprovalPolicyStore(Protocol):
         self, location_id: str
     ) -> tuple[ApprovalPolicy | None, ApprovalPolicy | None]: ...
 
-    async def put(self, policy: ApprovalPolicy) -> ApprovalPolicy:
-        """Set the policy of `policy.location_id`, or the tenant default when that is None."""
+    async def put(self, policy: ApprovalPolicy, version: int | None) -> ApprovalPolicy:
+        """Set the policy of `policy.location_id` (the tenant default when that is None):
+        create it (`version` None), or replace it if still at `version`; else
+        VERSION_CONFLICT."""
         ...
 
 

@@ -44,12 +44,15 @@ async def approval_policy(uow: UnitOfWorkFactory, location_id: str) -> AppliedAp
     return policy_for(location_id, own, tenant_default)
 
 
-async def set_approval_policy(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> ApprovalPolicy:
-    """Set one location's policy, or with no location the default every other one uses."""
+async def set_approval_policy(
+    uow: UnitOfWorkFactory, fields: Mapping[str, Any], version: int | None
+) -> ApprovalPolicy:
+    """Set one location's policy, or with no location the default every other one uses:
+    a new one without a version, an existing one at the version the administrator read."""
     async with uow() as work:
         draft = ApprovalPolicy(**fields)
         if draft.location_id is not None:
             await existing(work.locations, draft.location_id)
-        saved = await work.approval_policies.put(draft)
+        saved = await work.approval_policies.put(draft, version)
         await work.commit()
         return saved

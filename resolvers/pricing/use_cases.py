@@ -28,10 +28,14 @@ async def calculate_location_tax(
     return calculate_tax(items, {c.code: c for c in configured}, where.currency_uom_id)
 
 
-async def put_tax_code(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> TaxCode:
+async def put_tax_code(
+    uow: UnitOfWorkFactory, fields: Mapping[str, Any], version: int | None
+) -> TaxCode:
+    """A new tax code without a version; an existing one at the version the administrator
+    read."""
     async with uow() as work:
         draft = TaxCode(**fields)
         await existing(work.locations, draft.location_id)
-        saved = await work.tax_codes.put(draft)
+        saved = await work.tax_codes.put(draft, version)
         await work.commit()
         return saved

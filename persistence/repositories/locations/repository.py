@@ -3,8 +3,10 @@
 A location is an aggregate (`AggregateRepository`): a use case edits one it loaded and
 the unit of work saves it at commit with a version-checked UPDATE.
 
-Tax codes and approval policies are configuration: writing one replaces what was there
-(an upsert), so an administrator sets a value without first asking whether it exists.
+Tax codes and approval policies are configuration, set whole (`put`) under their natural
+key (location and code; location or none for the default) with the version the
+administrator read: none creates one (and is VERSION_CONFLICT if one exists meanwhile),
+a version replaces that version only.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import any_, bindparam, func, insert, select, update
+from sqlalchemy import String, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.errors import DomainError
-from domain.locations import ApprovalPolicy, Location, no_location
-from domain.tax import ItemType, TaxCode
+from domain.locations import ApprovalPolicy, Location, no_location, policy_conflict
+from domain.tax import ItemType, TaxCode, tax_code_conflict
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import approval_policies, locations, tax_codes
@@ -67,6 +69,57 @@ POLICIES_OF_LOCATION_AND_DEFAULT = select(*POLICY_COLUMNS).where(
     of_tenant(approval_policies),
     (approval_policies.c.location_id == bindparam("location_id"))
     | approval_policies.c.location_id.is_(None),
+)
+ADD_TAX_CODE = (
+    upsert(tax_codes)
+    .on_conflict_do_nothing(
+        index_elements=[tax_codes.c.tenant_id, tax_codes.c.location_id, tax_codes.c.tax_code]
+    )
+    .returning(*TAX_CODE_COLUMNS)
+)
+SAVE_TAX_CODE = (
+    update(tax_codes)
+    .where(
+        of_tenant(tax_codes),
+        tax_codes.c.location_id == bindparam("key_location"),
+        tax_codes.c.tax_code == bindparam("key_code"),
+        tax_codes.c.version == bindparam("key_version"),
+    )
+    .values(
+        description=bindparam("description"),
+        rate=bindparam("rate"),
+        applicable_item_types=bindparam("applicable_item_types"),
+        version=tax_codes.c.version + 1,
+        updated_at=func.now(),
+    )
+    .returning(*TAX_CODE_COLUMNS)
+)
+POLICY_SETTINGS = (
+    "approval_method",
+    "require_signature",
+    "legal_terms_text",
+    "legal_terms_version",
+    "expires_in_days",
+)
+ADD_POLICY = upsert(approval_policies).on_conflict_do_nothing().returning(*POLICY_COLUMNS)
+"""Refused (no row) by either partial unique index: one policy per location, one default."""
+SAVE_POLICY = (
+    update(approval_policies)
+    .where(
+        of_tenant(approval_policies),
+        approval_policies.c.location_id.is_not_distinct_from(
+            bindparam("key_location", type_=String)
+        ),
+        approval_policies.c.version == bindparam("key_version"),
+    )
+    .values(
+        {
+            **{name: bindparam(name) for name in POLICY_SETTINGS},
+            "version": approval_policies.c.version + 1,
+            "updated_at": func.now(),
+        }
+    )
+    .returning(*POLICY_COLUMNS)
 )
 LOCATION_AS_WRITTEN = (locations.c.version, locations.c.created_at, locations.c.updated_at)
 ADD_LOCATION = insert(locations).returning(*LOCATION_AS_WRITTEN)
@@ -134,24 +187,28 @@ class TaxCodeRepository(TenantRepository):
             )
         return [_tax_code(row) for row in rows]
 
-    async def put(self, tax_code: TaxCode) -> TaxCode:
-        """Create the location's tax code, or replace its description, rate and item types."""
+    async def put(self, tax_code: TaxCode, version: int | None) -> TaxCode:
+        """Create the location's tax code (`version` None), or replace its description,
+        rate and item types if it is still at `version`; else VERSION_CONFLICT."""
         values = {
             "description": tax_code.description,
             "rate": tax_code.rate,
             "applicable_item_types": [t.value for t in tax_code.applicable_item_types],
         }
-        statement = upsert(tax_codes).values(
-            location_id=tax_code.location_id,
-            tax_code=tax_code.code,
-            **values,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[tax_codes.c.tenant_id, tax_codes.c.location_id, tax_codes.c.tax_code],
-            set_={**values, "version": tax_codes.c.version + 1, "updated_at": func.now()},
-        ).returning(*TAX_CODE_COLUMNS)
-        row = await self._row(statement)
-        assert row is not None, "an upsert ... RETURNING gives its row"
+        if version is None:
+            row = await self._row(
+                ADD_TAX_CODE, location_id=tax_code.location_id, tax_code=tax_code.code, **values
+            )
+        else:
+            row = await self._row(
+                SAVE_TAX_CODE,
+                key_location=tax_code.location_id,
+                key_code=tax_code.code,
+                key_version=version,
+                **values,
+            )
+        if row is None:
+            raise tax_code_conflict(tax_code.location_id, tax_code.code, version)
         return _tax_code(row)
 
 
@@ -166,32 +223,20 @@ class ApprovalPolicyRepository(TenantRepository):
         found = {row["location_id"]: _policy(row) for row in rows}
         return found.get(location_id), found.get(None)
 
-    async def put(self, policy: ApprovalPolicy) -> ApprovalPolicy:
-        """Set the policy of `policy.location_id`, or the tenant default when that is None."""
-        values = {
-            "approval_method": policy.approval_method.value,
-            "require_signature": policy.require_signature,
-            "legal_terms_text": policy.legal_terms_text,
-            "legal_terms_version": policy.legal_terms_version,
-            "expires_in_days": policy.expires_in_days,
-        }
-        is_default = policy.location_id is None
-        statement = upsert(approval_policies).values(location_id=policy.location_id, **values)
-        statement = statement.on_conflict_do_update(
-            index_elements=(
-                [approval_policies.c.tenant_id]
-                if is_default
-                else [approval_policies.c.tenant_id, approval_policies.c.location_id]
-            ),
-            index_where=(
-                approval_policies.c.location_id.is_(None)
-                if is_default
-                else approval_policies.c.location_id.is_not(None)
-            ),
-            set_={**values, "version": approval_policies.c.version + 1, "updated_at": func.now()},
-        ).returning(*POLICY_COLUMNS)
-        row = await self._row(statement)
-        assert row is not None, "an upsert ... RETURNING gives its row"
+    async def put(self, policy: ApprovalPolicy, version: int | None) -> ApprovalPolicy:
+        """Set the policy of `policy.location_id` (the tenant default when that is None):
+        create it (`version` None), or replace it if still at `version`; else
+        VERSION_CONFLICT."""
+        values = {name: getattr(policy, name) for name in POLICY_SETTINGS}
+        values["approval_method"] = policy.approval_method.value
+        if version is None:
+            row = await self._row(ADD_POLICY, location_id=policy.location_id, **values)
+        else:
+            row = await self._row(
+                SAVE_POLICY, key_location=policy.location_id, key_version=version, **values
+            )
+        if row is None:
+            raise policy_conflict(policy.location_id, version)
         return _policy(row)
 
 
