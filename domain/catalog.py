@@ -8,14 +8,17 @@ category is an upper-case word such as LABOR, DIAGNOSTIC or INSPECTION.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from domain.checks import check_identifier, check_text
+from domain.edits import Edited
 from domain.errors import DomainError, InvalidInput, collect
-from domain.money import DEFAULT_CURRENCY, check_currency, normalize_currency
+from domain.events import DomainEvent
+from domain.money import CENT, DEFAULT_CURRENCY, check_currency, normalize_currency
 from domain.tax import check_tax_code, normalize_tax_code
 
 SKU = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,63}$")
@@ -54,7 +57,8 @@ class DuplicateSku(DomainError):
 def check_amount(
     value: Decimal | None, field: str, what: str, largest: Decimal = LARGEST_PRICE
 ) -> InvalidInput | None:
-    """A non-negative amount in whole cents, so nothing is rounded away silently on save."""
+    """A non-negative amount in whole cents, so nothing is rounded away silently on save
+    (the records keep it to the cent, as the database does)."""
     if value is None:
         return InvalidInput(f"Enter the {what}.", field=field)
     if not value.is_finite():
@@ -119,9 +123,12 @@ class ProductCategory:
         object.__setattr__(self, "name", self.name.strip())
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
-    """A stocked part; `category_name` is read with it and never written through it."""
+@dataclass(eq=False)
+class Part(Edited):
+    """A stocked part; `category_name` is read with it and never written through it.
+
+    The seeds publish no catalog events, so a part records none (`events` stays empty).
+    """
 
     id: str
     sku: str
@@ -136,6 +143,7 @@ class Part:
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         collect(
@@ -147,21 +155,30 @@ class Part:
             _optional_tax_code(self.tax_code),
             None if self.availability is not None else _missing("availability"),
         )
-        object.__setattr__(self, "sku", normalize_sku(self.sku))
-        object.__setattr__(self, "name", self.name.strip())
-        object.__setattr__(self, "currency_uom_id", normalize_currency(self.currency_uom_id))
-        object.__setattr__(self, "availability", Availability(self.availability))
-        object.__setattr__(self, "tax_code", normalize_tax_code(self.tax_code))
-        object.__setattr__(self, "category_id", self.category_id or None)
+        self.sku = normalize_sku(self.sku)
+        self.name = self.name.strip()
+        self.unit_price = self.unit_price.quantize(CENT)
+        self.currency_uom_id = normalize_currency(self.currency_uom_id)
+        self.availability = Availability(self.availability)
+        self.tax_code = normalize_tax_code(self.tax_code)
+        self.category_id = self.category_id or None
 
     def with_changes(self, **changes: object) -> Part:
-        """The part as a clerk edited it; the same checks apply to the result."""
-        return replace(self, **changes)
+        """A copy as a clerk would edit it; the same checks apply to the result."""
+        return replace(self, **changes, events=[])  # type: ignore[arg-type]
+
+    def edit(self, **changes: Any) -> None:
+        """The part as a clerk edited it, if every field passes; the saved version will
+        be one more."""
+        self._apply(changes)
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
-    """Labor or a service; `unit_rate` per labor unit when TIME_BASED, the price if FLAT_RATE."""
+@dataclass(eq=False)
+class Service(Edited):
+    """Labor or a service; `unit_rate` per labor unit when TIME_BASED, the price if FLAT_RATE.
+
+    Like a part, it records no events: the seeds publish none for the catalog.
+    """
 
     id: str
     name: str
@@ -175,6 +192,7 @@ class Service:
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         collect(
@@ -187,14 +205,19 @@ class Service:
             check_currency(self.currency_uom_id),
             _optional_tax_code(self.tax_code),
         )
-        object.__setattr__(self, "name", self.name.strip())
-        object.__setattr__(self, "currency_uom_id", normalize_currency(self.currency_uom_id))
-        object.__setattr__(self, "pricing_model", PricingModel(self.pricing_model))
-        object.__setattr__(self, "category", normalize_category(self.category))
-        object.__setattr__(self, "tax_code", normalize_tax_code(self.tax_code))
+        self.name = self.name.strip()
+        self.currency_uom_id = normalize_currency(self.currency_uom_id)
+        self.pricing_model = PricingModel(self.pricing_model)
+        self.unit_rate = self.unit_rate.quantize(CENT)
+        self.labor_units = self.labor_units.quantize(CENT)
+        self.category = normalize_category(self.category)
+        self.tax_code = normalize_tax_code(self.tax_code)
 
     def with_changes(self, **changes: object) -> Service:
-        return replace(self, **changes)
+        return replace(self, **changes, events=[])  # type: ignore[arg-type]
+
+    def edit(self, **changes: Any) -> None:
+        self._apply(changes)
 
 
 def _missing(field: str) -> InvalidInput:

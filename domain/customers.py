@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from domain.checks import check_identifier, check_text
+from domain.edits import Edited
 from domain.errors import DomainError, InvalidInput, collect
 from domain.events import DomainEvent
 
@@ -124,22 +125,8 @@ class VehicleUpdated(VehicleFacts):
 EVENTS = (CustomerCreated, CustomerUpdated, VehicleRegistered, VehicleUpdated)
 
 
-class _Edited:
-    """What customers and vehicles share: an edit is checked whole before it applies."""
-
-    version: int
-    events: list[DomainEvent]
-
-    def _apply(self, changes: dict[str, Any]) -> None:
-        """Apply `changes` if the edited record passes every check; else change nothing."""
-        checked = replace(self, **changes)  # type: ignore[type-var]
-        for name in (f.name for f in fields(self)):  # type: ignore[arg-type]
-            if name != "events":
-                setattr(self, name, getattr(checked, name))
-
-
 @dataclass(eq=False)
-class Customer(_Edited):
+class Customer(Edited):
     """A customer of one tenant; registered and edited through the methods below, which
     record what the CRM topics publish."""
 
@@ -190,7 +177,7 @@ class Customer(_Edited):
 
 
 @dataclass(eq=False)
-class Vehicle(_Edited):
+class Vehicle(Edited):
     id: str
     customer_id: str
     vin: str

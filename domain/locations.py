@@ -11,13 +11,16 @@ method is refused rather than stored as a policy nobody can satisfy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.checks import check_identifier, check_text
-from domain.errors import DomainError, InvalidInput, collect
+from domain.edits import Edited
+from domain.errors import DomainError, InvalidInput, VersionConflict, collect
+from domain.events import DomainEvent
 from domain.money import DEFAULT_CURRENCY, check_currency, normalize_currency
 
 
@@ -27,6 +30,10 @@ class LocationNotFound(DomainError):
 
 class ApprovalPolicyNotConfigured(DomainError):
     code = "APPROVAL_POLICY_NOT_CONFIGURED"
+
+
+def no_location(location_id: str) -> LocationNotFound:
+    return LocationNotFound(f"Location '{location_id}' was not found.", field="locationId")
 
 
 class ApprovalMethod(StrEnum):
@@ -54,8 +61,10 @@ def check_time_zone(time_zone: str | None) -> InvalidInput | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+@dataclass(eq=False)
+class Location(Edited):
+    """A shop location; it records no events, as the seeds publish none for locations."""
+
     id: str
     name: str
     currency_uom_id: str = DEFAULT_CURRENCY
@@ -63,6 +72,7 @@ class Location:
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         collect(
@@ -71,11 +81,12 @@ class Location:
             check_currency(self.currency_uom_id),
             check_time_zone(self.time_zone),
         )
-        object.__setattr__(self, "name", self.name.strip())
-        object.__setattr__(self, "currency_uom_id", normalize_currency(self.currency_uom_id))
+        self.name = self.name.strip()
+        self.currency_uom_id = normalize_currency(self.currency_uom_id)
 
-    def with_changes(self, **changes: object) -> Location:
-        return replace(self, **changes)
+    def edit(self, **changes: Any) -> None:
+        """The location as an administrator edited it, if every field passes."""
+        self._apply(changes)
 
 
 def check_require_signature(
@@ -154,6 +165,25 @@ class AppliedApprovalPolicy:
     @property
     def policy_mode(self) -> PolicyMode:
         return self.policy.policy_mode
+
+
+def policy_conflict(location_id: str | None, version: int | None) -> VersionConflict:
+    """A policy is set with the version the administrator read: none to create it."""
+    policy = (
+        "The business default approval policy"
+        if location_id is None
+        else f"The approval policy of location '{location_id}'"
+    )
+    if version is None:
+        return VersionConflict(
+            f"{policy} exists already; read it and send its version to replace it.",
+            field="version",
+        )
+    return VersionConflict(
+        f"{policy} is not at version {version} (someone changed it meanwhile, or it does "
+        "not exist); reload it and apply your change again.",
+        field="version",
+    )
 
 
 def policy_for(

@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.checks import check_text
-from domain.errors import DomainError, InvalidInput, collect
+from domain.errors import DomainError, InvalidInput, VersionConflict, collect
 from domain.money import CENT, to_cents
 
 TAX_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
@@ -60,6 +60,21 @@ def check_tax_code(code: str | None, field: str = "taxCode") -> InvalidInput | N
             field=field,
         )
     return None
+
+
+def tax_code_conflict(location_id: str, code: str, version: int | None) -> VersionConflict:
+    """A tax code is set with the version the administrator read: none to create it."""
+    if version is None:
+        return VersionConflict(
+            f"Location '{location_id}' has tax code {code} already; read it and send its "
+            "version to replace it.",
+            field="version",
+        )
+    return VersionConflict(
+        f"Tax code {code} of location '{location_id}' is not at version {version} (someone "
+        "changed it meanwhile, or it does not exist); reload it and apply your change again.",
+        field="version",
+    )
 
 
 def check_rate(rate: Decimal | None) -> InvalidInput | None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from domain.customers import Customer, Vehicle, VehicleNotOwned
-from domain.locations import Location
-from resolvers.locations.use_cases import no_location
+from domain.locations import Location, no_location
 from resolvers.ports import UnitOfWork
 
 

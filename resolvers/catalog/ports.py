@@ -1,7 +1,8 @@
 """What the catalog use cases ask of their repositories: the port's catalog side.
 
-Parts, services and categories are records rather than aggregates (they record no
-events yet): a use case writes an edited one with `update`, which checks its version.
+Parts and services are aggregates, changed the one way (`resolvers/changes.py`); they
+record no events, as the seeds publish none for the catalog. Categories are only ever
+created, so they stay records written once.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Protocol
 
 from domain.catalog import Availability, Part, PricingModel, ProductCategory, Service
 from domain.paging import PageRequest
+from resolvers.changes import Changeable
 
 
 class CategoryStore(Protocol):
@@ -22,12 +24,10 @@ class CategoryStore(Protocol):
     async def add(self, category: ProductCategory) -> ProductCategory: ...
 
 
-class PartStore(Protocol):
-    async def exists(self, record_id: str) -> bool: ...
+class PartStore(Changeable[Part], Protocol):
+    """Parts, read with their category's name."""
 
-    async def get(self, part_id: str) -> Part | None:
-        """The part with its category's name."""
-        ...
+    async def exists(self, record_id: str) -> bool: ...
 
     async def holder_of_sku(self, sku: str) -> str | None:
         """The id of this tenant's part with `sku`, if any."""
@@ -47,20 +47,13 @@ class PartStore(Protocol):
         self, query: str | None, category_id: str | None, availability: Availability | None
     ) -> int: ...
 
-    async def add(self, part: Part) -> Part:
-        """The part as stored; a SKU taken meanwhile is DUPLICATE_SKU."""
-        ...
-
-    async def update(self, part: Part) -> Part:
-        """The edited part as stored, if nobody changed it since `part.version` (else
-        VERSION_CONFLICT)."""
+    async def add(self, part: Part) -> None:
+        """Store a new part and track it; a SKU taken meanwhile is DUPLICATE_SKU."""
         ...
 
 
-class ServiceStore(Protocol):
+class ServiceStore(Changeable[Service], Protocol):
     async def exists(self, record_id: str) -> bool: ...
-
-    async def get(self, service_id: str) -> Service | None: ...
 
     async def search(
         self,
@@ -76,11 +69,8 @@ class ServiceStore(Protocol):
         self, query: str | None, category: str | None, pricing_model: PricingModel | None
     ) -> int: ...
 
-    async def add(self, service: Service) -> Service: ...
-
-    async def update(self, service: Service) -> Service:
-        """The edited service as stored, if still at `service.version` (else
-        VERSION_CONFLICT)."""
+    async def add(self, service: Service) -> None:
+        """Store a new service and track it."""
         ...
 
 

@@ -10,13 +10,12 @@ from domain.catalog import (
     CategoryNotFound,
     DuplicateSku,
     Part,
-    PartNotFound,
     PricingModel,
     ProductCategory,
     Service,
-    ServiceNotFound,
 )
 from domain.paging import Page, PageRequest
+from resolvers.changes import changing, existing
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
@@ -54,12 +53,12 @@ async def search_services(
 
 async def part(uow: UnitOfWorkFactory, part_id: str) -> Part:
     async with uow() as work:
-        return await _existing_part(work, part_id)
+        return await existing(work.parts, part_id)
 
 
 async def service(uow: UnitOfWorkFactory, service_id: str) -> Service:
     async with uow() as work:
-        return await _existing_service(work, service_id)
+        return await existing(work.services, service_id)
 
 
 async def product_categories(uow: UnitOfWorkFactory) -> list[ProductCategory]:
@@ -85,27 +84,27 @@ async def create_part(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Part
         part_id = await id_for_new(
             work, fields.get("id"), "PART", work.parts.exists, "Part", "productId"
         )
-        draft = Part(**{**fields, "id": part_id})
-        await _category_must_exist(work, draft.category_id)
-        await _sku_must_be_free(work, draft)
-        created = await work.parts.add(draft)
+        created = Part(**{**fields, "id": part_id})
+        await _category_must_exist(work, created.category_id)
+        await _sku_must_be_free(work, created)
+        await work.parts.add(created)
         await work.commit()
         return created
 
 
 async def update_part(
-    uow: UnitOfWorkFactory, part_id: str, version: int | None, changes: Mapping[str, Any]
+    uow: UnitOfWorkFactory, part_id: str, version: int, changes: Mapping[str, Any]
 ) -> Part:
     async with uow() as work:
-        current = await _existing_part(work, part_id)
-        edited = current.with_changes(**changes, version=version or current.version)
-        if edited.category_id != current.category_id:
-            await _category_must_exist(work, edited.category_id)
-        if edited.sku != current.sku:
-            await _sku_must_be_free(work, edited)
-        saved = await work.parts.update(edited)
+        async with changing(work.parts, part_id, version) as edited:
+            category, sku = edited.category_id, edited.sku
+            edited.edit(**changes)
+            if edited.category_id != category:
+                await _category_must_exist(work, edited.category_id)
+            if edited.sku != sku:
+                await _sku_must_be_free(work, edited)
         await work.commit()
-        return saved
+        return edited
 
 
 async def create_service(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Service:
@@ -113,35 +112,20 @@ async def create_service(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> S
         service_id = await id_for_new(
             work, fields.get("id"), "SVC", work.services.exists, "Service", "serviceId"
         )
-        draft = Service(**{**fields, "id": service_id})
-        created = await work.services.add(draft)
+        created = Service(**{**fields, "id": service_id})
+        await work.services.add(created)
         await work.commit()
         return created
 
 
 async def update_service(
-    uow: UnitOfWorkFactory, service_id: str, version: int | None, changes: Mapping[str, Any]
+    uow: UnitOfWorkFactory, service_id: str, version: int, changes: Mapping[str, Any]
 ) -> Service:
     async with uow() as work:
-        current = await _existing_service(work, service_id)
-        edited = current.with_changes(**changes, version=version or current.version)
-        saved = await work.services.update(edited)
+        async with changing(work.services, service_id, version) as edited:
+            edited.edit(**changes)
         await work.commit()
-        return saved
-
-
-async def _existing_part(work: UnitOfWork, part_id: str) -> Part:
-    found = await work.parts.get(part_id)
-    if found is None:
-        raise PartNotFound(f"Part '{part_id}' was not found.", field="productId")
-    return found
-
-
-async def _existing_service(work: UnitOfWork, service_id: str) -> Service:
-    found = await work.services.get(service_id)
-    if found is None:
-        raise ServiceNotFound(f"Service '{service_id}' was not found.", field="serviceId")
-    return found
+        return edited
 
 
 async def _category_must_exist(work: UnitOfWork, category_id: str | None) -> None:

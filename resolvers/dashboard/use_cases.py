@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.locations import no_location
 from domain.service_orders.dashboard import LocationOperations, per_location, start_of_day
 from persistence.unit_of_work import UnitOfWorkFactory
-from resolvers.locations.use_cases import no_location
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,18 +7,16 @@ from typing import Protocol
 
 from domain.locations import ApprovalPolicy, Location
 from domain.tax import ItemType, TaxCode
+from resolvers.changes import Changeable
 
 
-class LocationStore(Protocol):
+class LocationStore(Changeable[Location], Protocol):
+    """Locations: aggregates changed the one way (`resolvers/changes.py`)."""
+
     async def exists(self, record_id: str) -> bool: ...
 
-    async def get(self, location_id: str) -> Location | None: ...
-
-    async def add(self, location: Location) -> Location: ...
-
-    async def update(self, location: Location) -> Location:
-        """The edited location as stored, if still at `location.version` (else
-        VERSION_CONFLICT)."""
+    async def add(self, location: Location) -> None:
+        """Store a new location and track it."""
         ...
 
 
@@ -29,8 +27,9 @@ class TaxCodeStore(Protocol):
         """The location's codes in code order, only those covering `item_type` if given."""
         ...
 
-    async def put(self, tax_code: TaxCode) -> TaxCode:
-        """Create the location's code, or replace its description, rate and item types."""
+    async def put(self, tax_code: TaxCode, version: int | None) -> TaxCode:
+        """Create the location's code (`version` None), or replace its description, rate
+        and item types if it is still at `version`; else VERSION_CONFLICT."""
         ...
 
 
@@ -39,8 +38,10 @@ class ApprovalPolicyStore(Protocol):
         self, location_id: str
     ) -> tuple[ApprovalPolicy | None, ApprovalPolicy | None]: ...
 
-    async def put(self, policy: ApprovalPolicy) -> ApprovalPolicy:
-        """Set the policy of `policy.location_id`, or the tenant default when that is None."""
+    async def put(self, policy: ApprovalPolicy, version: int | None) -> ApprovalPolicy:
+        """Set the policy of `policy.location_id` (the tenant default when that is None):
+        create it (`version` None), or replace it if still at `version`; else
+        VERSION_CONFLICT."""
         ...
 
 

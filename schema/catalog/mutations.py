@@ -41,8 +41,8 @@ class CreatePartInput:
 @strawberry.input
 class UpdatePartInput:
     product_id: strawberry.ID
-    version: int | None = strawberry.field(
-        default=None, description="The version you read; a stale one is VERSION_CONFLICT."
+    version: int = strawberry.field(
+        description="The version you read; a stale one is VERSION_CONFLICT."
     )
     sku: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
@@ -74,7 +74,9 @@ class CreateServiceInput:
 @strawberry.input
 class UpdateServiceInput:
     service_id: strawberry.ID
-    version: int | None = None
+    version: int = strawberry.field(
+        description="The version you read; a stale one is VERSION_CONFLICT."
+    )
     name: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
     pricing_model: PricingModel | None = strawberry.UNSET

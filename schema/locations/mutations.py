@@ -28,8 +28,8 @@ class CreateLocationInput:
 @strawberry.input
 class UpdateLocationInput:
     location_id: strawberry.ID
-    version: int | None = strawberry.field(
-        default=None, description="The version you read; a stale one is VERSION_CONFLICT."
+    version: int = strawberry.field(
+        description="The version you read; a stale one is VERSION_CONFLICT."
     )
     name: str | None = strawberry.UNSET
     currency_uom_id: str | None = strawberry.UNSET
@@ -50,6 +50,11 @@ class SetApprovalPolicyInput:
     legal_terms_text: str
     legal_terms_version: str = strawberry.field(description="Such as 2024-01-01.")
     expires_in_days: int = strawberry.field(description="At least 1.")
+    version: int | None = strawberry.field(
+        default=None,
+        description="The version of the policy you read; leave it empty only to create one. "
+        "A stale version, or none when the policy exists, is VERSION_CONFLICT.",
+    )
 
 
 @strawberry.type
@@ -74,5 +79,6 @@ class LocationMutations:
     async def set_approval_policy(
         self, info: Info, input: SetApprovalPolicyInput
     ) -> ApprovalPolicy:
-        saved = await use_cases.set_approval_policy(info.context.uow, provided(input))
+        fields = provided(input, skip=("version",))
+        saved = await use_cases.set_approval_policy(info.context.uow, fields, input.version)
         return ApprovalPolicy.from_domain(saved, saved.location_id)

@@ -51,6 +51,10 @@ class ApprovalPolicy:
     legal_terms_version: str
     policy_mode: PolicyMode
     expires_in_days: int = strawberry.field(description="Days an estimate stays approvable.")
+    version: int = strawberry.field(
+        description="The version of the policy shown (the default's when policyMode is "
+        "DEFAULT); send it back to replace that policy."
+    )
 
     @classmethod
     def from_domain(cls, p: domain.ApprovalPolicy, location_id: str | None) -> ApprovalPolicy:
@@ -62,6 +66,7 @@ class ApprovalPolicy:
             legal_terms_version=p.legal_terms_version,
             policy_mode=p.policy_mode,
             expires_in_days=p.expires_in_days,
+            version=p.version,
         )
 
     @classmethod

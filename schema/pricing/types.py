@@ -18,6 +18,7 @@ class TaxCode:
     rate: Decimal = strawberry.field(description="A fraction: 0.08 is 8%.")
     applicable_item_types: list[ItemType]
     location_id: strawberry.ID
+    version: int = strawberry.field(description="Send it back to replace this tax code.")
 
     @classmethod
     def from_domain(cls, t: domain.TaxCode) -> TaxCode:
@@ -27,6 +28,7 @@ class TaxCode:
             rate=t.rate,
             applicable_item_types=list(t.applicable_item_types),
             location_id=strawberry.ID(t.location_id),
+            version=t.version,
         )
 
 

@@ -161,6 +161,13 @@ async def test_an_edited_part_answers_with_its_category_name_and_next_version(ap
         "categoryName": "Brakes & Rotors",
         "version": 2,
     }
+    await api.data(CREATE_CATEGORY, {"input": {"categoryId": "CAT-ROTORS", "name": "Rotors"}})
+    moved = {"productId": "PART-001", "version": 2, "categoryId": "CAT-ROTORS"}
+    answered = (await api.data(UPDATE_PART, {"input": moved}))["updatePart"]
+    assert (answered["categoryName"], answered["version"]) == ("Rotors", 3)
+    assert await api.error_codes(UPDATE_PART, {"input": moved}) == ["VERSION_CONFLICT"]
+    unversioned = {"productId": "PART-001", "unitPrice": "1.00"}
+    assert await api.error_codes(UPDATE_PART, {"input": unversioned}) == ["BAD_USER_INPUT"]
 
 
 async def test_another_tenants_part_is_not_found(api: Api) -> None:
@@ -223,13 +230,15 @@ async def test_an_edited_service_answers_its_rate_in_cents(api: Api) -> None:
     )
     update = """mutation($input: UpdateServiceInput!) {
       updateService(input: $input) { serviceId unitRate pricingModel version } }"""
-    edited = await api.data(update, {"input": {"serviceId": "SVC-001", "unitRate": "55.5"}})
+    edit = {"serviceId": "SVC-001", "version": 1, "unitRate": "55.5"}
+    edited = await api.data(update, {"input": edit})
     assert edited["updateService"] == {
         "serviceId": "SVC-001",
         "unitRate": "55.50",
         "pricingModel": "FLAT_RATE",
         "version": 2,
     }
+    assert await api.error_codes(update, {"input": edit}) == ["VERSION_CONFLICT"]
 
 
 async def test_the_catalog_needs_the_catalog_permissions(api: Api) -> None:

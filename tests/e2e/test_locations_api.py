@@ -81,6 +81,8 @@ async def test_an_edited_location_keeps_what_was_not_sent_and_a_stale_edit_is_re
         "version": 2,
     }
     assert await api.error_codes(UPDATE_LOCATION, {"input": edit}) == ["VERSION_CONFLICT"]
+    unversioned = {"locationId": "LOC-001", "name": "Anything"}
+    assert await api.error_codes(UPDATE_LOCATION, {"input": unversioned}) == ["BAD_USER_INPUT"]
 
 
 async def test_a_location_with_its_own_policy_answers_the_seed_policy(api: Api) -> None:
@@ -107,11 +109,13 @@ async def test_a_location_without_its_own_policy_uses_the_business_default(api: 
     }
 
 
-async def test_setting_a_policy_again_replaces_it(api: Api) -> None:
+async def test_setting_a_policy_again_at_the_version_read_replaces_it(api: Api) -> None:
     await add_location(api, "LOC-001")
     await api.data(SET_POLICY, {"input": {**DEFAULT_POLICY_INPUT, "locationId": "LOC-001"}})
+    read = await api.data('{ approvalPolicy(locationId: "LOC-001") { version } }')
     newer = {**DEFAULT_POLICY_INPUT, "locationId": "LOC-001", "legalTermsVersion": "2025-01-01"}
-    await api.data(SET_POLICY, {"input": newer})
+    assert await api.error_codes(SET_POLICY, {"input": newer}) == ["VERSION_CONFLICT"]
+    await api.data(SET_POLICY, {"input": {**newer, **read["approvalPolicy"]}})
     found = (await api.data(APPROVAL_POLICY, {"locationId": "LOC-001"}))["approvalPolicy"]
     assert (found["legalTermsVersion"], found["policyMode"]) == ("2025-01-01", "LOCATION_SPECIFIC")
 

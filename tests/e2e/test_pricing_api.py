@@ -14,7 +14,7 @@ CREATE_LOCATION = """
 mutation($input: CreateLocationInput!) { createLocation(input: $input) { locationId } }"""
 UPSERT_TAX_CODE = """
 mutation($input: UpsertTaxCodeInput!) {
-  upsertTaxCode(input: $input) { taxCode description rate applicableItemTypes locationId }
+  upsertTaxCode(input: $input) { taxCode description rate applicableItemTypes locationId version }
 }"""
 TAX_CODES = """
 query($locationId: ID!, $itemType: ItemType) {
@@ -104,11 +104,18 @@ async def test_another_tenants_location_and_tax_codes_are_not_found(api: Api) ->
     assert await stranger.error_codes(CALCULATE_TAX, taxed) == ["LOCATION_NOT_FOUND"]
 
 
-async def test_upserting_a_tax_code_again_replaces_its_rate(api: Api) -> None:
+async def test_upserting_a_tax_code_at_the_version_read_replaces_its_rate(api: Api) -> None:
     await set_up_location(api)
+    listed = await api.data(
+        'query { taxCodes(locationId: "LOC-001", itemType: PART) { taxCode version } }'
+    )
+    read = {c["taxCode"]: c["version"] for c in listed["taxCodes"]}["TAXABLE_GOODS"]
     changed = {**SEED_TAX_CODES[0], "locationId": "LOC-001", "rate": "0.0825"}
-    saved = await api.data(UPSERT_TAX_CODE, {"input": changed})
-    assert saved["upsertTaxCode"]["rate"] == "0.0825"
+    assert await api.error_codes(UPSERT_TAX_CODE, {"input": changed}) == ["VERSION_CONFLICT"]
+    saved = await api.data(UPSERT_TAX_CODE, {"input": {**changed, "version": read}})
+    assert (saved["upsertTaxCode"]["rate"], saved["upsertTaxCode"]["version"]) == ("0.0825", 2)
+    stale = {"input": {**changed, "rate": "0.5", "version": read}}
+    assert await api.error_codes(UPSERT_TAX_CODE, stale) == ["VERSION_CONFLICT"]
     items = [SEED_ITEMS[0]]
     result = await api.data(CALCULATE_TAX, {"input": {"locationId": "LOC-001", "items": items}})
     assert result["calculateTax"]["totalTax"] == "7.42"

@@ -12,6 +12,7 @@ import pytest
 from domain.catalog import Availability, PricingModel
 from domain.errors import DomainError
 from resolvers.catalog import use_cases
+from resolvers.changes import changing
 from tests.use_cases.fakes import Database, FakeUnitOfWork
 
 Units = Callable[[], FakeUnitOfWork]
@@ -103,11 +104,16 @@ async def test_an_edited_part_keeps_what_was_not_sent_and_a_stale_edit_is_refuse
     assert (edited.category_name, edited.version) == ("Brakes & Rotors", 2)
     with pytest.raises(DomainError) as refused:
         await use_cases.update_part(uow, created.id, 1, {"unit_price": Decimal("13")})
-    assert refusal(refused) == [("VERSION_CONFLICT", None)]
+    assert refusal(refused) == [("VERSION_CONFLICT", "version")]
     with pytest.raises(DomainError) as refused:
         await use_cases.update_part(uow, created.id, 2, {"category_id": "CAT-NOPE"})
     assert refusal(refused) == [("CATEGORY_NOT_FOUND", "categoryId")]
-    assert (await use_cases.part(uow, created.id)).unit_price == Decimal("12.50")
+    stored = await use_cases.part(uow, created.id)
+    assert (stored.unit_price, stored.category_id, stored.version) == (
+        Decimal("12.50"),
+        "CAT-BRAKES",
+        2,
+    )
 
 
 async def test_an_unknown_or_another_tenants_part_is_part_not_found(
@@ -162,11 +168,30 @@ async def test_an_edited_service_moves_its_version_and_an_unknown_one_is_not_fou
     )
     with pytest.raises(DomainError) as refused:
         await use_cases.update_service(uow, "SVC-001", 1, {"unit_rate": Decimal("1")})
-    assert refusal(refused) == [("VERSION_CONFLICT", None)]
+    assert refusal(refused) == [("VERSION_CONFLICT", "version")]
+    stored = await use_cases.service(uow, "SVC-001")
+    assert (stored.unit_rate, stored.version) == (Decimal("55.50"), 2)
     for call in (
-        use_cases.update_service(uow, "SVC-404", None, {}),
+        use_cases.update_service(uow, "SVC-404", 1, {}),
         use_cases.service(uow, "SVC-404"),
     ):
         with pytest.raises(DomainError) as refused:
             await call
         assert refusal(refused) == [("SERVICE_NOT_FOUND", "serviceId")]
+
+
+async def test_a_part_changed_meanwhile_makes_the_later_edit_a_version_conflict(
+    uow: Units, database: Database
+) -> None:
+    """Both clerks read version 1; the later commit is refused and stores nothing."""
+    created = await use_cases.create_part(uow, part("BRK-1", "Rotor"))
+    async with uow() as late:
+        async with changing(late.parts, created.id, 1) as edited:
+            edited.edit(name="Late rotor")
+        await use_cases.update_part(uow, created.id, 1, {"name": "First rotor"})
+        with pytest.raises(DomainError) as refused:
+            await late.commit()
+    assert refusal(refused) == [("VERSION_CONFLICT", "version")]
+    stored = await use_cases.part(uow, created.id)
+    assert (stored.name, stored.version) == ("First rotor", 2)
+    assert database.outbox == [], "the seeds publish no catalog events"

@@ -69,15 +69,20 @@ async def test_an_edited_location_keeps_what_was_not_sent_and_a_stale_edit_is_re
     assert (edited.name, edited.time_zone, edited.version) == ("Main shop", "America/Chicago", 2)
     with pytest.raises(DomainError) as refused:
         await use_cases.update_location(uow, "LOC-001", 1, {"time_zone": "UTC"})
-    assert refusal(refused) == [("VERSION_CONFLICT", None)]
+    assert refusal(refused) == [("VERSION_CONFLICT", "version")]
     with pytest.raises(DomainError) as refused:
-        await use_cases.update_location(uow, "LOC-404", None, {"name": "Nowhere"})
+        await use_cases.update_location(uow, "LOC-001", 2, {"name": " ", "time_zone": "UTC"})
+    assert refusal(refused) == [("BAD_USER_INPUT", "name")]
+    stored = await use_cases.location(uow, "LOC-001")
+    assert (stored.name, stored.time_zone, stored.version) == ("Main shop", "America/Chicago", 2)
+    with pytest.raises(DomainError) as refused:
+        await use_cases.update_location(uow, "LOC-404", 1, {"name": "Nowhere"})
     assert refusal(refused) == [("LOCATION_NOT_FOUND", "locationId")]
 
 
 async def test_a_location_without_its_own_policy_uses_the_business_default(uow: Units) -> None:
     await main_shop(uow, "LOC-001")
-    saved = await use_cases.set_approval_policy(uow, DEFAULT_POLICY)
+    saved = await use_cases.set_approval_policy(uow, DEFAULT_POLICY, None)
     assert (saved.location_id, saved.policy_mode) == (None, PolicyMode.DEFAULT)
     applied = await use_cases.approval_policy(uow, "LOC-001")
     assert (applied.location_id, applied.policy_mode, applied.policy) == (
@@ -90,9 +95,9 @@ async def test_a_location_without_its_own_policy_uses_the_business_default(uow: 
 
 async def test_a_locations_own_policy_wins_over_the_default(uow: Units) -> None:
     await main_shop(uow, "LOC-001")
-    await use_cases.set_approval_policy(uow, DEFAULT_POLICY)
+    await use_cases.set_approval_policy(uow, DEFAULT_POLICY, None)
     own = await use_cases.set_approval_policy(
-        uow, {**DEFAULT_POLICY, "location_id": "LOC-001", "approval_method": "SIGNATURE"}
+        uow, {**DEFAULT_POLICY, "location_id": "LOC-001", "approval_method": "SIGNATURE"}, None
     )
     applied = await use_cases.approval_policy(uow, "LOC-001")
     assert (applied.policy, applied.policy_mode) == (own, PolicyMode.LOCATION_SPECIFIC)
@@ -110,10 +115,10 @@ async def test_a_location_with_no_policy_and_no_default_is_not_configured(uow: U
 async def test_the_policy_of_an_unknown_location_is_location_not_found(
     uow: Units, database: Database
 ) -> None:
-    await use_cases.set_approval_policy(uow, DEFAULT_POLICY)
+    await use_cases.set_approval_policy(uow, DEFAULT_POLICY, None)
     for call in (
         use_cases.approval_policy(uow, "LOC-404"),
-        use_cases.set_approval_policy(uow, {**DEFAULT_POLICY, "location_id": "LOC-404"}),
+        use_cases.set_approval_policy(uow, {**DEFAULT_POLICY, "location_id": "LOC-404"}, None),
         use_cases.location(uow, "LOC-404"),
     ):
         with pytest.raises(DomainError) as refused:
@@ -134,6 +139,7 @@ async def test_a_policy_that_contradicts_itself_or_never_lasts_is_refused(uow: U
                 "legal_terms_version": "v1",
                 "expires_in_days": 0,
             },
+            None,
         )
     assert refusal(refused) == [
         ("BAD_USER_INPUT", "requireSignature"),
@@ -142,5 +148,24 @@ async def test_a_policy_that_contradicts_itself_or_never_lasts_is_refused(uow: U
     ]
     unsigned = {**DEFAULT_POLICY, "approval_method": "SIGNATURE", "require_signature": False}
     with pytest.raises(DomainError) as refused:
-        await use_cases.set_approval_policy(uow, unsigned)
+        await use_cases.set_approval_policy(uow, unsigned, None)
     assert refusal(refused) == [("BAD_USER_INPUT", "requireSignature")]
+
+
+async def test_a_policy_is_replaced_only_at_the_version_the_administrator_read(
+    uow: Units,
+) -> None:
+    await main_shop(uow, "LOC-001")
+    own = {**DEFAULT_POLICY, "location_id": "LOC-001"}
+    first = await use_cases.set_approval_policy(uow, own, None)
+    await use_cases.set_approval_policy(uow, DEFAULT_POLICY, None)
+    newer = {**own, "legal_terms_version": "2025-01-01"}
+    for version in (None, 2):
+        with pytest.raises(DomainError) as refused:
+            await use_cases.set_approval_policy(uow, newer, version)
+        assert refusal(refused) == [("VERSION_CONFLICT", "version")]
+    assert (await use_cases.approval_policy(uow, "LOC-001")).policy == first
+    replaced = await use_cases.set_approval_policy(uow, newer, first.version)
+    assert (replaced.legal_terms_version, replaced.version) == ("2025-01-01", 2)
+    applied = await use_cases.approval_policy(uow, "LOC-001")
+    assert (applied.policy, applied.policy_mode) == (replaced, PolicyMode.LOCATION_SPECIFIC)

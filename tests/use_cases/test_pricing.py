@@ -36,7 +36,7 @@ def refusal(error: pytest.ExceptionInfo[DomainError]) -> list[tuple[str, str | N
 async def location_with_codes(uow: Units, location_id: str, **fields: str) -> None:
     await create_location(uow, {"id": location_id, "name": "Shop", **fields})
     for code in (GOODS, EXEMPT):
-        await use_cases.put_tax_code(uow, {**code, "location_id": location_id})
+        await use_cases.put_tax_code(uow, {**code, "location_id": location_id}, None)
 
 
 async def test_a_location_in_euros_totals_in_euros(uow: Units) -> None:
@@ -73,7 +73,7 @@ async def test_an_unknown_or_another_tenants_location_is_location_not_found(
     for call in (
         use_cases.calculate_location_tax(uow, "LOC-404", [line]),
         use_cases.tax_codes(uow, "LOC-404", None),
-        use_cases.put_tax_code(uow, {**GOODS, "location_id": "LOC-404"}),
+        use_cases.put_tax_code(uow, {**GOODS, "location_id": "LOC-404"}, None),
         use_cases.tax_codes(stranger, "LOC-001", None),
         use_cases.calculate_location_tax(stranger, "LOC-001", [line]),
     ):
@@ -96,6 +96,7 @@ async def test_a_rate_typed_as_a_percentage_and_no_item_types_are_both_refused(
                 "rate": Decimal("8"),
                 "applicable_item_types": (),
             },
+            None,
         )
     assert refusal(refused) == [
         ("BAD_USER_INPUT", "rate"),
@@ -103,3 +104,24 @@ async def test_a_rate_typed_as_a_percentage_and_no_item_types_are_both_refused(
     ]
     assert "0.08 for 8%" in refused.value.each()[0].message
     assert await use_cases.tax_codes(uow, "LOC-001", None) == []
+
+
+async def test_a_tax_code_is_replaced_only_at_the_version_the_administrator_read(
+    uow: Units,
+) -> None:
+    await location_with_codes(uow, "LOC-001")
+    goods = {**GOODS, "location_id": "LOC-001"}
+    for version in (None, 2):
+        with pytest.raises(DomainError) as refused:
+            await use_cases.put_tax_code(uow, {**goods, "rate": Decimal("0.5")}, version)
+        assert refusal(refused) == [("VERSION_CONFLICT", "version")]
+    replaced = await use_cases.put_tax_code(uow, {**goods, "rate": Decimal("0.0825")}, 1)
+    assert (replaced.rate, replaced.version) == (Decimal("0.0825"), 2)
+    with pytest.raises(DomainError) as refused:
+        await use_cases.put_tax_code(uow, {**goods, "code": "CITY_TAX"}, 1)
+    assert refusal(refused) == [("VERSION_CONFLICT", "version")]
+    stored = await use_cases.tax_codes(uow, "LOC-001", None)
+    assert [(c.code, c.rate, c.version) for c in stored] == [
+        ("TAXABLE_GOODS", Decimal("0.0825"), 2),
+        ("TAX_EXEMPT", Decimal("0"), 1),
+    ]

@@ -1,13 +1,15 @@
 """The parts and services catalog of one tenant.
 
 Searches match the generated `search_text` column (SKU, name, description) through
-`contains()`, which the pg_trgm GIN index serves, and page in name order.
+`contains()`, which the pg_trgm GIN index serves, and page in name order. Parts and
+services are aggregates (`AggregateRepository`): a use case edits one it loaded and the
+unit of work saves it at commit with a version-checked UPDATE.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from asyncpg import Record, UniqueViolationError
@@ -17,12 +19,15 @@ from domain.catalog import (
     Availability,
     DuplicateSku,
     Part,
+    PartNotFound,
     PricingModel,
     ProductCategory,
     Service,
+    ServiceNotFound,
 )
-from domain.errors import VersionConflict
+from domain.errors import DomainError
 from domain.paging import PageRequest
+from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository, contains, of_tenant
 from persistence.tables import parts, product_categories, services
 
@@ -62,7 +67,11 @@ SERVICE_COLUMNS = [
     services.c.created_at,
     services.c.updated_at,
 ]
-NOT_WRITTEN = {"created_at", "updated_at", "version", "category_name"}
+NOT_WRITTEN = {"created_at", "updated_at", "version", "category_name", "events"}
+"""Kept by the database (timestamps, version), read by a join (the category's name), or
+by the unit of work (events)."""
+PART_WRITTEN = [f.name for f in fields(Part) if f.name not in NOT_WRITTEN | {"id"}]
+SERVICE_WRITTEN = [f.name for f in fields(Service) if f.name not in NOT_WRITTEN | {"id"}]
 PARTS_WITH_CATEGORY = select(*PART_COLUMNS).select_from(
     parts.outerjoin(
         product_categories,
@@ -82,12 +91,69 @@ CATEGORIES = (
 )
 ADD_CATEGORY = insert(product_categories).returning(*CATEGORY_COLUMNS)
 HOLDER_OF_SKU = select(parts.c.id).where(of_tenant(parts), parts.c.sku == bindparam("sku"))
-ADD_PART = insert(parts).returning(parts.c.id)
-ADD_SERVICE = insert(services).returning(*SERVICE_COLUMNS)
+CATEGORY_NAME_OF_PART = (
+    select(product_categories.c.name)
+    .where(
+        product_categories.c.tenant_id == parts.c.tenant_id,
+        product_categories.c.id == parts.c.category_id,
+    )
+    .correlate(parts)
+    .scalar_subquery()
+    .label("category_name")
+)
+"""The saved part's category name, so a save answers it without reading the part again
+(PostgreSQL would allow it in an INSERT's RETURNING too, but SQLAlchemy correlates it
+only in an UPDATE's)."""
+CATEGORY_NAME = select(product_categories.c.name).where(
+    of_tenant(product_categories), product_categories.c.id == bindparam("id")
+)
+ADD_PART = insert(parts).returning(parts.c.version, parts.c.created_at, parts.c.updated_at)
+SAVE_PART = (
+    update(parts)
+    .where(
+        of_tenant(parts),
+        parts.c.id == bindparam("key_id"),
+        parts.c.version == bindparam("key_version"),
+    )
+    .values(
+        {
+            **{name: bindparam(name) for name in PART_WRITTEN},
+            "version": parts.c.version + 1,
+            "updated_at": func.now(),
+        }
+    )
+    .returning(parts.c.version, parts.c.created_at, parts.c.updated_at, CATEGORY_NAME_OF_PART)
+)
+ADD_SERVICE = insert(services).returning(
+    services.c.version, services.c.created_at, services.c.updated_at
+)
+SAVE_SERVICE = (
+    update(services)
+    .where(
+        of_tenant(services),
+        services.c.id == bindparam("key_id"),
+        services.c.version == bindparam("key_version"),
+    )
+    .values(
+        {
+            **{name: bindparam(name) for name in SERVICE_WRITTEN},
+            "version": services.c.version + 1,
+            "updated_at": func.now(),
+        }
+    )
+    .returning(services.c.version, services.c.created_at, services.c.updated_at)
+)
 
 
-def _row_values(entity: ProductCategory | Part | Service) -> dict[str, Any]:
-    return {k: v for k, v in asdict(entity).items() if k not in NOT_WRITTEN}
+def _category_values(category: ProductCategory) -> dict[str, Any]:
+    return {k: v for k, v in asdict(category).items() if k not in NOT_WRITTEN}
+
+
+def _refresh(entity: Part | Service, row: Mapping[str, Any]) -> None:
+    """Take what the database decided on a write: version, timestamps (a part's category
+    name too)."""
+    for name, value in row.items():
+        setattr(entity, name, value)
 
 
 class CategoryRepository(TenantRepository):
@@ -97,17 +163,21 @@ class CategoryRepository(TenantRepository):
         return [ProductCategory(**row) for row in await self._rows(CATEGORIES)]
 
     async def add(self, category: ProductCategory) -> ProductCategory:
-        row = await self._row(ADD_CATEGORY, **_row_values(category))
+        row = await self._row(ADD_CATEGORY, **_category_values(category))
         assert row is not None, "an INSERT ... RETURNING gives its row"
         return ProductCategory(**row)
 
 
-class PartRepository(TenantRepository):
+class PartRepository(AggregateRepository[Part]):
     table = parts
+    noun = "Part"
 
-    async def get(self, part_id: str) -> Part | None:
+    async def _read(self, part_id: str, lock: bool) -> Part | None:
         row = await self._row(PART_BY_ID, id=part_id)
         return _part(row) if row else None
+
+    def not_found(self, part_id: str) -> DomainError:
+        return PartNotFound(f"Part '{part_id}' was not found.", field="productId")
 
     async def holder_of_sku(self, sku: str) -> str | None:
         return await self._value(HOLDER_OF_SKU, sku=sku)
@@ -141,24 +211,23 @@ class PartRepository(TenantRepository):
     ) -> int:
         return await self._count(self._matching(query, category_id, availability))
 
-    async def add(self, part: Part) -> Part:
-        await self._write(part, ADD_PART, _part_values(part))
-        return await self._reread(part.id)
+    async def add(self, part: Part) -> None:
+        row = await self._write(part, ADD_PART, {"id": part.id, **_part_values(part)})
+        assert row is not None, "an INSERT ... RETURNING gives its row"
+        _refresh(part, row)
+        if part.category_id is not None:
+            part.category_name = await self._value(CATEGORY_NAME, id=part.category_id)
+        self.track(part)
 
-    async def update(self, part: Part) -> Part:
-        """Write an edited part if nobody changed it since `part.version` was read."""
-        statement = (
-            update(parts)
-            .where(of_tenant(parts), parts.c.id == part.id, parts.c.version == part.version)
-            .values(**_part_values(part), version=parts.c.version + 1, updated_at=func.now())
-            .returning(parts.c.id)
-        )
-        if await self._write(part, statement, {}) is None:
-            raise VersionConflict(
-                f"Part '{part.id}' was changed by someone else (you edited version "
-                f"{part.version}); reload it and apply your change again."
-            )
-        return await self._reread(part.id)
+    def _stored_form(self, part: Part) -> dict[str, Any]:
+        return _part_values(part)
+
+    async def _save(self, part: Part, before: dict[str, Any]) -> None:
+        values = {"key_id": part.id, "key_version": part.version, **_part_values(part)}
+        row = await self._write(part, SAVE_PART, values)
+        if row is None:
+            raise self.stale(part.id, part.version)
+        _refresh(part, row)
 
     async def _write(
         self, part: Part, statement: Executable, values: dict[str, Any]
@@ -178,18 +247,17 @@ class PartRepository(TenantRepository):
                 ) from error
             raise
 
-    async def _reread(self, part_id: str) -> Part:
-        saved = await self.get(part_id)
-        assert saved is not None, "a part written in this transaction is readable in it"
-        return saved
 
-
-class ServiceRepository(TenantRepository):
+class ServiceRepository(AggregateRepository[Service]):
     table = services
+    noun = "Service"
 
-    async def get(self, service_id: str) -> Service | None:
+    async def _read(self, service_id: str, lock: bool) -> Service | None:
         row = await self._row(SERVICE_BY_ID, id=service_id)
         return _service(row) if row else None
+
+    def not_found(self, service_id: str) -> DomainError:
+        return ServiceNotFound(f"Service '{service_id}' was not found.", field="serviceId")
 
     def _matching(
         self, query: str | None, category: str | None, pricing_model: PricingModel | None
@@ -220,39 +288,33 @@ class ServiceRepository(TenantRepository):
     ) -> int:
         return await self._count(self._matching(query, category, pricing_model))
 
-    async def add(self, service: Service) -> Service:
-        row = await self._row(ADD_SERVICE, **_service_values(service))
+    async def add(self, service: Service) -> None:
+        row = await self._row(ADD_SERVICE, id=service.id, **_service_values(service))
         assert row is not None, "an INSERT ... RETURNING gives its row"
-        return _service(row)
+        _refresh(service, row)
+        self.track(service)
 
-    async def update(self, service: Service) -> Service:
-        statement = (
-            update(services)
-            .where(
-                of_tenant(services),
-                services.c.id == service.id,
-                services.c.version == service.version,
-            )
-            .values(
-                **_service_values(service), version=services.c.version + 1, updated_at=func.now()
-            )
-            .returning(*SERVICE_COLUMNS)
+    def _stored_form(self, service: Service) -> dict[str, Any]:
+        return _service_values(service)
+
+    async def _save(self, service: Service, before: dict[str, Any]) -> None:
+        row = await self._row(
+            SAVE_SERVICE, key_id=service.id, key_version=service.version, **_service_values(service)
         )
-        row = await self._row(statement)
         if row is None:
-            raise VersionConflict(
-                f"Service '{service.id}' was changed by someone else (you edited version "
-                f"{service.version}); reload it and apply your change again."
-            )
-        return _service(row)
+            raise self.stale(service.id, service.version)
+        _refresh(service, row)
 
 
 def _part_values(part: Part) -> dict[str, Any]:
-    return {**_row_values(part), "availability": part.availability.value}
+    """What a part's row holds besides its id and what the database keeps."""
+    values = {name: getattr(part, name) for name in PART_WRITTEN}
+    return {**values, "availability": part.availability.value}
 
 
 def _service_values(service: Service) -> dict[str, Any]:
-    return {**_row_values(service), "pricing_model": service.pricing_model.value}
+    values = {name: getattr(service, name) for name in SERVICE_WRITTEN}
+    return {**values, "pricing_model": service.pricing_model.value}
 
 
 def _part(row: Mapping[str, Any]) -> Part:

@@ -1,7 +1,12 @@
 """Locations, their tax codes and approval policies, for one tenant.
 
-Tax codes and approval policies are configuration: writing one replaces what was there
-(an upsert), so an administrator sets a value without first asking whether it exists.
+A location is an aggregate (`AggregateRepository`): a use case edits one it loaded and
+the unit of work saves it at commit with a version-checked UPDATE.
+
+Tax codes and approval policies are configuration, set whole (`put`) under their natural
+key (location and code; location or none for the default) with the version the
+administrator read: none creates one (and is VERSION_CONFLICT if one exists meanwhile),
+a version replaces that version only.
 """
 
 from __future__ import annotations
@@ -9,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import any_, bindparam, func, insert, select, update
+from sqlalchemy import String, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from domain.errors import VersionConflict
-from domain.locations import ApprovalPolicy, Location
-from domain.tax import ItemType, TaxCode
+from domain.errors import DomainError
+from domain.locations import ApprovalPolicy, Location, no_location, policy_conflict
+from domain.tax import ItemType, TaxCode, tax_code_conflict
+from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import approval_policies, locations, tax_codes
 
@@ -64,43 +70,107 @@ POLICIES_OF_LOCATION_AND_DEFAULT = select(*POLICY_COLUMNS).where(
     (approval_policies.c.location_id == bindparam("location_id"))
     | approval_policies.c.location_id.is_(None),
 )
-ADD_LOCATION = insert(locations).returning(*LOCATION_COLUMNS)
+ADD_TAX_CODE = (
+    upsert(tax_codes)
+    .on_conflict_do_nothing(
+        index_elements=[tax_codes.c.tenant_id, tax_codes.c.location_id, tax_codes.c.tax_code]
+    )
+    .returning(*TAX_CODE_COLUMNS)
+)
+SAVE_TAX_CODE = (
+    update(tax_codes)
+    .where(
+        of_tenant(tax_codes),
+        tax_codes.c.location_id == bindparam("key_location"),
+        tax_codes.c.tax_code == bindparam("key_code"),
+        tax_codes.c.version == bindparam("key_version"),
+    )
+    .values(
+        description=bindparam("description"),
+        rate=bindparam("rate"),
+        applicable_item_types=bindparam("applicable_item_types"),
+        version=tax_codes.c.version + 1,
+        updated_at=func.now(),
+    )
+    .returning(*TAX_CODE_COLUMNS)
+)
+POLICY_SETTINGS = (
+    "approval_method",
+    "require_signature",
+    "legal_terms_text",
+    "legal_terms_version",
+    "expires_in_days",
+)
+ADD_POLICY = upsert(approval_policies).on_conflict_do_nothing().returning(*POLICY_COLUMNS)
+"""Refused (no row) by either partial unique index: one policy per location, one default."""
+SAVE_POLICY = (
+    update(approval_policies)
+    .where(
+        of_tenant(approval_policies),
+        approval_policies.c.location_id.is_not_distinct_from(
+            bindparam("key_location", type_=String)
+        ),
+        approval_policies.c.version == bindparam("key_version"),
+    )
+    .values(
+        {
+            **{name: bindparam(name) for name in POLICY_SETTINGS},
+            "version": approval_policies.c.version + 1,
+            "updated_at": func.now(),
+        }
+    )
+    .returning(*POLICY_COLUMNS)
+)
+LOCATION_AS_WRITTEN = (locations.c.version, locations.c.created_at, locations.c.updated_at)
+ADD_LOCATION = insert(locations).returning(*LOCATION_AS_WRITTEN)
+SAVE_LOCATION = (
+    update(locations)
+    .where(
+        of_tenant(locations),
+        locations.c.id == bindparam("key_id"),
+        locations.c.version == bindparam("key_version"),
+    )
+    .values(
+        name=bindparam("name"),
+        currency_uom_id=bindparam("currency_uom_id"),
+        time_zone=bindparam("time_zone"),
+        version=locations.c.version + 1,
+        updated_at=func.now(),
+    )
+    .returning(*LOCATION_AS_WRITTEN)
+)
 
 
-class LocationRepository(TenantRepository):
+class LocationRepository(AggregateRepository[Location]):
     table = locations
+    noun = "Location"
 
-    async def get(self, location_id: str) -> Location | None:
+    async def _read(self, location_id: str, lock: bool) -> Location | None:
         row = await self._row(LOCATION_BY_ID, id=location_id)
         return Location(**row) if row else None
 
-    async def add(self, location: Location) -> Location:
-        row = await self._row(ADD_LOCATION, **_location_values(location))
-        assert row is not None, "an INSERT ... RETURNING gives its row"
-        return Location(**row)
+    def not_found(self, location_id: str) -> DomainError:
+        return no_location(location_id)
 
-    async def update(self, location: Location) -> Location:
-        statement = (
-            update(locations)
-            .where(
-                of_tenant(locations),
-                locations.c.id == location.id,
-                locations.c.version == location.version,
-            )
-            .values(
-                **_location_values(location),
-                version=locations.c.version + 1,
-                updated_at=func.now(),
-            )
-            .returning(*LOCATION_COLUMNS)
+    async def add(self, location: Location) -> None:
+        row = await self._row(ADD_LOCATION, id=location.id, **_location_values(location))
+        assert row is not None, "an INSERT ... RETURNING gives its row"
+        _refresh(location, row)
+        self.track(location)
+
+    def _stored_form(self, location: Location) -> dict[str, Any]:
+        return _location_values(location)
+
+    async def _save(self, location: Location, before: dict[str, Any]) -> None:
+        row = await self._row(
+            SAVE_LOCATION,
+            key_id=location.id,
+            key_version=location.version,
+            **_location_values(location),
         )
-        row = await self._row(statement)
         if row is None:
-            raise VersionConflict(
-                f"Location '{location.id}' was changed by someone else (you edited version "
-                f"{location.version}); reload it and apply your change again."
-            )
-        return Location(**row)
+            raise self.stale(location.id, location.version)
+        _refresh(location, row)
 
 
 class TaxCodeRepository(TenantRepository):
@@ -117,24 +187,28 @@ class TaxCodeRepository(TenantRepository):
             )
         return [_tax_code(row) for row in rows]
 
-    async def put(self, tax_code: TaxCode) -> TaxCode:
-        """Create the location's tax code, or replace its description, rate and item types."""
+    async def put(self, tax_code: TaxCode, version: int | None) -> TaxCode:
+        """Create the location's tax code (`version` None), or replace its description,
+        rate and item types if it is still at `version`; else VERSION_CONFLICT."""
         values = {
             "description": tax_code.description,
             "rate": tax_code.rate,
             "applicable_item_types": [t.value for t in tax_code.applicable_item_types],
         }
-        statement = upsert(tax_codes).values(
-            location_id=tax_code.location_id,
-            tax_code=tax_code.code,
-            **values,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[tax_codes.c.tenant_id, tax_codes.c.location_id, tax_codes.c.tax_code],
-            set_={**values, "version": tax_codes.c.version + 1, "updated_at": func.now()},
-        ).returning(*TAX_CODE_COLUMNS)
-        row = await self._row(statement)
-        assert row is not None, "an upsert ... RETURNING gives its row"
+        if version is None:
+            row = await self._row(
+                ADD_TAX_CODE, location_id=tax_code.location_id, tax_code=tax_code.code, **values
+            )
+        else:
+            row = await self._row(
+                SAVE_TAX_CODE,
+                key_location=tax_code.location_id,
+                key_code=tax_code.code,
+                key_version=version,
+                **values,
+            )
+        if row is None:
+            raise tax_code_conflict(tax_code.location_id, tax_code.code, version)
         return _tax_code(row)
 
 
@@ -149,42 +223,39 @@ class ApprovalPolicyRepository(TenantRepository):
         found = {row["location_id"]: _policy(row) for row in rows}
         return found.get(location_id), found.get(None)
 
-    async def put(self, policy: ApprovalPolicy) -> ApprovalPolicy:
-        """Set the policy of `policy.location_id`, or the tenant default when that is None."""
-        values = {
-            "approval_method": policy.approval_method.value,
-            "require_signature": policy.require_signature,
-            "legal_terms_text": policy.legal_terms_text,
-            "legal_terms_version": policy.legal_terms_version,
-            "expires_in_days": policy.expires_in_days,
-        }
-        is_default = policy.location_id is None
-        statement = upsert(approval_policies).values(location_id=policy.location_id, **values)
-        statement = statement.on_conflict_do_update(
-            index_elements=(
-                [approval_policies.c.tenant_id]
-                if is_default
-                else [approval_policies.c.tenant_id, approval_policies.c.location_id]
-            ),
-            index_where=(
-                approval_policies.c.location_id.is_(None)
-                if is_default
-                else approval_policies.c.location_id.is_not(None)
-            ),
-            set_={**values, "version": approval_policies.c.version + 1, "updated_at": func.now()},
-        ).returning(*POLICY_COLUMNS)
-        row = await self._row(statement)
-        assert row is not None, "an upsert ... RETURNING gives its row"
+    async def put(self, policy: ApprovalPolicy, version: int | None) -> ApprovalPolicy:
+        """Set the policy of `policy.location_id` (the tenant default when that is None):
+        create it (`version` None), or replace it if still at `version`; else
+        VERSION_CONFLICT."""
+        values = {name: getattr(policy, name) for name in POLICY_SETTINGS}
+        values["approval_method"] = policy.approval_method.value
+        if version is None:
+            row = await self._row(ADD_POLICY, location_id=policy.location_id, **values)
+        else:
+            row = await self._row(
+                SAVE_POLICY, key_location=policy.location_id, key_version=version, **values
+            )
+        if row is None:
+            raise policy_conflict(policy.location_id, version)
         return _policy(row)
 
 
 def _location_values(location: Location) -> dict[str, Any]:
+    """What a location's row holds besides its id and what the database keeps."""
     return {
-        "id": location.id,
         "name": location.name,
         "currency_uom_id": location.currency_uom_id,
         "time_zone": location.time_zone,
     }
+
+
+def _refresh(location: Location, row: Mapping[str, Any]) -> None:
+    """Take what the database decided on a write: version and timestamps."""
+    location.version, location.created_at, location.updated_at = (
+        row["version"],
+        row["created_at"],
+        row["updated_at"],
+    )
 
 
 def _tax_code(row: Mapping[str, Any]) -> TaxCode:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Any
 
 from domain.catalog import (
     Availability,
     DuplicateSku,
     Part,
+    PartNotFound,
     PricingModel,
     ProductCategory,
     Service,
+    ServiceNotFound,
     normalize_category,
 )
-from domain.errors import VersionConflict
+from domain.errors import DomainError
 from domain.paging import PageRequest
-from tests.use_cases.fakes.memory import Records, Repository, matching, page_of
+from tests.use_cases.fakes.memory import Aggregates, Records, Repository, matching, page_of
 
 
 class InMemoryCategories(Records[ProductCategory]):
@@ -28,21 +30,29 @@ class InMemoryCategories(Records[ProductCategory]):
         return self._insert(category.id, category)
 
 
-class InMemoryParts(Records[Part]):
+class InMemoryParts(Aggregates[Part]):
     """Parts as stored, read with their category's name (the real one joins it)."""
 
     table = "parts"
+    noun = "Part"
+    kind = Part
 
-    async def get(self, part_id: str) -> Part | None:
-        stored = self._work.read(self.table, part_id)
-        return None if stored is None else self._with_category(stored)
+    async def get(self, part_id: str, *, lock: bool = False) -> Part | None:
+        row = self._work.read(self.table, part_id)
+        return None if row is None else self.track(self._with_category(row))
 
-    def _with_category(self, part: Part) -> Part:
-        category = self._work.read("product_categories", part.category_id)
-        return replace(part, category_name=category.name if category else None)
+    def not_found(self, aggregate_id: str) -> DomainError:
+        return PartNotFound(f"Part '{aggregate_id}' was not found.", field="productId")
+
+    def _with_category(self, row: dict[str, Any]) -> Part:
+        return Part(**row, category_name=self._category_name(row["category_id"]))
+
+    def _category_name(self, category_id: str | None) -> str | None:
+        category = self._work.read("product_categories", category_id)
+        return category.name if category else None
 
     def _all(self) -> list[Part]:
-        return [self._with_category(p) for p in self._work.rows(self.table)]
+        return [self._with_category(row) for row in self._work.rows(self.table)]
 
     async def holder_of_sku(self, sku: str) -> str | None:
         return next((p.id for p in self._all() if p.sku == sku), None)
@@ -73,44 +83,35 @@ class InMemoryParts(Records[Part]):
     ) -> int:
         return len(self._matching(query, category_id, availability))
 
-    def _sku_must_be_free(self, part: Part) -> None:
+    def _check_unique(self, part: Part) -> None:
         """The unique index on (tenant, SKU)."""
         if any(p.sku == part.sku and p.id != part.id for p in self._all()):
             raise DuplicateSku(f"SKU {part.sku} is already used by another part.", field="sku")
 
-    async def add(self, part: Part) -> Part:
-        self._sku_must_be_free(part)
-        self._insert(part.id, replace(part, category_name=None))
-        return await self._reread(part.id)
+    def _write(self, part: Part, *, version: int, created_at: Any) -> None:
+        """Also answer the category's name, as the real write's RETURNING does."""
+        super()._write(part, version=version, created_at=created_at)
+        part.category_name = self._category_name(part.category_id)
 
-    async def update(self, part: Part) -> Part:
-        self._sku_must_be_free(part)
-        self._update(
-            part.id,
-            replace(part, category_name=None),
-            lambda: VersionConflict(
-                f"Part '{part.id}' was changed by someone else (you edited version "
-                f"{part.version}); reload it and apply your change again."
-            ),
-        )
-        return await self._reread(part.id)
-
-    async def _reread(self, part_id: str) -> Part:
-        saved = await self.get(part_id)
-        assert saved is not None
-        return saved
+    @staticmethod
+    def _stored_form(part: Part) -> dict[str, Any]:
+        stored = Aggregates._stored_form(part)
+        del stored["category_name"]
+        return stored
 
 
-class InMemoryServices(Records[Service]):
+class InMemoryServices(Aggregates[Service]):
     table = "services"
+    noun = "Service"
+    kind = Service
 
-    async def get(self, service_id: str) -> Service | None:
-        return self._work.read(self.table, service_id)
+    def not_found(self, aggregate_id: str) -> DomainError:
+        return ServiceNotFound(f"Service '{aggregate_id}' was not found.", field="serviceId")
 
     def _matching(
         self, query: str | None, category: str | None, pricing_model: PricingModel | None
     ) -> list[Service]:
-        everything = self._work.rows(self.table)
+        everything = [Service(**row) for row in self._work.rows(self.table)]
         found = matching(everything, query, lambda s: (s.name, s.description))
         wanted = normalize_category(category)
         return [
@@ -134,19 +135,6 @@ class InMemoryServices(Records[Service]):
         self, query: str | None, category: str | None, pricing_model: PricingModel | None
     ) -> int:
         return len(self._matching(query, category, pricing_model))
-
-    async def add(self, service: Service) -> Service:
-        return self._insert(service.id, service)
-
-    async def update(self, service: Service) -> Service:
-        return self._update(
-            service.id,
-            service,
-            lambda: VersionConflict(
-                f"Service '{service.id}' was changed by someone else (you edited version "
-                f"{service.version}); reload it and apply your change again."
-            ),
-        )
 
 
 class CatalogWork:

@@ -3,30 +3,19 @@
 
 from __future__ import annotations
 
-from domain.errors import VersionConflict
-from domain.locations import ApprovalPolicy, Location
-from domain.tax import ItemType, TaxCode
-from tests.use_cases.fakes.memory import Records, Repository
+from domain.errors import DomainError
+from domain.locations import ApprovalPolicy, Location, no_location, policy_conflict
+from domain.tax import ItemType, TaxCode, tax_code_conflict
+from tests.use_cases.fakes.memory import Aggregates, Records, Repository
 
 
-class InMemoryLocations(Records[Location]):
+class InMemoryLocations(Aggregates[Location]):
     table = "locations"
+    noun = "Location"
+    kind = Location
 
-    async def get(self, location_id: str) -> Location | None:
-        return self._work.read(self.table, location_id)
-
-    async def add(self, location: Location) -> Location:
-        return self._insert(location.id, location)
-
-    async def update(self, location: Location) -> Location:
-        return self._update(
-            location.id,
-            location,
-            lambda: VersionConflict(
-                f"Location '{location.id}' was changed by someone else (you edited version "
-                f"{location.version}); reload it and apply your change again."
-            ),
-        )
+    def not_found(self, aggregate_id: str) -> DomainError:
+        return no_location(aggregate_id)
 
 
 class InMemoryTaxCodes(Records[TaxCode]):
@@ -44,8 +33,13 @@ class InMemoryTaxCodes(Records[TaxCode]):
         ]
         return sorted(found, key=lambda code: code.code)
 
-    async def put(self, tax_code: TaxCode) -> TaxCode:
-        return self._upsert((tax_code.location_id, tax_code.code), tax_code)
+    async def put(self, tax_code: TaxCode, version: int | None) -> TaxCode:
+        return self._put(
+            (tax_code.location_id, tax_code.code),
+            tax_code,
+            version,
+            lambda: tax_code_conflict(tax_code.location_id, tax_code.code, version),
+        )
 
 
 class InMemoryApprovalPolicies(Records[ApprovalPolicy]):
@@ -59,8 +53,13 @@ class InMemoryApprovalPolicies(Records[ApprovalPolicy]):
     ) -> tuple[ApprovalPolicy | None, ApprovalPolicy | None]:
         return self._work.read(self.table, location_id), self._work.read(self.table, None)
 
-    async def put(self, policy: ApprovalPolicy) -> ApprovalPolicy:
-        return self._upsert(policy.location_id, policy)
+    async def put(self, policy: ApprovalPolicy, version: int | None) -> ApprovalPolicy:
+        return self._put(
+            policy.location_id,
+            policy,
+            version,
+            lambda: policy_conflict(policy.location_id, version),
+        )
 
 
 class LocationsWork:

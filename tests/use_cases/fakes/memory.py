@@ -179,7 +179,7 @@ class Table(Generic[R]):
 
 
 class Records(Table[R]):
-    """Records written whole (frozen dataclasses): insert, version-checked update, upsert."""
+    """Records written whole (frozen dataclasses): inserted, or put with a version check."""
 
     def _insert(self, key: Any, record: R) -> R:
         if self._work.read(self.table, key) is not None:
@@ -189,25 +189,16 @@ class Records(Table[R]):
         self._work.write(self.table, key, stored)
         return stored
 
-    def _update(self, key: Any, record: R, stale: Callable[[], DomainError]) -> R:
-        """Write `record` if the stored one is still at its version (else `stale()`)."""
+    def _put(
+        self, key: Any, record: R, version: int | None, conflict: Callable[[], DomainError]
+    ) -> R:
+        """Create (`version` None) or replace the record at `version`, else `conflict()`,
+        as the real repositories' INSERT ... ON CONFLICT DO NOTHING and versioned UPDATE."""
         current = self._work.read(self.table, key)
-        if current is None or current.version != record.version:  # type: ignore[attr-defined]
-            raise stale()
-        stored = replace(  # type: ignore[type-var]
-            record,
-            version=current.version + 1,
-            created_at=current.created_at,
-            updated_at=self._work.now(),
-        )
-        self._work.write(self.table, key, stored)
-        return stored
-
-    def _upsert(self, key: Any, record: R) -> R:
-        """Create, or replace what was there and move its version on (an upsert)."""
-        current = self._work.read(self.table, key)
-        if current is None:
+        if version is None and current is None:
             return self._insert(key, record)
+        if current is None or current.version != version:
+            raise conflict()
         stored = replace(  # type: ignore[type-var]
             record,
             version=current.version + 1,
