@@ -113,6 +113,7 @@ async def shop(uow: Units, clock: ManualClock) -> Shop:
                 "rate": Decimal("0.08"),
                 "applicable_item_types": (kind,),
             },
+            None,
         )
     for person, role in (("TECH-001", "TECHNICIAN"), ("CLERK-1", "CLERK")):
         await work_sessions.save_person(
