@@ -30,10 +30,13 @@ from gateway.embedded.processes import free_port
 from gateway.settings import Settings
 from persistence.database import create_engine
 from persistence.migrate import upgrade
+from subscriptions.consumer_groups import GroupTiming
 from subscriptions.relay import RELAY_LOCK
 
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 ALL_PERMISSIONS = sorted(Permission.all())
+GROUP_TIMING = GroupTiming(session_timeout_ms=1_000, heartbeat_interval_ms=300)
+"""Consumer groups that form within about a second (Kafka's defaults take 5 s to 18 s)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ def settings_for(services: Services, **overrides: Any) -> Settings:
         "jwt_secret": JWT_SECRET,
         "allow_anonymous": False,
         "log_level": "WARNING",
+        "kafka_session_timeout_ms": GROUP_TIMING.session_timeout_ms,
+        "kafka_heartbeat_interval_ms": GROUP_TIMING.heartbeat_interval_ms,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

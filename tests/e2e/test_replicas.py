@@ -17,6 +17,7 @@ from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.processes import free_port
 from persistence.database import create_engine
 from tests.conftest import (
+    GROUP_TIMING,
     JWT_SECRET,
     Api,
     RunningGateway,
@@ -45,6 +46,8 @@ class GatewayProcess:
             "KAFKA_BOOTSTRAP_SERVERS": services.bootstrap_servers,
             "JWT_SECRET": JWT_SECRET,
             "LOG_LEVEL": "WARNING",
+            "KAFKA_SESSION_TIMEOUT_MS": str(GROUP_TIMING.session_timeout_ms),
+            "KAFKA_HEARTBEAT_INTERVAL_MS": str(GROUP_TIMING.heartbeat_interval_ms),
             **env,
         }
         self._log = log
@@ -70,14 +73,16 @@ class GatewayProcess:
                         pass
                     await asyncio.sleep(0.2)
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop it as an orchestrator does, without holding up the test's event loop (the
+        in-process gateways in it keep their consumer-group heartbeats going)."""
         if self._process and self._process.poll() is None:
             self._process.send_signal(signal.SIGTERM)
             try:
-                self._process.wait(20)
+                await asyncio.to_thread(self._process.wait, 20)
             except subprocess.TimeoutExpired:
                 self._process.kill()
-                self._process.wait()
+                await asyncio.to_thread(self._process.wait)
 
 
 @pytest.fixture
@@ -93,8 +98,7 @@ async def two_replicas(
         await asyncio.gather(*(replica.start() for replica in replicas))
         yield replicas
     finally:
-        for replica in replicas:
-            replica.stop()
+        await asyncio.gather(*(replica.stop() for replica in replicas))
 
 
 async def test_a_change_made_through_one_replica_reaches_a_dashboard_on_the_other(
@@ -227,6 +231,5 @@ async def test_when_the_relay_moves_to_another_replica_both_dashboards_keep_ever
                 assert names == ["v1", "v2"]
     finally:
         await admin.dispose()
-        first.stop()
-        second.stop()
+        await asyncio.gather(first.stop(), second.stop())
         broker.stop()

@@ -52,8 +52,7 @@ async def test_two_replicas_publish_each_breach_exactly_once(
             ]
             await subscriber.nothing_for(3)
     finally:
-        for replica in replicas:
-            replica.stop()
+        await asyncio.gather(*(replica.stop() for replica in replicas))
     orders = {order["serviceOrderId"] for order in created}
     expected = {(order, target) for order in orders for target in ("RESPONSE", "RESOLUTION")}
     assert sorted((a["serviceOrderId"], a["target"]) for a in received) == sorted(expected)
