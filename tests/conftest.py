@@ -37,6 +37,8 @@ JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 ALL_PERMISSIONS = sorted(Permission.all())
 GROUP_TIMING = GroupTiming(session_timeout_ms=1_000, heartbeat_interval_ms=300)
 """Consumer groups that form within about a second (Kafka's defaults take 5 s to 18 s)."""
+INBOUND_RETRY_BASE_SECONDS = 0.1
+"""The seeds' retry shape (base, 2 x base, 4 x base) on a base ten times shorter than 1 s."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def settings_for(services: Services, **overrides: Any) -> Settings:
         "log_level": "WARNING",
         "kafka_session_timeout_ms": GROUP_TIMING.session_timeout_ms,
         "kafka_heartbeat_interval_ms": GROUP_TIMING.heartbeat_interval_ms,
+        "inbound_retry_base_seconds": INBOUND_RETRY_BASE_SECONDS,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
