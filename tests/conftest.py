@@ -8,9 +8,10 @@ wheels in a temporary folder. The API tests talk to a real uvicorn over real HTT
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +130,23 @@ class Served:
         self._server.should_exit = True
         if self._task:
             await self._task
+
+    async def subscribed(self, tenant: str, count: int = 1) -> None:
+        """Return once `count` subscriptions of `tenant` are open on the gateway's hub, so
+        an event published from now on reaches them."""
+        hub = self.app.state.events.hub
+        await until(lambda: hub.subscriber_count(tenant) >= count)
+
+
+async def until(condition: Callable[[], object], timeout: float = 10) -> None:
+    """Wait for `condition` (a function, sync or async) to be true, looking every 10 ms;
+    fail after `timeout` seconds."""
+    async with asyncio.timeout(timeout):
+        while True:
+            held = condition()
+            if await held if inspect.isawaitable(held) else held:
+                return
+            await asyncio.sleep(0.01)
 
 
 class RunningGateway(Served):
