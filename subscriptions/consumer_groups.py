@@ -2,10 +2,10 @@
 
 The broker drops a member that sent no heartbeat for the session timeout, and a group
 (re)forming waits on that timing before it hands out partitions: with Kafka's defaults
-(10 s session, 3 s heartbeat) the embedded broker answers a first join after about
-5 s, and the join after a member left after up to 18 s. Production keeps the defaults,
-which ride out a stalled process; tests shorten them so a started gateway or consumer
-holds its partitions within about a second.
+(10 s session, 3 s heartbeat), which the gateway's settings keep, the embedded broker
+answers a first join after about 5 s, and the join after a member left after up to
+18 s. Production keeps the defaults, which ride out a stalled process; tests shorten
+them so a started gateway or consumer holds its partitions within about a second.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class GroupTiming:
-    session_timeout_ms: int = 10_000
-    heartbeat_interval_ms: int = 3_000
+    session_timeout_ms: int
+    heartbeat_interval_ms: int
 
     def __post_init__(self) -> None:
         if not 0 < self.heartbeat_interval_ms < self.session_timeout_ms:
@@ -28,6 +28,3 @@ class GroupTiming:
             "session_timeout_ms": self.session_timeout_ms,
             "heartbeat_interval_ms": self.heartbeat_interval_ms,
         }
-
-
-KAFKA_DEFAULTS = GroupTiming()

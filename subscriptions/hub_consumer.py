@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 
-from subscriptions.consumer_groups import KAFKA_DEFAULTS, GroupTiming
+from subscriptions.consumer_groups import GroupTiming
 from subscriptions.hub import EventHub
 from subscriptions.wire.registry import MalformedEvent, published_from, published_topics
 
@@ -65,7 +65,7 @@ class HubConsumer:
         bootstrap_servers: str,
         group_prefix: str,
         fetch_max_wait_ms: int,
-        timing: GroupTiming = KAFKA_DEFAULTS,
+        timing: GroupTiming,
     ):
         self._hub = hub
         self._consumer = AIOKafkaConsumer(

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.events import DomainEvent
 from persistence.driver import LOST_CONNECTION
 from persistence.unit_of_work import UnitOfWork
-from subscriptions.consumer_groups import KAFKA_DEFAULTS, GroupTiming
+from subscriptions.consumer_groups import GroupTiming
 from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_letter_headers
 from subscriptions.inbound.handlers import Handler, handled_routes
 from subscriptions.inbound.retry import Backoff
@@ -81,7 +81,7 @@ class InboundConsumer:
         backoff: Backoff | None = None,
         routes: Mapping[str, Route] = INBOUND,
         client_id: str = "field-service-gateway",
-        timing: GroupTiming = KAFKA_DEFAULTS,
+        timing: GroupTiming,
     ):
         self._engine = engine
         self._group = group_id
