@@ -22,6 +22,7 @@ from domain.events import PublishedEvent
 from gateway.inbound_handlers import HANDLERS
 from gateway.settings import Settings
 from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
+from subscriptions.consumer_groups import GroupTiming
 from subscriptions.hub import EventHub
 from subscriptions.hub_consumer import HubConsumer
 from subscriptions.inbound.consumer import InboundConsumer, inbound_group
@@ -43,6 +44,9 @@ class EventBackbone:
         clock: Clock,
     ):
         assert settings.kafka_bootstrap_servers
+        timing = GroupTiming(
+            settings.kafka_session_timeout_ms, settings.kafka_heartbeat_interval_ms
+        )
         self.hub = EventHub(
             OutboxReader(engine),
             capacity=settings.hub_queue_size,
@@ -53,6 +57,7 @@ class EventBackbone:
             settings.kafka_bootstrap_servers,
             settings.kafka_group_prefix,
             settings.kafka_fetch_max_wait_ms,
+            timing,
         )
         self._publisher = Publisher(
             settings.kafka_bootstrap_servers,
@@ -80,6 +85,7 @@ class EventBackbone:
             handlers=HANDLERS if settings.inbound_enabled else {},
             backoff=Backoff(settings.inbound_max_retries, settings.inbound_retry_base_seconds),
             client_id=settings.kafka_client_id,
+            timing=timing,
         )
         self._store = OutboxRelayStore(engine)
         self._relay_enabled = settings.relay_enabled

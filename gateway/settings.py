@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     kafka_fetch_max_wait_ms: int = Field(
         100, description="longest a consumer fetch waits for data (bounds event latency)"
     )
+    kafka_session_timeout_ms: int = Field(
+        10_000, description="a consumer group member silent this long is dropped from it"
+    )
+    kafka_heartbeat_interval_ms: int = Field(
+        3_000, description="how often a consumer tells its group it is alive"
+    )
     kafka_group_prefix: str = Field(
         "field-service-gateway", description="prefix of the consumer groups the gateway joins"
     )

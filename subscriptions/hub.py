@@ -127,9 +127,10 @@ class EventHub:
             if not subscribers:
                 del self._by_tenant[subscription.tenant_id]
 
-    @property
-    def subscriber_count(self) -> int:
-        return sum(len(s) for s in self._by_tenant.values())
+    def subscriber_count(self, tenant_id: str) -> int:
+        """How many subscriptions of `tenant_id` are open: each one counted here gets every
+        event the hub delivers from now on (tests wait on it before they publish)."""
+        return len(self._by_tenant.get(tenant_id, ()))
 
     def offer(self, published: PublishedEvent) -> None:
         """Take an event (from Kafka, or from this replica's relay); deliver it and any held

@@ -29,6 +29,7 @@ from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 
+from subscriptions.consumer_groups import GroupTiming
 from subscriptions.hub import EventHub
 from subscriptions.wire.registry import MalformedEvent, published_from, published_topics
 
@@ -59,7 +60,12 @@ class _StartAtTheEnd(ConsumerRebalanceListener):
 
 class HubConsumer:
     def __init__(
-        self, hub: EventHub, bootstrap_servers: str, group_prefix: str, fetch_max_wait_ms: int
+        self,
+        hub: EventHub,
+        bootstrap_servers: str,
+        group_prefix: str,
+        fetch_max_wait_ms: int,
+        timing: GroupTiming,
     ):
         self._hub = hub
         self._consumer = AIOKafkaConsumer(
@@ -73,6 +79,7 @@ class HubConsumer:
             # that wait the events other replicas relayed; this replica's own reach its
             # hub straight from its relay (gateway/events.py).
             fetch_max_wait_ms=fetch_max_wait_ms,
+            **timing.consumer_options(),
         )
         self._relaying = False
         self._listener = _StartAtTheEnd(self._consumer, lambda: self._relaying)

@@ -8,9 +8,10 @@ wheels in a temporary folder. The API tests talk to a real uvicorn over real HTT
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,10 +31,15 @@ from gateway.embedded.processes import free_port
 from gateway.settings import Settings
 from persistence.database import create_engine
 from persistence.migrate import upgrade
+from subscriptions.consumer_groups import GroupTiming
 from subscriptions.relay import RELAY_LOCK
 
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 ALL_PERMISSIONS = sorted(Permission.all())
+GROUP_TIMING = GroupTiming(session_timeout_ms=1_000, heartbeat_interval_ms=300)
+"""Consumer groups that form within about a second (Kafka's defaults take 5 s to 18 s)."""
+INBOUND_RETRY_BASE_SECONDS = 0.1
+"""The seeds' retry shape (base, 2 x base, 4 x base) on a base ten times shorter than 1 s."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,9 @@ def settings_for(services: Services, **overrides: Any) -> Settings:
         "jwt_secret": JWT_SECRET,
         "allow_anonymous": False,
         "log_level": "WARNING",
+        "kafka_session_timeout_ms": GROUP_TIMING.session_timeout_ms,
+        "kafka_heartbeat_interval_ms": GROUP_TIMING.heartbeat_interval_ms,
+        "inbound_retry_base_seconds": INBOUND_RETRY_BASE_SECONDS,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -121,6 +130,23 @@ class Served:
         self._server.should_exit = True
         if self._task:
             await self._task
+
+    async def subscribed(self, tenant: str, count: int = 1) -> None:
+        """Return once `count` subscriptions of `tenant` are open on the gateway's hub, so
+        an event published from now on reaches them."""
+        hub = self.app.state.events.hub
+        await until(lambda: hub.subscriber_count(tenant) >= count)
+
+
+async def until(condition: Callable[[], object], timeout: float = 10) -> None:
+    """Wait for `condition` (a function, sync or async) to be true, looking every 10 ms;
+    fail after `timeout` seconds."""
+    async with asyncio.timeout(timeout):
+        while True:
+            held = condition()
+            if await held if inspect.isawaitable(held) else held:
+                return
+            await asyncio.sleep(0.01)
 
 
 class RunningGateway(Served):

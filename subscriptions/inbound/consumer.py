@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.events import DomainEvent
 from persistence.driver import LOST_CONNECTION
 from persistence.unit_of_work import UnitOfWork
+from subscriptions.consumer_groups import GroupTiming
 from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_letter_headers
 from subscriptions.inbound.handlers import Handler, handled_routes
 from subscriptions.inbound.retry import Backoff
@@ -80,6 +81,7 @@ class InboundConsumer:
         backoff: Backoff | None = None,
         routes: Mapping[str, Route] = INBOUND,
         client_id: str = "field-service-gateway",
+        timing: GroupTiming,
     ):
         self._engine = engine
         self._group = group_id
@@ -89,6 +91,7 @@ class InboundConsumer:
         self.topics = inbound_topics(handled_routes(self._handlers, routes))
         self._bootstrap = bootstrap_servers
         self._client_id = client_id
+        self._timing = timing
         self._listener = _Assigned()
         self._task: asyncio.Task[None] | None = None
         self._consumer: AIOKafkaConsumer
@@ -108,6 +111,7 @@ class InboundConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             metadata_max_age_ms=10_000,
+            **self._timing.consumer_options(),
         )
         await self._producer.start()
         await self._consumer.start()

@@ -55,27 +55,36 @@ async def test_filters_by_type_and_aggregate_deliver_only_what_was_asked(
     subscriber = await _watch(
         gateway, api.tenant, types=["CustomerUpdatedEvent"], aggregateId=second
     )
+    await gateway.subscribed(api.tenant)
     try:
         await api.data(RENAME, {"id": first, "version": 1, "name": "Ann B."})
         await api.data(CREATE, {"name": "Cy"})
         await api.data(RENAME, {"id": second, "version": 1, "name": "Bob C."})
+        # Events arrive in the order they happened: one the filters let through by
+        # mistake would come before this one.
         event = (await subscriber.next_data())["domainEvents"]
         assert (event["eventType"], event["aggregateId"]) == ("CustomerUpdatedEvent", second)
         assert event["payload"]["name"] == "Bob C."
-        await subscriber.nothing_for(1.0)
+        await api.data(RENAME, {"id": second, "version": 2, "name": "Bob D."})
+        control = (await subscriber.next_data())["domainEvents"]
     finally:
         await subscriber.close()
+    assert control["payload"]["name"] == "Bob D.", "the next event is the next match"
 
 
 async def test_another_tenants_changes_never_reach_a_dashboard(
     api: Api, gateway: RunningGateway
 ) -> None:
     subscriber = await _watch(gateway, api.tenant)
+    await gateway.subscribed(api.tenant)
     try:
         await api.as_tenant(api.tenant + "-other").data(CREATE, {"name": "Not yours"})
-        await subscriber.nothing_for(1.5)
+        # Positive control: the tenant's own change, made after, is the first event.
+        await api.data(CREATE, {"name": "Yours"})
+        event = (await subscriber.next_data())["domainEvents"]
     finally:
         await subscriber.close()
+    assert event["payload"]["name"] == "Yours"
 
 
 async def test_events_are_checked_against_the_permissions_of_the_token(
@@ -112,10 +121,13 @@ async def test_a_dashboard_that_reconnects_with_since_misses_nothing_and_sees_no
             seen.append((await subscriber.next_data())["domainEvents"])
         await api.data(RENAME, {"id": customer, "version": 4, "name": "v5"})
         seen.append((await subscriber.next_data())["domainEvents"])
-        await subscriber.nothing_for(1.0)
+        # Positive control: the next change is the next event, nothing seen twice before it.
+        await api.data(RENAME, {"id": customer, "version": 5, "name": "v6"})
+        control = (await subscriber.next_data())["domainEvents"]
     finally:
         await subscriber.close()
     assert [e["payload"]["name"] for e in seen] == ["v1", "v2", "v3", "v4", "v5"]
+    assert control["payload"]["name"] == "v6"
     cursors = [int(e["cursor"]) for e in seen]
     assert cursors == sorted(set(cursors))
 

@@ -47,4 +47,4 @@ async def test_an_idle_connection_stays_open_for_the_keep_alive_then_is_closed(
             writer.close()
         assert 1.5 <= idled <= 4.0, f"closed after {idled:.1f} s idle, expected about 2"
     finally:
-        replica.stop()
+        await replica.stop()

@@ -1,7 +1,8 @@
 """Events from other domains, sent with a real producer to the running gateway's broker.
 
 The session gateway consumes `finance.period.closed` in the shared inbound group with
-the seeds' retry policy (1 s, 2 s, 4 s). Every record of a test carries the test's
+the seeds' retry shape (three retries, each waiting twice the one before) on the short
+base the tests configure (INBOUND_RETRY_BASE_SECONDS). Every record of a test carries the test's
 tenant as its key, so they share a partition and arrive in the order sent, and the
 test finds its own dead letters by key.
 """
@@ -10,17 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
+import logging
 import uuid
 from typing import Any
 
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from persistence.tables import inbox
-from tests.conftest import Api, Services
+from tests.conftest import INBOUND_RETRY_BASE_SECONDS, Api, Services
 
 TOPIC = "finance.period.closed"
 DLQ = f"{TOPIC}.dlq"
@@ -157,24 +159,41 @@ async def test_malformed_records_go_to_the_dead_letter_topic_and_the_next_event_
     assert all(h["dlq-original-offset"].isdigit() and h["dlq-failed-at"] for h in found)
 
 
+def inbound_log(caplog: pytest.LogCaptureFixture, starts: str) -> list[logging.LogRecord]:
+    """The session gateway's inbound-consumer log lines whose message starts `starts`."""
+    return [r for r in caplog.records if r.name == "gateway.inbound" and r.msg.startswith(starts)]
+
+
 async def test_a_poison_event_is_retried_with_backoff_then_dead_lettered_with_its_error(
-    api: Api, producer: AIOKafkaProducer, services: Services, engine: AsyncEngine
+    api: Api,
+    producer: AIOKafkaProducer,
+    services: Services,
+    engine: AsyncEngine,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     poison = period_closed(api.tenant, "2026-04", "2026-04-30", "2026-04-01")
-    sent = time.monotonic()
     await send(producer, api.tenant, poison)
     await send(
         producer, api.tenant, period_closed(api.tenant, "2026-05", "2026-05-01", "2026-05-31")
     )
 
     [letter] = await dead_letters(services, api.tenant, 1)
-    waited = time.monotonic() - sent
 
     found = headers(letter)
     assert found["dlq-reason"] == "handler-failed"
     assert found["dlq-error-code"] == "INVALID_FINANCIAL_PERIOD"
     assert "ends (2026-04-01) before it starts (2026-04-30)" in found["dlq-error"]
     assert found["dlq-attempts"] == "4"
-    assert waited >= 1 + 2 + 4
+    # The session gateway's log: each retry came after its wait (base, 2 x base,
+    # 4 x base), and the dead letter right after the last attempt failed.
+    retried = [
+        r.created for r in inbound_log(caplog, "%s %s failed") if r.args[1] == poison["eventId"]
+    ]
+    origin = (TOPIC, int(found["dlq-original-partition"]), int(found["dlq-original-offset"]))
+    [lettered] = [r.created for r in inbound_log(caplog, "dead-lettered") if r.args[:3] == origin]
+    backoff = [INBOUND_RETRY_BASE_SECONDS * factor for factor in (1, 2, 4)]
+    assert len(retried) == len(backoff)
+    waits = [b - a for a, b in zip(retried, [*retried[1:], lettered], strict=True)]
+    assert all(waited >= wait - 0.01 for waited, wait in zip(waits, backoff, strict=True)), waits
     assert [p["periodId"] for p in await closed_periods(api, until="2026-05")] == ["2026-05"]
     assert await inbox_rows(engine, poison["eventId"]) == 0

@@ -44,6 +44,7 @@ async def test_a_dispatch_board_sees_its_orders_change_status(
         'mutation { createLocation(input: {locationId: "LOC-002", name: "South"}) { locationId } }'
     )
     subscriber = await watch(gateway, api.tenant, loc="LOC-001")
+    await gateway.subscribed(api.tenant)
     try:
         elsewhere = (await create_order(api, shop, locationId="LOC-002"))["serviceOrderId"]
         await api.data(SCHEDULE, await read(api, {"id": elsewhere, "start": START, "end": END}))
@@ -51,10 +52,15 @@ async def test_a_dispatch_board_sees_its_orders_change_status(
         await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
         await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"}))
         await api.data(CANCEL, await read(api, {"id": order_id, "reason": "Customer away"}))
+        # Changes arrive in the order they happened: the other location's would come first.
         changes = [(await subscriber.next_data())["serviceOrderStatusChanged"] for _ in range(3)]
-        await subscriber.nothing_for(1.0)
+        # Positive control: the board's next change is the next one at its location.
+        control = (await create_order(api, shop))["serviceOrderId"]
+        await api.data(SCHEDULE, await read(api, {"id": control, "start": START, "end": END}))
+        after = (await subscriber.next_data())["serviceOrderStatusChanged"]
     finally:
         await subscriber.close()
+    assert (after["serviceOrderId"], after["newStatus"]) == (control, "SCHEDULED")
     assert [(c["serviceOrderId"], c["previousStatus"], c["newStatus"]) for c in changes] == [
         (order_id, "REQUESTED", "SCHEDULED"),
         (order_id, "SCHEDULED", "DISPATCHED"),

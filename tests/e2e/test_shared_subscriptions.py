@@ -10,6 +10,8 @@ from tests.graphql_ws import LEGACY_WS, TRANSPORT_WS, Subscriber
 WATCH = """subscription($types: [String!], $since: String) {
   domainEvents(types: $types, since: $since) { cursor eventType payload } }"""
 CREATE = "mutation($name: String!) { createCustomer(input: {name: $name}) { customerId } }"
+REGISTER = """mutation($c: ID!) {
+  createVehicle(input: {customerId: $c, vin: "1HGBH41JXMN109186"}) { vehicleId } }"""
 CREATED = {"types": ["CustomerCreatedEvent"]}
 
 
@@ -59,24 +61,40 @@ async def test_a_dashboard_that_completes_its_operation_leaves_the_others_runnin
         await leaving._send({"id": "1", "type": "complete"})
         await api.data(CREATE, {"name": "After"})
         assert await _name(staying) == "After"
-        await leaving.nothing_for(0.5)
+        # Positive control: the same socket subscribes again; its first message is the
+        # new operation's first event, so the completed one sent nothing after it ended.
+        await leaving.subscribe(WATCH, CREATED, operation_id="2")
+        await api.data(CREATE, {"name": "Again"})
+        assert await _name(staying) == "Again"
+        message = await leaving.receive()
     finally:
         await leaving.close()
         await staying.close()
+    assert message["id"] == "2"
+    assert message["payload"]["data"]["domainEvents"]["payload"]["name"] == "Again"
 
 
 async def test_a_token_without_the_read_permission_sees_nothing_beside_one_that_has_it(
     api: Api, gateway: RunningGateway
 ) -> None:
     allowed = await _watch(gateway, token(api.tenant), CREATED)
-    blind = await _watch(gateway, token(api.tenant, [Permission.EVENTS_READ]), CREATED)
+    blind_to_customers = [Permission.EVENTS_READ, Permission.VEHICLE_READ]
+    blind = await _watch(gateway, token(api.tenant, blind_to_customers), CREATED)
+    # Positive control on the same socket: vehicle events, which this token may read.
+    await blind.subscribe(WATCH, {"types": ["VehicleRegisteredEvent"]}, operation_id="2")
+    await gateway.subscribed(api.tenant, 3)
     try:
-        await api.data(CREATE, {"name": "Visible"})
+        owner = (await api.data(CREATE, {"name": "Visible"}))["createCustomer"]["customerId"]
         assert await _name(allowed) == "Visible"
-        await blind.nothing_for(1.0)
+        await api.data(REGISTER, {"c": owner})
+        message = await blind.receive()
     finally:
         await allowed.close()
         await blind.close()
+    assert (message["id"], message["payload"]["data"]["domainEvents"]["eventType"]) == (
+        "2",
+        "VehicleRegisteredEvent",
+    ), "the customer event, which came first, never reached the blind token"
 
 
 async def test_an_expiring_token_closes_its_own_socket_while_the_others_watch_on(

@@ -3,7 +3,6 @@ real websocket from Kafka, time moved on the gateway's clock instead of waited f
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -42,14 +41,14 @@ async def watching(url: str, tenant: str, **filters: str) -> Subscriber:
     subscriber = await Subscriber(url, token(tenant)).connect()
     await subscriber.acknowledged()
     await subscriber.subscribe(WATCH, filters)
-    await asyncio.sleep(0.5)  # the subscription is open on the hub
     return subscriber
 
 
 async def received(subscriber: Subscriber, count: int) -> list[dict[str, str]]:
-    alerts = [(await subscriber.next_data(timeout=20))["slaBreaches"] for _ in range(count)]
-    await subscriber.nothing_for(1.5)
-    return alerts
+    """The next `count` alerts. The hub delivers in the order alerts were raised, so an
+    alert that should not have reached this dashboard shows up before a later one that
+    should (the tests' positive controls)."""
+    return [(await subscriber.next_data(timeout=20))["slaBreaches"] for _ in range(count)]
 
 
 async def test_a_breach_is_published_once_per_order_and_target(
@@ -60,6 +59,7 @@ async def test_a_breach_is_published_once_per_order_and_target(
     created = datetime.fromisoformat(order["createdAt"])
     order_id = order["serviceOrderId"]
     subscriber = await watching(timed_gateway.url, timed.tenant)
+    await timed_gateway.subscribed(timed.tenant)
     try:
         clock.set(created + 60 * MINUTE)
         assert await raised_for(monitor, timed.tenant) == {(order_id, "response", "at_risk")}
@@ -72,8 +72,17 @@ async def test_a_breach_is_published_once_per_order_and_target(
         assert await raised_for(monitor, timed.tenant) == {(order_id, "resolution", "breached")}
         assert await raised_for(monitor, timed.tenant) == set()
         [resolution] = await received(subscriber, 1)
+
+        # Positive control: another order's warning is the next alert, so no alert of the
+        # first order was repeated after its last one.
+        control = await create_order(timed, shop, priority="CRITICAL")
+        control_id = control["serviceOrderId"]
+        clock.set(datetime.fromisoformat(control["createdAt"]) + 50 * MINUTE)
+        assert await raised_for(monitor, timed.tenant) == {(control_id, "response", "at_risk")}
+        [next_alert] = await received(subscriber, 1)
     finally:
         await subscriber.close()
+    assert (next_alert["serviceOrderId"], next_alert["kind"]) == (control_id, "AT_RISK")
     assert (warning["kind"], warning["target"]) == ("AT_RISK", "RESPONSE")
     assert breach == {
         "cursor": breach["cursor"],
@@ -147,13 +156,28 @@ async def test_sla_breaches_are_filtered_by_location_and_priority(
     north = await watching(url, tenant, location="LOC-001", priority="CRITICAL")
     south = await watching(url, tenant, location="LOC-002")
     high = await watching(url, tenant, priority="HIGH")
+    await timed_gateway.subscribed(tenant, 3)
+
+    async def alerts_of(*dashboards: tuple[Subscriber, int]) -> list[set[tuple[str, ...]]]:
+        return [
+            {(a["serviceOrderId"], a["target"], a["kind"]) for a in await received(s, n)}
+            for s, n in dashboards
+        ]
+
     try:
         clock.advance(timedelta(hours=5))  # CRITICAL: both targets breached; HIGH: response
         assert len(await raised_for(monitor, tenant)) == 5
-        seen = [
-            {(a["serviceOrderId"], a["target"], a["kind"]) for a in await received(s, n)}
-            for s, n in ((north, 2), (south, 2), (high, 1))
-        ]
+        seen = await alerts_of((north, 2), (south, 2), (high, 1))
+
+        # Positive controls raised after those: each dashboard's next alerts are its
+        # control's, so nothing its filter should have held back came before them.
+        north_control = (await create_order(timed, shop, priority="CRITICAL"))["serviceOrderId"]
+        south_high_control = (
+            await create_order(timed, shop, priority="HIGH", locationId="LOC-002")
+        )["serviceOrderId"]
+        clock.advance(timedelta(hours=5))
+        assert len(await raised_for(monitor, tenant)) == 3
+        controls = await alerts_of((north, 2), (south, 1), (high, 1))
     finally:
         for subscriber in (north, south, high):
             await subscriber.close()
@@ -162,6 +186,11 @@ async def test_sla_breaches_are_filtered_by_location_and_priority(
         {(north_critical["serviceOrderId"], *target) for target in both},
         {(south_critical["serviceOrderId"], *target) for target in both},
         {(north_high["serviceOrderId"], "RESPONSE", "BREACHED")},
+    ]
+    assert controls == [
+        {(north_control, *target) for target in both},
+        {(south_high_control, "RESPONSE", "BREACHED")},
+        {(south_high_control, "RESPONSE", "BREACHED")},
     ]
 
 

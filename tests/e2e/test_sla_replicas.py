@@ -50,14 +50,18 @@ async def test_two_replicas_publish_each_breach_exactly_once(
             received = [
                 (await subscriber.next_data(timeout=30))["slaBreaches"] for _ in range(2 * ORDERS)
             ]
-            await subscriber.nothing_for(3)
+            # Positive control: the next two alerts are a later order's, so no breach was
+            # published twice before them (alerts arrive in the order they were raised).
+            control = await create_order(api, shop, priority="CRITICAL")
+            after = [(await subscriber.next_data(timeout=30))["slaBreaches"] for _ in range(2)]
     finally:
-        for replica in replicas:
-            replica.stop()
+        await asyncio.gather(*(replica.stop() for replica in replicas))
     orders = {order["serviceOrderId"] for order in created}
     expected = {(order, target) for order in orders for target in ("RESPONSE", "RESOLUTION")}
     assert sorted((a["serviceOrderId"], a["target"]) for a in received) == sorted(expected)
     assert {a["kind"] for a in received} == {"BREACHED"}
+    assert {a["serviceOrderId"] for a in after} == {control["serviceOrderId"]}
+    expected |= {(control["serviceOrderId"], target) for target in ("RESPONSE", "RESOLUTION")}
     async with engine.connect() as connection:
         rows = (await connection.execute(ALERTS, {"tenant": api.tenant})).all()
     assert sorted((order, target, kind, n) for order, target, kind, n in rows) == sorted(

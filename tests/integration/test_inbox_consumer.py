@@ -27,7 +27,7 @@ from subscriptions.inbound.consumer import InboundConsumer
 from subscriptions.inbound.retry import Backoff
 from subscriptions.topics import ensure_topics
 from subscriptions.wire.registry import Route, WireFormat
-from tests.conftest import Services
+from tests.conftest import GROUP_TIMING, Services
 
 
 class FailsTwice:
@@ -104,6 +104,7 @@ async def test_a_flaky_handler_succeeds_on_a_retry_and_an_unhandled_type_is_dead
         handlers={"PeriodClosed": handler},
         backoff=Backoff(3, 0.05),
         routes=routes,
+        timing=GROUP_TIMING,
     )
     closed = envelope("FinancialPeriodClosedEvent", tenant, "2026-01")
     reopened = envelope("FinancialPeriodReopenedEvent", tenant, "2026-01")
@@ -144,6 +145,7 @@ async def test_a_restarted_consumer_does_not_apply_what_its_group_already_settle
             handlers={"PeriodClosed": handler},
             backoff=Backoff(3, 0.05),
             routes=routes,
+            timing=GROUP_TIMING,
         )
 
     first = envelope("FinancialPeriodClosedEvent", tenant, "2026-01")

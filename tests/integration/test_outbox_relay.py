@@ -23,7 +23,7 @@ from subscriptions.relay import OutboxRelay
 from subscriptions.topics import BrokerLink
 from subscriptions.wire.headers import GATEWAY_SEQUENCE, header
 from subscriptions.wire.registry import decode
-from tests.conftest import Services, cut_relay_session
+from tests.conftest import GROUP_TIMING, Services, cut_relay_session
 from tests.integration.customer_changes import rename
 
 TOPIC = "crm.customers.updated"
@@ -50,6 +50,7 @@ async def _consume(services: Services, tenant: str, expected: int) -> list[tuple
         bootstrap_servers=services.bootstrap_servers,
         group_id=f"test-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
+        **GROUP_TIMING.consumer_options(),
     )
     await consumer.start()
     found: list[tuple[str, int, int]] = []

@@ -29,7 +29,7 @@ from persistence.tables import outbox
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
 from subscriptions.topics import BrokerLink
-from tests.conftest import Services
+from tests.conftest import Services, until
 from tests.integration.customer_changes import rename
 
 
@@ -177,7 +177,20 @@ async def test_a_second_numbering_waits_for_the_first_and_continues_its_sequence
         await first.begin()
         taken = (await first.execute(NUMBER_PENDING, {"limit": 4})).mappings().all()
         second = asyncio.create_task(OutboxRelayStore(isolated_engine).number_pending(4))
-        await asyncio.sleep(0.5)
+
+        async def done_or_waiting_on_a_lock() -> bool:
+            if second.done():
+                return True
+            async with isolated_engine.connect() as connection:
+                waiting = await connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database()"
+                    )
+                )
+                return bool(waiting.scalar_one())
+
+        await until(done_or_waiting_on_a_lock)
         assert not second.done(), "the second numbering did not wait for the cursor lock"
         await first.commit()
     later = await second

@@ -12,6 +12,7 @@ from strawberry.types.execution import ExecutionResult
 from domain.identity import Principal
 from gateway.shared_subscriptions import COMPLETED, SharedStreams
 from schema.context import RequestContext
+from tests.conftest import until
 
 KEY = ("tenant-1", frozenset({"*"}), "subscription { x }", None, "{}")
 
@@ -45,12 +46,6 @@ def _numbers(frames: list[str]) -> list[int]:
     return [json.loads(frame)["payload"]["data"]["n"] for frame in frames]
 
 
-async def _until(condition: Any) -> None:
-    async with asyncio.timeout(5):
-        while not condition():
-            await asyncio.sleep(0.01)
-
-
 async def test_members_share_one_execution_and_the_last_to_leave_closes_it() -> None:
     source, streams = Source(), SharedStreams(json.dumps, capacity=10)
     frames: dict[str, list[str]] = {"a": [], "b": []}
@@ -63,19 +58,19 @@ async def test_members_share_one_execution_and_the_last_to_leave_closes_it() -> 
         return asyncio.create_task(streams.follow(KEY, _context(), source.open, prefix, send))
 
     first, second = follow("a"), follow("b")
-    await _until(lambda: source.opened)
+    await until(lambda: source.opened)
     for n in range(3):
         source.results.put_nowait(n)
-    await _until(lambda: len(frames["a"]) == len(frames["b"]) == 3)
+    await until(lambda: len(frames["a"]) == len(frames["b"]) == 3)
     assert source.opened == 1
     assert _numbers(frames["a"]) == _numbers(frames["b"]) == [0, 1, 2]
     assert {json.loads(frame)["id"] for frame in frames["b"]} == {"b"}
     first.cancel()
     source.results.put_nowait(3)
-    await _until(lambda: len(frames["b"]) == 4)
+    await until(lambda: len(frames["b"]) == 4)
     assert len(frames["a"]) == 3
     second.cancel()
-    await _until(lambda: source.closed)
+    await until(lambda: source.closed)
     assert streams.count == 0
 
 
@@ -94,10 +89,10 @@ async def test_a_member_that_falls_behind_is_dropped_and_the_others_get_everythi
 
     slow = asyncio.create_task(streams.follow(KEY, _context(), source.open, '{"p":', slow_send))
     fast = asyncio.create_task(streams.follow(KEY, _context(), source.open, '{"p":', fast_send))
-    await _until(lambda: source.opened)
+    await until(lambda: source.opened)
     for n in range(6):
         source.results.put_nowait(n)
-        await _until(lambda count=n + 1: len(fast_frames) == count)
+        await until(lambda count=n + 1: len(fast_frames) == count)
     unblocked.set()
     assert await asyncio.wait_for(slow, 5) == COMPLETED
     last = json.loads(slow_frames[-1])["p"]

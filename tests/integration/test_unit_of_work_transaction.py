@@ -14,6 +14,7 @@ from domain.customers import Customer
 from persistence.database import create_engine
 from persistence.driver import LOST_CONNECTION, driver_of
 from persistence.unit_of_work import UnitOfWork
+from tests.conftest import until
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ async def test_a_failed_unit_writes_nothing_and_returns_a_clean_connection(
 
 
 async def test_a_unit_cancelled_mid_statement_leaves_no_transaction_behind(
-    one_connection: AsyncEngine, tenant: str
+    one_connection: AsyncEngine, engine: AsyncEngine, tenant: str
 ) -> None:
     """A client that hangs up cancels its request; the next user of the connection must
     not find itself inside the abandoned transaction."""
@@ -73,9 +74,19 @@ async def test_a_unit_cancelled_mid_statement_leaves_no_transaction_behind(
             await work._driver.run(text("SELECT pg_sleep(5)"), {})
             await work.commit()
 
+    async def sleeping() -> bool:
+        async with engine.connect() as connection:
+            running = await connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE state = 'active' AND query = 'SELECT pg_sleep(5)'"
+                )
+            )
+            return bool(running.scalar_one())
+
     task = asyncio.create_task(slow_unit())
     await started.wait()
-    await asyncio.sleep(0.2)
+    await until(sleeping)  # cancelled while the statement runs in the database
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
