@@ -9,7 +9,7 @@ with bind parameters; searches and filters are built per call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -19,11 +19,13 @@ from sqlalchemy import (
     Executable,
     Select,
     Table,
+    Update,
     any_,
     bindparam,
     func,
     literal,
     select,
+    update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -57,6 +59,36 @@ def one_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElement[b
 def one_of_param(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
     """`one_of` for a statement built once: the values come as the array parameter `name`."""
     return column == any_(bindparam(name, type_=ARRAY(column.type)))
+
+
+def versioned_update(table: Table, written: Iterable[str], *key: ColumnElement[bool]) -> Update:
+    """The UPDATE that saves a versioned row, to be built once: it writes the columns
+    `written` (bind parameters of the same names), moves the version on and stamps
+    `updated_at`, but only while the row is still at the version read (`key_version`), so
+    a change made meanwhile updates nothing and the caller answers VERSION_CONFLICT.
+
+    `key` picks the row (by default its `id`, bound as `key_id`); key parameters carry a
+    `key_` prefix so they never clash with a written column's.
+    """
+    where = key or (table.c.id == bindparam("key_id"),)
+    return (
+        update(table)
+        .where(of_tenant(table), *where, table.c.version == bindparam("key_version"))
+        .values(
+            {
+                **{name: bindparam(name) for name in written},
+                "version": table.c.version + 1,
+                "updated_at": func.now(),
+            }
+        )
+    )
+
+
+def take_written(record: object, row: Mapping[str, Any]) -> None:
+    """Give `record` what the database decided on a write (its RETURNING row): the
+    version, the timestamps, anything the row normalised."""
+    for name, value in row.items():
+        setattr(record, name, value)
 
 
 @cache

@@ -13,7 +13,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from asyncpg import Record, UniqueViolationError
-from sqlalchemy import Executable, Select, bindparam, func, insert, select, update
+from sqlalchemy import Executable, Select, bindparam, insert, select
 
 from domain.catalog import (
     Availability,
@@ -28,7 +28,13 @@ from domain.catalog import (
 from domain.errors import DomainError
 from domain.paging import PageRequest
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import TenantRepository, contains, of_tenant
+from persistence.repositories.base import (
+    TenantRepository,
+    contains,
+    of_tenant,
+    take_written,
+    versioned_update,
+)
 from persistence.tables import parts, product_categories, services
 
 CATEGORY_COLUMNS = [
@@ -108,52 +114,19 @@ CATEGORY_NAME = select(product_categories.c.name).where(
     of_tenant(product_categories), product_categories.c.id == bindparam("id")
 )
 ADD_PART = insert(parts).returning(parts.c.version, parts.c.created_at, parts.c.updated_at)
-SAVE_PART = (
-    update(parts)
-    .where(
-        of_tenant(parts),
-        parts.c.id == bindparam("key_id"),
-        parts.c.version == bindparam("key_version"),
-    )
-    .values(
-        {
-            **{name: bindparam(name) for name in PART_WRITTEN},
-            "version": parts.c.version + 1,
-            "updated_at": func.now(),
-        }
-    )
-    .returning(parts.c.version, parts.c.created_at, parts.c.updated_at, CATEGORY_NAME_OF_PART)
+SAVE_PART = versioned_update(parts, PART_WRITTEN).returning(
+    parts.c.version, parts.c.created_at, parts.c.updated_at, CATEGORY_NAME_OF_PART
 )
 ADD_SERVICE = insert(services).returning(
     services.c.version, services.c.created_at, services.c.updated_at
 )
-SAVE_SERVICE = (
-    update(services)
-    .where(
-        of_tenant(services),
-        services.c.id == bindparam("key_id"),
-        services.c.version == bindparam("key_version"),
-    )
-    .values(
-        {
-            **{name: bindparam(name) for name in SERVICE_WRITTEN},
-            "version": services.c.version + 1,
-            "updated_at": func.now(),
-        }
-    )
-    .returning(services.c.version, services.c.created_at, services.c.updated_at)
+SAVE_SERVICE = versioned_update(services, SERVICE_WRITTEN).returning(
+    services.c.version, services.c.created_at, services.c.updated_at
 )
 
 
 def _category_values(category: ProductCategory) -> dict[str, Any]:
     return {k: v for k, v in asdict(category).items() if k not in NOT_WRITTEN}
-
-
-def _refresh(entity: Part | Service, row: Mapping[str, Any]) -> None:
-    """Take what the database decided on a write: version, timestamps (a part's category
-    name too)."""
-    for name, value in row.items():
-        setattr(entity, name, value)
 
 
 class CategoryRepository(TenantRepository):
@@ -214,7 +187,7 @@ class PartRepository(AggregateRepository[Part]):
     async def add(self, part: Part) -> None:
         row = await self._write(part, ADD_PART, {"id": part.id, **_part_values(part)})
         assert row is not None, "an INSERT ... RETURNING gives its row"
-        _refresh(part, row)
+        take_written(part, row)
         if part.category_id is not None:
             part.category_name = await self._value(CATEGORY_NAME, id=part.category_id)
         self.track(part)
@@ -227,7 +200,7 @@ class PartRepository(AggregateRepository[Part]):
         row = await self._write(part, SAVE_PART, values)
         if row is None:
             raise self.stale(part.id, part.version)
-        _refresh(part, row)
+        take_written(part, row)
 
     async def _write(
         self, part: Part, statement: Executable, values: dict[str, Any]
@@ -291,7 +264,7 @@ class ServiceRepository(AggregateRepository[Service]):
     async def add(self, service: Service) -> None:
         row = await self._row(ADD_SERVICE, id=service.id, **_service_values(service))
         assert row is not None, "an INSERT ... RETURNING gives its row"
-        _refresh(service, row)
+        take_written(service, row)
         self.track(service)
 
     def _stored_form(self, service: Service) -> dict[str, Any]:
@@ -303,7 +276,7 @@ class ServiceRepository(AggregateRepository[Service]):
         )
         if row is None:
             raise self.stale(service.id, service.version)
-        _refresh(service, row)
+        take_written(service, row)
 
 
 def _part_values(part: Part) -> dict[str, Any]:

@@ -7,13 +7,19 @@ from dataclasses import fields
 from typing import Any
 
 from asyncpg import UniqueViolationError
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select
 
 from domain.customers import Customer, CustomerNotFound, DuplicateVin, Vehicle, VehicleNotFound
 from domain.errors import DomainError
 from domain.paging import PageRequest
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import contains, of_tenant, one_of_param
+from persistence.repositories.base import (
+    contains,
+    of_tenant,
+    one_of_param,
+    take_written,
+    versioned_update,
+)
 from persistence.tables import customers, vehicles
 
 CUSTOMER_COLUMNS = [
@@ -57,10 +63,23 @@ VEHICLES_OF_CUSTOMERS = (
 HOLDER_OF_VIN = select(vehicles.c.id).where(of_tenant(vehicles), vehicles.c.vin == bindparam("vin"))
 ADD_CUSTOMER = insert(customers).returning(*CUSTOMER_COLUMNS)
 ADD_VEHICLE = insert(vehicles).returning(*VEHICLE_COLUMNS)
+SAVE_CUSTOMER = versioned_update(
+    customers, [c.name for c in CUSTOMER_COLUMNS if c.name not in {"id", *WRITABLE}]
+).returning(*CUSTOMER_COLUMNS)
+SAVE_VEHICLE = versioned_update(
+    vehicles, [c.name for c in VEHICLE_COLUMNS if c.name not in {"id", *WRITABLE}]
+).returning(*VEHICLE_COLUMNS)
 
 
 def _row_values(entity: Customer | Vehicle) -> dict[str, Any]:
     return {f.name: getattr(entity, f.name) for f in fields(entity) if f.name not in WRITABLE}
+
+
+def _saved_values(entity: Customer | Vehicle) -> dict[str, Any]:
+    """The bind parameters of SAVE_CUSTOMER / SAVE_VEHICLE: the row's values, keyed by
+    the id and the version read."""
+    values = _row_values(entity)
+    return {**values, "key_id": values.pop("id"), "key_version": entity.version}
 
 
 def _customer(row: Mapping[str, Any]) -> Customer:
@@ -69,15 +88,6 @@ def _customer(row: Mapping[str, Any]) -> Customer:
 
 def _vehicle(row: Mapping[str, Any]) -> Vehicle:
     return Vehicle(**row)
-
-
-def _refresh(entity: Customer | Vehicle, row: Mapping[str, Any]) -> None:
-    """Take what the database decided on a write: version and timestamps."""
-    entity.version, entity.created_at, entity.updated_at = (
-        row["version"],
-        row["created_at"],
-        row["updated_at"],
-    )
 
 
 class CustomerRepository(AggregateRepository[Customer]):
@@ -111,27 +121,17 @@ class CustomerRepository(AggregateRepository[Customer]):
     async def add(self, customer: Customer) -> None:
         row = await self._row(ADD_CUSTOMER, **_row_values(customer))
         assert row is not None, "an INSERT ... RETURNING gives its row"
-        _refresh(customer, row)
+        take_written(customer, row)
         self.track(customer)
 
     def _stored_form(self, customer: Customer) -> dict[str, Any]:
         return _row_values(customer)
 
     async def _save(self, customer: Customer, before: dict[str, Any]) -> None:
-        statement = (
-            update(customers)
-            .where(
-                of_tenant(customers),
-                customers.c.id == customer.id,
-                customers.c.version == customer.version,
-            )
-            .values(**_row_values(customer), version=customers.c.version + 1, updated_at=func.now())
-            .returning(*CUSTOMER_COLUMNS)
-        )
-        row = await self._row(statement)
+        row = await self._row(SAVE_CUSTOMER, **_saved_values(customer))
         if row is None:
             raise self.stale(customer.id, customer.version)
-        _refresh(customer, row)
+        take_written(customer, row)
 
 
 class VehicleRepository(AggregateRepository[Vehicle]):
@@ -179,30 +179,20 @@ class VehicleRepository(AggregateRepository[Vehicle]):
         except UniqueViolationError as error:
             raise _vin_conflict(vehicle, error) from error
         assert row is not None, "an INSERT ... RETURNING gives its row"
-        _refresh(vehicle, row)
+        take_written(vehicle, row)
         self.track(vehicle)
 
     def _stored_form(self, vehicle: Vehicle) -> dict[str, Any]:
         return _row_values(vehicle)
 
     async def _save(self, vehicle: Vehicle, before: dict[str, Any]) -> None:
-        statement = (
-            update(vehicles)
-            .where(
-                of_tenant(vehicles),
-                vehicles.c.id == vehicle.id,
-                vehicles.c.version == vehicle.version,
-            )
-            .values(**_row_values(vehicle), version=vehicles.c.version + 1, updated_at=func.now())
-            .returning(*VEHICLE_COLUMNS)
-        )
         try:
-            row = await self._row(statement)
+            row = await self._row(SAVE_VEHICLE, **_saved_values(vehicle))
         except UniqueViolationError as error:
             raise _vin_conflict(vehicle, error) from error
         if row is None:
             raise self.stale(vehicle.id, vehicle.version)
-        _refresh(vehicle, row)
+        take_written(vehicle, row)
 
 
 def _vin_conflict(vehicle: Vehicle, error: UniqueViolationError) -> Exception:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.errors import VersionConflict
@@ -20,7 +20,12 @@ from domain.estimates.totals import EstimateTotals, LineTotal
 from domain.locations import ApprovalMethod, ApprovalPolicy
 from domain.tax import ItemType
 from persistence.driver import TenantDriver
-from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
+from persistence.repositories.base import (
+    TenantRepository,
+    of_tenant,
+    one_of_param,
+    versioned_update,
+)
 from persistence.tables import estimate_approvals, estimate_items, estimates
 
 HEADER_COLUMNS = [
@@ -53,22 +58,7 @@ HEADER_FIELDS = [
 ]
 """What an estimate's own row holds beyond its key, version and timestamps."""
 ADD = insert(estimates)
-SAVE = (
-    update(estimates)
-    .where(
-        of_tenant(estimates),
-        estimates.c.id == bindparam("key_id"),
-        estimates.c.version == bindparam("key_version"),
-    )
-    .values(
-        {
-            **{name: bindparam(name) for name in HEADER_FIELDS},
-            "version": estimates.c.version + 1,
-            "updated_at": func.now(),
-        }
-    )
-    .returning(estimates.c.version)
-)
+SAVE = versioned_update(estimates, HEADER_FIELDS).returning(estimates.c.version)
 ADD_APPROVAL = insert(estimate_approvals)
 REMOVE_ITEMS = delete(estimate_items).where(
     of_tenant(estimate_items),

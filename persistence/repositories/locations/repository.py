@@ -14,14 +14,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, func, insert, select, update
+from sqlalchemy import String, any_, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.errors import DomainError
 from domain.locations import ApprovalPolicy, Location, no_location, policy_conflict
 from domain.tax import ItemType, TaxCode, tax_code_conflict
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import TenantRepository, of_tenant
+from persistence.repositories.base import (
+    TenantRepository,
+    of_tenant,
+    take_written,
+    versioned_update,
+)
 from persistence.tables import approval_policies, locations, tax_codes
 
 LOCATION_COLUMNS = [
@@ -77,23 +82,12 @@ ADD_TAX_CODE = (
     )
     .returning(*TAX_CODE_COLUMNS)
 )
-SAVE_TAX_CODE = (
-    update(tax_codes)
-    .where(
-        of_tenant(tax_codes),
-        tax_codes.c.location_id == bindparam("key_location"),
-        tax_codes.c.tax_code == bindparam("key_code"),
-        tax_codes.c.version == bindparam("key_version"),
-    )
-    .values(
-        description=bindparam("description"),
-        rate=bindparam("rate"),
-        applicable_item_types=bindparam("applicable_item_types"),
-        version=tax_codes.c.version + 1,
-        updated_at=func.now(),
-    )
-    .returning(*TAX_CODE_COLUMNS)
-)
+SAVE_TAX_CODE = versioned_update(
+    tax_codes,
+    ("description", "rate", "applicable_item_types"),
+    tax_codes.c.location_id == bindparam("key_location"),
+    tax_codes.c.tax_code == bindparam("key_code"),
+).returning(*TAX_CODE_COLUMNS)
 POLICY_SETTINGS = (
     "approval_method",
     "require_signature",
@@ -103,41 +97,15 @@ POLICY_SETTINGS = (
 )
 ADD_POLICY = upsert(approval_policies).on_conflict_do_nothing().returning(*POLICY_COLUMNS)
 """Refused (no row) by either partial unique index: one policy per location, one default."""
-SAVE_POLICY = (
-    update(approval_policies)
-    .where(
-        of_tenant(approval_policies),
-        approval_policies.c.location_id.is_not_distinct_from(
-            bindparam("key_location", type_=String)
-        ),
-        approval_policies.c.version == bindparam("key_version"),
-    )
-    .values(
-        {
-            **{name: bindparam(name) for name in POLICY_SETTINGS},
-            "version": approval_policies.c.version + 1,
-            "updated_at": func.now(),
-        }
-    )
-    .returning(*POLICY_COLUMNS)
-)
+SAVE_POLICY = versioned_update(
+    approval_policies,
+    POLICY_SETTINGS,
+    approval_policies.c.location_id.is_not_distinct_from(bindparam("key_location", type_=String)),
+).returning(*POLICY_COLUMNS)
 LOCATION_AS_WRITTEN = (locations.c.version, locations.c.created_at, locations.c.updated_at)
 ADD_LOCATION = insert(locations).returning(*LOCATION_AS_WRITTEN)
-SAVE_LOCATION = (
-    update(locations)
-    .where(
-        of_tenant(locations),
-        locations.c.id == bindparam("key_id"),
-        locations.c.version == bindparam("key_version"),
-    )
-    .values(
-        name=bindparam("name"),
-        currency_uom_id=bindparam("currency_uom_id"),
-        time_zone=bindparam("time_zone"),
-        version=locations.c.version + 1,
-        updated_at=func.now(),
-    )
-    .returning(*LOCATION_AS_WRITTEN)
+SAVE_LOCATION = versioned_update(locations, ("name", "currency_uom_id", "time_zone")).returning(
+    *LOCATION_AS_WRITTEN
 )
 
 
@@ -155,7 +123,7 @@ class LocationRepository(AggregateRepository[Location]):
     async def add(self, location: Location) -> None:
         row = await self._row(ADD_LOCATION, id=location.id, **_location_values(location))
         assert row is not None, "an INSERT ... RETURNING gives its row"
-        _refresh(location, row)
+        take_written(location, row)
         self.track(location)
 
     def _stored_form(self, location: Location) -> dict[str, Any]:
@@ -170,7 +138,7 @@ class LocationRepository(AggregateRepository[Location]):
         )
         if row is None:
             raise self.stale(location.id, location.version)
-        _refresh(location, row)
+        take_written(location, row)
 
 
 class TaxCodeRepository(TenantRepository):
@@ -247,15 +215,6 @@ def _location_values(location: Location) -> dict[str, Any]:
         "currency_uom_id": location.currency_uom_id,
         "time_zone": location.time_zone,
     }
-
-
-def _refresh(location: Location, row: Mapping[str, Any]) -> None:
-    """Take what the database decided on a write: version and timestamps."""
-    location.version, location.created_at, location.updated_at = (
-        row["version"],
-        row["created_at"],
-        row["updated_at"],
-    )
 
 
 def _tax_code(row: Mapping[str, Any]) -> TaxCode:

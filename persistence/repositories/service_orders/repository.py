@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from asyncpg import UniqueViolationError
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select
 
 from domain.errors import DomainError
 from domain.paging import PageRequest
@@ -27,7 +27,7 @@ from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.tax import ItemType
 from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import of_tenant, one_of, one_of_param
+from persistence.repositories.base import of_tenant, one_of, one_of_param, versioned_update
 from persistence.repositories.service_orders.records import OrderRecordRepository, StoredOrder
 from persistence.tables import service_order_items, service_orders
 
@@ -78,23 +78,12 @@ ITEMS = (
     )
     .order_by(service_order_items.c.service_order_id, service_order_items.c.position)
 )
-SAVE = (
-    update(service_orders)
-    .where(
-        of_tenant(service_orders),
-        SO.id == bindparam("key_id"),
-        SO.version == bindparam("key_version"),
-        SO.status == bindparam("key_status"),
-    )
-    .values(
-        {
-            **{column.key: bindparam(column.key) for column in MUTABLE.values()},
-            "version": SO.version + 1,
-            "updated_at": func.now(),
-        }
-    )
-    .returning(SO.version)
-)
+SAVE = versioned_update(
+    service_orders,
+    [column.key for column in MUTABLE.values()],
+    SO.id == bindparam("key_id"),
+    SO.status == bindparam("key_status"),
+).returning(SO.version)
 
 
 def _header(order: ServiceOrder) -> dict[str, Any]:
