@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from domain import customers
+from domain.estimates import events as estimates
 from domain.events import DomainEvent
 from domain.service_orders import events as service_orders
 from domain.service_orders import sla_alerts
@@ -26,7 +27,9 @@ def _registry(*areas: Iterable[type[DomainEvent]]) -> Mapping[str, type[DomainEv
     return MappingProxyType(found)
 
 
-EVENT_TYPES = _registry(customers.EVENTS, service_orders.EVENTS, sla_alerts.EVENTS)
+EVENT_TYPES = _registry(
+    customers.EVENTS, estimates.EVENTS, service_orders.EVENTS, sla_alerts.EVENTS
+)
 
 
 def event_class(name: str) -> type[DomainEvent] | None:

@@ -14,10 +14,9 @@ facts into those documents and parses inbound documents back into facts.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 
 def new_event_id() -> str:
@@ -68,25 +67,3 @@ class PublishedEvent:
 
     sequence: int
     event: DomainEvent
-
-
-@dataclass(frozen=True, kw_only=True)
-class SeedEvent(DomainEvent):
-    """Transitional: an event an area not yet converted to typed facts still records in
-    its seed contract's name (`name`), aggregate kind (`kind`) and payload.
-
-    It passes through the outbox and the wire as it is. It goes once every area records
-    typed facts (docs/decisions.md, "One way to change an aggregate").
-    """
-
-    name: str
-    kind: str
-    payload: Mapping[str, Any]
-
-    @property
-    def event_type(self) -> str:
-        return self.name
-
-    @property
-    def aggregate_type(self) -> str:  # type: ignore[override]
-        return self.kind

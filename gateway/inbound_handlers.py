@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from domain.estimates import QUOTE_APPROVED
+from domain.estimates import QuoteApproved
 from domain.finance.periods import PeriodClosed
 from domain.service_orders.inbound import (
     ContractEntitlementValidated,
@@ -26,10 +26,10 @@ from subscriptions.inbound.handlers import Handler
 
 HANDLERS: Mapping[str, Handler] = {
     PeriodClosed.__name__: close_financial_period,
-    QUOTE_APPROVED: post_quote_costs,
+    QuoteApproved.__name__: post_quote_costs,
     TechnicianAssigned.__name__: technician_assigned,
     PartsConsumed.__name__: parts_consumed,
     ContractEntitlementValidated.__name__: contract_entitlement_validated,
 }
-"""Keyed by the event type the consumer decodes: a typed fact's class name, or the seed's
-name for an event no fact is parsed into yet (`QUOTE_APPROVED`)."""
+"""Keyed by the event type the consumer decodes: the class name of the typed fact the
+wire parses the seed's event into."""

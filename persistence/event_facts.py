@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from domain.event_types import event_class
-from domain.events import DomainEvent, SeedEvent
+from domain.events import DomainEvent
 
 BASE_FIELDS = frozenset(f.name for f in dataclasses.fields(DomainEvent))
 """Kept in columns of their own (aggregate, tenant, instant, id), not in the document."""
@@ -28,8 +28,6 @@ BASE_FIELDS = frozenset(f.name for f in dataclasses.fields(DomainEvent))
 
 def facts_of(event: DomainEvent) -> dict[str, Any]:
     """The document the outbox stores for `event`."""
-    if isinstance(event, SeedEvent):
-        return dict(event.payload)
     return {
         f.name: _plain(getattr(event, f.name))
         for f in dataclasses.fields(event)
@@ -46,7 +44,7 @@ def event_from(
     event_id: str,
     document: Mapping[str, Any],
 ) -> DomainEvent:
-    """The event the outbox row describes; a name no area registered is a `SeedEvent`."""
+    """The event the outbox row describes (ValueError for a name no area registered)."""
     found = event_class(name)
     common = {
         "aggregate_id": aggregate_id,
@@ -55,7 +53,7 @@ def event_from(
         "event_id": event_id,
     }
     if found is None:
-        return SeedEvent(name=name, kind=kind, payload=document, **common)
+        raise ValueError(f"no event type is named {name!r} (a {kind} event {event_id})")
     hints = _hints(found)
     return found(
         **common,

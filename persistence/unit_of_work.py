@@ -10,17 +10,16 @@ never one without the other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import suppress
-from datetime import datetime
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Generic, Self, TypeVar
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.events import DomainEvent, SeedEvent
+from domain.events import DomainEvent
 from persistence.database import numbering_engine
 from persistence.driver import LOST_CONNECTION, Driver, TenantDriver, driver_of
 from persistence.repositories.aggregates import AggregateRepository
@@ -84,7 +83,6 @@ class UnitOfWork:
         self._pooled: AsyncConnection | None = None
         self._driver: Driver | None = None
         self._statements: TenantDriver | None = None
-        self._events: list[DomainEvent] = []
 
     async def __aenter__(self) -> Self:
         # SQLAlchemy only lends the pooled connection: every statement, and the
@@ -116,7 +114,6 @@ class UnitOfWork:
     approval_policies = _Repository(ApprovalPolicyRepository)
     financial_periods = _Repository(FinancialPeriodRepository)
     inbox = _Repository(InboxRepository)
-    estimates = _Repository(EstimateRepository)
     audit_trail = _Repository(AuditTrail)
     cost_transactions = _Repository(CostTransactionRepository)
     finance_locks = _Repository(FinanceLockRepository)
@@ -137,29 +134,12 @@ class UnitOfWork:
         return EventLog(*self._bound)
 
     @cached_property
+    def estimates(self) -> EstimateRepository:
+        return EstimateRepository(*self._bound, self.audit_trail)
+
+    @cached_property
     def service_orders(self) -> ServiceOrderRepository:
         return ServiceOrderRepository(*self._bound, self.order_records)
-
-    def record(
-        self,
-        event_type: str,
-        aggregate_type: str,
-        aggregate_id: str,
-        payload: Mapping[str, Any],
-        occurred_at: datetime,
-    ) -> DomainEvent:
-        """Transitional, for areas whose aggregates do not record typed events yet: note
-        a seed-format event, published on commit (see `SeedEvent`)."""
-        event = SeedEvent(
-            name=event_type,
-            kind=aggregate_type,
-            aggregate_id=aggregate_id,
-            tenant_id=self.tenant_id,
-            payload=payload,
-            occurred_at=occurred_at,
-        )
-        self._events.append(event)
-        return event
 
     async def commit(self) -> None:
         """Save what changed, write the recorded events to the outbox, and commit; the
@@ -169,11 +149,9 @@ class UnitOfWork:
         for repository in list(self.__dict__.values()):
             if isinstance(repository, AggregateRepository):
                 events += await repository.flush()
-        events += self._events
         if events:
             await OutboxWriter(self._driver).append(events)
         await self._driver.commit()
-        self._events.clear()
 
     async def __aexit__(
         self,
@@ -184,7 +162,6 @@ class UnitOfWork:
         connection, driver = self._pooled, self._driver
         assert connection is not None and driver is not None
         self._pooled = self._driver = self._statements = None
-        self._events.clear()
         try:
             # If the connection broke, the transaction ended with it; what is reported is
             # why the unit failed, not that its rollback could not be sent.

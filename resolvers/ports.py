@@ -19,6 +19,7 @@ from domain.customers import Customer, Vehicle
 from domain.locations import Location
 from resolvers.catalog.ports import CatalogWork
 from resolvers.customers.ports import CustomersWork
+from resolvers.estimates.ports import EstimatesWork
 from resolvers.locations.ports import LocationsWork
 from resolvers.service_orders.ports import ServiceOrdersWork
 from subscriptions.hub import EventHub
@@ -44,7 +45,9 @@ class Parties(Protocol):
         ...
 
 
-class UnitOfWork(CustomersWork, CatalogWork, LocationsWork, ServiceOrdersWork, Protocol):
+class UnitOfWork(
+    CustomersWork, CatalogWork, LocationsWork, EstimatesWork, ServiceOrdersWork, Protocol
+):
     """One transaction of one tenant: nothing is stored, and no event published, unless
     `commit()` is called; leaving the block otherwise rolls back."""
 

@@ -1,9 +1,8 @@
 """The audit trail of estimate decisions: who submitted, approved, declined or revised.
 
-Records are immutable values the aggregate appends as it decides; the use case writes
+Records are immutable values the aggregate appends as it decides; its repository writes
 them to the `audit_events` table in the transaction of the decision, so a decision and
-its audit record are never one without the other. `to_payload` is the audit domain's
-request body (`POST /api/v1/audit/events`, seed 001), field for field.
+its audit record are never one without the other.
 """
 
 from __future__ import annotations
@@ -51,15 +50,3 @@ class AuditRecord:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
-
-    def to_payload(self) -> dict[str, Any]:
-        """The audit domain's request body, field for field as seed 001 names them."""
-        return {
-            "eventType": str(self.event_type),
-            "resourceType": self.resource_type,
-            "resourceId": self.resource_id,
-            "userId": self.user_id,
-            "action": str(self.action),
-            "metadata": dict(self.metadata),
-            "timestamp": iso_utc(self.timestamp),
-        }

@@ -25,6 +25,7 @@ from domain.checks import check_text
 from domain.errors import InvalidInput, collect
 from domain.estimates.approval import ApprovalRecord, record_approval
 from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord, iso_utc
+from domain.estimates.events import EstimateStatusChanged, QuoteApproved
 from domain.estimates.items import (
     EstimateItem,
     non_catalog_part_item,
@@ -32,7 +33,6 @@ from domain.estimates.items import (
     service_item,
 )
 from domain.estimates.lines import EstimateLines
-from domain.estimates.quote import QUOTE_AGGREGATE, QUOTE_APPROVED, quote_approved_payload
 from domain.estimates.status import (
     REVISABLE,
     EstimateExpired,
@@ -41,10 +41,10 @@ from domain.estimates.status import (
     invalid_transition,
 )
 from domain.estimates.totals import EMPTY_TOTALS, NO_DISCOUNT, Discount, EstimateTotals
-from domain.events import DomainEvent, SeedEvent
+from domain.events import DomainEvent
 from domain.identity import Principal
 from domain.locations import ApprovalPolicy
-from domain.money import DEFAULT_CURRENCY
+from domain.money import CENT, DEFAULT_CURRENCY
 from domain.tax import TaxCode
 
 
@@ -188,7 +188,7 @@ class Estimate:
         check_instant(now)
         self._require(EstimateStatus.DRAFT, "submit it for approval")
         self.lines.check_quotable(self.number)
-        self.status = EstimateStatus.PENDING_APPROVAL
+        self._move(EstimateStatus.PENDING_APPROVAL, by, now)
         self.policy = policy
         self.submitted_at = now
         self.expires_at = now + timedelta(days=policy.expires_in_days)
@@ -207,7 +207,7 @@ class Estimate:
         self._refuse_if_expired(now)
         assert self.policy is not None  # set together with PENDING_APPROVAL
         self.approval = record_approval(self.policy, by.user_id, now, signature)
-        self.status = EstimateStatus.APPROVED
+        self._move(EstimateStatus.APPROVED, by, now)
         self._audit(
             AuditEventType.ESTIMATE_APPROVED,
             AuditAction.APPROVE,
@@ -220,23 +220,14 @@ class Estimate:
                 "legalTermsVersion": self.approval.legal_terms_version,
             },
         )
-        self.events.append(
-            SeedEvent(
-                name=QUOTE_APPROVED,
-                kind=QUOTE_AGGREGATE,
-                aggregate_id=self.id,
-                tenant_id=self.tenant_id,
-                payload=quote_approved_payload(self),
-                occurred_at=now,
-            )
-        )
+        self.events.append(self._quote_approved(self.approval, now))
 
     def decline(self, reason: str, by: Principal, now: datetime) -> None:
         """The customer said no; the reason is kept for the service advisor's follow-up."""
         check_instant(now)
         self._require(EstimateStatus.PENDING_APPROVAL, "decline it")
         collect(check_text(reason, "reason", "Say why the customer declined.", max_length=2000))
-        self.status = EstimateStatus.DECLINED
+        self._move(EstimateStatus.DECLINED, by, now)
         self.decline_reason = reason.strip()
         self._audit(
             AuditEventType.ESTIMATE_DECLINED,
@@ -279,6 +270,7 @@ class Estimate:
                 "revision": draft.revision,
             },
         )
+        draft.events.append(draft._status_changed(None, by, now))
         return draft
 
     # Reading.
@@ -295,6 +287,47 @@ class Estimate:
         return None if self.expires_at is None else self.expires_at.date()
 
     # Rules shared by the methods above.
+
+    def _move(self, to: EstimateStatus, by: Principal, now: datetime) -> None:
+        previous, self.status = self.status, to
+        self.events.append(self._status_changed(previous, by, now))
+
+    def _status_changed(
+        self, previous: EstimateStatus | None, by: Principal, now: datetime
+    ) -> EstimateStatusChanged:
+        return EstimateStatusChanged(
+            aggregate_id=self.id,
+            tenant_id=self.tenant_id,
+            occurred_at=now,
+            number=self.number,
+            revision=self.revision,
+            previous_status=previous,
+            new_status=self.status,
+            location_id=self.location_id,
+            customer_id=self.customer_id,
+            grand_total=self.totals.grand_total,
+            previous_estimate_id=self.previous_id,
+            changed_by=by.user_id,
+        )
+
+    def _quote_approved(self, approval: ApprovalRecord, now: datetime) -> QuoteApproved:
+        totals = self.totals
+        assert self.expires_at is not None  # set together with PENDING_APPROVAL
+        return QuoteApproved(
+            aggregate_id=self.id,
+            tenant_id=self.tenant_id,
+            occurred_at=now,
+            quote_number=self.number,
+            total=totals.grand_total,
+            subtotal_services=totals.subtotal_services,
+            subtotal_materials=totals.subtotal_materials,
+            discount_percent=(self.discount.percent or Decimal(0)).quantize(CENT),
+            discount_amount=totals.discount_amount,
+            approved_at=approval.approved_at,
+            approved_by=approval.approved_by,
+            valid_until=self.expires_at.date(),
+            item_count=totals.item_count,
+        )
 
     def _change_lines(self, to: str, change: Callable[[EstimateLines], EstimateLines]) -> None:
         self._require(EstimateStatus.DRAFT, to)

@@ -12,15 +12,14 @@ approval itself still stands; only the booking waits for finance.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from domain.errors import DomainError, InvalidInput
-from domain.money import parse_amount
+from domain.estimates.events import QuoteApproved
 
 
 class CostType(StrEnum):
@@ -75,45 +74,34 @@ def material_key(quote_id: str) -> str:
     return f"quote:{quote_id}:material"
 
 
-def booking_date(payload: Mapping[str, Any]) -> date:
+def booking_date(quote: QuoteApproved) -> date:
     """The UTC day of the approval, which decides the month the costs belong to."""
-    value = payload.get("approved_at")
-    try:
-        approved_at = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            f"approved_at must be an ISO 8601 instant like 2026-01-08T13:30:00Z; got {value!r}.",
-            field="approved_at",
-        ) from None
-    if approved_at.tzinfo is None:
-        raise InvalidInput("approved_at needs a time zone (such as Z).", field="approved_at")
-    return approved_at.astimezone(UTC).date()
+    return quote.approved_at.astimezone(UTC).date()
 
 
-def cost_transactions(payload: Mapping[str, Any]) -> list[CostTransaction]:
-    """The cost transactions a quote-approved payload books, services first."""
-    quote_id = str(payload["quote_id"])
-    on = booking_date(payload)
+def cost_transactions(quote: QuoteApproved) -> list[CostTransaction]:
+    """The cost transactions an approved quote books, services first."""
+    quote_id = quote.aggregate_id
+    on = booking_date(quote)
     sides = (
-        (service_key(quote_id), CostType.THIRD_PARTY, payload["subtotal_services"]),
-        (material_key(quote_id), CostType.PARTS, payload["subtotal_materials"]),
+        (service_key(quote_id), CostType.THIRD_PARTY, quote.subtotal_services),
+        (material_key(quote_id), CostType.PARTS, quote.subtotal_materials),
     )
     return [
-        CostTransaction(key, quote_id, cost_type, parse_amount(amount), on)
+        CostTransaction(key, quote_id, cost_type, amount, on)
         for key, cost_type, amount in sides
-        if parse_amount(amount) > 0
+        if amount > 0
     ]
 
 
-def finance_lock(payload: Mapping[str, Any], locks: Collection[MonthLock]) -> FinanceLocked | None:
+def finance_lock(quote: QuoteApproved, locks: Collection[MonthLock]) -> FinanceLocked | None:
     """FINANCE_LOCKED if the approval's month is locked; reports, never undoes the approval."""
-    on = booking_date(payload)
+    on = booking_date(quote)
     for lock in locks:
         if lock.covers(on):
             return FinanceLocked(
                 f"Finance has locked {lock.label()}, so the costs of quote "
-                f"{payload.get('quote_number')} were not booked; the quote stays approved. "
-                "Ask finance to unlock the month or book the costs in an open one.",
-                field="approved_at",
+                f"{quote.quote_number} were not booked; the quote stays approved. "
+                "Ask finance to unlock the month or book the costs in an open one."
             )
     return None

@@ -54,6 +54,14 @@ class AggregateRepository(TenantRepository, Generic[A]):
         )
         return aggregate
 
+    def track_new(self, aggregate: A) -> A:
+        """Remember `aggregate` as not stored yet: the unit of work inserts it at commit
+        (`_save` with no `before`), after the aggregates tracked before it are saved. A
+        revision's predecessor is then saved, version-checked, before the revision is
+        inserted, so of two racing revisions the second is VERSION_CONFLICT."""
+        self._tracked[aggregate.id] = (aggregate, None, 0)
+        return aggregate
+
     async def flush(self) -> list[DomainEvent]:
         """Save every tracked aggregate that changed; hand over the events they recorded."""
         recorded: list[DomainEvent] = []
@@ -87,4 +95,5 @@ class AggregateRepository(TenantRepository, Generic[A]):
     @abstractmethod
     async def _save(self, aggregate: A, before: Any) -> None:
         """Write what changed since `before`, only if the row is still at
-        `aggregate.version` (else raise `stale`), and move `aggregate.version` on."""
+        `aggregate.version` (else raise `stale`), and move `aggregate.version` on; with
+        `before` None (see `track_new`), insert the aggregate."""

@@ -1,8 +1,9 @@
 """Estimate use cases: open a draft, price its lines and discount, read it and its revisions.
 
-Every change takes the version the client saw: a stale one is VERSION_CONFLICT before
-anything is computed, and the version-checked UPDATE catches a change that slipped in
-between. Lines are priced from the catalog and taxed at the location's tax codes.
+Every change takes the version the client saw (`changing`, resolvers/changes.py): a
+stale one is VERSION_CONFLICT before anything is computed, and the save at commit
+catches a change that slipped in between. Lines are priced from the catalog and taxed
+at the location's tax codes.
 """
 
 from __future__ import annotations
@@ -16,17 +17,17 @@ from domain.errors import InvalidInput
 from domain.estimates import Discount, Estimate, EstimateNotFound
 from domain.identity import Principal
 from domain.tax import TaxCode
-from persistence.repositories.estimates.repository import stale
-from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from resolvers.changes import changing, existing
 from resolvers.identifiers import id_for_new
 from resolvers.parties import parties_of_new_work
+from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 ITEM_PREFIX = "ITEM-"
 
 
 async def estimate(uow: UnitOfWorkFactory, estimate_id: str) -> Estimate:
     async with uow() as work:
-        return await existing_estimate(work, estimate_id)
+        return await existing(work.estimates, estimate_id)
 
 
 async def estimate_revisions(uow: UnitOfWorkFactory, number: str) -> list[Estimate]:
@@ -156,29 +157,13 @@ Change = Callable[[UnitOfWork, Estimate, dict[str, TaxCode]], Awaitable[None]]
 
 
 async def _edit(uow: UnitOfWorkFactory, estimate_id: str, version: int, change: Change) -> Estimate:
-    """Load at `version`, apply `change` with the location's tax codes, save, commit."""
+    """Apply `change` to the draft at `version` with its location's tax codes, and commit."""
     async with uow() as work:
-        draft = await editable_estimate(work, estimate_id, version)
-        codes = await work.tax_codes.for_location(draft.location_id)
-        await change(work, draft, {code.code: code for code in codes})
-        await work.estimates.save(draft)
+        async with changing(work.estimates, estimate_id, version) as draft:
+            codes = await work.tax_codes.for_location(draft.location_id)
+            await change(work, draft, {code.code: code for code in codes})
         await work.commit()
         return draft
-
-
-async def existing_estimate(work: UnitOfWork, estimate_id: str) -> Estimate:
-    found = await work.estimates.get(estimate_id)
-    if found is None:
-        raise EstimateNotFound(estimate_id)
-    return found
-
-
-async def editable_estimate(work: UnitOfWork, estimate_id: str, version: int) -> Estimate:
-    """The estimate if the client saw its current version, else VERSION_CONFLICT."""
-    found = await existing_estimate(work, estimate_id)
-    if found.version != version:
-        raise stale(estimate_id, version)
-    return found
 
 
 def next_item_id(estimate: Estimate) -> str:

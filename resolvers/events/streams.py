@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from domain.errors import InvalidInput
-from domain.events import DomainEvent, PublishedEvent, SeedEvent
+from domain.events import DomainEvent, PublishedEvent
 from persistence.unit_of_work import UnitOfWorkFactory
 from subscriptions.hub import EventHub
 from subscriptions.wire.event import WireEvent
@@ -104,8 +104,5 @@ def status_changes(
 
 
 def _location(event: DomainEvent) -> str:
-    """The location a status change happened at. A `SeedEvent` (an area not recording
-    typed facts yet) still carries it in its payload; that case goes with `SeedEvent`."""
-    if isinstance(event, SeedEvent):
-        return event.payload["locationId"]
+    """The location a status change happened at (every status-change fact carries one)."""
     return event.location_id  # type: ignore[attr-defined]

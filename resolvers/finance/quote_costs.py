@@ -1,6 +1,7 @@
 """Finance effects of approved quotes: book their costs, unless finance locked the month.
 
-`post_quote_costs` is the inbound handler of `trakservice.quote.approved.v1`. It runs
+`post_quote_costs` is the inbound handler of approved quotes (`QuoteApproved`, seed 003's
+`trakservice.quote.approved.v1` on the wire). It runs
 in the inbox's transaction, so a redelivered event is skipped; the cost transactions'
 own idempotency keys make even a re-sent event (a new event id) book nothing twice. In
 a locked month nothing is booked, the approval stands, and the quote's posting says
@@ -11,15 +12,14 @@ from __future__ import annotations
 
 import logging
 
-from domain.estimates import (
-    QUOTE_APPROVED,
+from domain.estimates import QuoteApproved
+from domain.finance.quote_costs import (
     CostTransaction,
     FinancePostingStatus,
     MonthLock,
     cost_transactions,
     finance_lock,
 )
-from domain.events import DomainEvent
 from domain.identity import Principal
 from persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -27,24 +27,24 @@ log = logging.getLogger("gateway.finance")
 
 
 async def post_quote_costs(
-    work: UnitOfWork, event: DomainEvent, *, locks: list[MonthLock] | None = None
+    work: UnitOfWork, quote: QuoteApproved, *, locks: list[MonthLock] | None = None
 ) -> None:
     """Apply a quote-approved event: THIRD_PARTY for services, PARTS for materials.
 
     `locks` are the locked months when the caller already read them (they cannot change
     inside its transaction); otherwise they are read here.
     """
-    quote_id = event.aggregate_id
+    quote_id = quote.aggregate_id
     if locks is None:
         locks = await work.finance_locks.locked()
-    locked = finance_lock(event.payload, locks)
+    locked = finance_lock(quote, locks)
     if locked is not None:
         log.info("quote %s of %s not booked: %s", quote_id, work.tenant_id, locked.message)
         await work.cost_transactions.record_posting(
             quote_id, FinancePostingStatus.BLOCKED_BY_LOCK.value, locked.message
         )
         return
-    booked = await work.cost_transactions.book(cost_transactions(event.payload))
+    booked = await work.cost_transactions.book(cost_transactions(quote))
     await work.cost_transactions.record_posting(quote_id, FinancePostingStatus.POSTED.value, None)
     log.info("quote %s of %s: %d cost transactions booked", quote_id, work.tenant_id, booked)
 
@@ -89,7 +89,8 @@ async def unlock_finance_month(uow: UnitOfWorkFactory, year: int, month: int) ->
         blocked = await work.cost_transactions.blocked_quotes()
         locks = await work.finance_locks.locked() if blocked else []
         for quote_id in blocked:
-            for approved in await work.event_log.after(0, [QUOTE_APPROVED], quote_id, 1):
+            for approved in await work.event_log.after(0, [QuoteApproved.__name__], quote_id, 1):
+                assert isinstance(approved.event, QuoteApproved)
                 await post_quote_costs(work, approved.event, locks=locks)
         await work.commit()
         return await work.finance_locks.locked()

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.clock import Clock
-from domain.estimates import EstimateNotFound
 from domain.service_orders.intake import EstimateAlreadyOrdered, open_from_estimate
 from domain.service_orders.items import OrderItem
 from domain.service_orders.order import ServiceOrder
+from resolvers.changes import existing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.service_orders.lifecycle import open_order
 
@@ -26,9 +26,7 @@ async def create_from_estimate(
     chosen_id: str | None = None,
 ) -> ServiceOrder:
     async with uow() as work:
-        estimate = await work.estimates.get(estimate_id)
-        if estimate is None:
-            raise EstimateNotFound(estimate_id)
+        estimate = await existing(work.estimates, estimate_id)
         ordered = await work.service_orders.for_estimate(estimate.id)
         if ordered is not None:
             raise EstimateAlreadyOrdered(estimate.id, ordered)

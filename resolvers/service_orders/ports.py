@@ -1,13 +1,12 @@
 """What the service-order use cases ask of their repositories: the port's service-order side
 (orders, what is recorded on them, the people who work on them, the SLA policies they are
-held to, and what they read of other areas: the approved estimate, closed periods)."""
+held to, and the closed periods they read from finance)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from domain.estimates import Estimate
 from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
 from domain.service_orders.order import ServiceOrder
@@ -67,10 +66,6 @@ class SlaPolicyStore(Protocol):
         ...
 
 
-class EstimateSource(Protocol):
-    async def get(self, estimate_id: str) -> Estimate | None: ...
-
-
 class ClosedPeriods(Protocol):
     async def closed(self) -> list[FinancialPeriod]:
         """Every closed financial period, the latest first."""
@@ -89,9 +84,6 @@ class ServiceOrdersWork(Protocol):
 
     @property
     def sla_policies(self) -> SlaPolicyStore: ...
-
-    @property
-    def estimates(self) -> EstimateSource: ...
 
     @property
     def financial_periods(self) -> ClosedPeriods: ...

@@ -23,13 +23,12 @@ class AuditEvent:
 
     @classmethod
     def from_domain(cls, record: AuditRecord) -> AuditEvent:
-        payload = record.to_payload()
         return cls(
-            event_type=payload["eventType"],
-            resource_type=payload["resourceType"],
+            event_type=record.event_type.value,
+            resource_type=record.resource_type,
             resource_id=strawberry.ID(record.resource_id),
             user_id=record.user_id,
-            action=payload["action"],
-            metadata=plain_json(payload["metadata"]),
+            action=record.action.value,
+            metadata=plain_json(dict(record.metadata)),
             timestamp=record.timestamp,
         )

@@ -7,49 +7,57 @@ record in the outbox, delivered by the hub (see docs/events.md).
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import datetime
 from decimal import Decimal
 
 import strawberry
 
-from domain.estimates import ESTIMATE_STATUS_CHANGED
+from domain.estimates import EstimateStatusChanged
 from domain.events import PublishedEvent
 from domain.identity import Permission
 from resolvers.events.streams import status_changes
 from schema.context import Info
+from schema.estimates.types import EstimateStatus
 from schema.permissions import event_reader, requires
 
 
-@strawberry.type(description="An estimate moved to another status.")
+@strawberry.type(description="An estimate moved to another status (status_changed).")
 class EstimateStatusChange:
-    cursor: str
+    cursor: str = strawberry.field(description="The event's place in your tenant's stream.")
+    event_id: strawberry.ID
     estimate_id: strawberry.ID
     estimate_number: str
     revision: int
-    previous_status: str | None = strawberry.field(description="Null for a new revision.")
-    new_status: str
+    previous_status: EstimateStatus | None = strawberry.field(  # type: ignore[valid-type]
+        description="Null for a new revision."
+    )
+    new_status: EstimateStatus  # type: ignore[valid-type]
     location_id: strawberry.ID
     customer_id: strawberry.ID
     grand_total: Decimal
     previous_estimate_id: strawberry.ID | None
-    status_changed_at: str
+    status_changed_at: datetime
     status_changed_by: str
 
     @classmethod
     def from_published(cls, published: PublishedEvent) -> EstimateStatusChange:
-        p = published.event.payload
+        change = published.event
+        assert isinstance(change, EstimateStatusChanged)
+        previous = change.previous_estimate_id
         return cls(
             cursor=str(published.sequence),
-            estimate_id=strawberry.ID(p["estimateId"]),
-            estimate_number=p["estimateNumber"],
-            revision=p["revision"],
-            previous_status=p["previousStatus"],
-            new_status=p["newStatus"],
-            location_id=strawberry.ID(p["locationId"]),
-            customer_id=strawberry.ID(p["customerId"]),
-            grand_total=Decimal(str(p["grandTotal"])),
-            previous_estimate_id=p.get("previousEstimateId"),
-            status_changed_at=p["statusChangedAt"],
-            status_changed_by=p["statusChangedBy"],
+            event_id=strawberry.ID(change.event_id),
+            estimate_id=strawberry.ID(change.aggregate_id),
+            estimate_number=change.number,
+            revision=change.revision,
+            previous_status=change.previous_status,
+            new_status=change.new_status,
+            location_id=strawberry.ID(change.location_id),
+            customer_id=strawberry.ID(change.customer_id),
+            grand_total=change.grand_total,
+            previous_estimate_id=None if previous is None else strawberry.ID(previous),
+            status_changed_at=change.occurred_at,
+            status_changed_by=change.changed_by,
         )
 
 
@@ -76,7 +84,7 @@ class EstimateSubscriptions:
             context.uow,
             principal.tenant_id,
             may_see,
-            ESTIMATE_STATUS_CHANGED,
+            EstimateStatusChanged.__name__,
             estimate_id,
             location_id,
         )

@@ -14,6 +14,7 @@ import strawberry
 
 from domain import estimates as domain
 from domain.estimates.totals import LineTotal
+from domain.finance import quote_costs
 from domain.tax import ItemType
 from resolvers.finance import quote_costs as finance
 from schema.context import Info
@@ -23,7 +24,7 @@ EstimateStatus = strawberry.enum(
     description="EXPIRED: pending past its validity; it can only be revised.",
 )
 FinancePostingStatus = strawberry.enum(
-    domain.FinancePostingStatus,
+    quote_costs.FinancePostingStatus,
     description="Whether finance booked an approved quote's costs, or a locked month held them.",
 )
 EstimateItemType = strawberry.enum(ItemType, name="EstimateItemType")
@@ -191,7 +192,7 @@ class CostTransaction:
     booked_on: date
 
     @classmethod
-    def from_domain(cls, t: domain.CostTransaction) -> CostTransaction:
+    def from_domain(cls, t: quote_costs.CostTransaction) -> CostTransaction:
         return cls(
             idempotency_key=t.idempotency_key,
             quote_id=strawberry.ID(t.quote_id),
@@ -208,5 +209,5 @@ class FinanceMonthLock:
     label: str = strawberry.field(description="YYYY-MM")
 
     @classmethod
-    def from_domain(cls, lock: domain.MonthLock) -> FinanceMonthLock:
+    def from_domain(cls, lock: quote_costs.MonthLock) -> FinanceMonthLock:
         return cls(year=lock.year, month=lock.month, label=lock.label())

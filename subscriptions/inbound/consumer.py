@@ -169,6 +169,8 @@ class InboundConsumer:
             event = decode_inbound(tp.topic, record.headers, record.value, self._routes)
         except MalformedEvent as error:
             await self._dead_letter(record, Reason.MALFORMED, error, attempts=0)
+        except NoHandler as error:
+            await self._dead_letter(record, Reason.NO_HANDLER, error, attempts=0)
         else:
             handler = self._handlers.get(event.event_type)
             if handler is None:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from domain.events import DomainEvent
+from subscriptions.inbound.dead_letter import NoHandler
 from subscriptions.wire.headers import Headers
 from subscriptions.wire.quote import QUOTE_APPROVED
 from subscriptions.wire.registry import (
@@ -22,6 +23,7 @@ from subscriptions.wire.registry import (
     Route,
     WireFormat,
     check_headers,
+    contract_named,
     from_wire,
 )
 
@@ -72,7 +74,9 @@ def inbound_topics(routes: Mapping[str, Route] = INBOUND) -> list[str]:
 def decode_inbound(
     topic: str, headers: Headers, value: bytes | None, routes: Mapping[str, Route] = INBOUND
 ) -> DomainEvent:
-    """The event in a record of `topic`; MalformedEvent for anything else on it."""
+    """The event in a record of `topic`; MalformedEvent for anything else on it, and
+    NoHandler for a well-formed event of a type the gateway parses no fact of (it
+    applies none yet)."""
     carried = {event_type: r for event_type, r in routes.items() if r.topic == topic}
     if not carried:
         raise MalformedEvent(f"no inbound event type is registered for topic {topic!r}")
@@ -83,4 +87,6 @@ def decode_inbound(
     if wire.event_type not in carried:
         raise MalformedEvent(f"event type {wire.event_type!r} is not carried on {topic!r}")
     check_headers(headers, wire)
+    if contract_named(wire.event_type) is None:
+        raise NoHandler(wire.event_type)
     return from_wire(wire)

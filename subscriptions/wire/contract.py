@@ -9,8 +9,10 @@ names the payload's field at fault, so a dead-lettered record says what to fix.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 
@@ -46,7 +48,7 @@ def parsed(
     the fields of nested lines (`parts[].unit_price` -> `unitPrice`) may be named too.
     """
     try:
-        return _adapter(event_class).validate_python(
+        fact = _adapter(event_class).validate_python(
             {
                 "aggregate_id": wire.aggregate_id,
                 "tenant_id": wire.tenant_id,
@@ -62,6 +64,27 @@ def parsed(
             for problem in error.errors()
         )
         raise MalformedEvent(f"{wire.event_type} payload: {problems}") from None
+    naive = _naive_instant(fact)
+    if naive is not None:
+        raise MalformedEvent(
+            f"{wire.event_type} payload: {names.get(naive, naive)}: an instant needs a time "
+            "zone (such as Z)"
+        )
+    return fact
+
+
+def _naive_instant(value: Any) -> str | None:
+    """The name of a field of `value` (or of its lines) holding a datetime with no zone."""
+    for field in dataclasses.fields(value):
+        held = getattr(value, field.name)
+        for item in held if isinstance(held, tuple) else (held,):
+            if isinstance(item, datetime) and item.tzinfo is None:
+                return field.name
+            if dataclasses.is_dataclass(item) and not isinstance(item, type):
+                inner = _naive_instant(item)
+                if inner is not None:
+                    return inner
+    return None
 
 
 def read(payload: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:

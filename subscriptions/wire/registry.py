@@ -22,11 +22,11 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
-from domain.events import DomainEvent, PublishedEvent, SeedEvent
+from domain.events import DomainEvent, PublishedEvent
 from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.contract import Contract
-from subscriptions.wire.contracts import customers, finance, service_orders, sla
+from subscriptions.wire.contracts import customers, estimates, finance, service_orders, sla
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.headers import (
@@ -204,11 +204,17 @@ def _contracts(*areas: tuple[Contract[Any], ...]) -> dict[type[DomainEvent], Con
     for contract in found.values():
         if contract.name not in ROUTES:
             raise ValueError(f"contract {contract.name!r} has no route")
+        carried = ROUTES[contract.name].aggregate_type
+        if contract.event_class.aggregate_type != carried:
+            raise ValueError(
+                f"{contract.event_class.__name__} is a {contract.event_class.aggregate_type!r} "
+                f"event, but {contract.name!r} is registered for aggregate type {carried!r}"
+            )
     return found
 
 
 CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
-    _contracts(customers.CONTRACTS, service_orders.CONTRACTS, sla.CONTRACTS)
+    _contracts(customers.CONTRACTS, estimates.CONTRACTS, service_orders.CONTRACTS, sla.CONTRACTS)
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
     {contract.event_class: contract for contract in (*service_orders.INBOUND, *finance.INBOUND)}
@@ -233,27 +239,18 @@ def contract_named(name: str) -> Contract[Any] | None:
 
 def recorded_name(contract_name: str) -> str:
     """The name events of the seed's type `contract_name` are recorded and handled under:
-    their fact's class name, or the seed's name for an event with no typed fact yet."""
+    their fact's class name. A name with no fact is kept as it is: nothing is recorded
+    under it, so a filter on it matches no event (until an area records such facts)."""
     contract = contract_named(contract_name)
     return contract_name if contract is None else contract.event_class.__name__
 
 
 def to_wire(event: DomainEvent) -> WireEvent:
     """`event` as its seed's document describes it."""
-    if isinstance(event, SeedEvent):
-        return WireEvent(
-            event.name,
-            event.kind,
-            event.aggregate_id,
-            event.tenant_id,
-            event.payload,
-            event.event_id,
-            event.occurred_at,
-        )
     contract = contract_for(event)
     return WireEvent(
         contract.name,
-        route_for(contract.name).aggregate_type,
+        event.aggregate_type,
         event.aggregate_id,
         event.tenant_id,
         contract.document(event),
@@ -265,17 +262,9 @@ def to_wire(event: DomainEvent) -> WireEvent:
 def from_wire(wire: WireEvent) -> DomainEvent:
     """The fact a seed's document describes (MalformedEvent if it breaks the contract)."""
     contract = contract_named(wire.event_type)
-    if contract is not None:
-        return contract.fact(wire)
-    return SeedEvent(
-        name=wire.event_type,
-        kind=wire.aggregate_type,
-        aggregate_id=wire.aggregate_id,
-        tenant_id=wire.tenant_id,
-        payload=wire.payload,
-        event_id=wire.event_id,
-        occurred_at=wire.occurred_at,
-    )
+    if contract is None:
+        raise MalformedEvent(f"the gateway reads no {wire.event_type!r} events yet")
+    return contract.fact(wire)
 
 
 def topic_for(event: DomainEvent) -> str:
@@ -283,15 +272,9 @@ def topic_for(event: DomainEvent) -> str:
 
 
 def encode(event: DomainEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
-    """The record value for `event`, refusing an aggregate type its route does not carry."""
+    """The record value for `event` (its contract's route checked its aggregate type)."""
     wire = to_wire(event)
-    route = route_for(wire.event_type)
-    if wire.aggregate_type != route.aggregate_type:
-        raise ValueError(
-            f"{wire.event_type} is registered for aggregate type {route.aggregate_type!r}, "
-            f"not {wire.aggregate_type!r}"
-        )
-    return route.wire.encode(wire, environment)
+    return route_for(wire.event_type).wire.encode(wire, environment)
 
 
 def decode(topic: str, headers: Headers, value: bytes) -> DomainEvent:

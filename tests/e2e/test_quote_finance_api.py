@@ -4,18 +4,19 @@ books cost transactions once however often it arrives, and a locked month holds 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.estimates import QUOTE_APPROVED
-from domain.events import SeedEvent, new_event_id
+from domain.estimates import QuoteApproved
+from domain.events import new_event_id
 from domain.identity import Permission
-from persistence.tables import outbox
+from persistence.unit_of_work import unit_of_work_factory as uow_of
 from subscriptions.wire import registry
+from subscriptions.wire.quote import QUOTE_APPROVED
 from tests.conftest import ALL_PERMISSIONS, Api
 from tests.e2e.estimate_shop import APPROVE, open_shop, run, submitted
 from tests.e2e.test_estimates_api import codes_and_fields
@@ -85,35 +86,17 @@ async def test_the_same_quote_event_published_again_books_nothing_new(
 ) -> None:
     await approved(api)
     before = await costs_once(api, "EST-001", 2)
-    async with engine.connect() as connection:
-        row = (
-            await connection.execute(
-                select(outbox.c.event_id, outbox.c.payload).where(
-                    outbox.c.tenant_id == api.tenant, outbox.c.event_type == QUOTE_APPROVED
-                )
-            )
-        ).one()
-
-    def quote_event(quote_id: str, event_id: str, payload: dict[str, Any]) -> bytes:
-        return registry.encode(
-            SeedEvent(
-                name=QUOTE_APPROVED,
-                kind="quote",
-                aggregate_id=quote_id,
-                tenant_id=api.tenant,
-                payload=payload,
-                event_id=event_id,
-                occurred_at=datetime.now(UTC),
-            )
-        )
-
-    sentinel = {**row.payload, "quote_id": "QT-SENTINEL", "quote_number": "QT-SENTINEL"}
-    for value in (
-        quote_event("EST-001", row.event_id, row.payload),  # redelivered: the inbox drops it
-        quote_event("EST-001", new_event_id(), row.payload),  # re-sent: the keys hold
-        quote_event("QT-SENTINEL", new_event_id(), sentinel),
+    async with uow_of(engine, api.tenant)() as work:
+        [published] = await work.event_log.after(0, [QuoteApproved.__name__], "EST-001", 1)
+    quote = published.event
+    assert isinstance(quote, QuoteApproved)
+    sentinel = replace(quote, aggregate_id="QT-SENTINEL", quote_number="QT-SENTINEL")
+    for event in (
+        quote,  # redelivered: the inbox drops it
+        replace(quote, event_id=new_event_id()),  # re-sent: the keys hold
+        replace(sentinel, event_id=new_event_id()),
     ):
-        await producer.send_and_wait(QUOTE_APPROVED, value=value, partition=0)
+        await producer.send_and_wait(QUOTE_APPROVED, value=registry.encode(event), partition=0)
 
     assert len(await costs_once(api, "QT-SENTINEL", 2)) == 2
     assert (await api.data(COSTS, {"q": "EST-001"}))["costTransactions"] == before

@@ -10,20 +10,18 @@ import pytest
 from domain.catalog import Part, PricingModel, Service
 from domain.errors import DomainError
 from domain.estimates import (
-    QUOTE_APPROVED,
     AuditAction,
     AuditEventType,
-    CostType,
     Discount,
     Estimate,
     EstimateStatus,
-    cost_transactions,
-    quote_approved_payload,
+    EstimateStatusChanged,
+    QuoteApproved,
 )
+from domain.finance.quote_costs import CostType, cost_transactions
 from domain.identity import Principal
 from domain.locations import ApprovalMethod, ApprovalPolicy
 from domain.tax import ItemType, TaxCode
-from subscriptions.wire import quote
 
 SUBMITTED = datetime(2026, 1, 24, 10, 30, tzinfo=UTC)
 CLERK = Principal("USER-001", "tenant-001", frozenset())
@@ -130,11 +128,12 @@ def test_approval_records_the_method_approver_time_and_terms_version() -> None:
 
 def test_a_signature_policy_refuses_an_approval_without_a_signature() -> None:
     estimate = pending(SIGNED)
+    recorded = list(estimate.events)
     for blank in (None, "", "   "):
         error = failure(lambda b=blank: estimate.approve(CLERK, SUBMITTED, signature=b))
         assert (error.code, error.field) == ("SIGNATURE_REQUIRED", "signature")
     assert estimate.status == EstimateStatus.PENDING_APPROVAL
-    assert estimate.events == []
+    assert estimate.events == recorded
 
 
 def test_a_signature_policy_accepts_a_signed_approval_and_keeps_the_signature() -> None:
@@ -268,22 +267,24 @@ def test_submit_approve_decline_and_revise_each_leave_an_audit_record() -> None:
     assert trail[4].metadata["reason"] == "Going elsewhere"
 
 
-def test_an_approval_audit_record_has_the_seeds_shape_and_cannot_be_changed() -> None:
+def test_an_approval_audit_record_says_how_it_was_approved_and_cannot_be_changed() -> None:
     record = approved().audit_records[-1]
-    assert record.to_payload() == {
-        "eventType": "ESTIMATE_APPROVED",
-        "resourceType": "ESTIMATE",
-        "resourceId": "6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21",
-        "userId": "USER-001",
-        "action": "APPROVE",
-        "metadata": {
-            "revision": 1,
-            "approvalMethod": "CLICK_CONFIRM",
-            "customerId": "CUST-001",
-            "signaturePresent": False,
-            "legalTermsVersion": "2024-01-01",
-        },
-        "timestamp": "2026-01-25T10:30:00Z",
+    assert (record.event_type, record.resource_type, record.resource_id) == (
+        AuditEventType.ESTIMATE_APPROVED,
+        "ESTIMATE",
+        "6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21",
+    )
+    assert (record.user_id, record.action, record.timestamp) == (
+        "USER-001",
+        AuditAction.APPROVE,
+        datetime(2026, 1, 25, 10, 30, tzinfo=UTC),
+    )
+    assert record.metadata == {
+        "revision": 1,
+        "approvalMethod": "CLICK_CONFIRM",
+        "customerId": "CUST-001",
+        "signaturePresent": False,
+        "legalTermsVersion": "2024-01-01",
     }
     with pytest.raises(TypeError):
         record.metadata["approvalMethod"] = "VERBAL"  # type: ignore[index]
@@ -291,47 +292,96 @@ def test_an_approval_audit_record_has_the_seeds_shape_and_cannot_be_changed() ->
         record.user_id = "someone else"  # type: ignore[misc]
 
 
-def test_approval_records_the_quote_approved_event_with_the_seeds_fields_and_types() -> None:
-    estimate = pending()
-    estimate.approve(CLERK, datetime(2026, 1, 25, 7, 30, tzinfo=UTC))
-    [event] = estimate.events
-    assert (event.event_type, event.aggregate_type, event.aggregate_id, event.tenant_id) == (
-        QUOTE_APPROVED,
-        "quote",
+def test_every_decision_records_the_status_change_at_its_instant() -> None:
+    estimate = seed_estimate()
+    estimate.submit(CLICK, CLERK, SUBMITTED)
+    estimate.approve(CLERK, SUBMITTED + timedelta(days=1))
+    changes = [e for e in estimate.events if isinstance(e, EstimateStatusChanged)]
+    assert [(c.previous_status, c.new_status, c.occurred_at) for c in changes] == [
+        (EstimateStatus.DRAFT, EstimateStatus.PENDING_APPROVAL, SUBMITTED),
+        (EstimateStatus.PENDING_APPROVAL, EstimateStatus.APPROVED, SUBMITTED + timedelta(days=1)),
+    ]
+    first = changes[0]
+    assert (first.aggregate_id, first.tenant_id, first.number, first.revision) == (
         estimate.id,
         "tenant-001",
+        "EST-0001",
+        1,
     )
-    assert event.occurred_at == datetime(2026, 1, 25, 7, 30, tzinfo=UTC)
-    assert event.payload == {
-        "quote_id": "6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21",
-        "quote_number": "EST-0001",
-        "work_order_id": None,
-        "status": "approved",
-        "total": Decimal("160.79"),
-        "subtotal_services": Decimal("60.00"),
-        "subtotal_materials": Decimal("89.99"),
-        "discount_percent": Decimal("0.00"),
-        "discount_amount": Decimal("0.00"),
-        "approved_at": "2026-01-25T07:30:00Z",
-        "approved_by_id": "USER-001",
-        "valid_until": "2026-01-31",
-        "item_count": 2,
-    }
-    assert not any(isinstance(value, float) for value in event.payload.values())
+    assert (first.location_id, first.customer_id, first.grand_total, first.changed_by) == (
+        "LOC-001",
+        "CUST-001",
+        Decimal("160.79"),
+        "USER-001",
+    )
+    assert first.previous_estimate_id is None
+    assert len({c.event_id for c in changes}) == 2
 
 
-def test_the_quote_payload_reports_the_discount_and_the_total_after_it() -> None:
+def test_a_declined_estimate_records_its_status_change() -> None:
+    estimate = pending()
+    estimate.decline("Too expensive", CLERK, SUBMITTED)
+    change = estimate.events[-1]
+    assert isinstance(change, EstimateStatusChanged)
+    assert (change.previous_status, change.new_status) == (
+        EstimateStatus.PENDING_APPROVAL,
+        EstimateStatus.DECLINED,
+    )
+
+
+def test_a_revision_records_a_new_draft_with_no_previous_status() -> None:
+    estimate = approved()
+    revised = estimate.revise("EST-0001-R2", CLERK, SUBMITTED + timedelta(days=2))
+    [change] = revised.events
+    assert isinstance(change, EstimateStatusChanged)
+    assert (change.aggregate_id, change.revision, change.previous_estimate_id) == (
+        "EST-0001-R2",
+        2,
+        estimate.id,
+    )
+    assert (change.previous_status, change.new_status) == (None, EstimateStatus.DRAFT)
+
+
+def test_approval_records_the_approved_quote_with_its_amounts_and_validity() -> None:
+    estimate = pending()
+    estimate.approve(CLERK, datetime(2026, 1, 25, 7, 30, tzinfo=UTC))
+    [_, _, event] = estimate.events
+    assert isinstance(event, QuoteApproved)
+    assert event == QuoteApproved(
+        aggregate_id="6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21",
+        tenant_id="tenant-001",
+        occurred_at=datetime(2026, 1, 25, 7, 30, tzinfo=UTC),
+        event_id=event.event_id,
+        quote_number="EST-0001",
+        total=Decimal("160.79"),
+        subtotal_services=Decimal("60.00"),
+        subtotal_materials=Decimal("89.99"),
+        discount_percent=Decimal("0.00"),
+        discount_amount=Decimal("0.00"),
+        approved_at=datetime(2026, 1, 25, 7, 30, tzinfo=UTC),
+        approved_by="USER-001",
+        valid_until=date(2026, 1, 31),
+        item_count=2,
+    )
+
+
+def approved_quote(estimate: Estimate) -> QuoteApproved:
+    [quote] = [e for e in estimate.events if isinstance(e, QuoteApproved)]
+    return quote
+
+
+def test_the_approved_quote_reports_the_discount_and_the_total_after_it() -> None:
     estimate = seed_estimate()
     estimate.set_discount(Discount(percent=Decimal("10")), CODES)
     estimate.submit(CLICK, CLERK, SUBMITTED)
     estimate.approve(CLERK, SUBMITTED)
-    payload = quote_approved_payload(estimate)
-    assert (payload["discount_percent"], payload["discount_amount"], payload["total"]) == (
+    quote = approved_quote(estimate)
+    assert (quote.discount_percent, quote.discount_amount, quote.total) == (
         Decimal("10.00"),
         Decimal("15.00"),
         Decimal("144.71"),
     )
-    assert payload["subtotal_services"] + payload["subtotal_materials"] == Decimal("149.99")
+    assert quote.subtotal_services + quote.subtotal_materials == Decimal("149.99")
 
 
 def test_an_amount_discount_reports_zero_percent() -> None:
@@ -339,16 +389,8 @@ def test_an_amount_discount_reports_zero_percent() -> None:
     estimate.set_discount(Discount(amount=Decimal("10.00")), CODES)
     estimate.submit(CLICK, CLERK, SUBMITTED)
     estimate.approve(CLERK, SUBMITTED)
-    payload = quote_approved_payload(estimate)
-    assert (payload["discount_percent"], payload["discount_amount"]) == (
-        Decimal("0.00"),
-        Decimal("10.00"),
-    )
-
-
-def test_an_unapproved_estimate_has_no_quote_payload() -> None:
-    with pytest.raises(ValueError, match="not approved"):
-        quote_approved_payload(pending())
+    quote = approved_quote(estimate)
+    assert (quote.discount_percent, quote.discount_amount) == (Decimal("0.00"), Decimal("10.00"))
 
 
 def test_decisions_need_an_instant_with_a_time_zone() -> None:
@@ -356,16 +398,9 @@ def test_decisions_need_an_instant_with_a_time_zone() -> None:
     assert error.code == "BAD_USER_INPUT"
 
 
-def test_the_quote_event_goes_through_the_wire_format_unchanged() -> None:
-    [event] = approved().events
-    decoded = quote.decode(quote.encode(event))
-    assert decoded.payload == event.payload
-    assert decoded.occurred_at == event.occurred_at
-
-
 def test_the_approved_estimate_books_its_costs_under_the_quotes_keys() -> None:
     estimate = approved()
-    booked = cost_transactions(quote_approved_payload(estimate))
+    booked = cost_transactions(approved_quote(estimate))
     assert [(t.idempotency_key, t.cost_type, t.amount) for t in booked] == [
         (f"quote:{estimate.id}:service", CostType.THIRD_PARTY, Decimal("60.00")),
         (f"quote:{estimate.id}:material", CostType.PARTS, Decimal("89.99")),

@@ -7,16 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from domain.events import DomainEvent, PublishedEvent, SeedEvent
+from domain.events import DomainEvent, PublishedEvent
 from domain.service_orders.events import ServiceOrderBilled, ServiceOrderStatusChanged
 from domain.service_orders.status import ServiceOrderStatus
 from subscriptions.topics import TOPICS
 from subscriptions.wire import envelope
+from subscriptions.wire.contract import Contract
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
 from subscriptions.wire.registry import (
     ROUTES,
     Route,
     WireFormat,
+    _contracts,
     decode,
     encode,
     headers_for,
@@ -27,6 +29,7 @@ from subscriptions.wire.registry import (
     to_wire,
     topic_for,
 )
+from tests.unit.test_wire_estimates import seed_quote
 
 BILLED = ServiceOrderBilled(
     aggregate_id="SO-100",
@@ -50,15 +53,7 @@ STATUS_CHANGED = ServiceOrderStatusChanged(
     occurred_at=datetime(2026, 1, 25, 14, 30, tzinfo=UTC),
 )
 
-QUOTE_APPROVED = SeedEvent(
-    name="trakservice.quote.approved.v1",
-    kind="quote",
-    aggregate_id="6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21",
-    tenant_id="tenant-001",
-    payload={"quote_id": "6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21", "total": Decimal("1450.00")},
-    event_id="evt-quote-1",
-    occurred_at=datetime(2026, 1, 8, 13, 30, tzinfo=UTC),
-)
+QUOTE_APPROVED = seed_quote()
 
 
 def record(event: DomainEvent, sequence: int = 42) -> tuple[str, list[tuple[str, bytes]], bytes]:
@@ -154,17 +149,12 @@ def test_the_cloudevents_environment_is_chosen_by_the_publisher() -> None:
     )
 
 
-def test_an_event_with_another_aggregate_type_than_its_route_is_not_encoded() -> None:
-    event = SeedEvent(
-        name="ServiceOrderBilledEvent",
-        kind="invoice",
-        aggregate_id="SO-100",
-        tenant_id="tenant-001",
-        payload={},
-        occurred_at=BILLED.occurred_at,
+def test_a_contract_for_another_aggregate_type_than_its_route_is_refused() -> None:
+    misrouted = Contract(
+        ServiceOrderBilled, "CustomerUpdatedEvent", lambda event: {}, lambda wire: BILLED
     )
-    with pytest.raises(ValueError, match="registered for aggregate type 'service_order'"):
-        encode(event)
+    with pytest.raises(ValueError, match="registered for aggregate type 'customer'"):
+        _contracts((misrouted,))
 
 
 def test_an_event_type_on_the_wrong_topic_is_malformed() -> None:

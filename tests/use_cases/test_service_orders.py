@@ -55,6 +55,7 @@ from resolvers.service_orders import billing, from_estimates, inbound, lifecycle
 from resolvers.sla import policies
 from tests.use_cases.conftest import TENANT
 from tests.use_cases.fakes import Database, FakeUnitOfWork
+from tests.use_cases.fakes.estimates import stored_row
 
 Units = Callable[[], FakeUnitOfWork]
 LOCATION = "LOC-001"
@@ -795,7 +796,7 @@ def stored_estimate(database: Database, status: EstimateStatus) -> Estimate:
             ),
         ),
     )
-    database.tables.setdefault("estimates", {})[(TENANT, estimate.id)] = estimate
+    database.tables.setdefault("estimates", {})[(TENANT, estimate.id)] = stored_row(estimate)
     return estimate
 
 

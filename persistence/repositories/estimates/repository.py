@@ -1,31 +1,41 @@
 """Estimates of one tenant: each revision with its lines, totals and approval.
 
 An estimate is read in one statement (the revision with its approval and its lines)
-and written back with one version-checked UPDATE plus the lines that changed, so a
-mutation costs a handful of round trips whatever the estimate's size. Every statement
-of that path is built once (see `of_tenant`).
+and saved at commit with one version-checked UPDATE plus the lines that changed, the
+approval it gained and the audit records it made, so a mutation costs a handful of
+round trips whatever the estimate's size. Every statement of that path is built once
+(see `of_tenant`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from domain.errors import VersionConflict
-from domain.estimates import ApprovalRecord, Discount, Estimate, EstimateItem, EstimateStatus
+from domain.errors import DomainError
+from domain.estimates import (
+    ApprovalRecord,
+    Discount,
+    Estimate,
+    EstimateItem,
+    EstimateNotFound,
+    EstimateStatus,
+)
 from domain.estimates.totals import EstimateTotals, LineTotal
 from domain.locations import ApprovalMethod, ApprovalPolicy
 from domain.tax import ItemType
 from persistence.driver import TenantDriver
+from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
-    TenantRepository,
     of_tenant,
     one_of_param,
     versioned_update,
 )
+from persistence.repositories.estimates.audit import AuditTrail
 from persistence.tables import estimate_approvals, estimate_items, estimates
 
 HEADER_COLUMNS = [
@@ -88,6 +98,7 @@ def _with_lines_and_approval() -> Select:
 
 
 BY_ID = _with_lines_and_approval().where(estimates.c.id == bindparam("id"))
+LOCKED_BY_ID = BY_ID.with_for_update(of=estimates)
 REVISIONS = _with_lines_and_approval().where(estimates.c.number == bindparam("number"))
 
 
@@ -216,49 +227,72 @@ def _estimate(tenant_id: str, row: Mapping[str, Any], item_rows: Sequence[Any]) 
     )
 
 
-class EstimateRepository(TenantRepository):
-    """Remembers the lines it read (per estimate), so a save writes only what changed."""
+@dataclass(frozen=True, slots=True)
+class StoredEstimate:
+    """What the tables hold of an estimate: its row, its lines by id, whether its approval
+    is written, and how many audit records wait to be appended."""
+
+    header: dict[str, Any]
+    lines: dict[str, dict[str, Any]]
+    approved: bool
+    audit_records: int
+
+
+class EstimateRepository(AggregateRepository[Estimate]):
+    """Estimates with their lines and approval; the audit records an estimate made since
+    it was read are appended to the audit trail in the same transaction."""
 
     table = estimates
+    noun = "Estimate"
 
-    def __init__(self, statements: TenantDriver):
+    def __init__(self, statements: TenantDriver, audit_trail: AuditTrail):
         super().__init__(statements)
-        self._seen: dict[str, dict[str, dict[str, Any]]] = {}
+        self._audit_trail = audit_trail
 
-    async def get(self, estimate_id: str) -> Estimate | None:
-        """One revision with its lines and approval, or None if this tenant has none."""
-        found = await self._load(BY_ID, id=estimate_id)
+    async def _read(self, estimate_id: str, lock: bool) -> Estimate | None:
+        found = await self._load(LOCKED_BY_ID if lock else BY_ID, id=estimate_id)
         return found[0] if found else None
 
+    def not_found(self, estimate_id: str) -> DomainError:
+        return EstimateNotFound(estimate_id)
+
     async def revisions(self, number: str) -> list[Estimate]:
-        """Every revision of the estimate `number`, the first one first."""
+        """Every revision of the estimate `number`, the first one first (to read only)."""
         return await self._load(REVISIONS, number=number)
 
     async def add(self, estimate: Estimate) -> None:
-        await self._run(
-            ADD, id=estimate.id, created_at=estimate.created_at, **_header_values(estimate)
+        """A new estimate (a draft, a revision), inserted when the unit of work commits."""
+        self.track_new(estimate)
+
+    def _stored_form(self, estimate: Estimate) -> StoredEstimate:
+        return StoredEstimate(
+            _header_values(estimate),
+            {row["item_id"]: row for row in _item_rows(estimate, self.tenant_id)},
+            estimate.approval is not None,
+            len(estimate.audit_records),
         )
-        await self._write_items(estimate)
 
-    async def save(self, estimate: Estimate, *, items_changed: bool = True) -> None:
-        """Write an edited estimate if nobody changed it since `estimate.version` was read.
+    async def _save(self, estimate: Estimate, before: StoredEstimate | None) -> None:
+        """The row (version-checked), the lines that differ, a new approval, new audit
+        records. The UPDATE row-locks the estimate until commit, so of two racing
+        decisions the second waits, then finds a newer version: VERSION_CONFLICT."""
+        now = self._stored_form(estimate)
+        if before is None:
+            await self._run(ADD, id=estimate.id, created_at=estimate.created_at, **now.header)
+        else:
+            saved = await self._value(
+                SAVE, key_id=estimate.id, key_version=estimate.version, **now.header
+            )
+            if saved is None:
+                raise self.stale(estimate.id, estimate.version)
+            estimate.version = saved
+        await self._write_lines(estimate.id, {} if before is None else before.lines, now.lines)
+        if estimate.approval is not None and not (before is not None and before.approved):
+            await self._add_approval(estimate.id, estimate.approval)
+        await self._audit_trail.append(estimate.audit_records)
+        estimate.audit_records.clear()
 
-        The UPDATE row-locks the estimate until commit, so of two racing decisions the
-        second waits, then finds a newer version and fails with VERSION_CONFLICT.
-        """
-        saved = await self._row(
-            SAVE,
-            key_id=estimate.id,
-            key_version=estimate.version,
-            **_header_values(estimate),
-        )
-        if saved is None:
-            raise stale(estimate.id, estimate.version)
-        estimate.version = saved["version"]
-        if items_changed:
-            await self._write_items(estimate)
-
-    async def add_approval(self, estimate_id: str, approval: ApprovalRecord) -> None:
+    async def _add_approval(self, estimate_id: str, approval: ApprovalRecord) -> None:
         await self._run(
             ADD_APPROVAL,
             estimate_id=estimate_id,
@@ -269,20 +303,20 @@ class EstimateRepository(TenantRepository):
             signature=approval.signature,
         )
 
-    async def _write_items(self, estimate: Estimate) -> None:
-        """Write only the lines that changed since they were read, delete the removed ones.
-
-        Adding a line to an undiscounted estimate is then one INSERT, whatever its size.
-        """
-        seen = self._seen.setdefault(estimate.id, {})
-        rows = {row["item_id"]: row for row in _item_rows(estimate, self.tenant_id)}
-        removed = [item_id for item_id in seen if item_id not in rows]
+    async def _write_lines(
+        self,
+        estimate_id: str,
+        before: Mapping[str, dict[str, Any]],
+        lines: Mapping[str, dict[str, Any]],
+    ) -> None:
+        """Write only the lines that changed, delete the removed ones: adding a line to
+        an undiscounted estimate is one INSERT, whatever its size."""
+        removed = [item_id for item_id in before if item_id not in lines]
         if removed:
-            await self._run(REMOVE_ITEMS, estimate_id=estimate.id, item_ids=removed)
-        changed = [row for item_id, row in rows.items() if seen.get(item_id) != row]
+            await self._run(REMOVE_ITEMS, estimate_id=estimate_id, item_ids=removed)
+        changed = [row for item_id, row in lines.items() if before.get(item_id) != row]
         if changed:
             await self._run_many(UPSERT_ITEM, changed)
-        self._seen[estimate.id] = rows
 
     async def _load(self, statement: Select, **parameters: Any) -> list[Estimate]:
         headers: dict[str, Mapping[str, Any]] = {}
@@ -292,16 +326,4 @@ class EstimateRepository(TenantRepository):
             found = by_estimate.setdefault(row["id"], [])
             if row["line_item_id"] is not None:
                 found.append({name: row[label.name] for name, label in LINE_COLUMNS.items()})
-        for estimate_id, found in by_estimate.items():
-            self._seen[estimate_id] = {
-                item["item_id"]: {"tenant_id": self.tenant_id, **item} for item in found
-            }
         return [_estimate(self.tenant_id, r, by_estimate[i]) for i, r in headers.items()]
-
-
-def stale(estimate_id: str, version: int) -> VersionConflict:
-    return VersionConflict(
-        f"Estimate '{estimate_id}' was changed by someone else (you saw version {version}); "
-        "reload it and apply your change again.",
-        field="version",
-    )

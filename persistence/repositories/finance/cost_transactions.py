@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from domain.estimates import CostTransaction, CostType, FinancePostingStatus, MonthLock
+from domain.finance.quote_costs import CostTransaction, CostType, FinancePostingStatus, MonthLock
 from persistence.repositories.base import TenantRepository, of_tenant
 from persistence.tables import cost_transactions, finance_month_locks, finance_postings
 

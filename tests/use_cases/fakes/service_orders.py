@@ -11,12 +11,10 @@ another order is the primary key's refusal.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from typing import Any
 
-from domain.estimates import Estimate
 from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
 from domain.service_orders.intake import EstimateAlreadyOrdered
@@ -192,17 +190,6 @@ class InMemorySlaPolicies(Table[Any]):
         )
 
 
-class InMemoryEstimates(Table[Estimate]):
-    """Estimates as the service-order use cases read them; a test stores one with
-    `Database.tables` (see `stored_estimate` in the tests), as the estimate use cases
-    would have."""
-
-    table = "estimates"
-
-    async def get(self, estimate_id: str) -> Estimate | None:
-        return copy.deepcopy(self._work.read(self.table, estimate_id))
-
-
 class InMemoryFinancialPeriods(Table[FinancialPeriod]):
     table = "financial_periods"
 
@@ -223,5 +210,4 @@ class ServiceOrdersWork:
     order_records = Repository(InMemoryOrderRecords)
     people = Repository(InMemoryPeople)
     sla_policies = Repository(InMemorySlaPolicies)
-    estimates = Repository(InMemoryEstimates)
     financial_periods = Repository(InMemoryFinancialPeriods)
