@@ -8,7 +8,7 @@ category is an upper-case word such as LABOR, DIAGNOSTIC or INSPECTION.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -163,10 +163,6 @@ class Part(Edited):
         self.tax_code = normalize_tax_code(self.tax_code)
         self.category_id = self.category_id or None
 
-    def with_changes(self, **changes: object) -> Part:
-        """A copy as a clerk would edit it; the same checks apply to the result."""
-        return replace(self, **changes, events=[])  # type: ignore[arg-type]
-
     def edit(self, **changes: Any) -> None:
         """The part as a clerk edited it, if every field passes; the saved version will
         be one more."""
@@ -212,9 +208,6 @@ class Service(Edited):
         self.labor_units = self.labor_units.quantize(CENT)
         self.category = normalize_category(self.category)
         self.tax_code = normalize_tax_code(self.tax_code)
-
-    def with_changes(self, **changes: object) -> Service:
-        return replace(self, **changes, events=[])  # type: ignore[arg-type]
 
     def edit(self, **changes: Any) -> None:
         self._apply(changes)

@@ -127,10 +127,13 @@ class ServiceOrder:
         self.started_at = at
         self._move(S.IN_PROGRESS, at)
 
-    def complete(self, completion_time: datetime, resolution_code: str) -> None:
+    def complete(self, completion_time: datetime, resolution_code: str, now: datetime) -> None:
+        """Work is done at `completion_time`, which may be earlier than `now` (the order
+        is closed after the fact) but not later: nobody reports work not yet finished."""
         require_move(self.id, self.status, S.COMPLETED, "be completed")
         collect(
-            check_instant(completion_time, "completionTime"),
+            check_instant(completion_time, "completionTime")
+            or _not_in_the_future(completion_time, now),
             check_text(
                 resolution_code, "resolutionCode", "Enter a resolution code, e.g. RESOLVED.", 64
             ),
@@ -322,3 +325,12 @@ class ServiceOrder:
     def _about(self, at: datetime) -> dict[str, Any]:
         """What every event of this order says: which order, whose, when."""
         return {"aggregate_id": self.id, "tenant_id": self.tenant_id, "occurred_at": at}
+
+
+def _not_in_the_future(completion_time: datetime, now: datetime) -> InvalidInput | None:
+    if completion_time > now:
+        return InvalidInput(
+            "The completion time cannot be in the future; leave it empty for now.",
+            field="completionTime",
+        )
+    return None

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from domain.clock import Clock
-from domain.errors import InvalidInput
 from domain.paging import Page, PageRequest
 from domain.service_orders.intake import open_service_order
 from domain.service_orders.order import ServiceOrder
@@ -134,17 +133,11 @@ async def complete(
     resolution_code: str,
     version: int,
 ) -> ServiceOrder:
-    """Completion time defaults to now; a time in the future is refused."""
+    """Completion time defaults to now."""
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
             now = clock.now()
-            when = completion_time or now
-            if when.tzinfo is not None and when > now:
-                raise InvalidInput(
-                    "The completion time cannot be in the future; leave it empty for now.",
-                    field="completionTime",
-                )
-            order.complete(when, resolution_code)
+            order.complete(completion_time or now, resolution_code, now)
         await work.commit()
         return order
 

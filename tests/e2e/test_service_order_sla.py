@@ -8,51 +8,22 @@ cases: tests/use_cases/test_service_orders.py.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-
-import httpx
-import pytest
+from datetime import timedelta
 
 from domain.clock import ManualClock
-from gateway.app import create_app
-from tests.conftest import Api, Served, Services, settings_for
+from tests.conftest import Api
+from tests.e2e import clock_steps
 from tests.e2e.service_order_steps import END, SCHEDULE, START, create_order, open_shop, read
 
-T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+module_clock, timed_http = clock_steps.module_clock, clock_steps.timed_http
+clock, timed = clock_steps.clock, clock_steps.timed
+
 SET_POLICY = """mutation($p: Priority!, $r: Int!, $s: Int!, $share: Decimal) {
   setSlaPolicy(priority: $p, responseWithinMinutes: $r, resolutionWithinMinutes: $s,
     atRiskShare: $share) { priority responseWithinMinutes resolutionWithinMinutes atRiskShare } }"""
 POLICIES = "{ slaPolicies { priority responseWithinMinutes resolutionWithinMinutes atRiskShare } }"
 SLA = """query($id: ID!) {
   serviceOrder(id: $id) { sla { responseDueAt resolutionDueAt atRisk breached } } }"""
-
-
-@pytest.fixture(scope="module")
-def module_clock() -> ManualClock:
-    return ManualClock(T0)
-
-
-@pytest.fixture(scope="module")
-async def timed_http(
-    services: Services, database_url: str, module_clock: ManualClock
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A gateway that reads the time from the module's clock, and a client of it."""
-    app = create_app(settings_for(services, inbound_enabled=False), module_clock)
-    async with Served(app) as served, httpx.AsyncClient(base_url=served.url, timeout=30) as http:
-        yield http
-
-
-@pytest.fixture
-def clock(module_clock: ManualClock) -> ManualClock:
-    """The gateway's clock, back at T0 for every test."""
-    module_clock.set(T0)
-    return module_clock
-
-
-@pytest.fixture
-def timed(timed_http: httpx.AsyncClient, clock: ManualClock, tenant: str) -> Api:
-    return Api(timed_http, tenant)
 
 
 async def sla_of(api: Api, order_id: str) -> dict[str, object]:

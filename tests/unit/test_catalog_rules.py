@@ -56,7 +56,9 @@ def test_labor_units_and_rates_cannot_be_negative() -> None:
     ) == ["unitRate", "laborUnits"]
 
 
-def test_an_edit_goes_through_the_same_checks() -> None:
+def test_an_edit_goes_through_the_same_checks_and_a_refused_one_changes_nothing() -> None:
     part = Part("P", "SKU", "Name", Decimal("1"))
-    assert fields_at_fault(lambda: part.with_changes(unit_price=None)) == ["unitPrice"]
-    assert part.with_changes(availability="DISCONTINUED").availability is Availability.DISCONTINUED
+    assert fields_at_fault(lambda: part.edit(unit_price=None, name="Renamed")) == ["unitPrice"]
+    assert (part.unit_price, part.name) == (Decimal("1.00"), "Name")
+    part.edit(availability="DISCONTINUED")
+    assert part.availability is Availability.DISCONTINUED

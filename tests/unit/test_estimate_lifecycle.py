@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -101,8 +102,8 @@ def test_an_estimate_without_lines_cannot_be_submitted() -> None:
 
 def test_every_line_needs_a_tax_code_before_submission() -> None:
     estimate = seed_estimate()
-    estimate.add_part("L3", PADS.with_changes(tax_code=None), Decimal(1), CODES, CLERK)
-    estimate.add_part("L4", PADS.with_changes(tax_code=None), Decimal(1), CODES, CLERK)
+    estimate.add_part("L3", replace(PADS, tax_code=None), Decimal(1), CODES, CLERK)
+    estimate.add_part("L4", replace(PADS, tax_code=None), Decimal(1), CODES, CLERK)
     error = failure(lambda: estimate.submit(CLICK, CLERK, SUBMITTED))
     assert [(e.code, e.field) for e in error.each()] == [
         ("MISSING_TAX_CODE", "items[2].taxCode"),

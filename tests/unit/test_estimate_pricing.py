@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -218,7 +219,7 @@ def test_a_free_part_is_allowed() -> None:
 
 def test_a_line_whose_tax_code_the_location_lacks_is_refused_when_added() -> None:
     estimate = draft()
-    exotic = PADS.with_changes(tax_code="LUXURY_GOODS")
+    exotic = replace(PADS, tax_code="LUXURY_GOODS")
     with pytest.raises(DomainError) as raised:
         estimate.add_part("L1", exotic, Decimal(1), CODES, CLERK)
     assert code_of(raised) == [("TAX_CODE_NOT_CONFIGURED", "items[0].taxCode")]
@@ -227,13 +228,13 @@ def test_a_line_whose_tax_code_the_location_lacks_is_refused_when_added() -> Non
 
 def test_a_line_whose_tax_code_does_not_cover_its_type_is_refused() -> None:
     with pytest.raises(DomainError) as raised:
-        draft().add_service("L1", LABOR.with_changes(tax_code="TAXABLE_GOODS"), CODES)
+        draft().add_service("L1", replace(LABOR, tax_code="TAXABLE_GOODS"), CODES)
     assert code_of(raised) == [("TAX_CODE_NOT_APPLICABLE", "items[0].taxCode")]
 
 
 def test_a_draft_line_without_a_tax_code_is_carried_untaxed() -> None:
     estimate = draft()
-    estimate.add_part("L1", PADS.with_changes(tax_code=None), Decimal(1), CODES, CLERK)
+    estimate.add_part("L1", replace(PADS, tax_code=None), Decimal(1), CODES, CLERK)
     assert (estimate.totals.tax_total, estimate.totals.grand_total) == (
         Decimal("0.00"),
         Decimal("89.99"),

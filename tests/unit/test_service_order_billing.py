@@ -68,7 +68,7 @@ def completed_order() -> ServiceOrder:
     order = working_order()
     order.record_work_session(session(), TECH, TECH)
     order.record_parts_usage(PADS)
-    order.complete(END, "RESOLVED")
+    order.complete(END, "RESOLVED", END)
     order.events.clear()
     return order
 
@@ -209,7 +209,7 @@ def test_a_recorded_work_session_publishes_the_seed_payload() -> None:
 def test_labor_is_rounded_half_up_per_session() -> None:
     order = working_order()
     order.record_work_session(session(billable_minutes=7), TECH, TECH)
-    order.complete(END, "RESOLVED")
+    order.complete(END, "RESOLVED", END)
     snap = order.finalize("S", END, "SUP", Decimal("95.00"), "LABOR_TAX", CODES, "USD")
     assert snap.labor_total == Decimal("11.08")  # 7 x 95 / 60 = 11.0833...
     assert snap.tax_total == Decimal("0.89")  # 11.08 x 0.08 = 0.8864

@@ -23,6 +23,7 @@ from domain.tax import ItemType
 S = ServiceOrderStatus
 T0 = datetime(2026, 2, 2, 12, tzinfo=UTC)
 START, END = datetime(2026, 2, 3, 9, tzinfo=UTC), datetime(2026, 2, 3, 12, tzinfo=UTC)
+FINISHED = datetime(2026, 2, 3, 11, 45, tzinfo=UTC)
 
 
 def new_order() -> ServiceOrder:
@@ -37,7 +38,7 @@ def order_in(status: ServiceOrderStatus) -> ServiceOrder:
         S.SCHEDULED: lambda: order.schedule(START, END, T0),
         S.DISPATCHED: lambda: order.dispatch("TECH-001", T0),
         S.IN_PROGRESS: lambda: order.start_work(START),
-        S.COMPLETED: lambda: order.complete(datetime(2026, 2, 3, 11, 45, tzinfo=UTC), "RESOLVED"),
+        S.COMPLETED: lambda: order.complete(FINISHED, "RESOLVED", FINISHED),
     }
     if status is S.CANCELLED:
         order.cancel("Customer called off", T0)
@@ -56,7 +57,7 @@ def moves(order: ServiceOrder) -> dict[ServiceOrderStatus, object]:
         S.SCHEDULED: lambda: order.schedule(START, END, T0),
         S.DISPATCHED: lambda: order.dispatch("TECH-002", T0),
         S.IN_PROGRESS: lambda: order.start_work(START),
-        S.COMPLETED: lambda: order.complete(END, "RESOLVED"),
+        S.COMPLETED: lambda: order.complete(END, "RESOLVED", END),
         S.CANCELLED: lambda: order.cancel("Duplicate request", T0),
     }
 
@@ -196,22 +197,29 @@ def test_reassigning_a_technician_keeps_the_order_dispatched_without_a_status_ev
 
 def test_completing_records_the_seed_completed_event() -> None:
     order = order_in(S.IN_PROGRESS)
-    order.complete(datetime(2026, 2, 3, 11, 45, tzinfo=UTC), "RESOLVED")
+    order.complete(FINISHED, "RESOLVED", END)
     completed, changed = order.events
     assert isinstance(completed, ServiceOrderCompleted)
-    assert (completed.completion_time, completed.resolution_code) == (
-        datetime(2026, 2, 3, 11, 45, tzinfo=UTC),
-        "RESOLVED",
-    )
+    assert (completed.completion_time, completed.resolution_code) == (FINISHED, "RESOLVED")
     assert isinstance(changed, ServiceOrderStatusChanged) and changed.new_status is S.COMPLETED
 
 
 def test_work_cannot_be_completed_before_it_started_or_without_a_resolution_code() -> None:
     with pytest.raises(DomainError) as early:
-        order_in(S.IN_PROGRESS).complete(START - timedelta(minutes=1), "RESOLVED")
+        order_in(S.IN_PROGRESS).complete(START - timedelta(minutes=1), "RESOLVED", END)
     with pytest.raises(DomainError) as blank:
-        order_in(S.IN_PROGRESS).complete(END, " ")
+        order_in(S.IN_PROGRESS).complete(END, " ", END)
     assert (early.value.field, blank.value.field) == ("completionTime", "resolutionCode")
+
+
+def test_work_may_be_completed_up_to_now_but_not_later() -> None:
+    order = order_in(S.IN_PROGRESS)
+    with pytest.raises(DomainError) as future:
+        order.complete(END + timedelta(seconds=1), "RESOLVED", END)
+    assert (future.value.code, future.value.field) == ("BAD_USER_INPUT", "completionTime")
+    assert (order.status, order.completed_at, order.events) == (S.IN_PROGRESS, None, [])
+    order.complete(END, "RESOLVED", END)
+    assert (order.status, order.completed_at) == (S.COMPLETED, END)
 
 
 def test_cancelling_needs_a_reason_and_records_it_with_the_status_change() -> None:

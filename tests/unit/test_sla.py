@@ -61,7 +61,7 @@ def test_scheduling_meets_the_response_and_completing_meets_the_resolution() -> 
     o.schedule(T0 + 2 * H, T0 + 3 * H, T0 + timedelta(minutes=30))
     o.dispatch("TECH-1", T0 + H)
     o.start_work(T0 + 2 * H)
-    o.complete(T0 + 3 * H, "RESOLVED")
+    o.complete(T0 + 3 * H, "RESOLVED", T0 + 3 * H)
     assert states(o, T0 + 100 * H) == (SlaState.MET, SlaState.MET)
     assert due_alerts(o, T0 + 100 * H) == []
 
