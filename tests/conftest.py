@@ -12,6 +12,7 @@ import inspect
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,10 +234,9 @@ def api(http: httpx.AsyncClient, tenant: str) -> Api:
     return Api(http, tenant)
 
 
-@pytest.fixture
-async def fresh_database_url(database_url: str) -> AsyncIterator[str]:
-    """A database of its own, migrated, for tests that need the whole outbox to themselves."""
-    from sqlalchemy import text
+@asynccontextmanager
+async def database_of_its_own(database_url: str, revision: str = "head") -> AsyncIterator[str]:
+    """A new database beside `database_url`'s, migrated to `revision`, dropped afterwards."""
     from sqlalchemy.engine import make_url
 
     name = f"isolated_{uuid.uuid4().hex[:10]}"
@@ -245,7 +245,7 @@ async def fresh_database_url(database_url: str) -> AsyncIterator[str]:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
         await connection.execute(text(f"CREATE DATABASE {name}"))
     url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    await asyncio.to_thread(upgrade, url)
+    await asyncio.to_thread(upgrade, url, revision)
     try:
         yield url
     finally:
@@ -253,6 +253,13 @@ async def fresh_database_url(database_url: str) -> AsyncIterator[str]:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
             await connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
         await admin.dispose()
+
+
+@pytest.fixture
+async def fresh_database_url(database_url: str) -> AsyncIterator[str]:
+    """A database of its own, migrated, for tests that need the whole outbox to themselves."""
+    async with database_of_its_own(database_url) as url:
+        yield url
 
 
 async def cut_relay_session(engine: AsyncEngine) -> int:
