@@ -736,11 +736,8 @@ def estimate_cases() -> tuple[Case, ...]:
     )
 
 
-async def legacy_estimate_events_read_back_as_their_facts(database_url: str) -> None:
-    """Enabled (named `test_...`) once estimates record `EstimateStatusChanged` and
-    `QuoteApproved`: before, those names read back as no registered type.
-
-    The baseline stamped a status change a moment after the decision its
+async def test_legacy_estimate_events_read_back_as_their_facts(database_url: str) -> None:
+    """The baseline stamped a status change a moment after the decision its
     `statusChangedAt` names; the fact's instant is the decision's.
     """
     cases = estimate_cases()
