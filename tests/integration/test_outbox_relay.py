@@ -37,10 +37,16 @@ async def isolated_engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]
 
 
 async def _record_updates(engine: AsyncEngine, tenant: str, aggregate: str, count: int) -> None:
-    """Register `aggregate`, then rename it `count` times: n0, n1, ..."""
-    await rename(engine, tenant, aggregate, "registered")
+    """Rename `aggregate` (registered already) `count` times: n0, n1, ..."""
     for n in range(count):
         await rename(engine, tenant, aggregate, f"n{n}")
+
+
+async def _register(engine: AsyncEngine, tenant: str, *aggregates: str) -> None:
+    """Register the aggregates one after the other, so their creations (on another topic)
+    take the first sequence numbers and the updates' numbers follow without a gap."""
+    for aggregate in aggregates:
+        await rename(engine, tenant, aggregate, "registered")
 
 
 async def _consume(services: Services, tenant: str, expected: int) -> list[tuple[str, int, int]]:
@@ -116,6 +122,7 @@ async def test_two_relays_publish_every_event_once_in_order_per_aggregate(
     relays = [OutboxRelay(isolated_engine, p, poll_seconds=0.5) for p in publishers]
     tasks = [asyncio.create_task(relay.run()) for relay in relays]
     try:
+        await _register(isolated_engine, tenant, "CUST-0", "CUST-1", "CUST-2")
         await asyncio.gather(
             *(_record_updates(isolated_engine, tenant, f"CUST-{a}", 20) for a in range(3))
         )
@@ -150,6 +157,7 @@ async def test_the_relay_wakes_on_commit_rather_than_waiting_for_its_poll(
                 await asyncio.sleep(0.05)
         await asyncio.sleep(0.3)
         started = time.perf_counter()
+        await _register(isolated_engine, tenant, "CUST-1")
         await _record_updates(isolated_engine, tenant, "CUST-1", 1)
         async with asyncio.timeout(10):
             while relay.published < 1:
