@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -29,11 +29,6 @@ class AuditAction(StrEnum):
     APPROVE = "APPROVE"
     DECLINE = "DECLINE"
     REVISE = "REVISE"
-
-
-def iso_utc(instant: datetime) -> str:
-    """An instant as ISO 8601 UTC ending in Z, the form every payload uses."""
-    return instant.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from domain.catalog import Part, Service
 from domain.checks import check_text
 from domain.errors import InvalidInput, collect
 from domain.estimates.approval import ApprovalRecord, record_approval
-from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord, iso_utc
+from domain.estimates.audit import AuditAction, AuditEventType, AuditRecord
 from domain.estimates.events import EstimateStatusChanged, QuoteApproved
 from domain.estimates.items import (
     EstimateItem,
@@ -43,6 +43,7 @@ from domain.estimates.status import (
 from domain.estimates.totals import EMPTY_TOTALS, NO_DISCOUNT, Discount, EstimateTotals
 from domain.events import DomainEvent
 from domain.identity import Principal
+from domain.instants import utc_text
 from domain.locations import ApprovalPolicy
 from domain.money import CENT, DEFAULT_CURRENCY
 from domain.tax import TaxCode
@@ -197,7 +198,7 @@ class Estimate:
             AuditAction.SUBMIT,
             by,
             now,
-            {"grandTotal": self.totals.grand_total, "expiresAt": iso_utc(self.expires_at)},
+            {"grandTotal": self.totals.grand_total, "expiresAt": utc_text(self.expires_at)},
         )
 
     def approve(self, by: Principal, now: datetime, signature: str | None = None) -> None:

@@ -11,7 +11,7 @@ The SLA alerts keep their seed names here until the SLA monitor records typed fa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from domain.errors import InvalidInput
@@ -20,11 +20,6 @@ from domain.service_orders.status import Priority, ServiceOrderStatus
 
 SERVICE_ORDER = "service_order"
 WORK_ORDER = "workorder"
-
-
-def utc_text(instant: datetime) -> str:
-    """An instant in messages people read: ISO 8601 in UTC with a trailing `Z`."""
-    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def check_instant(instant: datetime | None, field: str) -> InvalidInput | None:

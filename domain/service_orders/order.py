@@ -18,6 +18,7 @@ from domain.checks import check_text
 from domain.errors import DomainError, InvalidInput, NotFound, collect
 from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
+from domain.instants import utc_text
 from domain.service_orders.billing import (
     BillableSnapshot,
     BillableSnapshotMissing,
@@ -37,7 +38,6 @@ from domain.service_orders.events import (
     SnapshotFinalized,
     WorkSessionRecorded,
     check_instant,
-    utc_text,
 )
 from domain.service_orders.items import OrderItem
 from domain.service_orders.parts_usage import PartUsage

@@ -22,8 +22,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import DomainError
+from domain.instants import utc_text
 from subscriptions.wire.errors import MalformedEvent
-from subscriptions.wire.fields import format_instant
 from subscriptions.wire.headers import Headers
 
 PREFIX = "dlq-"
@@ -82,7 +82,7 @@ def dead_letter_headers(
         "original-topic": origin.topic,
         "original-partition": str(origin.partition),
         "original-offset": str(origin.offset),
-        "failed-at": format_instant(failed_at),
+        "failed-at": utc_text(failed_at),
         "consumer": consumer,
     }
     return kept + [(PREFIX + name, value.encode()) for name, value in added.items()]

@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from domain.instants import utc_text
 from subscriptions.wire import json
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.fields import format_instant, parse_instant, require_object, require_str
+from subscriptions.wire.fields import parse_instant, require_object, require_str
 
 SOURCE = "https://durion.platform/workexec"
 VERSION = "v1"
@@ -65,7 +66,7 @@ def encode(event: WireEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
         "type": event.event_type,
         "source": SOURCE,
         "id": event.event_id,
-        "time": format_instant(event.occurred_at),
+        "time": utc_text(event.occurred_at),
         "datacontenttype": "application/json",
         "subject": _subject(event.event_type, event.aggregate_id, data),
         "dataschema": DATASCHEMA,

@@ -8,9 +8,10 @@ envelope has no aggregate type, so the decoder takes it from the caller (the rec
 
 from __future__ import annotations
 
+from domain.instants import utc_text
 from subscriptions.wire import json
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.fields import format_instant, parse_instant, require_object, require_str
+from subscriptions.wire.fields import parse_instant, require_object, require_str
 
 
 def encode(event: WireEvent) -> bytes:
@@ -18,7 +19,7 @@ def encode(event: WireEvent) -> bytes:
         {
             "eventType": event.event_type,
             "eventId": event.event_id,
-            "timestamp": format_instant(event.occurred_at),
+            "timestamp": utc_text(event.occurred_at),
             "aggregateId": event.aggregate_id,
             "tenantId": event.tenant_id,
             "payload": event.payload,

@@ -1,8 +1,6 @@
 """Reading and writing the fields every wire format shares: instants and required keys.
 
-Instants go out as ISO 8601 in UTC with a `Z`, to the second like the seeds
-(`2026-02-02T12:00:00Z`) when there is no fraction, else to the millisecond (the seeds'
-Avro schemas carry `timestamp-millis`, so finer precision is dropped, not rounded).
+Instants go out as `domain.instants.utc_text` writes them (ISO 8601 UTC ending in `Z`).
 Readers raise `MalformedEvent` naming the field, so a dead-lettered record says what
 was wrong with it.
 """
@@ -13,15 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from subscriptions.wire.errors import MalformedEvent
-
-
-def format_instant(instant: datetime) -> str:
-    """`instant` (timezone-aware) as ISO 8601 UTC ending in `Z`."""
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError(f"{instant!r} has no time zone; events happen at an instant in UTC")
-    utc = instant.astimezone(UTC)
-    precision = "seconds" if utc.microsecond == 0 else "milliseconds"
-    return utc.replace(tzinfo=None).isoformat(timespec=precision) + "Z"
 
 
 def parse_instant(document: dict[str, Any], name: str) -> datetime:

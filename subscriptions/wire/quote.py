@@ -9,10 +9,11 @@ consumer deduplicating on it would otherwise apply the approval twice or never.
 
 from __future__ import annotations
 
+from domain.instants import utc_text
 from subscriptions.wire import json
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.fields import format_instant, parse_instant, require_object, require_str
+from subscriptions.wire.fields import parse_instant, require_object, require_str
 
 QUOTE_APPROVED = "trakservice.quote.approved.v1"
 
@@ -28,7 +29,7 @@ def encode(event: WireEvent) -> bytes:
             "aggregate_type": event.aggregate_type,
             "aggregate_id": event.aggregate_id,
             "idempotency_key": idempotency_key(event.aggregate_id),
-            "occurred_at": format_instant(event.occurred_at),
+            "occurred_at": utc_text(event.occurred_at),
             "tenant_id": event.tenant_id,
             "event_id": event.event_id,
             "data": event.payload,

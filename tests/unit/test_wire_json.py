@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from domain.instants import utc_text
 from subscriptions.wire import json
 from subscriptions.wire.errors import MalformedEvent
-from subscriptions.wire.fields import format_instant, parse_instant
+from subscriptions.wire.fields import parse_instant
 
 
 def test_a_decimal_amount_goes_out_with_its_exact_digits() -> None:
@@ -64,22 +65,22 @@ def test_a_value_that_is_not_a_json_object_is_malformed(value: bytes, reason: st
 
 
 def test_an_instant_without_a_fraction_is_written_to_the_second_like_the_seeds() -> None:
-    assert format_instant(datetime(2026, 2, 2, 12, 0, tzinfo=UTC)) == "2026-02-02T12:00:00Z"
+    assert utc_text(datetime(2026, 2, 2, 12, 0, tzinfo=UTC)) == "2026-02-02T12:00:00Z"
 
 
 def test_an_instant_with_a_fraction_is_written_to_the_millisecond() -> None:
     instant = datetime(2026, 2, 2, 12, 0, 0, 123456, tzinfo=UTC)
-    assert format_instant(instant) == "2026-02-02T12:00:00.123Z"
+    assert utc_text(instant) == "2026-02-02T12:00:00.123Z"
 
 
 def test_an_instant_in_another_zone_is_written_in_utc() -> None:
     instant = datetime(2026, 1, 8, 10, 30, tzinfo=timezone(timedelta(hours=-3)))
-    assert format_instant(instant) == "2026-01-08T13:30:00Z"
+    assert utc_text(instant) == "2026-01-08T13:30:00Z"
 
 
 def test_a_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError, match="no time zone"):
-        format_instant(datetime(2026, 2, 2, 12, 0))
+        utc_text(datetime(2026, 2, 2, 12, 0))
 
 
 def test_an_instant_reads_back_as_an_aware_utc_datetime() -> None:

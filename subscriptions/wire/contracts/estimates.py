@@ -20,11 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 from domain.estimates.events import EstimateStatusChanged, QuoteApproved
+from domain.instants import utc_text
 from subscriptions.wire.cloudevents import workexec_type
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.fields import format_instant
 from subscriptions.wire.quote import QUOTE_APPROVED
 
 STATUS_CHANGED = {
@@ -63,7 +63,7 @@ def status_changed_document(event: EstimateStatusChanged) -> dict[str, Any]:
         "customerId": event.customer_id,
         "grandTotal": event.grand_total,
         "previousEstimateId": event.previous_estimate_id,
-        "statusChangedAt": format_instant(event.occurred_at),
+        "statusChangedAt": utc_text(event.occurred_at),
         "statusChangedBy": event.changed_by,
     }
 
@@ -83,7 +83,7 @@ def quote_approved_document(event: QuoteApproved) -> dict[str, Any]:
         "subtotal_materials": event.subtotal_materials,
         "discount_percent": event.discount_percent,
         "discount_amount": event.discount_amount,
-        "approved_at": format_instant(event.approved_at),
+        "approved_at": utc_text(event.approved_at),
         "approved_by_id": event.approved_by,
         "valid_until": event.valid_until.isoformat(),
         "item_count": event.item_count,

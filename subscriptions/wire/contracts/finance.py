@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from domain.finance.periods import PeriodClosed
+from domain.instants import utc_text
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.fields import format_instant
 
 PERIOD_CLOSED = {
     "period_id": "periodId",
@@ -29,7 +29,7 @@ def period_closed_document(event: PeriodClosed) -> dict[str, Any]:
         "periodId": event.period_id,
         "periodStart": event.start.isoformat(),
         "periodEnd": event.end.isoformat(),
-        "closedAt": format_instant(event.closed_at),
+        "closedAt": utc_text(event.closed_at),
         "closedBy": event.closed_by,
     }
 

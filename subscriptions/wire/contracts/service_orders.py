@@ -28,6 +28,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from domain.events import DomainEvent
+from domain.instants import utc_text
 from domain.service_orders.events import (
     BillSummary,
     PartsUsageRecorded,
@@ -49,7 +50,6 @@ from subscriptions.wire.cloudevents import workexec_type
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.fields import format_instant
 
 E = TypeVar("E", bound=DomainEvent)
 
@@ -130,7 +130,7 @@ ENTITLED = {**ORDER, "contract_id": "contractId"}
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return format_instant(value)
+        return utc_text(value)
     if isinstance(value, Enum):
         return value.value
     return value
@@ -165,7 +165,7 @@ def status_changed_document(event: ServiceOrderStatusChanged) -> dict[str, Any]:
     document = {
         "workorderId": event.aggregate_id,
         **_fields(event, STATUS_CHANGED),
-        "statusChangedAt": format_instant(event.occurred_at),
+        "statusChangedAt": utc_text(event.occurred_at),
     }
     if event.reason is not None:
         document["metadata"] = {"reason": event.reason}
@@ -185,7 +185,7 @@ def work_session_document(event: WorkSessionRecorded) -> dict[str, Any]:
     return {
         **document,
         "status": "COMPLETED",
-        "recordedAt": format_instant(event.occurred_at),
+        "recordedAt": utc_text(event.occurred_at),
         "recordedBy": event.recorded_by,
     }
 
@@ -262,7 +262,7 @@ def finalized_document(event: SnapshotFinalized) -> dict[str, Any]:
         **ready_document(event),
         "workorderSnapshotId": event.bill.snapshot_id,
         "estimateId": event.estimate_id,
-        "finalizedAt": format_instant(event.occurred_at),
+        "finalizedAt": utc_text(event.occurred_at),
         "finalizedBy": event.finalized_by,
     }
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from domain.instants import utc_text
 from domain.service_orders.sla import SlaTarget
 from domain.service_orders.sla_alerts import SlaAlertFacts, SlaAtRisk, SlaBreached
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.fields import format_instant
 
 A = TypeVar("A", bound=SlaAlertFacts)
 
@@ -37,8 +37,8 @@ def alert_document(event: SlaAlertFacts) -> dict[str, Any]:
         "customerId": event.customer_id,
         "priority": event.priority.value,
         "target": event.target.name,
-        "dueAt": format_instant(event.due_at),
-        "detectedAt": format_instant(event.occurred_at),
+        "dueAt": utc_text(event.due_at),
+        "detectedAt": utc_text(event.occurred_at),
         "locationId": event.location_id,
     }
 
