@@ -25,12 +25,12 @@ from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.dashboard.queries import DashboardQueries
 from schema.errors import ErrorContract
-from schema.estimates.finance import FinanceLockMutations
 from schema.estimates.mutations import EstimateMutations
 from schema.estimates.queries import EstimateQueries
 from schema.estimates.subscriptions import EstimateSubscriptions
 from schema.events.subscriptions import EventSubscriptions
 from schema.execution import AcyclicExecutionContext
+from schema.finance.mutations import FinanceLockMutations
 from schema.finance.queries import FinanceQueries
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries

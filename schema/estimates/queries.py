@@ -1,4 +1,4 @@
-"""Reading estimates, their revisions, and what finance booked from them."""
+"""Reading estimates and their revisions."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import strawberry
 
 from domain.identity import Permission
 from resolvers.estimates import editing as use_cases
-from resolvers.finance import quote_costs as finance
 from schema.context import Info
-from schema.estimates.types import CostTransaction, Estimate, FinanceMonthLock
+from schema.estimates.types import Estimate
 from schema.permissions import requires
 
 
@@ -28,19 +27,3 @@ class EstimateQueries:
     async def estimate_revisions(self, info: Info, estimate_number: str) -> list[Estimate]:
         found = await use_cases.estimate_revisions(info.context.uow, estimate_number)
         return [Estimate.from_domain(e) for e in found]
-
-    @strawberry.field(
-        description="The cost transactions finance booked from an approved quote (estimate id).",
-        permission_classes=[requires(Permission.COST_TRANSACTION_READ)],
-    )
-    async def cost_transactions(self, info: Info, quote_id: strawberry.ID) -> list[CostTransaction]:
-        found = await finance.quote_cost_transactions(info.context.uow, quote_id)
-        return [CostTransaction.from_domain(t) for t in found]
-
-    @strawberry.field(
-        description="Months locked to new cost transactions, the latest first.",
-        permission_classes=[requires(Permission.COST_TRANSACTION_READ)],
-    )
-    async def finance_month_locks(self, info: Info) -> list[FinanceMonthLock]:
-        found = await finance.locked_finance_months(info.context.uow)
-        return [FinanceMonthLock.from_domain(lock) for lock in found]

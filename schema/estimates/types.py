@@ -14,18 +14,14 @@ import strawberry
 
 from domain import estimates as domain
 from domain.estimates.totals import LineTotal
-from domain.finance import quote_costs
 from domain.tax import ItemType
 from resolvers.finance import quote_costs as finance
 from schema.context import Info
+from schema.finance.types import FinancePostingStatus
 
 EstimateStatus = strawberry.enum(
     domain.EstimateStatus,
     description="EXPIRED: pending past its validity; it can only be revised.",
-)
-FinancePostingStatus = strawberry.enum(
-    quote_costs.FinancePostingStatus,
-    description="Whether finance booked an approved quote's costs, or a locked month held them.",
 )
 EstimateItemType = strawberry.enum(ItemType, name="EstimateItemType")
 
@@ -181,33 +177,3 @@ class Estimate:
             version=e.version,
             source=e,
         )
-
-
-@strawberry.type(description="A cost finance booked from an approved quote.")
-class CostTransaction:
-    idempotency_key: str
-    quote_id: strawberry.ID
-    cost_type: str = strawberry.field(description="THIRD_PARTY for services, PARTS for materials.")
-    amount: Decimal
-    booked_on: date
-
-    @classmethod
-    def from_domain(cls, t: quote_costs.CostTransaction) -> CostTransaction:
-        return cls(
-            idempotency_key=t.idempotency_key,
-            quote_id=strawberry.ID(t.quote_id),
-            cost_type=str(t.cost_type),
-            amount=t.amount,
-            booked_on=t.booked_on,
-        )
-
-
-@strawberry.type(description="A month finance closed to new cost transactions.")
-class FinanceMonthLock:
-    year: int
-    month: int
-    label: str = strawberry.field(description="YYYY-MM")
-
-    @classmethod
-    def from_domain(cls, lock: quote_costs.MonthLock) -> FinanceMonthLock:
-        return cls(year=lock.year, month=lock.month, label=lock.label())

@@ -1,1 +1,1 @@
-"""Finance: the financial periods Period Close has closed."""
+"""Finance: closed financial periods, quote cost transactions and month locks."""

@@ -7,7 +7,7 @@ import strawberry
 from domain.identity import Permission
 from resolvers.finance import quote_costs as finance
 from schema.context import Info
-from schema.estimates.types import FinanceMonthLock
+from schema.finance.types import FinanceMonthLock
 from schema.permissions import requires
 
 LOCK = [requires(Permission.FINANCE_PERIOD_LOCK)]
