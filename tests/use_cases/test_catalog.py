@@ -14,12 +14,9 @@ from domain.errors import DomainError
 from resolvers.catalog import use_cases
 from resolvers.changes import changing
 from tests.use_cases.fakes import Database, FakeUnitOfWork
+from tests.use_cases.outcomes import refusal
 
 Units = Callable[[], FakeUnitOfWork]
-
-
-def refusal(error: pytest.ExceptionInfo[DomainError]) -> list[tuple[str, str | None]]:
-    return [(e.code, e.field) for e in error.value.each()]
 
 
 def part(sku: str, name: str, **fields: Any) -> dict[str, Any]:

@@ -3,9 +3,7 @@ at the counter, their codes and fields, and the events each change records."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -14,27 +12,15 @@ import pytest
 from domain.clock import ManualClock
 from domain.customers import CustomerCreated, CustomerUpdated, VehicleRegistered, VehicleUpdated
 from domain.errors import DomainError
-from domain.events import DomainEvent
 from domain.paging import PageRequest
 from resolvers.customers import use_cases
 from tests.use_cases.conftest import TENANT
 from tests.use_cases.fakes import Database, FakeUnitOfWork
+from tests.use_cases.outcomes import refusal, with_ids_of
 
 Units = Callable[[], FakeUnitOfWork]
 VIN = "1HGBH41JXMN109186"
 OTHER_VIN = "2T1BURHE0JC014321"
-
-
-def refusal(error: pytest.ExceptionInfo[DomainError]) -> list[tuple[str, str | None]]:
-    return [(e.code, e.field) for e in error.value.each()]
-
-
-def with_ids_of(published: list[DomainEvent], expected: list[DomainEvent]) -> list[DomainEvent]:
-    """`expected` with the ids the events were recorded under, each checked to be a UUID
-    of its own (the aggregate chose it; nothing downstream re-stamps it)."""
-    ids = [e.event_id for e in published]
-    assert len(set(ids)) == len(ids) and all(uuid.UUID(i) for i in ids)
-    return [replace(e, event_id=i) for e, i in zip(expected, ids, strict=True)]
 
 
 async def test_a_registered_customer_takes_the_next_id_and_records_its_creation(

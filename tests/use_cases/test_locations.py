@@ -11,6 +11,7 @@ from domain.errors import DomainError
 from domain.locations import ApprovalMethod, PolicyMode
 from resolvers.locations import use_cases
 from tests.use_cases.fakes import Database, FakeUnitOfWork
+from tests.use_cases.outcomes import refusal
 
 Units = Callable[[], FakeUnitOfWork]
 
@@ -20,10 +21,6 @@ DEFAULT_POLICY = {
     "legal_terms_version": "2023-06-01",
     "expires_in_days": 14,
 }
-
-
-def refusal(error: pytest.ExceptionInfo[DomainError]) -> list[tuple[str, str | None]]:
-    return [(e.code, e.field) for e in error.value.each()]
 
 
 async def main_shop(uow: Units, location_id: str | None = None, **fields: Any) -> Any:

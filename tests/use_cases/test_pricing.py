@@ -12,31 +12,10 @@ from domain.tax import ItemType, TaxableItem
 from resolvers.locations.use_cases import create_location
 from resolvers.pricing import use_cases
 from tests.use_cases.fakes import FakeUnitOfWork
+from tests.use_cases.outcomes import refusal
+from tests.use_cases.tax_codes import GOODS, location_with_codes
 
 Units = Callable[[], FakeUnitOfWork]
-
-GOODS = {
-    "code": "TAXABLE_GOODS",
-    "description": "Taxable parts and materials",
-    "rate": Decimal("0.08"),
-    "applicable_item_types": (ItemType.PART,),
-}
-EXEMPT = {
-    "code": "TAX_EXEMPT",
-    "description": "Tax-exempt items",
-    "rate": Decimal("0"),
-    "applicable_item_types": tuple(ItemType),
-}
-
-
-def refusal(error: pytest.ExceptionInfo[DomainError]) -> list[tuple[str, str | None]]:
-    return [(e.code, e.field) for e in error.value.each()]
-
-
-async def location_with_codes(uow: Units, location_id: str, **fields: str) -> None:
-    await create_location(uow, {"id": location_id, "name": "Shop", **fields})
-    for code in (GOODS, EXEMPT):
-        await use_cases.put_tax_code(uow, {**code, "location_id": location_id}, None)
 
 
 async def test_a_location_in_euros_totals_in_euros(uow: Units) -> None:

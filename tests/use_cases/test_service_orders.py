@@ -5,7 +5,6 @@ code, nothing stored on refusal, and the exact facts each change records."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -56,6 +55,7 @@ from resolvers.sla import policies
 from tests.use_cases.conftest import TENANT
 from tests.use_cases.fakes import Database, FakeUnitOfWork
 from tests.use_cases.fakes.estimates import stored_row
+from tests.use_cases.outcomes import refusal, with_ids_of
 
 Units = Callable[[], FakeUnitOfWork]
 LOCATION = "LOC-001"
@@ -78,20 +78,9 @@ class Shop:
     vehicle: str
 
 
-def refusal(error: pytest.ExceptionInfo[DomainError]) -> list[tuple[str, str | None]]:
-    return [(e.code, e.field) for e in error.value.each()]
-
-
 def order_events(database: Database) -> list[DomainEvent]:
     """What the outbox holds of service orders (the shop's set-up records its own)."""
     return [e for e in database.outbox if isinstance(e, ServiceOrderEvent | WorkOrderEvent)]
-
-
-def with_ids_of(published: list[DomainEvent], expected: list[DomainEvent]) -> list[DomainEvent]:
-    """`expected` with the ids the events were recorded under, each a UUID of its own."""
-    ids = [e.event_id for e in published]
-    assert len(set(ids)) == len(ids) and all(uuid.UUID(i) for i in ids)
-    return [replace(e, event_id=i) for e, i in zip(expected, ids, strict=True)]
 
 
 def about(order_id: str, at: datetime) -> dict[str, Any]:

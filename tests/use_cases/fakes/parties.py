@@ -16,10 +16,11 @@ class InMemoryParties:
     ) -> tuple[Customer | None, Vehicle | None, Location | None]:
         customer = self._work.read("customers", customer_id)
         vehicle = self._work.read("vehicles", vehicle_id)
+        location = self._work.read("locations", location_id)
         return (
             None if customer is None else Customer(**customer),
             None if vehicle is None else Vehicle(**vehicle),
-            self._work.read("locations", location_id),
+            None if location is None else Location(**location),
         )
 
 
