@@ -9,7 +9,8 @@ process drives it over loopback:
    core); the script renames the customer repeatedly and, for every event every
    subscriber receives, measures the time from the mutation's HTTP response to that
    subscriber's receipt. Prints p50 and p99 per N.
-2. relay throughput: commits 20,000 events to the outbox in one transaction and times
+2. relay throughput: commits 20,000 events to the outbox in one transaction (in the
+   outbox's own storage format: the `CustomerUpdated` fact, `persistence/event_facts.py`) and times
    how long the relay takes to publish them all to the broker (events/s).
 
     .venv/bin/python -m bench.events    # about a minute on 2 cores
@@ -154,9 +155,10 @@ async def relay_throughput(database_url: str, count: int) -> float:
                 text(
                     "INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, "
                     "aggregate_id, occurred_at, payload) "
-                    "SELECT gen_random_uuid()::text, :tenant, 'CustomerUpdatedEvent', 'customer', "
-                    "'CUST-' || (n % 100), now(), jsonb_build_object('customerId', "
-                    "'CUST-' || (n % 100), 'name', 'bulk ' || n) FROM generate_series(1, :count) n"
+                    "SELECT gen_random_uuid()::text, :tenant, 'CustomerUpdated', 'customer', "
+                    "'CUST-' || (n % 100), now(), jsonb_build_object('party_id', NULL, "
+                    "'name', 'bulk ' || n, 'email', NULL, 'phone', NULL, 'billing_terms_id', "
+                    "NULL, 'version', n) FROM generate_series(1, :count) n"
                 ),
                 {"tenant": TENANT, "count": count},
             )

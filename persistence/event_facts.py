@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -54,14 +54,9 @@ def event_from(
     }
     if found is None:
         raise ValueError(f"no event type is named {name!r} (a {kind} event {event_id})")
-    hints = _hints(found)
     return found(
         **common,
-        **{
-            f.name: _typed(document[f.name], hints[f.name])
-            for f in dataclasses.fields(found)
-            if f.name not in BASE_FIELDS
-        },
+        **{field: read(document[field]) for field, read in _readers(found)},
     )
 
 
@@ -82,38 +77,45 @@ def _plain(value: Any) -> Any:
 
 
 @cache
-def _hints(owner: type) -> dict[str, Any]:
-    return typing.get_type_hints(owner)
+def _readers(owner: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """How to read back each field of `owner` (a fact, or a value nested in one) from JSON,
+    worked out once per class: the relay reads every event it publishes."""
+    hints = typing.get_type_hints(owner)
+    stored = [
+        f
+        for f in dataclasses.fields(owner)
+        if not issubclass(owner, DomainEvent) or f.name not in BASE_FIELDS
+    ]
+    return tuple((f.name, _reader(hints[f.name])) for f in stored)
 
 
-def _typed(value: Any, hint: Any) -> Any:
-    """`value` read back from JSON as the type `hint` names."""
-    if value is None:
-        return None
+def _reader(hint: Any) -> Callable[[Any], Any]:
+    """A function reading a JSON value back as the type `hint` names (None stays None)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _typed(value, inner[0]) if len(inner) == 1 else value
-    if origin is tuple:
-        item = typing.get_args(hint)[0]
-        return tuple(_typed(entry, item) for entry in value)
-    if origin is list:
-        item = typing.get_args(hint)[0]
-        return [_typed(entry, item) for entry in value]
-    if origin is not None:
-        return value
-    if isinstance(hint, type):
-        if issubclass(hint, Enum):
-            return hint(value)
-        if hint is Decimal:
-            return Decimal(value)
+        return _reader(inner[0]) if len(inner) == 1 else _as_is
+    if origin in (tuple, list):
+        item = _reader(typing.get_args(hint)[0])
+        return _optional(lambda value: origin(item(entry) for entry in value))
+    if origin is None and isinstance(hint, type):
+        if issubclass(hint, Enum) or hint is Decimal:
+            return _optional(hint)
         if hint is datetime:
-            return datetime.fromisoformat(value)
+            return _optional(datetime.fromisoformat)
         if hint is date:
-            return date.fromisoformat(value)
+            return _optional(date.fromisoformat)
         if dataclasses.is_dataclass(hint):
-            nested = _hints(hint)
-            return hint(
-                **{f.name: _typed(value[f.name], nested[f.name]) for f in dataclasses.fields(hint)}
+            nested = _readers(hint)
+            return _optional(
+                lambda value: hint(**{name: read(value[name]) for name, read in nested})
             )
+    return _as_is
+
+
+def _optional(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else read(value)
+
+
+def _as_is(value: Any) -> Any:
     return value

@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 
 from domain.events import PublishedEvent
 from subscriptions.topics import BrokerLink
-from subscriptions.wire.registry import encode, headers_for, topic_for
+from subscriptions.wire.registry import outgoing
 
 log = logging.getLogger("gateway.kafka.publisher")
 
@@ -52,13 +52,13 @@ class Publisher:
         try:
             acks = []
             for published in events:
-                event = published.event
+                record = outgoing(published)
                 acks.append(
                     await producer.send(
-                        topic_for(event),
-                        value=encode(event),
-                        key=event.aggregate_id.encode(),
-                        headers=headers_for(published),
+                        record.topic,
+                        value=record.value,
+                        key=published.event.aggregate_id.encode(),
+                        headers=record.headers,
                     )
                 )
             await asyncio.gather(*acks)

@@ -21,13 +21,12 @@ from subscriptions.wire.registry import (
     _contracts,
     decode,
     encode,
-    headers_for,
+    outgoing,
     published_from,
     published_topics,
     route_for,
     routes_for_topic,
     to_wire,
-    topic_for,
 )
 from tests.unit.test_wire_estimates import seed_quote
 
@@ -59,7 +58,8 @@ QUOTE_APPROVED = seed_quote()
 def record(event: DomainEvent, sequence: int = 42) -> tuple[str, list[tuple[str, bytes]], bytes]:
     """The topic, headers and value a gateway publisher sends for `event`."""
     published = PublishedEvent(sequence=sequence, event=event)
-    return topic_for(event), headers_for(published), encode(event)
+    record = outgoing(published)
+    return record.topic, record.headers, record.value
 
 
 @pytest.mark.parametrize(
