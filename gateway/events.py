@@ -67,6 +67,7 @@ class EventBackbone:
                 enable_idempotence=settings.kafka_enable_idempotence,
                 linger_ms=settings.kafka_linger_ms,
                 compression_type=settings.kafka_compression_type,
+                environment=settings.event_environment,
             ),
             broker,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,10 @@ class Settings(BaseSettings):
     )
     kafka_linger_ms: int = Field(5, description="producer batching delay")
     kafka_compression_type: str | None = Field(None, description="gzip, or none")
+    event_environment: Literal["production", "staging", "development"] = Field(
+        "development",
+        description="CloudEvents `durion:environment` of every event this deployment publishes",
+    )
     kafka_fetch_max_wait_ms: int = Field(
         100, description="longest a consumer fetch waits for data (bounds event latency)"
     )

@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 
 from domain.events import PublishedEvent
 from subscriptions.topics import BrokerLink
+from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.registry import outgoing
 
 log = logging.getLogger("gateway.kafka.publisher")
@@ -18,7 +19,7 @@ log = logging.getLogger("gateway.kafka.publisher")
 
 @dataclass(frozen=True)
 class ProducerSettings:
-    """Producer tuning, from configuration.
+    """Producer tuning, and the environment the records are stamped with, from configuration.
 
     Idempotence is off by default because the embedded broker's memory store does not
     support idempotent producers; turn it on against Apache Kafka or Redpanda.
@@ -29,6 +30,8 @@ class ProducerSettings:
     linger_ms: int = 5
     compression_type: str | None = None
     request_timeout_ms: int = 10_000
+    environment: str = DEFAULT_ENVIRONMENT
+    """CloudEvents' `durion:environment` on every record: where the events come from."""
 
 
 class Publisher:
@@ -52,7 +55,7 @@ class Publisher:
         try:
             acks = []
             for published in events:
-                record = outgoing(published)
+                record = outgoing(published, self._settings.environment)
                 acks.append(
                     await producer.send(
                         record.topic,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections import defaultdict
@@ -15,6 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer
+from domain.events import PublishedEvent
+from domain.service_orders.events import ServiceOrderStatusChanged
+from domain.service_orders.status import ServiceOrderStatus
 from persistence.database import create_engine
 from persistence.tables import customers, outbox
 from persistence.unit_of_work import UnitOfWork
@@ -192,3 +196,48 @@ async def test_a_leader_whose_lock_session_is_cut_stops_relaying_at_once(
         await asyncio.gather(task, return_exceptions=True)
         await publisher.close()
     assert changes == [True, False, True, False], "stopping the relay ends its lead too"
+
+
+async def test_the_records_carry_the_environment_the_deployment_is_configured_for(
+    services: Services, isolated_engine: AsyncEngine
+) -> None:
+    """Seed 001's `durion:environment` says where an event comes from; a production
+    deployment must not announce its events as development ones."""
+    broker = BrokerLink(services.bootstrap_servers, "env")
+    await broker.start()
+    publisher = Publisher(
+        services.bootstrap_servers, "env", ProducerSettings(environment="production"), broker
+    )
+    changed = ServiceOrderStatusChanged(
+        aggregate_id=f"WO-{uuid.uuid4().hex[:8]}",
+        tenant_id="t-env",
+        occurred_at=datetime.now(UTC),
+        previous_status=ServiceOrderStatus.SCHEDULED,
+        new_status=ServiceOrderStatus.DISPATCHED,
+        location_id="LOC-001",
+        customer_id="CUST-001",
+        technician_id="TECH-001",
+    )
+    consumer = AIOKafkaConsumer(
+        "workexec.workorder.status_changed",
+        bootstrap_servers=services.bootstrap_servers,
+        group_id=f"test-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        **GROUP_TIMING.consumer_options(),
+    )
+    try:
+        await publisher.publish([PublishedEvent(1, changed)])
+        await consumer.start()
+        async with asyncio.timeout(20):
+            found = None
+            while found is None:
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    for record in records:
+                        document = json.loads(record.value)
+                        if document["subject"] == changed.aggregate_id:
+                            found = document
+    finally:
+        await consumer.stop()
+        await publisher.close()
+        await broker.close()
+    assert found["durion:environment"] == "production"
