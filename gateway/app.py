@@ -8,12 +8,14 @@ the embedded ones and fills them in for `gateway dev`).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -27,6 +29,7 @@ from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
 from gateway.idempotency import IdempotentMutations
+from gateway.request_errors import request_error
 from gateway.settings import Settings
 from gateway.shared_subscriptions import SharedStreams
 from gateway.websocket_auth import (
@@ -68,12 +71,37 @@ class GraphQLApp(GraphQL):
     async def on_ws_connect(self, context: Any) -> None:
         await authenticate_connection(context, self._verifier)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """The request body, if it is a GraphQL request (a JSON object); anything else is
+        the client's mistake, answered 400 with a code rather than a plain-text 500."""
+        try:
+            decoded = json.loads(data)
+        except RecursionError:
+            raise HTTPException(400, "The request body is nested too deeply.") from None
+        if isinstance(decoded, list):
+            raise HTTPException(
+                400, "Send one operation per request as a JSON object; batches are not accepted."
+            )
+        if not isinstance(decoded, dict):
+            raise HTTPException(
+                400,
+                'The request body must be a JSON object such as {"query": "{ __typename }"}, '
+                f"not JSON {'null' if decoded is None else type(decoded).__name__}.",
+            )
+        return decoded
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            try:
+                response = await self.run(Request(scope=scope, receive=receive))
+            except HTTPException as refused:
+                response = request_error(refused.status_code, refused.reason)
+            await response(scope, receive, send)
+            return
         try:
             await super().__call__(scope, receive, send)
         finally:
-            if scope["type"] == "websocket":
-                forget_connection(scope)
+            forget_connection(scope)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:

@@ -27,23 +27,17 @@ from typing import Any
 from graphql import OperationType
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.context import ContextFactory
 from gateway.operations import operation_of
+from gateway.request_errors import graphql_error
 from persistence.repositories.idempotency import IN_PROGRESS, HeldKey
 from persistence.unit_of_work import UnitOfWorkFactory
 
 HEADER = "idempotency-key"
 LONGEST_KEY = 255
-
-
-def graphql_error(code: str, message: str) -> JSONResponse:
-    """An error in the GraphQL response shape every client already handles."""
-    return JSONResponse(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-    )
 
 
 def is_mutation(request: dict[str, Any]) -> bool:

@@ -1,0 +1,48 @@
+"""Bodies that are not GraphQL requests get a 4xx in the GraphQL error shape, never a 500."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.conftest import Api, token
+
+NOT_A_REQUEST = [
+    (b"null", "not JSON null"),
+    (b'"{ __typename }"', "not JSON str"),
+    (b"5", "not JSON int"),
+    (b"[]", "batches are not accepted"),
+    (b'[{"query": "{ __typename }"}]', "batches are not accepted"),
+    (b"{", "Unable to parse request body as JSON"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b'{"query": 5}', "`query` must be a string"),
+    (b'{"query": "{ __typename }", "variables": 5}', "`variables` must be an object"),
+]
+
+
+@pytest.mark.parametrize(("body", "says"), NOT_A_REQUEST)
+async def test_a_body_that_is_not_a_graphql_request_is_a_bad_request(
+    http: httpx.AsyncClient, body: bytes, says: str
+) -> None:
+    response = await http.post(
+        "/graphql",
+        content=body,
+        headers={"content-type": "application/json", "authorization": f"Bearer {token('t-x')}"},
+    )
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert says in error["message"]
+
+
+async def test_a_wrong_content_type_is_a_bad_request_and_a_good_request_still_runs(
+    http: httpx.AsyncClient, api: Api
+) -> None:
+    response = await http.post(
+        "/graphql",
+        content=b"{ __typename }",
+        headers={"content-type": "text/plain", "authorization": f"Bearer {token(api.tenant)}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert await api.data("{ __typename }") == {"__typename": "Query"}
