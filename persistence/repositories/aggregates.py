@@ -24,9 +24,6 @@ A = TypeVar("A", bound=Aggregate)
 class AggregateRepository(TenantRepository, Generic[A]):
     """Tracks each aggregate with the stored form it had when read or added."""
 
-    noun: str
-    """The aggregate's name in messages: "Customer", "Estimate"..."""
-
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._tracked: dict[str, tuple[A, Any, int]] = {}

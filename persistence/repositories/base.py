@@ -9,11 +9,12 @@ with bind parameters; searches and filters are built per call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from asyncpg import Record
+from asyncpg import Record, UniqueViolationError
 from sqlalchemy import (
     ColumnElement,
     Executable,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from domain.errors import DuplicateId
 from domain.paging import PageRequest
 from persistence.driver import TENANT, TenantDriver
 
@@ -102,6 +104,12 @@ class TenantRepository:
     unit of work's `TenantDriver`, for its tenant."""
 
     table: Table
+    noun: str
+    """The record's name in messages: "Customer", "Estimate"..."""
+    id_field: str | None = None
+    """The API's name of an id clients may choose (`customerId`...). Two creations racing
+    for one id both find it free; the second INSERT breaks the primary key, and that is
+    DUPLICATE_ID on this field, as a taken id is when checked first."""
 
     def __init__(self, statements: TenantDriver):
         self._statements = statements
@@ -117,15 +125,28 @@ class TenantRepository:
 
     async def _row(self, statement: Executable, /, **values: Any) -> Record | None:
         """The first row of `statement` for this tenant, or None."""
-        return await self._statements.row(statement, values)
+        with self._taken_id(values):
+            return await self._statements.row(statement, values)
 
     async def _value(self, statement: Executable, /, **values: Any) -> Any:
         """The first column of the first row of `statement` for this tenant, or None."""
-        return await self._statements.value(statement, values)
+        with self._taken_id(values):
+            return await self._statements.value(statement, values)
 
     async def _run(self, statement: Executable, /, **values: Any) -> None:
         """Execute `statement` (an INSERT of `values`, an UPDATE, a DELETE) for its effect."""
-        await self._statements.run(statement, values)
+        with self._taken_id(values):
+            await self._statements.run(statement, values)
+
+    @contextmanager
+    def _taken_id(self, values: Mapping[str, Any]) -> Iterator[None]:
+        """An INSERT that breaks this table's primary key is DUPLICATE_ID (`id_field`)."""
+        try:
+            yield
+        except UniqueViolationError as error:
+            if self.id_field is None or error.constraint_name != f"pk_{self.table.name}":
+                raise
+            raise DuplicateId(self.noun, str(values.get("id")), self.id_field) from error
 
     async def _run_many(self, statement: Executable, rows: list[dict[str, Any]]) -> list[Record]:
         """Execute `statement` once per row in one round trip; what RETURNING gave."""

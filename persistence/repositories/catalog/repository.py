@@ -131,6 +131,8 @@ def _category_values(category: ProductCategory) -> dict[str, Any]:
 
 class CategoryRepository(TenantRepository):
     table = product_categories
+    noun = "Product category"
+    id_field = "categoryId"
 
     async def all(self) -> list[ProductCategory]:
         return [ProductCategory(**row) for row in await self._rows(CATEGORIES)]
@@ -144,6 +146,7 @@ class CategoryRepository(TenantRepository):
 class PartRepository(AggregateRepository[Part]):
     table = parts
     noun = "Part"
+    id_field = "productId"
 
     async def _read(self, part_id: str, lock: bool) -> Part | None:
         row = await self._row(PART_BY_ID, id=part_id)
@@ -224,6 +227,7 @@ class PartRepository(AggregateRepository[Part]):
 class ServiceRepository(AggregateRepository[Service]):
     table = services
     noun = "Service"
+    id_field = "serviceId"
 
     async def _read(self, service_id: str, lock: bool) -> Service | None:
         row = await self._row(SERVICE_BY_ID, id=service_id)

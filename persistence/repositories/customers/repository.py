@@ -93,6 +93,7 @@ def _vehicle(row: Mapping[str, Any]) -> Vehicle:
 class CustomerRepository(AggregateRepository[Customer]):
     table = customers
     noun = "Customer"
+    id_field = "customerId"
 
     async def _read(self, customer_id: str, lock: bool) -> Customer | None:
         row = await self._row(CUSTOMER_BY_ID, id=customer_id)
@@ -137,6 +138,7 @@ class CustomerRepository(AggregateRepository[Customer]):
 class VehicleRepository(AggregateRepository[Vehicle]):
     table = vehicles
     noun = "Vehicle"
+    id_field = "vehicleId"
 
     async def _read(self, vehicle_id: str, lock: bool) -> Vehicle | None:
         row = await self._row(VEHICLE_BY_ID, id=vehicle_id)

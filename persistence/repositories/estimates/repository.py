@@ -244,6 +244,7 @@ class EstimateRepository(AggregateRepository[Estimate]):
 
     table = estimates
     noun = "Estimate"
+    id_field = "estimateId"
 
     def __init__(self, statements: TenantDriver, audit_trail: AuditTrail):
         super().__init__(statements)

@@ -112,6 +112,7 @@ SAVE_LOCATION = versioned_update(locations, ("name", "currency_uom_id", "time_zo
 class LocationRepository(AggregateRepository[Location]):
     table = locations
     noun = "Location"
+    id_field = "locationId"
 
     async def _read(self, location_id: str, lock: bool) -> Location | None:
         row = await self._row(LOCATION_BY_ID, id=location_id)

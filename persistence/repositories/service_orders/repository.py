@@ -106,6 +106,7 @@ def _order(row: Mapping[str, Any], tenant_id: str) -> ServiceOrder:
 class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
     table = service_orders
     noun = "Service order"
+    id_field = "serviceOrderId"
 
     def __init__(self, statements: TenantDriver, records: OrderRecordRepository):
         super().__init__(statements)
