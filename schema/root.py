@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -16,7 +19,8 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.execution import PreExecutionError
 
 from schema.audit.queries import AuditQueries
 from schema.catalog.mutations import CatalogMutations
@@ -32,6 +36,7 @@ from schema.events.subscriptions import EventSubscriptions
 from schema.execution import AcyclicExecutionContext
 from schema.finance.mutations import FinanceLockMutations
 from schema.finance.queries import FinanceQueries
+from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.pricing.mutations import PricingMutations
@@ -85,6 +90,35 @@ class GatewaySchema(strawberry.Schema):
         for error in errors:
             log.debug("GraphQL error: %s", error.message)
 
+    async def execute(  # type: ignore[override]
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> ExecutionResult:
+        refused = variables_problem(variable_values)
+        if refused is not None:
+            return ExecutionResult(data=None, errors=[refused])
+        return await super().execute(query, variable_values, *args, **kwargs)
+
+    async def stream(  # type: ignore[override]
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        refused = variables_problem(variable_values)
+        if refused is not None:
+            return _refusal(refused)
+        return await super().stream(query, variable_values, *args, **kwargs)
+
+
+async def _refusal(error: GraphQLError) -> AsyncIterator[PreExecutionError]:
+    """A streamed operation refused before it starts, as the websocket protocols expect."""
+    yield PreExecutionError(data=None, errors=[error])
+
 
 @strawberry.type
 class Subscription(
@@ -112,12 +146,14 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     limit_rules = [
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+        TextLiterals,
     ]
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=AcyclicExecutionContext,
+        scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[
             ErrorContract,
             partial(ParserCache, maxsize=limits.parser_cache_size),

@@ -17,12 +17,14 @@ from subscriptions.wire.event import WireEvent
 from subscriptions.wire.registry import recorded_name, to_wire
 
 REPLAY_BATCH = 500
+LAST_CURSOR = 2**63 - 1
+"""Cursors are the outbox's BIGINT sequence numbers."""
 
 
 def parse_cursor(since: str | None) -> int | None:
     if since is None or since == "":
         return None
-    if not since.isdigit():
+    if not (since.isascii() and since.isdigit()) or int(since) > LAST_CURSOR:
         raise InvalidInput(
             f"'{since}' is not an event cursor: pass the `cursor` of the last event you received.",
             field="since",
