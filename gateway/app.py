@@ -140,6 +140,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+        max_subscriptions_per_connection=settings.ws_max_operations,
     )
 
     @asynccontextmanager

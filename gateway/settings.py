@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = Field(5.0, description="fallback poll when no NOTIFY arrives")
     hub_queue_size: int = Field(1000, description="events buffered per subscriber")
+    ws_max_operations: int = Field(
+        100, description="operations (subscriptions) one websocket connection may run at once"
+    )
     hub_catch_up_seconds: float = Field(
         5.0, description="how often the hub checks the outbox for events Kafka missed; 0: never"
     )

@@ -18,7 +18,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 from gateway.shared_subscriptions import Ending, SharedStreams, share_key
 from schema.context import RequestContext
@@ -59,8 +61,30 @@ async def _follow(
     )
 
 
+def operation_limit_error(limit: int) -> dict[str, Any]:
+    """Strawberry's "Subscription limit reached", with a code and what to do about it."""
+    return {
+        "message": f"This connection already runs {limit} operations, the most one connection "
+        "may; complete one, or open another connection.",
+        "extensions": {"code": "SUBSCRIPTION_LIMIT_REACHED"},
+    }
+
+
 class SharingTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
     """graphql-transport-ws: `next` frames of a shared stream, `error`/`complete` as usual."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        limit = self.max_subscriptions_per_connection
+        if (
+            limit is not None
+            and message["id"] not in self.operations
+            and len(self.operations) >= limit
+        ):
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [operation_limit_error(limit)]}  # type: ignore[typeddict-item]
+            )
+            return
+        await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
         key = share_key(
@@ -86,6 +110,15 @@ class SharingTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, No
 
 class SharingWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
     """Legacy graphql-ws: `data` frames of a shared stream, `error`/`complete` as usual."""
+
+    async def handle_start(self, message: StartMessage) -> None:
+        limit = self.max_subscriptions_per_connection
+        if limit is not None and message["id"] not in self.tasks and len(self.tasks) >= limit:
+            await self.send_message(
+                {"type": "error", "id": message["id"], "payload": operation_limit_error(limit)}  # type: ignore[typeddict-item]
+            )
+            return
+        await super().handle_start(message)
 
     async def handle_async_results(
         self,
