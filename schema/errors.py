@@ -3,8 +3,9 @@
 - A `DomainError` becomes a top-level error with `extensions.code` (and
   `extensions.field` when one input is at fault); a group of field errors becomes one
   error per field.
-- A GraphQL validation or variable error keeps graphql-core's message and gets the code
-  `GRAPHQL_VALIDATION_FAILED` (or `BAD_USER_INPUT` for variable values).
+- A GraphQL error keeps graphql-core's message and gets a code by when it was found:
+  `GRAPHQL_PARSE_FAILED` (syntax), `GRAPHQL_VALIDATION_FAILED` (the document breaks the
+  schema's rules, an unused variable included), `BAD_USER_INPUT` (a variable's value).
 - Anything else is unexpected: logged with a trace id and masked, so no internal detail
   reaches the client; the trace id in the response finds the log line.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 
 from domain.errors import DomainError
@@ -44,13 +45,26 @@ def domain_errors(error: GraphQLError) -> list[GraphQLError]:
         ]
     graphql_level = original is None or isinstance(original, GraphQLError)
     if graphql_level and not (error.extensions or {}).get("code"):
-        code = (
-            "BAD_USER_INPUT"
-            if error.message.startswith("Variable ")
-            else "GRAPHQL_VALIDATION_FAILED"
-        )
+        if isinstance(error, GraphQLSyntaxError):
+            code = "GRAPHQL_PARSE_FAILED"
+        elif _is_variable_value_error(error.message):
+            code = "BAD_USER_INPUT"
+        else:
+            code = "GRAPHQL_VALIDATION_FAILED"
         error.extensions = {**(error.extensions or {}), "code": code}
     return [error]
+
+
+VARIABLE_VALUE_FAULTS = (" has invalid value", " was not provided", " must not be null")
+"""How graphql-core words a variable *value* it could not coerce. Its validation rules
+about variables ("Variable '$x' is never used", "... is not defined", "... used in
+position expecting ...") are faults of the document, not of the values sent."""
+
+
+def _is_variable_value_error(message: str) -> bool:
+    return message.startswith("Variable '$") and any(
+        fault in message for fault in VARIABLE_VALUE_FAULTS
+    )
 
 
 class ErrorContract(MaskErrors):

@@ -46,3 +46,28 @@ async def test_a_wrong_content_type_is_a_bad_request_and_a_good_request_still_ru
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     assert await api.data("{ __typename }") == {"__typename": "Query"}
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "code"),
+    [
+        ("query($x: Int) { __typename }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ customer(id: $y) { customerId } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "query($x: String!) { customer(id: $x) { customerId } }",
+            {"x": "a"},
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        ("query($x: ID!) { customer(id: $x) { customerId } }", {}, "BAD_USER_INPUT"),
+        ("query($x: ID!) { customer(id: $x) { customerId } }", {"x": None}, "BAD_USER_INPUT"),
+        (
+            "query($x: Int!) { searchCustomers(query: null, pageSize: $x) { totalCount } }",
+            {"x": "abc"},
+            "BAD_USER_INPUT",
+        ),
+    ],
+)
+async def test_a_fault_of_the_document_and_a_fault_of_a_value_get_their_own_codes(
+    api: Api, document: str, variables: dict[str, object], code: str
+) -> None:
+    assert await api.error_codes(document, variables) == [code]
