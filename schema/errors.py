@@ -45,7 +45,7 @@ def domain_errors(error: GraphQLError) -> list[GraphQLError]:
         ]
     graphql_level = original is None or isinstance(original, GraphQLError)
     if graphql_level and not (error.extensions or {}).get("code"):
-        if isinstance(error, GraphQLSyntaxError):
+        if isinstance(error, GraphQLSyntaxError) and TOKEN_LIMIT not in error.message:
             code = "GRAPHQL_PARSE_FAILED"
         elif _is_variable_value_error(error.message):
             code = "BAD_USER_INPUT"
@@ -55,6 +55,8 @@ def domain_errors(error: GraphQLError) -> list[GraphQLError]:
     return [error]
 
 
+TOKEN_LIMIT = "Document contains more than"
+"""graphql-core reports the token limit as a syntax error; it is a limit, coded as one."""
 VARIABLE_VALUE_FAULTS = (" has invalid value", " was not provided", " must not be null")
 """How graphql-core words a variable *value* it could not coerce. Its validation rules
 about variables ("Variable '$x' is never used", "... is not defined", "... used in

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError, parse
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -28,7 +28,7 @@ from schema.catalog.queries import CatalogQueries
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.dashboard.queries import DashboardQueries
-from schema.errors import ErrorContract
+from schema.errors import ErrorContract, domain_errors
 from schema.estimates.mutations import EstimateMutations
 from schema.estimates.queries import EstimateQueries
 from schema.estimates.subscriptions import EstimateSubscriptions
@@ -78,11 +78,20 @@ class Mutation(
 
 
 class GatewaySchema(strawberry.Schema):
-    """Leaves logging to ErrorContract, which logs unexpected errors once, with a trace id.
+    """Strawberry's schema, with three things it does not do by itself.
 
-    Strawberry's default logs every error with a traceback, including a clerk's typo in
-    a VIN, which buries the failures that matter.
+    It leaves logging to ErrorContract, which logs unexpected errors once, with a trace
+    id (Strawberry logs every error with a traceback, including a clerk's typo in a VIN,
+    which buries the failures that matter). It refuses variables no field can take before
+    execution (schema/input_checks.py). And it answers a document that does not parse,
+    or has more tokens than allowed, with a coded error on every path: over HTTP such
+    errors skip the extensions' processing, and on a websocket the parser cache raises
+    where the protocols expect a result, leaving the client a bare `complete`.
     """
+
+    def __init__(self, *args: Any, max_tokens: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._max_tokens = max_tokens
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -100,7 +109,12 @@ class GatewaySchema(strawberry.Schema):
         refused = variables_problem(variable_values)
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
-        return await super().execute(query, variable_values, *args, **kwargs)
+        result = await super().execute(query, variable_values, *args, **kwargs)
+        if result.errors:
+            # A document that does not parse never reaches the extensions' error
+            # processing; the one mapping codes it here (it leaves coded errors alone).
+            result.errors = [mapped for error in result.errors for mapped in domain_errors(error)]
+        return result
 
     async def stream(  # type: ignore[override]
         self,
@@ -109,10 +123,19 @@ class GatewaySchema(strawberry.Schema):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        refused = variables_problem(variable_values)
+        refused = variables_problem(variable_values) or self._unparsable(query)
         if refused is not None:
             return _refusal(refused)
         return await super().stream(query, variable_values, *args, **kwargs)
+
+    def _unparsable(self, query: str | None) -> GraphQLError | None:
+        """Why `query` does not parse within the token limit, as a coded error, or None."""
+        try:
+            parse(query or "", max_tokens=self._max_tokens)
+        except GraphQLSyntaxError as error:
+            [coded] = domain_errors(error)
+            return coded
+        return None
 
 
 async def _refusal(error: GraphQLError) -> AsyncIterator[PreExecutionError]:
@@ -152,6 +175,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        max_tokens=limits.max_tokens,
         execution_context_class=AcyclicExecutionContext,
         scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[

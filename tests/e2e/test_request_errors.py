@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import Api, token
+from tests.conftest import Api, RunningGateway, token
+from tests.graphql_ws import LEGACY_WS, TRANSPORT_WS, Subscriber
 
 NOT_A_REQUEST = [
     (b"null", "not JSON null"),
@@ -71,3 +72,32 @@ async def test_a_fault_of_the_document_and_a_fault_of_a_value_get_their_own_code
     api: Api, document: str, variables: dict[str, object], code: str
 ) -> None:
     assert await api.error_codes(document, variables) == [code]
+
+
+async def test_a_document_that_does_not_parse_or_is_too_long_is_coded_over_http(api: Api) -> None:
+    assert await api.error_codes("{ __typename ") == ["GRAPHQL_PARSE_FAILED"]
+    too_long = "{ " + " ".join(["__typename"] * 3000) + " }"
+    assert await api.error_codes(too_long) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+async def test_a_subscription_that_does_not_parse_is_refused_on_both_protocols(
+    gateway: RunningGateway, api: Api
+) -> None:
+    broken = "subscription { domainEvents { cursor "
+    modern = await Subscriber(gateway.url, token(api.tenant), TRANSPORT_WS).connect()
+    try:
+        await modern.acknowledged()
+        await modern.subscribe(broken)
+        closed = await modern.close_code()
+    finally:
+        await modern.close()
+    assert closed == 4400
+    legacy = await Subscriber(gateway.url, token(api.tenant), LEGACY_WS).connect()
+    try:
+        await legacy.acknowledged()
+        await legacy.subscribe(broken)
+        refusal = await legacy.receive()
+    finally:
+        await legacy.close()
+    assert refusal["type"] == "error"
+    assert refusal["payload"]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
