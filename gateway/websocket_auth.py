@@ -11,26 +11,55 @@ their `connection_error` message.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import json
+from collections.abc import AsyncGenerator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.http.exceptions import (
+    NonJsonMessageReceived,
+    NonTextMessageReceived,
+    WebSocketDisconnected,
+)
 
 from gateway.auth import TokenRejected, TokenVerifier
 from schema.context import RequestContext
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_BAD_FRAME = 4400
 STATE_CLOSE = "close_with"
 STATE_EXPIRY = "token_expiry"
 
 
 class GatewayWebSocketAdapter(ASGIWebSocketAdapter):
-    """Closes with the code the authentication chose, whatever the protocol handler asks."""
+    """Closes with the code the authentication chose, whatever the protocol handler asks,
+    and closes with 4400 on a frame that is not a JSON object (an array, a number, nesting
+    too deep), where the protocol handlers would fail on it and drop the socket (1006)."""
+
+    async def iter_json(
+        self, *, ignore_parsing_errors: bool = False
+    ) -> AsyncGenerator[object, None]:
+        try:
+            while self.ws.application_state != WebSocketState.DISCONNECTED:
+                text = await self.ws.receive_text()
+                try:
+                    message = json.loads(text)
+                except (json.JSONDecodeError, RecursionError) as error:
+                    if ignore_parsing_errors:
+                        continue
+                    raise NonJsonMessageReceived from error
+                if not isinstance(message, dict):
+                    await self.close(CLOSE_BAD_FRAME, "WebSocket message must be a JSON object")
+                    return
+                yield message
+        except KeyError as error:
+            raise NonTextMessageReceived from error
+        except WebSocketDisconnect:
+            return
 
     async def close(self, code: int, reason: str) -> None:
         code, reason = self.ws.scope.get("state", {}).get(STATE_CLOSE, (code, reason))

@@ -101,3 +101,33 @@ async def test_a_subscription_that_does_not_parse_is_refused_on_both_protocols(
         await legacy.close()
     assert refusal["type"] == "error"
     assert refusal["payload"]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+@pytest.mark.parametrize("frame", ["[1]", "5", "null", '"subscribe"'])
+async def test_a_websocket_frame_that_is_not_a_json_object_closes_with_4400(
+    gateway: RunningGateway, api: Api, protocol: str, frame: str
+) -> None:
+    subscriber = await Subscriber(gateway.url, token(api.tenant), protocol).connect()
+    try:
+        await subscriber.acknowledged()
+        assert subscriber.ws is not None
+        await subscriber.ws.send(frame)
+        closed = await subscriber.close_code()
+    finally:
+        await subscriber.close()
+    assert closed == 4400
+
+
+async def test_a_websocket_frame_nested_too_deeply_closes_with_4400(
+    gateway: RunningGateway, api: Api
+) -> None:
+    subscriber = await Subscriber(gateway.url, token(api.tenant), TRANSPORT_WS).connect()
+    try:
+        await subscriber.acknowledged()
+        assert subscriber.ws is not None
+        await subscriber.ws.send("[" * 100_000 + "]" * 100_000)
+        closed = await subscriber.close_code()
+    finally:
+        await subscriber.close()
+    assert closed == 4400
