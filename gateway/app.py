@@ -29,7 +29,7 @@ from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
 from gateway.idempotency import IdempotentMutations
-from gateway.request_errors import request_error
+from gateway.request_errors import LimitedBody, request_error
 from gateway.settings import Settings
 from gateway.shared_subscriptions import SharedStreams
 from gateway.websocket_auth import (
@@ -129,6 +129,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             max_depth=settings.max_query_depth,
             max_tokens=settings.max_tokens,
             max_aliases=settings.max_aliases,
+            max_document_chars=settings.max_document_chars,
             parser_cache_size=settings.parser_cache_size,
             validation_cache_size=settings.validation_cache_size,
         )
@@ -184,8 +185,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         routes=[
             Route(
                 "/graphql",
-                IdempotentMutations(
-                    graphql, contexts, timedelta(seconds=settings.idempotency_key_ttl_seconds)
+                LimitedBody(
+                    IdempotentMutations(
+                        graphql, contexts, timedelta(seconds=settings.idempotency_key_ttl_seconds)
+                    ),
+                    settings.max_request_bytes,
                 ),
                 methods=["GET", "POST"],
             ),

@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     )
 
     graphiql: bool = True
+    max_request_bytes: int = Field(
+        1_000_000, description="largest HTTP request body; a larger one is answered 413"
+    )
+    max_document_chars: int = Field(
+        50_000, description="longest GraphQL document (query text) accepted"
+    )
     max_query_depth: int = 10
     max_tokens: int = 2000
     max_aliases: int = 30

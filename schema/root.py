@@ -89,9 +89,10 @@ class GatewaySchema(strawberry.Schema):
     where the protocols expect a result, leaving the client a bare `complete`.
     """
 
-    def __init__(self, *args: Any, max_tokens: int, **kwargs: Any):
+    def __init__(self, *args: Any, max_tokens: int, max_document_chars: int, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._max_tokens = max_tokens
+        self._max_document_chars = max_document_chars
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -106,7 +107,7 @@ class GatewaySchema(strawberry.Schema):
         *args: Any,
         **kwargs: Any,
     ) -> ExecutionResult:
-        refused = variables_problem(variable_values)
+        refused = self._too_long(query) or variables_problem(variable_values)
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
         result = await super().execute(query, variable_values, *args, **kwargs)
@@ -123,10 +124,22 @@ class GatewaySchema(strawberry.Schema):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        refused = variables_problem(variable_values) or self._unparsable(query)
+        refused = (
+            self._too_long(query) or variables_problem(variable_values) or self._unparsable(query)
+        )
         if refused is not None:
             return _refusal(refused)
         return await super().stream(query, variable_values, *args, **kwargs)
+
+    def _too_long(self, query: str | None) -> GraphQLError | None:
+        """A document longer than the limit, refused before it is parsed or cached."""
+        if query is None or len(query) <= self._max_document_chars:
+            return None
+        return GraphQLError(
+            f"The document is {len(query)} characters long; the most this gateway accepts "
+            f"is {self._max_document_chars}. Send a shorter document.",
+            extensions={"code": "DOCUMENT_TOO_LARGE"},
+        )
 
     def _unparsable(self, query: str | None) -> GraphQLError | None:
         """Why `query` does not parse within the token limit, as a coded error, or None."""
@@ -157,6 +170,7 @@ class Limits:
     max_depth: int = 10
     max_tokens: int = 2000
     max_aliases: int = 30
+    max_document_chars: int = 50_000
     parser_cache_size: int = 256
     validation_cache_size: int = 256
 
@@ -176,6 +190,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         max_tokens=limits.max_tokens,
+        max_document_chars=limits.max_document_chars,
         execution_context_class=AcyclicExecutionContext,
         scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
@@ -131,3 +133,39 @@ async def test_a_websocket_frame_nested_too_deeply_closes_with_4400(
     finally:
         await subscriber.close()
     assert closed == 4400
+
+
+async def test_a_body_over_the_limit_is_413_declared_or_streamed(
+    http: httpx.AsyncClient, api: Api
+) -> None:
+    padding = " " * 1_000_001
+    body = ('{"query": "{ __typename }' + padding + '"}').encode()
+    headers = {"content-type": "application/json", "authorization": f"Bearer {token(api.tenant)}"}
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 65_536):
+            yield body[start : start + 65_536]
+
+    declared = await http.post("/graphql", content=body, headers=headers)
+    streamed = await http.post("/graphql", content=chunks(), headers=headers)
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+    assert await api.data("{ __typename }") == {"__typename": "Query"}
+
+
+async def test_a_document_over_the_limit_is_refused_before_it_is_parsed(
+    api: Api, gateway: RunningGateway
+) -> None:
+    long_document = "{ __typename }" + "#" * 50_000
+    body = await api(long_document)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["DOCUMENT_TOO_LARGE"]
+    assert "50014 characters" in body["errors"][0]["message"]
+    legacy = await Subscriber(gateway.url, token(api.tenant), LEGACY_WS).connect()
+    try:
+        await legacy.acknowledged()
+        await legacy.subscribe("subscription { domainEvents { cursor } }" + "#" * 50_000)
+        refusal = await legacy.receive()
+    finally:
+        await legacy.close()
+    assert refusal["payload"]["extensions"]["code"] == "DOCUMENT_TOO_LARGE"
