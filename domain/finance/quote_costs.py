@@ -48,6 +48,10 @@ class CostTransaction:
     booked_on: date
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Months finance can lock: a year outside them is a typing mistake, not a period."""
+
+
 @dataclass(frozen=True, slots=True)
 class MonthLock:
     """A calendar month finance has closed to new transactions."""
@@ -56,6 +60,11 @@ class MonthLock:
     month: int
 
     def __post_init__(self) -> None:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise InvalidInput(
+                f"A finance year is from {FIRST_YEAR} to {LAST_YEAR}; got {self.year}.",
+                field="year",
+            )
         if not 1 <= self.month <= 12:
             raise InvalidInput(f"A month is from 1 to 12; got {self.month}.", field="month")
 

@@ -48,10 +48,22 @@ from domain.service_orders.status import (
     ServiceOrderStatus,
     require_move,
 )
-from domain.service_orders.work_sessions import Person, WorkSession, check_work_session
+from domain.service_orders.work_sessions import (
+    InvalidSessionTimes,
+    Person,
+    WorkSession,
+    check_work_session,
+)
 from domain.tax import TaxCode
 
 S = ServiceOrderStatus
+
+
+EARLIEST_WORK = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class OverlappingWorkSession(DomainError):
+    code = "OVERLAPPING_WORK_SESSION"
 
 
 class DuplicateWorkSession(DomainError):
@@ -181,6 +193,7 @@ class ServiceOrder:
                 f"Work session {session.session_id} is already recorded on {self.id}.",
                 field="workSessionId",
             )
+        self._check_session_fits(session)
         self.work_sessions.append(session)
         self.events.append(
             WorkSessionRecorded(
@@ -196,6 +209,35 @@ class ServiceOrder:
                 recorded_by=session.recorded_by,
             )
         )
+
+    def _check_session_fits(self, session: WorkSession) -> None:
+        """Time worked is over when recorded, starts in this era of the business (a 1970
+        start is an unset clock, not work), and one person is not on the order twice at
+        once. Sessions may be keyed in long after the work, so no nearer bound is set."""
+        if session.start_time < EARLIEST_WORK:
+            raise InvalidSessionTimes(
+                f"The session starts ({utc_text(session.start_time)}), before "
+                f"{utc_text(EARLIEST_WORK)}; check the start time.",
+                field="startTime",
+            )
+        if session.end_time > session.recorded_at:
+            raise InvalidSessionTimes(
+                f"The session ends ({utc_text(session.end_time)}) after it is recorded "
+                f"({utc_text(session.recorded_at)}); record time once it is worked.",
+                field="endTime",
+            )
+        for other in self.work_sessions:
+            if (
+                other.person_id == session.person_id
+                and other.start_time < session.end_time
+                and session.start_time < other.end_time
+            ):
+                raise OverlappingWorkSession(
+                    f"{session.person_id} already has session {other.session_id} on "
+                    f"{self.id} from {utc_text(other.start_time)} to "
+                    f"{utc_text(other.end_time)}; one person's sessions cannot overlap.",
+                    field="startTime",
+                )
 
     def record_parts_usage(self, part: PartUsage) -> None:
         self._require_open_for_work("record parts usage")

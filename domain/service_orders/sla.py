@@ -68,9 +68,18 @@ class SlaSubject(Protocol):
     def completed_at(self) -> datetime | None: ...
 
 
+LONGEST_TARGET = timedelta(days=365)
+"""An SLA target beyond a year promises nothing a customer could hold anyone to."""
+
+
 def _positive(window: timedelta, field: str) -> InvalidInput | None:
     if window <= timedelta(0):
         return InvalidInput(f"{field} must be longer than zero; got {window}.", field=field)
+    if window > LONGEST_TARGET:
+        minutes = LONGEST_TARGET // timedelta(minutes=1)
+        return InvalidInput(
+            f"{field} is at most {minutes} minutes (a year); got {window}.", field=field
+        )
     return None
 
 

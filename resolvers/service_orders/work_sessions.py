@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.clock import Clock
-from domain.errors import DuplicateId, InvalidInput
+from domain.errors import DuplicateId, InvalidInput, collect
+from domain.locations import LocationNotFound
 from domain.service_orders.order import DuplicateWorkSession, ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.people import checked_person
@@ -24,8 +25,21 @@ PART_SERIES = "WOP"
 
 
 async def save_person(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Person:
+    """Create or replace a person; every location they work at must exist."""
     person, name = checked_person(**fields)
     async with uow() as work:
+        collect(
+            *[
+                None
+                if await work.locations.exists(location)
+                else LocationNotFound(
+                    f"Location '{location}' was not found; a person works only at locations "
+                    "that exist.",
+                    field="locationIds",
+                )
+                for location in sorted(person.location_ids)
+            ]
+        )
         await work.people.put(person, name)
         await work.commit()
     return person

@@ -72,6 +72,9 @@ async def test_a_session_breaking_a_rule_is_refused_with_its_code(
 async def test_a_person_must_work_at_the_orders_location(api: Api) -> None:
     shop = await open_shop(api)
     await api.data(
+        'mutation { createLocation(input: {locationId: "LOC-002", name: "South"}) { locationId } }'
+    )
+    await api.data(
         'mutation { savePerson(input: {personId: "TECH-SOUTH", name: "Sam", '
         'roles: ["TECHNICIAN"], locationIds: ["LOC-002"]}) { personId } }'
     )

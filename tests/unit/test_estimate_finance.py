@@ -94,3 +94,8 @@ def test_a_month_lock_names_a_real_month() -> None:
     with pytest.raises(DomainError) as raised:
         MonthLock(2026, 13)
     assert (raised.value.code, raised.value.field) == ("BAD_USER_INPUT", "month")
+    for year in (-5, 1899, 2201, 2_147_483_647):
+        with pytest.raises(DomainError) as raised:
+            MonthLock(year, 1)
+        assert (raised.value.code, raised.value.field) == ("BAD_USER_INPUT", "year")
+    assert MonthLock(2026, 12).label() == "2026-12"

@@ -122,3 +122,14 @@ def test_a_policy_refuses_empty_windows_and_shares_outside_zero_to_one() -> None
     with pytest.raises(DomainError) as shorter:
         SlaPolicy(4 * H, H)
     assert shorter.value.field == "resolutionWithinMinutes"
+
+
+def test_a_policy_promises_nothing_beyond_a_year() -> None:
+    with pytest.raises(DomainError) as raised:
+        SlaPolicy(timedelta(minutes=2_147_483_647), timedelta(minutes=2_147_483_647))
+    assert [e.field for e in raised.value.each()] == [
+        "responseWithinMinutes",
+        "resolutionWithinMinutes",
+    ]
+    year = timedelta(days=365)
+    assert SlaPolicy(year, year).resolution_within == year

@@ -516,6 +516,17 @@ async def test_a_work_session_takes_the_next_number_and_records_its_fact(
     ("change", "expected"),
     [
         ({"end_time": START}, [("INVALID_SESSION_TIMES", "endTime")]),
+        (
+            {"start_time": datetime(1970, 1, 1, tzinfo=UTC)},
+            [("INVALID_SESSION_TIMES", "startTime")],
+        ),
+        (
+            {
+                "start_time": datetime(2030, 1, 1, 8, tzinfo=UTC),
+                "end_time": datetime(2030, 1, 1, 12, 30, tzinfo=UTC),
+            },
+            [("INVALID_SESSION_TIMES", "endTime")],
+        ),
         ({"billable_minutes": 241}, [("BILLABLE_MINUTES_EXCEED_WORKED", "billableMinutes")]),
         ({"person_id": "NOBODY"}, [("INVALID_PERSON_ID", "personId")]),
         ({"recorded_by": "CLERK-1"}, [("RECORDER_ROLE_NOT_ALLOWED", "recordedBy")]),
@@ -559,6 +570,39 @@ async def test_sessions_are_recorded_while_work_runs_and_each_id_once(
         await work_sessions.record_work_session(uow, clock, other.id, 4, session(session_id="WS-9"))
     assert refusal(refused) == [("DUPLICATE_WORK_SESSION", "workSessionId")]
     assert (await stored(uow, other.id)).work_sessions == []
+
+
+async def test_one_persons_sessions_on_an_order_cannot_overlap(
+    uow: Units, clock: ManualClock, shop: Shop
+) -> None:
+    order = await in_progress(uow, clock, shop)
+    order = await work_sessions.record_work_session(uow, clock, order.id, 4, session())
+    with pytest.raises(DomainError) as refused:
+        await work_sessions.record_work_session(uow, clock, order.id, 5, session())
+    assert refusal(refused) == [("OVERLAPPING_WORK_SESSION", "startTime")]
+    later = session(
+        start_time=END,
+        end_time=END + timedelta(hours=1),
+        break_duration_minutes=0,
+        billable_minutes=60,
+    )
+    order = await work_sessions.record_work_session(uow, clock, order.id, 5, later)
+    assert len((await stored(uow, order.id)).work_sessions) == 2
+
+
+async def test_a_person_works_only_at_locations_that_exist(uow: Units, shop: Shop) -> None:
+    with pytest.raises(DomainError) as refused:
+        await work_sessions.save_person(
+            uow,
+            {
+                "person_id": "TECH-009",
+                "name": "Sam",
+                "roles": ["TECHNICIAN"],
+                "location_ids": [LOCATION, "LOC-404"],
+            },
+        )
+    assert refusal(refused) == [("LOCATION_NOT_FOUND", "locationIds")]
+    assert "LOC-404" in refused.value.message
 
 
 async def test_parts_take_their_numbers_and_an_id_is_recorded_once(
