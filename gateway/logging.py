@@ -1,10 +1,48 @@
-"""Structured logs (structlog over the standard library), readable in dev, JSON in production."""
+"""Structured logs (structlog over the standard library), readable in dev, JSON in production.
+
+Repeated warnings and errors are rate-limited: while the broker is down, the Kafka client
+and the relay report the same failure over and over (160-175 lines a second were seen),
+which buries everything else and fills disks. Each kind of message (logger, level and
+message template) passes `burst` times per `window` seconds; the next one to pass says
+how many were held back.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 
 import structlog
+
+
+class RepeatLimit(logging.Filter):
+    """Lets each kind of warning or error through `burst` times per `window` seconds."""
+
+    def __init__(
+        self, burst: int = 5, window: float = 10.0, now: Callable[[], float] = time.monotonic
+    ):
+        super().__init__()
+        self._burst = burst
+        self._window = window
+        self._now = now
+        self._seen: dict[tuple[str, int, object], tuple[float, int, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, record.levelno, record.msg)
+        now = self._now()
+        started, passed, held = self._seen.get(key, (now, 0, 0))
+        if now - started >= self._window:
+            started, passed = now, 0
+        if passed >= self._burst:
+            self._seen[key] = (started, passed, held + 1)
+            return False
+        if held:
+            record.msg = f"{record.msg} ({held} more like it held back)"
+        self._seen[key] = (started, passed + 1, 0)
+        return True
 
 
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
@@ -23,6 +61,7 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler()
+    handler.addFilter(RepeatLimit())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
