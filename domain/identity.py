@@ -48,6 +48,7 @@ class Permission:
     SERVICE_ORDER_BILL = "crm:serviceorder:bill"
     SLA_POLICY_WRITE = "crm:sla:write"
     PERSON_WRITE = "people:person:write"
+    SCHEMA_INTROSPECT = "gateway:schema:introspect"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:

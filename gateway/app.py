@@ -130,6 +130,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             max_tokens=settings.max_tokens,
             max_aliases=settings.max_aliases,
             max_document_chars=settings.max_document_chars,
+            introspection=settings.introspection or "permission",
             parser_cache_size=settings.parser_cache_size,
             validation_cache_size=settings.validation_cache_size,
         )
@@ -139,7 +140,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         verifier,
         settings.hub_queue_size,
         schema=schema,
-        graphql_ide="graphiql" if settings.graphiql else None,
+        graphql_ide="graphiql" if settings.graphiql else None,  # unset: off, as in serve
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         max_subscriptions_per_connection=settings.ws_max_operations,
     )

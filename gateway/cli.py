@@ -137,7 +137,13 @@ def dev(settings: Settings, args: argparse.Namespace) -> int:
         url = services.enter_context(database(settings, migrate_external=True))
         kafka = services.enter_context(broker(settings))
         settings = settings.model_copy(
-            update={"database_url": url, "kafka_bootstrap_servers": kafka, "allow_anonymous": True}
+            update={
+                "database_url": url,
+                "kafka_bootstrap_servers": kafka,
+                "allow_anonymous": True,
+                "graphiql": True if settings.graphiql is None else settings.graphiql,
+                "introspection": settings.introspection or "on",
+            }
         )
         run_server(_dev(settings, started))
     return 0

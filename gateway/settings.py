@@ -113,7 +113,14 @@ class Settings(BaseSettings):
         False, description="compress websocket frames (costs CPU per subscriber and event)"
     )
 
-    graphiql: bool = True
+    graphiql: bool | None = Field(
+        None, description="serve GraphiQL on GET /graphql; unset: on in `gateway dev`, off in serve"
+    )
+    introspection: Literal["on", "permission", "off"] | None = Field(
+        None,
+        description="who may introspect the schema and see field suggestions: everyone, callers "
+        "with schema:introspect, or nobody; unset: on in `gateway dev`, permission in serve",
+    )
     max_request_bytes: int = Field(
         1_000_000, description="largest HTTP request body; a larger one is answered 413"
     )

@@ -19,6 +19,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 
 from domain.errors import DomainError
+from schema.introspection import may_introspect, without_suggestions
 
 log = logging.getLogger("gateway.errors")
 
@@ -72,12 +73,20 @@ def _is_variable_value_error(message: str) -> bool:
 class ErrorContract(MaskErrors):
     """Strawberry's MaskErrors, plus the domain codes and a trace id on masked errors."""
 
-    def __init__(self) -> None:
+    def __init__(self, introspection: str = "on") -> None:
         super().__init__(should_mask_error=_is_unexpected, error_message=INTERNAL_MESSAGE)
+        self._introspection = introspection
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         masked = super()._process_errors(errors)
-        return [mapped for error in masked for mapped in domain_errors(error)]
+        mapped = [mapped for error in masked for mapped in domain_errors(error)]
+        if self._introspection == "on" or (
+            self._introspection == "permission" and may_introspect(self.execution_context.context)
+        ):
+            return mapped
+        for error in mapped:
+            error.message = without_suggestions(error.message)
+        return mapped
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         trace_id = uuid.uuid4().hex

@@ -37,6 +37,7 @@ from schema.execution import AcyclicExecutionContext
 from schema.finance.mutations import FinanceLockMutations
 from schema.finance.queries import FinanceQueries
 from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
+from schema.introspection import asks_for_schema, may_introspect
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.pricing.mutations import PricingMutations
@@ -89,10 +90,18 @@ class GatewaySchema(strawberry.Schema):
     where the protocols expect a result, leaving the client a bare `complete`.
     """
 
-    def __init__(self, *args: Any, max_tokens: int, max_document_chars: int, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        max_tokens: int,
+        max_document_chars: int,
+        introspection: str,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self._max_tokens = max_tokens
         self._max_document_chars = max_document_chars
+        self._introspection = introspection
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -107,7 +116,11 @@ class GatewaySchema(strawberry.Schema):
         *args: Any,
         **kwargs: Any,
     ) -> ExecutionResult:
-        refused = self._too_long(query) or variables_problem(variable_values)
+        refused = (
+            self._too_long(query)
+            or variables_problem(variable_values)
+            or self._closed_introspection(query, kwargs.get("context_value"))
+        )
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
         result = await super().execute(query, variable_values, *args, **kwargs)
@@ -125,11 +138,26 @@ class GatewaySchema(strawberry.Schema):
         **kwargs: Any,
     ) -> Any:
         refused = (
-            self._too_long(query) or variables_problem(variable_values) or self._unparsable(query)
+            self._too_long(query)
+            or variables_problem(variable_values)
+            or self._unparsable(query)
+            or self._closed_introspection(query, kwargs.get("context_value"))
         )
         if refused is not None:
             return _refusal(refused)
         return await super().stream(query, variable_values, *args, **kwargs)
+
+    def _closed_introspection(self, query: str | None, context: Any) -> GraphQLError | None:
+        """FORBIDDEN for a document reading `__schema` or `__type` when the caller may not."""
+        if self._introspection == "on" or not query or not asks_for_schema(query):
+            return None
+        if self._introspection == "permission" and may_introspect(context):
+            return None
+        return GraphQLError(
+            "Introspecting the schema needs the gateway:schema:introspect permission"
+            + (" (it is off on this gateway)." if self._introspection == "off" else "."),
+            extensions={"code": "FORBIDDEN"},
+        )
 
     def _too_long(self, query: str | None) -> GraphQLError | None:
         """A document longer than the limit, refused before it is parsed or cached."""
@@ -171,6 +199,8 @@ class Limits:
     max_tokens: int = 2000
     max_aliases: int = 30
     max_document_chars: int = 50_000
+    introspection: str = "permission"
+    """"on" (everyone), "permission" (callers with schema:introspect) or "off"."""
     parser_cache_size: int = 256
     validation_cache_size: int = 256
 
@@ -191,10 +221,11 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         subscription=Subscription,
         max_tokens=limits.max_tokens,
         max_document_chars=limits.max_document_chars,
+        introspection=limits.introspection,
         execution_context_class=AcyclicExecutionContext,
         scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[
-            ErrorContract,
+            partial(ErrorContract, introspection=limits.introspection),
             partial(ParserCache, maxsize=limits.parser_cache_size),
             partial(ValidationCache, maxsize=limits.validation_cache_size),
             partial(AddValidationRules, limit_rules),

@@ -102,6 +102,7 @@ def settings_for(services: Services, **overrides: Any) -> Settings:
         "kafka_session_timeout_ms": GROUP_TIMING.session_timeout_ms,
         "kafka_heartbeat_interval_ms": GROUP_TIMING.heartbeat_interval_ms,
         "inbound_retry_base_seconds": INBOUND_RETRY_BASE_SECONDS,
+        "graphiql": True,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
