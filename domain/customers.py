@@ -33,7 +33,17 @@ class DuplicateVin(DomainError):
     code = "DUPLICATE_VIN"
 
 
+LONGEST_EMAIL = 320
+"""RFC 3696's limit: 64 characters before the @, 255 after it."""
+
+
 def check_email(email: str | None) -> InvalidInput | None:
+    if email and len(email) > LONGEST_EMAIL:
+        return InvalidInput(
+            f"An email address has at most {LONGEST_EMAIL} characters; this one has "
+            f"{len(email)}.",
+            field="email",
+        )
     if email and not EMAIL.match(email):
         return InvalidInput(
             f"'{email}' is not a valid email address (expected name@example.com).",

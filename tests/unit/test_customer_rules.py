@@ -36,6 +36,15 @@ def test_an_invalid_email_names_the_field() -> None:
     assert (refused.value.field, refused.value.code) == ("email", "BAD_USER_INPUT")
 
 
+def test_an_email_over_320_characters_is_refused() -> None:
+    longest = "a" * 64 + "@" + "b" * 251 + ".com"
+    assert Customer(id="C", name="Ann", email=longest).email == longest
+    with pytest.raises(InvalidInput) as refused:
+        Customer(id="C", name="Ann", email="a" * 64 + "@" + "b" * 252 + ".com")
+    assert refused.value.field == "email"
+    assert "at most 320 characters" in refused.value.message
+
+
 def test_every_faulty_field_is_reported_at_once() -> None:
     with pytest.raises(InvalidInputs) as refused:
         Customer(id="C", name=" ", email="nope", phone="call me")
