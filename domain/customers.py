@@ -40,8 +40,7 @@ LONGEST_EMAIL = 320
 def check_email(email: str | None) -> InvalidInput | None:
     if email and len(email) > LONGEST_EMAIL:
         return InvalidInput(
-            f"An email address has at most {LONGEST_EMAIL} characters; this one has "
-            f"{len(email)}.",
+            f"An email address has at most {LONGEST_EMAIL} characters; this one has {len(email)}.",
             field="email",
         )
     if email and not EMAIL.match(email):

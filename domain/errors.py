@@ -92,3 +92,10 @@ class DuplicateId(Conflict):
             "to get the next one.",
             field=field,
         )
+
+
+class ServiceUnavailable(DomainError):
+    """A service the gateway needs (the database) did not answer in time; nothing was
+    changed, and the same request can be sent again shortly."""
+
+    code = "SERVICE_UNAVAILABLE"

@@ -38,7 +38,7 @@ from gateway.websocket_auth import (
     forget_connection,
 )
 from gateway.websocket_protocols import SharingTransportWSHandler, SharingWSHandler
-from persistence.database import create_engine, ping
+from persistence.database import DatabaseTimeouts, create_engine, ping
 from schema.root import Limits, build_schema
 from subscriptions.topics import BrokerLink
 
@@ -114,6 +114,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         ping_after_idle_seconds=settings.db_ping_after_idle_seconds,
+        timeouts=DatabaseTimeouts(
+            connect=settings.db_connect_timeout_seconds,
+            pool=settings.db_pool_timeout_seconds,
+            statement=settings.db_statement_timeout_seconds,
+        ),
     )
     broker = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)
     events = EventBackbone(engine, broker, settings, clock)

@@ -99,6 +99,15 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".data"), description="embedded PostgreSQL data, dev secret")
 
     db_pool_size: int = 10
+    db_connect_timeout_seconds: float = Field(
+        5.0, description="longest wait to open a database connection"
+    )
+    db_pool_timeout_seconds: float = Field(
+        5.0, description="longest wait for a free pooled connection"
+    )
+    db_statement_timeout_seconds: float = Field(
+        10.0, description="longest wait for one statement's answer"
+    )
     db_max_overflow: int = 10
     db_ping_after_idle_seconds: float = Field(
         10.0, description="check a pooled connection before use once it has idled this long"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -30,12 +31,23 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """How long a request waits on the database before it is told the database is
+    unavailable (`ServiceUnavailable`), so a stalled server cannot hang every caller."""
+
+    connect: float = 5.0
+    pool: float = 5.0
+    statement: float = 10.0
+
+
 def create_engine(
     url: str,
     *,
     pool_size: int = 10,
     max_overflow: int = 10,
     ping_after_idle_seconds: float = 10.0,
+    timeouts: DatabaseTimeouts = DatabaseTimeouts(),
 ) -> AsyncEngine:
     """The process's pool, with a small autocommit pool beside it for taking numbers.
 
@@ -48,12 +60,13 @@ def create_engine(
     commit flushes the taking too: a crash can lose only numbers no committed record
     holds, and the series never hands out a number a surviving record has.
     """
-    engine = _pool(url, pool_size, max_overflow, ping_after_idle_seconds)
+    engine = _pool(url, pool_size, max_overflow, ping_after_idle_seconds, timeouts)
     numbering = _pool(
         url,
         NUMBERING_POOL_SIZE,
         0,
         ping_after_idle_seconds,
+        timeouts,
         isolation_level="AUTOCOMMIT",
         server_settings=NUMBERING_SESSION,
     )
@@ -76,6 +89,7 @@ def _pool(
     size: int,
     overflow: int,
     ping_after_idle_seconds: float,
+    timeouts: DatabaseTimeouts,
     server_settings: dict[str, str] | None = None,
     **options: Any,
 ) -> AsyncEngine:
@@ -83,11 +97,14 @@ def _pool(
         async_url(url),
         pool_size=size,
         max_overflow=overflow,
+        pool_timeout=timeouts.pool,
         json_serializer=json.dumps,
         json_deserializer=json.loads,
         connect_args={
             "server_settings": {"application_name": "field-service-gateway"}
-            | (server_settings or {})
+            | (server_settings or {}),
+            "timeout": timeouts.connect,
+            "command_timeout": timeouts.statement,
         },
         **options,
     )

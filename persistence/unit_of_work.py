@@ -17,8 +17,10 @@ from types import TracebackType
 from typing import Generic, Self, TypeVar
 
 import asyncpg
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from domain.errors import ServiceUnavailable
 from domain.events import DomainEvent
 from persistence.database import numbering_engine
 from persistence.driver import LOST_CONNECTION, Driver, TenantDriver, driver_of
@@ -54,6 +56,22 @@ from persistence.repositories.service_orders.repository import ServiceOrderRepos
 from persistence.repositories.sla.alerts import SlaAlertRepository
 from persistence.repositories.sla.policies import SlaPolicyRepository
 
+UNANSWERED: tuple[type[BaseException], ...] = (TimeoutError, PoolTimeout)
+"""The database did not answer in time (a statement, a connection, a pool checkout)."""
+
+
+def unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "The database did not answer in time; nothing was changed. Try again in a moment."
+    )
+
+
+async def _discard(connection: AsyncConnection) -> None:
+    """Drop a connection the server may never answer on, without waiting for it."""
+    with suppress(Exception):
+        await connection.invalidate()
+
+
 R = TypeVar("R", bound=TenantRepository)
 
 
@@ -87,13 +105,18 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         # SQLAlchemy only lends the pooled connection: every statement, and the
         # transaction around them, goes through the driver (persistence/driver.py).
-        connection = await self._engine.connect()
+        try:
+            connection = await self._engine.connect()
+        except UNANSWERED as error:
+            raise unavailable() from error
         try:
             driver = await driver_of(connection)
             await driver.begin()
-        except BaseException:
+        except BaseException as error:
             await connection.invalidate()
             await connection.close()
+            if isinstance(error, UNANSWERED):
+                raise unavailable() from error
             raise
         self._pooled, self._driver = connection, driver
         self._statements = TenantDriver(driver, self.tenant_id)
@@ -162,18 +185,23 @@ class UnitOfWork:
         connection, driver = self._pooled, self._driver
         assert connection is not None and driver is not None
         self._pooled = self._driver = self._statements = None
+        stalled = isinstance(exc, UNANSWERED)
         try:
             # If the connection broke, the transaction ended with it; what is reported is
-            # why the unit failed, not that its rollback could not be sent.
-            with suppress(*LOST_CONNECTION, asyncpg.PostgresError):
-                if not driver.connection.is_closed() and driver.in_transaction():
+            # why the unit failed, not that its rollback could not be sent. After a
+            # statement timed out, the server may be stalled: no ROLLBACK is sent to
+            # wait on; the connection is discarded and the server ends the transaction.
+            with suppress(*LOST_CONNECTION, *UNANSWERED, asyncpg.PostgresError):
+                if not stalled and not driver.connection.is_closed() and driver.in_transaction():
                     await driver.rollback()
         finally:
-            if driver.in_transaction() or driver.connection.is_closed():
+            if stalled or driver.in_transaction() or driver.connection.is_closed():
                 # Never hand the pool a connection still inside this transaction (the
                 # ROLLBACK was cancelled or the connection broke): it is discarded.
-                await connection.invalidate()
+                await _discard(connection)
             await connection.close()
+        if stalled:
+            raise unavailable() from exc
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
