@@ -109,18 +109,20 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
 ) -> None:
     ids = await _record(isolated_engine, tenant, events)
     numberings: list[int] = []
-    number_pending = OutboxRelayStore.number_pending
-
-    async def counted(store: OutboxRelayStore, limit: int) -> list[PublishedEvent]:
-        numbered = await number_pending(store, limit)
-        numberings.append(len(numbered))
-        return numbered
-
-    monkeypatch.setattr(OutboxRelayStore, "number_pending", counted)
     acked = Acked()
     relay = OutboxRelay(
         isolated_engine, publisher, batch_size=5, poll_seconds=60, on_published=acked
     )
+    # Counted on this relay's store only: the session's gateway runs a relay of its own.
+    store = relay._store
+    number_pending = store.number_pending
+
+    async def counted(limit: int) -> list[PublishedEvent]:
+        numbered = await number_pending(limit)
+        numberings.append(len(numbered))
+        return numbered
+
+    monkeypatch.setattr(store, "number_pending", counted)
 
     # Done once everything is stamped and the drain took its short, final numbering.
     await _relaying(
