@@ -12,8 +12,8 @@ from types import MappingProxyType
 
 from domain import customers
 from domain.estimates import events as estimates
-from domain.inventory import events as inventory
 from domain.events import DomainEvent
+from domain.inventory import events as inventory
 from domain.service_orders import events as service_orders
 from domain.service_orders import sla_alerts
 

@@ -40,6 +40,19 @@ OUTBOUND = frozenset({MovementKind.ISSUE, MovementKind.TRANSFER_OUT, MovementKin
 
 
 @dataclass(frozen=True, slots=True)
+class MovementFilter:
+    """Which ledger lines a reader asks for; None matches any. `since` is inclusive,
+    `until` exclusive, on the instant the movement happened."""
+
+    product_id: str | None = None
+    location_id: str | None = None
+    reference: str | None = None
+    kind: MovementKind | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StockMovement:
     """A line of the ledger; never changed or removed once written (the database refuses)."""
 
