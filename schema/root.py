@@ -37,6 +37,8 @@ from schema.execution import AcyclicExecutionContext
 from schema.finance.mutations import FinanceLockMutations
 from schema.finance.queries import FinanceQueries
 from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
+from schema.inventory.mutations import StockMutations
+from schema.inventory.queries import StockQueries
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.pricing.mutations import PricingMutations
@@ -60,6 +62,7 @@ class Query(
     EstimateQueries,
     AuditQueries,
     ServiceOrderQueries,
+    StockQueries,
 ):
     pass
 
@@ -73,6 +76,7 @@ class Mutation(
     EstimateMutations,
     FinanceLockMutations,
     ServiceOrderMutations,
+    StockMutations,
 ):
     pass
 
