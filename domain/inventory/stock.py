@@ -38,21 +38,27 @@ from domain.inventory.movements import (
 ZERO = Decimal("0")
 
 
+def plain(quantity: Decimal) -> str:
+    """A quantity as people write it: 2, 0.5 (the columns keep four places: 2.0000)."""
+    return format(quantity.normalize(), "f")
+
+
 class InsufficientStock(DomainError):
     code = "INSUFFICIENT_STOCK"
 
     def __init__(self, item: StockItem, asked: Decimal):
         super().__init__(
-            f"Only {item.available} of {item.sku} are available at {item.location_id} "
-            f"(on hand {item.on_hand}, reserved {item.reserved}); {asked} were asked. "
+            f"Only {plain(item.available)} of {item.sku} are available at {item.location_id} "
+            f"(on hand {plain(item.on_hand)}, reserved {plain(item.reserved)}); {plain(asked)} "
+            "were asked. "
             "Receive or transfer stock there first, or ask for less.",
             field="quantity",
         )
         self.details = {
             "sku": item.sku,
             "locationId": item.location_id,
-            "available": str(item.available),
-            "requested": str(asked),
+            "available": plain(item.available),
+            "requested": plain(asked),
         }
 
 
