@@ -8,13 +8,19 @@ the code base decides what a client sees.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 
 class DomainError(Exception):
-    """A business rule refused the request; `code` is stable, `message` is for people."""
+    """A business rule refused the request; `code` is stable, `message` is for people.
+
+    `details` are facts a client may act on without parsing the message (the quantity
+    still available when stock runs short); they reach `extensions` beside the code.
+    """
 
     code: str = "BAD_USER_INPUT"
+    details: Mapping[str, str] = MappingProxyType({})
 
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
         super().__init__(message)

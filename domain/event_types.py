@@ -13,6 +13,7 @@ from types import MappingProxyType
 from domain import customers
 from domain.estimates import events as estimates
 from domain.events import DomainEvent
+from domain.inventory import events as inventory
 from domain.service_orders import events as service_orders
 from domain.service_orders import sla_alerts
 
@@ -28,7 +29,7 @@ def _registry(*areas: Iterable[type[DomainEvent]]) -> Mapping[str, type[DomainEv
 
 
 EVENT_TYPES = _registry(
-    customers.EVENTS, estimates.EVENTS, service_orders.EVENTS, sla_alerts.EVENTS
+    customers.EVENTS, estimates.EVENTS, service_orders.EVENTS, sla_alerts.EVENTS, inventory.EVENTS
 )
 
 

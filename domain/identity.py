@@ -49,6 +49,9 @@ class Permission:
     SLA_POLICY_WRITE = "crm:sla:write"
     PERSON_WRITE = "people:person:write"
     SCHEMA_INTROSPECT = "gateway:schema:introspect"
+    INVENTORY_READ = "inventory:stock:read"
+    INVENTORY_WRITE = "inventory:stock:write"
+    INVENTORY_ADJUST = "inventory:stock:adjust"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -67,4 +70,5 @@ READ_BY_AGGREGATE = {
     "service_order": Permission.SERVICE_ORDER_READ,
     "workorder": Permission.SERVICE_ORDER_READ,
     "quote": Permission.ESTIMATE_READ,
+    "stock_item": Permission.INVENTORY_READ,
 }

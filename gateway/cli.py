@@ -33,7 +33,9 @@ from gateway.logging import configure_logging
 from gateway.preflight import SettingProblem, check_broker, check_database
 from gateway.settings import Settings
 from persistence.database import create_engine
+from persistence.driver import standalone
 from persistence.migrate import new_revision, upgrade, upgrade_async
+from persistence.repositories.inventory.consistency import stock_inconsistencies
 from persistence.seed_data import VolumePlan, load_demo_data, seed_volume
 from schema.root import build_schema
 
@@ -277,6 +279,25 @@ async def _seed(url: str, tenant: str, plan: VolumePlan) -> None:
         print(f"  {kind} start at {first}")
 
 
+def check_inventory(settings: Settings, args: argparse.Namespace) -> int:
+    with database(settings) as url:
+        return asyncio.run(_check_inventory(url, args.tenant))
+
+
+async def _check_inventory(url: str, tenant: str | None) -> int:
+    """Print each stock level that disagrees with its ledger; 1 if any, else 0."""
+    engine = create_engine(url, pool_size=1, max_overflow=0)
+    try:
+        async with standalone(engine) as driver:
+            found = await stock_inconsistencies(driver, tenant)
+    finally:
+        await engine.dispose()
+    for inconsistency in found:
+        print(inconsistency.describe())
+    print(f"{len(found)} inconsistent stock levels", file=sys.stderr)
+    return 1 if found else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gateway", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="name", required=True, metavar="COMMAND")
@@ -317,6 +338,13 @@ def _parser() -> argparse.ArgumentParser:
     ):
         volume.add_argument(flag, type=int, default=default, help=f"{help} (default: {default})")
     volume.add_argument("--tenant", help="tenant to seed (default: DEV_TENANT)")
+    checker = command(
+        "check-inventory",
+        check_inventory,
+        "verify on-hand = sum of movements and 0 <= reserved <= on-hand for every SKU and "
+        "location; exit 1 if any level disagrees",
+    )
+    checker.add_argument("--tenant", help="check one tenant only (default: every tenant)")
     return parser
 
 

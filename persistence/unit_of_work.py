@@ -42,6 +42,8 @@ from persistence.repositories.finance.cost_transactions import (
 from persistence.repositories.finance.periods import FinancialPeriodRepository
 from persistence.repositories.idempotency import IdempotencyKeys
 from persistence.repositories.inbox import InboxRepository
+from persistence.repositories.inventory.movements import StockLedger
+from persistence.repositories.inventory.stock import StockRepository
 from persistence.repositories.locations.repository import (
     ApprovalPolicyRepository,
     LocationRepository,
@@ -147,6 +149,8 @@ class UnitOfWork:
     sla_alerts = _Repository(SlaAlertRepository)
     operations_dashboard = _Repository(OperationsDashboardRepository)
     parties = _Repository(PartiesRepository)
+    stock = _Repository(StockRepository)
+    stock_ledger = _Repository(StockLedger)
 
     @cached_property
     def naming(self) -> NamingSeries:

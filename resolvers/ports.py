@@ -20,6 +20,7 @@ from domain.locations import Location
 from resolvers.catalog.ports import CatalogWork
 from resolvers.customers.ports import CustomersWork
 from resolvers.estimates.ports import EstimatesWork
+from resolvers.inventory.ports import InventoryWork
 from resolvers.locations.ports import LocationsWork
 from resolvers.service_orders.ports import ServiceOrdersWork
 from subscriptions.hub import EventHub
@@ -46,7 +47,13 @@ class Parties(Protocol):
 
 
 class UnitOfWork(
-    CustomersWork, CatalogWork, LocationsWork, EstimatesWork, ServiceOrdersWork, Protocol
+    CustomersWork,
+    CatalogWork,
+    LocationsWork,
+    EstimatesWork,
+    ServiceOrdersWork,
+    InventoryWork,
+    Protocol,
 ):
     """One transaction of one tenant: nothing is stored, and no event published, unless
     `commit()` is called; leaving the block otherwise rolls back."""

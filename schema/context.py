@@ -13,8 +13,11 @@ from domain.clock import Clock, SystemClock
 from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
 from domain.identity import Principal
+from domain.inventory.stock import StockItem
+from domain.paging import PageRequest
 from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
+from resolvers.inventory import levels as stock
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 
 
@@ -31,6 +34,14 @@ class Loaders:
     @cached_property
     def vehicles_by_customer(self) -> DataLoader[str, list[Vehicle]]:
         return DataLoader(lambda ids: customers.vehicles_by_customer(self.uow, ids))
+
+    @cached_property
+    def stock_by_product(self) -> DataLoader[str, list[StockItem]]:
+        return DataLoader(lambda ids: stock.levels_by_product(self.uow, ids))
+
+    @cached_property
+    def stock_at_location(self) -> DataLoader[tuple[str, PageRequest], list[StockItem]]:
+        return DataLoader(lambda keys: stock.levels_by_location(self.uow, keys))
 
 
 @dataclass

@@ -40,7 +40,11 @@ def domain_errors(error: GraphQLError) -> list[GraphQLError]:
                 each.message,
                 nodes=error.nodes,
                 path=error.path,
-                extensions={"code": each.code, **({"field": each.field} if each.field else {})},
+                extensions={
+                    "code": each.code,
+                    **({"field": each.field} if each.field else {}),
+                    **each.details,
+                },
             )
             for each in original.each()
         ]

@@ -38,6 +38,8 @@ from schema.finance.mutations import FinanceLockMutations
 from schema.finance.queries import FinanceQueries
 from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
 from schema.introspection import asks_for_schema, may_introspect
+from schema.inventory.mutations import StockMutations
+from schema.inventory.queries import StockQueries
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.pricing.mutations import PricingMutations
@@ -61,6 +63,7 @@ class Query(
     EstimateQueries,
     AuditQueries,
     ServiceOrderQueries,
+    StockQueries,
 ):
     pass
 
@@ -74,6 +77,7 @@ class Mutation(
     EstimateMutations,
     FinanceLockMutations,
     ServiceOrderMutations,
+    StockMutations,
 ):
     pass
 

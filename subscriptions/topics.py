@@ -45,6 +45,9 @@ TOPICS: dict[str, int] = {
     "workexec.workorder.snapshot_finalized": 6,
     # WorkExec estimates (the gateway's choice, like the work-order topics)
     "workexec.estimate.status_changed": 6,
+    # The stock ledger (issue 16): movements, and seed 001's stock_shortage_alert
+    "inventory.stock.moved": 6,
+    "inventory.stock.shortage_alert": 3,
     # TrakService quotes (seed 003)
     "trakservice.quote.approved.v1": 6,
     # Consumed from other domains (seeds 000 and 002; names in subscriptions/inbound/topics)

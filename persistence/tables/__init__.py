@@ -26,6 +26,7 @@ from persistence.tables.service_orders import (
     work_sessions,
 )
 from persistence.tables.sla import sla_alerts
+from persistence.tables.stock import stock_levels, stock_movements
 
 __all__ = [
     "approval_policies",
@@ -56,6 +57,8 @@ __all__ = [
     "services",
     "sla_alerts",
     "sla_policies",
+    "stock_levels",
+    "stock_movements",
     "tax_codes",
     "vehicles",
     "work_sessions",

@@ -8,6 +8,10 @@ from decimal import Decimal
 import strawberry
 
 from domain import catalog as domain
+from domain.identity import Permission
+from schema.context import Info
+from schema.inventory.types import StockLevel
+from schema.permissions import requires
 
 Availability = strawberry.enum(
     domain.Availability, description="Whether a part can be put on an estimate today."
@@ -46,6 +50,14 @@ class Part:
     version: int = strawberry.field(description="Send back with an update to detect conflicts.")
     created_at: datetime | None
     updated_at: datetime | None
+
+    @strawberry.field(
+        description="The part's stock at every location that holds it.",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def stock(self, info: Info) -> list[StockLevel]:
+        found = await info.context.loaders.stock_by_product.load(self.product_id)
+        return [StockLevel.from_domain(item) for item in found]
 
     @classmethod
     def from_domain(cls, p: domain.Part) -> Part:

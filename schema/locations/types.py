@@ -7,6 +7,11 @@ from datetime import datetime
 import strawberry
 
 from domain import locations as domain
+from domain.identity import Permission
+from schema.context import Info
+from schema.inventory.types import StockLevel
+from schema.paging import page_request
+from schema.permissions import requires
 
 ApprovalMethod = strawberry.enum(
     domain.ApprovalMethod, description="How a customer approves an estimate."
@@ -26,6 +31,17 @@ class Location:
     version: int = strawberry.field(description="Send back with an update to detect conflicts.")
     created_at: datetime | None
     updated_at: datetime | None
+
+    @strawberry.field(
+        description="One page of the parts stocked here, in SKU order.",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def stock(
+        self, info: Info, page_index: int | None = 0, page_size: int | None = 20
+    ) -> list[StockLevel]:
+        key = (str(self.location_id), page_request(page_index, page_size))
+        found = await info.context.loaders.stock_at_location.load(key)
+        return [StockLevel.from_domain(item) for item in found]
 
     @classmethod
     def from_domain(cls, loc: domain.Location) -> Location:

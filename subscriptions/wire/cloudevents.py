@@ -1,4 +1,7 @@
-"""Work-order events as CloudEvents 1.0 structured JSON, per seed 001 "Phase 4.4".
+"""Work-order (and inventory) events as CloudEvents 1.0 structured JSON, per seed 001 "Phase 4.4".
+
+The domain (`workexec`, `inventory`) is read from the type `com.durion.{domain}....` and
+names `source`, `dataschema` and `durion:domain`.
 
 Every attribute of the seed's base schema is written: `specversion`, `type`
 (`com.durion.workexec.{entity}.{action}`, which is also the internal event type),
@@ -33,9 +36,7 @@ from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.fields import parse_instant, require_object, require_str
 
-SOURCE = "https://durion.platform/workexec"
 VERSION = "v1"
-DATASCHEMA = f"https://durion.platform/schemas/workexec/{VERSION}"
 ENVIRONMENTS = ("production", "staging", "development")
 DEFAULT_ENVIRONMENT = "development"
 TENANT_ATTRIBUTE = "tenantid"
@@ -61,22 +62,23 @@ def encode(event: WireEvent, environment: str = DEFAULT_ENVIRONMENT) -> bytes:
         raise ValueError(f"durion:environment must be one of {ENVIRONMENTS}, not {environment!r}")
     data = dict(event.payload)
     traceparent = data.pop(TRACEPARENT, None)
+    domain = _domain(event.event_type)
     document: dict[str, Any] = {
         "specversion": "1.0",
         "type": event.event_type,
-        "source": SOURCE,
+        "source": f"https://durion.platform/{domain}",
         "id": event.event_id,
         "time": utc_text(event.occurred_at),
         "datacontenttype": "application/json",
         "subject": _subject(event.event_type, event.aggregate_id, data),
-        "dataschema": DATASCHEMA,
+        "dataschema": f"https://durion.platform/schemas/{domain}/{VERSION}",
     }
     if traceparent is not None:
         if not _is_traceparent(traceparent):
             raise ValueError(f"payload traceparent {traceparent!r} is not a W3C traceparent")
         document[TRACEPARENT] = traceparent
     document |= {
-        "durion:domain": "workexec",
+        "durion:domain": domain,
         "durion:version": VERSION,
         "durion:environment": environment,
         TENANT_ATTRIBUTE: event.tenant_id,
@@ -113,6 +115,12 @@ def decode(value: bytes, aggregate_type: str) -> WireEvent:
         event_id=require_str(document, "id"),
         occurred_at=parse_instant(document, "time"),
     )
+
+
+def _domain(event_type: str) -> str:
+    """The seed's domain of a `com.durion.{domain}.…` type (workexec, inventory)."""
+    parts = event_type.split(".")
+    return parts[2] if len(parts) > 3 and parts[:2] == ["com", "durion"] else "workexec"
 
 
 def _subject(event_type: str, aggregate_id: str, data: dict[str, Any]) -> str:

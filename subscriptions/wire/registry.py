@@ -26,7 +26,14 @@ from domain.events import DomainEvent, PublishedEvent
 from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.contract import Contract
-from subscriptions.wire.contracts import customers, estimates, finance, service_orders, sla
+from subscriptions.wire.contracts import (
+    customers,
+    estimates,
+    finance,
+    inventory,
+    service_orders,
+    sla,
+)
 from subscriptions.wire.errors import MalformedEvent, UnknownEventType
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.headers import (
@@ -158,6 +165,14 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         **_group(WireFormat.QUOTE, "quote", {quote.QUOTE_APPROVED: quote.QUOTE_APPROVED}),
         **_group(
             WireFormat.CLOUDEVENTS,
+            "stock_item",
+            {
+                inventory.STOCK_MOVED: "inventory.stock.moved",
+                inventory.STOCK_SHORTAGE_ALERT: "inventory.stock.shortage_alert",
+            },
+        ),
+        **_group(
+            WireFormat.CLOUDEVENTS,
             "estimate",
             {
                 cloudevents.workexec_type(
@@ -214,7 +229,13 @@ def _contracts(*areas: tuple[Contract[Any], ...]) -> dict[type[DomainEvent], Con
 
 
 CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
-    _contracts(customers.CONTRACTS, estimates.CONTRACTS, service_orders.CONTRACTS, sla.CONTRACTS)
+    _contracts(
+        customers.CONTRACTS,
+        estimates.CONTRACTS,
+        service_orders.CONTRACTS,
+        sla.CONTRACTS,
+        inventory.CONTRACTS,
+    )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
     {contract.event_class: contract for contract in (*service_orders.INBOUND, *finance.INBOUND)}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from domain.events import DomainEvent, PublishedEvent
+from domain.inventory.events import StockShortageDetected
 from domain.service_orders.events import ServiceOrderBilled, ServiceOrderStatusChanged
 from domain.service_orders.status import ServiceOrderStatus
 from subscriptions.topics import TOPICS
@@ -105,7 +107,7 @@ def test_every_published_topic_is_created_at_start_up_with_the_seeds_partition_c
 
 
 def test_the_gateway_publishes_every_seed_topic_of_its_contracts() -> None:
-    assert len(published_topics()) == len(ROUTES) == 25
+    assert len(published_topics()) == len(ROUTES) == 27
 
 
 def test_routes_for_a_topic_are_its_event_types() -> None:
@@ -194,3 +196,36 @@ def test_a_record_value_that_is_not_json_is_malformed() -> None:
     topic, headers, _ = record(BILLED)
     with pytest.raises(MalformedEvent, match="not JSON"):
         published_from(topic, headers, b"\x00\x01")
+
+
+def test_a_stock_shortage_is_seed_001s_inventory_cloudevent_and_reads_back() -> None:
+    shortage = StockShortageDetected(
+        aggregate_id="PART-1@LOC-A",
+        tenant_id="t-1",
+        occurred_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
+        product_id="PART-1",
+        sku="OIL-5W30",
+        location_id="LOC-A",
+        on_hand=Decimal("1.5"),
+        reserved=Decimal("0.5"),
+        reorder_point=Decimal(2),
+    )
+    document = json.loads(encode(shortage))
+    assert route_for(document["type"]).topic == "inventory.stock.shortage_alert"
+    assert (document["type"], document["source"], document["durion:domain"]) == (
+        "com.durion.inventory.stock_shortage_alert",
+        "https://durion.platform/inventory",
+        "inventory",
+    )
+    assert document["data"] == {
+        "productId": "PART-1",
+        "sku": "OIL-5W30",
+        "locationId": "LOC-A",
+        "onHand": 1.5,
+        "reserved": 0.5,
+        "availableQuantity": 1.0,
+        "reorderPoint": 2,
+        "detectedAt": "2026-03-02T09:30:00Z",
+    }
+    headers = [("tenant-id", b"t-1")]
+    assert decode("inventory.stock.shortage_alert", headers, encode(shortage)) == shortage

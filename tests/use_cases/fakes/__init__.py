@@ -13,6 +13,7 @@ from collections.abc import Callable
 from tests.use_cases.fakes.catalog import CatalogWork
 from tests.use_cases.fakes.customers import CustomersWork
 from tests.use_cases.fakes.estimates import EstimatesWork
+from tests.use_cases.fakes.inventory import InventoryWork
 from tests.use_cases.fakes.locations import LocationsWork
 from tests.use_cases.fakes.memory import Database, DuplicateKey, Work
 from tests.use_cases.fakes.parties import PartiesWork
@@ -20,7 +21,14 @@ from tests.use_cases.fakes.service_orders import ServiceOrdersWork
 
 
 class FakeUnitOfWork(
-    CustomersWork, CatalogWork, LocationsWork, EstimatesWork, PartiesWork, ServiceOrdersWork, Work
+    CustomersWork,
+    CatalogWork,
+    LocationsWork,
+    EstimatesWork,
+    PartiesWork,
+    ServiceOrdersWork,
+    InventoryWork,
+    Work,
 ):
     """One tenant's unit of work over an in-memory `Database`."""
 

@@ -1,0 +1,268 @@
+"""Stock of one part at one location: the aggregate every stock command changes.
+
+A `StockItem` holds the figures kept in step with the ledger (on-hand, reserved, the
+reorder point) and the movements it recorded since it was read; the repository writes
+both in the transaction of the change. Its rules:
+
+- a quantity moved is positive (an adjustment's change is signed, not zero, and needs
+  a reason);
+- nothing may take on-hand below what is reserved (and so never below zero):
+  INSUFFICIENT_STOCK, naming the SKU, the location, what is available and what was asked;
+- a transfer moves stock of one part to another location, both legs or neither.
+
+A pair never stocked reads as an empty item at version 0; its first change stores it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from urllib.parse import quote, unquote
+
+from domain.errors import DomainError, InvalidInput, collect
+from domain.events import DomainEvent
+from domain.inventory.events import StockMoved, StockShortageDetected
+from domain.inventory.movements import (
+    MovementKind,
+    StockMovement,
+    check_change,
+    check_level,
+    check_quantity,
+    check_reason,
+    check_reference,
+    check_unit_cost,
+)
+
+ZERO = Decimal("0")
+
+
+def plain(quantity: Decimal) -> str:
+    """A quantity as people write it: 2, 0.5 (the columns keep four places: 2.0000)."""
+    return format(quantity.normalize(), "f")
+
+
+class InsufficientStock(DomainError):
+    code = "INSUFFICIENT_STOCK"
+
+    def __init__(self, item: StockItem, asked: Decimal):
+        super().__init__(
+            f"Only {plain(item.available)} of {item.sku} are available at {item.location_id} "
+            f"(on hand {plain(item.on_hand)}, reserved {plain(item.reserved)}); {plain(asked)} "
+            "were asked. "
+            "Receive or transfer stock there first, or ask for less.",
+            field="quantity",
+        )
+        self.details = {
+            "sku": item.sku,
+            "locationId": item.location_id,
+            "available": plain(item.available),
+            "requested": plain(asked),
+        }
+
+
+class SameLocation(DomainError):
+    code = "SAME_LOCATION"
+
+
+def stock_id(product_id: str, location_id: str) -> str:
+    """The item's id: `PART-001@LOC-001`, each side escaped so any ids read back."""
+    return f"{quote(product_id, safe='')}@{quote(location_id, safe='')}"
+
+
+def stock_key(item_id: str) -> tuple[str, str] | None:
+    """(product id, location id) of a `stock_id`, or None for text that is not one."""
+    product, at, location = item_id.partition("@")
+    if not at or not product or not location or "@" in location:
+        return None
+    return unquote(product), unquote(location)
+
+
+@dataclass(eq=False)
+class StockItem:
+    tenant_id: str
+    product_id: str
+    location_id: str
+    sku: str
+    on_hand: Decimal = ZERO
+    reserved: Decimal = ZERO
+    reorder_point: Decimal = ZERO
+    version: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    movements: list[StockMovement] = field(default_factory=list, repr=False)
+    """Recorded since the item was read: what its repository appends to the ledger."""
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
+
+    @property
+    def id(self) -> str:
+        return stock_id(self.product_id, self.location_id)
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+    def receive(
+        self,
+        quantity: Decimal,
+        unit_cost: Decimal | None,
+        reference: str | None,
+        by: str,
+        now: datetime,
+    ) -> StockMovement:
+        """Stock arrived from a supplier."""
+        collect(
+            check_quantity(quantity), check_unit_cost(unit_cost, True), check_reference(reference)
+        )
+        return self._move(MovementKind.RECEIPT, quantity, unit_cost, reference, None, None, by, now)
+
+    def issue(
+        self,
+        quantity: Decimal,
+        reference: str | None,
+        by: str,
+        now: datetime,
+        unit_cost: Decimal | None = None,
+        kind: MovementKind = MovementKind.ISSUE,
+    ) -> StockMovement:
+        """Stock left for a job or a counter sale (`kind` CONSUMPTION for a service order)."""
+        collect(
+            check_quantity(quantity), check_unit_cost(unit_cost, False), check_reference(reference)
+        )
+        return self._move(kind, -quantity, unit_cost, reference, None, None, by, now)
+
+    def adjust(
+        self, change: Decimal, reason: str | None, reference: str | None, by: str, now: datetime
+    ) -> StockMovement:
+        """A count or an inspection found more (`change` > 0) or less (< 0) than recorded."""
+        collect(check_change(change), check_reason(reason), check_reference(reference))
+        assert reason is not None
+        return self._move(
+            MovementKind.ADJUSTMENT, change, None, reference, reason.strip(), None, by, now
+        )
+
+    def set_reorder_point(self, reorder_point: Decimal, now: datetime) -> None:
+        """Below this, the part should be reordered; a change that puts on-hand at or
+        under it is a shortage as a falling on-hand is."""
+        collect(check_level(reorder_point, "reorderPoint"))
+        was_short = self._short()
+        self.reorder_point = reorder_point
+        self._after_change(was_short, now)
+
+    def _move(
+        self,
+        kind: MovementKind,
+        change: Decimal,
+        unit_cost: Decimal | None,
+        reference: str | None,
+        reason: str | None,
+        counterpart: str | None,
+        by: str,
+        now: datetime,
+    ) -> StockMovement:
+        if self.on_hand + change < self.reserved:
+            raise InsufficientStock(self, -change)
+        was_short = self._short()
+        self.on_hand += change
+        movement = StockMovement(
+            id=str(uuid.uuid4()),
+            kind=kind,
+            product_id=self.product_id,
+            sku=self.sku,
+            location_id=self.location_id,
+            quantity=change,
+            on_hand_after=self.on_hand,
+            unit_cost=unit_cost,
+            reference=reference or None,
+            reason=reason,
+            counterpart_location_id=counterpart,
+            recorded_by=by,
+            occurred_at=now,
+        )
+        self.movements.append(movement)
+        self.events.append(
+            StockMoved(
+                aggregate_id=self.id,
+                tenant_id=self.tenant_id,
+                occurred_at=now,
+                movement_id=movement.id,
+                kind=kind,
+                product_id=self.product_id,
+                sku=self.sku,
+                location_id=self.location_id,
+                quantity=change,
+                on_hand=self.on_hand,
+                reserved=self.reserved,
+                unit_cost=unit_cost,
+                reference=movement.reference,
+                reason=reason,
+                counterpart_location_id=counterpart,
+                recorded_by=by,
+            )
+        )
+        self._after_change(was_short, now)
+        return movement
+
+    def _short(self) -> bool:
+        return self.on_hand <= self.reorder_point
+
+    def _after_change(self, was_short: bool, now: datetime) -> None:
+        if was_short or not self._short():
+            return
+        self.events.append(
+            StockShortageDetected(
+                aggregate_id=self.id,
+                tenant_id=self.tenant_id,
+                occurred_at=now,
+                product_id=self.product_id,
+                sku=self.sku,
+                location_id=self.location_id,
+                on_hand=self.on_hand,
+                reserved=self.reserved,
+                reorder_point=self.reorder_point,
+            )
+        )
+
+
+def transfer(
+    source: StockItem,
+    target: StockItem,
+    quantity: Decimal,
+    unit_cost: Decimal | None,
+    reference: str | None,
+    by: str,
+    now: datetime,
+) -> tuple[StockMovement, StockMovement]:
+    """Move stock of one part from `source`'s location to `target`'s: the two legs are
+    recorded on the two items and saved in one unit of work, so both or neither."""
+    if source.location_id == target.location_id:
+        raise SameLocation(
+            f"Stock of {source.sku} is already at {source.location_id}; transfer it to "
+            "another location.",
+            field="toLocationId",
+        )
+    if source.product_id != target.product_id:
+        raise InvalidInput("A transfer moves one part.", field="sku")
+    collect(check_quantity(quantity), check_unit_cost(unit_cost, False), check_reference(reference))
+    out = source._move(
+        MovementKind.TRANSFER_OUT,
+        -quantity,
+        unit_cost,
+        reference,
+        None,
+        target.location_id,
+        by,
+        now,
+    )
+    into = target._move(
+        MovementKind.TRANSFER_IN,
+        quantity,
+        unit_cost,
+        reference,
+        None,
+        source.location_id,
+        by,
+        now,
+    )
+    return out, into

@@ -1,0 +1,181 @@
+"""Stock items of one tenant: a level row per (part, location) and the movements appended
+to the ledger with it, in the same transaction.
+
+Stock commands decide on the latest figures under a row lock (`get(..., lock=True)`): a
+pair never stocked is first inserted empty at version 0 (INSERT ... ON CONFLICT DO
+NOTHING: of two first receipts racing, the second waits for the first's row and then
+locks it, instead of failing on the key), then the row is read FOR UPDATE. Fifty
+clients issuing the last ten units thus queue on one row and each decides on what the
+one before it left. Unlocked, a pair never stocked reads as an empty item, inserted if
+it changes (a reorder point set before the first receipt).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from domain.catalog import PartNotFound
+from domain.errors import DomainError
+from domain.inventory.movements import StockMovement
+from domain.inventory.stock import StockItem, stock_key
+from domain.paging import PageRequest
+from persistence.repositories.aggregates import AggregateRepository
+from persistence.repositories.base import of_tenant, one_of_param, take_written, versioned_update
+from persistence.tables import parts, stock_levels, stock_movements
+
+LEVEL = stock_levels.c
+ITEM_COLUMNS = [
+    LEVEL.product_id,
+    LEVEL.location_id,
+    parts.c.sku,
+    LEVEL.on_hand,
+    LEVEL.reserved,
+    LEVEL.reorder_point,
+    LEVEL.version,
+    LEVEL.created_at,
+    LEVEL.updated_at,
+]
+WITH_PART = stock_levels.join(
+    parts, and_(parts.c.tenant_id == LEVEL.tenant_id, parts.c.id == LEVEL.product_id)
+)
+THE_PAIR = (
+    LEVEL.product_id == bindparam("product_id"),
+    LEVEL.location_id == bindparam("location_id"),
+)
+ITEM_BY_KEY = select(*ITEM_COLUMNS).select_from(WITH_PART).where(of_tenant(stock_levels), *THE_PAIR)
+LOCKED_ITEM_BY_KEY = ITEM_BY_KEY.with_for_update(of=stock_levels)
+SKU_OF_PART = select(parts.c.sku).where(of_tenant(parts), parts.c.id == bindparam("product_id"))
+OPEN_LEVEL = pg_insert(stock_levels).on_conflict_do_nothing(
+    index_elements=[LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
+)
+ADD_LEVEL = OPEN_LEVEL.returning(LEVEL.version, LEVEL.created_at, LEVEL.updated_at)
+SAVE_LEVEL = versioned_update(
+    stock_levels,
+    ["on_hand", "reserved", "reorder_point"],
+    LEVEL.product_id == bindparam("key_product_id"),
+    LEVEL.location_id == bindparam("key_location_id"),
+).returning(LEVEL.version, LEVEL.updated_at)
+APPEND_MOVEMENT = insert(stock_movements)
+LEVELS_OF_PRODUCTS = (
+    select(*ITEM_COLUMNS)
+    .select_from(WITH_PART)
+    .where(of_tenant(stock_levels), one_of_param(LEVEL.product_id, "product_ids"))
+    .order_by(LEVEL.product_id, LEVEL.location_id)
+)
+_RANKED = (
+    select(
+        *ITEM_COLUMNS,
+        func.row_number()
+        .over(partition_by=LEVEL.location_id, order_by=(parts.c.sku, LEVEL.product_id))
+        .label("rank"),
+    )
+    .select_from(WITH_PART)
+    .where(of_tenant(stock_levels), one_of_param(LEVEL.location_id, "location_ids"))
+    .subquery()
+)
+LEVELS_AT_LOCATIONS = (
+    select(*(c for c in _RANKED.c if c.name != "rank"))
+    .where(_RANKED.c.rank > bindparam("skip"), _RANKED.c.rank <= bindparam("until"))
+    .order_by(_RANKED.c.location_id, _RANKED.c.rank)
+)
+MOVEMENT_VALUES = [
+    c.name for c in stock_movements.c if c.name not in {"tenant_id", "position", "recorded_at"}
+]
+
+
+def _item(tenant_id: str, row: Mapping[str, Any]) -> StockItem:
+    return StockItem(tenant_id=tenant_id, **row)
+
+
+def _movement_values(movement: StockMovement) -> dict[str, Any]:
+    return {
+        **{name: getattr(movement, name) for name in MOVEMENT_VALUES},
+        "kind": movement.kind.value,
+    }
+
+
+class StockRepository(AggregateRepository[StockItem]):
+    """Stock items by their `stock_id` (`PART-001@LOC-001`); a pair never stocked is an
+    empty item (see above), `get` answers None only if this tenant has no such part."""
+
+    table = stock_levels
+    noun = "Stock"
+
+    async def _read(self, item_id: str, lock: bool) -> StockItem | None:
+        key = stock_key(item_id)
+        if key is None:
+            return None
+        pair = {"product_id": key[0], "location_id": key[1]}
+        if lock:
+            await self._run(OPEN_LEVEL, **pair, version=0)
+            row = await self._row(LOCKED_ITEM_BY_KEY, **pair)
+            return None if row is None else _item(self.tenant_id, row)
+        row = await self._row(ITEM_BY_KEY, **pair)
+        if row is not None:
+            return _item(self.tenant_id, row)
+        sku = await self._value(SKU_OF_PART, product_id=key[0])
+        if sku is None:
+            return None
+        return self.track_new(StockItem(self.tenant_id, key[0], key[1], sku))
+
+    def not_found(self, item_id: str) -> DomainError:
+        return PartNotFound(f"Part '{(stock_key(item_id) or (item_id,))[0]}' was not found.")
+
+    async def levels_of_products(self, product_ids: Sequence[str]) -> dict[str, list[StockItem]]:
+        """Every stocked location of each part, in one statement however many parts."""
+        found: dict[str, list[StockItem]] = {key: [] for key in product_ids}
+        for row in await self._rows(LEVELS_OF_PRODUCTS, product_ids=list(product_ids)):
+            found[row["product_id"]].append(_item(self.tenant_id, row))
+        return found
+
+    async def levels_at_locations(
+        self, location_ids: Sequence[str], request: PageRequest
+    ) -> dict[str, list[StockItem]]:
+        """One page (in SKU order) of each location's stocked parts, in one statement."""
+        found: dict[str, list[StockItem]] = {key: [] for key in location_ids}
+        rows = await self._rows(
+            LEVELS_AT_LOCATIONS,
+            location_ids=list(location_ids),
+            skip=request.offset,
+            until=request.offset + request.page_size,
+        )
+        for row in rows:
+            found[row["location_id"]].append(_item(self.tenant_id, row))
+        return found
+
+    def _stored_form(self, item: StockItem) -> dict[str, Any]:
+        return {
+            "on_hand": item.on_hand,
+            "reserved": item.reserved,
+            "reorder_point": item.reorder_point,
+            "movements": len(item.movements),
+        }
+
+    async def _save(self, item: StockItem, before: dict[str, Any] | None) -> None:
+        pair = {"product_id": item.product_id, "location_id": item.location_id}
+        figures = {
+            "on_hand": item.on_hand,
+            "reserved": item.reserved,
+            "reorder_point": item.reorder_point,
+        }
+        if before is None:
+            row = await self._row(ADD_LEVEL, **pair, **figures, version=1)
+        else:
+            row = await self._row(
+                SAVE_LEVEL,
+                **figures,
+                key_product_id=item.product_id,
+                key_location_id=item.location_id,
+                key_version=item.version,
+            )
+        if row is None:
+            raise self.stale(item.id, item.version)
+        take_written(item, row)
+        written = 0 if before is None else before["movements"]
+        await self._run_many(
+            APPEND_MOVEMENT, [_movement_values(m) for m in item.movements[written:]]
+        )

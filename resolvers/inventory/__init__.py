@@ -1,0 +1,1 @@
+"""Inventory use cases: the stock ledger (receive, issue, adjust, transfer, reorder points)."""

@@ -1,0 +1,57 @@
+"""Stock levels and the ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from domain.identity import Permission
+from resolvers.inventory import levels
+from schema.context import Info
+from schema.inventory.types import MovementKind, StockLevel, StockMovement
+from schema.paging import Page, page_request
+from schema.permissions import requires
+
+
+@strawberry.type
+class StockQueries:
+    @strawberry.field(
+        description="A part's stock at every location that holds it, or at `locationId` only "
+        "(zeros at version 0 if never stocked there).",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def stock_levels(
+        self, info: Info, sku: str, location_id: strawberry.ID | None = None
+    ) -> list[StockLevel]:
+        found = await levels.stock_levels(info.context.uow, sku, location_id)
+        return [StockLevel.from_domain(item) for item in found]
+
+    @strawberry.field(
+        description="The ledger, newest first, filtered by SKU, location, reference, kind and "
+        "period (`since` inclusive, `until` exclusive).",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def stock_movements(
+        self,
+        info: Info,
+        sku: str | None = None,
+        location_id: strawberry.ID | None = None,
+        reference: str | None = None,
+        kind: MovementKind | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        page_index: int | None = 0,
+        page_size: int | None = 20,
+    ) -> Page[StockMovement]:
+        page = await levels.stock_movements(
+            info.context.uow,
+            page_request(page_index, page_size),
+            sku=sku,
+            location_id=location_id,
+            reference=reference,
+            kind=kind,
+            since=since,
+            until=until,
+        )
+        return Page.of(page, StockMovement.from_domain)

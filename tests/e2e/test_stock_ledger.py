@@ -1,0 +1,208 @@
+"""The stock ledger over HTTP: each mutation's happy path, its permissions and tenancy,
+the overselling race, the checker, and the shortage alert on Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.identity import Permission
+from persistence.database import create_engine
+from tests.conftest import Api, Services
+from tests.e2e.test_service_order_events import records_of
+
+SHOP = """
+mutation($part: CreatePartInput!, $a: CreateLocationInput!, $b: CreateLocationInput!) {
+  createPart(input: $part) { productId }
+  a: createLocation(input: $a) { locationId }
+  b: createLocation(input: $b) { locationId }
+}"""
+RECEIVE = """mutation($q: Decimal!) {
+  receiveStock(sku: "oil-1", locationId: "LOC-A", quantity: $q, unitCost: "4.50",
+               reference: "PO-1") {
+    movement { kind quantity onHandAfter sku } level { onHand available version }
+  }
+}"""
+ISSUE = """mutation {
+  issueStock(sku: "OIL-1", locationId: "LOC-A", quantity: "1", reference: "SO-1") {
+    level { onHand }
+  }
+}"""
+TRANSFER = """mutation($q: Decimal!) {
+  transferStock(sku: "OIL-1", fromLocationId: "LOC-A", toLocationId: "LOC-B", quantity: $q) {
+    out { kind quantity } into { kind quantity } source { onHand } target { onHand }
+  }
+}"""
+ADJUST = """mutation {
+  adjustStock(sku: "OIL-1", locationId: "LOC-A", quantity: "-1", reason: "damaged") {
+    movement { kind quantity reason } level { onHand }
+  }
+}"""
+REORDER = """mutation($v: Int!) {
+  setReorderPoint(sku: "OIL-1", locationId: "LOC-B", reorderPoint: "2", version: $v) {
+    reorderPoint version
+  }
+}"""
+LEVELS = """{ stockLevels(sku: "OIL-1") { locationId onHand reserved available }
+  stockMovements(sku: "OIL-1", pageSize: 3) { items { kind quantity } totalCount } }"""
+GRAPH = """{ searchParts(query: "oil") { items { sku stock { locationId onHand } } } }"""
+
+
+def numbers(value: Any) -> Any:
+    """`value` with the Decimal scalar's strings read as numbers ("10.0000" is 10)."""
+    if isinstance(value, dict):
+        return {k: numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [numbers(v) for v in value]
+    if isinstance(value, str) and value.lstrip("-").replace(".", "", 1).isdigit():
+        return Decimal(value)
+    return value
+
+
+async def open_shop(api: Api) -> None:
+    await api.data(
+        SHOP,
+        {
+            "part": {"productId": "PART-1", "sku": "OIL-1", "name": "Oil", "unitPrice": "9.00"},
+            "a": {"locationId": "LOC-A", "name": "Main"},
+            "b": {"locationId": "LOC-B", "name": "North"},
+        },
+    )
+
+
+async def test_each_stock_mutation_over_http_and_the_graph_shows_the_levels(api: Api) -> None:
+    await open_shop(api)
+    received = numbers((await api.data(RECEIVE, {"q": "10"}))["receiveStock"])
+    assert received == {
+        "movement": {"kind": "RECEIPT", "quantity": 10, "onHandAfter": 10, "sku": "OIL-1"},
+        "level": {"onHand": 10, "available": 10, "version": 1},
+    }
+    assert numbers((await api.data(ISSUE))["issueStock"]["level"]) == {"onHand": 9}
+    moved = numbers((await api.data(TRANSFER, {"q": "4"}))["transferStock"])
+    assert moved == {
+        "out": {"kind": "TRANSFER_OUT", "quantity": -4},
+        "into": {"kind": "TRANSFER_IN", "quantity": 4},
+        "source": {"onHand": 5},
+        "target": {"onHand": 4},
+    }
+    assert numbers((await api.data(ADJUST))["adjustStock"]["level"]) == {"onHand": 4}
+    assert numbers((await api.data(REORDER, {"v": 1}))["setReorderPoint"]) == {
+        "reorderPoint": 2,
+        "version": 2,
+    }
+    read = numbers(await api.data(LEVELS))
+    assert read["stockLevels"] == [
+        {"locationId": "LOC-A", "onHand": 4, "reserved": 0, "available": 4},
+        {"locationId": "LOC-B", "onHand": 4, "reserved": 0, "available": 4},
+    ]
+    assert read["stockMovements"]["totalCount"] == 5
+    assert [m["kind"] for m in read["stockMovements"]["items"]] == [
+        "ADJUSTMENT",
+        "TRANSFER_IN",
+        "TRANSFER_OUT",
+    ]
+    [part] = numbers((await api.data(GRAPH))["searchParts"]["items"])
+    assert part["stock"] == [
+        {"locationId": "LOC-A", "onHand": 4},
+        {"locationId": "LOC-B", "onHand": 4},
+    ]
+
+
+async def test_adjusting_needs_its_own_permission_and_tenants_see_only_their_stock(
+    api: Api,
+) -> None:
+    await open_shop(api)
+    await api.data(RECEIVE, {"q": "3"})
+    writer = api.as_tenant(api.tenant, [Permission.INVENTORY_WRITE, Permission.INVENTORY_READ])
+    assert await writer.error_codes(ADJUST) == ["FORBIDDEN"]
+    assert numbers((await writer.data(ISSUE))["issueStock"]["level"]) == {"onHand": 2}
+    stranger = api.as_tenant(f"{api.tenant}-other")
+    assert await stranger.error_codes(ISSUE) == ["PART_NOT_FOUND"]
+
+
+async def test_fifty_clients_racing_for_ten_units_get_exactly_ten_and_the_ledger_agrees(
+    api: Api, database_url: str, services: Services, tmp_path: Path
+) -> None:
+    await open_shop(api)
+    await api.data(RECEIVE, {"q": "12"})
+    await api.data(TRANSFER, {"q": "2"})
+
+    async def one_issue() -> dict:
+        return await api(ISSUE)
+
+    answers = await asyncio.gather(*(one_issue() for _ in range(50)), api(TRANSFER, {"q": "1"}))
+    issues, transfer = answers[:50], answers[50]
+    succeeded = [a for a in issues if "errors" not in a]
+    refused = [a["errors"][0]["extensions"] for a in issues if "errors" in a]
+    moved_by_transfer = 0 if "errors" in transfer else 1
+    assert len(succeeded) + moved_by_transfer == 10
+    assert {e["code"] for e in refused} == {"INSUFFICIENT_STOCK"}
+    assert {(e["sku"], e["locationId"], e["available"], e["requested"]) for e in refused} == {
+        ("OIL-1", "LOC-A", "0", "1")
+    }
+    [a_level] = (await api.data('{ stockLevels(sku: "OIL-1", locationId: "LOC-A") { onHand } }'))[
+        "stockLevels"
+    ]
+    assert numbers(a_level) == {"onHand": 0}
+
+    checked = check_inventory(database_url, api.tenant, tmp_path)
+    assert (checked.returncode, checked.stdout) == (0, "")
+    alerts = (await records_of(services, api.tenant, {"inventory.stock.shortage_alert": 1}))[
+        "inventory.stock.shortage_alert"
+    ]
+    assert [(a["type"], a["data"]["sku"], a["data"]["onHand"]) for a in alerts] == [
+        ("com.durion.inventory.stock_shortage_alert", "OIL-1", 0)
+    ]
+
+
+def check_inventory(url: str, tenant: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gateway.cli", "check-inventory", "--tenant", tenant],
+        cwd=cwd,
+        env={
+            "DATABASE_URL": url,
+            "LOG_LEVEL": "WARNING",
+            "PATH": "/usr/bin:/bin",
+            **{k: v for k, v in __import__("os").environ.items() if k == "PYTHONPATH"},
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_the_checker_reports_a_level_that_disagrees_with_its_ledger(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
+    engine: AsyncEngine = create_engine(fresh_database_url, pool_size=1)
+    try:
+        async with engine.begin() as connection:
+            for statement in (
+                "INSERT INTO parts (tenant_id, id, sku, name, unit_price) "
+                "VALUES ('t1', 'P1', 'SKU-1', 'Part', 1)",
+                "INSERT INTO locations (tenant_id, id, name) VALUES ('t1', 'L1', 'Shop')",
+                "INSERT INTO stock_levels (tenant_id, product_id, location_id, on_hand) "
+                "VALUES ('t1', 'P1', 'L1', 5)",
+                "INSERT INTO stock_movements (tenant_id, id, product_id, location_id, kind, "
+                "quantity, on_hand_after, recorded_by, occurred_at) "
+                "VALUES ('t1', 'M1', 'P1', 'L1', 'RECEIPT', 3, 3, 'x', now())",
+            ):
+                await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+    checked = check_inventory(fresh_database_url, "t1", tmp_path)
+
+    assert checked.returncode == 1
+    assert (
+        checked.stdout
+        == "tenant t1: SKU-1 (P1) at L1: on hand 5.0000 but its movements sum to 3.0000\n"
+    )

@@ -1,0 +1,136 @@
+"""In-memory stock levels and ledger: the fake side of `resolvers/inventory/ports.py`.
+
+Levels are rows keyed by the item's `stock_id`, movements rows keyed by their id and
+kept as the movements themselves, appended when the level is saved, as the real
+repository writes both in the commit's transaction. A pair never stocked reads as an
+empty item at version 0 and is stored when it changes; locks are a no-op (one
+coroutine at a time runs a fake unit of work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from domain.catalog import Part, PartNotFound
+from domain.errors import DomainError
+from domain.inventory.movements import MovementFilter, StockMovement
+from domain.inventory.stock import StockItem, stock_key
+from domain.paging import PageRequest
+from tests.use_cases.fakes.memory import Aggregates, Repository, Table, page_of
+
+FIGURES = ("on_hand", "reserved", "reorder_point")
+
+
+class InMemoryStock(Aggregates[StockItem]):
+    table = "stock_levels"
+    noun = "Stock"
+    kind = StockItem
+
+    def _sku(self, product_id: str) -> str | None:
+        part = self._work.read("parts", product_id)
+        return None if part is None else Part(**part).sku
+
+    def __init__(self, work: Any):
+        super().__init__(work)
+        self._written: dict[str, int] = {}
+        """How many of each tracked item's movements are in the ledger already."""
+
+    def _item(self, row: dict[str, Any]) -> StockItem:
+        sku = self._sku(row["product_id"])
+        assert sku is not None, "a level row needs its part"
+        return StockItem(self.tenant_id, sku=sku, **row)
+
+    async def get(self, item_id: str, *, lock: bool = False) -> StockItem | None:
+        key = stock_key(item_id)
+        sku = None if key is None else self._sku(key[0])
+        if key is None or sku is None:
+            return None
+        row = self._work.read(self.table, item_id)
+        found = self._item(row) if row else StockItem(self.tenant_id, *key, sku)
+        tracked = self.track(found)
+        self._written.setdefault(id(tracked), 0)
+        return tracked
+
+    def not_found(self, item_id: str) -> DomainError:
+        return PartNotFound(f"Part '{(stock_key(item_id) or (item_id,))[0]}' was not found.")
+
+    def _levels(self) -> list[StockItem]:
+        return [self._item(row) for row in self._work.rows(self.table)]
+
+    async def levels_of_products(self, product_ids: Sequence[str]) -> dict[str, list[StockItem]]:
+        found: dict[str, list[StockItem]] = {key: [] for key in product_ids}
+        for item in sorted(self._levels(), key=lambda i: (i.product_id, i.location_id)):
+            if item.product_id in found:
+                found[item.product_id].append(item)
+        return found
+
+    async def levels_at_locations(
+        self, location_ids: Sequence[str], request: PageRequest
+    ) -> dict[str, list[StockItem]]:
+        found: dict[str, list[StockItem]] = {}
+        for location in location_ids:
+            stocked = [i for i in self._levels() if i.location_id == location]
+            stocked.sort(key=lambda i: (i.sku, i.product_id))
+            found[location] = stocked[request.offset : request.offset + request.page_size]
+        return found
+
+    @staticmethod
+    def _stored_form(item: StockItem) -> dict[str, Any]:
+        return {
+            **{name: getattr(item, name) for name in FIGURES},
+            "movements": len(item.movements),
+        }
+
+    def _save(self, item: StockItem) -> None:
+        stored = self._work.read(self.table, item.id)
+        if (stored["version"] if stored else 0) != item.version:
+            raise self.stale(item.id, item.version)
+        now = self._work.now()
+        created_at = stored["created_at"] if stored else now
+        for movement in item.movements[self._written.get(id(item), 0) :]:
+            self._work.write(StockMovements.table, movement.id, movement)
+        self._written[id(item)] = len(item.movements)
+        self._work.write(
+            self.table,
+            item.id,
+            {
+                "product_id": item.product_id,
+                "location_id": item.location_id,
+                **{name: getattr(item, name) for name in FIGURES},
+                "version": item.version + 1,
+                "created_at": created_at,
+                "updated_at": now,
+            },
+        )
+        item.version += 1
+        item.created_at, item.updated_at = created_at, now
+
+
+class StockMovements(Table[StockMovement]):
+    """The ledger, in the order it was written (the fake's rows keep insertion order)."""
+
+    table = "stock_movements"
+
+    def _matching(self, wanted: MovementFilter) -> list[StockMovement]:
+        return [
+            m
+            for m in self._work.rows(self.table)
+            if (wanted.product_id is None or m.product_id == wanted.product_id)
+            and (wanted.location_id is None or m.location_id == wanted.location_id)
+            and (wanted.reference is None or m.reference == wanted.reference)
+            and (wanted.kind is None or m.kind == wanted.kind)
+            and (wanted.since is None or m.occurred_at >= wanted.since)
+            and (wanted.until is None or m.occurred_at < wanted.until)
+        ]
+
+    async def movements(self, wanted: MovementFilter, request: PageRequest) -> list[StockMovement]:
+        return page_of(list(reversed(self._matching(wanted))), request)
+
+    async def count(self, wanted: MovementFilter) -> int:
+        return len(self._matching(wanted))
+
+
+class InventoryWork:
+    stock = Repository(InMemoryStock)
+    stock_ledger = Repository(StockMovements)
