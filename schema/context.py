@@ -12,13 +12,19 @@ from strawberry.types import Info as StrawberryInfo
 from domain.clock import Clock, SystemClock
 from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
+from domain.estimates import Estimate
 from domain.identity import Principal
 from domain.inventory.stock import StockItem
+from domain.locations import Location
 from domain.paging import PageRequest
+from domain.service_orders.order import ServiceOrder
 from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
+from resolvers.estimates import editing as estimates
 from resolvers.inventory import levels as stock
+from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
+from resolvers.service_orders import lifecycle as orders
 
 
 @dataclass
@@ -30,6 +36,22 @@ class Loaders:
     @cached_property
     def customer_by_id(self) -> DataLoader[str, Customer | None]:
         return DataLoader(lambda ids: customers.customers_by_id(self.uow, ids))
+
+    @cached_property
+    def vehicle_by_id(self) -> DataLoader[str, Vehicle | None]:
+        return DataLoader(lambda ids: customers.vehicles_by_id(self.uow, ids))
+
+    @cached_property
+    def location_by_id(self) -> DataLoader[str, Location | None]:
+        return DataLoader(lambda ids: locations.locations_by_id(self.uow, ids))
+
+    @cached_property
+    def estimate_by_id(self) -> DataLoader[str, Estimate | None]:
+        return DataLoader(lambda ids: estimates.estimates_by_id(self.uow, ids))
+
+    @cached_property
+    def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:
+        return DataLoader(lambda ids: orders.orders_by_estimate(self.uow, ids))
 
     @cached_property
     def vehicles_by_customer(self) -> DataLoader[str, list[Vehicle]]:

@@ -58,6 +58,13 @@ async def customers_by_id(uow: UnitOfWorkFactory, ids: Sequence[str]) -> list[Cu
     return [found.get(i) for i in ids]
 
 
+async def vehicles_by_id(uow: UnitOfWorkFactory, ids: Sequence[str]) -> list[Vehicle | None]:
+    """Batch for the vehicle links of estimates and orders: one statement per request."""
+    async with uow() as work:
+        found = await work.vehicles.get_many(ids)
+    return [found.get(i) for i in ids]
+
+
 async def vehicles_by_customer(
     uow: UnitOfWorkFactory, customer_ids: Sequence[str]
 ) -> list[list[Vehicle]]:

@@ -8,7 +8,7 @@ at the location's tax codes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 
 from domain.catalog import PartNotFound, ServiceNotFound
@@ -28,6 +28,13 @@ ITEM_PREFIX = "ITEM-"
 async def estimate(uow: UnitOfWorkFactory, estimate_id: str) -> Estimate:
     async with uow() as work:
         return await existing(work.estimates, estimate_id)
+
+
+async def estimates_by_id(uow: UnitOfWorkFactory, ids: Sequence[str]) -> list[Estimate | None]:
+    """Batch for the estimate link of service orders: one statement per request."""
+    async with uow() as work:
+        found = await work.estimates.get_many(ids)
+    return [found.get(i) for i in ids]
 
 
 async def estimate_revisions(uow: UnitOfWorkFactory, number: str) -> list[Estimate]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from domain.estimates import Estimate
@@ -10,6 +11,10 @@ from resolvers.changes import Changeable
 
 class EstimateStore(Changeable[Estimate], Protocol):
     async def exists(self, record_id: str) -> bool: ...
+
+    async def get_many(self, estimate_ids: Sequence[str]) -> dict[str, Estimate]:
+        """Revisions by id (to read only)."""
+        ...
 
     async def revisions(self, number: str) -> list[Estimate]:
         """Every revision of the estimate `number`, the first one first (to read only)."""

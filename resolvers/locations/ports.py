@@ -3,6 +3,7 @@ locations side (locations, their tax codes and approval policies)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from domain.locations import ApprovalPolicy, Location
@@ -14,6 +15,8 @@ class LocationStore(Changeable[Location], Protocol):
     """Locations: aggregates changed the one way (`resolvers/changes.py`)."""
 
     async def exists(self, record_id: str) -> bool: ...
+
+    async def get_many(self, location_ids: Sequence[str]) -> dict[str, Location]: ...
 
     async def add(self, location: Location) -> None:
         """Store a new location and track it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.locations import AppliedApprovalPolicy, ApprovalPolicy, Location, policy_for
@@ -14,6 +14,13 @@ from resolvers.ports import UnitOfWorkFactory
 async def location(uow: UnitOfWorkFactory, location_id: str) -> Location:
     async with uow() as work:
         return await existing(work.locations, location_id)
+
+
+async def locations_by_id(uow: UnitOfWorkFactory, ids: Sequence[str]) -> list[Location | None]:
+    """Batch for the location links of estimates and orders: one statement per request."""
+    async with uow() as work:
+        found = await work.locations.get_many(ids)
+    return [found.get(i) for i in ids]
 
 
 async def create_location(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Location:

@@ -6,7 +6,7 @@ SLA deadlines an order is created with, and every event it publishes, follow tha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,15 @@ PROVISIONAL_ID = f"{ORDER_SERIES}-NEW"
 async def service_order(uow: UnitOfWorkFactory, order_id: str) -> ServiceOrder:
     async with uow() as work:
         return await existing(work.service_orders, order_id)
+
+
+async def orders_by_estimate(
+    uow: UnitOfWorkFactory, estimate_ids: Sequence[str]
+) -> list[ServiceOrder | None]:
+    """Batch for `Estimate.serviceOrder`: the order each estimate became, if any."""
+    async with uow() as work:
+        found = await work.service_orders.from_estimates(estimate_ids)
+    return [found.get(i) for i in estimate_ids]
 
 
 async def service_orders(

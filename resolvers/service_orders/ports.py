@@ -30,6 +30,10 @@ class ServiceOrderStore(Changeable[ServiceOrder], Protocol):
         """The id of the order an estimate became, if any."""
         ...
 
+    async def from_estimates(self, estimate_ids: Sequence[str]) -> dict[str, ServiceOrder]:
+        """The orders the estimates became, by estimate id (to read only)."""
+        ...
+
     async def add(self, order: ServiceOrder) -> None:
         """Store a new order with its items and track it; a second order of one estimate
         is ESTIMATE_ALREADY_ORDERED."""

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from domain import estimates as domain
 from domain.estimates.totals import LineTotal
+from domain.identity import Permission
 from domain.tax import ItemType
 from resolvers.finance import quote_costs as finance
 from schema.context import Info
 from schema.finance.types import FinancePostingStatus
+from schema.permissions import requires
+from schema.work_parties import WorkParties
+
+if TYPE_CHECKING:
+    from schema.service_orders.types import ServiceOrder
 
 EstimateStatus = strawberry.enum(
     domain.EstimateStatus,
@@ -96,14 +103,11 @@ def status_now(root: Estimate, info: Info) -> domain.EstimateStatus:
 
 
 @strawberry.type(description="One revision of an estimate for a customer's vehicle.")
-class Estimate:
+class Estimate(WorkParties):
     estimate_id: strawberry.ID
     estimate_number: str = strawberry.field(description="Shared by every revision.")
     revision: int
     status: EstimateStatus = strawberry.field(resolver=status_now)  # type: ignore[valid-type]
-    customer_id: strawberry.ID
-    vehicle_id: strawberry.ID
-    location_id: strawberry.ID
     items: list[EstimateItem]
     discount_percent: Decimal | None
     discount_fixed_amount: Decimal | None
@@ -124,6 +128,20 @@ class Estimate:
     created_at: datetime
     version: int = strawberry.field(description="Send it back with every change.")
     source: strawberry.Private[domain.Estimate]
+
+    @strawberry.field(
+        description="The service order this estimate became, if it was ordered.",
+        permission_classes=[requires(Permission.SERVICE_ORDER_READ)],
+    )
+    async def service_order(
+        self, info: Info
+    ) -> Annotated[ServiceOrder, strawberry.lazy("schema.service_orders.types")] | None:
+        found = await info.context.loaders.order_by_estimate.load(str(self.estimate_id))
+        if found is None:
+            return None
+        from schema.service_orders.types import ServiceOrder
+
+        return ServiceOrder.from_domain(found)
 
     @strawberry.field(description="Null until approved; then PENDING, POSTED or BLOCKED_BY_LOCK.")
     async def finance_posting(self, info: Info) -> FinancePosting | None:

@@ -11,10 +11,14 @@ from decimal import Decimal
 
 import strawberry
 
+from domain.identity import Permission
 from domain.service_orders import billing, items, order, parts_usage, sla, status, work_sessions
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
+from schema.estimates.types import Estimate
+from schema.permissions import requires
 from schema.sla.types import Priority
+from schema.work_parties import WorkParties
 
 
 @strawberry.type(description="Where an open order stands against its SLA right now.")
@@ -154,11 +158,8 @@ class GlEntry:
 
 
 @strawberry.type(description="A customer's request for field work, from the call to the bill.")
-class ServiceOrder:
+class ServiceOrder(WorkParties):
     service_order_id: strawberry.ID = strawberry.field(description="The human number, SO-...")
-    customer_id: strawberry.ID
-    vehicle_id: strawberry.ID
-    location_id: strawberry.ID
     priority: Priority
     status: ServiceOrderStatus
     description: str
@@ -184,6 +185,16 @@ class ServiceOrder:
     created_at: datetime
     version: int = strawberry.field(description="Send back with a change to detect conflicts.")
     source: strawberry.Private[order.ServiceOrder]
+
+    @strawberry.field(
+        description="The approved estimate this order does the work of, if any.",
+        permission_classes=[requires(Permission.ESTIMATE_READ)],
+    )
+    async def estimate(self, info: Info) -> Estimate | None:
+        if self.estimate_id is None:
+            return None
+        found = await info.context.loaders.estimate_by_id.load(str(self.estimate_id))
+        return None if found is None else Estimate.from_domain(found)
 
     @strawberry.field(description="Due times and standing against the SLA, at this moment.")
     def sla(self, info: Info) -> ServiceOrderSla | None:

@@ -55,6 +55,9 @@ VEHICLE_BY_ID = select(*VEHICLE_COLUMNS).where(
 CUSTOMERS_BY_ID = select(*CUSTOMER_COLUMNS).where(
     of_tenant(customers), one_of_param(customers.c.id, "ids")
 )
+VEHICLES_BY_ID = select(*VEHICLE_COLUMNS).where(
+    of_tenant(vehicles), one_of_param(vehicles.c.id, "ids")
+)
 VEHICLES_OF_CUSTOMERS = (
     select(*VEHICLE_COLUMNS)
     .where(of_tenant(vehicles), one_of_param(vehicles.c.customer_id, "customer_ids"))
@@ -171,6 +174,10 @@ class VehicleRepository(AggregateRepository[Vehicle]):
 
     async def count(self, query: str | None, customer_id: str | None) -> int:
         return await self._count(self._matching(query, customer_id))
+
+    async def get_many(self, vehicle_ids: Sequence[str]) -> dict[str, Vehicle]:
+        rows = await self._rows(VEHICLES_BY_ID, ids=list(vehicle_ids))
+        return {row["id"]: _vehicle(row) for row in rows}
 
     async def holder_of_vin(self, vin: str) -> str | None:
         return await self._value(HOLDER_OF_VIN, vin=vin)

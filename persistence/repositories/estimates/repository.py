@@ -99,6 +99,7 @@ def _with_lines_and_approval() -> Select:
 
 BY_ID = _with_lines_and_approval().where(estimates.c.id == bindparam("id"))
 LOCKED_BY_ID = BY_ID.with_for_update(of=estimates)
+BY_IDS = _with_lines_and_approval().where(one_of_param(estimates.c.id, "ids"))
 REVISIONS = _with_lines_and_approval().where(estimates.c.number == bindparam("number"))
 
 
@@ -256,6 +257,10 @@ class EstimateRepository(AggregateRepository[Estimate]):
 
     def not_found(self, estimate_id: str) -> DomainError:
         return EstimateNotFound(estimate_id)
+
+    async def get_many(self, estimate_ids: Sequence[str]) -> dict[str, Estimate]:
+        """Revisions by id, with their lines and approvals, in one statement (to read only)."""
+        return {e.id: e for e in await self._load(BY_IDS, ids=list(estimate_ids))}
 
     async def revisions(self, number: str) -> list[Estimate]:
         """Every revision of the estimate `number`, the first one first (to read only)."""

@@ -11,7 +11,7 @@ a version replaces that version only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import String, any_, bindparam, insert, select
@@ -24,6 +24,7 @@ from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     TenantRepository,
     of_tenant,
+    one_of_param,
     take_written,
     versioned_update,
 )
@@ -61,6 +62,9 @@ POLICY_COLUMNS = [
 ]
 LOCATION_BY_ID = select(*LOCATION_COLUMNS).where(
     of_tenant(locations), locations.c.id == bindparam("id")
+)
+LOCATIONS_BY_ID = select(*LOCATION_COLUMNS).where(
+    of_tenant(locations), one_of_param(locations.c.id, "ids")
 )
 TAX_CODES_OF_LOCATION = (
     select(*TAX_CODE_COLUMNS)
@@ -117,6 +121,10 @@ class LocationRepository(AggregateRepository[Location]):
     async def _read(self, location_id: str, lock: bool) -> Location | None:
         row = await self._row(LOCATION_BY_ID, id=location_id)
         return Location(**row) if row else None
+
+    async def get_many(self, location_ids: Sequence[str]) -> dict[str, Location]:
+        rows = await self._rows(LOCATIONS_BY_ID, ids=list(location_ids))
+        return {row["id"]: Location(**row) for row in rows}
 
     def not_found(self, location_id: str) -> DomainError:
         return no_location(location_id)

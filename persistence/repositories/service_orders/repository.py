@@ -10,7 +10,7 @@ and then decides from the new state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from asyncpg import UniqueViolationError
@@ -67,6 +67,9 @@ ORDER_BY_ID = select(*ORDER_COLUMNS).where(of_tenant(service_orders), SO.id == b
 LOCKED_ORDER_BY_ID = ORDER_BY_ID.with_for_update()
 FOR_ESTIMATE = select(SO.id).where(
     of_tenant(service_orders), SO.estimate_id == bindparam("estimate_id")
+)
+FROM_ESTIMATES = select(*ORDER_COLUMNS).where(
+    of_tenant(service_orders), one_of_param(SO.estimate_id, "estimate_ids")
 )
 ADD = insert(service_orders)
 ADD_ITEM = insert(service_order_items)
@@ -125,6 +128,12 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
     async def for_estimate(self, estimate_id: str) -> str | None:
         """The order an estimate became, if any."""
         return await self._value(FOR_ESTIMATE, estimate_id=estimate_id)
+
+    async def from_estimates(self, estimate_ids: Sequence[str]) -> dict[str, ServiceOrder]:
+        """The orders the estimates became, by estimate id (to read only)."""
+        rows = await self._rows(FROM_ESTIMATES, estimate_ids=list(estimate_ids))
+        orders = await self._complete([_order(row, self.tenant_id) for row in rows])
+        return {order.estimate_id: order for order in orders if order.estimate_id}
 
     def _matching(self, where: OrderFilter) -> Select:
         statement = select(*ORDER_COLUMNS).where(of_tenant(service_orders))

@@ -42,6 +42,10 @@ class InMemoryVehicles(Aggregates[Vehicle]):
     def not_found(self, aggregate_id: str) -> DomainError:
         return VehicleNotFound(f"Vehicle '{aggregate_id}' was not found.", field="vehicleId")
 
+    async def get_many(self, vehicle_ids: Sequence[str]) -> dict[str, Vehicle]:
+        found = [await self.get(i) for i in vehicle_ids]
+        return {v.id: v for v in found if v is not None}
+
     def _all(self) -> list[Vehicle]:
         return sorted((Vehicle(**row) for row in self._work.rows(self.table)), key=lambda v: v.id)
 

@@ -4,6 +4,7 @@ the audit records each decision made appended to an `audit_events` table."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -25,6 +26,10 @@ class InMemoryEstimates(Aggregates[Estimate]):
 
     def not_found(self, aggregate_id: str) -> EstimateNotFound:
         return EstimateNotFound(aggregate_id)
+
+    async def get_many(self, estimate_ids: Sequence[str]) -> dict[str, Estimate]:
+        rows = [self._work.read(self.table, i) for i in estimate_ids]
+        return {row["id"]: self._estimate(row) for row in rows if row is not None}
 
     async def revisions(self, number: str) -> list[Estimate]:
         found = [row for row in self._work.rows(self.table) if row["number"] == number]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from domain.errors import DomainError
 from domain.locations import ApprovalPolicy, Location, no_location, policy_conflict
 from domain.tax import ItemType, TaxCode, tax_code_conflict
@@ -16,6 +18,10 @@ class InMemoryLocations(Aggregates[Location]):
 
     def not_found(self, aggregate_id: str) -> DomainError:
         return no_location(aggregate_id)
+
+    async def get_many(self, location_ids: Sequence[str]) -> dict[str, Location]:
+        found = [await self.get(i) for i in location_ids]
+        return {location.id: location for location in found if location is not None}
 
 
 class InMemoryTaxCodes(Records[TaxCode]):

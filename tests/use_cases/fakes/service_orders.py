@@ -63,6 +63,14 @@ class InMemoryServiceOrders(Aggregates[ServiceOrder]):
             None,
         )
 
+    async def from_estimates(self, estimate_ids: Sequence[str]) -> dict[str, ServiceOrder]:
+        wanted = set(estimate_ids)
+        return {
+            row["estimate_id"]: self._order(row)
+            for row in self._work.rows(self.table)
+            if row["estimate_id"] in wanted
+        }
+
     async def add(self, aggregate: ServiceOrder) -> None:
         assert aggregate.deadlines is not None, "an order is stored with its SLA deadlines"
         if self._work.read(self.table, aggregate.id) is not None:
