@@ -158,10 +158,22 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             if settings.kafka_create_topics:
                 await broker.ensure_topics(settings.kafka_replication_factor)
             await events.start()
+            keeper = (
+                asyncio.create_task(
+                    broker.keep_topics(
+                        settings.kafka_topic_check_seconds, settings.kafka_replication_factor
+                    )
+                )
+                if settings.kafka_create_topics
+                else None
+            )
             try:
                 log.info("gateway ready on /graphql")
                 yield
             finally:
+                if keeper is not None:
+                    keeper.cancel()
+                    await asyncio.gather(keeper, return_exceptions=True)
                 await events.stop()
         finally:
             await broker.close()

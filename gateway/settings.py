@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     )
     kafka_client_id: str = "field-service-gateway"
     kafka_create_topics: bool = Field(True, description="create the seeds' topics if missing")
+    kafka_topic_check_seconds: float = Field(
+        15.0, description="how often the topics are declared again (a restarted broker lacks them)"
+    )
     kafka_replication_factor: int = Field(1, description="for topics the gateway creates")
     kafka_acks: str = Field("all", description="producer acks: all, 1 or 0")
     kafka_enable_idempotence: bool = Field(

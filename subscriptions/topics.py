@@ -10,7 +10,8 @@ import asyncio
 import contextlib
 import logging
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
+from aiokafka.errors import IncompatibleBrokerVersion
 
 log = logging.getLogger("gateway.kafka")
 
@@ -75,7 +76,9 @@ TOPICS: dict[str, int] = {
 async def ensure_topics(
     admin: AIOKafkaAdminClient, topics: dict[str, int] | None = None, replication: int = 1
 ) -> list[str]:
-    """Create the missing topics; return the names created."""
+    """Create the missing topics and give too few partitions their declared count; return
+    the names changed. A topic with more partitions than declared (one a broker created
+    by itself) cannot shrink: it is logged as an error, for an operator to recreate."""
     wanted = topics or TOPICS
     existing = set(await admin.list_topics())
     missing = [name for name in wanted if name not in existing]
@@ -87,7 +90,32 @@ async def ensure_topics(
             ]
         )
         log.info("created Kafka topics: %s", ", ".join(missing))
-    return missing
+    present = [name for name in wanted if name in existing]
+    described = await admin.describe_topics(present) if present else []  # [] would be all
+    counts = {t["topic"]: len(t["partitions"]) for t in described if t["topic"] in wanted}
+    short = {name: wanted[name] for name, count in counts.items() if count < wanted[name]}
+    if short:
+        try:
+            await admin.create_partitions({name: NewPartitions(n) for name, n in short.items()})
+            log.warning("gave Kafka topics their declared partitions: %s", short)
+        except IncompatibleBrokerVersion:
+            log.error(
+                "Kafka topics have fewer partitions than declared and this broker cannot add "
+                "partitions; recreate them: %s",
+                short,
+            )
+            short = {}
+    for name, count in counts.items():
+        if count > wanted[name]:
+            log.error(
+                "Kafka topic %s has %d partitions, not the declared %d (was it auto-created?); "
+                "recreate it with %d so one aggregate's events stay in order",
+                name,
+                count,
+                wanted[name],
+                wanted[name],
+            )
+    return [*missing, *short]
 
 
 class BrokerLink:
@@ -108,6 +136,20 @@ class BrokerLink:
 
     async def ensure_topics(self, replication: int = 1) -> list[str]:
         return await ensure_topics(self._admin, replication=replication)
+
+    async def keep_topics(self, every: float, replication: int = 1) -> None:
+        """Declare the topics again every `every` seconds, until cancelled.
+
+        A broker that restarts on an empty store comes back without the gateway's topics;
+        if nothing failed to publish meanwhile, nothing else would notice, and the broker
+        would create them on first use with its own default partition count (dead-letter
+        topics not at all, until a consumer's first failure)."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.ensure_topics(replication)
+            except Exception as error:  # the broker may be down: try again next round
+                log.warning("could not check the Kafka topics: %s", error)
 
     async def ping(self) -> None:
         """Raise if the broker does not answer a metadata request within two seconds."""

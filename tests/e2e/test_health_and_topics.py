@@ -7,7 +7,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from gateway.embedded.broker import EmbeddedBroker
 from subscriptions.topics import TOPICS
-from tests.conftest import RunningGateway, Services, settings_for
+from subscriptions.wire.registry import published_topics
+from tests.conftest import RunningGateway, Services, settings_for, until
 
 
 async def test_healthz_and_readyz_answer_json(http: httpx.AsyncClient) -> None:
@@ -59,3 +60,51 @@ async def test_readyz_is_503_and_names_the_broker_when_it_is_gone(
     assert ready.status_code == 503
     assert ready.json()["checks"]["database"] == "ok"
     assert ready.json()["checks"]["broker"].startswith("unreachable")
+
+
+async def test_a_broker_restarted_empty_gets_every_topic_back_with_its_partitions(
+    services: Services, database_url: str, tmp_path
+) -> None:
+    """The embedded broker keeps topics in memory: a restart empties it, as a broker
+    restored without its data would be. The gateway declares them again by itself. The
+    topics its own consumers subscribe to, the broker re-creates on their first metadata
+    request with its default partitions (it has no switch for that and cannot add
+    partitions), so the counts are checked on the others: every dead-letter topic and
+    every topic other systems publish to."""
+    broker = EmbeddedBroker(tmp_path)
+    broker.start()
+    try:
+        settings = settings_for(
+            services,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            inbound_enabled=False,
+            kafka_topic_check_seconds=0.5,
+        )
+        published = set(published_topics())
+        async with RunningGateway(settings):
+            broker.stop()
+            broker.start()
+
+            async def partitions() -> dict[str, int]:
+                admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap_servers)
+                await admin.start()
+                try:
+                    # Describing a topic that does not exist would make this broker create it.
+                    present = [name for name in await admin.list_topics() if name in TOPICS]
+                    described = await admin.describe_topics(present)
+                finally:
+                    await admin.close()
+                return {t["topic"]: len(t["partitions"]) for t in described}
+
+            not_subscribed = {name: n for name, n in TOPICS.items() if name not in published}
+
+            async def declared_again() -> bool:
+                found = await partitions()
+                return set(found) == set(TOPICS) and all(
+                    found[name] == n for name, n in not_subscribed.items()
+                )
+
+            await until(declared_again, timeout=30)
+            assert {name for name in not_subscribed if name.endswith(".dlq")}
+    finally:
+        broker.stop()
