@@ -117,7 +117,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         timeouts=DatabaseTimeouts(
             connect=settings.db_connect_timeout_seconds,
             pool=settings.db_pool_timeout_seconds,
-            statement=settings.db_statement_timeout_seconds,
+            unit=settings.db_unit_timeout_seconds,
         ),
     )
     broker = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)

@@ -108,8 +108,8 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(
         5.0, description="longest wait for a free pooled connection"
     )
-    db_statement_timeout_seconds: float = Field(
-        10.0, description="longest wait for one statement's answer"
+    db_unit_timeout_seconds: float = Field(
+        10.0, description="longest one unit of work (a request's transaction) may take"
     )
     db_max_overflow: int = 10
     db_ping_after_idle_seconds: float = Field(

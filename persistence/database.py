@@ -34,11 +34,23 @@ def async_url(url: str) -> str:
 @dataclass(frozen=True)
 class DatabaseTimeouts:
     """How long a request waits on the database before it is told the database is
-    unavailable (`ServiceUnavailable`), so a stalled server cannot hang every caller."""
+    unavailable (`ServiceUnavailable`), so a stalled server cannot hang every caller.
+
+    `unit` bounds a whole unit of work (one request's transaction), with one timer per
+    unit: a timeout on every statement (asyncpg's `command_timeout`) cost 0.15 ms of CPU
+    per mutation, a tenth of the gateway's, for the same protection."""
 
     connect: float = 5.0
     pool: float = 5.0
-    statement: float = 10.0
+    unit: float = 10.0
+
+
+_timeouts: WeakKeyDictionary[Engine, DatabaseTimeouts] = WeakKeyDictionary()
+
+
+def timeouts_of(engine: AsyncEngine) -> DatabaseTimeouts:
+    """The timeouts `engine` was created with (the defaults for one made elsewhere)."""
+    return _timeouts.get(engine.sync_engine, DatabaseTimeouts())
 
 
 def create_engine(
@@ -71,6 +83,7 @@ def create_engine(
         server_settings=NUMBERING_SESSION,
     )
     _numbering[engine.sync_engine] = numbering
+    _timeouts[engine.sync_engine] = timeouts
 
     @event.listens_for(engine.sync_engine, "engine_disposed")
     def disposed(sync_engine: Engine) -> None:
@@ -104,7 +117,6 @@ def _pool(
             "server_settings": {"application_name": "field-service-gateway"}
             | (server_settings or {}),
             "timeout": timeouts.connect,
-            "command_timeout": timeouts.statement,
         },
         **options,
     )

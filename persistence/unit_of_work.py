@@ -10,6 +10,7 @@ never one without the other.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from contextlib import suppress
 from functools import cached_property
@@ -22,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.errors import ServiceUnavailable
 from domain.events import DomainEvent
-from persistence.database import numbering_engine
+from persistence.database import numbering_engine, timeouts_of
 from persistence.driver import LOST_CONNECTION, Driver, TenantDriver, driver_of
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository
@@ -103,22 +104,25 @@ class UnitOfWork:
         self._pooled: AsyncConnection | None = None
         self._driver: Driver | None = None
         self._statements: TenantDriver | None = None
+        self._deadline = asyncio.timeout(timeouts_of(engine).unit)
 
     async def __aenter__(self) -> Self:
         # SQLAlchemy only lends the pooled connection: every statement, and the
         # transaction around them, goes through the driver (persistence/driver.py).
+        # The deadline covers the unit from here to its end (see DatabaseTimeouts).
+        await self._deadline.__aenter__()
         try:
             connection = await self._engine.connect()
-        except UNANSWERED as error:
-            raise unavailable() from error
+        except BaseException as error:
+            await self._end_deadline(error)
+            raise
         try:
             driver = await driver_of(connection)
             await driver.begin()
         except BaseException as error:
             await connection.invalidate()
             await connection.close()
-            if isinstance(error, UNANSWERED):
-                raise unavailable() from error
+            await self._end_deadline(error)
             raise
         self._pooled, self._driver = connection, driver
         self._statements = TenantDriver(driver, self.tenant_id)
@@ -189,11 +193,15 @@ class UnitOfWork:
         connection, driver = self._pooled, self._driver
         assert connection is not None and driver is not None
         self._pooled = self._driver = self._statements = None
+        try:
+            await self._deadline.__aexit__(exc_type, exc, traceback)
+        except TimeoutError as expired:
+            exc = expired
         stalled = isinstance(exc, UNANSWERED)
         try:
             # If the connection broke, the transaction ended with it; what is reported is
-            # why the unit failed, not that its rollback could not be sent. After a
-            # statement timed out, the server may be stalled: no ROLLBACK is sent to
+            # why the unit failed, not that its rollback could not be sent. After the
+            # unit's deadline passed, the server may be stalled: no ROLLBACK is sent to
             # wait on; the connection is discarded and the server ends the transaction.
             with suppress(*LOST_CONNECTION, *UNANSWERED, asyncpg.PostgresError):
                 if not stalled and not driver.connection.is_closed() and driver.in_transaction():
@@ -206,6 +214,16 @@ class UnitOfWork:
             await connection.close()
         if stalled:
             raise unavailable() from exc
+
+    async def _end_deadline(self, error: BaseException) -> None:
+        """Leave the deadline after a failed start; its expiry is the database not
+        answering, told as ServiceUnavailable (anything else is raised as it was)."""
+        try:
+            await self._deadline.__aexit__(type(error), error, error.__traceback__)
+        except TimeoutError as expired:
+            raise unavailable() from expired
+        if isinstance(error, UNANSWERED):
+            raise unavailable() from error
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

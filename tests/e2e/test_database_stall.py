@@ -49,7 +49,7 @@ async def stalling(
         services,
         database_url=database.url,
         inbound_enabled=False,
-        db_statement_timeout_seconds=2,
+        db_unit_timeout_seconds=2,
         db_connect_timeout_seconds=2,
         db_pool_timeout_seconds=2,
     )
