@@ -10,7 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.identity import Permission
@@ -206,3 +208,20 @@ async def test_the_checker_reports_a_level_that_disagrees_with_its_ledger(
         checked.stdout
         == "tenant t1: SKU-1 (P1) at L1: on hand 5.0000 but its movements sum to 3.0000\n"
     )
+
+
+async def test_the_database_refuses_to_change_or_delete_a_movement(
+    api: Api, engine: AsyncEngine
+) -> None:
+    await open_shop(api)
+    await api.data(RECEIVE, {"q": "10"})
+    for statement in (
+        "UPDATE stock_movements SET quantity = 1000 WHERE tenant_id = :t",
+        "DELETE FROM stock_movements WHERE tenant_id = :t",
+    ):
+        with pytest.raises(DBAPIError, match="stock movements are immutable"):
+            async with engine.begin() as connection:
+                await connection.execute(text(statement), {"t": api.tenant})
+    levels = numbers((await api.data(LEVELS))["stockMovements"])
+    assert levels["totalCount"] == 1
+    assert levels["items"] == [{"kind": "RECEIPT", "quantity": Decimal(10)}]
