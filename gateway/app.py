@@ -18,7 +18,7 @@ from typing import Any
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -43,6 +43,7 @@ from schema.root import Limits, build_schema
 from subscriptions.topics import BrokerLink
 
 log = logging.getLogger("gateway")
+GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
 class GraphQLApp(GraphQL):
@@ -89,6 +90,40 @@ class GraphQLApp(GraphQL):
                 f"not JSON {'null' if decoded is None else type(decoded).__name__}.",
             )
         return decoded
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Any,
+        root_value: Any,
+        request_data: Any,
+    ) -> Any:
+        """GraphQL over HTTP's `application/graphql-response+json`, for clients that ask
+        for it: a request error (the document or a variable is at fault, nothing was
+        executed) is a 400 with no `data`; a field error stays a 200 with `data`."""
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        if GRAPHQL_RESPONSE in request.headers.get("accept", ""):
+            sub_response.graphql_response = True  # type: ignore[attr-defined]
+            if result.data is None and result.errors and all(e.path is None for e in result.errors):
+                request.state.request_error = True
+                sub_response.status_code = 400
+        return result
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        processed = await super().process_result(request, result)
+        if getattr(request.state, "request_error", False):
+            processed.pop("data", None)
+        return processed
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if getattr(sub_response, "graphql_response", False):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

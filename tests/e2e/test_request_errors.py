@@ -169,3 +169,54 @@ async def test_a_document_over_the_limit_is_refused_before_it_is_parsed(
     finally:
         await legacy.close()
     assert refusal["payload"]["extensions"]["code"] == "DOCUMENT_TOO_LARGE"
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+async def post_for_graphql_response(
+    http: httpx.AsyncClient, tenant: str, document: str, variables: dict[str, object]
+) -> httpx.Response:
+    return await http.post(
+        "/graphql",
+        json={"query": document, "variables": variables},
+        headers={"accept": GRAPHQL_RESPONSE, "authorization": f"Bearer {token(tenant)}"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [
+        ("{ __typename ", {}),
+        ("{ nope }", {}),
+        ("query($x: ID!) { customer(id: $x) { customerId } }", {}),
+    ],
+)
+async def test_a_request_error_is_a_400_without_data_for_graphql_response_clients(
+    http: httpx.AsyncClient, api: Api, document: str, variables: dict[str, object]
+) -> None:
+    response = await post_for_graphql_response(http, api.tenant, document, variables)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    body = response.json()
+    assert "data" not in body
+    assert body["errors"]
+
+
+async def test_a_field_error_stays_a_200_with_data_for_graphql_response_clients(
+    http: httpx.AsyncClient, api: Api
+) -> None:
+    missing = await post_for_graphql_response(
+        http, api.tenant, '{ customer(id: "CUST-404") { customerId } }', {}
+    )
+    fine = await post_for_graphql_response(http, api.tenant, "{ __typename }", {})
+    assert (missing.status_code, fine.status_code) == (200, 200)
+    assert "data" in missing.json() and missing.json()["errors"][0]["path"] == ["customer"]
+    assert fine.json() == {"data": {"__typename": "Query"}}
+    assert fine.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    legacy = await http.post(
+        "/graphql",
+        json={"query": "{ nope }"},
+        headers={"authorization": f"Bearer {token(api.tenant)}"},
+    )
+    assert (legacy.status_code, legacy.headers["content-type"]) == (200, "application/json")
