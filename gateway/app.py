@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -29,6 +30,7 @@ from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
 from gateway.idempotency import IdempotentMutations
+from gateway.rate_limits import RateLimited
 from gateway.request_errors import LimitedBody, request_error
 from gateway.settings import Settings
 from gateway.shared_subscriptions import SharedStreams
@@ -131,6 +133,8 @@ class GraphQLApp(GraphQL):
                 response = await self.run(Request(scope=scope, receive=receive))
             except HTTPException as refused:
                 response = request_error(refused.status_code, refused.reason)
+                if isinstance(refused, RateLimited):
+                    response.headers["retry-after"] = str(math.ceil(refused.retry_after))
             await response(scope, receive, send)
             return
         try:

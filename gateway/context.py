@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.clock import Clock
 from domain.identity import Permission, Principal
 from gateway.auth import TokenRejected, TokenVerifier
+from gateway.rate_limits import RateLimits
 from gateway.settings import Settings
 from persistence.unit_of_work import UnitOfWorkFactory, unit_of_work_factory
 from resolvers.dashboard.use_cases import DashboardSnapshots
@@ -30,6 +31,9 @@ class ContextFactory:
         self._dashboards = DashboardSnapshots(settings.dashboard_fresh_seconds)
         self._hub = hub
         self._verifier = verifier
+        self._limits = RateLimits(
+            settings.rate_limit_user_per_minute, settings.rate_limit_tenant_per_minute
+        )
         self._anonymous = (
             Principal(
                 user_id="dev",
@@ -54,6 +58,8 @@ class ContextFactory:
 
     async def build(self, request: Any, response: Any = None) -> RequestContext:
         principal, problem = await self.caller(request.headers.get("authorization"))
+        if principal is not None and request.scope["type"] == "http":
+            self._limits.take(principal)
         return RequestContext(
             principal=principal,
             units_of_work=self.units_of_work,

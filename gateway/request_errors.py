@@ -16,6 +16,7 @@ CODES = {
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     413: "REQUEST_TOO_LARGE",
+    429: "RATE_LIMITED",
 }
 
 

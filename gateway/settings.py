@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = Field(5.0, description="fallback poll when no NOTIFY arrives")
     hub_queue_size: int = Field(1000, description="events buffered per subscriber")
+    rate_limit_user_per_minute: int = Field(
+        12_000, description="requests one user may send a minute (per replica); 0: no limit"
+    )
+    rate_limit_tenant_per_minute: int = Field(
+        60_000, description="requests one tenant may send a minute (per replica); 0: no limit"
+    )
     ws_max_operations: int = Field(
         100, description="operations (subscriptions) one websocket connection may run at once"
     )
