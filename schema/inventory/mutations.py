@@ -1,5 +1,6 @@
 """Stock commands. Receive, issue, adjust and transfer take no version: they decide on the
-latest figures under a row lock (docs/inventory.md); setReorderPoint takes the one read."""
+latest figures under a row lock (docs/inventory.md); setReorderPoint takes the one read.
+Each takes one input object, as every other area's mutations do."""
 
 from __future__ import annotations
 
@@ -14,6 +15,53 @@ from schema.inventory.types import StockChange, StockLevel, StockMovement, Stock
 from schema.permissions import requires
 
 
+@strawberry.input
+class ReceiveStockInput:
+    sku: str
+    location_id: strawberry.ID
+    quantity: Decimal
+    unit_cost: Decimal = strawberry.field(description="What one unit cost from the supplier.")
+    reference: str | None = strawberry.field(
+        default=None, description="Such as the purchase order or delivery note."
+    )
+
+
+@strawberry.input
+class IssueStockInput:
+    sku: str
+    location_id: strawberry.ID
+    quantity: Decimal
+    reference: str | None = None
+    unit_cost: Decimal | None = None
+
+
+@strawberry.input
+class AdjustStockInput:
+    sku: str
+    location_id: strawberry.ID
+    quantity: Decimal = strawberry.field(description="The signed change: -2 for two damaged.")
+    reason: str
+    reference: str | None = None
+
+
+@strawberry.input
+class TransferStockInput:
+    sku: str
+    from_location_id: strawberry.ID
+    to_location_id: strawberry.ID
+    quantity: Decimal
+    reference: str | None = None
+    unit_cost: Decimal | None = None
+
+
+@strawberry.input
+class SetReorderPointInput:
+    sku: str
+    location_id: strawberry.ID
+    reorder_point: Decimal
+    version: int = strawberry.field(description="The version read; 0 for a pair never stocked.")
+
+
 @strawberry.type
 class StockMutations:
     @strawberry.mutation(
@@ -21,26 +69,18 @@ class StockMutations:
         "LOCATION_NOT_FOUND for what does not exist.",
         permission_classes=[requires(Permission.INVENTORY_WRITE)],
     )
-    async def receive_stock(
-        self,
-        info: Info,
-        sku: str,
-        location_id: strawberry.ID,
-        quantity: Decimal,
-        unit_cost: Decimal,
-        reference: str | None = None,
-    ) -> StockChange:
+    async def receive_stock(self, info: Info, input: ReceiveStockInput) -> StockChange:
         principal = info.context.require(Permission.INVENTORY_WRITE)
         return StockChange.of(
             await ledger.receive_stock(
                 info.context.uow,
                 info.context.clock,
                 principal.user_id,
-                sku,
-                location_id,
-                quantity,
-                unit_cost,
-                reference,
+                input.sku,
+                input.location_id,
+                input.quantity,
+                input.unit_cost,
+                input.reference,
             )
         )
 
@@ -49,26 +89,18 @@ class StockMutations:
         "INSUFFICIENT_STOCK with sku, locationId, available and requested in extensions.",
         permission_classes=[requires(Permission.INVENTORY_WRITE)],
     )
-    async def issue_stock(
-        self,
-        info: Info,
-        sku: str,
-        location_id: strawberry.ID,
-        quantity: Decimal,
-        reference: str | None = None,
-        unit_cost: Decimal | None = None,
-    ) -> StockChange:
+    async def issue_stock(self, info: Info, input: IssueStockInput) -> StockChange:
         principal = info.context.require(Permission.INVENTORY_WRITE)
         return StockChange.of(
             await ledger.issue_stock(
                 info.context.uow,
                 info.context.clock,
                 principal.user_id,
-                sku,
-                location_id,
-                quantity,
-                reference,
-                unit_cost,
+                input.sku,
+                input.location_id,
+                input.quantity,
+                input.reference,
+                input.unit_cost,
             )
         )
 
@@ -77,26 +109,18 @@ class StockMutations:
         "change, `reason` is required; never below what is reserved.",
         permission_classes=[requires(Permission.INVENTORY_ADJUST)],
     )
-    async def adjust_stock(
-        self,
-        info: Info,
-        sku: str,
-        location_id: strawberry.ID,
-        quantity: Decimal,
-        reason: str,
-        reference: str | None = None,
-    ) -> StockChange:
+    async def adjust_stock(self, info: Info, input: AdjustStockInput) -> StockChange:
         principal = info.context.require(Permission.INVENTORY_ADJUST)
         return StockChange.of(
             await ledger.adjust_stock(
                 info.context.uow,
                 info.context.clock,
                 principal.user_id,
-                sku,
-                location_id,
-                quantity,
-                reason,
-                reference,
+                input.sku,
+                input.location_id,
+                input.quantity,
+                input.reason,
+                input.reference,
             )
         )
 
@@ -104,27 +128,18 @@ class StockMutations:
         description="Move stock of a part to another location: both legs or neither.",
         permission_classes=[requires(Permission.INVENTORY_WRITE)],
     )
-    async def transfer_stock(
-        self,
-        info: Info,
-        sku: str,
-        from_location_id: strawberry.ID,
-        to_location_id: strawberry.ID,
-        quantity: Decimal,
-        reference: str | None = None,
-        unit_cost: Decimal | None = None,
-    ) -> StockTransfer:
+    async def transfer_stock(self, info: Info, input: TransferStockInput) -> StockTransfer:
         principal = info.context.require(Permission.INVENTORY_WRITE)
         source, target, out, into = await ledger.transfer_stock(
             info.context.uow,
             info.context.clock,
             principal.user_id,
-            sku,
-            from_location_id,
-            to_location_id,
-            quantity,
-            reference,
-            unit_cost,
+            input.sku,
+            input.from_location_id,
+            input.to_location_id,
+            input.quantity,
+            input.reference,
+            input.unit_cost,
         )
         return StockTransfer(
             out=StockMovement.from_domain(out),
@@ -138,16 +153,14 @@ class StockMutations:
         "the version read (0 for a pair never stocked).",
         permission_classes=[requires(Permission.INVENTORY_WRITE)],
     )
-    async def set_reorder_point(
-        self,
-        info: Info,
-        sku: str,
-        location_id: strawberry.ID,
-        reorder_point: Decimal,
-        version: int,
-    ) -> StockLevel:
+    async def set_reorder_point(self, info: Info, input: SetReorderPointInput) -> StockLevel:
         return StockLevel.from_domain(
             await ledger.set_reorder_point(
-                info.context.uow, info.context.clock, sku, location_id, reorder_point, version
+                info.context.uow,
+                info.context.clock,
+                input.sku,
+                input.location_id,
+                input.reorder_point,
+                input.version,
             )
         )

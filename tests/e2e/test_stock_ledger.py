@@ -27,28 +27,30 @@ mutation($part: CreatePartInput!, $a: CreateLocationInput!, $b: CreateLocationIn
   b: createLocation(input: $b) { locationId }
 }"""
 RECEIVE = """mutation($q: Decimal!) {
-  receiveStock(sku: "oil-1", locationId: "LOC-A", quantity: $q, unitCost: "4.50",
-               reference: "PO-1") {
+  receiveStock(input: {sku: "oil-1", locationId: "LOC-A", quantity: $q, unitCost: "4.50",
+               reference: "PO-1"}) {
     movement { kind quantity onHandAfter sku } level { onHand available version }
   }
 }"""
 ISSUE = """mutation {
-  issueStock(sku: "OIL-1", locationId: "LOC-A", quantity: "1", reference: "SO-1") {
+  issueStock(input: {sku: "OIL-1", locationId: "LOC-A", quantity: "1", reference: "SO-1"}) {
     level { onHand }
   }
 }"""
 TRANSFER = """mutation($q: Decimal!) {
-  transferStock(sku: "OIL-1", fromLocationId: "LOC-A", toLocationId: "LOC-B", quantity: $q) {
+  transferStock(input: {sku: "OIL-1", fromLocationId: "LOC-A", toLocationId: "LOC-B",
+                        quantity: $q}) {
     out { kind quantity } into { kind quantity } source { onHand } target { onHand }
   }
 }"""
 ADJUST = """mutation {
-  adjustStock(sku: "OIL-1", locationId: "LOC-A", quantity: "-1", reason: "damaged") {
+  adjustStock(input: {sku: "OIL-1", locationId: "LOC-A", quantity: "-1", reason: "damaged"}) {
     movement { kind quantity reason } level { onHand }
   }
 }"""
 REORDER = """mutation($v: Int!) {
-  setReorderPoint(sku: "OIL-1", locationId: "LOC-B", reorderPoint: "2", version: $v) {
+  setReorderPoint(input: {sku: "OIL-1", locationId: "LOC-B", reorderPoint: "2",
+                          version: $v}) {
     reorderPoint version
   }
 }"""
