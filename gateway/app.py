@@ -175,6 +175,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             max_aliases=settings.max_aliases,
             max_document_chars=settings.max_document_chars,
             introspection=settings.introspection or "permission",
+            trusted_documents=settings.trusted_documents,
             parser_cache_size=settings.parser_cache_size,
             validation_cache_size=settings.validation_cache_size,
         )

@@ -145,6 +145,9 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(
         50_000, description="longest GraphQL document (query text) accepted"
     )
+    trusted_documents: Path | None = Field(
+        None, description="a JSON manifest (sha256 -> document) of the only documents to run"
+    )
     max_query_depth: int = 10
     max_tokens: int = 2000
     max_aliases: int = 30

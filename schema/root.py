@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import strawberry
@@ -42,6 +43,7 @@ from schema.inventory.mutations import StockMutations
 from schema.inventory.queries import StockQueries
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
+from schema.persisted_documents import PersistedDocuments
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
 from schema.service_orders.mutations import ServiceOrderMutations
@@ -100,9 +102,11 @@ class GatewaySchema(strawberry.Schema):
         max_tokens: int,
         max_document_chars: int,
         introspection: str,
+        documents: PersistedDocuments,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        self._documents = documents
         self._max_tokens = max_tokens
         self._max_document_chars = max_document_chars
         self._introspection = introspection
@@ -120,8 +124,10 @@ class GatewaySchema(strawberry.Schema):
         *args: Any,
         **kwargs: Any,
     ) -> ExecutionResult:
+        query, refused = self._documents.document(query, kwargs.get("operation_extensions"))
         refused = (
-            self._too_long(query)
+            refused
+            or self._too_long(query)
             or variables_problem(variable_values)
             or self._closed_introspection(query, kwargs.get("context_value"))
         )
@@ -141,8 +147,10 @@ class GatewaySchema(strawberry.Schema):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
+        query, refused = self._documents.document(query, kwargs.get("operation_extensions"))
         refused = (
-            self._too_long(query)
+            refused
+            or self._too_long(query)
             or variables_problem(variable_values)
             or self._unparsable(query)
             or self._closed_introspection(query, kwargs.get("context_value"))
@@ -204,6 +212,8 @@ class Limits:
     max_aliases: int = 30
     max_document_chars: int = 50_000
     introspection: str = "permission"
+    trusted_documents: Path | None = None
+    """A manifest of the only documents to run (schema/persisted_documents.py)."""
     """"on" (everyone), "permission" (callers with schema:introspect) or "off"."""
     parser_cache_size: int = 256
     validation_cache_size: int = 256
@@ -226,6 +236,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         max_tokens=limits.max_tokens,
         max_document_chars=limits.max_document_chars,
         introspection=limits.introspection,
+        documents=PersistedDocuments.from_manifest(limits.trusted_documents),
         execution_context_class=AcyclicExecutionContext,
         scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[
