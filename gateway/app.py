@@ -176,6 +176,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             max_document_chars=settings.max_document_chars,
             introspection=settings.introspection or "permission",
             trusted_documents=settings.trusted_documents,
+            max_cost=settings.max_query_cost,
             parser_cache_size=settings.parser_cache_size,
             validation_cache_size=settings.validation_cache_size,
         )

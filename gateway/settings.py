@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     trusted_documents: Path | None = Field(
         None, description="a JSON manifest (sha256 -> document) of the only documents to run"
     )
+    max_query_cost: int = Field(
+        5000, description="most a query may cost (1 a field, times the page sizes above it)"
+    )
     max_query_depth: int = 10
     max_tokens: int = 2000
     max_aliases: int = 30

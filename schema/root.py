@@ -26,6 +26,7 @@ from strawberry.types.execution import PreExecutionError
 from schema.audit.queries import AuditQueries
 from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
+from schema.cost import CostLimit
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.dashboard.queries import DashboardQueries
@@ -213,6 +214,7 @@ class Limits:
     max_document_chars: int = 50_000
     introspection: str = "permission"
     trusted_documents: Path | None = None
+    max_cost: int = 5000
     """A manifest of the only documents to run (schema/persisted_documents.py)."""
     """"on" (everyone), "permission" (callers with schema:introspect) or "off"."""
     parser_cache_size: int = 256
@@ -245,5 +247,6 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
             partial(ValidationCache, maxsize=limits.validation_cache_size),
             partial(AddValidationRules, limit_rules),
             partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+            partial(CostLimit, maximum=limits.max_cost),
         ],
     )

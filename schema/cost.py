@@ -1,0 +1,137 @@
+"""What a query costs, and a limit on it, checked before anything runs.
+
+Every field costs 1 (`__typename` nothing); a field that takes a page size (`pageSize`,
+`first`, `last`, `limit`) multiplies what it selects by that size, so thirty aliases of
+`searchParts(pageSize: 100) { items { sku name } }` cost about 9,000 while a page of 20
+estimates with their lines costs a few hundred. A document over `MAX_QUERY_COST` is refused
+with COST_LIMIT_EXCEEDED, and every response reports `extensions.cost {requested,
+maximum}`, as Apollo's demand control and Saleor do, so clients see how close they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+)
+from strawberry.extensions import SchemaExtension
+
+PAGE_ARGUMENTS = frozenset({"pageSize", "first", "last", "limit"})
+DEFAULT_PAGE = 20
+"""The size a paged field answers when the document gives none (the house's default)."""
+
+
+def query_cost(
+    document: Any, operation_name: str | None, variables: Mapping[str, Any] | None
+) -> int:
+    """The cost of the operation `operation_name` (or the document's only one)."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [
+        o
+        for o in operations
+        if operation_name is None or (o.name and o.name.value == operation_name)
+    ]
+    if not chosen:
+        return 0
+    return _cost(chosen[0].selection_set, fragments, variables or {}, set())
+
+
+def _cost(
+    selections: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    visiting: set[str],
+) -> int:
+    return sum(
+        _field_cost(field, fragments, variables, visiting)
+        for field in _fields(selections, fragments, visiting)
+    )
+
+
+def _fields(
+    selections: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    visiting: set[str],
+) -> Iterator[FieldNode]:
+    for selection in selections.selections if selections else ():
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields(selection.selection_set, fragments, visiting)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in visiting:
+                yield from _fields(fragments[name].selection_set, fragments, visiting | {name})
+
+
+def _field_cost(
+    field: FieldNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    visiting: set[str],
+) -> int:
+    if field.name.value == "__typename":
+        return 0
+    children = _cost(field.selection_set, fragments, variables, visiting)
+    return 1 + children * _page_size(field, variables)
+
+
+def _page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
+    for argument in field.arguments or ():
+        if argument.name.value not in PAGE_ARGUMENTS:
+            continue
+        value = argument.value
+        if isinstance(value, IntValueNode):
+            return max(1, int(value.value))
+        if isinstance(value, VariableNode):
+            given = variables.get(value.name.value)
+            return max(1, given) if isinstance(given, int) else DEFAULT_PAGE
+        return DEFAULT_PAGE
+    return 1
+
+
+class CostLimit(SchemaExtension):
+    """Refuses an operation over `maximum` before it runs; reports the cost of every one."""
+
+    def __init__(self, maximum: int):
+        super().__init__()
+        self._maximum = maximum
+        self._requested: int | None = None
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None:
+            self._requested = query_cost(
+                context.graphql_document, context.operation_name, context.variables
+            )
+            if self._requested > self._maximum:
+                context.result = ExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"This query would cost {self._requested}, over this gateway's "
+                            f"{self._maximum}: ask for smaller pages or fewer aliases.",
+                            extensions={"code": "COST_LIMIT_EXCEEDED"},
+                        )
+                    ],
+                )
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        if self._requested is None:
+            return {}
+        return {"cost": {"requested": self._requested, "maximum": self._maximum}}
