@@ -10,10 +10,12 @@ maximum}`, as Apollo's demand control and Saleor do, so clients see how close th
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -21,6 +23,7 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    Node,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -30,6 +33,51 @@ from strawberry.extensions import SchemaExtension
 PAGE_ARGUMENTS = frozenset({"pageSize", "first", "last", "limit"})
 DEFAULT_PAGE = 20
 """The size a paged field answers when the document gives none (the house's default)."""
+
+
+class CostCache:
+    """Costs of documents already seen, for those whose page sizes are written in the
+    document (a page size from a variable is counted per request). Parsed documents are
+    shared by the parser cache, so the same object comes back for the same text; it is
+    kept here with its costs, bounded like that cache."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._known: OrderedDict[int, tuple[Any, dict[str | None, int]]] = OrderedDict()
+
+    def cost(
+        self, document: Any, operation_name: str | None, variables: Mapping[str, Any] | None
+    ) -> int:
+        entry = self._known.get(id(document))
+        if entry is not None and entry[0] is document and operation_name in entry[1]:
+            self._known.move_to_end(id(document))
+            return entry[1][operation_name]
+        requested = query_cost(document, operation_name, variables)
+        if not _pages_from_variables(document):
+            if entry is None or entry[0] is not document:
+                entry = (document, {})
+                self._known[id(document)] = entry
+                if len(self._known) > self._size:
+                    self._known.popitem(last=False)
+            entry[1][operation_name] = requested
+        return requested
+
+
+def _pages_from_variables(document: Any) -> bool:
+    return any(
+        isinstance(argument.value, VariableNode) and argument.name.value in PAGE_ARGUMENTS
+        for argument in _arguments(document)
+    )
+
+
+def _arguments(node: Any) -> Iterator[Any]:
+    for key in node.keys:
+        value = getattr(node, key, None)
+        for child in value if isinstance(value, tuple | list) else (value,):
+            if isinstance(child, ArgumentNode):
+                yield child
+            elif isinstance(child, Node):
+                yield from _arguments(child)
 
 
 def query_cost(
@@ -107,15 +155,16 @@ def _page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
 class CostLimit(SchemaExtension):
     """Refuses an operation over `maximum` before it runs; reports the cost of every one."""
 
-    def __init__(self, maximum: int):
+    def __init__(self, maximum: int, costs: CostCache):
         super().__init__()
         self._maximum = maximum
+        self._costs = costs
         self._requested: int | None = None
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None:
-            self._requested = query_cost(
+            self._requested = self._costs.cost(
                 context.graphql_document, context.operation_name, context.variables
             )
             if self._requested > self._maximum:

@@ -26,7 +26,7 @@ from strawberry.types.execution import PreExecutionError
 from schema.audit.queries import AuditQueries
 from schema.catalog.mutations import CatalogMutations
 from schema.catalog.queries import CatalogQueries
-from schema.cost import CostLimit
+from schema.cost import CostCache, CostLimit
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.dashboard.queries import DashboardQueries
@@ -247,6 +247,6 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
             partial(ValidationCache, maxsize=limits.validation_cache_size),
             partial(AddValidationRules, limit_rules),
             partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-            partial(CostLimit, maximum=limits.max_cost),
+            partial(CostLimit, maximum=limits.max_cost, costs=CostCache(limits.parser_cache_size)),
         ],
     )

@@ -28,3 +28,9 @@ async def test_a_page_reports_its_cost_and_a_variable_page_size_counts(api: Api)
     )
     assert sized["extensions"]["cost"]["requested"] == 1 + 7 * 2
     assert "errors" not in sized
+    larger = await api(
+        "query($n: Int) { searchParts(query: null, pageSize: $n) { items { sku } } }", {"n": 50}
+    )
+    assert larger["extensions"]["cost"]["requested"] == 1 + 50 * 2
+    again = await api(PAGE)
+    assert again["extensions"]["cost"] == body["extensions"]["cost"]
