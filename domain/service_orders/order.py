@@ -277,8 +277,10 @@ class ServiceOrder:
             po_number,
         )
         bill = self.snapshot.summary()
+        # Seed 001's parts_usage_recorded tells Inventory what to decrement: an order
+        # that used no parts has nothing to tell.
         self.events += [
-            self._parts_usage(at, finalized_by),
+            *([self._parts_usage(at, finalized_by)] if self.parts else []),
             ServiceOrderReadyForBilling(
                 **self._about(at),
                 customer_id=self.customer_id,

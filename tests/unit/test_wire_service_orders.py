@@ -28,7 +28,7 @@ from domain.service_orders.status import Priority, ServiceOrderStatus
 from subscriptions.inbound.topics import INBOUND
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.registry import INBOUND_CONTRACTS, from_wire, to_wire
+from subscriptions.wire.registry import INBOUND_CONTRACTS, encode, from_wire, to_wire
 from tests.unit.test_wire_cloudevents import PARTS_USAGE_EVENT, SESSION_DATA
 from tests.unit.test_wire_envelope import SO_100_BILLED_EVENT, SO_100_CREATED_EVENT
 
@@ -115,6 +115,29 @@ def test_the_work_session_and_parts_usage_are_the_seed_examples() -> None:
     assert to_wire(session).payload == seed_session
     assert to_wire(usage).payload == seed_usage
     assert from_wire(to_wire(session)) == session and from_wire(to_wire(usage)) == usage
+
+
+def test_quantities_are_printed_as_the_seeds_print_them() -> None:
+    """Stored with four places, a quantity of 2 would go out as 2.0000 without care."""
+    part = RecordedPart(
+        "WOP-001", "PROD-1", "SKU-1", Decimal("2.0000"), Decimal("89.99"), False, False
+    )
+    half = RecordedPart(
+        "WOP-002", "PROD-2", "SKU-2", Decimal("0.5000"), Decimal("4.00"), False, False
+    )
+    usage = PartsUsageRecorded(
+        **WO,
+        location_id="LOC-001",
+        customer_id="CUST-001",
+        completed_at=AT,
+        completed_by="USR-001",
+        parts=(part, half),
+        total_cost=Decimal("181.98"),
+    )
+    lines = encode(usage).decode()
+    assert '"quantity": 2,' in lines and '"usageQuantity": 2}' in lines
+    assert '"quantity": 0.5,' in lines and '"usageQuantity": 0.5}' in lines
+    assert '"unitPrice": 89.99' in lines and '"unitPrice": 4.00' in lines
 
 
 def test_a_status_change_says_why_in_its_metadata_only_when_there_is_a_reason() -> None:

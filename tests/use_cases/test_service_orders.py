@@ -172,6 +172,20 @@ async def finalized(uow: Units, clock: ManualClock, shop: Shop) -> ServiceOrder:
     )
 
 
+async def test_an_order_with_no_parts_tells_inventory_nothing_when_finalized(
+    uow: Units, clock: ManualClock, database: Database, shop: Shop
+) -> None:
+    order = await in_progress(uow, clock, shop)
+    order = await work_sessions.record_work_session(uow, clock, order.id, 4, session())
+    order = await lifecycle.complete(uow, clock, order.id, None, "RESOLVED", 5)
+    await billing.finalize(
+        uow, clock, order.id, "clerk@shop", Decimal("60.00"), "LABOR_TAX", None, order.version
+    )
+    finalized_facts = [type(e) for e in order_events(database)[-2:]]
+    assert finalized_facts == [ServiceOrderReadyForBilling, SnapshotFinalized]
+    assert not any(isinstance(e, PartsUsageRecorded) for e in database.outbox)
+
+
 # Opening an order
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -136,9 +137,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def seed_quantity(quantity: Decimal) -> Decimal:
+    """A quantity as the seeds print it: `2`, `0.5` (stored with four places: 2.0000)."""
+    if quantity == quantity.to_integral_value():
+        return quantity.quantize(Decimal(1))
+    return quantity.normalize()
+
+
 def _fields(value: Any, names: Mapping[str, str]) -> dict[str, Any]:
-    """`value`'s attributes under their payload names, instants and enums as the seeds write."""
-    return {field: _plain(getattr(value, fact)) for fact, field in names.items()}
+    """`value`'s attributes under their payload names, instants, enums and quantities as
+    the seeds write them."""
+    return {
+        field: seed_quantity(getattr(value, fact))
+        if fact == "quantity"
+        else _plain(getattr(value, fact))
+        for fact, field in names.items()
+    }
 
 
 def _lines(value: Any, names: Mapping[str, str]) -> Any:
@@ -204,7 +218,8 @@ def parts_usage_document(event: PartsUsageRecorded) -> dict[str, Any]:
         "completedAt": fields["completedAt"],
         "completedBy": fields["completedBy"],
         "parts": [
-            {**_fields(part, RECORDED_PART), "usageQuantity": part.quantity} for part in event.parts
+            {**_fields(part, RECORDED_PART), "usageQuantity": seed_quantity(part.quantity)}
+            for part in event.parts
         ],
         "totalCost": fields["totalCost"],
     }
