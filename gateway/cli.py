@@ -82,12 +82,17 @@ def database(settings: Settings, *, migrate_external: bool = False) -> Iterator[
         yield settings.database_url
         return
     postgres = EmbeddedPostgres(settings.data_dir / "postgres", durable=True)
-    print(f"Starting embedded PostgreSQL (data in {postgres.data_dir})", file=sys.stderr)
+    print(
+        f"Starting embedded PostgreSQL on 127.0.0.1:{postgres.port} (data in "
+        f"{postgres.data_dir}) and migrating it",
+        file=sys.stderr,
+    )
     try:
         upgrade(postgres.start())
         yield postgres.url
     finally:
         postgres.stop()
+        print("Stopped the embedded PostgreSQL", file=sys.stderr)
 
 
 @contextmanager
@@ -97,11 +102,16 @@ def broker(settings: Settings) -> Iterator[str]:
         yield settings.kafka_bootstrap_servers
         return
     embedded = EmbeddedBroker(settings.data_dir)
-    print(f"Starting embedded Kafka broker (log in {embedded.log})", file=sys.stderr)
+    print(
+        f"Starting embedded Kafka broker on {embedded.bootstrap_servers} (log in "
+        f"{embedded.log}); the gateway then joins its consumer groups, a few seconds",
+        file=sys.stderr,
+    )
     try:
         yield embedded.start()
     finally:
         embedded.stop()
+        print("Stopped the embedded Kafka broker", file=sys.stderr)
 
 
 class _Server(uvicorn.Server):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
+import httpx
 import jwt
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -265,3 +267,45 @@ async def test_demo_approval_policy_of_loc_001_is_the_seeds(engine: AsyncEngine)
     assert policy["legal_terms_text"].startswith("By signing below, you authorize the work")
     assert policy["legal_terms_version"] == "2024-01-01"
     assert policy["expires_in_days"] == 7
+
+
+def test_gateway_dev_starts_everything_serves_the_demo_tenant_and_stops_it_all(
+    tmp_path: Path,
+) -> None:
+    """The README's quick start: embedded PostgreSQL and broker, migrations, demo data, a
+    token-less request answered as the demo tenant, and Ctrl-C stopping every server."""
+    port = free_port()
+    names = {name.upper() for name in Settings.model_fields}
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    env.update({"DATA_DIR": str(tmp_path / ".data"), "PORT": str(port), "LOG_LEVEL": "WARNING"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "dev"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        answer = None
+        deadline = time.monotonic() + 90
+        while answer is None and time.monotonic() < deadline and process.poll() is None:
+            try:
+                answer = httpx.post(
+                    f"http://127.0.0.1:{port}/graphql",
+                    json={"query": "{ searchCustomers(query: null) { totalCount } }"},
+                    timeout=5,
+                ).json()
+            except httpx.TransportError:
+                time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert answer is not None, err
+    assert answer["data"]["searchCustomers"]["totalCount"] > 0, answer
+    assert "Gateway ready" in out
+    assert "Starting embedded PostgreSQL on 127.0.0.1:" in err
+    assert "Starting embedded Kafka broker on 127.0.0.1:" in err
+    assert "Stopped the embedded Kafka broker" in err
+    assert "Stopped the embedded PostgreSQL" in err
+    assert process.returncode == 130, "Ctrl-C ends the command with 130, as shells expect"
