@@ -8,11 +8,13 @@ its audit record are never one without the other.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
+
+from domain.events import new_event_id
 
 ESTIMATE_RESOURCE = "ESTIMATE"
 
@@ -42,6 +44,7 @@ class AuditRecord:
     metadata: Mapping[str, Any]
     timestamp: datetime
     resource_type: str = ESTIMATE_RESOURCE
+    audit_event_id: str = field(default_factory=new_event_id)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))

@@ -85,6 +85,8 @@ class Estimate:
     decline_reason: str | None = None
     superseded_by: str | None = None
     previous_id: str | None = None
+    latest_audit_event_id: str | None = None
+    """The audit event of the latest decision about this revision."""
     version: int = 1
     audit_records: list[AuditRecord] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
@@ -355,16 +357,16 @@ class Estimate:
         now: datetime,
         metadata: Mapping[str, Any],
     ) -> None:
-        self.audit_records.append(
-            AuditRecord(
-                event_type=event_type,
-                resource_id=self.id,
-                user_id=by.user_id,
-                action=action,
-                metadata={"revision": self.revision, **metadata},
-                timestamp=now,
-            )
+        record = AuditRecord(
+            event_type=event_type,
+            resource_id=self.id,
+            user_id=by.user_id,
+            action=action,
+            metadata={"revision": self.revision, **metadata},
+            timestamp=now,
         )
+        self.audit_records.append(record)
+        self.latest_audit_event_id = record.audit_event_id
 
     def _require(self, status: EstimateStatus, to: str) -> None:
         if self.superseded_by is not None or self.status != status:

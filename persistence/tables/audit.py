@@ -5,7 +5,7 @@ created by migration 0004 refuses UPDATE, DELETE and TRUNCATE, so not even a bug
 hurried operator with psql) can rewrite history.
 """
 
-from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, String, Table, func
+from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, String, Table, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from persistence.tables.base import metadata
@@ -14,6 +14,13 @@ audit_events = Table(
     "audit_events",
     metadata,
     Column("position", BigInteger, Identity(), primary_key=True),
+    Column(
+        "audit_event_id",
+        String(36),
+        nullable=False,
+        unique=True,
+        server_default=text("gen_random_uuid()::text"),
+    ),
     Column("tenant_id", String(64), nullable=False),
     Column("event_type", String(64), nullable=False),
     Column("resource_type", String(64), nullable=False),

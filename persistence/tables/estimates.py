@@ -50,6 +50,7 @@ estimates = Table(
     Column("decline_reason", Text),
     Column("previous_id", String(64)),
     Column("superseded_by", String(64)),
+    Column("latest_audit_event_id", String(36)),
     *audit_columns(),
     CheckConstraint("grand_total >= 0", name="grand_total_not_negative"),
     ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),

@@ -13,6 +13,7 @@ from schema.plain_json import plain_json
 
 @strawberry.type(description="One immutable record of a decision about a resource.")
 class AuditEvent:
+    audit_event_id: strawberry.ID
     event_type: str
     resource_type: str
     resource_id: strawberry.ID
@@ -24,6 +25,7 @@ class AuditEvent:
     @classmethod
     def from_domain(cls, record: AuditRecord) -> AuditEvent:
         return cls(
+            audit_event_id=strawberry.ID(record.audit_event_id),
             event_type=record.event_type.value,
             resource_type=record.resource_type,
             resource_id=strawberry.ID(record.resource_id),

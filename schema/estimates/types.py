@@ -121,6 +121,9 @@ class Estimate(WorkParties):
     approval: EstimateApproval | None
     decline_reason: str | None
     previous_revision_id: strawberry.ID | None
+    latest_audit_event_id: strawberry.ID | None = strawberry.field(
+        description="The audit event of the latest decision about this revision."
+    )
     superseded_by_id: strawberry.ID | None = strawberry.field(
         description="The newer revision that replaced this one; this one stays as it was."
     )
@@ -189,6 +192,9 @@ class Estimate(WorkParties):
             ),
             decline_reason=e.decline_reason,
             previous_revision_id=strawberry.ID(e.previous_id) if e.previous_id else None,
+            latest_audit_event_id=(
+                strawberry.ID(e.latest_audit_event_id) if e.latest_audit_event_id else None
+            ),
             superseded_by_id=strawberry.ID(e.superseded_by) if e.superseded_by else None,
             created_by=e.created_by,
             created_at=e.created_at,

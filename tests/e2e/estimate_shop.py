@@ -16,7 +16,7 @@ from tests.e2e.test_pricing_api import set_up_location
 ESTIMATE = """
   estimateId estimateNumber revision status version customerId vehicleId locationId
   discountPercent discountFixedAmount legalTermsVersion submittedAt expiresAt validUntil
-  declineReason previousRevisionId supersededById createdBy
+  declineReason previousRevisionId supersededById createdBy latestAuditEventId
   items {
     itemId itemType description quantity unitPrice taxCode catalogId laborUnits
     priceOverridden subtotal discount taxAmount lineTotal

@@ -28,7 +28,7 @@ from tests.e2e.test_estimates_api import codes_and_fields
 TRAIL = """
 query($id: ID!) {
   auditTrail(resourceType: "ESTIMATE", resourceId: $id) {
-    eventType resourceType resourceId userId action metadata timestamp
+    auditEventId eventType resourceType resourceId userId action metadata timestamp
   }
 }"""
 REVISIONS = """
@@ -57,6 +57,9 @@ async def test_submit_then_approve_records_the_policy_the_approval_and_the_trail
         ("ESTIMATE_SUBMITTED", "SUBMIT", "user-1"),
         ("ESTIMATE_APPROVED", "APPROVE", "user-1"),
     ]
+    assert len({e["auditEventId"] for e in trail}) == 2
+    assert pending["latestAuditEventId"] == trail[0]["auditEventId"]
+    assert approved["latestAuditEventId"] == trail[1]["auditEventId"]
     assert trail[0]["metadata"]["grandTotal"] == "160.79"
     assert trail[1]["metadata"] == {
         "revision": 1,

@@ -32,6 +32,7 @@ class AuditTrail(TenantRepository):
             APPEND,
             [
                 {
+                    "audit_event_id": record.audit_event_id,
                     "event_type": record.event_type.value,
                     "resource_type": record.resource_type,
                     "resource_id": record.resource_id,
@@ -56,6 +57,7 @@ class AuditTrail(TenantRepository):
                 metadata=row["metadata"],
                 timestamp=row["occurred_at"],
                 resource_type=row["resource_type"],
+                audit_event_id=row["audit_event_id"],
             )
             for row in rows
         ]

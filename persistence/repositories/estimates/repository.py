@@ -140,6 +140,7 @@ def _header_values(estimate: Estimate) -> dict[str, Any]:
         "decline_reason": estimate.decline_reason,
         "previous_id": estimate.previous_id,
         "superseded_by": estimate.superseded_by,
+        "latest_audit_event_id": estimate.latest_audit_event_id,
     }
 
 
@@ -224,6 +225,7 @@ def _estimate(tenant_id: str, row: Mapping[str, Any], item_rows: Sequence[Any]) 
         decline_reason=row["decline_reason"],
         superseded_by=row["superseded_by"],
         previous_id=row["previous_id"],
+        latest_audit_event_id=row["latest_audit_event_id"],
         version=row["version"],
     )
 
