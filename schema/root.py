@@ -42,6 +42,7 @@ from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
 from schema.introspection import asks_for_schema, may_introspect
 from schema.inventory.mutations import StockMutations
 from schema.inventory.queries import StockQueries
+from schema.inventory.subscriptions import StockSubscriptions
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
 from schema.persisted_documents import PersistedDocuments
@@ -199,7 +200,11 @@ async def _refusal(error: GraphQLError) -> AsyncIterator[PreExecutionError]:
 
 @strawberry.type
 class Subscription(
-    EventSubscriptions, SlaSubscriptions, EstimateSubscriptions, ServiceOrderSubscriptions
+    EventSubscriptions,
+    SlaSubscriptions,
+    EstimateSubscriptions,
+    ServiceOrderSubscriptions,
+    StockSubscriptions,
 ):
     pass
 

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.identity import Permission
 from persistence.database import create_engine
-from tests.conftest import Api, Services
+from tests.conftest import Api, RunningGateway, Services, token
 from tests.e2e.test_service_order_events import records_of
+from tests.graphql_ws import Subscriber
 
 SHOP = """
 mutation($part: CreatePartInput!, $a: CreateLocationInput!, $b: CreateLocationInput!) {
@@ -227,3 +228,41 @@ async def test_the_database_refuses_to_change_or_delete_a_movement(
     levels = numbers((await api.data(LEVELS))["stockMovements"])
     assert levels["totalCount"] == 1
     assert levels["items"] == [{"kind": "RECEIPT", "quantity": Decimal(10)}]
+
+
+WATCH_STOCK = """subscription($at: ID, $sku: String) {
+  stockLevelChanged(locationId: $at, sku: $sku) {
+    eventId sku locationId kind quantity onHand available changedAt
+  }
+}"""
+
+
+async def test_a_stock_screen_follows_its_locations_levels_live(
+    api: Api, gateway: RunningGateway
+) -> None:
+    await open_shop(api)
+    main = await Subscriber(gateway.url, token(api.tenant)).connect()
+    north = await Subscriber(gateway.url, token(api.tenant)).connect()
+    try:
+        for watcher, at in ((main, "LOC-A"), (north, "LOC-B")):
+            await watcher.acknowledged()
+            await watcher.subscribe(WATCH_STOCK, {"at": at, "sku": "oil-1"})
+        await gateway.subscribed(api.tenant, 2)
+        await api.data(RECEIVE, {"q": "10"})
+        await api.data(TRANSFER, {"q": "4"})
+        here = [(await main.next_data())["stockLevelChanged"] for _ in range(2)]
+        there = (await north.next_data())["stockLevelChanged"]
+    finally:
+        await main.close()
+        await north.close()
+    assert [(e["kind"], numbers(e["onHand"])) for e in here] == [
+        ("RECEIPT", 10),
+        ("TRANSFER_OUT", 6),
+    ]
+    # LOC-B's screen saw nothing of LOC-A's receipt: its first event is its own leg.
+    assert (there["kind"], there["locationId"], numbers(there["onHand"])) == (
+        "TRANSFER_IN",
+        "LOC-B",
+        4,
+    )
+    assert {e["sku"] for e in [*here, there]} == {"OIL-1"}
