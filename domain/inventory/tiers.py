@@ -42,7 +42,11 @@ def check_percentage(value: Decimal | None, field: str) -> InvalidInput | None:
     """A discount in percent: 0 to 100, at most two decimal places."""
     if value is None:
         return InvalidInput("Enter the discount in percent (0 to 100).", field=field)
-    if not value.is_finite() or not 0 <= value <= HUNDRED or value != value.quantize(PERCENT_PLACES):
+    if (
+        not value.is_finite()
+        or not 0 <= value <= HUNDRED
+        or value != value.quantize(PERCENT_PLACES)
+    ):
         return InvalidInput(
             f"A discount is a percentage from 0 to 100 with at most two decimal places; "
             f"got {value}.",

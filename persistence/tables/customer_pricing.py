@@ -58,9 +58,7 @@ customer_prices = Table(
         "(customer_price IS NULL) <> (discount_percentage IS NULL)", name="price_or_discount"
     ),
     CheckConstraint("customer_price >= 0", name="price_not_negative"),
-    CheckConstraint(
-        "discount_percentage BETWEEN 0 AND 100", name="discount_is_a_percentage"
-    ),
+    CheckConstraint("discount_percentage BETWEEN 0 AND 100", name="discount_is_a_percentage"),
     ForeignKeyConstraint(
         ["tenant_id", "customer_id"],
         ["customer_price_lists.tenant_id", "customer_price_lists.customer_id"],

@@ -24,10 +24,16 @@ def _stamps() -> list[sa.Column]:
     return [
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
     ]
 
@@ -81,7 +87,9 @@ def upgrade() -> None:
             name="fk_customer_prices_list",
         ),
         sa.ForeignKeyConstraint(
-            ["tenant_id", "product_id"], ["parts.tenant_id", "parts.id"], name="fk_customer_prices_part"
+            ["tenant_id", "product_id"],
+            ["parts.tenant_id", "parts.id"],
+            name="fk_customer_prices_part",
         ),
         sa.PrimaryKeyConstraint(
             "tenant_id", "customer_id", "product_id", name=op.f("pk_customer_prices")

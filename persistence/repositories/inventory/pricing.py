@@ -127,8 +127,7 @@ def _line(row: Mapping[str, Any]) -> CustomerPrice:
 
 def _stored_lines(price_list: CustomerPriceList) -> dict[str, tuple[Any, Any]]:
     return {
-        p.product_id: (p.customer_price, p.discount_percentage)
-        for p in price_list.prices.values()
+        p.product_id: (p.customer_price, p.discount_percentage) for p in price_list.prices.values()
     }
 
 
