@@ -87,5 +87,5 @@ def test_a_broken_pricing_line_is_refused_naming_its_payload_field() -> None:
     record = outgoing(PublishedEvent(sequence=9, event=PRICING))
     document = json.loads(record.value)
     document["payload"]["pricingUpdates"][0]["customerPrice"] = "a lot"
-    with pytest.raises(MalformedEvent, match="pricingUpdates.0.customerPrice"):
+    with pytest.raises(MalformedEvent, match=r"pricingUpdates\.0\.customerPrice"):
         decode(record.topic, record.headers, json.dumps(document).encode())
