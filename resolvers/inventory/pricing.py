@@ -96,8 +96,8 @@ async def customer_price(
     uow: UnitOfWorkFactory, customer_id: str, product_id: str
 ) -> EffectivePrice:
     async with uow() as work:
-        part = await _part(work, product_id, None, "")
-        return await _price_for(work, customer_id, part)
+        customer = await existing(work.customers, customer_id)
+        return await _price_for(work, customer, await _part(work, product_id, None, ""))
 
 
 async def customer_credit_impact(
@@ -112,16 +112,14 @@ async def customer_credit_impact(
     if problem:
         raise problem
     async with uow() as work:
-        part = await _part(work, product_id, sku, "")
-        price = await _price_for(work, customer_id, part)
         customer = await existing(work.customers, customer_id)
+        price = await _price_for(work, customer, await _part(work, product_id, sku, ""))
         used = await work.receivables.open_receivable(customer_id)
     return credit_impact(customer_id, price, quantity, customer.credit_limit, used)
 
 
-async def _price_for(work: UnitOfWork, customer_id: str, part: Part) -> EffectivePrice:
-    customer = await existing(work.customers, customer_id)
-    price_list = await existing(work.customer_prices, customer_id)
+async def _price_for(work: UnitOfWork, customer: Customer, part: Part) -> EffectivePrice:
+    price_list = await existing(work.customer_prices, customer.id)
     discount = next(
         d.discount_percent
         for d in with_defaults(await work.tier_discounts.stored())

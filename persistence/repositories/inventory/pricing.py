@@ -41,7 +41,7 @@ from persistence.tables import (
 )
 
 HEADER, LINE, PART = customer_price_lists.c, customer_prices.c, parts.c
-HEADER_COLUMNS = [HEADER.customer_id, HEADER.version, HEADER.created_at, HEADER.updated_at]
+HEADER_COLUMNS = [HEADER.customer_id.label("id"), HEADER.version, HEADER.created_at, HEADER.updated_at]
 LINE_COLUMNS = [
     LINE.customer_id,
     LINE.product_id,
@@ -153,7 +153,7 @@ class CustomerPriceListRepository(AggregateRepository[CustomerPriceList]):
         in two statements however many customers."""
         keys = list(customer_ids)
         lists = {
-            row["customer_id"]: CustomerPriceList(**row)
+            row["id"]: CustomerPriceList(**row)
             for row in await self._rows(HEADERS_OF_CUSTOMERS, customer_ids=keys)
         }
         if lists:
