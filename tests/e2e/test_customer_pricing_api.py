@@ -4,10 +4,17 @@ and the pricing event on Kafka."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import event, insert
 
 from domain.identity import Permission
-from tests.conftest import Api, Services
+from persistence.tables import customer_price_lists, customer_prices, customers
+from tests.conftest import Api, RunningGateway, Services
+from tests.e2e.test_dataloaders import StatementLog
 from tests.e2e.test_service_order_events import records_of
 from tests.e2e.test_stock_ledger import numbers
 
@@ -159,9 +166,7 @@ async def test_changing_prices_needs_its_permission_and_tenants_see_only_their_o
     assert await stranger.error_codes(UPDATE, {"v": 0, "prices": OIL_PRICE}) == [
         "CUSTOMER_NOT_FOUND"
     ]
-    discounts = numbers(
-        (await stranger.data("{ tierDiscounts { tier discountPercent isDefault } }"))
-    )
+    discounts = numbers(await stranger.data("{ tierDiscounts { tier discountPercent isDefault } }"))
     assert discounts["tierDiscounts"][2] == {
         "tier": "GOLD",
         "discountPercent": 10,
@@ -206,3 +211,68 @@ async def test_a_pricing_update_is_published_in_the_crm_envelope(
         ],
         "version": 1,
     }
+
+
+class PriceStatements(StatementLog):
+    """Statements of the request that read customers' price lists."""
+
+    def __call__(self, logged: Any) -> None:
+        if "FROM customer_price" in logged.query:
+            self.statements.append(logged.query)
+
+
+@pytest.fixture
+def price_statements(gateway: RunningGateway) -> Iterator[PriceStatements]:
+    pool = gateway.app.state.engine.sync_engine.pool
+    log = PriceStatements()
+    event.listen(pool, "checkout", log.watch)
+    yield log
+    event.remove(pool, "checkout", log.watch)
+    for driver_connection in log.watched:
+        driver_connection.remove_query_logger(log)
+
+
+PAGE = """query($size: Int) { searchCustomers(pageSize: $size) {
+  items { customerId prices { version items { sku customerPrice } } } } }"""
+
+
+async def test_a_page_of_customers_with_their_prices_reads_prices_in_two_statements(
+    api: Api, gateway: RunningGateway, price_statements: PriceStatements
+) -> None:
+    await open_shop(api)
+    async with gateway.app.state.engine.begin() as connection:
+        await connection.execute(
+            insert(customers),
+            [
+                {"tenant_id": api.tenant, "id": f"C-{i:03d}", "name": f"C {i:03d}"}
+                for i in range(50)
+            ],
+        )
+        await connection.execute(
+            insert(customer_price_lists),
+            [{"tenant_id": api.tenant, "customer_id": f"C-{i:03d}"} for i in range(50)],
+        )
+        await connection.execute(
+            insert(customer_prices),
+            [
+                {
+                    "tenant_id": api.tenant,
+                    "customer_id": f"C-{i:03d}",
+                    "product_id": "PART-OIL",
+                    "customer_price": Decimal(i),
+                }
+                for i in range(50)
+            ],
+        )
+    counts = {}
+    for size in (5, 50):
+        price_statements.statements.clear()
+        page = (await api.data(PAGE, {"size": size}))["searchCustomers"]["items"]
+        assert len(page) == size
+        assert all(
+            numbers(c["prices"]["items"])
+            == [{"sku": "OIL-5W30", "customerPrice": int(c["customerId"][2:])}]
+            for c in page
+        )
+        counts[size] = len(price_statements.statements)
+    assert counts == {5: 2, 50: 2}, price_statements.statements

@@ -41,7 +41,12 @@ from persistence.tables import (
 )
 
 HEADER, LINE, PART = customer_price_lists.c, customer_prices.c, parts.c
-HEADER_COLUMNS = [HEADER.customer_id.label("id"), HEADER.version, HEADER.created_at, HEADER.updated_at]
+HEADER_COLUMNS = [
+    HEADER.customer_id.label("id"),
+    HEADER.version,
+    HEADER.created_at,
+    HEADER.updated_at,
+]
 LINE_COLUMNS = [
     LINE.customer_id,
     LINE.product_id,
