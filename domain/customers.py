@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from domain.checks import check_identifier, check_text
 from domain.edits import Edited
 from domain.errors import DomainError, InvalidInput, collect
 from domain.events import DomainEvent
+from domain.inventory.credit import check_credit_limit
+from domain.inventory.tiers import DEFAULT_TIER, CustomerTier
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{5,30}$")
@@ -131,7 +134,19 @@ class VehicleUpdated(VehicleFacts):
     """A clerk edited a vehicle (its owner, plate, description...)."""
 
 
-EVENTS = (CustomerCreated, CustomerUpdated, VehicleRegistered, VehicleUpdated)
+@dataclass(frozen=True, kw_only=True)
+class CustomerTierChanged(DomainEvent):
+    """A customer moved to another tier (and so to its discount); `version` is the
+    customer's after the change, in the same series as `CustomerUpdated`'s."""
+
+    aggregate_type = "customer"
+
+    tier: CustomerTier
+    previous_tier: CustomerTier
+    version: int
+
+
+EVENTS = (CustomerCreated, CustomerUpdated, CustomerTierChanged, VehicleRegistered, VehicleUpdated)
 
 
 @dataclass(eq=False)
@@ -145,6 +160,9 @@ class Customer(Edited):
     phone: str | None = None
     party_id: str | None = None
     billing_terms_id: str | None = None
+    tier: CustomerTier = DEFAULT_TIER
+    credit_limit: Decimal | None = None
+    """None: no limit (see domain/inventory/credit.py)."""
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -156,7 +174,9 @@ class Customer(Edited):
             check_text(self.name, "name", "A customer needs a name."),
             check_email(self.email),
             check_phone(self.phone),
+            check_credit_limit(self.credit_limit),
         )
+        self.tier = CustomerTier(self.tier)
 
     @classmethod
     def register(cls, tenant_id: str, now: datetime, **details: Any) -> Customer:
@@ -168,6 +188,22 @@ class Customer(Edited):
         """The customer as a clerk edited it; the saved version will be one more."""
         self._apply(changes)
         self.events.append(self._facts(CustomerUpdated, tenant_id, now, self.version + 1))
+
+    def set_tier(self, tenant_id: str, now: datetime, tier: CustomerTier) -> None:
+        """Move the customer to `tier`; the tier it has already changes nothing."""
+        if tier == self.tier:
+            return
+        previous, self.tier = self.tier, tier
+        self.events.append(
+            CustomerTierChanged(
+                aggregate_id=self.id,
+                tenant_id=tenant_id,
+                occurred_at=now,
+                tier=tier,
+                previous_tier=previous,
+                version=self.version + 1,
+            )
+        )
 
     def _facts(
         self, kind: type[CustomerFacts], tenant_id: str, now: datetime, version: int

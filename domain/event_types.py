@@ -14,6 +14,7 @@ from domain import customers
 from domain.estimates import events as estimates
 from domain.events import DomainEvent
 from domain.inventory import events as inventory
+from domain.inventory import pricing_events as customer_pricing
 from domain.service_orders import events as service_orders
 from domain.service_orders import sla_alerts
 
@@ -29,7 +30,12 @@ def _registry(*areas: Iterable[type[DomainEvent]]) -> Mapping[str, type[DomainEv
 
 
 EVENT_TYPES = _registry(
-    customers.EVENTS, estimates.EVENTS, service_orders.EVENTS, sla_alerts.EVENTS, inventory.EVENTS
+    customers.EVENTS,
+    estimates.EVENTS,
+    service_orders.EVENTS,
+    sla_alerts.EVENTS,
+    inventory.EVENTS,
+    customer_pricing.EVENTS,
 )
 
 

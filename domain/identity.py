@@ -52,6 +52,7 @@ class Permission:
     INVENTORY_READ = "inventory:stock:read"
     INVENTORY_WRITE = "inventory:stock:write"
     INVENTORY_ADJUST = "inventory:stock:adjust"
+    CUSTOMER_PRICING_WRITE = "inventory:customer_pricing:write"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -71,4 +72,5 @@ READ_BY_AGGREGATE = {
     "workorder": Permission.SERVICE_ORDER_READ,
     "quote": Permission.ESTIMATE_READ,
     "stock_item": Permission.INVENTORY_READ,
+    "customer_pricing": Permission.CUSTOMER_READ,
 }

@@ -44,6 +44,11 @@ from persistence.repositories.finance.periods import FinancialPeriodRepository
 from persistence.repositories.idempotency import IdempotencyKeys
 from persistence.repositories.inbox import InboxRepository
 from persistence.repositories.inventory.movements import StockLedger
+from persistence.repositories.inventory.pricing import (
+    CustomerPriceListRepository,
+    ReceivableRepository,
+    TierDiscountRepository,
+)
 from persistence.repositories.inventory.stock import StockRepository
 from persistence.repositories.locations.repository import (
     ApprovalPolicyRepository,
@@ -155,6 +160,9 @@ class UnitOfWork:
     parties = _Repository(PartiesRepository)
     stock = _Repository(StockRepository)
     stock_ledger = _Repository(StockLedger)
+    customer_prices = _Repository(CustomerPriceListRepository)
+    tier_discounts = _Repository(TierDiscountRepository)
+    receivables = _Repository(ReceivableRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -21,6 +21,7 @@ from resolvers.catalog.ports import CatalogWork
 from resolvers.customers.ports import CustomersWork
 from resolvers.estimates.ports import EstimatesWork
 from resolvers.inventory.ports import InventoryWork
+from resolvers.inventory.pricing_ports import CustomerPricingWork
 from resolvers.locations.ports import LocationsWork
 from resolvers.service_orders.ports import ServiceOrdersWork
 from subscriptions.hub import EventHub
@@ -53,6 +54,7 @@ class UnitOfWork(
     EstimatesWork,
     ServiceOrdersWork,
     InventoryWork,
+    CustomerPricingWork,
     Protocol,
 ):
     """One transaction of one tenant: nothing is stored, and no event published, unless

@@ -41,6 +41,8 @@ from schema.finance.queries import FinanceQueries
 from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
 from schema.introspection import asks_for_schema, may_introspect
 from schema.inventory.mutations import StockMutations
+from schema.inventory.pricing_mutations import CustomerPricingMutations
+from schema.inventory.pricing_queries import CustomerPricingQueries
 from schema.inventory.queries import StockQueries
 from schema.inventory.subscriptions import StockSubscriptions
 from schema.locations.mutations import LocationMutations
@@ -68,6 +70,7 @@ class Query(
     AuditQueries,
     ServiceOrderQueries,
     StockQueries,
+    CustomerPricingQueries,
 ):
     pass
 
@@ -82,6 +85,7 @@ class Mutation(
     FinanceLockMutations,
     ServiceOrderMutations,
     StockMutations,
+    CustomerPricingMutations,
 ):
     pass
 

@@ -49,6 +49,9 @@ TOPICS: dict[str, int] = {
     # The stock ledger (issue 16): movements, and seed 001's stock_shortage_alert
     "inventory.stock.moved": 6,
     "inventory.stock.shortage_alert": 3,
+    # Customers' view of inventory (issue 16; seed 004's pricing event, the gateway's topics)
+    "inventory.customer.pricing_updated": 6,
+    "inventory.customer.tier_changed": 3,
     # TrakService quotes (seed 003)
     "trakservice.quote.approved.v1": 6,
     # Consumed from other domains (seeds 000 and 002; names in subscriptions/inbound/topics)

@@ -8,6 +8,11 @@ from persistence.tables.cost_transactions import (
     finance_month_locks,
     finance_postings,
 )
+from persistence.tables.customer_pricing import (
+    customer_price_lists,
+    customer_prices,
+    tier_discounts,
+)
 from persistence.tables.customers import customers, vehicles
 from persistence.tables.estimates import estimate_approvals, estimate_items, estimates
 from persistence.tables.events import inbox, outbox, outbox_cursor
@@ -33,6 +38,8 @@ __all__ = [
     "audit_events",
     "billing_snapshots",
     "cost_transactions",
+    "customer_price_lists",
+    "customer_prices",
     "customers",
     "estimate_approvals",
     "estimate_items",
@@ -60,6 +67,7 @@ __all__ = [
     "stock_levels",
     "stock_movements",
     "tax_codes",
+    "tier_discounts",
     "vehicles",
     "work_sessions",
 ]

@@ -5,9 +5,20 @@ email, phone; VIN, unit number, plate), indexed with pg_trgm so `ILIKE '%term%'`
 index scan at any volume.
 """
 
-from sqlalchemy import Column, Computed, ForeignKeyConstraint, Index, String, Table, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Computed,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Table,
+    Text,
+)
 
-from persistence.tables.base import audit_columns, metadata, tenant_key
+from persistence.tables.base import MONEY, audit_columns, metadata, tenant_key
+
+TIERS = "'BRONZE','SILVER','GOLD','PLATINUM'"
 
 customers = Table(
     "customers",
@@ -18,6 +29,8 @@ customers = Table(
     Column("email", String(320)),
     Column("phone", String(40)),
     Column("billing_terms_id", String(64)),
+    Column("tier", String(16), nullable=False, server_default="BRONZE"),
+    Column("credit_limit", MONEY),
     Column(
         "search_text",
         Text,
@@ -34,6 +47,8 @@ customers = Table(
         postgresql_ops={"search_text": "gin_trgm_ops"},
     ),
     Index("ix_customers_tenant_name", "tenant_id", "name", "id"),
+    CheckConstraint(f"tier IN ({TIERS})", name="known_tier"),
+    CheckConstraint("credit_limit >= 0", name="credit_limit_not_negative"),
 )
 
 vehicles = Table(

@@ -110,6 +110,7 @@ service_orders = Table(
         postgresql_where=text("estimate_id IS NOT NULL"),
     ),
     Index("ix_service_orders_tenant_created", "tenant_id", "created_at", "id"),
+    Index("ix_service_orders_tenant_customer", "tenant_id", "customer_id"),
     Index("ix_service_orders_tenant_location_status", "tenant_id", "location_id", "status"),
     Index("ix_service_orders_tenant_status_response_due", "tenant_id", "status", "response_due_at"),
     Index(

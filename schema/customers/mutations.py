@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import strawberry
 
 from domain.identity import Permission
@@ -22,6 +24,9 @@ class CreateCustomerInput:
     phone: str | None = None
     party_id: str | None = None
     billing_terms_id: str | None = None
+    credit_limit: Decimal | None = strawberry.field(
+        default=None, description="In cents at most; leave empty for no limit."
+    )
 
 
 @strawberry.input
@@ -35,6 +40,9 @@ class UpdateCustomerInput:
     phone: str | None = strawberry.UNSET
     party_id: str | None = strawberry.UNSET
     billing_terms_id: str | None = strawberry.UNSET
+    credit_limit: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="null removes the limit."
+    )
 
 
 @strawberry.input

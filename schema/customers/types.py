@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
 import strawberry
 
 from domain import customers as domain
 from schema.context import Info
+from schema.inventory.pricing_types import CustomerPriceList, CustomerTier
 
 
 @strawberry.type(description="A customer of the business (CRM party), as the CRM lookup returns.")
@@ -19,9 +21,23 @@ class Customer:
     email: str | None
     phone: str | None
     billing_terms_id: str | None
+    tier: CustomerTier = strawberry.field(
+        description="BRONZE until setCustomerTier; its discount applies where the customer "
+        "has no specific price."
+    )
+    credit_limit: Decimal | None = strawberry.field(
+        description="null: no limit (creditImpact always lets the order through)."
+    )
     version: int = strawberry.field(description="Send back with an update to detect conflicts.")
     created_at: datetime | None
     updated_at: datetime | None
+
+    @strawberry.field(
+        description="This customer's specific prices (the version updateCustomerPricing takes)."
+    )
+    async def prices(self, info: Info) -> CustomerPriceList:
+        found = await info.context.loaders.prices_by_customer.load(self.customer_id)
+        return CustomerPriceList.from_domain(found)
 
     @strawberry.field(description="The vehicles this customer owns.")
     async def vehicles(
@@ -39,6 +55,8 @@ class Customer:
             email=c.email,
             phone=c.phone,
             billing_terms_id=c.billing_terms_id,
+            tier=c.tier,
+            credit_limit=c.credit_limit,
             version=c.version,
             created_at=c.created_at,
             updated_at=c.updated_at,

@@ -31,6 +31,7 @@ from subscriptions.wire.contracts import (
     estimates,
     finance,
     inventory,
+    inventory_pricing,
     service_orders,
     sla,
 )
@@ -172,6 +173,16 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
             },
         ),
         **_group(
+            WireFormat.ENVELOPE,
+            "customer_pricing",
+            {inventory_pricing.CUSTOMER_PRICING_UPDATED: "inventory.customer.pricing_updated"},
+        ),
+        **_group(
+            WireFormat.ENVELOPE,
+            "customer",
+            {inventory_pricing.CUSTOMER_TIER_CHANGED: "inventory.customer.tier_changed"},
+        ),
+        **_group(
             WireFormat.CLOUDEVENTS,
             "estimate",
             {
@@ -235,6 +246,7 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         service_orders.CONTRACTS,
         sla.CONTRACTS,
         inventory.CONTRACTS,
+        inventory_pricing.CONTRACTS,
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(

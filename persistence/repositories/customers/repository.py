@@ -29,6 +29,8 @@ CUSTOMER_COLUMNS = [
     customers.c.phone,
     customers.c.party_id,
     customers.c.billing_terms_id,
+    customers.c.tier,
+    customers.c.credit_limit,
     customers.c.version,
     customers.c.created_at,
     customers.c.updated_at,

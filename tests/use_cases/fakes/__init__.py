@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.use_cases.fakes.catalog import CatalogWork
+from tests.use_cases.fakes.customer_pricing import CustomerPricingWork
 from tests.use_cases.fakes.customers import CustomersWork
 from tests.use_cases.fakes.estimates import EstimatesWork
 from tests.use_cases.fakes.inventory import InventoryWork
@@ -28,6 +29,7 @@ class FakeUnitOfWork(
     PartiesWork,
     ServiceOrdersWork,
     InventoryWork,
+    CustomerPricingWork,
     Work,
 ):
     """One tenant's unit of work over an in-memory `Database`."""
