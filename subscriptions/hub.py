@@ -158,30 +158,44 @@ class EventHub:
                 subscription.offer(published)
 
     async def _close_gap(self) -> None:
-        """Wait briefly for Kafka to close a gap, then read the missing events from the outbox."""
+        """Wait briefly for Kafka to close a gap, then read the missing events from the outbox.
+
+        The held event is read back too: the relay numbers an event in the outbox before
+        it publishes it, so a record whose number the outbox gives another event, or none,
+        was not published from this database (another deployment's on the same topics,
+        or one published before the database was restored to an earlier state). Such a
+        record is dropped; skipping to it would drop every event this database numbers
+        up to it as already delivered.
+        """
         await asyncio.sleep(self._gap_timeout)
         while self._held and self._next is not None:
             first_held = min(self._held)
             try:
-                missing = await self._reader.between(self._next, first_held - 1)
+                found = await self._reader.between(self._next, first_held)
             except Exception:
                 log.warning(
                     "could not read events %d..%d to close a gap",
                     self._next,
-                    first_held - 1,
+                    first_held,
                     exc_info=True,
                 )
                 await asyncio.sleep(self._gap_timeout)
                 continue
-            for published in missing:
-                self._held.setdefault(published.sequence, published)
-            if self._next not in self._held:
+            held = self._held.pop(first_held)
+            if all(p.event.event_id != held.event.event_id for p in found):
+                log.warning(
+                    "dropping event %s numbered %d: this database's outbox does not hold it",
+                    held.event.event_id,
+                    first_held,
+                )
+            self._held.update((published.sequence, published) for published in found)
+            if found and self._next not in self._held:
                 log.warning(
                     "events %d..%d are missing from the outbox; skipping them",
                     self._next,
-                    first_held - 1,
+                    found[0].sequence - 1,
                 )
-                self._next = first_held
+                self._next = found[0].sequence
             self._release()
 
     async def _catch_up(self) -> None:

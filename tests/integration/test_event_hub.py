@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from datetime import UTC, datetime
 
@@ -11,11 +12,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import CustomerUpdated
-from domain.events import PublishedEvent
+from domain.events import DomainEvent, PublishedEvent
 from persistence.database import create_engine
 from persistence.event_facts import facts_of
 from persistence.repositories.outbox import OutboxReader
 from subscriptions.hub import EventHub, SubscriberTooSlow
+from tests.conftest import until
 
 
 def _published(sequence: int, tenant: str = "t-hub", aggregate: str = "CUST-1") -> PublishedEvent:
@@ -89,27 +91,74 @@ async def test_a_gap_kafka_does_not_close_is_filled_from_the_outbox(
     every running gateway's hub waits for."""
     tenant = f"t-{uuid.uuid4().hex[:8]}"
     engine = create_engine(fresh_database_url)
-    async with engine.begin() as connection:
-        last = (
-            await connection.exec_driver_sql("SELECT last_sequence FROM outbox_cursor WHERE id = 1")
-        ).scalar_one()
-        for n in (1, 2):
-            facts = json.dumps(facts_of(_published(n, tenant).event))
-            await connection.exec_driver_sql(
-                "INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, "
-                "aggregate_id, occurred_at, payload, sequence, published_at) VALUES "
-                f"('{uuid.uuid4()}', '{tenant}', 'CustomerUpdated', 'customer', 'CUST-9',"
-                f" now(), '{facts}', {last + n}, now())"
-            )
-        await connection.exec_driver_sql(
-            f"UPDATE outbox_cursor SET last_sequence = {last + 3} WHERE id = 1"
-        )
+    last = await _record_published(engine, [_published(n, tenant).event for n in (1, 2, 3)])
     hub = EventHub(OutboxReader(engine), gap_timeout=0.1, catch_up_seconds=0)
     hub.offer(_published(last, tenant=tenant))
     subscription = hub.subscribe(tenant, lambda event: True)
-    hub.offer(_published(last + 3, tenant=tenant))
+    third = (await OutboxReader(engine).between(last + 3, last + 3))[0]
+    hub.offer(third)
     try:
         assert await _take(subscription.events(), 3) == [last + 1, last + 2, last + 3]
     finally:
         await hub.close()
         await engine.dispose()
+
+
+async def test_a_record_ahead_that_this_outbox_does_not_hold_is_dropped_not_skipped_to(
+    fresh_database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A record numbered by another database (another deployment on the same topics, or
+    one published before this database was restored) must not move the hub past the
+    events this database numbers next."""
+    tenant = f"t-{uuid.uuid4().hex[:8]}"
+    engine = create_engine(fresh_database_url)
+    hub = EventHub(OutboxReader(engine), gap_timeout=0.1, catch_up_seconds=0)
+    await hub.start()
+    first = hub.next_sequence
+    assert first is not None
+    subscription = hub.subscribe(tenant, lambda event: True)
+    events = subscription.events()
+    # Numbered `first + 6` elsewhere; this outbox numbers another event so later on.
+    hub.offer(_published(first + 6, tenant=tenant))
+    hub.offer(_published(first + 9, tenant=tenant))
+    try:
+        with caplog.at_level(logging.WARNING, logger="gateway.hub"):
+            await until(lambda: len(_dropped(caplog)) == 2)
+        assert _dropped(caplog) == [first + 6, first + 9]
+        await _record_published(engine, [_published(n, tenant).event for n in range(7)])
+        ours = await OutboxReader(engine).between(first, first + 6)
+        for published in ours:
+            hub.offer(published)
+        async with asyncio.timeout(5):
+            delivered = [await anext(events) for _ in ours]
+        assert [p.event.event_id for p in delivered] == [p.event.event_id for p in ours]
+        assert hub.next_sequence == first + 7
+    finally:
+        await hub.close()
+        await engine.dispose()
+
+
+def _dropped(caplog: pytest.LogCaptureFixture) -> list[int]:
+    """The sequences of the records the hub dropped as not its outbox's, as it logged them."""
+    return [r.args[1] for r in caplog.records if r.getMessage().startswith("dropping event")]  # type: ignore[index]
+
+
+async def _record_published(engine: AsyncEngine, events: list[DomainEvent]) -> int:
+    """Write `events` into the outbox numbered after its cursor and published, as the
+    relay would; return the cursor's value before them."""
+    async with engine.begin() as connection:
+        last = (
+            await connection.exec_driver_sql("SELECT last_sequence FROM outbox_cursor WHERE id = 1")
+        ).scalar_one()
+        for n, event in enumerate(events, start=1):
+            await connection.exec_driver_sql(
+                "INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, "
+                "aggregate_id, occurred_at, payload, sequence, published_at) VALUES "
+                f"('{event.event_id}', '{event.tenant_id}', 'CustomerUpdated', 'customer',"
+                f" '{event.aggregate_id}', now(), '{json.dumps(facts_of(event))}',"
+                f" {last + n}, now())"
+            )
+        await connection.exec_driver_sql(
+            f"UPDATE outbox_cursor SET last_sequence = {last + len(events)} WHERE id = 1"
+        )
+    return int(last)

@@ -1,11 +1,12 @@
 """The relay's rounds against the real database and broker: numbering, leftovers, empty
 polls, retries.
 
-Every relay publishes through a real `Publisher` to a real Kafka-protocol broker, and
-its `on_published` hook records each batch right after the broker acked it, so a test
-sees exactly which batches went out and in what order; `test_outbox_relay.py` covers
-what consumers read back. The retry test starts its own broker on a port where nothing
-listens yet, so the relay's first attempts fail for real.
+Every relay publishes through a real `Publisher` to a real Kafka-protocol broker of this
+module's own (its databases are each test's own too), and its `on_published` hook records
+each batch right after the broker acked it, so a test sees exactly which batches went
+out and in what order; `test_outbox_relay.py` covers what consumers read back. The retry
+test starts yet another broker on a port where nothing listens yet, so the relay's
+first attempts fail for real.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ from persistence.tables import outbox
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
 from subscriptions.topics import BrokerLink
-from tests.conftest import Services, until
+from tests.conftest import until
 from tests.integration.customer_changes import rename
 
 
@@ -47,12 +48,23 @@ async def isolated_engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]
     await engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A broker of this module's own: its records carry its databases' sequence numbers,
+    which on the session's broker would reach the hub of every gateway started later."""
+    broker = EmbeddedBroker(tmp_path_factory.mktemp("rounds-broker"))
+    try:
+        yield broker.start()
+    finally:
+        broker.stop()
+
+
 @pytest.fixture
-async def publisher(services: Services) -> AsyncIterator[Publisher]:
-    """A real publisher to the session's broker; its link creates the topics it needs."""
-    link = BrokerLink(services.bootstrap_servers, "rounds")
+async def publisher(own_broker: str) -> AsyncIterator[Publisher]:
+    """A real publisher to this module's broker; its link creates the topics it needs."""
+    link = BrokerLink(own_broker, "rounds")
     await link.start()
-    publisher = Publisher(services.bootstrap_servers, "rounds", ProducerSettings(), link)
+    publisher = Publisher(own_broker, "rounds", ProducerSettings(), link)
     try:
         yield publisher
     finally:
