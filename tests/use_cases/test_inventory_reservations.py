@@ -274,7 +274,7 @@ async def test_consuming_part_gives_the_rest_back_and_more_is_refused(
         await reservations.consume_reservation(uow, clock, "tech", "RES-001", Decimal(5))
     assert refusal(refused) == [("RESERVATION_EXCEEDED", "quantity")]
 
-    item, reservation, _ = await reservations.consume_reservation(
+    item, _, _ = await reservations.consume_reservation(
         uow, clock, "tech", "RES-001", Decimal("2.5")
     )
     assert (item.on_hand, item.reserved, item.available) == (Decimal("7.5"), 0, Decimal("7.5"))
