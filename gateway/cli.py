@@ -295,7 +295,8 @@ def check_inventory(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _check_inventory(url: str, tenant: str | None) -> int:
-    """Print each stock level that disagrees with its ledger; 1 if any, else 0."""
+    """Print each stock level that disagrees with its ledger or its reservations; 1 if
+    any, else 0."""
     engine = create_engine(url, pool_size=1, max_overflow=0)
     try:
         async with standalone(engine) as driver:
@@ -351,8 +352,8 @@ def _parser() -> argparse.ArgumentParser:
     checker = command(
         "check-inventory",
         check_inventory,
-        "verify on-hand = sum of movements and 0 <= reserved <= on-hand for every SKU and "
-        "location; exit 1 if any level disagrees",
+        "verify on-hand = sum of movements, reserved = sum of active reservations and "
+        "0 <= reserved <= on-hand for every SKU and location; exit 1 if any level disagrees",
     )
     checker.add_argument("--tenant", help="check one tenant only (default: every tenant)")
     return parser

@@ -4,7 +4,9 @@ and the consumer of other domains' events.
 Started after the database and broker are reachable, stopped before they close. Every
 replica runs the hub and its consumer; the relay runs everywhere but only the replica
 holding the advisory lock relays (see `subscriptions/relay.py`). Every replica runs the
-SLA monitor too; its alerts are published once however many do (`subscriptions/sla_monitor.py`).
+SLA monitor too; its alerts are published once however many do (`subscriptions/sla_monitor.py`),
+and the reservation sweeper, whose expiries are recorded once however many do
+(`gateway/reservation_sweeper.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.clock import Clock
 from domain.events import PublishedEvent
 from gateway.inbound_handlers import HANDLERS
+from gateway.reservation_sweeper import ReservationSweeper
 from gateway.settings import Settings
 from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
 from subscriptions.consumer_groups import GroupTiming
@@ -97,6 +100,10 @@ class EventBackbone:
             poll_seconds=settings.sla_monitor_poll_seconds,
         )
         self._sla_monitor_enabled = settings.sla_monitor_enabled
+        self.reservation_sweeper = ReservationSweeper(
+            engine, clock, interval_seconds=settings.reservation_sweep_seconds
+        )
+        self._sweeping = settings.reservation_sweep_seconds > 0
         self._tasks: list[asyncio.Task[None]] = []
 
     def _deliver_here(self, events: Sequence[PublishedEvent]) -> None:
@@ -124,6 +131,10 @@ class EventBackbone:
         self._tasks.append(asyncio.create_task(self._watch_lag(), name="outbox-lag"))
         if self._sla_monitor_enabled:
             self._tasks.append(asyncio.create_task(self.sla_monitor.run(), name="sla-monitor"))
+        if self._sweeping:
+            self._tasks.append(
+                asyncio.create_task(self.reservation_sweeper.run(), name="reservation-sweeper")
+            )
 
     async def stop(self) -> None:
         for task in self._tasks:

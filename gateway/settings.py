@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     sla_monitor_poll_seconds: float = Field(
         1.0, description="longest the SLA monitor sleeps between looks at the deadlines"
     )
+    reservation_sweep_seconds: float = Field(
+        30.0,
+        description="how often the reservation sweeper expires reservations past their time "
+        "(0: not in this replica)",
+    )
     dashboard_fresh_seconds: float = Field(
         1.0, description="how long one operations-dashboard reading answers identical requests"
     )

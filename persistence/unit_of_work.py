@@ -49,6 +49,7 @@ from persistence.repositories.inventory.pricing import (
     ReceivableRepository,
     TierDiscountRepository,
 )
+from persistence.repositories.inventory.reservations import StockReservations
 from persistence.repositories.inventory.stock import StockRepository
 from persistence.repositories.locations.repository import (
     ApprovalPolicyRepository,
@@ -160,6 +161,7 @@ class UnitOfWork:
     parties = _Repository(PartiesRepository)
     stock = _Repository(StockRepository)
     stock_ledger = _Repository(StockLedger)
+    stock_reservations = _Repository(StockReservations)
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)

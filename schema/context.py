@@ -15,6 +15,7 @@ from domain.errors import Forbidden, Unauthenticated
 from domain.estimates import Estimate
 from domain.identity import Principal
 from domain.inventory.pricing import CustomerPriceList
+from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
@@ -23,7 +24,7 @@ from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
 from resolvers.estimates import editing as estimates
 from resolvers.inventory import levels as stock
-from resolvers.inventory import pricing
+from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 from resolvers.service_orders import lifecycle as orders
@@ -66,6 +67,10 @@ class Loaders:
     @cached_property
     def stock_at_location(self) -> DataLoader[tuple[str, PageRequest], list[StockItem]]:
         return DataLoader(lambda keys: stock.levels_by_location(self.uow, keys))
+
+    @cached_property
+    def reservations_of_level(self) -> DataLoader[tuple[str, str], list[Reservation]]:
+        return DataLoader(lambda pairs: reservations.active_reservations_of_levels(self.uow, pairs))
 
     @cached_property
     def prices_by_customer(self) -> DataLoader[str, CustomerPriceList]:

@@ -44,6 +44,7 @@ from schema.inventory.mutations import StockMutations
 from schema.inventory.pricing_mutations import CustomerPricingMutations
 from schema.inventory.pricing_queries import CustomerPricingQueries
 from schema.inventory.queries import StockQueries
+from schema.inventory.reservation_mutations import ReservationMutations
 from schema.inventory.subscriptions import StockSubscriptions
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
@@ -85,6 +86,7 @@ class Mutation(
     FinanceLockMutations,
     ServiceOrderMutations,
     StockMutations,
+    ReservationMutations,
     CustomerPricingMutations,
 ):
     pass

@@ -49,6 +49,8 @@ TOPICS: dict[str, int] = {
     # The stock ledger (issue 16): movements, and seed 001's stock_shortage_alert
     "inventory.stock.moved": 6,
     "inventory.stock.shortage_alert": 3,
+    # Reservations (issue 16): reserved, released, consumed, expired, keyed by stock item
+    "inventory.stock.reservations": 6,
     # Customers' view of inventory (issue 16; seed 004's pricing event, the gateway's topics)
     "inventory.customer.pricing_updated": 6,
     "inventory.customer.tier_changed": 3,

@@ -8,6 +8,12 @@ reservations) then add no class, contract or topic. A transfer is two facts, one
 stock item it changed (TRANSFER_OUT and TRANSFER_IN), because each aggregate records
 only what happened to itself.
 
+Reservations are four facts, not one with a kind: they differ in shape (a reservation
+names its expiry, a consumption its movement and what it gave back, a release who gave
+it back) and in who acts on them (a sales order waits for StockReserved, a planner for
+ReservationExpired). They share one topic, keyed by the item, so a reader sees each
+item's reservations in the order they happened.
+
 `StockShortageDetected` is seed 001's `stock_shortage_alert`: recorded when a change
 takes on-hand from above the reorder point to at or below it, once per dip (a run of
 issues below the point does not repeat it; a receipt back above it re-arms it).
@@ -16,10 +22,12 @@ issues below the point does not repeat it; a receipt back above it re-arms it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from domain.events import DomainEvent
 from domain.inventory.movements import MovementKind
+from domain.inventory.reservations import ReferenceType
 
 STOCK_ITEM = "stock_item"
 
@@ -60,4 +68,84 @@ class StockShortageDetected(DomainEvent):
     reorder_point: Decimal
 
 
-EVENTS = (StockMoved, StockShortageDetected)
+@dataclass(frozen=True, kw_only=True)
+class StockReserved(DomainEvent):
+    """A quantity is held for a piece of work until `expires_at`; `on_hand` and
+    `reserved` are the item's figures after it."""
+
+    aggregate_type = STOCK_ITEM
+
+    reservation_id: str
+    product_id: str
+    sku: str
+    location_id: str
+    quantity: Decimal
+    reference_type: ReferenceType
+    reference_id: str
+    expires_at: datetime
+    on_hand: Decimal
+    reserved: Decimal
+    reserved_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReservationReleased(DomainEvent):
+    """Someone gave a reservation back: its quantity is available again."""
+
+    aggregate_type = STOCK_ITEM
+
+    reservation_id: str
+    product_id: str
+    sku: str
+    location_id: str
+    quantity: Decimal
+    reference_type: ReferenceType
+    reference_id: str
+    on_hand: Decimal
+    reserved: Decimal
+    released_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReservationConsumed(DomainEvent):
+    """The reserved stock left as the CONSUMPTION movement `movement_id` (its StockMoved is
+    recorded just before); `released_quantity` is what was held but not taken."""
+
+    aggregate_type = STOCK_ITEM
+
+    reservation_id: str
+    product_id: str
+    sku: str
+    location_id: str
+    quantity: Decimal
+    consumed_quantity: Decimal
+    released_quantity: Decimal
+    movement_id: str
+    reference_type: ReferenceType
+    reference_id: str
+    on_hand: Decimal
+    reserved: Decimal
+    consumed_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReservationExpired(DomainEvent):
+    """A reservation's time passed before it was consumed or released; `occurred_at` is
+    the instant it was found due (the sweeper's clock), `expires_at` the time it had."""
+
+    aggregate_type = STOCK_ITEM
+
+    reservation_id: str
+    product_id: str
+    sku: str
+    location_id: str
+    quantity: Decimal
+    reference_type: ReferenceType
+    reference_id: str
+    expires_at: datetime
+    on_hand: Decimal
+    reserved: Decimal
+
+
+RESERVATION_EVENTS = (StockReserved, ReservationReleased, ReservationConsumed, ReservationExpired)
+EVENTS = (StockMoved, StockShortageDetected, *RESERVATION_EVENTS)

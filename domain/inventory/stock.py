@@ -8,7 +8,9 @@ both in the transaction of the change. Its rules:
   a reason);
 - nothing may take on-hand below what is reserved (and so never below zero):
   INSUFFICIENT_STOCK, naming the SKU, the location, what is available and what was asked;
-- a transfer moves stock of one part to another location, both legs or neither.
+- a transfer moves stock of one part to another location, both legs or neither;
+- a reservation holds at most what is available, and `reserved` is always the sum of
+  the ACTIVE reservations (domain/inventory/reservations.py).
 
 A pair never stocked reads as an empty item at version 0; its first change stores it.
 """
@@ -23,7 +25,14 @@ from urllib.parse import quote, unquote
 
 from domain.errors import DomainError, InvalidInput, collect
 from domain.events import DomainEvent
-from domain.inventory.events import StockMoved, StockShortageDetected
+from domain.inventory.events import (
+    ReservationConsumed,
+    ReservationExpired,
+    ReservationReleased,
+    StockMoved,
+    StockReserved,
+    StockShortageDetected,
+)
 from domain.inventory.movements import (
     MovementKind,
     StockMovement,
@@ -33,6 +42,14 @@ from domain.inventory.movements import (
     check_reason,
     check_reference,
     check_unit_cost,
+)
+from domain.inventory.reservations import (
+    ReferenceType,
+    Reservation,
+    ReservationExceeded,
+    ReservationStatus,
+    check_expiry,
+    check_reference_id,
 )
 
 ZERO = Decimal("0")
@@ -93,6 +110,8 @@ class StockItem:
     updated_at: datetime | None = None
     movements: list[StockMovement] = field(default_factory=list, repr=False)
     """Recorded since the item was read: what its repository appends to the ledger."""
+    reservations: list[Reservation] = field(default_factory=list, repr=False)
+    """The ACTIVE ones when read, and those made or ended since."""
     events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     @property
@@ -149,6 +168,133 @@ class StockItem:
         was_short = self._short()
         self.reorder_point = reorder_point
         self._after_change(was_short, now)
+
+    def reservation(self, reservation_id: str) -> Reservation | None:
+        """The ACTIVE reservation `reservation_id` of this item, or None."""
+        for reservation in self.reservations:
+            if reservation.id == reservation_id and reservation.is_active:
+                return reservation
+        return None
+
+    def reserve(
+        self,
+        reservation_id: str,
+        quantity: Decimal,
+        reference_type: ReferenceType,
+        reference_id: str,
+        expires_at: datetime,
+        by: str,
+        now: datetime,
+    ) -> Reservation:
+        """Hold `quantity` for a piece of work until `expires_at`. Reservations already
+        past their time are expired first, in this change: stock abandoned since the
+        sweeper last ran does not block a new reservation."""
+        collect(
+            check_quantity(quantity),
+            check_reference_id(reference_id),
+            check_expiry(expires_at, now),
+        )
+        self.expire_due(now)
+        if quantity > self.available:
+            raise InsufficientStock(self, quantity)
+        reservation = Reservation(
+            id=reservation_id,
+            product_id=self.product_id,
+            location_id=self.location_id,
+            quantity=quantity,
+            reference_type=reference_type,
+            reference_id=reference_id.strip(),
+            expires_at=expires_at,
+            reserved_by=by,
+            reserved_at=now,
+        )
+        self.reservations.append(reservation)
+        self.reserved += quantity
+        self.events.append(
+            StockReserved(
+                **self._reservation_facts(reservation, now),
+                expires_at=expires_at,
+                reserved_by=by,
+            )
+        )
+        return reservation
+
+    def release(self, reservation: Reservation, by: str, now: datetime) -> None:
+        """Give an ACTIVE reservation back: its quantity is available again."""
+        self._end(reservation, ReservationStatus.RELEASED, by, now)
+        self.events.append(
+            ReservationReleased(**self._reservation_facts(reservation, now), released_by=by)
+        )
+
+    def consume(
+        self, reservation: Reservation, quantity: Decimal | None, by: str, now: datetime
+    ) -> StockMovement:
+        """The reserved stock leaves: a CONSUMPTION movement of what was taken (all of it
+        if `quantity` is None), and the reservation ends; what it held beyond that is
+        given back, so on-hand falls by what was taken and reserved by what was held."""
+        taken = reservation.quantity if quantity is None else quantity
+        collect(check_quantity(taken))
+        if taken > reservation.quantity:
+            raise ReservationExceeded(reservation, taken)
+        self._end(reservation, ReservationStatus.CONSUMED, by, now)
+        movement = self._move(
+            MovementKind.CONSUMPTION,
+            -taken,
+            None,
+            reservation.reference_id,
+            None,
+            None,
+            by,
+            now,
+        )
+        reservation.consumed_quantity = taken
+        reservation.movement_id = movement.id
+        self.events.append(
+            ReservationConsumed(
+                **self._reservation_facts(reservation, now),
+                consumed_quantity=taken,
+                released_quantity=reservation.quantity - taken,
+                movement_id=movement.id,
+                consumed_by=by,
+            )
+        )
+        return movement
+
+    def expire_due(self, now: datetime) -> list[Reservation]:
+        """End every ACTIVE reservation past its time at `now`; the ones it ended."""
+        due = [r for r in self.reservations if r.is_due(now)]
+        for reservation in due:
+            self._end(reservation, ReservationStatus.EXPIRED, None, now)
+            self.events.append(
+                ReservationExpired(
+                    **self._reservation_facts(reservation, now),
+                    expires_at=reservation.expires_at,
+                )
+            )
+        return due
+
+    def _end(
+        self, reservation: Reservation, status: ReservationStatus, by: str | None, now: datetime
+    ) -> None:
+        assert reservation.is_active and reservation in self.reservations
+        reservation.end(status, by, now)
+        self.reserved -= reservation.quantity
+
+    def _reservation_facts(self, reservation: Reservation, now: datetime) -> dict[str, object]:
+        return {
+            "aggregate_id": self.id,
+            "tenant_id": self.tenant_id,
+            "occurred_at": now,
+            "reservation_id": reservation.id,
+            "product_id": self.product_id,
+            "sku": self.sku,
+            "location_id": self.location_id,
+            "quantity": reservation.quantity,
+            "reference_type": reservation.reference_type,
+            "reference_id": reservation.reference_id,
+            "on_hand": self.on_hand,
+            "reserved": self.reserved,
+        }
 
     def _move(
         self,

@@ -20,6 +20,7 @@ from persistence.tables.finance import financial_periods
 from persistence.tables.idempotency import idempotency_keys
 from persistence.tables.locations import approval_policies, locations, tax_codes
 from persistence.tables.naming import naming_series
+from persistence.tables.reservations import stock_reservations
 from persistence.tables.service_orders import (
     billing_snapshots,
     parts_usages,
@@ -66,6 +67,7 @@ __all__ = [
     "sla_policies",
     "stock_levels",
     "stock_movements",
+    "stock_reservations",
     "tax_codes",
     "tier_discounts",
     "vehicles",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from domain.inventory.movements import MovementFilter, StockMovement
+from domain.inventory.reservations import Reservation, ReservationFilter
 from domain.inventory.stock import StockItem
 from domain.paging import PageRequest
 from resolvers.changes import Changeable
@@ -35,9 +36,32 @@ class StockLedgerStore(Protocol):
     async def count(self, wanted: MovementFilter) -> int: ...
 
 
+class ReservationStore(Protocol):
+    async def find(self, reservation_id: str) -> Reservation | None:
+        """The reservation in whatever state it is, or None."""
+        ...
+
+    async def reservations(
+        self, wanted: ReservationFilter, request: PageRequest
+    ) -> list[Reservation]:
+        """One page, newest first, and one more if another page follows."""
+        ...
+
+    async def count(self, wanted: ReservationFilter) -> int: ...
+
+    async def active_of_items(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], list[Reservation]]:
+        """The ACTIVE reservations of each (product, location), soonest to expire first."""
+        ...
+
+
 class InventoryWork(Protocol):
     @property
     def stock(self) -> StockStore: ...
 
     @property
     def stock_ledger(self) -> StockLedgerStore: ...
+
+    @property
+    def stock_reservations(self) -> ReservationStore: ...

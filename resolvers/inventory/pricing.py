@@ -97,7 +97,7 @@ async def customer_price(
 ) -> EffectivePrice:
     async with uow() as work:
         customer = await existing(work.customers, customer_id)
-        return await _price_for(work, customer, await _part(work, product_id, None, ""))
+        return await _price_for(work, customer, await named_part(work, product_id, None, ""))
 
 
 async def customer_credit_impact(
@@ -113,7 +113,7 @@ async def customer_credit_impact(
         raise problem
     async with uow() as work:
         customer = await existing(work.customers, customer_id)
-        price = await _price_for(work, customer, await _part(work, product_id, sku, ""))
+        price = await _price_for(work, customer, await named_part(work, product_id, sku, ""))
         used = await work.receivables.open_receivable(customer_id)
     return credit_impact(customer_id, price, quantity, customer.credit_limit, used)
 
@@ -128,7 +128,7 @@ async def _price_for(work: UnitOfWork, customer: Customer, part: Part) -> Effect
     return price_list.price_of(part.id, part.sku, part.unit_price, discount)
 
 
-async def _part(work: UnitOfWork, product_id: str | None, sku: str | None, where: str) -> Part:
+async def named_part(work: UnitOfWork, product_id: str | None, sku: str | None, where: str) -> Part:
     """The part named by its id or SKU (both, if they agree), or PART_NOT_FOUND naming
     the field at fault (`where` is its path: `prices[2].`, or empty)."""
     if product_id is None and sku is None:
@@ -157,7 +157,7 @@ async def _updates(work: UnitOfWork, prices: Sequence[RequestedPrice]) -> list[P
     problems: list[DomainError] = []
     for index, line in enumerate(prices):
         try:
-            part = await _part(work, line.product_id, line.sku, f"prices[{index}].")
+            part = await named_part(work, line.product_id, line.sku, f"prices[{index}].")
         except DomainError as problem:
             problems.append(problem)
             continue

@@ -7,9 +7,16 @@ from datetime import datetime
 import strawberry
 
 from domain.identity import Permission
-from resolvers.inventory import levels
+from resolvers.inventory import levels, reservations
 from schema.context import Info
-from schema.inventory.types import MovementKind, StockLevel, StockMovement
+from schema.inventory.types import (
+    MovementKind,
+    ReferenceType,
+    Reservation,
+    ReservationStatus,
+    StockLevel,
+    StockMovement,
+)
 from schema.paging import Page, page_request
 from schema.permissions import requires
 
@@ -55,3 +62,32 @@ class StockQueries:
             until=until,
         )
         return Page.of(page, StockMovement.from_domain)
+
+    @strawberry.field(
+        description="Reservations, newest first, by part (productId or sku), location, "
+        "reference and status.",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def reservations(
+        self,
+        info: Info,
+        product_id: strawberry.ID | None = None,
+        sku: str | None = None,
+        location_id: strawberry.ID | None = None,
+        reference_type: ReferenceType | None = None,  # type: ignore[valid-type]
+        reference_id: str | None = None,
+        status: ReservationStatus | None = None,  # type: ignore[valid-type]
+        page_index: int | None = 0,
+        page_size: int | None = 20,
+    ) -> Page[Reservation]:
+        page = await reservations.reservations(
+            info.context.uow,
+            page_request(page_index, page_size),
+            product_id=product_id,
+            sku=sku,
+            location_id=location_id,
+            reference_type=reference_type,
+            reference_id=reference_id,
+            status=status,
+        )
+        return Page.of(page, Reservation.from_domain)

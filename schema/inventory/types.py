@@ -7,14 +7,68 @@ from decimal import Decimal
 
 import strawberry
 
+from domain.identity import Permission
 from domain.inventory import movements as domain
+from domain.inventory import reservations as held
 from domain.inventory.stock import StockItem
+from schema.context import Info
+from schema.permissions import requires
 
 MovementKind = strawberry.enum(
     domain.MovementKind,
     description="Why stock moved: RECEIPT, ISSUE, TRANSFER_OUT/TRANSFER_IN, ADJUSTMENT "
     "(with a reason), CONSUMPTION by a service order, RETURN.",
 )
+
+
+ReferenceType = strawberry.enum(
+    held.ReferenceType, description="What a reservation holds stock for."
+)
+ReservationStatus = strawberry.enum(
+    held.ReservationStatus,
+    description="ACTIVE holds stock; RELEASED, CONSUMED and EXPIRED are final.",
+)
+
+
+@strawberry.type(description="A quantity of a part at a location held for a piece of work.")
+class Reservation:
+    reservation_id: strawberry.ID
+    product_id: strawberry.ID
+    location_id: strawberry.ID
+    quantity: Decimal
+    reference_type: ReferenceType  # type: ignore[valid-type]
+    reference_id: str
+    expires_at: datetime
+    status: ReservationStatus  # type: ignore[valid-type]
+    reserved_by: str
+    reserved_at: datetime
+    consumed_quantity: Decimal | None = strawberry.field(
+        description="What a CONSUMED reservation took; the rest was given back."
+    )
+    movement_id: strawberry.ID | None = strawberry.field(
+        description="The CONSUMPTION movement of the ledger that consumed it."
+    )
+    ended_by: str | None = strawberry.field(description="None for an expiry.")
+    ended_at: datetime | None
+
+    @classmethod
+    def from_domain(cls, r: held.Reservation) -> Reservation:
+        return cls(
+            reservation_id=strawberry.ID(r.id),
+            product_id=strawberry.ID(r.product_id),
+            location_id=strawberry.ID(r.location_id),
+            quantity=r.quantity,
+            reference_type=r.reference_type,
+            reference_id=r.reference_id,
+            expires_at=r.expires_at,
+            status=r.status,
+            reserved_by=r.reserved_by,
+            reserved_at=r.reserved_at,
+            consumed_quantity=r.consumed_quantity,
+            movement_id=strawberry.ID(r.movement_id) if r.movement_id else None,
+            ended_by=r.ended_by,
+            ended_at=r.ended_at,
+        )
 
 
 @strawberry.type(description="Stock of one part at one location.")
@@ -30,6 +84,16 @@ class StockLevel:
         description="Send back with setReorderPoint; 0 for a pair never stocked."
     )
     updated_at: datetime | None
+
+    @strawberry.field(
+        description="Its ACTIVE reservations, soonest to expire first.",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def reservations(self, info: Info) -> list[Reservation]:
+        found = await info.context.loaders.reservations_of_level.load(
+            (str(self.product_id), str(self.location_id))
+        )
+        return [Reservation.from_domain(r) for r in found]
 
     @classmethod
     def from_domain(cls, item: StockItem) -> StockLevel:
@@ -104,3 +168,12 @@ class StockTransfer:
     into: StockMovement
     source: StockLevel
     target: StockLevel
+
+
+@strawberry.type(description="A reservation and the level it left.")
+class ReservationChange:
+    reservation: Reservation
+    level: StockLevel
+    movement: StockMovement | None = strawberry.field(
+        description="The CONSUMPTION movement, for consumeReservation."
+    )

@@ -170,6 +170,10 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
             {
                 inventory.STOCK_MOVED: "inventory.stock.moved",
                 inventory.STOCK_SHORTAGE_ALERT: "inventory.stock.shortage_alert",
+                inventory.STOCK_RESERVED: "inventory.stock.reservations",
+                inventory.RESERVATION_RELEASED: "inventory.stock.reservations",
+                inventory.RESERVATION_CONSUMED: "inventory.stock.reservations",
+                inventory.RESERVATION_EXPIRED: "inventory.stock.reservations",
             },
         ),
         **_group(

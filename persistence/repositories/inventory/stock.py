@@ -1,5 +1,6 @@
-"""Stock items of one tenant: a level row per (part, location) and the movements appended
-to the ledger with it, in the same transaction.
+"""Stock items of one tenant: a level row per (part, location), the movements appended
+to the ledger with it and its reservations (the ACTIVE ones loaded with it; new ones
+inserted, ended ones updated), all in the same transaction.
 
 Stock commands decide on the latest figures under a row lock (`get(..., lock=True)`): a
 pair never stocked is first inserted empty at version 0 (INSERT ... ON CONFLICT DO
@@ -25,6 +26,14 @@ from domain.inventory.stock import StockItem, stock_key
 from domain.paging import PageRequest
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import of_tenant, one_of_param, take_written, versioned_update
+from persistence.repositories.inventory.reservations import (
+    ACTIVE_OF_ITEM,
+    ADD,
+    END,
+    ending_values,
+    reservation_of,
+    stored_values,
+)
 from persistence.tables import parts, stock_levels, stock_movements
 
 LEVEL = stock_levels.c
@@ -113,14 +122,19 @@ class StockRepository(AggregateRepository[StockItem]):
         if lock:
             await self._run(OPEN_LEVEL, **pair, version=0)
             row = await self._row(LOCKED_ITEM_BY_KEY, **pair)
-            return None if row is None else _item(self.tenant_id, row)
+            return None if row is None else await self._with_reservations(row, pair)
         row = await self._row(ITEM_BY_KEY, **pair)
         if row is not None:
-            return _item(self.tenant_id, row)
+            return await self._with_reservations(row, pair)
         sku = await self._value(SKU_OF_PART, product_id=key[0])
         if sku is None:
             return None
         return self.track_new(StockItem(self.tenant_id, key[0], key[1], sku))
+
+    async def _with_reservations(self, row: Mapping[str, Any], pair: dict[str, str]) -> StockItem:
+        item = _item(self.tenant_id, row)
+        item.reservations = [reservation_of(r) for r in await self._rows(ACTIVE_OF_ITEM, **pair)]
+        return item
 
     def not_found(self, item_id: str) -> DomainError:
         return PartNotFound(f"Part '{(stock_key(item_id) or (item_id,))[0]}' was not found.")
@@ -153,6 +167,7 @@ class StockRepository(AggregateRepository[StockItem]):
             "reserved": item.reserved,
             "reorder_point": item.reorder_point,
             "movements": len(item.movements),
+            "reservations": {r.id: r.status for r in item.reservations},
         }
 
     async def _save(self, item: StockItem, before: dict[str, Any] | None) -> None:
@@ -178,4 +193,16 @@ class StockRepository(AggregateRepository[StockItem]):
         written = 0 if before is None else before["movements"]
         await self._run_many(
             APPEND_MOVEMENT, [_movement_values(m) for m in item.movements[written:]]
+        )
+        stored = {} if before is None else before["reservations"]
+        await self._run_many(
+            ADD, [stored_values(r) for r in item.reservations if r.id not in stored]
+        )
+        await self._run_many(
+            END,
+            [
+                ending_values(r)
+                for r in item.reservations
+                if r.id in stored and stored[r.id] != r.status
+            ],
         )

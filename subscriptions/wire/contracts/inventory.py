@@ -5,7 +5,11 @@ docs/inventory.md). Aggregate type `stock_item`, subject the item's id (`PART@LO
 `com.durion.inventory.stock_moved` `{productId, sku, locationId, kind, quantity, onHand,
 reserved, unitCost, reference, reason, counterpartLocationId, recordedBy, movementId}`;
 `com.durion.inventory.stock_shortage_alert` `{productId, sku, locationId, onHand,
-reserved, availableQuantity, reorderPoint, detectedAt}`. Quantities are JSON numbers.
+reserved, availableQuantity, reorderPoint, detectedAt}`. Reservations: `stock_reserved`,
+`reservation_released`, `reservation_consumed`, `reservation_expired`, each `{reservationId,
+productId, sku, locationId, quantity, referenceType, referenceId, onHand, reserved}` plus
+`expiresAt, reservedBy` / `releasedBy` / `consumedQuantity, releasedQuantity, movementId,
+consumedBy` / `expiresAt`. Quantities are JSON numbers.
 """
 
 from __future__ import annotations
@@ -13,12 +17,23 @@ from __future__ import annotations
 from typing import Any
 
 from domain.instants import utc_text
-from domain.inventory.events import StockMoved, StockShortageDetected
+from domain.inventory.events import (
+    ReservationConsumed,
+    ReservationExpired,
+    ReservationReleased,
+    StockMoved,
+    StockReserved,
+    StockShortageDetected,
+)
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
 
 STOCK_MOVED = "com.durion.inventory.stock_moved"
 STOCK_SHORTAGE_ALERT = "com.durion.inventory.stock_shortage_alert"
+STOCK_RESERVED = "com.durion.inventory.stock_reserved"
+RESERVATION_RELEASED = "com.durion.inventory.reservation_released"
+RESERVATION_CONSUMED = "com.durion.inventory.reservation_consumed"
+RESERVATION_EXPIRED = "com.durion.inventory.reservation_expired"
 
 ITEM = {"product_id": "productId", "sku": "sku", "location_id": "locationId"}
 MOVED = {
@@ -35,6 +50,25 @@ MOVED = {
     "recorded_by": "recordedBy",
 }
 SHORTAGE = {**ITEM, "on_hand": "onHand", "reserved": "reserved", "reorder_point": "reorderPoint"}
+RESERVATION = {
+    **ITEM,
+    "reservation_id": "reservationId",
+    "quantity": "quantity",
+    "reference_type": "referenceType",
+    "reference_id": "referenceId",
+    "on_hand": "onHand",
+    "reserved": "reserved",
+}
+RESERVED = {**RESERVATION, "expires_at": "expiresAt", "reserved_by": "reservedBy"}
+RELEASED = {**RESERVATION, "released_by": "releasedBy"}
+CONSUMED = {
+    **RESERVATION,
+    "consumed_quantity": "consumedQuantity",
+    "released_quantity": "releasedQuantity",
+    "movement_id": "movementId",
+    "consumed_by": "consumedBy",
+}
+EXPIRED = {**RESERVATION, "expires_at": "expiresAt"}
 
 
 def _moved(event: StockMoved) -> dict[str, Any]:
@@ -58,7 +92,30 @@ def _shortage_fact(wire: WireEvent) -> StockShortageDetected:
     return parsed(StockShortageDetected, wire, read(wire.payload, SHORTAGE), SHORTAGE)
 
 
+def _reservation_contract(
+    event_class: type[Any], event_type: str, names: dict[str, str]
+) -> Contract:
+    """Reservation facts go out field for field: enums as their names, instants as UTC
+    text."""
+
+    def payload(event: Any) -> dict[str, Any]:
+        document = {field: getattr(event, fact) for fact, field in names.items()}
+        document["referenceType"] = event.reference_type.value
+        if "expiresAt" in document:
+            document["expiresAt"] = utc_text(event.expires_at)
+        return document
+
+    def fact(wire: WireEvent) -> Any:
+        return parsed(event_class, wire, read(wire.payload, names), names)
+
+    return Contract(event_class, event_type, payload, fact)
+
+
 CONTRACTS = (
     Contract(StockMoved, STOCK_MOVED, _moved, _moved_fact),
     Contract(StockShortageDetected, STOCK_SHORTAGE_ALERT, _shortage, _shortage_fact),
+    _reservation_contract(StockReserved, STOCK_RESERVED, RESERVED),
+    _reservation_contract(ReservationReleased, RESERVATION_RELEASED, RELEASED),
+    _reservation_contract(ReservationConsumed, RESERVATION_CONSUMED, CONSUMED),
+    _reservation_contract(ReservationExpired, RESERVATION_EXPIRED, EXPIRED),
 )

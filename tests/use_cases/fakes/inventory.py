@@ -4,17 +4,21 @@ Levels are rows keyed by the item's `stock_id`, movements rows keyed by their id
 kept as the movements themselves, appended when the level is saved, as the real
 repository writes both in the commit's transaction. A pair never stocked reads as an
 empty item at version 0 and is stored when it changes; locks are a no-op (one
-coroutine at a time runs a fake unit of work).
+coroutine at a time runs a fake unit of work). Reservations are rows keyed by their id,
+kept as copies: an item loads its ACTIVE ones, and saving it writes those it made or
+ended, as the real repository does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from domain.catalog import Part, PartNotFound
 from domain.errors import DomainError
 from domain.inventory.movements import MovementFilter, StockMovement
+from domain.inventory.reservations import Reservation, ReservationFilter
 from domain.inventory.stock import StockItem, stock_key
 from domain.paging import PageRequest
 from tests.use_cases.fakes.memory import Aggregates, Repository, Table, page_of
@@ -48,6 +52,11 @@ class InMemoryStock(Aggregates[StockItem]):
             return None
         row = self._work.read(self.table, item_id)
         found = self._item(row) if row else StockItem(self.tenant_id, *key, sku)
+        found.reservations = [
+            replace(r)
+            for r in self._work.rows(StockReservations.table)
+            if (r.product_id, r.location_id) == key and r.is_active
+        ]
         tracked = self.track(found)
         self._written.setdefault(id(tracked), 0)
         return tracked
@@ -80,6 +89,7 @@ class InMemoryStock(Aggregates[StockItem]):
         return {
             **{name: getattr(item, name) for name in FIGURES},
             "movements": len(item.movements),
+            "reservations": {r.id: r.status for r in item.reservations},
         }
 
     def _save(self, item: StockItem) -> None:
@@ -91,6 +101,8 @@ class InMemoryStock(Aggregates[StockItem]):
         for movement in item.movements[self._written.get(id(item), 0) :]:
             self._work.write(StockMovements.table, movement.id, movement)
         self._written[id(item)] = len(item.movements)
+        for reservation in item.reservations:
+            self._work.write(StockReservations.table, reservation.id, replace(reservation))
         self._work.write(
             self.table,
             item.id,
@@ -131,6 +143,44 @@ class StockMovements(Table[StockMovement]):
         return len(self._matching(wanted))
 
 
+class StockReservations(Table[Reservation]):
+    table = "stock_reservations"
+
+    async def find(self, reservation_id: str) -> Reservation | None:
+        found = self._work.read(self.table, reservation_id)
+        return None if found is None else replace(found)
+
+    def _matching(self, wanted: ReservationFilter) -> list[Reservation]:
+        return [
+            r
+            for r in self._work.rows(self.table)
+            if (wanted.product_id is None or r.product_id == wanted.product_id)
+            and (wanted.location_id is None or r.location_id == wanted.location_id)
+            and (wanted.reference_type is None or r.reference_type == wanted.reference_type)
+            and (wanted.reference_id is None or r.reference_id == wanted.reference_id)
+            and (wanted.status is None or r.status == wanted.status)
+        ]
+
+    async def reservations(
+        self, wanted: ReservationFilter, request: PageRequest
+    ) -> list[Reservation]:
+        newest = sorted(self._matching(wanted), key=lambda r: (r.reserved_at, r.id), reverse=True)
+        return page_of(newest, request)
+
+    async def count(self, wanted: ReservationFilter) -> int:
+        return len(self._matching(wanted))
+
+    async def active_of_items(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], list[Reservation]]:
+        found: dict[tuple[str, str], list[Reservation]] = {pair: [] for pair in pairs}
+        for r in sorted(self._work.rows(self.table), key=lambda r: (r.expires_at, r.id)):
+            if r.is_active and (r.product_id, r.location_id) in found:
+                found[(r.product_id, r.location_id)].append(r)
+        return found
+
+
 class InventoryWork:
     stock = Repository(InMemoryStock)
     stock_ledger = Repository(StockMovements)
+    stock_reservations = Repository(StockReservations)
