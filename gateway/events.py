@@ -114,6 +114,7 @@ class EventBackbone:
         gateway, a fifth of a core in the broker and a tenth in the gateway at 20 ms.
         While this replica relays, its hub consumer reads nothing (see
         `subscriptions/hub_consumer.py`); other replicas get these events from Kafka.
+        They are counted here too (`on_relayed`): the broker has acknowledged them.
         """
         for published in events:
             self.hub.offer(published)
