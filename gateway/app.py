@@ -1,4 +1,5 @@
-"""The Starlette application: GraphQL on /graphql, liveness on /healthz, readiness on /readyz.
+"""The Starlette application: GraphQL on /graphql, liveness on /healthz, readiness on /readyz,
+Prometheus metrics on /metrics (unless `METRICS_ENABLED=false`).
 
 Every resource is opened in one lifespan and closed in reverse order; nothing happens at
 import time. The settings must already name the database and broker (the CLI starts
@@ -30,6 +31,7 @@ from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
 from gateway.idempotency import IdempotentMutations
+from gateway.metrics import GatewayMetrics
 from gateway.rate_limits import RateLimited
 from gateway.request_errors import LimitedBody, request_error
 from gateway.settings import Settings
@@ -61,9 +63,11 @@ class GraphQLApp(GraphQL):
         contexts: ContextFactory,
         verifier: TokenVerifier,
         subscriber_queue_size: int,
+        metrics: GatewayMetrics,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
+        self.metrics = metrics
         self._contexts = contexts
         self._verifier = verifier
         self.shared_subscriptions = SharedStreams(self.encode_json_string, subscriber_queue_size)
@@ -138,7 +142,8 @@ class GraphQLApp(GraphQL):
             await response(scope, receive, send)
             return
         try:
-            await super().__call__(scope, receive, send)
+            with self.metrics.websockets.track_inprogress():
+                await super().__call__(scope, receive, send)
         finally:
             forget_connection(scope)
 
@@ -160,7 +165,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         ),
     )
     broker = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)
-    events = EventBackbone(engine, broker, settings, clock)
+    metrics = GatewayMetrics()
+    metrics.watch_pool(engine, settings.db_pool_size + settings.db_max_overflow)
+    events = EventBackbone(
+        engine,
+        broker,
+        settings,
+        clock,
+        on_dead_lettered=lambda topic: metrics.dead_letters.labels(topic).inc(),
+        on_relayed=metrics.events_relayed.inc,
+    )
     verifier = TokenVerifier(
         secret=signing_secret(settings, create=settings.allow_anonymous),
         jwks_url=settings.jwt_jwks_url,
@@ -179,12 +193,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             max_cost=settings.max_query_cost,
             parser_cache_size=settings.parser_cache_size,
             validation_cache_size=settings.validation_cache_size,
-        )
+        ),
+        metrics.graphql if settings.metrics_enabled else None,
     )
     graphql = GraphQLApp(
         contexts,
         verifier,
         settings.hub_queue_size,
+        metrics,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql else None,  # unset: off, as in serve
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
@@ -240,6 +256,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             status_code=200 if ready else 503,
         )
 
+    async def exposition(request: Request) -> Response:
+        return await metrics.exposition(events)
+
     app = Starlette(
         routes=[
             Route(
@@ -254,6 +273,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *([Route("/metrics", exposition)] if settings.metrics_enabled else []),
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -45,7 +45,11 @@ class EventBackbone:
         broker: BrokerLink,
         settings: Settings,
         clock: Clock,
+        on_dead_lettered: Callable[[str], None] | None = None,
+        on_relayed: Callable[[int], None] | None = None,
     ):
+        """`on_relayed` hears how many events each acknowledged batch held, and
+        `on_dead_lettered` the inbound topic of each record dead-lettered."""
         assert settings.kafka_bootstrap_servers
         timing = GroupTiming(
             settings.kafka_session_timeout_ms, settings.kafka_heartbeat_interval_ms
@@ -90,7 +94,9 @@ class EventBackbone:
             backoff=Backoff(settings.inbound_max_retries, settings.inbound_retry_base_seconds),
             client_id=settings.kafka_client_id,
             timing=timing,
+            on_dead_lettered=on_dead_lettered,
         )
+        self._on_relayed = on_relayed
         self._store = OutboxRelayStore(engine)
         self._relay_enabled = settings.relay_enabled
         self._lag_alert = settings.outbox_lag_alert_seconds
@@ -115,9 +121,12 @@ class EventBackbone:
         gateway, a fifth of a core in the broker and a tenth in the gateway at 20 ms.
         While this replica relays, its hub consumer reads nothing (see
         `subscriptions/hub_consumer.py`); other replicas get these events from Kafka.
+        They are counted here too (`on_relayed`): the broker has acknowledged them.
         """
         for published in events:
             self.hub.offer(published)
+        if self._on_relayed is not None:
+            self._on_relayed(len(events))
 
     async def start(self) -> None:
         await self.hub.start()
@@ -155,6 +164,9 @@ class EventBackbone:
             "relaying": self.relay.is_leader,
             "healthy": oldest < self._lag_alert,
         }
+
+    async def hub_consumer_lag(self) -> int:
+        return await self._consumer.lag()
 
     async def _watch_lag(self) -> None:
         """Log outbox lag once a minute when events wait longer than the alert threshold."""

@@ -162,6 +162,10 @@ class Settings(BaseSettings):
     parser_cache_size: int = 256
     validation_cache_size: int = 256
 
+    metrics_enabled: bool = Field(
+        True, description="serve Prometheus metrics on /metrics and time every operation"
+    )
+
     log_level: str = "INFO"
     log_json: bool = Field(False, description="JSON log lines (for production log shippers)")
 

@@ -11,8 +11,10 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncGenerator
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, cast
 
+from graphql import OperationType
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -22,12 +24,29 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Subscr
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
+from gateway.metrics import GatewayMetrics
+from gateway.operations import operation_of
 from gateway.shared_subscriptions import Ending, SharedStreams, share_key
 from schema.context import RequestContext
 
 
 class _SharingView(Protocol):
     shared_subscriptions: SharedStreams
+    metrics: GatewayMetrics
+
+
+def _counted(
+    handler: BaseGraphQLTransportWSHandler[RequestContext, None]
+    | BaseGraphQLWSHandler[RequestContext, None],
+    query: str,
+    operation_name: str | None,
+) -> AbstractContextManager[object]:
+    """Counts a subscription in `graphql_active_subscriptions` while it runs (queries and
+    mutations sent over a socket end at once and are counted with the others)."""
+    found = operation_of(query, operation_name)
+    if found is None or found[1].operation is not OperationType.SUBSCRIPTION:
+        return contextlib.nullcontext()
+    return cast(_SharingView, handler.view).metrics.subscriptions.track_inprogress()
 
 
 class _TextSocket(Protocol):
@@ -87,6 +106,10 @@ class SharingTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, No
         await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
+        with _counted(self, operation.query, operation.operation_name):
+            await self._run_operation(operation)
+
+    async def _run_operation(self, operation: Operation[RequestContext, None]) -> None:
         key = share_key(
             self.context, operation.query, operation.operation_name, operation.variables
         )
@@ -121,6 +144,16 @@ class SharingWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
         await super().handle_start(message)
 
     async def handle_async_results(
+        self,
+        operation_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+    ) -> None:
+        with _counted(self, query, operation_name):
+            await self._handle_async_results(operation_id, query, operation_name, variables)
+
+    async def _handle_async_results(
         self,
         operation_id: str,
         query: str,

@@ -48,6 +48,7 @@ from schema.inventory.reservation_mutations import ReservationMutations
 from schema.inventory.subscriptions import StockSubscriptions
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
+from schema.metrics import GraphQLMetrics, OperationMetrics
 from schema.persisted_documents import PersistedDocuments
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
@@ -111,10 +112,12 @@ class GatewaySchema(strawberry.Schema):
         max_document_chars: int,
         introspection: str,
         documents: PersistedDocuments,
+        metrics: GraphQLMetrics | None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self._documents = documents
+        self._metrics = metrics
         self._max_tokens = max_tokens
         self._max_document_chars = max_document_chars
         self._introspection = introspection
@@ -140,6 +143,7 @@ class GatewaySchema(strawberry.Schema):
             or self._closed_introspection(query, kwargs.get("context_value"))
         )
         if refused is not None:
+            self._count_refusal(refused)
             return ExecutionResult(data=None, errors=[refused])
         result = await super().execute(query, variable_values, *args, **kwargs)
         if result.errors:
@@ -164,8 +168,14 @@ class GatewaySchema(strawberry.Schema):
             or self._closed_introspection(query, kwargs.get("context_value"))
         )
         if refused is not None:
+            self._count_refusal(refused)
             return _refusal(refused)
         return await super().stream(query, variable_values, *args, **kwargs)
+
+    def _count_refusal(self, error: GraphQLError) -> None:
+        """Refusals never reach the extensions, so `OperationMetrics` does not see them."""
+        if self._metrics is not None:
+            self._metrics.refused(error)
 
     def _closed_introspection(self, query: str | None, context: Any) -> GraphQLError | None:
         """FORBIDDEN for a document reading `__schema` or `__type` when the caller may not."""
@@ -232,7 +242,10 @@ class Limits:
     validation_cache_size: int = 256
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+def build_schema(
+    limits: Limits | None = None, metrics: GraphQLMetrics | None = None
+) -> strawberry.Schema:
+    """The schema; with `metrics`, every operation is counted and timed into them."""
     limits = limits or Limits()
     # The limiters make a new rule class per instance, and the validation cache is keyed
     # by the rules: made per request, every request was validated afresh (a quarter of a
@@ -250,9 +263,11 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         max_document_chars=limits.max_document_chars,
         introspection=limits.introspection,
         documents=PersistedDocuments.from_manifest(limits.trusted_documents),
+        metrics=metrics,
         execution_context_class=AcyclicExecutionContext,
         scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[
+            *([partial(OperationMetrics, metrics)] if metrics is not None else []),
             partial(ErrorContract, introspection=limits.introspection),
             partial(ParserCache, maxsize=limits.parser_cache_size),
             partial(ValidationCache, maxsize=limits.validation_cache_size),

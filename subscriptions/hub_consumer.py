@@ -112,6 +112,19 @@ class HubConsumer:
             self._consumer.resume(*partitions)
             log.info("hub consumer reading again: another replica relays")
 
+    async def lag(self) -> int:
+        """Records on this replica's partitions its hub has not read yet, as of the last
+        fetch (no request to the broker); 0 while this replica relays, since its hub then
+        gets every event from the relay and this consumer reads nothing."""
+        if self._relaying:
+            return 0
+        behind = 0
+        for partition in self._consumer.assignment():
+            highwater = self._consumer.highwater(partition)
+            if highwater is not None:
+                behind += max(highwater - await self._consumer.position(partition), 0)
+        return behind
+
     async def wait_assigned(self) -> None:
         """Return once the broker has given this replica its partitions."""
         await self._listener.assigned.wait()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -82,8 +82,12 @@ class InboundConsumer:
         routes: Mapping[str, Route] = INBOUND,
         client_id: str = "field-service-gateway",
         timing: GroupTiming,
+        on_dead_lettered: Callable[[str], None] | None = None,
     ):
+        """`on_dead_lettered` hears the inbound topic of each record the broker has
+        accepted on its dead-letter topic (the gateway counts them for its alerts)."""
         self._engine = engine
+        self._on_dead_lettered = on_dead_lettered
         self._group = group_id
         self._handlers = dict(handlers)
         self._backoff = backoff or Backoff()
@@ -234,6 +238,8 @@ class InboundConsumer:
         await self._producer.send_and_wait(
             dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
         )
+        if self._on_dead_lettered is not None:
+            self._on_dead_lettered(record.topic)
         log.warning(
             "dead-lettered %s[%d]@%d (%s): %s",
             record.topic,
