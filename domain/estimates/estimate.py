@@ -33,6 +33,7 @@ from domain.estimates.items import (
     service_item,
 )
 from domain.estimates.lines import EstimateLines
+from domain.estimates.quotes import quote_id_of
 from domain.estimates.status import (
     REVISABLE,
     EstimateExpired,
@@ -90,6 +91,11 @@ class Estimate:
     version: int = 1
     audit_records: list[AuditRecord] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
+
+    @property
+    def quote_id(self) -> str:
+        """The UUID this revision's approval is published under (seed 003's `quote_id`)."""
+        return quote_id_of(self.tenant_id, self.id)
 
     @classmethod
     def create(
@@ -317,7 +323,7 @@ class Estimate:
         totals = self.totals
         assert self.expires_at is not None  # set together with PENDING_APPROVAL
         return QuoteApproved(
-            aggregate_id=self.id,
+            aggregate_id=self.quote_id,
             tenant_id=self.tenant_id,
             occurred_at=now,
             quote_number=self.number,

@@ -42,7 +42,8 @@ class EstimateStatusChanged(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class QuoteApproved(DomainEvent):
-    """The customer approved quote `aggregate_id` (an estimate revision).
+    """The customer approved quote `aggregate_id`: the UUID of an estimate revision
+    (domain/estimates/quotes.py), or of a quote TrakService approved itself.
 
     `total` is the grand total after discount and tax; the two subtotals are before
     discount. `discount_percent` is the percent the clerk gave, 0 when the discount was
@@ -58,7 +59,8 @@ class QuoteApproved(DomainEvent):
     discount_percent: Decimal
     discount_amount: Decimal
     approved_at: datetime
-    approved_by: str
+    approved_by: str | None
+    """None when the seed's record names nobody (`approved_by_id` may be null)."""
     valid_until: date
     item_count: int
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from domain.estimates import QuoteApproved
+from domain.estimates.quotes import quote_id_of
 from domain.finance.quote_costs import (
     CostTransaction,
     FinancePostingStatus,
@@ -50,8 +51,13 @@ async def post_quote_costs(
 
 
 async def quote_cost_transactions(uow: UnitOfWorkFactory, quote_id: str) -> list[CostTransaction]:
+    """By quote id, else by the id of the estimate revision that was approved, so clients
+    that asked for `EST-001` before quotes had UUIDs keep their answer."""
     async with uow() as work:
-        return await work.cost_transactions.for_quote(quote_id)
+        found = await work.cost_transactions.for_quote(quote_id)
+        if found:
+            return found
+        return await work.cost_transactions.for_quote(quote_id_of(work.tenant_id, quote_id))
 
 
 async def finance_posting(

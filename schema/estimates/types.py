@@ -121,6 +121,10 @@ class Estimate(WorkParties):
     approval: EstimateApproval | None
     decline_reason: str | None
     previous_revision_id: strawberry.ID | None
+    quote_id: strawberry.ID = strawberry.field(
+        description="The UUID this revision's approval is published under on "
+        "trakservice.quote.approved.v1 (`quote_id`); ask `costTransactions` with it."
+    )
     latest_audit_event_id: strawberry.ID | None = strawberry.field(
         description="The audit event of the latest decision about this revision."
     )
@@ -150,7 +154,7 @@ class Estimate(WorkParties):
     async def finance_posting(self, info: Info) -> FinancePosting | None:
         if self.approval is None:
             return None
-        status, detail = await finance.finance_posting(info.context.uow, self.estimate_id)
+        status, detail = await finance.finance_posting(info.context.uow, self.quote_id)
         return FinancePosting(status=status, detail=detail)
 
     @classmethod
@@ -192,6 +196,7 @@ class Estimate(WorkParties):
             ),
             decline_reason=e.decline_reason,
             previous_revision_id=strawberry.ID(e.previous_id) if e.previous_id else None,
+            quote_id=strawberry.ID(e.quote_id),
             latest_audit_event_id=(
                 strawberry.ID(e.latest_audit_event_id) if e.latest_audit_event_id else None
             ),

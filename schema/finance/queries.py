@@ -24,7 +24,8 @@ class FinanceQueries:
         return [FinancialPeriod.from_domain(p) for p in periods]
 
     @strawberry.field(
-        description="The cost transactions finance booked from an approved quote (estimate id).",
+        description="The cost transactions finance booked from an approved quote: its quote id "
+        "(a UUID, `Estimate.quoteId`) or the approved estimate revision's id.",
         permission_classes=[requires(Permission.COST_TRANSACTION_READ)],
     )
     async def cost_transactions(self, info: Info, quote_id: strawberry.ID) -> list[CostTransaction]:

@@ -83,7 +83,7 @@ def decode_inbound(
     if value is None:
         raise MalformedEvent("the record has no value")
     route = next(iter(carried.values()))
-    wire = route.wire.decode(value, route.aggregate_type)
+    wire = route.wire.decode(value, route.aggregate_type, headers)
     if wire.event_type not in carried:
         raise MalformedEvent(f"event type {wire.event_type!r} is not carried on {topic!r}")
     check_headers(headers, wire)

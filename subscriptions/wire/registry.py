@@ -73,15 +73,16 @@ class WireFormat(Enum):
             case WireFormat.QUOTE:
                 return quote.encode(event)
 
-    def decode(self, value: bytes, aggregate_type: str) -> WireEvent:
-        """The event in `value`; `aggregate_type` where the format does not carry one."""
+    def decode(self, value: bytes, aggregate_type: str, headers: Headers = ()) -> WireEvent:
+        """The event in `value`; `aggregate_type` where the format does not carry one, and
+        the record's `headers` where the format may leave the tenant to them."""
         match self:
             case WireFormat.ENVELOPE:
                 return envelope.decode(value, aggregate_type)
             case WireFormat.CLOUDEVENTS:
                 return cloudevents.decode(value, aggregate_type)
             case WireFormat.QUOTE:
-                return quote.decode(value)
+                return quote.decode(value, headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +337,7 @@ def decode(topic: str, headers: Headers, value: bytes) -> DomainEvent:
         raise MalformedEvent(f"no event type is registered for topic {topic!r}")
     route = next(iter(routes.values()))
     aggregate_type = header(headers, AGGREGATE_TYPE) or route.aggregate_type
-    wire = route.wire.decode(value, aggregate_type)
+    wire = route.wire.decode(value, aggregate_type, headers)
     if wire.event_type not in routes:
         raise MalformedEvent(f"event type {wire.event_type!r} is not published on {topic!r}")
     check_headers(headers, wire)

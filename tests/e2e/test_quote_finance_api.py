@@ -4,6 +4,8 @@ books cost transactions once however often it arrives, and a locked month holds 
 from __future__ import annotations
 
 import asyncio
+import json
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +27,9 @@ COSTS = """
 query($q: ID!) {
   costTransactions(quoteId: $q) { idempotencyKey quoteId costType amount bookedOn }
 }"""
-POSTING = "query($id: ID!) { estimate(id: $id) { status financePosting { status detail } } }"
+POSTING = (
+    "query($id: ID!) { estimate(id: $id) { status quoteId financePosting { status detail } } }"
+)
 LOCK = "mutation($y: Int!, $m: Int!) { lockFinanceMonth(year: $y, month: $m) { label } }"
 UNLOCK = "mutation($y: Int!, $m: Int!) { unlockFinanceMonth(year: $y, month: $m) { label } }"
 
@@ -58,27 +62,68 @@ async def approved(api: Api) -> dict[str, Any]:
 async def test_an_approval_books_services_and_materials_once_posted(api: Api) -> None:
     estimate = await approved(api)
     assert estimate["status"] == "APPROVED"
+    quote_id = (await api.data(POSTING, {"id": "EST-001"}))["estimate"]["quoteId"]
+    assert uuid.UUID(quote_id).version == 5
 
-    costs = await costs_once(api, "EST-001", 2)
+    costs = await costs_once(api, quote_id, 2)
 
     today = datetime.now(UTC).date().isoformat()
     assert costs == [
         {
-            "idempotencyKey": "quote:EST-001:service",
-            "quoteId": "EST-001",
+            "idempotencyKey": f"quote:{quote_id}:service",
+            "quoteId": quote_id,
             "costType": "THIRD_PARTY",
             "amount": "60.00",
             "bookedOn": today,
         },
         {
-            "idempotencyKey": "quote:EST-001:material",
-            "quoteId": "EST-001",
+            "idempotencyKey": f"quote:{quote_id}:material",
+            "quoteId": quote_id,
             "costType": "PARTS",
             "amount": "89.99",
             "bookedOn": today,
         },
     ]
+    assert (await api.data(COSTS, {"q": "EST-001"}))["costTransactions"] == costs
     assert (await posting_once(api, "EST-001", "POSTED"))["financePosting"]["detail"] is None
+
+
+async def test_a_quote_as_trakservice_sends_it_books_its_costs_once(
+    api: Api, producer: AIOKafkaProducer
+) -> None:
+    quote_id = str(uuid.uuid4())
+    record = {
+        "event_name": QUOTE_APPROVED,
+        "aggregate_type": "quote",
+        "aggregate_id": quote_id,
+        "idempotency_key": f"quote:{quote_id}:approved:v1",
+        "data": {
+            "quote_id": quote_id,
+            "quote_number": "QT-20260108-0001",
+            "work_order_id": str(uuid.uuid4()),
+            "status": "approved",
+            "total": 1450.00,
+            "subtotal_services": 1000.00,
+            "subtotal_materials": 500.00,
+            "discount_percent": 5.00,
+            "discount_amount": 50.00,
+            "approved_at": datetime.now(UTC).isoformat(),
+            "approved_by_id": None,
+            "valid_until": "2026-02-08",
+            "item_count": 3,
+        },
+    }
+    headers = [("tenant-id", api.tenant.encode())]
+    for _ in range(2):
+        await producer.send_and_wait(
+            QUOTE_APPROVED, value=json.dumps(record).encode(), headers=headers, partition=0
+        )
+
+    costs = await costs_once(api, quote_id, 2)
+    assert [(c["idempotencyKey"], c["amount"]) for c in costs] == [
+        (f"quote:{quote_id}:service", "1000.00"),
+        (f"quote:{quote_id}:material", "500.00"),
+    ]
 
 
 async def test_the_same_quote_event_published_again_books_nothing_new(
@@ -86,8 +131,9 @@ async def test_the_same_quote_event_published_again_books_nothing_new(
 ) -> None:
     await approved(api)
     before = await costs_once(api, "EST-001", 2)
+    quote_id = before[0]["quoteId"]
     async with uow_of(engine, api.tenant)() as work:
-        [published] = await work.event_log.after(0, [QuoteApproved.__name__], "EST-001", 1)
+        [published] = await work.event_log.after(0, [QuoteApproved.__name__], quote_id, 1)
     quote = published.event
     assert isinstance(quote, QuoteApproved)
     sentinel = replace(quote, aggregate_id="QT-SENTINEL", quote_number="QT-SENTINEL")
@@ -125,9 +171,10 @@ async def test_a_locked_month_holds_the_costs_back_until_it_is_unlocked(api: Api
     posted = (await api.data(POSTING, {"id": "EST-001"}))["estimate"]
     assert posted["financePosting"] == {"status": "POSTED", "detail": None}
     booked = (await api.data(COSTS, {"q": "EST-001"}))["costTransactions"]
+    quote_id = posted["quoteId"]
     assert sorted(c["idempotencyKey"] for c in booked) == [
-        "quote:EST-001:material",
-        "quote:EST-001:service",
+        f"quote:{quote_id}:material",
+        f"quote:{quote_id}:service",
     ]
     assert (await api.data(UNLOCK, month))["unlockFinanceMonth"] == []
     assert len((await api.data(COSTS, {"q": "EST-001"}))["costTransactions"]) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from domain.estimates import (
     EstimateStatusChanged,
     QuoteApproved,
 )
+from domain.estimates.quotes import quote_id_of
 from domain.finance.quote_costs import CostType, cost_transactions
 from domain.identity import Principal
 from domain.locations import ApprovalMethod, ApprovalPolicy
@@ -349,7 +351,7 @@ def test_approval_records_the_approved_quote_with_its_amounts_and_validity() -> 
     [_, _, event] = estimate.events
     assert isinstance(event, QuoteApproved)
     assert event == QuoteApproved(
-        aggregate_id="6f1c2b1e-8f5a-4c3d-9b2e-7a6d5c4b3a21",
+        aggregate_id=estimate.quote_id,
         tenant_id="tenant-001",
         occurred_at=datetime(2026, 1, 25, 7, 30, tzinfo=UTC),
         event_id=event.event_id,
@@ -403,6 +405,16 @@ def test_the_approved_estimate_books_its_costs_under_the_quotes_keys() -> None:
     estimate = approved()
     booked = cost_transactions(approved_quote(estimate))
     assert [(t.idempotency_key, t.cost_type, t.amount) for t in booked] == [
-        (f"quote:{estimate.id}:service", CostType.THIRD_PARTY, Decimal("60.00")),
-        (f"quote:{estimate.id}:material", CostType.PARTS, Decimal("89.99")),
+        (f"quote:{estimate.quote_id}:service", CostType.THIRD_PARTY, Decimal("60.00")),
+        (f"quote:{estimate.quote_id}:material", CostType.PARTS, Decimal("89.99")),
     ]
+
+
+def test_each_revision_is_published_under_a_stable_quote_uuid_of_its_own() -> None:
+    estimate = approved()
+    revised = estimate.revise("EST-0001-R2", CLERK, SUBMITTED + timedelta(days=2))
+    quote_id = uuid.UUID(estimate.quote_id)
+    assert quote_id.version == 5
+    assert estimate.quote_id == quote_id_of(estimate.tenant_id, estimate.id)
+    assert revised.quote_id not in (estimate.quote_id, revised.id)
+    assert quote_id_of("tenant-002", estimate.id) != estimate.quote_id

@@ -121,9 +121,9 @@ def test_a_null_work_order_is_kept_as_null() -> None:
         ({"aggregate_type": None}, "'aggregate_type' is missing"),
         ({"aggregate_id": None}, "'aggregate_id' is missing"),
         ({"idempotency_key": None}, "'idempotency_key' is missing"),
-        ({"occurred_at": None}, "'occurred_at' is missing"),
-        ({"tenant_id": None}, "'tenant_id' is missing"),
-        ({"event_id": None}, "'event_id' is missing"),
+        ({"tenant_id": None}, "set its 'tenant-id' Kafka header"),
+        ({"occurred_at": 5}, "'occurred_at' must be a non-empty string"),
+        ({"event_id": ""}, "'event_id' must be a non-empty string"),
         ({"data": None}, "'data' is missing"),
         ({"idempotency_key": "quote:other:approved:v1"}, "does not match aggregate_id"),
     ],
@@ -133,3 +133,33 @@ def test_a_quote_event_that_breaks_the_contract_is_malformed(
 ) -> None:
     with pytest.raises(MalformedEvent, match=reason):
         quote.decode(tampered(**changes))
+
+
+def seed_record(**data: Any) -> bytes:
+    """The record as TrakService sends it: the seed's fields only (no tenant_id, event_id
+    or occurred_at)."""
+    document = simplejson.loads(QUOTE_APPROVED)
+    for name in ("tenant_id", "event_id", "occurred_at"):
+        del document[name]
+    document["data"].update(data)
+    return simplejson.dumps(document).encode()
+
+
+def test_trakservices_own_record_takes_its_tenant_from_the_header() -> None:
+    event = quote.decode(seed_record(), [("tenant-id", b"tenant-007")])
+    assert event.tenant_id == "tenant-007"
+    assert event.event_id == f"quote:{QUOTE_ID}:approved:v1"
+    assert event.occurred_at == datetime(2026, 1, 8, 13, 30, tzinfo=UTC)
+    assert event.payload["quote_id"] == QUOTE_ID
+
+
+def test_trakservices_own_record_without_a_tenant_header_is_malformed() -> None:
+    with pytest.raises(MalformedEvent, match="set its 'tenant-id' Kafka header"):
+        quote.decode(seed_record(), [("event-type", b"trakservice.quote.approved.v1")])
+
+
+def test_trakservices_own_record_without_an_approval_instant_is_malformed() -> None:
+    document = simplejson.loads(seed_record())
+    del document["data"]["approved_at"]
+    with pytest.raises(MalformedEvent, match="'approved_at' is missing"):
+        quote.decode(simplejson.dumps(document).encode(), [("tenant-id", b"tenant-007")])

@@ -628,7 +628,7 @@ async def test_an_approval_records_the_status_change_the_approved_quote_and_the_
         [
             status_changed(approved, S.PENDING_APPROVAL, S.APPROVED, clock, ADVISOR),
             QuoteApproved(
-                aggregate_id="EST-001",
+                aggregate_id=approved.quote_id,
                 tenant_id=TENANT,
                 occurred_at=clock.now(),
                 quote_number="EST-001",
