@@ -4,7 +4,9 @@ This is the gateway's own storage format, not a contract: the seeds' documents a
 from the facts by `subscriptions/wire/` when the relay publishes. Facts are written by
 their dataclass fields and read back by their type hints, so an area adds an event
 without touching this module: `Decimal` as an exact string, instants and dates in ISO
-8601, enums by value, nested dataclasses as objects, tuples as lists.
+8601, enums by value, nested dataclasses as objects, tuples as lists. A fact added to an
+event later takes a default, which rows stored before it read back as (a fact missing
+with no default is an error naming it).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def event_from(
         raise ValueError(f"no event type is named {name!r} (a {kind} event {event_id})")
     return found(
         **common,
-        **{field: read(document[field]) for field, read in _readers(found)},
+        **{field: read(document[field]) for field, read in _readers(found) if field in document},
     )
 
 

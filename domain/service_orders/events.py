@@ -73,7 +73,13 @@ class WorkOrderEvent(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceOrderStatusChanged(WorkOrderEvent):
-    """The order moved; it happened at `occurred_at`. `reason` says why it was cancelled."""
+    """The order moved; it happened at `occurred_at`. `reason` says why it was cancelled.
+
+    `changed_by` is who moved it (a user, or `dispatch` for Dispatch's assignment);
+    `appointment_id` the ShopMgmt appointment it fulfils, if any; and
+    `estimated_completion_at` the end of the booked visit while it is still ahead or under
+    way. The three are None in changes recorded before they were kept.
+    """
 
     previous_status: ServiceOrderStatus
     new_status: ServiceOrderStatus
@@ -81,6 +87,9 @@ class ServiceOrderStatusChanged(WorkOrderEvent):
     customer_id: str
     technician_id: str | None
     reason: str | None = None
+    changed_by: str | None = None
+    appointment_id: str | None = None
+    estimated_completion_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -95,6 +95,7 @@ class ServiceOrder:
     schedule_end: datetime | None = None
     first_scheduled_at: datetime | None = None
     technician_id: str | None = None
+    appointment_id: str | None = None
     started_at: datetime | None = None
     completed_at: datetime | None = None
     resolution_code: str | None = None
@@ -110,8 +111,20 @@ class ServiceOrder:
     version: int = 1
     events: list[DomainEvent] = field(default_factory=list)
 
-    def schedule(self, start: datetime, end: datetime, at: datetime) -> None:
-        """Book the visit; may be rebooked until work starts (the status then stays)."""
+    def schedule(
+        self,
+        start: datetime,
+        end: datetime,
+        at: datetime,
+        by: str,
+        appointment_id: str | None = None,
+    ) -> None:
+        """Book the visit; may be rebooked until work starts (the status then stays).
+
+        `appointment_id` is Shop Management's appointment the visit fulfils, when it was
+        booked there; status changes carry it so ShopMgmt can move its appointment along.
+        A rebooking without one keeps the appointment the order had.
+        """
         target = S.DISPATCHED if self.status is S.DISPATCHED else S.SCHEDULED
         require_move(self.id, self.status, target, "be scheduled")
         collect(check_instant(start, "scheduleStart"), check_instant(end, "scheduleEnd"))
@@ -120,26 +133,35 @@ class ServiceOrder:
                 f"The visit must start before it ends; got {utc_text(start)} to {utc_text(end)}.",
                 field="scheduleEnd",
             )
+        if appointment_id is not None:
+            collect(
+                check_text(
+                    appointment_id, "appointmentId", "Name the appointment, or leave it out.", 64
+                )
+            )
+            self.appointment_id = appointment_id.strip()
         self.schedule_start, self.schedule_end = start, end
         self.first_scheduled_at = self.first_scheduled_at or at
         self.events.append(
             ServiceOrderScheduled(**self._about(at), schedule_start=start, schedule_end=end)
         )
-        self._move(target, at)
+        self._move(target, at, by)
 
-    def dispatch(self, technician_id: str, at: datetime) -> None:
+    def dispatch(self, technician_id: str, at: datetime, by: str) -> None:
         """A technician is assigned (TechnicianAssignedEvent); reassigning keeps the status."""
         require_move(self.id, self.status, S.DISPATCHED, "be dispatched")
         collect(check_text(technician_id, "technicianId", "Name the technician to assign.", 64))
         self.technician_id = technician_id.strip()
-        self._move(S.DISPATCHED, at)
+        self._move(S.DISPATCHED, at, by)
 
-    def start_work(self, at: datetime) -> None:
+    def start_work(self, at: datetime, by: str) -> None:
         require_move(self.id, self.status, S.IN_PROGRESS, "start work")
         self.started_at = at
-        self._move(S.IN_PROGRESS, at)
+        self._move(S.IN_PROGRESS, at, by)
 
-    def complete(self, completion_time: datetime, resolution_code: str, now: datetime) -> None:
+    def complete(
+        self, completion_time: datetime, resolution_code: str, now: datetime, by: str
+    ) -> None:
         """Work is done at `completion_time`, which may be earlier than `now` (the order
         is closed after the fact) but not later: nobody reports work not yet finished."""
         require_move(self.id, self.status, S.COMPLETED, "be completed")
@@ -165,13 +187,13 @@ class ServiceOrder:
                 resolution_code=self.resolution_code,
             )
         )
-        self._move(S.COMPLETED, completion_time)
+        self._move(S.COMPLETED, completion_time, by)
 
-    def cancel(self, reason: str, at: datetime) -> None:
+    def cancel(self, reason: str, at: datetime, by: str) -> None:
         require_move(self.id, self.status, S.CANCELLED, "be cancelled")
         collect(check_text(reason, "reason", "Say why the order is cancelled.", 1000))
         self.cancelled_at, self.cancellation_reason = at, reason.strip()
-        self._move(S.CANCELLED, at, reason=self.cancellation_reason)
+        self._move(S.CANCELLED, at, by, reason=self.cancellation_reason)
 
     def mark_covered(self, contract_id: str) -> None:
         """A contract entitles the customer to this work (ContractEntitlementValidatedEvent)."""
@@ -300,7 +322,9 @@ class ServiceOrder:
         ]
         return self.snapshot
 
-    def bill(self, at: datetime, closed_periods: Iterable[FinancialPeriod]) -> tuple[GlEntry, ...]:
+    def bill(
+        self, at: datetime, closed_periods: Iterable[FinancialPeriod], by: str
+    ) -> tuple[GlEntry, ...]:
         """Post the finalized total, once, on `at`'s UTC date unless that period is closed."""
         require_move(self.id, self.status, S.BILLED, "be billed")
         if self.snapshot is None:
@@ -316,7 +340,7 @@ class ServiceOrder:
                 **self._about(at), customer_id=self.customer_id, amount=amount, currency=currency
             )
         )
-        self._move(S.BILLED, at)
+        self._move(S.BILLED, at, by)
         return self.gl_entries
 
     def _parts_usage(self, at: datetime, finalized_by: str) -> PartsUsageRecorded:
@@ -350,10 +374,13 @@ class ServiceOrder:
                 f"Service order {self.id} is finalized for billing, so it cannot {action}."
             )
 
-    def _move(self, target: ServiceOrderStatus, at: datetime, reason: str | None = None) -> None:
+    def _move(
+        self, target: ServiceOrderStatus, at: datetime, by: str, reason: str | None = None
+    ) -> None:
         previous, self.status = self.status, target
         if previous is target:
             return
+        visit_ahead = target in (S.SCHEDULED, S.DISPATCHED, S.IN_PROGRESS)
         self.events.append(
             ServiceOrderStatusChanged(
                 **self._about(at),
@@ -363,6 +390,9 @@ class ServiceOrder:
                 customer_id=self.customer_id,
                 technician_id=self.technician_id,
                 reason=reason,
+                changed_by=by,
+                appointment_id=self.appointment_id,
+                estimated_completion_at=self.schedule_end if visit_ahead else None,
             )
         )
 

@@ -79,6 +79,7 @@ service_orders = Table(
     Column("schedule_end", DateTime(timezone=True)),
     Column("scheduled_at", DateTime(timezone=True)),
     Column("technician_id", String(64)),
+    Column("appointment_id", String(64)),
     Column("started_at", DateTime(timezone=True)),
     Column("completed_at", DateTime(timezone=True)),
     Column("resolution_code", String(64)),

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from domain.clock import Clock
+from domain.identity import Principal
 from domain.locations import LocationNotFound
 from domain.service_orders.order import ServiceOrder
 from resolvers.changes import changing
@@ -59,6 +60,7 @@ async def finalize(
 async def bill(
     uow: UnitOfWorkFactory,
     clock: Clock,
+    by: Principal,
     order_id: str,
     billing_date: date | None,
     version: int,
@@ -68,6 +70,6 @@ async def bill(
     at = datetime.combine(billing_date, now.astimezone(UTC).time(), UTC) if billing_date else now
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
-            order.bill(at, await work.financial_periods.closed())
+            order.bill(at, await work.financial_periods.closed(), by.user_id)
         await work.commit()
         return order

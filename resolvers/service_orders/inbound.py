@@ -25,6 +25,8 @@ from resolvers.service_orders.work_sessions import attach_parts
 
 log = logging.getLogger("gateway.service_orders")
 AFTER_DISPATCH = (ServiceOrderStatus.IN_PROGRESS, ServiceOrderStatus.COMPLETED)
+DISPATCH = "dispatch"
+"""Who moved an order that Dispatch's TechnicianAssignedEvent dispatched (`statusChangedBy`)."""
 
 
 async def technician_assigned(work: UnitOfWork, fact: TechnicianAssigned) -> None:
@@ -36,7 +38,7 @@ async def technician_assigned(work: UnitOfWork, fact: TechnicianAssigned) -> Non
                 fact.technician_id,
             )
             return
-        order.dispatch(fact.technician_id, fact.occurred_at)
+        order.dispatch(fact.technician_id, fact.occurred_at, DISPATCH)
 
 
 async def parts_consumed(work: UnitOfWork, fact: PartsConsumed) -> None:

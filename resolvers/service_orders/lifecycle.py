@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.clock import Clock
+from domain.identity import Principal
 from domain.paging import Page, PageRequest
 from domain.service_orders.intake import open_service_order
 from domain.service_orders.order import ServiceOrder
@@ -102,34 +103,41 @@ async def open_order(
 async def schedule(
     uow: UnitOfWorkFactory,
     clock: Clock,
+    by: Principal,
     order_id: str,
     start: datetime,
     end: datetime,
     version: int,
+    appointment_id: str | None = None,
 ) -> ServiceOrder:
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
-            order.schedule(start, end, clock.now())
+            order.schedule(start, end, clock.now(), by.user_id, appointment_id)
         await work.commit()
         return order
 
 
 async def assign_technician(
-    uow: UnitOfWorkFactory, clock: Clock, order_id: str, technician_id: str, version: int
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    by: Principal,
+    order_id: str,
+    technician_id: str,
+    version: int,
 ) -> ServiceOrder:
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
-            order.dispatch(technician_id, clock.now())
+            order.dispatch(technician_id, clock.now(), by.user_id)
         await work.commit()
         return order
 
 
 async def start_work(
-    uow: UnitOfWorkFactory, clock: Clock, order_id: str, version: int
+    uow: UnitOfWorkFactory, clock: Clock, by: Principal, order_id: str, version: int
 ) -> ServiceOrder:
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
-            order.start_work(clock.now())
+            order.start_work(clock.now(), by.user_id)
         await work.commit()
         return order
 
@@ -137,6 +145,7 @@ async def start_work(
 async def complete(
     uow: UnitOfWorkFactory,
     clock: Clock,
+    by: Principal,
     order_id: str,
     completion_time: datetime | None,
     resolution_code: str,
@@ -146,17 +155,17 @@ async def complete(
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
             now = clock.now()
-            order.complete(completion_time or now, resolution_code, now)
+            order.complete(completion_time or now, resolution_code, now, by.user_id)
         await work.commit()
         return order
 
 
 async def cancel(
-    uow: UnitOfWorkFactory, clock: Clock, order_id: str, reason: str, version: int
+    uow: UnitOfWorkFactory, clock: Clock, by: Principal, order_id: str, reason: str, version: int
 ) -> ServiceOrder:
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
-            order.cancel(reason, clock.now())
+            order.cancel(reason, clock.now(), by.user_id)
         await work.commit()
         return order
 

@@ -65,7 +65,9 @@ class ServiceOrderMutations:
         return ServiceOrder.from_domain(created)
 
     @strawberry.mutation(
-        description="Book the visit (start before end); allowed again until work starts.",
+        description="Book the visit (start before end); allowed again until work starts. "
+        "appointmentId names Shop Management's appointment the visit fulfils (kept when a "
+        "rebooking leaves it out); status changes carry it to ShopMgmt.",
         permission_classes=WRITE,
     )
     async def schedule_service_order(
@@ -75,9 +77,17 @@ class ServiceOrderMutations:
         start: datetime,
         end: datetime,
         version: Version,
+        appointment_id: strawberry.ID | None = None,
     ) -> ServiceOrder:
         order = await use_cases.schedule(
-            info.context.uow, info.context.clock, service_order_id, start, end, version
+            info.context.uow,
+            info.context.clock,
+            info.context.require(Permission.SERVICE_ORDER_WRITE),
+            service_order_id,
+            start,
+            end,
+            version,
+            appointment_id,
         )
         return ServiceOrder.from_domain(order)
 
@@ -93,7 +103,12 @@ class ServiceOrderMutations:
         version: Version,
     ) -> ServiceOrder:
         order = await use_cases.assign_technician(
-            info.context.uow, info.context.clock, service_order_id, technician_id, version
+            info.context.uow,
+            info.context.clock,
+            info.context.require(Permission.SERVICE_ORDER_WRITE),
+            service_order_id,
+            technician_id,
+            version,
         )
         return ServiceOrder.from_domain(order)
 
@@ -105,7 +120,11 @@ class ServiceOrderMutations:
         version: Version,
     ) -> ServiceOrder:
         order = await use_cases.start_work(
-            info.context.uow, info.context.clock, service_order_id, version
+            info.context.uow,
+            info.context.clock,
+            info.context.require(Permission.SERVICE_ORDER_WRITE),
+            service_order_id,
+            version,
         )
         return ServiceOrder.from_domain(order)
 
@@ -125,6 +144,7 @@ class ServiceOrderMutations:
         order = await use_cases.complete(
             info.context.uow,
             info.context.clock,
+            info.context.require(Permission.SERVICE_ORDER_WRITE),
             service_order_id,
             completion_time,
             resolution_code,
@@ -144,7 +164,12 @@ class ServiceOrderMutations:
         version: Version,
     ) -> ServiceOrder:
         order = await use_cases.cancel(
-            info.context.uow, info.context.clock, service_order_id, reason, version
+            info.context.uow,
+            info.context.clock,
+            info.context.require(Permission.SERVICE_ORDER_WRITE),
+            service_order_id,
+            reason,
+            version,
         )
         return ServiceOrder.from_domain(order)
 
@@ -220,7 +245,12 @@ class ServiceOrderMutations:
         billing_date: date | None = None,
     ) -> ServiceOrder:
         order = await billing.bill(
-            info.context.uow, info.context.clock, service_order_id, billing_date, version
+            info.context.uow,
+            info.context.clock,
+            info.context.require(Permission.SERVICE_ORDER_BILL),
+            service_order_id,
+            billing_date,
+            version,
         )
         return ServiceOrder.from_domain(order)
 

@@ -168,6 +168,9 @@ class ServiceOrder(WorkParties):
     schedule_start: datetime | None
     schedule_end: datetime | None
     technician_id: strawberry.ID | None
+    appointment_id: strawberry.ID | None = strawberry.field(
+        description="Shop Management's appointment the visit fulfils, if it was booked there."
+    )
     started_at: datetime | None
     completion_time: datetime | None
     resolution_code: str | None
@@ -224,6 +227,7 @@ class ServiceOrder(WorkParties):
             schedule_start=o.schedule_start,
             schedule_end=o.schedule_end,
             technician_id=strawberry.ID(o.technician_id) if o.technician_id else None,
+            appointment_id=strawberry.ID(o.appointment_id) if o.appointment_id else None,
             started_at=o.started_at,
             completion_time=o.completed_at,
             resolution_code=o.resolution_code,

@@ -11,7 +11,7 @@ START, END = "2026-01-25T08:00:00Z", "2026-01-25T12:30:00Z"
 
 ORDER = """serviceOrderId customerId vehicleId locationId priority status description
   estimateId items { itemId itemType description quantity unitPrice taxCode }
-  scheduleStart scheduleEnd technicianId startedAt completionTime resolutionCode
+  scheduleStart scheduleEnd technicianId appointmentId startedAt completionTime resolutionCode
   cancelledAt cancellationReason contractId coveredByContract
   workSessions { workSessionId personId billableMinutes recordedBy }
   parts { workorderPartId productId sku quantity unitPrice declined lineTotal }
@@ -23,9 +23,10 @@ ORDER = """serviceOrderId customerId vehicleId locationId priority status descri
 CREATE = f"""mutation($input: CreateServiceOrderInput!) {{
   createServiceOrder(input: $input) {{ {ORDER} }} }}"""
 GET = f"query($id: ID!) {{ serviceOrder(id: $id) {{ {ORDER} }} }}"
-SCHEDULE = f"""mutation($id: ID!, $start: DateTime!, $end: DateTime!, $version: Int!) {{
-  scheduleServiceOrder(serviceOrderId: $id, start: $start, end: $end, version: $version)
-  {{ {ORDER} }} }}"""
+SCHEDULE = f"""mutation($id: ID!, $start: DateTime!, $end: DateTime!, $version: Int!,
+  $appointment: ID) {{
+  scheduleServiceOrder(serviceOrderId: $id, start: $start, end: $end, version: $version,
+  appointmentId: $appointment) {{ {ORDER} }} }}"""
 ASSIGN = f"""mutation($id: ID!, $tech: ID!, $version: Int!) {{
   assignTechnician(serviceOrderId: $id, technicianId: $tech, version: $version) {{ {ORDER} }} }}"""
 START_WORK = f"""mutation($id: ID!, $version: Int!) {{
@@ -103,7 +104,8 @@ async def create_order(api: Api, shop: dict[str, str], **fields: Any) -> dict[st
 
 async def in_progress(api: Api, shop: dict[str, str]) -> str:
     order_id = (await create_order(api, shop))["serviceOrderId"]
-    await api.data(SCHEDULE, await read(api, {"id": order_id, "start": START, "end": END}))
+    scheduled = {"id": order_id, "start": START, "end": END, "appointment": "APT-001"}
+    await api.data(SCHEDULE, await read(api, scheduled))
     await api.data(ASSIGN, await read(api, {"id": order_id, "tech": "TECH-001"}))
     await api.data(START_WORK, await read(api, {"id": order_id}))
     return order_id

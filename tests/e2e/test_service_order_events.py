@@ -159,15 +159,22 @@ async def test_the_seed_events_are_published_on_the_seed_topics(
     assert (session["specversion"], session["subject"]) == ("1.0", f"{order_id}|WS-001")
     assert session["data"]["billableMinutes"] == 240
     moves = [
-        (e["data"]["previousStatus"], e["data"]["newStatus"])
+        (
+            e["data"]["previousStatus"],
+            e["data"]["newStatus"],
+            e["data"]["appointmentId"],
+            e["data"]["statusChangedBy"],
+            e["data"]["metadata"]["estimatedCompletionTime"],
+        )
         for e in found["workexec.workorder.status_changed"]
     ]
+    visit_ends = "2026-01-25T12:30:00Z"
     assert moves == [
-        ("REQUESTED", "SCHEDULED"),
-        ("SCHEDULED", "DISPATCHED"),
-        ("DISPATCHED", "IN_PROGRESS"),
-        ("IN_PROGRESS", "COMPLETED"),
-        ("COMPLETED", "BILLED"),
+        ("REQUESTED", "SCHEDULED", "APT-001", "user-1", visit_ends),
+        ("SCHEDULED", "ASSIGNED", "APT-001", "user-1", visit_ends),
+        ("ASSIGNED", "WORK_IN_PROGRESS", "APT-001", "user-1", visit_ends),
+        ("WORK_IN_PROGRESS", "COMPLETED", "APT-001", "user-1", None),
+        ("COMPLETED", "BILLED", "APT-001", "user-1", None),
     ]
     [ready] = found["workexec.workorder.ready_for_billing"]
     assert ready["data"]["billableSnapshot"]["grandTotal"] == 453.58

@@ -574,20 +574,51 @@ async def _migrated(database_url: str, cases: tuple[Case, ...]) -> Migrated:
     return Migrated([p.event for p in replayed], documents)
 
 
+ADDED_SINCE: Mapping[str, frozenset[str]] = {
+    "ServiceOrderStatusChanged": frozenset(
+        {"changed_by", "appointment_id", "estimated_completion_at"}
+    ),
+}
+"""Facts events gained after 0007 wrote these rows: the rows lack them and read them back
+as their defaults (None)."""
+
+
+def published_today(payload: Mapping[str, Any], event_type: str) -> Mapping[str, Any]:
+    """A legacy row's payload as the gateway publishes the same fact today: status_changed
+    names the order's states as seed 001 does (ShopMgmt's ASSIGNED, WORK_IN_PROGRESS) and
+    carries who, the appointment and the metadata, unknown for these rows."""
+    if event_type != "com.durion.workexec.workorder.status_changed":
+        return payload
+    seed_name = {"DISPATCHED": "ASSIGNED", "IN_PROGRESS": "WORK_IN_PROGRESS"}
+    return {
+        **payload,
+        "previousStatus": seed_name.get(payload["previousStatus"], payload["previousStatus"]),
+        "newStatus": seed_name.get(payload["newStatus"], payload["newStatus"]),
+        "appointmentId": None,
+        "statusChangedBy": None,
+        "metadata": {
+            "reason": payload.get("metadata", {}).get("reason"),
+            "estimatedCompletionTime": None,
+        },
+    }
+
+
 def _assert_read_back(cases: tuple[Case, ...], migrated: Migrated) -> None:
-    """Each row is its typed fact, stored as the code stores that fact today, and the
-    fact's seed document is the row's old payload."""
+    """Each row is its typed fact, stored as the code stores that fact today (but for
+    facts added since), and the fact's seed document is the row's old payload as it is
+    published today."""
     assert len(migrated.replayed) == len(cases)
     for expected, event, document in zip(cases, migrated.replayed, migrated.stored, strict=True):
         assert event == expected.fact
-        assert document == facts_of(expected.fact)
+        added = ADDED_SINCE.get(event.event_type, frozenset())
+        assert document == {k: v for k, v in facts_of(expected.fact).items() if k not in added}
         wire = to_wire(event)
         assert (wire.event_type, wire.aggregate_type, wire.aggregate_id) == (
             expected.row.event_type,
             expected.row.aggregate_type,
             expected.row.aggregate_id,
         )
-        assert wire.payload == expected.row.payload
+        assert wire.payload == published_today(expected.row.payload, wire.event_type)
 
 
 async def test_every_legacy_event_reads_back_as_its_fact_and_as_the_seed_document_it_was(

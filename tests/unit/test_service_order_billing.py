@@ -58,9 +58,9 @@ def session(**changes: object) -> WorkSession:
 
 def working_order() -> ServiceOrder:
     order = open_service_order("SO-100", "t", "CUST-001", "VEH-1", "LOC-001", "HIGH", "Brakes", T0)
-    order.schedule(START, END, T0)
-    order.dispatch("TECH-001", T0)
-    order.start_work(START)
+    order.schedule(START, END, T0, "USER-001")
+    order.dispatch("TECH-001", T0, "USER-001")
+    order.start_work(START, "USER-001")
     return order
 
 
@@ -68,7 +68,7 @@ def completed_order() -> ServiceOrder:
     order = working_order()
     order.record_work_session(session(), TECH, TECH)
     order.record_parts_usage(PADS)
-    order.complete(END, "RESOLVED", END)
+    order.complete(END, "RESOLVED", END, "USER-001")
     order.events.clear()
     return order
 
@@ -143,7 +143,7 @@ def test_the_same_session_cannot_be_recorded_twice() -> None:
 
 def test_work_is_not_recorded_before_it_starts_or_after_finalizing() -> None:
     order = working_order()
-    order.cancel("Customer left", END)
+    order.cancel("Customer left", END, "USER-001")
     assert codes(order, session(), TECH, TECH)[0][0] == "INVALID_TRANSITION"
     with pytest.raises(DomainError) as raised:
         finalized_order().record_parts_usage(PADS)
@@ -209,7 +209,7 @@ def test_a_recorded_work_session_publishes_the_seed_payload() -> None:
 def test_labor_is_rounded_half_up_per_session() -> None:
     order = working_order()
     order.record_work_session(session(billable_minutes=7), TECH, TECH)
-    order.complete(END, "RESOLVED", END)
+    order.complete(END, "RESOLVED", END, "USER-001")
     snap = order.finalize("S", END, "SUP", Decimal("95.00"), "LABOR_TAX", CODES, "USD")
     assert snap.labor_total == Decimal("11.08")  # 7 x 95 / 60 = 11.0833...
     assert snap.tax_total == Decimal("0.89")  # 11.08 x 0.08 = 0.8864
@@ -239,7 +239,7 @@ def test_billing_450_posts_the_seed_debit_and_credit() -> None:
     exempt = TaxCode("LOC-001", "EXEMPT", "Exempt", Decimal(0), (ItemType.PART,))
     order.finalize("S", END, "SUP", Decimal(60), "LABOR_TAX", {"EXEMPT": exempt}, "USD")
     order.events.clear()
-    entries = order.bill(datetime(2026, 2, 2, 9, tzinfo=UTC), [CLOSED_JANUARY])
+    entries = order.bill(datetime(2026, 2, 2, 9, tzinfo=UTC), [CLOSED_JANUARY], "USER-001")
     assert entries == (
         GlEntry("1200", "Accounts Receivable", Side.DEBIT, Decimal("450.00")),
         GlEntry("4100", "Service Revenue", Side.CREDIT, Decimal("450.00")),
@@ -257,11 +257,11 @@ def test_billing_450_posts_the_seed_debit_and_credit() -> None:
 
 def test_an_order_is_billed_at_most_once_and_a_billed_order_moves_nowhere() -> None:
     order = finalized_order()
-    order.bill(datetime(2026, 2, 2, tzinfo=UTC), [])
+    order.bill(datetime(2026, 2, 2, tzinfo=UTC), [], "USER-001")
     for again in (
-        lambda: order.bill(datetime(2026, 2, 3, tzinfo=UTC), []),
-        lambda: order.cancel("Too late", END),
-        lambda: order.schedule(START, END, END),
+        lambda: order.bill(datetime(2026, 2, 3, tzinfo=UTC), [], "USER-001"),
+        lambda: order.cancel("Too late", END, "USER-001"),
+        lambda: order.schedule(START, END, END, "USER-001"),
         lambda: order.mark_covered("CON-1"),
     ):
         with pytest.raises(DomainError) as raised:
@@ -273,12 +273,12 @@ def test_an_order_is_billed_at_most_once_and_a_billed_order_moves_nowhere() -> N
 def test_billing_into_a_closed_period_is_refused_and_changes_nothing() -> None:
     order = finalized_order()
     with pytest.raises(DomainError) as raised:
-        order.bill(datetime(2026, 1, 31, 23, 59, tzinfo=UTC), [CLOSED_JANUARY])
+        order.bill(datetime(2026, 1, 31, 23, 59, tzinfo=UTC), [CLOSED_JANUARY], "USER-001")
     assert raised.value.code == "FINANCIAL_PERIOD_CLOSED"
     assert order.status == "COMPLETED" and order.gl_entries == () and order.events == []
 
 
 def test_billing_without_a_finalized_snapshot_is_refused() -> None:
     with pytest.raises(DomainError) as raised:
-        completed_order().bill(END + timedelta(days=10), [])
+        completed_order().bill(END + timedelta(days=10), [], "USER-001")
     assert raised.value.code == "BILLABLE_SNAPSHOT_MISSING"

@@ -42,7 +42,7 @@ def test_standing_moves_from_on_track_to_at_risk_to_breached_and_stops_on_cancel
     assert (early.at_risk, early.breached) == (False, False)
     assert (late.at_risk, late.breached, late.response) == (True, False, SlaState.AT_RISK)
     assert (missed.breached, missed.resolution) == (True, SlaState.ON_TRACK)
-    order.cancel("Gone", T0 + timedelta(minutes=5))
+    order.cancel("Gone", T0 + timedelta(minutes=5), "USER-001")
     stopped = standing(order, deadlines, T0 + timedelta(hours=9))
     assert (stopped.response, stopped.resolution) == (SlaState.STOPPED, SlaState.STOPPED)
 

@@ -35,13 +35,13 @@ def new_order() -> ServiceOrder:
 def order_in(status: ServiceOrderStatus) -> ServiceOrder:
     order = new_order()
     steps = {
-        S.SCHEDULED: lambda: order.schedule(START, END, T0),
-        S.DISPATCHED: lambda: order.dispatch("TECH-001", T0),
-        S.IN_PROGRESS: lambda: order.start_work(START),
-        S.COMPLETED: lambda: order.complete(FINISHED, "RESOLVED", FINISHED),
+        S.SCHEDULED: lambda: order.schedule(START, END, T0, "USER-001"),
+        S.DISPATCHED: lambda: order.dispatch("TECH-001", T0, "USER-001"),
+        S.IN_PROGRESS: lambda: order.start_work(START, "USER-001"),
+        S.COMPLETED: lambda: order.complete(FINISHED, "RESOLVED", FINISHED, "USER-001"),
     }
     if status is S.CANCELLED:
-        order.cancel("Customer called off", T0)
+        order.cancel("Customer called off", T0, "USER-001")
     for step, go in steps.items():
         if status in (S.REQUESTED, S.CANCELLED):
             break
@@ -54,11 +54,11 @@ def order_in(status: ServiceOrderStatus) -> ServiceOrder:
 
 def moves(order: ServiceOrder) -> dict[ServiceOrderStatus, object]:
     return {
-        S.SCHEDULED: lambda: order.schedule(START, END, T0),
-        S.DISPATCHED: lambda: order.dispatch("TECH-002", T0),
-        S.IN_PROGRESS: lambda: order.start_work(START),
-        S.COMPLETED: lambda: order.complete(END, "RESOLVED", END),
-        S.CANCELLED: lambda: order.cancel("Duplicate request", T0),
+        S.SCHEDULED: lambda: order.schedule(START, END, T0, "USER-001"),
+        S.DISPATCHED: lambda: order.dispatch("TECH-002", T0, "USER-001"),
+        S.IN_PROGRESS: lambda: order.start_work(START, "USER-001"),
+        S.COMPLETED: lambda: order.complete(END, "RESOLVED", END, "USER-001"),
+        S.CANCELLED: lambda: order.cancel("Duplicate request", T0, "USER-001"),
     }
 
 
@@ -145,7 +145,7 @@ def test_each_move_is_made_when_allowed_and_refused_naming_the_state_otherwise(
 
 def test_every_status_change_records_previous_and_new_status() -> None:
     order = order_in(S.DISPATCHED)
-    order.start_work(START)
+    order.start_work(START, "USER-001")
     [changed] = order.events
     assert changed == ServiceOrderStatusChanged(
         aggregate_id="SO-100",
@@ -157,14 +157,41 @@ def test_every_status_change_records_previous_and_new_status() -> None:
         location_id="LOC-001",
         customer_id="CUST-100",
         technician_id="TECH-001",
+        changed_by="USER-001",
+        estimated_completion_at=END,
     )
     assert changed.aggregate_type == "workorder"
+
+
+def test_a_status_change_names_the_appointment_and_the_end_of_the_visit_while_it_is_ahead() -> None:
+    order = new_order()
+    order.schedule(START, END, T0, "ADVISOR-1", appointment_id=" APT-001 ")
+    order.dispatch("TECH-001", T0, "dispatch")
+    later = END + timedelta(hours=1)
+    order.schedule(START, later, T0, "ADVISOR-1")
+    order.start_work(START, "TECH-001")
+    order.complete(END, "RESOLVED", END, "TECH-001")
+    changes = [e for e in order.events if isinstance(e, ServiceOrderStatusChanged)]
+    assert [
+        (c.new_status, c.changed_by, c.appointment_id, c.estimated_completion_at) for c in changes
+    ] == [
+        (S.SCHEDULED, "ADVISOR-1", "APT-001", END),
+        (S.DISPATCHED, "dispatch", "APT-001", END),
+        (S.IN_PROGRESS, "TECH-001", "APT-001", later),
+        (S.COMPLETED, "TECH-001", "APT-001", None),
+    ]
+
+
+def test_an_appointment_id_is_at_most_64_characters() -> None:
+    with pytest.raises(DomainError) as raised:
+        new_order().schedule(START, END, T0, "ADVISOR-1", appointment_id="A" * 65)
+    assert raised.value.field == "appointmentId"
 
 
 def test_scheduling_records_the_seed_scheduled_event_and_the_status_change() -> None:
     order = new_order()
     order.events.clear()
-    order.schedule(START, END, T0 + timedelta(minutes=30))
+    order.schedule(START, END, T0 + timedelta(minutes=30), "USER-001")
     scheduled, changed = order.events
     assert isinstance(scheduled, ServiceOrderScheduled)
     assert (scheduled.schedule_start, scheduled.schedule_end) == (START, END)
@@ -175,7 +202,7 @@ def test_scheduling_records_the_seed_scheduled_event_and_the_status_change() -> 
 
 def test_a_visit_must_start_before_it_ends() -> None:
     with pytest.raises(DomainError) as raised:
-        new_order().schedule(END, START, T0)
+        new_order().schedule(END, START, T0, "USER-001")
     assert raised.value.field == "scheduleEnd"
 
 
@@ -183,7 +210,7 @@ def test_rescheduling_until_work_starts_keeps_the_status_and_the_first_response_
     order = order_in(S.DISPATCHED)
     first = order.first_scheduled_at
     later = START + timedelta(days=1)
-    order.schedule(later, later + timedelta(hours=2), T0 + timedelta(hours=5))
+    order.schedule(later, later + timedelta(hours=2), T0 + timedelta(hours=5), "USER-001")
     assert order.status is S.DISPATCHED and order.schedule_start == later
     assert order.first_scheduled_at == first == T0
     assert [e.event_type for e in order.events] == ["ServiceOrderScheduled"]
@@ -191,13 +218,13 @@ def test_rescheduling_until_work_starts_keeps_the_status_and_the_first_response_
 
 def test_reassigning_a_technician_keeps_the_order_dispatched_without_a_status_event() -> None:
     order = order_in(S.DISPATCHED)
-    order.dispatch("TECH-009", T0)
+    order.dispatch("TECH-009", T0, "USER-001")
     assert order.technician_id == "TECH-009" and order.events == []
 
 
 def test_completing_records_the_seed_completed_event() -> None:
     order = order_in(S.IN_PROGRESS)
-    order.complete(FINISHED, "RESOLVED", END)
+    order.complete(FINISHED, "RESOLVED", END, "USER-001")
     completed, changed = order.events
     assert isinstance(completed, ServiceOrderCompleted)
     assert (completed.completion_time, completed.resolution_code) == (FINISHED, "RESOLVED")
@@ -206,28 +233,28 @@ def test_completing_records_the_seed_completed_event() -> None:
 
 def test_work_cannot_be_completed_before_it_started_or_without_a_resolution_code() -> None:
     with pytest.raises(DomainError) as early:
-        order_in(S.IN_PROGRESS).complete(START - timedelta(minutes=1), "RESOLVED", END)
+        order_in(S.IN_PROGRESS).complete(START - timedelta(minutes=1), "RESOLVED", END, "USER-001")
     with pytest.raises(DomainError) as blank:
-        order_in(S.IN_PROGRESS).complete(END, " ", END)
+        order_in(S.IN_PROGRESS).complete(END, " ", END, "USER-001")
     assert (early.value.field, blank.value.field) == ("completionTime", "resolutionCode")
 
 
 def test_work_may_be_completed_up_to_now_but_not_later() -> None:
     order = order_in(S.IN_PROGRESS)
     with pytest.raises(DomainError) as future:
-        order.complete(END + timedelta(seconds=1), "RESOLVED", END)
+        order.complete(END + timedelta(seconds=1), "RESOLVED", END, "USER-001")
     assert (future.value.code, future.value.field) == ("BAD_USER_INPUT", "completionTime")
     assert (order.status, order.completed_at, order.events) == (S.IN_PROGRESS, None, [])
-    order.complete(END, "RESOLVED", END)
+    order.complete(END, "RESOLVED", END, "USER-001")
     assert (order.status, order.completed_at) == (S.COMPLETED, END)
 
 
 def test_cancelling_needs_a_reason_and_records_it_with_the_status_change() -> None:
     with pytest.raises(DomainError) as raised:
-        order_in(S.SCHEDULED).cancel("", T0)
+        order_in(S.SCHEDULED).cancel("", T0, "USER-001")
     assert raised.value.field == "reason"
     order = order_in(S.SCHEDULED)
-    order.cancel("Customer sold the vehicle", T0)
+    order.cancel("Customer sold the vehicle", T0, "USER-001")
     [changed] = order.events
     assert isinstance(changed, ServiceOrderStatusChanged)
     assert changed.reason == "Customer sold the vehicle"

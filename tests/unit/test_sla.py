@@ -58,23 +58,23 @@ def test_a_target_is_breached_only_after_its_due_time_passes_unmet() -> None:
 
 def test_scheduling_meets_the_response_and_completing_meets_the_resolution() -> None:
     o = order("CRITICAL")
-    o.schedule(T0 + 2 * H, T0 + 3 * H, T0 + timedelta(minutes=30))
-    o.dispatch("TECH-1", T0 + H)
-    o.start_work(T0 + 2 * H)
-    o.complete(T0 + 3 * H, "RESOLVED", T0 + 3 * H)
+    o.schedule(T0 + 2 * H, T0 + 3 * H, T0 + timedelta(minutes=30), "USER-001")
+    o.dispatch("TECH-1", T0 + H, "USER-001")
+    o.start_work(T0 + 2 * H, "USER-001")
+    o.complete(T0 + 3 * H, "RESOLVED", T0 + 3 * H, "USER-001")
     assert states(o, T0 + 100 * H) == (SlaState.MET, SlaState.MET)
     assert due_alerts(o, T0 + 100 * H) == []
 
 
 def test_a_target_met_late_counts_as_breached() -> None:
     o = order("CRITICAL")
-    o.schedule(T0 + 2 * H, T0 + 3 * H, T0 + 2 * H)
+    o.schedule(T0 + 2 * H, T0 + 3 * H, T0 + 2 * H, "USER-001")
     assert states(o, T0 + 2 * H)[0] is SlaState.BREACHED
 
 
 def test_a_cancelled_order_stops_its_clocks() -> None:
     o = order("CRITICAL")
-    o.cancel("Duplicate", T0 + timedelta(minutes=5))
+    o.cancel("Duplicate", T0 + timedelta(minutes=5), "USER-001")
     assert states(o, T0 + 50 * H) == (SlaState.STOPPED, SlaState.STOPPED)
     assert due_alerts(o, T0 + 50 * H) == []
 

@@ -3,6 +3,7 @@ and what Dispatch, Inventory, Contracts and Period Close send parsed into facts.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -140,29 +141,107 @@ def test_quantities_are_printed_as_the_seeds_print_them() -> None:
     assert '"unitPrice": 89.99' in lines and '"unitPrice": 4.00' in lines
 
 
-def test_a_status_change_says_why_in_its_metadata_only_when_there_is_a_reason() -> None:
+def test_a_status_change_is_the_seed_example_shopmgmt_reads() -> None:
+    """Seed 001's status_changed example, but for `correlationId`: a dispatched order's
+    technician is ASSIGNED, work under way is WORK_IN_PROGRESS."""
+    started = ServiceOrderStatusChanged(
+        **WO,
+        previous_status=ServiceOrderStatus.DISPATCHED,
+        new_status=ServiceOrderStatus.IN_PROGRESS,
+        location_id="LOC-001",
+        customer_id="CUST-001",
+        technician_id="TECH-001",
+        reason="Work started on scheduled appointment",
+        changed_by="TECH-001",
+        appointment_id="APT-001",
+        estimated_completion_at=datetime(2026, 1, 25, 16, tzinfo=UTC),
+    )
+    assert to_wire(started).payload == {
+        "workorderId": "WO-001",
+        "previousStatus": "ASSIGNED",
+        "newStatus": "WORK_IN_PROGRESS",
+        "locationId": "LOC-001",
+        "customerId": "CUST-001",
+        "technicianId": "TECH-001",
+        "appointmentId": "APT-001",
+        "statusChangedAt": "2026-01-25T14:30:00Z",
+        "statusChangedBy": "TECH-001",
+        "metadata": {
+            "reason": "Work started on scheduled appointment",
+            "estimatedCompletionTime": "2026-01-25T16:00:00Z",
+        },
+    }
+    assert from_wire(to_wire(started)) == started
+
+
+@pytest.mark.parametrize(
+    ("status", "on_the_wire"),
+    [
+        (ServiceOrderStatus.REQUESTED, "REQUESTED"),
+        (ServiceOrderStatus.SCHEDULED, "SCHEDULED"),
+        (ServiceOrderStatus.DISPATCHED, "ASSIGNED"),
+        (ServiceOrderStatus.IN_PROGRESS, "WORK_IN_PROGRESS"),
+        (ServiceOrderStatus.COMPLETED, "COMPLETED"),
+        (ServiceOrderStatus.BILLED, "BILLED"),
+        (ServiceOrderStatus.CANCELLED, "CANCELLED"),
+    ],
+)
+def test_each_order_status_has_one_name_on_the_wire_and_reads_back(
+    status: ServiceOrderStatus, on_the_wire: str
+) -> None:
     changed = ServiceOrderStatusChanged(
         **WO,
-        previous_status=ServiceOrderStatus.SCHEDULED,
-        new_status=ServiceOrderStatus.CANCELLED,
+        previous_status=ServiceOrderStatus.REQUESTED,
+        new_status=status,
         location_id="LOC-001",
         customer_id="CUST-001",
         technician_id=None,
-        reason="Customer sold the vehicle",
     )
-    assert to_wire(changed).payload == {
-        "workorderId": "WO-001",
-        "previousStatus": "SCHEDULED",
-        "newStatus": "CANCELLED",
-        "locationId": "LOC-001",
-        "customerId": "CUST-001",
-        "technicianId": None,
-        "statusChangedAt": "2026-01-25T14:30:00Z",
-        "metadata": {"reason": "Customer sold the vehicle"},
+    assert to_wire(changed).payload["newStatus"] == on_the_wire
+    assert from_wire(to_wire(changed)) == changed
+
+
+def test_a_status_change_published_before_the_mapping_reads_back() -> None:
+    """Records already on the topic name the order's own states and carry no metadata."""
+    wire = to_wire(
+        ServiceOrderStatusChanged(
+            **WO,
+            previous_status=ServiceOrderStatus.DISPATCHED,
+            new_status=ServiceOrderStatus.IN_PROGRESS,
+            location_id="LOC-001",
+            customer_id="CUST-001",
+            technician_id="TECH-001",
+        )
+    )
+    old = {
+        k: v
+        for k, v in wire.payload.items()
+        if k not in ("appointmentId", "statusChangedBy", "metadata")
     }
-    plain = ServiceOrderStatusChanged(**{**changed.__dict__, "reason": None})
-    assert "metadata" not in to_wire(plain).payload
-    assert from_wire(to_wire(changed)) == changed and from_wire(to_wire(plain)) == plain
+    old |= {"previousStatus": "DISPATCHED", "newStatus": "IN_PROGRESS"}
+    fact = from_wire(replace(wire, payload=old))
+    assert isinstance(fact, ServiceOrderStatusChanged)
+    assert (fact.previous_status, fact.new_status, fact.changed_by) == (
+        ServiceOrderStatus.DISPATCHED,
+        ServiceOrderStatus.IN_PROGRESS,
+        None,
+    )
+
+
+def test_a_status_change_with_a_status_nobody_knows_is_malformed() -> None:
+    wire = to_wire(
+        ServiceOrderStatusChanged(
+            **WO,
+            previous_status=ServiceOrderStatus.REQUESTED,
+            new_status=ServiceOrderStatus.SCHEDULED,
+            location_id="LOC-001",
+            customer_id="CUST-001",
+            technician_id=None,
+        )
+    )
+    payload = {**wire.payload, "newStatus": "ON_HOLD"}
+    with pytest.raises(MalformedEvent, match="newStatus"):
+        from_wire(replace(wire, payload=payload))
 
 
 def test_a_finalized_snapshot_carries_the_bill_and_who_finalized_it() -> None:

@@ -213,10 +213,12 @@ async def test_an_order_saved_meanwhile_makes_the_later_commit_a_version_conflic
     published = len(database.outbox)
     async with uow() as late:
         async with changing(late.service_orders, "SO-1", 1) as order:
-            order.cancel("Late", clock.now())
+            order.cancel("Late", clock.now(), "USER-001")
         async with uow() as first:
             async with changing(first.service_orders, "SO-1", 1) as order:
-                order.schedule(clock.now(), clock.now() + timedelta(hours=1), clock.now())
+                order.schedule(
+                    clock.now(), clock.now() + timedelta(hours=1), clock.now(), "USER-001"
+                )
             await first.commit()
         with pytest.raises(VersionConflict) as refused:
             await late.commit()

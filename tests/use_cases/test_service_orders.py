@@ -18,6 +18,7 @@ from domain.errors import DomainError
 from domain.estimates import Estimate, EstimateItem, EstimateStatus
 from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
+from domain.identity import Principal
 from domain.paging import PageRequest
 from domain.service_orders.billing import GlEntry, Side
 from domain.service_orders.events import (
@@ -56,6 +57,9 @@ from tests.use_cases.conftest import TENANT
 from tests.use_cases.fakes import Database, FakeUnitOfWork
 from tests.use_cases.fakes.estimates import stored_row
 from tests.use_cases.outcomes import refusal, with_ids_of
+
+ADVISOR = Principal("advisor-2", TENANT, frozenset({"*"}))
+"""Who moves orders in these tests: `statusChangedBy` names them."""
 
 Units = Callable[[], FakeUnitOfWork]
 LOCATION = "LOC-001"
@@ -132,9 +136,9 @@ async def moved(uow: Units, clock: ManualClock, order_id: str, steps: int) -> Se
     """The order moved `steps` along: scheduled, dispatched to TECH-001, started."""
     order = await stored(uow, order_id)
     moves = [
-        lambda v: lifecycle.schedule(uow, clock, order_id, START, END, v),
-        lambda v: lifecycle.assign_technician(uow, clock, order_id, "TECH-001", v),
-        lambda v: lifecycle.start_work(uow, clock, order_id, v),
+        lambda v: lifecycle.schedule(uow, clock, ADVISOR, order_id, START, END, v),
+        lambda v: lifecycle.assign_technician(uow, clock, ADVISOR, order_id, "TECH-001", v),
+        lambda v: lifecycle.start_work(uow, clock, ADVISOR, order_id, v),
     ]
     for move in moves[:steps]:
         order = await move(order.version)
@@ -162,7 +166,7 @@ async def completed(uow: Units, clock: ManualClock, shop: Shop) -> ServiceOrder:
     order = await in_progress(uow, clock, shop)
     order = await work_sessions.record_work_session(uow, clock, order.id, 4, session())
     order = await work_sessions.record_parts_usage(uow, order.id, 5, [PADS])
-    return await lifecycle.complete(uow, clock, order.id, None, "RESOLVED", 6)
+    return await lifecycle.complete(uow, clock, ADVISOR, order.id, None, "RESOLVED", 6)
 
 
 async def finalized(uow: Units, clock: ManualClock, shop: Shop) -> ServiceOrder:
@@ -177,7 +181,7 @@ async def test_an_order_with_no_parts_tells_inventory_nothing_when_finalized(
 ) -> None:
     order = await in_progress(uow, clock, shop)
     order = await work_sessions.record_work_session(uow, clock, order.id, 4, session())
-    order = await lifecycle.complete(uow, clock, order.id, None, "RESOLVED", 5)
+    order = await lifecycle.complete(uow, clock, ADVISOR, order.id, None, "RESOLVED", 5)
     await billing.finalize(
         uow, clock, order.id, "clerk@shop", Decimal("60.00"), "LABOR_TAX", None, order.version
     )
@@ -266,7 +270,7 @@ async def test_another_tenants_order_is_not_found(
         await lifecycle.service_order(stranger, order.id)
     assert refusal(refused) == [("SERVICE_ORDER_NOT_FOUND", "serviceOrderId")]
     with pytest.raises(DomainError) as refused:
-        await lifecycle.cancel(stranger, clock, order.id, "mine", 1)
+        await lifecycle.cancel(stranger, clock, ADVISOR, order.id, "mine", 1)
     assert refusal(refused) == [("SERVICE_ORDER_NOT_FOUND", "serviceOrderId")]
     assert (await stored(uow, order.id)).status is S.REQUESTED
 
@@ -277,7 +281,7 @@ async def test_orders_are_listed_newest_first_and_filtered(
     low = await new_order(uow, clock, shop, priority="LOW")
     clock.advance(timedelta(minutes=1))
     high = await new_order(uow, clock, shop, priority="CRITICAL")
-    await lifecycle.cancel(uow, clock, low.id, "dup", 1)
+    await lifecycle.cancel(uow, clock, ADVISOR, low.id, "dup", 1)
 
     async def ids(where: OrderFilter, size: int = 20) -> list[str]:
         page = await lifecycle.service_orders(uow, where, PageRequest(0, size))
@@ -307,11 +311,13 @@ async def test_each_move_records_its_facts_at_the_clocks_instant(
             previous_status=before,
             new_status=after,
             technician_id=technician,
+            changed_by="advisor-2",
+            estimated_completion_at=None if after is S.COMPLETED else END,
             **moves,
         )
 
     clock.advance(timedelta(minutes=5))
-    scheduled = await lifecycle.schedule(uow, clock, order.id, START, END, 1)
+    scheduled = await lifecycle.schedule(uow, clock, ADVISOR, order.id, START, END, 1)
     assert (scheduled.status, scheduled.schedule_start, scheduled.first_scheduled_at) == (
         S.SCHEDULED,
         START,
@@ -324,15 +330,15 @@ async def test_each_move_records_its_facts_at_the_clocks_instant(
         status(S.REQUESTED, S.SCHEDULED),
     ]
     clock.advance(timedelta(minutes=5))
-    dispatched = await lifecycle.assign_technician(uow, clock, order.id, " TECH-001 ", 2)
+    dispatched = await lifecycle.assign_technician(uow, clock, ADVISOR, order.id, " TECH-001 ", 2)
     assert (dispatched.status, dispatched.technician_id) == (S.DISPATCHED, "TECH-001")
     expected.append(status(S.SCHEDULED, S.DISPATCHED, "TECH-001"))
     clock.advance(timedelta(minutes=5))
-    started = await lifecycle.start_work(uow, clock, order.id, 3)
+    started = await lifecycle.start_work(uow, clock, ADVISOR, order.id, 3)
     assert (started.status, started.started_at) == (S.IN_PROGRESS, clock.now())
     expected.append(status(S.DISPATCHED, S.IN_PROGRESS, "TECH-001"))
     clock.advance(timedelta(hours=2))
-    done = await lifecycle.complete(uow, clock, order.id, None, " RESOLVED ", 4)
+    done = await lifecycle.complete(uow, clock, ADVISOR, order.id, None, " RESOLVED ", 4)
     assert (done.status, done.completed_at, done.resolution_code, done.version) == (
         S.COMPLETED,
         clock.now(),
@@ -360,11 +366,13 @@ async def test_a_completion_time_given_is_kept_but_never_in_the_future(
     clock.advance(timedelta(hours=2))
     published = list(database.outbox)
     with pytest.raises(DomainError) as refused:
-        await lifecycle.complete(uow, clock, order.id, clock.now() + timedelta(seconds=1), "OK", 4)
+        await lifecycle.complete(
+            uow, clock, ADVISOR, order.id, clock.now() + timedelta(seconds=1), "OK", 4
+        )
     assert refusal(refused) == [("BAD_USER_INPUT", "completionTime")]
     assert (database.outbox, (await stored(uow, order.id)).version) == (published, 4)
     earlier = clock.now() - timedelta(minutes=1)
-    done = await lifecycle.complete(uow, clock, order.id, earlier, "RESOLVED", 4)
+    done = await lifecycle.complete(uow, clock, ADVISOR, order.id, earlier, "RESOLVED", 4)
     assert done.completed_at == earlier
     assert [e.occurred_at for e in order_events(database)[-2:]] == [earlier, earlier]
 
@@ -377,19 +385,19 @@ async def test_an_order_is_rescheduled_until_work_starts(
     clock.advance(timedelta(hours=1))
     later_start, later_end = START + timedelta(days=1), END + timedelta(days=1)
     published = len(database.outbox)
-    order = await lifecycle.schedule(uow, clock, order.id, later_start, later_end, 2)
+    order = await lifecycle.schedule(uow, clock, ADVISOR, order.id, later_start, later_end, 2)
     assert (order.status, order.schedule_start, order.first_scheduled_at) == (
         S.SCHEDULED,
         later_start,
         first_response,
     )
     assert [type(e) for e in database.outbox[published:]] == [ServiceOrderScheduled]
-    order = await lifecycle.assign_technician(uow, clock, order.id, "TECH-001", 3)
-    order = await lifecycle.schedule(uow, clock, order.id, START, END, 4)
+    order = await lifecycle.assign_technician(uow, clock, ADVISOR, order.id, "TECH-001", 3)
+    order = await lifecycle.schedule(uow, clock, ADVISOR, order.id, START, END, 4)
     assert order.status is S.DISPATCHED
-    order = await lifecycle.start_work(uow, clock, order.id, 5)
+    order = await lifecycle.start_work(uow, clock, ADVISOR, order.id, 5)
     with pytest.raises(DomainError) as refused:
-        await lifecycle.schedule(uow, clock, order.id, START, END, 6)
+        await lifecycle.schedule(uow, clock, ADVISOR, order.id, START, END, 6)
     assert refusal(refused) == [("INVALID_TRANSITION", "status")]
 
 
@@ -398,7 +406,7 @@ async def test_a_visit_must_start_before_it_ends_and_a_refused_one_changes_nothi
 ) -> None:
     order = await new_order(uow, clock, shop)
     with pytest.raises(DomainError) as refused:
-        await lifecycle.schedule(uow, clock, order.id, END, START, 1)
+        await lifecycle.schedule(uow, clock, ADVISOR, order.id, END, START, 1)
     assert refusal(refused) == [("BAD_USER_INPUT", "scheduleEnd")]
     reread = await stored(uow, order.id)
     assert (reread.status, reread.schedule_start, reread.version) == (S.REQUESTED, None, 1)
@@ -409,10 +417,12 @@ async def test_a_visit_must_start_before_it_ends_and_a_refused_one_changes_nothi
     "step",
     [
         lambda uow, clock, order_id: lifecycle.assign_technician(
-            uow, clock, order_id, "TECH-001", 1
+            uow, clock, ADVISOR, order_id, "TECH-001", 1
         ),
-        lambda uow, clock, order_id: lifecycle.start_work(uow, clock, order_id, 1),
-        lambda uow, clock, order_id: lifecycle.complete(uow, clock, order_id, None, "OK", 1),
+        lambda uow, clock, order_id: lifecycle.start_work(uow, clock, ADVISOR, order_id, 1),
+        lambda uow, clock, order_id: lifecycle.complete(
+            uow, clock, ADVISOR, order_id, None, "OK", 1
+        ),
     ],
     ids=["assign", "start", "complete"],
 )
@@ -432,11 +442,11 @@ async def test_work_cannot_start_before_dispatch_nor_complete_before_it_starts(
 ) -> None:
     order = await moved(uow, clock, (await new_order(uow, clock, shop)).id, 1)
     with pytest.raises(DomainError) as refused:
-        await lifecycle.start_work(uow, clock, order.id, 2)
+        await lifecycle.start_work(uow, clock, ADVISOR, order.id, 2)
     assert refusal(refused) == [("INVALID_TRANSITION", "status")]
-    order = await lifecycle.assign_technician(uow, clock, order.id, "TECH-001", 2)
+    order = await lifecycle.assign_technician(uow, clock, ADVISOR, order.id, "TECH-001", 2)
     with pytest.raises(DomainError) as refused:
-        await lifecycle.complete(uow, clock, order.id, None, "RESOLVED", 3)
+        await lifecycle.complete(uow, clock, ADVISOR, order.id, None, "RESOLVED", 3)
     assert refusal(refused) == [("INVALID_TRANSITION", "status")]
 
 
@@ -446,7 +456,9 @@ async def test_an_order_is_cancelled_from_any_state_before_completion(
 ) -> None:
     order = await moved(uow, clock, (await new_order(uow, clock, shop)).id, steps)
     clock.advance(timedelta(minutes=7))
-    cancelled = await lifecycle.cancel(uow, clock, order.id, " Customer sold the van ", steps + 1)
+    cancelled = await lifecycle.cancel(
+        uow, clock, ADVISOR, order.id, " Customer sold the van ", steps + 1
+    )
     assert (cancelled.status, cancelled.cancellation_reason, cancelled.cancelled_at) == (
         S.CANCELLED,
         "Customer sold the van",
@@ -462,9 +474,10 @@ async def test_an_order_is_cancelled_from_any_state_before_completion(
         customer_id=shop.customer,
         technician_id=order.technician_id,
         reason="Customer sold the van",
+        changed_by="advisor-2",
     )
     with pytest.raises(DomainError) as refused:
-        await lifecycle.schedule(uow, clock, order.id, START, END, steps + 2)
+        await lifecycle.schedule(uow, clock, ADVISOR, order.id, START, END, steps + 2)
     assert refusal(refused) == [("INVALID_TRANSITION", "status")]
 
 
@@ -473,11 +486,11 @@ async def test_a_cancellation_needs_a_reason_and_a_completed_order_stays(
 ) -> None:
     order = await new_order(uow, clock, shop)
     with pytest.raises(DomainError) as refused:
-        await lifecycle.cancel(uow, clock, order.id, "  ", 1)
+        await lifecycle.cancel(uow, clock, ADVISOR, order.id, "  ", 1)
     assert refusal(refused) == [("BAD_USER_INPUT", "reason")]
     done = await completed(uow, clock, shop)
     with pytest.raises(DomainError) as refused:
-        await lifecycle.cancel(uow, clock, done.id, "Too late", done.version)
+        await lifecycle.cancel(uow, clock, ADVISOR, done.id, "Too late", done.version)
     assert refusal(refused) == [("INVALID_TRANSITION", "status")]
     assert (await stored(uow, done.id)).status is S.COMPLETED
 
@@ -486,10 +499,10 @@ async def test_a_stale_version_is_a_version_conflict_and_records_nothing(
     uow: Units, clock: ManualClock, database: Database, shop: Shop
 ) -> None:
     order = await new_order(uow, clock, shop)
-    await lifecycle.schedule(uow, clock, order.id, START, END, 1)
+    await lifecycle.schedule(uow, clock, ADVISOR, order.id, START, END, 1)
     published = list(database.outbox)
     with pytest.raises(DomainError) as refused:
-        await lifecycle.cancel(uow, clock, order.id, "Changed my mind", 1)
+        await lifecycle.cancel(uow, clock, ADVISOR, order.id, "Changed my mind", 1)
     assert refusal(refused) == [("VERSION_CONFLICT", "version")]
     assert ((await stored(uow, order.id)).status, database.outbox) == (S.SCHEDULED, published)
 
@@ -745,11 +758,11 @@ async def test_billing_posts_receivable_and_revenue_once_and_closes_the_order(
 ) -> None:
     unfinalized = await completed(uow, clock, shop)
     with pytest.raises(DomainError) as refused:
-        await billing.bill(uow, clock, unfinalized.id, None, 7)
+        await billing.bill(uow, clock, ADVISOR, unfinalized.id, None, 7)
     assert refused.value.code == "BILLABLE_SNAPSHOT_MISSING"
     order = await finalized(uow, clock, shop)
     clock.advance(timedelta(days=1))
-    billed = await billing.bill(uow, clock, order.id, None, 8)
+    billed = await billing.bill(uow, clock, ADVISOR, order.id, None, 8)
     amount = Decimal("453.58")
     gl = (
         GlEntry("1200", "Accounts Receivable", Side.DEBIT, amount),
@@ -774,11 +787,12 @@ async def test_billing_posts_receivable_and_revenue_once_and_closes_the_order(
                 location_id=LOCATION,
                 customer_id=shop.customer,
                 technician_id="TECH-001",
+                changed_by="advisor-2",
             ),
         ],
     )
     with pytest.raises(DomainError) as refused:
-        await billing.bill(uow, clock, order.id, None, billed.version)
+        await billing.bill(uow, clock, ADVISOR, order.id, None, billed.version)
     assert refusal(refused) == [("INVALID_TRANSITION", "status")]
     with pytest.raises(DomainError) as refused:
         await work_sessions.record_work_session(uow, clock, order.id, billed.version, session())
@@ -789,10 +803,10 @@ async def test_a_second_bill_with_the_version_read_before_the_first_is_a_conflic
     uow: Units, clock: ManualClock, database: Database, shop: Shop
 ) -> None:
     order = await finalized(uow, clock, shop)
-    await billing.bill(uow, clock, order.id, None, order.version)
+    await billing.bill(uow, clock, ADVISOR, order.id, None, order.version)
     posted = database.committed("service_order_gl_entries", TENANT)
     with pytest.raises(DomainError) as refused:
-        await billing.bill(uow, clock, order.id, None, order.version)
+        await billing.bill(uow, clock, ADVISOR, order.id, None, order.version)
     assert refusal(refused) == [("VERSION_CONFLICT", "version")]
     assert database.committed("service_order_gl_entries", TENANT) == posted
     assert [type(e) for e in order_events(database)].count(ServiceOrderBilled) == 1
@@ -809,12 +823,12 @@ async def test_billing_into_a_closed_period_is_refused_and_the_next_day_is_not(
     order = await finalized(uow, clock, shop)
     published = list(database.outbox)
     with pytest.raises(DomainError) as refused:
-        await billing.bill(uow, clock, order.id, date(2026, 1, 31), order.version)
+        await billing.bill(uow, clock, ADVISOR, order.id, date(2026, 1, 31), order.version)
     assert refused.value.code == "FINANCIAL_PERIOD_CLOSED"
     assert "2026-01" in refused.value.message
     reread = await stored(uow, order.id)
     assert (reread.status, reread.gl_entries, database.outbox) == (S.COMPLETED, (), published)
-    billed = await billing.bill(uow, clock, order.id, date(2026, 2, 1), order.version)
+    billed = await billing.bill(uow, clock, ADVISOR, order.id, date(2026, 2, 1), order.version)
     assert billed.billed_at == datetime.combine(date(2026, 2, 1), clock.now().time(), UTC)
     assert billed.status is S.BILLED
 
@@ -976,7 +990,7 @@ async def test_a_contract_entitlement_marks_an_open_order_covered(
     await applied(uow, validated)
     reread = await stored(uow, order.id)
     assert (reread.contract_id, reread.status, reread.version) == ("CTR-9", S.REQUESTED, 2)
-    await lifecycle.cancel(uow, clock, order.id, "Gone", 2)
+    await lifecycle.cancel(uow, clock, ADVISOR, order.id, "Gone", 2)
     with pytest.raises(DomainError) as refused:
         await applied(uow, replace(validated, contract_id="CTR-10"))
     assert refusal(refused) == [("INVALID_TRANSITION", "status")]
@@ -1059,7 +1073,7 @@ async def test_a_response_in_time_keeps_the_order_on_track(
     created = clock.now()
     order = await new_order(uow, clock, shop, priority="CRITICAL")
     clock.advance(timedelta(minutes=10))
-    await lifecycle.schedule(uow, clock, order.id, START, END, 1)
+    await lifecycle.schedule(uow, clock, ADVISOR, order.id, START, END, 1)
     order = await stored(uow, order.id)
     assert order.deadlines is not None
     clock.advance(timedelta(minutes=100))

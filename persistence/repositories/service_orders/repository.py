@@ -39,6 +39,7 @@ MUTABLE = {
     "schedule_end": SO.schedule_end,
     "first_scheduled_at": SO.scheduled_at,
     "technician_id": SO.technician_id,
+    "appointment_id": SO.appointment_id,
     "started_at": SO.started_at,
     "completed_at": SO.completed_at,
     "resolution_code": SO.resolution_code,

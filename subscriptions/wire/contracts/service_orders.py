@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from domain.events import DomainEvent
@@ -47,6 +48,7 @@ from domain.service_orders.inbound import (
     PartsConsumed,
     TechnicianAssigned,
 )
+from domain.service_orders.status import ServiceOrderStatus
 from subscriptions.wire.cloudevents import workexec_type
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
@@ -64,7 +66,31 @@ STATUS_CHANGED = {
     "location_id": "locationId",
     "customer_id": "customerId",
     "technician_id": "technicianId",
+    "appointment_id": "appointmentId",
 }
+METADATA = {"reason": "reason", "estimated_completion_at": "estimatedCompletionTime"}
+WIRE_STATUS: Mapping[ServiceOrderStatus, str] = MappingProxyType(
+    {
+        ServiceOrderStatus.REQUESTED: "REQUESTED",
+        ServiceOrderStatus.SCHEDULED: "SCHEDULED",
+        ServiceOrderStatus.DISPATCHED: "ASSIGNED",
+        ServiceOrderStatus.IN_PROGRESS: "WORK_IN_PROGRESS",
+        ServiceOrderStatus.COMPLETED: "COMPLETED",
+        ServiceOrderStatus.BILLED: "BILLED",
+        ServiceOrderStatus.CANCELLED: "CANCELLED",
+    }
+)
+"""An order's status as seed 001's status_changed names it for ShopMgmt: a dispatched
+order has its technician ASSIGNED, one under way is WORK_IN_PROGRESS; the states the
+seed does not name keep the order's own name (ShopMgmt moves no appointment on them)."""
+STATUS_OF_WIRE: Mapping[str, ServiceOrderStatus] = MappingProxyType(
+    {
+        **{status.value: status for status in ServiceOrderStatus},
+        **{wire: status for status, wire in WIRE_STATUS.items()},
+    }
+)
+"""Read back: the seed's names, and the order's own, which records published before the
+mapping carry."""
 WORK_SESSION = {
     "work_session_id": "workSessionId",
     "person_id": "personId",
@@ -176,22 +202,31 @@ def _crm(kind: type[E], name: str, names: Mapping[str, str]) -> Contract[E]:
 
 
 def status_changed_document(event: ServiceOrderStatusChanged) -> dict[str, Any]:
-    document = {
+    completion = event.estimated_completion_at
+    return {
         "workorderId": event.aggregate_id,
         **_fields(event, STATUS_CHANGED),
+        "previousStatus": WIRE_STATUS[event.previous_status],
+        "newStatus": WIRE_STATUS[event.new_status],
         "statusChangedAt": utc_text(event.occurred_at),
+        "statusChangedBy": event.changed_by,
+        "metadata": {
+            "reason": event.reason,
+            "estimatedCompletionTime": None if completion is None else utc_text(completion),
+        },
     }
-    if event.reason is not None:
-        document["metadata"] = {"reason": event.reason}
-    return document
 
 
 def status_changed_fact(wire: WireEvent) -> ServiceOrderStatusChanged:
-    facts = read(wire.payload, STATUS_CHANGED)
+    names = {**STATUS_CHANGED, "changed_by": "statusChangedBy"}
+    facts = read(wire.payload, names)
+    for status in ("previous_status", "new_status"):
+        if status in facts:
+            facts[status] = STATUS_OF_WIRE.get(facts[status], facts[status])
     metadata = wire.payload.get("metadata")
-    if isinstance(metadata, dict) and "reason" in metadata:
-        facts["reason"] = metadata["reason"]
-    return parsed(ServiceOrderStatusChanged, wire, facts, STATUS_CHANGED)
+    if isinstance(metadata, dict):
+        facts |= read(metadata, METADATA)
+    return parsed(ServiceOrderStatusChanged, wire, facts, {**names, **METADATA})
 
 
 def work_session_document(event: WorkSessionRecorded) -> dict[str, Any]:
