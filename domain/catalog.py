@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.checks import check_identifier, check_text
 from domain.edits import Edited
-from domain.errors import DomainError, InvalidInput, collect
+from domain.errors import DomainError, InvalidInput, ServiceUnavailable, collect
 from domain.events import DomainEvent
 from domain.money import CENT, DEFAULT_CURRENCY, check_currency, normalize_currency
 from domain.tax import check_tax_code, normalize_tax_code
@@ -44,6 +44,18 @@ class PartNotFound(DomainError):
 
 class ServiceNotFound(DomainError):
     code = "SERVICE_NOT_FOUND"
+
+
+class CatalogServiceUnavailable(ServiceUnavailable):
+    """Seed 001's code for a catalog that cannot be read: the estimate editor's pickers
+    tell it apart from other outages (and may offer to retry only the picker)."""
+
+    code = "CATALOG_SERVICE_UNAVAILABLE"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The catalog did not answer in time; nothing was changed. Search again in a moment."
+        )
 
 
 class CategoryNotFound(DomainError):

@@ -25,7 +25,9 @@ from strawberry.extensions import SchemaExtension
 from schema.errors import domain_errors
 
 MAX_OPERATION_NAMES = 200
-SERVER_FAULTS = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
+SERVER_FAULTS = frozenset(
+    {"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "CATALOG_SERVICE_UNAVAILABLE"}
+)
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 """From a cached read (about a millisecond) to the database's statement timeout."""
 UNKNOWN_TYPE = "unknown"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from domain.catalog import (
     Availability,
+    CatalogServiceUnavailable,
     CategoryNotFound,
     DuplicateSku,
     Part,
@@ -14,13 +16,31 @@ from domain.catalog import (
     ProductCategory,
     Service,
 )
+from domain.errors import ServiceUnavailable
 from domain.paging import Page, PageRequest
 from resolvers.changes import changing, existing
 from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
+P = ParamSpec("P")
+T = TypeVar("T")
 
+
+def catalog_read(read: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """A read of the catalog whose outage is told as seed 001's CATALOG_SERVICE_UNAVAILABLE."""
+
+    @wraps(read)
+    async def reading(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await read(*args, **kwargs)
+        except ServiceUnavailable as outage:
+            raise CatalogServiceUnavailable() from outage
+
+    return reading
+
+
+@catalog_read
 async def search_parts(
     uow: UnitOfWorkFactory,
     query: str | None,
@@ -36,6 +56,7 @@ async def search_parts(
     )
 
 
+@catalog_read
 async def search_services(
     uow: UnitOfWorkFactory,
     query: str | None,
@@ -51,16 +72,19 @@ async def search_services(
     )
 
 
+@catalog_read
 async def part(uow: UnitOfWorkFactory, part_id: str) -> Part:
     async with uow() as work:
         return await existing(work.parts, part_id)
 
 
+@catalog_read
 async def service(uow: UnitOfWorkFactory, service_id: str) -> Service:
     async with uow() as work:
         return await existing(work.services, service_id)
 
 
+@catalog_read
 async def product_categories(uow: UnitOfWorkFactory) -> list[ProductCategory]:
     async with uow() as work:
         return await work.categories.all()

@@ -1,6 +1,7 @@
 """A database that stops answering (SIGSTOP) turns requests into SERVICE_UNAVAILABLE
-within a few seconds instead of hanging them, and the gateway recovers by itself when it
-answers again (SIGCONT). The database is a PostgreSQL of this test's own."""
+(CATALOG_SERVICE_UNAVAILABLE for the catalog's pickers, seed 001's code) within a few
+seconds instead of hanging them, and the gateway recovers by itself when it answers
+again (SIGCONT). The database is a PostgreSQL of this test's own."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.conftest import Api, Served, Services, settings_for, until
 
 CUSTOMERS = "{ searchCustomers(query: null) { totalCount } }"
 CREATE = 'mutation { createCustomer(input: {name: "Ann"}) { customerId } }'
+PARTS = "{ searchParts(query: null) { totalCount } }"
 
 
 def cluster_processes(data_dir: Path) -> list[int]:
@@ -75,13 +77,16 @@ async def test_a_stalled_database_is_service_unavailable_within_seconds_then_rec
     try:
         started = time.monotonic()
         async with asyncio.timeout(15):
-            answers = await asyncio.gather(*(api(CUSTOMERS) for _ in range(5)), api(CREATE))
+            *answers, picker = await asyncio.gather(
+                *(api(CUSTOMERS) for _ in range(5)), api(CREATE), api(PARTS)
+            )
         waited = time.monotonic() - started
     finally:
         for pid in stopped:
             os.kill(pid, signal.SIGCONT)
     codes = {e["extensions"]["code"] for body in answers for e in body.get("errors", [])}
     assert codes == {"SERVICE_UNAVAILABLE"}, answers
+    assert [e["extensions"]["code"] for e in picker["errors"]] == ["CATALOG_SERVICE_UNAVAILABLE"]
     assert waited < 6, f"callers waited {waited:.1f} s"
 
     async def answers_again() -> bool:
