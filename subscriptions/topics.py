@@ -13,6 +13,8 @@ import logging
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.errors import IncompatibleBrokerVersion
 
+from subscriptions.broker_marker import MARKER_TOPIC
+
 log = logging.getLogger("gateway.kafka")
 
 TOPICS: dict[str, int] = {
@@ -75,7 +77,11 @@ TOPICS: dict[str, int] = {
     "treasury.bank.statement.imported.dlq": 1,
     "sales.rebate.issued.dlq": 1,
     "trakservice.quote.approved.v1.dlq": 1,
+    # The relay's marker: the broker still holds what it acknowledged (broker_marker.py)
+    MARKER_TOPIC: 1,
 }
+TOPIC_CONFIGS: dict[str, dict[str, str]] = {MARKER_TOPIC: {"cleanup.policy": "compact"}}
+"""Topic settings beside the broker's defaults: retention must never drop the marker."""
 
 
 async def ensure_topics(
@@ -90,7 +96,12 @@ async def ensure_topics(
     if missing:
         await admin.create_topics(
             [
-                NewTopic(name, num_partitions=wanted[name], replication_factor=replication)
+                NewTopic(
+                    name,
+                    num_partitions=wanted[name],
+                    replication_factor=replication,
+                    topic_configs=TOPIC_CONFIGS.get(name, {}),
+                )
                 for name in missing
             ]
         )
