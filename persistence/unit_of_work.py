@@ -59,6 +59,7 @@ from persistence.repositories.locations.repository import (
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
+from persistence.repositories.service_orders.appointments import AppointmentRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
 from persistence.repositories.service_orders.repository import ServiceOrderRepository
@@ -156,6 +157,7 @@ class UnitOfWork:
     order_records = _Repository(OrderRecordRepository)
     sla_policies = _Repository(SlaPolicyRepository)
     people = _Repository(PeopleRepository)
+    appointments = _Repository(AppointmentRepository)
     sla_alerts = _Repository(SlaAlertRepository)
     operations_dashboard = _Repository(OperationsDashboardRepository)
     parties = _Repository(PartiesRepository)

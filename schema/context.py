@@ -19,6 +19,7 @@ from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
+from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
 from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
@@ -55,6 +56,10 @@ class Loaders:
     @cached_property
     def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:
         return DataLoader(lambda ids: orders.orders_by_estimate(self.uow, ids))
+
+    @cached_property
+    def appointment_by_order(self) -> DataLoader[str, Appointment | None]:
+        return DataLoader(lambda ids: orders.appointments_of(self.uow, ids))
 
     @cached_property
     def vehicles_by_customer(self) -> DataLoader[str, list[Vehicle]]:

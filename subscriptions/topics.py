@@ -67,6 +67,7 @@ TOPICS: dict[str, int] = {
     "contracts.renewal": 3,
     "treasury.bank.statement.imported": 3,
     "sales.rebate.issued": 3,
+    "shopmgmt.appointment.updated": 3,
     # Their dead-letter topics: records the gateway could not apply, with the reason
     "dispatch.technician.assigned.dlq": 1,
     "inventory.parts.consumed.dlq": 1,
@@ -77,6 +78,7 @@ TOPICS: dict[str, int] = {
     "treasury.bank.statement.imported.dlq": 1,
     "sales.rebate.issued.dlq": 1,
     "trakservice.quote.approved.v1.dlq": 1,
+    "shopmgmt.appointment.updated.dlq": 1,
     # The relay's marker: the broker still holds what it acknowledged (broker_marker.py)
     MARKER_TOPIC: 1,
 }

@@ -132,6 +132,21 @@ service_orders = Table(
     ),
 )
 
+# Where ShopMgmt last said the order's appointment stands (domain/service_orders/appointments.py):
+# one row per order, kept apart from the order's row so a report bumps no version.
+service_order_appointments = Table(
+    "service_order_appointments",
+    metadata,
+    *_order_key(),
+    Column("appointment_id", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("scheduled_start", DateTime(timezone=True)),
+    Column("scheduled_end", DateTime(timezone=True)),
+    Column("reason", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    _of_order("service_order_appointments"),
+)
+
 service_order_items = Table(
     "service_order_items",
     metadata,

@@ -12,7 +12,16 @@ from decimal import Decimal
 import strawberry
 
 from domain.identity import Permission
-from domain.service_orders import billing, items, order, parts_usage, sla, status, work_sessions
+from domain.service_orders import (
+    appointments,
+    billing,
+    items,
+    order,
+    parts_usage,
+    sla,
+    status,
+    work_sessions,
+)
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
 from schema.estimates.types import Estimate
@@ -157,6 +166,32 @@ class GlEntry:
     amount: Decimal
 
 
+@strawberry.type(
+    description="Where Shop Management last said the order's appointment stands "
+    "(com.durion.shopmgmt.appointment.updated): shown, never acted on."
+)
+class Appointment:
+    appointment_id: strawberry.ID
+    status: str = strawberry.field(
+        description="ShopMgmt's own status: CONFIRMED, IN_PROGRESS, COMPLETED, CANCELLED..."
+    )
+    scheduled_start: datetime | None
+    scheduled_end: datetime | None
+    reason: str | None
+    updated_at: datetime = strawberry.field(description="When ShopMgmt moved it.")
+
+    @classmethod
+    def from_domain(cls, a: appointments.Appointment) -> Appointment:
+        return cls(
+            appointment_id=strawberry.ID(a.appointment_id),
+            status=a.status,
+            scheduled_start=a.scheduled_start,
+            scheduled_end=a.scheduled_end,
+            reason=a.reason,
+            updated_at=a.updated_at,
+        )
+
+
 @strawberry.type(description="A customer's request for field work, from the call to the bill.")
 class ServiceOrder(WorkParties):
     service_order_id: strawberry.ID = strawberry.field(description="The human number, SO-...")
@@ -188,6 +223,14 @@ class ServiceOrder(WorkParties):
     created_at: datetime
     version: int = strawberry.field(description="Send back with a change to detect conflicts.")
     source: strawberry.Private[order.ServiceOrder]
+
+    @strawberry.field(
+        description="Where Shop Management last said the order's appointment stands; null "
+        "until it reports."
+    )
+    async def appointment(self, info: Info) -> Appointment | None:
+        found = await info.context.loaders.appointment_by_order.load(str(self.service_order_id))
+        return None if found is None else Appointment.from_domain(found)
 
     @strawberry.field(
         description="The approved estimate this order does the work of, if any.",
