@@ -20,6 +20,7 @@ from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
 from domain.identity import Principal
 from domain.paging import PageRequest
+from domain.service_orders.appointments import Appointment
 from domain.service_orders.billing import GlEntry, Side
 from domain.service_orders.events import (
     PartsUsageRecorded,
@@ -36,6 +37,7 @@ from domain.service_orders.events import (
     WorkSessionRecorded,
 )
 from domain.service_orders.inbound import (
+    AppointmentUpdated,
     ConsumedPart,
     ContractEntitlementValidated,
     PartsConsumed,
@@ -1085,3 +1087,32 @@ async def test_a_response_in_time_keeps_the_order_on_track(
     assert (on_track.at_risk, on_track.breached) == (False, False)
     clock.advance(timedelta(minutes=90))  # 200 of 240 minutes: the resolution is at risk
     assert standing(order, order.deadlines, clock.now()).at_risk is True
+
+
+def appointment_report(order_id: str, status: str, at: datetime) -> AppointmentUpdated:
+    return AppointmentUpdated(
+        aggregate_id="APT-001",
+        tenant_id=TENANT,
+        occurred_at=at,
+        service_order_id=order_id,
+        status=status,
+    )
+
+
+async def test_shopmgmts_latest_appointment_report_is_kept_and_the_order_left_alone(
+    uow: Units, clock: ManualClock, shop: Shop
+) -> None:
+    order = await new_order(uow, clock, shop)
+    later = clock.now() + timedelta(hours=1)
+    for report in (
+        appointment_report(order.id, "IN_PROGRESS", later),
+        appointment_report(order.id, "CONFIRMED", clock.now()),  # older, arriving late
+        appointment_report("SO-NOWHERE", "CONFIRMED", later),  # no such order: dropped
+    ):
+        async with uow() as work:
+            await inbound.appointment_updated(work, report)
+            await work.commit()
+    [kept] = await lifecycle.appointments_of(uow, [order.id])
+    assert kept == Appointment("APT-001", order.id, "IN_PROGRESS", later)
+    assert await lifecycle.appointments_of(uow, ["SO-NOWHERE"]) == [None]
+    assert (await stored(uow, order.id)).version == order.version

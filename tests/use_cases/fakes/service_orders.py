@@ -17,6 +17,7 @@ from typing import Any
 
 from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
+from domain.service_orders.appointments import Appointment
 from domain.service_orders.intake import EstimateAlreadyOrdered
 from domain.service_orders.order import ServiceOrder, ServiceOrderNotFound
 from domain.service_orders.search import OrderFilter
@@ -179,6 +180,21 @@ class InMemoryPeople(Table[Any]):
         self._work.write(self.table, person.person_id, {"person": person, "name": name})
 
 
+class InMemoryAppointments(Table[Any]):
+    table = "service_order_appointments"
+
+    async def record(self, appointment: Appointment) -> bool:
+        kept = self._work.read(self.table, appointment.service_order_id)
+        if kept is not None and kept["appointment"].updated_at > appointment.updated_at:
+            return False
+        self._work.write(self.table, appointment.service_order_id, {"appointment": appointment})
+        return True
+
+    async def of_orders(self, order_ids: Sequence[str]) -> dict[str, Appointment]:
+        found = {i: self._work.read(self.table, i) for i in order_ids}
+        return {i: row["appointment"] for i, row in found.items() if row is not None}
+
+
 class InMemorySlaPolicies(Table[Any]):
     table = "sla_policies"
 
@@ -217,5 +233,6 @@ class ServiceOrdersWork:
     service_orders = Repository(InMemoryServiceOrders)
     order_records = Repository(InMemoryOrderRecords)
     people = Repository(InMemoryPeople)
+    appointments = Repository(InMemoryAppointments)
     sla_policies = Repository(InMemorySlaPolicies)
     financial_periods = Repository(InMemoryFinancialPeriods)
