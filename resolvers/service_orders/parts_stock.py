@@ -8,6 +8,11 @@ recorded even when the ledger has too few, and the shortfall is published as a
 `stock_shortage_alert` instead of refusing the work. Parts the catalog does not stock
 (services, sublet work, parts keyed by hand) move no stock; nor does a part declined
 before it was used. Declining a part later gives back what it took (a RETURN).
+
+Locks are always taken in one order: the service order's row first (the mutations lock
+it as Inventory's inbound handler does, still checking the client's version), then the
+stock items in id order, as transfers lock theirs; so a usage, an inbound event of the
+same order and a transfer of the same parts queue behind each other, never deadlock.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ async def record_parts_usage(
         raise InvalidInput("List at least one part that was used.", field="parts")
     chosen = [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
     async with uow() as work:
-        async with changing(work.service_orders, order_id, version) as order:
+        async with changing(work.service_orders, order_id, version, lock=True) as order:
             taken = await work.order_records.part_ids_taken(chosen)
             if taken or len(set(chosen)) != len(chosen):
                 duplicate = sorted(taken) or sorted({c for c in chosen if chosen.count(c) > 1})
@@ -115,7 +115,7 @@ async def decline_part_usage(
 ) -> ServiceOrder:
     """The customer declined a recorded part: never billed, and its stock comes back."""
     async with uow() as work:
-        async with changing(work.service_orders, order_id, version) as order:
+        async with changing(work.service_orders, order_id, version, lock=True) as order:
             part = order.decline_part(part_id)
             await return_part(work, order, part, by, clock.now())
         await work.commit()
