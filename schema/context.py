@@ -14,6 +14,7 @@ from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
 from domain.estimates import Estimate
 from domain.identity import Principal
+from domain.inventory.movements import StockMovement
 from domain.inventory.pricing import CustomerPriceList
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
@@ -72,6 +73,10 @@ class Loaders:
     @cached_property
     def stock_at_location(self) -> DataLoader[tuple[str, PageRequest], list[StockItem]]:
         return DataLoader(lambda keys: stock.levels_by_location(self.uow, keys))
+
+    @cached_property
+    def movement_by_id(self) -> DataLoader[str, StockMovement | None]:
+        return DataLoader(lambda ids: stock.movements_by_id(self.uow, ids))
 
     @cached_property
     def reservations_of_level(self) -> DataLoader[tuple[str, str], list[Reservation]]:

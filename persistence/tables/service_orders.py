@@ -192,7 +192,14 @@ parts_usages = Table(
     Column("tax_code", String(64)),
     Column("declined", Boolean, nullable=False, server_default="false"),
     Column("emergency", Boolean, nullable=False, server_default="false"),
+    Column("issued_quantity", QUANTITY),
+    Column("movement_id", String(64)),
+    Column("return_movement_id", String(64)),
     CheckConstraint("quantity > 0", name="positive_quantity"),
+    CheckConstraint(
+        "issued_quantity IS NULL OR (issued_quantity >= 0 AND issued_quantity <= quantity)",
+        name="issued_within_quantity",
+    ),
     _of_order("parts_usages"),
     Index("ix_parts_usages_tenant_order", "tenant_id", "service_order_id", "position"),
 )

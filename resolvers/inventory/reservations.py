@@ -17,6 +17,7 @@ from decimal import Decimal
 from domain.clock import Clock
 from domain.inventory.movements import StockMovement
 from domain.inventory.reservations import (
+    DEFAULT_HOLD,
     ReferenceType,
     Reservation,
     ReservationFilter,
@@ -45,11 +46,13 @@ async def reserve_stock(
     quantity: Decimal,
     reference_type: ReferenceType,
     reference_id: str,
-    expires_at: datetime,
+    expires_at: datetime | None,
 ) -> tuple[StockItem, Reservation]:
-    """Hold `quantity` of the part (by id or SKU) at `location_id` until `expires_at`.
-    The id is taken from the RES series before the lock (numbers are taken outside the
-    transaction, docs/decisions.md), so a refused reservation leaves a gap."""
+    """Hold `quantity` of the part (by id or SKU) at `location_id` until `expires_at`
+    (`DEFAULT_HOLD` from now if None). The id is taken from the RES series before the
+    lock (numbers are taken outside the transaction, docs/decisions.md), so a refused
+    reservation leaves a gap."""
+    now = clock.now()
     async with uow() as work:
         part = await named_part(work, product_id, sku, "")
         await location_must_exist(work, location_id, "locationId")
@@ -60,9 +63,9 @@ async def reserve_stock(
                 quantity,
                 reference_type,
                 reference_id,
-                expires_at,
+                expires_at or now + DEFAULT_HOLD,
                 by,
-                clock.now(),
+                now,
             )
         await work.commit()
         return item, reservation

@@ -23,12 +23,15 @@ from domain.service_orders.inbound import (
 from domain.service_orders.status import ServiceOrderStatus
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork
+from resolvers.service_orders.parts_stock import issue_parts
 from resolvers.service_orders.work_sessions import attach_parts
 
 log = logging.getLogger("gateway.service_orders")
 AFTER_DISPATCH = (ServiceOrderStatus.IN_PROGRESS, ServiceOrderStatus.COMPLETED)
 DISPATCH = "dispatch"
 """Who moved an order that Dispatch's TechnicianAssignedEvent dispatched (`statusChangedBy`)."""
+INVENTORY = "inventory"
+"""Who issued the stock of parts Inventory's PartsConsumedEvent reported (`recordedBy`)."""
 
 
 async def technician_assigned(work: UnitOfWork, fact: TechnicianAssigned) -> None:
@@ -44,12 +47,18 @@ async def technician_assigned(work: UnitOfWork, fact: TechnicianAssigned) -> Non
 
 
 async def parts_consumed(work: UnitOfWork, fact: PartsConsumed) -> None:
+    """Parts recorded as the mutation records them, issued from stock the same way; a part
+    already recorded (by either) is skipped, so its stock is never issued twice."""
     async with changing(work.service_orders, fact.service_order_id, None, lock=True) as order:
         parts = [asdict(part) for part in fact.parts]
         added = await attach_parts(work, order, parts)
-        if added < len(parts):
+        await issue_parts(work, order, added, INVENTORY, fact.occurred_at)
+        if len(added) < len(parts):
             log.info(
-                "%s: %d of %d parts were already recorded", order.id, len(parts) - added, len(parts)
+                "%s: %d of %d parts were already recorded",
+                order.id,
+                len(parts) - len(added),
+                len(parts),
             )
 
 

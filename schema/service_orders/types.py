@@ -25,6 +25,7 @@ from domain.service_orders import (
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
 from schema.estimates.types import Estimate
+from schema.inventory.types import StockMovement
 from schema.permissions import requires
 from schema.sla.types import Priority
 from schema.work_parties import WorkParties
@@ -88,7 +89,11 @@ class WorkSession:
         )
 
 
-@strawberry.type(description="A part used on the order; a declined one is never billed.")
+@strawberry.type(
+    description="A part used on the order; a declined one is never billed. A stocked part "
+    "left the stock of the order's location when it was recorded (movement), and a declined "
+    "one gave it back (returnMovement)."
+)
 class PartUsage:
     workorder_part_id: strawberry.ID
     product_id: strawberry.ID
@@ -99,6 +104,36 @@ class PartUsage:
     declined: bool
     emergency: bool
     line_total: Decimal
+    issued_quantity: Decimal | None = strawberry.field(
+        description="What the location's stock issued for it; null when it moves no stock "
+        "(a service, a part not in the catalog, a part declined before it was used)."
+    )
+    stock_shortfall: Decimal | None = strawberry.field(
+        description="How much of it the stock did not have: recorded anyway and alerted "
+        "(stock_shortage_alert), never taking stock below zero."
+    )
+    movement_id: strawberry.Private[str | None]
+    return_movement_id: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="The CONSUMPTION movement that issued it.",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def movement(self, info: Info) -> StockMovement | None:
+        if self.movement_id is None:
+            return None
+        found = await info.context.loaders.movement_by_id.load(self.movement_id)
+        return None if found is None else StockMovement.from_domain(found)
+
+    @strawberry.field(
+        description="The RETURN movement that gave its stock back when it was declined.",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def return_movement(self, info: Info) -> StockMovement | None:
+        if self.return_movement_id is None:
+            return None
+        found = await info.context.loaders.movement_by_id.load(self.return_movement_id)
+        return None if found is None else StockMovement.from_domain(found)
 
     @classmethod
     def from_domain(cls, p: parts_usage.PartUsage) -> PartUsage:
@@ -112,6 +147,10 @@ class PartUsage:
             declined=p.declined,
             emergency=p.emergency,
             line_total=p.billable_total,
+            issued_quantity=p.issued_quantity,
+            stock_shortfall=p.shortfall,
+            movement_id=p.movement_id,
+            return_movement_id=p.return_movement_id,
         )
 
 

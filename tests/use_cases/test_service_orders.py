@@ -167,7 +167,7 @@ async def completed(uow: Units, clock: ManualClock, shop: Shop) -> ServiceOrder:
     """The seed's order: a 240-minute session and brake pads (2 x 89.99), completed."""
     order = await in_progress(uow, clock, shop)
     order = await work_sessions.record_work_session(uow, clock, order.id, 4, session())
-    order = await work_sessions.record_parts_usage(uow, order.id, 5, [PADS])
+    order = await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 5, [PADS])
     return await lifecycle.complete(uow, clock, ADVISOR, order.id, None, "RESOLVED", 6)
 
 
@@ -639,7 +639,7 @@ async def test_parts_take_their_numbers_and_an_id_is_recorded_once(
 ) -> None:
     order = await in_progress(uow, clock, shop)
     published = list(database.outbox)
-    order = await work_sessions.record_parts_usage(uow, order.id, 4, [PADS, PADS])
+    order = await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 4, [PADS, PADS])
     assert [p.workorder_part_id for p in (await stored(uow, order.id)).parts] == [
         "WOP-001",
         "WOP-002",
@@ -650,15 +650,15 @@ async def test_parts_take_their_numbers_and_an_id_is_recorded_once(
         ([{**PADS, "workorder_part_id": "X-1"}, {**PADS, "workorder_part_id": "X-1"}], "X-1"),
     ):
         with pytest.raises(DomainError) as refused:
-            await work_sessions.record_parts_usage(uow, order.id, 5, parts)
+            await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 5, parts)
         assert refusal(refused) == [("DUPLICATE_ID", "workorderPartId")]
         assert taken in refused.value.message
     with pytest.raises(DomainError) as refused:
-        await work_sessions.record_parts_usage(uow, order.id, 5, [])
+        await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 5, [])
     assert refusal(refused) == [("BAD_USER_INPUT", "parts")]
     with pytest.raises(DomainError) as refused:
         await work_sessions.record_parts_usage(
-            uow, order.id, 5, [{**PADS, "quantity": Decimal("0")}]
+            uow, clock, "tech-1", order.id, 5, [{**PADS, "quantity": Decimal("0")}]
         )
     assert refusal(refused) == [("BAD_USER_INPUT", "quantity")]
     assert len((await stored(uow, order.id)).parts) == 2

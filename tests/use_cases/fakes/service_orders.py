@@ -3,7 +3,8 @@
 
 An order is kept as the real tables keep it: its row (header, items, deadlines), and
 beside it the records it gathered, one row each, only ever added (work sessions and
-parts by their own ids, the snapshot and the GL entries by the order's id). Saving an
+parts by their own ids, the snapshot and the GL entries by the order's id), but for a
+part declined later, whose row is replaced. Saving an
 order checks the version *and* the status it was read with, as the real conditional
 UPDATE does, then adds the records recorded since it was read; a record id taken by
 another order is the primary key's refusal.
@@ -121,10 +122,13 @@ class InMemoryServiceOrders(Aggregates[ServiceOrder]):
         for session in order.work_sessions:
             if session.session_id not in known:
                 self._insert(SESSIONS, session.session_id, (order.id, session))
-        known = {p.workorder_part_id for p in before["parts"]}
+        stored_parts = {p.workorder_part_id: p for p in before["parts"]}
         for position, part in enumerate(order.parts, start=1):
-            if part.workorder_part_id not in known:
+            if part.workorder_part_id not in stored_parts:
                 self._insert(PARTS, part.workorder_part_id, (order.id, position, part))
+            elif stored_parts[part.workorder_part_id] != part:
+                row = self._work.read(PARTS, part.workorder_part_id)
+                self._work.write(PARTS, part.workorder_part_id, (order.id, row[1], part))
         if order.snapshot is not None and before["snapshot"] is None:
             self._insert(SNAPSHOTS, order.id, order.snapshot)
         if order.gl_entries and not before["gl_entries"]:
