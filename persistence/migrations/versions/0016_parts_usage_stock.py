@@ -4,8 +4,8 @@ A stocked part used on an order is issued from its location's stock (a CONSUMPTI
 movement) when the usage is recorded; declining it gives the stock back (a RETURN).
 Usages recorded before this keep NULLs: they moved no stock.
 
-Revision ID: 0014_parts_usage_stock
-Revises: 0013_service_order_appointments
+Revision ID: 0016_parts_usage_stock
+Revises: 0015_appointments_reported
 Create Date: 2026-12-05 17:10:00.000000
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_parts_usage_stock"
-down_revision: str | None = "0013_service_order_appointments"
+revision: str = "0016_parts_usage_stock"
+down_revision: str | None = "0015_appointments_reported"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
