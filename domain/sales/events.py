@@ -1,0 +1,118 @@
+"""What a sales order tells other systems, one fact per move of its life.
+
+The order's allocation is one fact with its lines, not one per line as seed 004's
+`OrderInventoryAllocatedEvent(orderId, sku, quantity, location)` is raised: a reader
+(a warehouse screen, credit control) wants the order whole, and one fact per move keeps
+the order's events in the order they happened on one key. `SalesOrderFulfilled` is seed
+002's `SalesOrderFulfilledEvent`, which accounts receivable turns into an invoice: it
+carries what was fulfilled at the customer's prices, so nobody re-keys the order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from domain.events import DomainEvent
+from domain.sales.status import OrderStatus
+
+SALES_ORDER = "sales_order"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedLine:
+    """A line as the events carry it: the part, where it comes from, how many, at what
+    price, and the reservation that holds (or held) its stock."""
+
+    line_number: int
+    product_id: str
+    sku: str
+    location_id: str
+    quantity: Decimal
+    unit_price: Decimal
+    line_total: Decimal
+    reservation_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesOrderInventoryAllocated(DomainEvent):
+    """The order was taken: every line's stock is reserved until `reserved_until`."""
+
+    aggregate_type = SALES_ORDER
+
+    customer_id: str
+    lines: tuple[OrderedLine, ...]
+    total_amount: Decimal
+    currency: str
+    reserved_until: datetime
+    ordered_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesOrderFulfillmentStarted(DomainEvent):
+    """Picking began: the reserved stock was consumed (its CONSUMPTION movements are on
+    the stock items' topics)."""
+
+    aggregate_type = SALES_ORDER
+
+    customer_id: str
+    fulfillment_id: str
+    started_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesOrderFulfilled(DomainEvent):
+    """The fulfilment is complete: what the customer owes for, line by line."""
+
+    aggregate_type = SALES_ORDER
+
+    customer_id: str
+    fulfillment_id: str
+    lines: tuple[OrderedLine, ...]
+    total_amount: Decimal
+    currency: str
+    fulfilled_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesOrderShipped(DomainEvent):
+    aggregate_type = SALES_ORDER
+
+    customer_id: str
+    fulfillment_id: str
+    carrier: str
+    tracking_number: str
+    shipped_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesOrderDelivered(DomainEvent):
+    aggregate_type = SALES_ORDER
+
+    customer_id: str
+    fulfillment_id: str
+    delivered_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesOrderCancelled(DomainEvent):
+    """The order was cancelled; the reservations it held were released with it."""
+
+    aggregate_type = SALES_ORDER
+
+    customer_id: str
+    previous_status: OrderStatus
+    reason: str
+    released_reservation_ids: tuple[str, ...]
+    cancelled_by: str
+
+
+EVENTS = (
+    SalesOrderInventoryAllocated,
+    SalesOrderFulfillmentStarted,
+    SalesOrderFulfilled,
+    SalesOrderShipped,
+    SalesOrderDelivered,
+    SalesOrderCancelled,
+)
