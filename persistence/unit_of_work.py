@@ -59,6 +59,7 @@ from persistence.repositories.locations.repository import (
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
+from persistence.repositories.sales.orders import SalesOrderRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
 from persistence.repositories.service_orders.repository import ServiceOrderRepository
@@ -165,6 +166,7 @@ class UnitOfWork:
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)
+    sales_orders = _Repository(SalesOrderRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

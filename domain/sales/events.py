@@ -97,14 +97,15 @@ class SalesOrderDelivered(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class SalesOrderCancelled(DomainEvent):
-    """The order was cancelled; the reservations it held were released with it."""
+    """The order was cancelled before its fulfilment started."""
 
     aggregate_type = SALES_ORDER
 
     customer_id: str
     previous_status: OrderStatus
     reason: str
-    released_reservation_ids: tuple[str, ...]
+    reservation_ids: tuple[str, ...]
+    """The reservations of its lines; each still ACTIVE was released in the same change."""
     cancelled_by: str
 
 

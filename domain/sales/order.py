@@ -130,6 +130,12 @@ def reservation_of_line(order_id: str, line_number: int) -> str:
     return f"{order_id}-L{line_number}"
 
 
+def fulfillment_of_order(order_id: str) -> str:
+    """The id of an order's fulfilment, `SO-001-F1` (an order has one: its lines are
+    reserved together and so fulfilled together)."""
+    return f"{order_id}-F1"
+
+
 def check_line_count(count: int) -> None:
     if not 1 <= count <= MOST_LINES:
         raise InvalidInput(f"An order has 1 to {MOST_LINES} lines; got {count}.", field="lines")
@@ -204,6 +210,7 @@ class SalesOrder:
             ordered_by=by,
             ordered_at=now,
             reserved_until=now + ORDER_HOLD,
+            version=1,
         )
 
     def allocate_inventory(self, now: datetime) -> None:
@@ -305,7 +312,7 @@ class SalesOrder:
                 **self._facts(now),
                 previous_status=previous,
                 reason=self.cancel_reason,
-                released_reservation_ids=tuple(line.reservation_id for line in self.lines),
+                reservation_ids=tuple(line.reservation_id for line in self.lines),
                 cancelled_by=by,
             )
         )
@@ -336,3 +343,11 @@ class SalesOrder:
             "occurred_at": now,
             "customer_id": self.customer_id,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SalesOrderFilter:
+    """Which orders a reader asks for; None matches any."""
+
+    customer_id: str | None = None
+    status: OrderStatus | None = None

@@ -21,6 +21,7 @@ from persistence.tables.idempotency import idempotency_keys
 from persistence.tables.locations import approval_policies, locations, tax_codes
 from persistence.tables.naming import naming_series
 from persistence.tables.reservations import stock_reservations
+from persistence.tables.sales import sales_order_lines, sales_orders
 from persistence.tables.service_orders import (
     billing_snapshots,
     parts_usages,
@@ -59,6 +60,8 @@ __all__ = [
     "parts_usages",
     "people",
     "product_categories",
+    "sales_order_lines",
+    "sales_orders",
     "service_order_gl_entries",
     "service_order_items",
     "service_orders",

@@ -100,7 +100,7 @@ def test_cancelling_is_possible_until_fulfillment_and_never_after_shipping() -> 
     order.cancel("Customer changed their mind", "clerk", NOW)
     event = order.events[-1]
     assert isinstance(event, SalesOrderCancelled)
-    assert event.released_reservation_ids == ("R1", "R2")
+    assert event.reservation_ids == ("R1", "R2")
     assert event.previous_status is OrderStatus.INVENTORY_ALLOCATED
     assert refused(lambda: order.cancel("again", "clerk", NOW))[0] == "INVALID_TRANSITION"
     assert refused(lambda: order.start_fulfillment("F", "u", NOW))[0] == "INVALID_TRANSITION"

@@ -1,0 +1,127 @@
+"""sales orders: a header per order with its fulfilment, and its lines
+
+Revision ID: 0014_sales_orders
+Revises: 0013_service_order_appointments
+Create Date: 2026-12-05 17:10:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0014_sales_orders"
+down_revision: str | None = "0013_service_order_appointments"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+QUANTITY = sa.Numeric(precision=18, scale=4)
+MONEY = sa.Numeric(precision=18, scale=2)
+ORDER_STATUSES = (
+    "'PENDING','INVENTORY_ALLOCATED','FULFILLMENT_IN_PROGRESS','SHIPPED','DELIVERED','CANCELLED'"
+)
+FULFILLMENT_STATUSES = "'PENDING','IN_PROGRESS','COMPLETED','SHIPPED','DELIVERED'"
+
+
+def _instant(name: str, nullable: bool = True) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sales_orders",
+        sa.Column("tenant_id", sa.String(length=64), nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("address_line1", sa.String(length=200), nullable=False),
+        sa.Column("address_line2", sa.String(length=200), nullable=True),
+        sa.Column("city", sa.String(length=200), nullable=False),
+        sa.Column("region", sa.String(length=200), nullable=True),
+        sa.Column("postal_code", sa.String(length=20), nullable=False),
+        sa.Column("country", sa.String(length=60), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("ordered_by", sa.String(length=200), nullable=False),
+        _instant("ordered_at", False),
+        _instant("reserved_until", False),
+        sa.Column("fulfillment_id", sa.String(length=64), nullable=True),
+        sa.Column("fulfillment_status", sa.String(length=16), nullable=True),
+        sa.Column("fulfillment_started_by", sa.String(length=200), nullable=True),
+        _instant("fulfillment_started_at"),
+        _instant("fulfillment_completed_at"),
+        sa.Column("carrier", sa.String(length=200), nullable=True),
+        sa.Column("tracking_number", sa.String(length=100), nullable=True),
+        _instant("shipped_at"),
+        _instant("delivered_at"),
+        sa.Column("cancel_reason", sa.String(length=200), nullable=True),
+        sa.Column("cancelled_by", sa.String(length=200), nullable=True),
+        _instant("cancelled_at"),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.CheckConstraint(
+            f"status IN ({ORDER_STATUSES})", name=op.f("ck_sales_orders_known_status")
+        ),
+        sa.CheckConstraint(
+            f"fulfillment_status IN ({FULFILLMENT_STATUSES})",
+            name=op.f("ck_sales_orders_known_fulfillment_status"),
+        ),
+        sa.CheckConstraint(
+            "(fulfillment_id IS NULL) = (fulfillment_status IS NULL)",
+            name=op.f("ck_sales_orders_fulfillment_has_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "customer_id"],
+            ["customers.tenant_id", "customers.id"],
+            name="fk_sales_orders_customer",
+        ),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_sales_orders")),
+    )
+    op.create_index(
+        "ix_sales_orders_tenant_customer", "sales_orders", ["tenant_id", "customer_id", "status"]
+    )
+    op.create_index(
+        "ix_sales_orders_tenant_ordered", "sales_orders", ["tenant_id", "ordered_at", "id"]
+    )
+    op.create_index(
+        "ix_sales_orders_tenant_fulfillment",
+        "sales_orders",
+        ["tenant_id", "fulfillment_id"],
+        unique=True,
+    )
+    op.create_table(
+        "sales_order_lines",
+        sa.Column("tenant_id", sa.String(length=64), nullable=False),
+        sa.Column("order_id", sa.String(length=64), nullable=False),
+        sa.Column("line_number", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.String(length=64), nullable=False),
+        sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("location_id", sa.String(length=64), nullable=False),
+        sa.Column("quantity", QUANTITY, nullable=False),
+        sa.Column("unit_price", MONEY, nullable=False),
+        sa.Column("reservation_id", sa.String(length=64), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_sales_order_lines_quantity_positive")),
+        sa.CheckConstraint("unit_price >= 0", name=op.f("ck_sales_order_lines_price_not_negative")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "order_id"],
+            ["sales_orders.tenant_id", "sales_orders.id"],
+            name="fk_sales_order_lines_order",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "product_id"],
+            ["parts.tenant_id", "parts.id"],
+            name="fk_sales_order_lines_part",
+        ),
+        sa.PrimaryKeyConstraint(
+            "tenant_id", "order_id", "line_number", name=op.f("pk_sales_order_lines")
+        ),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("sales_order_lines")
+    op.drop_table("sales_orders")

@@ -1,0 +1,42 @@
+"""What the sales-order use cases ask of their repositories: the port's sales side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Protocol
+
+from domain.inventory.reservations import Reservation
+from domain.paging import PageRequest
+from domain.sales.order import SalesOrder, SalesOrderFilter
+from resolvers.changes import Changeable
+
+
+class SalesOrderStore(Changeable[SalesOrder], Protocol):
+    async def add(self, order: SalesOrder) -> None: ...
+
+    async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None: ...
+
+    async def orders(self, wanted: SalesOrderFilter, request: PageRequest) -> list[SalesOrder]:
+        """One page, newest first, and one more if another page follows."""
+        ...
+
+    async def count(self, wanted: SalesOrderFilter) -> int: ...
+
+    async def hold_customer(self, customer_id: str) -> bool:
+        """Lock the customer until commit (one credit check at a time per customer);
+        False if this tenant has no such customer."""
+        ...
+
+    async def open_value(self, customer_id: str) -> Decimal:
+        """What the customer's orders not yet fulfilled are worth."""
+        ...
+
+    async def reservations(self, reservation_ids: Sequence[str]) -> dict[str, Reservation]:
+        """The reservations of these ids, in whatever state, by id."""
+        ...
+
+
+class SalesWork(Protocol):
+    @property
+    def sales_orders(self) -> SalesOrderStore: ...

@@ -1,0 +1,95 @@
+"""In-memory sales orders: the fake side of `resolvers/sales/ports.py`.
+
+An order row keeps its lines as a tuple and its fulfilment as a mapping of its fields,
+so what a unit changes on a loaded order reaches the row only when it is saved. Locks
+are a no-op (one coroutine at a time runs a fake unit of work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from decimal import Decimal
+from typing import Any
+
+from domain.errors import DomainError
+from domain.inventory.reservations import Reservation
+from domain.paging import PageRequest
+from domain.sales.order import Fulfillment, SalesOrder, SalesOrderFilter, SalesOrderNotFound
+from domain.sales.status import OPEN
+from tests.use_cases.fakes.memory import Aggregates, Repository, page_of
+
+
+class InMemorySalesOrders(Aggregates[SalesOrder]):
+    table = "sales_orders"
+    noun = "Sales order"
+    kind = SalesOrder
+
+    def _order(self, row: dict[str, Any]) -> SalesOrder:
+        held = row["fulfillment"]
+        return SalesOrder(
+            **{
+                **row,
+                "lines": list(row["lines"]),
+                "fulfillment": None if held is None else Fulfillment(**held),
+            }
+        )
+
+    async def get(self, order_id: str, *, lock: bool = False) -> SalesOrder | None:
+        row = self._work.read(self.table, order_id)
+        return None if row is None else self.track(self._order(row))
+
+    def not_found(self, order_id: str) -> DomainError:
+        return SalesOrderNotFound(order_id)
+
+    @staticmethod
+    def _stored_form(order: SalesOrder) -> dict[str, Any]:
+        form = Aggregates._stored_form(order)
+        form["lines"] = tuple(order.lines)
+        form["fulfillment"] = None if order.fulfillment is None else asdict(order.fulfillment)
+        return form
+
+    def _all(self) -> list[SalesOrder]:
+        return [self._order(row) for row in self._work.rows(self.table)]
+
+    async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None:
+        return next(
+            (o for o in self._all() if o.fulfillment and o.fulfillment.id == fulfillment_id),
+            None,
+        )
+
+    def _matching(self, wanted: SalesOrderFilter) -> list[SalesOrder]:
+        return [
+            o
+            for o in self._all()
+            if (wanted.customer_id is None or o.customer_id == wanted.customer_id)
+            and (wanted.status is None or o.status == wanted.status)
+        ]
+
+    async def orders(self, wanted: SalesOrderFilter, request: PageRequest) -> list[SalesOrder]:
+        newest = sorted(self._matching(wanted), key=lambda o: (o.ordered_at, o.id), reverse=True)
+        return page_of(newest, request)
+
+    async def count(self, wanted: SalesOrderFilter) -> int:
+        return len(self._matching(wanted))
+
+    async def hold_customer(self, customer_id: str) -> bool:
+        return self._work.read("customers", customer_id) is not None
+
+    async def open_value(self, customer_id: str) -> Decimal:
+        return sum(
+            (
+                o.total_amount
+                for o in self._all()
+                if o.customer_id == customer_id and o.status in OPEN
+            ),
+            Decimal(0),
+        )
+
+    async def reservations(self, reservation_ids: Sequence[str]) -> dict[str, Reservation]:
+        found = (self._work.read("stock_reservations", i) for i in reservation_ids)
+        return {r.id: replace(r) for r in found if r is not None}
+
+
+class SalesWork:
+    sales_orders = Repository(InMemorySalesOrders)
