@@ -1,0 +1,139 @@
+"""Sales orders on the wire, in the CRM envelope (as seed 002's events, whose
+`SalesOrderFulfilledEvent` accounts receivable consumes), aggregate type `sales_order`,
+`aggregateId` the order's id, one topic per move (`sales.order.*`). Seed 004 names
+`OrderInventoryAllocatedEvent` and `OrderFulfillmentStartedEvent`; the payloads are
+the gateway's contract (docs/sales.md). Amounts and quantities are JSON numbers,
+instants ISO 8601 UTC.
+
+Every payload has `{orderId, customerId}`, plus:
+
+- `OrderInventoryAllocatedEvent` `{lines, totalAmount, currency, reservedUntil, orderedBy}`
+- `OrderFulfillmentStartedEvent` `{fulfillmentId, startedBy}`
+- `SalesOrderFulfilledEvent` `{fulfillmentId, lines, totalAmount, currency, fulfilledAt,
+  fulfilledBy}`
+- `SalesOrderShippedEvent` `{fulfillmentId, carrier, trackingNumber, shippedAt, shippedBy}`
+- `SalesOrderDeliveredEvent` `{fulfillmentId, deliveredAt, deliveredBy}`
+- `SalesOrderCancelledEvent` `{previousStatus, reason, reservationIds, cancelledBy}`
+
+with `lines: [{lineNumber, productId, sku, locationId, quantity, unitPrice, lineTotal,
+reservationId}]`. The `...At` instants are the event's own (its envelope `timestamp`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import is_dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from domain.instants import utc_text
+from domain.sales.events import (
+    SalesOrderCancelled,
+    SalesOrderDelivered,
+    SalesOrderFulfilled,
+    SalesOrderFulfillmentStarted,
+    SalesOrderInventoryAllocated,
+    SalesOrderShipped,
+)
+from subscriptions.wire.contract import Contract, parsed, read
+from subscriptions.wire.event import WireEvent
+
+INVENTORY_ALLOCATED = "OrderInventoryAllocatedEvent"
+FULFILLMENT_STARTED = "OrderFulfillmentStartedEvent"
+FULFILLED = "SalesOrderFulfilledEvent"
+SHIPPED = "SalesOrderShippedEvent"
+DELIVERED = "SalesOrderDeliveredEvent"
+CANCELLED = "SalesOrderCancelledEvent"
+
+LINE = {
+    "line_number": "lineNumber",
+    "product_id": "productId",
+    "sku": "sku",
+    "location_id": "locationId",
+    "quantity": "quantity",
+    "unit_price": "unitPrice",
+    "line_total": "lineTotal",
+    "reservation_id": "reservationId",
+}
+ORDER = {"customer_id": "customerId"}
+PRICED = {"lines": "lines", "total_amount": "totalAmount", "currency": "currency"}
+ALLOCATED = {**ORDER, **PRICED, "reserved_until": "reservedUntil", "ordered_by": "orderedBy"}
+STARTED = {**ORDER, "fulfillment_id": "fulfillmentId", "started_by": "startedBy"}
+FULFILLED_FIELDS = {
+    **ORDER,
+    **PRICED,
+    "fulfillment_id": "fulfillmentId",
+    "fulfilled_by": "fulfilledBy",
+}
+SHIPPED_FIELDS = {
+    **ORDER,
+    "fulfillment_id": "fulfillmentId",
+    "carrier": "carrier",
+    "tracking_number": "trackingNumber",
+    "shipped_by": "shippedBy",
+}
+DELIVERED_FIELDS = {**ORDER, "fulfillment_id": "fulfillmentId", "delivered_by": "deliveredBy"}
+CANCELLED_FIELDS = {
+    **ORDER,
+    "previous_status": "previousStatus",
+    "reason": "reason",
+    "reservation_ids": "reservationIds",
+    "cancelled_by": "cancelledBy",
+}
+
+
+def _plain(value: Any) -> Any:
+    """A fact's value as JSON carries it: enums by name, instants as UTC text, lines
+    as objects with the contract's names, tuples as lists."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if is_dataclass(value):
+        return {field: _plain(getattr(value, fact)) for fact, field in LINE.items()}
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _contract(
+    event_class: type[Any], name: str, names: dict[str, str], instant: str | None = None
+) -> Contract[Any]:
+    """`names` go out field for field under `orderId`; `instant` names the payload field
+    carrying the event's own time, if the contract shows one."""
+
+    def document(event: Any) -> dict[str, Any]:
+        payload = {"orderId": event.aggregate_id}
+        payload |= {field: _plain(getattr(event, fact)) for fact, field in names.items()}
+        if instant is not None:
+            payload[instant] = utc_text(event.occurred_at)
+        return payload
+
+    def fact(wire: WireEvent) -> Any:
+        facts = read(wire.payload, names)
+        lines = facts.get("lines")
+        if isinstance(lines, list):
+            facts["lines"] = [read(li, LINE) if isinstance(li, dict) else li for li in lines]
+        return parsed(event_class, wire, facts, {**names, **LINE})
+
+    return Contract(event_class, name, document, fact)
+
+
+_CONTRACTS: tuple[tuple[type[Any], str, dict[str, str], str | None], ...] = (
+    (SalesOrderInventoryAllocated, INVENTORY_ALLOCATED, ALLOCATED, None),
+    (SalesOrderFulfillmentStarted, FULFILLMENT_STARTED, STARTED, None),
+    (SalesOrderFulfilled, FULFILLED, FULFILLED_FIELDS, "fulfilledAt"),
+    (SalesOrderShipped, SHIPPED, SHIPPED_FIELDS, "shippedAt"),
+    (SalesOrderDelivered, DELIVERED, DELIVERED_FIELDS, "deliveredAt"),
+    (SalesOrderCancelled, CANCELLED, CANCELLED_FIELDS, None),
+)
+CONTRACTS = tuple(_contract(*spec) for spec in _CONTRACTS)
+TOPICS: dict[str, str] = {
+    INVENTORY_ALLOCATED: "sales.order.inventory_allocated",
+    FULFILLMENT_STARTED: "sales.order.fulfillment_started",
+    FULFILLED: "sales.order.fulfilled",
+    SHIPPED: "sales.order.shipped",
+    DELIVERED: "sales.order.delivered",
+    CANCELLED: "sales.order.cancelled",
+}
+"""Each event's topic (registered in subscriptions/wire/registry.py)."""

@@ -1,0 +1,203 @@
+"""Sales orders on the wire: the CRM envelope on the `sales.order.*` topics, the
+documented payloads (the fulfilled one is what accounts receivable invoices), and back
+to the same facts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from domain.events import DomainEvent, PublishedEvent
+from domain.sales.events import (
+    OrderedLine,
+    SalesOrderCancelled,
+    SalesOrderDelivered,
+    SalesOrderFulfilled,
+    SalesOrderFulfillmentStarted,
+    SalesOrderInventoryAllocated,
+    SalesOrderShipped,
+)
+from domain.sales.status import OrderStatus
+from subscriptions.inbound.topics import INBOUND
+from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.registry import decode, outgoing, route_for
+
+AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+ABOUT = {"aggregate_id": "SO-001", "tenant_id": "tenant-a", "occurred_at": AT}
+LINES = (
+    OrderedLine(
+        1, "PART-OIL", "OIL", "LOC-A", Decimal(3), Decimal("8.99"), Decimal("26.97"), "SO-001-L1"
+    ),
+    OrderedLine(
+        2,
+        "PART-PAD",
+        "PAD",
+        "LOC-A",
+        Decimal("0.5"),
+        Decimal("80.00"),
+        Decimal("40.00"),
+        "SO-001-L2",
+    ),
+)
+ALLOCATED = SalesOrderInventoryAllocated(
+    **ABOUT,
+    event_id="evt-1",
+    customer_id="CUST-001",
+    lines=LINES,
+    total_amount=Decimal("66.97"),
+    currency="USD",
+    reserved_until=datetime(2026, 3, 9, 9, 30, tzinfo=UTC),
+    ordered_by="clerk",
+)
+FULFILLED = SalesOrderFulfilled(
+    **ABOUT,
+    event_id="evt-3",
+    customer_id="CUST-001",
+    fulfillment_id="SO-001-F1",
+    lines=LINES,
+    total_amount=Decimal("66.97"),
+    currency="USD",
+    fulfilled_by="picker",
+)
+EVENTS: list[DomainEvent] = [
+    ALLOCATED,
+    SalesOrderFulfillmentStarted(
+        **ABOUT,
+        event_id="evt-2",
+        customer_id="CUST-001",
+        fulfillment_id="SO-001-F1",
+        started_by="picker",
+    ),
+    FULFILLED,
+    SalesOrderShipped(
+        **ABOUT,
+        event_id="evt-4",
+        customer_id="CUST-001",
+        fulfillment_id="SO-001-F1",
+        carrier="UPS",
+        tracking_number="1Z999",
+        shipped_by="clerk",
+    ),
+    SalesOrderDelivered(
+        **ABOUT,
+        event_id="evt-5",
+        customer_id="CUST-001",
+        fulfillment_id="SO-001-F1",
+        delivered_by="driver",
+    ),
+    SalesOrderCancelled(
+        **ABOUT,
+        event_id="evt-6",
+        customer_id="CUST-001",
+        previous_status=OrderStatus.INVENTORY_ALLOCATED,
+        reason="Duplicate",
+        reservation_ids=("SO-001-L1", "SO-001-L2"),
+        cancelled_by="clerk",
+    ),
+]
+
+
+def test_a_fulfilled_order_is_seed_002s_event_on_the_topic_accounts_receivable_reads() -> None:
+    record = outgoing(PublishedEvent(sequence=7, event=FULFILLED))
+    assert record.topic == "sales.order.fulfilled"
+    assert INBOUND["SalesOrderFulfilledEvent"] == route_for("SalesOrderFulfilledEvent")
+    assert json.loads(record.value) == {
+        "eventType": "SalesOrderFulfilledEvent",
+        "eventId": "evt-3",
+        "timestamp": "2026-03-02T09:30:00Z",
+        "aggregateId": "SO-001",
+        "tenantId": "tenant-a",
+        "payload": {
+            "orderId": "SO-001",
+            "customerId": "CUST-001",
+            "fulfillmentId": "SO-001-F1",
+            "lines": [
+                {
+                    "lineNumber": 1,
+                    "productId": "PART-OIL",
+                    "sku": "OIL",
+                    "locationId": "LOC-A",
+                    "quantity": 3,
+                    "unitPrice": 8.99,
+                    "lineTotal": 26.97,
+                    "reservationId": "SO-001-L1",
+                },
+                {
+                    "lineNumber": 2,
+                    "productId": "PART-PAD",
+                    "sku": "PAD",
+                    "locationId": "LOC-A",
+                    "quantity": 0.5,
+                    "unitPrice": 80.00,
+                    "lineTotal": 40.00,
+                    "reservationId": "SO-001-L2",
+                },
+            ],
+            "totalAmount": 66.97,
+            "currency": "USD",
+            "fulfilledAt": "2026-03-02T09:30:00Z",
+            "fulfilledBy": "picker",
+        },
+    }
+
+
+def test_each_move_has_its_topic_and_documented_payload() -> None:
+    documents = {}
+    for event in EVENTS:
+        record = outgoing(PublishedEvent(sequence=1, event=event))
+        document = json.loads(record.value)
+        documents[record.topic] = (document["eventType"], document["payload"])
+    assert documents["sales.order.inventory_allocated"][0] == "OrderInventoryAllocatedEvent"
+    assert (
+        documents["sales.order.inventory_allocated"][1]["reservedUntil"] == "2026-03-09T09:30:00Z"
+    )
+    assert documents["sales.order.fulfillment_started"] == (
+        "OrderFulfillmentStartedEvent",
+        {
+            "orderId": "SO-001",
+            "customerId": "CUST-001",
+            "fulfillmentId": "SO-001-F1",
+            "startedBy": "picker",
+        },
+    )
+    assert documents["sales.order.shipped"] == (
+        "SalesOrderShippedEvent",
+        {
+            "orderId": "SO-001",
+            "customerId": "CUST-001",
+            "fulfillmentId": "SO-001-F1",
+            "carrier": "UPS",
+            "trackingNumber": "1Z999",
+            "shippedAt": "2026-03-02T09:30:00Z",
+            "shippedBy": "clerk",
+        },
+    )
+    assert documents["sales.order.delivered"][1]["deliveredAt"] == "2026-03-02T09:30:00Z"
+    assert documents["sales.order.cancelled"] == (
+        "SalesOrderCancelledEvent",
+        {
+            "orderId": "SO-001",
+            "customerId": "CUST-001",
+            "previousStatus": "INVENTORY_ALLOCATED",
+            "reason": "Duplicate",
+            "reservationIds": ["SO-001-L1", "SO-001-L2"],
+            "cancelledBy": "clerk",
+        },
+    )
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: type(e).__name__)
+def test_each_record_reads_back_as_the_fact_it_was_made_of(event: DomainEvent) -> None:
+    record = outgoing(PublishedEvent(sequence=9, event=event))
+    assert decode(record.topic, record.headers, record.value) == event
+
+
+def test_a_broken_line_is_refused_naming_its_payload_field() -> None:
+    record = outgoing(PublishedEvent(sequence=9, event=FULFILLED))
+    document = json.loads(record.value)
+    document["payload"]["lines"][1]["unitPrice"] = "a lot"
+    with pytest.raises(MalformedEvent, match=r"lines\.1\.unitPrice"):
+        decode(record.topic, record.headers, json.dumps(document).encode())
