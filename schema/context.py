@@ -27,6 +27,7 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
+from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
 
 
@@ -75,6 +76,10 @@ class Loaders:
     @cached_property
     def prices_by_customer(self) -> DataLoader[str, CustomerPriceList]:
         return DataLoader(lambda ids: pricing.price_lists_by_customer(self.uow, ids))
+
+    @cached_property
+    def reservation_by_id(self) -> DataLoader[str, Reservation | None]:
+        return DataLoader(lambda ids: sales.reservations_by_id(self.uow, ids))
 
 
 @dataclass

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from domain import customers as domain
+from domain.identity import Permission
 from schema.context import Info
 from schema.inventory.pricing_types import CustomerPriceList, CustomerTier
+from schema.paging import Page
+from schema.sales.types import OrderStatus
+
+if TYPE_CHECKING:
+    from schema.sales.types import SalesOrder
 
 
 @strawberry.type(description="A customer of the business (CRM party), as the CRM lookup returns.")
@@ -45,6 +51,19 @@ class Customer:
     ) -> list[Annotated[Vehicle, strawberry.lazy("schema.customers.types")]]:
         owned = await info.context.loaders.vehicles_by_customer.load(self.customer_id)
         return [Vehicle.from_domain(v) for v in owned]
+
+    @strawberry.field(description="This customer's sales orders, newest first (sales:order:read).")
+    async def sales_orders(
+        self,
+        info: Info,
+        status: OrderStatus | None = None,  # type: ignore[valid-type]
+        page_index: int | None = 0,
+        page_size: int | None = 20,
+    ) -> Page[Annotated[SalesOrder, strawberry.lazy("schema.sales.types")]]:
+        from schema.sales.queries import orders_page
+
+        info.context.require(Permission.SALES_ORDER_READ)
+        return await orders_page(info, self.customer_id, status, page_index, page_size)
 
     @classmethod
     def from_domain(cls, c: domain.Customer) -> Customer:
