@@ -76,4 +76,5 @@ READ_BY_AGGREGATE = {
     "stock_item": Permission.INVENTORY_READ,
     "customer_pricing": Permission.CUSTOMER_READ,
     "sales_order": Permission.SALES_ORDER_READ,
+    "backorder": Permission.SALES_ORDER_READ,
 }

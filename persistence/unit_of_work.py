@@ -59,6 +59,7 @@ from persistence.repositories.locations.repository import (
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
+from persistence.repositories.sales.backorders import BackorderRepository
 from persistence.repositories.sales.orders import SalesOrderRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
@@ -167,6 +168,7 @@ class UnitOfWork:
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)
     sales_orders = _Repository(SalesOrderRepository)
+    backorders = _Repository(BackorderRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

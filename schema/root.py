@@ -52,6 +52,7 @@ from schema.metrics import GraphQLMetrics, OperationMetrics
 from schema.persisted_documents import PersistedDocuments
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
+from schema.sales.backorders import BackorderMutations, BackorderQueries
 from schema.sales.mutations import SalesOrderMutations
 from schema.sales.queries import SalesOrderQueries
 from schema.service_orders.mutations import ServiceOrderMutations
@@ -76,6 +77,7 @@ class Query(
     StockQueries,
     CustomerPricingQueries,
     SalesOrderQueries,
+    BackorderQueries,
 ):
     pass
 
@@ -93,6 +95,7 @@ class Mutation(
     ReservationMutations,
     CustomerPricingMutations,
     SalesOrderMutations,
+    BackorderMutations,
 ):
     pass
 

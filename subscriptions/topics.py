@@ -60,6 +60,8 @@ TOPICS: dict[str, int] = {
     "sales.order.shipped": 6,
     "sales.order.delivered": 6,
     "sales.order.cancelled": 6,
+    "sales.backorder.created": 6,
+    "sales.backorder.fulfilled": 6,
     # TrakService quotes (seed 003)
     "trakservice.quote.approved.v1": 6,
     # Consumed from other domains (seeds 000 and 002; names in subscriptions/inbound/topics)

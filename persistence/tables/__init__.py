@@ -21,7 +21,7 @@ from persistence.tables.idempotency import idempotency_keys
 from persistence.tables.locations import approval_policies, locations, tax_codes
 from persistence.tables.naming import naming_series
 from persistence.tables.reservations import stock_reservations
-from persistence.tables.sales import sales_order_lines, sales_orders
+from persistence.tables.sales import backorders, sales_order_lines, sales_orders
 from persistence.tables.service_orders import (
     billing_snapshots,
     parts_usages,
@@ -38,6 +38,7 @@ from persistence.tables.stock import stock_levels, stock_movements
 __all__ = [
     "approval_policies",
     "audit_events",
+    "backorders",
     "billing_snapshots",
     "cost_transactions",
     "customer_price_lists",

@@ -1,4 +1,5 @@
-"""Sales orders: a header per order (with its one fulfilment's columns) and its lines.
+"""Sales orders: a header per order (with its one fulfilment's columns) and its lines;
+backorders, queued per stock item by priority and age (the partial index on PENDING ones).
 
 A line names the reservation that holds its stock (`stock_reservations`, reference type
 ORDER_LINE); the lines are written once, when the order is taken, and the header moves
@@ -8,12 +9,14 @@ through the order's states with a version, as every aggregate's row does.
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKeyConstraint,
     Index,
     Integer,
     String,
     Table,
+    text,
 )
 
 from persistence.tables.base import MONEY, audit_columns, metadata
@@ -95,4 +98,53 @@ sales_order_lines = Table(
         ["parts.tenant_id", "parts.id"],
         name="fk_sales_order_lines_part",
     ),
+)
+
+BACKORDER_PRIORITIES = "'LOW','MEDIUM','HIGH','URGENT'"
+
+backorders = Table(
+    "backorders",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("order_id", String(64)),
+    Column("product_id", String(64), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("location_id", String(64), nullable=False),
+    Column("quantity", QUANTITY, nullable=False),
+    Column("priority", String(8), nullable=False),
+    Column("priority_rank", Integer, nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("expected_fulfillment_date", Date),
+    Column("status", String(16), nullable=False),
+    Column("reservation_id", String(64)),
+    Column("fulfilled_at", DateTime(timezone=True)),
+    *audit_columns(),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    CheckConstraint(f"priority IN ({BACKORDER_PRIORITIES})", name="known_priority"),
+    CheckConstraint("status IN ('PENDING','FULFILLED')", name="known_status"),
+    CheckConstraint(
+        "(status = 'FULFILLED') = (reservation_id IS NOT NULL)", name="fulfilled_is_reserved"
+    ),
+    ForeignKeyConstraint(
+        ["tenant_id", "customer_id"],
+        ["customers.tenant_id", "customers.id"],
+        name="fk_backorders_customer",
+    ),
+    ForeignKeyConstraint(
+        ["tenant_id", "product_id"], ["parts.tenant_id", "parts.id"], name="fk_backorders_part"
+    ),
+    Index(
+        "ix_backorders_pending_queue",
+        "tenant_id",
+        "product_id",
+        "location_id",
+        "priority_rank",
+        "requested_at",
+        "id",
+        postgresql_where=text("status = 'PENDING'"),
+    ),
+    Index("ix_backorders_tenant_requested", "tenant_id", "requested_at", "id"),
 )

@@ -16,6 +16,7 @@ from domain.inventory.stock import StockItem, stock_id
 from domain.sales.order import FulfillmentNotFound, OrderLine, SalesOrder, fulfillment_of_order
 from resolvers.changes import changing, existing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.sales.backorder_filling import fill_backorders
 
 
 async def _line_stock(work: UnitOfWork, line: OrderLine) -> tuple[StockItem, Reservation | None]:
@@ -85,8 +86,9 @@ async def deliver_order(
 async def cancel_order(
     uow: UnitOfWorkFactory, clock: Clock, by: str, order_id: str, version: int, reason: str
 ) -> SalesOrder:
-    """Every reservation still held is released in the same change; one that expired
-    meanwhile holds nothing to give back."""
+    """Every reservation still held is released in the same change, and the stock it
+    gives back fills the item's pending backorders; one that expired meanwhile holds
+    nothing to give back."""
     async with uow() as work:
         async with changing(work.sales_orders, order_id, version, lock=True) as order:
             now = clock.now()
@@ -95,6 +97,7 @@ async def cancel_order(
                 item, reservation = await _line_stock(work, line)
                 if reservation is not None:
                     item.release(reservation, by, now)
+                    await fill_backorders(work, item, by, now)
         await work.commit()
         return order
 

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from domain.inventory.reservations import Reservation
 from domain.paging import PageRequest
+from domain.sales.backorders import Backorder, BackorderFilter
 from domain.sales.order import SalesOrder, SalesOrderFilter
 from resolvers.changes import Changeable
 
@@ -37,6 +38,30 @@ class SalesOrderStore(Changeable[SalesOrder], Protocol):
         ...
 
 
+class BackorderStore(Changeable[Backorder], Protocol):
+    async def add(self, backorder: Backorder) -> None: ...
+
+    async def queue_of_item(self, product_id: str, location_id: str) -> list[Backorder]:
+        """The item's PENDING backorders in the order they are filled (priority, then
+        age), tracked."""
+        ...
+
+    async def pending_items(
+        self, product_id: str | None, location_id: str | None
+    ) -> list[tuple[str, str]]:
+        """The (product, location) pairs with PENDING backorders, sorted."""
+        ...
+
+    async def backorders(self, wanted: BackorderFilter, request: PageRequest) -> list[Backorder]:
+        """One page, newest first, and one more if another page follows."""
+        ...
+
+    async def count(self, wanted: BackorderFilter) -> int: ...
+
+
 class SalesWork(Protocol):
     @property
     def sales_orders(self) -> SalesOrderStore: ...
+
+    @property
+    def backorders(self) -> BackorderStore: ...

@@ -189,6 +189,7 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
             {inventory_pricing.CUSTOMER_TIER_CHANGED: "inventory.customer.tier_changed"},
         ),
         **_group(WireFormat.ENVELOPE, "sales_order", sales.TOPICS),
+        **_group(WireFormat.ENVELOPE, "backorder", sales.BACKORDER_TOPICS),
         **_group(
             WireFormat.CLOUDEVENTS,
             "estimate",

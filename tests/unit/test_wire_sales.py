@@ -5,12 +5,13 @@ to the same facts."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from domain.events import DomainEvent, PublishedEvent
+from domain.sales.backorders import BackorderCreated, BackorderFulfilled, BackorderPriority
 from domain.sales.events import (
     OrderedLine,
     SalesOrderCancelled,
@@ -201,3 +202,57 @@ def test_a_broken_line_is_refused_naming_its_payload_field() -> None:
     document["payload"]["lines"][1]["unitPrice"] = "a lot"
     with pytest.raises(MalformedEvent, match=r"lines\.1\.unitPrice"):
         decode(record.topic, record.headers, json.dumps(document).encode())
+
+
+BACKORDERED = {
+    "aggregate_id": "BO-001",
+    "tenant_id": "tenant-a",
+    "occurred_at": AT,
+    "customer_id": "CUST-001",
+    "order_id": None,
+    "product_id": "PART-OIL",
+    "sku": "OIL",
+    "location_id": "LOC-A",
+    "quantity": Decimal(4),
+    "priority": BackorderPriority.URGENT,
+}
+BACKORDER_EVENTS: list[DomainEvent] = [
+    BackorderCreated(
+        **BACKORDERED,
+        event_id="evt-7",
+        expected_fulfillment_date=date(2026, 3, 20),
+        created_by="clerk",
+    ),
+    BackorderFulfilled(**BACKORDERED, event_id="evt-8", reservation_id="BO-001-R"),
+]
+
+
+def test_backorders_have_seed_004s_names_on_their_topics() -> None:
+    created, fulfilled = (
+        outgoing(PublishedEvent(sequence=1, event=event)) for event in BACKORDER_EVENTS
+    )
+    assert (created.topic, fulfilled.topic) == (
+        "sales.backorder.created",
+        "sales.backorder.fulfilled",
+    )
+    assert json.loads(fulfilled.value)["eventType"] == "BackorderFulfilledEvent"
+    assert json.loads(created.value)["payload"] == {
+        "backorderId": "BO-001",
+        "customerId": "CUST-001",
+        "orderId": None,
+        "productId": "PART-OIL",
+        "sku": "OIL",
+        "locationId": "LOC-A",
+        "quantity": 4,
+        "priority": "URGENT",
+        "expectedFulfillmentDate": "2026-03-20",
+        "createdBy": "clerk",
+    }
+    assert json.loads(fulfilled.value)["payload"]["reservationId"] == "BO-001-R"
+    assert json.loads(fulfilled.value)["payload"]["fulfilledAt"] == "2026-03-02T09:30:00Z"
+
+
+@pytest.mark.parametrize("event", BACKORDER_EVENTS, ids=lambda e: type(e).__name__)
+def test_each_backorder_record_reads_back_as_its_fact(event: DomainEvent) -> None:
+    record = outgoing(PublishedEvent(sequence=9, event=event))
+    assert decode(record.topic, record.headers, record.value) == event

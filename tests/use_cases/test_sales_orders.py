@@ -40,8 +40,8 @@ ADDRESS = ShippingAddress("1 Main St", "Springfield", "12345", "US")
 PAGE = PageRequest(page_index=0, page_size=20)
 
 
-@pytest.fixture
-async def shop(uow: Units, clock: ManualClock, database: Database) -> str:
+@pytest.fixture(name="shop")
+async def shop_fixture(uow: Units, clock: ManualClock, database: Database) -> str:
     """CUST-001 (BRONZE); oil at 9.99 (10 at LOC-A) and pads at 89.99 (2 at LOC-A)."""
     for product, sku, price in (("PART-OIL", "OIL", "9.99"), ("PART-PAD", "PAD", "89.99")):
         await create_part(uow, {"id": product, "sku": sku, "name": sku, "unit_price": D(price)})

@@ -1,4 +1,4 @@
-"""sales orders: a header per order with its fulfilment, and its lines
+"""sales orders: a header per order with its fulfilment, its lines, and backorders
 
 Revision ID: 0014_sales_orders
 Revises: 0013_service_order_appointments
@@ -121,7 +121,65 @@ def upgrade() -> None:
         ),
     )
 
+    op.create_table(
+        "backorders",
+        sa.Column("tenant_id", sa.String(length=64), nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("order_id", sa.String(length=64), nullable=True),
+        sa.Column("product_id", sa.String(length=64), nullable=False),
+        sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("location_id", sa.String(length=64), nullable=False),
+        sa.Column("quantity", QUANTITY, nullable=False),
+        sa.Column("priority", sa.String(length=8), nullable=False),
+        sa.Column("priority_rank", sa.Integer(), nullable=False),
+        sa.Column("requested_by", sa.String(length=200), nullable=False),
+        _instant("requested_at", False),
+        sa.Column("expected_fulfillment_date", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("reservation_id", sa.String(length=64), nullable=True),
+        _instant("fulfilled_at"),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_backorders_quantity_positive")),
+        sa.CheckConstraint(
+            "priority IN ('LOW','MEDIUM','HIGH','URGENT')",
+            name=op.f("ck_backorders_known_priority"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('PENDING','FULFILLED')", name=op.f("ck_backorders_known_status")
+        ),
+        sa.CheckConstraint(
+            "(status = 'FULFILLED') = (reservation_id IS NOT NULL)",
+            name=op.f("ck_backorders_fulfilled_is_reserved"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "customer_id"],
+            ["customers.tenant_id", "customers.id"],
+            name="fk_backorders_customer",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "product_id"], ["parts.tenant_id", "parts.id"], name="fk_backorders_part"
+        ),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_backorders")),
+    )
+    op.create_index(
+        "ix_backorders_pending_queue",
+        "backorders",
+        ["tenant_id", "product_id", "location_id", "priority_rank", "requested_at", "id"],
+        postgresql_where=sa.text("status = 'PENDING'"),
+    )
+    op.create_index(
+        "ix_backorders_tenant_requested", "backorders", ["tenant_id", "requested_at", "id"]
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("backorders")
     op.drop_table("sales_order_lines")
     op.drop_table("sales_orders")

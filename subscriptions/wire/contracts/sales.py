@@ -17,16 +17,23 @@ Every payload has `{orderId, customerId}`, plus:
 
 with `lines: [{lineNumber, productId, sku, locationId, quantity, unitPrice, lineTotal,
 reservationId}]`. The `...At` instants are the event's own (its envelope `timestamp`).
+
+Backorders (aggregate type `backorder`, seed 004's names): `BackorderCreatedEvent`
+`{backorderId, customerId, orderId, productId, sku, locationId, quantity, priority,
+expectedFulfillmentDate, createdBy}` on `sales.backorder.created`;
+`BackorderFulfilledEvent` `{backorderId, customerId, orderId, productId, sku, locationId,
+quantity, priority, reservationId, fulfilledAt}` on `sales.backorder.fulfilled`.
 """
 
 from __future__ import annotations
 
 from dataclasses import is_dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from domain.instants import utc_text
+from domain.sales.backorders import BackorderCreated, BackorderFulfilled
 from domain.sales.events import (
     SalesOrderCancelled,
     SalesOrderDelivered,
@@ -44,6 +51,8 @@ FULFILLED = "SalesOrderFulfilledEvent"
 SHIPPED = "SalesOrderShippedEvent"
 DELIVERED = "SalesOrderDeliveredEvent"
 CANCELLED = "SalesOrderCancelledEvent"
+BACKORDER_CREATED = "BackorderCreatedEvent"
+BACKORDER_FULFILLED = "BackorderFulfilledEvent"
 
 LINE = {
     "line_number": "lineNumber",
@@ -81,6 +90,22 @@ CANCELLED_FIELDS = {
     "cancelled_by": "cancelledBy",
 }
 
+BACKORDER = {
+    "customer_id": "customerId",
+    "order_id": "orderId",
+    "product_id": "productId",
+    "sku": "sku",
+    "location_id": "locationId",
+    "quantity": "quantity",
+    "priority": "priority",
+}
+BACKORDER_CREATED_FIELDS = {
+    **BACKORDER,
+    "expected_fulfillment_date": "expectedFulfillmentDate",
+    "created_by": "createdBy",
+}
+BACKORDER_FULFILLED_FIELDS = {**BACKORDER, "reservation_id": "reservationId"}
+
 
 def _plain(value: Any) -> Any:
     """A fact's value as JSON carries it: enums by name, instants as UTC text, lines
@@ -91,19 +116,25 @@ def _plain(value: Any) -> Any:
         return {field: _plain(getattr(value, fact)) for fact, field in LINE.items()}
     if isinstance(value, datetime):
         return utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, Enum):
         return value.value
     return value
 
 
 def _contract(
-    event_class: type[Any], name: str, names: dict[str, str], instant: str | None = None
+    event_class: type[Any],
+    name: str,
+    names: dict[str, str],
+    instant: str | None = None,
+    key: str = "orderId",
 ) -> Contract[Any]:
-    """`names` go out field for field under `orderId`; `instant` names the payload field
-    carrying the event's own time, if the contract shows one."""
+    """`names` go out field for field under `key` (the aggregate's id); `instant` names
+    the payload field carrying the event's own time, if the contract shows one."""
 
     def document(event: Any) -> dict[str, Any]:
-        payload = {"orderId": event.aggregate_id}
+        payload = {key: event.aggregate_id}
         payload |= {field: _plain(getattr(event, fact)) for fact, field in names.items()}
         if instant is not None:
             payload[instant] = utc_text(event.occurred_at)
@@ -119,15 +150,27 @@ def _contract(
     return Contract(event_class, name, document, fact)
 
 
-_CONTRACTS: tuple[tuple[type[Any], str, dict[str, str], str | None], ...] = (
+_CONTRACTS: tuple[tuple[Any, ...], ...] = (
     (SalesOrderInventoryAllocated, INVENTORY_ALLOCATED, ALLOCATED, None),
     (SalesOrderFulfillmentStarted, FULFILLMENT_STARTED, STARTED, None),
     (SalesOrderFulfilled, FULFILLED, FULFILLED_FIELDS, "fulfilledAt"),
     (SalesOrderShipped, SHIPPED, SHIPPED_FIELDS, "shippedAt"),
     (SalesOrderDelivered, DELIVERED, DELIVERED_FIELDS, "deliveredAt"),
     (SalesOrderCancelled, CANCELLED, CANCELLED_FIELDS, None),
+    (BackorderCreated, BACKORDER_CREATED, BACKORDER_CREATED_FIELDS, None, "backorderId"),
+    (
+        BackorderFulfilled,
+        BACKORDER_FULFILLED,
+        BACKORDER_FULFILLED_FIELDS,
+        "fulfilledAt",
+        "backorderId",
+    ),
 )
 CONTRACTS = tuple(_contract(*spec) for spec in _CONTRACTS)
+BACKORDER_TOPICS = {
+    BACKORDER_CREATED: "sales.backorder.created",
+    BACKORDER_FULFILLED: "sales.backorder.fulfilled",
+}
 TOPICS: dict[str, str] = {
     INVENTORY_ALLOCATED: "sales.order.inventory_allocated",
     FULFILLMENT_STARTED: "sales.order.fulfillment_started",

@@ -15,6 +15,12 @@ from typing import Any
 from domain.errors import DomainError
 from domain.inventory.reservations import Reservation
 from domain.paging import PageRequest
+from domain.sales.backorders import (
+    Backorder,
+    BackorderFilter,
+    BackorderNotFound,
+    BackorderStatus,
+)
 from domain.sales.order import Fulfillment, SalesOrder, SalesOrderFilter, SalesOrderNotFound
 from domain.sales.status import OPEN
 from tests.use_cases.fakes.memory import Aggregates, Repository, page_of
@@ -91,5 +97,57 @@ class InMemorySalesOrders(Aggregates[SalesOrder]):
         return {r.id: replace(r) for r in found if r is not None}
 
 
+class InMemoryBackorders(Aggregates[Backorder]):
+    table = "backorders"
+    noun = "Backorder"
+    kind = Backorder
+
+    def not_found(self, backorder_id: str) -> DomainError:
+        return BackorderNotFound(backorder_id)
+
+    def _all(self) -> list[Backorder]:
+        return [Backorder(**row) for row in self._work.rows(self.table)]
+
+    async def queue_of_item(self, product_id: str, location_id: str) -> list[Backorder]:
+        queue = [
+            b
+            for b in self._all()
+            if (b.product_id, b.location_id) == (product_id, location_id)
+            and b.status is BackorderStatus.PENDING
+        ]
+        return [self.track(b) for b in sorted(queue, key=lambda b: b.queue_key)]
+
+    async def pending_items(
+        self, product_id: str | None, location_id: str | None
+    ) -> list[tuple[str, str]]:
+        return sorted(
+            {
+                (b.product_id, b.location_id)
+                for b in self._all()
+                if b.status is BackorderStatus.PENDING
+                and product_id in (None, b.product_id)
+                and location_id in (None, b.location_id)
+            }
+        )
+
+    def _matching(self, wanted: BackorderFilter) -> list[Backorder]:
+        return [
+            b
+            for b in self._all()
+            if wanted.customer_id in (None, b.customer_id)
+            and wanted.product_id in (None, b.product_id)
+            and wanted.location_id in (None, b.location_id)
+            and wanted.status in (None, b.status)
+        ]
+
+    async def backorders(self, wanted: BackorderFilter, request: PageRequest) -> list[Backorder]:
+        newest = sorted(self._matching(wanted), key=lambda b: (b.requested_at, b.id), reverse=True)
+        return page_of(newest, request)
+
+    async def count(self, wanted: BackorderFilter) -> int:
+        return len(self._matching(wanted))
+
+
 class SalesWork:
     sales_orders = Repository(InMemorySalesOrders)
+    backorders = Repository(InMemoryBackorders)
