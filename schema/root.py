@@ -55,6 +55,7 @@ from schema.pricing.queries import PricingQueries
 from schema.sales.backorders import BackorderMutations, BackorderQueries
 from schema.sales.mutations import SalesOrderMutations
 from schema.sales.queries import SalesOrderQueries
+from schema.sales.subscriptions import SalesSubscriptions
 from schema.service_orders.mutations import ServiceOrderMutations
 from schema.service_orders.queries import ServiceOrderQueries
 from schema.service_orders.subscriptions import ServiceOrderSubscriptions
@@ -228,6 +229,7 @@ class Subscription(
     EstimateSubscriptions,
     ServiceOrderSubscriptions,
     StockSubscriptions,
+    SalesSubscriptions,
 ):
     pass
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.events import DomainEvent
-from domain.sales.status import OrderStatus
+from domain.sales.status import FulfillmentStatus, OrderStatus
 
 SALES_ORDER = "sales_order"
 
@@ -117,3 +117,17 @@ EVENTS = (
     SalesOrderDelivered,
     SalesOrderCancelled,
 )
+
+
+STATUS_AFTER: dict[type[DomainEvent], tuple[OrderStatus, FulfillmentStatus | None]] = {
+    SalesOrderInventoryAllocated: (OrderStatus.INVENTORY_ALLOCATED, None),
+    SalesOrderFulfillmentStarted: (
+        OrderStatus.FULFILLMENT_IN_PROGRESS,
+        FulfillmentStatus.IN_PROGRESS,
+    ),
+    SalesOrderFulfilled: (OrderStatus.FULFILLMENT_IN_PROGRESS, FulfillmentStatus.COMPLETED),
+    SalesOrderShipped: (OrderStatus.SHIPPED, FulfillmentStatus.SHIPPED),
+    SalesOrderDelivered: (OrderStatus.DELIVERED, FulfillmentStatus.DELIVERED),
+    SalesOrderCancelled: (OrderStatus.CANCELLED, None),
+}
+"""Where each move leaves the order and its fulfilment (`salesOrderStatusChanged`)."""

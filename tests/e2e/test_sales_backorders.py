@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Api, Services
+from tests.conftest import Api, RunningGateway, Services, token
 from tests.e2e.test_sales_orders import open_sales
 from tests.e2e.test_service_order_events import records_of
 from tests.e2e.test_stock_ledger import RECEIVE, check_inventory, numbers
+from tests.graphql_ws import Subscriber
 
 BACKORDER = """mutation($q: Decimal!, $p: BackorderPriority!) {
   createBackorder(input: {customerId: "CUST-1", sku: "OIL-1", locationId: "LOC-A",
@@ -61,3 +62,31 @@ async def test_a_receipt_fills_backorders_strictly_by_priority_then_age(
     }
     checked = check_inventory(database_url, api.tenant, tmp_path)
     assert (checked.returncode, checked.stdout) == (0, "")
+
+
+WATCH = """subscription { backorderFilled(locationId: "LOC-A", sku: "oil-1") {
+  backorderId sku quantity priority reservationId } }"""
+
+
+async def test_a_planner_sees_backorders_filled_as_stock_arrives(
+    api: Api, gateway: RunningGateway
+) -> None:
+    await open_sales(api)
+    await api.data(ISSUE_ALL)
+    await api.data(BACKORDER, {"q": "3", "p": "MEDIUM"})
+    watcher = await Subscriber(gateway.url, token(api.tenant)).connect()
+    try:
+        await watcher.acknowledged()
+        await watcher.subscribe(WATCH)
+        await gateway.subscribed(api.tenant)
+        await api.data(RECEIVE, {"q": "5"})
+        filled = (await watcher.next_data())["backorderFilled"]
+    finally:
+        await watcher.close()
+    assert numbers(filled) == {
+        "backorderId": "BO-001",
+        "sku": "OIL-1",
+        "quantity": 3,
+        "priority": "MEDIUM",
+        "reservationId": "BO-001-R",
+    }

@@ -9,9 +9,10 @@ import asyncio
 from pathlib import Path
 
 from domain.identity import Permission
-from tests.conftest import Api, Services
+from tests.conftest import Api, RunningGateway, Services, token
 from tests.e2e.test_service_order_events import records_of
 from tests.e2e.test_stock_ledger import RECEIVE, check_inventory, numbers, open_shop
+from tests.graphql_ws import Subscriber
 
 CUSTOMERS = """mutation {
   a: createCustomer(input: {customerId: "CUST-1", name: "Fleet Co"}) { version }
@@ -239,3 +240,48 @@ async def test_a_cancel_racing_a_fulfilment_leaves_one_done_and_the_stock_consis
     assert level == [{"onHand": 20 - 2 * started, "reserved": 0}]
     checked = check_inventory(database_url, api.tenant, tmp_path)
     assert (checked.returncode, checked.stdout) == (0, "")
+
+
+WATCH = """subscription($customer: ID) {
+  salesOrderStatusChanged(customerId: $customer) { orderId customerId status fulfillmentStatus }
+}"""
+
+
+async def test_a_customers_screen_follows_their_orders_moves_live(
+    api: Api, gateway: RunningGateway
+) -> None:
+    await open_sales(api)
+    watcher = await Subscriber(gateway.url, token(api.tenant)).connect()
+    try:
+        await watcher.acknowledged()
+        await watcher.subscribe(WATCH, {"customer": "CUST-1"})
+        await gateway.subscribed(api.tenant)
+        await process(api, "1", "CUST-2")  # another customer's: not on this screen
+        taken = (await process(api, "2"))["data"]["processOrder"]
+        started = await api.data(START, {"id": taken["orderId"], "v": taken["order"]["version"]})
+        await api.data(
+            COMPLETE, {"id": taken["orderId"], "v": started["startOrderFulfillment"]["version"]}
+        )
+        seen = [(await watcher.next_data())["salesOrderStatusChanged"] for _ in range(3)]
+    finally:
+        await watcher.close()
+    assert seen == [
+        {
+            "orderId": "SO-002",
+            "customerId": "CUST-1",
+            "status": "INVENTORY_ALLOCATED",
+            "fulfillmentStatus": None,
+        },
+        {
+            "orderId": "SO-002",
+            "customerId": "CUST-1",
+            "status": "FULFILLMENT_IN_PROGRESS",
+            "fulfillmentStatus": "IN_PROGRESS",
+        },
+        {
+            "orderId": "SO-002",
+            "customerId": "CUST-1",
+            "status": "FULFILLMENT_IN_PROGRESS",
+            "fulfillmentStatus": "COMPLETED",
+        },
+    ]
