@@ -19,6 +19,7 @@ from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
+from domain.sales.backorders import Backorder
 from domain.service_orders.order import ServiceOrder
 from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
@@ -27,6 +28,7 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
+from resolvers.sales import backorders
 from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
 
@@ -80,6 +82,10 @@ class Loaders:
     @cached_property
     def reservation_by_id(self) -> DataLoader[str, Reservation | None]:
         return DataLoader(lambda ids: sales.reservations_by_id(self.uow, ids))
+
+    @cached_property
+    def backorders_of_order(self) -> DataLoader[str, list[Backorder]]:
+        return DataLoader(lambda ids: backorders.backorders_of_orders(self.uow, ids))
 
 
 @dataclass

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.events import DomainEvent
+from domain.money import to_cents
 
 BACKORDER = "backorder"
 
@@ -104,6 +105,7 @@ class BackorderFilter:
     product_id: str | None = None
     location_id: str | None = None
     status: BackorderStatus | None = None
+    order_id: str | None = None
 
 
 def check_expected_date(expected: date | None, now: datetime) -> InvalidInput | None:
@@ -130,6 +132,8 @@ class Backorder:
     sku: str
     location_id: str
     quantity: Decimal
+    unit_price: Decimal
+    """The customer's price of the part when the backorder was recorded."""
     priority: BackorderPriority
     requested_by: str
     requested_at: datetime
@@ -142,6 +146,10 @@ class Backorder:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     events: list[DomainEvent] = field(default_factory=list, repr=False)
+
+    @property
+    def value(self) -> Decimal:
+        return to_cents(self.quantity * self.unit_price)
 
     @property
     def queue_key(self) -> tuple[int, datetime, str]:
@@ -158,6 +166,7 @@ class Backorder:
         sku: str,
         location_id: str,
         quantity: Decimal,
+        unit_price: Decimal,
         priority: BackorderPriority,
         expected: date | None,
         order_id: str | None,
@@ -175,6 +184,7 @@ class Backorder:
             sku=sku,
             location_id=location_id,
             quantity=quantity,
+            unit_price=unit_price,
             priority=priority,
             requested_by=by,
             requested_at=now,
@@ -223,3 +233,56 @@ class Backorder:
             )
         )
         return self.reservation_id
+
+
+@dataclass(frozen=True, slots=True)
+class BackorderGroup:
+    """Backorders of one priority and status: how many, what they are worth, and (for
+    FULFILLED ones) the seconds from request to fill, summed."""
+
+    priority: BackorderPriority
+    status: BackorderStatus
+    count: int
+    value: Decimal
+    seconds_to_fill: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    count: int
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BackorderReport:
+    """Seed 004's `BackorderReport`; `average_fulfillment_hours` is None until one is
+    filled."""
+
+    total_backorders: int
+    total_value: Decimal
+    by_priority: dict[BackorderPriority, Tally]
+    by_status: dict[BackorderStatus, Tally]
+    average_fulfillment_hours: Decimal | None
+
+
+def _tally(groups: list[BackorderGroup]) -> Tally:
+    return Tally(sum(g.count for g in groups), sum((g.value for g in groups), Decimal("0.00")))
+
+
+def backorder_report(groups: list[BackorderGroup]) -> BackorderReport:
+    """Totals by priority (URGENT first) and status, and the average time to fill."""
+    filled = [g for g in groups if g.status is BackorderStatus.FULFILLED]
+    filled_count = sum(g.count for g in filled)
+    hours = None
+    if filled_count:
+        seconds = sum((g.seconds_to_fill for g in filled), Decimal(0))
+        hours = (seconds / filled_count / 3600).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return BackorderReport(
+        total_backorders=sum(g.count for g in groups),
+        total_value=_tally(groups).value,
+        by_priority={
+            p: _tally([g for g in groups if g.priority is p]) for p in sorted(RANK, key=RANK.get)
+        },
+        by_status={s: _tally([g for g in groups if g.status is s]) for s in BackorderStatus},
+        average_fulfillment_hours=hours,
+    )

@@ -113,6 +113,7 @@ backorders = Table(
     Column("sku", String(64), nullable=False),
     Column("location_id", String(64), nullable=False),
     Column("quantity", QUANTITY, nullable=False),
+    Column("unit_price", MONEY, nullable=False),
     Column("priority", String(8), nullable=False),
     Column("priority_rank", Integer, nullable=False),
     Column("requested_by", String(200), nullable=False),

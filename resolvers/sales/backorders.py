@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,12 +18,14 @@ from domain.sales.backorders import (
     Backorder,
     BackorderFilter,
     BackorderPriority,
+    BackorderReport,
+    backorder_report,
     check_expected_date,
 )
 from domain.sales.order import SalesOrderNotFound
 from resolvers.changes import existing
 from resolvers.inventory.ledger import location_must_exist
-from resolvers.inventory.pricing import named_part
+from resolvers.inventory.pricing import named_part, prices_for
 from resolvers.paging import paged
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.sales.backorder_filling import fill_backorders
@@ -55,12 +58,14 @@ async def create_backorder(
     (or `processBackorders` runs), not at once."""
     collect(check_quantity(quantity), check_expected_date(expected, clock.now()))
     async with uow() as work:
-        if not await work.customers.exists(customer_id):
+        customer = await work.customers.get(customer_id)
+        if customer is None:
             raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
         if order_id is not None and not await work.sales_orders.exists(order_id):
             raise SalesOrderNotFound(order_id)
         part = await named_part(work, product_id, sku, "")
         await location_must_exist(work, location_id, "locationId")
+        [price] = await prices_for(work, customer, [part])
         backorder = Backorder.create(
             await work.naming.next_id(BACKORDER_SERIES),
             work.tenant_id,
@@ -69,6 +74,7 @@ async def create_backorder(
             part.sku,
             location_id,
             quantity,
+            price.customer_price,
             priority,
             expected,
             order_id,
@@ -116,3 +122,17 @@ async def backorders(
         return await work.backorders.count(wanted)
 
     return await paged(uow, request, rows, total)
+
+
+async def backorder_report_of(uow: UnitOfWorkFactory) -> BackorderReport:
+    async with uow() as work:
+        return backorder_report(await work.backorders.report_groups())
+
+
+async def backorders_of_orders(
+    uow: UnitOfWorkFactory, order_ids: Sequence[str]
+) -> list[list[Backorder]]:
+    """Batch for `SalesOrder.backorders`: one statement for every order of a response."""
+    async with uow() as work:
+        found = await work.backorders.of_orders(order_ids)
+    return [found[i] for i in order_ids]

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from domain.inventory.reservations import Reservation
 from domain.paging import PageRequest
-from domain.sales.backorders import Backorder, BackorderFilter
+from domain.sales.backorders import Backorder, BackorderFilter, BackorderGroup
 from domain.sales.order import SalesOrder, SalesOrderFilter
 from resolvers.changes import Changeable
 
@@ -57,6 +57,14 @@ class BackorderStore(Changeable[Backorder], Protocol):
         ...
 
     async def count(self, wanted: BackorderFilter) -> int: ...
+
+    async def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Backorder]]:
+        """The backorders recorded for each order, newest first."""
+        ...
+
+    async def report_groups(self) -> list[BackorderGroup]:
+        """Every backorder counted, valued and timed by priority and status."""
+        ...
 
 
 class SalesWork(Protocol):

@@ -33,6 +33,10 @@ class Backorder:
     sku: str
     location_id: strawberry.ID
     quantity: Decimal
+    unit_price: Decimal = strawberry.field(
+        description="The customer's price of the part when the backorder was recorded."
+    )
+    value: Decimal
     priority: BackorderPriority  # type: ignore[valid-type]
     status: BackorderStatus  # type: ignore[valid-type]
     expected_fulfillment_date: date | None
@@ -53,6 +57,8 @@ class Backorder:
             sku=b.sku,
             location_id=strawberry.ID(b.location_id),
             quantity=b.quantity,
+            unit_price=b.unit_price,
+            value=b.value,
             priority=b.priority,
             status=b.status,
             expected_fulfillment_date=b.expected_fulfillment_date,
@@ -65,14 +71,65 @@ class Backorder:
 
 @strawberry.type(description="Seed 004's BackorderProcessingResult.")
 class BackorderProcessingResult:
+    processed_count: int
+    fulfilled_count: int
+    still_pending_count: int
     fulfilled_backorders: list[Backorder]
     still_pending_backorders: list[Backorder]
 
     @classmethod
     def from_domain(cls, result: BackorderProcessing) -> BackorderProcessingResult:
+        fulfilled, waiting = len(result.fulfilled), len(result.still_pending)
         return cls(
+            processed_count=fulfilled + waiting,
+            fulfilled_count=fulfilled,
+            still_pending_count=waiting,
             fulfilled_backorders=[Backorder.from_domain(b) for b in result.fulfilled],
             still_pending_backorders=[Backorder.from_domain(b) for b in result.still_pending],
+        )
+
+
+@strawberry.type
+class BackordersOfPriority:
+    priority: BackorderPriority  # type: ignore[valid-type]
+    count: int
+    value: Decimal
+
+
+@strawberry.type
+class BackordersOfStatus:
+    status: BackorderStatus  # type: ignore[valid-type]
+    count: int
+    value: Decimal
+
+
+@strawberry.type(description="Seed 004's BackorderReport.")
+class BackorderReport:
+    total_backorders: int
+    total_value: Decimal
+    backorders_by_priority: list[BackordersOfPriority] = strawberry.field(
+        description="URGENT first; every priority, zero included."
+    )
+    backorders_by_status: list[BackordersOfStatus]
+    average_fulfillment_time: Decimal | None = strawberry.field(
+        description="Hours from request to fill, averaged over the FULFILLED ones (null "
+        "until one is filled)."
+    )
+
+    @classmethod
+    def from_domain(cls, report: domain.BackorderReport) -> BackorderReport:
+        return cls(
+            total_backorders=report.total_backorders,
+            total_value=report.total_value,
+            backorders_by_priority=[
+                BackordersOfPriority(priority=p, count=t.count, value=t.value)
+                for p, t in report.by_priority.items()
+            ],
+            backorders_by_status=[
+                BackordersOfStatus(status=s, count=t.count, value=t.value)
+                for s, t in report.by_status.items()
+            ],
+            average_fulfillment_time=report.average_fulfillment_hours,
         )
 
 
@@ -149,3 +206,11 @@ class BackorderQueries:
             page_request(page_index, page_size),
         )
         return Page.of(page, Backorder.from_domain)
+
+    @strawberry.field(
+        description="Backorders counted and valued by priority and status, and the average "
+        "time to fill them.",
+        permission_classes=[requires(Permission.SALES_ORDER_READ)],
+    )
+    async def backorder_report(self, info: Info) -> BackorderReport:
+        return BackorderReport.from_domain(await backorders.backorder_report_of(info.context.uow))

@@ -18,6 +18,7 @@ from schema.inventory.types import Reservation
 
 if TYPE_CHECKING:
     from schema.customers.types import Customer
+    from schema.sales.backorders import Backorder
 
 OrderStatus = strawberry.enum(
     status.OrderStatus,
@@ -146,6 +147,15 @@ class SalesOrder:
     version: int = strawberry.field(description="Send back with every change of the order.")
     created_at: datetime | None
     updated_at: datetime | None
+
+    @strawberry.field(description="The backorders recorded for this order, newest first.")
+    async def backorders(
+        self, info: Info
+    ) -> list[Annotated[Backorder, strawberry.lazy("schema.sales.backorders")]]:
+        from schema.sales.backorders import Backorder
+
+        found = await info.context.loaders.backorders_of_order.load(self.order_id)
+        return [Backorder.from_domain(b) for b in found]
 
     @strawberry.field
     async def customer(

@@ -90,3 +90,39 @@ async def test_a_planner_sees_backorders_filled_as_stock_arrives(
         "priority": "MEDIUM",
         "reservationId": "BO-001-R",
     }
+
+
+REPORT = """{ backorderReport { totalBackorders totalValue averageFulfillmentTime
+  backordersByPriority { priority count value } backordersByStatus { status count value } }
+  salesOrder(orderId: "SO-001") { backorders { backorderId unitPrice value status } } }"""
+
+
+async def test_an_orders_backorders_and_the_report(api: Api) -> None:
+    await open_sales(api, "2")
+    taken = (await api.data(PROCESS_ORDER))["processOrder"]
+    assert taken["orderId"] == "SO-001"
+    await api.data(ORDER_BACKORDER)
+
+    read = numbers(await api.data(REPORT))
+
+    assert read["salesOrder"]["backorders"] == [
+        {"backorderId": "BO-001", "unitPrice": 9, "value": 27, "status": "PENDING"}
+    ]
+    report = read["backorderReport"]
+    assert (report["totalBackorders"], report["totalValue"]) == (1, 27)
+    assert report["averageFulfillmentTime"] is None
+    assert report["backordersByPriority"][0] == {"priority": "URGENT", "count": 1, "value": 27}
+    assert report["backordersByStatus"] == [
+        {"status": "PENDING", "count": 1, "value": 27},
+        {"status": "FULFILLED", "count": 0, "value": 0},
+    ]
+
+
+PROCESS_ORDER = """mutation { processOrder(input: {customerId: "CUST-1",
+  lines: [{sku: "OIL-1", locationId: "LOC-A", quantity: "2"}],
+  shippingAddress: {line1: "1 Main St", city: "Springfield", postalCode: "12345",
+                    country: "US"}}) { orderId } }"""
+ORDER_BACKORDER = """mutation {
+  createBackorder(input: {customerId: "CUST-1", orderId: "SO-001", sku: "OIL-1",
+                          locationId: "LOC-A", quantity: "3", priority: URGENT}) { backorderId }
+}"""

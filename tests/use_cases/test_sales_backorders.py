@@ -157,3 +157,29 @@ async def test_a_backorder_names_existing_parties_and_a_future_date(
         BackorderStatus.PENDING,
         date(2026, 3, 20),
     )
+
+
+async def test_the_backorder_report_totals_by_priority_and_status_and_times_the_fills(
+    uow: Units, clock: ManualClock, shop: str
+) -> None:
+    await ledger.issue_stock(uow, clock, CLERK, "OIL", "LOC-A", D(10))
+    await backorder(uow, clock, shop, "2", P.URGENT)  # 2 x 9.99, at 09:31
+    await backorder(uow, clock, shop, "1", P.LOW)  # at 09:32
+    await backorder(uow, clock, shop, "5", P.LOW)  # at 09:33
+    clock.advance(timedelta(hours=3, minutes=27))  # 13:00
+    await ledger.receive_stock(uow, clock, CLERK, "OIL", "LOC-A", D(3), D(4))
+
+    report = await backorders.backorder_report_of(uow)
+
+    assert (report.total_backorders, report.total_value) == (3, D("79.92"))
+    assert [(p.value, t.count, t.value) for p, t in report.by_priority.items()] == [
+        ("URGENT", 1, D("19.98")),
+        ("HIGH", 0, D("0.00")),
+        ("MEDIUM", 0, D("0.00")),
+        ("LOW", 2, D("59.94")),
+    ]
+    assert {s.value: (t.count, t.value) for s, t in report.by_status.items()} == {
+        "PENDING": (1, D("49.95")),
+        "FULFILLED": (2, D("29.97")),
+    }
+    assert report.average_fulfillment_hours == D("3.48")  # 3h29m and 3h28m: 3.475

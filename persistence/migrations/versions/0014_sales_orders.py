@@ -131,6 +131,7 @@ def upgrade() -> None:
         sa.Column("sku", sa.String(length=64), nullable=False),
         sa.Column("location_id", sa.String(length=64), nullable=False),
         sa.Column("quantity", QUANTITY, nullable=False),
+        sa.Column("unit_price", MONEY, nullable=False),
         sa.Column("priority", sa.String(length=8), nullable=False),
         sa.Column("priority_rank", sa.Integer(), nullable=False),
         sa.Column("requested_by", sa.String(length=200), nullable=False),

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 
 from domain.errors import DomainError
 from domain.paging import PageRequest
@@ -14,12 +15,18 @@ from domain.sales.backorders import (
     RANK,
     Backorder,
     BackorderFilter,
+    BackorderGroup,
     BackorderNotFound,
     BackorderPriority,
     BackorderStatus,
 )
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import of_tenant, take_written, versioned_update
+from persistence.repositories.base import (
+    of_tenant,
+    one_of_param,
+    take_written,
+    versioned_update,
+)
 from persistence.tables import backorders
 
 BACKORDER = backorders.c
@@ -37,6 +44,26 @@ QUEUE_OF_ITEM = (
         BACKORDER.location_id == bindparam("location_id"),
     )
     .order_by(*QUEUE)
+)
+REPORT = (
+    select(
+        BACKORDER.priority,
+        BACKORDER.status,
+        func.count().label("count"),
+        func.coalesce(func.sum(func.round(BACKORDER.quantity * BACKORDER.unit_price, 2)), 0).label(
+            "value"
+        ),
+        func.coalesce(
+            func.sum(func.extract("epoch", BACKORDER.fulfilled_at - BACKORDER.requested_at)), 0
+        ).label("seconds_to_fill"),
+    )
+    .where(of_tenant(backorders))
+    .group_by(BACKORDER.priority, BACKORDER.status)
+)
+OF_ORDERS = (
+    select(*COLUMNS)
+    .where(of_tenant(backorders), one_of_param(BACKORDER.order_id, "order_ids"))
+    .order_by(BACKORDER.requested_at.desc(), BACKORDER.id.desc())
 )
 ADD = insert(backorders).returning(BACKORDER.version, BACKORDER.created_at, BACKORDER.updated_at)
 SAVE = versioned_update(backorders, CHANGING).returning(BACKORDER.version, BACKORDER.updated_at)
@@ -62,6 +89,7 @@ def _values(backorder: Backorder) -> dict[str, Any]:
         "sku": backorder.sku,
         "location_id": backorder.location_id,
         "quantity": backorder.quantity,
+        "unit_price": backorder.unit_price,
         "priority": backorder.priority.value,
         "priority_rank": RANK[backorder.priority],
         "requested_by": backorder.requested_by,
@@ -122,10 +150,31 @@ class BackorderRepository(AggregateRepository[Backorder]):
     async def count(self, wanted: BackorderFilter) -> int:
         return await self._count(self._matching(wanted))
 
+    async def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Backorder]]:
+        """The backorders recorded for each order, newest first, in one statement."""
+        found: dict[str, list[Backorder]] = {key: [] for key in order_ids}
+        for row in await self._rows(OF_ORDERS, order_ids=list(order_ids)):
+            found[row["order_id"]].append(_backorder(self.tenant_id, row))
+        return found
+
+    async def report_groups(self) -> list[BackorderGroup]:
+        """Every backorder counted, valued and timed by priority and status (one scan)."""
+        return [
+            BackorderGroup(
+                priority=BackorderPriority(row["priority"]),
+                status=BackorderStatus(row["status"]),
+                count=row["count"],
+                value=Decimal(row["value"]),
+                seconds_to_fill=Decimal(row["seconds_to_fill"]),
+            )
+            for row in await self._rows(REPORT)
+        ]
+
     def _matching(self, wanted: BackorderFilter) -> Select:
         statement = select(*COLUMNS).where(of_tenant(backorders))
         for column, value in (
             (BACKORDER.customer_id, wanted.customer_id),
+            (BACKORDER.order_id, wanted.order_id),
             (BACKORDER.product_id, wanted.product_id),
             (BACKORDER.location_id, wanted.location_id),
             (BACKORDER.status, wanted.status.value if wanted.status else None),

@@ -18,7 +18,9 @@ from domain.paging import PageRequest
 from domain.sales.backorders import (
     Backorder,
     BackorderFilter,
+    BackorderGroup,
     BackorderNotFound,
+    BackorderPriority,
     BackorderStatus,
 )
 from domain.sales.order import Fulfillment, SalesOrder, SalesOrderFilter, SalesOrderNotFound
@@ -146,6 +148,32 @@ class InMemoryBackorders(Aggregates[Backorder]):
 
     async def count(self, wanted: BackorderFilter) -> int:
         return len(self._matching(wanted))
+
+    async def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Backorder]]:
+        newest = sorted(self._all(), key=lambda b: (b.requested_at, b.id), reverse=True)
+        return {i: [b for b in newest if b.order_id == i] for i in order_ids}
+
+    async def report_groups(self) -> list[BackorderGroup]:
+        groups: dict[tuple[BackorderPriority, BackorderStatus], list[Backorder]] = {}
+        for b in self._all():
+            groups.setdefault((b.priority, b.status), []).append(b)
+        return [
+            BackorderGroup(
+                priority=priority,
+                status=status,
+                count=len(found),
+                value=sum((b.value for b in found), Decimal(0)),
+                seconds_to_fill=sum(
+                    (
+                        Decimal((b.fulfilled_at - b.requested_at).total_seconds())
+                        for b in found
+                        if b.fulfilled_at is not None
+                    ),
+                    Decimal(0),
+                ),
+            )
+            for (priority, status), found in groups.items()
+        ]
 
 
 class SalesWork:
