@@ -56,6 +56,7 @@ from schema.sales.backorders import BackorderMutations, BackorderQueries
 from schema.sales.mutations import SalesOrderMutations
 from schema.sales.queries import SalesOrderQueries
 from schema.sales.subscriptions import SalesSubscriptions
+from schema.sales.sync import SyncMutations
 from schema.service_orders.mutations import ServiceOrderMutations
 from schema.service_orders.queries import ServiceOrderQueries
 from schema.service_orders.subscriptions import ServiceOrderSubscriptions
@@ -97,6 +98,7 @@ class Mutation(
     CustomerPricingMutations,
     SalesOrderMutations,
     BackorderMutations,
+    SyncMutations,
 ):
     pass
 

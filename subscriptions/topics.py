@@ -60,6 +60,7 @@ TOPICS: dict[str, int] = {
     "sales.order.shipped": 6,
     "sales.order.delivered": 6,
     "sales.order.cancelled": 6,
+    "sales.order.synced": 6,
     "sales.backorder.created": 6,
     "sales.backorder.fulfilled": 6,
     # TrakService quotes (seed 003)

@@ -109,6 +109,40 @@ class SalesOrderCancelled(DomainEvent):
     cancelled_by: str
 
 
+@dataclass(frozen=True, slots=True)
+class LineReservedAgain:
+    """A line whose reservation had ended (expired, released) and is held again."""
+
+    line_number: int
+    sku: str
+    previous_reservation_id: str
+    reservation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineStillShort:
+    """A line whose reservation had ended and whose stock is not there to hold again."""
+
+    line_number: int
+    sku: str
+    location_id: str
+    required: Decimal
+    available: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesOrderSynced(DomainEvent):
+    """The order's lines were compared with their reservations and what drifted was
+    repaired where stock allowed."""
+
+    aggregate_type = SALES_ORDER
+
+    customer_id: str
+    reserved_again: tuple[LineReservedAgain, ...]
+    still_short: tuple[LineStillShort, ...]
+    synced_by: str
+
+
 EVENTS = (
     SalesOrderInventoryAllocated,
     SalesOrderFulfillmentStarted,
@@ -116,6 +150,7 @@ EVENTS = (
     SalesOrderShipped,
     SalesOrderDelivered,
     SalesOrderCancelled,
+    SalesOrderSynced,
 )
 
 

@@ -11,7 +11,7 @@ each line (`reservation_of_line`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -20,6 +20,8 @@ from domain.errors import DomainError, InvalidInput, NotFound, collect
 from domain.events import DomainEvent
 from domain.money import DEFAULT_CURRENCY, to_cents
 from domain.sales.events import (
+    LineReservedAgain,
+    LineStillShort,
     OrderedLine,
     SalesOrderCancelled,
     SalesOrderDelivered,
@@ -27,6 +29,7 @@ from domain.sales.events import (
     SalesOrderFulfillmentStarted,
     SalesOrderInventoryAllocated,
     SalesOrderShipped,
+    SalesOrderSynced,
 )
 from domain.sales.status import (
     FulfillmentStatus,
@@ -128,6 +131,12 @@ def reservation_of_line(order_id: str, line_number: int) -> str:
     """The id of the reservation holding a line's stock, `SO-001-L2`: named after the line
     rather than taken from the RES series, so an order of ten lines takes one number."""
     return f"{order_id}-L{line_number}"
+
+
+def reservation_of_line_again(order_id: str, line_number: int, version: int) -> str:
+    """The id of a line's next reservation when a sync holds it again: `SO-001-L2-V3`,
+    after the order's version at that sync (each sync that changes the order moves it)."""
+    return f"{reservation_of_line(order_id, line_number)}-V{version}"
 
 
 def fulfillment_of_order(order_id: str) -> str:
@@ -314,6 +323,37 @@ class SalesOrder:
                 reason=self.cancel_reason,
                 reservation_ids=tuple(line.reservation_id for line in self.lines),
                 cancelled_by=by,
+            )
+        )
+
+    def reserve_line_again(self, line_number: int, reservation_id: str) -> OrderLine:
+        """The line is held by a new reservation (its earlier one had ended)."""
+        self._require(
+            "have its lines reserved again",
+            "INVENTORY_ALLOCATED",
+            self.status is OrderStatus.INVENTORY_ALLOCATED,
+        )
+        index = next(i for i, line in enumerate(self.lines) if line.line_number == line_number)
+        self.lines[index] = replace(self.lines[index], reservation_id=reservation_id)
+        return self.lines[index]
+
+    def record_sync(
+        self,
+        reserved_again: Sequence[LineReservedAgain],
+        still_short: Sequence[LineStillShort],
+        by: str,
+        now: datetime,
+    ) -> None:
+        """What a sync with the stock found and did; nothing is recorded if every line's
+        reservation was still held."""
+        if not reserved_again and not still_short:
+            return
+        self.events.append(
+            SalesOrderSynced(
+                **self._facts(now),
+                reserved_again=tuple(reserved_again),
+                still_short=tuple(still_short),
+                synced_by=by,
             )
         )
 

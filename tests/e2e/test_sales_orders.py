@@ -285,3 +285,38 @@ async def test_a_customers_screen_follows_their_orders_moves_live(
             "fulfillmentStatus": "COMPLETED",
         },
     ]
+
+
+SYNC = """mutation($id: ID!) { syncOrderWithInventory(orderId: $id) {
+  orderId inSync reservedAgain { lineNumber previousReservationId reservationId }
+  stillShort { lineNumber required available } order { version } } }"""
+SYNC_ALL = """mutation { syncAllPendingOrders { orderId inSync } }"""
+RELEASE = """mutation($id: ID!) { releaseReservation(reservationId: $id) { level { reserved } } }"""
+
+
+async def test_sync_holds_again_a_line_whose_reservation_was_released(
+    api: Api, services: Services, database_url: str, tmp_path: Path
+) -> None:
+    await open_sales(api)
+    taken = (await process(api, "4"))["data"]["processOrder"]
+    assert (await api.data(SYNC_ALL))["syncAllPendingOrders"] == []
+    await api.data(RELEASE, {"id": "SO-001-L1"})
+    assert await api.error_codes(START, {"id": "SO-001", "v": taken["order"]["version"]}) == [
+        "RESERVATION_NOT_ACTIVE"
+    ]
+
+    synced = numbers(await api.data(SYNC, {"id": "SO-001"}))["syncOrderWithInventory"]
+
+    assert synced["inSync"] is True and synced["stillShort"] == []
+    assert synced["reservedAgain"] == [
+        {"lineNumber": 1, "previousReservationId": "SO-001-L1", "reservationId": "SO-001-L1-V2"}
+    ]
+    started = await api.data(START, {"id": "SO-001", "v": synced["order"]["version"]})
+    assert started["startOrderFulfillment"]["status"] == "FULFILLMENT_IN_PROGRESS"
+    assert numbers(await api.data(READ))["stockLevels"] == [{"onHand": 6, "reserved": 0}]
+    [event] = (await records_of(services, api.tenant, {"sales.order.synced": 1}))[
+        "sales.order.synced"
+    ]
+    assert event["payload"]["reservedAgain"][0]["reservationId"] == "SO-001-L1-V2"
+    checked = check_inventory(database_url, api.tenant, tmp_path)
+    assert (checked.returncode, checked.stdout) == (0, "")

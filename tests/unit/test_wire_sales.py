@@ -13,6 +13,8 @@ import pytest
 from domain.events import DomainEvent, PublishedEvent
 from domain.sales.backorders import BackorderCreated, BackorderFulfilled, BackorderPriority
 from domain.sales.events import (
+    LineReservedAgain,
+    LineStillShort,
     OrderedLine,
     SalesOrderCancelled,
     SalesOrderDelivered,
@@ -20,6 +22,7 @@ from domain.sales.events import (
     SalesOrderFulfillmentStarted,
     SalesOrderInventoryAllocated,
     SalesOrderShipped,
+    SalesOrderSynced,
 )
 from domain.sales.status import OrderStatus
 from subscriptions.inbound.topics import INBOUND
@@ -256,3 +259,35 @@ def test_backorders_have_seed_004s_names_on_their_topics() -> None:
 def test_each_backorder_record_reads_back_as_its_fact(event: DomainEvent) -> None:
     record = outgoing(PublishedEvent(sequence=9, event=event))
     assert decode(record.topic, record.headers, record.value) == event
+
+
+SYNCED = SalesOrderSynced(
+    **ABOUT,
+    event_id="evt-9",
+    customer_id="CUST-001",
+    reserved_again=(LineReservedAgain(1, "OIL", "SO-001-L1", "SO-001-L1-V2"),),
+    still_short=(LineStillShort(2, "PAD", "LOC-A", Decimal("0.5"), Decimal(0)),),
+    synced_by="clerk",
+)
+
+
+def test_a_sync_says_what_it_reserved_again_and_what_is_still_short() -> None:
+    record = outgoing(PublishedEvent(sequence=1, event=SYNCED))
+    assert record.topic == "sales.order.synced"
+    assert json.loads(record.value)["payload"] == {
+        "orderId": "SO-001",
+        "customerId": "CUST-001",
+        "reservedAgain": [
+            {
+                "lineNumber": 1,
+                "sku": "OIL",
+                "previousReservationId": "SO-001-L1",
+                "reservationId": "SO-001-L1-V2",
+            }
+        ],
+        "stillShort": [
+            {"lineNumber": 2, "sku": "PAD", "locationId": "LOC-A", "required": 0.5, "available": 0}
+        ],
+        "syncedBy": "clerk",
+    }
+    assert decode(record.topic, record.headers, record.value) == SYNCED

@@ -28,7 +28,7 @@ from resolvers.inventory import ledger, levels, pricing
 from resolvers.inventory.pricing import RequestedPrice
 from resolvers.inventory.reservations import expire_reservations
 from resolvers.locations.use_cases import create_location
-from resolvers.sales import fulfillment, queries
+from resolvers.sales import fulfillment, queries, sync
 from resolvers.sales.orders import OrderProcessingStatus, RequestedLine, process_order
 from tests.use_cases.fakes import Database, FakeUnitOfWork
 from tests.use_cases.outcomes import refusal
@@ -236,3 +236,36 @@ async def test_an_expired_reservation_stops_fulfilment_and_consumes_nothing(
     assert "EXPIRED" in refused.value.message
     assert await figures(uow, "PAD") == (3, 1)
     assert (await queries.sales_order(uow, placed.id)).status is OrderStatus.INVENTORY_ALLOCATED
+
+
+async def test_sync_holds_again_the_lines_whose_reservations_ended_as_far_as_stock_goes(
+    uow: Units, clock: ManualClock, database: Database, shop: str
+) -> None:
+    placed = (await order(uow, clock, shop, line("OIL", "3"), line("PAD", "2"))).order
+    assert placed is not None
+    clock.advance(ORDER_HOLD)
+    await expire_reservations(uow, clock, "PART-OIL@LOC-A")
+    await expire_reservations(uow, clock, "PART-PAD@LOC-A")
+    await ledger.issue_stock(uow, clock, CLERK, "PAD", "LOC-A", D(1))  # only 1 pad left
+    database.outbox.clear()
+
+    [synced] = await sync.sync_all_pending_orders(uow, clock, CLERK)
+
+    assert [
+        (a.line_number, a.previous_reservation_id, a.reservation_id) for a in synced.reserved_again
+    ] == [(1, "SO-001-L1", "SO-001-L1-V2")]
+    assert [(s.line_number, s.required, s.available) for s in synced.still_short] == [(2, 2, 1)]
+    assert await figures(uow, "OIL") == (10, 3)
+    stored = await queries.sales_order(uow, "SO-001")
+    assert [li.reservation_id for li in stored.lines] == ["SO-001-L1-V2", "SO-001-L2"]
+    assert stored.status is OrderStatus.INVENTORY_ALLOCATED
+    assert {type(e).__name__ for e in database.outbox} == {"SalesOrderSynced", "StockReserved"}
+
+    await ledger.receive_stock(uow, clock, CLERK, "PAD", "LOC-A", D(1), D(40))
+    again = await sync.sync_order_with_inventory(uow, clock, CLERK, "SO-001")
+    assert [a.reservation_id for a in again.reserved_again] == ["SO-001-L2-V3"]
+    assert not (await sync.sync_order_with_inventory(uow, clock, CLERK, "SO-001")).drifted
+    started = await fulfillment.start_order_fulfillment(uow, clock, "picker", "SO-001", 3)
+    assert started.status is OrderStatus.FULFILLMENT_IN_PROGRESS
+    assert await figures(uow, "OIL") == (7, 0)
+    assert await figures(uow, "PAD") == (0, 0)

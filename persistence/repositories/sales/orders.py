@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select, update
 
 from domain.errors import DomainError
 from domain.inventory.reservations import Reservation
@@ -71,6 +71,15 @@ LINES_OF_ORDERS = (
 )
 ADD_ORDER = insert(sales_orders).returning(ORDER.version, ORDER.created_at, ORDER.updated_at)
 ADD_LINE = insert(sales_order_lines)
+RESERVE_LINE_AGAIN = (
+    update(sales_order_lines)
+    .where(
+        of_tenant(sales_order_lines),
+        LINE.order_id == bindparam("key_order_id"),
+        LINE.line_number == bindparam("key_line_number"),
+    )
+    .values(reservation_id=bindparam("reservation_id"))
+)
 SAVE_ORDER = versioned_update(sales_orders, CHANGING).returning(ORDER.version, ORDER.updated_at)
 HOLD_CUSTOMER = (
     select(customers.c.id)
@@ -259,11 +268,22 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         return [_order(self.tenant_id, row, by_order[row["id"]]) for row in rows]
 
     def _stored_form(self, order: SalesOrder) -> dict[str, Any]:
-        return {name: value for name, value in _header_values(order).items() if name in CHANGING}
+        header = {k: v for k, v in _header_values(order).items() if k in CHANGING}
+        return {**header, "lines": {line.line_number: line.reservation_id for line in order.lines}}
 
     async def _save(self, order: SalesOrder, before: Any) -> None:
+        """The header (version-checked), and the lines a sync reserved again."""
         values = self._stored_form(order)
+        lines = values.pop("lines")
         row = await self._row(SAVE_ORDER, **values, key_id=order.id, key_version=order.version)
         if row is None:
             raise self.stale(order.id, order.version)
         take_written(order, row)
+        await self._run_many(
+            RESERVE_LINE_AGAIN,
+            [
+                {"key_order_id": order.id, "key_line_number": n, "reservation_id": held}
+                for n, held in lines.items()
+                if before["lines"].get(n) != held
+            ],
+        )

@@ -18,6 +18,10 @@ Every payload has `{orderId, customerId}`, plus:
 with `lines: [{lineNumber, productId, sku, locationId, quantity, unitPrice, lineTotal,
 reservationId}]`. The `...At` instants are the event's own (its envelope `timestamp`).
 
+`SalesOrderSyncedEvent` `{orderId, customerId, reservedAgain: [{lineNumber, sku,
+previousReservationId, reservationId}], stillShort: [{lineNumber, sku, locationId,
+required, available}], syncedBy}` on `sales.order.synced`.
+
 Backorders (aggregate type `backorder`, seed 004's names): `BackorderCreatedEvent`
 `{backorderId, customerId, orderId, productId, sku, locationId, quantity, priority,
 expectedFulfillmentDate, createdBy}` on `sales.backorder.created`;
@@ -35,12 +39,15 @@ from typing import Any
 from domain.instants import utc_text
 from domain.sales.backorders import BackorderCreated, BackorderFulfilled
 from domain.sales.events import (
+    LineReservedAgain,
+    LineStillShort,
     SalesOrderCancelled,
     SalesOrderDelivered,
     SalesOrderFulfilled,
     SalesOrderFulfillmentStarted,
     SalesOrderInventoryAllocated,
     SalesOrderShipped,
+    SalesOrderSynced,
 )
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
@@ -51,6 +58,7 @@ FULFILLED = "SalesOrderFulfilledEvent"
 SHIPPED = "SalesOrderShippedEvent"
 DELIVERED = "SalesOrderDeliveredEvent"
 CANCELLED = "SalesOrderCancelledEvent"
+SYNCED = "SalesOrderSyncedEvent"
 BACKORDER_CREATED = "BackorderCreatedEvent"
 BACKORDER_FULFILLED = "BackorderFulfilledEvent"
 
@@ -105,6 +113,30 @@ BACKORDER_CREATED_FIELDS = {
     "created_by": "createdBy",
 }
 BACKORDER_FULFILLED_FIELDS = {**BACKORDER, "reservation_id": "reservationId"}
+SYNCED_FIELDS = {
+    **ORDER,
+    "reserved_again": "reservedAgain",
+    "still_short": "stillShort",
+    "synced_by": "syncedBy",
+}
+RESERVED_AGAIN = {
+    "line_number": "lineNumber",
+    "sku": "sku",
+    "previous_reservation_id": "previousReservationId",
+    "reservation_id": "reservationId",
+}
+STILL_SHORT = {
+    "line_number": "lineNumber",
+    "sku": "sku",
+    "location_id": "locationId",
+    "required": "required",
+    "available": "available",
+}
+NESTED: dict[type[Any], dict[str, str]] = {
+    LineReservedAgain: RESERVED_AGAIN,
+    LineStillShort: STILL_SHORT,
+}
+"""The payload names of each kind of nested record (order lines use LINE)."""
 
 
 def _plain(value: Any) -> Any:
@@ -113,7 +145,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if is_dataclass(value):
-        return {field: _plain(getattr(value, fact)) for fact, field in LINE.items()}
+        names = NESTED.get(type(value), LINE)
+        return {field: _plain(getattr(value, fact)) for fact, field in names.items()}
     if isinstance(value, datetime):
         return utc_text(value)
     if isinstance(value, date):
@@ -142,10 +175,15 @@ def _contract(
 
     def fact(wire: WireEvent) -> Any:
         facts = read(wire.payload, names)
-        lines = facts.get("lines")
-        if isinstance(lines, list):
-            facts["lines"] = [read(li, LINE) if isinstance(li, dict) else li for li in lines]
-        return parsed(event_class, wire, facts, {**names, **LINE})
+        for fact_name, nested in (
+            ("lines", LINE),
+            ("reserved_again", RESERVED_AGAIN),
+            ("still_short", STILL_SHORT),
+        ):
+            held = facts.get(fact_name)
+            if isinstance(held, list):
+                facts[fact_name] = [read(x, nested) if isinstance(x, dict) else x for x in held]
+        return parsed(event_class, wire, facts, {**names, **LINE, **RESERVED_AGAIN, **STILL_SHORT})
 
     return Contract(event_class, name, document, fact)
 
@@ -157,6 +195,7 @@ _CONTRACTS: tuple[tuple[Any, ...], ...] = (
     (SalesOrderShipped, SHIPPED, SHIPPED_FIELDS, "shippedAt"),
     (SalesOrderDelivered, DELIVERED, DELIVERED_FIELDS, "deliveredAt"),
     (SalesOrderCancelled, CANCELLED, CANCELLED_FIELDS, None),
+    (SalesOrderSynced, SYNCED, SYNCED_FIELDS, None),
     (BackorderCreated, BACKORDER_CREATED, BACKORDER_CREATED_FIELDS, None, "backorderId"),
     (
         BackorderFulfilled,
@@ -178,5 +217,6 @@ TOPICS: dict[str, str] = {
     SHIPPED: "sales.order.shipped",
     DELIVERED: "sales.order.delivered",
     CANCELLED: "sales.order.cancelled",
+    SYNCED: "sales.order.synced",
 }
 """Each event's topic (registered in subscriptions/wire/registry.py)."""
