@@ -14,12 +14,11 @@ from domain.errors import collect
 from domain.inventory.movements import check_quantity
 from domain.inventory.stock import stock_id
 from domain.paging import Page, PageRequest
+from domain.sales.backorder_report import BackorderReport, backorder_report
 from domain.sales.backorders import (
     Backorder,
     BackorderFilter,
     BackorderPriority,
-    BackorderReport,
-    backorder_report,
     check_expected_date,
 )
 from domain.sales.order import SalesOrderNotFound

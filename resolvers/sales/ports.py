@@ -8,7 +8,8 @@ from typing import Protocol
 
 from domain.inventory.reservations import Reservation
 from domain.paging import PageRequest
-from domain.sales.backorders import Backorder, BackorderFilter, BackorderGroup
+from domain.sales.backorder_report import BackorderGroup
+from domain.sales.backorders import Backorder, BackorderFilter
 from domain.sales.order import SalesOrder, SalesOrderFilter
 from resolvers.changes import Changeable
 

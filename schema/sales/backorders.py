@@ -9,6 +9,7 @@ from decimal import Decimal
 import strawberry
 
 from domain.identity import Permission
+from domain.sales import backorder_report as reporting
 from domain.sales import backorders as domain
 from resolvers.sales import backorders
 from resolvers.sales.backorders import BackorderProcessing
@@ -117,7 +118,7 @@ class BackorderReport:
     )
 
     @classmethod
-    def from_domain(cls, report: domain.BackorderReport) -> BackorderReport:
+    def from_domain(cls, report: reporting.BackorderReport) -> BackorderReport:
         return cls(
             total_backorders=report.total_backorders,
             total_value=report.total_value,

@@ -11,11 +11,11 @@ from sqlalchemy import Select, bindparam, func, insert, select
 
 from domain.errors import DomainError
 from domain.paging import PageRequest
+from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import (
     RANK,
     Backorder,
     BackorderFilter,
-    BackorderGroup,
     BackorderNotFound,
     BackorderPriority,
     BackorderStatus,

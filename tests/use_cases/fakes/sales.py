@@ -15,10 +15,10 @@ from typing import Any
 from domain.errors import DomainError
 from domain.inventory.reservations import Reservation
 from domain.paging import PageRequest
+from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import (
     Backorder,
     BackorderFilter,
-    BackorderGroup,
     BackorderNotFound,
     BackorderPriority,
     BackorderStatus,
