@@ -55,6 +55,8 @@ class Permission:
     CUSTOMER_PRICING_WRITE = "inventory:customer_pricing:write"
     SALES_ORDER_READ = "sales:order:read"
     SALES_ORDER_WRITE = "sales:order:write"
+    OPPORTUNITY_READ = "sales:opportunity:read"
+    OPPORTUNITY_WRITE = "sales:opportunity:write"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -77,4 +79,5 @@ READ_BY_AGGREGATE = {
     "customer_pricing": Permission.CUSTOMER_READ,
     "sales_order": Permission.SALES_ORDER_READ,
     "backorder": Permission.SALES_ORDER_READ,
+    "opportunity": Permission.OPPORTUNITY_READ,
 }

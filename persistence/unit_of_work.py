@@ -60,6 +60,7 @@ from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
 from persistence.repositories.sales.backorders import BackorderRepository
+from persistence.repositories.sales.opportunities import OpportunityRepository
 from persistence.repositories.sales.orders import SalesOrderRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
@@ -169,6 +170,7 @@ class UnitOfWork:
     receivables = _Repository(ReceivableRepository)
     sales_orders = _Repository(SalesOrderRepository)
     backorders = _Repository(BackorderRepository)
+    opportunities = _Repository(OpportunityRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -54,6 +54,7 @@ from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
 from schema.sales.backorders import BackorderMutations, BackorderQueries
 from schema.sales.mutations import SalesOrderMutations
+from schema.sales.opportunities import OpportunityMutations, OpportunityQueries
 from schema.sales.queries import SalesOrderQueries
 from schema.sales.subscriptions import SalesSubscriptions
 from schema.sales.sync import SyncMutations
@@ -80,6 +81,7 @@ class Query(
     CustomerPricingQueries,
     SalesOrderQueries,
     BackorderQueries,
+    OpportunityQueries,
 ):
     pass
 
@@ -99,6 +101,7 @@ class Mutation(
     SalesOrderMutations,
     BackorderMutations,
     SyncMutations,
+    OpportunityMutations,
 ):
     pass
 

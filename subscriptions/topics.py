@@ -63,6 +63,10 @@ TOPICS: dict[str, int] = {
     "sales.order.synced": 6,
     "sales.backorder.created": 6,
     "sales.backorder.fulfilled": 6,
+    "sales.opportunity.created": 6,
+    "sales.opportunity.inventory_allocated": 6,
+    "sales.opportunity.inventory_released": 6,
+    "sales.opportunity.stage_changed": 6,
     # TrakService quotes (seed 003)
     "trakservice.quote.approved.v1": 6,
     # Consumed from other domains (seeds 000 and 002; names in subscriptions/inbound/topics)

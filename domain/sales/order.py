@@ -206,8 +206,10 @@ class SalesOrder:
         shipping_address: ShippingAddress,
         by: str,
         now: datetime,
+        reserved_until: datetime | None = None,
     ) -> SalesOrder:
-        """A new order, PENDING until `allocate_inventory` records its reservations."""
+        """A new order, PENDING until `allocate_inventory` records its reservations
+        (held `ORDER_HOLD` from now, unless they were made earlier: `reserved_until`)."""
         check_line_count(len(lines))
         collect(*shipping_address.problems())
         return cls(
@@ -218,7 +220,7 @@ class SalesOrder:
             shipping_address=shipping_address,
             ordered_by=by,
             ordered_at=now,
-            reserved_until=now + ORDER_HOLD,
+            reserved_until=reserved_until or now + ORDER_HOLD,
             version=1,
         )
 

@@ -21,7 +21,13 @@ from persistence.tables.idempotency import idempotency_keys
 from persistence.tables.locations import approval_policies, locations, tax_codes
 from persistence.tables.naming import naming_series
 from persistence.tables.reservations import stock_reservations
-from persistence.tables.sales import backorders, sales_order_lines, sales_orders
+from persistence.tables.sales import (
+    backorders,
+    opportunities,
+    opportunity_items,
+    sales_order_lines,
+    sales_orders,
+)
 from persistence.tables.service_orders import (
     billing_snapshots,
     parts_usages,
@@ -55,6 +61,8 @@ __all__ = [
     "locations",
     "metadata",
     "naming_series",
+    "opportunities",
+    "opportunity_items",
     "outbox",
     "outbox_cursor",
     "parts",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     text,
@@ -148,4 +149,53 @@ backorders = Table(
         postgresql_where=text("status = 'PENDING'"),
     ),
     Index("ix_backorders_tenant_requested", "tenant_id", "requested_at", "id"),
+)
+
+OPPORTUNITY_STAGES = "'LEAD','QUALIFIED','PROPOSAL','NEGOTIATION','CLOSED_WON','CLOSED_LOST'"
+
+opportunities = Table(
+    "opportunities",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("sales_rep_id", String(200), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("probability", Numeric(3, 2, asdecimal=True), nullable=False),
+    Column("expected_close_date", Date, nullable=False),
+    Column("order_id", String(64)),
+    *audit_columns(),
+    CheckConstraint(f"stage IN ({OPPORTUNITY_STAGES})", name="known_stage"),
+    CheckConstraint("probability BETWEEN 0 AND 1", name="probability_is_a_fraction"),
+    ForeignKeyConstraint(
+        ["tenant_id", "customer_id"],
+        ["customers.tenant_id", "customers.id"],
+        name="fk_opportunities_customer",
+    ),
+    Index("ix_opportunities_tenant_customer", "tenant_id", "customer_id", "stage"),
+)
+
+opportunity_items = Table(
+    "opportunity_items",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("opportunity_id", String(64), primary_key=True),
+    Column("line_number", Integer, primary_key=True),
+    Column("product_id", String(64), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("location_id", String(64), nullable=False),
+    Column("quantity", QUANTITY, nullable=False),
+    Column("unit_price", MONEY, nullable=False),
+    Column("reservation_id", String(64)),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    ForeignKeyConstraint(
+        ["tenant_id", "opportunity_id"],
+        ["opportunities.tenant_id", "opportunities.id"],
+        name="fk_opportunity_items_opportunity",
+    ),
+    ForeignKeyConstraint(
+        ["tenant_id", "product_id"],
+        ["parts.tenant_id", "parts.id"],
+        name="fk_opportunity_items_part",
+    ),
 )

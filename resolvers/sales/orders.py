@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from domain.catalog import Part
 from domain.clock import Clock
-from domain.customers import CustomerNotFound
+from domain.customers import Customer, CustomerNotFound
 from domain.errors import DomainError, InvalidInputs, collect
 from domain.inventory.movements import check_quantity
 from domain.inventory.reservations import ReferenceType
@@ -75,15 +75,15 @@ class OrderProcessing:
         return "Insufficient inventory for order fulfillment"
 
 
-def _check_request(lines: Sequence[RequestedLine], address: ShippingAddress) -> None:
+def check_request(lines: Sequence[RequestedLine], address: ShippingAddress | None) -> None:
     check_line_count(len(lines))
     collect(
-        *address.problems(),
+        *(address.problems() if address else ()),
         *(check_quantity(line.quantity, f"lines[{i}].quantity") for i, line in enumerate(lines)),
     )
 
 
-async def _parts(work: UnitOfWork, lines: Sequence[RequestedLine]) -> list[Part]:
+async def parts_of(work: UnitOfWork, lines: Sequence[RequestedLine]) -> list[Part]:
     """Each line's part, every unknown part and location reported at once."""
     parts: list[Part] = []
     problems: list[DomainError] = []
@@ -106,6 +106,15 @@ async def _parts(work: UnitOfWork, lines: Sequence[RequestedLine]) -> list[Part]
     return parts
 
 
+async def credit_must_allow(work: UnitOfWork, customer: Customer, value: Decimal) -> None:
+    """CREDIT_LIMIT_EXCEEDED unless an order of `value` fits the customer's credit left:
+    their open receivable and open orders count as in use. The caller holds the
+    customer's row (`hold_customer`), so their orders are checked one at a time."""
+    used = await work.receivables.open_receivable(customer.id)
+    used += await work.sales_orders.open_value(customer.id)
+    check_credit(customer.id, value, customer.credit_limit, used)
+
+
 async def process_order(
     uow: UnitOfWorkFactory,
     clock: Clock,
@@ -114,12 +123,12 @@ async def process_order(
     lines: Sequence[RequestedLine],
     address: ShippingAddress,
 ) -> OrderProcessing:
-    _check_request(lines, address)
+    check_request(lines, address)
     async with uow() as work:
         if not await work.sales_orders.hold_customer(customer_id):
             raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
         customer = await existing(work.customers, customer_id)
-        parts = await _parts(work, lines)
+        parts = await parts_of(work, lines)
         prices = await prices_for(work, customer, parts)
         drafts = [
             OrderLine(
@@ -136,10 +145,9 @@ async def process_order(
         short = unavailable_items(drafts, {pair: item.available for pair, item in items.items()})
         if short:
             return OrderProcessing(OrderProcessingStatus.INSUFFICIENT_INVENTORY, None, short)
-        used = await work.receivables.open_receivable(customer_id)
-        used += await work.sales_orders.open_value(customer_id)
-        value = sum((line.line_total for line in drafts), Decimal("0.00"))
-        check_credit(customer_id, value, customer.credit_limit, used)
+        await credit_must_allow(
+            work, customer, sum((line.line_total for line in drafts), Decimal("0.00"))
+        )
 
         order_id = await work.naming.next_id(ORDER_SERIES)
         order = SalesOrder.taken(

@@ -10,6 +10,7 @@ from domain.inventory.reservations import Reservation
 from domain.paging import PageRequest
 from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import Backorder, BackorderFilter
+from domain.sales.opportunities import Opportunity, OpportunityFilter
 from domain.sales.order import SalesOrder, SalesOrderFilter
 from resolvers.changes import Changeable
 
@@ -68,9 +69,28 @@ class BackorderStore(Changeable[Backorder], Protocol):
         ...
 
 
+class OpportunityStore(Changeable[Opportunity], Protocol):
+    async def add(self, opportunity: Opportunity) -> None: ...
+
+    async def opportunities(
+        self, wanted: OpportunityFilter, request: PageRequest
+    ) -> list[Opportunity]:
+        """One page, newest first, and one more if another page follows."""
+        ...
+
+    async def count(self, wanted: OpportunityFilter) -> int: ...
+
+    async def open_ones(self) -> list[Opportunity]:
+        """Every opportunity not yet closed, with its items."""
+        ...
+
+
 class SalesWork(Protocol):
     @property
     def sales_orders(self) -> SalesOrderStore: ...
 
     @property
     def backorders(self) -> BackorderStore: ...
+
+    @property
+    def opportunities(self) -> OpportunityStore: ...

@@ -10,12 +10,15 @@ import strawberry
 
 from domain import customers as domain
 from domain.identity import Permission
+from domain.sales.opportunities import OpportunityFilter
+from resolvers.sales import opportunities as opportunity_use_cases
 from schema.context import Info
 from schema.inventory.pricing_types import CustomerPriceList, CustomerTier
-from schema.paging import Page
+from schema.paging import Page, page_request
 from schema.sales.types import OrderStatus
 
 if TYPE_CHECKING:
+    from schema.sales.opportunities import Opportunity
     from schema.sales.types import SalesOrder
 
 
@@ -64,6 +67,22 @@ class Customer:
 
         info.context.require(Permission.SALES_ORDER_READ)
         return await orders_page(info, self.customer_id, status, page_index, page_size)
+
+    @strawberry.field(
+        description="This customer's opportunities, newest first (sales:opportunity:read)."
+    )
+    async def opportunities(
+        self, info: Info, page_index: int | None = 0, page_size: int | None = 20
+    ) -> Page[Annotated[Opportunity, strawberry.lazy("schema.sales.opportunities")]]:
+        from schema.sales.opportunities import Opportunity
+
+        info.context.require(Permission.OPPORTUNITY_READ)
+        page = await opportunity_use_cases.opportunities(
+            info.context.uow,
+            OpportunityFilter(customer_id=self.customer_id),
+            page_request(page_index, page_size),
+        )
+        return Page.of(page, Opportunity.from_domain)
 
     @classmethod
     def from_domain(cls, c: domain.Customer) -> Customer:

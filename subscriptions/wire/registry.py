@@ -190,6 +190,7 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         ),
         **_group(WireFormat.ENVELOPE, "sales_order", sales.TOPICS),
         **_group(WireFormat.ENVELOPE, "backorder", sales.BACKORDER_TOPICS),
+        **_group(WireFormat.ENVELOPE, "opportunity", sales.OPPORTUNITY_TOPICS),
         **_group(
             WireFormat.CLOUDEVENTS,
             "estimate",

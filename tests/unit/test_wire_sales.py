@@ -24,6 +24,14 @@ from domain.sales.events import (
     SalesOrderShipped,
     SalesOrderSynced,
 )
+from domain.sales.opportunities import (
+    OpportunityCreated,
+    OpportunityInventoryAllocated,
+    OpportunityInventoryReleased,
+    OpportunityItem,
+    OpportunityStage,
+    OpportunityStageChanged,
+)
 from domain.sales.status import OrderStatus
 from subscriptions.inbound.topics import INBOUND
 from subscriptions.wire.errors import MalformedEvent
@@ -291,3 +299,84 @@ def test_a_sync_says_what_it_reserved_again_and_what_is_still_short() -> None:
         "syncedBy": "clerk",
     }
     assert decode(record.topic, record.headers, record.value) == SYNCED
+
+
+OPPORTUNITY = {"aggregate_id": "OPP-001", "tenant_id": "tenant-a", "occurred_at": AT}
+ITEMS = (
+    OpportunityItem(1, "PART-OIL", "OIL", "LOC-A", Decimal(4), Decimal("9.99"), "OPP-001-I1-V2"),
+)
+OPPORTUNITY_EVENTS: list[DomainEvent] = [
+    OpportunityCreated(
+        **OPPORTUNITY,
+        event_id="evt-10",
+        customer_id="CUST-001",
+        sales_rep_id="rep-7",
+        stage=OpportunityStage.PROPOSAL,
+        probability=Decimal("0.6"),
+        expected_close_date=date(2026, 3, 20),
+        items=(OpportunityItem(1, "PART-OIL", "OIL", "LOC-A", Decimal(4), Decimal("9.99")),),
+    ),
+    OpportunityInventoryAllocated(
+        **OPPORTUNITY,
+        event_id="evt-11",
+        customer_id="CUST-001",
+        items=ITEMS,
+        expected_close_date=date(2026, 3, 20),
+        reserved_until=datetime(2026, 3, 21, tzinfo=UTC),
+    ),
+    OpportunityInventoryReleased(
+        **OPPORTUNITY,
+        event_id="evt-12",
+        customer_id="CUST-001",
+        reservation_ids=("OPP-001-I1-V2",),
+        reason="CLOSED_LOST",
+    ),
+    OpportunityStageChanged(
+        **OPPORTUNITY,
+        event_id="evt-13",
+        customer_id="CUST-001",
+        stage=OpportunityStage.CLOSED_WON,
+        previous_stage=OpportunityStage.PROPOSAL,
+        probability=Decimal(1),
+        order_id="SO-001",
+    ),
+]
+
+
+def test_an_allocation_is_seed_004s_opportunity_event_with_its_items() -> None:
+    record = outgoing(PublishedEvent(sequence=1, event=OPPORTUNITY_EVENTS[1]))
+    assert record.topic == "sales.opportunity.inventory_allocated"
+    document = json.loads(record.value)
+    assert document["eventType"] == "OpportunityInventoryAllocatedEvent"
+    assert document["payload"] == {
+        "opportunityId": "OPP-001",
+        "customerId": "CUST-001",
+        "items": [
+            {
+                "lineNumber": 1,
+                "productId": "PART-OIL",
+                "sku": "OIL",
+                "locationId": "LOC-A",
+                "quantity": 4,
+                "unitPrice": 9.99,
+                "reservationId": "OPP-001-I1-V2",
+            }
+        ],
+        "expectedCloseDate": "2026-03-20",
+        "reservedUntil": "2026-03-21T00:00:00Z",
+    }
+    stage = json.loads(outgoing(PublishedEvent(sequence=2, event=OPPORTUNITY_EVENTS[3])).value)
+    assert stage["payload"] == {
+        "opportunityId": "OPP-001",
+        "customerId": "CUST-001",
+        "stage": "CLOSED_WON",
+        "previousStage": "PROPOSAL",
+        "probability": 1,
+        "orderId": "SO-001",
+    }
+
+
+@pytest.mark.parametrize("event", OPPORTUNITY_EVENTS, ids=lambda e: type(e).__name__)
+def test_each_opportunity_record_reads_back_as_its_fact(event: DomainEvent) -> None:
+    record = outgoing(PublishedEvent(sequence=9, event=event))
+    assert decode(record.topic, record.headers, record.value) == event

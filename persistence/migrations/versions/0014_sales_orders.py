@@ -1,4 +1,4 @@
-"""sales orders: a header per order with its fulfilment, its lines, and backorders
+"""sales orders: a header per order with its fulfilment, its lines; backorders; opportunities
 
 Revision ID: 0014_sales_orders
 Revises: 0013_service_order_appointments
@@ -179,8 +179,71 @@ def upgrade() -> None:
         "ix_backorders_tenant_requested", "backorders", ["tenant_id", "requested_at", "id"]
     )
 
+    op.create_table(
+        "opportunities",
+        sa.Column("tenant_id", sa.String(length=64), nullable=False),
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("sales_rep_id", sa.String(length=200), nullable=False),
+        sa.Column("stage", sa.String(length=16), nullable=False),
+        sa.Column("probability", sa.Numeric(precision=3, scale=2), nullable=False),
+        sa.Column("expected_close_date", sa.Date(), nullable=False),
+        sa.Column("order_id", sa.String(length=64), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.CheckConstraint(
+            "stage IN ('LEAD','QUALIFIED','PROPOSAL','NEGOTIATION','CLOSED_WON','CLOSED_LOST')",
+            name=op.f("ck_opportunities_known_stage"),
+        ),
+        sa.CheckConstraint(
+            "probability BETWEEN 0 AND 1", name=op.f("ck_opportunities_probability_is_a_fraction")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "customer_id"],
+            ["customers.tenant_id", "customers.id"],
+            name="fk_opportunities_customer",
+        ),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_opportunities")),
+    )
+    op.create_index(
+        "ix_opportunities_tenant_customer", "opportunities", ["tenant_id", "customer_id", "stage"]
+    )
+    op.create_table(
+        "opportunity_items",
+        sa.Column("tenant_id", sa.String(length=64), nullable=False),
+        sa.Column("opportunity_id", sa.String(length=64), nullable=False),
+        sa.Column("line_number", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.String(length=64), nullable=False),
+        sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("location_id", sa.String(length=64), nullable=False),
+        sa.Column("quantity", QUANTITY, nullable=False),
+        sa.Column("unit_price", MONEY, nullable=False),
+        sa.Column("reservation_id", sa.String(length=64), nullable=True),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_opportunity_items_quantity_positive")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "opportunity_id"],
+            ["opportunities.tenant_id", "opportunities.id"],
+            name="fk_opportunity_items_opportunity",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "product_id"],
+            ["parts.tenant_id", "parts.id"],
+            name="fk_opportunity_items_part",
+        ),
+        sa.PrimaryKeyConstraint(
+            "tenant_id", "opportunity_id", "line_number", name=op.f("pk_opportunity_items")
+        ),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("opportunity_items")
+    op.drop_table("opportunities")
     op.drop_table("backorders")
     op.drop_table("sales_order_lines")
     op.drop_table("sales_orders")

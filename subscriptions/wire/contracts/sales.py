@@ -22,6 +22,16 @@ reservationId}]`. The `...At` instants are the event's own (its envelope `timest
 previousReservationId, reservationId}], stillShort: [{lineNumber, sku, locationId,
 required, available}], syncedBy}` on `sales.order.synced`.
 
+Opportunities (aggregate type `opportunity`; seed 004 names
+`OpportunityInventoryAllocatedEvent`), `{opportunityId, customerId}` plus:
+`OpportunityCreatedEvent` `{salesRepId, stage, probability, expectedCloseDate, items}`,
+`OpportunityInventoryAllocatedEvent` `{items, expectedCloseDate, reservedUntil}`,
+`OpportunityInventoryReleasedEvent` `{reservationIds, reason}`,
+`OpportunityStageChangedEvent` `{stage, previousStage, probability, orderId}`, with
+`items: [{lineNumber, productId, sku, locationId, quantity, unitPrice, reservationId}]`,
+on `sales.opportunity.created`, `.inventory_allocated`, `.inventory_released` and
+`.stage_changed`.
+
 Backorders (aggregate type `backorder`, seed 004's names): `BackorderCreatedEvent`
 `{backorderId, customerId, orderId, productId, sku, locationId, quantity, priority,
 expectedFulfillmentDate, createdBy}` on `sales.backorder.created`;
@@ -49,6 +59,13 @@ from domain.sales.events import (
     SalesOrderShipped,
     SalesOrderSynced,
 )
+from domain.sales.opportunities import (
+    OpportunityCreated,
+    OpportunityInventoryAllocated,
+    OpportunityInventoryReleased,
+    OpportunityItem,
+    OpportunityStageChanged,
+)
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
 
@@ -59,6 +76,10 @@ SHIPPED = "SalesOrderShippedEvent"
 DELIVERED = "SalesOrderDeliveredEvent"
 CANCELLED = "SalesOrderCancelledEvent"
 SYNCED = "SalesOrderSyncedEvent"
+OPPORTUNITY_CREATED = "OpportunityCreatedEvent"
+OPPORTUNITY_ALLOCATED = "OpportunityInventoryAllocatedEvent"
+OPPORTUNITY_RELEASED = "OpportunityInventoryReleasedEvent"
+OPPORTUNITY_STAGE_CHANGED = "OpportunityStageChangedEvent"
 BACKORDER_CREATED = "BackorderCreatedEvent"
 BACKORDER_FULFILLED = "BackorderFulfilledEvent"
 
@@ -132,9 +153,41 @@ STILL_SHORT = {
     "required": "required",
     "available": "available",
 }
+OPPORTUNITY_ITEM = {
+    "line_number": "lineNumber",
+    "product_id": "productId",
+    "sku": "sku",
+    "location_id": "locationId",
+    "quantity": "quantity",
+    "unit_price": "unitPrice",
+    "reservation_id": "reservationId",
+}
+OPPORTUNITY_CREATED_FIELDS = {
+    **ORDER,
+    "sales_rep_id": "salesRepId",
+    "stage": "stage",
+    "probability": "probability",
+    "expected_close_date": "expectedCloseDate",
+    "items": "items",
+}
+OPPORTUNITY_ALLOCATED_FIELDS = {
+    **ORDER,
+    "items": "items",
+    "expected_close_date": "expectedCloseDate",
+    "reserved_until": "reservedUntil",
+}
+OPPORTUNITY_RELEASED_FIELDS = {**ORDER, "reservation_ids": "reservationIds", "reason": "reason"}
+OPPORTUNITY_STAGE_FIELDS = {
+    **ORDER,
+    "stage": "stage",
+    "previous_stage": "previousStage",
+    "probability": "probability",
+    "order_id": "orderId",
+}
 NESTED: dict[type[Any], dict[str, str]] = {
     LineReservedAgain: RESERVED_AGAIN,
     LineStillShort: STILL_SHORT,
+    OpportunityItem: OPPORTUNITY_ITEM,
 }
 """The payload names of each kind of nested record (order lines use LINE)."""
 
@@ -177,13 +230,15 @@ def _contract(
         facts = read(wire.payload, names)
         for fact_name, nested in (
             ("lines", LINE),
+            ("items", OPPORTUNITY_ITEM),
             ("reserved_again", RESERVED_AGAIN),
             ("still_short", STILL_SHORT),
         ):
             held = facts.get(fact_name)
             if isinstance(held, list):
                 facts[fact_name] = [read(x, nested) if isinstance(x, dict) else x for x in held]
-        return parsed(event_class, wire, facts, {**names, **LINE, **RESERVED_AGAIN, **STILL_SHORT})
+        every = {**names, **LINE, **OPPORTUNITY_ITEM, **RESERVED_AGAIN, **STILL_SHORT}
+        return parsed(event_class, wire, facts, every)
 
     return Contract(event_class, name, document, fact)
 
@@ -196,6 +251,28 @@ _CONTRACTS: tuple[tuple[Any, ...], ...] = (
     (SalesOrderDelivered, DELIVERED, DELIVERED_FIELDS, "deliveredAt"),
     (SalesOrderCancelled, CANCELLED, CANCELLED_FIELDS, None),
     (SalesOrderSynced, SYNCED, SYNCED_FIELDS, None),
+    (OpportunityCreated, OPPORTUNITY_CREATED, OPPORTUNITY_CREATED_FIELDS, None, "opportunityId"),
+    (
+        OpportunityInventoryAllocated,
+        OPPORTUNITY_ALLOCATED,
+        OPPORTUNITY_ALLOCATED_FIELDS,
+        None,
+        "opportunityId",
+    ),
+    (
+        OpportunityInventoryReleased,
+        OPPORTUNITY_RELEASED,
+        OPPORTUNITY_RELEASED_FIELDS,
+        None,
+        "opportunityId",
+    ),
+    (
+        OpportunityStageChanged,
+        OPPORTUNITY_STAGE_CHANGED,
+        OPPORTUNITY_STAGE_FIELDS,
+        None,
+        "opportunityId",
+    ),
     (BackorderCreated, BACKORDER_CREATED, BACKORDER_CREATED_FIELDS, None, "backorderId"),
     (
         BackorderFulfilled,
@@ -206,6 +283,12 @@ _CONTRACTS: tuple[tuple[Any, ...], ...] = (
     ),
 )
 CONTRACTS = tuple(_contract(*spec) for spec in _CONTRACTS)
+OPPORTUNITY_TOPICS = {
+    OPPORTUNITY_CREATED: "sales.opportunity.created",
+    OPPORTUNITY_ALLOCATED: "sales.opportunity.inventory_allocated",
+    OPPORTUNITY_RELEASED: "sales.opportunity.inventory_released",
+    OPPORTUNITY_STAGE_CHANGED: "sales.opportunity.stage_changed",
+}
 BACKORDER_TOPICS = {
     BACKORDER_CREATED: "sales.backorder.created",
     BACKORDER_FULFILLED: "sales.backorder.fulfilled",

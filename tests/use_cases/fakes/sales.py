@@ -23,6 +23,12 @@ from domain.sales.backorders import (
     BackorderPriority,
     BackorderStatus,
 )
+from domain.sales.opportunities import (
+    CLOSED,
+    Opportunity,
+    OpportunityFilter,
+    OpportunityNotFound,
+)
 from domain.sales.order import Fulfillment, SalesOrder, SalesOrderFilter, SalesOrderNotFound
 from domain.sales.status import OPEN
 from tests.use_cases.fakes.memory import Aggregates, Repository, page_of
@@ -176,6 +182,51 @@ class InMemoryBackorders(Aggregates[Backorder]):
         ]
 
 
+class InMemoryOpportunities(Aggregates[Opportunity]):
+    table = "opportunities"
+    noun = "Opportunity"
+    kind = Opportunity
+
+    def not_found(self, opportunity_id: str) -> DomainError:
+        return OpportunityNotFound(opportunity_id)
+
+    @staticmethod
+    def _stored_form(opportunity: Opportunity) -> dict[str, Any]:
+        form = Aggregates._stored_form(opportunity)
+        form["items"] = tuple(opportunity.items)
+        return form
+
+    def _opportunity(self, row: dict[str, Any]) -> Opportunity:
+        return Opportunity(**{**row, "items": list(row["items"])})
+
+    async def get(self, opportunity_id: str, *, lock: bool = False) -> Opportunity | None:
+        row = self._work.read(self.table, opportunity_id)
+        return None if row is None else self.track(self._opportunity(row))
+
+    def _all(self) -> list[Opportunity]:
+        return [self._opportunity(row) for row in self._work.rows(self.table)]
+
+    def _matching(self, wanted: OpportunityFilter) -> list[Opportunity]:
+        return [
+            o
+            for o in self._all()
+            if wanted.customer_id in (None, o.customer_id) and wanted.stage in (None, o.stage)
+        ]
+
+    async def opportunities(
+        self, wanted: OpportunityFilter, request: PageRequest
+    ) -> list[Opportunity]:
+        newest = sorted(self._matching(wanted), key=lambda o: (o.created_at, o.id), reverse=True)
+        return page_of(newest, request)
+
+    async def count(self, wanted: OpportunityFilter) -> int:
+        return len(self._matching(wanted))
+
+    async def open_ones(self) -> list[Opportunity]:
+        return [o for o in self._all() if o.stage not in CLOSED]
+
+
 class SalesWork:
     sales_orders = Repository(InMemorySalesOrders)
     backorders = Repository(InMemoryBackorders)
+    opportunities = Repository(InMemoryOpportunities)
