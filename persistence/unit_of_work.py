@@ -59,6 +59,9 @@ from persistence.repositories.locations.repository import (
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
+from persistence.repositories.sales.backorders import BackorderRepository
+from persistence.repositories.sales.opportunities import OpportunityRepository
+from persistence.repositories.sales.orders import SalesOrderRepository
 from persistence.repositories.service_orders.appointments import AppointmentRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
@@ -167,6 +170,9 @@ class UnitOfWork:
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)
+    sales_orders = _Repository(SalesOrderRepository)
+    backorders = _Repository(BackorderRepository)
+    opportunities = _Repository(OpportunityRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -20,6 +20,7 @@ from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
+from domain.sales.backorders import Backorder
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
 from resolvers.customers import use_cases as customers
@@ -29,6 +30,8 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
+from resolvers.sales import backorders
+from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
 
 
@@ -85,6 +88,14 @@ class Loaders:
     @cached_property
     def prices_by_customer(self) -> DataLoader[str, CustomerPriceList]:
         return DataLoader(lambda ids: pricing.price_lists_by_customer(self.uow, ids))
+
+    @cached_property
+    def reservation_by_id(self) -> DataLoader[str, Reservation | None]:
+        return DataLoader(lambda ids: sales.reservations_by_id(self.uow, ids))
+
+    @cached_property
+    def backorders_of_order(self) -> DataLoader[str, list[Backorder]]:
+        return DataLoader(lambda ids: backorders.backorders_of_orders(self.uow, ids))
 
 
 @dataclass

@@ -56,6 +56,19 @@ TOPICS: dict[str, int] = {
     # Customers' view of inventory (issue 16; seed 004's pricing event, the gateway's topics)
     "inventory.customer.pricing_updated": 6,
     "inventory.customer.tier_changed": 3,
+    # Sales orders (issue 17; seed 002's sales.order.fulfilled, below, is one of them)
+    "sales.order.inventory_allocated": 6,
+    "sales.order.fulfillment_started": 6,
+    "sales.order.shipped": 6,
+    "sales.order.delivered": 6,
+    "sales.order.cancelled": 6,
+    "sales.order.synced": 6,
+    "sales.backorder.created": 6,
+    "sales.backorder.fulfilled": 6,
+    "sales.opportunity.created": 6,
+    "sales.opportunity.inventory_allocated": 6,
+    "sales.opportunity.inventory_released": 6,
+    "sales.opportunity.stage_changed": 6,
     # TrakService quotes (seed 003)
     "trakservice.quote.approved.v1": 6,
     # Consumed from other domains (seeds 000 and 002; names in subscriptions/inbound/topics)

@@ -32,6 +32,7 @@ from resolvers.inventory.ledger import location_must_exist, part_of_sku
 from resolvers.inventory.pricing import named_part
 from resolvers.paging import paged
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.sales.backorder_filling import fill_backorders
 
 RESERVATION_SERIES = "RES"
 
@@ -89,7 +90,9 @@ async def release_reservation(
 ) -> tuple[StockItem, Reservation]:
     async with uow() as work:
         item, reservation = await _locked_active(work, reservation_id)
-        item.release(reservation, by, clock.now())
+        now = clock.now()
+        item.release(reservation, by, now)
+        await fill_backorders(work, item, by, now)
         await work.commit()
         return item, reservation
 
