@@ -7,7 +7,8 @@ available. Usage is fail-open as seed 001 has it: a part the technician used is
 recorded even when the ledger has too few, and the shortfall is published as a
 `stock_shortage_alert` instead of refusing the work. Parts the catalog does not stock
 (services, sublet work, parts keyed by hand) move no stock; nor does a part declined
-before it was used. Declining a part later gives back what it took (a RETURN).
+before it was used. Declining a part later gives back what it took (a RETURN), which
+fills waiting backorders of that part and location as a receipt does.
 
 Locks are always taken in one order: the service order's row first (the mutations lock
 it as Inventory's inbound handler does, still checking the client's version), then the
@@ -26,6 +27,7 @@ from domain.inventory.stock import StockItem, plain, stock_id
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
 from resolvers.ports import UnitOfWork
+from resolvers.sales.backorder_filling import fill_backorders
 
 log = logging.getLogger("gateway.service_orders")
 FOR_ORDER = ReferenceType.SERVICE_ORDER
@@ -89,3 +91,4 @@ async def return_part(
         return
     movement = item.take_back(part.issued_quantity, order.id, by, now)
     order.record_stock_return(part.workorder_part_id, movement.id)
+    await fill_backorders(work, item, by, now)

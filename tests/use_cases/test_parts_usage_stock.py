@@ -19,10 +19,13 @@ from domain.inventory.events import ReservationConsumed, StockMoved, StockShorta
 from domain.inventory.movements import MovementKind
 from domain.inventory.reservations import ReferenceType, ReservationStatus
 from domain.inventory.stock import StockItem
+from domain.paging import PageRequest
+from domain.sales.backorders import BackorderFilter, BackorderPriority, BackorderStatus
 from domain.service_orders.inbound import ConsumedPart, PartsConsumed
 from domain.service_orders.order import ServiceOrder
 from resolvers.catalog.use_cases import create_part
 from resolvers.inventory import ledger, levels, reservations
+from resolvers.sales import backorders
 from resolvers.service_orders import work_sessions
 from tests.use_cases import test_service_orders
 from tests.use_cases.fakes import Database, FakeUnitOfWork
@@ -253,3 +256,32 @@ async def test_inventorys_parts_consumed_issues_each_part_once(
     ]
     parts = (await stored(uow, order.id)).parts
     assert [p.movement_id for p in parts] == [m.movement_id for m in moves]
+
+
+async def test_stock_a_declined_part_gives_back_fills_a_waiting_backorder(
+    uow: Units, clock: ManualClock, shop: Shop, order: ServiceOrder
+) -> None:
+    used = await use(uow, clock, order, oil("10"))
+    backorder = await backorders.create_backorder(
+        uow,
+        clock,
+        "clerk",
+        shop.customer,
+        None,
+        "OIL-5W30",
+        LOCATION,
+        Decimal(4),
+        BackorderPriority.HIGH,
+        None,
+        None,
+    )
+    assert backorder.status is BackorderStatus.PENDING
+
+    await work_sessions.decline_part_usage(
+        uow, clock, TECH, order.id, used.parts[0].workorder_part_id, used.version
+    )
+
+    page = await backorders.backorders(uow, BackorderFilter(), PageRequest(0, 20))
+    [filled] = page.items
+    assert (filled.id, filled.status) == (backorder.id, BackorderStatus.FULFILLED)
+    assert ((await level(uow)).on_hand, (await level(uow)).reserved) == (10, 4)
