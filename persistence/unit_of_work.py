@@ -50,6 +50,7 @@ from persistence.repositories.inventory.pricing import (
     TierDiscountRepository,
 )
 from persistence.repositories.inventory.reservations import StockReservations
+from persistence.repositories.inventory.shortages import ShortageAlertLog
 from persistence.repositories.inventory.stock import StockRepository
 from persistence.repositories.locations.repository import (
     ApprovalPolicyRepository,
@@ -167,6 +168,7 @@ class UnitOfWork:
     stock = _Repository(StockRepository)
     stock_ledger = _Repository(StockLedger)
     stock_reservations = _Repository(StockReservations)
+    shortage_alerts = _Repository(ShortageAlertLog)
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)

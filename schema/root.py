@@ -45,6 +45,7 @@ from schema.inventory.pricing_mutations import CustomerPricingMutations
 from schema.inventory.pricing_queries import CustomerPricingQueries
 from schema.inventory.queries import StockQueries
 from schema.inventory.reservation_mutations import ReservationMutations
+from schema.inventory.shortages import ShortageQueries
 from schema.inventory.subscriptions import StockSubscriptions
 from schema.locations.mutations import LocationMutations
 from schema.locations.queries import LocationQueries
@@ -78,6 +79,7 @@ class Query(
     AuditQueries,
     ServiceOrderQueries,
     StockQueries,
+    ShortageQueries,
     CustomerPricingQueries,
     SalesOrderQueries,
     BackorderQueries,

@@ -92,6 +92,7 @@ TOPICS: dict[str, int] = {
     "sales.rebate.issued.dlq": 1,
     "trakservice.quote.approved.v1.dlq": 1,
     "shopmgmt.appointment.updated.dlq": 1,
+    "inventory.stock.shortage_alert.dlq": 1,
     # The relay's marker: the broker still holds what it acknowledged (broker_marker.py)
     MARKER_TOPIC: 1,
 }

@@ -40,7 +40,7 @@ from persistence.tables.service_orders import (
     work_sessions,
 )
 from persistence.tables.sla import sla_alerts
-from persistence.tables.stock import stock_levels, stock_movements
+from persistence.tables.stock import stock_levels, stock_movements, stock_shortage_alerts
 
 __all__ = [
     "approval_policies",
@@ -82,6 +82,7 @@ __all__ = [
     "stock_levels",
     "stock_movements",
     "stock_reservations",
+    "stock_shortage_alerts",
     "tax_codes",
     "tier_discounts",
     "vehicles",

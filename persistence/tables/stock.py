@@ -86,3 +86,22 @@ stock_movements = Table(
     Index("ix_stock_movements_tenant_occurred", "tenant_id", "occurred_at", "position"),
     Index("ix_stock_movements_tenant_position", "tenant_id", "position"),
 )
+
+
+# Stock shortage alerts as consumed from their topic, each once (domain/inventory/shortages.py).
+stock_shortage_alerts = Table(
+    "stock_shortage_alerts",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("event_id", String(128), primary_key=True),
+    Column("product_id", String(64), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("location_id", String(64), nullable=False),
+    Column("on_hand", QUANTITY, nullable=False),
+    Column("reserved", QUANTITY, nullable=False),
+    Column("reorder_point", QUANTITY, nullable=False),
+    Column("shortfall", QUANTITY),
+    Column("reference", String(100)),
+    Column("detected_at", DateTime(timezone=True), nullable=False),
+    Index("ix_stock_shortage_alerts_tenant_detected", "tenant_id", "detected_at"),
+)

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from domain.inventory.movements import MovementFilter, StockMovement
 from domain.inventory.reservations import Reservation, ReservationFilter
+from domain.inventory.shortages import ShortageAlert, ShortageFilter
 from domain.inventory.stock import StockItem
 from domain.paging import PageRequest
 from resolvers.changes import Changeable
@@ -40,6 +41,18 @@ class StockLedgerStore(Protocol):
         ...
 
 
+class ShortageAlertStore(Protocol):
+    async def record(self, alert: ShortageAlert) -> bool:
+        """Keep `alert` unless it is kept already (a redelivery); whether it was new."""
+        ...
+
+    async def alerts(self, wanted: ShortageFilter, request: PageRequest) -> list[ShortageAlert]:
+        """One page, newest first, and one alert more if another page follows."""
+        ...
+
+    async def count(self, wanted: ShortageFilter) -> int: ...
+
+
 class ReservationStore(Protocol):
     async def find(self, reservation_id: str) -> Reservation | None:
         """The reservation in whatever state it is, or None."""
@@ -69,3 +82,6 @@ class InventoryWork(Protocol):
 
     @property
     def stock_reservations(self) -> ReservationStore: ...
+
+    @property
+    def shortage_alerts(self) -> ShortageAlertStore: ...

@@ -59,6 +59,12 @@ INBOUND: Mapping[str, Route] = MappingProxyType(
                 "com.durion.shopmgmt.appointment.updated",
                 Route("shopmgmt.appointment.updated", WireFormat.CLOUDEVENTS, "appointment"),
             ),
+            # seed 001: Inventory's shortage alerts (fail-open: kept and listed); the
+            # gateway publishes them for its own ledger on the same topic
+            (
+                "com.durion.inventory.stock_shortage_alert",
+                Route("inventory.stock.shortage_alert", WireFormat.CLOUDEVENTS, "stock_item"),
+            ),
             # the gateway's own quote approvals, booked by finance (seed 003's effects)
             (QUOTE_APPROVED, Route(QUOTE_APPROVED, WireFormat.QUOTE, "quote")),
         ]

@@ -4,6 +4,7 @@ the overselling race, the checker, and the shortage alert on Kafka."""
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from decimal import Decimal
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -266,3 +268,70 @@ async def test_a_stock_screen_follows_its_locations_levels_live(
         4,
     )
     assert {e["sku"] for e in [*here, there]} == {"OIL-1"}
+
+
+ALERTS = """query($sku: String) { stockShortageAlerts(sku: $sku) {
+  items { eventId sku locationId onHand reorderPoint shortfall reference } totalCount } }"""
+
+
+async def alerts_once(api: Api, sku: str, count: int) -> dict[str, Any]:
+    async with asyncio.timeout(30):
+        while True:
+            found = (await api.data(ALERTS, {"sku": sku}))["stockShortageAlerts"]
+            if found["totalCount"] >= count:
+                return found
+            await asyncio.sleep(0.1)
+
+
+async def test_shortage_alerts_are_kept_once_and_listed_ours_and_inventorys(
+    api: Api, producer: AIOKafkaProducer
+) -> None:
+    await open_shop(api)
+    await api.data(RECEIVE, {"q": "3"})
+    await api.data(
+        'mutation { setReorderPoint(input: {sku: "OIL-1", locationId: "LOC-A", '
+        'reorderPoint: "2", version: 1}) { reorderPoint } }'
+    )
+    await api.data(ISSUE)
+    ours = await alerts_once(api, "OIL-1", 1)
+    [alert] = ours["items"]
+    assert numbers({k: v for k, v in alert.items() if k != "eventId"}) == {
+        "sku": "OIL-1",
+        "locationId": "LOC-A",
+        "onHand": 2,
+        "reorderPoint": 2,
+        "shortfall": None,
+        "reference": None,
+    }
+
+    theirs = {
+        "specversion": "1.0",
+        "type": "com.durion.inventory.stock_shortage_alert",
+        "source": "https://durion.platform/inventory",
+        "id": "evt-inv-shortage-1",
+        "time": "2026-02-03T09:30:00Z",
+        "subject": "PROD-FILTER@LOC-A",
+        "tenantid": api.tenant,
+        "datacontenttype": "application/json",
+        "data": {
+            "productId": "PROD-FILTER",
+            "sku": "FLT-9",
+            "locationId": "LOC-A",
+            "onHand": 0,
+            "reserved": 0,
+            "availableQuantity": 0,
+            "reorderPoint": 4,
+            "detectedAt": "2026-02-03T09:30:00Z",
+        },
+    }
+    later = {**theirs, "id": "evt-inv-shortage-2", "time": "2026-02-03T10:00:00Z"}
+    for record in (theirs, theirs, later):  # the redelivery is kept once
+        await producer.send_and_wait(
+            "inventory.stock.shortage_alert", json.dumps(record).encode(), key=b"PROD-FILTER"
+        )
+    listed = await alerts_once(api, "FLT-9", 2)
+    assert [(a["eventId"], numbers(a["reorderPoint"])) for a in listed["items"]] == [
+        ("evt-inv-shortage-2", 4),
+        ("evt-inv-shortage-1", 4),
+    ]
+    assert listed["totalCount"] == 2

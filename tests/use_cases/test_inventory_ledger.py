@@ -5,6 +5,7 @@ and that a refusal stores nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from domain.inventory.events import StockMoved, StockShortageDetected
 from domain.inventory.movements import MovementKind
 from domain.paging import PageRequest
 from resolvers.catalog.use_cases import create_part
-from resolvers.inventory import ledger, levels
+from resolvers.inventory import ledger, levels, shortages
 from resolvers.locations.use_cases import create_location
 from tests.use_cases.conftest import TENANT
 from tests.use_cases.fakes import Database, FakeUnitOfWork
@@ -326,3 +327,42 @@ async def test_another_tenant_sees_none_of_the_stock(
         await levels.stock_levels(stranger, "OIL-5W30", None)
     assert refusal(refused) == [("PART_NOT_FOUND", "sku")]
     assert (await levels.stock_movements(stranger, PageRequest())).items == []
+
+
+def shortage(event_id: str, sku: str, location: str, at_minute: int) -> StockShortageDetected:
+    return StockShortageDetected(
+        aggregate_id=f"{sku}@{location}",
+        tenant_id=TENANT,
+        occurred_at=datetime(2026, 2, 3, 9, at_minute, tzinfo=UTC),
+        event_id=event_id,
+        product_id=sku,
+        sku=sku,
+        location_id=location,
+        on_hand=Decimal(0),
+        reserved=Decimal(0),
+        reorder_point=Decimal(2),
+    )
+
+
+async def test_shortage_alerts_are_kept_once_and_listed_newest_first_by_location_and_sku(
+    uow: Units,
+) -> None:
+    for alert in (
+        shortage("e1", "OIL-1", "LOC-A", 0),
+        shortage("e1", "OIL-1", "LOC-A", 0),  # redelivered
+        shortage("e2", "OIL-1", "LOC-B", 5),
+        shortage("e3", "FLT-9", "LOC-A", 10),
+    ):
+        async with uow() as work:
+            await shortages.record_shortage_alert(work, alert)
+            await work.commit()
+
+    async def ids(**wanted: object) -> list[str]:
+        page = await shortages.shortage_alerts(uow, PageRequest(0, 20), **wanted)  # type: ignore[arg-type]
+        assert await page.count_total() == len(page.items)
+        return [a.event_id for a in page.items]
+
+    assert await ids() == ["e3", "e2", "e1"]
+    assert await ids(location_id="LOC-A") == ["e3", "e1"]
+    assert await ids(sku="OIL-1") == ["e2", "e1"]
+    assert await ids(since=datetime(2026, 2, 3, 9, 5, tzinfo=UTC)) == ["e3", "e2"]

@@ -19,6 +19,7 @@ from domain.catalog import Part, PartNotFound
 from domain.errors import DomainError
 from domain.inventory.movements import MovementFilter, StockMovement
 from domain.inventory.reservations import Reservation, ReservationFilter
+from domain.inventory.shortages import ShortageAlert, ShortageFilter
 from domain.inventory.stock import StockItem, stock_key
 from domain.paging import PageRequest
 from tests.use_cases.fakes.memory import Aggregates, Repository, Table, page_of
@@ -184,7 +185,36 @@ class StockReservations(Table[Reservation]):
         return found
 
 
+class ShortageAlerts(Table[ShortageAlert]):
+    table = "stock_shortage_alerts"
+
+    async def record(self, alert: ShortageAlert) -> bool:
+        if self._work.read(self.table, alert.event_id) is not None:
+            return False
+        self._work.write(self.table, alert.event_id, alert)
+        return True
+
+    def _matching(self, wanted: ShortageFilter) -> list[ShortageAlert]:
+        return [
+            a
+            for a in self._work.rows(self.table)
+            if (wanted.location_id is None or a.location_id == wanted.location_id)
+            and (wanted.sku is None or a.sku == wanted.sku)
+            and (wanted.since is None or a.detected_at >= wanted.since)
+        ]
+
+    async def alerts(self, wanted: ShortageFilter, request: PageRequest) -> list[ShortageAlert]:
+        newest = sorted(
+            self._matching(wanted), key=lambda a: (a.detected_at, a.event_id), reverse=True
+        )
+        return page_of(newest, request)
+
+    async def count(self, wanted: ShortageFilter) -> int:
+        return len(self._matching(wanted))
+
+
 class InventoryWork:
     stock = Repository(InMemoryStock)
     stock_ledger = Repository(StockMovements)
     stock_reservations = Repository(StockReservations)
+    shortage_alerts = Repository(ShortageAlerts)
