@@ -5,9 +5,10 @@ on service orders"): a CONSUMPTION movement per part, taking first what was rese
 for the order (`SERVICE_ORDER` reservations with the order's id) and then what is
 available. Usage is fail-open as seed 001 has it: a part the technician used is
 recorded even when the ledger has too few, and the shortfall is published as a
-`stock_shortage_alert` instead of refusing the work. Parts the catalog does not stock
-(services, sublet work, parts keyed by hand) move no stock; nor does a part declined
-before it was used. Declining a part later gives back what it took (a RETURN), which
+`stock_shortage_alert` instead of refusing the work. A part is the catalog's by its
+product id or, failing that, its SKU; one the catalog has under neither (nor as a
+service) is refused. Services move no stock; nor does a part declined before it was
+used. Declining a part later gives back what it took (a RETURN), which
 fills waiting backorders of that part and location as a receipt does.
 
 Locks are always taken in one order: the service order's row first (the mutations lock
@@ -22,6 +23,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from domain.catalog import PartNotFound, normalize_sku
 from domain.inventory.reservations import ReferenceType
 from domain.inventory.stock import StockItem, plain, stock_id
 from domain.service_orders.order import ServiceOrder
@@ -33,23 +35,47 @@ log = logging.getLogger("gateway.service_orders")
 FOR_ORDER = ReferenceType.SERVICE_ORDER
 
 
+async def catalog_part_of(work: UnitOfWork, part: PartUsage) -> str | None:
+    """The catalog part a usage names: by its product id, else by its SKU (Inventory's
+    product ids need not be the catalog's: seed 001's PROD-BRAKE-PAD is the catalog's
+    BRK-PAD-F); None for what the catalog keeps no stock of."""
+    if await work.parts.exists(part.product_id):
+        return part.product_id
+    return await work.parts.holder_of_sku(normalize_sku(part.sku))
+
+
+async def unknown_to_the_catalog(
+    work: UnitOfWork, parts: Sequence[PartUsage]
+) -> list[PartNotFound | None]:
+    """PART_NOT_FOUND for each usage naming neither a catalog part (by id or SKU) nor a
+    catalog service: stock cannot be kept, nor the bill priced, for what nobody sells."""
+    return [
+        None
+        if await catalog_part_of(work, part) or await work.services.exists(part.product_id)
+        else PartNotFound(
+            f"Product '{part.product_id}' (SKU '{part.sku}') is not in the catalog: add the "
+            "part first, or record it by the catalog's productId or SKU.",
+            field=f"parts.{n}.productId",
+        )
+        for n, part in enumerate(parts)
+    ]
+
+
 async def _stock_of(
-    work: UnitOfWork, location_id: str, product_ids: set[str]
+    work: UnitOfWork, location_id: str, parts: Sequence[PartUsage]
 ) -> dict[str, StockItem]:
-    """The locked stock items of those parts the catalog stocks, locked in id order so
-    two usages of the same parts queue instead of deadlocking."""
-    stocked = sorted(
-        [
-            stock_id(product_id, location_id)
-            for product_id in product_ids
-            if await work.parts.exists(product_id)
-        ]
-    )
+    """The locked stock items of the parts the catalog stocks, by the usage's product id,
+    locked in id order so two usages of the same parts queue instead of deadlocking."""
+    catalog = {part.product_id: await catalog_part_of(work, part) for part in parts}
     items: dict[str, StockItem] = {}
-    for item_id in stocked:
+    for item_id, used_as in sorted(
+        (stock_id(product_id, location_id), used_as)
+        for used_as, product_id in catalog.items()
+        if product_id is not None
+    ):
         item = await work.stock.get(item_id, lock=True)
         assert item is not None, "the part exists"
-        items[item.product_id] = item
+        items[used_as] = item
     return items
 
 
@@ -58,7 +84,7 @@ async def issue_parts(
 ) -> None:
     """Issue the parts just recorded on `order` from its location's stock."""
     used = [p for p in parts if not p.declined]
-    items = await _stock_of(work, order.location_id, {p.product_id for p in used})
+    items = await _stock_of(work, order.location_id, used)
     for part in used:
         item = items.get(part.product_id)
         if item is None:
@@ -85,7 +111,7 @@ async def return_part(
     """Give back what a declined part took from stock (nothing if it took none)."""
     if not part.issued_quantity:
         return
-    items = await _stock_of(work, order.location_id, {part.product_id})
+    items = await _stock_of(work, order.location_id, [part])
     item = items.get(part.product_id)
     if item is None:
         return

@@ -19,10 +19,16 @@ from domain.service_orders.people import checked_person
 from domain.service_orders.work_sessions import Person, WorkSession
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
-from resolvers.service_orders.parts_stock import issue_parts, return_part
+from resolvers.service_orders.parts_stock import (
+    issue_parts,
+    return_part,
+    unknown_to_the_catalog,
+)
 
 SESSION_SERIES = "WS"
 PART_SERIES = "WOP"
+PROVISIONAL = f"{PART_SERIES}-NEW"
+"""The id a part is checked under before it takes its number (a refused one takes none)."""
 
 
 async def save_person(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Person:
@@ -130,6 +136,8 @@ async def attach_parts(
     known = await work.order_records.part_ids_taken(
         [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
     )
+    checked = [{**f, "workorder_part_id": f.get("workorder_part_id") or PROVISIONAL} for f in parts]
+    collect(*await unknown_to_the_catalog(work, [PartUsage(**fields) for fields in checked]))
     added: list[PartUsage] = []
     for fields in parts:
         part_id = fields.get("workorder_part_id") or await work.naming.next_free_id(

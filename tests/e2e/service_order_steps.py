@@ -87,6 +87,11 @@ async def open_shop(api: Api) -> dict[str, str]:
             'roles: [$r], locationIds: ["LOC-001"]}) { personId } }',
             {"p": person, "r": role},
         )
+    # seed 001's pads (Inventory's PROD-BRAKE-PAD) are the catalog's SKU BRK-PAD-F
+    await api.data(
+        'mutation { createPart(input: {productId: "PART-001", sku: "BRK-PAD-F", '
+        'name: "Front Brake Pad Set", unitPrice: "89.99"}) { productId } }'
+    )
     return {"customer": customer, "vehicle": vehicle}
 
 

@@ -102,7 +102,13 @@ async def test_sessions_are_only_recorded_while_work_runs_and_once(api: Api) -> 
 async def test_parts_are_recorded_once_and_checked(api: Api) -> None:
     shop = await open_shop(api)
     order_id = await in_progress(api, shop)
-    declined = {**PADS, "workorderPartId": None, "sku": "WIPER", "declined": True}
+    unknown = {**PADS, "workorderPartId": None, "productId": "PROD-WIPER", "sku": "WIPER"}
+    body = await api(RECORD_PARTS, await read(api, {"id": order_id, "parts": [PADS, unknown]}))
+    assert body["errors"][0]["extensions"] == {
+        "code": "PART_NOT_FOUND",
+        "field": "parts.1.productId",
+    }
+    declined = {**PADS, "workorderPartId": None, "declined": True}
     order = (
         await api.data(RECORD_PARTS, await read(api, {"id": order_id, "parts": [PADS, declined]}))
     )["recordPartsUsage"]

@@ -308,6 +308,9 @@ async def billed_order(uow: Units, clock: ManualClock, customer: str) -> Decimal
             "location_ids": [orders.LOCATION],
         },
     )
+    await create_part(
+        uow, {"id": "PART-001", "sku": "BRK-PAD-F", "name": "Pads", "unit_price": D("89.99")}
+    )
     order = await orders.finalized(uow, clock, orders.Shop(customer, vehicle.id))
     billed = await billing.bill(uow, clock, ADVISOR, order.id, None, order.version)
     return billed.gl_entries[0].amount

@@ -167,17 +167,31 @@ async def test_a_part_short_of_stock_is_recorded_and_alerted_never_taking_stock_
     assert used.parts[1].movement_id is None
 
 
-async def test_services_unknown_parts_and_parts_declined_before_use_move_no_stock(
+async def test_a_part_declined_before_use_moves_no_stock(
     uow: Units, clock: ManualClock, database: Database, order: ServiceOrder
 ) -> None:
-    used = await use(uow, clock, order, PADS, oil("1", declined=True))
+    used = await use(uow, clock, order, oil("1", declined=True))
 
     assert [(p.issued_quantity, p.shortfall, p.movement_id) for p in used.parts] == [
-        (None, None, None),
-        (None, None, None),
+        (None, None, None)
     ]
     assert (await level(uow)).on_hand == 10
     assert stock_events(database) == []
+
+
+async def test_a_part_is_the_catalogs_by_its_id_or_sku_and_an_unknown_one_is_refused(
+    uow: Units, clock: ManualClock, database: Database, order: ServiceOrder
+) -> None:
+    unknown = {**OIL, "product_id": "PROD-404", "sku": "NOPE-1", "quantity": Decimal(1)}
+    with pytest.raises(DomainError) as refused:
+        await use(uow, clock, order, oil("1"), unknown)
+    assert refusal(refused) == [("PART_NOT_FOUND", "parts.1.productId")]
+    assert ((await level(uow)).on_hand, stock_events(database)) == (10, [])
+
+    inventorys_name = oil("2", product_id="PROD-OIL")  # Inventory's id, the catalog's SKU
+    used = await use(uow, clock, order, inventorys_name)
+    assert (used.parts[0].product_id, used.parts[0].issued_quantity) == ("PROD-OIL", 2)
+    assert (await level(uow)).on_hand == 8
 
 
 async def test_a_declined_part_gives_back_what_it_took(
@@ -209,8 +223,8 @@ async def test_a_declined_part_gives_back_what_it_took(
 
     version = declined.version
     declined = await work_sessions.decline_part_usage(uow, clock, TECH, order.id, pads_id, version)
-    assert declined.parts[1].declined and declined.parts[1].return_movement_id is None
-    assert len(stock_events(database)) == 1, "pads move no stock"
+    assert declined.parts[1].declined and declined.parts[1].return_movement_id is not None
+    assert len(stock_events(database)) == 2, "the pads came back too (to their own level)"
     for part_id, code in ((oil_id, "PART_ALREADY_DECLINED"), ("WOP-404", "PART_USAGE_NOT_FOUND")):
         with pytest.raises(DomainError) as refused:
             await work_sessions.decline_part_usage(
