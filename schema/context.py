@@ -20,14 +20,17 @@ from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
 from domain.service_orders.order import ServiceOrder
+from domain.service_orders.work_sessions import Person
 from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
 from resolvers.estimates import editing as estimates
+from resolvers.estimates import listing as estimate_lists
 from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 from resolvers.service_orders import lifecycle as orders
+from resolvers.service_orders import listing as order_lists
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Loaders:
     """DataLoaders live for one request (or one subscription event), never longer."""
 
     uow: UnitOfWorkFactory
+    clock: Clock
 
     @cached_property
     def customer_by_id(self) -> DataLoader[str, Customer | None]:
@@ -55,6 +59,36 @@ class Loaders:
     @cached_property
     def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:
         return DataLoader(lambda ids: orders.orders_by_estimate(self.uow, ids))
+
+    @cached_property
+    def revisions_by_number(self) -> DataLoader[str, list[Estimate]]:
+        return DataLoader(lambda numbers: estimate_lists.revisions_by_number(self.uow, numbers))
+
+    @cached_property
+    def estimate_pages(
+        self,
+    ) -> DataLoader[tuple[estimate_lists.PagesAsked, str], list[Estimate]]:
+        return DataLoader(
+            lambda keys: estimate_lists.estimate_pages(self.uow, self.clock.now(), keys)
+        )
+
+    @cached_property
+    def estimate_counts(self) -> DataLoader[tuple[estimate_lists.CountAsked, str], int]:
+        return DataLoader(
+            lambda keys: estimate_lists.estimate_counts(self.uow, self.clock.now(), keys)
+        )
+
+    @cached_property
+    def order_pages(self) -> DataLoader[tuple[order_lists.PagesAsked, str], list[ServiceOrder]]:
+        return DataLoader(lambda keys: order_lists.order_pages(self.uow, keys))
+
+    @cached_property
+    def order_counts(self) -> DataLoader[tuple[order_lists.CountAsked, str], int]:
+        return DataLoader(lambda keys: order_lists.order_counts(self.uow, keys))
+
+    @cached_property
+    def person_by_id(self) -> DataLoader[str, Person | None]:
+        return DataLoader(lambda ids: order_lists.people_by_id(self.uow, ids))
 
     @cached_property
     def vehicles_by_customer(self) -> DataLoader[str, list[Vehicle]]:
@@ -116,7 +150,7 @@ class RequestContext:
 
     @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.uow)
+        return Loaders(self.uow, self.clock)
 
 
 Info = StrawberryInfo[RequestContext, None]

@@ -14,6 +14,7 @@ from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaPolicy
 from domain.service_orders.status import Priority
 from domain.service_orders.work_sessions import Person
+from domain.work_parties import WorkParty
 from resolvers.changes import Changeable
 
 
@@ -25,6 +26,22 @@ class ServiceOrderStore(Changeable[ServiceOrder], Protocol):
         ...
 
     async def count(self, where: OrderFilter) -> int: ...
+
+    async def pages_of(
+        self,
+        party: WorkParty,
+        party_ids: Sequence[str],
+        where: OrderFilter,
+        request: PageRequest,
+    ) -> dict[str, list[ServiceOrder]]:
+        """`search`'s page of each customer, vehicle or location (by `party`) at once."""
+        ...
+
+    async def counts_of(
+        self, party: WorkParty, party_ids: Sequence[str], where: OrderFilter
+    ) -> dict[str, int]:
+        """`count` of each customer, vehicle or location at once."""
+        ...
 
     async def for_estimate(self, estimate_id: str) -> str | None:
         """The id of the order an estimate became, if any."""

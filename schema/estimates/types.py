@@ -18,6 +18,7 @@ from domain.estimates.totals import LineTotal
 from domain.identity import Permission
 from domain.tax import ItemType
 from resolvers.finance import quote_costs as finance
+from schema.connections import Connection
 from schema.context import Info
 from schema.finance.types import FinancePostingStatus
 from schema.permissions import requires
@@ -150,6 +151,11 @@ class Estimate(WorkParties):
 
         return ServiceOrder.from_domain(found)
 
+    @strawberry.field(description="Every revision of this estimate's number, the first first.")
+    async def revisions(self, info: Info) -> list[Estimate]:
+        found = await info.context.loaders.revisions_by_number.load(self.estimate_number)
+        return [Estimate.from_domain(e) for e in found]
+
     @strawberry.field(description="Null until approved; then PENDING, POSTED or BLOCKED_BY_LOCK.")
     async def finance_posting(self, info: Info) -> FinancePosting | None:
         if self.approval is None:
@@ -206,3 +212,8 @@ class Estimate(WorkParties):
             version=e.version,
             source=e,
         )
+
+
+@strawberry.type(description="Estimate revisions, newest first; page on with `after`.")
+class EstimateConnection(Connection[Estimate]):
+    """The connection of `Customer.estimates`, `Vehicle.estimates`..."""

@@ -13,6 +13,7 @@ import strawberry
 
 from domain.identity import Permission
 from domain.service_orders import billing, items, order, parts_usage, sla, status, work_sessions
+from schema.connections import Connection
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
 from schema.estimates.types import Estimate
@@ -199,6 +200,13 @@ class ServiceOrder(WorkParties):
         found = await info.context.loaders.estimate_by_id.load(str(self.estimate_id))
         return None if found is None else Estimate.from_domain(found)
 
+    @strawberry.field(description="The technician dispatched to the order, once dispatched.")
+    async def technician(self, info: Info) -> Person | None:
+        if self.technician_id is None:
+            return None
+        found = await info.context.loaders.person_by_id.load(str(self.technician_id))
+        return None if found is None else Person.from_domain(found)
+
     @strawberry.field(description="Due times and standing against the SLA, at this moment.")
     def sla(self, info: Info) -> ServiceOrderSla | None:
         deadlines = self.source.deadlines
@@ -252,6 +260,11 @@ class ServiceOrder(WorkParties):
             version=o.version,
             source=o,
         )
+
+
+@strawberry.type(description="Service orders, newest first; page on with `after`.")
+class ServiceOrderConnection(Connection[ServiceOrder]):
+    """The connection of `Customer.serviceOrders`, `Vehicle.serviceOrders`..."""
 
 
 @strawberry.type(description="The SLA of one priority: targets counted from an order's creation.")

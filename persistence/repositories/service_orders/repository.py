@@ -25,6 +25,7 @@ from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaDeadlines
 from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.tax import ItemType
+from domain.work_parties import WorkParty
 from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import of_tenant, one_of, one_of_param, versioned_update
@@ -72,6 +73,13 @@ FOR_ESTIMATE = select(SO.id).where(
 FROM_ESTIMATES = select(*ORDER_COLUMNS).where(
     of_tenant(service_orders), one_of_param(SO.estimate_id, "estimate_ids")
 )
+PARTY = {
+    WorkParty.CUSTOMER: SO.customer_id,
+    WorkParty.VEHICLE: SO.vehicle_id,
+    WorkParty.LOCATION: SO.location_id,
+}
+NEWEST_FIRST = (SO.created_at.desc(), SO.id.desc())
+"""The lists' one order: the id breaks ties, so a page never shifts between two reads."""
 ADD = insert(service_orders)
 ADD_ITEM = insert(service_order_items)
 ITEMS = (
@@ -150,12 +158,39 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
 
     async def search(self, where: OrderFilter, request: PageRequest) -> list[ServiceOrder]:
         """Newest first, with their work, parts and snapshot (a few statements per page)."""
-        statement = self._matching(where).order_by(SO.created_at.desc(), SO.id.desc())
+        statement = self._matching(where).order_by(*NEWEST_FIRST)
         rows = await self._page_rows(statement, request)
         return await self._complete([_order(row, self.tenant_id) for row in rows])
 
     async def count(self, where: OrderFilter) -> int:
         return await self._count(self._matching(where))
+
+    async def pages_of(
+        self,
+        party: WorkParty,
+        party_ids: Sequence[str],
+        where: OrderFilter,
+        request: PageRequest,
+    ) -> dict[str, list[ServiceOrder]]:
+        """`search` of each party (each customer, vehicle or location) at once: one
+        statement for the pages, and `_complete`'s few for what is recorded on them."""
+        column = PARTY[party]
+        rows = await self._pages_rows(
+            self._matching(where).where(one_of(column, party_ids)), column, NEWEST_FIRST, request
+        )
+        orders = await self._complete([_order(row, self.tenant_id) for row in rows])
+        pages: dict[str, list[ServiceOrder]] = {party_id: [] for party_id in party_ids}
+        for order in orders:
+            pages[getattr(order, column.key)].append(order)
+        return pages
+
+    async def counts_of(
+        self, party: WorkParty, party_ids: Sequence[str], where: OrderFilter
+    ) -> dict[str, int]:
+        """`count` of each party at once, in one statement."""
+        column = PARTY[party]
+        counted = await self._counts(self._matching(where).where(one_of(column, party_ids)), column)
+        return {party_id: counted.get(party_id, 0) for party_id in party_ids}
 
     async def add(self, order: ServiceOrder) -> None:
         assert order.deadlines is not None, "an order is stored with its SLA deadlines"
