@@ -45,6 +45,8 @@ class WorkLog(StatementLog):
 
     TABLES = (
         "customers",
+        "vehicles",
+        "locations",
         "estimates",
         "estimate_items",
         "service_orders",
@@ -205,6 +207,31 @@ async def test_customers_with_their_first_service_orders_cost_the_same_statement
     # The customers' page, the orders ranked per customer, their items and four kinds of
     # records, and one count.
     assert set(counts.values()) == {8}, counts
+
+
+ROOT_WITH_LINKS = """query($size: Int) { estimates(pageSize: $size) { items { estimateId
+  customer { customerId } vehicle { vehicleId } location { locationId }
+  serviceOrder { serviceOrderId } revisions { revision } } } }"""
+
+
+async def test_a_page_of_estimates_with_every_link_costs_the_same_statements_at_any_size(
+    api: Api, gateway: RunningGateway, work_log: WorkLog
+) -> None:
+    await _customers_with_work(gateway, api.tenant, 50)
+    counts = {}
+    for size in (1, 10, 100):
+        work_log.statements.clear()
+        found = (await api.data(ROOT_WITH_LINKS, {"size": size}))["estimates"]["items"]
+        assert len(found) == size
+        for estimate in found:
+            owner = estimate["estimateId"][2:5]
+            assert estimate["customer"] == {"customerId": f"C-{owner}"}
+            assert estimate["vehicle"] == {"vehicleId": f"V-{owner}"}
+            assert estimate["location"] == {"locationId": "LOC-001"}
+            assert (estimate["serviceOrder"], estimate["revisions"]) == (None, [{"revision": 1}])
+        counts[size] = len(work_log.statements)
+    # The page's ids, its revisions with their lines, then one statement per link.
+    assert set(counts.values()) == {7}, counts
 
 
 async def _estimates_of_one_customer(api: Api, count: int) -> list[dict[str, Any]]:
