@@ -342,7 +342,7 @@ class EstimateRepository(AggregateRepository[Estimate]):
         statements however many parties."""
         column = PARTY[party]
         rows = await self._pages_rows(
-            _matching(where, at).where(one_of(column, party_ids)), column, NEWEST_FIRST, request
+            _matching(where, at), column, party_ids, NEWEST_FIRST, request
         )
         found = await self._found(rows)
         pages: dict[str, list[Estimate]] = {party_id: [] for party_id in party_ids}

@@ -176,7 +176,7 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
         statement for the pages, and `_complete`'s few for what is recorded on them."""
         column = PARTY[party]
         rows = await self._pages_rows(
-            self._matching(where).where(one_of(column, party_ids)), column, NEWEST_FIRST, request
+            self._matching(where), column, party_ids, NEWEST_FIRST, request
         )
         orders = await self._complete([_order(row, self.tenant_id) for row in rows])
         pages: dict[str, list[ServiceOrder]] = {party_id: [] for party_id in party_ids}
