@@ -99,7 +99,7 @@ class Loaders:
         return DataLoader(lambda ids: stock.levels_by_product(self.uow, ids))
 
     @cached_property
-    def stock_at_location(self) -> DataLoader[tuple[str, PageRequest], list[StockItem]]:
+    def stock_at_location(self) -> DataLoader[tuple[PageRequest, str], list[StockItem]]:
         return DataLoader(lambda keys: stock.levels_by_location(self.uow, keys))
 
     @cached_property

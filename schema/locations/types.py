@@ -51,7 +51,7 @@ class Location:
     async def stock(
         self, info: Info, page_index: int | None = 0, page_size: int | None = 20
     ) -> list[StockLevel]:
-        key = (str(self.location_id), page_request(page_index, page_size))
+        key = (page_request(page_index, page_size), str(self.location_id))
         found = await info.context.loaders.stock_at_location.load(key)
         return [StockLevel.from_domain(item) for item in found]
 

@@ -58,6 +58,9 @@ REORDER = """mutation($v: Int!) {
 LEVELS = """{ stockLevels(sku: "OIL-1") { locationId onHand reserved available }
   stockMovements(sku: "OIL-1", pageSize: 3) { items { kind quantity } totalCount } }"""
 GRAPH = """{ searchParts(query: "oil") { items { sku stock { locationId onHand } } } }"""
+LOCATION_STOCK = """{ a: location(id: "LOC-A") { stock(pageSize: 1) { sku onHand } }
+  b: location(id: "LOC-B") { stock(pageSize: 1) { sku onHand } }
+  next: location(id: "LOC-B") { stock(pageSize: 1, pageIndex: 1) { sku onHand } } }"""
 
 
 def numbers(value: Any) -> Any:
@@ -118,6 +121,12 @@ async def test_each_stock_mutation_over_http_and_the_graph_shows_the_levels(api:
         {"locationId": "LOC-A", "onHand": 4},
         {"locationId": "LOC-B", "onHand": 4},
     ]
+    at_locations = numbers(await api.data(LOCATION_STOCK))
+    assert at_locations == {
+        "a": {"stock": [{"sku": "OIL-1", "onHand": 4}]},
+        "b": {"stock": [{"sku": "OIL-1", "onHand": 4}]},
+        "next": {"stock": []},
+    }
 
 
 async def test_adjusting_needs_its_own_permission_and_tenants_see_only_their_stock(
