@@ -180,7 +180,7 @@ async def test_customers_with_their_first_estimates_cost_the_same_statements_at_
             assert listed["totalCount"] == 3
             assert listed["pageInfo"]["hasNextPage"] == (first < 3)
         counts[(size, first)] = len(work_log.statements)
-    # The customers' page, the estimates ranked per customer, the revisions with their
+    # The customers' page, every customer's page of estimate ids, the revisions with their
     # lines, one count, and the estimates' customers.
     assert set(counts.values()) == {5}, counts
 
@@ -204,7 +204,7 @@ async def test_customers_with_their_first_service_orders_cost_the_same_statement
             assert {o["customerId"] for o in listed["nodes"]} == {customer["customerId"]}
             assert listed["totalCount"] == 3
         counts[(size, first)] = len(work_log.statements)
-    # The customers' page, the orders ranked per customer, their items and four kinds of
+    # The customers' page, every customer's page of orders, their items and four kinds of
     # records, and one count.
     assert set(counts.values()) == {8}, counts
 
