@@ -9,6 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from domain.catalog import Part
 from domain.clock import Clock, SystemClock
 from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
@@ -21,6 +22,7 @@ from domain.locations import Location
 from domain.paging import PageRequest
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.work_sessions import Person
+from resolvers.catalog import use_cases as catalog
 from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
 from resolvers.estimates import editing as estimates
@@ -51,6 +53,10 @@ class Loaders:
     @cached_property
     def location_by_id(self) -> DataLoader[str, Location | None]:
         return DataLoader(lambda ids: locations.locations_by_id(self.uow, ids))
+
+    @cached_property
+    def part_by_id(self) -> DataLoader[str, Part | None]:
+        return DataLoader(lambda ids: catalog.parts_by_id(self.uow, ids))
 
     @cached_property
     def estimate_by_id(self) -> DataLoader[str, Estimate | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,6 +14,52 @@ from domain.inventory import reservations as held
 from domain.inventory.stock import StockItem
 from schema.context import Info
 from schema.permissions import requires
+
+if TYPE_CHECKING:
+    from schema.catalog.types import Part
+    from schema.locations.types import Location
+
+PartType = Annotated["Part", strawberry.lazy("schema.catalog.types")]
+LocationType = Annotated["Location", strawberry.lazy("schema.locations.types")]
+"""Parts and locations list their stock, so stock names them lazily."""
+
+
+async def part_of(info: Info, product_id: str) -> Part | None:
+    from schema.catalog.types import Part
+
+    found = await info.context.loaders.part_by_id.load(product_id)
+    return None if found is None else Part.from_domain(found)
+
+
+async def location_of(info: Info, location_id: str) -> Location | None:
+    from schema.locations.types import Location
+
+    found = await info.context.loaders.location_by_id.load(location_id)
+    return None if found is None else Location.from_domain(found)
+
+
+@strawberry.type
+class StockParties:
+    """The part and location every stock record is of, as ids and as objects read
+    through the request's DataLoaders; each link needs the read permission of what it
+    leads to."""
+
+    product_id: strawberry.ID
+    location_id: strawberry.ID
+
+    @strawberry.field(
+        description="The catalog part.", permission_classes=[requires(Permission.CATALOG_READ)]
+    )
+    async def part(self, info: Info) -> PartType | None:
+        return await part_of(info, str(self.product_id))
+
+    @strawberry.field(
+        description="The location the stock is at.",
+        permission_classes=[requires(Permission.LOCATION_READ)],
+    )
+    async def location(self, info: Info) -> LocationType | None:
+        return await location_of(info, str(self.location_id))
+
 
 MovementKind = strawberry.enum(
     domain.MovementKind,
@@ -31,10 +78,8 @@ ReservationStatus = strawberry.enum(
 
 
 @strawberry.type(description="A quantity of a part at a location held for a piece of work.")
-class Reservation:
+class Reservation(StockParties):
     reservation_id: strawberry.ID
-    product_id: strawberry.ID
-    location_id: strawberry.ID
     quantity: Decimal
     reference_type: ReferenceType  # type: ignore[valid-type]
     reference_id: str
@@ -72,10 +117,8 @@ class Reservation:
 
 
 @strawberry.type(description="Stock of one part at one location.")
-class StockLevel:
-    product_id: strawberry.ID
+class StockLevel(StockParties):
     sku: str
-    location_id: strawberry.ID
     on_hand: Decimal = strawberry.field(description="The sum of the pair's movements.")
     reserved: Decimal
     available: Decimal = strawberry.field(description="onHand - reserved: what may be issued.")
@@ -111,12 +154,10 @@ class StockLevel:
 
 
 @strawberry.type(description="A line of the stock ledger; never changed once written.")
-class StockMovement:
+class StockMovement(StockParties):
     movement_id: strawberry.ID
     kind: MovementKind
-    product_id: strawberry.ID
     sku: str
-    location_id: strawberry.ID
     quantity: Decimal = strawberry.field(
         description="The signed change to on-hand: positive in, negative out."
     )
@@ -129,6 +170,15 @@ class StockMovement:
     )
     recorded_by: str
     occurred_at: datetime
+
+    @strawberry.field(
+        description="A transfer's other location.",
+        permission_classes=[requires(Permission.LOCATION_READ)],
+    )
+    async def counterpart_location(self, info: Info) -> LocationType | None:
+        if self.counterpart_location_id is None:
+            return None
+        return await location_of(info, str(self.counterpart_location_id))
 
     @classmethod
     def from_domain(cls, m: domain.StockMovement) -> StockMovement:
