@@ -128,6 +128,9 @@ class RequestContext:
     principal: Principal | None
     units_of_work: UnitOfWorkFactoryFor
     hub: EventHub
+    reading_units: UnitOfWorkFactoryFor | None = None
+    """Units of work that open no transaction, for the DataLoaders' batches (see
+    persistence.unit_of_work.UnitOfWork); without them the batches use `units_of_work`."""
     auth_problem: str | None = None
     request: Any = None
     response: Any = None
@@ -155,8 +158,15 @@ class RequestContext:
         return self.units_of_work(self.principal.tenant_id)
 
     @cached_property
+    def reading_uow(self) -> UnitOfWorkFactory:
+        """`uow`'s units that open no transaction: what the DataLoaders read with."""
+        if self.principal is None:
+            raise Unauthenticated(self.auth_problem or "Sign in first.")
+        return (self.reading_units or self.units_of_work)(self.principal.tenant_id)
+
+    @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.uow, self.clock)
+        return Loaders(self.reading_uow, self.clock)
 
 
 Info = StrawberryInfo[RequestContext, None]
