@@ -93,6 +93,14 @@ class Loaders:
         return DataLoader(lambda keys: order_lists.order_counts(self.uow, keys))
 
     @cached_property
+    def order_records(self) -> DataLoader[ServiceOrder, ServiceOrder]:
+        """Keyed by the order read without its records, cached by its id."""
+        return DataLoader(
+            lambda orders: order_lists.with_records(self.uow, orders),
+            cache_key_fn=lambda order: order.id,
+        )
+
+    @cached_property
     def person_by_id(self) -> DataLoader[str, Person | None]:
         return DataLoader(lambda ids: order_lists.people_by_id(self.uow, ids))
 

@@ -86,4 +86,4 @@ async def service_orders_of(
         return await loaders.order_counts.load(((party, where), party_id))
 
     page = Page.from_overfetch(rows, request, count_total)
-    return ServiceOrderConnection.of(page, ServiceOrder.from_domain)
+    return ServiceOrderConnection.of(page, ServiceOrder.listed)

@@ -38,6 +38,17 @@ async def order_counts(uow: UnitOfWorkFactory, keys: Sequence[tuple[CountAsked, 
         )
 
 
+async def with_records(
+    uow: UnitOfWorkFactory, orders: Sequence[ServiceOrder]
+) -> list[ServiceOrder]:
+    """Batch for the records of orders a list read without them (`workSessions`,
+    `parts`, `billableSnapshot`, `glEntries`): four statements for every order of a
+    request, and none when no document asks."""
+    async with uow() as work:
+        await work.service_orders.attach_records(orders)
+    return list(orders)
+
+
 async def people_by_id(uow: UnitOfWorkFactory, person_ids: Sequence[str]) -> list[Person | None]:
     """Batch for `ServiceOrder.technician`: one statement per request."""
     async with uow() as work:

@@ -22,7 +22,13 @@ class ServiceOrderStore(Changeable[ServiceOrder], Protocol):
     async def exists(self, record_id: str) -> bool: ...
 
     async def search(self, where: OrderFilter, request: PageRequest) -> list[ServiceOrder]:
-        """One page, newest first, and one order more if another page follows."""
+        """One page, newest first, and one order more if another page follows; the
+        orders without their records (to read only, see `attach_records`)."""
+        ...
+
+    async def attach_records(self, orders: Sequence[ServiceOrder]) -> None:
+        """Fill in the work sessions, parts, snapshot and GL entries of orders read
+        without them (`search`, `pages_of`, `from_estimates`)."""
         ...
 
     async def count(self, where: OrderFilter) -> int: ...
@@ -48,7 +54,8 @@ class ServiceOrderStore(Changeable[ServiceOrder], Protocol):
         ...
 
     async def from_estimates(self, estimate_ids: Sequence[str]) -> dict[str, ServiceOrder]:
-        """The orders the estimates became, by estimate id (to read only)."""
+        """The orders the estimates became, by estimate id, without their records (to
+        read only)."""
         ...
 
     async def add(self, order: ServiceOrder) -> None:

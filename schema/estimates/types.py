@@ -149,7 +149,7 @@ class Estimate(WorkParties):
             return None
         from schema.service_orders.types import ServiceOrder
 
-        return ServiceOrder.from_domain(found)
+        return ServiceOrder.listed(found)
 
     @strawberry.field(description="Every revision of this estimate's number, the first first.")
     async def revisions(self, info: Info) -> list[Estimate]:

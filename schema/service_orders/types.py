@@ -181,14 +181,40 @@ class ServiceOrder(WorkParties):
         description="The contract that covers the work, once Contracts validated it."
     )
     covered_by_contract: bool
-    work_sessions: list[WorkSession]
-    parts: list[PartUsage]
-    billable_snapshot: BillableSnapshot | None
     billed_at: datetime | None
-    gl_entries: list[GlEntry]
     created_at: datetime
     version: int = strawberry.field(description="Send back with a change to detect conflicts.")
     source: strawberry.Private[order.ServiceOrder]
+    records_read: strawberry.Private[bool]
+    """False for an order a list read without its records: they are read (for every
+    such order of the request at once) only if a document asks for one."""
+
+    async def _recorded(self, info: Info) -> order.ServiceOrder:
+        if self.records_read:
+            return self.source
+        return await info.context.loaders.order_records.load(self.source)
+
+    @strawberry.field
+    async def work_sessions(self, info: Info) -> list[WorkSession]:
+        return [WorkSession.from_domain(s) for s in (await self._recorded(info)).work_sessions]
+
+    @strawberry.field
+    async def parts(self, info: Info) -> list[PartUsage]:
+        return [PartUsage.from_domain(p) for p in (await self._recorded(info)).parts]
+
+    @strawberry.field
+    async def billable_snapshot(self, info: Info) -> BillableSnapshot | None:
+        snapshot = (await self._recorded(info)).snapshot
+        return BillableSnapshot.from_domain(snapshot) if snapshot else None
+
+    @strawberry.field
+    async def gl_entries(self, info: Info) -> list[GlEntry]:
+        return [
+            GlEntry(
+                account=e.account, account_name=e.account_name, side=e.side.value, amount=e.amount
+            )
+            for e in (await self._recorded(info)).gl_entries
+        ]
 
     @strawberry.field(
         description="The approved estimate this order does the work of, if any.",
@@ -221,7 +247,7 @@ class ServiceOrder(WorkParties):
         )
 
     @classmethod
-    def from_domain(cls, o: order.ServiceOrder) -> ServiceOrder:
+    def from_domain(cls, o: order.ServiceOrder, records_read: bool = True) -> ServiceOrder:
         return cls(
             service_order_id=strawberry.ID(o.id),
             customer_id=strawberry.ID(o.customer_id),
@@ -243,23 +269,18 @@ class ServiceOrder(WorkParties):
             cancellation_reason=o.cancellation_reason,
             contract_id=strawberry.ID(o.contract_id) if o.contract_id else None,
             covered_by_contract=o.contract_id is not None,
-            work_sessions=[WorkSession.from_domain(s) for s in o.work_sessions],
-            parts=[PartUsage.from_domain(p) for p in o.parts],
-            billable_snapshot=BillableSnapshot.from_domain(o.snapshot) if o.snapshot else None,
             billed_at=o.billed_at,
-            gl_entries=[
-                GlEntry(
-                    account=e.account,
-                    account_name=e.account_name,
-                    side=e.side.value,
-                    amount=e.amount,
-                )
-                for e in o.gl_entries
-            ],
             created_at=o.created_at,
             version=o.version,
             source=o,
+            records_read=records_read,
         )
+
+    @classmethod
+    def listed(cls, o: order.ServiceOrder) -> ServiceOrder:
+        """An order a list read without its records (`search`, `pages_of`,
+        `from_estimates`)."""
+        return cls.from_domain(o, records_read=False)
 
 
 @strawberry.type(description="Service orders, newest first; page on with `after`.")

@@ -16,17 +16,30 @@ from domain.identity import Permission
 from persistence.tables import customers, estimates, locations, service_orders, vehicles
 from tests.conftest import ALL_PERMISSIONS, Api, RunningGateway
 from tests.e2e import estimate_shop
-from tests.e2e.service_order_steps import ASSIGN, SCHEDULE, create_order, open_shop, read
+from tests.e2e.service_order_steps import (
+    ASSIGN,
+    PADS,
+    RECORD_PARTS,
+    RECORD_SESSION,
+    SCHEDULE,
+    create_order,
+    in_progress,
+    open_shop,
+    read,
+    session,
+)
 from tests.e2e.test_dataloaders import StatementLog
 
 CUSTOMERS_WITH_ESTIMATES = """query($size: Int, $first: Int) {
   searchCustomers(pageSize: $size) { items { customerId
     estimates(first: $first) { totalCount pageInfo { hasNextPage endCursor }
       edges { cursor node { estimateId customerId customer { customerId } } } } } } }"""
-CUSTOMERS_WITH_ORDERS = """query($size: Int, $first: Int) {
+CUSTOMERS_WITH_ORDERS = """query($size: Int, $first: Int, $records: Boolean!) {
   searchCustomers(pageSize: $size) { items { customerId
     serviceOrders(first: $first) { totalCount pageInfo { hasNextPage }
-      nodes { serviceOrderId customerId } } } } }"""
+      nodes { serviceOrderId customerId
+        ... @include(if: $records) { workSessions { workSessionId } parts { sku }
+          billableSnapshot { grandTotal } glEntries { account } } } } } } }"""
 CUSTOMER_ESTIMATES = """query($id: ID!, $first: Int, $after: String, $status: [EstimateStatus!]) {
   customer(id: $id) { customerId estimates(first: $first, after: $after, status: $status) {
     totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
@@ -41,7 +54,13 @@ CUSTOMER_ORDERS = """query($id: ID!) { customer(id: $id) { customerId
 
 
 class WorkLog(StatementLog):
-    """Statements that read customers, estimates or service orders and their records."""
+    """The test tenant's statements reading customers, vehicles, locations, estimates or
+    service orders and their records: never a background task's (the SLA monitor scans
+    every tenant's orders), whatever it shares the pool with."""
+
+    def __init__(self, tenant: str) -> None:
+        super().__init__()
+        self.tenant = tenant
 
     TABLES = (
         "customers",
@@ -59,14 +78,16 @@ class WorkLog(StatementLog):
 
     def __call__(self, logged: Any) -> None:
         query = getattr(logged, "query", "")
-        if any(f"FROM {table}" in query for table in self.TABLES):
+        if self.tenant in (getattr(logged, "args", None) or ()) and any(
+            f"FROM {table}" in query for table in self.TABLES
+        ):
             self.statements.append(query)
 
 
 @pytest.fixture
-def work_log(gateway: RunningGateway) -> Iterator[WorkLog]:
+def work_log(gateway: RunningGateway, tenant: str) -> Iterator[WorkLog]:
     pool = gateway.app.state.engine.sync_engine.pool
-    log = WorkLog()
+    log = WorkLog(tenant)
     event.listen(pool, "checkout", log.watch)
     yield log
     event.remove(pool, "checkout", log.watch)
@@ -75,6 +96,8 @@ def work_log(gateway: RunningGateway) -> Iterator[WorkLog]:
 
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+FAR_AHEAD = datetime(2100, 1, 1, tzinfo=UTC)
+"""SLA deadlines the SLA monitor will not act on while a test counts statements."""
 
 
 async def _customers_with_work(gateway: RunningGateway, tenant: str, count: int) -> None:
@@ -142,7 +165,7 @@ async def _customers_with_work(gateway: RunningGateway, tenant: str, count: int)
                     "description": "Brakes",
                     "created_at": T0 + timedelta(minutes=n),
                     **{
-                        name: T0 + timedelta(days=1)
+                        name: FAR_AHEAD
                         for name in (
                             "response_due_at",
                             "resolution_due_at",
@@ -190,11 +213,16 @@ async def test_customers_with_their_first_service_orders_cost_the_same_statement
 ) -> None:
     await _customers_with_work(gateway, api.tenant, 50)
     counts = {}
-    for size, first in ((1, 1), (10, 2), (50, 5)):
+    for size, first, records in (
+        (1, 1, False),
+        (10, 2, False),
+        (50, 5, False),
+        (1, 1, True),
+        (50, 5, True),
+    ):
         work_log.statements.clear()
-        found = (await api.data(CUSTOMERS_WITH_ORDERS, {"size": size, "first": first}))[
-            "searchCustomers"
-        ]["items"]
+        variables = {"size": size, "first": first, "records": records}
+        found = (await api.data(CUSTOMERS_WITH_ORDERS, variables))["searchCustomers"]["items"]
         assert len(found) == size
         for customer in found:
             listed = customer["serviceOrders"]
@@ -202,11 +230,21 @@ async def test_customers_with_their_first_service_orders_cost_the_same_statement
                 f"SO-{customer['customerId'][2:]}-{n}" for n in (2, 1, 0)[: min(first, 3)]
             ]
             assert {o["customerId"] for o in listed["nodes"]} == {customer["customerId"]}
+            assert all(
+                o.get("workSessions", []) == [] and o.get("billableSnapshot") is None
+                for o in listed["nodes"]
+            )
             assert listed["totalCount"] == 3
-        counts[(size, first)] = len(work_log.statements)
-    # The customers' page, every customer's page of orders, their items and four kinds of
-    # records, and one count.
-    assert set(counts.values()) == {8}, counts
+        counts[(size, first, records)] = len(work_log.statements)
+    # The customers' page, every customer's page of orders, their items and one count;
+    # the four kinds of records recorded on orders only when the document asks for them.
+    assert counts == {
+        (1, 1, False): 4,
+        (10, 2, False): 4,
+        (50, 5, False): 4,
+        (1, 1, True): 8,
+        (50, 5, True): 8,
+    }
 
 
 ROOT_WITH_LINKS = """query($size: Int) { estimates(pageSize: $size) { items { estimateId
@@ -422,3 +460,29 @@ async def test_a_revision_lists_every_revision_of_its_number(api: Api) -> None:
             {"estimateId": first["estimateId"], "revision": 1},
             {"estimateId": second["estimateId"], "revision": 2},
         ]
+
+
+RECORDS = "workSessions { workSessionId personId billableMinutes } parts { workorderPartId sku }"
+ORDER_RECORDS = f"query($id: ID!) {{ serviceOrder(id: $id) {{ {RECORDS} }} }}"
+LISTED_RECORDS = f"""query($customer: ID!) {{
+  serviceOrders(customerId: $customer) {{ items {{ serviceOrderId {RECORDS} }} }}
+  customer(id: $customer) {{ serviceOrders {{ nodes {{ serviceOrderId {RECORDS} }} }} }} }}"""
+
+
+async def test_lists_read_the_records_on_orders_only_when_asked_and_as_the_order_has_them(
+    api: Api,
+) -> None:
+    shop = await open_shop(api)
+    worked = await in_progress(api, shop)
+    await api.data(RECORD_SESSION, await read(api, {"input": session(worked)}))
+    await api.data(RECORD_PARTS, await read(api, {"id": worked, "parts": [PADS]}))
+    idle = (await create_order(api, shop))["serviceOrderId"]
+    whole = {
+        order_id: (await api.data(ORDER_RECORDS, {"id": order_id}))["serviceOrder"]
+        for order_id in (worked, idle)
+    }
+    assert len(whole[worked]["workSessions"]) == 1
+    assert len(whole[worked]["parts"]) == 1
+    listed = await api.data(LISTED_RECORDS, {"customer": shop["customer"]})
+    for orders in (listed["serviceOrders"]["items"], listed["customer"]["serviceOrders"]["nodes"]):
+        assert {o.pop("serviceOrderId"): o for o in orders} == whole

@@ -61,6 +61,9 @@ class InMemoryServiceOrders(Aggregates[ServiceOrder]):
     async def count(self, where: OrderFilter) -> int:
         return len(self._matching(where))
 
+    async def attach_records(self, orders: Sequence[ServiceOrder]) -> None:
+        """The fake reads orders whole; an order's records are what it holds already."""
+
     async def pages_of(
         self,
         party: WorkParty,
