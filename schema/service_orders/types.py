@@ -17,6 +17,7 @@ from schema.connections import Connection
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
 from schema.estimates.types import Estimate
+from schema.inventory.types import PartType, part_of
 from schema.permissions import requires
 from schema.sla.types import Priority
 from schema.work_parties import WorkParties
@@ -65,6 +66,11 @@ class WorkSession:
     recorded_by: strawberry.ID
     recorded_at: datetime
 
+    @strawberry.field(description="Who did the work.")
+    async def person(self, info: Info) -> Person | None:
+        found = await info.context.loaders.person_by_id.load(str(self.person_id))
+        return None if found is None else Person.from_domain(found)
+
     @classmethod
     def from_domain(cls, s: work_sessions.WorkSession) -> WorkSession:
         return cls(
@@ -91,6 +97,13 @@ class PartUsage:
     declined: bool
     emergency: bool
     line_total: Decimal
+
+    @strawberry.field(
+        description="The catalog part, if the catalog lists it.",
+        permission_classes=[requires(Permission.CATALOG_READ)],
+    )
+    async def part(self, info: Info) -> PartType | None:
+        return await part_of(info, str(self.product_id))
 
     @classmethod
     def from_domain(cls, p: parts_usage.PartUsage) -> PartUsage:

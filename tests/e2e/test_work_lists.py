@@ -414,7 +414,8 @@ VEHICLE_AND_LOCATION = """query($vehicle: ID!, $location: ID!) {
     nodes { serviceOrderId technicianId technician { personId roles } } } }
   location(id: $location) { estimates(first: 1) { totalCount nodes { estimateId } }
     serviceOrders(priority: [LOW]) { totalCount } } }"""
-REVISIONS = """query($id: ID!) { estimate(id: $id) { revisions { estimateId revision } } }"""
+REVISIONS = """query($id: ID!) { estimate(id: $id) { revisions { estimateId revision }
+  previousRevision { estimateId } supersededBy { estimateId } } }"""
 
 
 async def test_vehicles_and_locations_list_their_work_and_orders_lead_to_technicians(
@@ -454,15 +455,22 @@ async def test_a_revision_lists_every_revision_of_its_number(api: Api) -> None:
     second = await estimate_shop.run(
         api, estimate_shop.REVISE, estimateId=first["estimateId"], version=first["version"]
     )
+    linked = {}
     for revision in (first, second):
         listed = (await api.data(REVISIONS, {"id": revision["estimateId"]}))["estimate"]
-        assert listed["revisions"] == [
+        assert listed.pop("revisions") == [
             {"estimateId": first["estimateId"], "revision": 1},
             {"estimateId": second["estimateId"], "revision": 2},
         ]
+        linked[revision["revision"]] = listed
+    assert linked == {
+        1: {"previousRevision": None, "supersededBy": {"estimateId": second["estimateId"]}},
+        2: {"previousRevision": {"estimateId": first["estimateId"]}, "supersededBy": None},
+    }
 
 
-RECORDS = "workSessions { workSessionId personId billableMinutes } parts { workorderPartId sku }"
+RECORDS = """workSessions { workSessionId personId billableMinutes person { roles } }
+  parts { workorderPartId sku part { name } }"""
 ORDER_RECORDS = f"query($id: ID!) {{ serviceOrder(id: $id) {{ {RECORDS} }} }}"
 LISTED_RECORDS = f"""query($customer: ID!) {{
   serviceOrders(customerId: $customer) {{ items {{ serviceOrderId {RECORDS} }} }}
