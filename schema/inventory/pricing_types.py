@@ -5,28 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from domain.identity import Permission
 from domain.inventory import credit, pricing, tiers
 from schema.context import Info
-from schema.inventory.types import PartType, part_of
 from schema.permissions import requires
-
-if TYPE_CHECKING:
-    from schema.customers.types import Customer
-
-CustomerType = Annotated["Customer", strawberry.lazy("schema.customers.types")]
-"""A customer shows its prices, so prices name the customer lazily."""
-
-
-async def customer_of(info: Info, customer_id: str) -> Customer | None:
-    from schema.customers.types import Customer
-
-    found = await info.context.loaders.customer_by_id.load(customer_id)
-    return None if found is None else Customer.from_domain(found)
+from schema.references import CustomerType, PartType, customer_of, part_of
 
 
 @strawberry.type

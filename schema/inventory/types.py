@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,28 +13,7 @@ from domain.inventory import reservations as held
 from domain.inventory.stock import StockItem
 from schema.context import Info
 from schema.permissions import requires
-
-if TYPE_CHECKING:
-    from schema.catalog.types import Part
-    from schema.locations.types import Location
-
-PartType = Annotated["Part", strawberry.lazy("schema.catalog.types")]
-LocationType = Annotated["Location", strawberry.lazy("schema.locations.types")]
-"""Parts and locations list their stock, so stock names them lazily."""
-
-
-async def part_of(info: Info, product_id: str) -> Part | None:
-    from schema.catalog.types import Part
-
-    found = await info.context.loaders.part_by_id.load(product_id)
-    return None if found is None else Part.from_domain(found)
-
-
-async def location_of(info: Info, location_id: str) -> Location | None:
-    from schema.locations.types import Location
-
-    found = await info.context.loaders.location_by_id.load(location_id)
-    return None if found is None else Location.from_domain(found)
+from schema.references import LocationType, PartType, location_of, part_of
 
 
 @strawberry.type

@@ -115,6 +115,16 @@ class ApprovalPolicy:
         "DEFAULT); send it back to replace that policy."
     )
 
+    @strawberry.field(
+        description="The location asked about; null for the business default itself.",
+        permission_classes=[requires(Permission.LOCATION_READ)],
+    )
+    async def location(self, info: Info) -> Location | None:
+        if self.location_id is None:
+            return None
+        found = await info.context.loaders.location_by_id.load(str(self.location_id))
+        return None if found is None else Location.from_domain(found)
+
     @classmethod
     def from_domain(cls, p: domain.ApprovalPolicy, location_id: str | None) -> ApprovalPolicy:
         return cls(

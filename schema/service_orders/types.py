@@ -17,8 +17,8 @@ from schema.connections import Connection
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
 from schema.estimates.types import Estimate
-from schema.inventory.types import PartType, part_of
 from schema.permissions import requires
+from schema.references import PartType, part_of
 from schema.sla.types import Priority
 from schema.work_parties import WorkParties
 
@@ -126,6 +126,11 @@ class LaborLine:
     person_id: strawberry.ID
     billable_minutes: int
     amount: Decimal
+
+    @strawberry.field(description="Who did the work.")
+    async def person(self, info: Info) -> Person | None:
+        found = await info.context.loaders.person_by_id.load(str(self.person_id))
+        return None if found is None else Person.from_domain(found)
 
 
 @strawberry.type(description="What the customer is billed for, frozen when the order is finalized.")

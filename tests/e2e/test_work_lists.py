@@ -494,3 +494,33 @@ async def test_lists_read_the_records_on_orders_only_when_asked_and_as_the_order
     listed = await api.data(LISTED_RECORDS, {"customer": shop["customer"]})
     for orders in (listed["serviceOrders"]["items"], listed["customer"]["serviceOrders"]["nodes"]):
         assert {o.pop("serviceOrderId"): o for o in orders} == whole
+
+
+SETTINGS_OF_A_LOCATION = """{ taxCodes(locationId: "LOC-001") { taxCode location { name } }
+  approvalPolicy(locationId: "LOC-001") { policyMode location { locationId } } }"""
+
+
+async def test_a_locations_tax_codes_and_policy_lead_back_to_it(api: Api) -> None:
+    await estimate_shop.open_shop(api)
+    found = await api.data(SETTINGS_OF_A_LOCATION)
+    assert {t["location"]["name"] for t in found["taxCodes"]} == {"Main shop"}
+    assert found["approvalPolicy"] == {
+        "policyMode": "LOCATION_SPECIFIC",
+        "location": {"locationId": "LOC-001"},
+    }
+
+
+DASHBOARD = "{ operationsDashboard { locations { locationId openOrders location { name } } } }"
+
+
+async def test_the_operations_dashboard_leads_to_each_location(api: Api) -> None:
+    shop = await open_shop(api)
+    await create_order(api, shop)
+    [row] = (await api.data(DASHBOARD))["operationsDashboard"]["locations"]
+    assert row == {"locationId": "LOC-001", "openOrders": 1, "location": {"name": "North"}}
+    no_locations = api.as_tenant(
+        api.tenant, [p for p in ALL_PERMISSIONS if p != Permission.LOCATION_READ]
+    )
+    body = await no_locations(DASHBOARD)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert body["data"]["operationsDashboard"]["locations"][0]["location"] is None
