@@ -15,6 +15,8 @@ from domain.estimates import events as estimates
 from domain.events import DomainEvent
 from domain.inventory import events as inventory
 from domain.inventory import pricing_events as customer_pricing
+from domain.sales import backorders, opportunities
+from domain.sales import events as sales
 from domain.service_orders import events as service_orders
 from domain.service_orders import sla_alerts
 
@@ -36,6 +38,9 @@ EVENT_TYPES = _registry(
     sla_alerts.EVENTS,
     inventory.EVENTS,
     customer_pricing.EVENTS,
+    sales.EVENTS,
+    backorders.EVENTS,
+    opportunities.EVENTS,
 )
 
 

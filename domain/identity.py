@@ -53,6 +53,10 @@ class Permission:
     INVENTORY_WRITE = "inventory:stock:write"
     INVENTORY_ADJUST = "inventory:stock:adjust"
     CUSTOMER_PRICING_WRITE = "inventory:customer_pricing:write"
+    SALES_ORDER_READ = "sales:order:read"
+    SALES_ORDER_WRITE = "sales:order:write"
+    OPPORTUNITY_READ = "sales:opportunity:read"
+    OPPORTUNITY_WRITE = "sales:opportunity:write"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -73,4 +77,7 @@ READ_BY_AGGREGATE = {
     "quote": Permission.ESTIMATE_READ,
     "stock_item": Permission.INVENTORY_READ,
     "customer_pricing": Permission.CUSTOMER_READ,
+    "sales_order": Permission.SALES_ORDER_READ,
+    "backorder": Permission.SALES_ORDER_READ,
+    "opportunity": Permission.OPPORTUNITY_READ,
 }

@@ -1,5 +1,6 @@
 """The Starlette application: GraphQL on /graphql, liveness on /healthz, readiness on /readyz,
-Prometheus metrics on /metrics (unless `METRICS_ENABLED=false`).
+Prometheus metrics on /metrics (unless `METRICS_ENABLED=false`), GraphiQL's files on
+/graphiql/ (when `GRAPHIQL` is on).
 
 Every resource is opened in one lifespan and closed in reverse order; nothing happens at
 import time. The settings must already name the database and broker (the CLI starts
@@ -30,6 +31,7 @@ from domain.clock import Clock, SystemClock
 from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.events import EventBackbone
+from gateway.graphiql import GraphiQLPage
 from gateway.idempotency import IdempotentMutations
 from gateway.metrics import GatewayMetrics
 from gateway.rate_limits import RateLimited
@@ -64,16 +66,24 @@ class GraphQLApp(GraphQL):
         verifier: TokenVerifier,
         subscriber_queue_size: int,
         metrics: GatewayMetrics,
+        graphiql: GraphiQLPage | None,
         **kwargs: Any,
     ):
-        super().__init__(**kwargs)
+        super().__init__(graphql_ide="graphiql" if graphiql else None, **kwargs)
         self.metrics = metrics
+        self._graphiql = graphiql
         self._contexts = contexts
         self._verifier = verifier
         self.shared_subscriptions = SharedStreams(self.encode_json_string, subscriber_queue_size)
 
     async def get_context(self, request: Any, response: Any = None) -> Any:
         return await self._contexts.build(request, response)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The gateway's own GraphiQL page, whose files it serves itself (not Strawberry's,
+        which fetches them from a CDN)."""
+        assert self._graphiql is not None
+        return self._graphiql.response()
 
     async def on_ws_connect(self, context: Any) -> None:
         await authenticate_connection(context, self._verifier)
@@ -196,13 +206,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         ),
         metrics.graphql if settings.metrics_enabled else None,
     )
+    graphiql = GraphiQLPage() if settings.graphiql else None  # unset: off, as in serve
     graphql = GraphQLApp(
         contexts,
         verifier,
         settings.hub_queue_size,
         metrics,
+        graphiql,
         schema=schema,
-        graphql_ide="graphiql" if settings.graphiql else None,  # unset: off, as in serve
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         max_subscriptions_per_connection=settings.ws_max_operations,
     )
@@ -274,6 +285,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *([Route("/metrics", exposition)] if settings.metrics_enabled else []),
+            *([graphiql.assets_route()] if graphiql else []),
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,

@@ -25,6 +25,7 @@ from gateway.inbound_handlers import HANDLERS
 from gateway.reservation_sweeper import ReservationSweeper
 from gateway.settings import Settings
 from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
+from subscriptions.broker_marker import BrokerMarker
 from subscriptions.consumer_groups import GroupTiming
 from subscriptions.hub import EventHub
 from subscriptions.hub_consumer import HubConsumer
@@ -78,6 +79,7 @@ class EventBackbone:
             ),
             broker,
         )
+        self._marker = BrokerMarker(settings.kafka_bootstrap_servers, settings.kafka_client_id)
         self.relay = OutboxRelay(
             engine,
             self._publisher,
@@ -85,6 +87,9 @@ class EventBackbone:
             poll_seconds=settings.relay_poll_seconds,
             on_published=self._deliver_here,
             on_lead_changed=self._consumer.relaying,
+            marker=self._marker,
+            marker_check_seconds=settings.relay_marker_check_seconds,
+            republish_window=timedelta(hours=settings.relay_republish_hours),
         )
         self.inbound = InboundConsumer(
             engine,
@@ -155,6 +160,7 @@ class EventBackbone:
         await self.inbound.stop()
         await self.hub.close()
         await self._publisher.close()
+        await self._marker.close()
 
     async def lag(self) -> dict[str, float | int | bool]:
         unsent, oldest = await self._store.lag()

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from domain.estimates import QuoteApproved
 from domain.finance.periods import PeriodClosed
 from domain.service_orders.inbound import (
+    AppointmentUpdated,
     ContractEntitlementValidated,
     PartsConsumed,
     TechnicianAssigned,
@@ -18,6 +19,7 @@ from domain.service_orders.inbound import (
 from resolvers.finance.periods import close_financial_period
 from resolvers.finance.quote_costs import post_quote_costs
 from resolvers.service_orders.inbound import (
+    appointment_updated,
     contract_entitlement_validated,
     parts_consumed,
     technician_assigned,
@@ -30,6 +32,7 @@ HANDLERS: Mapping[str, Handler] = {
     TechnicianAssigned.__name__: technician_assigned,
     PartsConsumed.__name__: parts_consumed,
     ContractEntitlementValidated.__name__: contract_entitlement_validated,
+    AppointmentUpdated.__name__: appointment_updated,
 }
 """Keyed by the event type the consumer decodes: the class name of the typed fact the
 wire parses the seed's event into."""

@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     relay_enabled: bool = Field(True, description="run the outbox relay in this replica")
     relay_batch_size: int = 500
     relay_poll_seconds: float = Field(5.0, description="fallback poll when no NOTIFY arrives")
+    relay_marker_check_seconds: float = Field(
+        5.0, description="how often the relay checks the broker still holds what it acked"
+    )
+    relay_republish_hours: float = Field(
+        168.0,
+        gt=0,
+        description="how far back a broker that lost its store is sent the events again",
+    )
     hub_queue_size: int = Field(1000, description="events buffered per subscriber")
     rate_limit_user_per_minute: int = Field(
         12_000, description="requests one user may send a minute (per replica); 0: no limit"

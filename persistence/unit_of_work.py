@@ -59,6 +59,10 @@ from persistence.repositories.locations.repository import (
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
+from persistence.repositories.sales.backorders import BackorderRepository
+from persistence.repositories.sales.opportunities import OpportunityRepository
+from persistence.repositories.sales.orders import SalesOrderRepository
+from persistence.repositories.service_orders.appointments import AppointmentRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
 from persistence.repositories.service_orders.repository import ServiceOrderRepository
@@ -165,6 +169,7 @@ class UnitOfWork:
     order_records = _Repository(OrderRecordRepository)
     sla_policies = _Repository(SlaPolicyRepository)
     people = _Repository(PeopleRepository)
+    appointments = _Repository(AppointmentRepository)
     sla_alerts = _Repository(SlaAlertRepository)
     operations_dashboard = _Repository(OperationsDashboardRepository)
     parties = _Repository(PartiesRepository)
@@ -174,6 +179,9 @@ class UnitOfWork:
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)
+    sales_orders = _Repository(SalesOrderRepository)
+    backorders = _Repository(BackorderRepository)
+    opportunities = _Repository(OpportunityRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -15,11 +15,14 @@ from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
 from domain.estimates import Estimate
 from domain.identity import Principal
+from domain.inventory.movements import StockMovement
 from domain.inventory.pricing import CustomerPriceList
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
+from domain.sales.backorders import Backorder
+from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.work_sessions import Person
 from resolvers.catalog import use_cases as catalog
@@ -31,6 +34,8 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
+from resolvers.sales import backorders
+from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
 from resolvers.service_orders import listing as order_lists
 
@@ -105,6 +110,10 @@ class Loaders:
         return DataLoader(lambda ids: order_lists.people_by_id(self.uow, ids))
 
     @cached_property
+    def appointment_by_order(self) -> DataLoader[str, Appointment | None]:
+        return DataLoader(lambda ids: orders.appointments_of(self.uow, ids))
+
+    @cached_property
     def vehicles_by_customer(self) -> DataLoader[str, list[Vehicle]]:
         return DataLoader(lambda ids: customers.vehicles_by_customer(self.uow, ids))
 
@@ -117,12 +126,24 @@ class Loaders:
         return DataLoader(lambda keys: stock.levels_by_location(self.uow, keys))
 
     @cached_property
+    def movement_by_id(self) -> DataLoader[str, StockMovement | None]:
+        return DataLoader(lambda ids: stock.movements_by_id(self.uow, ids))
+
+    @cached_property
     def reservations_of_level(self) -> DataLoader[tuple[str, str], list[Reservation]]:
         return DataLoader(lambda pairs: reservations.active_reservations_of_levels(self.uow, pairs))
 
     @cached_property
     def prices_by_customer(self) -> DataLoader[str, CustomerPriceList]:
         return DataLoader(lambda ids: pricing.price_lists_by_customer(self.uow, ids))
+
+    @cached_property
+    def reservation_by_id(self) -> DataLoader[str, Reservation | None]:
+        return DataLoader(lambda ids: sales.reservations_by_id(self.uow, ids))
+
+    @cached_property
+    def backorders_of_order(self) -> DataLoader[str, list[Backorder]]:
+        return DataLoader(lambda ids: backorders.backorders_of_orders(self.uow, ids))
 
 
 @dataclass

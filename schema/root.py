@@ -52,6 +52,12 @@ from schema.metrics import GraphQLMetrics, OperationMetrics
 from schema.persisted_documents import PersistedDocuments
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
+from schema.sales.backorders import BackorderMutations, BackorderQueries
+from schema.sales.mutations import SalesOrderMutations
+from schema.sales.opportunities import OpportunityMutations, OpportunityQueries
+from schema.sales.queries import SalesOrderQueries
+from schema.sales.subscriptions import SalesSubscriptions
+from schema.sales.sync import SyncMutations
 from schema.service_orders.mutations import ServiceOrderMutations
 from schema.service_orders.queries import ServiceOrderQueries
 from schema.service_orders.subscriptions import ServiceOrderSubscriptions
@@ -73,6 +79,9 @@ class Query(
     ServiceOrderQueries,
     StockQueries,
     CustomerPricingQueries,
+    SalesOrderQueries,
+    BackorderQueries,
+    OpportunityQueries,
 ):
     pass
 
@@ -89,6 +98,10 @@ class Mutation(
     StockMutations,
     ReservationMutations,
     CustomerPricingMutations,
+    SalesOrderMutations,
+    BackorderMutations,
+    SyncMutations,
+    OpportunityMutations,
 ):
     pass
 
@@ -221,6 +234,7 @@ class Subscription(
     EstimateSubscriptions,
     ServiceOrderSubscriptions,
     StockSubscriptions,
+    SalesSubscriptions,
 ):
     pass
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
@@ -51,8 +52,7 @@ class Publisher:
 
     async def publish(self, events: Sequence[PublishedEvent]) -> None:
         """Send every event (key = aggregate id) and return once the broker acked them all."""
-        producer = await self._ready()
-        try:
+        async with self._sending() as producer:
             acks = []
             for published in events:
                 record = outgoing(published, self._settings.environment)
@@ -65,9 +65,28 @@ class Publisher:
                     )
                 )
             await asyncio.gather(*acks)
+
+    async def put(self, topic: str, value: bytes) -> None:
+        """Send one record of the gateway's own, not an event (the relay's marker), and
+        return once the broker acked it."""
+        async with self._sending() as producer:
+            await (await producer.send(topic, value=value))
+
+    async def reconnect(self) -> None:
+        """Start the next send from a fresh producer, declaring the topics first: a broker
+        that lost its store lacks them, and a producer's cached metadata would send to
+        partitions the broker no longer has."""
+        self._topics_checked = False
+        await self.close()
+
+    @contextlib.asynccontextmanager
+    async def _sending(self) -> AsyncIterator[AIOKafkaProducer]:
+        """The producer, dropped on any failure (see `reconnect`)."""
+        producer = await self._ready()
+        try:
+            yield producer
         except Exception:
-            self._topics_checked = False
-            await self.close()
+            await self.reconnect()
             raise
 
     async def _ready(self) -> AIOKafkaProducer:

@@ -11,7 +11,9 @@ loses them: the relay retries the same batch, and its rows stay unpublished unti
 broker acks them. Delivery is at-least-once: a leader that stopped after numbering or
 after the ack but before the stamp left rows numbered and unpublished, and whichever
 replica takes the lead next (itself included) sends those first; consumers drop
-duplicates by event id or sequence.
+duplicates by event id or sequence. A broker that lost what it had acknowledged (the
+embedded one on a restart) is noticed by the marker the relay keeps there, and what was
+published recently is published again (subscriptions/broker_marker.py).
 """
 
 from __future__ import annotations
@@ -19,14 +21,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import PublishedEvent
 from persistence.repositories.outbox import OutboxRelayStore
+from subscriptions.broker_marker import MARKER_TOPIC, BrokerMarker
 from subscriptions.publisher import Publisher
 
 log = logging.getLogger("gateway.relay")
@@ -46,11 +52,17 @@ class OutboxRelay:
         max_backoff_seconds: float = 5.0,
         on_published: Callable[[Sequence[PublishedEvent]], None] | None = None,
         on_lead_changed: Callable[[bool], None] | None = None,
+        marker: BrokerMarker | None = None,
+        marker_check_seconds: float = 5.0,
+        republish_window: timedelta = timedelta(days=7),
     ):
         """`on_published` sees each batch the broker acked: the relaying replica hands it
         to its own hub there, without waiting for its consumer to fetch it back.
         `on_lead_changed` hears when this replica starts and stops relaying: while it
-        relays, every event on the gateway's topics passes through it anyway."""
+        relays, every event on the gateway's topics passes through it anyway. With a
+        `marker`, the leader checks every `marker_check_seconds` that the broker still
+        holds it, and publishes again what it published within `republish_window` when
+        it does not."""
         self._engine = engine
         self._store = OutboxRelayStore(engine)
         self._publisher = publisher
@@ -59,8 +71,13 @@ class OutboxRelay:
         self._max_backoff = max_backoff_seconds
         self._on_published = on_published
         self._on_lead_changed = on_lead_changed
+        self._marker = marker
+        self._marker_check_seconds = marker_check_seconds
+        self._republish_window = republish_window
+        self._marker_checked_at = -math.inf
         self.is_leader = False
         self.published = 0
+        self.republished = 0
 
     async def run(self) -> None:
         """Relay until cancelled, surviving database and broker failures."""
@@ -91,11 +108,14 @@ class OutboxRelay:
                 # connections, so only this tells a leader that its session was cut
                 # (and the lock perhaps already taken by another replica).
                 raw.add_termination_listener(lambda *_: wake.set())
+                await self._check_marker()
                 await self._resend_leftovers()
                 while True:
                     if raw.is_closed():
                         raise ConnectionError("the session holding the relay lock ended")
                     wake.clear()
+                    if time.monotonic() - self._marker_checked_at >= self._marker_check_seconds:
+                        await self._check_marker()
                     await self._drain()
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(self._poll_seconds):
@@ -111,6 +131,38 @@ class OutboxRelay:
             self.is_leader = leading
             if self._on_lead_changed is not None:
                 self._on_lead_changed(leading)
+
+    async def _check_marker(self) -> None:
+        """Publish again what a broker that lost its marker had acknowledged, then mark it.
+
+        The rows are made unpublished before the new marker is written: a leader that
+        stops in between finds the broker still unmarked and does the same again.
+        """
+        if self._marker is None:
+            return
+        self._marker_checked_at = time.monotonic()
+        if await self._marker.present():
+            return
+        known = await self._store.broker_marker()
+        if known is not None:
+            await self._publisher.reconnect()
+            since = datetime.now(UTC) - self._republish_window
+            count = await self._store.republish_since(since)
+            log.warning(
+                "the broker no longer holds marker %s: it lost what it had acknowledged "
+                "(restarted on an empty store, or its topics were deleted); publishing again "
+                "the %d events published since %s",
+                known,
+                count,
+                since.isoformat(),
+            )
+        marker = str(uuid.uuid4())
+        await self._publisher.put(MARKER_TOPIC, marker.encode())
+        await self._store.remember_broker_marker(marker)
+        if known is not None:
+            before = self.published
+            await self._resend_leftovers()
+            self.republished += self.published - before
 
     async def _resend_leftovers(self) -> None:
         """Publish what an earlier leader numbered but never stamped, before anything new.

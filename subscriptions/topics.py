@@ -13,6 +13,8 @@ import logging
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.errors import IncompatibleBrokerVersion
 
+from subscriptions.broker_marker import MARKER_TOPIC
+
 log = logging.getLogger("gateway.kafka")
 
 TOPICS: dict[str, int] = {
@@ -54,6 +56,19 @@ TOPICS: dict[str, int] = {
     # Customers' view of inventory (issue 16; seed 004's pricing event, the gateway's topics)
     "inventory.customer.pricing_updated": 6,
     "inventory.customer.tier_changed": 3,
+    # Sales orders (issue 17; seed 002's sales.order.fulfilled, below, is one of them)
+    "sales.order.inventory_allocated": 6,
+    "sales.order.fulfillment_started": 6,
+    "sales.order.shipped": 6,
+    "sales.order.delivered": 6,
+    "sales.order.cancelled": 6,
+    "sales.order.synced": 6,
+    "sales.backorder.created": 6,
+    "sales.backorder.fulfilled": 6,
+    "sales.opportunity.created": 6,
+    "sales.opportunity.inventory_allocated": 6,
+    "sales.opportunity.inventory_released": 6,
+    "sales.opportunity.stage_changed": 6,
     # TrakService quotes (seed 003)
     "trakservice.quote.approved.v1": 6,
     # Consumed from other domains (seeds 000 and 002; names in subscriptions/inbound/topics)
@@ -65,6 +80,7 @@ TOPICS: dict[str, int] = {
     "contracts.renewal": 3,
     "treasury.bank.statement.imported": 3,
     "sales.rebate.issued": 3,
+    "shopmgmt.appointment.updated": 3,
     # Their dead-letter topics: records the gateway could not apply, with the reason
     "dispatch.technician.assigned.dlq": 1,
     "inventory.parts.consumed.dlq": 1,
@@ -75,7 +91,12 @@ TOPICS: dict[str, int] = {
     "treasury.bank.statement.imported.dlq": 1,
     "sales.rebate.issued.dlq": 1,
     "trakservice.quote.approved.v1.dlq": 1,
+    "shopmgmt.appointment.updated.dlq": 1,
+    # The relay's marker: the broker still holds what it acknowledged (broker_marker.py)
+    MARKER_TOPIC: 1,
 }
+TOPIC_CONFIGS: dict[str, dict[str, str]] = {MARKER_TOPIC: {"cleanup.policy": "compact"}}
+"""Topic settings beside the broker's defaults: retention must never drop the marker."""
 
 
 async def ensure_topics(
@@ -90,7 +111,12 @@ async def ensure_topics(
     if missing:
         await admin.create_topics(
             [
-                NewTopic(name, num_partitions=wanted[name], replication_factor=replication)
+                NewTopic(
+                    name,
+                    num_partitions=wanted[name],
+                    replication_factor=replication,
+                    topic_configs=TOPIC_CONFIGS.get(name, {}),
+                )
                 for name in missing
             ]
         )

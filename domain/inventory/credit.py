@@ -39,6 +39,16 @@ class CreditImpact:
     can_process_order: bool
 
 
+def available_credit(credit_limit: Decimal | None, used: Decimal) -> Decimal | None:
+    """What the customer may still owe: None without a limit (unlimited)."""
+    return None if credit_limit is None else credit_limit - used
+
+
+def within_credit(value: Decimal, available: Decimal | None) -> bool:
+    """Seed 004's `canProcessOrder`: an order of `value` fits the available credit."""
+    return available is None or value <= available
+
+
 def credit_impact(
     customer_id: str,
     price: EffectivePrice,
@@ -48,7 +58,7 @@ def credit_impact(
 ) -> CreditImpact:
     """The order's value against the customer's open credit."""
     total = to_cents(quantity * price.customer_price)
-    available = None if credit_limit is None else credit_limit - used
+    available = available_credit(credit_limit, used)
     return CreditImpact(
         customer_id=customer_id,
         price=price,
@@ -58,5 +68,5 @@ def credit_impact(
         current_credit_used=used,
         available_credit=available,
         credit_impact=total,
-        can_process_order=available is None or total <= available,
+        can_process_order=within_credit(total, available),
     )

@@ -16,7 +16,9 @@ item's reservations in the order they happened.
 
 `StockShortageDetected` is seed 001's `stock_shortage_alert`: recorded when a change
 takes on-hand from above the reorder point to at or below it, once per dip (a run of
-issues below the point does not repeat it; a receipt back above it re-arms it).
+issues below the point does not repeat it; a receipt back above it re-arms it), and
+whenever a service order used more than the ledger had there (`shortfall`, the part of
+the usage no stock was issued for, and `reference`, the order), each time.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class StockMoved(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class StockShortageDetected(DomainEvent):
-    """On-hand fell to or below the reorder point of a part at a location."""
+    """On-hand fell to or below the reorder point of a part at a location, or work used
+    `shortfall` more than was available for it (`reference`: the work)."""
 
     aggregate_type = STOCK_ITEM
 
@@ -66,6 +69,8 @@ class StockShortageDetected(DomainEvent):
     on_hand: Decimal
     reserved: Decimal
     reorder_point: Decimal
+    shortfall: Decimal | None = None
+    reference: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

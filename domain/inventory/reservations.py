@@ -26,6 +26,9 @@ from domain.errors import DomainError, InvalidInput, NotFound
 LONGEST_HOLD = timedelta(days=90)
 """The furthest ahead a reservation may expire: stock held longer than a quarter is
 backorder planning, not a reservation, and would hide stock from every other buyer."""
+DEFAULT_HOLD = timedelta(days=7)
+"""How long a reservation given no time holds: a week, about as long as a booked job waits
+for its visit, and short enough that stock a clerk forgot comes back by itself."""
 REFERENCE_ID_LENGTH = 100
 
 

@@ -260,6 +260,71 @@ class StockItem:
         )
         return movement
 
+    def consume_for_work(
+        self,
+        reference_type: ReferenceType,
+        reference_id: str,
+        quantity: Decimal,
+        by: str,
+        now: datetime,
+    ) -> tuple[StockMovement | None, Decimal]:
+        """Work used `quantity` here: one CONSUMPTION movement takes what is reserved for it
+        first (those reservations end as consumed, soonest to expire first), then what is
+        available. The part was used whatever the ledger says (seed 001's usage is
+        fail-open), so what the ledger lacks is not refused but alerted: the shortfall is
+        returned and published as a shortage, and on-hand never falls below reserved.
+        Returns the movement (None if nothing could be issued) and the shortfall."""
+        collect(check_quantity(quantity), check_reference_id(reference_id))
+        held = sorted(
+            (
+                r
+                for r in self.reservations
+                if r.is_active
+                and r.reference_type is reference_type
+                and r.reference_id == reference_id
+            ),
+            key=lambda r: (r.expires_at, r.id),
+        )
+        consumed: list[tuple[Reservation, Decimal]] = []
+        needed = quantity
+        for reservation in held:
+            if needed <= 0:
+                break
+            share = min(needed, reservation.quantity)
+            needed -= share
+            self._end(reservation, ReservationStatus.CONSUMED, by, now)
+            consumed.append((reservation, share))
+        taken = min(quantity, self.available)
+        movement = None
+        if taken > 0:
+            movement = self._move(
+                MovementKind.CONSUMPTION, -taken, None, reference_id, None, None, by, now
+            )
+        for reservation, share in consumed:
+            assert movement is not None, "what was reserved is available to its work"
+            reservation.consumed_quantity = share
+            reservation.movement_id = movement.id
+            self.events.append(
+                ReservationConsumed(
+                    **self._reservation_facts(reservation, now),
+                    consumed_quantity=share,
+                    released_quantity=reservation.quantity - share,
+                    movement_id=movement.id,
+                    consumed_by=by,
+                )
+            )
+        shortfall = quantity - taken
+        if shortfall > 0:
+            self.events.append(self._shortage(now, shortfall, reference_id))
+        return movement, shortfall
+
+    def take_back(
+        self, quantity: Decimal, reference: str | None, by: str, now: datetime
+    ) -> StockMovement:
+        """Stock that work took and did not use came back to the shelf: a RETURN."""
+        collect(check_quantity(quantity), check_reference(reference))
+        return self._move(MovementKind.RETURN, quantity, None, reference, None, None, by, now)
+
     def expire_due(self, now: datetime) -> list[Reservation]:
         """End every ACTIVE reservation past its time at `now`; the ones it ended."""
         due = [r for r in self.reservations if r.is_due(now)]
@@ -356,18 +421,23 @@ class StockItem:
     def _after_change(self, was_short: bool, now: datetime) -> None:
         if was_short or not self._short():
             return
-        self.events.append(
-            StockShortageDetected(
-                aggregate_id=self.id,
-                tenant_id=self.tenant_id,
-                occurred_at=now,
-                product_id=self.product_id,
-                sku=self.sku,
-                location_id=self.location_id,
-                on_hand=self.on_hand,
-                reserved=self.reserved,
-                reorder_point=self.reorder_point,
-            )
+        self.events.append(self._shortage(now))
+
+    def _shortage(
+        self, now: datetime, shortfall: Decimal | None = None, reference: str | None = None
+    ) -> StockShortageDetected:
+        return StockShortageDetected(
+            aggregate_id=self.id,
+            tenant_id=self.tenant_id,
+            occurred_at=now,
+            product_id=self.product_id,
+            sku=self.sku,
+            location_id=self.location_id,
+            on_hand=self.on_hand,
+            reserved=self.reserved,
+            reorder_point=self.reorder_point,
+            shortfall=shortfall,
+            reference=reference,
         )
 
 

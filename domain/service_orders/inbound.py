@@ -9,6 +9,7 @@ fact the order refuses fails there with the rule's error code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from domain.events import DomainEvent
@@ -53,3 +54,17 @@ class ContractEntitlementValidated(DomainEvent):
 
     service_order_id: str
     contract_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppointmentUpdated(DomainEvent):
+    """ShopMgmt moved appointment `aggregate_id` of an order (seed 001, fail-open): recorded
+    and shown beside the order, never acted on (domain/service_orders/appointments.py)."""
+
+    aggregate_type = "appointment"
+
+    service_order_id: str
+    status: str
+    scheduled_start: datetime | None = None
+    scheduled_end: datetime | None = None
+    reason: str | None = None

@@ -9,7 +9,7 @@ outbox. Every instant is passed in by the caller: the domain never reads the clo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -68,6 +68,18 @@ class OverlappingWorkSession(DomainError):
 
 class DuplicateWorkSession(DomainError):
     code = "DUPLICATE_WORK_SESSION"
+
+
+class PartUsageNotFound(NotFound):
+    code = "PART_USAGE_NOT_FOUND"
+
+    def __init__(self, part_id: str):
+        super().__init__("Part usage", part_id)
+        self.field = "workorderPartId"
+
+
+class PartAlreadyDeclined(DomainError):
+    code = "PART_ALREADY_DECLINED"
 
 
 class ServiceOrderNotFound(NotFound):
@@ -264,6 +276,39 @@ class ServiceOrder:
     def record_parts_usage(self, part: PartUsage) -> None:
         self._require_open_for_work("record parts usage")
         self.parts.append(part)
+
+    def record_stock_issue(self, part_id: str, issued: Decimal, movement_id: str | None) -> None:
+        """The ledger issued `issued` of a part recorded in this change (`movement_id`,
+        None if it had none to issue)."""
+        self._replace_part(part_id, issued_quantity=issued, movement_id=movement_id)
+
+    def decline_part(self, part_id: str) -> PartUsage:
+        """The customer declined a part (or it came off the vehicle): it stays on the
+        record, is never billed, and what it took from stock goes back (the caller
+        records the RETURN with `record_stock_return`). Returns the part as it was."""
+        self._require_open_for_work("decline a part")
+        part = self._part(part_id)
+        if part.declined:
+            raise PartAlreadyDeclined(
+                f"Part usage {part_id} on {self.id} is already declined; its stock, if it "
+                "took any, was given back then.",
+                field="workorderPartId",
+            )
+        self._replace_part(part_id, declined=True)
+        return part
+
+    def record_stock_return(self, part_id: str, movement_id: str) -> None:
+        self._replace_part(part_id, return_movement_id=movement_id)
+
+    def _part(self, part_id: str) -> PartUsage:
+        for part in self.parts:
+            if part.workorder_part_id == part_id:
+                return part
+        raise PartUsageNotFound(part_id)
+
+    def _replace_part(self, part_id: str, **changes: Any) -> None:
+        index = self.parts.index(self._part(part_id))
+        self.parts[index] = replace(self.parts[index], **changes)
 
     def finalize(
         self,

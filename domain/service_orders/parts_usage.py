@@ -1,6 +1,9 @@
 """Parts a technician used on an order (seed 001 `parts_usage_recorded` lines).
 
-A declined part stays on the record (the customer said no) but is never billed.
+A declined part stays on the record (the customer said no) but is never billed. A part
+the catalog stocks leaves the stock of the order's location when it is recorded
+(docs/inventory.md, "Parts used on service orders"); the usage keeps the ledger's
+movements, so a declined part gives back exactly what it took.
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ class PartUsage:
     tax_code: str | None
     declined: bool = False
     emergency: bool = False
+    issued_quantity: Decimal | None = None
+    """What the ledger issued for it; None for what the ledger does not keep (a service,
+    a part not in the catalog) or a part declined before it was used."""
+    movement_id: str | None = None
+    """The CONSUMPTION movement that issued it."""
+    return_movement_id: str | None = None
+    """The RETURN movement that gave it back when it was declined."""
 
     def __post_init__(self) -> None:
         collect(
@@ -32,6 +42,13 @@ class PartUsage:
             _check_quantity(self.quantity),
             _check_unit_price(self.unit_price),
         )
+
+    @property
+    def shortfall(self) -> Decimal | None:
+        """How much of it the ledger had no stock for (None when it moves no stock)."""
+        if self.issued_quantity is None:
+            return None
+        return self.quantity - self.issued_quantity
 
     @property
     def billable_total(self) -> Decimal:

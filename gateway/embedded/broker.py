@@ -6,6 +6,7 @@ transactional producers; the gateway's producer settings default accordingly.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 from pathlib import Path
 
@@ -49,4 +50,10 @@ class EmbeddedBroker(EmbeddedServer):
 
     def stop(self) -> None:
         stop(self._process)
+        self._process = None
+
+    def kill(self) -> None:
+        """Stop at once, as a crash or an out-of-memory kill would: no shutdown at all,
+        and everything the memory store held is gone."""
+        stop(self._process, signal.SIGKILL)
         self._process = None

@@ -130,6 +130,19 @@ MARK_PUBLISHED = (
     .values(published_at=func.now())
 )
 
+# Every event published since a moment, to publish again: the rows go back to unpublished
+# and the relay sends them in sequence order, as a leader sends another's leftovers.
+REPUBLISH_SINCE = (
+    update(outbox)
+    .where(outbox.c.sequence.is_not(None), outbox.c.published_at >= bindparam("since"))
+    .values(published_at=None)
+    .returning(outbox.c.sequence)
+)
+BROKER_MARKER = select(outbox_cursor.c.broker_marker).where(outbox_cursor.c.id == 1)
+REMEMBER_BROKER_MARKER = (
+    update(outbox_cursor).where(outbox_cursor.c.id == 1).values(broker_marker=bindparam("marker"))
+)
+
 _UNSENT = union_all(
     select(outbox.c.occurred_at).where(outbox.c.sequence.is_(None)),
     select(outbox.c.occurred_at).where(
@@ -218,6 +231,20 @@ class OutboxRelayStore:
     async def mark_published(self, sequences: Iterable[int]) -> None:
         async with standalone(self._engine) as driver:
             await driver.run(MARK_PUBLISHED, {"sequences": list(sequences)})
+
+    async def republish_since(self, since: datetime) -> int:
+        """Make every event published at or after `since` unpublished again; how many."""
+        async with standalone(self._engine) as driver:
+            return len(await driver.rows(REPUBLISH_SINCE, {"since": since}))
+
+    async def broker_marker(self) -> str | None:
+        """The marker the relay last wrote to the broker, or None if it never wrote one."""
+        async with standalone(self._engine) as driver:
+            return await driver.value(BROKER_MARKER, {})
+
+    async def remember_broker_marker(self, marker: str) -> None:
+        async with standalone(self._engine) as driver:
+            await driver.run(REMEMBER_BROKER_MARKER, {"marker": marker})
 
     async def lag(self) -> tuple[int, float]:
         """Events not yet published, and the age in seconds of the oldest of them."""

@@ -21,10 +21,18 @@ from persistence.tables.idempotency import idempotency_keys
 from persistence.tables.locations import approval_policies, locations, tax_codes
 from persistence.tables.naming import naming_series
 from persistence.tables.reservations import stock_reservations
+from persistence.tables.sales import (
+    backorders,
+    opportunities,
+    opportunity_items,
+    sales_order_lines,
+    sales_orders,
+)
 from persistence.tables.service_orders import (
     billing_snapshots,
     parts_usages,
     people,
+    service_order_appointments,
     service_order_gl_entries,
     service_order_items,
     service_orders,
@@ -37,6 +45,7 @@ from persistence.tables.stock import stock_levels, stock_movements
 __all__ = [
     "approval_policies",
     "audit_events",
+    "backorders",
     "billing_snapshots",
     "cost_transactions",
     "customer_price_lists",
@@ -53,12 +62,17 @@ __all__ = [
     "locations",
     "metadata",
     "naming_series",
+    "opportunities",
+    "opportunity_items",
     "outbox",
     "outbox_cursor",
     "parts",
     "parts_usages",
     "people",
     "product_categories",
+    "sales_order_lines",
+    "sales_orders",
+    "service_order_appointments",
     "service_order_gl_entries",
     "service_order_items",
     "service_orders",

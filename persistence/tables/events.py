@@ -53,6 +53,8 @@ outbox_cursor = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("last_sequence", BigInteger, nullable=False),
+    # The marker the relay last wrote to the broker (subscriptions/broker_marker.py)
+    Column("broker_marker", String(36)),
 )
 
 inbox = Table(

@@ -141,6 +141,21 @@ service_orders = Table(
     ),
 )
 
+# Where ShopMgmt last said the order's appointment stands (domain/service_orders/appointments.py):
+# one row per order, kept apart from the order's row so a report bumps no version.
+service_order_appointments = Table(
+    "service_order_appointments",
+    metadata,
+    *_order_key(),
+    Column("appointment_id", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("scheduled_start", DateTime(timezone=True)),
+    Column("scheduled_end", DateTime(timezone=True)),
+    Column("reason", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    _of_order("service_order_appointments"),
+)
+
 service_order_items = Table(
     "service_order_items",
     metadata,
@@ -186,7 +201,14 @@ parts_usages = Table(
     Column("tax_code", String(64)),
     Column("declined", Boolean, nullable=False, server_default="false"),
     Column("emergency", Boolean, nullable=False, server_default="false"),
+    Column("issued_quantity", QUANTITY),
+    Column("movement_id", String(64)),
+    Column("return_movement_id", String(64)),
     CheckConstraint("quantity > 0", name="positive_quantity"),
+    CheckConstraint(
+        "issued_quantity IS NULL OR (issued_quantity >= 0 AND issued_quantity <= quantity)",
+        name="issued_within_quantity",
+    ),
     _of_order("parts_usages"),
     Index("ix_parts_usages_tenant_order", "tenant_id", "service_order_id", "position"),
 )

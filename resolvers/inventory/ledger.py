@@ -18,6 +18,7 @@ from domain.inventory.stock import StockItem, stock_id, transfer
 from domain.locations import LocationNotFound
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.sales.backorder_filling import fill_backorders
 
 
 async def part_of_sku(work: UnitOfWork, sku: str) -> str:
@@ -54,7 +55,9 @@ async def receive_stock(
     async with uow() as work:
         item_id = await _pair(work, sku, location_id)
         async with changing(work.stock, item_id, None, lock=True) as item:
-            movement = item.receive(quantity, unit_cost, reference, by, clock.now())
+            now = clock.now()
+            movement = item.receive(quantity, unit_cost, reference, by, now)
+            await fill_backorders(work, item, by, now)
         await work.commit()
         return item, movement
 
@@ -117,7 +120,9 @@ async def transfer_stock(
             changing(work.stock, second, None, lock=True) as other,
         ):
             source, target = (one, other) if first == source_id else (other, one)
-            out, into = transfer(source, target, quantity, unit_cost, reference, by, clock.now())
+            now = clock.now()
+            out, into = transfer(source, target, quantity, unit_cost, reference, by, now)
+            await fill_backorders(work, target, by, now)
         await work.commit()
         return source, target, out, into
 

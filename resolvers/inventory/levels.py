@@ -70,3 +70,12 @@ async def levels_by_location(
         return await per_parent(
             keys, lambda request, locations: work.stock.levels_at_locations(locations, request)
         )
+
+
+async def movements_by_id(
+    uow: UnitOfWorkFactory, movement_ids: Sequence[str]
+) -> list[StockMovement | None]:
+    """Batch for the movements of `PartUsage`: one statement for every part of a request."""
+    async with uow() as work:
+        found = await work.stock_ledger.by_ids(movement_ids)
+    return [found.get(i) for i in movement_ids]

@@ -35,6 +35,10 @@ class StockLedgerStore(Protocol):
 
     async def count(self, wanted: MovementFilter) -> int: ...
 
+    async def by_ids(self, movement_ids: Sequence[str]) -> dict[str, StockMovement]:
+        """The movements with those ids (one statement however many)."""
+        ...
+
 
 class ReservationStore(Protocol):
     async def find(self, reservation_id: str) -> Reservation | None:

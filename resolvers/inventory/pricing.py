@@ -119,13 +119,21 @@ async def customer_credit_impact(
 
 
 async def _price_for(work: UnitOfWork, customer: Customer, part: Part) -> EffectivePrice:
+    return (await prices_for(work, customer, [part]))[0]
+
+
+async def prices_for(
+    work: UnitOfWork, customer: Customer, parts: Sequence[Part]
+) -> list[EffectivePrice]:
+    """The customer's effective price of each part, reading their list and the tier
+    discounts once (a sales order prices all its lines with one read)."""
     price_list = await existing(work.customer_prices, customer.id)
     discount = next(
         d.discount_percent
         for d in with_defaults(await work.tier_discounts.stored())
         if d.tier == customer.tier
     )
-    return price_list.price_of(part.id, part.sku, part.unit_price, discount)
+    return [price_list.price_of(p.id, p.sku, p.unit_price, discount) for p in parts]
 
 
 async def named_part(work: UnitOfWork, product_id: str | None, sku: str | None, where: str) -> Part:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from domain.clock import Clock
 from domain.inventory.movements import StockMovement
 from domain.inventory.reservations import (
+    DEFAULT_HOLD,
     ReferenceType,
     Reservation,
     ReservationFilter,
@@ -31,6 +32,7 @@ from resolvers.inventory.ledger import location_must_exist, part_of_sku
 from resolvers.inventory.pricing import named_part
 from resolvers.paging import paged
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.sales.backorder_filling import fill_backorders
 
 RESERVATION_SERIES = "RES"
 
@@ -45,11 +47,13 @@ async def reserve_stock(
     quantity: Decimal,
     reference_type: ReferenceType,
     reference_id: str,
-    expires_at: datetime,
+    expires_at: datetime | None,
 ) -> tuple[StockItem, Reservation]:
-    """Hold `quantity` of the part (by id or SKU) at `location_id` until `expires_at`.
-    The id is taken from the RES series before the lock (numbers are taken outside the
-    transaction, docs/decisions.md), so a refused reservation leaves a gap."""
+    """Hold `quantity` of the part (by id or SKU) at `location_id` until `expires_at`
+    (`DEFAULT_HOLD` from now if None). The id is taken from the RES series before the
+    lock (numbers are taken outside the transaction, docs/decisions.md), so a refused
+    reservation leaves a gap."""
+    now = clock.now()
     async with uow() as work:
         part = await named_part(work, product_id, sku, "")
         await location_must_exist(work, location_id, "locationId")
@@ -60,9 +64,9 @@ async def reserve_stock(
                 quantity,
                 reference_type,
                 reference_id,
-                expires_at,
+                expires_at or now + DEFAULT_HOLD,
                 by,
-                clock.now(),
+                now,
             )
         await work.commit()
         return item, reservation
@@ -86,7 +90,9 @@ async def release_reservation(
 ) -> tuple[StockItem, Reservation]:
     async with uow() as work:
         item, reservation = await _locked_active(work, reservation_id)
-        item.release(reservation, by, clock.now())
+        now = clock.now()
+        item.release(reservation, by, now)
+        await fill_backorders(work, item, by, now)
         await work.commit()
         return item, reservation
 

@@ -13,6 +13,7 @@ from typing import Any
 from domain.clock import Clock
 from domain.identity import Principal
 from domain.paging import Page, PageRequest
+from domain.service_orders.appointments import Appointment
 from domain.service_orders.intake import open_service_order
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.search import OrderFilter
@@ -40,6 +41,15 @@ async def orders_by_estimate(
     async with uow() as work:
         found = await work.service_orders.from_estimates(estimate_ids)
     return [found.get(i) for i in estimate_ids]
+
+
+async def appointments_of(
+    uow: UnitOfWorkFactory, order_ids: Sequence[str]
+) -> list[Appointment | None]:
+    """Batch for `ServiceOrder.appointment`: where ShopMgmt last said each order's stands."""
+    async with uow() as work:
+        found = await work.appointments.of_orders(order_ids)
+    return [found.get(i) for i in order_ids]
 
 
 async def service_orders(

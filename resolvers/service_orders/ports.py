@@ -9,6 +9,7 @@ from typing import Protocol
 
 from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
+from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaPolicy
@@ -82,6 +83,16 @@ class PeopleStore(Protocol):
         ...
 
 
+class AppointmentStore(Protocol):
+    async def record(self, appointment: Appointment) -> bool:
+        """Keep `appointment` unless a newer report is kept already; whether it was kept."""
+        ...
+
+    async def of_orders(self, order_ids: Sequence[str]) -> dict[str, Appointment]:
+        """The latest report per order, for those that have one."""
+        ...
+
+
 class SlaPolicyStore(Protocol):
     async def all(self) -> dict[Priority, SlaPolicy]:
         """Every priority's policy: the tenant's own where set, else the default."""
@@ -109,6 +120,9 @@ class ServiceOrdersWork(Protocol):
 
     @property
     def people(self) -> PeopleStore: ...
+
+    @property
+    def appointments(self) -> AppointmentStore: ...
 
     @property
     def sla_policies(self) -> SlaPolicyStore: ...

@@ -19,6 +19,7 @@ from domain.service_orders.people import checked_person
 from domain.service_orders.work_sessions import Person, WorkSession
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.service_orders.parts_stock import issue_parts, return_part
 
 SESSION_SERIES = "WS"
 PART_SERIES = "WOP"
@@ -85,40 +86,61 @@ async def record_work_session(
 
 
 async def record_parts_usage(
-    uow: UnitOfWorkFactory, order_id: str, version: int, parts: Sequence[Mapping[str, Any]]
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    by: str,
+    order_id: str,
+    version: int,
+    parts: Sequence[Mapping[str, Any]],
 ) -> ServiceOrder:
-    """Attach used parts by mutation; a part id already recorded is DUPLICATE_ID."""
+    """Attach used parts by mutation and issue them from the order's location's stock, in
+    one unit of work; a part id already recorded is DUPLICATE_ID."""
     if not parts:
         raise InvalidInput("List at least one part that was used.", field="parts")
     chosen = [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
     async with uow() as work:
-        async with changing(work.service_orders, order_id, version) as order:
+        async with changing(work.service_orders, order_id, version, lock=True) as order:
             taken = await work.order_records.part_ids_taken(chosen)
             if taken or len(set(chosen)) != len(chosen):
                 duplicate = sorted(taken) or sorted({c for c in chosen if chosen.count(c) > 1})
                 raise DuplicateId("Part usage", duplicate[0], "workorderPartId")
-            await attach_parts(work, order, parts)
+            added = await attach_parts(work, order, parts)
+            await issue_parts(work, order, added, by, clock.now())
+        await work.commit()
+        return order
+
+
+async def decline_part_usage(
+    uow: UnitOfWorkFactory, clock: Clock, by: str, order_id: str, part_id: str, version: int
+) -> ServiceOrder:
+    """The customer declined a recorded part: never billed, and its stock comes back."""
+    async with uow() as work:
+        async with changing(work.service_orders, order_id, version, lock=True) as order:
+            part = order.decline_part(part_id)
+            await return_part(work, order, part, by, clock.now())
         await work.commit()
         return order
 
 
 async def attach_parts(
     work: UnitOfWork, order: ServiceOrder, parts: Sequence[Mapping[str, Any]]
-) -> int:
-    """Record each part not recorded yet (ids already stored are skipped); return how many."""
+) -> list[PartUsage]:
+    """Record each part not recorded yet (ids already stored are skipped); return those
+    recorded."""
     known = await work.order_records.part_ids_taken(
         [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
     )
-    added = 0
+    added: list[PartUsage] = []
     for fields in parts:
         part_id = fields.get("workorder_part_id") or await work.naming.next_free_id(
             PART_SERIES, _taken(work, known)
         )
         if part_id in known:
             continue
-        order.record_parts_usage(PartUsage(**{**fields, "workorder_part_id": part_id}))
+        part = PartUsage(**{**fields, "workorder_part_id": part_id})
+        order.record_parts_usage(part)
         known.add(part_id)
-        added += 1
+        added.append(part)
     return added
 
 

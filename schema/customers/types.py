@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from domain import customers as domain
 from domain.identity import Permission
+from domain.sales.opportunities import OpportunityFilter
 from domain.work_parties import WorkParty
+from resolvers.sales import opportunities as opportunity_use_cases
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus
 from schema.inventory.pricing_types import CustomerPriceList, CustomerTier
+from schema.paging import Page, page_request
 from schema.permissions import requires
+from schema.sales.types import OrderStatus
 from schema.sla.types import Priority
 from schema.work_lists import (
     ESTIMATES,
@@ -25,6 +29,10 @@ from schema.work_lists import (
     estimates_of,
     service_orders_of,
 )
+
+if TYPE_CHECKING:
+    from schema.sales.opportunities import Opportunity
+    from schema.sales.types import SalesOrder
 
 
 @strawberry.type(description="A customer of the business (CRM party), as the CRM lookup returns.")
@@ -90,6 +98,35 @@ class Customer:
         return await service_orders_of(
             info, WorkParty.CUSTOMER, str(self.customer_id), first, after, status, priority
         )
+
+    @strawberry.field(description="This customer's sales orders, newest first (sales:order:read).")
+    async def sales_orders(
+        self,
+        info: Info,
+        status: OrderStatus | None = None,  # type: ignore[valid-type]
+        page_index: int | None = 0,
+        page_size: int | None = 20,
+    ) -> Page[Annotated[SalesOrder, strawberry.lazy("schema.sales.types")]]:
+        from schema.sales.queries import orders_page
+
+        info.context.require(Permission.SALES_ORDER_READ)
+        return await orders_page(info, self.customer_id, status, page_index, page_size)
+
+    @strawberry.field(
+        description="This customer's opportunities, newest first (sales:opportunity:read)."
+    )
+    async def opportunities(
+        self, info: Info, page_index: int | None = 0, page_size: int | None = 20
+    ) -> Page[Annotated[Opportunity, strawberry.lazy("schema.sales.opportunities")]]:
+        from schema.sales.opportunities import Opportunity
+
+        info.context.require(Permission.OPPORTUNITY_READ)
+        page = await opportunity_use_cases.opportunities(
+            info.context.uow,
+            OpportunityFilter(customer_id=self.customer_id),
+            page_request(page_index, page_size),
+        )
+        return Page.of(page, Opportunity.from_domain)
 
     @classmethod
     def from_domain(cls, c: domain.Customer) -> Customer:

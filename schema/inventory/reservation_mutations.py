@@ -31,8 +31,10 @@ class ReserveStockInput:
     quantity: Decimal
     reference_type: ReferenceType  # type: ignore[valid-type]
     reference_id: str
-    expires_at: datetime = strawberry.field(
-        description="In the future, at most 90 days ahead; then the sweeper expires it."
+    expires_at: datetime | None = strawberry.field(
+        default=None,
+        description="In the future, at most 90 days ahead (a week from now if left out); "
+        "then the sweeper expires it.",
     )
 
 

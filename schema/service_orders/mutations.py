@@ -189,7 +189,9 @@ class ServiceOrderMutations:
         return ServiceOrder.from_domain(order)
 
     @strawberry.mutation(
-        description="Attach parts used on an order in progress or completed, not yet finalized.",
+        description="Attach parts used on an order in progress or completed, not yet "
+        "finalized. Stocked parts leave the order location's stock (what was reserved for "
+        "the order first); a part short of stock is recorded and alerted, not refused.",
         permission_classes=WRITE,
     )
     async def record_parts_usage(
@@ -201,7 +203,34 @@ class ServiceOrderMutations:
     ) -> ServiceOrder:
         lines = [provided(p) for p in parts]
         order = await work_sessions.record_parts_usage(
-            info.context.uow, service_order_id, version, lines
+            info.context.uow,
+            info.context.clock,
+            info.context.require(Permission.SERVICE_ORDER_WRITE).user_id,
+            service_order_id,
+            version,
+            lines,
+        )
+        return ServiceOrder.from_domain(order)
+
+    @strawberry.mutation(
+        description="The customer declined a recorded part (or it came off the vehicle): it "
+        "stays on the order unbilled, and the stock it took goes back (a RETURN movement).",
+        permission_classes=WRITE,
+    )
+    async def decline_part_usage(
+        self,
+        info: Info,
+        service_order_id: strawberry.ID,
+        workorder_part_id: strawberry.ID,
+        version: Version,
+    ) -> ServiceOrder:
+        order = await work_sessions.decline_part_usage(
+            info.context.uow,
+            info.context.clock,
+            info.context.require(Permission.SERVICE_ORDER_WRITE).user_id,
+            service_order_id,
+            workorder_part_id,
+            version,
         )
         return ServiceOrder.from_domain(order)
 

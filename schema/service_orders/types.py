@@ -12,11 +12,21 @@ from decimal import Decimal
 import strawberry
 
 from domain.identity import Permission
-from domain.service_orders import billing, items, order, parts_usage, sla, status, work_sessions
+from domain.service_orders import (
+    appointments,
+    billing,
+    items,
+    order,
+    parts_usage,
+    sla,
+    status,
+    work_sessions,
+)
 from schema.connections import Connection
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
 from schema.estimates.types import Estimate
+from schema.inventory.types import StockMovement
 from schema.permissions import requires
 from schema.references import PartType, part_of
 from schema.sla.types import Priority
@@ -86,7 +96,11 @@ class WorkSession:
         )
 
 
-@strawberry.type(description="A part used on the order; a declined one is never billed.")
+@strawberry.type(
+    description="A part used on the order; a declined one is never billed. A stocked part "
+    "left the stock of the order's location when it was recorded (movement), and a declined "
+    "one gave it back (returnMovement)."
+)
 class PartUsage:
     workorder_part_id: strawberry.ID
     product_id: strawberry.ID
@@ -97,6 +111,36 @@ class PartUsage:
     declined: bool
     emergency: bool
     line_total: Decimal
+    issued_quantity: Decimal | None = strawberry.field(
+        description="What the location's stock issued for it; null when it moves no stock "
+        "(a service, a part not in the catalog, a part declined before it was used)."
+    )
+    stock_shortfall: Decimal | None = strawberry.field(
+        description="How much of it the stock did not have: recorded anyway and alerted "
+        "(stock_shortage_alert), never taking stock below zero."
+    )
+    movement_id: strawberry.Private[str | None]
+    return_movement_id: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="The CONSUMPTION movement that issued it.",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def movement(self, info: Info) -> StockMovement | None:
+        if self.movement_id is None:
+            return None
+        found = await info.context.loaders.movement_by_id.load(self.movement_id)
+        return None if found is None else StockMovement.from_domain(found)
+
+    @strawberry.field(
+        description="The RETURN movement that gave its stock back when it was declined.",
+        permission_classes=[requires(Permission.INVENTORY_READ)],
+    )
+    async def return_movement(self, info: Info) -> StockMovement | None:
+        if self.return_movement_id is None:
+            return None
+        found = await info.context.loaders.movement_by_id.load(self.return_movement_id)
+        return None if found is None else StockMovement.from_domain(found)
 
     @strawberry.field(
         description="The catalog part, if the catalog lists it.",
@@ -117,6 +161,10 @@ class PartUsage:
             declined=p.declined,
             emergency=p.emergency,
             line_total=p.billable_total,
+            issued_quantity=p.issued_quantity,
+            stock_shortfall=p.shortfall,
+            movement_id=p.movement_id,
+            return_movement_id=p.return_movement_id,
         )
 
 
@@ -176,6 +224,32 @@ class GlEntry:
     amount: Decimal
 
 
+@strawberry.type(
+    description="Where Shop Management last said the order's appointment stands "
+    "(com.durion.shopmgmt.appointment.updated): shown, never acted on."
+)
+class Appointment:
+    appointment_id: strawberry.ID
+    status: str = strawberry.field(
+        description="ShopMgmt's own status: CONFIRMED, IN_PROGRESS, COMPLETED, CANCELLED..."
+    )
+    scheduled_start: datetime | None
+    scheduled_end: datetime | None
+    reason: str | None
+    updated_at: datetime = strawberry.field(description="When ShopMgmt moved it.")
+
+    @classmethod
+    def from_domain(cls, a: appointments.Appointment) -> Appointment:
+        return cls(
+            appointment_id=strawberry.ID(a.appointment_id),
+            status=a.status,
+            scheduled_start=a.scheduled_start,
+            scheduled_end=a.scheduled_end,
+            reason=a.reason,
+            updated_at=a.updated_at,
+        )
+
+
 @strawberry.type(description="A customer's request for field work, from the call to the bill.")
 class ServiceOrder(WorkParties):
     service_order_id: strawberry.ID = strawberry.field(description="The human number, SO-...")
@@ -233,6 +307,14 @@ class ServiceOrder(WorkParties):
             )
             for e in (await self._recorded(info)).gl_entries
         ]
+
+    @strawberry.field(
+        description="Where Shop Management last said the order's appointment stands; null "
+        "until it reports."
+    )
+    async def appointment(self, info: Info) -> Appointment | None:
+        found = await info.context.loaders.appointment_by_order.load(str(self.service_order_id))
+        return None if found is None else Appointment.from_domain(found)
 
     @strawberry.field(
         description="The approved estimate this order does the work of, if any.",

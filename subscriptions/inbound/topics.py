@@ -3,7 +3,8 @@
 The seeds (000 and 002, "Domain Events Consumed") name the events but not the topics;
 the names below are the gateway's choice, `<domain>.<subject>.<past tense>` like the
 topics it publishes. Every one carries the `{eventType, eventId, timestamp, aggregateId,
-tenantId, payload}` envelope the CRM and AR topics use, one event type per topic.
+tenantId, payload}` envelope the CRM and AR topics use, one event type per topic, but
+ShopMgmt's appointment updates, CloudEvents like the WorkExec events they answer.
 The quote-approved topic is the exception: the gateway publishes it (quote format) and
 consumes it too, to book the approved quote's costs as seed 003's finance service does.
 A record that cannot be trusted goes to the topic's dead-letter topic, `<topic>.dlq`.
@@ -53,6 +54,11 @@ INBOUND: Mapping[str, Route] = MappingProxyType(
                 "bank_statement", "BankStatementImportedEvent", "treasury.bank.statement.imported"
             ),
             _envelope("rebate_claim", "RebateIssuedEvent", "sales.rebate.issued"),
+            # seed 001: ShopMgmt's answer to status_changed (fail-open: recorded, shown)
+            (
+                "com.durion.shopmgmt.appointment.updated",
+                Route("shopmgmt.appointment.updated", WireFormat.CLOUDEVENTS, "appointment"),
+            ),
             # the gateway's own quote approvals, booked by finance (seed 003's effects)
             (QUOTE_APPROVED, Route(QUOTE_APPROVED, WireFormat.QUOTE, "quote")),
         ]

@@ -32,6 +32,7 @@ from subscriptions.wire.contracts import (
     finance,
     inventory,
     inventory_pricing,
+    sales,
     service_orders,
     sla,
 )
@@ -187,6 +188,9 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
             "customer",
             {inventory_pricing.CUSTOMER_TIER_CHANGED: "inventory.customer.tier_changed"},
         ),
+        **_group(WireFormat.ENVELOPE, "sales_order", sales.TOPICS),
+        **_group(WireFormat.ENVELOPE, "backorder", sales.BACKORDER_TOPICS),
+        **_group(WireFormat.ENVELOPE, "opportunity", sales.OPPORTUNITY_TOPICS),
         **_group(
             WireFormat.CLOUDEVENTS,
             "estimate",
@@ -252,6 +256,7 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         sla.CONTRACTS,
         inventory.CONTRACTS,
         inventory_pricing.CONTRACTS,
+        sales.CONTRACTS,
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(

@@ -22,6 +22,7 @@ async def test_graphiql_is_served_to_a_browser(http: httpx.AsyncClient) -> None:
     page = await http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
+    assert "script-src 'self'" in page.headers["content-security-policy"]
 
 
 async def test_the_seeds_topics_exist_with_their_partition_counts(

@@ -52,3 +52,4 @@ async def test_with_introspection_off_no_one_reads_the_schema_and_graphiql_is_no
     assert await Api(closed, tenant).error_codes(SCHEMA) == ["FORBIDDEN"]
     page = await closed.get("/graphql", headers={"Accept": "text/html"})
     assert "graphiql" not in page.text.lower()
+    assert (await closed.get("/graphiql/start.js")).status_code == 404

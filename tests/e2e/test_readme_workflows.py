@@ -19,6 +19,7 @@ WALKTHROUGHS = (
     "## A first query",
     "## An estimate, start to finish",
     "## From an approved estimate to a billed order",
+    "## Stock for a service order",
 )
 
 

@@ -149,3 +149,74 @@ async def test_an_event_for_an_unknown_order_is_dead_lettered_with_the_reason(
         await consumer.stop()
     headers = {key: value.decode() for key, value in mine[0].headers}
     assert headers["dlq-error-code"] == "SERVICE_ORDER_NOT_FOUND"
+
+
+APPOINTMENT = """query($id: ID!) { serviceOrder(id: $id) { version
+  appointment { appointmentId status scheduledStart scheduledEnd reason updatedAt } } }"""
+
+
+def appointment_update(
+    tenant: str, order_id: str, status: str, at: str, **data: Any
+) -> dict[str, Any]:
+    """ShopMgmt's CloudEvent answering a status_changed (the gateway's contract)."""
+    return {
+        "specversion": "1.0",
+        "type": "com.durion.shopmgmt.appointment.updated",
+        "source": "https://durion.platform/shopmgmt",
+        "id": str(uuid.uuid4()),
+        "time": at,
+        "subject": "APT-001",
+        "tenantid": tenant,
+        "datacontenttype": "application/json",
+        "data": {"appointmentId": "APT-001", "workorderId": order_id, "status": status, **data},
+    }
+
+
+async def appointment_once(api: Api, order_id: str) -> dict[str, Any]:
+    async with asyncio.timeout(30):
+        while True:
+            order = (await api.data(APPOINTMENT, {"id": order_id}))["serviceOrder"]
+            if order["appointment"] is not None:
+                return order
+            await asyncio.sleep(0.1)
+
+
+async def test_shopmgmts_appointment_updates_are_shown_on_the_order_latest_first(
+    api: Api, producer: AIOKafkaProducer
+) -> None:
+    shop = await open_shop(api)
+    order_id = (await create_order(api, shop))["serviceOrderId"]
+    tracer_id = (await create_order(api, shop))["serviceOrderId"]
+    version = (await api.data(APPOINTMENT, {"id": order_id}))["serviceOrder"]["version"]
+    sent = [
+        appointment_update(api.tenant, "SO-NOWHERE", "CONFIRMED", "2026-02-03T09:00:00Z"),
+        appointment_update(
+            api.tenant,
+            order_id,
+            "IN_PROGRESS",
+            "2026-02-03T10:05:00Z",
+            scheduledStart="2026-02-03T10:00:00Z",
+            scheduledEnd="2026-02-03T12:00:00Z",
+        ),
+        # older than the report before it: arrives late and changes nothing
+        appointment_update(api.tenant, order_id, "CONFIRMED", "2026-02-03T09:00:00Z"),
+        appointment_update(api.tenant, tracer_id, "CONFIRMED", "2026-02-03T09:00:00Z"),
+    ]
+    for event in sent:  # one key, one partition: applied in this order
+        await producer.send_and_wait(
+            "shopmgmt.appointment.updated", json.dumps(event).encode(), key=api.tenant.encode()
+        )
+
+    await appointment_once(api, tracer_id)
+    order = (await api.data(APPOINTMENT, {"id": order_id}))["serviceOrder"]
+    assert order == {
+        "version": version,  # a report is no change of the order's
+        "appointment": {
+            "appointmentId": "APT-001",
+            "status": "IN_PROGRESS",
+            "scheduledStart": "2026-02-03T10:00:00+00:00",
+            "scheduledEnd": "2026-02-03T12:00:00+00:00",
+            "reason": None,
+            "updatedAt": "2026-02-03T10:05:00+00:00",
+        },
+    }

@@ -107,8 +107,8 @@ def test_every_published_topic_is_created_at_start_up_with_the_seeds_partition_c
 
 
 def test_the_gateway_publishes_every_seed_topic_of_its_contracts() -> None:
-    assert len(published_topics()) == 30
-    assert len(ROUTES) == 33  # the four reservation facts share inventory.stock.reservations
+    assert len(published_topics()) == 43
+    assert len(ROUTES) == 46  # the four reservation facts share inventory.stock.reservations
 
 
 def test_routes_for_a_topic_are_its_event_types() -> None:
@@ -228,5 +228,26 @@ def test_a_stock_shortage_is_seed_001s_inventory_cloudevent_and_reads_back() -> 
         "reorderPoint": 2,
         "detectedAt": "2026-03-02T09:30:00Z",
     }
+    headers = [("tenant-id", b"t-1")]
+    assert decode("inventory.stock.shortage_alert", headers, encode(shortage)) == shortage
+
+
+def test_a_shortage_of_work_names_what_it_lacked_and_for_what() -> None:
+    shortage = StockShortageDetected(
+        aggregate_id="PART-1@LOC-A",
+        tenant_id="t-1",
+        occurred_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
+        product_id="PART-1",
+        sku="OIL-5W30",
+        location_id="LOC-A",
+        on_hand=Decimal(0),
+        reserved=Decimal(0),
+        reorder_point=Decimal(0),
+        shortfall=Decimal(2),
+        reference="SO-7",
+    )
+    document = json.loads(encode(shortage))
+    assert document["data"]["availableQuantity"] == 0
+    assert (document["data"]["shortQuantity"], document["data"]["reference"]) == (2, "SO-7")
     headers = [("tenant-id", b"t-1")]
     assert decode("inventory.stock.shortage_alert", headers, encode(shortage)) == shortage

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import simplejson
 
 from domain.events import DomainEvent
 from domain.finance.periods import PeriodClosed
@@ -24,9 +25,14 @@ from domain.service_orders.events import (
     SnapshotFinalized,
     WorkSessionRecorded,
 )
-from domain.service_orders.inbound import ConsumedPart, PartsConsumed, TechnicianAssigned
+from domain.service_orders.inbound import (
+    AppointmentUpdated,
+    ConsumedPart,
+    PartsConsumed,
+    TechnicianAssigned,
+)
 from domain.service_orders.status import Priority, ServiceOrderStatus
-from subscriptions.inbound.topics import INBOUND
+from subscriptions.inbound.topics import INBOUND, decode_inbound
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.registry import INBOUND_CONTRACTS, encode, from_wire, to_wire
@@ -370,3 +376,57 @@ def test_every_inbound_fact_has_an_inbound_route_and_round_trips() -> None:
     assert contract.fact(inbound(contract.name, contract.document(fact))) == TechnicianAssigned(
         **{**fact.__dict__, "event_id": "evt-1"}
     )
+
+
+def appointment_record(**data: Any) -> bytes:
+    """ShopMgmt's answer to status_changed, as the gateway's contract defines it."""
+    return simplejson.dumps(
+        {
+            "specversion": "1.0",
+            "type": "com.durion.shopmgmt.appointment.updated",
+            "source": "https://durion.platform/shopmgmt",
+            "id": "evt-apt-1",
+            "time": "2026-01-25T14:31:00Z",
+            "subject": "APT-001",
+            "tenantid": "tenant-001",
+            "datacontenttype": "application/json",
+            "data": {
+                "appointmentId": "APT-001",
+                "workorderId": "WO-001",
+                "status": "IN_PROGRESS",
+                "scheduledStart": "2026-01-25T14:00:00Z",
+                "scheduledEnd": "2026-01-25T16:00:00Z",
+                **data,
+            },
+        }
+    ).encode()
+
+
+def test_shopmgmts_appointment_update_is_read_into_its_fact() -> None:
+    fact = decode_inbound("shopmgmt.appointment.updated", [], appointment_record())
+    assert fact == AppointmentUpdated(
+        aggregate_id="APT-001",
+        tenant_id="tenant-001",
+        occurred_at=datetime(2026, 1, 25, 14, 31, tzinfo=UTC),
+        event_id="evt-apt-1",
+        service_order_id="WO-001",
+        status="IN_PROGRESS",
+        scheduled_start=datetime(2026, 1, 25, 14, tzinfo=UTC),
+        scheduled_end=datetime(2026, 1, 25, 16, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ({"appointmentId": "APT-002"}, "appointmentId"),
+        ({"status": "X" * 33}, "status"),
+        ({"workorderId": None}, "workorderId"),
+        ({"scheduledStart": "tomorrow"}, "scheduledStart"),
+    ],
+)
+def test_an_appointment_update_that_breaks_the_contract_is_malformed(
+    data: dict[str, Any], named: str
+) -> None:
+    with pytest.raises(MalformedEvent, match=named):
+        decode_inbound("shopmgmt.appointment.updated", [], appointment_record(**data))

@@ -367,3 +367,17 @@ async def test_another_tenant_sees_no_reservation(
     with pytest.raises(DomainError) as refused:
         await reservations.release_reservation(stranger, clock, CLERK, "RES-001")
     assert refusal(refused) == [("RESERVATION_NOT_FOUND", "reservationId")]
+
+
+async def test_a_reservation_given_no_time_holds_for_a_week(
+    uow: Units, clock: ManualClock, stocked: None
+) -> None:
+    _, reservation = await reserve(uow, clock, "2", expires_at=None)
+    assert reservation.expires_at == clock.now() + 7 * DAY
+    clock.advance(7 * DAY - timedelta(seconds=1))
+    assert (await level(uow)).reserved == 2
+    await reserve(uow, clock, "1", expires_at=None)
+    assert (await level(uow)).reserved == 3
+    clock.advance(timedelta(seconds=1))
+    assert await reservations.expire_reservations(uow, clock, "PART-1@LOC-A") == 1
+    assert (await level(uow)).reserved == 1, "the first expired at its week, the second holds"

@@ -20,6 +20,7 @@ from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
 from domain.identity import Principal
 from domain.paging import PageRequest
+from domain.service_orders.appointments import Appointment
 from domain.service_orders.billing import GlEntry, Side
 from domain.service_orders.events import (
     PartsUsageRecorded,
@@ -36,6 +37,7 @@ from domain.service_orders.events import (
     WorkSessionRecorded,
 )
 from domain.service_orders.inbound import (
+    AppointmentUpdated,
     ConsumedPart,
     ContractEntitlementValidated,
     PartsConsumed,
@@ -165,7 +167,7 @@ async def completed(uow: Units, clock: ManualClock, shop: Shop) -> ServiceOrder:
     """The seed's order: a 240-minute session and brake pads (2 x 89.99), completed."""
     order = await in_progress(uow, clock, shop)
     order = await work_sessions.record_work_session(uow, clock, order.id, 4, session())
-    order = await work_sessions.record_parts_usage(uow, order.id, 5, [PADS])
+    order = await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 5, [PADS])
     return await lifecycle.complete(uow, clock, ADVISOR, order.id, None, "RESOLVED", 6)
 
 
@@ -637,7 +639,7 @@ async def test_parts_take_their_numbers_and_an_id_is_recorded_once(
 ) -> None:
     order = await in_progress(uow, clock, shop)
     published = list(database.outbox)
-    order = await work_sessions.record_parts_usage(uow, order.id, 4, [PADS, PADS])
+    order = await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 4, [PADS, PADS])
     assert [p.workorder_part_id for p in (await stored(uow, order.id)).parts] == [
         "WOP-001",
         "WOP-002",
@@ -648,15 +650,15 @@ async def test_parts_take_their_numbers_and_an_id_is_recorded_once(
         ([{**PADS, "workorder_part_id": "X-1"}, {**PADS, "workorder_part_id": "X-1"}], "X-1"),
     ):
         with pytest.raises(DomainError) as refused:
-            await work_sessions.record_parts_usage(uow, order.id, 5, parts)
+            await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 5, parts)
         assert refusal(refused) == [("DUPLICATE_ID", "workorderPartId")]
         assert taken in refused.value.message
     with pytest.raises(DomainError) as refused:
-        await work_sessions.record_parts_usage(uow, order.id, 5, [])
+        await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 5, [])
     assert refusal(refused) == [("BAD_USER_INPUT", "parts")]
     with pytest.raises(DomainError) as refused:
         await work_sessions.record_parts_usage(
-            uow, order.id, 5, [{**PADS, "quantity": Decimal("0")}]
+            uow, clock, "tech-1", order.id, 5, [{**PADS, "quantity": Decimal("0")}]
         )
     assert refusal(refused) == [("BAD_USER_INPUT", "quantity")]
     assert len((await stored(uow, order.id)).parts) == 2
@@ -1085,3 +1087,32 @@ async def test_a_response_in_time_keeps_the_order_on_track(
     assert (on_track.at_risk, on_track.breached) == (False, False)
     clock.advance(timedelta(minutes=90))  # 200 of 240 minutes: the resolution is at risk
     assert standing(order, order.deadlines, clock.now()).at_risk is True
+
+
+def appointment_report(order_id: str, status: str, at: datetime) -> AppointmentUpdated:
+    return AppointmentUpdated(
+        aggregate_id="APT-001",
+        tenant_id=TENANT,
+        occurred_at=at,
+        service_order_id=order_id,
+        status=status,
+    )
+
+
+async def test_shopmgmts_latest_appointment_report_is_kept_and_the_order_left_alone(
+    uow: Units, clock: ManualClock, shop: Shop
+) -> None:
+    order = await new_order(uow, clock, shop)
+    later = clock.now() + timedelta(hours=1)
+    for report in (
+        appointment_report(order.id, "IN_PROGRESS", later),
+        appointment_report(order.id, "CONFIRMED", clock.now()),  # older, arriving late
+        appointment_report("SO-NOWHERE", "CONFIRMED", later),  # no such order: dropped
+    ):
+        async with uow() as work:
+            await inbound.appointment_updated(work, report)
+            await work.commit()
+    [kept] = await lifecycle.appointments_of(uow, [order.id])
+    assert kept == Appointment("APT-001", order.id, "IN_PROGRESS", later)
+    assert await lifecycle.appointments_of(uow, ["SO-NOWHERE"]) == [None]
+    assert (await stored(uow, order.id)).version == order.version

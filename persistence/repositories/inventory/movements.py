@@ -3,14 +3,14 @@ period, newest first, a page at a time (each filter has its index, see the table
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, select
 
 from domain.inventory.movements import MovementFilter, MovementKind, StockMovement
 from domain.paging import PageRequest
-from persistence.repositories.base import TenantRepository, of_tenant
+from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
 from persistence.tables import parts, stock_movements
 
 MOVEMENT = stock_movements.c
@@ -31,6 +31,12 @@ MOVEMENT_COLUMNS = [
 ]
 WITH_PART = stock_movements.join(
     parts, and_(parts.c.tenant_id == MOVEMENT.tenant_id, parts.c.id == MOVEMENT.product_id)
+)
+
+BY_IDS = (
+    select(*MOVEMENT_COLUMNS)
+    .select_from(WITH_PART)
+    .where(of_tenant(stock_movements), one_of_param(MOVEMENT.id, "movement_ids"))
 )
 
 
@@ -67,3 +73,7 @@ class StockLedger(TenantRepository):
 
     async def count(self, wanted: MovementFilter) -> int:
         return await self._count(self._matching(wanted))
+
+    async def by_ids(self, movement_ids: Sequence[str]) -> dict[str, StockMovement]:
+        rows = await self._rows(BY_IDS, movement_ids=list(movement_ids))
+        return {row["id"]: _movement(row) for row in rows}

@@ -1,7 +1,8 @@
 """What is recorded against service orders: work sessions, parts, the snapshot, the GL entries.
 
 The order records them; its repository reads them with the order and, when it saves
-the order, adds the ones recorded since it was read. Rows are only ever added. The
+the order, adds the ones recorded since it was read. Rows are only ever added, but for
+a part declined later (its `declined` flag and the RETURN that gave its stock back). The
 billable snapshot has one row per order (its primary key), and the GL entries one row
 per order and account: the database refuses a second finalize or a second posting even
 if two requests got past the order's own checks.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 
 from domain.service_orders.billing import BillableSnapshot, GlEntry, LaborLine, Side
 from domain.service_orders.order import ServiceOrder
@@ -32,6 +33,13 @@ ADD_PART = insert(parts_usages)
 ADD_SNAPSHOT = insert(billing_snapshots)
 POST_GL_ENTRY = insert(service_order_gl_entries)
 PART_FIELDS = ("product_id", "sku", "quantity", "unit_price", "tax_code", "declined", "emergency")
+STOCK_FIELDS = ("issued_quantity", "movement_id", "return_movement_id")
+"""What a part took from stock and gave back: kept on its row, not in the bill's lines."""
+DECLINE_PART = (
+    update(parts_usages)
+    .where(of_tenant(parts_usages), PU.id == bindparam("key_id"))
+    .values(declined=bindparam("declined"), return_movement_id=bindparam("return_movement_id"))
+)
 SESSION_FIELDS = (
     "person_id",
     "start_time",
@@ -65,7 +73,7 @@ GL_ENTRIES = (
 
 
 def _part(row: Mapping[str, Any]) -> PartUsage:
-    return PartUsage(row["id"], *(row[name] for name in PART_FIELDS))
+    return PartUsage(row["id"], *(row[name] for name in (*PART_FIELDS, *STOCK_FIELDS)))
 
 
 def _part_line(part: PartUsage) -> dict[str, Any]:
@@ -149,7 +157,7 @@ class OrderRecordRepository(TenantRepository):
                 if session.session_id not in stored
             ],
         )
-        stored = {p.workorder_part_id for p in before.parts}
+        stored_parts = {p.workorder_part_id: p for p in before.parts}
         await self._run_many(
             ADD_PART,
             [
@@ -157,10 +165,23 @@ class OrderRecordRepository(TenantRepository):
                     "id": part.workorder_part_id,
                     "service_order_id": order.id,
                     "position": position,
-                    **{name: getattr(part, name) for name in PART_FIELDS},
+                    **{name: getattr(part, name) for name in (*PART_FIELDS, *STOCK_FIELDS)},
                 }
                 for position, part in enumerate(order.parts, start=1)
-                if part.workorder_part_id not in stored
+                if part.workorder_part_id not in stored_parts
+            ],
+        )
+        await self._run_many(
+            DECLINE_PART,
+            [
+                {
+                    "key_id": part.workorder_part_id,
+                    "declined": part.declined,
+                    "return_movement_id": part.return_movement_id,
+                }
+                for part in order.parts
+                if part.workorder_part_id in stored_parts
+                and stored_parts[part.workorder_part_id] != part
             ],
         )
         if order.snapshot is not None and before.snapshot is None:

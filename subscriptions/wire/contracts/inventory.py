@@ -50,6 +50,9 @@ MOVED = {
     "recorded_by": "recordedBy",
 }
 SHORTAGE = {**ITEM, "on_hand": "onHand", "reserved": "reserved", "reorder_point": "reorderPoint"}
+SHORTFALL = {"shortfall": "shortQuantity", "reference": "reference"}
+"""Only in an alert of work that used more than was in stock: a reorder-point alert keeps
+seed 001's fields alone."""
 RESERVATION = {
     **ITEM,
     "reservation_id": "reservationId",
@@ -78,10 +81,13 @@ def _moved(event: StockMoved) -> dict[str, Any]:
 
 
 def _shortage(event: StockShortageDetected) -> dict[str, Any]:
-    return {payload: getattr(event, fact) for fact, payload in SHORTAGE.items()} | {
+    document = {payload: getattr(event, fact) for fact, payload in SHORTAGE.items()} | {
         "availableQuantity": event.on_hand - event.reserved,
         "detectedAt": utc_text(event.occurred_at),
     }
+    if event.shortfall is not None:
+        document |= {payload: getattr(event, fact) for fact, payload in SHORTFALL.items()}
+    return document
 
 
 def _moved_fact(wire: WireEvent) -> StockMoved:
@@ -89,7 +95,8 @@ def _moved_fact(wire: WireEvent) -> StockMoved:
 
 
 def _shortage_fact(wire: WireEvent) -> StockShortageDetected:
-    return parsed(StockShortageDetected, wire, read(wire.payload, SHORTAGE), SHORTAGE)
+    names = SHORTAGE | SHORTFALL
+    return parsed(StockShortageDetected, wire, read(wire.payload, names), names)
 
 
 def _reservation_contract(

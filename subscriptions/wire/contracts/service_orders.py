@@ -17,7 +17,9 @@ Consumed, in the CRM envelope (the seed names the events; the payloads are the
 gateway's contract): `TechnicianAssignedEvent` `{serviceOrderId, technicianId}`,
 `PartsConsumedEvent` `{serviceOrderId, parts: [{workorderPartId, productId, sku,
 quantity, unitPrice, taxCode?, emergency?}]}` and `ContractEntitlementValidatedEvent`
-`{serviceOrderId, contractId}`.
+`{serviceOrderId, contractId}`. ShopMgmt's `com.durion.shopmgmt.appointment.updated`
+comes as a CloudEvent (subject: the appointment id; `time`: when it moved) with `data`
+`{appointmentId, workorderId, status, scheduledStart?, scheduledEnd?, reason?}`.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from domain.service_orders.events import (
     WorkSessionRecorded,
 )
 from domain.service_orders.inbound import (
+    AppointmentUpdated,
     ContractEntitlementValidated,
     PartsConsumed,
     TechnicianAssigned,
@@ -69,6 +72,15 @@ STATUS_CHANGED = {
     "appointment_id": "appointmentId",
 }
 METADATA = {"reason": "reason", "estimated_completion_at": "estimatedCompletionTime"}
+APPOINTMENT_UPDATED = "com.durion.shopmgmt.appointment.updated"
+APPOINTMENT = {
+    "service_order_id": "workorderId",
+    "status": "status",
+    "scheduled_start": "scheduledStart",
+    "scheduled_end": "scheduledEnd",
+    "reason": "reason",
+}
+APPOINTMENT_STATUS_LENGTH = 32
 WIRE_STATUS: Mapping[ServiceOrderStatus, str] = MappingProxyType(
     {
         ServiceOrderStatus.REQUESTED: "REQUESTED",
@@ -354,6 +366,25 @@ def parts_consumed_fact(wire: WireEvent) -> PartsConsumed:
     return parsed(PartsConsumed, wire, facts, {**ORDER, **CONSUMED_PART, "parts": "parts"})
 
 
+def appointment_updated_document(event: AppointmentUpdated) -> dict[str, Any]:
+    return {"appointmentId": event.aggregate_id, **_fields(event, APPOINTMENT)}
+
+
+def appointment_updated_fact(wire: WireEvent) -> AppointmentUpdated:
+    named = wire.payload.get("appointmentId", wire.aggregate_id)
+    if named != wire.aggregate_id:
+        raise MalformedEvent(
+            f"{wire.event_type} payload: appointmentId {named!r} is not the subject's "
+            f"{wire.aggregate_id!r}"
+        )
+    status = wire.payload.get("status")
+    if isinstance(status, str) and not 0 < len(status) <= APPOINTMENT_STATUS_LENGTH:
+        raise MalformedEvent(
+            f"{wire.event_type} payload: status: 1 to {APPOINTMENT_STATUS_LENGTH} characters"
+        )
+    return parsed(AppointmentUpdated, wire, read(wire.payload, APPOINTMENT), APPOINTMENT)
+
+
 def entitlement_validated_fact(wire: WireEvent) -> ContractEntitlementValidated:
     return parsed(ContractEntitlementValidated, wire, read(wire.payload, ENTITLED), ENTITLED)
 
@@ -410,6 +441,12 @@ INBOUND = (
         "ContractEntitlementValidatedEvent",
         _flat(ENTITLED),
         entitlement_validated_fact,
+    ),
+    Contract(
+        AppointmentUpdated,
+        APPOINTMENT_UPDATED,
+        appointment_updated_document,
+        appointment_updated_fact,
     ),
 )
 """Other domains' events about orders: parsed into facts here, never published."""

@@ -142,6 +142,10 @@ class StockMovements(Table[StockMovement]):
     async def count(self, wanted: MovementFilter) -> int:
         return len(self._matching(wanted))
 
+    async def by_ids(self, movement_ids: Sequence[str]) -> dict[str, StockMovement]:
+        found = {i: self._work.read(self.table, i) for i in movement_ids}
+        return {i: m for i, m in found.items() if m is not None}
+
 
 class StockReservations(Table[Reservation]):
     table = "stock_reservations"

@@ -3,7 +3,8 @@
 
 An order is kept as the real tables keep it: its row (header, items, deadlines), and
 beside it the records it gathered, one row each, only ever added (work sessions and
-parts by their own ids, the snapshot and the GL entries by the order's id). Saving an
+parts by their own ids, the snapshot and the GL entries by the order's id), but for a
+part declined later, whose row is replaced. Saving an
 order checks the version *and* the status it was read with, as the real conditional
 UPDATE does, then adds the records recorded since it was read; a record id taken by
 another order is the primary key's refusal.
@@ -17,6 +18,7 @@ from typing import Any
 
 from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
+from domain.service_orders.appointments import Appointment
 from domain.service_orders.intake import EstimateAlreadyOrdered
 from domain.service_orders.order import ServiceOrder, ServiceOrderNotFound
 from domain.service_orders.search import OrderFilter
@@ -149,10 +151,13 @@ class InMemoryServiceOrders(Aggregates[ServiceOrder]):
         for session in order.work_sessions:
             if session.session_id not in known:
                 self._insert(SESSIONS, session.session_id, (order.id, session))
-        known = {p.workorder_part_id for p in before["parts"]}
+        stored_parts = {p.workorder_part_id: p for p in before["parts"]}
         for position, part in enumerate(order.parts, start=1):
-            if part.workorder_part_id not in known:
+            if part.workorder_part_id not in stored_parts:
                 self._insert(PARTS, part.workorder_part_id, (order.id, position, part))
+            elif stored_parts[part.workorder_part_id] != part:
+                row = self._work.read(PARTS, part.workorder_part_id)
+                self._work.write(PARTS, part.workorder_part_id, (order.id, row[1], part))
         if order.snapshot is not None and before["snapshot"] is None:
             self._insert(SNAPSHOTS, order.id, order.snapshot)
         if order.gl_entries and not before["gl_entries"]:
@@ -208,6 +213,21 @@ class InMemoryPeople(Table[Any]):
         self._work.write(self.table, person.person_id, {"person": person, "name": name})
 
 
+class InMemoryAppointments(Table[Any]):
+    table = "service_order_appointments"
+
+    async def record(self, appointment: Appointment) -> bool:
+        kept = self._work.read(self.table, appointment.service_order_id)
+        if kept is not None and kept["appointment"].updated_at > appointment.updated_at:
+            return False
+        self._work.write(self.table, appointment.service_order_id, {"appointment": appointment})
+        return True
+
+    async def of_orders(self, order_ids: Sequence[str]) -> dict[str, Appointment]:
+        found = {i: self._work.read(self.table, i) for i in order_ids}
+        return {i: row["appointment"] for i, row in found.items() if row is not None}
+
+
 class InMemorySlaPolicies(Table[Any]):
     table = "sla_policies"
 
@@ -246,5 +266,6 @@ class ServiceOrdersWork:
     service_orders = Repository(InMemoryServiceOrders)
     order_records = Repository(InMemoryOrderRecords)
     people = Repository(InMemoryPeople)
+    appointments = Repository(InMemoryAppointments)
     sla_policies = Repository(InMemorySlaPolicies)
     financial_periods = Repository(InMemoryFinancialPeriods)

@@ -7,8 +7,8 @@ location: 50 customers' first 5 estimates 13 ms -> 0.7 ms, a location's first 20
 23 ms -> 0.07 ms, the root list's first page 15 ms -> 0.05 ms. The (tenant, customer)
 indexes become prefixes of the new ones and go.
 
-Revision ID: 0014_work_list_indexes
-Revises: 0013_service_order_appointments
+Revision ID: 0018_work_list_indexes
+Revises: 0017_sales_orders
 Create Date: 2026-12-05 18:00:00.000000
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0014_work_list_indexes"
-down_revision: str | None = "0013_service_order_appointments"
+revision: str = "0018_work_list_indexes"
+down_revision: str | None = "0017_sales_orders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

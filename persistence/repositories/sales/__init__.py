@@ -1,0 +1,1 @@
+"""Sales orders of one tenant."""

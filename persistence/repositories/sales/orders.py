@@ -1,0 +1,289 @@
+"""Sales orders of one tenant: the header row (with its fulfilment) and its lines, read
+together; a new order is inserted whole, a change saves the header with its version
+(the lines are written once, when the order is taken).
+
+Besides the aggregate: the lock that serialises one customer's orders for the credit
+check, the value of their open orders, and the reservations holding orders' lines for
+the graph (`SalesOrderLine.reservation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, insert, select, update
+
+from domain.errors import DomainError
+from domain.inventory.reservations import Reservation
+from domain.paging import PageRequest
+from domain.sales.order import (
+    Fulfillment,
+    OrderLine,
+    SalesOrder,
+    SalesOrderFilter,
+    SalesOrderNotFound,
+    ShippingAddress,
+)
+from domain.sales.status import OPEN, FulfillmentStatus, OrderStatus
+from persistence.repositories.aggregates import AggregateRepository
+from persistence.repositories.base import (
+    of_tenant,
+    one_of_param,
+    take_written,
+    versioned_update,
+)
+from persistence.repositories.inventory.reservations import COLUMNS as RESERVATION_COLUMNS
+from persistence.repositories.inventory.reservations import reservation_of
+from persistence.tables import customers, sales_order_lines, sales_orders, stock_reservations
+
+ORDER, LINE = sales_orders.c, sales_order_lines.c
+HEADER = [c for c in sales_orders.c if c.name != "tenant_id"]
+LINE_COLUMNS = [c for c in sales_order_lines.c if c.name != "tenant_id"]
+STAMPS = ("version", "created_at", "updated_at")
+CHANGING = [
+    "status",
+    "fulfillment_id",
+    "fulfillment_status",
+    "fulfillment_started_by",
+    "fulfillment_started_at",
+    "fulfillment_completed_at",
+    "carrier",
+    "tracking_number",
+    "shipped_at",
+    "delivered_at",
+    "cancel_reason",
+    "cancelled_by",
+    "cancelled_at",
+]
+"""What moves after an order is taken; the rest of the header is written once."""
+
+ORDER_BY_ID = select(*HEADER).where(of_tenant(sales_orders), ORDER.id == bindparam("id"))
+LOCKED_ORDER_BY_ID = ORDER_BY_ID.with_for_update()
+ORDER_BY_FULFILLMENT = select(*HEADER).where(
+    of_tenant(sales_orders), ORDER.fulfillment_id == bindparam("fulfillment_id")
+)
+LINES_OF_ORDERS = (
+    select(*LINE_COLUMNS)
+    .where(of_tenant(sales_order_lines), one_of_param(LINE.order_id, "order_ids"))
+    .order_by(LINE.order_id, LINE.line_number)
+)
+ADD_ORDER = insert(sales_orders).returning(ORDER.version, ORDER.created_at, ORDER.updated_at)
+ADD_LINE = insert(sales_order_lines)
+RESERVE_LINE_AGAIN = (
+    update(sales_order_lines)
+    .where(
+        of_tenant(sales_order_lines),
+        LINE.order_id == bindparam("key_order_id"),
+        LINE.line_number == bindparam("key_line_number"),
+    )
+    .values(reservation_id=bindparam("reservation_id"))
+)
+SAVE_ORDER = versioned_update(sales_orders, CHANGING).returning(ORDER.version, ORDER.updated_at)
+HOLD_CUSTOMER = (
+    select(customers.c.id)
+    .where(of_tenant(customers), customers.c.id == bindparam("customer_id"))
+    .with_for_update(key_share=True)
+)
+OPEN_VALUE = (
+    select(func.coalesce(func.sum(func.round(LINE.quantity * LINE.unit_price, 2)), 0))
+    .select_from(
+        sales_order_lines.join(
+            sales_orders,
+            (ORDER.tenant_id == LINE.tenant_id) & (ORDER.id == LINE.order_id),
+        )
+    )
+    .where(
+        of_tenant(sales_order_lines),
+        ORDER.customer_id == bindparam("customer_id"),
+        one_of_param(ORDER.status, "statuses"),
+    )
+)
+RESERVATIONS_BY_ID = select(*RESERVATION_COLUMNS).where(
+    of_tenant(stock_reservations), one_of_param(stock_reservations.c.id, "ids")
+)
+NEWEST_FIRST = (ORDER.ordered_at.desc(), ORDER.id.desc())
+
+
+def _header_values(order: SalesOrder) -> dict[str, Any]:
+    address, fulfillment = order.shipping_address, order.fulfillment
+    return {
+        "id": order.id,
+        "customer_id": order.customer_id,
+        "status": order.status.value,
+        "address_line1": address.line1,
+        "address_line2": address.line2,
+        "city": address.city,
+        "region": address.region,
+        "postal_code": address.postal_code,
+        "country": address.country,
+        "currency": order.currency,
+        "ordered_by": order.ordered_by,
+        "ordered_at": order.ordered_at,
+        "reserved_until": order.reserved_until,
+        "fulfillment_id": fulfillment and fulfillment.id,
+        "fulfillment_status": fulfillment and fulfillment.status.value,
+        "fulfillment_started_by": fulfillment and fulfillment.started_by,
+        "fulfillment_started_at": fulfillment and fulfillment.started_at,
+        "fulfillment_completed_at": fulfillment and fulfillment.completed_at,
+        "carrier": fulfillment and fulfillment.carrier,
+        "tracking_number": fulfillment and fulfillment.tracking_number,
+        "shipped_at": fulfillment and fulfillment.shipped_at,
+        "delivered_at": fulfillment and fulfillment.delivered_at,
+        "cancel_reason": order.cancel_reason,
+        "cancelled_by": order.cancelled_by,
+        "cancelled_at": order.cancelled_at,
+    }
+
+
+def _line_values(order: SalesOrder, line: OrderLine) -> dict[str, Any]:
+    return {
+        "order_id": order.id,
+        "line_number": line.line_number,
+        "product_id": line.product_id,
+        "sku": line.sku,
+        "location_id": line.location_id,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "reservation_id": line.reservation_id,
+    }
+
+
+def _line(row: Mapping[str, Any]) -> OrderLine:
+    return OrderLine(
+        line_number=row["line_number"],
+        product_id=row["product_id"],
+        sku=row["sku"],
+        location_id=row["location_id"],
+        quantity=row["quantity"],
+        unit_price=row["unit_price"],
+        reservation_id=row["reservation_id"],
+    )
+
+
+def _order(tenant_id: str, row: Mapping[str, Any], lines: list[OrderLine]) -> SalesOrder:
+    fulfillment = None
+    if row["fulfillment_id"] is not None:
+        fulfillment = Fulfillment(
+            id=row["fulfillment_id"],
+            status=FulfillmentStatus(row["fulfillment_status"]),
+            started_by=row["fulfillment_started_by"],
+            started_at=row["fulfillment_started_at"],
+            completed_at=row["fulfillment_completed_at"],
+            carrier=row["carrier"],
+            tracking_number=row["tracking_number"],
+            shipped_at=row["shipped_at"],
+            delivered_at=row["delivered_at"],
+        )
+    return SalesOrder(
+        id=row["id"],
+        tenant_id=tenant_id,
+        customer_id=row["customer_id"],
+        lines=lines,
+        shipping_address=ShippingAddress(
+            line1=row["address_line1"],
+            line2=row["address_line2"],
+            city=row["city"],
+            region=row["region"],
+            postal_code=row["postal_code"],
+            country=row["country"],
+        ),
+        ordered_by=row["ordered_by"],
+        ordered_at=row["ordered_at"],
+        reserved_until=row["reserved_until"],
+        status=OrderStatus(row["status"]),
+        currency=row["currency"],
+        fulfillment=fulfillment,
+        cancel_reason=row["cancel_reason"],
+        cancelled_by=row["cancelled_by"],
+        cancelled_at=row["cancelled_at"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+class SalesOrderRepository(AggregateRepository[SalesOrder]):
+    table = sales_orders
+    noun = "Sales order"
+
+    async def _read(self, order_id: str, lock: bool) -> SalesOrder | None:
+        row = await self._row(LOCKED_ORDER_BY_ID if lock else ORDER_BY_ID, id=order_id)
+        return None if row is None else (await self._with_lines([row]))[0]
+
+    async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None:
+        row = await self._row(ORDER_BY_FULFILLMENT, fulfillment_id=fulfillment_id)
+        return None if row is None else (await self._with_lines([row]))[0]
+
+    async def add(self, order: SalesOrder) -> None:
+        """Insert the order and its lines now; it is tracked from then on."""
+        row = await self._row(ADD_ORDER, **_header_values(order))
+        assert row is not None, "an INSERT ... RETURNING gives its row"
+        await self._run_many(ADD_LINE, [_line_values(order, line) for line in order.lines])
+        take_written(order, row)
+        self.track(order)
+
+    def not_found(self, order_id: str) -> DomainError:
+        return SalesOrderNotFound(order_id)
+
+    async def orders(self, wanted: SalesOrderFilter, request: PageRequest) -> list[SalesOrder]:
+        """One page, newest first, and one more if another page follows."""
+        rows = await self._page_rows(self._matching(wanted).order_by(*NEWEST_FIRST), request)
+        return await self._with_lines(rows)
+
+    async def count(self, wanted: SalesOrderFilter) -> int:
+        return await self._count(self._matching(wanted))
+
+    async def hold_customer(self, customer_id: str) -> bool:
+        """Lock the customer's row until commit, so one customer's orders pass the credit
+        check one at a time; False if this tenant has no such customer."""
+        return await self._value(HOLD_CUSTOMER, customer_id=customer_id) is not None
+
+    async def open_value(self, customer_id: str) -> Decimal:
+        """What the customer's orders not yet fulfilled are worth (line totals to the cent)."""
+        value = await self._value(
+            OPEN_VALUE, customer_id=customer_id, statuses=[status.value for status in OPEN]
+        )
+        return Decimal(value)
+
+    async def reservations(self, reservation_ids: Sequence[str]) -> dict[str, Reservation]:
+        """The reservations (in whatever state) of these ids, by id."""
+        rows = await self._rows(RESERVATIONS_BY_ID, ids=list(reservation_ids))
+        return {row["id"]: reservation_of(row) for row in rows}
+
+    def _matching(self, wanted: SalesOrderFilter) -> Select:
+        statement = select(*HEADER).where(of_tenant(sales_orders))
+        if wanted.customer_id is not None:
+            statement = statement.where(ORDER.customer_id == wanted.customer_id)
+        if wanted.status is not None:
+            statement = statement.where(ORDER.status == wanted.status.value)
+        return statement
+
+    async def _with_lines(self, rows: Sequence[Mapping[str, Any]]) -> list[SalesOrder]:
+        by_order: dict[str, list[OrderLine]] = {row["id"]: [] for row in rows}
+        if rows:
+            for line in await self._rows(LINES_OF_ORDERS, order_ids=list(by_order)):
+                by_order[line["order_id"]].append(_line(line))
+        return [_order(self.tenant_id, row, by_order[row["id"]]) for row in rows]
+
+    def _stored_form(self, order: SalesOrder) -> dict[str, Any]:
+        header = {k: v for k, v in _header_values(order).items() if k in CHANGING}
+        return {**header, "lines": {line.line_number: line.reservation_id for line in order.lines}}
+
+    async def _save(self, order: SalesOrder, before: Any) -> None:
+        """The header (version-checked), and the lines a sync reserved again."""
+        values = self._stored_form(order)
+        lines = values.pop("lines")
+        row = await self._row(SAVE_ORDER, **values, key_id=order.id, key_version=order.version)
+        if row is None:
+            raise self.stale(order.id, order.version)
+        take_written(order, row)
+        await self._run_many(
+            RESERVE_LINE_AGAIN,
+            [
+                {"key_order_id": order.id, "key_line_number": n, "reservation_id": held}
+                for n, held in lines.items()
+                if before["lines"].get(n) != held
+            ],
+        )

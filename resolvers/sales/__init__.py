@@ -1,0 +1,1 @@
+"""Sales orders: taking, fulfilling, shipping and cancelling them, and reading them."""

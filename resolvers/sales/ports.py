@@ -1,0 +1,96 @@
+"""What the sales-order use cases ask of their repositories: the port's sales side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Protocol
+
+from domain.inventory.reservations import Reservation
+from domain.paging import PageRequest
+from domain.sales.backorder_report import BackorderGroup
+from domain.sales.backorders import Backorder, BackorderFilter
+from domain.sales.opportunities import Opportunity, OpportunityFilter
+from domain.sales.order import SalesOrder, SalesOrderFilter
+from resolvers.changes import Changeable
+
+
+class SalesOrderStore(Changeable[SalesOrder], Protocol):
+    async def add(self, order: SalesOrder) -> None: ...
+
+    async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None: ...
+
+    async def orders(self, wanted: SalesOrderFilter, request: PageRequest) -> list[SalesOrder]:
+        """One page, newest first, and one more if another page follows."""
+        ...
+
+    async def count(self, wanted: SalesOrderFilter) -> int: ...
+
+    async def hold_customer(self, customer_id: str) -> bool:
+        """Lock the customer until commit (one credit check at a time per customer);
+        False if this tenant has no such customer."""
+        ...
+
+    async def open_value(self, customer_id: str) -> Decimal:
+        """What the customer's orders not yet fulfilled are worth."""
+        ...
+
+    async def reservations(self, reservation_ids: Sequence[str]) -> dict[str, Reservation]:
+        """The reservations of these ids, in whatever state, by id."""
+        ...
+
+
+class BackorderStore(Changeable[Backorder], Protocol):
+    async def add(self, backorder: Backorder) -> None: ...
+
+    async def queue_of_item(self, product_id: str, location_id: str) -> list[Backorder]:
+        """The item's PENDING backorders in the order they are filled (priority, then
+        age), tracked."""
+        ...
+
+    async def pending_items(
+        self, product_id: str | None, location_id: str | None
+    ) -> list[tuple[str, str]]:
+        """The (product, location) pairs with PENDING backorders, sorted."""
+        ...
+
+    async def backorders(self, wanted: BackorderFilter, request: PageRequest) -> list[Backorder]:
+        """One page, newest first, and one more if another page follows."""
+        ...
+
+    async def count(self, wanted: BackorderFilter) -> int: ...
+
+    async def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Backorder]]:
+        """The backorders recorded for each order, newest first."""
+        ...
+
+    async def report_groups(self) -> list[BackorderGroup]:
+        """Every backorder counted, valued and timed by priority and status."""
+        ...
+
+
+class OpportunityStore(Changeable[Opportunity], Protocol):
+    async def add(self, opportunity: Opportunity) -> None: ...
+
+    async def opportunities(
+        self, wanted: OpportunityFilter, request: PageRequest
+    ) -> list[Opportunity]:
+        """One page, newest first, and one more if another page follows."""
+        ...
+
+    async def count(self, wanted: OpportunityFilter) -> int: ...
+
+    async def open_ones(self) -> list[Opportunity]:
+        """Every opportunity not yet closed, with its items."""
+        ...
+
+
+class SalesWork(Protocol):
+    @property
+    def sales_orders(self) -> SalesOrderStore: ...
+
+    @property
+    def backorders(self) -> BackorderStore: ...
+
+    @property
+    def opportunities(self) -> OpportunityStore: ...

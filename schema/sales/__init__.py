@@ -1,0 +1,1 @@
+"""Sales orders as clients see and change them."""

@@ -1,0 +1,232 @@
+"""In-memory sales orders: the fake side of `resolvers/sales/ports.py`.
+
+An order row keeps its lines as a tuple and its fulfilment as a mapping of its fields,
+so what a unit changes on a loaded order reaches the row only when it is saved. Locks
+are a no-op (one coroutine at a time runs a fake unit of work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from decimal import Decimal
+from typing import Any
+
+from domain.errors import DomainError
+from domain.inventory.reservations import Reservation
+from domain.paging import PageRequest
+from domain.sales.backorder_report import BackorderGroup
+from domain.sales.backorders import (
+    Backorder,
+    BackorderFilter,
+    BackorderNotFound,
+    BackorderPriority,
+    BackorderStatus,
+)
+from domain.sales.opportunities import (
+    CLOSED,
+    Opportunity,
+    OpportunityFilter,
+    OpportunityNotFound,
+)
+from domain.sales.order import Fulfillment, SalesOrder, SalesOrderFilter, SalesOrderNotFound
+from domain.sales.status import OPEN
+from tests.use_cases.fakes.memory import Aggregates, Repository, page_of
+
+
+class InMemorySalesOrders(Aggregates[SalesOrder]):
+    table = "sales_orders"
+    noun = "Sales order"
+    kind = SalesOrder
+
+    def _order(self, row: dict[str, Any]) -> SalesOrder:
+        held = row["fulfillment"]
+        return SalesOrder(
+            **{
+                **row,
+                "lines": list(row["lines"]),
+                "fulfillment": None if held is None else Fulfillment(**held),
+            }
+        )
+
+    async def get(self, order_id: str, *, lock: bool = False) -> SalesOrder | None:
+        row = self._work.read(self.table, order_id)
+        return None if row is None else self.track(self._order(row))
+
+    def not_found(self, order_id: str) -> DomainError:
+        return SalesOrderNotFound(order_id)
+
+    @staticmethod
+    def _stored_form(order: SalesOrder) -> dict[str, Any]:
+        form = Aggregates._stored_form(order)
+        form["lines"] = tuple(order.lines)
+        form["fulfillment"] = None if order.fulfillment is None else asdict(order.fulfillment)
+        return form
+
+    def _all(self) -> list[SalesOrder]:
+        return [self._order(row) for row in self._work.rows(self.table)]
+
+    async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None:
+        return next(
+            (o for o in self._all() if o.fulfillment and o.fulfillment.id == fulfillment_id),
+            None,
+        )
+
+    def _matching(self, wanted: SalesOrderFilter) -> list[SalesOrder]:
+        return [
+            o
+            for o in self._all()
+            if (wanted.customer_id is None or o.customer_id == wanted.customer_id)
+            and (wanted.status is None or o.status == wanted.status)
+        ]
+
+    async def orders(self, wanted: SalesOrderFilter, request: PageRequest) -> list[SalesOrder]:
+        newest = sorted(self._matching(wanted), key=lambda o: (o.ordered_at, o.id), reverse=True)
+        return page_of(newest, request)
+
+    async def count(self, wanted: SalesOrderFilter) -> int:
+        return len(self._matching(wanted))
+
+    async def hold_customer(self, customer_id: str) -> bool:
+        return self._work.read("customers", customer_id) is not None
+
+    async def open_value(self, customer_id: str) -> Decimal:
+        return sum(
+            (
+                o.total_amount
+                for o in self._all()
+                if o.customer_id == customer_id and o.status in OPEN
+            ),
+            Decimal(0),
+        )
+
+    async def reservations(self, reservation_ids: Sequence[str]) -> dict[str, Reservation]:
+        found = (self._work.read("stock_reservations", i) for i in reservation_ids)
+        return {r.id: replace(r) for r in found if r is not None}
+
+
+class InMemoryBackorders(Aggregates[Backorder]):
+    table = "backorders"
+    noun = "Backorder"
+    kind = Backorder
+
+    def not_found(self, backorder_id: str) -> DomainError:
+        return BackorderNotFound(backorder_id)
+
+    def _all(self) -> list[Backorder]:
+        return [Backorder(**row) for row in self._work.rows(self.table)]
+
+    async def queue_of_item(self, product_id: str, location_id: str) -> list[Backorder]:
+        queue = [
+            b
+            for b in self._all()
+            if (b.product_id, b.location_id) == (product_id, location_id)
+            and b.status is BackorderStatus.PENDING
+        ]
+        return [self.track(b) for b in sorted(queue, key=lambda b: b.queue_key)]
+
+    async def pending_items(
+        self, product_id: str | None, location_id: str | None
+    ) -> list[tuple[str, str]]:
+        return sorted(
+            {
+                (b.product_id, b.location_id)
+                for b in self._all()
+                if b.status is BackorderStatus.PENDING
+                and product_id in (None, b.product_id)
+                and location_id in (None, b.location_id)
+            }
+        )
+
+    def _matching(self, wanted: BackorderFilter) -> list[Backorder]:
+        return [
+            b
+            for b in self._all()
+            if wanted.customer_id in (None, b.customer_id)
+            and wanted.product_id in (None, b.product_id)
+            and wanted.location_id in (None, b.location_id)
+            and wanted.status in (None, b.status)
+        ]
+
+    async def backorders(self, wanted: BackorderFilter, request: PageRequest) -> list[Backorder]:
+        newest = sorted(self._matching(wanted), key=lambda b: (b.requested_at, b.id), reverse=True)
+        return page_of(newest, request)
+
+    async def count(self, wanted: BackorderFilter) -> int:
+        return len(self._matching(wanted))
+
+    async def of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Backorder]]:
+        newest = sorted(self._all(), key=lambda b: (b.requested_at, b.id), reverse=True)
+        return {i: [b for b in newest if b.order_id == i] for i in order_ids}
+
+    async def report_groups(self) -> list[BackorderGroup]:
+        groups: dict[tuple[BackorderPriority, BackorderStatus], list[Backorder]] = {}
+        for b in self._all():
+            groups.setdefault((b.priority, b.status), []).append(b)
+        return [
+            BackorderGroup(
+                priority=priority,
+                status=status,
+                count=len(found),
+                value=sum((b.value for b in found), Decimal(0)),
+                seconds_to_fill=sum(
+                    (
+                        Decimal((b.fulfilled_at - b.requested_at).total_seconds())
+                        for b in found
+                        if b.fulfilled_at is not None
+                    ),
+                    Decimal(0),
+                ),
+            )
+            for (priority, status), found in groups.items()
+        ]
+
+
+class InMemoryOpportunities(Aggregates[Opportunity]):
+    table = "opportunities"
+    noun = "Opportunity"
+    kind = Opportunity
+
+    def not_found(self, opportunity_id: str) -> DomainError:
+        return OpportunityNotFound(opportunity_id)
+
+    @staticmethod
+    def _stored_form(opportunity: Opportunity) -> dict[str, Any]:
+        form = Aggregates._stored_form(opportunity)
+        form["items"] = tuple(opportunity.items)
+        return form
+
+    def _opportunity(self, row: dict[str, Any]) -> Opportunity:
+        return Opportunity(**{**row, "items": list(row["items"])})
+
+    async def get(self, opportunity_id: str, *, lock: bool = False) -> Opportunity | None:
+        row = self._work.read(self.table, opportunity_id)
+        return None if row is None else self.track(self._opportunity(row))
+
+    def _all(self) -> list[Opportunity]:
+        return [self._opportunity(row) for row in self._work.rows(self.table)]
+
+    def _matching(self, wanted: OpportunityFilter) -> list[Opportunity]:
+        return [
+            o
+            for o in self._all()
+            if wanted.customer_id in (None, o.customer_id) and wanted.stage in (None, o.stage)
+        ]
+
+    async def opportunities(
+        self, wanted: OpportunityFilter, request: PageRequest
+    ) -> list[Opportunity]:
+        newest = sorted(self._matching(wanted), key=lambda o: (o.created_at, o.id), reverse=True)
+        return page_of(newest, request)
+
+    async def count(self, wanted: OpportunityFilter) -> int:
+        return len(self._matching(wanted))
+
+    async def open_ones(self) -> list[Opportunity]:
+        return [o for o in self._all() if o.stage not in CLOSED]
+
+
+class SalesWork:
+    sales_orders = Repository(InMemorySalesOrders)
+    backorders = Repository(InMemoryBackorders)
+    opportunities = Repository(InMemoryOpportunities)
