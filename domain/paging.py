@@ -18,10 +18,17 @@ class InvalidPageSize(DomainError):
     code = "INVALID_PAGE_SIZE"
 
 
+class InvalidCursor(DomainError):
+    code = "INVALID_CURSOR"
+
+
 @dataclass(frozen=True, slots=True)
 class PageRequest:
     page_index: int = 0
     page_size: int = DEFAULT_PAGE_SIZE
+    skip: int = 0
+    """Rows passed over before page 0: a connection's `after` cursor, which may point at
+    any row, not only at the end of a page."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
@@ -37,7 +44,7 @@ class PageRequest:
 
     @property
     def offset(self) -> int:
-        return self.page_index * self.page_size
+        return self.skip + self.page_index * self.page_size
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,9 @@ class ContextFactory:
     def units_of_work(self, tenant_id: str) -> UnitOfWorkFactory:
         return unit_of_work_factory(self._engine, tenant_id)
 
+    def reading_units(self, tenant_id: str) -> UnitOfWorkFactory:
+        return unit_of_work_factory(self._engine, tenant_id, reading=True)
+
     async def caller(self, authorization: str | None) -> tuple[Principal | None, str | None]:
         """Who sends this Authorization header, or None and why the token was refused."""
         if authorization is None and self._anonymous is not None:
@@ -63,6 +66,7 @@ class ContextFactory:
         return RequestContext(
             principal=principal,
             units_of_work=self.units_of_work,
+            reading_units=self.reading_units,
             hub=self._hub,
             auth_problem=problem,
             request=request,

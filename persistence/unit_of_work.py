@@ -107,11 +107,19 @@ class _Repository(Generic[R]):
 
 
 class UnitOfWork:
-    """Repositories are built on first use: a use case touches a few of two dozen."""
+    """Repositories are built on first use: a use case touches a few of two dozen.
 
-    def __init__(self, engine: AsyncEngine, tenant_id: str):
+    A `reading` unit opens no transaction: each statement runs by itself, and sees what
+    it would see inside a READ COMMITTED transaction (a snapshot per statement), so the
+    graph's DataLoader batches spend no BEGIN and ROLLBACK round trips on their one or
+    two SELECTs. It cannot commit, and a row lock taken in it (`lock=True`) would end
+    with its statement, so it serves reads that need neither.
+    """
+
+    def __init__(self, engine: AsyncEngine, tenant_id: str, *, reading: bool = False):
         self._engine = engine
         self.tenant_id = tenant_id
+        self._reading = reading
         self._pooled: AsyncConnection | None = None
         self._driver: Driver | None = None
         self._statements: TenantDriver | None = None
@@ -129,7 +137,8 @@ class UnitOfWork:
             raise
         try:
             driver = await driver_of(connection)
-            await driver.begin()
+            if not self._reading:
+                await driver.begin()
         except BaseException as error:
             await connection.invalidate()
             await connection.close()
@@ -196,6 +205,7 @@ class UnitOfWork:
         """Save what changed, write the recorded events to the outbox, and commit; the
         unit of work ends here."""
         assert self._driver is not None, "commit() outside `async with`"
+        assert not self._reading, "a reading unit of work has nothing to commit"
         events: list[DomainEvent] = []
         for repository in list(self.__dict__.values()):
             if isinstance(repository, AggregateRepository):
@@ -249,6 +259,9 @@ class UnitOfWork:
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
-def unit_of_work_factory(engine: AsyncEngine, tenant_id: str) -> UnitOfWorkFactory:
-    """Units of work for one tenant, opened one per use case call."""
-    return lambda: UnitOfWork(engine, tenant_id)
+def unit_of_work_factory(
+    engine: AsyncEngine, tenant_id: str, *, reading: bool = False
+) -> UnitOfWorkFactory:
+    """Units of work for one tenant, opened one per use case call (`reading`: see
+    UnitOfWork)."""
+    return lambda: UnitOfWork(engine, tenant_id, reading=reading)

@@ -9,6 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from domain.catalog import Part
 from domain.clock import Clock, SystemClock
 from domain.customers import Customer, Vehicle
 from domain.errors import Forbidden, Unauthenticated
@@ -23,9 +24,12 @@ from domain.paging import PageRequest
 from domain.sales.backorders import Backorder
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
+from domain.service_orders.work_sessions import Person
+from resolvers.catalog import use_cases as catalog
 from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
 from resolvers.estimates import editing as estimates
+from resolvers.estimates import listing as estimate_lists
 from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
@@ -33,6 +37,7 @@ from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 from resolvers.sales import backorders
 from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
+from resolvers.service_orders import listing as order_lists
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Loaders:
     """DataLoaders live for one request (or one subscription event), never longer."""
 
     uow: UnitOfWorkFactory
+    clock: Clock
 
     @cached_property
     def customer_by_id(self) -> DataLoader[str, Customer | None]:
@@ -54,12 +60,54 @@ class Loaders:
         return DataLoader(lambda ids: locations.locations_by_id(self.uow, ids))
 
     @cached_property
+    def part_by_id(self) -> DataLoader[str, Part | None]:
+        return DataLoader(lambda ids: catalog.parts_by_id(self.uow, ids))
+
+    @cached_property
     def estimate_by_id(self) -> DataLoader[str, Estimate | None]:
         return DataLoader(lambda ids: estimates.estimates_by_id(self.uow, ids))
 
     @cached_property
     def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:
         return DataLoader(lambda ids: orders.orders_by_estimate(self.uow, ids))
+
+    @cached_property
+    def revisions_by_number(self) -> DataLoader[str, list[Estimate]]:
+        return DataLoader(lambda numbers: estimate_lists.revisions_by_number(self.uow, numbers))
+
+    @cached_property
+    def estimate_pages(
+        self,
+    ) -> DataLoader[tuple[estimate_lists.PagesAsked, str], list[Estimate]]:
+        return DataLoader(
+            lambda keys: estimate_lists.estimate_pages(self.uow, self.clock.now(), keys)
+        )
+
+    @cached_property
+    def estimate_counts(self) -> DataLoader[tuple[estimate_lists.CountAsked, str], int]:
+        return DataLoader(
+            lambda keys: estimate_lists.estimate_counts(self.uow, self.clock.now(), keys)
+        )
+
+    @cached_property
+    def order_pages(self) -> DataLoader[tuple[order_lists.PagesAsked, str], list[ServiceOrder]]:
+        return DataLoader(lambda keys: order_lists.order_pages(self.uow, keys))
+
+    @cached_property
+    def order_counts(self) -> DataLoader[tuple[order_lists.CountAsked, str], int]:
+        return DataLoader(lambda keys: order_lists.order_counts(self.uow, keys))
+
+    @cached_property
+    def order_records(self) -> DataLoader[ServiceOrder, ServiceOrder]:
+        """Keyed by the order read without its records, cached by its id."""
+        return DataLoader(
+            lambda orders: order_lists.with_records(self.uow, orders),
+            cache_key_fn=lambda order: order.id,
+        )
+
+    @cached_property
+    def person_by_id(self) -> DataLoader[str, Person | None]:
+        return DataLoader(lambda ids: order_lists.people_by_id(self.uow, ids))
 
     @cached_property
     def appointment_by_order(self) -> DataLoader[str, Appointment | None]:
@@ -74,7 +122,7 @@ class Loaders:
         return DataLoader(lambda ids: stock.levels_by_product(self.uow, ids))
 
     @cached_property
-    def stock_at_location(self) -> DataLoader[tuple[str, PageRequest], list[StockItem]]:
+    def stock_at_location(self) -> DataLoader[tuple[PageRequest, str], list[StockItem]]:
         return DataLoader(lambda keys: stock.levels_by_location(self.uow, keys))
 
     @cached_property
@@ -109,6 +157,9 @@ class RequestContext:
     principal: Principal | None
     units_of_work: UnitOfWorkFactoryFor
     hub: EventHub
+    reading_units: UnitOfWorkFactoryFor | None = None
+    """Units of work that open no transaction, for the DataLoaders' batches (see
+    persistence.unit_of_work.UnitOfWork); without them the batches use `units_of_work`."""
     auth_problem: str | None = None
     request: Any = None
     response: Any = None
@@ -136,8 +187,15 @@ class RequestContext:
         return self.units_of_work(self.principal.tenant_id)
 
     @cached_property
+    def reading_uow(self) -> UnitOfWorkFactory:
+        """`uow`'s units that open no transaction: what the DataLoaders read with."""
+        if self.principal is None:
+            raise Unauthenticated(self.auth_problem or "Sign in first.")
+        return (self.reading_units or self.units_of_work)(self.principal.tenant_id)
+
+    @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.uow)
+        return Loaders(self.reading_uow, self.clock)
 
 
 Info = StrawberryInfo[RequestContext, None]

@@ -1,7 +1,9 @@
 """What a query costs, and a limit on it, checked before anything runs.
 
 Every field costs 1 (`__typename` nothing); a field that takes a page size (`pageSize`,
-`first`, `last`, `limit`) multiplies what it selects by that size, so thirty aliases of
+`first`, `last`, `limit`) multiplies what it selects by that size (the size the schema
+defaults to when the document gives none: a `Customer.estimates` connection left at its
+20), so thirty aliases of
 `searchParts(pageSize: 100) { items { sku name } }` cost about 9,000 while a page of 20
 estimates with their lines costs a few hundred. A document over `MAX_QUERY_COST` is refused
 with COST_LIMIT_EXCEEDED, and every response reports `extensions.cost {requested,
@@ -21,12 +23,16 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     Node,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
+    get_named_type,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -46,13 +52,17 @@ class CostCache:
         self._known: OrderedDict[int, tuple[Any, dict[str | None, int]]] = OrderedDict()
 
     def cost(
-        self, document: Any, operation_name: str | None, variables: Mapping[str, Any] | None
+        self,
+        schema: GraphQLSchema,
+        document: Any,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
     ) -> int:
         entry = self._known.get(id(document))
         if entry is not None and entry[0] is document and operation_name in entry[1]:
             self._known.move_to_end(id(document))
             return entry[1][operation_name]
-        requested = query_cost(document, operation_name, variables)
+        requested = query_cost(schema, document, operation_name, variables)
         if not _pages_from_variables(document):
             if entry is None or entry[0] is not document:
                 entry = (document, {})
@@ -81,7 +91,10 @@ def _arguments(node: Any) -> Iterator[Any]:
 
 
 def query_cost(
-    document: Any, operation_name: str | None, variables: Mapping[str, Any] | None
+    schema: GraphQLSchema,
+    document: Any,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
 ) -> int:
     """The cost of the operation `operation_name` (or the document's only one)."""
     fragments = {
@@ -95,50 +108,72 @@ def query_cost(
     ]
     if not chosen:
         return 0
-    return _cost(chosen[0].selection_set, fragments, variables or {}, set())
+    walk = _Walk(schema, fragments, variables or {})
+    root = schema.get_root_type(chosen[0].operation)
+    return walk.cost(chosen[0].selection_set, root, frozenset())
 
 
-def _cost(
-    selections: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    visiting: set[str],
+class _Walk:
+    """The document's fields with the schema's type of each, so a page size the document
+    leaves out counts at the size the field defaults to."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ):
+        self._schema = schema
+        self._fragments = fragments
+        self._variables = variables
+
+    def cost(
+        self,
+        selections: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        visiting: frozenset[str],
+    ) -> int:
+        return sum(
+            self._field_cost(field, on, seen)
+            for field, on, seen in self._fields(selections, parent, visiting)
+        )
+
+    def _fields(
+        self,
+        selections: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        visiting: frozenset[str],
+    ) -> Iterator[tuple[FieldNode, GraphQLNamedType | None, frozenset[str]]]:
+        for selection in selections.selections if selections else ():
+            if isinstance(selection, FieldNode):
+                yield selection, parent, visiting
+            elif isinstance(selection, InlineFragmentNode):
+                on = self._condition(selection.type_condition, parent)
+                yield from self._fields(selection.selection_set, on, visiting)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in self._fragments and name not in visiting:
+                    fragment = self._fragments[name]
+                    on = self._condition(fragment.type_condition, parent)
+                    yield from self._fields(fragment.selection_set, on, visiting | {name})
+
+    def _condition(self, condition: Any, parent: GraphQLNamedType | None) -> Any:
+        return parent if condition is None else self._schema.get_type(condition.name.value)
+
+    def _field_cost(
+        self, field: FieldNode, parent: GraphQLNamedType | None, visiting: frozenset[str]
+    ) -> int:
+        if field.name.value == "__typename":
+            return 0
+        definition = getattr(parent, "fields", {}).get(field.name.value)
+        child = None if definition is None else get_named_type(definition.type)
+        children = self.cost(field.selection_set, child, visiting)
+        return 1 + children * _page_size(field, definition, self._variables)
+
+
+def _page_size(
+    field: FieldNode, definition: GraphQLField | None, variables: Mapping[str, Any]
 ) -> int:
-    return sum(
-        _field_cost(field, fragments, variables, visiting)
-        for field in _fields(selections, fragments, visiting)
-    )
-
-
-def _fields(
-    selections: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    visiting: set[str],
-) -> Iterator[FieldNode]:
-    for selection in selections.selections if selections else ():
-        if isinstance(selection, FieldNode):
-            yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _fields(selection.selection_set, fragments, visiting)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in visiting:
-                yield from _fields(fragments[name].selection_set, fragments, visiting | {name})
-
-
-def _field_cost(
-    field: FieldNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    visiting: set[str],
-) -> int:
-    if field.name.value == "__typename":
-        return 0
-    children = _cost(field.selection_set, fragments, variables, visiting)
-    return 1 + children * _page_size(field, variables)
-
-
-def _page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
     for argument in field.arguments or ():
         if argument.name.value not in PAGE_ARGUMENTS:
             continue
@@ -149,6 +184,9 @@ def _page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
             given = variables.get(value.name.value)
             return max(1, given) if isinstance(given, int) else DEFAULT_PAGE
         return DEFAULT_PAGE
+    for name, argument in (definition.args if definition else {}).items():
+        if name in PAGE_ARGUMENTS and isinstance(argument.default_value, int):
+            return max(1, argument.default_value)
     return 1
 
 
@@ -165,7 +203,10 @@ class CostLimit(SchemaExtension):
         context = self.execution_context
         if context.graphql_document is not None:
             self._requested = self._costs.cost(
-                context.graphql_document, context.operation_name, context.variables
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
             )
             if self._requested > self._maximum:
                 context.result = ExecutionResult(

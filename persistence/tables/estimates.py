@@ -57,7 +57,12 @@ estimates = Table(
     ForeignKeyConstraint(["tenant_id", "vehicle_id"], ["vehicles.tenant_id", "vehicles.id"]),
     ForeignKeyConstraint(["tenant_id", "location_id"], ["locations.tenant_id", "locations.id"]),
     Index("uq_estimates_tenant_number_revision", "tenant_id", "number", "revision", unique=True),
-    Index("ix_estimates_tenant_customer", "tenant_id", "customer_id"),
+    # The lists' order (newest first, the id breaking ties) per party and for the root:
+    # each page is read off one of these without sorting the party's whole history.
+    Index("ix_estimates_tenant_created", "tenant_id", "created_at", "id"),
+    Index("ix_estimates_tenant_customer_created", "tenant_id", "customer_id", "created_at", "id"),
+    Index("ix_estimates_tenant_vehicle_created", "tenant_id", "vehicle_id", "created_at", "id"),
+    Index("ix_estimates_tenant_location_created", "tenant_id", "location_id", "created_at", "id"),
 )
 
 estimate_items = Table(

@@ -111,7 +111,16 @@ service_orders = Table(
         postgresql_where=text("estimate_id IS NOT NULL"),
     ),
     Index("ix_service_orders_tenant_created", "tenant_id", "created_at", "id"),
-    Index("ix_service_orders_tenant_customer", "tenant_id", "customer_id"),
+    # The lists' order per party (see estimates): newest first, the id breaking ties.
+    Index(
+        "ix_service_orders_tenant_customer_created", "tenant_id", "customer_id", "created_at", "id"
+    ),
+    Index(
+        "ix_service_orders_tenant_vehicle_created", "tenant_id", "vehicle_id", "created_at", "id"
+    ),
+    Index(
+        "ix_service_orders_tenant_location_created", "tenant_id", "location_id", "created_at", "id"
+    ),
     Index("ix_service_orders_tenant_location_status", "tenant_id", "location_id", "status"),
     Index("ix_service_orders_tenant_status_response_due", "tenant_id", "status", "response_due_at"),
     Index(

@@ -7,6 +7,7 @@ created, so they stay records written once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from domain.catalog import Availability, Part, PricingModel, ProductCategory, Service
@@ -31,6 +32,10 @@ class PartStore(Changeable[Part], Protocol):
 
     async def holder_of_sku(self, sku: str) -> str | None:
         """The id of this tenant's part with `sku`, if any."""
+        ...
+
+    async def get_many(self, part_ids: Sequence[str]) -> dict[str, Part]:
+        """Parts by id (to read only)."""
         ...
 
     async def search(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -76,6 +76,14 @@ async def search_services(
 async def part(uow: UnitOfWorkFactory, part_id: str) -> Part:
     async with uow() as work:
         return await existing(work.parts, part_id)
+
+
+@catalog_read
+async def parts_by_id(uow: UnitOfWorkFactory, part_ids: Sequence[str]) -> list[Part | None]:
+    """Batch for the `part` of stock levels, movements and reservations: one statement."""
+    async with uow() as work:
+        found = await work.parts.get_many(part_ids)
+    return [found.get(i) for i in part_ids]
 
 
 @catalog_read

@@ -11,7 +11,7 @@ from domain.inventory.stock import StockItem, stock_id
 from domain.paging import Page, PageRequest
 from resolvers.changes import existing
 from resolvers.inventory.ledger import location_must_exist, part_of_sku
-from resolvers.paging import paged
+from resolvers.paging import paged, per_parent
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 
@@ -63,18 +63,13 @@ async def levels_by_product(
 
 
 async def levels_by_location(
-    uow: UnitOfWorkFactory, keys: Sequence[tuple[str, PageRequest]]
+    uow: UnitOfWorkFactory, keys: Sequence[tuple[PageRequest, str]]
 ) -> list[list[StockItem]]:
     """Batch for `Location.stock`: one statement per page size and index asked."""
-    found: dict[tuple[str, PageRequest], list[StockItem]] = {}
     async with uow() as work:
-        for request in dict.fromkeys(request for _, request in keys):
-            locations = [location for location, asked in keys if asked == request]
-            for location, items in (
-                await work.stock.levels_at_locations(locations, request)
-            ).items():
-                found[(location, request)] = items
-    return [found[key] for key in keys]
+        return await per_parent(
+            keys, lambda request, locations: work.stock.levels_at_locations(locations, request)
+        )
 
 
 async def movements_by_id(

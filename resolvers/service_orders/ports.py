@@ -15,6 +15,7 @@ from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaPolicy
 from domain.service_orders.status import Priority
 from domain.service_orders.work_sessions import Person
+from domain.work_parties import WorkParty
 from resolvers.changes import Changeable
 
 
@@ -22,17 +23,40 @@ class ServiceOrderStore(Changeable[ServiceOrder], Protocol):
     async def exists(self, record_id: str) -> bool: ...
 
     async def search(self, where: OrderFilter, request: PageRequest) -> list[ServiceOrder]:
-        """One page, newest first, and one order more if another page follows."""
+        """One page, newest first, and one order more if another page follows; the
+        orders without their records (to read only, see `attach_records`)."""
+        ...
+
+    async def attach_records(self, orders: Sequence[ServiceOrder]) -> None:
+        """Fill in the work sessions, parts, snapshot and GL entries of orders read
+        without them (`search`, `pages_of`, `from_estimates`)."""
         ...
 
     async def count(self, where: OrderFilter) -> int: ...
+
+    async def pages_of(
+        self,
+        party: WorkParty,
+        party_ids: Sequence[str],
+        where: OrderFilter,
+        request: PageRequest,
+    ) -> dict[str, list[ServiceOrder]]:
+        """`search`'s page of each customer, vehicle or location (by `party`) at once."""
+        ...
+
+    async def counts_of(
+        self, party: WorkParty, party_ids: Sequence[str], where: OrderFilter
+    ) -> dict[str, int]:
+        """`count` of each customer, vehicle or location at once."""
+        ...
 
     async def for_estimate(self, estimate_id: str) -> str | None:
         """The id of the order an estimate became, if any."""
         ...
 
     async def from_estimates(self, estimate_ids: Sequence[str]) -> dict[str, ServiceOrder]:
-        """The orders the estimates became, by estimate id (to read only)."""
+        """The orders the estimates became, by estimate id, without their records (to
+        read only)."""
         ...
 
     async def add(self, order: ServiceOrder) -> None:

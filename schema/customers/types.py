@@ -11,11 +11,24 @@ import strawberry
 from domain import customers as domain
 from domain.identity import Permission
 from domain.sales.opportunities import OpportunityFilter
+from domain.work_parties import WorkParty
 from resolvers.sales import opportunities as opportunity_use_cases
 from schema.context import Info
+from schema.dashboard.types import ServiceOrderStatus
 from schema.inventory.pricing_types import CustomerPriceList, CustomerTier
 from schema.paging import Page, page_request
+from schema.permissions import requires
 from schema.sales.types import OrderStatus
+from schema.sla.types import Priority
+from schema.work_lists import (
+    ESTIMATES,
+    ORDERS,
+    EstimateConnectionType,
+    EstimateStatusType,
+    OrderConnectionType,
+    estimates_of,
+    service_orders_of,
+)
 
 if TYPE_CHECKING:
     from schema.sales.opportunities import Opportunity
@@ -54,6 +67,37 @@ class Customer:
     ) -> list[Annotated[Vehicle, strawberry.lazy("schema.customers.types")]]:
         owned = await info.context.loaders.vehicles_by_customer.load(self.customer_id)
         return [Vehicle.from_domain(v) for v in owned]
+
+    @strawberry.field(
+        description=ESTIMATES, permission_classes=[requires(Permission.ESTIMATE_READ)]
+    )
+    async def estimates(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[EstimateStatusType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> EstimateConnectionType:
+        return await estimates_of(
+            info, WorkParty.CUSTOMER, str(self.customer_id), first, after, status, since, until
+        )
+
+    @strawberry.field(
+        description=ORDERS, permission_classes=[requires(Permission.SERVICE_ORDER_READ)]
+    )
+    async def service_orders(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[ServiceOrderStatus] | None = None,
+        priority: list[Priority] | None = None,
+    ) -> OrderConnectionType:
+        return await service_orders_of(
+            info, WorkParty.CUSTOMER, str(self.customer_id), first, after, status, priority
+        )
 
     @strawberry.field(description="This customer's sales orders, newest first (sales:order:read).")
     async def sales_orders(
@@ -117,6 +161,37 @@ class Vehicle:
     async def customer(self, info: Info) -> Customer | None:
         owner = await info.context.loaders.customer_by_id.load(self.customer_id)
         return Customer.from_domain(owner) if owner else None
+
+    @strawberry.field(
+        description=ESTIMATES, permission_classes=[requires(Permission.ESTIMATE_READ)]
+    )
+    async def estimates(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[EstimateStatusType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> EstimateConnectionType:
+        return await estimates_of(
+            info, WorkParty.VEHICLE, str(self.vehicle_id), first, after, status, since, until
+        )
+
+    @strawberry.field(
+        description=ORDERS, permission_classes=[requires(Permission.SERVICE_ORDER_READ)]
+    )
+    async def service_orders(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[ServiceOrderStatus] | None = None,
+        priority: list[Priority] | None = None,
+    ) -> OrderConnectionType:
+        return await service_orders_of(
+            info, WorkParty.VEHICLE, str(self.vehicle_id), first, after, status, priority
+        )
 
     @classmethod
     def from_domain(cls, v: domain.Vehicle) -> Vehicle:

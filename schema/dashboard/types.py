@@ -6,9 +6,13 @@ from datetime import datetime
 
 import strawberry
 
+from domain.identity import Permission
 from domain.service_orders import dashboard as domain
 from domain.service_orders import status
 from domain.service_orders.status import Priority
+from schema.context import Info
+from schema.permissions import requires
+from schema.references import LocationType, location_of
 
 ServiceOrderStatus = strawberry.enum(
     status.ServiceOrderStatus, description="Where a service order is in its life."
@@ -42,6 +46,13 @@ class OpenOrdersOfStatus:
 @strawberry.type(description="What one location's operations look like right now.")
 class LocationOperations:
     location_id: strawberry.ID
+
+    @strawberry.field(
+        description="The location.", permission_classes=[requires(Permission.LOCATION_READ)]
+    )
+    async def location(self, info: Info) -> LocationType | None:
+        return await location_of(info, str(self.location_id))
+
     open_orders: int = strawberry.field(description="REQUESTED to IN_PROGRESS.")
     at_risk: int = strawberry.field(
         description="Open orders with a target past the at-risk share of its window, unmet."

@@ -18,6 +18,7 @@ from domain.estimates.totals import LineTotal
 from domain.identity import Permission
 from domain.tax import ItemType
 from resolvers.finance import quote_costs as finance
+from schema.connections import Connection
 from schema.context import Info
 from schema.finance.types import FinancePostingStatus
 from schema.permissions import requires
@@ -97,6 +98,13 @@ class FinancePosting:
     detail: str | None = strawberry.field(description="Why the posting was blocked, if it was.")
 
 
+async def _estimate_of(info: Info, estimate_id: strawberry.ID | None) -> Estimate | None:
+    if estimate_id is None:
+        return None
+    found = await info.context.loaders.estimate_by_id.load(str(estimate_id))
+    return None if found is None else Estimate.from_domain(found)
+
+
 def status_now(root: Estimate, info: Info) -> domain.EstimateStatus:
     """What the customer sees now: a pending estimate past its validity is EXPIRED."""
     return root.source.status_at(info.context.clock.now())
@@ -148,7 +156,20 @@ class Estimate(WorkParties):
             return None
         from schema.service_orders.types import ServiceOrder
 
-        return ServiceOrder.from_domain(found)
+        return ServiceOrder.listed(found)
+
+    @strawberry.field(description="The revision this one replaced, if it is a revision.")
+    async def previous_revision(self, info: Info) -> Estimate | None:
+        return await _estimate_of(info, self.previous_revision_id)
+
+    @strawberry.field(description="The newer revision that replaced this one, if any.")
+    async def superseded_by(self, info: Info) -> Estimate | None:
+        return await _estimate_of(info, self.superseded_by_id)
+
+    @strawberry.field(description="Every revision of this estimate's number, the first first.")
+    async def revisions(self, info: Info) -> list[Estimate]:
+        found = await info.context.loaders.revisions_by_number.load(self.estimate_number)
+        return [Estimate.from_domain(e) for e in found]
 
     @strawberry.field(description="Null until approved; then PENDING, POSTED or BLOCKED_BY_LOCK.")
     async def finance_posting(self, info: Info) -> FinancePosting | None:
@@ -206,3 +227,8 @@ class Estimate(WorkParties):
             version=e.version,
             source=e,
         )
+
+
+@strawberry.type(description="Estimate revisions, newest first; page on with `after`.")
+class EstimateConnection(Connection[Estimate]):
+    """The connection of `Customer.estimates`, `Vehicle.estimates`..."""

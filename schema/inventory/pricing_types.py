@@ -8,7 +8,38 @@ from decimal import Decimal
 
 import strawberry
 
+from domain.identity import Permission
 from domain.inventory import credit, pricing, tiers
+from schema.context import Info
+from schema.permissions import requires
+from schema.references import CustomerType, PartType, customer_of, part_of
+
+
+@strawberry.type
+class PricedPart:
+    """A price's part, as its id and as the catalog part."""
+
+    product_id: strawberry.ID
+
+    @strawberry.field(
+        description="The catalog part.", permission_classes=[requires(Permission.CATALOG_READ)]
+    )
+    async def part(self, info: Info) -> PartType | None:
+        return await part_of(info, str(self.product_id))
+
+
+@strawberry.type
+class PricedCustomer:
+    """A price's customer, as its id and as the customer."""
+
+    customer_id: strawberry.ID
+
+    @strawberry.field(
+        description="The customer.", permission_classes=[requires(Permission.CUSTOMER_READ)]
+    )
+    async def customer(self, info: Info) -> CustomerType | None:
+        return await customer_of(info, str(self.customer_id))
+
 
 CustomerTier = strawberry.enum(
     tiers.CustomerTier,
@@ -45,8 +76,7 @@ class TierDiscount:
 
 
 @strawberry.type(description="What one part costs one customer, and why.")
-class CustomerPartPrice:
-    product_id: strawberry.ID
+class CustomerPartPrice(PricedPart):
     sku: str
     list_price: Decimal = strawberry.field(description="The catalog part's unit price.")
     customer_price: Decimal = strawberry.field(description="Rounded half-up to the cent.")
@@ -69,8 +99,7 @@ class CustomerPartPrice:
 
 
 @strawberry.type(description="A customer's specific prices, one version for the whole list.")
-class CustomerPriceList:
-    customer_id: strawberry.ID
+class CustomerPriceList(PricedCustomer):
     version: int = strawberry.field(
         description="Send back with updateCustomerPricing; 0 if the customer never had one."
     )
@@ -91,9 +120,7 @@ class CustomerPriceList:
 
 
 @strawberry.type(description="What an order of a part would do to a customer's credit.")
-class CreditImpact:
-    customer_id: strawberry.ID
-    product_id: strawberry.ID
+class CreditImpact(PricedCustomer, PricedPart):
     sku: str
     quantity: Decimal
     unit_price: Decimal = strawberry.field(description="The customer's price of the part.")

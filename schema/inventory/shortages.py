@@ -11,6 +11,7 @@ from domain.identity import Permission
 from domain.inventory import shortages as domain
 from resolvers.inventory import shortages
 from schema.context import Info
+from schema.inventory.types import StockParties
 from schema.paging import Page, page_request
 from schema.permissions import requires
 
@@ -19,11 +20,9 @@ from schema.permissions import requires
     description="A part that ran short at a location: at or below its reorder point, or used "
     "by work beyond its stock (com.durion.inventory.stock_shortage_alert). Informational."
 )
-class StockShortageAlert:
+class StockShortageAlert(StockParties):
     event_id: strawberry.ID
-    product_id: strawberry.ID
     sku: str
-    location_id: strawberry.ID
     on_hand: Decimal
     reserved: Decimal
     reorder_point: Decimal

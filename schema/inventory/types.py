@@ -13,6 +13,31 @@ from domain.inventory import reservations as held
 from domain.inventory.stock import StockItem
 from schema.context import Info
 from schema.permissions import requires
+from schema.references import LocationType, PartType, location_of, part_of
+
+
+@strawberry.type
+class StockParties:
+    """The part and location every stock record is of, as ids and as objects read
+    through the request's DataLoaders; each link needs the read permission of what it
+    leads to."""
+
+    product_id: strawberry.ID
+    location_id: strawberry.ID
+
+    @strawberry.field(
+        description="The catalog part.", permission_classes=[requires(Permission.CATALOG_READ)]
+    )
+    async def part(self, info: Info) -> PartType | None:
+        return await part_of(info, str(self.product_id))
+
+    @strawberry.field(
+        description="The location the stock is at.",
+        permission_classes=[requires(Permission.LOCATION_READ)],
+    )
+    async def location(self, info: Info) -> LocationType | None:
+        return await location_of(info, str(self.location_id))
+
 
 MovementKind = strawberry.enum(
     domain.MovementKind,
@@ -31,10 +56,8 @@ ReservationStatus = strawberry.enum(
 
 
 @strawberry.type(description="A quantity of a part at a location held for a piece of work.")
-class Reservation:
+class Reservation(StockParties):
     reservation_id: strawberry.ID
-    product_id: strawberry.ID
-    location_id: strawberry.ID
     quantity: Decimal
     reference_type: ReferenceType  # type: ignore[valid-type]
     reference_id: str
@@ -72,10 +95,8 @@ class Reservation:
 
 
 @strawberry.type(description="Stock of one part at one location.")
-class StockLevel:
-    product_id: strawberry.ID
+class StockLevel(StockParties):
     sku: str
-    location_id: strawberry.ID
     on_hand: Decimal = strawberry.field(description="The sum of the pair's movements.")
     reserved: Decimal
     available: Decimal = strawberry.field(description="onHand - reserved: what may be issued.")
@@ -111,12 +132,10 @@ class StockLevel:
 
 
 @strawberry.type(description="A line of the stock ledger; never changed once written.")
-class StockMovement:
+class StockMovement(StockParties):
     movement_id: strawberry.ID
     kind: MovementKind
-    product_id: strawberry.ID
     sku: str
-    location_id: strawberry.ID
     quantity: Decimal = strawberry.field(
         description="The signed change to on-hand: positive in, negative out."
     )
@@ -129,6 +148,15 @@ class StockMovement:
     )
     recorded_by: str
     occurred_at: datetime
+
+    @strawberry.field(
+        description="A transfer's other location.",
+        permission_classes=[requires(Permission.LOCATION_READ)],
+    )
+    async def counterpart_location(self, info: Info) -> LocationType | None:
+        if self.counterpart_location_id is None:
+            return None
+        return await location_of(info, str(self.counterpart_location_id))
 
     @classmethod
     def from_domain(cls, m: domain.StockMovement) -> StockMovement:

@@ -8,10 +8,22 @@ import strawberry
 
 from domain import locations as domain
 from domain.identity import Permission
+from domain.work_parties import WorkParty
 from schema.context import Info
+from schema.dashboard.types import ServiceOrderStatus
 from schema.inventory.types import StockLevel
 from schema.paging import page_request
 from schema.permissions import requires
+from schema.sla.types import Priority
+from schema.work_lists import (
+    ESTIMATES,
+    ORDERS,
+    EstimateConnectionType,
+    EstimateStatusType,
+    OrderConnectionType,
+    estimates_of,
+    service_orders_of,
+)
 
 ApprovalMethod = strawberry.enum(
     domain.ApprovalMethod, description="How a customer approves an estimate."
@@ -39,9 +51,40 @@ class Location:
     async def stock(
         self, info: Info, page_index: int | None = 0, page_size: int | None = 20
     ) -> list[StockLevel]:
-        key = (str(self.location_id), page_request(page_index, page_size))
+        key = (page_request(page_index, page_size), str(self.location_id))
         found = await info.context.loaders.stock_at_location.load(key)
         return [StockLevel.from_domain(item) for item in found]
+
+    @strawberry.field(
+        description=ESTIMATES, permission_classes=[requires(Permission.ESTIMATE_READ)]
+    )
+    async def estimates(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[EstimateStatusType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> EstimateConnectionType:
+        return await estimates_of(
+            info, WorkParty.LOCATION, str(self.location_id), first, after, status, since, until
+        )
+
+    @strawberry.field(
+        description=ORDERS, permission_classes=[requires(Permission.SERVICE_ORDER_READ)]
+    )
+    async def service_orders(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[ServiceOrderStatus] | None = None,
+        priority: list[Priority] | None = None,
+    ) -> OrderConnectionType:
+        return await service_orders_of(
+            info, WorkParty.LOCATION, str(self.location_id), first, after, status, priority
+        )
 
     @classmethod
     def from_domain(cls, loc: domain.Location) -> Location:
@@ -71,6 +114,16 @@ class ApprovalPolicy:
         description="The version of the policy shown (the default's when policyMode is "
         "DEFAULT); send it back to replace that policy."
     )
+
+    @strawberry.field(
+        description="The location asked about; null for the business default itself.",
+        permission_classes=[requires(Permission.LOCATION_READ)],
+    )
+    async def location(self, info: Info) -> Location | None:
+        if self.location_id is None:
+            return None
+        found = await info.context.loaders.location_by_id.load(str(self.location_id))
+        return None if found is None else Location.from_domain(found)
 
     @classmethod
     def from_domain(cls, p: domain.ApprovalPolicy, location_id: str | None) -> ApprovalPolicy:

@@ -7,6 +7,10 @@ from decimal import Decimal
 import strawberry
 
 from domain import tax as domain
+from domain.identity import Permission
+from schema.context import Info
+from schema.permissions import requires
+from schema.references import LocationType, location_of
 
 ItemType = strawberry.enum(domain.ItemType, description="What kind of line an estimate item is.")
 
@@ -19,6 +23,13 @@ class TaxCode:
     applicable_item_types: list[ItemType]
     location_id: strawberry.ID
     version: int = strawberry.field(description="Send it back to replace this tax code.")
+
+    @strawberry.field(
+        description="The location that offers it.",
+        permission_classes=[requires(Permission.LOCATION_READ)],
+    )
+    async def location(self, info: Info) -> LocationType | None:
+        return await location_of(info, str(self.location_id))
 
     @classmethod
     def from_domain(cls, t: domain.TaxCode) -> TaxCode:

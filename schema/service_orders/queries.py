@@ -48,7 +48,7 @@ class ServiceOrderQueries:
         page = await use_cases.service_orders(
             info.context.uow, where, page_request(page_index, page_size)
         )
-        return Page.of(page, ServiceOrder.from_domain)
+        return Page.of(page, ServiceOrder.listed)
 
     @strawberry.field(
         description="The SLA of every priority: your own where you set one, else the default.",

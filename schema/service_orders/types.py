@@ -22,11 +22,13 @@ from domain.service_orders import (
     status,
     work_sessions,
 )
+from schema.connections import Connection
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus  # the enums are defined once, there
 from schema.estimates.types import Estimate
 from schema.inventory.types import StockMovement
 from schema.permissions import requires
+from schema.references import PartType, part_of
 from schema.sla.types import Priority
 from schema.work_parties import WorkParties
 
@@ -73,6 +75,11 @@ class WorkSession:
     work_type: str
     recorded_by: strawberry.ID
     recorded_at: datetime
+
+    @strawberry.field(description="Who did the work.")
+    async def person(self, info: Info) -> Person | None:
+        found = await info.context.loaders.person_by_id.load(str(self.person_id))
+        return None if found is None else Person.from_domain(found)
 
     @classmethod
     def from_domain(cls, s: work_sessions.WorkSession) -> WorkSession:
@@ -135,6 +142,13 @@ class PartUsage:
         found = await info.context.loaders.movement_by_id.load(self.return_movement_id)
         return None if found is None else StockMovement.from_domain(found)
 
+    @strawberry.field(
+        description="The catalog part, if the catalog lists it.",
+        permission_classes=[requires(Permission.CATALOG_READ)],
+    )
+    async def part(self, info: Info) -> PartType | None:
+        return await part_of(info, str(self.product_id))
+
     @classmethod
     def from_domain(cls, p: parts_usage.PartUsage) -> PartUsage:
         return cls(
@@ -160,6 +174,11 @@ class LaborLine:
     person_id: strawberry.ID
     billable_minutes: int
     amount: Decimal
+
+    @strawberry.field(description="Who did the work.")
+    async def person(self, info: Info) -> Person | None:
+        found = await info.context.loaders.person_by_id.load(str(self.person_id))
+        return None if found is None else Person.from_domain(found)
 
 
 @strawberry.type(description="What the customer is billed for, frozen when the order is finalized.")
@@ -254,14 +273,40 @@ class ServiceOrder(WorkParties):
         description="The contract that covers the work, once Contracts validated it."
     )
     covered_by_contract: bool
-    work_sessions: list[WorkSession]
-    parts: list[PartUsage]
-    billable_snapshot: BillableSnapshot | None
     billed_at: datetime | None
-    gl_entries: list[GlEntry]
     created_at: datetime
     version: int = strawberry.field(description="Send back with a change to detect conflicts.")
     source: strawberry.Private[order.ServiceOrder]
+    records_read: strawberry.Private[bool]
+    """False for an order a list read without its records: they are read (for every
+    such order of the request at once) only if a document asks for one."""
+
+    async def _recorded(self, info: Info) -> order.ServiceOrder:
+        if self.records_read:
+            return self.source
+        return await info.context.loaders.order_records.load(self.source)
+
+    @strawberry.field
+    async def work_sessions(self, info: Info) -> list[WorkSession]:
+        return [WorkSession.from_domain(s) for s in (await self._recorded(info)).work_sessions]
+
+    @strawberry.field
+    async def parts(self, info: Info) -> list[PartUsage]:
+        return [PartUsage.from_domain(p) for p in (await self._recorded(info)).parts]
+
+    @strawberry.field
+    async def billable_snapshot(self, info: Info) -> BillableSnapshot | None:
+        snapshot = (await self._recorded(info)).snapshot
+        return BillableSnapshot.from_domain(snapshot) if snapshot else None
+
+    @strawberry.field
+    async def gl_entries(self, info: Info) -> list[GlEntry]:
+        return [
+            GlEntry(
+                account=e.account, account_name=e.account_name, side=e.side.value, amount=e.amount
+            )
+            for e in (await self._recorded(info)).gl_entries
+        ]
 
     @strawberry.field(
         description="Where Shop Management last said the order's appointment stands; null "
@@ -281,6 +326,13 @@ class ServiceOrder(WorkParties):
         found = await info.context.loaders.estimate_by_id.load(str(self.estimate_id))
         return None if found is None else Estimate.from_domain(found)
 
+    @strawberry.field(description="The technician dispatched to the order, once dispatched.")
+    async def technician(self, info: Info) -> Person | None:
+        if self.technician_id is None:
+            return None
+        found = await info.context.loaders.person_by_id.load(str(self.technician_id))
+        return None if found is None else Person.from_domain(found)
+
     @strawberry.field(description="Due times and standing against the SLA, at this moment.")
     def sla(self, info: Info) -> ServiceOrderSla | None:
         deadlines = self.source.deadlines
@@ -295,7 +347,7 @@ class ServiceOrder(WorkParties):
         )
 
     @classmethod
-    def from_domain(cls, o: order.ServiceOrder) -> ServiceOrder:
+    def from_domain(cls, o: order.ServiceOrder, records_read: bool = True) -> ServiceOrder:
         return cls(
             service_order_id=strawberry.ID(o.id),
             customer_id=strawberry.ID(o.customer_id),
@@ -317,23 +369,23 @@ class ServiceOrder(WorkParties):
             cancellation_reason=o.cancellation_reason,
             contract_id=strawberry.ID(o.contract_id) if o.contract_id else None,
             covered_by_contract=o.contract_id is not None,
-            work_sessions=[WorkSession.from_domain(s) for s in o.work_sessions],
-            parts=[PartUsage.from_domain(p) for p in o.parts],
-            billable_snapshot=BillableSnapshot.from_domain(o.snapshot) if o.snapshot else None,
             billed_at=o.billed_at,
-            gl_entries=[
-                GlEntry(
-                    account=e.account,
-                    account_name=e.account_name,
-                    side=e.side.value,
-                    amount=e.amount,
-                )
-                for e in o.gl_entries
-            ],
             created_at=o.created_at,
             version=o.version,
             source=o,
+            records_read=records_read,
         )
+
+    @classmethod
+    def listed(cls, o: order.ServiceOrder) -> ServiceOrder:
+        """An order a list read without its records (`search`, `pages_of`,
+        `from_estimates`)."""
+        return cls.from_domain(o, records_read=False)
+
+
+@strawberry.type(description="Service orders, newest first; page on with `after`.")
+class ServiceOrderConnection(Connection[ServiceOrder]):
+    """The connection of `Customer.serviceOrders`, `Vehicle.serviceOrders`..."""
 
 
 @strawberry.type(description="The SLA of one priority: targets counted from an order's creation.")

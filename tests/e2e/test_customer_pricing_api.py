@@ -49,6 +49,10 @@ LIMIT = """mutation($v: Int!) {
 CREDIT = """{ creditImpact(customerId: "CUST-1", sku: "BRK-PAD", quantity: "6") {
   customerId productId sku quantity unitPrice totalValue creditLimit currentCreditUsed
   availableCredit creditImpact canProcessOrder } }"""
+LINKED_PRICES = """{
+  creditImpact(customerId: "CUST-1", sku: "BRK-PAD", quantity: "1") {
+    customer { name } part { name } }
+  customer(id: "CUST-1") { prices { customer { customerId } items { sku part { name } } } } }"""
 OIL_PRICE = [{"sku": "OIL-5W30", "customerPrice": "8.00"}]
 
 
@@ -145,6 +149,13 @@ async def test_tiers_prices_and_credit_over_http(api: Api) -> None:
         "availableCredit": 500,
         "creditImpact": Decimal("431.94"),
         "canProcessOrder": True,
+    }
+    linked = await api.data(LINKED_PRICES)
+    assert linked["creditImpact"] == {"customer": {"name": "Fleet Co"}, "part": {"name": "Pads"}}
+    assert linked["customer"]["prices"]["customer"] == {"customerId": "CUST-1"}
+    assert {p["sku"]: p["part"]["name"] for p in linked["customer"]["prices"]["items"]} == {
+        "BRK-PAD": "Pads",
+        "OIL-5W30": "Oil",
     }
 
 

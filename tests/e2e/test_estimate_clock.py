@@ -37,3 +37,29 @@ async def test_an_estimate_is_submitted_and_expires_by_the_gateways_clock(
         APPROVE, {"input": {"estimateId": pending["estimateId"], "version": pending["version"]}}
     )
     assert refused == ["ESTIMATE_EXPIRED"]
+
+
+LISTED = """query($status: [EstimateStatus!]) {
+  estimates(status: $status) { totalCount items { estimateId status } }
+  customer(id: "CUST-001") { estimates(status: $status) { totalCount nodes { estimateId } } } }"""
+
+
+async def test_lists_narrow_by_the_status_a_customer_sees_now(
+    timed: Api, clock: ManualClock
+) -> None:
+    await open_shop(timed)
+    pending = await submitted(timed)
+
+    async def listed(status: str) -> tuple[int, int]:
+        found = await timed.data(LISTED, {"status": [status]})
+        assert {e["status"] for e in found["estimates"]["items"]} <= {status}
+        return found["estimates"]["totalCount"], found["customer"]["estimates"]["totalCount"]
+
+    clock.advance(timedelta(days=7) - timedelta(seconds=1))
+    assert await listed("PENDING_APPROVAL") == (1, 1)
+    assert await listed("EXPIRED") == (0, 0)
+    clock.advance(timedelta(seconds=1))
+    assert await listed("PENDING_APPROVAL") == (0, 0)
+    assert await listed("EXPIRED") == (1, 1)
+    found = await timed.data(LISTED, {"status": ["EXPIRED"]})
+    assert found["customer"]["estimates"]["nodes"] == [{"estimateId": pending["estimateId"]}]

@@ -34,3 +34,21 @@ async def test_a_page_reports_its_cost_and_a_variable_page_size_counts(api: Api)
     assert larger["extensions"]["cost"]["requested"] == 1 + 50 * 2
     again = await api(PAGE)
     assert again["extensions"]["cost"] == body["extensions"]["cost"]
+
+
+async def test_a_page_size_left_out_counts_at_the_size_the_field_defaults_to(api: Api) -> None:
+    """A customer's estimates default to 20 a customer, and 100 customers' worth is 2,000
+    estimates however the document spells it."""
+    unsized = await api(
+        "{ searchCustomers(pageSize: 100) { items { estimates { nodes { estimateId } } } } }"
+    )
+    sized = await api(
+        "{ searchCustomers(pageSize: 100) { items { estimates(first: 20) {"
+        " nodes { estimateId } } } } }"
+    )
+    assert unsized["extensions"]["cost"]["requested"] == 1 + 100 * (1 + (1 + 20 * (1 + 1)))
+    assert sized["extensions"]["cost"] == unsized["extensions"]["cost"]
+    fragment = await api(
+        "{ searchCustomers { ...list } } fragment list on CustomerPage { items { customerId } }"
+    )
+    assert fragment["extensions"]["cost"]["requested"] == 1 + 20 * (1 + 1)

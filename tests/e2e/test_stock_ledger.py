@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.identity import Permission
 from persistence.database import create_engine
 from tests.conftest import Api, RunningGateway, Services, token
+from tests.e2e.test_dataloaders import StatementLog
 from tests.e2e.test_service_order_events import records_of
 from tests.graphql_ws import Subscriber
 
@@ -60,6 +61,9 @@ REORDER = """mutation($v: Int!) {
 LEVELS = """{ stockLevels(sku: "OIL-1") { locationId onHand reserved available }
   stockMovements(sku: "OIL-1", pageSize: 3) { items { kind quantity } totalCount } }"""
 GRAPH = """{ searchParts(query: "oil") { items { sku stock { locationId onHand } } } }"""
+LOCATION_STOCK = """{ a: location(id: "LOC-A") { stock(pageSize: 1) { sku onHand } }
+  b: location(id: "LOC-B") { stock(pageSize: 1) { sku onHand } }
+  next: location(id: "LOC-B") { stock(pageSize: 1, pageIndex: 1) { sku onHand } } }"""
 
 
 def numbers(value: Any) -> Any:
@@ -120,6 +124,63 @@ async def test_each_stock_mutation_over_http_and_the_graph_shows_the_levels(api:
         {"locationId": "LOC-A", "onHand": 4},
         {"locationId": "LOC-B", "onHand": 4},
     ]
+    at_locations = numbers(await api.data(LOCATION_STOCK))
+    assert at_locations == {
+        "a": {"stock": [{"sku": "OIL-1", "onHand": 4}]},
+        "b": {"stock": [{"sku": "OIL-1", "onHand": 4}]},
+        "next": {"stock": []},
+    }
+
+
+LINKED_MOVEMENTS = """query($size: Int) { stockMovements(sku: "OIL-1", pageSize: $size) {
+  items { kind part { sku name } location { name } counterpartLocation { name } } } }"""
+
+
+async def test_stock_records_lead_to_their_part_and_locations_in_statements_flat_with_size(
+    api: Api, gateway: RunningGateway
+) -> None:
+    await open_shop(api)
+    await api.data(RECEIVE, {"q": "60"})
+    for _ in range(50):
+        await api.data(TRANSFER, {"q": "1"})
+    log = PartsAndLocations()
+    pool = gateway.app.state.engine.sync_engine.pool
+    event.listen(pool, "checkout", log.watch)
+    try:
+        counts = {}
+        for size in (1, 10, 100):
+            log.statements.clear()
+            found = (await api.data(LINKED_MOVEMENTS, {"size": size}))["stockMovements"]["items"]
+            assert len(found) == size
+            assert {m["part"]["sku"] for m in found} == {"OIL-1"}
+            sides = {"TRANSFER_OUT": ("Main", "North"), "TRANSFER_IN": ("North", "Main")}
+            assert all(
+                (m["location"]["name"], m["counterpartLocation"]["name"]) == sides[m["kind"]]
+                for m in found
+            )
+            counts[size] = len(log.statements)
+    finally:
+        event.remove(pool, "checkout", log.watch)
+        for driver_connection in log.watched:
+            driver_connection.remove_query_logger(log)
+    # The SKU's part (the query's filter), then one statement of parts and one of
+    # locations (a movement's and its counterpart's together) for the whole page.
+    assert counts == {1: 3, 10: 3, 100: 3}
+    level = """{ stockLevels(sku: "OIL-1") { location { locationId } part { sku }
+      reservations { part { sku } } } }"""
+    no_catalog = api.as_tenant(api.tenant, [Permission.INVENTORY_READ, Permission.LOCATION_READ])
+    body = await no_catalog(level)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN", "FORBIDDEN"]
+    assert [(lv["location"], lv["part"]) for lv in body["data"]["stockLevels"]] == [
+        ({"locationId": "LOC-A"}, None),
+        ({"locationId": "LOC-B"}, None),
+    ]
+
+
+class PartsAndLocations(StatementLog):
+    def __call__(self, logged: Any) -> None:
+        if "FROM parts" in logged.query or "FROM locations" in logged.query:
+            self.statements.append(logged.query)
 
 
 async def test_adjusting_needs_its_own_permission_and_tenants_see_only_their_stock(

@@ -108,3 +108,33 @@ async def test_a_terminated_session_fails_as_a_lost_connection_and_the_pool_reco
             await work.customers.get("CUST-ANY")
 
     assert (await _customer(one_connection, tenant, "CUST-ANY")) is None, "the next unit works"
+
+
+class SentStatements:
+    """Every statement sent on the connections of an engine's pool."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def __call__(self, logged: object) -> None:
+        self.sent.append(getattr(logged, "query", ""))
+
+
+async def test_a_reading_unit_sends_its_reads_alone_and_cannot_commit(
+    one_connection: AsyncEngine, tenant: str
+) -> None:
+    async with UnitOfWork(one_connection, tenant) as work:
+        await work.customers.add(Customer(id="CUST-TX5", name="Read without a transaction"))
+        await work.commit()
+    log = SentStatements()
+    async with one_connection.connect() as connection:
+        (await driver_of(connection)).connection.add_query_logger(log)
+    async with UnitOfWork(one_connection, tenant, reading=True) as work:
+        found = await work.customers.get_many(["CUST-TX5"])
+        with pytest.raises(AssertionError, match="nothing to commit"):
+            await work.commit()
+    assert [c.name for c in found.values()] == ["Read without a transaction"]
+    await asyncio.sleep(0)  # asyncpg calls its query loggers on the loop's next turn
+    assert [q for q in log.sent if "FROM customers" in q] != []
+    assert [q for q in log.sent if q.strip() in ("BEGIN", "COMMIT", "ROLLBACK")] == []
+    assert not await _in_transaction_at_checkout(one_connection)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 
 from persistence.driver import compiled
+from persistence.repositories.base import contains, of_tenant, one_of
 from persistence.repositories.estimates.repository import ADD, BY_ID
 from persistence.repositories.naming import TAKE_NEXT
 from persistence.tables import estimates
@@ -58,3 +59,40 @@ def test_an_in_list_is_refused_in_favour_of_any() -> None:
 def test_a_missing_value_names_the_parameter() -> None:
     with pytest.raises(KeyError, match="tenant_id"):
         compiled(BY_ID, frozenset({"id"})).arguments({"id": "EST-001"})
+
+
+def _search(customer: str, statuses: list[str], size: int, skip: int) -> Select:
+    return (
+        select(estimates.c.id)
+        .where(of_tenant(estimates), estimates.c.customer_id == customer)
+        .where(one_of(estimates.c.status, statuses))
+        .where(contains(estimates.c.number, customer.lower()))
+        .order_by(estimates.c.created_at.desc())
+        .limit(size)
+        .offset(skip)
+    )
+
+
+def test_a_search_built_per_call_is_compiled_once_per_shape_with_each_calls_values() -> None:
+    first = compiled(_search("CUST-1", ["DRAFT"], 21, 0), frozenset({"tenant_id"}))
+    second = compiled(_search("CUST-2", ["APPROVED", "DECLINED"], 6, 40), frozenset({"tenant_id"}))
+
+    assert second.sql == first.sql
+    assert first.arguments({"tenant_id": "t1"}) == ["t1", "CUST-1", ["DRAFT"], "%cust-1%", 21, 0]
+    assert second.arguments({"tenant_id": "t2"}) == [
+        "t2",
+        "CUST-2",
+        ["APPROVED", "DECLINED"],
+        "%cust-2%",
+        6,
+        40,
+    ]
+
+
+def test_a_search_of_another_shape_is_compiled_for_itself() -> None:
+    narrower = _search("CUST-1", ["DRAFT"], 21, 0).where(estimates.c.vehicle_id == "VEH-1")
+    plain = compiled(_search("CUST-1", ["DRAFT"], 21, 0), frozenset({"tenant_id"}))
+    narrowed = compiled(narrower, frozenset({"tenant_id"}))
+
+    assert narrowed.sql != plain.sql
+    assert narrowed.arguments({"tenant_id": "t1"})[-3:] == ["VEH-1", 21, 0]

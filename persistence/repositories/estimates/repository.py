@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, insert, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.errors import DomainError
@@ -25,13 +26,17 @@ from domain.estimates import (
     EstimateNotFound,
     EstimateStatus,
 )
+from domain.estimates.search import EstimateFilter
 from domain.estimates.totals import EstimateTotals, LineTotal
 from domain.locations import ApprovalMethod, ApprovalPolicy
+from domain.paging import PageRequest
 from domain.tax import ItemType
+from domain.work_parties import WorkParty
 from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     of_tenant,
+    one_of,
     one_of_param,
     versioned_update,
 )
@@ -101,6 +106,44 @@ BY_ID = _with_lines_and_approval().where(estimates.c.id == bindparam("id"))
 LOCKED_BY_ID = BY_ID.with_for_update(of=estimates)
 BY_IDS = _with_lines_and_approval().where(one_of_param(estimates.c.id, "ids"))
 REVISIONS = _with_lines_and_approval().where(estimates.c.number == bindparam("number"))
+REVISIONS_OF_NUMBERS = _with_lines_and_approval().where(one_of_param(estimates.c.number, "numbers"))
+E = estimates.c
+PARTY = {
+    WorkParty.CUSTOMER: E.customer_id,
+    WorkParty.VEHICLE: E.vehicle_id,
+    WorkParty.LOCATION: E.location_id,
+}
+NEWEST_FIRST = (E.created_at.desc(), E.id.desc())
+"""The lists' one order: the id breaks ties, so a page never shifts between two reads."""
+
+
+def _status_seen(status: EstimateStatus, at: datetime) -> ColumnElement[bool]:
+    """The rows whose status a customer sees at `at` is `status` (`Estimate.status_at`)."""
+    pending = E.status == EstimateStatus.PENDING_APPROVAL.value
+    if status == EstimateStatus.EXPIRED:
+        return pending & (E.expires_at <= at)
+    if status == EstimateStatus.PENDING_APPROVAL:
+        return pending & (E.expires_at.is_(None) | (E.expires_at > at))
+    return E.status == status.value
+
+
+def _matching(where: EstimateFilter, at: datetime) -> Select:
+    """The ids (and parties) of the revisions `where` lets through, seen at `at`."""
+    statement = select(E.id, *PARTY.values()).where(of_tenant(estimates))
+    for party, wanted in (
+        (WorkParty.CUSTOMER, where.customer_id),
+        (WorkParty.VEHICLE, where.vehicle_id),
+        (WorkParty.LOCATION, where.location_id),
+    ):
+        if wanted is not None:
+            statement = statement.where(PARTY[party] == wanted)
+    if where.statuses:
+        statement = statement.where(or_(*(_status_seen(s, at) for s in where.statuses)))
+    if where.since is not None:
+        statement = statement.where(E.created_at >= where.since)
+    if where.until is not None:
+        statement = statement.where(E.created_at < where.until)
+    return statement
 
 
 def _policy_document(policy: ApprovalPolicy | None) -> dict[str, Any] | None:
@@ -267,6 +310,57 @@ class EstimateRepository(AggregateRepository[Estimate]):
     async def revisions(self, number: str) -> list[Estimate]:
         """Every revision of the estimate `number`, the first one first (to read only)."""
         return await self._load(REVISIONS, number=number)
+
+    async def revisions_of(self, numbers: Sequence[str]) -> dict[str, list[Estimate]]:
+        """`revisions` of many estimate numbers in one statement (to read only)."""
+        found: dict[str, list[Estimate]] = {number: [] for number in numbers}
+        for estimate in await self._load(REVISIONS_OF_NUMBERS, numbers=list(numbers)):
+            found[estimate.number].append(estimate)
+        return found
+
+    async def search(
+        self, where: EstimateFilter, at: datetime, request: PageRequest
+    ) -> list[Estimate]:
+        """One page, newest first, and one revision more if another page follows: the
+        page's ids in one statement, the revisions with their lines in another."""
+        rows = await self._page_rows(_matching(where, at).order_by(*NEWEST_FIRST), request)
+        found = await self._found(rows)
+        return [found[row["id"]] for row in rows]
+
+    async def count(self, where: EstimateFilter, at: datetime) -> int:
+        return await self._count(_matching(where, at))
+
+    async def pages_of(
+        self,
+        party: WorkParty,
+        party_ids: Sequence[str],
+        where: EstimateFilter,
+        at: datetime,
+        request: PageRequest,
+    ) -> dict[str, list[Estimate]]:
+        """`search` of each party (each customer, vehicle or location) at once, in two
+        statements however many parties."""
+        column = PARTY[party]
+        rows = await self._pages_rows(
+            _matching(where, at), column, party_ids, NEWEST_FIRST, request
+        )
+        found = await self._found(rows)
+        pages: dict[str, list[Estimate]] = {party_id: [] for party_id in party_ids}
+        for row in rows:
+            pages[row[column.name]].append(found[row["id"]])
+        return pages
+
+    async def _found(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, Estimate]:
+        """The revisions of a page's ids (no statement for an empty page)."""
+        return await self.get_many([row["id"] for row in rows]) if rows else {}
+
+    async def counts_of(
+        self, party: WorkParty, party_ids: Sequence[str], where: EstimateFilter, at: datetime
+    ) -> dict[str, int]:
+        """`count` of each party at once, in one statement."""
+        column = PARTY[party]
+        counted = await self._counts(_matching(where, at).where(one_of(column, party_ids)), column)
+        return {party_id: counted.get(party_id, 0) for party_id in party_ids}
 
     async def add(self, estimate: Estimate) -> None:
         """A new estimate (a draft, a revision), inserted when the unit of work commits."""

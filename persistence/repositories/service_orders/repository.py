@@ -25,6 +25,7 @@ from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import SlaDeadlines
 from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.tax import ItemType
+from domain.work_parties import WorkParty
 from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import of_tenant, one_of, one_of_param, versioned_update
@@ -72,6 +73,13 @@ FOR_ESTIMATE = select(SO.id).where(
 FROM_ESTIMATES = select(*ORDER_COLUMNS).where(
     of_tenant(service_orders), one_of_param(SO.estimate_id, "estimate_ids")
 )
+PARTY = {
+    WorkParty.CUSTOMER: SO.customer_id,
+    WorkParty.VEHICLE: SO.vehicle_id,
+    WorkParty.LOCATION: SO.location_id,
+}
+NEWEST_FIRST = (SO.created_at.desc(), SO.id.desc())
+"""The lists' one order: the id breaks ties, so a page never shifts between two reads."""
 ADD = insert(service_orders)
 ADD_ITEM = insert(service_order_items)
 ITEMS = (
@@ -131,9 +139,10 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
         return await self._value(FOR_ESTIMATE, estimate_id=estimate_id)
 
     async def from_estimates(self, estimate_ids: Sequence[str]) -> dict[str, ServiceOrder]:
-        """The orders the estimates became, by estimate id (to read only)."""
+        """The orders the estimates became, by estimate id, without their records (to
+        read only; `attach_records` reads those)."""
         rows = await self._rows(FROM_ESTIMATES, estimate_ids=list(estimate_ids))
-        orders = await self._complete([_order(row, self.tenant_id) for row in rows])
+        orders = await self._listed([_order(row, self.tenant_id) for row in rows])
         return {order.estimate_id: order for order in orders if order.estimate_id}
 
     def _matching(self, where: OrderFilter) -> Select:
@@ -149,13 +158,41 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
         return statement
 
     async def search(self, where: OrderFilter, request: PageRequest) -> list[ServiceOrder]:
-        """Newest first, with their work, parts and snapshot (a few statements per page)."""
-        statement = self._matching(where).order_by(SO.created_at.desc(), SO.id.desc())
+        """Newest first, with their items but not their records (to read only;
+        `attach_records` reads those): two statements per page."""
+        statement = self._matching(where).order_by(*NEWEST_FIRST)
         rows = await self._page_rows(statement, request)
-        return await self._complete([_order(row, self.tenant_id) for row in rows])
+        return await self._listed([_order(row, self.tenant_id) for row in rows])
 
     async def count(self, where: OrderFilter) -> int:
         return await self._count(self._matching(where))
+
+    async def pages_of(
+        self,
+        party: WorkParty,
+        party_ids: Sequence[str],
+        where: OrderFilter,
+        request: PageRequest,
+    ) -> dict[str, list[ServiceOrder]]:
+        """`search` of each party (each customer, vehicle or location) at once: one
+        statement for the pages and one for their items."""
+        column = PARTY[party]
+        rows = await self._pages_rows(
+            self._matching(where), column, party_ids, NEWEST_FIRST, request
+        )
+        orders = await self._listed([_order(row, self.tenant_id) for row in rows])
+        pages: dict[str, list[ServiceOrder]] = {party_id: [] for party_id in party_ids}
+        for order in orders:
+            pages[getattr(order, column.key)].append(order)
+        return pages
+
+    async def counts_of(
+        self, party: WorkParty, party_ids: Sequence[str], where: OrderFilter
+    ) -> dict[str, int]:
+        """`count` of each party at once, in one statement."""
+        column = PARTY[party]
+        counted = await self._counts(self._matching(where).where(one_of(column, party_ids)), column)
+        return {party_id: counted.get(party_id, 0) for party_id in party_ids}
 
     async def add(self, order: ServiceOrder) -> None:
         assert order.deadlines is not None, "an order is stored with its SLA deadlines"
@@ -214,8 +251,21 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
         order.version = saved
         await self._records.add(order, before)
 
+    async def attach_records(self, orders: Sequence[ServiceOrder]) -> None:
+        """Fill in the work sessions, parts, snapshot and GL entries of orders read
+        without them, for all of them at once (four statements)."""
+        if orders:
+            await self._records.attach({o.id: o for o in orders})
+
     async def _complete(self, orders: list[ServiceOrder]) -> list[ServiceOrder]:
         """Attach items, sessions, parts, snapshot and GL entries, one statement each."""
+        await self.attach_records(await self._listed(orders))
+        return orders
+
+    async def _listed(self, orders: list[ServiceOrder]) -> list[ServiceOrder]:
+        """Attach the orders' items (one statement): what a list shows of each order
+        besides its own row. The records recorded on them wait until a client asks
+        (`attach_records`)."""
         if not orders:
             return orders
         by_id = {o.id: o for o in orders}
@@ -234,5 +284,4 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
             )
         for order_id, found in items.items():
             by_id[order_id].items = tuple(found)
-        await self._records.attach(by_id)
         return orders

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from domain.catalog import (
@@ -56,6 +57,9 @@ class InMemoryParts(Aggregates[Part]):
 
     async def holder_of_sku(self, sku: str) -> str | None:
         return next((p.id for p in self._all() if p.sku == sku), None)
+
+    async def get_many(self, part_ids: Sequence[str]) -> dict[str, Part]:
+        return {p.id: p for p in self._all() if p.id in part_ids}
 
     def _matching(
         self, query: str | None, category_id: str | None, availability: Availability | None

@@ -6,10 +6,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from domain.estimates import Estimate, EstimateNotFound
-from tests.use_cases.fakes.memory import Aggregates, DuplicateKey, Repository
+from domain.estimates.search import EstimateFilter
+from domain.paging import PageRequest
+from domain.work_parties import WorkParty
+from tests.use_cases.fakes.memory import Aggregates, DuplicateKey, Repository, page_of
 
 AUDIT_EVENTS = "audit_events"
 FIELDS = frozenset(f.name for f in fields(Estimate)) - {"events", "audit_records"}
@@ -34,6 +38,52 @@ class InMemoryEstimates(Aggregates[Estimate]):
     async def revisions(self, number: str) -> list[Estimate]:
         found = [row for row in self._work.rows(self.table) if row["number"] == number]
         return [self._estimate(row) for row in sorted(found, key=lambda row: row["revision"])]
+
+    async def revisions_of(self, numbers: Sequence[str]) -> dict[str, list[Estimate]]:
+        return {number: await self.revisions(number) for number in numbers}
+
+    async def search(
+        self, where: EstimateFilter, at: datetime, request: PageRequest
+    ) -> list[Estimate]:
+        return page_of(self._matching(where, at), request)
+
+    async def count(self, where: EstimateFilter, at: datetime) -> int:
+        return len(self._matching(where, at))
+
+    async def pages_of(
+        self,
+        party: WorkParty,
+        party_ids: Sequence[str],
+        where: EstimateFilter,
+        at: datetime,
+        request: PageRequest,
+    ) -> dict[str, list[Estimate]]:
+        column = f"{party.value.lower()}_id"
+        matching = self._matching(where, at)
+        return {
+            i: page_of([e for e in matching if getattr(e, column) == i], request) for i in party_ids
+        }
+
+    async def counts_of(
+        self, party: WorkParty, party_ids: Sequence[str], where: EstimateFilter, at: datetime
+    ) -> dict[str, int]:
+        column = f"{party.value.lower()}_id"
+        matching = self._matching(where, at)
+        return {i: sum(1 for e in matching if getattr(e, column) == i) for i in party_ids}
+
+    def _matching(self, where: EstimateFilter, at: datetime) -> list[Estimate]:
+        """Newest first, the id breaking ties, as the real lists are ordered."""
+        found = [
+            e
+            for e in map(self._estimate, self._work.rows(self.table))
+            if where.customer_id in (None, e.customer_id)
+            and where.vehicle_id in (None, e.vehicle_id)
+            and where.location_id in (None, e.location_id)
+            and (not where.statuses or e.status_at(at) in where.statuses)
+            and (where.since is None or e.created_at >= where.since)
+            and (where.until is None or e.created_at < where.until)
+        ]
+        return sorted(found, key=lambda e: (e.created_at, e.id), reverse=True)
 
     async def get(self, aggregate_id: str, *, lock: bool = False) -> Estimate | None:
         row = self._work.read(self.table, aggregate_id)

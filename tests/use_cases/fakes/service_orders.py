@@ -25,6 +25,7 @@ from domain.service_orders.search import OrderFilter
 from domain.service_orders.sla import DEFAULT_POLICIES, SlaPolicy
 from domain.service_orders.status import Priority
 from domain.service_orders.work_sessions import Person
+from domain.work_parties import WorkParty
 from tests.use_cases.fakes.memory import Aggregates, DuplicateKey, Repository, Table, page_of
 
 RECORDS = ("work_sessions", "parts", "snapshot", "gl_entries")
@@ -53,11 +54,39 @@ class InMemoryServiceOrders(Aggregates[ServiceOrder]):
         return None if row is None else self.track(self._order(row))
 
     async def search(self, where: OrderFilter, request: PageRequest) -> list[ServiceOrder]:
-        found = sorted(self._matching(where), key=lambda row: (row["created_at"], row["id"]))
+        return self._newest_first(self._matching(where), request)
+
+    def _newest_first(self, rows: list[dict[str, Any]], request: PageRequest) -> list[ServiceOrder]:
+        found = sorted(rows, key=lambda row: (row["created_at"], row["id"]))
         return [self._order(row) for row in page_of(found[::-1], request)]
 
     async def count(self, where: OrderFilter) -> int:
         return len(self._matching(where))
+
+    async def attach_records(self, orders: Sequence[ServiceOrder]) -> None:
+        """The fake reads orders whole; an order's records are what it holds already."""
+
+    async def pages_of(
+        self,
+        party: WorkParty,
+        party_ids: Sequence[str],
+        where: OrderFilter,
+        request: PageRequest,
+    ) -> dict[str, list[ServiceOrder]]:
+        column = f"{party.value.lower()}_id"
+        return {
+            party_id: self._newest_first(
+                [r for r in self._matching(where) if r[column] == party_id], request
+            )
+            for party_id in party_ids
+        }
+
+    async def counts_of(
+        self, party: WorkParty, party_ids: Sequence[str], where: OrderFilter
+    ) -> dict[str, int]:
+        column = f"{party.value.lower()}_id"
+        matching = self._matching(where)
+        return {i: sum(1 for r in matching if r[column] == i) for i in party_ids}
 
     async def for_estimate(self, estimate_id: str) -> str | None:
         return next(

@@ -1,7 +1,7 @@
 """stock shortage alerts: each alert consumed from its topic, kept once for the list
 
-Revision ID: 0018_stock_shortage_alerts
-Revises: 0017_sales_orders
+Revision ID: 0019_stock_shortage_alerts
+Revises: 0018_work_list_indexes
 Create Date: 2026-12-05 18:40:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_stock_shortage_alerts"
-down_revision: str | None = "0017_sales_orders"
+revision: str = "0019_stock_shortage_alerts"
+down_revision: str | None = "0018_work_list_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
