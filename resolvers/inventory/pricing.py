@@ -118,13 +118,18 @@ async def customer_credit_impact(
     return credit_impact(customer_id, price, quantity, customer.credit_limit, used)
 
 
-async def _price_for(work: UnitOfWork, customer: Customer, part: Part) -> EffectivePrice:
-    price_list = await existing(work.customer_prices, customer.id)
-    discount = next(
+async def tier_discount_of(work: UnitOfWork, tier: CustomerTier) -> Decimal:
+    """The discount customers of `tier` get: the tenant's own, else the default."""
+    return next(
         d.discount_percent
         for d in with_defaults(await work.tier_discounts.stored())
-        if d.tier == customer.tier
+        if d.tier == tier
     )
+
+
+async def _price_for(work: UnitOfWork, customer: Customer, part: Part) -> EffectivePrice:
+    price_list = await existing(work.customer_prices, customer.id)
+    discount = await tier_discount_of(work, customer.tier)
     return price_list.price_of(part.id, part.sku, part.unit_price, discount)
 
 

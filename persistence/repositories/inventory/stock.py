@@ -44,6 +44,7 @@ ITEM_COLUMNS = [
     LEVEL.on_hand,
     LEVEL.reserved,
     LEVEL.reorder_point,
+    LEVEL.lead_time_days,
     LEVEL.version,
     LEVEL.created_at,
     LEVEL.updated_at,
@@ -64,7 +65,7 @@ OPEN_LEVEL = pg_insert(stock_levels).on_conflict_do_nothing(
 ADD_LEVEL = OPEN_LEVEL.returning(LEVEL.version, LEVEL.created_at, LEVEL.updated_at)
 SAVE_LEVEL = versioned_update(
     stock_levels,
-    ["on_hand", "reserved", "reorder_point"],
+    ["on_hand", "reserved", "reorder_point", "lead_time_days"],
     LEVEL.product_id == bindparam("key_product_id"),
     LEVEL.location_id == bindparam("key_location_id"),
 ).returning(LEVEL.version, LEVEL.updated_at)
@@ -166,6 +167,7 @@ class StockRepository(AggregateRepository[StockItem]):
             "on_hand": item.on_hand,
             "reserved": item.reserved,
             "reorder_point": item.reorder_point,
+            "lead_time_days": item.lead_time_days,
             "movements": len(item.movements),
             "reservations": {r.id: r.status for r in item.reservations},
         }
@@ -176,6 +178,7 @@ class StockRepository(AggregateRepository[StockItem]):
             "on_hand": item.on_hand,
             "reserved": item.reserved,
             "reorder_point": item.reorder_point,
+            "lead_time_days": item.lead_time_days,
         }
         if before is None:
             row = await self._row(ADD_LEVEL, **pair, **figures, version=1)
