@@ -171,6 +171,20 @@ async def test_pages_and_the_location_and_text_filters(api: Api) -> None:
     ]
 
 
+async def test_a_renamed_sku_and_a_new_price_show_at_once(api: Api) -> None:
+    await open_shop(api)
+    await api.data(
+        """mutation { updatePart(input: {productId: "PART-PAD", version: 1, sku: "BRK-PAD-2",
+                                         unitPrice: "99.99"}) { sku } }"""
+    )
+    found = await view(api, "CUST-GOLD", location="LOC-A")
+    assert [(i["sku"], i["unitPrice"], i["customerPrice"]) for i in found["inventoryItems"]] == [
+        ("BRK-PAD-2", Decimal("99.99"), Decimal("89.99")),
+        ("OIL-5W30", Decimal("9.99"), Decimal("8.99")),
+    ]
+    assert (await view(api, "CUST-GOLD", search="brk-pad-2"))["totalCount"] == 1
+
+
 async def test_unknown_customers_and_locations_permissions_and_tenancy(api: Api) -> None:
     await open_shop(api)
     assert await api.error_codes(VIEW, {"customer": "CUST-404"}) == ["CUSTOMER_NOT_FOUND"]
@@ -239,6 +253,7 @@ async def test_a_page_of_fifty_is_priced_in_two_statements(
                     "tenant_id": tenant,
                     "product_id": f"P-{i:03d}",
                     "location_id": "LOC-A",
+                    "sku": f"BULK-{i:03d}",
                     "on_hand": Decimal(i),
                 }
                 for i in range(60)
