@@ -1,11 +1,11 @@
-"""Inventory benchmark: seed 004's customer inventory view and reserveStock at 10 clients.
+"""Inventory benchmark: seed 004's customer inventory view and reserveStock at 1 and 10 clients.
 
 Self-contained and repeatable: starts the embedded PostgreSQL and broker and a
 `gateway serve` process (bench/harness.py), bulk-loads with SQL one tenant's 100,000
 parts stocked at 3 locations and a ledger of 2,000,000 receipts behind those levels (each
 level's on-hand is the sum of its movements, as `gateway check-inventory` wants it), a
-GOLD customer with 2,000 specific prices and discounts, then times from 10 concurrent
-clients:
+GOLD customer with 2,000 specific prices and discounts, then times from 1 and from 10
+concurrent clients (`--clients`; the targets are for 10):
 
 - `customerInventoryView`, a page of 50 with customer prices at a location (a random
   page among the first 100), seed 004's item fields; target p99 under 50 ms;
@@ -32,6 +32,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from itertools import product
 from typing import Any
 
 import uvloop
@@ -184,7 +185,7 @@ async def measure(
     return latencies, gateway_ms, machine_ms
 
 
-async def main(skus: int, movements: int, requests: int, concurrency: int) -> None:
+async def main(skus: int, movements: int, requests: int, counts: list[int]) -> None:
     async with running_gateway("bench-inventory-") as services:
         engine = create_engine(services.database_url)
         try:
@@ -195,7 +196,7 @@ async def main(skus: int, movements: int, requests: int, concurrency: int) -> No
             f"loaded {skus:,} parts x {len(LOCATIONS)} locations and {movements:,} movements "
             f"in {seconds:.1f} s"
         )
-        clients = [GraphQLClient(services.server.url, bench_token()) for _ in range(concurrency)]
+        clients = [GraphQLClient(services.server.url, bench_token()) for _ in range(max(counts))]
         scenarios: dict[str, tuple[Request, str]] = {
             "view: page of 50 at a location": (page_at_location, "< 50"),
             "view: text search, page of 50": (searched(skus), "< 50"),
@@ -207,11 +208,12 @@ async def main(skus: int, movements: int, requests: int, concurrency: int) -> No
                 f"{'operation':<38} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} {'target':>7} "
                 f"{'n':>5} {'gateway CPU ms/req':>19} {'machine CPU ms/req':>19}"
             )
-            for name, (request, target) in scenarios.items():
-                await measure(clients, request, 4 * concurrency, services.server.process.pid)
+            for (name, (request, target)), concurrency in product(scenarios.items(), counts):
+                running = clients[:concurrency]
+                await measure(running, request, 4 * concurrency, services.server.process.pid)
                 count = requests // 10 if target == "-" else requests
                 latencies, gateway_ms, machine_ms = await measure(
-                    clients, request, count, services.server.process.pid
+                    running, request, count, services.server.process.pid
                 )
                 print(
                     f"{name:<38} {concurrency:>7} {percentile(latencies, 0.5):>7.1f} "
@@ -235,6 +237,8 @@ if __name__ == "__main__":
         help="at least 3 x skus, so every level has a movement",
     )
     parser.add_argument("--requests", type=int, default=2000, help="per operation, all clients")
-    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument(
+        "--clients", type=int, nargs="+", default=[1, 10], help="client counts, one run each"
+    )
     args = parser.parse_args()
     uvloop.run(main(args.skus, args.movements, args.requests, args.clients))
