@@ -8,7 +8,7 @@ the other replenishment setting of the pair.
 walk of one index (`ix_stock_levels_tenant_location_sku` for a location,
 `ix_stock_levels_tenant_sku` across locations): ordered by the parts table's SKU, the
 customer view's page 100 of 50 probed a level for each of the 5,000 parts before it
-(17 ms at 100,000 parts, against 1.2 ms from the index). The copy cannot drift: the
+(17 ms at 100,000 parts, against 1.0-1.7 ms from the index). The copy cannot drift: the
 foreign key to the part now includes its SKU and cascades a changed SKU to the levels.
 
 Revision ID: 0014_customer_inventory_view
