@@ -95,30 +95,30 @@ def priced(
 
 @dataclass(frozen=True, slots=True)
 class ValueGroup:
-    """What is available of the matching items that one price applies to: a part the
-    customer has a price line of (`specific`), or every part at `list_price` without one
-    (they all cost the tier price of that list price). The view's value is read as such
-    groups, so the sum needs one price per group rather than one per item."""
+    """What is available of the matching items that share everything their price depends
+    on: the list price and the customer's specific price or discount (both None: no
+    line, the tier's discount applies). The view's value is read as such groups, so the
+    sum prices a few hundred groups rather than every item."""
 
     list_price: Decimal
-    specific: CustomerPrice | None
+    customer_price: Decimal | None
+    discount_percentage: Decimal | None
     available: Decimal
+
+    def price(self, tier_discount: Decimal) -> Decimal:
+        """The customer price of every item in the group (which parts they are does not
+        change it, so none is named)."""
+        line = None
+        if self.customer_price is not None or self.discount_percentage is not None:
+            line = CustomerPrice(
+                "", "", self.list_price, self.customer_price, self.discount_percentage
+            )
+        return effective_price("", "", self.list_price, line, tier_discount).customer_price
 
 
 def inventory_value(groups: Iterable[ValueGroup], tier_discount: Decimal) -> Decimal:
     """Available x customer price over every group, to the cent."""
-    total = Decimal(0)
-    for group in groups:
-        line = group.specific
-        price = effective_price(
-            line.product_id if line else "",
-            line.sku if line else "",
-            group.list_price,
-            line,
-            tier_discount,
-        )
-        total += group.available * price.customer_price
-    return to_cents(total)
+    return to_cents(sum((g.available * g.price(tier_discount) for g in groups), Decimal(0)))
 
 
 @dataclass(frozen=True, slots=True)

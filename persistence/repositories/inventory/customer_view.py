@@ -7,10 +7,10 @@ however many items it shows: the pairs, then the customer's lines of those parts
 page first picks its pairs' keys from the levels' SKU index (the level's copy of its
 part's SKU, migration 0014), skipping earlier pages inside the index, and only then
 reads those pairs and their parts: page 100 of 50 costs about what page 1 does. The
-value is one aggregate over the matching pairs, grouped by what decides their price (a
-price line of the customer, else the list price), so the one pricing rule
-(domain/inventory/pricing.py) prices a few hundred groups instead of every pair, and
-nothing prices in SQL.
+value is one aggregate over the matching pairs, grouped by what decides their price (the
+list price and the amounts of the customer's line of the part, if any), so the one rule
+of what a part costs a customer (domain/inventory/pricing.py) prices a few hundred groups
+instead of every pair, and nothing prices in SQL.
 
 Statements are built once per filter shape (location or not, text or not), with the
 filter's values as parameters.
@@ -119,19 +119,17 @@ def _count(by_location: bool, by_text: bool) -> Select:
 
 @cache
 def _value_groups(by_location: bool, by_text: bool) -> Select:
-    """Available stock per price group: the customer's line of a part (one part: its SKU
-    is the group's), or, for parts without one, their list price alone."""
+    """Available stock per price group: the list price and the customer's line of the
+    part, if any (its amounts: which part it is does not change the price)."""
     source, where = _matching(by_location, by_text, with_parts=True)
     the_customers_line = and_(
         LINE.tenant_id == LEVEL.tenant_id,
         LINE.customer_id == bindparam("customer_id"),
         LINE.product_id == LEVEL.product_id,
     )
-    group = [LINE.product_id, PART.unit_price, LINE.customer_price, LINE.discount_percentage]
+    group = [PART.unit_price, LINE.customer_price, LINE.discount_percentage]
     return (
         select(
-            LINE.product_id,
-            func.min(PART.sku).label("sku"),
             PART.unit_price.label("list_price"),
             LINE.customer_price,
             LINE.discount_percentage,
@@ -198,11 +196,4 @@ class CustomerInventory(TenantRepository):
         rows = await self._rows(
             _value_groups(*_shape(wanted)), customer_id=customer_id, **_values(wanted)
         )
-        return [
-            ValueGroup(
-                row["list_price"],
-                None if row["product_id"] is None else _line(row),
-                row["available"],
-            )
-            for row in rows
-        ]
+        return [ValueGroup(**row) for row in rows]

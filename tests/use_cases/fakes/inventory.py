@@ -236,10 +236,14 @@ class CustomerInventory(Table[StockedPart]):
     async def value_groups(self, customer_id: str, wanted: InventoryViewFilter) -> list[ValueGroup]:
         stocked = self._matching(wanted)
         lines = await self.price_lines(customer_id, [s.product_id for s in stocked])
-        groups: dict[tuple[Decimal, CustomerPrice | None], Decimal] = defaultdict(Decimal)
+        groups: dict[tuple[Decimal, Decimal | None, Decimal | None], Decimal] = defaultdict(Decimal)
         for s in stocked:
-            groups[(s.list_price, lines.get(s.product_id))] += s.available
-        return [ValueGroup(price, line, available) for (price, line), available in groups.items()]
+            line = lines.get(s.product_id)
+            amounts = (
+                (None, None) if line is None else (line.customer_price, line.discount_percentage)
+            )
+            groups[(s.list_price, *amounts)] += s.available
+        return [ValueGroup(*key, available) for key, available in groups.items()]
 
 
 class InventoryWork:
