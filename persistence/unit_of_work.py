@@ -43,6 +43,7 @@ from persistence.repositories.finance.cost_transactions import (
 from persistence.repositories.finance.periods import FinancialPeriodRepository
 from persistence.repositories.idempotency import IdempotencyKeys
 from persistence.repositories.inbox import InboxRepository
+from persistence.repositories.inventory.customer_view import CustomerInventory
 from persistence.repositories.inventory.movements import StockLedger
 from persistence.repositories.inventory.pricing import (
     CustomerPriceListRepository,
@@ -178,6 +179,7 @@ class UnitOfWork:
     stock_ledger = _Repository(StockLedger)
     stock_reservations = _Repository(StockReservations)
     shortage_alerts = _Repository(ShortageAlertLog)
+    customer_inventory = _Repository(CustomerInventory)
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)

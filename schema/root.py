@@ -40,6 +40,7 @@ from schema.finance.mutations import FinanceLockMutations
 from schema.finance.queries import FinanceQueries
 from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
 from schema.introspection import asks_for_schema, may_introspect
+from schema.inventory.customer_view_queries import CustomerInventoryQueries
 from schema.inventory.mutations import StockMutations
 from schema.inventory.pricing_mutations import CustomerPricingMutations
 from schema.inventory.pricing_queries import CustomerPricingQueries
@@ -84,6 +85,7 @@ class Query(
     SalesOrderQueries,
     BackorderQueries,
     OpportunityQueries,
+    CustomerInventoryQueries,
 ):
     pass
 

@@ -23,6 +23,7 @@ LARGEST_QUANTITY = Decimal("1e9")
 LARGEST_UNIT_COST = Decimal("1e9")
 REFERENCE_LENGTH = 100
 REASON_LENGTH = 500
+LONGEST_LEAD_TIME_DAYS = 365
 
 
 class MovementKind(StrEnum):
@@ -101,6 +102,16 @@ def check_level(value: Decimal, field: str) -> InvalidInput | None:
     if value.is_finite() and value == 0:
         return None
     return check_quantity(value, field)
+
+
+def check_lead_time(days: int | None) -> InvalidInput | None:
+    """Replenishment takes a whole number of days, up to a year: a part that takes longer
+    is not stocked at that location but ordered per job."""
+    if days is None or 0 <= days <= LONGEST_LEAD_TIME_DAYS:
+        return None
+    return InvalidInput(
+        f"A lead time is 0 to {LONGEST_LEAD_TIME_DAYS} days; got {days}.", field="leadTimeDays"
+    )
 
 
 def check_unit_cost(cost: Decimal | None, required: bool) -> InvalidInput | None:

@@ -37,6 +37,7 @@ from domain.inventory.movements import (
     MovementKind,
     StockMovement,
     check_change,
+    check_lead_time,
     check_level,
     check_quantity,
     check_reason,
@@ -105,6 +106,9 @@ class StockItem:
     on_hand: Decimal = ZERO
     reserved: Decimal = ZERO
     reorder_point: Decimal = ZERO
+    lead_time_days: int = 0
+    """Days the location waits for more once what is available is gone (seed 004's
+    `leadTime`): a replenishment setting, as the reorder point is."""
     version: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -161,12 +165,17 @@ class StockItem:
             MovementKind.ADJUSTMENT, change, None, reference, reason.strip(), None, by, now
         )
 
-    def set_reorder_point(self, reorder_point: Decimal, now: datetime) -> None:
+    def set_reorder_point(
+        self, reorder_point: Decimal, now: datetime, lead_time_days: int | None = None
+    ) -> None:
         """Below this, the part should be reordered; a change that puts on-hand at or
-        under it is a shortage as a falling on-hand is."""
-        collect(check_level(reorder_point, "reorderPoint"))
+        under it is a shortage as a falling on-hand is. The lead time, if given, is how
+        long that reorder takes (kept otherwise)."""
+        collect(check_level(reorder_point, "reorderPoint"), check_lead_time(lead_time_days))
         was_short = self._short()
         self.reorder_point = reorder_point
+        if lead_time_days is not None:
+            self.lead_time_days = lead_time_days
         self._after_change(was_short, now)
 
     def reservation(self, reservation_id: str) -> Reservation | None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Executable,
     Select,
+    String,
     Table,
     Update,
     any_,
@@ -36,10 +37,21 @@ from domain.paging import PageRequest
 from persistence.driver import TENANT, TenantDriver
 
 
+def substring_pattern(term: str) -> str:
+    """The LIKE pattern of `term` anywhere in a lower-cased text, its wildcards escaped."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def contains(column: ColumnElement[str], term: str) -> ColumnElement[bool]:
     """Case-insensitive substring match that the pg_trgm GIN index on `column` serves."""
-    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like(f"%{escaped}%", escape="\\")
+    return column.like(substring_pattern(term), escape="\\")
+
+
+def contains_param(column: ColumnElement[str], name: str) -> ColumnElement[bool]:
+    """`contains` for a statement built once: the parameter `name` is the term's
+    `substring_pattern`."""
+    return column.like(bindparam(name, type_=String), escape="\\")
 
 
 def of_tenant(table: Table) -> ColumnElement[bool]:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from persistence.tables.base import MONEY, audit_columns, metadata, tenant_key
@@ -45,6 +46,7 @@ parts = Table(
         ["tenant_id", "category_id"], ["product_categories.tenant_id", "product_categories.id"]
     ),
     Index("uq_parts_tenant_sku", "tenant_id", "sku", unique=True),
+    UniqueConstraint("tenant_id", "id", "sku", name="uq_parts_tenant_id_sku"),
     Index("ix_parts_tenant_name", "tenant_id", "name", "id"),
     Index(
         "ix_parts_search_trgm",

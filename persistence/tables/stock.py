@@ -1,11 +1,13 @@
 """The stock ledger: levels per (part, location) and the append-only movements behind them.
 
-`stock_levels` keeps on-hand, reserved and the reorder point of each pair a stock command
-ever touched, in step with `stock_movements` in the same transaction: on-hand is the sum
-of the pair's movements (signed changes), and `0 <= reserved <= on_hand` is a CHECK, so
-no bug can oversell. Movements are only ever inserted: a trigger created by migration
-0008 refuses UPDATE, DELETE and TRUNCATE, as it does for the audit trail. `position`
-orders the ledger as it was written.
+`stock_levels` keeps on-hand, reserved, the reorder point and the lead time of each
+pair a stock command ever touched, in step with `stock_movements` in the same
+transaction: on-hand is the sum of the pair's movements (signed changes), and
+`0 <= reserved <= on_hand` is a CHECK, so no bug can oversell. `sku` is the part's,
+kept on the level so pages in SKU order walk one index; the foreign key to the part
+includes it and cascades a changed SKU (migration 0014). Movements are only ever
+inserted: a trigger created by migration 0008 refuses UPDATE, DELETE and TRUNCATE, as
+it does for the audit trail. `position` orders the ledger as it was written.
 """
 
 from sqlalchemy import (
@@ -16,6 +18,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Identity,
     Index,
+    Integer,
     Numeric,
     String,
     Table,
@@ -33,14 +36,20 @@ stock_levels = Table(
     Column("tenant_id", String(64), primary_key=True),
     Column("product_id", String(64), primary_key=True),
     Column("location_id", String(64), primary_key=True),
+    Column("sku", String(64), nullable=False),
     Column("on_hand", QUANTITY, nullable=False, server_default="0"),
     Column("reserved", QUANTITY, nullable=False, server_default="0"),
     Column("reorder_point", QUANTITY, nullable=False, server_default="0"),
+    Column("lead_time_days", Integer, nullable=False, server_default="0"),
     *audit_columns(),
     CheckConstraint("0 <= reserved AND reserved <= on_hand", name="reserved_within_on_hand"),
     CheckConstraint("reorder_point >= 0", name="reorder_point_not_negative"),
+    CheckConstraint("lead_time_days BETWEEN 0 AND 365", name="lead_time_days_in_range"),
     ForeignKeyConstraint(
-        ["tenant_id", "product_id"], ["parts.tenant_id", "parts.id"], name="fk_stock_part"
+        ["tenant_id", "product_id", "sku"],
+        ["parts.tenant_id", "parts.id", "parts.sku"],
+        name="fk_stock_part_sku",
+        onupdate="CASCADE",
     ),
     ForeignKeyConstraint(
         ["tenant_id", "location_id"],
@@ -48,6 +57,8 @@ stock_levels = Table(
         name="fk_stock_location",
     ),
     Index("ix_stock_levels_tenant_location", "tenant_id", "location_id", "product_id"),
+    Index("ix_stock_levels_tenant_location_sku", "tenant_id", "location_id", "sku", "product_id"),
+    Index("ix_stock_levels_tenant_sku", "tenant_id", "sku", "location_id", "product_id"),
 )
 
 stock_movements = Table(

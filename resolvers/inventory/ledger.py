@@ -134,11 +134,13 @@ async def set_reorder_point(
     location_id: str,
     reorder_point: Decimal,
     version: int,
+    lead_time_days: int | None = None,
 ) -> StockItem:
-    """A pair never stocked is at version 0; setting its point stores it."""
+    """A pair never stocked is at version 0; setting its point stores it. No lead time
+    keeps the one it has."""
     async with uow() as work:
         item_id = await _pair(work, sku, location_id)
         async with changing(work.stock, item_id, version) as item:
-            item.set_reorder_point(reorder_point, clock.now())
+            item.set_reorder_point(reorder_point, clock.now(), lead_time_days)
         await work.commit()
         return item

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup
 from domain.inventory.movements import MovementFilter, StockMovement
+from domain.inventory.pricing import CustomerPrice
 from domain.inventory.reservations import Reservation, ReservationFilter
 from domain.inventory.shortages import ShortageAlert, ShortageFilter
 from domain.inventory.stock import StockItem
@@ -73,6 +75,26 @@ class ReservationStore(Protocol):
         ...
 
 
+class CustomerInventoryStore(Protocol):
+    """Stocked pairs as customers' views read them (every read live, nothing cached)."""
+
+    async def stocked(self, wanted: InventoryViewFilter, request: PageRequest) -> list[StockedPart]:
+        """One page in SKU then location order, and one pair more if another page follows."""
+        ...
+
+    async def count(self, wanted: InventoryViewFilter) -> int: ...
+
+    async def price_lines(
+        self, customer_id: str, product_ids: Sequence[str]
+    ) -> dict[str, CustomerPrice]:
+        """The customer's specific price or discount of each of these parts that has one."""
+        ...
+
+    async def value_groups(self, customer_id: str, wanted: InventoryViewFilter) -> list[ValueGroup]:
+        """What is available of every matching pair, summed per price group."""
+        ...
+
+
 class InventoryWork(Protocol):
     @property
     def stock(self) -> StockStore: ...
@@ -85,3 +107,4 @@ class InventoryWork(Protocol):
 
     @property
     def shortage_alerts(self) -> ShortageAlertStore: ...
+    def customer_inventory(self) -> CustomerInventoryStore: ...

@@ -118,6 +118,15 @@ async def customer_credit_impact(
     return credit_impact(customer_id, price, quantity, customer.credit_limit, used)
 
 
+async def tier_discount_of(work: UnitOfWork, tier: CustomerTier) -> Decimal:
+    """The discount customers of `tier` get: the tenant's own, else the default."""
+    return next(
+        d.discount_percent
+        for d in with_defaults(await work.tier_discounts.stored())
+        if d.tier == tier
+    )
+
+
 async def _price_for(work: UnitOfWork, customer: Customer, part: Part) -> EffectivePrice:
     return (await prices_for(work, customer, [part]))[0]
 
@@ -128,11 +137,7 @@ async def prices_for(
     """The customer's effective price of each part, reading their list and the tier
     discounts once (a sales order prices all its lines with one read)."""
     price_list = await existing(work.customer_prices, customer.id)
-    discount = next(
-        d.discount_percent
-        for d in with_defaults(await work.tier_discounts.stored())
-        if d.tier == customer.tier
-    )
+    discount = await tier_discount_of(work, customer.tier)
     return [price_list.price_of(p.id, p.sku, p.unit_price, discount) for p in parts]
 
 

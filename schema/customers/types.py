@@ -15,6 +15,8 @@ from domain.work_parties import WorkParty
 from resolvers.sales import opportunities as opportunity_use_cases
 from schema.context import Info
 from schema.dashboard.types import ServiceOrderStatus
+from schema.inventory.customer_view_queries import VIEW_PERMISSIONS, inventory_view
+from schema.inventory.customer_view_types import CustomerInventoryView
 from schema.inventory.pricing_types import CustomerPriceList, CustomerTier
 from schema.paging import Page, page_request
 from schema.permissions import requires
@@ -60,6 +62,23 @@ class Customer:
     async def prices(self, info: Info) -> CustomerPriceList:
         found = await info.context.loaders.prices_by_customer.load(self.customer_id)
         return CustomerPriceList.from_domain(found)
+
+    @strawberry.field(
+        description="What is in stock where, at this customer's prices (as "
+        "customerInventoryView answers it).",
+        permission_classes=VIEW_PERMISSIONS,
+    )
+    async def inventory_view(
+        self,
+        info: Info,
+        location_id: strawberry.ID | None = None,
+        search: str | None = None,
+        page_index: int | None = 0,
+        page_size: int | None = 20,
+    ) -> CustomerInventoryView:
+        return await inventory_view(
+            info, self.customer_id, location_id, search, page_index, page_size
+        )
 
     @strawberry.field(description="The vehicles this customer owns.")
     async def vehicles(

@@ -60,6 +60,11 @@ class SetReorderPointInput:
     location_id: strawberry.ID
     reorder_point: Decimal
     version: int = strawberry.field(description="The version read; 0 for a pair never stocked.")
+    lead_time_days: int | None = strawberry.field(
+        default=None,
+        description="Days a reorder takes to arrive here (0 to 365; customers see it as "
+        "leadTime); none keeps the current one.",
+    )
 
 
 @strawberry.type
@@ -162,5 +167,6 @@ class StockMutations:
                 input.location_id,
                 input.reorder_point,
                 input.version,
+                input.lead_time_days,
             )
         )

@@ -101,6 +101,9 @@ class StockLevel(StockParties):
     reserved: Decimal
     available: Decimal = strawberry.field(description="onHand - reserved: what may be issued.")
     reorder_point: Decimal
+    lead_time_days: int = strawberry.field(
+        description="Days a reorder takes to arrive here (setReorderPoint sets it)."
+    )
     version: int = strawberry.field(
         description="Send back with setReorderPoint; 0 for a pair never stocked."
     )
@@ -126,6 +129,7 @@ class StockLevel(StockParties):
             reserved=item.reserved,
             available=item.available,
             reorder_point=item.reorder_point,
+            lead_time_days=item.lead_time_days,
             version=item.version,
             updated_at=item.updated_at,
         )

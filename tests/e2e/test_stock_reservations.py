@@ -191,8 +191,8 @@ async def test_the_checker_reports_reserved_that_disagrees_with_the_active_reser
                 "INSERT INTO parts (tenant_id, id, sku, name, unit_price) "
                 "VALUES ('t1', 'P1', 'SKU-1', 'Part', 1)",
                 "INSERT INTO locations (tenant_id, id, name) VALUES ('t1', 'L1', 'Shop')",
-                "INSERT INTO stock_levels (tenant_id, product_id, location_id, on_hand, reserved) "
-                "VALUES ('t1', 'P1', 'L1', 3, 2)",
+                "INSERT INTO stock_levels (tenant_id, product_id, location_id, sku, on_hand, "
+                "reserved) VALUES ('t1', 'P1', 'L1', 'SKU-1', 3, 2)",
                 "INSERT INTO stock_movements (tenant_id, id, product_id, location_id, kind, "
                 "quantity, on_hand_after, recorded_by, occurred_at) "
                 "VALUES ('t1', 'M1', 'P1', 'L1', 'RECEIPT', 3, 3, 'x', now())",

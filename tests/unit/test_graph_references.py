@@ -39,6 +39,8 @@ STAYS_AN_ID = {
     ("Part", "categoryId"): "productCategories lists the few categories",
     ("Reservation", "movementId"): "stockMovements(reference:) finds the movement",
     ("LaborLine", "workSessionId"): "the order's workSessions hold it",
+    ("CustomerInventoryView", "customerId"): "asked of a customer, the customer is known",
+    ("CustomerInventoryItem", "productId"): "seed 004's flat item; searchParts finds the part",
     **{
         (event, reference): "an event tells what happened at that moment; a query follows it"
         for event, reference in (

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select
+from sqlalchemy import String, and_, bindparam, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.catalog import PartNotFound
@@ -44,6 +44,7 @@ ITEM_COLUMNS = [
     LEVEL.on_hand,
     LEVEL.reserved,
     LEVEL.reorder_point,
+    LEVEL.lead_time_days,
     LEVEL.version,
     LEVEL.created_at,
     LEVEL.updated_at,
@@ -58,13 +59,30 @@ THE_PAIR = (
 ITEM_BY_KEY = select(*ITEM_COLUMNS).select_from(WITH_PART).where(of_tenant(stock_levels), *THE_PAIR)
 LOCKED_ITEM_BY_KEY = ITEM_BY_KEY.with_for_update(of=stock_levels)
 SKU_OF_PART = select(parts.c.sku).where(of_tenant(parts), parts.c.id == bindparam("product_id"))
-OPEN_LEVEL = pg_insert(stock_levels).on_conflict_do_nothing(
-    index_elements=[LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
+THE_LEVELS_KEY = [LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
+OPEN_LEVEL = (
+    pg_insert(stock_levels)
+    .from_select(
+        ["tenant_id", "product_id", "location_id", "sku", "version"],
+        select(
+            parts.c.tenant_id,
+            parts.c.id,
+            bindparam("location_id", type_=String),
+            parts.c.sku,
+            literal(0),
+        ).where(of_tenant(parts), parts.c.id == bindparam("product_id")),
+    )
+    .on_conflict_do_nothing(index_elements=THE_LEVELS_KEY)
 )
-ADD_LEVEL = OPEN_LEVEL.returning(LEVEL.version, LEVEL.created_at, LEVEL.updated_at)
+"""The pair's row, empty at version 0, unless it exists (with its part's SKU)."""
+ADD_LEVEL = (
+    pg_insert(stock_levels)
+    .on_conflict_do_nothing(index_elements=THE_LEVELS_KEY)
+    .returning(LEVEL.version, LEVEL.created_at, LEVEL.updated_at)
+)
 SAVE_LEVEL = versioned_update(
     stock_levels,
-    ["on_hand", "reserved", "reorder_point"],
+    ["on_hand", "reserved", "reorder_point", "lead_time_days"],
     LEVEL.product_id == bindparam("key_product_id"),
     LEVEL.location_id == bindparam("key_location_id"),
 ).returning(LEVEL.version, LEVEL.updated_at)
@@ -120,7 +138,7 @@ class StockRepository(AggregateRepository[StockItem]):
             return None
         pair = {"product_id": key[0], "location_id": key[1]}
         if lock:
-            await self._run(OPEN_LEVEL, **pair, version=0)
+            await self._run(OPEN_LEVEL, **pair)
             row = await self._row(LOCKED_ITEM_BY_KEY, **pair)
             return None if row is None else await self._with_reservations(row, pair)
         row = await self._row(ITEM_BY_KEY, **pair)
@@ -166,6 +184,7 @@ class StockRepository(AggregateRepository[StockItem]):
             "on_hand": item.on_hand,
             "reserved": item.reserved,
             "reorder_point": item.reorder_point,
+            "lead_time_days": item.lead_time_days,
             "movements": len(item.movements),
             "reservations": {r.id: r.status for r in item.reservations},
         }
@@ -176,9 +195,10 @@ class StockRepository(AggregateRepository[StockItem]):
             "on_hand": item.on_hand,
             "reserved": item.reserved,
             "reorder_point": item.reorder_point,
+            "lead_time_days": item.lead_time_days,
         }
         if before is None:
-            row = await self._row(ADD_LEVEL, **pair, **figures, version=1)
+            row = await self._row(ADD_LEVEL, **pair, **figures, sku=item.sku, version=1)
         else:
             row = await self._row(
                 SAVE_LEVEL,

@@ -11,20 +11,24 @@ ended, as the real repository does.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from domain.catalog import Part, PartNotFound
 from domain.errors import DomainError
+from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup
 from domain.inventory.movements import MovementFilter, StockMovement
+from domain.inventory.pricing import CustomerPrice
 from domain.inventory.reservations import Reservation, ReservationFilter
 from domain.inventory.shortages import ShortageAlert, ShortageFilter
 from domain.inventory.stock import StockItem, stock_key
 from domain.paging import PageRequest
 from tests.use_cases.fakes.memory import Aggregates, Repository, Table, page_of
 
-FIGURES = ("on_hand", "reserved", "reorder_point")
+FIGURES = ("on_hand", "reserved", "reorder_point", "lead_time_days")
 
 
 class InMemoryStock(Aggregates[StockItem]):
@@ -213,8 +217,71 @@ class ShortageAlerts(Table[ShortageAlert]):
         return len(self._matching(wanted))
 
 
+class CustomerInventory(Table[StockedPart]):
+    """Stocked pairs joined with their parts, and a customer's price lines, as the real
+    repository reads them; the value is summed per price group as its aggregate is."""
+
+    table = "stock_levels"
+
+    def _matching(self, wanted: InventoryViewFilter) -> list[StockedPart]:
+        found = []
+        for row in self._work.rows(self.table):
+            part = Part(**self._work.read("parts", row["product_id"]))
+            text = f"{part.sku} {part.name} {part.description or ''}".lower()
+            if wanted.location_id not in (None, row["location_id"]):
+                continue
+            if wanted.search is not None and wanted.search.lower() not in text:
+                continue
+            found.append(
+                StockedPart(
+                    product_id=part.id,
+                    sku=part.sku,
+                    description=part.description or part.name,
+                    location_id=row["location_id"],
+                    on_hand=row["on_hand"],
+                    reserved=row["reserved"],
+                    lead_time_days=row["lead_time_days"],
+                    list_price=part.unit_price,
+                )
+            )
+        return sorted(found, key=lambda s: (s.sku, s.location_id))
+
+    async def stocked(self, wanted: InventoryViewFilter, request: PageRequest) -> list[StockedPart]:
+        return page_of(self._matching(wanted), request)
+
+    async def count(self, wanted: InventoryViewFilter) -> int:
+        return len(self._matching(wanted))
+
+    async def price_lines(
+        self, customer_id: str, product_ids: Sequence[str]
+    ) -> dict[str, CustomerPrice]:
+        price_list = self._work.read("customer_price_lists", customer_id)
+        lines = {} if price_list is None else price_list["lines"]
+        found = {}
+        for product_id in product_ids:
+            if product_id in lines:
+                part = Part(**self._work.read("parts", product_id))
+                found[product_id] = CustomerPrice(
+                    product_id, part.sku, part.unit_price, *lines[product_id]
+                )
+        return found
+
+    async def value_groups(self, customer_id: str, wanted: InventoryViewFilter) -> list[ValueGroup]:
+        stocked = self._matching(wanted)
+        lines = await self.price_lines(customer_id, [s.product_id for s in stocked])
+        groups: dict[tuple[Decimal, Decimal | None, Decimal | None], Decimal] = defaultdict(Decimal)
+        for s in stocked:
+            line = lines.get(s.product_id)
+            amounts = (
+                (None, None) if line is None else (line.customer_price, line.discount_percentage)
+            )
+            groups[(s.list_price, *amounts)] += s.available
+        return [ValueGroup(*key, available) for key, available in groups.items()]
+
+
 class InventoryWork:
     stock = Repository(InMemoryStock)
     stock_ledger = Repository(StockMovements)
     stock_reservations = Repository(StockReservations)
     shortage_alerts = Repository(ShortageAlerts)
+    customer_inventory = Repository(CustomerInventory)
