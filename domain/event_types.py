@@ -15,6 +15,7 @@ from domain.estimates import events as estimates
 from domain.events import DomainEvent
 from domain.inventory import events as inventory
 from domain.inventory import pricing_events as customer_pricing
+from domain.receivables import events as receivables
 from domain.service_orders import events as service_orders
 from domain.service_orders import sla_alerts
 
@@ -36,6 +37,7 @@ EVENT_TYPES = _registry(
     sla_alerts.EVENTS,
     inventory.EVENTS,
     customer_pricing.EVENTS,
+    receivables.EVENTS,
 )
 
 

@@ -59,6 +59,11 @@ from persistence.repositories.locations.repository import (
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
+from persistence.repositories.receivables.accounts import (
+    ChartOfAccountsRepository,
+    InvoiceNumberSeries,
+)
+from persistence.repositories.receivables.invoices import InvoiceRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
 from persistence.repositories.service_orders.repository import ServiceOrderRepository
@@ -165,6 +170,9 @@ class UnitOfWork:
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)
+    invoices = _Repository(InvoiceRepository)
+    invoice_numbers = _Repository(InvoiceNumberSeries)
+    chart_of_accounts = _Repository(ChartOfAccountsRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -23,6 +23,7 @@ from resolvers.estimates.ports import EstimatesWork
 from resolvers.inventory.ports import InventoryWork
 from resolvers.inventory.pricing_ports import CustomerPricingWork
 from resolvers.locations.ports import LocationsWork
+from resolvers.receivables.ports import ReceivablesWork
 from resolvers.service_orders.ports import ServiceOrdersWork
 from subscriptions.hub import EventHub
 
@@ -55,6 +56,7 @@ class UnitOfWork(
     ServiceOrdersWork,
     InventoryWork,
     CustomerPricingWork,
+    ReceivablesWork,
     Protocol,
 ):
     """One transaction of one tenant: nothing is stored, and no event published, unless
