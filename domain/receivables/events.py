@@ -41,7 +41,8 @@ class InvoiceCancelled(InvoiceEvent):
 
     reason: str
     cancelled_by: str
-    gl_entries: tuple[JournalLine, ...]
+    gl_entries: tuple[JournalLine, ...] = ()
+    """The reversal's lines; none in a document of another system that omits them."""
 
 
 EVENTS = (InvoicePosted, InvoiceCancelled)

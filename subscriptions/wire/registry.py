@@ -32,6 +32,7 @@ from subscriptions.wire.contracts import (
     finance,
     inventory,
     inventory_pricing,
+    receivables,
     service_orders,
     sla,
 )
@@ -252,6 +253,7 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         sla.CONTRACTS,
         inventory.CONTRACTS,
         inventory_pricing.CONTRACTS,
+        receivables.CONTRACTS,
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
