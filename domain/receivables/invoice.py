@@ -85,6 +85,8 @@ class Invoice:
     created_at: datetime
     created_by: str
     service_order_id: str | None = None
+    note: str | None = None
+    """What the customer should know about the amounts (labor billed as approved)."""
     lines: tuple[InvoiceLine, ...] = ()
     status: InvoiceStatus = InvoiceStatus.DRAFT
     number: str | None = None

@@ -14,12 +14,13 @@ from decimal import Decimal
 from domain.catalog import check_amount
 from domain.checks import check_text
 from domain.errors import InvalidInput, collect
-from domain.estimates.items import check_quantity
 from domain.money import to_cents
 from domain.tax import ItemType, TaxableItem, TaxCode, calculate_tax, normalize_tax_code
 
 ZERO = Decimal("0.00")
 MAX_LINES = 500
+LARGEST_QUANTITY = Decimal("1e9")
+QUANTITY_PLACES = Decimal("0.0001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +87,24 @@ def price_lines(
     )
 
 
+def _check_quantity(quantity: Decimal, field: str) -> InvalidInput | None:
+    """Above zero, with at most the four places a part's usage may have."""
+    if not quantity.is_finite() or not 0 < quantity < LARGEST_QUANTITY:
+        return InvalidInput(f"Enter a quantity above zero; got {quantity}.", field=field)
+    if quantity != quantity.quantize(QUANTITY_PLACES):
+        return InvalidInput(
+            f"A quantity has at most four decimal places; got {quantity}.", field=field
+        )
+    return None
+
+
 def _problems(index: int, line: LineRequest) -> list[InvalidInput]:
     field = f"items[{index}]"
     found = [
         p
         for p in (
             check_text(line.description, f"{field}.description", "Describe what is billed.", 500),
-            check_quantity(line.quantity, f"{field}.quantity"),
+            _check_quantity(line.quantity, f"{field}.quantity"),
             check_amount(line.unit_price, f"{field}.unitPrice", "unit price"),
             check_amount(line.discount, f"{field}.discount", "discount"),
         )

@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancelled_by", sa.String(length=200), nullable=True),
         sa.Column("cancellation_reason", sa.String(length=1000), nullable=True),
+        sa.Column("note", sa.String(length=1000), nullable=True),
         *_audit_columns(),
         sa.CheckConstraint(f"status IN ({STATUSES})", name=op.f("ck_invoices_known_status")),
         sa.CheckConstraint(
@@ -135,7 +136,7 @@ def upgrade() -> None:
         sa.Column("line_no", sa.Integer(), nullable=False),
         sa.Column("description", sa.String(length=500), nullable=False),
         sa.Column("item_type", sa.String(length=16), nullable=False),
-        sa.Column("quantity", sa.Numeric(precision=18, scale=3), nullable=False),
+        sa.Column("quantity", sa.Numeric(precision=18, scale=4), nullable=False),
         sa.Column("unit_price", MONEY, nullable=False),
         sa.Column("discount", MONEY, nullable=False),
         sa.Column("tax_code", sa.String(length=64), nullable=False),

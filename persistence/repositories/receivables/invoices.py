@@ -146,6 +146,7 @@ class InvoiceRepository(AggregateRepository[Invoice]):
                 service_order_id=invoice.service_order_id,
                 currency=invoice.currency,
                 billing_terms_id=invoice.billing_terms_id,
+                note=invoice.note,
                 created_by=invoice.created_by,
                 created_at=invoice.created_at,
                 version=1,
