@@ -53,6 +53,8 @@ class Permission:
     INVENTORY_WRITE = "inventory:stock:write"
     INVENTORY_ADJUST = "inventory:stock:adjust"
     CUSTOMER_PRICING_WRITE = "inventory:customer_pricing:write"
+    INVOICE_READ = "finance:invoice:read"
+    INVOICE_WRITE = "finance:invoice:write"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -73,4 +75,5 @@ READ_BY_AGGREGATE = {
     "quote": Permission.ESTIMATE_READ,
     "stock_item": Permission.INVENTORY_READ,
     "customer_pricing": Permission.CUSTOMER_READ,
+    "invoice": Permission.INVOICE_READ,
 }

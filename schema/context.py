@@ -19,6 +19,7 @@ from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
+from domain.receivables.invoice import Invoice
 from domain.service_orders.order import ServiceOrder
 from resolvers.customers import use_cases as customers
 from resolvers.dashboard.use_cases import DashboardSnapshots
@@ -27,6 +28,7 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
+from resolvers.receivables import invoices
 from resolvers.service_orders import lifecycle as orders
 
 
@@ -51,6 +53,14 @@ class Loaders:
     @cached_property
     def estimate_by_id(self) -> DataLoader[str, Estimate | None]:
         return DataLoader(lambda ids: estimates.estimates_by_id(self.uow, ids))
+
+    @cached_property
+    def order_by_id(self) -> DataLoader[str, ServiceOrder | None]:
+        return DataLoader(lambda ids: orders.orders_by_id(self.uow, ids))
+
+    @cached_property
+    def invoice_of_order(self) -> DataLoader[str, Invoice | None]:
+        return DataLoader(lambda ids: invoices.invoices_of_orders(self.uow, ids))
 
     @cached_property
     def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:

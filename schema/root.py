@@ -52,6 +52,8 @@ from schema.metrics import GraphQLMetrics, OperationMetrics
 from schema.persisted_documents import PersistedDocuments
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
+from schema.receivables.mutations import ReceivablesMutations
+from schema.receivables.queries import ReceivablesQueries
 from schema.service_orders.mutations import ServiceOrderMutations
 from schema.service_orders.queries import ServiceOrderQueries
 from schema.service_orders.subscriptions import ServiceOrderSubscriptions
@@ -73,6 +75,7 @@ class Query(
     ServiceOrderQueries,
     StockQueries,
     CustomerPricingQueries,
+    ReceivablesQueries,
 ):
     pass
 
@@ -89,6 +92,7 @@ class Mutation(
     StockMutations,
     ReservationMutations,
     CustomerPricingMutations,
+    ReceivablesMutations,
 ):
     pass
 

@@ -15,10 +15,13 @@ from domain.errors import collect
 from domain.identity import Principal
 from domain.locations import LocationNotFound
 from domain.money import check_currency, normalize_currency
+from domain.paging import Page, PageRequest
 from domain.receivables.invoice import Invoice, invoice_number
 from domain.receivables.lines import LineRequest, price_lines
+from domain.receivables.search import InvoiceFilter
 from domain.tax import TaxCode
-from resolvers.changes import changing
+from resolvers.changes import changing, existing
+from resolvers.paging import paged
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 INVOICE_SERIES = "INVC"
@@ -104,3 +107,28 @@ async def cancel_invoice(
 
 async def _tax_codes(work: UnitOfWork, location_id: str) -> dict[str, TaxCode]:
     return {code.code: code for code in await work.tax_codes.for_location(location_id)}
+
+
+async def invoice(uow: UnitOfWorkFactory, invoice_id: str) -> Invoice:
+    async with uow() as work:
+        return await existing(work.invoices, invoice_id)
+
+
+async def invoices(
+    uow: UnitOfWorkFactory, where: InvoiceFilter, request: PageRequest
+) -> Page[Invoice]:
+    return await paged(
+        uow,
+        request,
+        rows=lambda work: work.invoices.search(where, request),
+        total=lambda work: work.invoices.count(where),
+    )
+
+
+async def invoices_of_orders(
+    uow: UnitOfWorkFactory, order_ids: Sequence[str]
+) -> list[Invoice | None]:
+    """Batch for `ServiceOrder.invoice`: the invoice each order was billed on, if any."""
+    async with uow() as work:
+        found = await work.invoices.of_service_orders(order_ids)
+    return [found.get(i) for i in order_ids]

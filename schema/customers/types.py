@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from domain import customers as domain
+from domain.identity import Permission
+from domain.receivables.search import InvoiceFilter
 from schema.context import Info
 from schema.inventory.pricing_types import CustomerPriceList, CustomerTier
+from schema.paging import Page, page_request
+from schema.permissions import requires
+
+if TYPE_CHECKING:
+    from schema.receivables.types import Invoice
 
 
 @strawberry.type(description="A customer of the business (CRM party), as the CRM lookup returns.")
@@ -45,6 +52,23 @@ class Customer:
     ) -> list[Annotated[Vehicle, strawberry.lazy("schema.customers.types")]]:
         owned = await info.context.loaders.vehicles_by_customer.load(self.customer_id)
         return [Vehicle.from_domain(v) for v in owned]
+
+    @strawberry.field(
+        description="This customer's invoices, newest first.",
+        permission_classes=[requires(Permission.INVOICE_READ)],
+    )
+    async def invoices(
+        self, info: Info, page_index: int | None = 0, page_size: int | None = 20
+    ) -> Page[Annotated[Invoice, strawberry.lazy("schema.receivables.types")]]:
+        from resolvers.receivables.invoices import invoices
+        from schema.receivables.types import Invoice
+
+        page = await invoices(
+            info.context.uow,
+            InvoiceFilter(customer_id=str(self.customer_id)),
+            page_request(page_index, page_size),
+        )
+        return Page.of(page, Invoice.from_domain)
 
     @classmethod
     def from_domain(cls, c: domain.Customer) -> Customer:

@@ -20,7 +20,13 @@ from domain.receivables.lines import InvoiceLine
 from domain.receivables.search import InvoiceFilter
 from domain.tax import ItemType
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import of_tenant, one_of_param, take_written, versioned_update
+from persistence.repositories.base import (
+    of_tenant,
+    one_of,
+    one_of_param,
+    take_written,
+    versioned_update,
+)
 from persistence.tables import invoice_lines, invoices, journal_lines
 
 HEADER = invoices.c
@@ -179,14 +185,14 @@ def _filtered(statement: Select, where: InvoiceFilter) -> Select:
     if where.service_order_id is not None:
         conditions.append(HEADER.service_order_id == where.service_order_id)
     if where.statuses:
-        conditions.append(HEADER.status.in_([s.value for s in where.statuses]))
+        conditions.append(one_of(HEADER.status, [s.value for s in where.statuses]))
     if where.due_from is not None:
         conditions.append(HEADER.due_date >= where.due_from)
     if where.due_to is not None:
         conditions.append(HEADER.due_date <= where.due_to)
     if where.overdue_on is not None:
         conditions += [
-            HEADER.status.in_([s.value for s in OPEN_STATUSES]),
+            one_of(HEADER.status, [s.value for s in OPEN_STATUSES]),
             HEADER.due_date < where.overdue_on,
             HEADER.open_balance > 0,
         ]
