@@ -55,6 +55,7 @@ class Permission:
     CUSTOMER_PRICING_WRITE = "inventory:customer_pricing:write"
     INVOICE_READ = "finance:invoice:read"
     INVOICE_WRITE = "finance:invoice:write"
+    LEDGER_READ = "finance:ledger:read"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:

@@ -64,6 +64,7 @@ from persistence.repositories.receivables.accounts import (
     InvoiceNumberSeries,
 )
 from persistence.repositories.receivables.invoices import InvoiceRepository
+from persistence.repositories.receivables.journal import JournalRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
 from persistence.repositories.service_orders.repository import ServiceOrderRepository
@@ -173,6 +174,7 @@ class UnitOfWork:
     invoices = _Repository(InvoiceRepository)
     invoice_numbers = _Repository(InvoiceNumberSeries)
     chart_of_accounts = _Repository(ChartOfAccountsRepository)
+    journal = _Repository(JournalRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -17,6 +17,7 @@ from domain.locations import LocationNotFound
 from domain.money import check_currency, normalize_currency
 from domain.paging import Page, PageRequest
 from domain.receivables.invoice import Invoice, invoice_number
+from domain.receivables.ledger import TrialBalance
 from domain.receivables.lines import LineRequest, price_lines
 from domain.receivables.search import InvoiceFilter
 from domain.tax import TaxCode
@@ -132,3 +133,8 @@ async def invoices_of_orders(
     async with uow() as work:
         found = await work.invoices.of_service_orders(order_ids)
     return [found.get(i) for i in order_ids]
+
+
+async def trial_balance(uow: UnitOfWorkFactory, as_of: date) -> TrialBalance:
+    async with uow() as work:
+        return TrialBalance(as_of, tuple(await work.journal.balances(as_of)))

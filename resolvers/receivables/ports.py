@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 
 from domain.paging import PageRequest
 from domain.receivables.accounts import ChartOfAccounts
 from domain.receivables.invoice import Invoice
+from domain.receivables.ledger import AccountBalance
 from domain.receivables.search import InvoiceFilter
 from resolvers.changes import Changeable
 
@@ -42,6 +44,12 @@ class ChartStore(Protocol):
         ...
 
 
+class JournalStore(Protocol):
+    async def balances(self, as_of: date) -> list[AccountBalance]:
+        """Each account's debits and credits posted on or before `as_of`, by account."""
+        ...
+
+
 class ReceivablesWork(Protocol):
     @property
     def invoices(self) -> InvoiceStore: ...
@@ -51,3 +59,6 @@ class ReceivablesWork(Protocol):
 
     @property
     def chart_of_accounts(self) -> ChartStore: ...
+
+    @property
+    def journal(self) -> JournalStore: ...

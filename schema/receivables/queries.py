@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 
 from domain.identity import Permission
@@ -9,7 +11,7 @@ from resolvers.receivables import invoices as use_cases
 from schema.context import Info
 from schema.paging import Page, page_request
 from schema.permissions import requires
-from schema.receivables.types import Invoice, InvoiceFilter
+from schema.receivables.types import Invoice, InvoiceFilter, TrialBalance
 
 
 @strawberry.type
@@ -37,3 +39,12 @@ class ReceivablesQueries:
             info.context.uow, where, page_request(page_index, page_size)
         )
         return Page.of(page, Invoice.from_domain)
+
+    @strawberry.field(
+        description="Every account's debits and credits posted on or before asOf (default "
+        "today, UTC), from the journal invoices post to.",
+        permission_classes=[requires(Permission.LEDGER_READ)],
+    )
+    async def trial_balance(self, info: Info, as_of: date | None = None) -> TrialBalance:
+        on = as_of or info.context.clock.now().date()
+        return TrialBalance.from_domain(await use_cases.trial_balance(info.context.uow, on))

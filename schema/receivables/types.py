@@ -11,7 +11,7 @@ import strawberry
 
 from domain.identity import Permission
 from domain.receivables import invoice as invoices
-from domain.receivables import journal
+from domain.receivables import journal, ledger
 from domain.receivables.lines import InvoiceLine as DomainLine
 from domain.receivables.search import InvoiceFilter as DomainFilter
 from schema.context import Info
@@ -175,6 +175,41 @@ class Invoice:
             cancellation_reason=i.cancellation_reason,
             version=i.version,
             source=i,
+        )
+
+
+@strawberry.type(description="One account's postings up to the report's date.")
+class AccountBalance:
+    account: str
+    account_name: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal = strawberry.field(description="Debits less credits.")
+
+
+@strawberry.type(description="Every account's debits and credits as of a date; they balance.")
+class TrialBalance:
+    as_of: date
+    accounts: list[AccountBalance]
+    total_debit: Decimal
+    total_credit: Decimal
+
+    @classmethod
+    def from_domain(cls, report: ledger.TrialBalance) -> TrialBalance:
+        return cls(
+            as_of=report.as_of,
+            accounts=[
+                AccountBalance(
+                    account=a.account,
+                    account_name=a.account_name,
+                    debit=a.debit,
+                    credit=a.credit,
+                    balance=a.balance,
+                )
+                for a in report.accounts
+            ],
+            total_debit=report.total_debit,
+            total_credit=report.total_credit,
         )
 
 

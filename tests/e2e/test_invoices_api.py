@@ -174,3 +174,22 @@ async def test_a_billed_order_has_exactly_one_invoice_both_ways(api: Api) -> Non
     assert invoice["serviceOrder"] == {"serviceOrderId": order_id}
     listed = (await api.data(LIST, {"filter": {"customerId": shop["customer"]}}))["invoices"]
     assert [i["invoiceId"] for i in listed["items"]] == [invoice["invoiceId"]]
+
+
+async def test_the_trial_balance_shows_the_journal_and_balances(api: Api) -> None:
+    shop = await open_shop(api)
+    invoice = await draft(api, shop, PADS)
+    await api.data(POST, {"id": invoice["invoiceId"], "version": 1})
+    report = (
+        await api.data(
+            "{ trialBalance { accounts { account debit credit balance } totalDebit totalCredit } }"
+        )
+    )["trialBalance"]
+    assert report["accounts"] == [
+        {"account": "1200", "debit": "194.38", "credit": "0.00", "balance": "194.38"},
+        {"account": "2100", "debit": "0.00", "credit": "14.40", "balance": "-14.40"},
+        {"account": "4000", "debit": "0.00", "credit": "179.98", "balance": "-179.98"},
+    ]
+    assert report["totalDebit"] == report["totalCredit"] == "194.38"
+    clerk = api.as_tenant(api.tenant, permissions=[Permission.INVOICE_READ])
+    assert await clerk.error_codes("{ trialBalance { totalDebit } }") == ["FORBIDDEN"]

@@ -337,3 +337,21 @@ def test_an_entry_that_does_not_balance_cannot_be_made() -> None:
         "ok",
         (debit, JournalLine("4000", "Revenue", Side.CREDIT, Decimal("10.00"))),
     ).total(Side.CREDIT) == Decimal("10.00")
+
+
+async def test_the_trial_balance_adds_up_every_posting_and_reversal_as_of_a_date(
+    shop: None, uow: Units, clock: ManualClock
+) -> None:
+    kept, cancelled = await draft(uow, clock, PADS, LABOUR), await draft(uow, clock, PADS)
+    await invoices.post_invoice(uow, clock, CLERK, kept.id, date(2026, 3, 1), 1)
+    await invoices.post_invoice(uow, clock, CLERK, cancelled.id, date(2026, 3, 1), 1)
+    await invoices.cancel_invoice(uow, clock, CLERK, cancelled.id, "Duplicate", 2)
+    before = await invoices.trial_balance(uow, date(2026, 2, 28))
+    assert before.accounts == ()
+    balance = await invoices.trial_balance(uow, date(2026, 3, 2))
+    assert [(a.account, a.debit, a.credit, a.balance) for a in balance.accounts] == [
+        ("1200", Decimal("579.56"), Decimal("194.38"), Decimal("385.18")),
+        ("2100", Decimal("14.40"), Decimal("39.60"), Decimal("-25.20")),
+        ("4000", Decimal("179.98"), Decimal("539.96"), Decimal("-359.98")),
+    ]
+    assert balance.total_debit == balance.total_credit == Decimal("773.94")

@@ -10,11 +10,13 @@ that set no account of its own has it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from domain.paging import PageRequest
 from domain.receivables.accounts import DEFAULT_CHART, ChartOfAccounts
 from domain.receivables.invoice import Invoice, InvoiceNotFound
+from domain.receivables.ledger import ZERO, AccountBalance
 from domain.receivables.search import InvoiceFilter
 from tests.use_cases.fakes.memory import Aggregates, DuplicateKey, Repository, Table, page_of
 
@@ -90,7 +92,26 @@ class InMemoryChart(Table[ChartOfAccounts]):
         return DEFAULT_CHART
 
 
+class InMemoryJournal(Table[Any]):
+    """The journal as the invoices' rows hold it (the real one is their journal lines)."""
+
+    table = "invoices"
+
+    async def balances(self, as_of: date) -> list[AccountBalance]:
+        totals: dict[str, list[Any]] = {}
+        for row in self._work.rows(self.table):
+            for entry in row["journal"]:
+                if entry.posted_on > as_of:
+                    continue
+                for line in entry.lines:
+                    found = totals.setdefault(line.account, [line.account_name, ZERO, ZERO])
+                    found[1] += line.debit
+                    found[2] += line.credit
+        return [AccountBalance(account, *totals[account]) for account in sorted(totals)]
+
+
 class ReceivablesWork:
     invoices = Repository(InMemoryInvoices)
     invoice_numbers = Repository(InMemoryInvoiceNumbers)
     chart_of_accounts = Repository(InMemoryChart)
+    journal = Repository(InMemoryJournal)
