@@ -54,6 +54,7 @@ from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
 from schema.receivables.mutations import ReceivablesMutations
 from schema.receivables.queries import ReceivablesQueries
+from schema.receivables.subscriptions import ReceivablesSubscriptions
 from schema.service_orders.mutations import ServiceOrderMutations
 from schema.service_orders.queries import ServiceOrderQueries
 from schema.service_orders.subscriptions import ServiceOrderSubscriptions
@@ -225,6 +226,7 @@ class Subscription(
     EstimateSubscriptions,
     ServiceOrderSubscriptions,
     StockSubscriptions,
+    ReceivablesSubscriptions,
 ):
     pass
 
