@@ -56,6 +56,7 @@ class Permission:
     INVOICE_READ = "finance:invoice:read"
     INVOICE_WRITE = "finance:invoice:write"
     LEDGER_READ = "finance:ledger:read"
+    LEDGER_WRITE = "finance:ledger:write"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:

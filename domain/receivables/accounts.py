@@ -9,10 +9,20 @@ and Sales Returns takes 4900 (docs/decisions.md, "Accounts receivable").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+
+from domain.checks import check_text
+from domain.errors import DomainError, InvalidInput, collect
+
+ACCOUNT_NUMBER = re.compile(r"^[0-9][0-9-]{0,31}$")
+
+
+class GlAccountTaken(DomainError):
+    code = "GL_ACCOUNT_TAKEN"
 
 
 class AccountRole(StrEnum):
@@ -29,6 +39,20 @@ class AccountRole(StrEnum):
 class Account:
     number: str
     name: str
+
+    def __post_init__(self) -> None:
+        bad_number = not ACCOUNT_NUMBER.match(self.number.strip())
+        collect(
+            InvalidInput(
+                f"An account number is digits (and dashes), such as 1200; got '{self.number}'.",
+                field="number",
+            )
+            if bad_number
+            else None,
+            check_text(self.name, "name", "Name the account, e.g. Accounts Receivable."),
+        )
+        object.__setattr__(self, "number", self.number.strip())
+        object.__setattr__(self, "name", self.name.strip())
 
 
 DEFAULT_ACCOUNTS: Mapping[AccountRole, Account] = MappingProxyType(
@@ -52,6 +76,18 @@ class ChartOfAccounts:
 
     def __getitem__(self, role: AccountRole) -> Account:
         return self.overrides.get(role) or DEFAULT_ACCOUNTS[role]
+
+    def with_account(self, role: AccountRole, account: Account) -> ChartOfAccounts:
+        """The chart with `role` posted to `account`; a number another role posts to is
+        GL_ACCOUNT_TAKEN (one account cannot be two, the very clash of seeds 000 and 002)."""
+        for other in AccountRole:
+            if other is not role and self[other].number == account.number:
+                raise GlAccountTaken(
+                    f"Account {account.number} is the {other} account; choose another number "
+                    f"for {role}, or move {other} first.",
+                    field="number",
+                )
+        return ChartOfAccounts({**self.overrides, role: account})
 
 
 DEFAULT_CHART = ChartOfAccounts()

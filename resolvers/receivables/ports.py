@@ -7,7 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from domain.paging import PageRequest
-from domain.receivables.accounts import ChartOfAccounts
+from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
 from domain.receivables.invoice import Invoice
 from domain.receivables.ledger import AccountBalance
 from domain.receivables.search import InvoiceFilter
@@ -41,6 +41,10 @@ class InvoiceNumbers(Protocol):
 class ChartStore(Protocol):
     async def chart(self) -> ChartOfAccounts:
         """The tenant's chart of accounts (its own accounts over the defaults)."""
+        ...
+
+    async def put(self, role: AccountRole, account: Account) -> None:
+        """Post `role` to `account` from now on."""
         ...
 
 

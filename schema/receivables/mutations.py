@@ -14,7 +14,7 @@ from resolvers.receivables import invoices as use_cases
 from schema.context import Info
 from schema.permissions import requires
 from schema.pricing.types import ItemType
-from schema.receivables.types import Invoice
+from schema.receivables.types import AccountRole, GlAccount, Invoice
 
 WRITE = [requires(Permission.INVOICE_WRITE)]
 Version = Annotated[
@@ -114,3 +114,14 @@ class ReceivablesMutations:
             version,
         )
         return Invoice.from_domain(cancelled)
+
+    @strawberry.mutation(
+        description="Post a role to your own account number from now on (entries made stay "
+        "as posted); a number another role posts to is GL_ACCOUNT_TAKEN.",
+        permission_classes=[requires(Permission.LEDGER_WRITE)],
+    )
+    async def set_gl_account(
+        self, info: Info, role: AccountRole, number: str, name: str
+    ) -> list[GlAccount]:
+        chart = await use_cases.set_gl_account(info.context.uow, role, number, name)
+        return GlAccount.chart(chart)

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from domain.identity import Permission
+from domain.receivables import accounts, journal, ledger
 from domain.receivables import invoice as invoices
-from domain.receivables import journal, ledger
 from domain.receivables.lines import InvoiceLine as DomainLine
 from domain.receivables.search import InvoiceFilter as DomainFilter
 from schema.context import Info
@@ -22,6 +22,9 @@ from schema.pricing.types import ItemType
 if TYPE_CHECKING:
     from schema.service_orders.types import ServiceOrder
 
+AccountRole = strawberry.enum(
+    accounts.AccountRole, description="What an account is posted for, whatever its number."
+)
 InvoiceStatus = strawberry.enum(invoices.InvoiceStatus, name="InvoiceStatus")
 
 
@@ -176,6 +179,26 @@ class Invoice:
             version=i.version,
             source=i,
         )
+
+
+@strawberry.type(description="The account a role posts to: the tenant's own, else the default.")
+class GlAccount:
+    role: AccountRole
+    number: str
+    name: str
+    is_default: bool
+
+    @classmethod
+    def chart(cls, chart: accounts.ChartOfAccounts) -> list[GlAccount]:
+        return [
+            cls(
+                role=role,
+                number=chart[role].number,
+                name=chart[role].name,
+                is_default=role not in chart.overrides,
+            )
+            for role in accounts.AccountRole
+        ]
 
 
 @strawberry.type(description="One account's postings up to the report's date.")

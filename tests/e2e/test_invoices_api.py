@@ -193,3 +193,33 @@ async def test_the_trial_balance_shows_the_journal_and_balances(api: Api) -> Non
     assert report["totalDebit"] == report["totalCredit"] == "194.38"
     clerk = api.as_tenant(api.tenant, permissions=[Permission.INVOICE_READ])
     assert await clerk.error_codes("{ trialBalance { totalDebit } }") == ["FORBIDDEN"]
+
+
+async def test_a_tenant_sets_its_own_revenue_account(api: Api) -> None:
+    shop = await open_shop(api)
+    chart = (
+        await api.data(
+            'mutation { setGlAccount(role: REVENUE, number: "4010", name: "Parts Revenue") '
+            "{ role number name isDefault } }"
+        )
+    )["setGlAccount"]
+    assert {
+        "role": "REVENUE",
+        "number": "4010",
+        "name": "Parts Revenue",
+        "isDefault": False,
+    } in chart
+    assert {
+        "role": "RECEIVABLES",
+        "number": "1200",
+        "name": "Accounts Receivable",
+        "isDefault": True,
+    } in chart
+    invoice = await draft(api, shop, PADS)
+    posted = (await api.data(POST, {"id": invoice["invoiceId"], "version": 1}))["postInvoice"]
+    assert [line["account"] for line in posted["journal"][0]["lines"]] == ["1200", "4010", "2100"]
+    taken = 'mutation { setGlAccount(role: SALES_RETURNS, number: "4100", name: "R") { number } }'
+    assert await api.error_codes(taken) == ["GL_ACCOUNT_TAKEN"]
+    reader = api.as_tenant(api.tenant, permissions=[Permission.LEDGER_READ])
+    assert len((await reader.data("{ chartOfAccounts { role } }"))["chartOfAccounts"]) == 7
+    assert await reader.error_codes(taken) == ["FORBIDDEN"]

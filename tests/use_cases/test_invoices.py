@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from domain.finance.periods import FinancialPeriod
 from domain.identity import Principal
 from domain.paging import PageRequest
+from domain.receivables.accounts import Account, AccountRole
 from domain.receivables.events import InvoiceCancelled, InvoicePosted
 from domain.receivables.invoice import InvoiceStatus
 from domain.receivables.journal import JournalEntry, JournalLine, Side
@@ -355,3 +356,20 @@ async def test_the_trial_balance_adds_up_every_posting_and_reversal_as_of_a_date
         ("4000", Decimal("179.98"), Decimal("539.96"), Decimal("-359.98")),
     ]
     assert balance.total_debit == balance.total_credit == Decimal("773.94")
+
+
+async def test_a_tenants_own_account_is_posted_to_and_one_number_serves_one_role(
+    shop: None, uow: Units, clock: ManualClock, stranger: Units
+) -> None:
+    chart = await invoices.set_gl_account(uow, AccountRole.REVENUE, "4010", " Parts Revenue ")
+    assert chart[AccountRole.REVENUE] == Account("4010", "Parts Revenue")
+    with pytest.raises(DomainError) as taken:
+        await invoices.set_gl_account(uow, AccountRole.SALES_RETURNS, "4100", "Returns")
+    assert refusal(taken) == [("GL_ACCOUNT_TAKEN", "number")]
+    with pytest.raises(DomainError) as bad:
+        await invoices.set_gl_account(uow, AccountRole.CASH, "cash", " ")
+    assert refusal(bad) == [("BAD_USER_INPUT", "number"), ("BAD_USER_INPUT", "name")]
+    invoice = await draft(uow, clock, PADS)
+    posted = await invoices.post_invoice(uow, clock, CLERK, invoice.id, None, 1)
+    assert [line.account for line in posted.journal[0].lines] == ["1200", "4010", "2100"]
+    assert (await invoices.chart_of_accounts(stranger))[AccountRole.REVENUE].number == "4000"

@@ -24,6 +24,19 @@ TAKE = _FIRST.on_conflict_do_update(
     index_elements=[SERIES.tenant_id, SERIES.year],
     set_={"last_number": SERIES.last_number + 1},
 ).returning(SERIES.last_number)
+PUT = (
+    pg_insert(gl_accounts)
+    .values(
+        tenant_id=bindparam("tenant_id"),
+        role=bindparam("role"),
+        number=bindparam("number"),
+        name=bindparam("name"),
+    )
+    .on_conflict_do_update(
+        index_elements=[gl_accounts.c.tenant_id, gl_accounts.c.role],
+        set_={"number": bindparam("number"), "name": bindparam("name")},
+    )
+)
 ACCOUNTS = select(gl_accounts.c.role, gl_accounts.c.number, gl_accounts.c.name).where(
     of_tenant(gl_accounts)
 )
@@ -44,3 +57,6 @@ class ChartOfAccountsRepository(TenantRepository):
         return ChartOfAccounts(
             {AccountRole(row["role"]): Account(row["number"], row["name"]) for row in rows}
         )
+
+    async def put(self, role: AccountRole, account: Account) -> None:
+        await self._run(PUT, role=role.value, number=account.number, name=account.name)

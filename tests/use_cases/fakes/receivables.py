@@ -3,8 +3,8 @@
 
 An invoice is kept as the mapping of its fields. The number series is a row of the
 unit's own writes (as the real counter row is written in the posting transaction), so a
-unit that does not commit gives its number back. The chart is the defaults, as a tenant
-that set no account of its own has it.
+unit that does not commit gives its number back. The chart keeps the tenant's own
+accounts by role; the defaults fill the rest.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from domain.paging import PageRequest
-from domain.receivables.accounts import DEFAULT_CHART, ChartOfAccounts
+from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
 from domain.receivables.invoice import Invoice, InvoiceNotFound
 from domain.receivables.ledger import ZERO, AccountBalance
 from domain.receivables.search import InvoiceFilter
@@ -89,7 +89,16 @@ class InMemoryChart(Table[ChartOfAccounts]):
     table = "gl_accounts"
 
     async def chart(self) -> ChartOfAccounts:
-        return DEFAULT_CHART
+        return ChartOfAccounts(
+            {
+                role: self._work.read(self.table, role)
+                for role in AccountRole
+                if self._work.read(self.table, role)
+            }
+        )
+
+    async def put(self, role: AccountRole, account: Account) -> None:
+        self._work.write(self.table, role, account)
 
 
 class InMemoryJournal(Table[Any]):
