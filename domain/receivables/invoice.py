@@ -1,17 +1,18 @@
 """The invoice aggregate: drafted with lines, posted under a gapless number, cancelled.
 
-A draft gets lines (priced and taxed by `lines.py`) and no number. Posting gives it the
-next number of its tenant's series for the posting year (`INV-2026-004210`, taken by the
-use case inside the posting transaction, so a refused or rolled-back posting takes no
-number), its due date from the customer's billing terms, and one balanced journal entry:
-Dr Accounts Receivable the total, Cr revenue the net, Cr Sales Tax Payable the tax.
+A draft is created with its lines (priced and taxed by `lines.py`) and has no number.
+Posting gives it the next number of its tenant's series for the posting year
+(`INV-2026-004210`, taken by the use case inside the posting transaction, so a refused
+or rolled-back posting takes no number), its due date from the customer's billing
+terms, and one balanced journal entry: Dr Accounts Receivable the total, Cr revenue the
+net, Cr Sales Tax Payable the tax.
 Cancelling a posted invoice reverses that entry on the cancelling date. Nothing in here
 reads a clock: instants are parameters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -25,9 +26,8 @@ from domain.finance.periods import FinancialPeriod
 from domain.receivables.accounts import AccountRole, ChartOfAccounts
 from domain.receivables.events import InvoiceCancelled, InvoicePosted
 from domain.receivables.journal import JournalEntry, JournalLine, Side
-from domain.receivables.lines import ZERO, InvoiceLine, LineRequest, price_lines
+from domain.receivables.lines import ZERO, InvoiceLine
 from domain.receivables.terms import due_date
-from domain.tax import TaxCode
 
 NUMBER_PREFIX = "INV"
 NUMBER_WIDTH = 6
@@ -128,11 +128,6 @@ class Invoice:
             and self.due_date < on
             and self.open_balance > 0
         )
-
-    def add_lines(self, requests: Sequence[LineRequest], tax_codes: Mapping[str, TaxCode]) -> None:
-        """Price and tax `requests` and append them; a draft only."""
-        self._require(InvoiceStatus.DRAFT, "take new lines")
-        self.lines += price_lines(requests, len(self.lines) + 1, tax_codes, self.currency)
 
     def post(
         self,

@@ -1,4 +1,4 @@
-"""Manual invoices: drafted with lines, posted under the next number, cancelled.
+"""Invoices: drafted with lines, posted under the next number, cancelled, looked up.
 
 The number is taken in the posting's own transaction (`work.invoice_numbers`): a
 posting refused after taking it rolls back with it, so the series has no gap.
@@ -16,9 +16,7 @@ from domain.identity import Principal
 from domain.locations import LocationNotFound
 from domain.money import check_currency, normalize_currency
 from domain.paging import Page, PageRequest
-from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
 from domain.receivables.invoice import Invoice, invoice_number
-from domain.receivables.ledger import TrialBalance
 from domain.receivables.lines import LineRequest, price_lines
 from domain.receivables.search import InvoiceFilter
 from domain.tax import TaxCode
@@ -134,26 +132,3 @@ async def invoices_of_orders(
     async with uow() as work:
         found = await work.invoices.of_service_orders(order_ids)
     return [found.get(i) for i in order_ids]
-
-
-async def trial_balance(uow: UnitOfWorkFactory, as_of: date) -> TrialBalance:
-    async with uow() as work:
-        return TrialBalance(as_of, tuple(await work.journal.balances(as_of)))
-
-
-async def chart_of_accounts(uow: UnitOfWorkFactory) -> ChartOfAccounts:
-    async with uow() as work:
-        return await work.chart_of_accounts.chart()
-
-
-async def set_gl_account(
-    uow: UnitOfWorkFactory, role: AccountRole, number: str, name: str
-) -> ChartOfAccounts:
-    """Post `role` to the account `number` from now on; entries already made stay as they
-    were posted (the journal is append-only)."""
-    async with uow() as work:
-        account = Account(number, name)
-        chart = (await work.chart_of_accounts.chart()).with_account(role, account)
-        await work.chart_of_accounts.put(role, account)
-        await work.commit()
-        return chart

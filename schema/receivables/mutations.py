@@ -11,6 +11,7 @@ import strawberry
 from domain.identity import Permission
 from domain.receivables.lines import ZERO, LineRequest
 from resolvers.receivables import invoices as use_cases
+from resolvers.receivables import ledger
 from schema.context import Info
 from schema.permissions import requires
 from schema.pricing.types import ItemType
@@ -123,5 +124,5 @@ class ReceivablesMutations:
     async def set_gl_account(
         self, info: Info, role: AccountRole, number: str, name: str
     ) -> list[GlAccount]:
-        chart = await use_cases.set_gl_account(info.context.uow, role, number, name)
+        chart = await ledger.set_gl_account(info.context.uow, role, number, name)
         return GlAccount.chart(chart)

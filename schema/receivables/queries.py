@@ -8,6 +8,7 @@ import strawberry
 
 from domain.identity import Permission
 from resolvers.receivables import invoices as use_cases
+from resolvers.receivables import ledger
 from schema.context import Info
 from schema.paging import Page, page_request
 from schema.permissions import requires
@@ -47,11 +48,11 @@ class ReceivablesQueries:
     )
     async def trial_balance(self, info: Info, as_of: date | None = None) -> TrialBalance:
         on = as_of or info.context.clock.now().date()
-        return TrialBalance.from_domain(await use_cases.trial_balance(info.context.uow, on))
+        return TrialBalance.from_domain(await ledger.trial_balance(info.context.uow, on))
 
     @strawberry.field(
         description="The account each role posts to (the seeds' numbers unless you set one).",
         permission_classes=[requires(Permission.LEDGER_READ)],
     )
     async def chart_of_accounts(self, info: Info) -> list[GlAccount]:
-        return GlAccount.chart(await use_cases.chart_of_accounts(info.context.uow))
+        return GlAccount.chart(await ledger.chart_of_accounts(info.context.uow))

@@ -24,7 +24,7 @@ from domain.receivables.search import InvoiceFilter
 from domain.receivables.terms import due_date
 from domain.tax import ItemType
 from resolvers.customers import use_cases as customers
-from resolvers.receivables import invoices
+from resolvers.receivables import invoices, ledger
 from tests.use_cases.conftest import TENANT
 from tests.use_cases.fakes import Database, FakeUnitOfWork
 from tests.use_cases.outcomes import refusal, with_ids_of
@@ -347,9 +347,9 @@ async def test_the_trial_balance_adds_up_every_posting_and_reversal_as_of_a_date
     await invoices.post_invoice(uow, clock, CLERK, kept.id, date(2026, 3, 1), 1)
     await invoices.post_invoice(uow, clock, CLERK, cancelled.id, date(2026, 3, 1), 1)
     await invoices.cancel_invoice(uow, clock, CLERK, cancelled.id, "Duplicate", 2)
-    before = await invoices.trial_balance(uow, date(2026, 2, 28))
+    before = await ledger.trial_balance(uow, date(2026, 2, 28))
     assert before.accounts == ()
-    balance = await invoices.trial_balance(uow, date(2026, 3, 2))
+    balance = await ledger.trial_balance(uow, date(2026, 3, 2))
     assert [(a.account, a.debit, a.credit, a.balance) for a in balance.accounts] == [
         ("1200", Decimal("579.56"), Decimal("194.38"), Decimal("385.18")),
         ("2100", Decimal("14.40"), Decimal("39.60"), Decimal("-25.20")),
@@ -361,15 +361,15 @@ async def test_the_trial_balance_adds_up_every_posting_and_reversal_as_of_a_date
 async def test_a_tenants_own_account_is_posted_to_and_one_number_serves_one_role(
     shop: None, uow: Units, clock: ManualClock, stranger: Units
 ) -> None:
-    chart = await invoices.set_gl_account(uow, AccountRole.REVENUE, "4010", " Parts Revenue ")
+    chart = await ledger.set_gl_account(uow, AccountRole.REVENUE, "4010", " Parts Revenue ")
     assert chart[AccountRole.REVENUE] == Account("4010", "Parts Revenue")
     with pytest.raises(DomainError) as taken:
-        await invoices.set_gl_account(uow, AccountRole.SALES_RETURNS, "4100", "Returns")
+        await ledger.set_gl_account(uow, AccountRole.SALES_RETURNS, "4100", "Returns")
     assert refusal(taken) == [("GL_ACCOUNT_TAKEN", "number")]
     with pytest.raises(DomainError) as bad:
-        await invoices.set_gl_account(uow, AccountRole.CASH, "cash", " ")
+        await ledger.set_gl_account(uow, AccountRole.CASH, "cash", " ")
     assert refusal(bad) == [("BAD_USER_INPUT", "number"), ("BAD_USER_INPUT", "name")]
     invoice = await draft(uow, clock, PADS)
     posted = await invoices.post_invoice(uow, clock, CLERK, invoice.id, None, 1)
     assert [line.account for line in posted.journal[0].lines] == ["1200", "4010", "2100"]
-    assert (await invoices.chart_of_accounts(stranger))[AccountRole.REVENUE].number == "4000"
+    assert (await ledger.chart_of_accounts(stranger))[AccountRole.REVENUE].number == "4000"
