@@ -15,6 +15,7 @@ from domain.estimates import events as estimates
 from domain.events import DomainEvent
 from domain.inventory import events as inventory
 from domain.inventory import pricing_events as customer_pricing
+from domain.receivables import events as receivables
 from domain.sales import backorders, opportunities
 from domain.sales import events as sales
 from domain.service_orders import events as service_orders
@@ -41,6 +42,7 @@ EVENT_TYPES = _registry(
     sales.EVENTS,
     backorders.EVENTS,
     opportunities.EVENTS,
+    receivables.EVENTS,
 )
 
 

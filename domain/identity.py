@@ -57,6 +57,10 @@ class Permission:
     SALES_ORDER_WRITE = "sales:order:write"
     OPPORTUNITY_READ = "sales:opportunity:read"
     OPPORTUNITY_WRITE = "sales:opportunity:write"
+    INVOICE_READ = "finance:invoice:read"
+    INVOICE_WRITE = "finance:invoice:write"
+    LEDGER_READ = "finance:ledger:read"
+    LEDGER_WRITE = "finance:ledger:write"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -80,4 +84,5 @@ READ_BY_AGGREGATE = {
     "sales_order": Permission.SALES_ORDER_READ,
     "backorder": Permission.SALES_ORDER_READ,
     "opportunity": Permission.OPPORTUNITY_READ,
+    "invoice": Permission.INVOICE_READ,
 }

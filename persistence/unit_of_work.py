@@ -61,6 +61,12 @@ from persistence.repositories.locations.repository import (
 from persistence.repositories.naming import NamingSeries
 from persistence.repositories.outbox import EventLog, OutboxWriter
 from persistence.repositories.parties import PartiesRepository
+from persistence.repositories.receivables.accounts import (
+    ChartOfAccountsRepository,
+    InvoiceNumberSeries,
+)
+from persistence.repositories.receivables.invoices import InvoiceRepository
+from persistence.repositories.receivables.journal import JournalRepository
 from persistence.repositories.sales.backorders import BackorderRepository
 from persistence.repositories.sales.opportunities import OpportunityRepository
 from persistence.repositories.sales.orders import SalesOrderRepository
@@ -186,6 +192,10 @@ class UnitOfWork:
     sales_orders = _Repository(SalesOrderRepository)
     backorders = _Repository(BackorderRepository)
     opportunities = _Repository(OpportunityRepository)
+    invoices = _Repository(InvoiceRepository)
+    invoice_numbers = _Repository(InvoiceNumberSeries)
+    chart_of_accounts = _Repository(ChartOfAccountsRepository)
+    journal = _Repository(JournalRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -23,6 +23,7 @@ from resolvers.estimates.ports import EstimatesWork
 from resolvers.inventory.ports import InventoryWork
 from resolvers.inventory.pricing_ports import CustomerPricingWork
 from resolvers.locations.ports import LocationsWork
+from resolvers.receivables.ports import ReceivablesWork
 from resolvers.sales.ports import SalesWork
 from resolvers.service_orders.ports import ServiceOrdersWork
 from subscriptions.hub import EventHub
@@ -57,6 +58,7 @@ class UnitOfWork(
     InventoryWork,
     CustomerPricingWork,
     SalesWork,
+    ReceivablesWork,
     Protocol,
 ):
     """One transaction of one tenant: nothing is stored, and no event published, unless

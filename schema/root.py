@@ -54,6 +54,9 @@ from schema.metrics import GraphQLMetrics, OperationMetrics
 from schema.persisted_documents import PersistedDocuments
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
+from schema.receivables.mutations import ReceivablesMutations
+from schema.receivables.queries import ReceivablesQueries
+from schema.receivables.subscriptions import ReceivablesSubscriptions
 from schema.sales.backorders import BackorderMutations, BackorderQueries
 from schema.sales.mutations import SalesOrderMutations
 from schema.sales.opportunities import OpportunityMutations, OpportunityQueries
@@ -86,6 +89,7 @@ class Query(
     BackorderQueries,
     OpportunityQueries,
     CustomerInventoryQueries,
+    ReceivablesQueries,
 ):
     pass
 
@@ -106,6 +110,7 @@ class Mutation(
     BackorderMutations,
     SyncMutations,
     OpportunityMutations,
+    ReceivablesMutations,
 ):
     pass
 
@@ -239,6 +244,7 @@ class Subscription(
     ServiceOrderSubscriptions,
     StockSubscriptions,
     SalesSubscriptions,
+    ReceivablesSubscriptions,
 ):
     pass
 

@@ -2,9 +2,8 @@
 
 Finalizing captures a billable snapshot: the parts used (declined ones excluded), the
 labor of each work session (billable minutes x the hourly labor rate, to the cent) and
-the tax on every line by `domain.tax` rules. It bills what was actually used, not the
-estimate. Billing posts the snapshot's grand total as seed 000 shows: debit Accounts
-Receivable (1200), credit Service Revenue (4100), the same amount on both sides.
+the tax on every line by `domain.tax` rules. Billing turns it into the order's invoice
+(`domain/receivables/from_orders.py`), whose posting the order keeps as its GL entries.
 """
 
 from __future__ import annotations
@@ -13,17 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from domain.errors import DomainError, InvalidInput
 from domain.money import CENT, to_cents
+from domain.receivables.journal import JournalLine
 from domain.service_orders.events import BilledLabor, BilledPart, BillSummary
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.work_sessions import WorkSession
 from domain.tax import ItemType, TaxableItem, TaxCode, calculate_tax
 
-ACCOUNTS_RECEIVABLE = ("1200", "Accounts Receivable")
-SERVICE_REVENUE = ("4100", "Service Revenue")
 MINUTES_PER_HOUR = Decimal(60)
 MAX_LABOR_RATE = Decimal("1e6")
 
@@ -36,17 +33,8 @@ class BillableSnapshotMissing(DomainError):
     code = "BILLABLE_SNAPSHOT_MISSING"
 
 
-class Side(StrEnum):
-    DEBIT = "DEBIT"
-    CREDIT = "CREDIT"
-
-
-@dataclass(frozen=True, slots=True)
-class GlEntry:
-    account: str
-    account_name: str
-    side: Side
-    amount: Decimal
+GlEntry = JournalLine
+"""A line of the order's posting: its invoice's journal line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +58,9 @@ class BillableSnapshot:
     currency: str
     finalized_by: str
     po_number: str | None
+    labor_tax_code: str | None = None
+    """The tax code the labor lines were taxed by (None in snapshots finalized before
+    invoices existed, which were billed before invoices existed too)."""
 
     def summary(self) -> BillSummary:
         """The bill as billing is told about it (declined parts are not in it)."""
@@ -154,12 +145,5 @@ def capture_snapshot(
         currency=currency,
         finalized_by=finalized_by,
         po_number=po_number,
-    )
-
-
-def gl_entries(amount: Decimal) -> tuple[GlEntry, GlEntry]:
-    """The seed's posting for a billed order: the receivable and the revenue, balanced."""
-    return (
-        GlEntry(*ACCOUNTS_RECEIVABLE, Side.DEBIT, amount),
-        GlEntry(*SERVICE_REVENUE, Side.CREDIT, amount),
+        labor_tax_code=labor_tax_code,
     )

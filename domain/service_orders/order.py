@@ -25,7 +25,6 @@ from domain.service_orders.billing import (
     GlEntry,
     SnapshotAlreadyFinalized,
     capture_snapshot,
-    gl_entries,
 )
 from domain.service_orders.events import (
     PartsUsageRecorded,
@@ -80,6 +79,10 @@ class PartUsageNotFound(NotFound):
 
 class PartAlreadyDeclined(DomainError):
     code = "PART_ALREADY_DECLINED"
+
+
+class BillingBeforeCompletion(DomainError):
+    code = "BILLING_BEFORE_COMPLETION"
 
 
 class ServiceOrderNotFound(NotFound):
@@ -367,26 +370,47 @@ class ServiceOrder:
         ]
         return self.snapshot
 
-    def bill(
-        self, at: datetime, closed_periods: Iterable[FinancialPeriod], by: str
-    ) -> tuple[GlEntry, ...]:
-        """Post the finalized total, once, on `at`'s UTC date unless that period is closed."""
+    def require_billable(self, at: datetime, closed_periods: Iterable[FinancialPeriod]) -> None:
+        """Refuse billing on `at`'s UTC date unless the order is finalized, completed by
+        then, and the date is in an open period."""
         require_move(self.id, self.status, S.BILLED, "be billed")
         if self.snapshot is None:
             raise BillableSnapshotMissing(
                 f"Service order {self.id} has no billable snapshot yet; finalize it first."
             )
+        on = at.astimezone(UTC).date()
+        completed_on = self.completed_at.astimezone(UTC).date() if self.completed_at else on
+        if on < completed_on:
+            raise BillingBeforeCompletion(
+                f"Service order {self.id} was completed on {completed_on.isoformat()}; it "
+                f"cannot be billed on {on.isoformat()}, before that.",
+                field="billingDate",
+            )
         for period in closed_periods:
-            period.refuse_billing_on(at.astimezone(UTC).date())
-        amount, currency = self.snapshot.grand_total, self.snapshot.currency
-        self.gl_entries, self.billed_at = gl_entries(amount), at
+            period.refuse_billing_on(on)
+
+    def bill(
+        self,
+        at: datetime,
+        closed_periods: Iterable[FinancialPeriod],
+        by: str,
+        posting: Iterable[GlEntry],
+        amount: Decimal,
+    ) -> None:
+        """Billed once, on `at`, by its invoice: the order keeps the invoice's posting
+        (`posting`) as its GL entries, in account order as they are stored, and
+        publishes the invoice's total."""
+        self.require_billable(at, closed_periods)
+        assert self.snapshot is not None
+        currency = self.snapshot.currency
+        self.gl_entries = tuple(sorted(posting, key=lambda entry: entry.account))
+        self.billed_at = at
         self.events.append(
             ServiceOrderBilled(
                 **self._about(at), customer_id=self.customer_id, amount=amount, currency=currency
             )
         )
         self._move(S.BILLED, at, by)
-        return self.gl_entries
 
     def _parts_usage(self, at: datetime, finalized_by: str) -> PartsUsageRecorded:
         """Seed 001's parts_usage_recorded: every part used, declined ones flagged."""

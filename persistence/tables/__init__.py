@@ -20,6 +20,13 @@ from persistence.tables.finance import financial_periods
 from persistence.tables.idempotency import idempotency_keys
 from persistence.tables.locations import approval_policies, locations, tax_codes
 from persistence.tables.naming import naming_series
+from persistence.tables.receivables import (
+    gl_accounts,
+    invoice_lines,
+    invoice_number_series,
+    invoices,
+    journal_lines,
+)
 from persistence.tables.reservations import stock_reservations
 from persistence.tables.sales import (
     backorders,
@@ -57,8 +64,13 @@ __all__ = [
     "finance_month_locks",
     "finance_postings",
     "financial_periods",
+    "gl_accounts",
     "idempotency_keys",
     "inbox",
+    "invoice_lines",
+    "invoice_number_series",
+    "invoices",
+    "journal_lines",
     "locations",
     "metadata",
     "naming_series",

@@ -34,6 +34,15 @@ async def service_order(uow: UnitOfWorkFactory, order_id: str) -> ServiceOrder:
         return await existing(work.service_orders, order_id)
 
 
+async def orders_by_id(
+    uow: UnitOfWorkFactory, order_ids: Sequence[str]
+) -> list[ServiceOrder | None]:
+    """Batch for `Invoice.serviceOrder`: each order by id (one read each, in one unit of
+    work), None for one this tenant has not."""
+    async with uow() as work:
+        return [await work.service_orders.get(i) for i in order_ids]
+
+
 async def orders_by_estimate(
     uow: UnitOfWorkFactory, estimate_ids: Sequence[str]
 ) -> list[ServiceOrder | None]:

@@ -10,6 +10,7 @@ import strawberry
 
 from domain import customers as domain
 from domain.identity import Permission
+from domain.receivables.search import InvoiceFilter
 from domain.sales.opportunities import OpportunityFilter
 from domain.work_parties import WorkParty
 from resolvers.sales import opportunities as opportunity_use_cases
@@ -33,6 +34,7 @@ from schema.work_lists import (
 )
 
 if TYPE_CHECKING:
+    from schema.receivables.types import Invoice
     from schema.sales.opportunities import Opportunity
     from schema.sales.types import SalesOrder
 
@@ -146,6 +148,23 @@ class Customer:
             page_request(page_index, page_size),
         )
         return Page.of(page, Opportunity.from_domain)
+
+    @strawberry.field(
+        description="This customer's invoices, newest first.",
+        permission_classes=[requires(Permission.INVOICE_READ)],
+    )
+    async def invoices(
+        self, info: Info, page_index: int | None = 0, page_size: int | None = 20
+    ) -> Page[Annotated[Invoice, strawberry.lazy("schema.receivables.types")]]:
+        from resolvers.receivables.invoices import invoices
+        from schema.receivables.types import Invoice
+
+        page = await invoices(
+            info.context.uow,
+            InvoiceFilter(customer_id=str(self.customer_id)),
+            page_request(page_index, page_size),
+        )
+        return Page.of(page, Invoice.from_domain)
 
     @classmethod
     def from_domain(cls, c: domain.Customer) -> Customer:

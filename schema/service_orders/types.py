@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -31,6 +32,9 @@ from schema.permissions import requires
 from schema.references import PartType, part_of
 from schema.sla.types import Priority
 from schema.work_parties import WorkParties
+
+if TYPE_CHECKING:
+    from schema.receivables.types import Invoice
 
 
 @strawberry.type(description="Where an open order stands against its SLA right now.")
@@ -332,6 +336,18 @@ class ServiceOrder(WorkParties):
             return None
         found = await info.context.loaders.person_by_id.load(str(self.technician_id))
         return None if found is None else Person.from_domain(found)
+
+    @strawberry.field(
+        description="The invoice this order was billed on; null until billed.",
+        permission_classes=[requires(Permission.INVOICE_READ)],
+    )
+    async def invoice(
+        self, info: Info
+    ) -> Annotated[Invoice, strawberry.lazy("schema.receivables.types")] | None:
+        from schema.receivables.types import Invoice
+
+        found = await info.context.loaders.invoice_of_order.load(str(self.service_order_id))
+        return None if found is None else Invoice.from_domain(found)
 
     @strawberry.field(description="Due times and standing against the SLA, at this moment.")
     def sla(self, info: Info) -> ServiceOrderSla | None:

@@ -32,6 +32,7 @@ from subscriptions.wire.contracts import (
     finance,
     inventory,
     inventory_pricing,
+    receivables,
     sales,
     service_orders,
     sla,
@@ -257,6 +258,7 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         inventory.CONTRACTS,
         inventory_pricing.CONTRACTS,
         sales.CONTRACTS,
+        receivables.CONTRACTS,
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(

@@ -51,3 +51,9 @@ async def test_every_readme_walkthrough_runs_on_the_demo_data(
             assert not body.get("errors"), f"{title}:\n{operation}\n-> {body['errors']}"
             ran += 1
     assert ran >= 15
+    billed = await api.data(
+        '{ serviceOrder(id: "SO-001") { invoice { totalAmount } } '
+        'estimate(id: "EST-001") { totals { grandTotal } } }'
+    )
+    approved = billed["estimate"]["totals"]["grandTotal"]
+    assert billed["serviceOrder"]["invoice"]["totalAmount"] == approved == "305.50"

@@ -5,6 +5,7 @@ periods included), is tested on the use cases: tests/use_cases/test_service_orde
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -23,8 +24,11 @@ from tests.e2e.service_order_steps import (
 
 GL = [
     {"account": "1200", "accountName": "Accounts Receivable", "side": "DEBIT", "amount": "453.58"},
-    {"account": "4100", "accountName": "Service Revenue", "side": "CREDIT", "amount": "453.58"},
+    {"account": "2100", "accountName": "Sales Tax Payable", "side": "CREDIT", "amount": "33.60"},
+    {"account": "4100", "accountName": "Service Revenue", "side": "CREDIT", "amount": "419.98"},
 ]
+"""The order's invoice posting in account order: the total receivable, the tax owed,
+revenue net of tax."""
 
 
 async def test_finalizing_captures_the_seed_snapshot_to_the_cent(api: Api) -> None:
@@ -55,10 +59,11 @@ async def test_billing_posts_receivable_and_revenue_and_moves_the_order_to_bille
 ) -> None:
     shop = await open_shop(api)
     order_id = await finalized(api, shop)
-    billed = (await api.data(BILL, await read(api, {"id": order_id, "on": "2026-02-01"})))[
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    billed = (await api.data(BILL, await read(api, {"id": order_id, "on": tomorrow})))[
         "billServiceOrder"
     ]
-    assert billed["status"] == "BILLED" and billed["billedAt"].startswith("2026-02-01T")
+    assert billed["status"] == "BILLED" and billed["billedAt"].startswith(f"{tomorrow}T")
     assert billed["glEntries"] == GL
     assert (await api.data(GET, {"id": order_id}))["serviceOrder"]["glEntries"] == GL
 
@@ -86,4 +91,4 @@ async def test_concurrent_bills_bill_once(api: Api, engine: AsyncEngine) -> None
                 outbox.c.event_type == "ServiceOrderBilled",
             )
         )
-        assert (postings.scalar_one(), billed_events.scalar_one()) == (2, 1)
+        assert (postings.scalar_one(), billed_events.scalar_one()) == (3, 1)

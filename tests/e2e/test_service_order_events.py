@@ -133,6 +133,7 @@ async def test_the_seed_events_are_published_on_the_seed_topics(
             "workexec.workorder.parts_usage_recorded": 1,
             "workexec.workorder.ready_for_billing": 1,
             "workexec.workorder.snapshot_finalized": 1,
+            "finance.ar.invoice.posted": 1,
         },
     )
 
@@ -155,6 +156,16 @@ async def test_the_seed_events_are_published_on_the_seed_topics(
         "amount": 453.58,
         "currency": "USD",
     }
+    [invoice] = found["finance.ar.invoice.posted"]
+    assert invoice["eventType"] == "InvoicePostedEvent"
+    assert invoice["payload"]["customerId"] == shop["customer"]
+    assert invoice["payload"]["invoiceNumber"].endswith("-000001")
+    assert (invoice["payload"]["totalAmount"], invoice["payload"]["taxAmount"]) == (453.58, 33.60)
+    assert invoice["payload"]["glEntries"] == [
+        {"accountId": "1200-00", "debit": 453.58, "credit": 0.00},
+        {"accountId": "4100-00", "debit": 0.00, "credit": 419.98},
+        {"accountId": "2100-00", "debit": 0.00, "credit": 33.60},
+    ]
     [session] = found["workexec.workorder.work_session_recorded"]
     assert (session["specversion"], session["subject"]) == ("1.0", f"{order_id}|WS-001")
     assert session["data"]["billableMinutes"] == 240

@@ -91,7 +91,10 @@ async def test_an_approved_estimate_becomes_an_order_that_is_billed(api: Api) ->
     )
     assert snapshot["grandTotal"] == "448.78"
     assert billed["status"] == "BILLED"
+    # What the customer approved is billed: the estimate's 89.99 part and 60.00 labor
+    # (149.99 net, 10.80 tax), not the 448.78 the work recorded; tax to 2100.
     assert [(e["account"], e["side"], e["amount"]) for e in billed["glEntries"]] == [
-        ("1200", "DEBIT", "448.78"),
-        ("4100", "CREDIT", "448.78"),
+        ("1200", "DEBIT", "160.79"),
+        ("2100", "CREDIT", "10.80"),
+        ("4100", "CREDIT", "149.99"),
     ]

@@ -17,6 +17,7 @@ OWN_IDS = {
     ("FinancialPeriod", "periodId"),
     ("Part", "productId"),
     ("StockShortageAlert", "eventId"),
+    ("JournalEntry", "entryId"),
     ("PartUsage", "workorderPartId"),
     ("ProductCategory", "categoryId"),
     ("ServiceOrderItem", "itemId"),

@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import DomainError
 from domain.finance.periods import FinancialPeriod
-from domain.service_orders.billing import GlEntry, Side
+from domain.receivables.journal import JournalLine, Side
 from domain.service_orders.events import (
     PartsUsageRecorded,
     ServiceOrderBilled,
@@ -232,18 +232,24 @@ def test_only_a_completed_order_is_finalized_and_only_once() -> None:
     )
 
 
-def test_billing_450_posts_the_seed_debit_and_credit() -> None:
+POSTING = (
+    JournalLine("1200", "Accounts Receivable", Side.DEBIT, Decimal("450.00")),
+    JournalLine("4100", "Service Revenue", Side.CREDIT, Decimal("450.00")),
+)
+"""Seed 000's posting of a 450.00 order, as its invoice posts it (no tax)."""
+
+
+def test_a_billed_order_keeps_its_invoices_posting_and_publishes_its_total() -> None:
     order = completed_order()
     order.work_sessions.clear()
     order.parts[:] = [PADS.__class__("WOP-1", "P", "S", Decimal(1), Decimal("450.00"), "EXEMPT")]
     exempt = TaxCode("LOC-001", "EXEMPT", "Exempt", Decimal(0), (ItemType.PART,))
     order.finalize("S", END, "SUP", Decimal(60), "LABOR_TAX", {"EXEMPT": exempt}, "USD")
     order.events.clear()
-    entries = order.bill(datetime(2026, 2, 2, 9, tzinfo=UTC), [CLOSED_JANUARY], "USER-001")
-    assert entries == (
-        GlEntry("1200", "Accounts Receivable", Side.DEBIT, Decimal("450.00")),
-        GlEntry("4100", "Service Revenue", Side.CREDIT, Decimal("450.00")),
+    order.bill(
+        datetime(2026, 2, 2, 9, tzinfo=UTC), [CLOSED_JANUARY], "USER-001", POSTING, Decimal("450")
     )
+    assert order.gl_entries == POSTING
     billed, changed = order.events
     assert isinstance(billed, ServiceOrderBilled)
     assert (billed.customer_id, billed.amount, billed.currency) == (
@@ -257,9 +263,11 @@ def test_billing_450_posts_the_seed_debit_and_credit() -> None:
 
 def test_an_order_is_billed_at_most_once_and_a_billed_order_moves_nowhere() -> None:
     order = finalized_order()
-    order.bill(datetime(2026, 2, 2, tzinfo=UTC), [], "USER-001")
+    order.bill(datetime(2026, 2, 2, tzinfo=UTC), [], "USER-001", POSTING, Decimal("450.00"))
     for again in (
-        lambda: order.bill(datetime(2026, 2, 3, tzinfo=UTC), [], "USER-001"),
+        lambda: order.bill(
+            datetime(2026, 2, 3, tzinfo=UTC), [], "USER-001", POSTING, Decimal("450.00")
+        ),
         lambda: order.cancel("Too late", END, "USER-001"),
         lambda: order.schedule(START, END, END, "USER-001"),
         lambda: order.mark_covered("CON-1"),
@@ -273,12 +281,20 @@ def test_an_order_is_billed_at_most_once_and_a_billed_order_moves_nowhere() -> N
 def test_billing_into_a_closed_period_is_refused_and_changes_nothing() -> None:
     order = finalized_order()
     with pytest.raises(DomainError) as raised:
-        order.bill(datetime(2026, 1, 31, 23, 59, tzinfo=UTC), [CLOSED_JANUARY], "USER-001")
+        order.require_billable(datetime(2026, 1, 31, 23, 59, tzinfo=UTC), [CLOSED_JANUARY])
     assert raised.value.code == "FINANCIAL_PERIOD_CLOSED"
     assert order.status == "COMPLETED" and order.gl_entries == () and order.events == []
 
 
 def test_billing_without_a_finalized_snapshot_is_refused() -> None:
     with pytest.raises(DomainError) as raised:
-        completed_order().bill(END + timedelta(days=10), [], "USER-001")
+        completed_order().require_billable(END + timedelta(days=10), [])
     assert raised.value.code == "BILLABLE_SNAPSHOT_MISSING"
+
+
+def test_billing_dated_before_the_work_was_completed_is_refused() -> None:
+    order = finalized_order()
+    with pytest.raises(DomainError) as raised:
+        order.require_billable(END - timedelta(days=1), [])
+    assert (raised.value.code, raised.value.field) == ("BILLING_BEFORE_COMPLETION", "billingDate")
+    order.require_billable(END.replace(hour=0, minute=0), [])

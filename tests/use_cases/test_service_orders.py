@@ -16,13 +16,16 @@ import pytest
 from domain.clock import ManualClock
 from domain.errors import DomainError
 from domain.estimates import Estimate, EstimateItem, EstimateStatus
+from domain.estimates.totals import Discount, calculate_totals
 from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
 from domain.identity import Principal
 from domain.inventory.events import StockMoved
 from domain.paging import PageRequest
+from domain.receivables.invoice import InvoiceStatus
+from domain.receivables.journal import Side
 from domain.service_orders.appointments import Appointment
-from domain.service_orders.billing import GlEntry, Side
+from domain.service_orders.billing import GlEntry
 from domain.service_orders.events import (
     PartsUsageRecorded,
     RecordedPart,
@@ -767,7 +770,7 @@ async def test_finalizing_is_for_completed_orders_once_with_every_line_taxed(
     assert refused.value.code == "SNAPSHOT_ALREADY_FINALIZED"
 
 
-async def test_billing_posts_receivable_and_revenue_once_and_closes_the_order(
+async def test_billing_posts_the_orders_invoice_once_and_closes_the_order(
     uow: Units, clock: ManualClock, database: Database, shop: Shop
 ) -> None:
     unfinalized = await completed(uow, clock, shop)
@@ -780,10 +783,27 @@ async def test_billing_posts_receivable_and_revenue_once_and_closes_the_order(
     amount = Decimal("453.58")
     gl = (
         GlEntry("1200", "Accounts Receivable", Side.DEBIT, amount),
-        GlEntry("4100", "Service Revenue", Side.CREDIT, amount),
+        GlEntry("4100", "Service Revenue", Side.CREDIT, Decimal("419.98")),
+        GlEntry("2100", "Sales Tax Payable", Side.CREDIT, Decimal("33.60")),
     )
     reread = await stored(uow, order.id)
-    assert (reread.status, reread.billed_at, reread.gl_entries) == (S.BILLED, clock.now(), gl)
+    assert (reread.status, reread.billed_at, reread.gl_entries) == (
+        S.BILLED,
+        clock.now(),
+        (gl[0], gl[2], gl[1]),
+    )
+    async with uow() as work:
+        (invoice,) = (await work.invoices.of_service_orders([order.id])).values()
+    assert (invoice.number, invoice.status, invoice.total, invoice.journal[0].lines) == (
+        "INV-2026-000001",
+        InvoiceStatus.POSTED,
+        amount,
+        gl,
+    )
+    assert [(line.item_type, line.net_amount, line.tax_amount) for line in invoice.lines] == [
+        (ItemType.PART, Decimal("179.98"), Decimal("14.40")),
+        (ItemType.LABOR, Decimal("240.00"), Decimal("19.20")),
+    ]
     published = order_events(database)[-2:]
     assert published == with_ids_of(
         published,
@@ -826,24 +846,28 @@ async def test_a_second_bill_with_the_version_read_before_the_first_is_a_conflic
     assert [type(e) for e in order_events(database)].count(ServiceOrderBilled) == 1
 
 
-async def test_billing_into_a_closed_period_is_refused_and_the_next_day_is_not(
+async def test_billing_into_a_closed_period_or_before_completion_is_refused(
     uow: Units, clock: ManualClock, database: Database, shop: Shop
 ) -> None:
     async with uow() as work:
         await work.financial_periods.record_closed(
-            FinancialPeriod("2026-01", date(2026, 1, 1), date(2026, 1, 31), clock.now(), "ctl")
+            FinancialPeriod("2026-03", date(2026, 3, 1), date(2026, 3, 31), clock.now(), "ctl")
         )
         await work.commit()
     order = await finalized(uow, clock, shop)
     published = list(database.outbox)
-    with pytest.raises(DomainError) as refused:
-        await billing.bill(uow, clock, ADVISOR, order.id, date(2026, 1, 31), order.version)
-    assert refused.value.code == "FINANCIAL_PERIOD_CLOSED"
-    assert "2026-01" in refused.value.message
+    for on, code in (
+        (date(2026, 3, 31), "FINANCIAL_PERIOD_CLOSED"),
+        (date(2026, 3, 1), "BILLING_BEFORE_COMPLETION"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            await billing.bill(uow, clock, ADVISOR, order.id, on, order.version)
+        assert refused.value.code == code
     reread = await stored(uow, order.id)
     assert (reread.status, reread.gl_entries, database.outbox) == (S.COMPLETED, (), published)
-    billed = await billing.bill(uow, clock, ADVISOR, order.id, date(2026, 2, 1), order.version)
-    assert billed.billed_at == datetime.combine(date(2026, 2, 1), clock.now().time(), UTC)
+    assert database.committed("invoices", TENANT) == {}
+    billed = await billing.bill(uow, clock, ADVISOR, order.id, date(2026, 4, 1), order.version)
+    assert billed.billed_at == datetime.combine(date(2026, 4, 1), clock.now().time(), UTC)
     assert billed.status is S.BILLED
 
 
@@ -913,6 +937,39 @@ async def test_only_an_approved_estimate_becomes_an_order_and_only_once(
         await from_estimates.create_from_estimate(uow, clock, "EST-404", "LOW", None)
     assert refusal(refused) == [("ESTIMATE_NOT_FOUND", "estimateId")]
     assert len(database.committed("service_orders", TENANT)) == 1
+
+
+async def test_an_order_from_an_approved_estimate_bills_what_was_approved_discount_included(
+    uow: Units, clock: ManualClock, database: Database, shop: Shop
+) -> None:
+    async with uow() as work:
+        codes = {code.code: code for code in await work.tax_codes.for_location(LOCATION)}
+    estimate = stored_estimate(database, EstimateStatus.APPROVED)
+    estimate.discount = Discount(percent=Decimal("5"))
+    estimate.totals = calculate_totals(estimate.items, estimate.discount, codes, "USD")
+    database.tables["estimates"][(TENANT, estimate.id)] = stored_row(estimate)
+    order = await from_estimates.create_from_estimate(uow, clock, estimate.id, "HIGH", None)
+    order = await moved(uow, clock, order.id, 3)
+    order = await work_sessions.record_work_session(uow, clock, order.id, 4, session())
+    order = await work_sessions.record_parts_usage(uow, clock, "tech-1", order.id, 5, [PADS])
+    order = await lifecycle.complete(uow, clock, ADVISOR, order.id, None, "RESOLVED", 6)
+    order = await billing.finalize(
+        uow, clock, order.id, "clerk@shop", Decimal("60.00"), "LABOR_TAX", None, order.version
+    )
+    assert order.snapshot is not None and order.snapshot.grand_total == Decimal("453.58")
+    billed = await billing.bill(uow, clock, ADVISOR, order.id, None, order.version)
+    async with uow() as work:
+        invoice = (await work.invoices.of_service_orders([order.id]))[order.id]
+    assert invoice.total == estimate.totals.grand_total == billed.gl_entries[0].amount
+    assert [line.discount for line in invoice.lines] == [
+        line.discount for line in estimate.totals.lines
+    ]
+    assert invoice.note == (
+        "Labor recorded: 240.00 (240 billable minutes); labor approved on estimate EST-001: "
+        "120.00. The approved amount is billed, as the customer approved it."
+    )
+    (billed_event,) = [e for e in order_events(database) if isinstance(e, ServiceOrderBilled)]
+    assert billed_event.amount == estimate.totals.grand_total
 
 
 # What other systems report

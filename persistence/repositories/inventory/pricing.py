@@ -21,7 +21,8 @@ from domain.customers import CustomerNotFound
 from domain.errors import DomainError
 from domain.inventory.pricing import CustomerPrice, CustomerPriceList
 from domain.inventory.tiers import CustomerTier, TierDiscount, tier_discount_conflict
-from domain.service_orders.billing import ACCOUNTS_RECEIVABLE, Side
+from domain.receivables.accounts import DEFAULT_ACCOUNTS, AccountRole
+from domain.receivables.journal import Side
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     TenantRepository,
@@ -114,7 +115,7 @@ OPEN_RECEIVABLE = (
     .where(
         of_tenant(service_order_gl_entries),
         ORDER.customer_id == bindparam("customer_id"),
-        GL.account == ACCOUNTS_RECEIVABLE[0],
+        GL.account == DEFAULT_ACCOUNTS[AccountRole.RECEIVABLES].number,
         GL.side == Side.DEBIT.value,
     )
 )

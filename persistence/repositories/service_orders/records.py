@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 
-from domain.service_orders.billing import BillableSnapshot, GlEntry, LaborLine, Side
+from domain.receivables.journal import Side
+from domain.service_orders.billing import BillableSnapshot, GlEntry, LaborLine
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
 from domain.service_orders.work_sessions import WorkSession
@@ -105,6 +106,7 @@ def _snapshot_row(snapshot: BillableSnapshot) -> dict[str, Any]:
                 }
                 for line in snapshot.labor
             ],
+            "labor_tax_code": snapshot.labor_tax_code,
         },
     }
 
@@ -123,6 +125,7 @@ def _snapshot(row: Mapping[str, Any]) -> BillableSnapshot:
         currency=row["currency"],
         finalized_by=row["finalized_by"],
         po_number=row["po_number"],
+        labor_tax_code=lines.get("labor_tax_code"),
     )
 
 

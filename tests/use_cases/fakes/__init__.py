@@ -18,6 +18,7 @@ from tests.use_cases.fakes.inventory import InventoryWork
 from tests.use_cases.fakes.locations import LocationsWork
 from tests.use_cases.fakes.memory import Database, DuplicateKey, Work
 from tests.use_cases.fakes.parties import PartiesWork
+from tests.use_cases.fakes.receivables import ReceivablesWork
 from tests.use_cases.fakes.sales import SalesWork
 from tests.use_cases.fakes.service_orders import ServiceOrdersWork
 
@@ -32,6 +33,7 @@ class FakeUnitOfWork(
     InventoryWork,
     CustomerPricingWork,
     SalesWork,
+    ReceivablesWork,
     Work,
 ):
     """One tenant's unit of work over an in-memory `Database`."""

@@ -18,7 +18,9 @@ from domain.customers import CustomerNotFound
 from domain.errors import DomainError
 from domain.inventory.pricing import CustomerPrice, CustomerPriceList
 from domain.inventory.tiers import TierDiscount, tier_discount_conflict
-from domain.service_orders.billing import ACCOUNTS_RECEIVABLE, GlEntry, Side
+from domain.receivables.accounts import DEFAULT_ACCOUNTS, AccountRole
+from domain.receivables.journal import Side
+from domain.service_orders.billing import GlEntry
 from tests.use_cases.fakes.memory import Aggregates, Records, Repository, Table
 from tests.use_cases.fakes.service_orders import GL_ENTRIES
 
@@ -105,7 +107,8 @@ class InMemoryReceivables(Table[GlEntry]):
                 entry.amount
                 for order_id in orders
                 for entry in self._work.read(self.table, order_id) or ()
-                if entry.account == ACCOUNTS_RECEIVABLE[0] and entry.side is Side.DEBIT
+                if entry.account == DEFAULT_ACCOUNTS[AccountRole.RECEIVABLES].number
+                and entry.side is Side.DEBIT
             ),
             Decimal(0),
         )

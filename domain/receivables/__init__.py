@@ -1,0 +1,1 @@
+"""Accounts receivable: the chart of accounts, balanced journal entries and invoices."""

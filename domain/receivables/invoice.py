@@ -1,0 +1,217 @@
+"""The invoice aggregate: drafted with lines, posted under a gapless number, cancelled.
+
+A draft is created with its lines (priced and taxed by `lines.py`) and has no number.
+Posting gives it the next number of its tenant's series for the posting year
+(`INV-2026-004210`, taken by the use case inside the posting transaction, so a refused
+or rolled-back posting takes no number), its due date from the customer's billing
+terms, and one balanced journal entry: Dr Accounts Receivable the total, Cr revenue the
+net, Cr Sales Tax Payable the tax.
+Cancelling a posted invoice reverses that entry on the cancelling date. Nothing in here
+reads a clock: instants are parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from domain.checks import check_text
+from domain.errors import DomainError, NotFound, collect
+from domain.events import DomainEvent
+from domain.finance.periods import FinancialPeriod
+from domain.receivables.accounts import AccountRole, ChartOfAccounts
+from domain.receivables.events import InvoiceCancelled, InvoicePosted
+from domain.receivables.journal import JournalEntry, JournalLine, Side
+from domain.receivables.lines import ZERO, InvoiceLine
+from domain.receivables.terms import due_date
+
+NUMBER_PREFIX = "INV"
+NUMBER_WIDTH = 6
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "DRAFT"
+    POSTED = "POSTED"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    CANCELLED = "CANCELLED"
+    WRITTEN_OFF = "WRITTEN_OFF"
+
+
+OPEN_STATUSES = (InvoiceStatus.POSTED, InvoiceStatus.PARTIALLY_PAID)
+"""Statuses in which money is still owed."""
+
+
+class InvoiceNotFound(NotFound):
+    code = "INVOICE_NOT_FOUND"
+
+    def __init__(self, invoice_id: str):
+        super().__init__("Invoice", invoice_id)
+        self.field = "invoiceId"
+
+
+class InvalidInvoiceTransition(DomainError):
+    code = "INVALID_TRANSITION"
+
+    def __init__(self, invoice_id: str, current: InvoiceStatus, action: str):
+        super().__init__(
+            f"Invoice {invoice_id} is {current}, so it cannot {action}. Refresh the invoice "
+            "to see what it allows now.",
+            field="status",
+        )
+
+
+class EmptyInvoice(DomainError):
+    code = "EMPTY_INVOICE"
+
+
+def invoice_number(year: int, sequence: int) -> str:
+    """The number a tenant's `sequence`-th invoice posted in `year` carries."""
+    return f"{NUMBER_PREFIX}-{year}-{sequence:0{NUMBER_WIDTH}d}"
+
+
+@dataclass(slots=True, eq=False)
+class Invoice:
+    id: str
+    tenant_id: str
+    customer_id: str
+    location_id: str
+    currency: str
+    billing_terms_id: str | None
+    created_at: datetime
+    created_by: str
+    service_order_id: str | None = None
+    note: str | None = None
+    """What the customer should know about the amounts (labor billed as approved)."""
+    lines: tuple[InvoiceLine, ...] = ()
+    status: InvoiceStatus = InvoiceStatus.DRAFT
+    number: str | None = None
+    posting_date: date | None = None
+    due_date: date | None = None
+    open_balance: Decimal = ZERO
+    posted_at: datetime | None = None
+    posted_by: str | None = None
+    cancelled_at: datetime | None = None
+    cancelled_by: str | None = None
+    cancellation_reason: str | None = None
+    journal: tuple[JournalEntry, ...] = ()
+    version: int = 1
+    updated_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.net_amount for line in self.lines), ZERO)
+
+    @property
+    def tax_total(self) -> Decimal:
+        return sum((line.tax_amount for line in self.lines), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.tax_total
+
+    @property
+    def revenue_role(self) -> AccountRole:
+        """A billed order earns Service Revenue (seed 000); any other invoice, Revenue
+        (seed 002)."""
+        return AccountRole.SERVICE_REVENUE if self.service_order_id else AccountRole.REVENUE
+
+    def is_overdue(self, on: date) -> bool:
+        return (
+            self.status in OPEN_STATUSES
+            and self.due_date is not None
+            and self.due_date < on
+            and self.open_balance > 0
+        )
+
+    def post(
+        self,
+        number: str,
+        posting_date: date,
+        at: datetime,
+        by: str,
+        chart: ChartOfAccounts,
+        closed_periods: Iterable[FinancialPeriod],
+    ) -> JournalEntry:
+        """Post the draft under `number` on `posting_date`; the books must be open then."""
+        self._require(InvoiceStatus.DRAFT, "be posted")
+        if not self.lines or self.total <= 0:
+            raise EmptyInvoice(
+                f"Invoice {self.id} bills nothing yet; add a line with an amount first.",
+                field="items",
+            )
+        for period in closed_periods:
+            period.refuse_billing_on(posting_date)
+        due = due_date(posting_date, self.billing_terms_id)
+        entry = JournalEntry.of(
+            f"{self.id}-POST",
+            posting_date,
+            f"Invoice {number}",
+            (
+                JournalLine.of(chart[AccountRole.RECEIVABLES], Side.DEBIT, self.total),
+                JournalLine.of(chart[self.revenue_role], Side.CREDIT, self.subtotal),
+                JournalLine.of(chart[AccountRole.SALES_TAX_PAYABLE], Side.CREDIT, self.tax_total),
+            ),
+        )
+        self.status, self.number = InvoiceStatus.POSTED, number
+        self.posting_date, self.due_date = posting_date, due
+        self.open_balance, self.posted_at, self.posted_by = self.total, at, by
+        self.journal += (entry,)
+        self.events.append(
+            InvoicePosted(
+                **self._about(at),
+                invoice_number=number,
+                total_amount=self.total,
+                tax_amount=self.tax_total,
+                currency=self.currency,
+                posting_date=posting_date,
+                due_date=due,
+                gl_entries=entry.lines,
+            )
+        )
+        return entry
+
+    def cancel(
+        self, reason: str, at: datetime, by: str, closed_periods: Iterable[FinancialPeriod]
+    ) -> None:
+        """Cancel with a reason. A posted invoice's posting is reversed on the cancelling
+        date (which must be in an open period); a draft is only set aside."""
+        if self.status not in (InvoiceStatus.DRAFT, InvoiceStatus.POSTED):
+            raise InvalidInvoiceTransition(self.id, self.status, "be cancelled")
+        collect(check_text(reason, "reason", "Say why the invoice is cancelled.", 1000))
+        if self.status is InvoiceStatus.POSTED:
+            on = max(at.astimezone(UTC).date(), self.posting_date or date.min)
+            for period in closed_periods:
+                period.refuse_billing_on(on)
+            reversal = self.journal[-1].reversal(
+                f"{self.id}-CANCEL", on, f"Cancellation of invoice {self.number}"
+            )
+            self.journal += (reversal,)
+            self.events.append(
+                InvoiceCancelled(
+                    **self._about(at),
+                    reason=reason.strip(),
+                    cancelled_by=by,
+                    gl_entries=reversal.lines,
+                )
+            )
+        self.status, self.open_balance = InvoiceStatus.CANCELLED, ZERO
+        self.cancelled_at, self.cancelled_by = at, by
+        self.cancellation_reason = reason.strip()
+
+    def _require(self, status: InvoiceStatus, action: str) -> None:
+        if self.status is not status:
+            raise InvalidInvoiceTransition(self.id, self.status, action)
+
+    def _about(self, at: datetime) -> dict[str, Any]:
+        return {
+            "aggregate_id": self.id,
+            "tenant_id": self.tenant_id,
+            "occurred_at": at,
+            "customer_id": self.customer_id,
+        }

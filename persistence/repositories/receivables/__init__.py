@@ -1,0 +1,1 @@
+"""Accounts receivable repositories: invoices, their number series, the chart of accounts."""

@@ -1,0 +1,62 @@
+"""The invoice number series and the tenant's chart of accounts.
+
+An invoice number is taken with one upsert on the series' row of the tenant and year,
+inside the posting's transaction: the row stays locked until commit (postings of one
+tenant and year queue there, as the law's gapless series requires) and a rollback
+gives the number back. The readable-id series (`naming.py`) are deliberately the
+opposite, taken outside any transaction; invoices cannot have gaps, ids may.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
+from persistence.repositories.base import TenantRepository, of_tenant
+from persistence.tables import gl_accounts, invoice_number_series
+
+SERIES = invoice_number_series.c
+_FIRST = pg_insert(invoice_number_series).values(
+    tenant_id=bindparam("tenant_id"), year=bindparam("year"), last_number=1
+)
+TAKE = _FIRST.on_conflict_do_update(
+    index_elements=[SERIES.tenant_id, SERIES.year],
+    set_={"last_number": SERIES.last_number + 1},
+).returning(SERIES.last_number)
+PUT = (
+    pg_insert(gl_accounts)
+    .values(
+        tenant_id=bindparam("tenant_id"),
+        role=bindparam("role"),
+        number=bindparam("number"),
+        name=bindparam("name"),
+    )
+    .on_conflict_do_update(
+        index_elements=[gl_accounts.c.tenant_id, gl_accounts.c.role],
+        set_={"number": bindparam("number"), "name": bindparam("name")},
+    )
+)
+ACCOUNTS = select(gl_accounts.c.role, gl_accounts.c.number, gl_accounts.c.name).where(
+    of_tenant(gl_accounts)
+)
+
+
+class InvoiceNumberSeries(TenantRepository):
+    table = invoice_number_series
+
+    async def take(self, year: int) -> int:
+        return int(await self._value(TAKE, year=year))
+
+
+class ChartOfAccountsRepository(TenantRepository):
+    table = gl_accounts
+
+    async def chart(self) -> ChartOfAccounts:
+        rows = await self._rows(ACCOUNTS)
+        return ChartOfAccounts(
+            {AccountRole(row["role"]): Account(row["number"], row["name"]) for row in rows}
+        )
+
+    async def put(self, role: AccountRole, account: Account) -> None:
+        await self._run(PUT, role=role.value, number=account.number, name=account.name)

@@ -1,0 +1,1 @@
+"""Accounts receivable use cases: invoices drafted, posted and cancelled."""

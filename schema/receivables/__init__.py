@@ -1,0 +1,1 @@
+"""Accounts receivable in the graph: invoices, their lines and their postings."""

@@ -1,0 +1,264 @@
+"""Invoices as clients see them: number, status, lines, totals, dates, open balance, the
+journal entries they posted, and the customer and service order they belong to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from domain.identity import Permission
+from domain.receivables import accounts, journal, ledger
+from domain.receivables import invoice as invoices
+from domain.receivables.lines import InvoiceLine as DomainLine
+from domain.receivables.search import InvoiceFilter as DomainFilter
+from schema.context import Info
+from schema.customers.types import Customer
+from schema.permissions import requires
+from schema.pricing.types import ItemType
+from schema.references import LocationType, location_of
+
+if TYPE_CHECKING:
+    from schema.service_orders.types import ServiceOrder
+
+AccountRole = strawberry.enum(
+    accounts.AccountRole, description="What an account is posted for, whatever its number."
+)
+InvoiceStatus = strawberry.enum(invoices.InvoiceStatus, name="InvoiceStatus")
+
+
+@strawberry.type(description="One billed line: net of its discount, taxed by its tax code.")
+class InvoiceLine:
+    line_no: int
+    description: str
+    item_type: ItemType
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    tax_code: str
+    net_amount: Decimal
+    tax_amount: Decimal
+    line_total: Decimal
+
+    @classmethod
+    def from_domain(cls, line: DomainLine) -> InvoiceLine:
+        return cls(
+            line_no=line.line_no,
+            description=line.description,
+            item_type=line.item_type,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount=line.discount,
+            tax_code=line.tax_code,
+            net_amount=line.net_amount,
+            tax_amount=line.tax_amount,
+            line_total=line.line_total,
+        )
+
+
+@strawberry.type(description="One line of a journal entry: an account debited or credited.")
+class JournalLine:
+    account: str
+    account_name: str
+    debit: Decimal
+    credit: Decimal
+
+
+@strawberry.type(description="A balanced journal entry the invoice posted (or its reversal).")
+class JournalEntry:
+    entry_id: strawberry.ID
+    posted_on: date
+    memo: str
+    lines: list[JournalLine]
+
+    @classmethod
+    def from_domain(cls, entry: journal.JournalEntry) -> JournalEntry:
+        return cls(
+            entry_id=strawberry.ID(entry.entry_id),
+            posted_on=entry.posted_on,
+            memo=entry.memo,
+            lines=[
+                JournalLine(
+                    account=line.account,
+                    account_name=line.account_name,
+                    debit=line.debit,
+                    credit=line.credit,
+                )
+                for line in entry.lines
+            ],
+        )
+
+
+@strawberry.type(description="An invoice: a DRAFT has no number; posting gives it one.")
+class Invoice:
+    invoice_id: strawberry.ID
+    invoice_number: str | None = strawberry.field(
+        description="INV-<year>-<six digits>, gapless per tenant and year; null on a draft."
+    )
+    customer_id: strawberry.ID
+    location_id: strawberry.ID
+    service_order_id: strawberry.ID | None
+    status: InvoiceStatus
+    currency: str
+    billing_terms_id: str | None
+    lines: list[InvoiceLine]
+    subtotal: Decimal = strawberry.field(description="The lines' net amounts.")
+    tax_amount: Decimal
+    total_amount: Decimal
+    open_balance: Decimal = strawberry.field(description="What is still owed; 0 on a draft.")
+    posting_date: date | None
+    due_date: date | None
+    note: str | None = strawberry.field(
+        description="What the amounts need said (labor billed as approved, with both figures)."
+    )
+    journal: list[JournalEntry]
+    created_at: datetime
+    created_by: str
+    posted_at: datetime | None
+    posted_by: str | None
+    cancelled_at: datetime | None
+    cancelled_by: str | None
+    cancellation_reason: str | None
+    version: int = strawberry.field(description="Send back with a change to detect conflicts.")
+    source: strawberry.Private[invoices.Invoice]
+
+    @strawberry.field(description="Posted, not paid, and past its due date (today, UTC).")
+    def overdue(self, info: Info) -> bool:
+        return self.source.is_overdue(info.context.clock.now().date())
+
+    @strawberry.field(
+        description="The customer billed.",
+        permission_classes=[requires(Permission.CUSTOMER_READ)],
+    )
+    async def customer(self, info: Info) -> Customer | None:
+        found = await info.context.loaders.customer_by_id.load(str(self.customer_id))
+        return None if found is None else Customer.from_domain(found)
+
+    @strawberry.field(
+        description="The location whose tax codes taxed the invoice.",
+        permission_classes=[requires(Permission.LOCATION_READ)],
+    )
+    async def location(self, info: Info) -> LocationType | None:
+        return await location_of(info, str(self.location_id))
+
+    @strawberry.field(
+        description="The service order this invoice bills, if it came from one.",
+        permission_classes=[requires(Permission.SERVICE_ORDER_READ)],
+    )
+    async def service_order(
+        self, info: Info
+    ) -> Annotated[ServiceOrder, strawberry.lazy("schema.service_orders.types")] | None:
+        if self.service_order_id is None:
+            return None
+        from schema.service_orders.types import ServiceOrder
+
+        found = await info.context.loaders.order_by_id.load(str(self.service_order_id))
+        return None if found is None else ServiceOrder.from_domain(found)
+
+    @classmethod
+    def from_domain(cls, i: invoices.Invoice) -> Invoice:
+        return cls(
+            invoice_id=strawberry.ID(i.id),
+            invoice_number=i.number,
+            customer_id=strawberry.ID(i.customer_id),
+            location_id=strawberry.ID(i.location_id),
+            service_order_id=strawberry.ID(i.service_order_id) if i.service_order_id else None,
+            status=i.status,
+            currency=i.currency,
+            billing_terms_id=i.billing_terms_id,
+            lines=[InvoiceLine.from_domain(line) for line in i.lines],
+            subtotal=i.subtotal,
+            tax_amount=i.tax_total,
+            total_amount=i.total,
+            open_balance=i.open_balance,
+            posting_date=i.posting_date,
+            due_date=i.due_date,
+            note=i.note,
+            journal=[JournalEntry.from_domain(e) for e in i.journal],
+            created_at=i.created_at,
+            created_by=i.created_by,
+            posted_at=i.posted_at,
+            posted_by=i.posted_by,
+            cancelled_at=i.cancelled_at,
+            cancelled_by=i.cancelled_by,
+            cancellation_reason=i.cancellation_reason,
+            version=i.version,
+            source=i,
+        )
+
+
+@strawberry.type(description="The account a role posts to: the tenant's own, else the default.")
+class GlAccount:
+    role: AccountRole
+    number: str
+    name: str
+    is_default: bool
+
+    @classmethod
+    def chart(cls, chart: accounts.ChartOfAccounts) -> list[GlAccount]:
+        return [
+            cls(
+                role=role,
+                number=chart[role].number,
+                name=chart[role].name,
+                is_default=role not in chart.overrides,
+            )
+            for role in accounts.AccountRole
+        ]
+
+
+@strawberry.type(description="One account's postings up to the report's date.")
+class AccountBalance:
+    account: str
+    account_name: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal = strawberry.field(description="Debits less credits.")
+
+
+@strawberry.type(description="Every account's debits and credits as of a date; they balance.")
+class TrialBalance:
+    as_of: date
+    accounts: list[AccountBalance]
+    total_debit: Decimal
+    total_credit: Decimal
+
+    @classmethod
+    def from_domain(cls, report: ledger.TrialBalance) -> TrialBalance:
+        return cls(
+            as_of=report.as_of,
+            accounts=[
+                AccountBalance(
+                    account=a.account,
+                    account_name=a.account_name,
+                    debit=a.debit,
+                    credit=a.credit,
+                    balance=a.balance,
+                )
+                for a in report.accounts
+            ],
+            total_debit=report.total_debit,
+            total_credit=report.total_credit,
+        )
+
+
+@strawberry.input(description="Which invoices to list; every field is optional.")
+class InvoiceFilter:
+    customer_id: strawberry.ID | None = None
+    status: list[InvoiceStatus] | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    overdue: bool | None = strawberry.field(
+        default=None, description="Only those past due today (UTC) with money still owed."
+    )
+
+    def to_domain(self, today: date) -> DomainFilter:
+        return DomainFilter(
+            customer_id=self.customer_id,
+            statuses=tuple(self.status or ()),
+            due_from=self.due_from,
+            due_to=self.due_to,
+            overdue_on=today if self.overdue else None,
+        )
