@@ -14,6 +14,7 @@ OWN_IDS = {
     ("DomainEventMessage", "eventId"),
     ("EstimateItem", "itemId"),
     ("EstimateStatusChange", "eventId"),
+    ("InvoiceStatusChange", "eventId"),
     ("FinancialPeriod", "periodId"),
     ("Part", "productId"),
     ("StockShortageAlert", "eventId"),
@@ -56,6 +57,8 @@ STAYS_AN_ID = {
             ("SlaAlertMessage", "serviceOrderId"),
             ("SlaAlertMessage", "customerId"),
             ("SlaAlertMessage", "locationId"),
+            ("InvoiceStatusChange", "invoiceId"),
+            ("InvoiceStatusChange", "customerId"),
             ("StockLevelChange", "productId"),
             ("StockLevelChange", "locationId"),
         )
