@@ -1,5 +1,6 @@
 """The Starlette application: GraphQL on /graphql, liveness on /healthz, readiness on /readyz,
-Prometheus metrics on /metrics (unless `METRICS_ENABLED=false`).
+Prometheus metrics on /metrics (unless `METRICS_ENABLED=false`), OpenTelemetry spans
+(when `TRACING_ENABLED`, see gateway/tracing.py).
 
 Every resource is opened in one lifespan and closed in reverse order; nothing happens at
 import time. The settings must already name the database and broker (the CLI starts
@@ -18,11 +19,14 @@ from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import format_span_id, format_trace_id, get_current_span
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
@@ -36,6 +40,7 @@ from gateway.rate_limits import RateLimited
 from gateway.request_errors import LimitedBody, request_error
 from gateway.settings import Settings
 from gateway.shared_subscriptions import SharedStreams
+from gateway.tracing import Tracing
 from gateway.websocket_auth import (
     GatewayWebSocketAdapter,
     authenticate_connection,
@@ -43,11 +48,14 @@ from gateway.websocket_auth import (
 )
 from gateway.websocket_protocols import SharingTransportWSHandler, SharingWSHandler
 from persistence.database import DatabaseTimeouts, create_engine, ping
+from persistence.statement_spans import trace_statements
 from schema.root import Limits, build_schema
 from subscriptions.topics import BrokerLink
 
 log = logging.getLogger("gateway")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+TRACE_RESPONSE = "traceresponse"
+"""W3C Trace Context's response header: the trace (and span) that answered the request."""
 
 
 class GraphQLApp(GraphQL):
@@ -139,6 +147,12 @@ class GraphQLApp(GraphQL):
                 response = request_error(refused.status_code, refused.reason)
                 if isinstance(refused, RateLimited):
                     response.headers["retry-after"] = str(math.ceil(refused.retry_after))
+            span = get_current_span().get_span_context()
+            if span.is_valid:
+                response.headers[TRACE_RESPONSE] = (
+                    f"00-{format_trace_id(span.trace_id)}-{format_span_id(span.span_id)}"
+                    f"-{span.trace_flags:02x}"
+                )
             await response(scope, receive, send)
             return
         try:
@@ -148,8 +162,14 @@ class GraphQLApp(GraphQL):
             forget_connection(scope)
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    """The app; `clock` (default: the system's) is where use cases read "now"."""
+def create_app(
+    settings: Settings,
+    clock: Clock | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> Starlette:
+    """The app; `clock` (default: the system's) is where use cases read "now";
+    `tracer_provider` (default: one from the settings, if tracing is enabled) records
+    its spans."""
     if not settings.database_url or not settings.kafka_bootstrap_servers:
         raise ValueError("create_app needs DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS set")
     clock = clock or SystemClock()
@@ -164,6 +184,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             unit=settings.db_unit_timeout_seconds,
         ),
     )
+    tracing = Tracing.from_settings(settings, tracer_provider)
+    if tracing.enabled:
+        trace_statements(engine, tracing.tracer)
     broker = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)
     metrics = GatewayMetrics()
     metrics.watch_pool(engine, settings.db_pool_size + settings.db_max_overflow)
@@ -195,6 +218,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             validation_cache_size=settings.validation_cache_size,
         ),
         metrics.graphql if settings.metrics_enabled else None,
+        tracing.tracer if tracing.enabled else None,
     )
     graphql = GraphQLApp(
         contexts,
@@ -235,6 +259,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         finally:
             await broker.close()
             await engine.dispose()
+            tracing.shutdown()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -263,11 +288,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         routes=[
             Route(
                 "/graphql",
-                LimitedBody(
-                    IdempotentMutations(
-                        graphql, contexts, timedelta(seconds=settings.idempotency_key_ttl_seconds)
+                _traced(
+                    LimitedBody(
+                        IdempotentMutations(
+                            graphql,
+                            contexts,
+                            timedelta(seconds=settings.idempotency_key_ttl_seconds),
+                        ),
+                        settings.max_request_bytes,
                     ),
-                    settings.max_request_bytes,
+                    tracing,
                 ),
                 methods=["GET", "POST"],
             ),
@@ -281,3 +311,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     app.state.engine = engine
     app.state.events = events
     return app
+
+
+def _traced(app: ASGIApp, tracing: Tracing) -> ASGIApp:
+    """`app` inside a server span continuing the request's W3C `traceparent`, when tracing.
+
+    Only GraphQL over HTTP: probes and scrapes are not worth a trace, and a websocket's
+    operations are traced one by one (`schema/tracing.py`). The per-message `receive`
+    and `send` spans are left out; they only say how the body was chunked.
+    """
+    if not tracing.enabled:
+        return app
+    return OpenTelemetryMiddleware(
+        app, tracer_provider=tracing.provider, exclude_spans=["receive", "send"]
+    )
