@@ -197,6 +197,7 @@ def create_app(
         clock,
         on_dead_lettered=lambda topic: metrics.dead_letters.labels(topic).inc(),
         on_relayed=metrics.events_relayed.inc,
+        tracer=tracing.tracer,
     )
     verifier = TokenVerifier(
         secret=signing_secret(settings, create=settings.allow_anonymous),

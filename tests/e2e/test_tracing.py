@@ -4,20 +4,28 @@ the response names the trace. The spans are read from the SDK's own in-memory ex
 
 from __future__ import annotations
 
+import asyncio
+import json
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import ConsumerRecord
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from gateway.app import create_app
+from subscriptions.wire.cloudevents import workexec_type
+from subscriptions.wire.registry import route_for
 from tests.conftest import Api, Served, Services, settings_for, token
 from tests.e2e.estimate_shop import open_shop, seed_estimate
+from tests.e2e.service_order_steps import END, SCHEDULE, START, create_order, read
+from tests.e2e.service_order_steps import open_shop as service_order_shop
 
 READ = "query EstimateOnly($id: ID!) { estimate(id: $id) { status version } }"
 
@@ -121,3 +129,60 @@ async def test_an_invalid_document_names_its_error_code_on_a_span_that_is_not_a_
     assert operation.attributes is not None
     assert list(operation.attributes["graphql.error.codes"]) == ["GRAPHQL_VALIDATION_FAILED"]
     assert operation.status.is_unset, "the caller's mistake, not the gateway's failure"
+
+
+STATUS_CHANGED = workexec_type("workorder", "status_changed")
+
+
+async def record_of(services: Services, topic: str, tenant: str) -> ConsumerRecord:
+    """The first record of `tenant` on `topic`, as any consumer of the broker reads it."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=services.bootstrap_servers, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+        async with asyncio.timeout(30):
+            while True:
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    for record in records:
+                        if dict(record.headers).get("tenant-id") == tenant.encode():
+                            return record
+    finally:
+        await consumer.stop()
+
+
+async def test_the_event_a_mutation_causes_carries_its_trace_context_on_the_broker(
+    traced: TracedGateway, services: Services, tenant: str
+) -> None:
+    shop = await service_order_shop(traced.api)
+    order = await create_order(traced.api, shop)
+    header, trace_id, _ = traceparent()
+    scheduling = Api(traced.http, tenant, headers={"traceparent": header})
+
+    await scheduling.data(
+        SCHEDULE,
+        await read(traced.api, {"id": order["serviceOrderId"], "start": START, "end": END}),
+    )
+
+    record = await record_of(services, route_for(STATUS_CHANGED).topic, tenant)
+    document = json.loads(record.value)
+    carried = dict(record.headers)["traceparent"].decode()
+    operation = next(s for s in traced.trace(trace_id) if s.name.startswith("mutation"))
+    assert carried == f"00-{trace_id}-{operation.context.span_id:016x}-01"
+    assert document["traceparent"] == carried, "the CloudEvents traceparent attribute"
+    assert "traceparent" not in document["data"], "the seed's payload is unchanged"
+    assert document["data"]["newStatus"] == "SCHEDULED"
+
+
+async def test_an_event_written_outside_any_trace_carries_no_trace_context(
+    api: Api, services: Services
+) -> None:
+    shop = await service_order_shop(api)
+    order = await create_order(api, shop)
+    await api.data(
+        SCHEDULE, await read(api, {"id": order["serviceOrderId"], "start": START, "end": END})
+    )
+
+    record = await record_of(services, route_for(STATUS_CHANGED).topic, api.tenant)
+    assert "traceparent" not in dict(record.headers)
+    assert "traceparent" not in json.loads(record.value)
