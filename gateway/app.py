@@ -19,7 +19,6 @@ from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import format_span_id, format_trace_id, get_current_span
 from starlette.applications import Starlette
@@ -38,6 +37,7 @@ from gateway.idempotency import IdempotentMutations
 from gateway.metrics import GatewayMetrics
 from gateway.rate_limits import RateLimited
 from gateway.request_errors import LimitedBody, request_error
+from gateway.request_spans import RequestSpans
 from gateway.settings import Settings
 from gateway.shared_subscriptions import SharedStreams
 from gateway.tracing import Tracing
@@ -315,14 +315,9 @@ def create_app(
 
 
 def _traced(app: ASGIApp, tracing: Tracing) -> ASGIApp:
-    """`app` inside a server span continuing the request's W3C `traceparent`, when tracing.
+    """`app` inside a server span continuing the request's trace context, when tracing.
 
     Only GraphQL over HTTP: probes and scrapes are not worth a trace, and a websocket's
-    operations are traced one by one (`schema/tracing.py`). The per-message `receive`
-    and `send` spans are left out; they only say how the body was chunked.
+    operations are traced one by one (`schema/tracing.py`).
     """
-    if not tracing.enabled:
-        return app
-    return OpenTelemetryMiddleware(
-        app, tracer_provider=tracing.provider, exclude_spans=["receive", "send"]
-    )
+    return RequestSpans(app, tracing.tracer) if tracing.enabled else app
