@@ -10,10 +10,11 @@ round starts a gateway in one mode, warms it, then times
 - `read50`: `searchCustomers(pageSize: 50)` with each customer's vehicles, 10 clients.
 
 Modes: `off` (TRACING_ENABLED=false, the default), `on` (spans recorded, no exporter:
-trace ids in logs and responses only) and `export` (spans batched to an OTLP/HTTP
-collector: a sink in this process that answers 200 and counts what it got). The rounds
-run twice in turn (off, on, export, off, on, export) so a drift of the shared machine
-falls on every mode. Per mode: requests a second, and the gateway process's CPU per
+trace ids in logs and responses only), `export` (every trace batched to an OTLP/HTTP
+collector: a sink in this process that answers 200 and counts what it got) and
+`sampled` (the same, with OpenTelemetry's standard sampler variables keeping one trace
+in ten). The rounds run in turn (off, on, export, sampled, off, ...) so a drift of the
+shared machine falls on every mode. Per mode: requests a second, and the gateway process's CPU per
 request, the steadier figure on a machine other work shares.
 
     .venv/bin/python -m bench.tracing    # about 2 minutes on 2 cores
@@ -139,6 +140,12 @@ async def main(workflows_each: int, reads_each: int, rounds: int) -> None:
             "off": {"TRACING_ENABLED": "false"},
             "on": {"TRACING_ENABLED": "true"},
             "export": {"TRACING_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": collector},
+            "sampled": {
+                "TRACING_ENABLED": "true",
+                "OTEL_EXPORTER_OTLP_ENDPOINT": collector,
+                "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+                "OTEL_TRACES_SAMPLER_ARG": "0.1",
+            },
         }
         async with running_gateway("bench-tracing-", modes["off"]) as services:
             setup = GraphQLClient(services.server.url, bench_token())
