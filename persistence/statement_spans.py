@@ -3,8 +3,8 @@
 Statements reach asyncpg directly (persistence/driver.py), not through SQLAlchemy's
 execute, so the spans come from asyncpg's own query logger, registered on each
 connection as the pool opens it: asyncpg reports every statement once it finished, with
-its text, its duration and its exception, in the context it ran in. The span is made
-then, backdated to the statement's start. The instrumentation packages for asyncpg and
+its text, its duration and its exception, soon after, in the context it ran in. The
+span is made then, backdated to the statement's start. The instrumentation packages for asyncpg and
 SQLAlchemy patch those libraries process-wide, while each gateway app owns its engines
 and its tracer.
 
@@ -31,7 +31,10 @@ def trace_statements(engine: AsyncEngine, tracer: Tracer) -> None:
     """Give every statement `engine` (and its numbering pool) runs within a trace a span."""
 
     def finished(query: LoggedQuery) -> None:
-        if not trace.get_current_span().is_recording():
+        # The span the statement ran under may have ended by now (a COMMIT is an
+        # operation's last statement): a sampled trace, not a live span, is the test.
+        parent = trace.get_current_span().get_span_context()
+        if not (parent.is_valid and parent.trace_flags.sampled):
             return
         ended = time.time_ns()
         operation = query.query.lstrip().split(None, 1)[0].upper() if query.query.strip() else ""
