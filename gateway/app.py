@@ -20,7 +20,6 @@ from typing import Any
 
 from cross_web import HTTPException
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.trace import format_span_id, format_trace_id, get_current_span
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -54,8 +53,6 @@ from subscriptions.topics import BrokerLink
 
 log = logging.getLogger("gateway")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-TRACE_RESPONSE = "traceresponse"
-"""W3C Trace Context's response header: the trace (and span) that answered the request."""
 
 
 class GraphQLApp(GraphQL):
@@ -147,12 +144,6 @@ class GraphQLApp(GraphQL):
                 response = request_error(refused.status_code, refused.reason)
                 if isinstance(refused, RateLimited):
                     response.headers["retry-after"] = str(math.ceil(refused.retry_after))
-            span = get_current_span().get_span_context()
-            if span.is_valid:
-                response.headers[TRACE_RESPONSE] = (
-                    f"00-{format_trace_id(span.trace_id)}-{format_span_id(span.span_id)}"
-                    f"-{span.trace_flags:02x}"
-                )
             await response(scope, receive, send)
             return
         try:

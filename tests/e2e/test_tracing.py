@@ -188,3 +188,21 @@ async def test_an_event_written_outside_any_trace_carries_no_trace_context(
     record = await record_of(services, route_for(STATUS_CHANGED).topic, api.tenant)
     assert "traceparent" not in dict(record.headers)
     assert "traceparent" not in json.loads(record.value)
+
+
+async def test_a_request_refused_before_graphql_still_names_its_trace(
+    traced: TracedGateway,
+) -> None:
+    header, trace_id, _ = traceparent()
+
+    response = await traced.http.post(
+        "/graphql",
+        content=b'{"query": "' + b" " * 1_100_000 + b'{ __typename }"}',
+        headers={"content-type": "application/json", "traceparent": header},
+    )
+
+    assert response.status_code == 413
+    assert response.headers["traceresponse"].startswith(f"00-{trace_id}-")
+    [server] = traced.trace(trace_id)
+    assert server.attributes is not None
+    assert server.attributes["http.response.status_code"] == 413
