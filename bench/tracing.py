@@ -17,7 +17,7 @@ in ten). The rounds run in turn (off, on, export, sampled, off, ...) so a drift 
 shared machine falls on every mode. Per mode: requests a second, and the gateway process's CPU per
 request, the steadier figure on a machine other work shares.
 
-    .venv/bin/python -m bench.tracing    # about 2 minutes on 2 cores
+    .venv/bin/python -m bench.tracing    # about 3 minutes on 2 cores
 """
 
 from __future__ import annotations
