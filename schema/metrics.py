@@ -18,9 +18,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 
-from graphql import GraphQLError, OperationType
+from graphql import GraphQLError
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from schema.errors import domain_errors
 

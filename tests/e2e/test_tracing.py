@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -22,10 +22,11 @@ from opentelemetry.trace import SpanKind
 from gateway.app import create_app
 from subscriptions.wire.cloudevents import workexec_type
 from subscriptions.wire.registry import route_for
-from tests.conftest import Api, Served, Services, settings_for, token
+from tests.conftest import Api, Served, Services, settings_for, token, until
 from tests.e2e.estimate_shop import open_shop, seed_estimate
 from tests.e2e.service_order_steps import END, SCHEDULE, START, create_order, read
 from tests.e2e.service_order_steps import open_shop as service_order_shop
+from tests.graphql_ws import Subscriber
 
 READ = "query EstimateOnly($id: ID!) { estimate(id: $id) { status version } }"
 
@@ -35,6 +36,7 @@ class TracedGateway:
     api: Api
     http: httpx.AsyncClient
     spans: InMemorySpanExporter
+    served: Served
 
     def trace(self, trace_id: str) -> list[ReadableSpan]:
         return [
@@ -53,8 +55,12 @@ async def traced(
     provider.add_span_processor(SimpleSpanProcessor(spans))
     app = create_app(settings_for(services, relay_enabled=True), tracer_provider=provider)
     async with Served(app) as served, httpx.AsyncClient(base_url=served.url, timeout=30) as http:
-        yield TracedGateway(Api(http, tenant), http, spans)
+        yield TracedGateway(Api(http, tenant), http, spans, served)
     provider.shutdown()
+
+
+def names(spans: Sequence[ReadableSpan]) -> set[str]:
+    return {s.name for s in spans}
 
 
 def traceparent() -> tuple[str, str, str]:
@@ -206,3 +212,24 @@ async def test_a_request_refused_before_graphql_still_names_its_trace(
     [server] = traced.trace(trace_id)
     assert server.attributes is not None
     assert server.attributes["http.response.status_code"] == 413
+
+
+WATCH = """subscription Board($loc: ID) {
+  serviceOrderStatusChanged(locationId: $loc) { serviceOrderId newStatus } }"""
+
+
+async def test_a_subscriptions_span_covers_its_start_not_its_lifetime(
+    traced: TracedGateway, tenant: str
+) -> None:
+    subscriber = await Subscriber(traced.served.url, token(tenant)).connect()
+    try:
+        await subscriber.acknowledged()
+        await subscriber.subscribe(WATCH, {"loc": "LOC-001"})
+        await traced.served.subscribed(tenant)
+        await until(
+            lambda: any(s.name == "subscription Board" for s in traced.spans.get_finished_spans())
+        )
+        still_open = traced.served.app.state.events.hub.subscriber_count(tenant)
+    finally:
+        await subscriber.close()
+    assert still_open == 1, "the span ended while the subscription ran on"
