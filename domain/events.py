@@ -63,7 +63,10 @@ class PublishedEvent:
 
     `sequence` grows by one for every event the gateway publishes, in publishing order;
     a client that saw sequence N asks for `since: N` and misses nothing.
+    `traceparent` is the W3C trace context of what caused it (None outside any trace):
+    not part of the fact, it travels beside it so consumers continue that trace.
     """
 
     sequence: int
     event: DomainEvent
+    traceparent: str | None = None

@@ -1,6 +1,7 @@
 """The Starlette application: GraphQL on /graphql, liveness on /healthz, readiness on /readyz,
 Prometheus metrics on /metrics (unless `METRICS_ENABLED=false`), GraphiQL's files on
-/graphiql/ (when `GRAPHIQL` is on).
+/graphiql/ (when `GRAPHIQL` is on), OpenTelemetry spans (when `TRACING_ENABLED`, see
+gateway/tracing.py).
 
 Every resource is opened in one lifespan and closed in reverse order; nothing happens at
 import time. The settings must already name the database and broker (the CLI starts
@@ -19,11 +20,12 @@ from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
@@ -36,8 +38,10 @@ from gateway.idempotency import IdempotentMutations
 from gateway.metrics import GatewayMetrics
 from gateway.rate_limits import RateLimited
 from gateway.request_errors import LimitedBody, request_error
+from gateway.request_spans import RequestSpans
 from gateway.settings import Settings
 from gateway.shared_subscriptions import SharedStreams
+from gateway.tracing import Tracing
 from gateway.websocket_auth import (
     GatewayWebSocketAdapter,
     authenticate_connection,
@@ -45,6 +49,7 @@ from gateway.websocket_auth import (
 )
 from gateway.websocket_protocols import SharingTransportWSHandler, SharingWSHandler
 from persistence.database import DatabaseTimeouts, create_engine, ping
+from persistence.statement_spans import trace_statements
 from schema.root import Limits, build_schema
 from subscriptions.topics import BrokerLink
 
@@ -158,8 +163,14 @@ class GraphQLApp(GraphQL):
             forget_connection(scope)
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    """The app; `clock` (default: the system's) is where use cases read "now"."""
+def create_app(
+    settings: Settings,
+    clock: Clock | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> Starlette:
+    """The app; `clock` (default: the system's) is where use cases read "now";
+    `tracer_provider` (default: one from the settings, if tracing is enabled) records
+    its spans."""
     if not settings.database_url or not settings.kafka_bootstrap_servers:
         raise ValueError("create_app needs DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS set")
     clock = clock or SystemClock()
@@ -174,6 +185,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             unit=settings.db_unit_timeout_seconds,
         ),
     )
+    tracing = Tracing.from_settings(settings, tracer_provider)
+    if tracing.enabled:
+        trace_statements(engine, tracing.tracer)
     broker = BrokerLink(settings.kafka_bootstrap_servers, settings.kafka_client_id)
     metrics = GatewayMetrics()
     metrics.watch_pool(engine, settings.db_pool_size + settings.db_max_overflow)
@@ -184,6 +198,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         clock,
         on_dead_lettered=lambda topic: metrics.dead_letters.labels(topic).inc(),
         on_relayed=metrics.events_relayed.inc,
+        tracer=tracing.tracer,
     )
     verifier = TokenVerifier(
         secret=signing_secret(settings, create=settings.allow_anonymous),
@@ -205,6 +220,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             validation_cache_size=settings.validation_cache_size,
         ),
         metrics.graphql if settings.metrics_enabled else None,
+        tracing.tracer if tracing.enabled else None,
     )
     graphiql = GraphiQLPage() if settings.graphiql else None  # unset: off, as in serve
     graphql = GraphQLApp(
@@ -246,6 +262,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         finally:
             await broker.close()
             await engine.dispose()
+            tracing.shutdown()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -274,11 +291,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         routes=[
             Route(
                 "/graphql",
-                LimitedBody(
-                    IdempotentMutations(
-                        graphql, contexts, timedelta(seconds=settings.idempotency_key_ttl_seconds)
+                _traced(
+                    LimitedBody(
+                        IdempotentMutations(
+                            graphql,
+                            contexts,
+                            timedelta(seconds=settings.idempotency_key_ttl_seconds),
+                        ),
+                        settings.max_request_bytes,
                     ),
-                    settings.max_request_bytes,
+                    tracing,
                 ),
                 methods=["GET", "POST"],
             ),
@@ -293,3 +315,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     app.state.engine = engine
     app.state.events = events
     return app
+
+
+def _traced(app: ASGIApp, tracing: Tracing) -> ASGIApp:
+    """`app` inside a server span continuing the request's trace context, when tracing.
+
+    Only GraphQL over HTTP: probes and scrapes are not worth a trace, and a websocket's
+    operations are traced one by one (`schema/tracing.py`).
+    """
+    return RequestSpans(app, tracing.tracer) if tracing.enabled else app

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
+from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
@@ -48,9 +49,11 @@ class EventBackbone:
         clock: Clock,
         on_dead_lettered: Callable[[str], None] | None = None,
         on_relayed: Callable[[int], None] | None = None,
+        tracer: Tracer | None = None,
     ):
         """`on_relayed` hears how many events each acknowledged batch held, and
-        `on_dead_lettered` the inbound topic of each record dead-lettered."""
+        `on_dead_lettered` the inbound topic of each record dead-lettered; `tracer`
+        makes the spans of events published and handled."""
         assert settings.kafka_bootstrap_servers
         timing = GroupTiming(
             settings.kafka_session_timeout_ms, settings.kafka_heartbeat_interval_ms
@@ -78,6 +81,7 @@ class EventBackbone:
                 environment=settings.event_environment,
             ),
             broker,
+            tracer,
         )
         self._marker = BrokerMarker(settings.kafka_bootstrap_servers, settings.kafka_client_id)
         self.relay = OutboxRelay(
@@ -100,6 +104,7 @@ class EventBackbone:
             client_id=settings.kafka_client_id,
             timing=timing,
             on_dead_lettered=on_dead_lettered,
+            tracer=tracer,
         )
         self._on_relayed = on_relayed
         self._store = OutboxRelayStore(engine)

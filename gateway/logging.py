@@ -5,6 +5,9 @@ and the relay report the same failure over and over (160-175 lines a second were
 which buries everything else and fills disks. Each kind of message (logger, level and
 message template) passes `burst` times per `window` seconds; the next one to pass says
 how many were held back.
+
+A line logged inside a trace names it (`trace_id`, `span_id`), so an operator can go
+from a log line to the request's or event's spans, and from a trace to its log lines.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import time
 from collections.abc import Callable
 
 import structlog
+from opentelemetry.trace import format_span_id, format_trace_id, get_current_span
+from structlog.typing import EventDict, WrappedLogger
 
 
 class RepeatLimit(logging.Filter):
@@ -45,6 +50,15 @@ class RepeatLimit(logging.Filter):
         return True
 
 
+def add_trace_ids(logger: WrappedLogger, method: str, event: EventDict) -> EventDict:
+    """The current span's trace and span ids, on lines logged inside a trace."""
+    span = get_current_span().get_span_context()
+    if span.is_valid:
+        event["trace_id"] = format_trace_id(span.trace_id)
+        event["span_id"] = format_span_id(span.span_id)
+    return event
+
+
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
     renderer = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
@@ -54,6 +68,7 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_trace_ids,
     ]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

@@ -174,6 +174,20 @@ class Settings(BaseSettings):
         True, description="serve Prometheus metrics on /metrics and time every operation"
     )
 
+    tracing_enabled: bool = Field(
+        False,
+        description="OpenTelemetry spans for each operation, SQL statement and event relayed or "
+        "consumed; off: none are made, and no trace context is read or written",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None,
+        description="OTLP/HTTP collector base URL (spans go to `/v1/traces` there); unset: "
+        "spans are kept only for the trace ids in logs and responses",
+    )
+    otel_service_name: str = Field(
+        "field-service-gateway", description="`service.name` of the spans this gateway exports"
+    )
+
     log_level: str = "INFO"
     log_json: bool = Field(False, description="JSON log lines (for production log shippers)")
 

@@ -16,6 +16,7 @@ import logging
 import uuid
 
 from graphql import GraphQLError, GraphQLSyntaxError
+from opentelemetry.trace import format_trace_id, get_current_span
 from strawberry.extensions import MaskErrors
 
 from domain.errors import DomainError
@@ -93,7 +94,11 @@ class ErrorContract(MaskErrors):
         return mapped
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        trace_id = uuid.uuid4().hex
+        """The error masked, with a `traceId` to quote to support: the request's
+        OpenTelemetry trace when it is traced (so the report leads to its spans), else
+        a random id of the same form that leads to the log line."""
+        span = get_current_span().get_span_context()
+        trace_id = format_trace_id(span.trace_id) if span.is_valid else uuid.uuid4().hex
         log.error(
             "unexpected error in GraphQL operation (traceId=%s, path=%s)",
             trace_id,

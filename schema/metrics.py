@@ -18,9 +18,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 
-from graphql import GraphQLError, OperationType
+from graphql import GraphQLError
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from schema.errors import domain_errors
 
@@ -64,7 +65,7 @@ class GraphQLMetrics:
         errors: Iterable[GraphQLError],
         seconds: float,
     ) -> None:
-        codes = [_code(error) for error in errors]
+        codes = [error_code(error) for error in errors]
         for code in codes:
             self.errors.labels(code).inc()
         self.requests.labels(operation_type, name, _outcome(codes)).inc()
@@ -85,7 +86,8 @@ class GraphQLMetrics:
         return name
 
 
-def _code(error: GraphQLError) -> str:
+def error_code(error: GraphQLError) -> str:
+    """The `extensions.code` a client sees for `error`."""
     code = (error.extensions or {}).get("code")
     if code is None:
         # A document that does not parse gets its code after the extensions have run.

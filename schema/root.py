@@ -12,6 +12,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError, parse
+from opentelemetry.trace import Tracer
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -67,6 +68,7 @@ from schema.service_orders.mutations import ServiceOrderMutations
 from schema.service_orders.queries import ServiceOrderQueries
 from schema.service_orders.subscriptions import ServiceOrderSubscriptions
 from schema.sla.subscriptions import SlaSubscriptions
+from schema.tracing import OperationTracing
 
 log = logging.getLogger("gateway.graphql")
 
@@ -267,9 +269,12 @@ class Limits:
 
 
 def build_schema(
-    limits: Limits | None = None, metrics: GraphQLMetrics | None = None
+    limits: Limits | None = None,
+    metrics: GraphQLMetrics | None = None,
+    tracer: Tracer | None = None,
 ) -> strawberry.Schema:
-    """The schema; with `metrics`, every operation is counted and timed into them."""
+    """The schema; with `metrics`, every operation is counted and timed into them; with
+    `tracer`, each gets a span."""
     limits = limits or Limits()
     # The limiters make a new rule class per instance, and the validation cache is keyed
     # by the rules: made per request, every request was validated afresh (a quarter of a
@@ -292,6 +297,7 @@ def build_schema(
         scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[
             *([partial(OperationMetrics, metrics)] if metrics is not None else []),
+            *([partial(OperationTracing, tracer)] if tracer is not None else []),
             partial(ErrorContract, introspection=limits.introspection),
             partial(ParserCache, maxsize=limits.parser_cache_size),
             partial(ValidationCache, maxsize=limits.validation_cache_size),

@@ -1,4 +1,9 @@
-"""Publishing events to Kafka in their contract's wire format, waiting for the broker's ack."""
+"""Publishing events to Kafka in their contract's wire format, waiting for the broker's ack.
+
+An event stored with a trace context gets a producer span in that trace (from the send
+to the broker's ack), a sibling of the consumers' spans: the record carries the stored
+context itself, not the span's, so a retried record is the same bytes.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
+from opentelemetry.trace import NoOpTracer, Span, SpanKind, Status, StatusCode, Tracer
 
 from domain.events import PublishedEvent
+from persistence.trace_context import context_of
 from subscriptions.topics import BrokerLink
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.registry import outgoing
@@ -42,8 +49,10 @@ class Publisher:
         client_id: str,
         settings: ProducerSettings,
         broker: BrokerLink | None = None,
+        tracer: Tracer | None = None,
     ):
         self._bootstrap = bootstrap_servers
+        self._tracer = tracer or NoOpTracer()
         self._client_id = client_id
         self._settings = settings
         self._broker = broker
@@ -52,19 +61,31 @@ class Publisher:
 
     async def publish(self, events: Sequence[PublishedEvent]) -> None:
         """Send every event (key = aggregate id) and return once the broker acked them all."""
-        async with self._sending() as producer:
-            acks = []
-            for published in events:
-                record = outgoing(published, self._settings.environment)
-                acks.append(
-                    await producer.send(
-                        record.topic,
-                        value=record.value,
-                        key=published.event.aggregate_id.encode(),
-                        headers=record.headers,
+        spans: list[Span] = []
+        try:
+            async with self._sending() as producer:
+                acks = []
+                for published in events:
+                    record = outgoing(published, self._settings.environment)
+                    if published.traceparent is not None:
+                        spans.append(self._span(record.topic, published))
+                    acks.append(
+                        await producer.send(
+                            record.topic,
+                            value=record.value,
+                            key=published.event.aggregate_id.encode(),
+                            headers=record.headers,
+                        )
                     )
-                )
-            await asyncio.gather(*acks)
+                await asyncio.gather(*acks)
+        except Exception as error:
+            for span in spans:
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+            raise
+        finally:
+            for span in spans:
+                span.end()
 
     async def put(self, topic: str, value: bytes) -> None:
         """Send one record of the gateway's own, not an event (the relay's marker), and
@@ -88,6 +109,20 @@ class Publisher:
         except Exception:
             await self.reconnect()
             raise
+
+    def _span(self, topic: str, published: PublishedEvent) -> Span:
+        return self._tracer.start_span(
+            f"{topic} publish",
+            context=context_of(published.traceparent),
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": topic,
+                "messaging.message.id": published.event.event_id,
+                "event.type": published.event.event_type,
+            },
+        )
 
     async def _ready(self) -> AIOKafkaProducer:
         if self._broker is not None and not self._topics_checked:

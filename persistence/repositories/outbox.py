@@ -38,6 +38,7 @@ from persistence.driver import Driver, standalone
 from persistence.event_facts import event_from, facts_of
 from persistence.repositories.base import TenantRepository, of_tenant, one_of
 from persistence.tables import outbox, outbox_cursor
+from persistence.trace_context import current_traceparent
 
 
 def _event(row: Mapping[str, Any]) -> DomainEvent:
@@ -53,7 +54,9 @@ def _event(row: Mapping[str, Any]) -> DomainEvent:
 
 
 def _published(row: Mapping[str, Any]) -> PublishedEvent:
-    return PublishedEvent(sequence=row["sequence"], event=_event(row))
+    return PublishedEvent(
+        sequence=row["sequence"], event=_event(row), traceparent=row["traceparent"]
+    )
 
 
 _PUBLISHED_COLUMNS = (
@@ -65,6 +68,7 @@ _PUBLISHED_COLUMNS = (
     outbox.c.aggregate_id,
     outbox.c.occurred_at,
     outbox.c.payload,
+    outbox.c.traceparent,
 )
 
 # Numbering is one statement, so a batch costs one round trip and no transaction
@@ -181,6 +185,9 @@ class OutboxWriter:
         self._driver = driver
 
     async def append(self, events: Sequence[DomainEvent]) -> None:
+        """Write `events` with the trace context current now: the operation or inbound
+        event whose unit of work records them."""
+        traceparent = current_traceparent()
         await self._driver.run_many(
             APPEND,
             [
@@ -192,6 +199,7 @@ class OutboxWriter:
                     "aggregate_id": e.aggregate_id,
                     "occurred_at": e.occurred_at,
                     "payload": facts_of(e),
+                    "traceparent": traceparent,
                 }
                 for e in events
             ],

@@ -2,7 +2,9 @@
 
 `outbox`: written in the same transaction as the state change it describes. The relay
 gives each row a gap-free `sequence` in publishing order (the cursor clients resume
-from), publishes it, then stamps `published_at`.
+from), publishes it, then stamps `published_at`. `traceparent` is the W3C trace context
+current when the row was written (the request's operation, or the inbound event being
+handled), which the relay sends with the event.
 
 `inbox`: one row per (consumer, event id) handled, written in the same transaction as
 the handler's effect, so a replayed or duplicated event has no second effect.
@@ -36,6 +38,7 @@ outbox = Table(
     Column("aggregate_id", String(64), nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("payload", JSONB, nullable=False),
+    Column("traceparent", String(55)),
     Column("sequence", BigInteger, unique=True),
     Column("published_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

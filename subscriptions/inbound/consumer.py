@@ -14,6 +14,10 @@ record, in partition order:
 5. only then is the record's offset committed (auto-commit is off), so a crash redelivers
    at most what was not settled, and the inbox drops what was.
 
+Each record is handled in a consumer span continuing the trace its `traceparent` header
+names (the request that caused the event, for the gateway's own), or starting one: the
+handler's statements, and the events it records, belong to that trace.
+
 Only topics carrying a handled event type are subscribed: events no handler applies
 yet stay in their topic, and the group reads them from the beginning when one arrives.
 A database or broker outage is not the event's fault: the record is retried from the
@@ -30,11 +34,13 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
+from opentelemetry.trace import NoOpTracer, SpanKind, Status, StatusCode, Tracer, get_current_span
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import DomainEvent
 from persistence.driver import LOST_CONNECTION
+from persistence.trace_context import context_of
 from persistence.unit_of_work import UnitOfWork
 from subscriptions.consumer_groups import GroupTiming
 from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_letter_headers
@@ -42,6 +48,7 @@ from subscriptions.inbound.handlers import Handler, handled_routes
 from subscriptions.inbound.retry import Backoff
 from subscriptions.inbound.topics import INBOUND, dead_letter_topic, decode_inbound, inbound_topics
 from subscriptions.wire.errors import MalformedEvent
+from subscriptions.wire.headers import TRACEPARENT, header
 from subscriptions.wire.registry import Route
 
 log = logging.getLogger("gateway.inbound")
@@ -83,11 +90,13 @@ class InboundConsumer:
         client_id: str = "field-service-gateway",
         timing: GroupTiming,
         on_dead_lettered: Callable[[str], None] | None = None,
+        tracer: Tracer | None = None,
     ):
         """`on_dead_lettered` hears the inbound topic of each record the broker has
         accepted on its dead-letter topic (the gateway counts them for its alerts)."""
         self._engine = engine
         self._on_dead_lettered = on_dead_lettered
+        self._tracer = tracer or NoOpTracer()
         self._group = group_id
         self._handlers = dict(handlers)
         self._backoff = backoff or Backoff()
@@ -168,7 +177,23 @@ class InboundConsumer:
                 self._consumer.seek(tp, offset)
 
     async def _settle(self, tp: TopicPartition, record: ConsumerRecord) -> None:
-        """Apply or dead-letter `record`, then commit its offset."""
+        """Apply or dead-letter `record`, then commit its offset, in the record's trace."""
+        with self._tracer.start_as_current_span(
+            f"{tp.topic} process",
+            context=context_of(_traceparent(record)),
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": tp.topic,
+                "messaging.destination.partition.id": str(tp.partition),
+                "messaging.kafka.offset": record.offset,
+                "messaging.consumer.group.name": self._group,
+            },
+        ):
+            await self._handle(tp, record)
+
+    async def _handle(self, tp: TopicPartition, record: ConsumerRecord) -> None:
         try:
             event = decode_inbound(tp.topic, record.headers, record.value, self._routes)
         except MalformedEvent as error:
@@ -240,6 +265,7 @@ class InboundConsumer:
         )
         if self._on_dead_lettered is not None:
             self._on_dead_lettered(record.topic)
+        get_current_span().set_status(Status(StatusCode.ERROR, f"dead-lettered: {reason}"))
         log.warning(
             "dead-lettered %s[%d]@%d (%s): %s",
             record.topic,
@@ -248,3 +274,12 @@ class InboundConsumer:
             reason,
             error,
         )
+
+
+def _traceparent(record: ConsumerRecord) -> str | None:
+    """The record's `traceparent` header; None for a header that is not text, which
+    must not stop the record from being handled (or dead-lettered) on its merits."""
+    try:
+        return header(record.headers, TRACEPARENT)
+    except MalformedEvent:
+        return None

@@ -4,7 +4,8 @@ They let a consumer route, filter and resume without parsing the value: `event-i
 `event-type`, `tenant-id`, `aggregate-type`, `gateway-sequence` (the PublishedEvent
 sequence as ASCII digits) and `content-type` (the CloudEvents Kafka binding requires
 `application/cloudevents+json` for structured-mode records; the other formats say
-`application/json`).
+`application/json`), and `traceparent` (W3C Trace Context) on an event caused inside a
+trace, so a consumer continues it whatever the record's format.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ TENANT_ID = "tenant-id"
 AGGREGATE_TYPE = "aggregate-type"
 GATEWAY_SEQUENCE = "gateway-sequence"
 CONTENT_TYPE = "content-type"
+TRACEPARENT = "traceparent"
 
 Headers = Sequence[tuple[str, bytes | None]]
 

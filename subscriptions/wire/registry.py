@@ -17,7 +17,7 @@ Partition counts, for every topic, live in `subscriptions.topics.TOPICS`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
@@ -46,6 +46,7 @@ from subscriptions.wire.headers import (
     EVENT_TYPE,
     GATEWAY_SEQUENCE,
     TENANT_ID,
+    TRACEPARENT,
     Headers,
     header,
 )
@@ -323,9 +324,17 @@ class Outgoing:
 
 def outgoing(published: PublishedEvent, environment: str = DEFAULT_ENVIRONMENT) -> Outgoing:
     """The record a gateway publisher sends for `published`, its seed document made once
-    (the relay's cost per event is mostly this)."""
+    (the relay's cost per event is mostly this).
+
+    Its trace context goes in the `traceparent` header, and in a CloudEvent also in the
+    `traceparent` attribute (the codec lifts it out of the data, which stays the seed's).
+    """
     wire = to_wire(published.event)
     route = route_for(wire.event_type)
+    if published.traceparent is not None and route.wire is WireFormat.CLOUDEVENTS:
+        wire = replace(
+            wire, payload={**wire.payload, cloudevents.TRACEPARENT: published.traceparent}
+        )
     return Outgoing(
         route.topic, route.wire.encode(wire, environment), _headers(wire, route, published)
     )
@@ -374,6 +383,7 @@ def _headers(wire: WireEvent, route: Route, published: PublishedEvent) -> list[t
         (AGGREGATE_TYPE, wire.aggregate_type.encode()),
         (GATEWAY_SEQUENCE, str(published.sequence).encode("ascii")),
         (CONTENT_TYPE, route.wire.content_type.encode()),
+        *([(TRACEPARENT, published.traceparent.encode())] if published.traceparent else []),
     ]
 
 
@@ -384,4 +394,8 @@ def published_from(topic: str, headers: Headers, value: bytes) -> PublishedEvent
         raise MalformedEvent(f"the {GATEWAY_SEQUENCE!r} header is missing")
     if not (sequence.isascii() and sequence.isdigit()):
         raise MalformedEvent(f"the {GATEWAY_SEQUENCE!r} header {sequence!r} is not ASCII digits")
-    return PublishedEvent(sequence=int(sequence), event=decode(topic, headers, value))
+    return PublishedEvent(
+        sequence=int(sequence),
+        event=decode(topic, headers, value),
+        traceparent=header(headers, TRACEPARENT),
+    )

@@ -6,6 +6,8 @@ import logging
 
 import pytest
 import strawberry
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import format_trace_id
 
 from domain.errors import InvalidInput, InvalidInputs, NotFound
 from schema.errors import INTERNAL_MESSAGE, ErrorContract
@@ -62,3 +64,12 @@ async def test_a_query_against_an_unknown_field_is_a_validation_failure() -> Non
     [error] = result.errors or []
     assert error.extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
     assert "nothingHere" in error.message
+
+
+async def test_an_unexpected_error_in_a_traced_request_names_the_requests_trace() -> None:
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("POST /graphql") as span:
+        result = await schema.execute("{ crash }")
+    [error] = result.errors or []
+    assert error.extensions is not None
+    assert error.extensions["traceId"] == format_trace_id(span.get_span_context().trace_id)
