@@ -339,7 +339,8 @@ async def alerts_once(api: Api, sku: str, count: int) -> dict[str, Any]:
     async with asyncio.timeout(30):
         while True:
             found = (await api.data(ALERTS, {"sku": sku}))["stockShortageAlerts"]
-            if found["totalCount"] >= count:
+            # the page and its count are read apart: an alert kept between them is in one
+            if len(found["items"]) >= count and found["totalCount"] == len(found["items"]):
                 return found
             await asyncio.sleep(0.1)
 
