@@ -11,25 +11,30 @@ permission of what it lists, as the root queries do.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
+from domain.estimates import status as estimate_states
 from domain.estimates.search import EstimateFilter
-from domain.estimates.status import EstimateStatus
+from domain.identity import Permission
 from domain.paging import Page
 from domain.service_orders.search import OrderFilter
 from domain.service_orders.status import Priority, ServiceOrderStatus
 from domain.work_parties import WorkParty
 from schema.connections import connection_request
 from schema.context import Info
+from schema.dashboard.types import ServiceOrderStatus as OrderStatusType
+from schema.permissions import requires
+from schema.sla.types import Priority as PriorityType
 
 if TYPE_CHECKING:
-    from schema.estimates.types import EstimateConnection
+    from schema.estimates.types import EstimateConnection, EstimateStatus
     from schema.service_orders.types import ServiceOrderConnection
 
 # Customer, Vehicle and Location are among the types estimates and orders link to, so
-# these lists name the estimate and order types lazily.
+# these lists name the estimate and order types lazily (the domain's EstimateStatus is
+# imported as a module: by its own name, the lazy name would resolve to it).
 EstimateConnectionType = Annotated["EstimateConnection", strawberry.lazy("schema.estimates.types")]
 EstimateStatusType = Annotated["EstimateStatus", strawberry.lazy("schema.estimates.types")]
 OrderConnectionType = Annotated[
@@ -48,7 +53,7 @@ async def estimates_of(
     party_id: str,
     first: int | None,
     after: str | None,
-    status: list[EstimateStatus] | None,
+    status: list[estimate_states.EstimateStatus] | None,
     since: datetime | None,
     until: datetime | None,
 ) -> EstimateConnection:
@@ -87,3 +92,45 @@ async def service_orders_of(
 
     page = Page.from_overfetch(rows, request, count_total)
     return ServiceOrderConnection.of(page, ServiceOrder.listed)
+
+
+@strawberry.type
+class WorkLists:
+    """`estimates` and `serviceOrders` of a party: Customer, Vehicle and Location derive
+    from it, naming their kind of party and their id."""
+
+    work_party: ClassVar[WorkParty]
+
+    def work_party_id(self) -> str:
+        raise NotImplementedError
+
+    @strawberry.field(
+        description=ESTIMATES, permission_classes=[requires(Permission.ESTIMATE_READ)]
+    )
+    async def estimates(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[EstimateStatusType] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> EstimateConnectionType:
+        return await estimates_of(
+            info, self.work_party, self.work_party_id(), first, after, status, since, until
+        )
+
+    @strawberry.field(
+        description=ORDERS, permission_classes=[requires(Permission.SERVICE_ORDER_READ)]
+    )
+    async def service_orders(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: list[OrderStatusType] | None = None,
+        priority: list[PriorityType] | None = None,
+    ) -> OrderConnectionType:
+        return await service_orders_of(
+            info, self.work_party, self.work_party_id(), first, after, status, priority
+        )

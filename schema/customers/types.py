@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
@@ -15,23 +15,13 @@ from domain.sales.opportunities import OpportunityFilter
 from domain.work_parties import WorkParty
 from resolvers.sales import opportunities as opportunity_use_cases
 from schema.context import Info
-from schema.dashboard.types import ServiceOrderStatus
 from schema.inventory.customer_view_queries import VIEW_PERMISSIONS, inventory_view
 from schema.inventory.customer_view_types import CustomerInventoryView
 from schema.inventory.pricing_types import CustomerPriceList, CustomerTier
 from schema.paging import Page, page_request
 from schema.permissions import requires
 from schema.sales.types import OrderStatus
-from schema.sla.types import Priority
-from schema.work_lists import (
-    ESTIMATES,
-    ORDERS,
-    EstimateConnectionType,
-    EstimateStatusType,
-    OrderConnectionType,
-    estimates_of,
-    service_orders_of,
-)
+from schema.work_lists import WorkLists
 
 if TYPE_CHECKING:
     from schema.receivables.types import Invoice
@@ -40,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A customer of the business (CRM party), as the CRM lookup returns.")
-class Customer:
+class Customer(WorkLists):
     customer_id: strawberry.ID
     party_id: str | None
     name: str
@@ -89,36 +79,10 @@ class Customer:
         owned = await info.context.loaders.vehicles_by_customer.load(self.customer_id)
         return [Vehicle.from_domain(v) for v in owned]
 
-    @strawberry.field(
-        description=ESTIMATES, permission_classes=[requires(Permission.ESTIMATE_READ)]
-    )
-    async def estimates(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[EstimateStatusType] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> EstimateConnectionType:
-        return await estimates_of(
-            info, WorkParty.CUSTOMER, str(self.customer_id), first, after, status, since, until
-        )
+    work_party: ClassVar[WorkParty] = WorkParty.CUSTOMER
 
-    @strawberry.field(
-        description=ORDERS, permission_classes=[requires(Permission.SERVICE_ORDER_READ)]
-    )
-    async def service_orders(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[ServiceOrderStatus] | None = None,
-        priority: list[Priority] | None = None,
-    ) -> OrderConnectionType:
-        return await service_orders_of(
-            info, WorkParty.CUSTOMER, str(self.customer_id), first, after, status, priority
-        )
+    def work_party_id(self) -> str:
+        return str(self.customer_id)
 
     @strawberry.field(description="This customer's sales orders, newest first (sales:order:read).")
     async def sales_orders(
@@ -184,7 +148,7 @@ class Customer:
 
 
 @strawberry.type(description="A vehicle serviced by the business, owned by one customer.")
-class Vehicle:
+class Vehicle(WorkLists):
     vehicle_id: strawberry.ID
     vin: str = strawberry.field(description="17-character Vehicle Identification Number.")
     unit_number: str | None = strawberry.field(description="The owner's fleet/unit number.")
@@ -200,36 +164,10 @@ class Vehicle:
         owner = await info.context.loaders.customer_by_id.load(self.customer_id)
         return Customer.from_domain(owner) if owner else None
 
-    @strawberry.field(
-        description=ESTIMATES, permission_classes=[requires(Permission.ESTIMATE_READ)]
-    )
-    async def estimates(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[EstimateStatusType] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> EstimateConnectionType:
-        return await estimates_of(
-            info, WorkParty.VEHICLE, str(self.vehicle_id), first, after, status, since, until
-        )
+    work_party: ClassVar[WorkParty] = WorkParty.VEHICLE
 
-    @strawberry.field(
-        description=ORDERS, permission_classes=[requires(Permission.SERVICE_ORDER_READ)]
-    )
-    async def service_orders(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[ServiceOrderStatus] | None = None,
-        priority: list[Priority] | None = None,
-    ) -> OrderConnectionType:
-        return await service_orders_of(
-            info, WorkParty.VEHICLE, str(self.vehicle_id), first, after, status, priority
-        )
+    def work_party_id(self) -> str:
+        return str(self.vehicle_id)
 
     @classmethod
     def from_domain(cls, v: domain.Vehicle) -> Vehicle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 import strawberry
 
@@ -10,20 +11,10 @@ from domain import locations as domain
 from domain.identity import Permission
 from domain.work_parties import WorkParty
 from schema.context import Info
-from schema.dashboard.types import ServiceOrderStatus
 from schema.inventory.types import StockLevel
 from schema.paging import page_request
 from schema.permissions import requires
-from schema.sla.types import Priority
-from schema.work_lists import (
-    ESTIMATES,
-    ORDERS,
-    EstimateConnectionType,
-    EstimateStatusType,
-    OrderConnectionType,
-    estimates_of,
-    service_orders_of,
-)
+from schema.work_lists import WorkLists
 
 ApprovalMethod = strawberry.enum(
     domain.ApprovalMethod, description="How a customer approves an estimate."
@@ -35,7 +26,7 @@ PolicyMode = strawberry.enum(
 
 
 @strawberry.type(description="A shop location: its currency and time zone.")
-class Location:
+class Location(WorkLists):
     location_id: strawberry.ID
     name: str
     currency_uom_id: str
@@ -55,36 +46,10 @@ class Location:
         found = await info.context.loaders.stock_at_location.load(key)
         return [StockLevel.from_domain(item) for item in found]
 
-    @strawberry.field(
-        description=ESTIMATES, permission_classes=[requires(Permission.ESTIMATE_READ)]
-    )
-    async def estimates(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[EstimateStatusType] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> EstimateConnectionType:
-        return await estimates_of(
-            info, WorkParty.LOCATION, str(self.location_id), first, after, status, since, until
-        )
+    work_party: ClassVar[WorkParty] = WorkParty.LOCATION
 
-    @strawberry.field(
-        description=ORDERS, permission_classes=[requires(Permission.SERVICE_ORDER_READ)]
-    )
-    async def service_orders(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        status: list[ServiceOrderStatus] | None = None,
-        priority: list[Priority] | None = None,
-    ) -> OrderConnectionType:
-        return await service_orders_of(
-            info, WorkParty.LOCATION, str(self.location_id), first, after, status, priority
-        )
+    def work_party_id(self) -> str:
+        return str(self.location_id)
 
     @classmethod
     def from_domain(cls, loc: domain.Location) -> Location:
