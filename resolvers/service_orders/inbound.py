@@ -23,7 +23,6 @@ from domain.service_orders.inbound import (
 from domain.service_orders.status import ServiceOrderStatus
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork
-from resolvers.service_orders.parts_stock import issue_parts
 from resolvers.service_orders.work_sessions import attach_parts
 
 log = logging.getLogger("gateway.service_orders")
@@ -51,8 +50,7 @@ async def parts_consumed(work: UnitOfWork, fact: PartsConsumed) -> None:
     already recorded (by either) is skipped, so its stock is never issued twice."""
     async with changing(work.service_orders, fact.service_order_id, None, lock=True) as order:
         parts = [asdict(part) for part in fact.parts]
-        added = await attach_parts(work, order, parts)
-        await issue_parts(work, order, added, INVENTORY, fact.occurred_at)
+        added = await attach_parts(work, order, parts, INVENTORY, fact.occurred_at)
         if len(added) < len(parts):
             log.info(
                 "%s: %d of %d parts were already recorded",

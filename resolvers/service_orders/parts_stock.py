@@ -20,7 +20,7 @@ same order and a transfer of the same parts queue behind each other, never deadl
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from domain.catalog import PartNotFound, normalize_sku
@@ -35,23 +35,33 @@ log = logging.getLogger("gateway.service_orders")
 FOR_ORDER = ReferenceType.SERVICE_ORDER
 
 
-async def catalog_part_of(work: UnitOfWork, part: PartUsage) -> str | None:
-    """The catalog part a usage names: by its product id, else by its SKU (Inventory's
+Catalog = Mapping[str, str | None]
+"""A usage's product id -> the catalog part its stock is kept under (None: not a part)."""
+
+
+async def catalog_parts(work: UnitOfWork, parts: Sequence[PartUsage]) -> Catalog:
+    """The catalog part each usage names: by its product id, else by its SKU (Inventory's
     product ids need not be the catalog's: seed 001's PROD-BRAKE-PAD is the catalog's
-    BRK-PAD-F); None for what the catalog keeps no stock of."""
-    if await work.parts.exists(part.product_id):
-        return part.product_id
-    return await work.parts.holder_of_sku(normalize_sku(part.sku))
+    BRK-PAD-F); None for what the catalog keeps no stock of. Read once per change."""
+    found: dict[str, str | None] = {}
+    for part in parts:
+        if part.product_id not in found:
+            found[part.product_id] = (
+                part.product_id
+                if await work.parts.exists(part.product_id)
+                else await work.parts.holder_of_sku(normalize_sku(part.sku))
+            )
+    return found
 
 
 async def unknown_to_the_catalog(
-    work: UnitOfWork, parts: Sequence[PartUsage]
+    work: UnitOfWork, parts: Sequence[PartUsage], catalog: Catalog
 ) -> list[PartNotFound | None]:
     """PART_NOT_FOUND for each usage naming neither a catalog part (by id or SKU) nor a
     catalog service: stock cannot be kept, nor the bill priced, for what nobody sells."""
     return [
         None
-        if await catalog_part_of(work, part) or await work.services.exists(part.product_id)
+        if catalog[part.product_id] or await work.services.exists(part.product_id)
         else PartNotFound(
             f"Product '{part.product_id}' (SKU '{part.sku}') is not in the catalog: add the "
             "part first, or record it by the catalog's productId or SKU.",
@@ -61,12 +71,9 @@ async def unknown_to_the_catalog(
     ]
 
 
-async def _stock_of(
-    work: UnitOfWork, location_id: str, parts: Sequence[PartUsage]
-) -> dict[str, StockItem]:
+async def _stock_of(work: UnitOfWork, location_id: str, catalog: Catalog) -> dict[str, StockItem]:
     """The locked stock items of the parts the catalog stocks, by the usage's product id,
     locked in id order so two usages of the same parts queue instead of deadlocking."""
-    catalog = {part.product_id: await catalog_part_of(work, part) for part in parts}
     items: dict[str, StockItem] = {}
     for item_id, used_as in sorted(
         (stock_id(product_id, location_id), used_as)
@@ -80,11 +87,18 @@ async def _stock_of(
 
 
 async def issue_parts(
-    work: UnitOfWork, order: ServiceOrder, parts: Sequence[PartUsage], by: str, now: datetime
+    work: UnitOfWork,
+    order: ServiceOrder,
+    parts: Sequence[PartUsage],
+    catalog: Catalog,
+    by: str,
+    now: datetime,
 ) -> None:
     """Issue the parts just recorded on `order` from its location's stock."""
     used = [p for p in parts if not p.declined]
-    items = await _stock_of(work, order.location_id, used)
+    items = await _stock_of(
+        work, order.location_id, {p.product_id: catalog[p.product_id] for p in used}
+    )
     for part in used:
         item = items.get(part.product_id)
         if item is None:
@@ -111,7 +125,7 @@ async def return_part(
     """Give back what a declined part took from stock (nothing if it took none)."""
     if not part.issued_quantity:
         return
-    items = await _stock_of(work, order.location_id, [part])
+    items = await _stock_of(work, order.location_id, await catalog_parts(work, [part]))
     item = items.get(part.product_id)
     if item is None:
         return

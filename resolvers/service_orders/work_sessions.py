@@ -8,6 +8,8 @@ judge each session against them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from domain.clock import Clock
@@ -20,6 +22,7 @@ from domain.service_orders.work_sessions import Person, WorkSession
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.service_orders.parts_stock import (
+    catalog_parts,
     issue_parts,
     return_part,
     unknown_to_the_catalog,
@@ -110,8 +113,7 @@ async def record_parts_usage(
             if taken or len(set(chosen)) != len(chosen):
                 duplicate = sorted(taken) or sorted({c for c in chosen if chosen.count(c) > 1})
                 raise DuplicateId("Part usage", duplicate[0], "workorderPartId")
-            added = await attach_parts(work, order, parts)
-            await issue_parts(work, order, added, by, clock.now())
+            await attach_parts(work, order, parts, by, clock.now())
         await work.commit()
         return order
 
@@ -129,26 +131,36 @@ async def decline_part_usage(
 
 
 async def attach_parts(
-    work: UnitOfWork, order: ServiceOrder, parts: Sequence[Mapping[str, Any]]
+    work: UnitOfWork,
+    order: ServiceOrder,
+    parts: Sequence[Mapping[str, Any]],
+    by: str,
+    now: datetime,
 ) -> list[PartUsage]:
-    """Record each part not recorded yet (ids already stored are skipped); return those
-    recorded."""
+    """Record each part not recorded yet (ids already stored are skipped) and issue it
+    from the order's location's stock; return those recorded. The catalog is read once:
+    to refuse unknown products before any number is taken, then to find the stock."""
     known = await work.order_records.part_ids_taken(
         [p["workorder_part_id"] for p in parts if p.get("workorder_part_id")]
     )
-    checked = [{**f, "workorder_part_id": f.get("workorder_part_id") or PROVISIONAL} for f in parts]
-    collect(*await unknown_to_the_catalog(work, [PartUsage(**fields) for fields in checked]))
+    checked = [
+        PartUsage(**{**f, "workorder_part_id": f.get("workorder_part_id") or PROVISIONAL})
+        for f in parts
+    ]
+    catalog = await catalog_parts(work, checked)
+    collect(*await unknown_to_the_catalog(work, checked, catalog))
     added: list[PartUsage] = []
-    for fields in parts:
+    for fields, part in zip(parts, checked, strict=True):
         part_id = fields.get("workorder_part_id") or await work.naming.next_free_id(
             PART_SERIES, _taken(work, known)
         )
         if part_id in known:
             continue
-        part = PartUsage(**{**fields, "workorder_part_id": part_id})
+        part = replace(part, workorder_part_id=part_id)
         order.record_parts_usage(part)
         known.add(part_id)
         added.append(part)
+    await issue_parts(work, order, added, catalog, by, now)
     return added
 
 
