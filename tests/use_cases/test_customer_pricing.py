@@ -12,7 +12,6 @@ import pytest
 from domain.clock import ManualClock
 from domain.customers import CustomerTierChanged
 from domain.errors import DomainError
-from domain.identity import Principal
 from domain.inventory.pricing import EffectivePrice, PriceSource
 from domain.inventory.pricing_events import CustomerPricingUpdated, PricingChange
 from domain.inventory.tiers import CustomerTier
@@ -28,9 +27,6 @@ from tests.use_cases import test_service_orders as orders
 from tests.use_cases.conftest import TENANT
 from tests.use_cases.fakes import Database, FakeUnitOfWork
 from tests.use_cases.outcomes import refusal, with_ids_of
-
-ADVISOR = Principal("advisor-2", TENANT, frozenset({"*"}))
-"""Who moves orders in these tests: `statusChangedBy` names them."""
 
 Units = Callable[[], FakeUnitOfWork]
 D = Decimal
@@ -312,7 +308,7 @@ async def billed_order(uow: Units, clock: ManualClock, customer: str) -> Decimal
         uow, {"id": "PART-001", "sku": "BRK-PAD-F", "name": "Pads", "unit_price": D("89.99")}
     )
     order = await orders.finalized(uow, clock, orders.Shop(customer, vehicle.id))
-    billed = await billing.bill(uow, clock, ADVISOR, order.id, None, order.version)
+    billed = await billing.bill(uow, clock, orders.ADVISOR, order.id, None, order.version)
     return billed.gl_entries[0].amount
 
 
