@@ -179,7 +179,6 @@ def _headers(event_type: str, route: Route, *, received: bool) -> Schema:
 
 def _message(event_type: str, route: Route, *, received: bool) -> dict[str, Any]:
     contract = contract_named(event_type)
-    described = contract.event_class.__doc__ if contract is not None else None
     message: dict[str, Any] = {
         "name": event_type,
         "title": contract.event_class.__name__ if contract is not None else event_type,
@@ -196,9 +195,19 @@ def _message(event_type: str, route: Route, *, received: bool) -> dict[str, Any]
             }
         },
     }
-    if described:
-        message["summary"] = " ".join(described.split())
+    summary = _summary(contract.event_class) if contract is not None else None
+    if summary:
+        message["summary"] = summary
     return message
+
+
+def _summary(event_class: type[Any]) -> str | None:
+    """The first sentence of the fact's own docstring (a dataclass without one has its
+    signature there instead, which says nothing to another team)."""
+    written = event_class.__dict__.get("__doc__") or ""
+    if not written or written.startswith(f"{event_class.__name__}("):
+        return None
+    return " ".join(written.split()).split(". ")[0].removesuffix(".") + "."
 
 
 def _dead_letter_message() -> dict[str, Any]:

@@ -30,9 +30,11 @@ from domain.events import DomainEvent, PublishedEvent
 from gateway.cli import main
 from subscriptions.asyncapi import SCHEMAS, document, key
 from subscriptions.broker_marker import MARKER_TOPIC
+from subscriptions.inbound.dead_letter import Origin, Reason, dead_letter_headers
 from subscriptions.inbound.topics import INBOUND, decode_inbound, inbound_topics
 from subscriptions.topics import TOPICS
 from subscriptions.wire import json as wire_json
+from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.payload_schema import closed
 from subscriptions.wire.registry import (
@@ -254,6 +256,22 @@ def test_every_seed_example_holds_against_its_message(example: dict[str, Any]) -
         for channel in DOCUMENT["channels"].values()
         if name in channel["messages"]
     )
+
+
+def test_a_dead_lettered_record_has_the_headers_its_message_declares() -> None:
+    origin = Origin("finance.period.closed", 2, 41, [("tenant-id", b"tenant-001")])
+    headers = dead_letter_headers(
+        origin,
+        Reason.MALFORMED,
+        MalformedEvent("the record value is not JSON"),
+        attempts=0,
+        consumer="gateway-inbound",
+        failed_at=AT,
+    )
+    dead_letter = MESSAGES["DeadLetteredRecord"]["headers"]
+    added = {name: value.decode() for name, value in headers if name.startswith("dlq-")}
+    _validate(added, closed(dead_letter))
+    assert set(added) == set(dead_letter["properties"])
 
 
 def test_gateway_asyncapi_prints_the_document_as_yaml_or_json(
