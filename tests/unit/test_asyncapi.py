@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import types
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -42,6 +43,7 @@ from subscriptions.wire.registry import (
     INBOUND_CONTRACTS,
     ROUTES,
     contract_named,
+    decode,
     outgoing,
 )
 
@@ -272,6 +274,48 @@ def test_a_dead_lettered_record_has_the_headers_its_message_declares() -> None:
     added = {name: value.decode() for name, value in headers if name.startswith("dlq-")}
     _validate(added, closed(dead_letter))
     assert set(added) == set(dead_letter["properties"])
+
+
+def _documented() -> list[tuple[str, bool, str]]:
+    """docs/event_contracts.md's examples: (section heading, consumed?, JSON text)."""
+    text = (Path(__file__).parents[2] / "docs" / "event_contracts.md").read_text()
+    published, consumed = text.split("\n## Consumed", 1)
+    return [
+        (heading, side, example)
+        for side, part in ((False, published), (True, consumed))
+        for heading, example in re.findall(r"\n### (\S+)\n.*?```json\n(.*?)```", part, re.S)
+    ]
+
+
+DOCUMENTED = _documented()
+
+
+def test_the_contracts_doc_shows_every_contract_once() -> None:
+    published = [name for name, consumed, _ in DOCUMENTED if not consumed]
+    consumed = [name for name, consumed, _ in DOCUMENTED if consumed]
+    assert sorted(published) == sorted(c.name for c in CONTRACTS.values())
+    assert sorted(consumed) == sorted(
+        c.name for c in INBOUND_CONTRACTS.values() if c.name not in ROUTES
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "consumed", "example"), DOCUMENTED, ids=[name for name, _, _ in DOCUMENTED]
+)
+def test_every_example_of_the_contracts_doc_is_its_message_and_reads_back(
+    name: str, consumed: bool, example: str
+) -> None:
+    value = example.encode()
+    _validate(_record_value(value), closed(MESSAGES[key(name)]["payload"]))
+    if consumed:
+        assert contract_named(name) is not None
+        assert decode_inbound(INBOUND[name].topic, (), value).event_type == (
+            contract_named(name).event_class.__name__
+        )
+    else:
+        assert type(decode(ROUTES[name].topic, (), value)) is next(
+            kind for kind, contract in CONTRACTS.items() if contract.name == name
+        )
 
 
 def test_gateway_asyncapi_prints_the_document_as_yaml_or_json(
