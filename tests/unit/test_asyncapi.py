@@ -52,9 +52,13 @@ MESSAGES = DOCUMENT["components"]["messages"]
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 EXAMPLES = json.loads((Path(__file__).parent / "seed_event_examples.json").read_text())
 AT = datetime(2026, 1, 25, 14, 30, 0, 123000, tzinfo=UTC)
+FINER = AT.replace(microsecond=123456)
+"""An instant finer than the wire's milliseconds, as a clock gives them."""
+INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT")
+MILLISECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
-def sample(kind: type[Any], *, sparse: bool) -> Any:
+def sample(kind: type[Any], *, sparse: bool, at: datetime = AT) -> Any:
     """A `kind` built from its type hints: every optional field set, or (sparse) each
     left at its default and every nullable one None."""
     hints = get_type_hints(kind)
@@ -68,23 +72,23 @@ def sample(kind: type[Any], *, sparse: bool) -> Any:
         )
         if sparse and has_default and field.name != "event_id":
             continue
-        values[field.name] = _value(field.name, hints[field.name], sparse)
+        values[field.name] = _value(field.name, hints[field.name], sparse, at)
     return kind(**values)
 
 
-def _value(name: str, hint: Any, sparse: bool) -> Any:
+def _value(name: str, hint: Any, sparse: bool, at: datetime) -> Any:
     if get_origin(hint) in (Union, types.UnionType):
         held = [arg for arg in get_args(hint) if arg is not type(None)]
-        return None if sparse else _value(name, held[0], sparse)
+        return None if sparse else _value(name, held[0], sparse, at)
     if get_origin(hint) is tuple:
-        return (_value(name, get_args(hint)[0], sparse),)
+        return (_value(name, get_args(hint)[0], sparse, at),)
     if dataclasses.is_dataclass(hint):
-        return sample(hint, sparse=sparse)
+        return sample(hint, sparse=sparse, at=at)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return list(hint)[-1]
     fixed = {
         "tenant_id": "tenant-001",
-        "occurred_at": AT,
+        "occurred_at": at,
         "event_id": "evt-1",
         "currency": "USD",
     }
@@ -95,7 +99,7 @@ def _value(name: str, hint: Any, sparse: bool) -> Any:
         (int, 3),
         (str, f"{name.upper()}-1"),
         (Decimal, Decimal("12.50")),
-        (datetime, AT),
+        (datetime, at),
         (date, date(2026, 1, 31)),
     ):
         if hint is kind:
@@ -111,6 +115,15 @@ def _validate(instance: Any, schema: dict[str, Any]) -> None:
 
 def _record_value(value: bytes) -> dict[str, Any]:
     return wire_json.loads(value)
+
+
+def _instants(node: Any) -> list[str]:
+    """Every string in a record that is an ISO 8601 instant (a date, then `T`)."""
+    if isinstance(node, dict):
+        return [text for value in node.values() for text in _instants(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in _instants(value)]
+    return [node] if isinstance(node, str) and INSTANT.match(node) else []
 
 
 def _refs(node: Any) -> list[str]:
@@ -188,12 +201,14 @@ def test_every_contract_declares_its_payload() -> None:
 def test_every_published_record_is_its_message_closed_to_undeclared_fields(
     kind: type[DomainEvent], sparse: bool
 ) -> None:
-    fact = sample(kind, sparse=sparse)
+    fact = sample(kind, sparse=sparse, at=FINER)
     record = outgoing(PublishedEvent(sequence=7, event=fact, traceparent=TRACEPARENT))
     message = MESSAGES[key(CONTRACTS[kind].name)]
     _validate(_record_value(record.value), closed(message["payload"]))
     headers = {name: value.decode() for name, value in record.headers}
     _validate(headers, closed(message["headers"]))
+    for instant in _instants(_record_value(record.value)):
+        assert MILLISECONDS.match(instant), instant
 
 
 INBOUND_WITH_CONTRACTS = [name for name in INBOUND if contract_named(name) is not None]
