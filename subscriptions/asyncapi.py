@@ -81,6 +81,15 @@ _CLOUDEVENT_DEFAULTED = (
     "durion:environment",
 )
 """Attributes the gateway writes on every CloudEvent but does not require of another's."""
+_INBOUND_GROUP = {
+    "kafka": {
+        "groupId": {
+            **STRING,
+            "description": "<KAFKA_GROUP_PREFIX>-inbound, shared by every replica",
+        },
+        "bindingVersion": KAFKA_BINDING,
+    }
+}
 _UNKNOWN = {
     "type": "object",
     "description": "Routed, but the gateway parses and writes no fact of this event yet: "
@@ -304,6 +313,7 @@ def document() -> dict[str, Any]:
                 "The inbound consumer applies each event once (its inbox); a record it "
                 f"cannot apply goes to {dead_letter_topic(topic)}.",
             )
+            operations[key(f"receive.{topic}")]["bindings"] = _INBOUND_GROUP
     messages[DEAD_LETTER] = _dead_letter_message()
     for topic in inbound_topics():
         dlq = dead_letter_topic(topic)

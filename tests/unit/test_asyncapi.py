@@ -38,6 +38,7 @@ from subscriptions.wire import json as wire_json
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
 from subscriptions.wire.payload_schema import closed
+from subscriptions.wire.quote import QUOTE_APPROVED
 from subscriptions.wire.registry import (
     CONTRACTS,
     INBOUND_CONTRACTS,
@@ -250,6 +251,21 @@ def test_a_record_breaking_its_contract_fails_its_message_schema() -> None:
     missing = {**record, body: {k: v for k, v in list(record[body].items())[1:]}}
     with pytest.raises(jsonschema.ValidationError, match="required"):
         _validate(missing, schema)
+
+
+def test_trakservices_own_quote_record_is_a_received_message_not_a_sent_one() -> None:
+    seed = next(e["example"] for e in EXAMPLES if e["eventType"] == QUOTE_APPROVED)
+    quote_id = "3f1c2a9e-5b7d-4c1e-9a2f-6d8e0b4c7a15"
+    record = {
+        "event_name": QUOTE_APPROVED,
+        "aggregate_type": "quote",
+        "aggregate_id": quote_id,
+        "idempotency_key": f"quote:{quote_id}:approved:v1",
+        "data": {**seed, "quote_id": quote_id},
+    }
+    _validate(record, MESSAGES[key(f"{QUOTE_APPROVED}.received")]["payload"])
+    with pytest.raises(jsonschema.ValidationError, match="tenant_id"):
+        _validate(record, MESSAGES[key(QUOTE_APPROVED)]["payload"])
 
 
 @pytest.mark.parametrize(

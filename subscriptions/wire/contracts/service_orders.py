@@ -50,6 +50,7 @@ from domain.service_orders.events import (
 )
 from domain.service_orders.inbound import (
     AppointmentUpdated,
+    ConsumedPart,
     ContractEntitlementValidated,
     PartsConsumed,
     TechnicianAssigned,
@@ -520,10 +521,20 @@ SCHEMAS: Mapping[str, Schema] = MappingProxyType(
         _work_order("snapshot_finalized"): obj(_FINALIZED),
         "TechnicianAssignedEvent": record(TechnicianAssigned, ASSIGNED),
         "PartsConsumedEvent": record(
-            PartsConsumed, {**ORDER, "parts": "parts"}, {"parts": CONSUMED_PART}
+            PartsConsumed,
+            ORDER,
+            parts={
+                **array(record(ConsumedPart, CONSUMED_PART)),
+                "minItems": 1,  # parts_consumed_fact refuses an event that lists no part
+            },
         ),
         "ContractEntitlementValidatedEvent": record(ContractEntitlementValidated, ENTITLED),
-        APPOINTMENT_UPDATED: record(AppointmentUpdated, APPOINTMENT, appointmentId=STRING),
+        APPOINTMENT_UPDATED: record(
+            AppointmentUpdated,
+            APPOINTMENT,
+            appointmentId=STRING,
+            status={**STRING, "minLength": 1, "maxLength": APPOINTMENT_STATUS_LENGTH},
+        ),
     }
 )
 """Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""
