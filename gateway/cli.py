@@ -262,12 +262,23 @@ def schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+class _PlainYaml(yaml.SafeDumper):
+    """Every repeated schema written out again, not as `&id001` anchors and aliases,
+    which many AsyncAPI tools and most readers do not follow."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def asyncapi(settings: Settings, args: argparse.Namespace) -> int:
     document = asyncapi_document()
     if args.format == "json":
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        print(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), end="")
+        print(
+            yaml.dump(document, Dumper=_PlainYaml, sort_keys=False, allow_unicode=True, width=100),
+            end="",
+        )
     return 0
 
 

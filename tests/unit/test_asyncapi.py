@@ -357,4 +357,6 @@ def test_gateway_asyncapi_prints_the_document_as_yaml_or_json(
         with pytest.raises(SystemExit) as stopped:
             main(["asyncapi", *flags])
         assert stopped.value.code == 0
-        assert load(capsys.readouterr().out) == plain
+        printed = capsys.readouterr().out
+        assert load(printed) == plain
+        assert not re.search(r"[&*]id\d{3}", printed), "a schema printed as a YAML alias"
