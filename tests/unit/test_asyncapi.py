@@ -194,7 +194,10 @@ def test_the_gateway_sends_what_it_publishes_and_receives_what_it_consumes() -> 
 
 def test_every_contract_declares_its_payload() -> None:
     names = {c.name for c in (*CONTRACTS.values(), *INBOUND_CONTRACTS.values())}
-    assert set(SCHEMAS) == names
+    assert set(SCHEMAS) == names, (
+        "declare each contract's payload in its module's SCHEMAS (payload_schema.record) "
+        "and list the module in subscriptions/asyncapi.py"
+    )
 
 
 @pytest.mark.parametrize("sparse", [False, True], ids=["full", "sparse"])
@@ -324,10 +327,11 @@ DOCUMENTED = _documented()
 def test_the_contracts_doc_shows_every_contract_once() -> None:
     published = [name for name, consumed, _ in DOCUMENTED if not consumed]
     consumed = [name for name, consumed, _ in DOCUMENTED if consumed]
-    assert sorted(published) == sorted(c.name for c in CONTRACTS.values())
+    hint = "give each contract a section with an example record in docs/event_contracts.md"
+    assert sorted(published) == sorted(c.name for c in CONTRACTS.values()), hint
     assert sorted(consumed) == sorted(
         c.name for c in INBOUND_CONTRACTS.values() if c.name not in ROUTES
-    )
+    ), hint
 
 
 @pytest.mark.parametrize(
