@@ -26,6 +26,7 @@ from domain.receivables.journal import JournalLine, Side
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import INSTANT, NUMBER, STRING, Schema, array, obj, record
 
 SUB_ACCOUNT = "-00"
 NAMES = {account.number: account.name for account in DEFAULT_ACCOUNTS.values()}
@@ -115,3 +116,16 @@ CONTRACTS = (
     Contract(InvoicePosted, "InvoicePostedEvent", posted_document, posted_fact),
     Contract(InvoiceCancelled, "InvoiceCancelledEvent", cancelled_document, cancelled_fact),
 )
+
+_GL_ENTRIES = array(obj({"accountId": STRING, "debit": NUMBER, "credit": NUMBER}))
+SCHEMAS: dict[str, Schema] = {
+    "InvoicePostedEvent": record(InvoicePosted, POSTED, invoiceId=STRING, glEntries=_GL_ENTRIES),
+    "InvoiceCancelledEvent": record(
+        InvoiceCancelled,
+        CANCELLED,
+        invoiceId=STRING,
+        cancelledAt=INSTANT,
+        glEntries=_GL_ENTRIES,
+    ),
+}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""
