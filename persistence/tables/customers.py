@@ -9,8 +9,10 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Computed,
+    DateTime,
     ForeignKeyConstraint,
     Index,
+    Integer,
     String,
     Table,
     Text,
@@ -31,6 +33,11 @@ customers = Table(
     Column("billing_terms_id", String(64)),
     Column("tier", String(16), nullable=False, server_default="BRONZE"),
     Column("credit_limit", MONEY),
+    # credit control (migration 0026): why new work is refused, while it is
+    Column("credit_block_reason", String(1000)),
+    Column("credit_blocked_at", DateTime(timezone=True)),
+    Column("credit_blocked_by", String(200)),
+    Column("credit_version", Integer, nullable=False, server_default="1"),
     Column(
         "search_text",
         Text,

@@ -70,12 +70,16 @@ def _journal_line(entry: Any, index: int) -> dict[str, Any]:
     }
 
 
-def _facts(wire: WireEvent, names: dict[str, str]) -> dict[str, Any]:
-    facts = read(wire.payload, names)
+def journal_lines(facts: dict[str, Any]) -> dict[str, Any]:
+    """`facts` with their `gl_entries` read as journal lines (any AR document's)."""
     entries = facts.get("gl_entries")
     if isinstance(entries, list):
         facts["gl_entries"] = [_journal_line(e, i) for i, e in enumerate(entries)]
     return facts
+
+
+def _facts(wire: WireEvent, names: dict[str, str]) -> dict[str, Any]:
+    return journal_lines(read(wire.payload, names))
 
 
 def posted_document(event: InvoicePosted) -> dict[str, Any]:
