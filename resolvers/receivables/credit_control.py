@@ -105,4 +105,5 @@ async def standings_by_id(
 ) -> list[CreditStanding | None]:
     """Batch for `Customer.blocked`: each customer's standing, None if unknown."""
     async with uow() as work:
-        return [await work.credit_standings.get(i) for i in customer_ids]
+        found = await work.credit_standings.get_many(customer_ids)
+    return [found.get(i) for i in customer_ids]

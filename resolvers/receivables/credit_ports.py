@@ -3,6 +3,7 @@ add theirs here)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
@@ -19,6 +20,10 @@ class CreditStandingStore(Changeable[CreditStanding], Protocol):
         """The customer's standing, their row held until commit so that no block commits
         between this read and the commit of the work it lets through; None if this
         tenant has no such customer."""
+        ...
+
+    async def get_many(self, customer_ids: Sequence[str]) -> dict[str, CreditStanding]:
+        """The standings of these customers (to read only), by id."""
         ...
 
 

@@ -9,6 +9,7 @@ order taken after a block committed reads the block. No order slips past one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from domain.receivables.accounts import DEFAULT_ACCOUNTS, AccountRole
 from domain.receivables.credit_control import CreditStanding
 from domain.service_orders.status import ServiceOrderStatus
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import TenantRepository, of_tenant
+from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
 from persistence.tables import (
     customers,
     gl_accounts,
@@ -30,14 +31,16 @@ from persistence.tables import (
 
 CUSTOMER, JOURNAL = customers.c, journal_lines.c
 ORDER, ITEM = service_orders.c, service_order_items.c
-STANDING = select(
+COLUMNS = (
     CUSTOMER.id,
     CUSTOMER.credit_limit,
     CUSTOMER.credit_block_reason.label("block_reason"),
     CUSTOMER.credit_blocked_at.label("blocked_at"),
     CUSTOMER.credit_blocked_by.label("blocked_by"),
     CUSTOMER.credit_version.label("version"),
-).where(of_tenant(customers), CUSTOMER.id == bindparam("id"))
+)
+STANDING = select(*COLUMNS).where(of_tenant(customers), CUSTOMER.id == bindparam("id"))
+MANY = select(*COLUMNS).where(of_tenant(customers), one_of_param(CUSTOMER.id, "ids"))
 LOCKED = STANDING.with_for_update()
 HELD = STANDING.with_for_update(read=True)
 SAVE = (
@@ -113,6 +116,11 @@ class CreditStandingRepository(AggregateRepository[CreditStanding]):
         between this read and the commit of the work it lets through."""
         row = await self._row(HELD, id=customer_id)
         return None if row is None else self.track(self._standing(row))
+
+    async def get_many(self, customer_ids: Sequence[str]) -> dict[str, CreditStanding]:
+        """The standings of these customers (to read only), by id; unknown ones left out."""
+        rows = await self._rows(MANY, ids=list(customer_ids))
+        return {row["id"]: self._standing(row) for row in rows}
 
     async def _read(self, aggregate_id: str, lock: bool) -> CreditStanding | None:
         row = await self._row(LOCKED if lock else STANDING, id=aggregate_id)

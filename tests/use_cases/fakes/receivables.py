@@ -160,6 +160,10 @@ class InMemoryCreditStandings(Aggregates[CreditStanding]):
     async def held(self, customer_id: str) -> CreditStanding | None:
         return await self.get(customer_id)
 
+    async def get_many(self, customer_ids: Sequence[str]) -> dict[str, CreditStanding]:
+        found = [await self.get(i) for i in customer_ids]
+        return {standing.id: standing for standing in found if standing is not None}
+
     def _save(self, aggregate: CreditStanding) -> None:
         stored = self._work.read(self.table, aggregate.id) or self.UNBLOCKED
         if stored["version"] != aggregate.version:
