@@ -95,6 +95,10 @@ class CreditStanding:
     block_reason: str | None = None
     blocked_at: datetime | None = None
     blocked_by: str | None = None
+    unblock_reason: str | None = None
+    """Why the customer was last unblocked (cleared by the next block)."""
+    unblocked_at: datetime | None = None
+    unblocked_by: str | None = None
     version: int = 1
     events: list[DomainEvent] = field(default_factory=list)
 
@@ -122,6 +126,7 @@ class CreditStanding:
         if self.blocked:
             return
         self.block_reason, self.blocked_at, self.blocked_by = reason.strip(), at, by
+        self.unblock_reason = self.unblocked_at = self.unblocked_by = None
         self.events.append(
             CustomerBlocked(
                 aggregate_id=self.id,
@@ -131,6 +136,11 @@ class CreditStanding:
             )
         )
 
-    def unblock(self) -> None:
-        """Let the customer have new work again (a customer not blocked stays so)."""
+    def unblock(self, reason: str, at: datetime, by: str) -> None:
+        """Let the customer have new work again, saying why (a customer not blocked is
+        left as they are)."""
+        collect(check_text(reason, "reason", "Say why the customer is unblocked.", 1000))
+        if not self.blocked:
+            return
         self.block_reason = self.blocked_at = self.blocked_by = None
+        self.unblock_reason, self.unblocked_at, self.unblocked_by = reason.strip(), at, by

@@ -37,6 +37,9 @@ customers = Table(
     Column("credit_block_reason", String(1000)),
     Column("credit_blocked_at", DateTime(timezone=True)),
     Column("credit_blocked_by", String(200)),
+    Column("credit_unblock_reason", String(1000)),
+    Column("credit_unblocked_at", DateTime(timezone=True)),
+    Column("credit_unblocked_by", String(200)),
     Column("credit_version", Integer, nullable=False, server_default="1"),
     Column(
         "search_text",

@@ -71,11 +71,13 @@ async def block_customer(
         return standing
 
 
-async def unblock_customer(uow: UnitOfWorkFactory, customer_id: str) -> CreditStanding:
-    """Let the customer have new work again."""
+async def unblock_customer(
+    uow: UnitOfWorkFactory, clock: Clock, by: Principal, customer_id: str, reason: str
+) -> CreditStanding:
+    """Let the customer have new work again, saying why (kept until the next block)."""
     async with uow() as work:
         async with changing(work.credit_standings, customer_id, None, lock=True) as standing:
-            standing.unblock()
+            standing.unblock(reason, clock.now(), by.user_id)
         await work.commit()
         return standing
 

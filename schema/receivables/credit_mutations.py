@@ -69,10 +69,19 @@ class CreditControlMutations:
         return CreditStanding.from_domain(standing)
 
     @strawberry.mutation(
-        description="Let a blocked customer have new work again.", permission_classes=BLOCK
+        description="Let a blocked customer have new work again, saying why.",
+        permission_classes=BLOCK,
     )
-    async def unblock_customer(self, info: Info, customer_id: strawberry.ID) -> CreditStanding:
-        standing = await credit_control.unblock_customer(info.context.uow, customer_id)
+    async def unblock_customer(
+        self, info: Info, customer_id: strawberry.ID, reason: str
+    ) -> CreditStanding:
+        standing = await credit_control.unblock_customer(
+            info.context.uow,
+            info.context.clock,
+            info.context.require(Permission.CUSTOMER_BLOCK),
+            customer_id,
+            reason,
+        )
         return CreditStanding.from_domain(standing)
 
     @strawberry.mutation(

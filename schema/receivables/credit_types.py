@@ -46,6 +46,11 @@ class CreditStanding(OfCustomer):
     blocked_reason: str | None
     blocked_at: datetime | None
     blocked_by: str | None
+    unblock_reason: str | None = strawberry.field(
+        description="Why the customer was last unblocked (until blocked again)."
+    )
+    unblocked_at: datetime | None
+    unblocked_by: str | None
 
     @classmethod
     def from_domain(cls, s: credit_control.CreditStanding) -> CreditStanding:
@@ -56,6 +61,9 @@ class CreditStanding(OfCustomer):
             blocked_reason=s.block_reason,
             blocked_at=s.blocked_at,
             blocked_by=s.blocked_by,
+            unblock_reason=s.unblock_reason,
+            unblocked_at=s.unblocked_at,
+            unblocked_by=s.unblocked_by,
         )
 
 

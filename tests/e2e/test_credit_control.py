@@ -20,7 +20,9 @@ from tests.e2e.test_sales_orders import open_sales, process
 
 BLOCK = """mutation($c: ID!, $reason: String!) { blockCustomer(customerId: $c, reason: $reason) {
   customerId blocked blockedReason blockedBy customer { name } } }"""
-UNBLOCK = """mutation($c: ID!) { unblockCustomer(customerId: $c) { blocked blockedReason } }"""
+UNBLOCK = """mutation($c: ID!, $reason: String! = "Paid in full") {
+  unblockCustomer(customerId: $c, reason: $reason) {
+    blocked blockedReason unblockReason unblockedBy } }"""
 LIMIT = """mutation($c: ID!, $limit: Decimal, $v: Int!) {
   setCreditLimit(customerId: $c, creditLimit: $limit, version: $v) {
     creditLimit blocked blockedReason version } }"""
@@ -89,7 +91,12 @@ async def test_a_blocked_customer_gets_no_service_order_until_unblocked(
     assert await clerk.error_codes(UNBLOCK, {"c": customer}) == ["FORBIDDEN"]
     assert await clerk.error_codes(BLOCK, {"c": customer, "reason": "x"}) == ["FORBIDDEN"]
     unblocked = (await api.data(UNBLOCK, {"c": customer}))["unblockCustomer"]
-    assert unblocked == {"blocked": False, "blockedReason": None}
+    assert unblocked == {
+        "blocked": False,
+        "blockedReason": None,
+        "unblockReason": "Paid in full",
+        "unblockedBy": "user-1",
+    }
     assert (await create_order(api, shop))["status"] == "REQUESTED"
     assert await outbox_types(engine, api.tenant, customer) == [
         "CustomerCreated",

@@ -84,8 +84,14 @@ def test_a_block_keeps_its_first_reason_and_records_one_event() -> None:
     standing.review(Exposure(Decimal("100.01"), Decimal("0.00")), AT, "u")
     standing.block("Fraud", AT, "u")
     assert (standing.block_reason, len(standing.events)) == ("Credit limit exceeded", 1)
-    standing.unblock()
-    assert not standing.blocked
+    standing.unblock("Paid", AT, "v")
+    assert (standing.blocked, standing.unblock_reason, standing.unblocked_by) == (
+        False,
+        "Paid",
+        "v",
+    )
+    with pytest.raises(DomainError):
+        standing.unblock(" ", AT, "v")
 
 
 def test_the_proposer_cannot_approve_their_own_write_off() -> None:

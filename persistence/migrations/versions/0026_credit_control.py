@@ -45,6 +45,9 @@ def upgrade() -> None:
     op.add_column("customers", sa.Column("credit_block_reason", sa.String(length=1000)))
     op.add_column("customers", sa.Column("credit_blocked_at", sa.DateTime(timezone=True)))
     op.add_column("customers", sa.Column("credit_blocked_by", sa.String(length=200)))
+    op.add_column("customers", sa.Column("credit_unblock_reason", sa.String(length=1000)))
+    op.add_column("customers", sa.Column("credit_unblocked_at", sa.DateTime(timezone=True)))
+    op.add_column("customers", sa.Column("credit_unblocked_by", sa.String(length=200)))
     op.add_column(
         "customers",
         sa.Column("credit_version", sa.Integer(), server_default="1", nullable=False),
@@ -144,6 +147,9 @@ def downgrade() -> None:
     op.drop_table("dunning_notices")
     op.drop_table("dunning_levels")
     for column in (
+        "credit_unblocked_by",
+        "credit_unblocked_at",
+        "credit_unblock_reason",
         "credit_version",
         "credit_blocked_by",
         "credit_blocked_at",

@@ -37,6 +37,9 @@ COLUMNS = (
     CUSTOMER.credit_block_reason.label("block_reason"),
     CUSTOMER.credit_blocked_at.label("blocked_at"),
     CUSTOMER.credit_blocked_by.label("blocked_by"),
+    CUSTOMER.credit_unblock_reason.label("unblock_reason"),
+    CUSTOMER.credit_unblocked_at.label("unblocked_at"),
+    CUSTOMER.credit_unblocked_by.label("unblocked_by"),
     CUSTOMER.credit_version.label("version"),
 )
 STANDING = select(*COLUMNS).where(of_tenant(customers), CUSTOMER.id == bindparam("id"))
@@ -54,9 +57,20 @@ SAVE = (
         credit_block_reason=bindparam("block_reason"),
         credit_blocked_at=bindparam("blocked_at"),
         credit_blocked_by=bindparam("blocked_by"),
+        credit_unblock_reason=bindparam("unblock_reason"),
+        credit_unblocked_at=bindparam("unblocked_at"),
+        credit_unblocked_by=bindparam("unblocked_by"),
         credit_version=CUSTOMER.credit_version + 1,
     )
     .returning(CUSTOMER.credit_version.label("version"))
+)
+WRITTEN = (
+    "block_reason",
+    "blocked_at",
+    "blocked_by",
+    "unblock_reason",
+    "unblocked_at",
+    "unblocked_by",
 )
 RECEIVABLES_ACCOUNT = func.coalesce(
     select(gl_accounts.c.number)
@@ -130,16 +144,14 @@ class CreditStandingRepository(AggregateRepository[CreditStanding]):
         return CreditStanding(tenant_id=self.tenant_id, **row)
 
     def _stored_form(self, standing: CreditStanding) -> tuple[Any, ...]:
-        return (standing.block_reason, standing.blocked_at, standing.blocked_by)
+        return tuple(getattr(standing, name) for name in WRITTEN)
 
     async def _save(self, standing: CreditStanding, before: Any) -> None:
         version = await self._value(
             SAVE,
             key_id=standing.id,
             key_version=standing.version,
-            block_reason=standing.block_reason,
-            blocked_at=standing.blocked_at,
-            blocked_by=standing.blocked_by,
+            **{name: getattr(standing, name) for name in WRITTEN},
         )
         if version is None:
             raise self.stale(standing.id, standing.version)

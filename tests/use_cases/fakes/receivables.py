@@ -137,6 +137,9 @@ class InMemoryCreditStandings(Aggregates[CreditStanding]):
         "block_reason": None,
         "blocked_at": None,
         "blocked_by": None,
+        "unblock_reason": None,
+        "unblocked_at": None,
+        "unblocked_by": None,
         "version": 1,
     }
 
@@ -173,9 +176,7 @@ class InMemoryCreditStandings(Aggregates[CreditStanding]):
             self.table,
             aggregate.id,
             {
-                "block_reason": aggregate.block_reason,
-                "blocked_at": aggregate.blocked_at,
-                "blocked_by": aggregate.blocked_by,
+                **{name: getattr(aggregate, name) for name in self.UNBLOCKED if name != "version"},
                 "version": aggregate.version,
             },
         )
