@@ -10,6 +10,7 @@ order never pass each other (persistence/repositories/receivables/credit_control
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from domain.clock import Clock
@@ -58,6 +59,12 @@ async def set_credit_limit(
         standing.review(await exposure(work, customer_id), now, by.user_id)
         await work.commit()
         return customer
+
+
+async def review_credit(work: UnitOfWork, customer_id: str, at: datetime, by: str) -> None:
+    """Block the customer, in `work`'s transaction, if their exposure is over their limit."""
+    standing = await existing(work.credit_standings, customer_id, lock=True)
+    standing.review(await exposure(work, customer_id), at, by)
 
 
 async def block_customer(

@@ -26,6 +26,10 @@ class CreditStandingStore(Changeable[CreditStanding], Protocol):
         """The standings of these customers (to read only), by id."""
         ...
 
+    async def limited(self) -> list[str]:
+        """The customers with a credit limit who are not blocked, by id."""
+        ...
+
 
 class WriteOffStore(Changeable[WriteOff], Protocol):
     async def add(self, write_off: WriteOff) -> None: ...

@@ -3,6 +3,8 @@
 A run claims each customer's notice for its date before recording it, in its own
 transaction, so two runs of one date (at once or one after the other) notify each
 customer once. A customer reaching the last level is blocked in the same transaction.
+The run is also the periodic credit review: every customer with a credit limit whose
+exposure has grown over it since (invoices posted, orders opened) is blocked too.
 """
 
 from __future__ import annotations
@@ -12,9 +14,16 @@ from datetime import date
 
 from domain.clock import Clock
 from domain.identity import Principal
-from domain.receivables.dunning import DEFAULT_LEVELS, DunningLevel, DunningRun, check_levels
+from domain.receivables.dunning import (
+    DEFAULT_LEVELS,
+    DunningLevel,
+    DunningRun,
+    PastDue,
+    check_levels,
+)
 from resolvers.changes import existing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.receivables.credit_control import review_credit
 
 RUN_SERIES = "DR"
 
@@ -32,19 +41,33 @@ async def run_dunning(
             await levels_of(work),
             now,
         )
-        for past_due in await work.dunning.past_due(as_of):
-            level = run.level_of(past_due)
-            if level is None or not await work.dunning_runs.claim(
-                run.id, past_due.customer_id, as_of, level.level, past_due.amount
-            ):
-                continue
-            run.notify(past_due, level)
-            if run.is_last(level):
-                standing = await existing(work.credit_standings, past_due.customer_id, lock=True)
-                standing.block(f"Dunning level {level.level} reached", now, by.user_id)
+        past_due = {due.customer_id: due for due in await work.dunning.past_due(as_of)}
+        limited = set(await work.credit_standings.limited())
+        for customer_id in sorted(past_due.keys() | limited):  # rows locked in one order
+            blocked = customer_id in past_due and await _notify(
+                work, run, past_due[customer_id], by.user_id
+            )
+            if customer_id in limited and not blocked:
+                await review_credit(work, customer_id, now, by.user_id)
         await work.dunning_runs.add(run)
         await work.commit()
         return run
+
+
+async def _notify(work: UnitOfWork, run: DunningRun, past_due: PastDue, by: str) -> bool:
+    """The customer's notice of the level reached, unless a run sent them one for the
+    date; the last level blocks them (True)."""
+    level = run.level_of(past_due)
+    if level is None or not await work.dunning_runs.claim(
+        run.id, past_due.customer_id, run.as_of, level.level, past_due.amount
+    ):
+        return False
+    run.notify(past_due, level)
+    if not run.is_last(level):
+        return False
+    standing = await existing(work.credit_standings, past_due.customer_id, lock=True)
+    standing.block(f"Dunning level {level.level} reached", run.ran_at, by)
+    return True
 
 
 async def levels_of(work: UnitOfWork) -> tuple[DunningLevel, ...]:

@@ -77,3 +77,30 @@ async def test_a_run_notifies_once_per_date_at_the_level_reached_and_the_last_le
     bad = [{"level": "reminder", "daysOverdue": 0}]
     assert await api.error_codes(LEVELS, {"levels": bad}) == ["BAD_USER_INPUT"]
     await assert_ledger_holds(api, engine)
+
+
+async def test_a_run_also_blocks_customers_whose_exposure_grew_over_their_limit(
+    api: Api, engine: AsyncEngine
+) -> None:
+    shop = await open_shop(api)
+    limit = """mutation($c: ID!, $v: Int!, $limit: Decimal!) {
+      setCreditLimit(customerId: $c, creditLimit: $limit, version: $v) { blocked } }"""
+    careful = (
+        await api.data('mutation { createCustomer(input: {name: "Careful Co"}) { customerId } }')
+    )["createCustomer"]["customerId"]
+    assert (await api.data(limit, {"c": shop["customer"], "v": 1, "limit": "200.00"}))[
+        "setCreditLimit"
+    ] == {"blocked": False}
+    await api.data(limit, {"c": careful, "v": 1, "limit": "200.00"})
+    today = datetime.now(UTC).date().isoformat()
+    await posted_on(api, shop, today)  # 194.38: within 200.00
+    assert (await api.data(RUN, {"on": today}))["runDunning"]["notices"] == []
+    assert (await api.data(STANDING, {"c": shop["customer"]}))["customer"]["blocked"] is False
+    await posted_on(api, shop, today)  # 388.76 now: over
+    assert (await api.data(RUN, {"on": today}))["runDunning"]["notices"] == []
+    assert (await api.data(STANDING, {"c": shop["customer"]}))["customer"] == {
+        "blocked": True,
+        "blockedReason": "Credit limit exceeded",
+    }
+    assert (await api.data(STANDING, {"c": careful}))["customer"]["blocked"] is False
+    await assert_ledger_holds(api, engine)

@@ -43,6 +43,15 @@ COLUMNS = (
     CUSTOMER.credit_version.label("version"),
 )
 STANDING = select(*COLUMNS).where(of_tenant(customers), CUSTOMER.id == bindparam("id"))
+LIMITED = (
+    select(CUSTOMER.id)
+    .where(
+        of_tenant(customers),
+        CUSTOMER.credit_limit.is_not(None),
+        CUSTOMER.credit_block_reason.is_(None),
+    )
+    .order_by(CUSTOMER.id)
+)
 MANY = select(*COLUMNS).where(of_tenant(customers), one_of_param(CUSTOMER.id, "ids"))
 LOCKED = STANDING.with_for_update()
 HELD = STANDING.with_for_update(read=True)
@@ -135,6 +144,10 @@ class CreditStandingRepository(AggregateRepository[CreditStanding]):
         """The standings of these customers (to read only), by id; unknown ones left out."""
         rows = await self._rows(MANY, ids=list(customer_ids))
         return {row["id"]: self._standing(row) for row in rows}
+
+    async def limited(self) -> list[str]:
+        """The customers with a credit limit who are not blocked, by id."""
+        return [row["id"] for row in await self._rows(LIMITED)]
 
     async def _read(self, aggregate_id: str, lock: bool) -> CreditStanding | None:
         row = await self._row(LOCKED if lock else STANDING, id=aggregate_id)

@@ -163,6 +163,10 @@ class InMemoryCreditStandings(Aggregates[CreditStanding]):
     async def held(self, customer_id: str) -> CreditStanding | None:
         return await self.get(customer_id)
 
+    async def limited(self) -> list[str]:
+        found = [await self.get(row["id"]) for row in self._work.rows("customers")]
+        return sorted(s.id for s in found if s and s.credit_limit is not None and not s.blocked)
+
     async def get_many(self, customer_ids: Sequence[str]) -> dict[str, CreditStanding]:
         found = [await self.get(i) for i in customer_ids]
         return {standing.id: standing for standing in found if standing is not None}
