@@ -11,12 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.identity import Permission
 from persistence.tables import outbox
-from tests.conftest import ALL_PERMISSIONS, Api
+from tests.conftest import ALL_PERMISSIONS, Api, Services
 from tests.e2e import estimate_shop
 from tests.e2e.receivables_ledger import assert_ledger_holds
 from tests.e2e.service_order_steps import create_order, open_shop
 from tests.e2e.test_invoices_api import PADS, POST, draft
 from tests.e2e.test_sales_orders import open_sales, process
+from tests.e2e.test_service_order_events import records_of
+
+BLOCKED_TOPIC = "finance.ar.customer.blocked"
 
 BLOCK = """mutation($c: ID!, $reason: String!) { blockCustomer(customerId: $c, reason: $reason) {
   customerId blocked blockedReason blockedBy customer { name } } }"""
@@ -49,7 +52,7 @@ async def outbox_types(engine: AsyncEngine, tenant: str, aggregate_id: str) -> l
 
 
 async def test_a_blocked_customer_gets_no_service_order_until_unblocked(
-    api: Api, engine: AsyncEngine
+    api: Api, engine: AsyncEngine, services: Services
 ) -> None:
     shop = await open_shop(api)
     customer = shop["customer"]
@@ -102,6 +105,12 @@ async def test_a_blocked_customer_gets_no_service_order_until_unblocked(
         "CustomerCreated",
         "CustomerBlocked",
     ]
+    [published] = (await records_of(services, api.tenant, {BLOCKED_TOPIC: 1}))[BLOCKED_TOPIC]
+    assert (published["eventType"], published["aggregateId"]) == ("CustomerBlockedEvent", customer)
+    assert {k: v for k, v in published["payload"].items() if k != "blockedAt"} == {
+        "customerId": customer,
+        "reason": "Cheque bounced",
+    }
 
 
 async def test_a_blocked_customer_cannot_approve_an_estimate(api: Api) -> None:

@@ -10,10 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from persistence.tables import outbox
-from tests.conftest import Api
+from tests.conftest import Api, Services
 from tests.e2e.receivables_ledger import assert_ledger_holds
 from tests.e2e.service_order_steps import open_shop
 from tests.e2e.test_invoices_api import PADS, POST, draft
+from tests.e2e.test_service_order_events import records_of
+
+NOTICE_TOPIC = "finance.ar.dunning.notice.generated"
 
 RUN = """mutation($on: Date) { runDunning(asOf: $on) { dunningRunId asOfDate
   notices { customerId dunningLevel pastDueAmount customer { name } } } }"""
@@ -29,7 +32,7 @@ async def posted_on(api: Api, shop: dict[str, str], on: str) -> str:
 
 
 async def test_a_run_notifies_once_per_date_at_the_level_reached_and_the_last_level_blocks(
-    api: Api, engine: AsyncEngine
+    api: Api, engine: AsyncEngine, services: Services
 ) -> None:
     shop = await open_shop(api)
     today = datetime.now(UTC).date()
@@ -74,6 +77,15 @@ async def test_a_run_notifies_once_per_date_at_the_level_reached_and_the_last_le
         types = list(recorded.scalars())
     assert types.count("DunningNoticeGenerated") == 3
     assert types.count("CustomerBlocked") == 1
+    notices = (await records_of(services, api.tenant, {NOTICE_TOPIC: 3}))[NOTICE_TOPIC]
+    [reminder] = [n for n in notices if n["aggregateId"] == first["dunningRunId"]]
+    assert reminder["payload"] == {
+        "dunningRunId": first["dunningRunId"],
+        "customerId": shop["customer"],
+        "dunningLevel": "REMINDER",
+        "asOfDate": today.isoformat(),
+        "pastDueAmount": 194.38,
+    }
     bad = [{"level": "reminder", "daysOverdue": 0}]
     assert await api.error_codes(LEVELS, {"levels": bad}) == ["BAD_USER_INPUT"]
     await assert_ledger_holds(api, engine)

@@ -8,11 +8,15 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Api, token
+from tests.conftest import Api, Services, token
 from tests.e2e.receivables_ledger import assert_ledger_holds
 from tests.e2e.service_order_steps import open_shop
 from tests.e2e.test_credit_control import outbox_types
 from tests.e2e.test_invoices_api import PADS, POST, draft
+from tests.e2e.test_service_order_events import records_of
+
+WRITE_OFF_TOPIC = "finance.ar.writeoff.approved"
+MEMO_TOPIC = "finance.ar.credit.memo.issued"
 
 LINES = "journal { entryId lines { account debit credit } }"
 PROPOSE = f"""mutation($id: ID!, $reason: String!) {{
@@ -36,7 +40,7 @@ async def posted_invoice(api: Api, shop: dict[str, str]) -> dict:
 
 
 async def test_a_write_off_is_proposed_by_one_user_and_approved_by_another(
-    api: Api, engine: AsyncEngine
+    api: Api, engine: AsyncEngine, services: Services
 ) -> None:
     shop = await open_shop(api)
     invoice = await posted_invoice(api, shop)
@@ -84,12 +88,27 @@ async def test_a_write_off_is_proposed_by_one_user_and_approved_by_another(
         "INVALID_TRANSITION"
     ]
     assert await outbox_types(engine, api.tenant, proposed["writeOffId"]) == ["WriteOffApproved"]
+    [published] = (await records_of(services, api.tenant, {WRITE_OFF_TOPIC: 1}))[WRITE_OFF_TOPIC]
+    assert published["payload"] == {
+        "writeOffId": proposed["writeOffId"],
+        "invoiceId": invoice["invoiceId"],
+        "customerId": shop["customer"],
+        "amount": 194.38,
+        "reason": "Went bust",
+        "proposedBy": "user-1",
+        "approvedBy": "user-2",
+        "approvedAt": published["payload"]["approvedAt"],
+        "glEntries": [
+            {"accountId": "6500-00", "debit": 194.38, "credit": 0.0},
+            {"accountId": "1200-00", "debit": 0.0, "credit": 194.38},
+        ],
+    }
     assert (await api.data(INVOICE, {"id": other["invoiceId"]}))["invoice"]["status"] == "POSTED"
     await assert_ledger_holds(api, engine)
 
 
 async def test_credit_memos_against_an_invoice_and_on_account(
-    api: Api, engine: AsyncEngine
+    api: Api, engine: AsyncEngine, services: Services
 ) -> None:
     shop = await open_shop(api)
     customer = shop["customer"]
@@ -148,3 +167,10 @@ async def test_credit_memos_against_an_invoice_and_on_account(
     settled = (await api.data(ISSUE, rest))["issueCreditMemo"]
     assert settled["invoice"] == {"status": "PAID", "openBalance": "0.00"}
     await assert_ledger_holds(api, engine, credits_on_account=Decimal("25.00"))
+    published = (await records_of(services, api.tenant, {MEMO_TOPIC: 3}))[MEMO_TOPIC]
+    in_issue_order = sorted(published, key=lambda p: p["payload"]["creditMemoId"])
+    assert [(p["payload"]["invoiceId"], p["payload"]["amount"]) for p in in_issue_order] == [
+        (invoice["invoiceId"], 94.38),
+        (None, 25.0),
+        (invoice["invoiceId"], 100.0),
+    ]
