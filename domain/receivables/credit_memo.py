@@ -111,6 +111,11 @@ class CreditMemo:
         )
         if amount <= 0:
             raise InvalidInput(f"A credit is above 0.00; got {amount}.", field="amount")
+        if invoice is not None and invoice.customer_id != customer_id:
+            raise InvalidInput(
+                f"Invoice {invoice.id} bills customer {invoice.customer_id}, not {customer_id}.",
+                field="invoiceId",
+            )
         if invoice is not None and currency != invoice.currency:
             raise InvalidInput(
                 f"Invoice {invoice.id} is in {invoice.currency}; a credit against it is too "

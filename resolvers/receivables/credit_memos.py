@@ -37,8 +37,6 @@ async def issue_credit_memo(
         invoice = None
         if invoice_id is not None:
             invoice = await existing(work.invoices, invoice_id, lock=True)
-            if invoice.customer_id != customer_id:
-                raise invoice_elsewhere(invoice, customer_id)
         memo = await _issue(
             work,
             clock.now(),
@@ -79,13 +77,6 @@ async def rebate_issued(work: UnitOfWork, rebate: RebateIssued) -> None:
 async def credit_memo(uow: UnitOfWorkFactory, memo_id: str) -> CreditMemo:
     async with uow() as work:
         return await existing(work.credit_memos, memo_id)
-
-
-def invoice_elsewhere(invoice: Invoice, customer_id: str) -> InvalidInput:
-    return InvalidInput(
-        f"Invoice {invoice.id} bills customer {invoice.customer_id}, not {customer_id}.",
-        field="invoiceId",
-    )
 
 
 async def _issue(

@@ -142,3 +142,8 @@ def test_a_credit_never_exceeds_what_the_invoice_has_open() -> None:
             "CM-1", "t", "CUST-1", invoice, Decimal("1.00"), "EUR", "x", AT, "c", DEFAULT_CHART, []
         )
     assert currency.value.code == "CURRENCY_MISMATCH"
+    with pytest.raises(DomainError) as elsewhere:
+        CreditMemo.issue(
+            "CM-1", "t", "CUST-2", invoice, Decimal("1.00"), "USD", "x", AT, "c", DEFAULT_CHART, []
+        )
+    assert (elsewhere.value.code, elsewhere.value.field) == ("BAD_USER_INPUT", "invoiceId")
