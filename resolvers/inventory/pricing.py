@@ -116,7 +116,10 @@ async def customer_credit_impact(
         customer = await existing(work.customers, customer_id)
         price = await _price_for(work, customer, await named_part(work, product_id, sku, ""))
         used = (await exposure(work, customer_id)).total
-    return credit_impact(customer_id, price, quantity, customer.credit_limit, used)
+        standing = await existing(work.credit_standings, customer_id)
+    return credit_impact(
+        customer_id, price, quantity, customer.credit_limit, used, standing.block_reason
+    )
 
 
 async def tier_discount_of(work: UnitOfWork, tier: CustomerTier) -> Decimal:

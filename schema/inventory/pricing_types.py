@@ -140,7 +140,7 @@ class CreditImpact(PricedCustomer):
     available_credit: Decimal | None = strawberry.field(description="null: no limit.")
     credit_impact: Decimal
     blocked_reason: str | None = strawberry.field(
-        description="Why the customer is blocked (asked by amount); null if not."
+        description="Why the customer is blocked (then no order proceeds); null if not."
     )
     can_process_order: bool
 
@@ -164,7 +164,7 @@ class CreditImpact(PricedCustomer):
             current_credit_used=c.current_credit_used,
             available_credit=c.available_credit,
             credit_impact=c.credit_impact,
-            blocked_reason=None,
+            blocked_reason=c.blocked_reason,
             can_process_order=c.can_process_order,
         )
 

@@ -88,6 +88,13 @@ async def test_a_blocked_customer_gets_no_service_order_until_unblocked(
         "Cheque bounced",
     )
     assert "Cheque bounced" in error["message"]
+    by_part = """query($c: ID!) { creditImpact(customerId: $c, sku: "BRK-PAD-F", quantity: "1") {
+      totalValue canProcessOrder blockedReason } }"""
+    assert (await api.data(by_part, {"c": customer}))["creditImpact"] == {
+        "totalValue": "89.99",
+        "canProcessOrder": False,
+        "blockedReason": "Cheque bounced",
+    }
 
     without = [p for p in ALL_PERMISSIONS if p != Permission.CUSTOMER_BLOCK]
     clerk = api.as_tenant(api.tenant, without)
