@@ -18,8 +18,8 @@ from domain.inventory import pricing_events as customer_pricing
 from domain.receivables import events as receivables
 from domain.sales import backorders, opportunities
 from domain.sales import events as sales
+from domain.service_orders import acknowledgements, sla_alerts
 from domain.service_orders import events as service_orders
-from domain.service_orders import sla_alerts
 
 
 def _registry(*areas: Iterable[type[DomainEvent]]) -> Mapping[str, type[DomainEvent]]:
@@ -36,6 +36,7 @@ EVENT_TYPES = _registry(
     customers.EVENTS,
     estimates.EVENTS,
     service_orders.EVENTS,
+    acknowledgements.EVENTS,
     sla_alerts.EVENTS,
     inventory.EVENTS,
     customer_pricing.EVENTS,

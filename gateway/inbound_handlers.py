@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from domain.estimates import QuoteApproved
 from domain.finance.periods import PeriodClosed
 from domain.inventory.events import StockShortageDetected
+from domain.service_orders.acknowledgements import (
+    RevenueRecorded,
+    SalesOrderCreatedForWorkOrder,
+    WorkSessionCompleted,
+)
 from domain.service_orders.inbound import (
     AppointmentUpdated,
     ContractEntitlementValidated,
@@ -20,6 +25,7 @@ from domain.service_orders.inbound import (
 from resolvers.finance.periods import close_financial_period
 from resolvers.finance.quote_costs import post_quote_costs
 from resolvers.inventory.shortages import record_shortage_alert
+from resolvers.service_orders.acknowledgements import acknowledge
 from resolvers.service_orders.inbound import (
     appointment_updated,
     contract_entitlement_validated,
@@ -36,6 +42,9 @@ HANDLERS: Mapping[str, Handler] = {
     ContractEntitlementValidated.__name__: contract_entitlement_validated,
     AppointmentUpdated.__name__: appointment_updated,
     StockShortageDetected.__name__: record_shortage_alert,
+    WorkSessionCompleted.__name__: acknowledge,
+    SalesOrderCreatedForWorkOrder.__name__: acknowledge,
+    RevenueRecorded.__name__: acknowledge,
 }
 """Keyed by the event type the consumer decodes: the class name of the typed fact the
 wire parses the seed's event into."""

@@ -30,6 +30,7 @@ from schema.estimates.types import Estimate
 from schema.inventory.types import StockMovement
 from schema.permissions import requires
 from schema.references import PartType, part_of
+from schema.service_orders.acknowledgements import Acknowledgement
 from schema.sla.types import Priority
 from schema.work_parties import WorkParties
 
@@ -310,6 +311,25 @@ class ServiceOrder(WorkParties):
                 account=e.account, account_name=e.account_name, side=e.side.value, amount=e.amount
             )
             for e in (await self._recorded(info)).gl_entries
+        ]
+
+    @strawberry.field(
+        description="What the order awaits or awaited from People, Order and Accounting, "
+        "oldest first (seed 001's fail-closed acknowledgements)."
+    )
+    async def acknowledgements(self, info: Info) -> list[Acknowledgement]:
+        return [
+            Acknowledgement.from_domain(a) for a in (await self._recorded(info)).acknowledgements
+        ]
+
+    @strawberry.field(
+        description="What the order still awaits: empty once it may be finalized and billed."
+    )
+    async def awaiting(self, info: Info) -> list[Acknowledgement]:
+        return [
+            Acknowledgement.from_domain(a)
+            for a in (await self._recorded(info)).acknowledgements
+            if a.pending
         ]
 
     @strawberry.field(
