@@ -84,6 +84,11 @@ class Acknowledgement:
     def key(self) -> tuple[Awaited, str]:
         return self.awaited, self.reference
 
+    @property
+    def rank(self) -> tuple[datetime, int, str]:
+        """Oldest first; of one instant, in the order the seed's flow awaits them."""
+        return self.awaited_since, tuple(Awaited).index(self.awaited), self.reference
+
 
 class AwaitingAcknowledgement(DomainError):
     """Fail-closed: the order waits for another system's word before it may go on."""

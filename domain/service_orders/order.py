@@ -341,9 +341,7 @@ class ServiceOrder:
         """Freeze what the customer will be billed for; a completed order finalizes once,
         when People has confirmed its work sessions. Billing then waits for Order's sales
         order and Accounting's revenue record of the snapshot."""
-        if self.status is not S.COMPLETED:
-            raise InvalidTransition(self.id, self.status, "be finalized for billing")
-        self._require_acknowledged("be finalized for billing", (Awaited.WORK_SESSION_COMPLETED,))
+        self.require_finalizable()
         if po_number is not None and len(po_number) > 64:
             raise InvalidInput("poNumber is at most 64 characters.", field="poNumber")
         if self.snapshot is not None:
@@ -388,6 +386,13 @@ class ServiceOrder:
             ),
         ]
         return self.snapshot
+
+    def require_finalizable(self) -> None:
+        """Refuse finalizing unless the order is completed and People has confirmed every
+        work session (checked before the snapshot takes its number, too)."""
+        if self.status is not S.COMPLETED:
+            raise InvalidTransition(self.id, self.status, "be finalized for billing")
+        self._require_acknowledged("be finalized for billing", (Awaited.WORK_SESSION_COMPLETED,))
 
     def require_billable(self, at: datetime, closed_periods: Iterable[FinancialPeriod]) -> None:
         """Refuse billing on `at`'s UTC date unless the order is finalized, completed by

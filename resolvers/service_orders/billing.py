@@ -47,6 +47,7 @@ async def finalize(
     gateway plays (`sides`)."""
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
+            order.require_finalizable()
             location = await work.locations.get(order.location_id)
             if location is None:
                 raise LocationNotFound(

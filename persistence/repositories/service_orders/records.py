@@ -95,7 +95,7 @@ ACKNOWLEDGEMENTS = (
         of_tenant(service_order_acknowledgements),
         one_of_param(ACK.service_order_id, "order_ids"),
     )
-    .order_by(ACK.service_order_id, ACK.awaited_since, ACK.awaited, ACK.reference)
+    .order_by(ACK.service_order_id)
 )
 """The statements of loading and recording an order's records, built once (see `of_tenant`)."""
 
@@ -299,3 +299,5 @@ class OrderRecordRepository(TenantRepository):
                     Awaited(row["awaited"]), row["reference"], *(row[n] for n in ACK_FIELDS)
                 )
             )
+        for order in orders.values():
+            order.acknowledgements.sort(key=lambda a: a.rank)
