@@ -41,6 +41,8 @@ PEOPLE = ("people.work_session.completed", "com.durion.people.work_session.compl
 ORDER = ("order.sales_order.created", "com.durion.order.sales_order.created")
 ACCOUNTING = ("accounting.revenue.recorded", "com.durion.accounting.revenue.recorded")
 OVERDUE = "workexec.workorder.acknowledgement_overdue"
+DASHBOARD = """{ operationsDashboard(locationId: "LOC-001") { locations {
+  awaitingAcknowledgement overdueAcknowledgement } } }"""
 AWAITED = """query($id: ID!) { serviceOrder(id: $id) { status version
   awaiting { system event reference }
   acknowledgements { system reference acknowledgedAt acknowledgedAs overdueAt awaiting } } }"""
@@ -270,12 +272,17 @@ async def test_an_acknowledgement_awaited_too_long_raises_its_alert_once(
     sweeper = AcknowledgementSweeper(engine, SystemClock(), timeout_seconds=1, interval_seconds=1)
     await asyncio.sleep(1.1)
 
+    [row] = (await waiting.data(DASHBOARD))["operationsDashboard"]["locations"]
+    assert row == {"awaitingAcknowledgement": 1, "overdueAcknowledgement": 0}
     assert await sweeper.sweep() >= 1
     order = (await waiting.data(AWAITED, {"id": order_id}))["serviceOrder"]
     [flagged] = order["acknowledgements"]
     assert flagged["awaiting"] and flagged["overdueAt"] is not None
     await sweeper.sweep()
     assert (await waiting.data(AWAITED, {"id": order_id}))["serviceOrder"] == order
+    await asyncio.sleep(1)  # DASHBOARD_FRESH_SECONDS: the reading above may be reused
+    [row] = (await waiting.data(DASHBOARD))["operationsDashboard"]["locations"]
+    assert row == {"awaitingAcknowledgement": 1, "overdueAcknowledgement": 1}
 
     [alert] = await records_of(services, OVERDUE, lambda e: e.get("tenantid") == waiting.tenant, 1)
     assert alert["subject"] == order_id
