@@ -471,6 +471,14 @@ class ServiceOrder:
             )
         return late
 
+    def confirmation_of(self, session_id: str) -> Acknowledgement | None:
+        """People's confirmation awaited or given for a session; None for a session
+        recorded before confirmations were awaited (it counts as confirmed)."""
+        for waiting in self.acknowledgements:
+            if waiting.key == (Awaited.WORK_SESSION_COMPLETED, session_id):
+                return waiting
+        return None
+
     def _await(self, awaited: Awaited, reference: str, since: datetime) -> None:
         self.acknowledgements.append(Acknowledgement(awaited, reference, since))
 

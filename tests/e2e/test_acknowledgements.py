@@ -44,6 +44,7 @@ OVERDUE = "workexec.workorder.acknowledgement_overdue"
 DASHBOARD = """{ operationsDashboard(locationId: "LOC-001") { locations {
   awaitingAcknowledgement overdueAcknowledgement } } }"""
 AWAITED = """query($id: ID!) { serviceOrder(id: $id) { status version
+  workSessions { workSessionId confirmed confirmedAt }
   awaiting { system event reference }
   acknowledgements { system reference acknowledgedAt acknowledgedAs overdueAt awaiting } } }"""
 
@@ -191,8 +192,20 @@ async def test_a_waiting_order_is_finalized_and_billed_only_after_each_acknowled
         "awaitedEvent": "com.durion.people.work_session.completed",
         "reference": "WS-001",
     }
-    await send(producer, PEOPLE, tenant, people_confirm(tenant, order_id, "WS-001"))
-    await order_once(waiting, order_id, lambda o: not o["awaiting"])
+    before = (await waiting.data(AWAITED, {"id": order_id}))["serviceOrder"]
+    assert before["workSessions"] == [
+        {"workSessionId": "WS-001", "confirmed": False, "confirmedAt": None}
+    ]
+    confirmation = people_confirm(tenant, order_id, "WS-001")
+    await send(producer, PEOPLE, tenant, confirmation)
+    after = await order_once(waiting, order_id, lambda o: not o["awaiting"])
+    assert after["workSessions"] == [
+        {
+            "workSessionId": "WS-001",
+            "confirmed": True,
+            "confirmedAt": datetime.fromisoformat(confirmation["time"]).isoformat(),
+        }
+    ]
 
     done = (await waiting.data(FINALIZE, await read(waiting, finalize)))["finalizeServiceOrder"]
     snapshot_id = done["billableSnapshot"]["workorderSnapshotId"]
