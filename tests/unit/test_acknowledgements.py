@@ -133,3 +133,12 @@ def test_an_acknowledgement_awaited_past_the_time_out_is_flagged_once() -> None:
     assert order.flag_overdue(LATER, timeout) == []
     confirmed(order)  # a late acknowledgement still unblocks the order
     assert not [a for a in order.acknowledgements if a.pending]
+
+
+def test_a_cancelled_order_raises_no_alert() -> None:
+    order = working_order()
+    order.record_work_session(session(), TECH, TECH)
+    order.cancel("Customer withdrew", END, "USER-001")
+    order.events.clear()
+    assert order.flag_overdue(LATER, timedelta(minutes=5)) == []
+    assert order.events == []
