@@ -81,6 +81,8 @@ READ_BY_AGGREGATE = {
     "estimate": Permission.ESTIMATE_READ,
     "service_order": Permission.SERVICE_ORDER_READ,
     "workorder": Permission.SERVICE_ORDER_READ,
+    "work_session": Permission.SERVICE_ORDER_READ,
+    "revenue_record": Permission.SERVICE_ORDER_READ,
     "quote": Permission.ESTIMATE_READ,
     "stock_item": Permission.INVENTORY_READ,
     "customer_pricing": Permission.CUSTOMER_READ,

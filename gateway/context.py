@@ -29,6 +29,7 @@ class ContextFactory:
         self._engine = engine
         self._clock = clock
         self._dashboards = DashboardSnapshots(settings.dashboard_fresh_seconds)
+        self._own_sides = settings.own_sides
         self._hub = hub
         self._verifier = verifier
         self._limits = RateLimits(
@@ -73,4 +74,5 @@ class ContextFactory:
             response=response,
             clock=self._clock,
             dashboards=self._dashboards,
+            own_sides=self._own_sides,
         )

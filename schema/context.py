@@ -24,6 +24,7 @@ from domain.paging import PageRequest
 from domain.receivables.credit_control import CreditStanding
 from domain.receivables.invoice import Invoice
 from domain.sales.backorders import Backorder
+from domain.service_orders.acknowledgements import Acknowledger
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.work_sessions import Person
@@ -183,6 +184,9 @@ class RequestContext:
     """Where "now" comes from for time-dependent use cases (SLA deadlines, event times)."""
     dashboards: DashboardSnapshots = field(default_factory=lambda: DashboardSnapshots(0.0))
     """The replica's shared operations-dashboard readings (see resolvers/dashboard/use_cases.py)."""
+    own_sides: frozenset[Acknowledger] = frozenset(Acknowledger)
+    """The sides of seed 001's acknowledgements the gateway plays itself (settings
+    `PEOPLE_SIDE`, `ORDER_SIDE`, `ACCOUNTING_SIDE`): it acknowledges for them at once."""
 
     def require(self, permission: str) -> Principal:
         if self.principal is None:

@@ -26,6 +26,7 @@ from subscriptions.inbound.topics import INBOUND, dead_letter_topic, inbound_top
 from subscriptions.topics import TOPICS
 from subscriptions.wire import cloudevents
 from subscriptions.wire.contracts import (
+    acknowledgements,
     credit_control,
     customers,
     estimates,
@@ -57,6 +58,7 @@ _NOT_IN_KEYS = re.compile(r"[^A-Za-z0-9_-]")
 DEAD_LETTER = "DeadLetteredRecord"
 
 SCHEMAS: Mapping[str, Schema] = {
+    **acknowledgements.SCHEMAS,
     **credit_control.SCHEMAS,
     **customers.SCHEMAS,
     **estimates.SCHEMAS,

@@ -27,6 +27,7 @@ from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.contract import Contract
 from subscriptions.wire.contracts import (
+    acknowledgements,
     credit_control,
     customers,
     estimates,
@@ -166,8 +167,19 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
                 "status_changed",
                 "ready_for_billing",
                 "snapshot_finalized",
+                "acknowledgement_overdue",
             ),
         ),
+        # seed 001's fail-closed acknowledgements (the gateway's topics, as seed 001
+        # names none): published where the gateway plays the side, consumed from any
+        **{
+            event_type: Route(topic, WireFormat.CLOUDEVENTS, aggregate_type)
+            for (event_type, topic), aggregate_type in zip(
+                acknowledgements.TOPICS.items(),
+                ("work_session", "sales_order", "revenue_record"),
+                strict=True,
+            )
+        },
         **_group(WireFormat.QUOTE, "quote", {quote.QUOTE_APPROVED: quote.QUOTE_APPROVED}),
         **_group(
             WireFormat.CLOUDEVENTS,
@@ -256,6 +268,7 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         customers.CONTRACTS,
         estimates.CONTRACTS,
         service_orders.CONTRACTS,
+        acknowledgements.CONTRACTS,
         sla.CONTRACTS,
         inventory.CONTRACTS,
         inventory_pricing.CONTRACTS,
