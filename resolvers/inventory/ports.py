@@ -20,6 +20,14 @@ class StockStore(Changeable[StockItem], Protocol):
     never stocked, None only for a part this tenant has not; with `lock` the pair's row
     is created if missing and held until commit."""
 
+    async def locked_if_stocked(
+        self, product_id: str | None, sku: str | None, location_id: str
+    ) -> StockItem | None:
+        """The stored item of the part (by id, SKU or both: they must agree) at the
+        location, locked and tracked as `get(..., lock=True)` leaves it; None if the pair
+        has no level row, for whatever reason (the caller tells apart which)."""
+        ...
+
     async def levels_of_products(
         self, product_ids: Sequence[str]
     ) -> dict[str, list[StockItem]]: ...

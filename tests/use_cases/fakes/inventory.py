@@ -24,7 +24,7 @@ from domain.inventory.movements import MovementFilter, StockMovement
 from domain.inventory.pricing import CustomerPrice
 from domain.inventory.reservations import Reservation, ReservationFilter
 from domain.inventory.shortages import ShortageAlert, ShortageFilter
-from domain.inventory.stock import StockItem, stock_key
+from domain.inventory.stock import StockItem, stock_id, stock_key
 from domain.paging import PageRequest
 from tests.use_cases.fakes.memory import Aggregates, Repository, Table, page_of
 
@@ -65,6 +65,22 @@ class InMemoryStock(Aggregates[StockItem]):
         tracked = self.track(found)
         self._written.setdefault(id(tracked), 0)
         return tracked
+
+    async def locked_if_stocked(
+        self, product_id: str | None, sku: str | None, location_id: str
+    ) -> StockItem | None:
+        for row in self._work.rows(self.table):
+            if row["location_id"] != location_id:
+                continue
+            if product_id not in (None, row["product_id"]) or sku not in (
+                None,
+                self._sku(row["product_id"]),
+            ):
+                continue
+            if product_id is None and sku is None:
+                return None
+            return await self.get(stock_id(row["product_id"], location_id), lock=True)
+        return None
 
     def not_found(self, item_id: str) -> DomainError:
         return PartNotFound(f"Part '{(stock_key(item_id) or (item_id,))[0]}' was not found.")
