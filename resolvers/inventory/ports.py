@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup
+from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup, Viewer
 from domain.inventory.movements import MovementFilter, StockMovement
-from domain.inventory.pricing import CustomerPrice
 from domain.inventory.reservations import Reservation, ReservationFilter
 from domain.inventory.shortages import ShortageAlert, ShortageFilter
 from domain.inventory.stock import StockItem
@@ -86,17 +85,18 @@ class ReservationStore(Protocol):
 class CustomerInventoryStore(Protocol):
     """Stocked pairs as customers' views read them (every read live, nothing cached)."""
 
-    async def stocked(self, wanted: InventoryViewFilter, request: PageRequest) -> list[StockedPart]:
-        """One page in SKU then location order, and one pair more if another page follows."""
+    async def viewer(self, customer_id: str) -> Viewer | None:
+        """The customer with the discount this tenant set for their tier, if any."""
+        ...
+
+    async def stocked(
+        self, customer_id: str, wanted: InventoryViewFilter, request: PageRequest
+    ) -> list[StockedPart]:
+        """One page in SKU then location order, each with the customer's price line of its
+        part, and one pair more if another page follows."""
         ...
 
     async def count(self, wanted: InventoryViewFilter) -> int: ...
-
-    async def price_lines(
-        self, customer_id: str, product_ids: Sequence[str]
-    ) -> dict[str, CustomerPrice]:
-        """The customer's specific price or discount of each of these parts that has one."""
-        ...
 
     async def value_groups(self, customer_id: str, wanted: InventoryViewFilter) -> list[ValueGroup]:
         """What is available of every matching pair, summed per price group."""

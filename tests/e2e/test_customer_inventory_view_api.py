@@ -209,10 +209,13 @@ async def test_unknown_customers_and_locations_permissions_and_tenancy(api: Api)
 
 
 class ViewStatements(StatementLog):
-    """Statements of the request that read stock levels or customers' price lines."""
+    """Statements of the request that read customers, tier discounts, locations, stock
+    levels or customers' price lines."""
+
+    TABLES = ("customers", "tier_discounts", "locations", "stock_levels", "customer_prices")
 
     def __call__(self, logged: Any) -> None:
-        if "FROM stock_levels" in logged.query or "FROM customer_prices" in logged.query:
+        if any(f" {table} " in f"{logged.query} " for table in self.TABLES):
             self.statements.append(logged.query)
 
 
@@ -227,7 +230,7 @@ def view_statements(gateway: RunningGateway) -> Iterator[ViewStatements]:
         driver_connection.remove_query_logger(log)
 
 
-async def test_a_page_of_fifty_is_priced_in_two_statements(
+async def test_a_page_of_fifty_is_read_and_priced_in_two_statements(
     api: Api, gateway: RunningGateway, view_statements: ViewStatements
 ) -> None:
     await open_shop(api)
@@ -287,3 +290,8 @@ async def test_a_page_of_fifty_is_priced_in_two_statements(
     prices = [i["customerPrice"] for i in page["inventoryItems"]]
     assert len(prices) == 50 and prices[:4] == [5, 9, 5, 9]
     assert page["hasNextPage"] is True
+    view_statements.statements.clear()
+    at_location = """{ customerInventoryView(customerId: "CUST-GOLD", locationId: "LOC-A",
+                       pageSize: 50) { inventoryItems { sku } } }"""
+    assert len((await api.data(at_location))["customerInventoryView"]["inventoryItems"]) == 50
+    assert len(view_statements.statements) == 2, view_statements.statements

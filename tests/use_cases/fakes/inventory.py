@@ -18,8 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from domain.catalog import Part, PartNotFound
+from domain.customers import Customer
 from domain.errors import DomainError
-from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup
+from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup, Viewer
 from domain.inventory.movements import MovementFilter, StockMovement
 from domain.inventory.pricing import CustomerPrice
 from domain.inventory.reservations import Reservation, ReservationFilter
@@ -262,8 +263,31 @@ class CustomerInventory(Table[StockedPart]):
             )
         return sorted(found, key=lambda s: (s.sku, s.location_id))
 
-    async def stocked(self, wanted: InventoryViewFilter, request: PageRequest) -> list[StockedPart]:
-        return page_of(self._matching(wanted), request)
+    async def viewer(self, customer_id: str) -> Viewer | None:
+        row = self._work.read("customers", customer_id)
+        if row is None:
+            return None
+        customer = Customer(**row)
+        own = self._work.read("tier_discounts", customer.tier)
+        return Viewer(
+            customer.id, customer.name, customer.tier, None if own is None else own.discount_percent
+        )
+
+    async def stocked(
+        self, customer_id: str, wanted: InventoryViewFilter, request: PageRequest
+    ) -> list[StockedPart]:
+        page = page_of(self._matching(wanted), request)
+        lines = await self.price_lines(customer_id, [s.product_id for s in page])
+        return [
+            replace(
+                s,
+                customer_price=lines[s.product_id].customer_price,
+                discount_percentage=lines[s.product_id].discount_percentage,
+            )
+            if s.product_id in lines
+            else s
+            for s in page
+        ]
 
     async def count(self, wanted: InventoryViewFilter) -> int:
         return len(self._matching(wanted))
