@@ -55,10 +55,10 @@ async def reserve_stock(
     are taken outside the transaction, docs/decisions.md, and before the row lock so the
     lock is not held meanwhile), so a refused reservation leaves a gap.
 
-    A hot path (docs/inventory.md, "Speed"): the part's level at the location is locked
-    by the part's id or SKU in one statement. Only if there is none (never stocked
-    there, or an unknown part or location) are the part and the location looked up, to
-    refuse with the error that names what is wrong, or to find nothing available."""
+    A hot path (docs/inventory.md, "Reservations"): the part's level at the location is
+    locked by the part's id or SKU in one statement. Only if there is none (never
+    stocked there, or an unknown part or location) are the part and the location looked
+    up, to refuse with the error that names what is wrong, or to find nothing available."""
     now = clock.now()
     async with uow() as work:
         reservation_id = await work.naming.next_id(RESERVATION_SERIES)

@@ -166,9 +166,9 @@ def stock_statements(gateway: RunningGateway) -> Iterator[StockStatements]:
 async def test_a_reservation_of_stocked_stock_locks_and_reads_its_level_in_one_statement(
     api: Api, stock_statements: StockStatements
 ) -> None:
-    """The hot path (docs/inventory.md, "Speed"): one statement finds the part by SKU and
-    locks its level at the location; the reservations are read only when some are held;
-    then the level is updated and the reservation inserted."""
+    """The hot path (docs/inventory.md, "Reservations"): one statement finds the part by
+    SKU and locks its level at the location; the reservations are read only when some are
+    held; then the level is updated and the reservation inserted."""
     await open_shop(api)
     await api.data(RECEIVE, {"q": "10"})
     stock_statements.statements.clear()
