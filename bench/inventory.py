@@ -15,10 +15,15 @@ concurrent clients (`--clients`; the targets are for 10):
 - `reserveStock` of one unit of a random part at a random location; target p99 under
   20 ms.
 
-Each line prints p50, p99 and the CPU per request of the gateway process and of the
-whole machine (PostgreSQL and the load generator included).
+Each line prints p50, p99 and the CPU per request of the gateway processes and of the
+whole machine (PostgreSQL, the broker and the load generator included). Every line is
+measured against one `gateway serve` and again against two (`--gateways`), the clients
+spread over them: one Python process uses one core, and with ten clients and no pause
+the single gateway is the bottleneck (p50 about ten times its CPU per request) while
+PostgreSQL leaves part of the second core idle; a deployment on two cores runs a
+process per core, as it runs replicas behind a balancer.
 
-    .venv/bin/python -m bench.inventory                     # about 2 minutes on 2 cores
+    .venv/bin/python -m bench.inventory                     # about 5 minutes on 2 cores
     .venv/bin/python -m bench.inventory --skus 5000 --movements 50000   # a small run
     BENCH_INVENTORY_SKUS=5000 BENCH_INVENTORY_MOVEMENTS=50000 .venv/bin/python -m bench.inventory
 """
@@ -27,10 +32,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from itertools import product
 from typing import Any
@@ -42,6 +48,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.harness import (
     TENANT,
     GraphQLClient,
+    Server,
+    Services,
     bench_token,
     machine_busy_seconds,
     percentile,
@@ -163,10 +171,10 @@ def reservation(skus: int) -> Request:
 
 
 async def measure(
-    clients: list[GraphQLClient], request: Request, count: int, pid: int
+    clients: list[GraphQLClient], request: Request, count: int, pids: list[int]
 ) -> tuple[list[float], float, float]:
-    """Latencies of `count` requests shared by the clients; gateway and machine CPU (ms)
-    per request."""
+    """Latencies of `count` requests shared by the clients; CPU (ms) per request of the
+    gateway processes together and of the machine."""
     latencies: list[float] = []
 
     async def client(http: GraphQLClient, seed: int) -> None:
@@ -177,15 +185,37 @@ async def measure(
             await http.call(query, variables)
             latencies.append((time.perf_counter() - started) * 1000)
 
+    def gateways_cpu() -> float:
+        return sum(process_cpu_seconds(pid) for pid in pids)
+
     await asyncio.gather(*(http.connect() for http in clients))
-    gateway_before, machine_before = process_cpu_seconds(pid), machine_busy_seconds()
+    gateway_before, machine_before = gateways_cpu(), machine_busy_seconds()
     await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
-    gateway_ms = (process_cpu_seconds(pid) - gateway_before) * 1000 / len(latencies)
+    gateway_ms = (gateways_cpu() - gateway_before) * 1000 / len(latencies)
     machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
     return latencies, gateway_ms, machine_ms
 
 
-async def main(skus: int, movements: int, requests: int, counts: list[int]) -> None:
+@contextlib.asynccontextmanager
+async def replicas(services: Services, count: int) -> AsyncIterator[list[Server]]:
+    """The benchmark's gateway and `count - 1` more `gateway serve` processes on the same
+    database and broker, as a deployment scales out on more cores (each replica relays,
+    sweeps and consumes too, as in production)."""
+    more = [
+        Server(services.database_url, services.bootstrap, services.folder / f"gateway-{n}.log")
+        for n in range(2, count + 1)
+    ]
+    try:
+        await asyncio.gather(*(server.ready() for server in more))
+        yield [services.server, *more]
+    finally:
+        for server in more:
+            server.stop()
+
+
+async def main(
+    skus: int, movements: int, requests: int, counts: list[int], replica_counts: list[int]
+) -> None:
     async with running_gateway("bench-inventory-") as services:
         engine = create_engine(services.database_url)
         try:
@@ -196,33 +226,43 @@ async def main(skus: int, movements: int, requests: int, counts: list[int]) -> N
             f"loaded {skus:,} parts x {len(LOCATIONS)} locations and {movements:,} movements "
             f"in {seconds:.1f} s"
         )
-        clients = [GraphQLClient(services.server.url, bench_token()) for _ in range(max(counts))]
         scenarios: dict[str, tuple[Request, str]] = {
             "view: page of 50 at a location": (page_at_location, "< 50"),
             "view: text search, page of 50": (searched(skus), "< 50"),
             "view: page + totalCount, totalValue": (with_totals, "-"),
             "reserveStock: 1 unit": (reservation(skus), "< 20"),
         }
-        try:
-            print(
-                f"{'operation':<38} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} {'target':>7} "
-                f"{'n':>5} {'gateway CPU ms/req':>19} {'machine CPU ms/req':>19}"
-            )
-            for (name, (request, target)), concurrency in product(scenarios.items(), counts):
-                running = clients[:concurrency]
-                await measure(running, request, 4 * concurrency, services.server.process.pid)
-                count = requests // 10 if target == "-" else requests
-                latencies, gateway_ms, machine_ms = await measure(
-                    running, request, count, services.server.process.pid
-                )
-                print(
-                    f"{name:<38} {concurrency:>7} {percentile(latencies, 0.5):>7.1f} "
-                    f"{percentile(latencies, 0.99):>7.1f} {target:>7} {len(latencies):>5} "
-                    f"{gateway_ms:>19.2f} {machine_ms:>19.2f}"
-                )
-        finally:
-            for http in clients:
-                await http.close()
+        print(
+            f"{'operation':<38} {'gateways':>8} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} "
+            f"{'target':>7} {'n':>5} {'gateway CPU ms/req':>19} {'machine CPU ms/req':>19}"
+        )
+        for replica_count in replica_counts:
+            async with replicas(services, replica_count) as servers:
+                # Client n talks to gateway n mod replicas, as a balancer spreads them.
+                clients = [
+                    GraphQLClient(servers[n % len(servers)].url, bench_token())
+                    for n in range(max(counts))
+                ]
+                pids = [server.process.pid for server in servers]
+                try:
+                    for (name, (request, target)), concurrency in product(
+                        scenarios.items(), counts
+                    ):
+                        running = clients[:concurrency]
+                        await measure(running, request, 4 * concurrency, pids)
+                        count = requests // 10 if target == "-" else requests
+                        latencies, gateway_ms, machine_ms = await measure(
+                            running, request, count, pids
+                        )
+                        print(
+                            f"{name:<38} {replica_count:>8} {concurrency:>7} "
+                            f"{percentile(latencies, 0.5):>7.1f} "
+                            f"{percentile(latencies, 0.99):>7.1f} {target:>7} "
+                            f"{len(latencies):>5} {gateway_ms:>19.2f} {machine_ms:>19.2f}"
+                        )
+                finally:
+                    for http in clients:
+                        await http.close()
 
 
 if __name__ == "__main__":
@@ -240,5 +280,12 @@ if __name__ == "__main__":
     parser.add_argument(
         "--clients", type=int, nargs="+", default=[1, 10], help="client counts, one run each"
     )
+    parser.add_argument(
+        "--gateways",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="gateway processes the clients are spread over, one run each (2: one per core)",
+    )
     args = parser.parse_args()
-    uvloop.run(main(args.skus, args.movements, args.requests, args.clients))
+    uvloop.run(main(args.skus, args.movements, args.requests, args.clients, args.gateways))

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.inventory.pricing import CustomerPrice, PriceSource, effective_price
-from domain.inventory.tiers import CustomerTier
+from domain.inventory.tiers import DEFAULT_TIER_DISCOUNTS, CustomerTier
 from domain.money import to_cents
 from domain.paging import Page
 
@@ -35,9 +35,27 @@ class InventoryViewFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class Viewer:
+    """The customer a view is priced for: their tier, and the discount this tenant set
+    for it (None: it set none, and the tier's default applies)."""
+
+    customer_id: str
+    name: str
+    tier: CustomerTier
+    own_tier_discount: Decimal | None
+
+    @property
+    def tier_discount(self) -> Decimal:
+        if self.own_tier_discount is not None:
+            return self.own_tier_discount
+        return DEFAULT_TIER_DISCOUNTS[self.tier]
+
+
+@dataclass(frozen=True, slots=True)
 class StockedPart:
     """A part's level at a location with what the view prices it by (`list_price`, the
-    catalog's unit price) and tells about it."""
+    catalog's unit price, and the amounts of the customer's price line of the part, if
+    it has one) and tells about it."""
 
     product_id: str
     sku: str
@@ -47,10 +65,25 @@ class StockedPart:
     reserved: Decimal
     lead_time_days: int
     list_price: Decimal
+    customer_price: Decimal | None = None
+    discount_percentage: Decimal | None = None
 
     @property
     def available(self) -> Decimal:
         return self.on_hand - self.reserved
+
+    @property
+    def specific(self) -> CustomerPrice | None:
+        """The customer's price line of the part, or None."""
+        if self.customer_price is None and self.discount_percentage is None:
+            return None
+        return CustomerPrice(
+            self.product_id,
+            self.sku,
+            self.list_price,
+            self.customer_price,
+            self.discount_percentage,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +104,11 @@ class CustomerInventoryItem:
     lead_time_days: int
 
 
-def priced(
-    stocked: StockedPart, specific: CustomerPrice | None, tier_discount: Decimal
-) -> CustomerInventoryItem:
-    """The item as this customer sees it: `specific` is their price line of the part."""
+def priced(stocked: StockedPart, tier_discount: Decimal) -> CustomerInventoryItem:
+    """The item as this customer sees it, by their price line of the part if they have
+    one, else by `tier_discount`."""
     price = effective_price(
-        stocked.product_id, stocked.sku, stocked.list_price, specific, tier_discount
+        stocked.product_id, stocked.sku, stocked.list_price, stocked.specific, tier_discount
     )
     return CustomerInventoryItem(
         product_id=stocked.product_id,

@@ -2,12 +2,14 @@
 
 Live by construction: every call reads the levels the stock commands write in their
 transaction, and nothing keeps a copy, so a reservation made a moment ago shows. A page
-is priced set-wise (its pairs, then the customer's lines of those parts: two statements
-at any page size) through `effective_price`, the one rule of what a part costs a
-customer; the total and the value of the whole selection are read only when a client
-asks for them, as every page's total is (domain/paging.py). The customer, the tier
-discount and the page are read in one unit of work: the view is a hot read, and a
-second transaction would cost it two round trips more.
+is read in two statements at any page size (the customer with their tier's discount,
+then the page's pairs with their parts and the customer's price lines of them) and
+priced through `effective_price`, the one rule of what a part costs a customer; the
+location is looked up only when the page comes back empty (a level at it proves it
+exists). The total and the value of the whole selection are read only when a client
+asks for them, as every page's total is (domain/paging.py). The view is a hot read and
+needs no transaction: `uow` is expected to be a reading one (no BEGIN and ROLLBACK round
+trips; each statement sees committed data, as it would in a READ COMMITTED transaction).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.clock import Clock
+from domain.customers import CustomerNotFound
 from domain.inventory.customer_view import (
     CustomerInventoryView,
     InventoryViewFilter,
@@ -22,9 +25,7 @@ from domain.inventory.customer_view import (
     priced,
 )
 from domain.paging import Page, PageRequest
-from resolvers.changes import existing
 from resolvers.inventory.ledger import location_must_exist
-from resolvers.inventory.pricing import tier_discount_of
 from resolvers.ports import UnitOfWorkFactory
 
 
@@ -37,17 +38,16 @@ async def customer_inventory_view(
 ) -> CustomerInventoryView:
     """CUSTOMER_NOT_FOUND or LOCATION_NOT_FOUND for what this tenant does not have."""
     async with uow() as work:
-        customer = await existing(work.customers, customer_id)
-        if wanted.location_id is not None:
+        customer = await work.customer_inventory.viewer(customer_id)
+        if customer is None:
+            raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
+        stocked = await work.customer_inventory.stocked(customer_id, wanted, request)
+        if not stocked and wanted.location_id is not None:
             await location_must_exist(work, wanted.location_id, "locationId")
-        discount = await tier_discount_of(work, customer.tier)
-        stocked = await work.customer_inventory.stocked(wanted, request)
-        lines = await work.customer_inventory.price_lines(
-            customer_id, list({s.product_id: None for s in stocked})
-        )
         tenant_id = work.tenant_id
     read_at = clock.now()
-    items = [priced(s, lines.get(s.product_id), discount) for s in stocked]
+    discount = customer.tier_discount
+    items = [priced(s, discount) for s in stocked]
 
     async def count_total() -> int:
         async with uow() as work:
@@ -59,7 +59,7 @@ async def customer_inventory_view(
         return inventory_value(groups, discount)
 
     return CustomerInventoryView(
-        customer_id=customer.id,
+        customer_id=customer.customer_id,
         customer_name=customer.name,
         customer_tier=customer.tier,
         tenant_id=tenant_id,

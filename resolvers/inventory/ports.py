@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup
+from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup, Viewer
 from domain.inventory.movements import MovementFilter, StockMovement
-from domain.inventory.pricing import CustomerPrice
 from domain.inventory.reservations import Reservation, ReservationFilter
 from domain.inventory.shortages import ShortageAlert, ShortageFilter
 from domain.inventory.stock import StockItem
@@ -19,6 +18,14 @@ class StockStore(Changeable[StockItem], Protocol):
     """Stock items by `stock_id`. `get` answers an empty item (version 0) for a pair
     never stocked, None only for a part this tenant has not; with `lock` the pair's row
     is created if missing and held until commit."""
+
+    async def locked_if_stocked(
+        self, product_id: str | None, sku: str | None, location_id: str
+    ) -> StockItem | None:
+        """The stored item of the part (by id, SKU or both: they must agree) at the
+        location, locked and tracked as `get(..., lock=True)` leaves it; None if the pair
+        has no level row, for whatever reason (the caller tells apart which)."""
+        ...
 
     async def levels_of_products(
         self, product_ids: Sequence[str]
@@ -78,17 +85,18 @@ class ReservationStore(Protocol):
 class CustomerInventoryStore(Protocol):
     """Stocked pairs as customers' views read them (every read live, nothing cached)."""
 
-    async def stocked(self, wanted: InventoryViewFilter, request: PageRequest) -> list[StockedPart]:
-        """One page in SKU then location order, and one pair more if another page follows."""
+    async def viewer(self, customer_id: str) -> Viewer | None:
+        """The customer with the discount this tenant set for their tier, if any."""
+        ...
+
+    async def stocked(
+        self, customer_id: str, wanted: InventoryViewFilter, request: PageRequest
+    ) -> list[StockedPart]:
+        """One page in SKU then location order, each with the customer's price line of its
+        part, and one pair more if another page follows."""
         ...
 
     async def count(self, wanted: InventoryViewFilter) -> int: ...
-
-    async def price_lines(
-        self, customer_id: str, product_ids: Sequence[str]
-    ) -> dict[str, CustomerPrice]:
-        """The customer's specific price or discount of each of these parts that has one."""
-        ...
 
     async def value_groups(self, customer_id: str, wanted: InventoryViewFilter) -> list[ValueGroup]:
         """What is available of every matching pair, summed per price group."""

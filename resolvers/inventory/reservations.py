@@ -1,7 +1,7 @@
 """Reservations: reserve, release, consume, and the expiry of abandoned ones.
 
 Like the ledger's commands they take no version: each decides on the latest figures
-under the item's row lock (`changing(..., None, lock=True)`), so of fifty clients
+under the item's row lock, so of fifty clients
 reserving the last ten units exactly ten succeed and the rest are INSUFFICIENT_STOCK.
 A reservation is found by its id first, then its item is locked and the reservation
 looked at again: whatever happened to it meanwhile happened under that lock, so the
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from domain.catalog import normalize_sku
 from domain.clock import Clock
 from domain.inventory.movements import StockMovement
 from domain.inventory.reservations import (
@@ -27,7 +28,7 @@ from domain.inventory.reservations import (
 )
 from domain.inventory.stock import StockItem, stock_id
 from domain.paging import Page, PageRequest
-from resolvers.changes import changing
+from resolvers.changes import existing
 from resolvers.inventory.ledger import location_must_exist, part_of_sku
 from resolvers.inventory.pricing import named_part
 from resolvers.paging import paged
@@ -50,24 +51,32 @@ async def reserve_stock(
     expires_at: datetime | None,
 ) -> tuple[StockItem, Reservation]:
     """Hold `quantity` of the part (by id or SKU) at `location_id` until `expires_at`
-    (`DEFAULT_HOLD` from now if None). The id is taken from the RES series before the
-    lock (numbers are taken outside the transaction, docs/decisions.md), so a refused
-    reservation leaves a gap."""
+    (`DEFAULT_HOLD` from now if None). The id is taken from the RES series first (numbers
+    are taken outside the transaction, docs/decisions.md, and before the row lock so the
+    lock is not held meanwhile), so a refused reservation leaves a gap.
+
+    A hot path (docs/inventory.md, "Reservations"): the part's level at the location is
+    locked by the part's id or SKU in one statement. Only if there is none (never
+    stocked there, or an unknown part or location) are the part and the location looked
+    up, to refuse with the error that names what is wrong, or to find nothing available."""
     now = clock.now()
     async with uow() as work:
-        part = await named_part(work, product_id, sku, "")
-        await location_must_exist(work, location_id, "locationId")
         reservation_id = await work.naming.next_id(RESERVATION_SERIES)
-        async with changing(work.stock, stock_id(part.id, location_id), None, lock=True) as item:
-            reservation = item.reserve(
-                reservation_id,
-                quantity,
-                reference_type,
-                reference_id,
-                expires_at or now + DEFAULT_HOLD,
-                by,
-                now,
-            )
+        the_sku = None if sku is None else normalize_sku(sku)
+        item = await work.stock.locked_if_stocked(product_id, the_sku, location_id)
+        if item is None:
+            part = await named_part(work, product_id, sku, "")
+            await location_must_exist(work, location_id, "locationId")
+            item = await existing(work.stock, stock_id(part.id, location_id), lock=True)
+        reservation = item.reserve(
+            reservation_id,
+            quantity,
+            reference_type,
+            reference_id,
+            expires_at or now + DEFAULT_HOLD,
+            by,
+            now,
+        )
         await work.commit()
         return item, reservation
 

@@ -26,7 +26,7 @@ async def inventory_view(
 ) -> CustomerInventoryView:
     """The one resolution of the view, for `customerInventoryView` and `Customer.inventoryView`."""
     found = await customer_inventory_view(
-        info.context.uow,
+        info.context.reading_uow,
         info.context.clock,
         customer_id,
         InventoryViewFilter.of(location_id, search),

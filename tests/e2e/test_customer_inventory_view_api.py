@@ -143,6 +143,20 @@ async def test_a_gold_customer_sees_tier_prices_and_one_with_a_specific_price_se
     }
 
 
+async def test_the_tenants_own_tier_discount_prices_the_view(api: Api) -> None:
+    await open_shop(api)
+    await api.data(
+        'mutation { setTierDiscount(input: {tier: GOLD, discountPercent: "12"}) { version } }'
+    )
+    gold = await view(api, "CUST-GOLD", location="LOC-A")
+    assert gold["inventoryItems"][0] == item(
+        "BRK-PAD", "LOC-A", 3, 0, ("89.99", "79.19", "12"), lead=5
+    )
+    assert gold["totalValue"] == Decimal("307.89")  # 3 x 79.19 + 8 x 8.79
+    own = await view(api, "CUST-OWN", location="LOC-A", search="oil")
+    assert own["inventoryItems"] == [item("OIL-5W30", "LOC-A", 8, 2, ("9.99", "9.99", "0"))]
+
+
 async def test_pages_and_the_location_and_text_filters(api: Api) -> None:
     await open_shop(api)
     pages = [await view(api, "CUST-GOLD", index=i, size=2) for i in (0, 1)]
@@ -191,6 +205,11 @@ async def test_unknown_customers_and_locations_permissions_and_tenancy(api: Api)
     assert await api.error_codes(VIEW, {"customer": "CUST-GOLD", "location": "LOC-Z"}) == [
         "LOCATION_NOT_FOUND"
     ]
+    await api.data(
+        'mutation { createLocation(input: {locationId: "LOC-Z", name: "New"}) { name } }'
+    )
+    empty = await view(api, "CUST-GOLD", location="LOC-Z")
+    assert (empty["inventoryItems"], empty["totalCount"], empty["totalValue"]) == ([], 0, 0)
     for lacking in (Permission.INVENTORY_READ, Permission.CUSTOMER_READ):
         reader = api.as_tenant(
             api.tenant,
@@ -209,10 +228,13 @@ async def test_unknown_customers_and_locations_permissions_and_tenancy(api: Api)
 
 
 class ViewStatements(StatementLog):
-    """Statements of the request that read stock levels or customers' price lines."""
+    """Statements of the request that read customers, tier discounts, locations, stock
+    levels or customers' price lines."""
+
+    TABLES = ("customers", "tier_discounts", "locations", "stock_levels", "customer_prices")
 
     def __call__(self, logged: Any) -> None:
-        if "FROM stock_levels" in logged.query or "FROM customer_prices" in logged.query:
+        if any(f" {table} " in f"{logged.query} " for table in self.TABLES):
             self.statements.append(logged.query)
 
 
@@ -227,7 +249,7 @@ def view_statements(gateway: RunningGateway) -> Iterator[ViewStatements]:
         driver_connection.remove_query_logger(log)
 
 
-async def test_a_page_of_fifty_is_priced_in_two_statements(
+async def test_a_page_of_fifty_is_read_and_priced_in_two_statements(
     api: Api, gateway: RunningGateway, view_statements: ViewStatements
 ) -> None:
     await open_shop(api)
@@ -287,3 +309,8 @@ async def test_a_page_of_fifty_is_priced_in_two_statements(
     prices = [i["customerPrice"] for i in page["inventoryItems"]]
     assert len(prices) == 50 and prices[:4] == [5, 9, 5, 9]
     assert page["hasNextPage"] is True
+    view_statements.statements.clear()
+    at_location = """{ customerInventoryView(customerId: "CUST-GOLD", locationId: "LOC-A",
+                       pageSize: 50) { inventoryItems { sku } } }"""
+    assert len((await api.data(at_location))["customerInventoryView"]["inventoryItems"]) == 50
+    assert len(view_statements.statements) == 2, view_statements.statements

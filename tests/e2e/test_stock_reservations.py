@@ -6,17 +6,21 @@ finds nothing after each)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import ManualClock
 from domain.identity import Permission
 from gateway.reservation_sweeper import ReservationSweeper
 from persistence.database import create_engine
-from tests.conftest import Api
+from tests.conftest import Api, RunningGateway
+from tests.e2e.test_dataloaders import StatementLog
 from tests.e2e.test_stock_ledger import ISSUE, RECEIVE, check_inventory, numbers, open_shop
 
 RESERVE = """mutation($q: Decimal!, $until: DateTime!, $ref: String!) {
@@ -134,6 +138,46 @@ async def test_the_sweeper_expires_what_is_due_at_its_instant(
     assert expired["stockLevels"][0]["reserved"] == 1
     active = await api.data(READ, {"status": "ACTIVE"})
     assert [r["reservationId"] for r in active["reservations"]["items"]] == ["RES-002"]
+
+
+class StockStatements(StatementLog):
+    """Statements of the request that read or write parts, locations, stock levels or
+    reservations (the unit's BEGIN, outbox INSERT and COMMIT are not told apart from
+    the background tasks' and come on top)."""
+
+    TABLES = ("parts", "locations", "stock_levels", "stock_reservations")
+
+    def __call__(self, logged: Any) -> None:
+        if any(f" {table} " in f"{logged.query} " for table in self.TABLES):
+            self.statements.append(logged.query)
+
+
+@pytest.fixture
+def stock_statements(gateway: RunningGateway) -> Iterator[StockStatements]:
+    pool = gateway.app.state.engine.sync_engine.pool
+    log = StockStatements()
+    event.listen(pool, "checkout", log.watch)
+    yield log
+    event.remove(pool, "checkout", log.watch)
+    for driver_connection in log.watched:
+        driver_connection.remove_query_logger(log)
+
+
+async def test_a_reservation_of_stocked_stock_locks_and_reads_its_level_in_one_statement(
+    api: Api, stock_statements: StockStatements
+) -> None:
+    """The hot path (docs/inventory.md, "Reservations"): one statement finds the part by
+    SKU and locks its level at the location; the reservations are read only when some are
+    held; then the level is updated and the reservation inserted."""
+    await open_shop(api)
+    await api.data(RECEIVE, {"q": "10"})
+    stock_statements.statements.clear()
+    assert "errors" not in await reserve(api, "4")
+    assert len(stock_statements.statements) == 3, stock_statements.statements
+    stock_statements.statements.clear()
+    second = numbers((await reserve(api, "2"))["data"]["reserveStock"])
+    assert second["level"] == {"onHand": 10, "reserved": 6, "available": 4}
+    assert len(stock_statements.statements) == 4, stock_statements.statements
 
 
 async def test_fifty_clients_reserving_the_last_ten_units_get_exactly_ten(

@@ -133,6 +133,20 @@ async def test_a_gold_customer_sees_every_stocked_item_at_the_tier_price_in_sku_
 
 
 @pytest.mark.usefixtures("shop")
+async def test_the_discount_the_tenant_set_for_a_tier_prices_that_tier_only(
+    uow: Units, clock: ManualClock
+) -> None:
+    gold = await new_customer(uow, clock, CustomerTier.GOLD)
+    silver = await new_customer(uow, clock, CustomerTier.SILVER)
+    await pricing.set_tier_discount(uow, CustomerTier.GOLD, D(12), None)
+    at_a = InventoryViewFilter.of("LOC-A", None)
+    assert lines(await view(uow, clock, gold, at_a))[0] == (
+        *("BRK-PAD", "LOC-A", D(3), D(0), D("89.99"), D("79.19"), D(12), "TIER"),
+    )
+    assert lines(await view(uow, clock, silver, at_a))[0][5:] == (D("85.49"), D(5), "TIER")
+
+
+@pytest.mark.usefixtures("shop")
 async def test_a_specific_price_or_discount_wins_over_the_tier_for_its_part_only(
     uow: Units, clock: ManualClock
 ) -> None:

@@ -1,16 +1,18 @@
-"""Reading a customer's view of inventory: stocked pairs with their parts, the customer's
-price lines of a page's parts, and what the matching stock is worth in price groups.
+"""Reading a customer's view of inventory: the customer with their tier's discount,
+stocked pairs with their parts and the customer's price lines of them, and what the
+matching stock is worth in price groups.
 
 Everything is read at the request, from the tables the stock commands write in their
 transaction, so the view is as live as `stockLevels`. A page costs two statements
-however many items it shows: the pairs, then the customer's lines of those parts. The
-page first picks its pairs' keys from the levels' SKU index (the level's copy of its
-part's SKU, migration 0014), skipping earlier pages inside the index, and only then
-reads those pairs and their parts: page 100 of 50 costs about what page 1 does. The
-value is one aggregate over the matching pairs, grouped by what decides their price (the
-list price and the amounts of the customer's line of the part, if any), so the one rule
-of what a part costs a customer (domain/inventory/pricing.py) prices a few hundred groups
-instead of every pair, and nothing prices in SQL.
+however many items it shows: the customer with the discount the tenant set for their
+tier, then the pairs with their parts and the customer's line of each part (an outer
+join). The page first picks its pairs' keys from the levels' SKU index (the level's
+copy of its part's SKU, migration 0020), skipping earlier pages inside the index, and
+only then reads those pairs, their parts and lines: page 100 of 50 costs about what
+page 1 does. The value is one aggregate over the matching pairs, grouped by what decides
+their price (the list price and the amounts of the customer's line of the part, if
+any), so the one rule of what a part costs a customer (domain/inventory/pricing.py)
+prices a few hundred groups instead of every pair, and nothing prices in SQL.
 
 Statements are built once per filter shape (location or not, text or not), with the
 filter's values as parameters.
@@ -18,45 +20,43 @@ filter's values as parameters.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from sqlalchemy import CTE, ColumnElement, FromClause, Select, and_, bindparam, func, select
 
-from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup
-from domain.inventory.pricing import CustomerPrice
+from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup, Viewer
+from domain.inventory.tiers import CustomerTier
 from domain.paging import PageRequest
 from persistence.repositories.base import (
     TenantRepository,
     contains_param,
     of_tenant,
-    one_of_param,
     substring_pattern,
 )
-from persistence.tables import customer_prices, parts, stock_levels
+from persistence.tables import customer_prices, customers, parts, stock_levels, tier_discounts
 
 LEVEL, PART, LINE = stock_levels.c, parts.c, customer_prices.c
 PART_OF_LEVEL = and_(PART.tenant_id == LEVEL.tenant_id, PART.id == LEVEL.product_id)
-LINES_OF_PARTS = (
+VIEWER = (
     select(
-        LINE.product_id,
-        PART.sku,
-        PART.unit_price.label("list_price"),
-        LINE.customer_price,
-        LINE.discount_percentage,
+        customers.c.id.label("customer_id"),
+        customers.c.name,
+        customers.c.tier,
+        tier_discounts.c.discount_percent.label("own_tier_discount"),
     )
     .select_from(
-        customer_prices.join(
-            parts, and_(PART.tenant_id == LINE.tenant_id, PART.id == LINE.product_id)
+        customers.outerjoin(
+            tier_discounts,
+            and_(
+                tier_discounts.c.tenant_id == customers.c.tenant_id,
+                tier_discounts.c.tier == customers.c.tier,
+            ),
         )
     )
-    .where(
-        of_tenant(customer_prices),
-        LINE.customer_id == bindparam("customer_id"),
-        one_of_param(LINE.product_id, "product_ids"),
-    )
+    .where(of_tenant(customers), customers.c.id == bindparam("customer_id"))
 )
+"""The customer with the discount the tenant set for their tier, if any."""
 
 
 def _texts_parts() -> CTE:
@@ -93,6 +93,15 @@ def _matching(
     return source, where
 
 
+def _the_customers_line() -> ColumnElement[bool]:
+    """The customer's price line of the level's part (an outer join: most have none)."""
+    return and_(
+        LINE.tenant_id == LEVEL.tenant_id,
+        LINE.customer_id == bindparam("customer_id"),
+        LINE.product_id == LEVEL.product_id,
+    )
+
+
 @cache
 def _page(by_location: bool, by_text: bool) -> Select:
     source, where = _matching(by_location, by_text)
@@ -115,6 +124,8 @@ def _page(by_location: bool, by_text: bool) -> Select:
             LEVEL.reserved,
             LEVEL.lead_time_days,
             PART.unit_price.label("list_price"),
+            LINE.customer_price,
+            LINE.discount_percentage,
         )
         .select_from(
             keys.join(
@@ -123,7 +134,9 @@ def _page(by_location: bool, by_text: bool) -> Select:
                     LEVEL.product_id == keys.c.product_id,
                     LEVEL.location_id == keys.c.location_id,
                 ),
-            ).join(parts, PART_OF_LEVEL)
+            )
+            .join(parts, PART_OF_LEVEL)
+            .outerjoin(customer_prices, _the_customers_line())
         )
         .where(of_tenant(stock_levels))
         .order_by(keys.c.sku, keys.c.location_id)
@@ -141,11 +154,6 @@ def _value_groups(by_location: bool, by_text: bool) -> Select:
     """Available stock per price group: the list price and the customer's line of the
     part, if any (its amounts: which part it is does not change the price)."""
     source, where = _matching(by_location, by_text, with_parts=True)
-    the_customers_line = and_(
-        LINE.tenant_id == LEVEL.tenant_id,
-        LINE.customer_id == bindparam("customer_id"),
-        LINE.product_id == LEVEL.product_id,
-    )
     group = [PART.unit_price, LINE.customer_price, LINE.discount_percentage]
     return (
         select(
@@ -154,7 +162,7 @@ def _value_groups(by_location: bool, by_text: bool) -> Select:
             LINE.discount_percentage,
             func.sum(LEVEL.on_hand - LEVEL.reserved).label("available"),
         )
-        .select_from(source.outerjoin(customer_prices, the_customers_line))
+        .select_from(source.outerjoin(customer_prices, _the_customers_line()))
         .where(*where)
         .group_by(*group)
     )
@@ -173,43 +181,39 @@ def _values(wanted: InventoryViewFilter) -> dict[str, Any]:
     return values
 
 
-def _line(row: Mapping[str, Any]) -> CustomerPrice:
-    return CustomerPrice(
-        row["product_id"],
-        row["sku"],
-        row["list_price"],
-        row["customer_price"],
-        row["discount_percentage"],
-    )
-
-
 class CustomerInventory(TenantRepository):
     """Stocked pairs as a customer's view reads them, and that customer's price lines."""
 
     table = stock_levels
 
-    async def stocked(self, wanted: InventoryViewFilter, request: PageRequest) -> list[StockedPart]:
-        """One page in SKU then location order, and one pair more if another page follows
-        (as `_page_rows` fetches, inside the statement's key lookup)."""
+    async def viewer(self, customer_id: str) -> Viewer | None:
+        """The customer and their tier's discount as this tenant set it, in one
+        statement; None if this tenant has no such customer."""
+        row = await self._row(VIEWER, customer_id=customer_id)
+        if row is None:
+            return None
+        return Viewer(
+            row["customer_id"], row["name"], CustomerTier(row["tier"]), row["own_tier_discount"]
+        )
+
+    async def stocked(
+        self, customer_id: str, wanted: InventoryViewFilter, request: PageRequest
+    ) -> list[StockedPart]:
+        """One page in SKU then location order, each pair with the customer's price line
+        of its part, and one pair more if another page follows (as `_page_rows` fetches,
+        inside the statement's key lookup)."""
         rows = await self._rows(
             _page(*_shape(wanted)),
             **_values(wanted),
+            customer_id=customer_id,
             limit=request.page_size + 1,
             offset=request.offset,
         )
-        return [StockedPart(**row) for row in rows]
+        # The page's columns are StockedPart's fields in order.
+        return [StockedPart(*row) for row in rows]
 
     async def count(self, wanted: InventoryViewFilter) -> int:
         return int(await self._value(_count(*_shape(wanted)), **_values(wanted)))
-
-    async def price_lines(
-        self, customer_id: str, product_ids: Sequence[str]
-    ) -> dict[str, CustomerPrice]:
-        """The customer's specific price or discount of each of these parts that has one."""
-        rows = await self._rows(
-            LINES_OF_PARTS, customer_id=customer_id, product_ids=list(product_ids)
-        )
-        return {row["product_id"]: _line(row) for row in rows}
 
     async def value_groups(self, customer_id: str, wanted: InventoryViewFilter) -> list[ValueGroup]:
         rows = await self._rows(

@@ -2,12 +2,13 @@
 to the ledger with it and its reservations (the ACTIVE ones loaded with it; new ones
 inserted, ended ones updated), all in the same transaction.
 
-Stock commands decide on the latest figures under a row lock (`get(..., lock=True)`): a
-pair never stocked is first inserted empty at version 0 (INSERT ... ON CONFLICT DO
-NOTHING: of two first receipts racing, the second waits for the first's row and then
-locks it, instead of failing on the key), then the row is read FOR UPDATE. Fifty
-clients issuing the last ten units thus queue on one row and each decides on what the
-one before it left. Unlocked, a pair never stocked reads as an empty item, inserted if
+Stock commands decide on the latest figures under a row lock (`get(..., lock=True)`):
+the row is read FOR UPDATE; a pair never stocked is then inserted empty at version 0
+(INSERT ... ON CONFLICT DO NOTHING: of two first receipts racing, the second waits for
+the first's row, instead of failing on the key) and read FOR UPDATE again. Fifty clients
+issuing the last ten units thus queue on one row and each decides on what the one
+before it left. A stocked pair costs one statement, and its reservations a second only
+if it holds any. Unlocked, a pair never stocked reads as an empty item, inserted if
 it changes (a reorder point set before the first receipt).
 """
 
@@ -58,6 +59,17 @@ THE_PAIR = (
 )
 ITEM_BY_KEY = select(*ITEM_COLUMNS).select_from(WITH_PART).where(of_tenant(stock_levels), *THE_PAIR)
 LOCKED_ITEM_BY_KEY = ITEM_BY_KEY.with_for_update(of=stock_levels)
+LOCKED_ITEM_BY_SKU = (
+    select(*ITEM_COLUMNS)
+    .select_from(WITH_PART)
+    .where(
+        of_tenant(stock_levels),
+        LEVEL.sku == bindparam("sku"),
+        LEVEL.location_id == bindparam("location_id"),
+    )
+    .with_for_update(of=stock_levels)
+)
+LOCKED_ITEM_BY_KEY_AND_SKU = LOCKED_ITEM_BY_KEY.where(LEVEL.sku == bindparam("sku"))
 SKU_OF_PART = select(parts.c.sku).where(of_tenant(parts), parts.c.id == bindparam("product_id"))
 THE_LEVELS_KEY = [LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
 OPEN_LEVEL = (
@@ -138,8 +150,10 @@ class StockRepository(AggregateRepository[StockItem]):
             return None
         pair = {"product_id": key[0], "location_id": key[1]}
         if lock:
-            await self._run(OPEN_LEVEL, **pair)
             row = await self._row(LOCKED_ITEM_BY_KEY, **pair)
+            if row is None:
+                await self._run(OPEN_LEVEL, **pair)
+                row = await self._row(LOCKED_ITEM_BY_KEY, **pair)
             return None if row is None else await self._with_reservations(row, pair)
         row = await self._row(ITEM_BY_KEY, **pair)
         if row is not None:
@@ -149,9 +163,38 @@ class StockRepository(AggregateRepository[StockItem]):
             return None
         return self.track_new(StockItem(self.tenant_id, key[0], key[1], sku))
 
+    async def locked_if_stocked(
+        self, product_id: str | None, sku: str | None, location_id: str
+    ) -> StockItem | None:
+        """The stored item of the part (by id, by normalized SKU, or both) at the location,
+        locked and tracked as `get(..., lock=True)` leaves it, in one statement when it
+        holds nothing reserved; None if there is no such level row (the part was never
+        stocked there, the id and SKU disagree, or this tenant has no such part or
+        location), which the caller tells apart by the general path."""
+        if product_id is None and sku is None:
+            return None
+        if sku is None:
+            statement, key = LOCKED_ITEM_BY_KEY, {"product_id": product_id}
+        elif product_id is None:
+            statement, key = LOCKED_ITEM_BY_SKU, {"sku": sku}
+        else:
+            statement, key = LOCKED_ITEM_BY_KEY_AND_SKU, {"product_id": product_id, "sku": sku}
+        row = await self._row(statement, **key, location_id=location_id)
+        if row is None:
+            return None
+        pair = {"product_id": row["product_id"], "location_id": location_id}
+        return self.track(await self._with_reservations(row, pair))
+
     async def _with_reservations(self, row: Mapping[str, Any], pair: dict[str, str]) -> StockItem:
+        """The item of a level row with its ACTIVE reservations, read after the row's lock
+        was taken (so none ended meanwhile is seen as active). A level with nothing
+        reserved has none (reserved is their sum, each holding more than zero; the
+        checker proves it), so it costs no statement."""
         item = _item(self.tenant_id, row)
-        item.reservations = [reservation_of(r) for r in await self._rows(ACTIVE_OF_ITEM, **pair)]
+        if item.reserved:
+            item.reservations = [
+                reservation_of(r) for r in await self._rows(ACTIVE_OF_ITEM, **pair)
+            ]
         return item
 
     def not_found(self, item_id: str) -> DomainError:

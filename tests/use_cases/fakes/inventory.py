@@ -18,13 +18,14 @@ from decimal import Decimal
 from typing import Any
 
 from domain.catalog import Part, PartNotFound
+from domain.customers import Customer
 from domain.errors import DomainError
-from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup
+from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup, Viewer
 from domain.inventory.movements import MovementFilter, StockMovement
 from domain.inventory.pricing import CustomerPrice
 from domain.inventory.reservations import Reservation, ReservationFilter
 from domain.inventory.shortages import ShortageAlert, ShortageFilter
-from domain.inventory.stock import StockItem, stock_key
+from domain.inventory.stock import StockItem, stock_id, stock_key
 from domain.paging import PageRequest
 from tests.use_cases.fakes.memory import Aggregates, Repository, Table, page_of
 
@@ -65,6 +66,22 @@ class InMemoryStock(Aggregates[StockItem]):
         tracked = self.track(found)
         self._written.setdefault(id(tracked), 0)
         return tracked
+
+    async def locked_if_stocked(
+        self, product_id: str | None, sku: str | None, location_id: str
+    ) -> StockItem | None:
+        for row in self._work.rows(self.table):
+            if row["location_id"] != location_id:
+                continue
+            if product_id not in (None, row["product_id"]) or sku not in (
+                None,
+                self._sku(row["product_id"]),
+            ):
+                continue
+            if product_id is None and sku is None:
+                return None
+            return await self.get(stock_id(row["product_id"], location_id), lock=True)
+        return None
 
     def not_found(self, item_id: str) -> DomainError:
         return PartNotFound(f"Part '{(stock_key(item_id) or (item_id,))[0]}' was not found.")
@@ -246,8 +263,31 @@ class CustomerInventory(Table[StockedPart]):
             )
         return sorted(found, key=lambda s: (s.sku, s.location_id))
 
-    async def stocked(self, wanted: InventoryViewFilter, request: PageRequest) -> list[StockedPart]:
-        return page_of(self._matching(wanted), request)
+    async def viewer(self, customer_id: str) -> Viewer | None:
+        row = self._work.read("customers", customer_id)
+        if row is None:
+            return None
+        customer = Customer(**row)
+        own = self._work.read("tier_discounts", customer.tier)
+        return Viewer(
+            customer.id, customer.name, customer.tier, None if own is None else own.discount_percent
+        )
+
+    async def stocked(
+        self, customer_id: str, wanted: InventoryViewFilter, request: PageRequest
+    ) -> list[StockedPart]:
+        page = page_of(self._matching(wanted), request)
+        lines = await self.price_lines(customer_id, [s.product_id for s in page])
+        return [
+            replace(
+                s,
+                customer_price=lines[s.product_id].customer_price,
+                discount_percentage=lines[s.product_id].discount_percentage,
+            )
+            if s.product_id in lines
+            else s
+            for s in page
+        ]
 
     async def count(self, wanted: InventoryViewFilter) -> int:
         return len(self._matching(wanted))
