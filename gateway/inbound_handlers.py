@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from domain.estimates import QuoteApproved
 from domain.finance.periods import PeriodClosed
 from domain.inventory.events import StockShortageDetected
+from domain.receivables.sources import ContractRenewed
+from domain.sales.events import SalesOrderFulfilled
 from domain.service_orders.inbound import (
     AppointmentUpdated,
     ContractEntitlementValidated,
@@ -20,6 +22,7 @@ from domain.service_orders.inbound import (
 from resolvers.finance.periods import close_financial_period
 from resolvers.finance.quote_costs import post_quote_costs
 from resolvers.inventory.shortages import record_shortage_alert
+from resolvers.receivables.sources import invoice_contract_renewal, invoice_fulfilled_order
 from resolvers.service_orders.inbound import (
     appointment_updated,
     contract_entitlement_validated,
@@ -36,6 +39,8 @@ HANDLERS: Mapping[str, Handler] = {
     ContractEntitlementValidated.__name__: contract_entitlement_validated,
     AppointmentUpdated.__name__: appointment_updated,
     StockShortageDetected.__name__: record_shortage_alert,
+    SalesOrderFulfilled.__name__: invoice_fulfilled_order,
+    ContractRenewed.__name__: invoice_contract_renewal,
 }
 """Keyed by the event type the consumer decodes: the class name of the typed fact the
 wire parses the seed's event into."""

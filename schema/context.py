@@ -23,6 +23,7 @@ from domain.locations import Location
 from domain.paging import PageRequest
 from domain.receivables.invoice import Invoice
 from domain.sales.backorders import Backorder
+from domain.sales.order import SalesOrder
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.work_sessions import Person
@@ -36,6 +37,7 @@ from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 from resolvers.receivables import invoices
+from resolvers.receivables import sources as invoice_sources
 from resolvers.sales import backorders
 from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
@@ -150,6 +152,14 @@ class Loaders:
     @cached_property
     def reservation_by_id(self) -> DataLoader[str, Reservation | None]:
         return DataLoader(lambda ids: sales.reservations_by_id(self.uow, ids))
+
+    @cached_property
+    def sales_order_by_id(self) -> DataLoader[str, SalesOrder | None]:
+        return DataLoader(lambda ids: sales.orders_by_id(self.uow, ids))
+
+    @cached_property
+    def invoice_of_sales_order(self) -> DataLoader[str, Invoice | None]:
+        return DataLoader(lambda ids: invoice_sources.invoices_of_sales_orders(self.uow, ids))
 
     @cached_property
     def backorders_of_order(self) -> DataLoader[str, list[Backorder]]:

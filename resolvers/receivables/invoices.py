@@ -46,7 +46,7 @@ async def create_invoice(
         if location_id not in locations:
             raise LocationNotFound(f"Location '{location_id}' was not found.", field="locationId")
         currency = normalize_currency(currency or locations[location_id].currency_uom_id)
-        lines = price_lines(items, 1, await _tax_codes(work, location_id), currency)
+        lines = price_lines(items, 1, await tax_codes_of(work, location_id), currency)
         invoice = Invoice(
             id=await work.naming.next_id(INVOICE_SERIES),
             tenant_id=work.tenant_id,
@@ -105,7 +105,8 @@ async def cancel_invoice(
         return invoice
 
 
-async def _tax_codes(work: UnitOfWork, location_id: str) -> dict[str, TaxCode]:
+async def tax_codes_of(work: UnitOfWork, location_id: str) -> dict[str, TaxCode]:
+    """The location's tax codes by code, as `price_lines` takes them."""
     return {code.code: code for code in await work.tax_codes.for_location(location_id)}
 
 

@@ -25,8 +25,17 @@ class InvoiceStore(Changeable[Invoice], Protocol):
         """The invoices the orders were billed on, by order id (to read only)."""
         ...
 
+    async def of_sales_orders(self, order_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices billing the sales orders, by order id (to read only)."""
+        ...
+
+    async def of_renewal(self, contract_id: str, period_start: date) -> Invoice | None:
+        """The invoice billing the contract's period starting on `period_start`."""
+        ...
+
     async def add(self, invoice: Invoice) -> None:
-        """Store a new invoice and track it; a second invoice of one order is refused."""
+        """Store a new invoice and track it; a second invoice of one order (service or
+        sales), or of one contract's period, is refused."""
         ...
 
 

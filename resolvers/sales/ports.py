@@ -18,6 +18,10 @@ from resolvers.changes import Changeable
 class SalesOrderStore(Changeable[SalesOrder], Protocol):
     async def add(self, order: SalesOrder) -> None: ...
 
+    async def get_many(self, order_ids: Sequence[str]) -> dict[str, SalesOrder]:
+        """The orders of these ids, by id (to read only)."""
+        ...
+
     async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None: ...
 
     async def orders(self, wanted: SalesOrderFilter, request: PageRequest) -> list[SalesOrder]:

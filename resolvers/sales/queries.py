@@ -30,6 +30,13 @@ async def sales_orders(
     return await paged(uow, request, rows, total)
 
 
+async def orders_by_id(uow: UnitOfWorkFactory, order_ids: Sequence[str]) -> list[SalesOrder | None]:
+    """Batch for every reference to a sales order (`Invoice.salesOrder`, ...)."""
+    async with uow() as work:
+        found = await work.sales_orders.get_many(order_ids)
+    return [found.get(i) for i in order_ids]
+
+
 async def reservations_by_id(
     uow: UnitOfWorkFactory, reservation_ids: Sequence[str]
 ) -> list[Reservation | None]:

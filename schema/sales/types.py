@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from domain.identity import Permission
 from domain.sales import order as domain
 from domain.sales import status
 from domain.sales.availability import UnavailableItem as DomainUnavailableItem
 from resolvers.sales import orders
 from schema.context import Info
 from schema.inventory.types import Reservation
+from schema.permissions import requires
 
 if TYPE_CHECKING:
     from schema.customers.types import Customer
+    from schema.receivables.types import Invoice
     from schema.sales.backorders import Backorder
 
 OrderStatus = strawberry.enum(
@@ -165,6 +168,19 @@ class SalesOrder:
 
         found = await info.context.loaders.customer_by_id.load(self.customer_id)
         return None if found is None else Customer.from_domain(found)
+
+    @strawberry.field(
+        description="The invoice accounts receivable posted when the order was fulfilled "
+        "(from its SalesOrderFulfilledEvent); null until then.",
+        permission_classes=[requires(Permission.INVOICE_READ)],
+    )
+    async def invoice(
+        self, info: Info
+    ) -> Annotated[Invoice, strawberry.lazy("schema.receivables.types")] | None:
+        from schema.receivables.types import Invoice
+
+        found = await info.context.loaders.invoice_of_sales_order.load(str(self.order_id))
+        return None if found is None else Invoice.from_domain(found)
 
     @classmethod
     def from_domain(cls, o: domain.SalesOrder) -> SalesOrder:

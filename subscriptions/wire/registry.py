@@ -263,7 +263,10 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
-    {contract.event_class: contract for contract in (*service_orders.INBOUND, *finance.INBOUND)}
+    {
+        contract.event_class: contract
+        for contract in (*service_orders.INBOUND, *finance.INBOUND, *receivables.INBOUND)
+    }
 )
 """Other systems' events the gateway reads (their routes: subscriptions/inbound/topics.py)."""
 _BY_NAME = {

@@ -38,6 +38,7 @@ STAYS_AN_ID = {
     ("Estimate", "latestAuditEventId"): "auditTrail(resourceId:) lists the events",
     ("ServiceOrder", "appointmentId"): "Shop Management's appointment, not in this graph",
     ("ServiceOrder", "contractId"): "the Contracts service's contract, not in this graph",
+    ("Invoice", "contractId"): "the Contracts service's contract, not in this graph",
     ("Part", "categoryId"): "productCategories lists the few categories",
     ("Reservation", "movementId"): "stockMovements(reference:) finds the movement",
     ("LaborLine", "workSessionId"): "the order's workSessions hold it",

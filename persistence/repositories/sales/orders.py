@@ -61,6 +61,7 @@ CHANGING = [
 
 ORDER_BY_ID = select(*HEADER).where(of_tenant(sales_orders), ORDER.id == bindparam("id"))
 LOCKED_ORDER_BY_ID = ORDER_BY_ID.with_for_update()
+ORDERS_BY_ID = select(*HEADER).where(of_tenant(sales_orders), one_of_param(ORDER.id, "ids"))
 ORDER_BY_FULFILLMENT = select(*HEADER).where(
     of_tenant(sales_orders), ORDER.fulfillment_id == bindparam("fulfillment_id")
 )
@@ -211,6 +212,11 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
     async def _read(self, order_id: str, lock: bool) -> SalesOrder | None:
         row = await self._row(LOCKED_ORDER_BY_ID if lock else ORDER_BY_ID, id=order_id)
         return None if row is None else (await self._with_lines([row]))[0]
+
+    async def get_many(self, order_ids: Sequence[str]) -> dict[str, SalesOrder]:
+        """The orders of these ids (to read only), by id, with their lines."""
+        rows = await self._rows(ORDERS_BY_ID, ids=list(order_ids))
+        return {order.id: order for order in await self._with_lines(rows)}
 
     async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None:
         row = await self._row(ORDER_BY_FULFILLMENT, fulfillment_id=fulfillment_id)

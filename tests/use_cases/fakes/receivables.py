@@ -48,14 +48,29 @@ class InMemoryInvoices(Aggregates[Invoice]):
             if row["service_order_id"] in wanted
         }
 
-    def _check_unique(self, aggregate: Invoice) -> None:
-        """The unique index on (tenant, service order): one order, one invoice."""
-        order_id = aggregate.service_order_id
-        if order_id and any(
-            row["service_order_id"] == order_id and row["id"] != aggregate.id
+    async def of_sales_orders(self, order_ids: Sequence[str]) -> dict[str, Invoice]:
+        wanted = set(order_ids)
+        return {
+            row["sales_order_id"]: _invoice(row)
             for row in self._work.rows(self.table)
-        ):
-            raise DuplicateKey(f"service order {order_id!r} has an invoice")
+            if row["sales_order_id"] in wanted
+        }
+
+    async def of_renewal(self, contract_id: str, period_start: date) -> Invoice | None:
+        for row in self._work.rows(self.table):
+            if (row["contract_id"], row["billing_period_start"]) == (contract_id, period_start):
+                return _invoice(row)
+        return None
+
+    def _check_unique(self, aggregate: Invoice) -> None:
+        """The unique indexes: one invoice per service order, per sales order and per
+        contract's period."""
+        for key in _sources(aggregate):
+            if any(
+                key in _sources(_invoice(row)) and row["id"] != aggregate.id
+                for row in self._work.rows(self.table)
+            ):
+                raise DuplicateKey(f"{key} has an invoice")
 
     def _matching(self, where: InvoiceFilter) -> list[dict[str, Any]]:
         return [
@@ -70,6 +85,18 @@ class InMemoryInvoices(Aggregates[Invoice]):
             and (where.due_to is None or (row["due_date"] and row["due_date"] <= where.due_to))
             and (where.overdue_on is None or _invoice(row).is_overdue(where.overdue_on))
         ]
+
+
+def _sources(invoice: Invoice) -> set[tuple[object, ...]]:
+    return {
+        key
+        for key in (
+            ("service order", invoice.service_order_id),
+            ("sales order", invoice.sales_order_id),
+            ("contract", invoice.contract_id, invoice.billing_period_start),
+        )
+        if key[1] is not None
+    }
 
 
 def _invoice(row: dict[str, Any]) -> Invoice:

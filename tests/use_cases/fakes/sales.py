@@ -66,6 +66,10 @@ class InMemorySalesOrders(Aggregates[SalesOrder]):
     def _all(self) -> list[SalesOrder]:
         return [self._order(row) for row in self._work.rows(self.table)]
 
+    async def get_many(self, order_ids: Sequence[str]) -> dict[str, SalesOrder]:
+        wanted = set(order_ids)
+        return {o.id: o for o in self._all() if o.id in wanted}
+
     async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None:
         return next(
             (o for o in self._all() if o.fulfillment and o.fulfillment.id == fulfillment_id),
