@@ -82,9 +82,11 @@ async def post_invoice(
 
 
 async def post(work: UnitOfWork, invoice: Invoice, on: date, at: datetime, by: str) -> None:
-    """Number and post `invoice` inside `work`'s transaction (billing an order uses it)."""
+    """Number and post `invoice` inside `work`'s transaction (billing an order uses it),
+    to the accounts of its location (its own where it has them)."""
     closed = await work.financial_periods.closed()
-    chart = await work.chart_of_accounts.chart()
+    accounts = work.chart_of_accounts
+    chart = (await accounts.chart()).at(await accounts.at_location(invoice.location_id))
     number = invoice_number(on.year, await work.invoice_numbers.take(on.year))
     invoice.post(number, on, at, by, chart, closed)
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from domain.paging import PageRequest
-from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
+from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from domain.receivables.invoice import Invoice
 from domain.receivables.ledger import AccountBalance
 from domain.receivables.search import InvoiceFilter
@@ -54,6 +54,14 @@ class ChartStore(Protocol):
 
     async def put(self, role: AccountRole, account: Account) -> None:
         """Post `role` to `account` from now on."""
+        ...
+
+    async def at_location(self, location_id: str) -> LocationAccounts:
+        """The location's own accounts, and the roles any location has its own for."""
+        ...
+
+    async def put_at_location(self, location_id: str, role: AccountRole, account: Account) -> None:
+        """Post `role` at the location to `account` from now on."""
         ...
 
 

@@ -240,6 +240,42 @@ class GlAccount:
         ]
 
 
+GlAccountSource = strawberry.enum(
+    accounts.AccountSource,
+    description="Where a location's account for a role comes from: its own (LOCATION), the "
+    "tenant's (TENANT), the seeds' (DEFAULT), or nowhere, while other locations book the "
+    "role to their own (NOT_CONFIGURED: posting it here is LOCATION_GL_ACCOUNT_NOT_CONFIGURED).",
+)
+
+
+@strawberry.type(description="The account a posting at a location books a role to.")
+class LocationGlAccount:
+    location_id: strawberry.ID
+    role: AccountRole
+    number: str | None
+    name: str | None
+    source: GlAccountSource  # type: ignore[valid-type]
+
+    @strawberry.field(
+        description="The location.", permission_classes=[requires(Permission.LOCATION_READ)]
+    )
+    async def location(self, info: Info) -> LocationType | None:
+        return await location_of(info, str(self.location_id))
+
+    @classmethod
+    def at(cls, location_id: str, found: list[accounts.LocationAccount]) -> list[LocationGlAccount]:
+        return [
+            cls(
+                location_id=strawberry.ID(location_id),
+                role=a.role,
+                number=a.account and a.account.number,
+                name=a.account and a.account.name,
+                source=a.source,
+            )
+            for a in found
+        ]
+
+
 @strawberry.type(description="One account's postings up to the report's date.")
 class AccountBalance:
     account: str

@@ -319,3 +319,39 @@ async def test_a_contract_renewal_bills_its_period_once(
             }
         ],
     }
+
+
+SET_LOCATION_ACCOUNT = """mutation {
+  setLocationGlAccount(locationId: "LOC-A", role: REVENUE, number: "4000-01",
+                       name: "Revenue, Main") { role number source } }"""
+LOCATION_ACCOUNTS = """query($id: ID!) { locationGlAccounts(locationId: $id) {
+  role number name source } }"""
+
+
+async def test_an_order_at_a_location_with_its_own_revenue_account_posts_to_it(
+    api: Api,
+) -> None:
+    await open_shop(api)
+    await api.data(
+        'mutation { createLocation(input: {locationId: "LOC-B", name: "North"}) { locationId } }'
+    )
+    placed = (await api.data(SET_LOCATION_ACCOUNT))["setLocationGlAccount"]
+    assert {"role": "REVENUE", "number": "4000-01", "source": "LOCATION"} in placed
+
+    invoice = await invoice_of(api, await fulfilled_order(api, "1"))
+
+    assert [line["account"] for line in invoice["journal"][0]["lines"]] == [
+        "1200",
+        "4000-01",
+        "2100",
+    ]
+    north = (await api.data(LOCATION_ACCOUNTS, {"id": "LOC-B"}))["locationGlAccounts"]
+    assert {"role": "REVENUE", "number": None, "name": None, "source": "NOT_CONFIGURED"} in north
+    assert {
+        "role": "RECEIVABLES",
+        "number": "1200",
+        "name": "Accounts Receivable",
+        "source": "DEFAULT",
+    } in north
+    unknown = await api(LOCATION_ACCOUNTS, {"id": "LOC-404"})
+    assert unknown["errors"][0]["extensions"]["code"] == "LOCATION_NOT_FOUND"

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from domain.paging import PageRequest
-from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
+from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from domain.receivables.invoice import Invoice, InvoiceNotFound
 from domain.receivables.ledger import ZERO, AccountBalance
 from domain.receivables.search import InvoiceFilter
@@ -112,6 +112,9 @@ class InMemoryInvoiceNumbers(Table[int]):
         return taken
 
 
+LOCATION_TABLE = "location_gl_accounts"
+
+
 class InMemoryChart(Table[ChartOfAccounts]):
     table = "gl_accounts"
 
@@ -126,6 +129,14 @@ class InMemoryChart(Table[ChartOfAccounts]):
 
     async def put(self, role: AccountRole, account: Account) -> None:
         self._work.write(self.table, role, account)
+
+    async def at_location(self, location_id: str) -> LocationAccounts:
+        rows = self._work.rows(LOCATION_TABLE)
+        own = {role: account for location, role, account in rows if location == location_id}
+        return LocationAccounts(location_id, own, frozenset(role for _, role, _ in rows))
+
+    async def put_at_location(self, location_id: str, role: AccountRole, account: Account) -> None:
+        self._work.write(LOCATION_TABLE, (location_id, role), (location_id, role, account))
 
 
 class InMemoryJournal(Table[Any]):
