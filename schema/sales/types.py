@@ -228,16 +228,25 @@ class UnavailableItem:
 
 @strawberry.type(description="Seed 004's OrderProcessingResult.")
 class OrderProcessingResult:
-    order_id: strawberry.ID | None = strawberry.field(description="null unless SUCCESS.")
+    order_id: strawberry.ID | None = strawberry.field(
+        description="null unless SUCCESS (an order was taken)."
+    )
     status: OrderProcessingStatus  # type: ignore[valid-type]
     message: str
     unavailable_items: list[UnavailableItem] = strawberry.field(
         description="Every stock item short, with what is required and available there."
     )
     order: SalesOrder | None
+    backorders: list[Annotated[Backorder, strawberry.lazy("schema.sales.backorders")]] = (
+        strawberry.field(
+            description="The backorders of the shortfall, when backorderShortfall asked for them."
+        )
+    )
 
     @classmethod
     def from_domain(cls, result: orders.OrderProcessing) -> OrderProcessingResult:
+        from schema.sales.backorders import Backorder
+
         placed = result.order
         return cls(
             order_id=None if placed is None else strawberry.ID(placed.id),
@@ -245,4 +254,5 @@ class OrderProcessingResult:
             message=result.message,
             unavailable_items=[UnavailableItem.from_domain(u) for u in result.unavailable_items],
             order=None if placed is None else SalesOrder.from_domain(placed),
+            backorders=[Backorder.from_domain(b) for b in result.backorders],
         )
