@@ -23,7 +23,7 @@ from domain.locations import Location
 from domain.paging import PageRequest
 from domain.receivables.invoice import Invoice
 from domain.sales.backorders import Backorder
-from domain.sales.order import SalesOrder
+from domain.sales.order import SalesOrder, SalesOrderFilter
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.work_sessions import Person
@@ -152,6 +152,16 @@ class Loaders:
     @cached_property
     def reservation_by_id(self) -> DataLoader[str, Reservation | None]:
         return DataLoader(lambda ids: sales.reservations_by_id(self.uow, ids))
+
+    @cached_property
+    def customer_order_pages(
+        self,
+    ) -> DataLoader[tuple[sales.CustomerPagesAsked, str], list[SalesOrder]]:
+        return DataLoader(lambda keys: sales.customer_order_pages(self.uow, keys))
+
+    @cached_property
+    def customer_order_counts(self) -> DataLoader[tuple[SalesOrderFilter, str], int]:
+        return DataLoader(lambda keys: sales.customer_order_counts(self.uow, keys))
 
     @cached_property
     def sales_order_by_id(self) -> DataLoader[str, SalesOrder | None]:

@@ -30,6 +30,16 @@ class SalesOrderStore(Changeable[SalesOrder], Protocol):
 
     async def count(self, wanted: SalesOrderFilter) -> int: ...
 
+    async def pages_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter, request: PageRequest
+    ) -> dict[str, list[SalesOrder]]:
+        """`orders` of each customer (the filter's customer ignored), by customer."""
+        ...
+
+    async def counts_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter
+    ) -> dict[str, int]: ...
+
     async def hold_customer(self, customer_id: str) -> bool:
         """Lock the customer until commit (one credit check at a time per customer);
         False if this tenant has no such customer."""

@@ -9,7 +9,7 @@ from domain.inventory.reservations import Reservation
 from domain.paging import Page, PageRequest
 from domain.sales.order import SalesOrder, SalesOrderFilter
 from resolvers.changes import existing
-from resolvers.paging import paged
+from resolvers.paging import paged, per_parent
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 
@@ -28,6 +28,31 @@ async def sales_orders(
         return await work.sales_orders.count(wanted)
 
     return await paged(uow, request, rows, total)
+
+
+CustomerPagesAsked = tuple[SalesOrderFilter, PageRequest]
+
+
+async def customer_order_pages(
+    uow: UnitOfWorkFactory, keys: Sequence[tuple[CustomerPagesAsked, str]]
+) -> list[list[SalesOrder]]:
+    """Batch for `Customer.salesOrders`: one page (and one order more) per customer, in a
+    statement per distinct page and status plus one for their lines."""
+    async with uow() as work:
+        return await per_parent(
+            keys,
+            lambda asked, ids: work.sales_orders.pages_of_customers(ids, asked[0], asked[1]),
+        )
+
+
+async def customer_order_counts(
+    uow: UnitOfWorkFactory, keys: Sequence[tuple[SalesOrderFilter, str]]
+) -> list[int]:
+    """Batch for that list's `totalCount`: one statement per distinct status."""
+    async with uow() as work:
+        return await per_parent(
+            keys, lambda wanted, ids: work.sales_orders.counts_of_customers(ids, wanted)
+        )
 
 
 async def orders_by_id(uow: UnitOfWorkFactory, order_ids: Sequence[str]) -> list[SalesOrder | None]:

@@ -17,6 +17,7 @@ from resolvers.sales import orders
 from schema.context import Info
 from schema.inventory.types import Reservation
 from schema.permissions import requires
+from schema.sales.links import OfSalesOrder, PartAtLocation, reservation_of
 
 if TYPE_CHECKING:
     from schema.customers.types import Customer
@@ -61,7 +62,7 @@ class ShippingAddress:
 
 
 @strawberry.type(description="A part ordered from a location, at the customer's price.")
-class SalesOrderLine:
+class SalesOrderLine(PartAtLocation):
     line_number: int
     product_id: strawberry.ID
     sku: str
@@ -76,8 +77,7 @@ class SalesOrderLine:
         "fulfilment consumes it or a cancellation releases it."
     )
     async def reservation(self, info: Info) -> Reservation | None:
-        found = await info.context.loaders.reservation_by_id.load(self.reservation_id)
-        return None if found is None else Reservation.from_domain(found)
+        return await reservation_of(info, self.reservation_id)
 
     @classmethod
     def from_domain(cls, line: domain.OrderLine) -> SalesOrderLine:
@@ -94,7 +94,7 @@ class SalesOrderLine:
 
 
 @strawberry.type(description="An order's picking, packing and shipping (fulfillmentTracking).")
-class Fulfillment:
+class Fulfillment(OfSalesOrder):
     fulfillment_id: strawberry.ID
     order_id: strawberry.ID
     status: FulfillmentStatus  # type: ignore[valid-type]
@@ -206,7 +206,7 @@ class SalesOrder:
 
 
 @strawberry.type(description="A stock item the order needs more of than is available.")
-class UnavailableItem:
+class UnavailableItem(PartAtLocation):
     sku: str
     product_id: strawberry.ID
     location_id: strawberry.ID

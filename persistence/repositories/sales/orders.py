@@ -30,6 +30,7 @@ from domain.sales.status import OPEN, FulfillmentStatus, OrderStatus
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     of_tenant,
+    one_of,
     one_of_param,
     take_written,
     versioned_update,
@@ -240,6 +241,29 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
 
     async def count(self, wanted: SalesOrderFilter) -> int:
         return await self._count(self._matching(wanted))
+
+    async def pages_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter, request: PageRequest
+    ) -> dict[str, list[SalesOrder]]:
+        """`orders` of each customer at once: one statement for the pages, one for their
+        lines, however many customers a response lists."""
+        rows = await self._pages_rows(
+            self._matching(wanted), ORDER.customer_id, customer_ids, NEWEST_FIRST, request
+        )
+        pages: dict[str, list[SalesOrder]] = {customer_id: [] for customer_id in customer_ids}
+        for order in await self._with_lines(rows):
+            pages[order.customer_id].append(order)
+        return pages
+
+    async def counts_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter
+    ) -> dict[str, int]:
+        """`count` of each customer at once, in one statement."""
+        counted = await self._counts(
+            self._matching(wanted).where(one_of(ORDER.customer_id, customer_ids)),
+            ORDER.customer_id,
+        )
+        return {customer_id: counted.get(customer_id, 0) for customer_id in customer_ids}
 
     async def hold_customer(self, customer_id: str) -> bool:
         """Lock the customer's row until commit, so one customer's orders pass the credit
