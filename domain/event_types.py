@@ -15,6 +15,7 @@ from domain.estimates import events as estimates
 from domain.events import DomainEvent
 from domain.inventory import events as inventory
 from domain.inventory import pricing_events as customer_pricing
+from domain.receivables import credit_control, credit_memo, dunning, write_off
 from domain.receivables import events as receivables
 from domain.sales import backorders, opportunities
 from domain.sales import events as sales
@@ -43,6 +44,10 @@ EVENT_TYPES = _registry(
     backorders.EVENTS,
     opportunities.EVENTS,
     receivables.EVENTS,
+    credit_control.EVENTS,
+    credit_memo.EVENTS,
+    dunning.EVENTS,
+    write_off.EVENTS,
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from domain.estimates import QuoteApproved
 from domain.finance.periods import PeriodClosed
 from domain.inventory.events import StockShortageDetected
+from domain.receivables.credit_memo import RebateIssued
 from domain.receivables.sources import ContractRenewed
 from domain.sales.events import SalesOrderFulfilled
 from domain.service_orders.inbound import (
@@ -22,6 +23,7 @@ from domain.service_orders.inbound import (
 from resolvers.finance.periods import close_financial_period
 from resolvers.finance.quote_costs import post_quote_costs
 from resolvers.inventory.shortages import record_shortage_alert
+from resolvers.receivables.credit_memos import rebate_issued
 from resolvers.receivables.sources import invoice_contract_renewal, invoice_fulfilled_order
 from resolvers.service_orders.inbound import (
     appointment_updated,
@@ -41,6 +43,7 @@ HANDLERS: Mapping[str, Handler] = {
     StockShortageDetected.__name__: record_shortage_alert,
     SalesOrderFulfilled.__name__: invoice_fulfilled_order,
     ContractRenewed.__name__: invoice_contract_renewal,
+    RebateIssued.__name__: rebate_issued,
 }
 """Keyed by the event type the consumer decodes: the class name of the typed fact the
 wire parses the seed's event into."""

@@ -21,6 +21,7 @@ from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
+from domain.receivables.credit_control import CreditStanding
 from domain.receivables.invoice import Invoice
 from domain.sales.backorders import Backorder
 from domain.sales.order import SalesOrder, SalesOrderFilter
@@ -36,7 +37,7 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
-from resolvers.receivables import invoices
+from resolvers.receivables import credit_control, invoices
 from resolvers.receivables import sources as invoice_sources
 from resolvers.sales import backorders
 from resolvers.sales import queries as sales
@@ -78,6 +79,10 @@ class Loaders:
     @cached_property
     def invoice_of_order(self) -> DataLoader[str, Invoice | None]:
         return DataLoader(lambda ids: invoices.invoices_of_orders(self.uow, ids))
+
+    @cached_property
+    def credit_standing(self) -> DataLoader[str, CreditStanding | None]:
+        return DataLoader(lambda ids: credit_control.standings_by_id(self.uow, ids))
 
     @cached_property
     def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:

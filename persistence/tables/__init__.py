@@ -8,6 +8,12 @@ from persistence.tables.cost_transactions import (
     finance_month_locks,
     finance_postings,
 )
+from persistence.tables.credit_control import (
+    credit_memos,
+    dunning_levels,
+    dunning_notices,
+    write_offs,
+)
 from persistence.tables.customer_pricing import (
     customer_price_lists,
     customer_prices,
@@ -56,9 +62,12 @@ __all__ = [
     "backorders",
     "billing_snapshots",
     "cost_transactions",
+    "credit_memos",
     "customer_price_lists",
     "customer_prices",
     "customers",
+    "dunning_levels",
+    "dunning_notices",
     "estimate_approvals",
     "estimate_items",
     "estimates",
@@ -101,4 +110,5 @@ __all__ = [
     "tier_discounts",
     "vehicles",
     "work_sessions",
+    "write_offs",
 ]

@@ -27,6 +27,7 @@ from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.contract import Contract
 from subscriptions.wire.contracts import (
+    credit_control,
     customers,
     estimates,
     finance,
@@ -260,12 +261,18 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         inventory_pricing.CONTRACTS,
         sales.CONTRACTS,
         receivables.CONTRACTS,
+        credit_control.CONTRACTS,
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
     {
         contract.event_class: contract
-        for contract in (*service_orders.INBOUND, *finance.INBOUND, *receivables.INBOUND)
+        for contract in (
+            *service_orders.INBOUND,
+            *finance.INBOUND,
+            *credit_control.INBOUND,
+            *receivables.INBOUND,
+        )
     }
 )
 """Other systems' events the gateway reads (their routes: subscriptions/inbound/topics.py)."""

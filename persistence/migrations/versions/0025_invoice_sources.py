@@ -8,7 +8,7 @@ accounts a location posts a role to instead of the tenant's (seed 001's location
 accounts).
 
 Revision ID: 0025_invoice_sources
-Revises: 0022_outbox_trace_context
+Revises: 0024_credit_control
 Create Date: 2026-12-05 19:30:00.000000
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025_invoice_sources"
-down_revision: str | None = "0022_outbox_trace_context"
+down_revision: str | None = "0024_credit_control"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

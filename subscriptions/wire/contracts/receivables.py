@@ -28,10 +28,11 @@ from domain.instants import utc_text
 from domain.receivables.accounts import DEFAULT_ACCOUNTS
 from domain.receivables.events import InvoiceCancelled, InvoicePosted
 from domain.receivables.journal import JournalLine, Side
-from domain.receivables.sources import ContractRenewed
+from domain.receivables.sources import ContractRenewed, RenewalItem
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import INSTANT, NUMBER, STRING, Schema, array, obj, record
 
 SUB_ACCOUNT = "-00"
 NAMES = {account.number: account.name for account in DEFAULT_ACCOUNTS.values()}
@@ -92,12 +93,16 @@ def _journal_line(entry: Any, index: int) -> dict[str, Any]:
     }
 
 
-def _facts(wire: WireEvent, names: dict[str, str]) -> dict[str, Any]:
-    facts = read(wire.payload, names)
+def journal_lines(facts: dict[str, Any]) -> dict[str, Any]:
+    """`facts` with their `gl_entries` read as journal lines (any AR document's)."""
     entries = facts.get("gl_entries")
     if isinstance(entries, list):
         facts["gl_entries"] = [_journal_line(e, i) for i, e in enumerate(entries)]
     return facts
+
+
+def _facts(wire: WireEvent, names: dict[str, str]) -> dict[str, Any]:
+    return journal_lines(read(wire.payload, names))
 
 
 def posted_document(event: InvoicePosted) -> dict[str, Any]:
@@ -182,3 +187,25 @@ CONTRACTS = (
 INBOUND = (Contract(ContractRenewed, "ContractRenewalEvent", renewal_document, renewal_fact),)
 """What accounts receivable reads from other systems (a sales order's fulfilment is the
 gateway's own `SalesOrderFulfilledEvent`, read through the sales contract)."""
+
+GL_ENTRIES = array(obj({"accountId": STRING, "debit": NUMBER, "credit": NUMBER}))
+SCHEMAS: dict[str, Schema] = {
+    "InvoicePostedEvent": record(InvoicePosted, POSTED, invoiceId=STRING, glEntries=GL_ENTRIES),
+    "InvoiceCancelledEvent": record(
+        InvoiceCancelled,
+        CANCELLED,
+        invoiceId=STRING,
+        cancelledAt=INSTANT,
+        glEntries=GL_ENTRIES,
+    ),
+    "ContractRenewalEvent": record(
+        ContractRenewed,
+        RENEWED,
+        contractId=STRING,
+        items={
+            **array(record(RenewalItem, RENEWAL_ITEM)),
+            "minItems": 1,  # renewal_fact refuses a renewal that lists no item
+        },
+    ),
+}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""
