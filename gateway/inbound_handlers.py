@@ -12,6 +12,8 @@ from domain.estimates import QuoteApproved
 from domain.finance.periods import PeriodClosed
 from domain.inventory.events import StockShortageDetected
 from domain.receivables.credit_memo import RebateIssued
+from domain.receivables.sources import ContractRenewed
+from domain.sales.events import SalesOrderFulfilled
 from domain.service_orders.acknowledgements import (
     RevenueRecorded,
     SalesOrderCreatedForWorkOrder,
@@ -27,6 +29,7 @@ from resolvers.finance.periods import close_financial_period
 from resolvers.finance.quote_costs import post_quote_costs
 from resolvers.inventory.shortages import record_shortage_alert
 from resolvers.receivables.credit_memos import rebate_issued
+from resolvers.receivables.sources import invoice_contract_renewal, invoice_fulfilled_order
 from resolvers.service_orders.acknowledgements import acknowledge
 from resolvers.service_orders.inbound import (
     appointment_updated,
@@ -44,6 +47,8 @@ HANDLERS: Mapping[str, Handler] = {
     ContractEntitlementValidated.__name__: contract_entitlement_validated,
     AppointmentUpdated.__name__: appointment_updated,
     StockShortageDetected.__name__: record_shortage_alert,
+    SalesOrderFulfilled.__name__: invoice_fulfilled_order,
+    ContractRenewed.__name__: invoice_contract_renewal,
     RebateIssued.__name__: rebate_issued,
     WorkSessionCompleted.__name__: acknowledge,
     SalesOrderCreatedForWorkOrder.__name__: acknowledge,

@@ -24,6 +24,7 @@ from domain.paging import PageRequest
 from domain.receivables.credit_control import CreditStanding
 from domain.receivables.invoice import Invoice
 from domain.sales.backorders import Backorder
+from domain.sales.order import SalesOrder, SalesOrderFilter
 from domain.service_orders.acknowledgements import Acknowledger
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
@@ -38,6 +39,7 @@ from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
 from resolvers.receivables import credit_control, invoices
+from resolvers.receivables import sources as invoice_sources
 from resolvers.sales import backorders
 from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
@@ -156,6 +158,24 @@ class Loaders:
     @cached_property
     def reservation_by_id(self) -> DataLoader[str, Reservation | None]:
         return DataLoader(lambda ids: sales.reservations_by_id(self.uow, ids))
+
+    @cached_property
+    def customer_order_pages(
+        self,
+    ) -> DataLoader[tuple[sales.CustomerPagesAsked, str], list[SalesOrder]]:
+        return DataLoader(lambda keys: sales.customer_order_pages(self.uow, keys))
+
+    @cached_property
+    def customer_order_counts(self) -> DataLoader[tuple[SalesOrderFilter, str], int]:
+        return DataLoader(lambda keys: sales.customer_order_counts(self.uow, keys))
+
+    @cached_property
+    def sales_order_by_id(self) -> DataLoader[str, SalesOrder | None]:
+        return DataLoader(lambda ids: sales.orders_by_id(self.uow, ids))
+
+    @cached_property
+    def invoice_of_sales_order(self) -> DataLoader[str, Invoice | None]:
+        return DataLoader(lambda ids: invoice_sources.invoices_of_sales_orders(self.uow, ids))
 
     @cached_property
     def backorders_of_order(self) -> DataLoader[str, list[Backorder]]:

@@ -117,6 +117,11 @@ class StockItem:
     reservations: list[Reservation] = field(default_factory=list, repr=False)
     """The ACTIVE ones when read, and those made or ended since."""
     events: list[DomainEvent] = field(default_factory=list, repr=False)
+    _swept_until: datetime | None = field(default=None, init=False, repr=False)
+    """No ACTIVE reservation expires at or before this instant (`expire_due` ran then and
+    nothing held shorter was made since): a change reserving many times at one instant
+    (a receipt filling 10,000 backorders) looks through the reservations once, not once
+    per reservation."""
 
     @property
     def id(self) -> str:
@@ -206,6 +211,8 @@ class StockItem:
         self.expire_due(now)
         if quantity > self.available:
             raise InsufficientStock(self, quantity)
+        if self._swept_until is not None and expires_at <= self._swept_until:
+            self._swept_until = None
         reservation = Reservation(
             id=reservation_id,
             product_id=self.product_id,
@@ -336,7 +343,10 @@ class StockItem:
 
     def expire_due(self, now: datetime) -> list[Reservation]:
         """End every ACTIVE reservation past its time at `now`; the ones it ended."""
+        if self._swept_until is not None and now <= self._swept_until:
+            return []
         due = [r for r in self.reservations if r.is_due(now)]
+        self._swept_until = now
         for reservation in due:
             self._end(reservation, ReservationStatus.EXPIRED, None, now)
             self.events.append(

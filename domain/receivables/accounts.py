@@ -25,6 +25,12 @@ class GlAccountTaken(DomainError):
     code = "GL_ACCOUNT_TAKEN"
 
 
+class LocationGlAccountNotConfigured(DomainError):
+    """Seed 001: a location's revenue cannot be booked without its GL account."""
+
+    code = "LOCATION_GL_ACCOUNT_NOT_CONFIGURED"
+
+
 class AccountRole(StrEnum):
     CASH = "CASH"
     RECEIVABLES = "RECEIVABLES"
@@ -68,18 +74,71 @@ DEFAULT_ACCOUNTS: Mapping[AccountRole, Account] = MappingProxyType(
 )
 
 
+LOCATION_ROLES = (AccountRole.REVENUE, AccountRole.SERVICE_REVENUE)
+"""The roles a location may post to accounts of its own: the revenue it earns (seed 001's
+location GL account for a work order's billable revenue). Receivables, tax payable and
+the rest stay the tenant's: one customer owes one balance, whichever shop billed them."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocationAccounts:
+    """What a tenant configured per location for posting at `location_id`: that
+    location's own accounts, and the roles some location of the tenant has its own
+    account for (`split`)."""
+
+    location_id: str
+    own: Mapping[AccountRole, Account]
+    split: frozenset[AccountRole]
+
+
 @dataclass(frozen=True, slots=True)
 class ChartOfAccounts:
-    """A tenant's accounts by role: its own where it set one, else the default."""
+    """A tenant's accounts by role: its own where it set one, else the default; at a
+    location, the location's own account first (see `at`)."""
 
     overrides: Mapping[AccountRole, Account] = field(default_factory=dict)
+    unconfigured: Mapping[AccountRole, str] = field(default_factory=dict)
+    """Roles the chart's location must have its own account for, and does not."""
 
     def __getitem__(self, role: AccountRole) -> Account:
+        location_id = self.unconfigured.get(role)
+        if location_id is not None:
+            raise LocationGlAccountNotConfigured(
+                f"Location '{location_id}' has no {role} account of its own, while other "
+                f"locations post {role} to theirs; set one (setLocationGlAccount) so its "
+                "revenue is not booked to another's account.",
+                field="locationId",
+            )
         return self.overrides.get(role) or DEFAULT_ACCOUNTS[role]
+
+    def at(self, accounts: LocationAccounts) -> ChartOfAccounts:
+        """The chart a posting at `accounts.location_id` uses. Once a tenant books a role
+        per location (any location has its own account for it), every location must:
+        posting that role at one without it is LOCATION_GL_ACCOUNT_NOT_CONFIGURED rather
+        than mixing its revenue into the tenant's account (seed 001 fails closed)."""
+        return ChartOfAccounts(
+            {**self.overrides, **accounts.own},
+            {role: accounts.location_id for role in accounts.split if role not in accounts.own},
+        )
+
+    def check_location_account(self, role: AccountRole, account: Account) -> None:
+        """A location's own account for `role`: a revenue role, on a number no other role
+        of the tenant posts to (GL_ACCOUNT_TAKEN)."""
+        if role not in LOCATION_ROLES:
+            raise InvalidInput(
+                f"A location posts only its revenue ({', '.join(LOCATION_ROLES)}) to "
+                f"accounts of its own; {role} is the tenant's (setGlAccount).",
+                field="role",
+            )
+        self._refuse_taken(role, account)
 
     def with_account(self, role: AccountRole, account: Account) -> ChartOfAccounts:
         """The chart with `role` posted to `account`; a number another role posts to is
         GL_ACCOUNT_TAKEN (one account cannot be two, the very clash of seeds 000 and 002)."""
+        self._refuse_taken(role, account)
+        return ChartOfAccounts({**self.overrides, role: account})
+
+    def _refuse_taken(self, role: AccountRole, account: Account) -> None:
         for other in AccountRole:
             if other is not role and self[other].number == account.number:
                 raise GlAccountTaken(
@@ -87,7 +146,37 @@ class ChartOfAccounts:
                     f"for {role}, or move {other} first.",
                     field="number",
                 )
-        return ChartOfAccounts({**self.overrides, role: account})
 
 
 DEFAULT_CHART = ChartOfAccounts()
+
+
+class AccountSource(StrEnum):
+    LOCATION = "LOCATION"
+    TENANT = "TENANT"
+    DEFAULT = "DEFAULT"
+    NOT_CONFIGURED = "NOT_CONFIGURED"
+
+
+@dataclass(frozen=True, slots=True)
+class LocationAccount:
+    """The account a posting at a location uses for a role, and where it comes from;
+    none when the location must have its own and has not."""
+
+    role: AccountRole
+    account: Account | None
+    source: AccountSource
+
+
+def accounts_at(chart: ChartOfAccounts, accounts: LocationAccounts) -> list[LocationAccount]:
+    """Every role as a posting at `accounts.location_id` books it."""
+    found = []
+    for role in AccountRole:
+        if role in accounts.own:
+            found.append(LocationAccount(role, accounts.own[role], AccountSource.LOCATION))
+        elif role in accounts.split:
+            found.append(LocationAccount(role, None, AccountSource.NOT_CONFIGURED))
+        else:
+            source = AccountSource.TENANT if role in chart.overrides else AccountSource.DEFAULT
+            found.append(LocationAccount(role, chart[role], source))
+    return found

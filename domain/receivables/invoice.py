@@ -107,6 +107,12 @@ class Invoice:
     created_at: datetime
     created_by: str
     service_order_id: str | None = None
+    sales_order_id: str | None = None
+    """The fulfilled sales order it bills (`SalesOrderFulfilledEvent`)."""
+    contract_id: str | None = None
+    """The renewed contract it bills for `billing_period_start`..`billing_period_end`."""
+    billing_period_start: date | None = None
+    billing_period_end: date | None = None
     note: str | None = None
     """What the customer should know about the amounts (labor billed as approved)."""
     lines: tuple[InvoiceLine, ...] = ()

@@ -1,5 +1,6 @@
 """Whether an order's lines can all be served from stock, and what is short if not
-(seed 004's `unavailableItems { sku required available shortfall }`).
+(seed 004's `unavailableItems { sku required available shortfall }`), and what of them
+stock can serve when the client asked for the shortfall to be backordered.
 
 Lines drawing on the same part at the same location are added up before they are
 compared with what is available there: two lines of 3 against 5 on the shelf are short
@@ -9,7 +10,7 @@ by one, though each alone would fit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from domain.sales.order import OrderLine
@@ -46,3 +47,19 @@ def unavailable_items(
         for pair, required in demand(lines).items()
         if required > available[pair]
     ]
+
+
+def within_stock(
+    lines: Sequence[OrderLine], available: Mapping[tuple[str, str], Decimal]
+) -> list[OrderLine]:
+    """The lines cut to what is available, in line order (an earlier line of a stock item
+    is served first), lines left with nothing dropped, the rest numbered from 1 again:
+    the order taken when the client asked for the shortfall to be backordered."""
+    left = dict(available)
+    kept: list[OrderLine] = []
+    for line in lines:
+        served = min(line.quantity, max(left.get(line.pair, Decimal(0)), Decimal(0)))
+        left[line.pair] = left.get(line.pair, Decimal(0)) - served
+        if served > 0:
+            kept.append(replace(line, line_number=len(kept) + 1, quantity=served))
+    return kept

@@ -32,6 +32,7 @@ from persistence.tables.receivables import (
     invoice_number_series,
     invoices,
     journal_lines,
+    location_gl_accounts,
 )
 from persistence.tables.reservations import stock_reservations
 from persistence.tables.sales import (
@@ -81,6 +82,7 @@ __all__ = [
     "invoice_number_series",
     "invoices",
     "journal_lines",
+    "location_gl_accounts",
     "locations",
     "metadata",
     "naming_series",

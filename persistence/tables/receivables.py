@@ -1,5 +1,6 @@
 """Accounts receivable: invoices with their lines, the invoice number series, the
-tenant's own GL accounts, and the journal, which is append-only.
+tenant's own GL accounts (and a location's, where it posts a role elsewhere), and the
+journal, which is append-only.
 
 `journal_lines` is the general ledger of what receivables post: one row per line of a
 balanced entry (`entry_id`), keyed by the entry and the line's place in it, with the
@@ -38,6 +39,10 @@ invoices = Table(
     Column("customer_id", String(64), nullable=False),
     Column("location_id", String(64), nullable=False),
     Column("service_order_id", String(64)),
+    Column("sales_order_id", String(64)),
+    Column("contract_id", String(64)),
+    Column("billing_period_start", Date),
+    Column("billing_period_end", Date),
     Column("currency", String(3), nullable=False),
     Column("billing_terms_id", String(64)),
     Column("status", String(16), nullable=False),
@@ -59,6 +64,14 @@ invoices = Table(
     CheckConstraint(f"status IN ({STATUSES})", name="known_status"),
     CheckConstraint("status = 'DRAFT' OR number IS NOT NULL", name="posted_has_number"),
     CheckConstraint("0 <= open_balance AND open_balance <= total", name="open_within_total"),
+    CheckConstraint(
+        "num_nonnulls(service_order_id, sales_order_id, contract_id) <= 1", name="one_source"
+    ),
+    CheckConstraint(
+        "contract_id IS NULL OR (billing_period_start IS NOT NULL "
+        "AND billing_period_end >= billing_period_start)",
+        name="renewal_has_period",
+    ),
     ForeignKeyConstraint(
         ["tenant_id", "customer_id"],
         ["customers.tenant_id", "customers.id"],
@@ -85,6 +98,21 @@ invoices = Table(
         "service_order_id",
         unique=True,
         postgresql_where=text("service_order_id IS NOT NULL"),
+    ),
+    Index(
+        "uq_invoices_tenant_sales_order",
+        "tenant_id",
+        "sales_order_id",
+        unique=True,
+        postgresql_where=text("sales_order_id IS NOT NULL"),
+    ),
+    Index(
+        "uq_invoices_tenant_contract_period",
+        "tenant_id",
+        "contract_id",
+        "billing_period_start",
+        unique=True,
+        postgresql_where=text("contract_id IS NOT NULL"),
     ),
 )
 
@@ -123,6 +151,21 @@ gl_accounts = Table(
     Column("role", String(32), primary_key=True),
     Column("number", String(32), nullable=False),
     Column("name", String(200), nullable=False),
+)
+
+location_gl_accounts = Table(
+    "location_gl_accounts",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("location_id", String(64), primary_key=True),
+    Column("role", String(32), primary_key=True),
+    Column("number", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    ForeignKeyConstraint(
+        ["tenant_id", "location_id"],
+        ["locations.tenant_id", "locations.id"],
+        name="fk_location_gl_account_location",
+    ),
 )
 
 journal_lines = Table(

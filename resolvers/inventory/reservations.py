@@ -36,6 +36,8 @@ from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.sales.backorder_filling import fill_backorders
 
 RESERVATION_SERIES = "RES"
+SWEEPER = "reservation-sweeper"
+"""Who reserved the stock of backorders an expiry filled (`reservedBy`)."""
 
 
 async def reserve_stock(
@@ -123,13 +125,18 @@ async def consume_reservation(
 
 async def expire_reservations(uow: UnitOfWorkFactory, clock: Clock, item_id: str) -> int:
     """The sweeper's step for one item: expire what is due at the clock's instant under
-    the item's row lock. Run twice at once (two replicas), the second waits for the
-    first's lock and then finds nothing due, so each expiry is recorded once."""
+    the item's row lock, and fill the item's pending backorders from the stock that freed,
+    in the same unit of work (as a release does). Run twice at once (two replicas), the
+    second waits for the first's lock and then finds nothing due, so each expiry is
+    recorded once."""
+    now = clock.now()
     async with uow() as work:
         item = await work.stock.get(item_id, lock=True)
         if item is None:
             return 0
-        expired = item.expire_due(clock.now())
+        expired = item.expire_due(now)
+        if expired:
+            await fill_backorders(work, item, SWEEPER, now)
         await work.commit()
         return len(expired)
 

@@ -46,7 +46,7 @@ async def create_invoice(
         if location_id not in locations:
             raise LocationNotFound(f"Location '{location_id}' was not found.", field="locationId")
         currency = normalize_currency(currency or locations[location_id].currency_uom_id)
-        lines = price_lines(items, 1, await _tax_codes(work, location_id), currency)
+        lines = price_lines(items, 1, await tax_codes_of(work, location_id), currency)
         invoice = Invoice(
             id=await work.naming.next_id(INVOICE_SERIES),
             tenant_id=work.tenant_id,
@@ -82,9 +82,11 @@ async def post_invoice(
 
 
 async def post(work: UnitOfWork, invoice: Invoice, on: date, at: datetime, by: str) -> None:
-    """Number and post `invoice` inside `work`'s transaction (billing an order uses it)."""
+    """Number and post `invoice` inside `work`'s transaction (billing an order uses it),
+    to the accounts of its location (its own where it has them)."""
     closed = await work.financial_periods.closed()
-    chart = await work.chart_of_accounts.chart()
+    accounts = work.chart_of_accounts
+    chart = (await accounts.chart()).at(await accounts.at_location(invoice.location_id))
     number = invoice_number(on.year, await work.invoice_numbers.take(on.year))
     invoice.post(number, on, at, by, chart, closed)
 
@@ -105,7 +107,8 @@ async def cancel_invoice(
         return invoice
 
 
-async def _tax_codes(work: UnitOfWork, location_id: str) -> dict[str, TaxCode]:
+async def tax_codes_of(work: UnitOfWork, location_id: str) -> dict[str, TaxCode]:
+    """The location's tax codes by code, as `price_lines` takes them."""
     return {code.code: code for code in await work.tax_codes.for_location(location_id)}
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from domain.paging import PageRequest
-from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
+from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from domain.receivables.invoice import Invoice
 from domain.receivables.ledger import AccountBalance
 from domain.receivables.search import InvoiceFilter
@@ -25,8 +25,17 @@ class InvoiceStore(Changeable[Invoice], Protocol):
         """The invoices the orders were billed on, by order id (to read only)."""
         ...
 
+    async def of_sales_orders(self, order_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices billing the sales orders, by order id (to read only)."""
+        ...
+
+    async def of_renewal(self, contract_id: str, period_start: date) -> Invoice | None:
+        """The invoice billing the contract's period starting on `period_start`."""
+        ...
+
     async def add(self, invoice: Invoice) -> None:
-        """Store a new invoice and track it; a second invoice of one order is refused."""
+        """Store a new invoice and track it; a second invoice of one order (service or
+        sales), or of one contract's period, is refused."""
         ...
 
 
@@ -45,6 +54,14 @@ class ChartStore(Protocol):
 
     async def put(self, role: AccountRole, account: Account) -> None:
         """Post `role` to `account` from now on."""
+        ...
+
+    async def at_location(self, location_id: str) -> LocationAccounts:
+        """The location's own accounts, and the roles any location has its own for."""
+        ...
+
+    async def put_at_location(self, location_id: str, role: AccountRole, account: Account) -> None:
+        """Post `role` at the location to `account` from now on."""
         ...
 
 

@@ -18,6 +18,10 @@ from resolvers.changes import Changeable
 class SalesOrderStore(Changeable[SalesOrder], Protocol):
     async def add(self, order: SalesOrder) -> None: ...
 
+    async def get_many(self, order_ids: Sequence[str]) -> dict[str, SalesOrder]:
+        """The orders of these ids, by id (to read only)."""
+        ...
+
     async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None: ...
 
     async def orders(self, wanted: SalesOrderFilter, request: PageRequest) -> list[SalesOrder]:
@@ -25,6 +29,16 @@ class SalesOrderStore(Changeable[SalesOrder], Protocol):
         ...
 
     async def count(self, wanted: SalesOrderFilter) -> int: ...
+
+    async def pages_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter, request: PageRequest
+    ) -> dict[str, list[SalesOrder]]:
+        """`orders` of each customer (the filter's customer ignored), by customer."""
+        ...
+
+    async def counts_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter
+    ) -> dict[str, int]: ...
 
     async def hold_customer(self, customer_id: str) -> bool:
         """Lock the customer until commit (one credit check at a time per customer);

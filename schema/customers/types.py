@@ -10,8 +10,10 @@ import strawberry
 
 from domain import customers as domain
 from domain.identity import Permission
+from domain.paging import Page as DomainPage
 from domain.receivables.search import InvoiceFilter
 from domain.sales.opportunities import OpportunityFilter
+from domain.sales.order import SalesOrderFilter
 from domain.work_parties import WorkParty
 from resolvers.sales import opportunities as opportunity_use_cases
 from schema.context import Info
@@ -102,7 +104,10 @@ class Customer(WorkLists):
     def work_party_id(self) -> str:
         return str(self.customer_id)
 
-    @strawberry.field(description="This customer's sales orders, newest first (sales:order:read).")
+    @strawberry.field(
+        description="This customer's sales orders, newest first (sales:order:read); the "
+        "customers of a response share one statement for their pages."
+    )
     async def sales_orders(
         self,
         info: Info,
@@ -110,10 +115,20 @@ class Customer(WorkLists):
         page_index: int | None = 0,
         page_size: int | None = 20,
     ) -> Page[Annotated[SalesOrder, strawberry.lazy("schema.sales.types")]]:
-        from schema.sales.queries import orders_page
+        from schema.sales.types import SalesOrder
 
         info.context.require(Permission.SALES_ORDER_READ)
-        return await orders_page(info, self.customer_id, status, page_index, page_size)
+        request = page_request(page_index, page_size)
+        wanted = SalesOrderFilter(status=status)
+        loaders = info.context.loaders
+        rows = await loaders.customer_order_pages.load(((wanted, request), str(self.customer_id)))
+
+        async def count_total() -> int:
+            return await loaders.customer_order_counts.load((wanted, str(self.customer_id)))
+
+        return Page.of(
+            DomainPage.from_overfetch(rows, request, count_total), SalesOrder.from_domain
+        )
 
     @strawberry.field(
         description="This customer's opportunities, newest first (sales:opportunity:read)."

@@ -15,7 +15,7 @@ from resolvers.receivables import ledger
 from schema.context import Info
 from schema.permissions import requires
 from schema.pricing.types import ItemType
-from schema.receivables.types import AccountRole, GlAccount, Invoice
+from schema.receivables.types import AccountRole, GlAccount, Invoice, LocationGlAccount
 
 WRITE = [requires(Permission.INVOICE_WRITE)]
 Version = Annotated[
@@ -126,3 +126,19 @@ class ReceivablesMutations:
     ) -> list[GlAccount]:
         chart = await ledger.set_gl_account(info.context.uow, role, number, name)
         return GlAccount.chart(chart)
+
+    @strawberry.mutation(
+        description="Book a location's revenue (REVENUE, SERVICE_REVENUE) to its own account "
+        "from the next posting on (seed 001's location GL account). Once one location has "
+        "its own account for a role, posting that role at a location without one is "
+        "LOCATION_GL_ACCOUNT_NOT_CONFIGURED. Another role is BAD_USER_INPUT; a number "
+        "another role posts to, GL_ACCOUNT_TAKEN.",
+        permission_classes=[requires(Permission.LEDGER_WRITE)],
+    )
+    async def set_location_gl_account(
+        self, info: Info, location_id: strawberry.ID, role: AccountRole, number: str, name: str
+    ) -> list[LocationGlAccount]:
+        found = await ledger.set_location_gl_account(
+            info.context.uow, str(location_id), role, number, name
+        )
+        return LocationGlAccount.at(str(location_id), found)

@@ -12,7 +12,13 @@ from resolvers.receivables import ledger
 from schema.context import Info
 from schema.paging import Page, page_request
 from schema.permissions import requires
-from schema.receivables.types import GlAccount, Invoice, InvoiceFilter, TrialBalance
+from schema.receivables.types import (
+    GlAccount,
+    Invoice,
+    InvoiceFilter,
+    LocationGlAccount,
+    TrialBalance,
+)
 
 
 @strawberry.type
@@ -56,3 +62,14 @@ class ReceivablesQueries:
     )
     async def chart_of_accounts(self, info: Info) -> list[GlAccount]:
         return GlAccount.chart(await ledger.chart_of_accounts(info.context.uow))
+
+    @strawberry.field(
+        description="The account each role posts to at a location: its own, else the "
+        "tenant's (LOCATION_NOT_FOUND for a location you do not have).",
+        permission_classes=[requires(Permission.LEDGER_READ)],
+    )
+    async def location_gl_accounts(
+        self, info: Info, location_id: strawberry.ID
+    ) -> list[LocationGlAccount]:
+        found = await ledger.location_accounts(info.context.uow, str(location_id))
+        return LocationGlAccount.at(str(location_id), found)

@@ -21,6 +21,7 @@ from schema.pricing.types import ItemType
 from schema.references import LocationType, location_of
 
 if TYPE_CHECKING:
+    from schema.sales.types import SalesOrder
     from schema.service_orders.types import ServiceOrder
 
 AccountRole = strawberry.enum(
@@ -100,6 +101,18 @@ class Invoice:
     customer_id: strawberry.ID
     location_id: strawberry.ID
     service_order_id: strawberry.ID | None
+    sales_order_id: strawberry.ID | None = strawberry.field(
+        description="The fulfilled sales order it bills, if it came from one."
+    )
+    contract_id: strawberry.ID | None = strawberry.field(
+        description="The Contracts service's contract whose renewal it bills, if any."
+    )
+    billing_period_start: date | None = strawberry.field(
+        description="The first day of the contract period billed (renewals only)."
+    )
+    billing_period_end: date | None = strawberry.field(
+        description="The last day of the contract period billed (renewals only)."
+    )
     status: InvoiceStatus
     currency: str
     billing_terms_id: str | None
@@ -157,6 +170,20 @@ class Invoice:
         found = await info.context.loaders.order_by_id.load(str(self.service_order_id))
         return None if found is None else ServiceOrder.from_domain(found)
 
+    @strawberry.field(
+        description="The sales order this invoice bills, if it came from one.",
+        permission_classes=[requires(Permission.SALES_ORDER_READ)],
+    )
+    async def sales_order(
+        self, info: Info
+    ) -> Annotated[SalesOrder, strawberry.lazy("schema.sales.types")] | None:
+        if self.sales_order_id is None:
+            return None
+        from schema.sales.types import SalesOrder
+
+        found = await info.context.loaders.sales_order_by_id.load(str(self.sales_order_id))
+        return None if found is None else SalesOrder.from_domain(found)
+
     @classmethod
     def from_domain(cls, i: invoices.Invoice) -> Invoice:
         return cls(
@@ -165,6 +192,10 @@ class Invoice:
             customer_id=strawberry.ID(i.customer_id),
             location_id=strawberry.ID(i.location_id),
             service_order_id=strawberry.ID(i.service_order_id) if i.service_order_id else None,
+            sales_order_id=strawberry.ID(i.sales_order_id) if i.sales_order_id else None,
+            contract_id=strawberry.ID(i.contract_id) if i.contract_id else None,
+            billing_period_start=i.billing_period_start,
+            billing_period_end=i.billing_period_end,
             status=i.status,
             currency=i.currency,
             billing_terms_id=i.billing_terms_id,
@@ -206,6 +237,42 @@ class GlAccount:
                 is_default=role not in chart.overrides,
             )
             for role in accounts.AccountRole
+        ]
+
+
+GlAccountSource = strawberry.enum(
+    accounts.AccountSource,
+    description="Where a location's account for a role comes from: its own (LOCATION), the "
+    "tenant's (TENANT), the seeds' (DEFAULT), or nowhere, while other locations book the "
+    "role to their own (NOT_CONFIGURED: posting it here is LOCATION_GL_ACCOUNT_NOT_CONFIGURED).",
+)
+
+
+@strawberry.type(description="The account a posting at a location books a role to.")
+class LocationGlAccount:
+    location_id: strawberry.ID
+    role: AccountRole
+    number: str | None
+    name: str | None
+    source: GlAccountSource  # type: ignore[valid-type]
+
+    @strawberry.field(
+        description="The location.", permission_classes=[requires(Permission.LOCATION_READ)]
+    )
+    async def location(self, info: Info) -> LocationType | None:
+        return await location_of(info, str(self.location_id))
+
+    @classmethod
+    def at(cls, location_id: str, found: list[accounts.LocationAccount]) -> list[LocationGlAccount]:
+        return [
+            cls(
+                location_id=strawberry.ID(location_id),
+                role=a.role,
+                number=a.account and a.account.number,
+                name=a.account and a.account.name,
+                source=a.source,
+            )
+            for a in found
         ]
 
 

@@ -14,8 +14,10 @@ from domain.sales import backorders as domain
 from resolvers.sales import backorders
 from resolvers.sales.backorders import BackorderProcessing
 from schema.context import Info
+from schema.inventory.types import Reservation
 from schema.paging import Page, page_request
 from schema.permissions import requires
+from schema.sales.links import OfCustomer, OfSalesOrder, PartAtLocation, reservation_of
 
 BackorderPriority = strawberry.enum(
     domain.BackorderPriority, description="Filled URGENT first, then HIGH, MEDIUM, LOW."
@@ -26,7 +28,7 @@ BackorderStatus = strawberry.enum(
 
 
 @strawberry.type(description="Demand for a part at a location that stock could not meet yet.")
-class Backorder:
+class Backorder(PartAtLocation, OfCustomer, OfSalesOrder):
     backorder_id: strawberry.ID
     customer_id: strawberry.ID
     order_id: strawberry.ID | None
@@ -47,6 +49,10 @@ class Backorder:
         description="The reservation holding its stock once FULFILLED."
     )
     fulfilled_at: datetime | None
+
+    @strawberry.field(description="The reservation holding its stock once FULFILLED.")
+    async def reservation(self, info: Info) -> Reservation | None:
+        return await reservation_of(info, self.reservation_id)
 
     @classmethod
     def from_domain(cls, b: domain.Backorder) -> Backorder:

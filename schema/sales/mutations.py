@@ -5,6 +5,7 @@ with every unavailable item); every later move is an edit of the order read
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import strawberry
@@ -14,6 +15,7 @@ from domain.sales.order import ShippingAddress
 from resolvers.sales import fulfillment, orders
 from schema.context import Info
 from schema.permissions import requires
+from schema.sales.backorders import BackorderPriority
 from schema.sales.types import OrderProcessingResult, SalesOrder
 
 WRITE = [requires(Permission.SALES_ORDER_WRITE)]
@@ -39,11 +41,27 @@ class ShippingAddressInput:
     country: str
 
 
+@strawberry.input(
+    description="Backorder what stock cannot serve now instead of refusing the order."
+)
+class BackorderShortfallInput:
+    priority: BackorderPriority  # type: ignore[valid-type]
+    expected_fulfillment_date: date | None = strawberry.field(
+        default=None, description="When the stock is expected: today or later."
+    )
+
+
 @strawberry.input
 class ProcessOrderInput:
     customer_id: strawberry.ID
     lines: list[OrderLineInput]
     shipping_address: ShippingAddressInput
+    backorder_shortfall: BackorderShortfallInput | None = strawberry.field(
+        default=None,
+        description="If given and a line is short: the order is taken for what stock serves "
+        "and each unavailable item's shortfall is backordered (result.backorders); left out, "
+        "a short order is INSUFFICIENT_INVENTORY with nothing reserved.",
+    )
 
 
 @strawberry.input
@@ -58,8 +76,9 @@ class ShipOrderInput:
 class SalesOrderMutations:
     @strawberry.mutation(
         description="Take an order: every line reserved at the customer's price, or nothing "
-        "(INSUFFICIENT_INVENTORY with every unavailable item). Over the customer's credit "
-        "is CREDIT_LIMIT_EXCEEDED.",
+        "(INSUFFICIENT_INVENTORY with every unavailable item), unless backorderShortfall "
+        "asks for the shortfall to be backordered. Over the customer's credit is "
+        "CREDIT_LIMIT_EXCEEDED.",
         permission_classes=WRITE,
     )
     async def process_order(self, info: Info, input: ProcessOrderInput) -> OrderProcessingResult:
@@ -86,6 +105,12 @@ class SalesOrderMutations:
                 region=address.region,
                 postal_code=address.postal_code,
                 country=address.country,
+            ),
+            None
+            if input.backorder_shortfall is None
+            else orders.ShortfallBackorder(
+                input.backorder_shortfall.priority,
+                input.backorder_shortfall.expected_fulfillment_date,
             ),
         )
         return OrderProcessingResult.from_domain(result)

@@ -17,6 +17,13 @@ from schema.context import Info
 from schema.inventory.types import Reservation
 from schema.paging import Page, page_request
 from schema.permissions import requires
+from schema.sales.links import (
+    AtLocation,
+    OfCustomer,
+    OfSalesOrder,
+    PartAtLocation,
+    reservation_of,
+)
 from schema.sales.mutations import OrderLineInput, ShippingAddressInput
 from schema.sales.types import SalesOrder
 
@@ -29,7 +36,7 @@ WRITE = [requires(Permission.OPPORTUNITY_WRITE)]
 
 
 @strawberry.type(description="A part the opportunity would sell, at the customer's price.")
-class OpportunityItem:
+class OpportunityItem(PartAtLocation):
     line_number: int
     product_id: strawberry.ID
     sku: str
@@ -43,10 +50,7 @@ class OpportunityItem:
 
     @strawberry.field
     async def reservation(self, info: Info) -> Reservation | None:
-        if self.reservation_id is None:
-            return None
-        found = await info.context.loaders.reservation_by_id.load(self.reservation_id)
-        return None if found is None else Reservation.from_domain(found)
+        return await reservation_of(info, self.reservation_id)
 
     @classmethod
     def from_domain(cls, i: domain.OpportunityItem) -> OpportunityItem:
@@ -63,7 +67,7 @@ class OpportunityItem:
 
 
 @strawberry.type(description="A customer's likely order, which may hold stock before it closes.")
-class Opportunity:
+class Opportunity(OfCustomer, OfSalesOrder):
     opportunity_id: strawberry.ID
     customer_id: strawberry.ID
     sales_rep_id: str
@@ -113,7 +117,7 @@ class OpportunitiesOfStage:
 
 
 @strawberry.type
-class SkuAllocation:
+class SkuAllocation(AtLocation):
     sku: str
     location_id: strawberry.ID
     quantity: Decimal

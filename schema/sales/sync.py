@@ -11,7 +11,9 @@ from domain.identity import Permission
 from domain.sales import events
 from resolvers.sales import sync
 from schema.context import Info
+from schema.inventory.types import Reservation
 from schema.permissions import requires
+from schema.sales.links import AtLocation, reservation_of
 from schema.sales.types import SalesOrder
 
 
@@ -21,6 +23,14 @@ class LineReservedAgain:
     sku: str
     previous_reservation_id: strawberry.ID
     reservation_id: strawberry.ID
+
+    @strawberry.field(description="The reservation that had ended (expired or released).")
+    async def previous_reservation(self, info: Info) -> Reservation | None:
+        return await reservation_of(info, self.previous_reservation_id)
+
+    @strawberry.field(description="The reservation holding the line now.")
+    async def reservation(self, info: Info) -> Reservation | None:
+        return await reservation_of(info, self.reservation_id)
 
     @classmethod
     def from_domain(cls, a: events.LineReservedAgain) -> LineReservedAgain:
@@ -33,7 +43,7 @@ class LineReservedAgain:
 
 
 @strawberry.type(description="A line whose reservation ended and whose stock is not there.")
-class LineStillShort:
+class LineStillShort(AtLocation):
     line_number: int
     sku: str
     location_id: strawberry.ID

@@ -9,15 +9,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from domain.identity import Permission
 from domain.sales import order as domain
 from domain.sales import status
 from domain.sales.availability import UnavailableItem as DomainUnavailableItem
 from resolvers.sales import orders
 from schema.context import Info
 from schema.inventory.types import Reservation
+from schema.permissions import requires
+from schema.sales.links import OfSalesOrder, PartAtLocation, reservation_of
 
 if TYPE_CHECKING:
     from schema.customers.types import Customer
+    from schema.receivables.types import Invoice
     from schema.sales.backorders import Backorder
 
 OrderStatus = strawberry.enum(
@@ -58,7 +62,7 @@ class ShippingAddress:
 
 
 @strawberry.type(description="A part ordered from a location, at the customer's price.")
-class SalesOrderLine:
+class SalesOrderLine(PartAtLocation):
     line_number: int
     product_id: strawberry.ID
     sku: str
@@ -73,8 +77,7 @@ class SalesOrderLine:
         "fulfilment consumes it or a cancellation releases it."
     )
     async def reservation(self, info: Info) -> Reservation | None:
-        found = await info.context.loaders.reservation_by_id.load(self.reservation_id)
-        return None if found is None else Reservation.from_domain(found)
+        return await reservation_of(info, self.reservation_id)
 
     @classmethod
     def from_domain(cls, line: domain.OrderLine) -> SalesOrderLine:
@@ -91,7 +94,7 @@ class SalesOrderLine:
 
 
 @strawberry.type(description="An order's picking, packing and shipping (fulfillmentTracking).")
-class Fulfillment:
+class Fulfillment(OfSalesOrder):
     fulfillment_id: strawberry.ID
     order_id: strawberry.ID
     status: FulfillmentStatus  # type: ignore[valid-type]
@@ -166,6 +169,19 @@ class SalesOrder:
         found = await info.context.loaders.customer_by_id.load(self.customer_id)
         return None if found is None else Customer.from_domain(found)
 
+    @strawberry.field(
+        description="The invoice accounts receivable posted when the order was fulfilled "
+        "(from its SalesOrderFulfilledEvent); null until then.",
+        permission_classes=[requires(Permission.INVOICE_READ)],
+    )
+    async def invoice(
+        self, info: Info
+    ) -> Annotated[Invoice, strawberry.lazy("schema.receivables.types")] | None:
+        from schema.receivables.types import Invoice
+
+        found = await info.context.loaders.invoice_of_sales_order.load(str(self.order_id))
+        return None if found is None else Invoice.from_domain(found)
+
     @classmethod
     def from_domain(cls, o: domain.SalesOrder) -> SalesOrder:
         return cls(
@@ -190,7 +206,7 @@ class SalesOrder:
 
 
 @strawberry.type(description="A stock item the order needs more of than is available.")
-class UnavailableItem:
+class UnavailableItem(PartAtLocation):
     sku: str
     product_id: strawberry.ID
     location_id: strawberry.ID
@@ -212,16 +228,25 @@ class UnavailableItem:
 
 @strawberry.type(description="Seed 004's OrderProcessingResult.")
 class OrderProcessingResult:
-    order_id: strawberry.ID | None = strawberry.field(description="null unless SUCCESS.")
+    order_id: strawberry.ID | None = strawberry.field(
+        description="null unless SUCCESS (an order was taken)."
+    )
     status: OrderProcessingStatus  # type: ignore[valid-type]
     message: str
     unavailable_items: list[UnavailableItem] = strawberry.field(
         description="Every stock item short, with what is required and available there."
     )
     order: SalesOrder | None
+    backorders: list[Annotated[Backorder, strawberry.lazy("schema.sales.backorders")]] = (
+        strawberry.field(
+            description="The backorders of the shortfall, when backorderShortfall asked for them."
+        )
+    )
 
     @classmethod
     def from_domain(cls, result: orders.OrderProcessing) -> OrderProcessingResult:
+        from schema.sales.backorders import Backorder
+
         placed = result.order
         return cls(
             order_id=None if placed is None else strawberry.ID(placed.id),
@@ -229,4 +254,5 @@ class OrderProcessingResult:
             message=result.message,
             unavailable_items=[UnavailableItem.from_domain(u) for u in result.unavailable_items],
             order=None if placed is None else SalesOrder.from_domain(placed),
+            backorders=[Backorder.from_domain(b) for b in result.backorders],
         )

@@ -280,7 +280,12 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
     {
         contract.event_class: contract
-        for contract in (*service_orders.INBOUND, *finance.INBOUND, *credit_control.INBOUND)
+        for contract in (
+            *service_orders.INBOUND,
+            *finance.INBOUND,
+            *credit_control.INBOUND,
+            *receivables.INBOUND,
+        )
     }
 )
 """Other systems' events the gateway reads (their routes: subscriptions/inbound/topics.py)."""

@@ -6,6 +6,7 @@ wrong. Subscriptions are left out (they need a socket; tests/e2e covers them).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -20,7 +21,10 @@ WALKTHROUGHS = (
     "## An estimate, start to finish",
     "## From an approved estimate to a billed order",
     "## Stock for a service order",
+    "## An order from stock to invoice",
 )
+SALES_INVOICE = """{ salesOrder(orderId: "SO-002") { status invoice { status totalAmount
+  journal { lines { account debit credit } } } } }"""
 
 
 def _operations(section_title: str) -> list[str]:
@@ -57,3 +61,30 @@ async def test_every_readme_walkthrough_runs_on_the_demo_data(
     )
     approved = billed["estimate"]["totals"]["grandTotal"]
     assert billed["serviceOrder"]["invoice"]["totalAmount"] == approved == "305.50"
+    assert await _invoiced_sales_order(api) == {
+        "status": "DELIVERED",
+        "invoice": {
+            "status": "POSTED",
+            "totalAmount": "194.38",
+            "journal": [
+                {
+                    "lines": [
+                        {"account": "1200", "debit": "194.38", "credit": "0.00"},
+                        {"account": "4000", "debit": "0.00", "credit": "179.98"},
+                        {"account": "2100", "debit": "0.00", "credit": "14.40"},
+                    ]
+                }
+            ],
+        },
+    }
+
+
+async def _invoiced_sales_order(api: Api) -> dict:
+    """The walk-through's sales order once accounts receivable has invoiced it (the
+    invoice comes from the fulfilled event, a moment after the mutation)."""
+    async with asyncio.timeout(30):
+        while True:
+            order = (await api.data(SALES_INVOICE))["salesOrder"]
+            if order["invoice"] is not None:
+                return order
+            await asyncio.sleep(0.1)

@@ -126,3 +126,49 @@ ORDER_BACKORDER = """mutation {
   createBackorder(input: {customerId: "CUST-1", orderId: "SO-001", sku: "OIL-1",
                           locationId: "LOC-A", quantity: "3", priority: URGENT}) { backorderId }
 }"""
+
+
+PROCESS_ORDER_BACKORDERING = """mutation($q: Decimal!) {
+  processOrder(input: {customerId: "CUST-1",
+    lines: [{sku: "OIL-1", locationId: "LOC-A", quantity: $q}],
+    shippingAddress: {line1: "1 Main St", city: "Springfield", postalCode: "12345",
+                      country: "US"},
+    backorderShortfall: {priority: URGENT}}) {
+    orderId status message
+    unavailableItems { sku required available shortfall }
+    order { lines { quantity reservation { status } } backorders { backorderId } }
+    backorders { backorderId quantity priority status orderId }
+  }
+}"""
+
+
+async def test_an_order_asking_for_it_backorders_its_shortfall_and_a_receipt_fills_it(
+    api: Api, database_url: str, tmp_path: Path
+) -> None:
+    await open_sales(api, on_hand="3")
+
+    result = numbers(await api.data(PROCESS_ORDER_BACKORDERING, {"q": "5"}))["processOrder"]
+
+    assert result == {
+        "orderId": "SO-001",
+        "status": "SUCCESS",
+        "message": "Order processed for the stock available; the shortfall is backordered",
+        "unavailableItems": [{"sku": "OIL-1", "required": 5, "available": 3, "shortfall": 2}],
+        "order": {
+            "lines": [{"quantity": 3, "reservation": {"status": "ACTIVE"}}],
+            "backorders": [{"backorderId": "BO-001"}],
+        },
+        "backorders": [
+            {
+                "backorderId": "BO-001",
+                "quantity": 2,
+                "priority": "URGENT",
+                "status": "PENDING",
+                "orderId": "SO-001",
+            }
+        ],
+    }
+    await api.data(RECEIVE, {"q": "2"})
+    assert numbers(await api.data(READ))["stockLevels"] == [{"onHand": 5, "reserved": 5}]
+    checked = check_inventory(database_url, api.tenant, tmp_path)
+    assert (checked.returncode, checked.stdout) == (0, "")

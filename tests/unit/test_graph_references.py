@@ -26,6 +26,8 @@ OWN_IDS = {
     ("ProductCategory", "categoryId"),
     ("ServiceOrderItem", "itemId"),
     ("ServiceOrderStatusChange", "eventId"),
+    ("SalesOrder", "orderId"),
+    ("SalesOrderStatusChange", "eventId"),
     ("SlaAlertMessage", "eventId"),
     ("StockLevelChange", "eventId"),
     ("StockMovement", "movementId"),
@@ -41,6 +43,7 @@ STAYS_AN_ID = {
     ("Estimate", "latestAuditEventId"): "auditTrail(resourceId:) lists the events",
     ("ServiceOrder", "appointmentId"): "Shop Management's appointment, not in this graph",
     ("ServiceOrder", "contractId"): "the Contracts service's contract, not in this graph",
+    ("Invoice", "contractId"): "the Contracts service's contract, not in this graph",
     ("Part", "categoryId"): "productCategories lists the few categories",
     ("Reservation", "movementId"): "stockMovements(reference:) finds the movement",
     ("LaborLine", "workSessionId"): "the order's workSessions hold it",
@@ -67,29 +70,8 @@ STAYS_AN_ID = {
         )
     },
     **{
-        (kind, reference): "issue 17's sales types reached main after the graph work; "
-        "their links are the next step of issue 18"
-        for kind, reference in (
-            ("SalesOrder", "orderId"),
-            ("SalesOrderLine", "productId"),
-            ("SalesOrderLine", "locationId"),
-            ("Fulfillment", "orderId"),
-            ("Backorder", "customerId"),
-            ("Backorder", "orderId"),
-            ("Backorder", "productId"),
-            ("Backorder", "locationId"),
-            ("Backorder", "reservationId"),
-            ("Opportunity", "customerId"),
-            ("Opportunity", "orderId"),
-            ("OpportunityItem", "productId"),
-            ("OpportunityItem", "locationId"),
-            ("SkuAllocation", "locationId"),
-            ("UnavailableItem", "productId"),
-            ("UnavailableItem", "locationId"),
-            ("LineReservedAgain", "previousReservationId"),
-            ("LineReservedAgain", "reservationId"),
-            ("LineStillShort", "locationId"),
-            ("SalesOrderStatusChange", "eventId"),
+        (event, reference): "an event tells what happened at that moment; a query follows it"
+        for event, reference in (
             ("SalesOrderStatusChange", "orderId"),
             ("SalesOrderStatusChange", "customerId"),
             ("BackorderFill", "backorderId"),

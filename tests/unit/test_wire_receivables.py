@@ -1,5 +1,6 @@
 """Invoice events on the wire: seed 002's examples, record for record, on their
-`finance.ar.invoice.*` topics in the AR envelope, and back to the same facts."""
+`finance.ar.invoice.*` topics in the AR envelope, and back to the same facts; the
+contract renewals accounts receivable reads, and the ones it refuses as malformed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import pytest
 from domain.events import PublishedEvent
 from domain.receivables.events import InvoiceCancelled, InvoicePosted
 from domain.receivables.journal import JournalLine, Side
+from domain.receivables.sources import ContractRenewed, RenewalItem
+from domain.tax import ItemType
+from subscriptions.inbound.topics import decode_inbound
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.registry import decode, outgoing
 
@@ -148,3 +152,75 @@ def test_a_gl_entry_on_both_sides_is_refused_naming_it() -> None:
     document["payload"]["glEntries"][1]["debit"] = 5
     with pytest.raises(MalformedEvent, match=r"glEntries\.1"):
         decode(record.topic, record.headers, json.dumps(document).encode())
+
+
+RENEWAL = {
+    "eventType": "ContractRenewalEvent",
+    "eventId": "evt-ctr-7-2026-03",
+    "timestamp": "2026-03-01T00:00:00Z",
+    "aggregateId": "CTR-7",
+    "tenantId": "tenant-001",
+    "payload": {
+        "contractId": "CTR-7",
+        "customerId": "CUST-001",
+        "locationId": "LOC-001",
+        "periodStart": "2026-03-01",
+        "periodEnd": "2026-03-31",
+        "currency": "USD",
+        "items": [
+            {
+                "description": "Fleet maintenance plan",
+                "itemType": "SERVICE",
+                "quantity": 1,
+                "unitPrice": 199.00,
+                "taxCode": "TAXABLE_SERVICES",
+            }
+        ],
+    },
+}
+
+
+def renewal(**payload: object) -> bytes:
+    return json.dumps({**RENEWAL, "payload": {**RENEWAL["payload"], **payload}}).encode()
+
+
+def test_a_contract_renewal_reads_as_the_period_and_items_to_bill() -> None:
+    fact = decode_inbound("contracts.renewal", (), renewal())
+
+    assert fact == ContractRenewed(
+        aggregate_id="CTR-7",
+        tenant_id="tenant-001",
+        occurred_at=datetime(2026, 3, 1, tzinfo=UTC),
+        event_id="evt-ctr-7-2026-03",
+        customer_id="CUST-001",
+        location_id="LOC-001",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+        currency="USD",
+        items=(
+            RenewalItem(
+                "Fleet maintenance plan",
+                ItemType.SERVICE,
+                Decimal("1"),
+                Decimal("199.00"),
+                "TAXABLE_SERVICES",
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("changed", "named"),
+    [
+        ({"contractId": "CTR-8"}, "contractId 'CTR-8' is not the aggregate's 'CTR-7'"),
+        ({"items": []}, "items: lists no item"),
+        ({"periodEnd": "2026-02-28"}, "periodEnd is before periodStart"),
+        ({"periodStart": "March"}, "periodStart"),
+    ],
+)
+def test_a_renewal_naming_another_contract_no_item_or_a_backward_period_is_malformed(
+    changed: dict[str, object], named: str
+) -> None:
+    with pytest.raises(MalformedEvent) as refused:
+        decode_inbound("contracts.renewal", (), renewal(**changed))
+    assert named in str(refused.value)

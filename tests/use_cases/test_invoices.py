@@ -15,9 +15,9 @@ from domain.errors import DomainError
 from domain.finance.periods import FinancialPeriod
 from domain.identity import Principal
 from domain.paging import PageRequest
-from domain.receivables.accounts import Account, AccountRole
+from domain.receivables.accounts import Account, AccountRole, AccountSource
 from domain.receivables.events import InvoiceCancelled, InvoicePosted
-from domain.receivables.invoice import InvoiceStatus
+from domain.receivables.invoice import InvoiceStatus, invoice_number
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 from domain.receivables.lines import LineRequest
 from domain.receivables.search import InvoiceFilter
@@ -373,3 +373,54 @@ async def test_a_tenants_own_account_is_posted_to_and_one_number_serves_one_role
     posted = await invoices.post_invoice(uow, clock, CLERK, invoice.id, None, 1)
     assert [line.account for line in posted.journal[0].lines] == ["1200", "4010", "2100"]
     assert (await ledger.chart_of_accounts(stranger))[AccountRole.REVENUE].number == "4000"
+
+
+async def test_a_location_books_its_revenue_to_its_own_account_and_the_others_must_too(
+    shop: None, uow: Units, clock: ManualClock
+) -> None:
+    await location_with_codes(uow, "LOC-002", (GOODS,))
+    placed = await ledger.set_location_gl_account(
+        uow, "LOC-001", AccountRole.REVENUE, "4000-01", "Revenue, Main St"
+    )
+    assert [(a.role, a.account and a.account.number, a.source) for a in placed][2:4] == [
+        (AccountRole.SALES_TAX_PAYABLE, "2100", AccountSource.DEFAULT),
+        (AccountRole.REVENUE, "4000-01", AccountSource.LOCATION),
+    ]
+    posted = await invoices.post_invoice(
+        uow, clock, CLERK, (await draft(uow, clock, PADS)).id, None, 1
+    )
+    assert [line.account for line in posted.journal[0].lines] == ["1200", "4000-01", "2100"]
+
+    elsewhere = await invoices.create_invoice(
+        uow, clock, CLERK, posted.customer_id, "LOC-002", None, [PADS]
+    )
+    with pytest.raises(DomainError) as missing:
+        await invoices.post_invoice(uow, clock, CLERK, elsewhere.id, None, 1)
+    assert refusal(missing) == [("LOCATION_GL_ACCOUNT_NOT_CONFIGURED", "locationId")]
+    assert "LOC-002" in str(missing.value)
+    at_other = await ledger.location_accounts(uow, "LOC-002")
+    assert at_other[3].source is AccountSource.NOT_CONFIGURED and at_other[3].account is None
+
+    await ledger.set_location_gl_account(
+        uow, "LOC-002", AccountRole.REVENUE, "4000-02", "Revenue, North"
+    )
+    again = await invoices.post_invoice(uow, clock, CLERK, elsewhere.id, None, 1)
+    assert again.number == invoice_number(clock.now().year, 2)
+    assert [line.account for line in again.journal[0].lines] == ["1200", "4000-02", "2100"]
+
+
+async def test_a_location_account_is_revenue_only_on_a_free_number_of_a_known_location(
+    shop: None, uow: Units
+) -> None:
+    with pytest.raises(DomainError) as tenant_role:
+        await ledger.set_location_gl_account(uow, "LOC-001", AccountRole.RECEIVABLES, "1210", "AR")
+    assert refusal(tenant_role) == [("BAD_USER_INPUT", "role")]
+    with pytest.raises(DomainError) as taken:
+        await ledger.set_location_gl_account(uow, "LOC-001", AccountRole.REVENUE, "2100", "X")
+    assert refusal(taken) == [("GL_ACCOUNT_TAKEN", "number")]
+    with pytest.raises(DomainError) as unknown:
+        await ledger.set_location_gl_account(uow, "LOC-404", AccountRole.REVENUE, "4001", "X")
+    assert refusal(unknown) == [("LOCATION_NOT_FOUND", "locationId")]
+    assert all(
+        a.source is AccountSource.DEFAULT for a in await ledger.location_accounts(uow, "LOC-001")
+    )

@@ -1,6 +1,7 @@
 """Backorders on the in-memory unit of work: arriving stock (a receipt, a transfer in, a
-cancelled order's release) fills the item's pending backorders strictly by priority then
-age, each reserving what it takes; processBackorders does the same by hand."""
+cancelled order's release, an expiry by the sweeper) fills the item's pending backorders
+strictly by priority then age, each reserving what it takes; processBackorders does the
+same by hand."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from domain.sales.backorders import (
     BackorderPriority,
     BackorderStatus,
 )
+from domain.sales.order import ORDER_HOLD
 from resolvers.inventory import ledger, levels
+from resolvers.inventory.reservations import SWEEPER, expire_reservations
 from resolvers.sales import backorders, fulfillment, queries
 from tests.use_cases.fakes import Database, FakeUnitOfWork
 from tests.use_cases.outcomes import refusal
@@ -104,6 +107,31 @@ async def test_a_cancelled_orders_stock_fills_waiting_backorders(
 
     assert await states(uow) == {"BO-001": BackorderStatus.FULFILLED}
     assert await figures(uow, "OIL") == (10, 6)
+
+
+async def test_an_expiry_by_the_sweeper_fills_waiting_backorders_with_the_stock_it_frees(
+    uow: Units, clock: ManualClock, shop: str
+) -> None:
+    placed = (await order(uow, clock, shop, line("OIL", "8"))).order
+    assert placed is not None
+    await backorder(uow, clock, shop, "5", P.HIGH)
+    await backorder(uow, clock, shop, "6", P.LOW)
+    assert await expire_reservations(uow, clock, "PART-OIL@LOC-A") == 0
+    assert await states(uow) == {
+        "BO-001": BackorderStatus.PENDING,
+        "BO-002": BackorderStatus.PENDING,
+    }
+
+    clock.advance(ORDER_HOLD)
+    assert await expire_reservations(uow, clock, "PART-OIL@LOC-A") == 1
+
+    assert await states(uow) == {
+        "BO-001": BackorderStatus.FULFILLED,
+        "BO-002": BackorderStatus.PENDING,
+    }
+    assert await figures(uow, "OIL") == (10, 5)
+    [held] = await queries.reservations_by_id(uow, ["BO-001-R"])
+    assert held is not None and held.reserved_by == SWEEPER
 
 
 async def test_process_backorders_fills_by_hand_and_reports_what_still_waits(

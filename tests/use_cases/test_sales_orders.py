@@ -5,6 +5,7 @@ reservations, shipment and delivery, cancellation releasing them, and the refusa
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from domain.inventory.movements import MovementKind
 from domain.inventory.reservations import ReferenceType, ReservationStatus
 from domain.inventory.tiers import CustomerTier
 from domain.paging import PageRequest
+from domain.sales.backorders import BackorderPriority
 from domain.sales.events import (
     SalesOrderCancelled,
     SalesOrderFulfilled,
@@ -29,7 +31,12 @@ from resolvers.inventory.pricing import RequestedPrice
 from resolvers.inventory.reservations import expire_reservations
 from resolvers.locations.use_cases import create_location
 from resolvers.sales import fulfillment, queries, sync
-from resolvers.sales.orders import OrderProcessingStatus, RequestedLine, process_order
+from resolvers.sales.orders import (
+    OrderProcessingStatus,
+    RequestedLine,
+    ShortfallBackorder,
+    process_order,
+)
 from tests.use_cases.fakes import Database, FakeUnitOfWork
 from tests.use_cases.outcomes import refusal
 
@@ -269,3 +276,68 @@ async def test_sync_holds_again_the_lines_whose_reservations_ended_as_far_as_sto
     assert started.status is OrderStatus.FULFILLMENT_IN_PROGRESS
     assert await figures(uow, "OIL") == (7, 0)
     assert await figures(uow, "PAD") == (0, 0)
+
+
+async def test_asked_to_the_order_takes_what_stock_serves_and_backorders_the_shortfall(
+    uow: Units, clock: ManualClock, database: Database, shop: str
+) -> None:
+    wish = ShortfallBackorder(BackorderPriority.HIGH, clock.now().date())
+    taken = await process_order(
+        uow,
+        clock,
+        CLERK,
+        shop,
+        [line("OIL", "4"), line("PAD", "1"), line("OIL", "8"), line("PAD", "3")],
+        ADDRESS,
+        wish,
+    )
+
+    assert taken.status is OrderProcessingStatus.SUCCESS
+    assert taken.message == "Order processed for the stock available; the shortfall is backordered"
+    placed = taken.order
+    assert placed is not None
+    assert [(li.line_number, li.sku, li.quantity) for li in placed.lines] == [
+        (1, "OIL", D(4)),
+        (2, "PAD", D(1)),
+        (3, "OIL", D(6)),
+        (4, "PAD", D(1)),
+    ]
+    assert [(u.sku, u.required, u.available, u.shortfall) for u in taken.unavailable_items] == [
+        ("OIL", D(12), D(10), D(2)),
+        ("PAD", D(4), D(2), D(2)),
+    ]
+    assert [
+        (b.id, b.sku, b.quantity, b.priority, b.order_id, b.unit_price) for b in taken.backorders
+    ] == [
+        ("BO-001", "OIL", D(2), BackorderPriority.HIGH, placed.id, D("9.99")),
+        ("BO-002", "PAD", D(2), BackorderPriority.HIGH, placed.id, D("89.99")),
+    ]
+    assert await figures(uow, "OIL") == (10, 10)
+    assert await figures(uow, "PAD") == (2, 2)
+    assert [type(e).__name__ for e in database.outbox].count("BackorderCreated") == 2
+
+
+async def test_asked_to_with_nothing_in_stock_there_is_no_order_only_backorders(
+    uow: Units, clock: ManualClock, shop: str
+) -> None:
+    await order(uow, clock, shop, line("PAD", "2"))
+    wish = ShortfallBackorder(BackorderPriority.LOW)
+
+    short = await process_order(uow, clock, CLERK, shop, [line("PAD", "3")], ADDRESS, wish)
+
+    assert (short.status, short.order) == (OrderProcessingStatus.INSUFFICIENT_INVENTORY, None)
+    assert short.message == (
+        "Insufficient inventory for order fulfillment; the shortfall is backordered"
+    )
+    assert [(b.quantity, b.order_id) for b in short.backorders] == [(D(3), None)]
+    with pytest.raises(DomainError) as past:
+        await process_order(
+            uow,
+            clock,
+            CLERK,
+            shop,
+            [line("PAD", "3")],
+            ADDRESS,
+            ShortfallBackorder(BackorderPriority.LOW, date(2000, 1, 1)),
+        )
+    assert refusal(past) == [("BAD_USER_INPUT", "expectedFulfillmentDate")]

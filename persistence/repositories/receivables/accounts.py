@@ -1,5 +1,8 @@
 """The invoice number series and the tenant's chart of accounts.
 
+A location's own accounts (`location_gl_accounts`) are read with the roles any location
+books per location, in one statement, for every posting.
+
 An invoice number is taken with one upsert on the series' row of the tenant and year,
 inside the posting's transaction: the row stays locked until commit (postings of one
 tenant and year queue there, as the law's gapless series requires) and a rollback
@@ -9,12 +12,12 @@ opposite, taken outside any transaction; invoices cannot have gaps, ids may.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
+from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from persistence.repositories.base import TenantRepository, of_tenant
-from persistence.tables import gl_accounts, invoice_number_series
+from persistence.tables import gl_accounts, invoice_number_series, location_gl_accounts
 
 SERIES = invoice_number_series.c
 _FIRST = pg_insert(invoice_number_series).values(
@@ -41,6 +44,34 @@ ACCOUNTS = select(gl_accounts.c.role, gl_accounts.c.number, gl_accounts.c.name).
     of_tenant(gl_accounts)
 )
 
+AT = location_gl_accounts.c
+HERE = AT.location_id == bindparam("location_id")
+AT_LOCATION = (
+    select(
+        AT.role,
+        func.max(AT.number).filter(HERE).label("number"),
+        func.max(AT.name).filter(HERE).label("name"),
+    )
+    .where(of_tenant(location_gl_accounts))
+    .group_by(AT.role)
+)
+"""One row per role some location books to its own account, with the location's own
+account (null when it has none)."""
+PUT_AT = (
+    pg_insert(location_gl_accounts)
+    .values(
+        tenant_id=bindparam("tenant_id"),
+        location_id=bindparam("location_id"),
+        role=bindparam("role"),
+        number=bindparam("number"),
+        name=bindparam("name"),
+    )
+    .on_conflict_do_update(
+        index_elements=[AT.tenant_id, AT.location_id, AT.role],
+        set_={"number": bindparam("number"), "name": bindparam("name")},
+    )
+)
+
 
 class InvoiceNumberSeries(TenantRepository):
     table = invoice_number_series
@@ -60,3 +91,24 @@ class ChartOfAccountsRepository(TenantRepository):
 
     async def put(self, role: AccountRole, account: Account) -> None:
         await self._run(PUT, role=role.value, number=account.number, name=account.name)
+
+    async def at_location(self, location_id: str) -> LocationAccounts:
+        rows = await self._rows(AT_LOCATION, location_id=location_id)
+        return LocationAccounts(
+            location_id,
+            {
+                AccountRole(row["role"]): Account(row["number"], row["name"])
+                for row in rows
+                if row["number"] is not None
+            },
+            frozenset(AccountRole(row["role"]) for row in rows),
+        )
+
+    async def put_at_location(self, location_id: str, role: AccountRole, account: Account) -> None:
+        await self._run(
+            PUT_AT,
+            location_id=location_id,
+            role=role.value,
+            number=account.number,
+            name=account.name,
+        )

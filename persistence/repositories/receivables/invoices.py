@@ -9,6 +9,7 @@ children: lines are added to drafts and never change, and the journal is append-
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, bindparam, insert, select
@@ -54,6 +55,14 @@ BY_ID = select(*HEADER_COLUMNS).where(of_tenant(invoices), HEADER.id == bindpara
 LOCKED_BY_ID = BY_ID.with_for_update()
 OF_ORDERS = select(*HEADER_COLUMNS).where(
     of_tenant(invoices), one_of_param(HEADER.service_order_id, "order_ids")
+)
+OF_SALES_ORDERS = select(*HEADER_COLUMNS).where(
+    of_tenant(invoices), one_of_param(HEADER.sales_order_id, "order_ids")
+)
+OF_RENEWAL = select(*HEADER_COLUMNS).where(
+    of_tenant(invoices),
+    HEADER.contract_id == bindparam("contract_id"),
+    HEADER.billing_period_start == bindparam("period_start"),
 )
 LINES_OF = (
     select(*(c for c in invoice_lines.c if c.name != "tenant_id"))
@@ -104,6 +113,15 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         found = await self._complete(await self._rows(OF_ORDERS, order_ids=list(order_ids)))
         return {invoice.service_order_id or "": invoice for invoice in found}
 
+    async def of_sales_orders(self, order_ids: Sequence[str]) -> dict[str, Invoice]:
+        found = await self._complete(await self._rows(OF_SALES_ORDERS, order_ids=list(order_ids)))
+        return {invoice.sales_order_id or "": invoice for invoice in found}
+
+    async def of_renewal(self, contract_id: str, period_start: date) -> Invoice | None:
+        rows = await self._rows(OF_RENEWAL, contract_id=contract_id, period_start=period_start)
+        found = await self._complete(rows)
+        return found[0] if found else None
+
     async def _read(self, aggregate_id: str, lock: bool) -> Invoice | None:
         row = await self._row(LOCKED_BY_ID if lock else BY_ID, id=aggregate_id)
         return None if row is None else (await self._complete([row]))[0]
@@ -150,6 +168,10 @@ class InvoiceRepository(AggregateRepository[Invoice]):
                 customer_id=invoice.customer_id,
                 location_id=invoice.location_id,
                 service_order_id=invoice.service_order_id,
+                sales_order_id=invoice.sales_order_id,
+                contract_id=invoice.contract_id,
+                billing_period_start=invoice.billing_period_start,
+                billing_period_end=invoice.billing_period_end,
                 currency=invoice.currency,
                 billing_terms_id=invoice.billing_terms_id,
                 note=invoice.note,

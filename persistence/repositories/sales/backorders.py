@@ -66,7 +66,9 @@ OF_ORDERS = (
     .order_by(BACKORDER.requested_at.desc(), BACKORDER.id.desc())
 )
 ADD = insert(backorders).returning(BACKORDER.version, BACKORDER.created_at, BACKORDER.updated_at)
-SAVE = versioned_update(backorders, CHANGING).returning(BACKORDER.version, BACKORDER.updated_at)
+SAVE = versioned_update(backorders, CHANGING).returning(
+    BACKORDER.id, BACKORDER.version, BACKORDER.updated_at
+)
 
 
 def _backorder(tenant_id: str, row: Mapping[str, Any]) -> Backorder:
@@ -187,12 +189,27 @@ class BackorderRepository(AggregateRepository[Backorder]):
         return {name: value for name, value in _values(backorder).items() if name in CHANGING}
 
     async def _save(self, backorder: Backorder, before: Any) -> None:
-        row = await self._row(
-            SAVE,
-            **self._stored_form(backorder),
-            key_id=backorder.id,
-            key_version=backorder.version,
-        )
-        if row is None:
-            raise self.stale(backorder.id, backorder.version)
-        take_written(backorder, row)
+        await self._save_all([(backorder, before)])
+
+    async def _save_all(self, changed: list[tuple[Backorder, Any]]) -> None:
+        """Every changed backorder in one round trip (an arrival fills a whole queue),
+        each UPDATE version-checked: one that matched no row is VERSION_CONFLICT."""
+        written = {
+            row["id"]: row
+            for row in await self._run_many(
+                SAVE,
+                [
+                    {
+                        **self._stored_form(backorder),
+                        "key_id": backorder.id,
+                        "key_version": backorder.version,
+                    }
+                    for backorder, _ in changed
+                ],
+            )
+        }
+        for backorder, _ in changed:
+            row = written.get(backorder.id)
+            if row is None:
+                raise self.stale(backorder.id, backorder.version)
+            backorder.version, backorder.updated_at = row["version"], row["updated_at"]

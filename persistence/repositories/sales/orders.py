@@ -30,6 +30,7 @@ from domain.sales.status import OPEN, FulfillmentStatus, OrderStatus
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     of_tenant,
+    one_of,
     one_of_param,
     take_written,
     versioned_update,
@@ -61,6 +62,7 @@ CHANGING = [
 
 ORDER_BY_ID = select(*HEADER).where(of_tenant(sales_orders), ORDER.id == bindparam("id"))
 LOCKED_ORDER_BY_ID = ORDER_BY_ID.with_for_update()
+ORDERS_BY_ID = select(*HEADER).where(of_tenant(sales_orders), one_of_param(ORDER.id, "ids"))
 ORDER_BY_FULFILLMENT = select(*HEADER).where(
     of_tenant(sales_orders), ORDER.fulfillment_id == bindparam("fulfillment_id")
 )
@@ -212,6 +214,11 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         row = await self._row(LOCKED_ORDER_BY_ID if lock else ORDER_BY_ID, id=order_id)
         return None if row is None else (await self._with_lines([row]))[0]
 
+    async def get_many(self, order_ids: Sequence[str]) -> dict[str, SalesOrder]:
+        """The orders of these ids (to read only), by id, with their lines."""
+        rows = await self._rows(ORDERS_BY_ID, ids=list(order_ids))
+        return {order.id: order for order in await self._with_lines(rows)}
+
     async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None:
         row = await self._row(ORDER_BY_FULFILLMENT, fulfillment_id=fulfillment_id)
         return None if row is None else (await self._with_lines([row]))[0]
@@ -234,6 +241,29 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
 
     async def count(self, wanted: SalesOrderFilter) -> int:
         return await self._count(self._matching(wanted))
+
+    async def pages_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter, request: PageRequest
+    ) -> dict[str, list[SalesOrder]]:
+        """`orders` of each customer at once: one statement for the pages, one for their
+        lines, however many customers a response lists."""
+        rows = await self._pages_rows(
+            self._matching(wanted), ORDER.customer_id, customer_ids, NEWEST_FIRST, request
+        )
+        pages: dict[str, list[SalesOrder]] = {customer_id: [] for customer_id in customer_ids}
+        for order in await self._with_lines(rows):
+            pages[order.customer_id].append(order)
+        return pages
+
+    async def counts_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter
+    ) -> dict[str, int]:
+        """`count` of each customer at once, in one statement."""
+        counted = await self._counts(
+            self._matching(wanted).where(one_of(ORDER.customer_id, customer_ids)),
+            ORDER.customer_id,
+        )
+        return {customer_id: counted.get(customer_id, 0) for customer_id in customer_ids}
 
     async def hold_customer(self, customer_id: str) -> bool:
         """Lock the customer's row until commit, so one customer's orders pass the credit

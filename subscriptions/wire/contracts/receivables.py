@@ -10,6 +10,11 @@ with the seed's sub-account suffix `-00` (the gateway keeps no sub-accounts).
 the seed shows it, plus `glEntries` of the reversal in the same shape, so the General
 Ledger (its consumer, "reversal") needs no other event to reverse the posting.
 
+`ContractRenewalEvent` (consumed, from Contracts; seed 002 names it, the payload is the
+gateway's, docs/receivables.md) `{contractId, customerId, locationId, periodStart,
+periodEnd, currency, items: [{description, itemType, quantity, unitPrice, taxCode}]}`,
+dates as `YYYY-MM-DD`; `contractId` is the envelope's `aggregateId`.
+
 A GL entry read back takes its account's name from the default chart (the wire carries
 numbers only); an account the chart does not know is named by its number.
 """
@@ -23,6 +28,7 @@ from domain.instants import utc_text
 from domain.receivables.accounts import DEFAULT_ACCOUNTS
 from domain.receivables.events import InvoiceCancelled, InvoicePosted
 from domain.receivables.journal import JournalLine, Side
+from domain.receivables.sources import ContractRenewed, RenewalItem
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
@@ -45,6 +51,22 @@ CANCELLED = {
     "reason": "reason",
     "cancelled_by": "cancelledBy",
     "gl_entries": "glEntries",
+}
+
+RENEWED = {
+    "customer_id": "customerId",
+    "location_id": "locationId",
+    "period_start": "periodStart",
+    "period_end": "periodEnd",
+    "currency": "currency",
+    "items": "items",
+}
+RENEWAL_ITEM = {
+    "description": "description",
+    "item_type": "itemType",
+    "quantity": "quantity",
+    "unit_price": "unitPrice",
+    "tax_code": "taxCode",
 }
 
 
@@ -116,10 +138,55 @@ def cancelled_fact(wire: WireEvent) -> InvoiceCancelled:
     return parsed(InvoiceCancelled, wire, _facts(wire, CANCELLED), CANCELLED)
 
 
+def renewal_document(event: ContractRenewed) -> dict[str, Any]:
+    return {
+        "contractId": event.aggregate_id,
+        "customerId": event.customer_id,
+        "locationId": event.location_id,
+        "periodStart": event.period_start.isoformat(),
+        "periodEnd": event.period_end.isoformat(),
+        "currency": event.currency,
+        "items": [
+            {
+                "description": item.description,
+                "itemType": item.item_type.value,
+                "quantity": item.quantity,
+                "unitPrice": item.unit_price,
+                "taxCode": item.tax_code,
+            }
+            for item in event.items
+        ],
+    }
+
+
+def renewal_fact(wire: WireEvent) -> ContractRenewed:
+    """The renewal, refused as malformed when it names another contract than its
+    envelope, lists no item, or ends before it starts."""
+    named = wire.payload.get("contractId", wire.aggregate_id)
+    if named != wire.aggregate_id:
+        raise MalformedEvent(
+            f"{wire.event_type} payload: contractId {named!r} is not the aggregate's "
+            f"{wire.aggregate_id!r}"
+        )
+    facts = read(wire.payload, RENEWED)
+    items = facts.get("items")
+    if items == []:
+        raise MalformedEvent(f"{wire.event_type} payload: items: lists no item")
+    if isinstance(items, list):
+        facts["items"] = [read(x, RENEWAL_ITEM) if isinstance(x, dict) else x for x in items]
+    renewed = parsed(ContractRenewed, wire, facts, {**RENEWED, **RENEWAL_ITEM})
+    if renewed.period_end < renewed.period_start:
+        raise MalformedEvent(f"{wire.event_type} payload: periodEnd is before periodStart")
+    return renewed
+
+
 CONTRACTS = (
     Contract(InvoicePosted, "InvoicePostedEvent", posted_document, posted_fact),
     Contract(InvoiceCancelled, "InvoiceCancelledEvent", cancelled_document, cancelled_fact),
 )
+INBOUND = (Contract(ContractRenewed, "ContractRenewalEvent", renewal_document, renewal_fact),)
+"""What accounts receivable reads from other systems (a sales order's fulfilment is the
+gateway's own `SalesOrderFulfilledEvent`, read through the sales contract)."""
 
 GL_ENTRIES = array(obj({"accountId": STRING, "debit": NUMBER, "credit": NUMBER}))
 SCHEMAS: dict[str, Schema] = {
@@ -130,6 +197,15 @@ SCHEMAS: dict[str, Schema] = {
         invoiceId=STRING,
         cancelledAt=INSTANT,
         glEntries=GL_ENTRIES,
+    ),
+    "ContractRenewalEvent": record(
+        ContractRenewed,
+        RENEWED,
+        contractId=STRING,
+        items={
+            **array(record(RenewalItem, RENEWAL_ITEM)),
+            "minItems": 1,  # renewal_fact refuses a renewal that lists no item
+        },
     ),
 }
 """Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar
 
 from domain.customers import CustomerNotFound
 from domain.paging import PageRequest
-from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
+from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from domain.receivables.credit_control import CreditStanding
 from domain.receivables.credit_memo import CreditMemo, CreditMemoNotFound
 from domain.receivables.dunning import DunningLevel, DunningRun, PastDue
@@ -56,14 +56,29 @@ class InMemoryInvoices(Aggregates[Invoice]):
             if row["service_order_id"] in wanted
         }
 
-    def _check_unique(self, aggregate: Invoice) -> None:
-        """The unique index on (tenant, service order): one order, one invoice."""
-        order_id = aggregate.service_order_id
-        if order_id and any(
-            row["service_order_id"] == order_id and row["id"] != aggregate.id
+    async def of_sales_orders(self, order_ids: Sequence[str]) -> dict[str, Invoice]:
+        wanted = set(order_ids)
+        return {
+            row["sales_order_id"]: _invoice(row)
             for row in self._work.rows(self.table)
-        ):
-            raise DuplicateKey(f"service order {order_id!r} has an invoice")
+            if row["sales_order_id"] in wanted
+        }
+
+    async def of_renewal(self, contract_id: str, period_start: date) -> Invoice | None:
+        for row in self._work.rows(self.table):
+            if (row["contract_id"], row["billing_period_start"]) == (contract_id, period_start):
+                return _invoice(row)
+        return None
+
+    def _check_unique(self, aggregate: Invoice) -> None:
+        """The unique indexes: one invoice per service order, per sales order and per
+        contract's period."""
+        for key in _sources(aggregate):
+            if any(
+                key in _sources(_invoice(row)) and row["id"] != aggregate.id
+                for row in self._work.rows(self.table)
+            ):
+                raise DuplicateKey(f"{key} has an invoice")
 
     def _matching(self, where: InvoiceFilter) -> list[dict[str, Any]]:
         return [
@@ -80,6 +95,18 @@ class InMemoryInvoices(Aggregates[Invoice]):
         ]
 
 
+def _sources(invoice: Invoice) -> set[tuple[object, ...]]:
+    return {
+        key
+        for key in (
+            ("service order", invoice.service_order_id),
+            ("sales order", invoice.sales_order_id),
+            ("contract", invoice.contract_id, invoice.billing_period_start),
+        )
+        if key[1] is not None
+    }
+
+
 def _invoice(row: dict[str, Any]) -> Invoice:
     return Invoice(**row)
 
@@ -91,6 +118,9 @@ class InMemoryInvoiceNumbers(Table[int]):
         taken = (self._work.read(self.table, year) or 0) + 1
         self._work.write(self.table, year, taken)
         return taken
+
+
+LOCATION_TABLE = "location_gl_accounts"
 
 
 class InMemoryChart(Table[ChartOfAccounts]):
@@ -107,6 +137,14 @@ class InMemoryChart(Table[ChartOfAccounts]):
 
     async def put(self, role: AccountRole, account: Account) -> None:
         self._work.write(self.table, role, account)
+
+    async def at_location(self, location_id: str) -> LocationAccounts:
+        rows = self._work.rows(LOCATION_TABLE)
+        own = {role: account for location, role, account in rows if location == location_id}
+        return LocationAccounts(location_id, own, frozenset(role for _, role, _ in rows))
+
+    async def put_at_location(self, location_id: str, role: AccountRole, account: Account) -> None:
+        self._work.write(LOCATION_TABLE, (location_id, role), (location_id, role, account))
 
 
 class InMemoryJournal(Table[Any]):

@@ -66,6 +66,10 @@ class InMemorySalesOrders(Aggregates[SalesOrder]):
     def _all(self) -> list[SalesOrder]:
         return [self._order(row) for row in self._work.rows(self.table)]
 
+    async def get_many(self, order_ids: Sequence[str]) -> dict[str, SalesOrder]:
+        wanted = set(order_ids)
+        return {o.id: o for o in self._all() if o.id in wanted}
+
     async def by_fulfillment(self, fulfillment_id: str) -> SalesOrder | None:
         return next(
             (o for o in self._all() if o.fulfillment and o.fulfillment.id == fulfillment_id),
@@ -86,6 +90,22 @@ class InMemorySalesOrders(Aggregates[SalesOrder]):
 
     async def count(self, wanted: SalesOrderFilter) -> int:
         return len(self._matching(wanted))
+
+    async def pages_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter, request: PageRequest
+    ) -> dict[str, list[SalesOrder]]:
+        return {
+            customer_id: await self.orders(replace(wanted, customer_id=customer_id), request)
+            for customer_id in customer_ids
+        }
+
+    async def counts_of_customers(
+        self, customer_ids: Sequence[str], wanted: SalesOrderFilter
+    ) -> dict[str, int]:
+        return {
+            customer_id: await self.count(replace(wanted, customer_id=customer_id))
+            for customer_id in customer_ids
+        }
 
     async def hold_customer(self, customer_id: str) -> bool:
         return self._work.read("customers", customer_id) is not None
