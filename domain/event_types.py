@@ -16,6 +16,7 @@ from domain.events import DomainEvent
 from domain.inventory import events as inventory
 from domain.inventory import pricing_events as customer_pricing
 from domain.receivables import events as receivables
+from domain.receivables import payment_events as payments
 from domain.sales import backorders, opportunities
 from domain.sales import events as sales
 from domain.service_orders import events as service_orders
@@ -43,6 +44,7 @@ EVENT_TYPES = _registry(
     backorders.EVENTS,
     opportunities.EVENTS,
     receivables.EVENTS,
+    payments.EVENTS,
 )
 
 

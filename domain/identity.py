@@ -85,4 +85,5 @@ READ_BY_AGGREGATE = {
     "backorder": Permission.SALES_ORDER_READ,
     "opportunity": Permission.OPPORTUNITY_READ,
     "invoice": Permission.INVOICE_READ,
+    "payment": Permission.INVOICE_READ,
 }

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from domain.estimates import QuoteApproved
 from domain.finance.periods import PeriodClosed
 from domain.inventory.events import StockShortageDetected
+from domain.receivables.bank_statement import BankStatementImported
 from domain.service_orders.inbound import (
     AppointmentUpdated,
     ContractEntitlementValidated,
@@ -20,6 +21,7 @@ from domain.service_orders.inbound import (
 from resolvers.finance.periods import close_financial_period
 from resolvers.finance.quote_costs import post_quote_costs
 from resolvers.inventory.shortages import record_shortage_alert
+from resolvers.receivables.bank_statements import apply_bank_statement
 from resolvers.service_orders.inbound import (
     appointment_updated,
     contract_entitlement_validated,
@@ -36,6 +38,7 @@ HANDLERS: Mapping[str, Handler] = {
     ContractEntitlementValidated.__name__: contract_entitlement_validated,
     AppointmentUpdated.__name__: appointment_updated,
     StockShortageDetected.__name__: record_shortage_alert,
+    BankStatementImported.__name__: apply_bank_statement,
 }
 """Keyed by the event type the consumer decodes: the class name of the typed fact the
 wire parses the seed's event into."""

@@ -67,6 +67,8 @@ from persistence.repositories.receivables.accounts import (
 )
 from persistence.repositories.receivables.invoices import InvoiceRepository
 from persistence.repositories.receivables.journal import JournalRepository
+from persistence.repositories.receivables.payments import PaymentRepository
+from persistence.repositories.receivables.reports import ReceivablesReports
 from persistence.repositories.sales.backorders import BackorderRepository
 from persistence.repositories.sales.opportunities import OpportunityRepository
 from persistence.repositories.sales.orders import SalesOrderRepository
@@ -196,6 +198,8 @@ class UnitOfWork:
     invoice_numbers = _Repository(InvoiceNumberSeries)
     chart_of_accounts = _Repository(ChartOfAccountsRepository)
     journal = _Repository(JournalRepository)
+    payments = _Repository(PaymentRepository)
+    receivables_reports = _Repository(ReceivablesReports)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -22,6 +23,7 @@ from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
 from domain.receivables.invoice import Invoice
+from domain.receivables.payment import Payment
 from domain.sales.backorders import Backorder
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
@@ -35,7 +37,7 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
-from resolvers.receivables import invoices
+from resolvers.receivables import invoices, payments, reports
 from resolvers.sales import backorders
 from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
@@ -76,6 +78,25 @@ class Loaders:
     @cached_property
     def invoice_of_order(self) -> DataLoader[str, Invoice | None]:
         return DataLoader(lambda ids: invoices.invoices_of_orders(self.uow, ids))
+
+    @cached_property
+    def invoice_by_id(self) -> DataLoader[str, Invoice | None]:
+        return DataLoader(lambda ids: payments.invoices_by_id(self.uow, ids))
+
+    @cached_property
+    def payment_by_id(self) -> DataLoader[str, Payment | None]:
+        return DataLoader(lambda ids: payments.payments_by_id(self.uow, ids))
+
+    @cached_property
+    def allocations_of_invoice(self) -> DataLoader[str, list[payments.InvoiceAllocation]]:
+        return DataLoader(lambda ids: payments.allocations_of_invoices(self.uow, ids))
+
+    @cached_property
+    def balance_of_customer(self) -> DataLoader[str, Decimal]:
+        """Each customer's balance on the receivables account today (UTC)."""
+        return DataLoader(
+            lambda ids: reports.customer_balances(self.uow, ids, self.clock.now().date())
+        )
 
     @cached_property
     def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:

@@ -56,7 +56,10 @@ from schema.persisted_documents import PersistedDocuments
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
 from schema.receivables.mutations import ReceivablesMutations
+from schema.receivables.payment_subscriptions import PaymentSubscriptions
+from schema.receivables.payments import PaymentMutations, PaymentQueries
 from schema.receivables.queries import ReceivablesQueries
+from schema.receivables.reports import ReceivablesReportQueries
 from schema.receivables.subscriptions import ReceivablesSubscriptions
 from schema.sales.backorders import BackorderMutations, BackorderQueries
 from schema.sales.mutations import SalesOrderMutations
@@ -92,6 +95,8 @@ class Query(
     OpportunityQueries,
     CustomerInventoryQueries,
     ReceivablesQueries,
+    PaymentQueries,
+    ReceivablesReportQueries,
 ):
     pass
 
@@ -113,6 +118,7 @@ class Mutation(
     SyncMutations,
     OpportunityMutations,
     ReceivablesMutations,
+    PaymentMutations,
 ):
     pass
 
@@ -247,6 +253,7 @@ class Subscription(
     StockSubscriptions,
     SalesSubscriptions,
     ReceivablesSubscriptions,
+    PaymentSubscriptions,
 ):
     pass
 

@@ -21,6 +21,7 @@ from schema.pricing.types import ItemType
 from schema.references import LocationType, location_of
 
 if TYPE_CHECKING:
+    from schema.receivables.payment_types import InvoiceAllocation
     from schema.service_orders.types import ServiceOrder
 
 AccountRole = strawberry.enum(
@@ -156,6 +157,18 @@ class Invoice:
 
         found = await info.context.loaders.order_by_id.load(str(self.service_order_id))
         return None if found is None else ServiceOrder.from_domain(found)
+
+    @strawberry.field(
+        description="The money of payments applied to the invoice, oldest first (a reversed "
+        "payment's part is kept, marked reversed)."
+    )
+    async def allocations(
+        self, info: Info
+    ) -> list[Annotated[InvoiceAllocation, strawberry.lazy("schema.receivables.payment_types")]]:
+        from schema.receivables.payment_types import InvoiceAllocation
+
+        found = await info.context.loaders.allocations_of_invoice.load(str(self.invoice_id))
+        return [InvoiceAllocation.from_domain(a) for a in found]
 
     @classmethod
     def from_domain(cls, i: invoices.Invoice) -> Invoice:

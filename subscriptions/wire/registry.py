@@ -32,6 +32,7 @@ from subscriptions.wire.contracts import (
     finance,
     inventory,
     inventory_pricing,
+    payments,
     receivables,
     sales,
     service_orders,
@@ -260,10 +261,14 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         inventory_pricing.CONTRACTS,
         sales.CONTRACTS,
         receivables.CONTRACTS,
+        payments.CONTRACTS,
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
-    {contract.event_class: contract for contract in (*service_orders.INBOUND, *finance.INBOUND)}
+    {
+        contract.event_class: contract
+        for contract in (*service_orders.INBOUND, *finance.INBOUND, *payments.INBOUND)
+    }
 )
 """Other systems' events the gateway reads (their routes: subscriptions/inbound/topics.py)."""
 _BY_NAME = {

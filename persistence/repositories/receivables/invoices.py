@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 
 from domain.paging import PageRequest
 from domain.receivables.invoice import OPEN_STATUSES, Invoice, InvoiceNotFound, InvoiceStatus
@@ -71,8 +71,37 @@ JOURNAL_OF = (
         JOURNAL.debit,
         JOURNAL.credit,
     )
-    .where(of_tenant(journal_lines), one_of_param(JOURNAL.invoice_id, "invoice_ids"))
+    .where(
+        of_tenant(journal_lines),
+        one_of_param(JOURNAL.invoice_id, "invoice_ids"),
+        # the invoice's own entries (INVC-001-POST...), not the payments applied to it
+        func.starts_with(JOURNAL.entry_id, JOURNAL.invoice_id.concat("-")),
+    )
     .order_by(JOURNAL.position)
+)
+BY_IDS = select(*HEADER_COLUMNS).where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
+LOCKED_BY_IDS = (
+    select(*HEADER_COLUMNS)
+    .where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
+    .order_by(HEADER.id)
+    .with_for_update()
+)
+LOCKED_BY_NUMBERS = (
+    select(*HEADER_COLUMNS)
+    .where(of_tenant(invoices), one_of_param(HEADER.number, "numbers"))
+    .order_by(HEADER.id)
+    .with_for_update()
+)
+OPEN_OF_CUSTOMER_LOCKED = (
+    select(*HEADER_COLUMNS)
+    .where(
+        of_tenant(invoices),
+        HEADER.customer_id == bindparam("customer_id"),
+        one_of(HEADER.status, [s.value for s in OPEN_STATUSES]),
+        HEADER.open_balance > 0,
+    )
+    .order_by(HEADER.id)
+    .with_for_update()
 )
 ADD = insert(invoices).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
 SAVE = versioned_update(invoices, WRITTEN).returning(HEADER.version, HEADER.updated_at)
@@ -103,6 +132,36 @@ class InvoiceRepository(AggregateRepository[Invoice]):
     async def of_service_orders(self, order_ids: Sequence[str]) -> dict[str, Invoice]:
         found = await self._complete(await self._rows(OF_ORDERS, order_ids=list(order_ids)))
         return {invoice.service_order_id or "": invoice for invoice in found}
+
+    async def by_ids(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices of `invoice_ids` this tenant has, by id (to read only)."""
+        found = await self._complete(await self._rows(BY_IDS, ids=list(invoice_ids)))
+        return {i.id: i for i in found}
+
+    async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices of `invoice_ids` this tenant has, tracked, their rows held until
+        commit. Rows are locked in id order, so two payments never wait on each other
+        in a circle."""
+        rows = await self._rows(LOCKED_BY_IDS, ids=sorted(set(invoice_ids)))
+        return {i.id: self._tracked_or(i) for i in await self._complete(rows)}
+
+    async def locked_by_numbers(self, numbers: Sequence[str]) -> dict[str, Invoice]:
+        """The posted invoices of these numbers, by number, tracked and locked."""
+        rows = await self._rows(LOCKED_BY_NUMBERS, numbers=sorted(set(numbers)))
+        found = [self._tracked_or(i) for i in await self._complete(rows)]
+        return {i.number or "": i for i in found}
+
+    async def open_of_customer(self, customer_id: str) -> list[Invoice]:
+        """The customer's invoices with money owed, tracked and locked (in id order)."""
+        rows = await self._rows(OPEN_OF_CUSTOMER_LOCKED, customer_id=customer_id)
+        found = [self._tracked_or(i) for i in await self._complete(rows)]
+        return [i for i in found if i.status in OPEN_STATUSES and i.open_balance > 0]
+
+    def _tracked_or(self, invoice: Invoice) -> Invoice:
+        """The invoice this unit already holds (with the changes it made), else `invoice`,
+        tracked: several payments of one unit (a bank statement) see each other's parts."""
+        known = self._tracked.get(invoice.id)
+        return known[0] if known is not None else self.track(invoice)
 
     async def _read(self, aggregate_id: str, lock: bool) -> Invoice | None:
         row = await self._row(LOCKED_BY_ID if lock else BY_ID, id=aggregate_id)

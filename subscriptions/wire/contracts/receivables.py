@@ -70,12 +70,16 @@ def _journal_line(entry: Any, index: int) -> dict[str, Any]:
     }
 
 
-def _facts(wire: WireEvent, names: dict[str, str]) -> dict[str, Any]:
-    facts = read(wire.payload, names)
+def gl_entries_of(facts: dict[str, Any]) -> dict[str, Any]:
+    """`facts` with its `glEntries` read as journal lines (left for `parsed` if not a list)."""
     entries = facts.get("gl_entries")
     if isinstance(entries, list):
         facts["gl_entries"] = [_journal_line(e, i) for i, e in enumerate(entries)]
     return facts
+
+
+def _facts(wire: WireEvent, names: dict[str, str]) -> dict[str, Any]:
+    return gl_entries_of(read(wire.payload, names))
 
 
 def posted_document(event: InvoicePosted) -> dict[str, Any]:

@@ -15,10 +15,11 @@ from typing import Any
 
 from domain.paging import PageRequest
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
-from domain.receivables.invoice import Invoice, InvoiceNotFound
+from domain.receivables.invoice import OPEN_STATUSES, Invoice, InvoiceNotFound
 from domain.receivables.ledger import ZERO, AccountBalance
 from domain.receivables.search import InvoiceFilter
 from tests.use_cases.fakes.memory import Aggregates, DuplicateKey, Repository, Table, page_of
+from tests.use_cases.fakes.payments import InMemoryPayments, InMemoryReceivablesReports
 
 
 class InMemoryInvoices(Aggregates[Invoice]):
@@ -47,6 +48,32 @@ class InMemoryInvoices(Aggregates[Invoice]):
             for row in self._work.rows(self.table)
             if row["service_order_id"] in wanted
         }
+
+    async def by_ids(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        rows = (self._work.read(self.table, i) for i in dict.fromkeys(invoice_ids))
+        return {row["id"]: _invoice(row) for row in rows if row is not None}
+
+    async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        rows = (self._work.read(self.table, i) for i in sorted(set(invoice_ids)))
+        return {row["id"]: self._held(row) for row in rows if row is not None}
+
+    async def locked_by_numbers(self, numbers: Sequence[str]) -> dict[str, Invoice]:
+        wanted = set(numbers)
+        rows = [row for row in self._work.rows(self.table) if row["number"] in wanted]
+        return {row["number"]: self._held(row) for row in rows}
+
+    async def open_of_customer(self, customer_id: str) -> list[Invoice]:
+        rows = sorted(
+            (row for row in self._work.rows(self.table) if row["customer_id"] == customer_id),
+            key=lambda row: row["id"],
+        )
+        held = [self._held(row) for row in rows]
+        return [i for i in held if i.status in OPEN_STATUSES and i.open_balance > 0]
+
+    def _held(self, row: dict[str, Any]) -> Invoice:
+        """The invoice this unit already tracks (with its changes), else the row's."""
+        known = self._tracked.get(row["id"])
+        return known[0] if known is not None else self.track(_invoice(row))
 
     def _check_unique(self, aggregate: Invoice) -> None:
         """The unique index on (tenant, service order): one order, one invoice."""
@@ -124,3 +151,5 @@ class ReceivablesWork:
     invoice_numbers = Repository(InMemoryInvoiceNumbers)
     chart_of_accounts = Repository(InMemoryChart)
     journal = Repository(InMemoryJournal)
+    payments = Repository(InMemoryPayments)
+    receivables_reports = Repository(InMemoryReceivablesReports)

@@ -1,0 +1,104 @@
+"""AR aging: what each customer owes as of a date, by how long it is past due.
+
+Read from the journal's Accounts Receivable lines up to the date, summed per invoice
+(bucketed by the invoice's due date) and per customer for the lines of no invoice
+(unapplied cash, credits on account), so the aging total is the balance of the account
+by construction, and an earlier date shows the aging as it stood then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAmount:
+    """A customer's balance on Accounts Receivable for one due date; `due_date` None
+    for what belongs to no invoice (unapplied cash, credits on account)."""
+
+    customer_id: str
+    due_date: date | None
+    balance: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AgingRow:
+    customer_id: str
+    current: Decimal = ZERO
+    """Not past due yet (due on or after the report's date)."""
+    days_1_30: Decimal = ZERO
+    days_31_60: Decimal = ZERO
+    days_61_90: Decimal = ZERO
+    over_90: Decimal = ZERO
+    unapplied: Decimal = ZERO
+    """Unapplied cash and credits on account (negative: they reduce what is owed)."""
+
+    @property
+    def total(self) -> Decimal:
+        return (
+            self.current
+            + self.days_1_30
+            + self.days_31_60
+            + self.days_61_90
+            + self.over_90
+            + self.unapplied
+        )
+
+    def plus(self, other: AgingRow) -> AgingRow:
+        return AgingRow(
+            self.customer_id,
+            self.current + other.current,
+            self.days_1_30 + other.days_1_30,
+            self.days_31_60 + other.days_31_60,
+            self.days_61_90 + other.days_61_90,
+            self.over_90 + other.over_90,
+            self.unapplied + other.unapplied,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Aging:
+    as_of: date
+    customers: tuple[AgingRow, ...]
+    total: AgingRow
+
+
+def bucket_of(amount: OpenAmount, as_of: date) -> AgingRow:
+    """`amount` in its column: days past due are counted from the due date to `as_of`."""
+    if amount.due_date is None:
+        return AgingRow(amount.customer_id, unapplied=amount.balance)
+    late = (as_of - amount.due_date).days
+    if late <= 0:
+        return AgingRow(amount.customer_id, current=amount.balance)
+    if late <= 30:
+        return AgingRow(amount.customer_id, days_1_30=amount.balance)
+    if late <= 60:
+        return AgingRow(amount.customer_id, days_31_60=amount.balance)
+    if late <= 90:
+        return AgingRow(amount.customer_id, days_61_90=amount.balance)
+    return AgingRow(amount.customer_id, over_90=amount.balance)
+
+
+def aging(as_of: date, amounts: Iterable[OpenAmount]) -> Aging:
+    """Each customer with a balance, by customer id, and the total over all of them."""
+    rows: dict[str, AgingRow] = {}
+    for amount in amounts:
+        bucketed = bucket_of(amount, as_of)
+        known = rows.get(amount.customer_id)
+        rows[amount.customer_id] = bucketed if known is None else known.plus(bucketed)
+    customers = tuple(rows[c] for c in sorted(rows) if _has_money(rows[c]))
+    total = AgingRow("TOTAL")
+    for row in customers:
+        total = total.plus(row)
+    return Aging(as_of, customers, total)
+
+
+def _has_money(row: AgingRow) -> bool:
+    return any(
+        (row.current, row.days_1_30, row.days_31_60, row.days_61_90, row.over_90, row.unapplied)
+    )
