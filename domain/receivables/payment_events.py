@@ -27,14 +27,13 @@ class AllocatedAmount:
 class PaymentEvent(DomainEvent):
     aggregate_type = "payment"
 
-    customer_id: str
-
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentReceived(PaymentEvent):
     """The customer paid `amount`; `allocations` is what went to which invoice (the rest
     is the customer's unapplied cash)."""
 
+    customer_id: str
     payment_number: str
     amount: Decimal
     currency: str
@@ -51,6 +50,8 @@ class PaymentReversed(PaymentEvent):
     invoices reopened by `allocations`."""
 
     reason: str
+    customer_id: str | None = None
+    """The payer; the seed's document leaves it out (the gateway's own carry it)."""
     reversed_by: str | None = None
     allocations: tuple[AllocatedAmount, ...] = ()
     gl_entries: tuple[JournalLine, ...] = ()
