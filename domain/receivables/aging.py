@@ -3,7 +3,8 @@
 Read from the journal's Accounts Receivable lines up to the date, summed per invoice
 (bucketed by the invoice's due date) and per customer for the lines of no invoice
 (unapplied cash, credits on account), so the aging total is the balance of the account
-by construction, and an earlier date shows the aging as it stood then.
+by construction, and an earlier date shows the aging as it stood then. `BUCKETS` is the
+one definition of the columns: the database buckets by it too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ from datetime import date
 from decimal import Decimal
 
 ZERO = Decimal("0.00")
+BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("current", None, 0),
+    ("days_1_30", 1, 30),
+    ("days_31_60", 31, 60),
+    ("days_61_90", 61, 90),
+    ("over_90", 91, None),
+)
+"""Each column of `AgingRow` by days past due (due date to the report's date), both
+bounds inclusive, None for open-ended; what has no due date is `unapplied`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,25 +83,27 @@ def bucket_of(amount: OpenAmount, as_of: date) -> AgingRow:
     if amount.due_date is None:
         return AgingRow(amount.customer_id, unapplied=amount.balance)
     late = (as_of - amount.due_date).days
-    if late <= 0:
-        return AgingRow(amount.customer_id, current=amount.balance)
-    if late <= 30:
-        return AgingRow(amount.customer_id, days_1_30=amount.balance)
-    if late <= 60:
-        return AgingRow(amount.customer_id, days_31_60=amount.balance)
-    if late <= 90:
-        return AgingRow(amount.customer_id, days_61_90=amount.balance)
-    return AgingRow(amount.customer_id, over_90=amount.balance)
+    column = next(
+        name
+        for name, low, high in BUCKETS
+        if (low is None or late >= low) and (high is None or late <= high)
+    )
+    return AgingRow(amount.customer_id, **{column: amount.balance})
 
 
-def aging(as_of: date, amounts: Iterable[OpenAmount]) -> Aging:
-    """Each customer with a balance, by customer id, and the total over all of them."""
+def per_customer(as_of: date, amounts: Iterable[OpenAmount]) -> list[AgingRow]:
+    """The amounts bucketed and summed per customer."""
     rows: dict[str, AgingRow] = {}
     for amount in amounts:
         bucketed = bucket_of(amount, as_of)
         known = rows.get(amount.customer_id)
         rows[amount.customer_id] = bucketed if known is None else known.plus(bucketed)
-    customers = tuple(rows[c] for c in sorted(rows) if _has_money(rows[c]))
+    return list(rows.values())
+
+
+def aging(as_of: date, rows: Iterable[AgingRow]) -> Aging:
+    """Each customer with a balance, by customer id, and the total over all of them."""
+    customers = tuple(sorted((r for r in rows if _has_money(r)), key=lambda r: r.customer_id))
     total = AgingRow("TOTAL")
     for row in customers:
         total = total.plus(row)

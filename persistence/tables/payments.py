@@ -7,6 +7,12 @@ journal entry that applied it; a reversed payment keeps them (its status says th
 longer count). A payment a bank statement line created names the statement and the
 line, once: the unique index makes a replayed statement a no-op even under another
 event id.
+
+`journal_balances` is the journal summed per account, customer and document (an
+invoice, or '' for none: unapplied cash, credits on account), with the invoice's due
+date: a trigger adds every journal line as it is inserted (migration 0024), so it
+always equals the journal's sums, and the AR aging reads it instead of every line ever
+posted (an aging as of an earlier date takes back the lines posted after it).
 """
 
 from sqlalchemy import (
@@ -92,4 +98,22 @@ payment_allocations = Table(
         name="fk_allocation_invoice",
     ),
     Index("ix_payment_allocations_tenant_invoice", "tenant_id", "invoice_id"),
+)
+
+journal_balances = Table(
+    "journal_balances",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("account", String(32), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("document", String(64), primary_key=True),
+    Column("due_date", Date),
+    Column("balance", MONEY, nullable=False),
+    Index(
+        "ix_journal_balances_open",
+        "tenant_id",
+        "account",
+        "customer_id",
+        postgresql_where=text("balance <> 0"),
+    ),
 )

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from domain.paging import PageRequest
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
-from domain.receivables.aging import OpenAmount
+from domain.receivables.aging import AgingRow
 from domain.receivables.invoice import Invoice
 from domain.receivables.ledger import AccountBalance
 from domain.receivables.payment import Payment, PaymentStatus
@@ -107,8 +107,8 @@ class PaymentStore(Changeable[Payment], Protocol):
 
 
 class ReceivablesReportStore(Protocol):
-    async def open_amounts(self, account: str, as_of: date) -> list[OpenAmount]:
-        """Per customer and due date (None: no invoice), the balance of `account`."""
+    async def aging_rows(self, account: str, as_of: date) -> list[AgingRow]:
+        """Per customer, the balance of `account` up to `as_of` by aging column."""
         ...
 
     async def balance_before(self, account: str, customer_id: str, from_date: date) -> Decimal: ...

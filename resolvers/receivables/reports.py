@@ -20,7 +20,7 @@ async def ar_aging(uow: UnitOfWorkFactory, as_of: date) -> Aging:
     balance of the receivables account on that date."""
     async with uow() as work:
         account = await _receivables(work)
-        return aging(as_of, await work.receivables_reports.open_amounts(account, as_of))
+        return aging(as_of, await work.receivables_reports.aging_rows(account, as_of))
 
 
 async def customer_statement(

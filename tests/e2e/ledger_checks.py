@@ -3,18 +3,19 @@
 Four figures from three places must agree: the AR aging total (journal lines of 1200,
 per invoice and customer), the balance of account 1200 in the trial balance (the same
 journal, per account), and the open balances of the invoices (the invoice rows) less
-the unapplied cash of the payments (the payment rows). And no journal entry of the
-tenant may have debits that differ from its credits.
+the unapplied cash of the payments (the payment rows). No journal entry of the tenant
+may have debits that differ from its credits, and the balances per document the aging
+reads (`journal_balances`, kept by a trigger) must be the journal's sums.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from persistence.tables import journal_lines
+from persistence.tables import journal_balances, journal_lines
 from tests.conftest import Api
 
 FIGURES = """query($asOf: Date) {
@@ -64,4 +65,18 @@ async def assert_the_ledger_holds(api: Api, engine: AsyncEngine) -> Decimal:
             .having(func.sum(journal_lines.c.debit) != func.sum(journal_lines.c.credit))
         )
         assert unbalanced.scalars().all() == []
+        lines = journal_lines.c
+        document = func.coalesce(lines.invoice_id, literal("")).label("document")
+        summed = await connection.execute(
+            select(lines.account, lines.customer_id, document, func.sum(lines.debit - lines.credit))
+            .where(lines.tenant_id == api.tenant)
+            .group_by(lines.account, lines.customer_id, document)
+        )
+        kept = journal_balances.c
+        balances = await connection.execute(
+            select(kept.account, kept.customer_id, kept.document, kept.balance).where(
+                kept.tenant_id == api.tenant
+            )
+        )
+        assert sorted(map(tuple, balances)) == sorted(map(tuple, summed))
     return aging_total

@@ -1,4 +1,11 @@
-"""payments: what customers paid, its unapplied part, and its allocations to invoices
+"""payments: what customers paid, its unapplied part, and its allocations to invoices;
+the journal's balances per account, customer and document, kept by a trigger
+
+`journal_balances` holds, per (account, customer, invoice or '' for none), the sum of
+the journal's debits less credits and the invoice's due date. A trigger adds each
+journal line as it is inserted (the journal is append-only, so nothing else changes
+it) and the table starts from the lines already posted: the AR aging reads it rather
+than every line ever posted.
 
 Revision ID: 0024_payments
 Revises: 0023_journal_customers
@@ -16,6 +23,30 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 MONEY = sa.Numeric(precision=18, scale=2)
+JOURNAL_BALANCE_FUNCTION = """
+CREATE FUNCTION journal_balances_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO journal_balances AS b (tenant_id, account, customer_id, document, due_date,
+                                       balance)
+    VALUES (NEW.tenant_id, NEW.account, NEW.customer_id, coalesce(NEW.invoice_id, ''),
+            (SELECT due_date FROM invoices
+              WHERE tenant_id = NEW.tenant_id AND id = NEW.invoice_id),
+            NEW.debit - NEW.credit)
+    ON CONFLICT (tenant_id, account, customer_id, document)
+    DO UPDATE SET balance = b.balance + EXCLUDED.balance,
+                  due_date = coalesce(EXCLUDED.due_date, b.due_date);
+    RETURN NULL;
+END;
+$$
+"""
+BACKFILL = """
+INSERT INTO journal_balances (tenant_id, account, customer_id, document, due_date, balance)
+SELECT j.tenant_id, j.account, j.customer_id, coalesce(j.invoice_id, ''), min(i.due_date),
+       sum(j.debit - j.credit)
+  FROM journal_lines j
+  LEFT JOIN invoices i ON i.tenant_id = j.tenant_id AND i.id = j.invoice_id
+ GROUP BY j.tenant_id, j.account, j.customer_id, coalesce(j.invoice_id, '')
+"""
 
 
 def _audit_columns() -> list[sa.Column]:
@@ -119,7 +150,35 @@ def upgrade() -> None:
         ["tenant_id", "invoice_id"],
     )
 
+    op.create_table(
+        "journal_balances",
+        sa.Column("tenant_id", sa.String(length=64), nullable=False),
+        sa.Column("account", sa.String(length=32), nullable=False),
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("document", sa.String(length=64), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=True),
+        sa.Column("balance", MONEY, nullable=False),
+        sa.PrimaryKeyConstraint(
+            "tenant_id", "account", "customer_id", "document", name=op.f("pk_journal_balances")
+        ),
+    )
+    op.create_index(
+        "ix_journal_balances_open",
+        "journal_balances",
+        ["tenant_id", "account", "customer_id"],
+        postgresql_where=sa.text("balance <> 0"),
+    )
+    op.execute(BACKFILL)
+    op.execute(JOURNAL_BALANCE_FUNCTION)
+    op.execute(
+        "CREATE TRIGGER journal_balances_add AFTER INSERT ON journal_lines "
+        "FOR EACH ROW EXECUTE FUNCTION journal_balances_add()"
+    )
+
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS journal_balances_add ON journal_lines")
+    op.execute("DROP FUNCTION IF EXISTS journal_balances_add()")
+    op.drop_table("journal_balances")
     op.drop_table("payment_allocations")
     op.drop_table("payments")

@@ -1,8 +1,11 @@
 """Accounts receivable read from the journal: aging, statements and customer balances.
 
-All three read the lines of the receivables account (the tenant's chart names it), so
-what they show adds up to that account's balance: an invoice's lines sum to its open
-balance, and the lines of no invoice are the customer's unapplied cash and credits.
+All three read the receivables account (the tenant's chart names it), so what they show
+adds up to that account's balance: an invoice's lines sum to its open balance, and the
+lines of no invoice are the customer's unapplied cash and credits. The aging reads the
+journal's balances per document (`journal_balances`, which a trigger keeps equal to
+the journal's sums) less the lines posted after its date, and buckets them in the
+database by `domain.receivables.aging.BUCKETS`.
 """
 
 from __future__ import annotations
@@ -11,29 +14,56 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal, select, union_all
 
-from domain.receivables.aging import OpenAmount
+from domain.receivables.aging import BUCKETS, AgingRow
 from domain.receivables.statement import Movement
 from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
-from persistence.tables import invoices, journal_lines
+from persistence.tables import invoices, journal_balances, journal_lines
 
 JOURNAL = journal_lines.c
 INVOICE = invoices.c
 BALANCE = func.sum(JOURNAL.debit - JOURNAL.credit)
 ON_ACCOUNT = (of_tenant(journal_lines), JOURNAL.account == bindparam("account"))
-OPEN_AMOUNTS = (
-    select(JOURNAL.customer_id, INVOICE.due_date, BALANCE.label("balance"))
+SUMMED = journal_balances.c
+NONE = literal(Decimal("0.00"), journal_balances.c.balance.type)
+AS_OF = bindparam("as_of", type_=Date)
+AMOUNTS = union_all(
+    select(SUMMED.customer_id, SUMMED.due_date, SUMMED.balance.label("amount")).where(
+        of_tenant(journal_balances), SUMMED.account == bindparam("account"), SUMMED.balance != 0
+    ),
+    # what was posted after the report's date, taken back
+    select(JOURNAL.customer_id, INVOICE.due_date, (JOURNAL.credit - JOURNAL.debit).label("amount"))
     .select_from(
         journal_lines.outerjoin(
             invoices,
             and_(INVOICE.tenant_id == JOURNAL.tenant_id, INVOICE.id == JOURNAL.invoice_id),
         )
     )
-    .where(*ON_ACCOUNT, JOURNAL.posted_on <= bindparam("as_of"))
-    .group_by(JOURNAL.customer_id, INVOICE.due_date)
-    .having(BALANCE != 0)
-)
+    .where(*ON_ACCOUNT, JOURNAL.posted_on > AS_OF),
+).subquery()
+
+
+def _days_late(low: int | None, high: int | None) -> ColumnElement[bool]:
+    """Due `low` to `high` days before the report's date (a date less a date is days)."""
+    late = AS_OF - AMOUNTS.c.due_date
+    conditions = [AMOUNTS.c.due_date.is_not(None)]
+    if low is not None:
+        conditions.append(late >= low)
+    if high is not None:
+        conditions.append(late <= high)
+    return and_(*conditions)
+
+
+def _column(condition: ColumnElement[bool], name: str) -> ColumnElement[Decimal]:
+    return func.coalesce(func.sum(AMOUNTS.c.amount).filter(condition), NONE).label(name)
+
+
+AGING = select(
+    AMOUNTS.c.customer_id,
+    *(_column(_days_late(low, high), name) for name, low, high in BUCKETS),
+    _column(AMOUNTS.c.due_date.is_(None), "unapplied"),
+).group_by(AMOUNTS.c.customer_id)
 BEFORE = select(func.coalesce(BALANCE, 0)).where(
     *ON_ACCOUNT,
     JOURNAL.customer_id == bindparam("customer_id"),
@@ -70,11 +100,9 @@ BALANCES = (
 class ReceivablesReports(TenantRepository):
     table = journal_lines
 
-    async def open_amounts(self, account: str, as_of: date) -> list[OpenAmount]:
-        """Per customer and due date, the balance on `account` up to `as_of` (due date
-        None: lines of no invoice)."""
-        rows = await self._rows(OPEN_AMOUNTS, account=account, as_of=as_of)
-        return [OpenAmount(row["customer_id"], row["due_date"], row["balance"]) for row in rows]
+    async def aging_rows(self, account: str, as_of: date) -> list[AgingRow]:
+        """Per customer, the balance on `account` up to `as_of` in the aging's columns."""
+        return [AgingRow(**row) for row in await self._rows(AGING, account=account, as_of=as_of)]
 
     async def balance_before(self, account: str, customer_id: str, from_date: date) -> Decimal:
         value = await self._value(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.paging import PageRequest
-from domain.receivables.aging import OpenAmount
+from domain.receivables.aging import AgingRow, OpenAmount, per_customer
 from domain.receivables.cash_refusals import PaymentNotFound
 from domain.receivables.journal import JournalEntry, JournalLine
 from domain.receivables.payment import Payment, PaymentStatus
@@ -104,14 +104,14 @@ class InMemoryReceivablesReports(Table[Any]):
                             invoice_id = row["id"] if own else line.invoice_id
                             yield row["customer_id"], invoice_id, entry, line
 
-    async def open_amounts(self, account: str, as_of: date) -> list[OpenAmount]:
+    async def aging_rows(self, account: str, as_of: date) -> list[AgingRow]:
         due = {row["id"]: row["due_date"] for row in self._work.rows("invoices")}
         totals: dict[tuple[str, date | None], Decimal] = {}
         for customer_id, invoice_id, entry, line in self._lines(account):
             if entry.posted_on <= as_of:
                 key = (customer_id, due[invoice_id] if invoice_id else None)
                 totals[key] = totals.get(key, ZERO) + line.debit - line.credit
-        return [OpenAmount(c, d, amount) for (c, d), amount in totals.items() if amount]
+        return per_customer(as_of, (OpenAmount(c, d, amount) for (c, d), amount in totals.items()))
 
     async def balance_before(self, account: str, customer_id: str, from_date: date) -> Decimal:
         return sum(
