@@ -286,7 +286,7 @@ async def main(
             ]
             scenarios: dict[str, tuple[Request, str, int]] = {
                 "arAging: total": (fixed(AGING_TOTAL), "< 150", requests),
-                "arAging: every customer": (fixed(AGING_ALL), "< 150", requests // 4),
+                "arAging: every customer": (fixed(AGING_ALL), "< 150", requests // 5),
                 "recordPayment: 10 allocations": (
                     paying_ten(customers, invoices, payments),
                     "< 50",
@@ -328,7 +328,7 @@ if __name__ == "__main__":
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--invoices", type=int, default=200_000)
     parser.add_argument("--payments", type=int, default=150_000, help="at most --invoices")
-    parser.add_argument("--requests", type=int, default=400, help="per operation, all clients")
+    parser.add_argument("--requests", type=int, default=200, help="per operation, all clients")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--statement-lines", type=int, default=1_000)
     args = parser.parse_args()

@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 
 ZERO = Decimal("0.00")
+TOTAL = "TOTAL"
+"""The customer id of the total row."""
 BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
     ("current", None, 0),
     ("days_1_30", 1, 30),
@@ -104,7 +106,7 @@ def per_customer(as_of: date, amounts: Iterable[OpenAmount]) -> list[AgingRow]:
 def aging(as_of: date, rows: Iterable[AgingRow]) -> Aging:
     """Each customer with a balance, by customer id, and the total over all of them."""
     customers = tuple(sorted((r for r in rows if _has_money(r)), key=lambda r: r.customer_id))
-    total = AgingRow("TOTAL")
+    total = AgingRow(TOTAL)
     for row in customers:
         total = total.plus(row)
     return Aging(as_of, customers, total)

@@ -111,6 +111,10 @@ class ReceivablesReportStore(Protocol):
         """Per customer, the balance of `account` up to `as_of` by aging column."""
         ...
 
+    async def aging_total(self, account: str, as_of: date) -> AgingRow:
+        """`aging_rows` summed over every customer."""
+        ...
+
     async def balance_before(self, account: str, customer_id: str, from_date: date) -> Decimal: ...
 
     async def movements(

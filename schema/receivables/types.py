@@ -65,6 +65,10 @@ class JournalLine:
     account_name: str
     debit: Decimal
     credit: Decimal
+    invoice_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="On a payment's line: the invoice it paid (none for unapplied cash).",
+    )
 
 
 @strawberry.type(description="A balanced journal entry the invoice posted (or its reversal).")
@@ -86,6 +90,7 @@ class JournalEntry:
                     account_name=line.account_name,
                     debit=line.debit,
                     credit=line.credit,
+                    invoice_id=None if line.invoice_id is None else strawberry.ID(line.invoice_id),
                 )
                 for line in entry.lines
             ],

@@ -146,6 +146,16 @@ async def test_partial_full_and_over_payments_with_explicit_allocations(
         {"account": "1200", "debit": "0.00", "credit": "300.00"},
         {"account": "1200", "debit": "0.00", "credit": "100.00"},
     ]
+    lines = await api.data(
+        "query($id: ID!) { payment(id: $id) { journal { lines { account invoiceId } } } }",
+        {"id": over["paymentId"]},
+    )
+    assert lines["payment"]["journal"][0]["lines"] == [
+        {"account": "1000", "invoiceId": None},
+        {"account": "1200", "invoiceId": first["invoiceId"]},
+        {"account": "1200", "invoiceId": second["invoiceId"]},
+        {"account": "1200", "invoiceId": None},
+    ]
     listed = (await invoice(api, first["invoiceId"]))["allocations"]
     assert [(a["paymentId"], a["amount"], a["reversed"]) for a in listed] == [
         (partial["paymentId"], "500.00", False),

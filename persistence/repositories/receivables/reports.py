@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal, select, union_all
 
-from domain.receivables.aging import BUCKETS, AgingRow
+from domain.receivables.aging import BUCKETS, TOTAL, AgingRow
 from domain.receivables.statement import Movement
 from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
 from persistence.tables import invoices, journal_balances, journal_lines
@@ -59,11 +59,12 @@ def _column(condition: ColumnElement[bool], name: str) -> ColumnElement[Decimal]
     return func.coalesce(func.sum(AMOUNTS.c.amount).filter(condition), NONE).label(name)
 
 
-AGING = select(
-    AMOUNTS.c.customer_id,
+COLUMNS = (
     *(_column(_days_late(low, high), name) for name, low, high in BUCKETS),
     _column(AMOUNTS.c.due_date.is_(None), "unapplied"),
-).group_by(AMOUNTS.c.customer_id)
+)
+AGING = select(AMOUNTS.c.customer_id, *COLUMNS).group_by(AMOUNTS.c.customer_id)
+AGING_TOTAL = select(*COLUMNS)
 BEFORE = select(func.coalesce(BALANCE, 0)).where(
     *ON_ACCOUNT,
     JOURNAL.customer_id == bindparam("customer_id"),
@@ -103,6 +104,12 @@ class ReceivablesReports(TenantRepository):
     async def aging_rows(self, account: str, as_of: date) -> list[AgingRow]:
         """Per customer, the balance on `account` up to `as_of` in the aging's columns."""
         return [AgingRow(**row) for row in await self._rows(AGING, account=account, as_of=as_of)]
+
+    async def aging_total(self, account: str, as_of: date) -> AgingRow:
+        """The aging's columns over every customer (one row; no row per customer read)."""
+        row = await self._row(AGING_TOTAL, account=account, as_of=as_of)
+        assert row is not None, "an aggregate without GROUP BY gives one row"
+        return AgingRow(TOTAL, **row)
 
     async def balance_before(self, account: str, customer_id: str, from_date: date) -> Decimal:
         value = await self._value(

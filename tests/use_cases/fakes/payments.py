@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.paging import PageRequest
-from domain.receivables.aging import AgingRow, OpenAmount, per_customer
+from domain.receivables.aging import AgingRow, OpenAmount, aging, per_customer
 from domain.receivables.cash_refusals import PaymentNotFound
 from domain.receivables.journal import JournalEntry, JournalLine
 from domain.receivables.payment import Payment, PaymentStatus
@@ -112,6 +112,9 @@ class InMemoryReceivablesReports(Table[Any]):
                 key = (customer_id, due[invoice_id] if invoice_id else None)
                 totals[key] = totals.get(key, ZERO) + line.debit - line.credit
         return per_customer(as_of, (OpenAmount(c, d, amount) for (c, d), amount in totals.items()))
+
+    async def aging_total(self, account: str, as_of: date) -> AgingRow:
+        return aging(as_of, await self.aging_rows(account, as_of)).total
 
     async def balance_before(self, account: str, customer_id: str, from_date: date) -> Decimal:
         return sum(
