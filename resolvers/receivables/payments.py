@@ -18,9 +18,11 @@ from decimal import Decimal
 from domain.clock import Clock
 from domain.customers import CustomerNotFound
 from domain.errors import collect
+from domain.finance.periods import FinancialPeriod
 from domain.identity import Principal
 from domain.money import check_currency, normalize_currency
 from domain.paging import Page, PageRequest
+from domain.receivables.accounts import ChartOfAccounts
 from domain.receivables.allocation import (
     AllocationRequest,
     check_payment_amount,
@@ -59,55 +61,79 @@ class InvoiceAllocation:
     reversed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Books:
+    """What every payment of a unit of work posts against: the tenant's chart of accounts
+    and the closed periods (read once for a whole bank statement)."""
+
+    chart: ChartOfAccounts
+    closed: tuple[FinancialPeriod, ...]
+
+
+async def books_of(work: UnitOfWork) -> Books:
+    return Books(await work.chart_of_accounts.chart(), tuple(await work.financial_periods.closed()))
+
+
 async def record_payment(
     uow: UnitOfWorkFactory, clock: Clock, by: Principal, request: PaymentRequest
 ) -> Payment:
     """Record the payment and apply it; what is not applied is unapplied cash."""
     collect(check_payment_amount(request.amount), check_currency(request.currency, "currency"))
     async with uow() as work:
-        payment = await receive(work, clock.now(), by.user_id, request)
+        if request.customer_id not in await work.customers.get_many([request.customer_id]):
+            raise CustomerNotFound(
+                f"Customer '{request.customer_id}' was not found.", field="customerId"
+            )
+        currency = normalize_currency(request.currency)
+        parts = await _parts(
+            work, request.customer_id, request.amount, currency, request.allocations
+        )
+        [payment_id] = await work.naming.next_ids(PAYMENT_SERIES, 1, 6)
+        payment = receive(
+            work.tenant_id,
+            clock.now(),
+            by.user_id,
+            request,
+            payment_id,
+            await books_of(work),
+            parts,
+        )
+        await work.payments.add(payment)
         await work.commit()
         return payment
 
 
-async def receive(
-    work: UnitOfWork,
+def receive(
+    tenant_id: str,
     at: datetime,
     by: str,
     request: PaymentRequest,
+    payment_id: str,
+    books: Books,
+    parts: Sequence[tuple[Invoice, Decimal]],
     statement: tuple[str, int] | None = None,
 ) -> Payment:
-    """Record `request` inside `work` (a bank statement records each of its lines so,
-    `statement` naming the statement and the line)."""
-    customers = await work.customers.get_many([request.customer_id])
-    if request.customer_id not in customers:
-        raise CustomerNotFound(
-            f"Customer '{request.customer_id}' was not found.", field="customerId"
-        )
-    currency = normalize_currency(request.currency)
+    """The payment of `request` with `parts` applied (a bank statement makes each of its
+    lines one, `statement` naming the statement and the line)."""
     on = request.payment_date or at.astimezone(UTC).date()
-    parts = await _parts(work, request.customer_id, request.amount, currency, request.allocations)
-    payment_id = await work.naming.next_id(PAYMENT_SERIES, 6)
-    payment = Payment.receive(
+    return Payment.receive(
         id=payment_id,
-        tenant_id=work.tenant_id,
+        tenant_id=tenant_id,
         customer_id=request.customer_id,
         number=payment_number(on.year, int(payment_id.rsplit("-", 1)[1])),
         method=request.method,
         payment_date=on,
         bank_reference=request.bank_reference,
         amount=request.amount,
-        currency=currency,
+        currency=normalize_currency(request.currency),
         at=at,
         by=by,
-        chart=await work.chart_of_accounts.chart(),
-        closed_periods=await work.financial_periods.closed(),
+        chart=books.chart,
+        closed_periods=books.closed,
         parts=parts,
         statement_id=statement[0] if statement else None,
         statement_line=statement[1] if statement else None,
     )
-    await work.payments.add(payment)
-    return payment
 
 
 async def apply_unapplied_cash(
@@ -150,9 +176,8 @@ async def _parts(
     allocations: Sequence[AllocationRequest] | None,
 ) -> list[tuple[Invoice, Decimal]]:
     if allocations is None:
-        return oldest_due_first(
-            available, currency, await work.invoices.open_of_customer(customer_id)
-        )
+        owed = await work.invoices.open_of_customers([customer_id])
+        return oldest_due_first(available, currency, owed[customer_id])
     found = await work.invoices.locked([a.invoice_id for a in allocations])
     for i, part in enumerate(allocations):
         if part.invoice_id not in found:

@@ -42,12 +42,8 @@ class InvoiceStore(Changeable[Invoice], Protocol):
         until commit, the ones this unit already holds as it holds them."""
         ...
 
-    async def locked_by_numbers(self, numbers: Sequence[str]) -> dict[str, Invoice]:
-        """`locked`, by invoice number."""
-        ...
-
-    async def open_of_customer(self, customer_id: str) -> list[Invoice]:
-        """The customer's invoices with money owed, to change (as `locked`)."""
+    async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
+        """Each customer's invoices with money owed, to change (as `locked`)."""
         ...
 
 

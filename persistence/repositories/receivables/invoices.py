@@ -86,17 +86,11 @@ LOCKED_BY_IDS = (
     .order_by(HEADER.id)
     .with_for_update()
 )
-LOCKED_BY_NUMBERS = (
-    select(*HEADER_COLUMNS)
-    .where(of_tenant(invoices), one_of_param(HEADER.number, "numbers"))
-    .order_by(HEADER.id)
-    .with_for_update()
-)
-OPEN_OF_CUSTOMER_LOCKED = (
+OPEN_OF_CUSTOMERS_LOCKED = (
     select(*HEADER_COLUMNS)
     .where(
         of_tenant(invoices),
-        HEADER.customer_id == bindparam("customer_id"),
+        one_of_param(HEADER.customer_id, "customer_ids"),
         one_of(HEADER.status, [s.value for s in OPEN_STATUSES]),
         HEADER.open_balance > 0,
     )
@@ -145,17 +139,14 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         rows = await self._rows(LOCKED_BY_IDS, ids=sorted(set(invoice_ids)))
         return {i.id: self._tracked_or(i) for i in await self._complete(rows)}
 
-    async def locked_by_numbers(self, numbers: Sequence[str]) -> dict[str, Invoice]:
-        """The posted invoices of these numbers, by number, tracked and locked."""
-        rows = await self._rows(LOCKED_BY_NUMBERS, numbers=sorted(set(numbers)))
-        found = [self._tracked_or(i) for i in await self._complete(rows)]
-        return {i.number or "": i for i in found}
-
-    async def open_of_customer(self, customer_id: str) -> list[Invoice]:
-        """The customer's invoices with money owed, tracked and locked (in id order)."""
-        rows = await self._rows(OPEN_OF_CUSTOMER_LOCKED, customer_id=customer_id)
-        found = [self._tracked_or(i) for i in await self._complete(rows)]
-        return [i for i in found if i.status in OPEN_STATUSES and i.open_balance > 0]
+    async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
+        """Each customer's invoices with money owed, tracked and locked (in id order)."""
+        rows = await self._rows(OPEN_OF_CUSTOMERS_LOCKED, customer_ids=sorted(set(customer_ids)))
+        found: dict[str, list[Invoice]] = {c: [] for c in customer_ids}
+        for invoice in (self._tracked_or(i) for i in await self._complete(rows)):
+            if invoice.status in OPEN_STATUSES and invoice.open_balance > 0:
+                found[invoice.customer_id].append(invoice)
+        return found
 
     def _tracked_or(self, invoice: Invoice) -> Invoice:
         """The invoice this unit already holds (with the changes it made), else `invoice`,

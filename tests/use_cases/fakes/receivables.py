@@ -57,18 +57,17 @@ class InMemoryInvoices(Aggregates[Invoice]):
         rows = (self._work.read(self.table, i) for i in sorted(set(invoice_ids)))
         return {row["id"]: self._held(row) for row in rows if row is not None}
 
-    async def locked_by_numbers(self, numbers: Sequence[str]) -> dict[str, Invoice]:
-        wanted = set(numbers)
-        rows = [row for row in self._work.rows(self.table) if row["number"] in wanted]
-        return {row["number"]: self._held(row) for row in rows}
-
-    async def open_of_customer(self, customer_id: str) -> list[Invoice]:
+    async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
+        wanted = set(customer_ids)
         rows = sorted(
-            (row for row in self._work.rows(self.table) if row["customer_id"] == customer_id),
+            (row for row in self._work.rows(self.table) if row["customer_id"] in wanted),
             key=lambda row: row["id"],
         )
-        held = [self._held(row) for row in rows]
-        return [i for i in held if i.status in OPEN_STATUSES and i.open_balance > 0]
+        found: dict[str, list[Invoice]] = {c: [] for c in customer_ids}
+        for invoice in (self._held(row) for row in rows):
+            if invoice.status in OPEN_STATUSES and invoice.open_balance > 0:
+                found[invoice.customer_id].append(invoice)
+        return found
 
     def _held(self, row: dict[str, Any]) -> Invoice:
         """The invoice this unit already tracks (with its changes), else the row's."""
