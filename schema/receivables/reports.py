@@ -13,9 +13,15 @@ from domain.receivables import aging as agings
 from domain.receivables import statement as statements
 from resolvers.receivables import reports
 from schema.context import Info
+from schema.customers.types import Customer
 from schema.permissions import requires
 
 READ = [requires(Permission.INVOICE_READ)]
+
+
+async def _customer(info: Info, customer_id: str) -> Customer | None:
+    found = await info.context.loaders.customer_by_id.load(customer_id)
+    return None if found is None else Customer.from_domain(found)
 
 
 @strawberry.type(description="What one customer (or all, in the total) owes by days past due.")
@@ -30,6 +36,13 @@ class AgingRow:
         description="Unapplied cash and credits on account (negative)."
     )
     total: Decimal
+
+    @strawberry.field(
+        description="The customer (none on the total row).",
+        permission_classes=[requires(Permission.CUSTOMER_READ)],
+    )
+    async def customer(self, info: Info) -> Customer | None:
+        return await _customer(info, str(self.customer_id))
 
     @classmethod
     def from_domain(cls, row: agings.AgingRow) -> AgingRow:
@@ -80,6 +93,12 @@ class CustomerStatement:
     opening_balance: Decimal
     lines: list[StatementLine]
     closing_balance: Decimal
+
+    @strawberry.field(
+        description="The customer.", permission_classes=[requires(Permission.CUSTOMER_READ)]
+    )
+    async def customer(self, info: Info) -> Customer | None:
+        return await _customer(info, str(self.customer_id))
 
     @classmethod
     def from_domain(cls, s: statements.CustomerStatement) -> CustomerStatement:

@@ -70,6 +70,13 @@ class JournalLine:
         description="On a payment's line: the invoice it paid (none for unapplied cash).",
     )
 
+    @strawberry.field(description="The invoice a payment's line paid.")
+    async def invoice(self, info: Info) -> Invoice | None:
+        if self.invoice_id is None:
+            return None
+        found = await info.context.loaders.invoice_by_id.load(str(self.invoice_id))
+        return None if found is None else Invoice.from_domain(found)
+
 
 @strawberry.type(description="A balanced journal entry the invoice posted (or its reversal).")
 class JournalEntry:

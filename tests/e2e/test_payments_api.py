@@ -147,14 +147,15 @@ async def test_partial_full_and_over_payments_with_explicit_allocations(
         {"account": "1200", "debit": "0.00", "credit": "100.00"},
     ]
     lines = await api.data(
-        "query($id: ID!) { payment(id: $id) { journal { lines { account invoiceId } } } }",
+        "query($id: ID!) { payment(id: $id) { journal { lines { account invoiceId "
+        "invoice { status } } } } }",
         {"id": over["paymentId"]},
     )
     assert lines["payment"]["journal"][0]["lines"] == [
-        {"account": "1000", "invoiceId": None},
-        {"account": "1200", "invoiceId": first["invoiceId"]},
-        {"account": "1200", "invoiceId": second["invoiceId"]},
-        {"account": "1200", "invoiceId": None},
+        {"account": "1000", "invoiceId": None, "invoice": None},
+        {"account": "1200", "invoiceId": first["invoiceId"], "invoice": {"status": "PAID"}},
+        {"account": "1200", "invoiceId": second["invoiceId"], "invoice": {"status": "PAID"}},
+        {"account": "1200", "invoiceId": None, "invoice": None},
     ]
     listed = (await invoice(api, first["invoiceId"]))["allocations"]
     assert [(a["paymentId"], a["amount"], a["reversed"]) for a in listed] == [

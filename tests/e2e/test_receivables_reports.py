@@ -70,6 +70,13 @@ async def test_aging_buckets_by_days_past_due_and_shows_an_earlier_date_as_it_wa
     assert before_the_payment["total"]["total"] == "1500.00"
     assert before_the_payment["total"]["unapplied"] == "0.00"
     assert (await api.data(AGING, {"asOf": days_ago(300)}))["arAging"]["customers"] == []
+    named = await api.data(
+        "{ arAging { customers { customer { name } } total { customer { name } } } }"
+    )
+    assert named["arAging"] == {
+        "customers": [{"customer": {"name": "Fleet 0"}}, {"customer": {"name": "Fleet 1"}}],
+        "total": {"customer": None},
+    }
     assert await assert_the_ledger_holds(api, engine) == Decimal("950.00")
 
 

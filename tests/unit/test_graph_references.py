@@ -15,6 +15,8 @@ OWN_IDS = {
     ("EstimateItem", "itemId"),
     ("EstimateStatusChange", "eventId"),
     ("InvoiceStatusChange", "eventId"),
+    ("PaymentReceivedNotice", "eventId"),
+    ("StatementLine", "entryId"),
     ("FinancialPeriod", "periodId"),
     ("Part", "productId"),
     ("StockShortageAlert", "eventId"),
@@ -59,6 +61,9 @@ STAYS_AN_ID = {
             ("SlaAlertMessage", "locationId"),
             ("InvoiceStatusChange", "invoiceId"),
             ("InvoiceStatusChange", "customerId"),
+            ("PaymentReceivedNotice", "paymentId"),
+            ("PaymentReceivedNotice", "customerId"),
+            ("ReceivedAllocation", "invoiceId"),
             ("StockLevelChange", "productId"),
             ("StockLevelChange", "locationId"),
         )
