@@ -17,6 +17,7 @@ from domain.inventory import events as inventory
 from domain.inventory import pricing_events as customer_pricing
 from domain.receivables import credit_control, credit_memo, dunning, write_off
 from domain.receivables import events as receivables
+from domain.receivables import payment_events as payments
 from domain.sales import backorders, opportunities
 from domain.sales import events as sales
 from domain.service_orders import acknowledgements, sla_alerts
@@ -49,6 +50,7 @@ EVENT_TYPES = _registry(
     credit_memo.EVENTS,
     dunning.EVENTS,
     write_off.EVENTS,
+    payments.EVENTS,
 )
 
 

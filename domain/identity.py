@@ -93,4 +93,5 @@ READ_BY_AGGREGATE = {
     "credit_memo": Permission.INVOICE_READ,
     "dunning_run": Permission.INVOICE_READ,
     "write_off": Permission.INVOICE_READ,
+    "payment": Permission.INVOICE_READ,
 }

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from domain.estimates import QuoteApproved
 from domain.finance.periods import PeriodClosed
 from domain.inventory.events import StockShortageDetected
+from domain.receivables.bank_statement import BankStatementImported
 from domain.receivables.credit_memo import RebateIssued
 from domain.receivables.sources import ContractRenewed
 from domain.sales.events import SalesOrderFulfilled
@@ -28,6 +29,7 @@ from domain.service_orders.inbound import (
 from resolvers.finance.periods import close_financial_period
 from resolvers.finance.quote_costs import post_quote_costs
 from resolvers.inventory.shortages import record_shortage_alert
+from resolvers.receivables.bank_statements import apply_bank_statement
 from resolvers.receivables.credit_memos import rebate_issued
 from resolvers.receivables.sources import invoice_contract_renewal, invoice_fulfilled_order
 from resolvers.service_orders.acknowledgements import acknowledge
@@ -53,6 +55,7 @@ HANDLERS: Mapping[str, Handler] = {
     WorkSessionCompleted.__name__: acknowledge,
     SalesOrderCreatedForWorkOrder.__name__: acknowledge,
     RevenueRecorded.__name__: acknowledge,
+    BankStatementImported.__name__: apply_bank_statement,
 }
 """Keyed by the event type the consumer decodes: the class name of the typed fact the
 wire parses the seed's event into."""

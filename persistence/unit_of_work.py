@@ -72,6 +72,8 @@ from persistence.repositories.receivables.credit_memos import CreditMemoReposito
 from persistence.repositories.receivables.dunning import DunningRunRepository, DunningSetup
 from persistence.repositories.receivables.invoices import InvoiceRepository
 from persistence.repositories.receivables.journal import JournalRepository
+from persistence.repositories.receivables.payments import PaymentRepository
+from persistence.repositories.receivables.reports import ReceivablesReports
 from persistence.repositories.receivables.write_offs import WriteOffRepository
 from persistence.repositories.sales.backorders import BackorderRepository
 from persistence.repositories.sales.opportunities import OpportunityRepository
@@ -207,6 +209,8 @@ class UnitOfWork:
     credit_memos = _Repository(CreditMemoRepository)
     dunning = _Repository(DunningSetup)
     dunning_runs = _Repository(DunningRunRepository)
+    payments = _Repository(PaymentRepository)
+    receivables_reports = _Repository(ReceivablesReports)
 
     @cached_property
     def naming(self) -> NamingSeries:

@@ -35,6 +35,10 @@ class Numbering(Protocol):
         """Take the next number of the series `prefix` (SNAP-001, ...), never given back."""
         ...
 
+    async def next_ids(self, prefix: str, count: int, width: int = 3) -> list[str]:
+        """Take the next `count` numbers of the series `prefix` at once, in order."""
+        ...
+
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
     ) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +24,7 @@ from domain.locations import Location
 from domain.paging import PageRequest
 from domain.receivables.credit_control import CreditStanding
 from domain.receivables.invoice import Invoice
+from domain.receivables.payment import Payment
 from domain.sales.backorders import Backorder
 from domain.sales.order import SalesOrder, SalesOrderFilter
 from domain.service_orders.acknowledgements import Acknowledger
@@ -38,7 +40,7 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
-from resolvers.receivables import credit_control, invoices
+from resolvers.receivables import credit_control, invoices, payments, reports
 from resolvers.receivables import sources as invoice_sources
 from resolvers.sales import backorders
 from resolvers.sales import queries as sales
@@ -84,6 +86,25 @@ class Loaders:
     @cached_property
     def credit_standing(self) -> DataLoader[str, CreditStanding | None]:
         return DataLoader(lambda ids: credit_control.standings_by_id(self.uow, ids))
+
+    @cached_property
+    def invoice_by_id(self) -> DataLoader[str, Invoice | None]:
+        return DataLoader(lambda ids: payments.invoices_by_id(self.uow, ids))
+
+    @cached_property
+    def payment_by_id(self) -> DataLoader[str, Payment | None]:
+        return DataLoader(lambda ids: payments.payments_by_id(self.uow, ids))
+
+    @cached_property
+    def allocations_of_invoice(self) -> DataLoader[str, list[payments.InvoiceAllocation]]:
+        return DataLoader(lambda ids: payments.allocations_of_invoices(self.uow, ids))
+
+    @cached_property
+    def balance_of_customer(self) -> DataLoader[str, Decimal]:
+        """Each customer's balance on the receivables account today (UTC)."""
+        return DataLoader(
+            lambda ids: reports.customer_balances(self.uow, ids, self.clock.now().date())
+        )
 
     @cached_property
     def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:

@@ -58,7 +58,10 @@ from schema.pricing.queries import PricingQueries
 from schema.receivables.credit_mutations import CreditControlMutations
 from schema.receivables.credit_queries import CreditControlQueries
 from schema.receivables.mutations import ReceivablesMutations
+from schema.receivables.payment_subscriptions import PaymentSubscriptions
+from schema.receivables.payments import PaymentMutations, PaymentQueries
 from schema.receivables.queries import ReceivablesQueries
+from schema.receivables.reports import ReceivablesReportQueries
 from schema.receivables.subscriptions import ReceivablesSubscriptions
 from schema.sales.backorders import BackorderMutations, BackorderQueries
 from schema.sales.mutations import SalesOrderMutations
@@ -95,6 +98,8 @@ class Query(
     CustomerInventoryQueries,
     ReceivablesQueries,
     CreditControlQueries,
+    PaymentQueries,
+    ReceivablesReportQueries,
 ):
     pass
 
@@ -117,6 +122,7 @@ class Mutation(
     OpportunityMutations,
     ReceivablesMutations,
     CreditControlMutations,
+    PaymentMutations,
 ):
     pass
 
@@ -251,6 +257,7 @@ class Subscription(
     StockSubscriptions,
     SalesSubscriptions,
     ReceivablesSubscriptions,
+    PaymentSubscriptions,
 ):
     pass
 

@@ -24,6 +24,12 @@ from domain.errors import DomainError, NotFound, collect
 from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
 from domain.receivables.accounts import AccountRole, ChartOfAccounts
+from domain.receivables.cash_refusals import (
+    AllocationExceedsOpenBalance,
+    CurrencyMismatch,
+    InvoiceNotOpen,
+    cents_text,
+)
 from domain.receivables.events import InvoiceCancelled, InvoicePosted
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 from domain.receivables.lines import ZERO, InvoiceLine
@@ -252,6 +258,39 @@ class Invoice:
     def _require_open(self, action: str) -> None:
         if self.status not in OPEN_STATUSES or self.open_balance <= 0:
             raise InvalidInvoiceTransition(self.id, self.status, action)
+
+    def apply_payment(self, payment_id: str, amount: Decimal, currency: str) -> None:
+        """Take `amount` of payment `payment_id` off the open balance: PARTIALLY_PAID, or
+        PAID when nothing is left. Only an open invoice in the payment's currency takes
+        money, and never more than it is owed."""
+        if self.status not in OPEN_STATUSES:
+            raise InvoiceNotOpen(
+                f"Invoice {self.id} is {self.status}; only a POSTED or PARTIALLY_PAID "
+                "invoice takes a payment.",
+                field="allocations",
+            )
+        if currency != self.currency:
+            raise CurrencyMismatch(
+                f"Payment {payment_id} is in {currency}; invoice {self.id} is in {self.currency}.",
+                field="currency",
+            )
+        if amount > self.open_balance:
+            raise AllocationExceedsOpenBalance(
+                f"Invoice {self.id} has {cents_text(self.open_balance)} open; "
+                f"{cents_text(amount)} cannot be applied to it.",
+                field="allocations",
+            )
+        self.open_balance -= amount
+        self.status = InvoiceStatus.PAID if not self.open_balance else InvoiceStatus.PARTIALLY_PAID
+
+    def reverse_payment(self, amount: Decimal) -> None:
+        """Give back `amount` a reversed payment had applied: the invoice reopens."""
+        self.open_balance += amount
+        self.status = (
+            InvoiceStatus.POSTED
+            if self.open_balance == self.total
+            else InvoiceStatus.PARTIALLY_PAID
+        )
 
     def _require(self, status: InvoiceStatus, action: str) -> None:
         if self.status is not status:

@@ -39,10 +39,15 @@ class JournalLine:
     account_name: str
     side: Side
     amount: Decimal
+    invoice_id: str | None = None
+    """The invoice a line of another document (a payment) is for; a line of an invoice's
+    own entries, and unapplied cash, name none here."""
 
     @classmethod
-    def of(cls, account: Account, side: Side, amount: Decimal) -> JournalLine:
-        return cls(account.number, account.name, side, amount)
+    def of(
+        cls, account: Account, side: Side, amount: Decimal, invoice_id: str | None = None
+    ) -> JournalLine:
+        return cls(account.number, account.name, side, amount, invoice_id)
 
     @property
     def debit(self) -> Decimal:
@@ -100,7 +105,13 @@ class JournalEntry:
             posted_on,
             memo,
             tuple(
-                JournalLine(line.account, line.account_name, line.side.opposite, line.amount)
+                JournalLine(
+                    line.account,
+                    line.account_name,
+                    line.side.opposite,
+                    line.amount,
+                    line.invoice_id,
+                )
                 for line in self.lines
             ),
         )

@@ -32,6 +32,19 @@ TAKE_NEXT = (
 )
 
 
+TAKE_MANY = (
+    insert(naming_series)
+    .values(
+        tenant_id=bindparam("tenant_id"), series=bindparam("series"), last_value=bindparam("count")
+    )
+    .on_conflict_do_update(
+        index_elements=[naming_series.c.tenant_id, naming_series.c.series],
+        set_={"last_value": naming_series.c.last_value + bindparam("count")},
+    )
+    .returning(naming_series.c.last_value)
+)
+
+
 class NamingSeries:
     """One tenant's series. Not a repository of the unit of work (its numbers are taken
     outside the unit's transaction), but its statement runs for the tenant like one."""
@@ -50,6 +63,17 @@ class NamingSeries:
             taken = await TenantDriver(driver, self.tenant_id).row(TAKE_NEXT, {"series": prefix})
         assert taken is not None, "the upsert always returns the series' new value"
         return f"{prefix}-{taken['last_value']:0{width}d}"
+
+    async def next_ids(self, prefix: str, count: int, width: int = 3) -> list[str]:
+        """Take the next `count` numbers of the series `prefix` in one statement (a bank
+        statement's payments), in order."""
+        async with standalone(self._numbering) as driver:
+            taken = await TenantDriver(driver, self.tenant_id).row(
+                TAKE_MANY, {"series": prefix, "count": count}
+            )
+        assert taken is not None, "the upsert always returns the series' new value"
+        last = taken["last_value"]
+        return [f"{prefix}-{n:0{width}d}" for n in range(last - count + 1, last + 1)]
 
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3

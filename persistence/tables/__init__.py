@@ -26,6 +26,7 @@ from persistence.tables.finance import financial_periods
 from persistence.tables.idempotency import idempotency_keys
 from persistence.tables.locations import approval_policies, locations, tax_codes
 from persistence.tables.naming import naming_series
+from persistence.tables.payments import journal_balances, payment_allocations, payments
 from persistence.tables.receivables import (
     gl_accounts,
     invoice_lines,
@@ -81,6 +82,7 @@ __all__ = [
     "invoice_lines",
     "invoice_number_series",
     "invoices",
+    "journal_balances",
     "journal_lines",
     "location_gl_accounts",
     "locations",
@@ -92,6 +94,8 @@ __all__ = [
     "outbox_cursor",
     "parts",
     "parts_usages",
+    "payment_allocations",
+    "payments",
     "people",
     "product_categories",
     "sales_order_lines",

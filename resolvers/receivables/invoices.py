@@ -16,6 +16,7 @@ from domain.identity import Principal
 from domain.locations import LocationNotFound
 from domain.money import check_currency, normalize_currency
 from domain.paging import Page, PageRequest
+from domain.receivables.cash_refusals import refuse_cancelling_paid
 from domain.receivables.invoice import Invoice, invoice_number
 from domain.receivables.lines import LineRequest, price_lines
 from domain.receivables.search import InvoiceFilter
@@ -99,9 +100,11 @@ async def cancel_invoice(
     reason: str,
     version: int,
 ) -> Invoice:
-    """Cancel with a reason; a posted invoice's posting is reversed."""
+    """Cancel with a reason; a posted invoice's posting is reversed. An invoice with
+    money applied is refused, naming the payments to reverse first."""
     async with uow() as work:
         async with changing(work.invoices, invoice_id, version) as invoice:
+            refuse_cancelling_paid(invoice_id, await work.payments.applied_to(invoice_id))
             invoice.cancel(reason, clock.now(), by.user_id, await work.financial_periods.closed())
         await work.commit()
         return invoice

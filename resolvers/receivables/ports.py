@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
+from decimal import Decimal
+from typing import Any, Protocol
 
 from domain.paging import PageRequest
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
+from domain.receivables.aging import AgingRow
 from domain.receivables.invoice import Invoice
 from domain.receivables.ledger import AccountBalance
+from domain.receivables.payment import Payment, PaymentStatus
 from domain.receivables.search import InvoiceFilter
+from domain.receivables.statement import Movement
 from resolvers.changes import Changeable
 
 
@@ -36,6 +40,19 @@ class InvoiceStore(Changeable[Invoice], Protocol):
     async def add(self, invoice: Invoice) -> None:
         """Store a new invoice and track it; a second invoice of one order (service or
         sales), or of one contract's period, is refused."""
+        ...
+
+    async def by_ids(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices of these ids the tenant has, by id (to read only)."""
+        ...
+
+    async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices of these ids (those the tenant has), to change: tracked, held
+        until commit, the ones this unit already holds as it holds them."""
+        ...
+
+    async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
+        """Each customer's invoices with money owed, to change (as `locked`)."""
         ...
 
 
@@ -71,6 +88,61 @@ class JournalStore(Protocol):
         ...
 
 
+class PaymentStore(Changeable[Payment], Protocol):
+    async def add(self, payment: Payment) -> None: ...
+
+    async def by_ids(self, payment_ids: Sequence[str]) -> dict[str, Payment]:
+        """The payments of these ids the tenant has, by id (to read only)."""
+        ...
+
+    async def applied_to(self, invoice_id: str) -> list[str]:
+        """The ids of the payments (not reversed) with money applied to the invoice."""
+        ...
+
+    async def allocations_to(
+        self, invoice_ids: Sequence[str]
+    ) -> dict[str, list[tuple[str, Decimal, Any, PaymentStatus]]]:
+        """Per invoice id: (payment id, amount, applied on, payment status) of each
+        allocation made to it, reversed payments' included."""
+        ...
+
+    async def search(
+        self, customer_id: str | None, unapplied_only: bool, request: PageRequest
+    ) -> list[Payment]:
+        """One page, newest first, and one payment more if another page follows."""
+        ...
+
+    async def count(self, customer_id: str | None, unapplied_only: bool) -> int: ...
+
+    async def lines_of_statement(self, statement_id: str) -> set[int]:
+        """The lines of a bank statement that already made a payment."""
+        ...
+
+
+class ReceivablesReportStore(Protocol):
+    async def aging_rows(self, account: str, as_of: date) -> list[AgingRow]:
+        """Per customer, the balance of `account` up to `as_of` by aging column."""
+        ...
+
+    async def aging_total(self, account: str, as_of: date) -> AgingRow:
+        """`aging_rows` summed over every customer."""
+        ...
+
+    async def balance_before(self, account: str, customer_id: str, from_date: date) -> Decimal: ...
+
+    async def movements(
+        self, account: str, customer_id: str, from_date: date, to_date: date
+    ) -> list[Movement]:
+        """The customer's entries on `account` in the period, in posting order."""
+        ...
+
+    async def balances(
+        self, account: str, customer_ids: Sequence[str], as_of: date
+    ) -> dict[str, Decimal]:
+        """Each customer's balance of `account` (customers with no line left out)."""
+        ...
+
+
 class ReceivablesWork(Protocol):
     @property
     def invoices(self) -> InvoiceStore: ...
@@ -83,3 +155,9 @@ class ReceivablesWork(Protocol):
 
     @property
     def journal(self) -> JournalStore: ...
+
+    @property
+    def payments(self) -> PaymentStore: ...
+
+    @property
+    def receivables_reports(self) -> ReceivablesReportStore: ...

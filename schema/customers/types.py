@@ -26,6 +26,7 @@ from schema.sales.types import OrderStatus
 from schema.work_lists import WorkLists
 
 if TYPE_CHECKING:
+    from schema.receivables.payment_types import Payment
     from schema.receivables.types import Invoice
     from schema.sales.opportunities import Opportunity
     from schema.sales.types import SalesOrder
@@ -162,6 +163,29 @@ class Customer(WorkLists):
             page_request(page_index, page_size),
         )
         return Page.of(page, Invoice.from_domain)
+
+    @strawberry.field(
+        description="This customer's payments, newest first.",
+        permission_classes=[requires(Permission.INVOICE_READ)],
+    )
+    async def payments(
+        self, info: Info, page_index: int | None = 0, page_size: int | None = 20
+    ) -> Page[Annotated[Payment, strawberry.lazy("schema.receivables.payment_types")]]:
+        from resolvers.receivables.payments import payments
+        from schema.receivables.payment_types import Payment
+
+        page = await payments(
+            info.context.uow, str(self.customer_id), False, page_request(page_index, page_size)
+        )
+        return Page.of(page, Payment.from_domain)
+
+    @strawberry.field(
+        description="What the customer owes today: the balance of their receivables account "
+        "lines (open invoices less unapplied cash and credits).",
+        permission_classes=[requires(Permission.INVOICE_READ)],
+    )
+    async def balance(self, info: Info) -> Decimal:
+        return await info.context.loaders.balance_of_customer.load(str(self.customer_id))
 
     @classmethod
     def from_domain(cls, c: domain.Customer) -> Customer:

@@ -21,6 +21,7 @@ from schema.pricing.types import ItemType
 from schema.references import LocationType, location_of
 
 if TYPE_CHECKING:
+    from schema.receivables.payment_types import InvoiceAllocation
     from schema.sales.types import SalesOrder
     from schema.service_orders.types import ServiceOrder
 
@@ -65,6 +66,17 @@ class JournalLine:
     account_name: str
     debit: Decimal
     credit: Decimal
+    invoice_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="On a payment's line: the invoice it paid (none for unapplied cash).",
+    )
+
+    @strawberry.field(description="The invoice a payment's line paid.")
+    async def invoice(self, info: Info) -> Invoice | None:
+        if self.invoice_id is None:
+            return None
+        found = await info.context.loaders.invoice_by_id.load(str(self.invoice_id))
+        return None if found is None else Invoice.from_domain(found)
 
 
 @strawberry.type(description="A balanced journal entry the invoice posted (or its reversal).")
@@ -86,6 +98,7 @@ class JournalEntry:
                     account_name=line.account_name,
                     debit=line.debit,
                     credit=line.credit,
+                    invoice_id=None if line.invoice_id is None else strawberry.ID(line.invoice_id),
                 )
                 for line in entry.lines
             ],
@@ -183,6 +196,18 @@ class Invoice:
 
         found = await info.context.loaders.sales_order_by_id.load(str(self.sales_order_id))
         return None if found is None else SalesOrder.from_domain(found)
+
+    @strawberry.field(
+        description="The money of payments applied to the invoice, oldest first (a reversed "
+        "payment's part is kept, marked reversed)."
+    )
+    async def allocations(
+        self, info: Info
+    ) -> list[Annotated[InvoiceAllocation, strawberry.lazy("schema.receivables.payment_types")]]:
+        from schema.receivables.payment_types import InvoiceAllocation
+
+        found = await info.context.loaders.allocations_of_invoice.load(str(self.invoice_id))
+        return [InvoiceAllocation.from_domain(a) for a in found]
 
     @classmethod
     def from_domain(cls, i: invoices.Invoice) -> Invoice:

@@ -34,6 +34,7 @@ from subscriptions.wire.contracts import (
     finance,
     inventory,
     inventory_pricing,
+    payments,
     receivables,
     sales,
     service_orders,
@@ -275,6 +276,7 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         sales.CONTRACTS,
         receivables.CONTRACTS,
         credit_control.CONTRACTS,
+        payments.CONTRACTS,
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
@@ -285,6 +287,7 @@ INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
             *finance.INBOUND,
             *credit_control.INBOUND,
             *receivables.INBOUND,
+            *payments.INBOUND,
         )
     }
 )

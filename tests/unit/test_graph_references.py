@@ -18,6 +18,8 @@ OWN_IDS = {
     ("EstimateItem", "itemId"),
     ("EstimateStatusChange", "eventId"),
     ("InvoiceStatusChange", "eventId"),
+    ("PaymentReceivedNotice", "eventId"),
+    ("StatementLine", "entryId"),
     ("FinancialPeriod", "periodId"),
     ("Part", "productId"),
     ("StockShortageAlert", "eventId"),
@@ -65,6 +67,9 @@ STAYS_AN_ID = {
             ("SlaAlertMessage", "locationId"),
             ("InvoiceStatusChange", "invoiceId"),
             ("InvoiceStatusChange", "customerId"),
+            ("PaymentReceivedNotice", "paymentId"),
+            ("PaymentReceivedNotice", "customerId"),
+            ("ReceivedAllocation", "invoiceId"),
             ("StockLevelChange", "productId"),
             ("StockLevelChange", "locationId"),
         )

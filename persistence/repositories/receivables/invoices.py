@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 
 from domain.paging import PageRequest
 from domain.receivables.invoice import OPEN_STATUSES, Invoice, InvoiceNotFound, InvoiceStatus
@@ -80,8 +80,31 @@ JOURNAL_OF = (
         JOURNAL.debit,
         JOURNAL.credit,
     )
-    .where(of_tenant(journal_lines), one_of_param(JOURNAL.invoice_id, "invoice_ids"))
+    .where(
+        of_tenant(journal_lines),
+        one_of_param(JOURNAL.invoice_id, "invoice_ids"),
+        # the invoice's own entries (INVC-001-POST...), not the payments applied to it
+        func.starts_with(JOURNAL.entry_id, JOURNAL.invoice_id.concat("-")),
+    )
     .order_by(JOURNAL.position)
+)
+BY_IDS = select(*HEADER_COLUMNS).where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
+LOCKED_BY_IDS = (
+    select(*HEADER_COLUMNS)
+    .where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
+    .order_by(HEADER.id)
+    .with_for_update()
+)
+OPEN_OF_CUSTOMERS_LOCKED = (
+    select(*HEADER_COLUMNS)
+    .where(
+        of_tenant(invoices),
+        one_of_param(HEADER.customer_id, "customer_ids"),
+        one_of(HEADER.status, [s.value for s in OPEN_STATUSES]),
+        HEADER.open_balance > 0,
+    )
+    .order_by(HEADER.id)
+    .with_for_update()
 )
 ADD = insert(invoices).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
 SAVE = versioned_update(invoices, WRITTEN).returning(HEADER.version, HEADER.updated_at)
@@ -121,6 +144,33 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         rows = await self._rows(OF_RENEWAL, contract_id=contract_id, period_start=period_start)
         found = await self._complete(rows)
         return found[0] if found else None
+
+    async def by_ids(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices of `invoice_ids` this tenant has, by id (to read only)."""
+        found = await self._complete(await self._rows(BY_IDS, ids=list(invoice_ids)))
+        return {i.id: i for i in found}
+
+    async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices of `invoice_ids` this tenant has, tracked, their rows held until
+        commit. Rows are locked in id order, so two payments never wait on each other
+        in a circle."""
+        rows = await self._rows(LOCKED_BY_IDS, ids=sorted(set(invoice_ids)))
+        return {i.id: self._tracked_or(i) for i in await self._complete(rows)}
+
+    async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
+        """Each customer's invoices with money owed, tracked and locked (in id order)."""
+        rows = await self._rows(OPEN_OF_CUSTOMERS_LOCKED, customer_ids=sorted(set(customer_ids)))
+        found: dict[str, list[Invoice]] = {c: [] for c in customer_ids}
+        for invoice in (self._tracked_or(i) for i in await self._complete(rows)):
+            if invoice.status in OPEN_STATUSES and invoice.open_balance > 0:
+                found[invoice.customer_id].append(invoice)
+        return found
+
+    def _tracked_or(self, invoice: Invoice) -> Invoice:
+        """The invoice this unit already holds (with the changes it made), else `invoice`,
+        tracked: several payments of one unit (a bank statement) see each other's parts."""
+        known = self._tracked.get(invoice.id)
+        return known[0] if known is not None else self.track(invoice)
 
     async def _read(self, aggregate_id: str, lock: bool) -> Invoice | None:
         row = await self._row(LOCKED_BY_ID if lock else BY_ID, id=aggregate_id)

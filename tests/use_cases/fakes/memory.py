@@ -156,6 +156,9 @@ class NamingSeries:
         self._database.series[key] = self._database.series.get(key, 0) + 1
         return f"{prefix}-{self._database.series[key]:0{width}d}"
 
+    async def next_ids(self, prefix: str, count: int, width: int = 3) -> list[str]:
+        return [await self.next_id(prefix, width) for _ in range(count)]
+
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
     ) -> str:

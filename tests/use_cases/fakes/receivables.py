@@ -20,11 +20,12 @@ from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, L
 from domain.receivables.credit_control import CreditStanding
 from domain.receivables.credit_memo import CreditMemo, CreditMemoNotFound
 from domain.receivables.dunning import DunningLevel, DunningRun, PastDue
-from domain.receivables.invoice import Invoice, InvoiceNotFound
+from domain.receivables.invoice import OPEN_STATUSES, Invoice, InvoiceNotFound
 from domain.receivables.ledger import ZERO, AccountBalance
 from domain.receivables.search import InvoiceFilter
 from domain.receivables.write_off import WriteOff, WriteOffNotFound
 from tests.use_cases.fakes.memory import Aggregates, DuplicateKey, Repository, Table, page_of
+from tests.use_cases.fakes.payments import InMemoryPayments, InMemoryReceivablesReports
 
 D = TypeVar("D", WriteOff, CreditMemo)
 
@@ -69,6 +70,31 @@ class InMemoryInvoices(Aggregates[Invoice]):
             if (row["contract_id"], row["billing_period_start"]) == (contract_id, period_start):
                 return _invoice(row)
         return None
+
+    async def by_ids(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        rows = (self._work.read(self.table, i) for i in dict.fromkeys(invoice_ids))
+        return {row["id"]: _invoice(row) for row in rows if row is not None}
+
+    async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        rows = (self._work.read(self.table, i) for i in sorted(set(invoice_ids)))
+        return {row["id"]: self._held(row) for row in rows if row is not None}
+
+    async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
+        wanted = set(customer_ids)
+        rows = sorted(
+            (row for row in self._work.rows(self.table) if row["customer_id"] in wanted),
+            key=lambda row: row["id"],
+        )
+        found: dict[str, list[Invoice]] = {c: [] for c in customer_ids}
+        for invoice in (self._held(row) for row in rows):
+            if invoice.status in OPEN_STATUSES and invoice.open_balance > 0:
+                found[invoice.customer_id].append(invoice)
+        return found
+
+    def _held(self, row: dict[str, Any]) -> Invoice:
+        """The invoice this unit already tracks (with its changes), else the row's."""
+        known = self._tracked.get(row["id"])
+        return known[0] if known is not None else self.track(_invoice(row))
 
     def _check_unique(self, aggregate: Invoice) -> None:
         """The unique indexes: one invoice per service order, per sales order and per
@@ -312,3 +338,5 @@ class ReceivablesWork:
     credit_memos = Repository(InMemoryCreditMemos)
     dunning = Repository(InMemoryDunningSetup)
     dunning_runs = Repository(InMemoryDunningRuns)
+    payments = Repository(InMemoryPayments)
+    receivables_reports = Repository(InMemoryReceivablesReports)

@@ -1,0 +1,254 @@
+"""Payments of one tenant: the header row, its allocations and its journal entries.
+
+A payment is read in three statements (header, allocations, the journal lines of the
+entries it posted, by entry id) and so is a page of them. Saving writes the header with
+a version-checked UPDATE and only *inserts* allocations and journal lines, which never
+change. Each journal line names the payment's customer and, for a part applied to an
+invoice, that invoice; the unapplied cash names none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, bindparam, insert, select
+
+from domain.paging import PageRequest
+from domain.receivables.cash_refusals import PaymentNotFound
+from domain.receivables.journal import JournalEntry, JournalLine, Side
+from domain.receivables.payment import Allocation, Payment, PaymentMethod, PaymentStatus
+from persistence.repositories.aggregates import AggregateRepository
+from persistence.repositories.base import of_tenant, one_of_param, take_written, versioned_update
+from persistence.tables import journal_lines, payment_allocations, payments
+
+HEADER = payments.c
+PART = payment_allocations.c
+JOURNAL = journal_lines.c
+WRITTEN = ["status", "unapplied", "reversed_at", "reversed_by", "reversal_reason"]
+HEADER_COLUMNS = [c for c in payments.c if c.name not in {"tenant_id", "unapplied"}]
+NEWEST_FIRST = (HEADER.created_at.desc(), HEADER.id.desc())
+BY_ID = select(*HEADER_COLUMNS).where(of_tenant(payments), HEADER.id == bindparam("id"))
+LOCKED_BY_ID = BY_ID.with_for_update()
+BY_IDS = select(*HEADER_COLUMNS).where(of_tenant(payments), one_of_param(HEADER.id, "ids"))
+ALLOCATIONS_OF = (
+    select(*(c for c in payment_allocations.c if c.name != "tenant_id"))
+    .where(of_tenant(payment_allocations), one_of_param(PART.payment_id, "payment_ids"))
+    .order_by(PART.payment_id, PART.line_no)
+)
+JOURNAL_OF = (
+    select(
+        JOURNAL.entry_id,
+        JOURNAL.posted_on,
+        JOURNAL.memo,
+        JOURNAL.account,
+        JOURNAL.account_name,
+        JOURNAL.invoice_id,
+        JOURNAL.debit,
+        JOURNAL.credit,
+    )
+    .where(of_tenant(journal_lines), one_of_param(JOURNAL.entry_id, "entry_ids"))
+    .order_by(JOURNAL.position)
+)
+ACTIVE = HEADER.status == PaymentStatus.RECEIVED.value
+APPLIED_TO = (
+    select(PART.payment_id)
+    .join(payments, (HEADER.tenant_id == PART.tenant_id) & (HEADER.id == PART.payment_id))
+    .where(of_tenant(payment_allocations), PART.invoice_id == bindparam("invoice_id"), ACTIVE)
+    .group_by(PART.payment_id)
+    .order_by(PART.payment_id)
+)
+ALLOCATIONS_TO = (
+    select(PART.invoice_id, PART.payment_id, PART.amount, PART.applied_on, HEADER.status)
+    .join(payments, (HEADER.tenant_id == PART.tenant_id) & (HEADER.id == PART.payment_id))
+    .where(of_tenant(payment_allocations), one_of_param(PART.invoice_id, "invoice_ids"))
+    .order_by(PART.invoice_id, PART.applied_on, PART.payment_id, PART.line_no)
+)
+OF_STATEMENT = select(HEADER.statement_line).where(
+    of_tenant(payments), HEADER.statement_id == bindparam("statement_id")
+)
+ADD = insert(payments).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
+SAVE = versioned_update(payments, WRITTEN).returning(HEADER.version, HEADER.updated_at)
+ADD_ALLOCATION = insert(payment_allocations)
+APPEND_JOURNAL = insert(journal_lines)
+
+
+class PaymentRepository(AggregateRepository[Payment]):
+    table = payments
+    noun = "Payment"
+
+    def not_found(self, aggregate_id: str) -> PaymentNotFound:
+        return PaymentNotFound(aggregate_id)
+
+    async def add(self, payment: Payment) -> None:
+        """Track a new payment, inserted at commit."""
+        self.track_new(payment)
+
+    async def by_ids(self, payment_ids: Sequence[str]) -> dict[str, Payment]:
+        """The payments of `payment_ids` this tenant has (to read only)."""
+        found = await self._complete(await self._rows(BY_IDS, ids=list(payment_ids)))
+        return {payment.id: payment for payment in found}
+
+    async def applied_to(self, invoice_id: str) -> list[str]:
+        """The payments (not reversed) with money applied to the invoice, by id."""
+        return [row["payment_id"] for row in await self._rows(APPLIED_TO, invoice_id=invoice_id)]
+
+    async def allocations_to(
+        self, invoice_ids: Sequence[str]
+    ) -> dict[str, list[tuple[str, Decimal, Any, PaymentStatus]]]:
+        """Per invoice: (payment id, amount, applied on, the payment's status) of every
+        allocation made to it, the reversed ones included."""
+        found: dict[str, list[tuple[str, Decimal, Any, PaymentStatus]]] = {
+            i: [] for i in invoice_ids
+        }
+        for row in await self._rows(ALLOCATIONS_TO, invoice_ids=list(invoice_ids)):
+            found[row["invoice_id"]].append(
+                (row["payment_id"], row["amount"], row["applied_on"], PaymentStatus(row["status"]))
+            )
+        return found
+
+    async def search(
+        self, customer_id: str | None, unapplied_only: bool, request: PageRequest
+    ) -> list[Payment]:
+        statement = _filtered(select(*HEADER_COLUMNS), customer_id, unapplied_only)
+        rows = await self._page_rows(statement.order_by(*NEWEST_FIRST), request)
+        return await self._complete(rows)
+
+    async def count(self, customer_id: str | None, unapplied_only: bool) -> int:
+        return await self._count(_filtered(select(HEADER.id), customer_id, unapplied_only))
+
+    async def lines_of_statement(self, statement_id: str) -> set[int]:
+        """The statement's lines that already made a payment."""
+        rows = await self._rows(OF_STATEMENT, statement_id=statement_id)
+        return {row["statement_line"] for row in rows}
+
+    async def _read(self, aggregate_id: str, lock: bool) -> Payment | None:
+        row = await self._row(LOCKED_BY_ID if lock else BY_ID, id=aggregate_id)
+        return None if row is None else (await self._complete([row]))[0]
+
+    async def _complete(self, rows: Iterable[Mapping[str, Any]]) -> list[Payment]:
+        """The payments of `rows` with their allocations and journal, two statements."""
+        headers = list(rows)
+        ids = [row["id"] for row in headers]
+        if not ids:
+            return []
+        parts: dict[str, list[Allocation]] = {i: [] for i in ids}
+        for row in await self._rows(ALLOCATIONS_OF, payment_ids=ids):
+            values = {k: v for k, v in row.items() if k != "payment_id"}
+            parts[row["payment_id"]].append(Allocation(**values))
+        found = [
+            Payment(
+                tenant_id=self.tenant_id,
+                **{
+                    **row,
+                    "status": PaymentStatus(row["status"]),
+                    "method": PaymentMethod(row["method"]),
+                },
+                allocations=tuple(parts[row["id"]]),
+            )
+            for row in headers
+        ]
+        entry_ids = [entry_id for payment in found for entry_id in payment.entry_ids]
+        entries: dict[str, list[Any]] = {}
+        for row in await self._rows(JOURNAL_OF, entry_ids=entry_ids):
+            entries.setdefault(row["entry_id"], []).append(row)
+        for payment in found:
+            payment.journal = tuple(_entry(entries[e]) for e in payment.entry_ids if e in entries)
+        return found
+
+    def _stored_form(self, payment: Payment) -> dict[str, Any]:
+        return {
+            **{name: getattr(payment, name) for name in WRITTEN},
+            "allocations": len(payment.allocations),
+            "journal": len(payment.journal),
+        }
+
+    async def _save(self, payment: Payment, before: dict[str, Any] | None) -> None:
+        header = {name: getattr(payment, name) for name in WRITTEN}
+        if before is None:
+            row = await self._row(
+                ADD,
+                **header,
+                id=payment.id,
+                customer_id=payment.customer_id,
+                number=payment.number,
+                method=payment.method.value,
+                payment_date=payment.payment_date,
+                bank_reference=payment.bank_reference,
+                amount=payment.amount,
+                currency=payment.currency,
+                received_at=payment.received_at,
+                received_by=payment.received_by,
+                statement_id=payment.statement_id,
+                statement_line=payment.statement_line,
+                version=1,
+            )
+        else:
+            row = await self._row(SAVE, **header, key_id=payment.id, key_version=payment.version)
+        if row is None:
+            raise self.stale(payment.id, payment.version)
+        take_written(payment, row)
+        written = 0 if before is None else before["allocations"]
+        await self._run_many(
+            ADD_ALLOCATION,
+            [
+                {
+                    "payment_id": payment.id,
+                    "line_no": a.line_no,
+                    "invoice_id": a.invoice_id,
+                    "amount": a.amount,
+                    "applied_on": a.applied_on,
+                    "entry_id": a.entry_id,
+                }
+                for a in payment.allocations[written:]
+            ],
+        )
+        entries_written = 0 if before is None else before["journal"]
+        await self._run_many(
+            APPEND_JOURNAL,
+            [
+                {
+                    "entry_id": entry.entry_id,
+                    "line_no": line_no,
+                    "posted_on": entry.posted_on,
+                    "memo": entry.memo,
+                    "customer_id": payment.customer_id,
+                    "invoice_id": line.invoice_id,
+                    "account": line.account,
+                    "account_name": line.account_name,
+                    "debit": line.debit,
+                    "credit": line.credit,
+                }
+                for entry in payment.journal[entries_written:]
+                for line_no, line in enumerate(entry.lines, start=1)
+            ],
+        )
+
+
+def _filtered(statement: Select, customer_id: str | None, unapplied_only: bool) -> Select:
+    conditions = [of_tenant(payments)]
+    if customer_id is not None:
+        conditions.append(HEADER.customer_id == customer_id)
+    if unapplied_only:
+        conditions += [ACTIVE, HEADER.unapplied > 0]
+    return statement.where(*conditions)
+
+
+def _entry(rows: list[Mapping[str, Any]]) -> JournalEntry:
+    first = rows[0]
+    return JournalEntry(
+        first["entry_id"],
+        first["posted_on"],
+        first["memo"],
+        tuple(
+            JournalLine(
+                row["account"],
+                row["account_name"],
+                Side.DEBIT if row["debit"] else Side.CREDIT,
+                row["debit"] or row["credit"],
+                row["invoice_id"],
+            )
+            for row in rows
+        ),
+    )
