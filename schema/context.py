@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
@@ -40,6 +40,9 @@ from resolvers.sales import backorders
 from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
 from resolvers.service_orders import listing as order_lists
+
+if TYPE_CHECKING:
+    from schema.planning.planner import ReadPlanner
 
 
 @dataclass
@@ -178,6 +181,9 @@ class RequestContext:
     """Where "now" comes from for time-dependent use cases (SLA deadlines, event times)."""
     dashboards: DashboardSnapshots = field(default_factory=lambda: DashboardSnapshots(0.0))
     """The replica's shared operations-dashboard readings (see resolvers/dashboard/use_cases.py)."""
+    read_plans: ReadPlanner | None = None
+    """Answers planned queries from SQL (schema/planning); None runs every operation
+    through Strawberry (websockets, `PLANNED_READS=false`)."""
 
     def require(self, permission: str) -> Principal:
         if self.principal is None:
