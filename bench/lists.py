@@ -151,7 +151,7 @@ def _logged(log: Path) -> int:
         return sum(1 for line in lines if STATEMENT.search(line))
 
 
-async def statements_per_request(engine: AsyncEngine, log: Path, url: str, document: str) -> float:
+async def statements_per_request(log: Path, url: str, document: str) -> float:
     """SQL statements per request of `document`: those PostgreSQL logged over `COUNTED`
     sequential requests, less those it logged over as long a time with no request (the
     gateways' background work: outbox relay, SLA monitor, hub catch-up)."""
