@@ -15,4 +15,8 @@ class JsonDocuments(TenantRepository):
 
     async def documents(self, reads: Sequence[RootRead]) -> list[str | None]:
         """Each root field's JSON text; None where a single object is not this tenant's."""
-        return [await self._value(statement_of(read)) for read in reads]
+        found = []
+        for read in reads:
+            statement, values = statement_of(read)
+            found.append(await self._value(statement, **values))
+        return found
