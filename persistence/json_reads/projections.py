@@ -10,11 +10,11 @@ field not listed here is unplannable, and so is the operation selecting it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, case, func, literal_column, select
+from sqlalchemy import Integer, Select, Table, and_, bindparam, case, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import FromClause
@@ -32,8 +32,10 @@ from persistence.tables import (
     customers,
     estimate_approvals,
     estimate_items,
+    estimates,
     locations,
     service_order_items,
+    service_orders,
     vehicles,
 )
 
@@ -43,15 +45,28 @@ EMPTY_LIST = literal_column("'[]'::json")
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link list (`Customer.estimates`...) in a statement: the prefix of its bind
+    parameters' names (its page), and its filter with slots for its values."""
+
+    prefix: str
+    filtered: Callable[[], Select[Any]]
+
+
+@dataclass(frozen=True, slots=True)
 class Scope:
-    """The row an object is built from (a table or an alias of it), and the instant the
-    statement reads at."""
+    """The row an object is built from (a table or an alias of it), the instant the
+    statement reads at, and the link lists of the selection by their `Selected`."""
 
     row: FromClause
     now: BindParameter[Any]
+    links: Mapping[int, Link] = field(default_factory=dict)
 
     def column(self, name: str) -> ColumnElement[Any]:
         return self.row.c[name]
+
+    def of(self, row: FromClause) -> Scope:
+        return Scope(row, self.now, self.links)
 
 
 Value = Callable[[Scope, Selected], ColumnElement[Any]]
@@ -102,7 +117,7 @@ def reference(table: Table, type_name: str, foreign_key: str, key_column: str = 
     def value(scope: Scope, selected: Selected) -> ColumnElement[Any]:
         row = table.alias()
         return (
-            select(json_object(type_name, Scope(row, scope.now), selected.children))
+            select(json_object(type_name, scope.of(row), selected.children))
             .where(
                 row.c.tenant_id == scope.column("tenant_id"),
                 row.c[key_column] == scope.column(foreign_key),
@@ -118,7 +133,7 @@ def children(table: Table, type_name: str, parent_key: str) -> Value:
 
     def value(scope: Scope, selected: Selected) -> ColumnElement[Any]:
         row = table.alias()
-        built = json_object(type_name, Scope(row, scope.now), selected.children)
+        built = json_object(type_name, scope.of(row), selected.children)
         return (
             select(
                 func.coalesce(func.json_agg(aggregate_order_by(built, row.c.position)), EMPTY_LIST)
@@ -152,11 +167,152 @@ def line_total(scope: Scope) -> ColumnElement[Any]:
     return line_subtotal(scope) - scope.column("line_discount") + scope.column("tax_amount")
 
 
+def cursor(position: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`schema.connections.cursor_at`: "position:<n>" in URL-safe base64."""
+    text = func.concat(literal_column("'position:'"), position)
+    encoded = func.encode(
+        func.convert_to(text, literal_column("'UTF8'")), literal_column("'base64'")
+    )
+    return func.translate(encoded, literal_column("'+/'"), literal_column("'-_'"))
+
+
+def connection(table: Table, type_name: str, party_column: str) -> Value:
+    """A party's list of `table` as a connection (schema/connections.py): its page in
+    the lists' one order after the cursor, one row more telling whether another follows,
+    `totalCount` counted only when selected."""
+
+    def value(scope: Scope, selected: Selected) -> ColumnElement[Any]:
+        link = scope.links[id(selected)]
+        first = bindparam(f"{link.prefix}first", type_=Integer)
+        skip = bindparam(f"{link.prefix}skip", type_=Integer)
+        filtered = link.filtered().where(table.c[party_column] == scope.column("id"))
+        taken = (
+            filtered.order_by(table.c.created_at.desc(), table.c.id.desc())
+            .limit(bindparam(f"{link.prefix}taken", type_=Integer))
+            .offset(skip)
+            .with_only_columns(table.c.id)
+            .correlate(scope.row)
+            .subquery()
+        )
+        row = table.alias()
+        nodes = _node_selections(selected)
+        rows = (
+            select(
+                func.row_number()
+                .over(order_by=(row.c.created_at.desc(), row.c.id.desc()))
+                .label("n"),
+                *(
+                    json_object(type_name, scope.of(row), node.children).label(f"node_{n}")
+                    for n, node in enumerate(nodes)
+                ),
+            )
+            .select_from(row.join(taken, row.c.id == taken.c.id))
+            .where(row.c.tenant_id == scope.column("tenant_id"))
+            .correlate(scope.row)
+            .subquery()
+        )
+        page = _Page(rows, nodes, first, skip, type_name)
+        built = _object(
+            selected.children,
+            f"{type_name}Connection",
+            {
+                "edges": page.edges,
+                "nodes": lambda s: page.listed(rows.c[f"node_{nodes.index(s)}"]),
+                "pageInfo": page.page_info,
+                "totalCount": lambda s: (
+                    select(func.count())
+                    .select_from(filtered.order_by(None).correlate(scope.row).subquery())
+                    .scalar_subquery()
+                ),
+            },
+        )
+        return select(built).select_from(rows).scalar_subquery()
+
+    return value
+
+
+def _node_selections(selected: Selected) -> list[Selected]:
+    """Every selection of a connection that lists its rows (`nodes`, `edges { node }`),
+    each built as a column of its own."""
+    found = []
+    for child in selected.children:
+        if child.name == "nodes":
+            found.append(child)
+        elif child.name == "edges":
+            found += [edge for edge in child.children if edge.name == "node"]
+    return found
+
+
+def _object(
+    selections: Sequence[Selected],
+    type_name: str,
+    fields: Mapping[str, Callable[[Selected], ColumnElement[Any]]],
+) -> ColumnElement[Any]:
+    arguments: list[ColumnElement[Any]] = []
+    for selected in selections:
+        if selected.name == "__typename":
+            value: ColumnElement[Any] = key(type_name)
+        elif selected.name in fields:
+            value = fields[selected.name](selected)
+        else:
+            raise Unplannable(f"{type_name}.{selected.name} is not planned")
+        arguments += [key(selected.key), value]
+    return func.json_build_object(*arguments)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A connection's page over its rows (numbered `n` from 1, one more than `first`)."""
+
+    rows: Any
+    nodes: list[Selected]
+    first: BindParameter[Any]
+    skip: BindParameter[Any]
+    type_name: str
+
+    def listed(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        on_page = self.rows.c.n <= self.first
+        aggregated = func.json_agg(aggregate_order_by(value, self.rows.c.n)).filter(on_page)
+        return func.coalesce(aggregated, EMPTY_LIST)
+
+    def edges(self, selected: Selected) -> ColumnElement[Any]:
+        edge = _object(
+            selected.children,
+            f"{self.type_name}Edge",
+            {
+                "cursor": lambda s: cursor(self.skip + self.rows.c.n - 1),
+                "node": lambda s: self.rows.c[f"node_{self.nodes.index(s)}"],
+            },
+        )
+        return self.listed(edge)
+
+    def page_info(self, selected: Selected) -> ColumnElement[Any]:
+        shown = func.least(func.count(), self.first)
+        return _object(
+            selected.children,
+            "PageInfo",
+            {
+                "hasNextPage": lambda s: func.count() > self.first,
+                "hasPreviousPage": lambda s: self.skip > 0,
+                "startCursor": lambda s: case((shown > 0, cursor(self.skip)), else_=None),
+                "endCursor": lambda s: case((shown > 0, cursor(self.skip + shown - 1)), else_=None),
+            },
+        )
+
+
 def stamps() -> dict[str, Value]:
     return {
         "version": column("version"),
         "createdAt": column("created_at", iso_datetime),
         "updatedAt": column("updated_at", iso_datetime),
+    }
+
+
+def work_lists(party_column: str) -> dict[str, Value]:
+    """The estimates and service orders of a party (schema/work_lists.py)."""
+    return {
+        "estimates": connection(estimates, "Estimate", party_column),
+        "serviceOrders": connection(service_orders, "ServiceOrder", party_column),
     }
 
 
@@ -272,6 +428,7 @@ OBJECTS: dict[str, dict[str, Value]] = {
         "billingTermsId": column("billing_terms_id"),
         "tier": column("tier"),
         "creditLimit": column("credit_limit", decimal_text),
+        **work_lists("customer_id"),
         **stamps(),
     },
     "Vehicle": {
@@ -282,6 +439,7 @@ OBJECTS: dict[str, dict[str, Value]] = {
         "licensePlate": column("license_plate"),
         "customerId": column("customer_id"),
         "customer": reference(customers, "Customer", "customer_id"),
+        **work_lists("vehicle_id"),
         **stamps(),
     },
     "Location": {
@@ -289,6 +447,7 @@ OBJECTS: dict[str, dict[str, Value]] = {
         "name": column("name"),
         "currencyUomId": column("currency_uom_id"),
         "timeZone": column("time_zone"),
+        **work_lists("location_id"),
         **stamps(),
     },
 }

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -42,7 +42,7 @@ from domain.paging import PageRequest
 from domain.read_shapes import RootRead, Selected, Unplannable
 from domain.service_orders.search import OrderFilter
 from persistence.json_reads.formats import key
-from persistence.json_reads.projections import EMPTY_LIST, MOST_KEYS, Scope, json_object
+from persistence.json_reads.projections import EMPTY_LIST, MOST_KEYS, Link, Scope, json_object
 from persistence.repositories.base import of_tenant
 from persistence.repositories.estimates.repository import NEWEST_FIRST as ESTIMATES_ORDER
 from persistence.repositories.estimates.repository import matching as matching_estimates
@@ -68,9 +68,11 @@ class Slot(BindParameter[Any]):
 
 @dataclass
 class Slots:
-    """The bind parameters of one statement and this request's values for them."""
+    """The bind parameters of one statement and this request's values for them, and
+    the link lists of its selection (by their `Selected`)."""
 
     values: Values
+    links: dict[int, Link] = field(default_factory=dict)
 
     def of(self, name: str, value: Any, type_: Any) -> Slot | None:
         """A slot for `value`, or None (no filter) when the filter would ignore it."""
@@ -84,8 +86,8 @@ def _selection_shape(selections: Sequence[Selected]) -> Hashable:
     return tuple((s.key, s.name, _selection_shape(s.children)) for s in selections)
 
 
-def _scope(table: Table) -> Scope:
-    return Scope(table, bindparam("now", type_=INSTANT))
+def _scope(table: Table, slots: Slots) -> Scope:
+    return Scope(table, bindparam("now", type_=INSTANT), slots.links)
 
 
 Built = Callable[[RootRead, Slots], tuple[Hashable, Callable[[], Select[Any]]]]
@@ -96,7 +98,7 @@ def _one(table: Table, type_name: str) -> Built:
         slots.values["id"] = str(read.field.arguments["id"])
 
         def build() -> Select[Any]:
-            built = json_object(type_name, _scope(table), read.field.children)
+            built = json_object(type_name, _scope(table, slots), read.field.children)
             return select(cast(built, Text)).where(
                 of_tenant(table), table.c.id == bindparam("id", type_=String)
             )
@@ -125,7 +127,9 @@ def _page(
         filter_shape, filtered = matching(read, slots)
 
         def build() -> Select[Any]:
-            return _page_statement(read, type_name, page_type, filtered(), order, table)
+            return _page_statement(
+                read, type_name, page_type, filtered(), order, _scope(table, slots)
+            )
 
         return filter_shape, build
 
@@ -138,9 +142,9 @@ def _page_statement(
     page_type: str,
     filtered: Select[Any],
     order: Sequence[ColumnElement[Any]],
-    table: Table,
+    scope: Scope,
 ) -> Select[Any]:
-    scope = _scope(table)
+    table = scope.row
     listed = [s for s in read.field.children if s.name == "items"]
     taken = (
         filtered.order_by(*order)
@@ -198,35 +202,73 @@ def _page_field(
     raise Unplannable(f"a page's {selected.name} is not planned")
 
 
-def _estimates_matching(read: RootRead, slots: Slots) -> tuple[Hashable, Callable[[], Select[Any]]]:
+def _estimate_filter(
+    where: EstimateFilter, slots: Slots, prefix: str = ""
+) -> tuple[Hashable, Callable[[], Select[Any]]]:
     """`matching_estimates` with a slot for each value set; the statuses shape the
     statement (EXPIRED and PENDING_APPROVAL read the clock) and are part of its shape."""
-    where: EstimateFilter = read.field.arguments["where"]
+    before = set(slots.values)
     placeholders = EstimateFilter(
-        customer_id=slots.of("customer_id", where.customer_id, String),  # type: ignore[arg-type]
-        vehicle_id=slots.of("vehicle_id", where.vehicle_id, String),  # type: ignore[arg-type]
-        location_id=slots.of("location_id", where.location_id, String),  # type: ignore[arg-type]
+        customer_id=slots.of(f"{prefix}customer_id", where.customer_id, String),  # type: ignore[arg-type]
+        vehicle_id=slots.of(f"{prefix}vehicle_id", where.vehicle_id, String),  # type: ignore[arg-type]
+        location_id=slots.of(f"{prefix}location_id", where.location_id, String),  # type: ignore[arg-type]
         statuses=where.statuses,
-        since=slots.of("since", where.since, INSTANT),  # type: ignore[arg-type]
-        until=slots.of("until", where.until, INSTANT),  # type: ignore[arg-type]
+        since=slots.of(f"{prefix}since", where.since, INSTANT),  # type: ignore[arg-type]
+        until=slots.of(f"{prefix}until", where.until, INSTANT),  # type: ignore[arg-type]
     )
-    shape = (tuple(sorted(slots.values)), where.statuses)
+    shape = (tuple(sorted(set(slots.values) - before)), where.statuses)
     now = bindparam("now", type_=INSTANT)
     return shape, lambda: matching_estimates(placeholders, now)  # type: ignore[arg-type]
 
 
-def _orders_matching(read: RootRead, slots: Slots) -> tuple[Hashable, Callable[[], Select[Any]]]:
+def _order_filter(
+    where: OrderFilter, slots: Slots, prefix: str = ""
+) -> tuple[Hashable, Callable[[], Select[Any]]]:
     """`matching_orders` with a slot for each value it filters by (it ignores an empty
     one); the statuses and priorities are part of the statement's shape."""
-    where: OrderFilter = read.field.arguments["where"]
+    before = set(slots.values)
     placeholders = OrderFilter(
-        location_id=slots.of("location_id", where.location_id or None, String),  # type: ignore[arg-type]
+        location_id=slots.of(f"{prefix}location_id", where.location_id or None, String),  # type: ignore[arg-type]
         statuses=where.statuses,
         priorities=where.priorities,
-        customer_id=slots.of("customer_id", where.customer_id or None, String),  # type: ignore[arg-type]
+        customer_id=slots.of(f"{prefix}customer_id", where.customer_id or None, String),  # type: ignore[arg-type]
     )
-    shape = (tuple(sorted(slots.values)), where.statuses, where.priorities)
+    shape = (tuple(sorted(set(slots.values) - before)), where.statuses, where.priorities)
     return shape, lambda: matching_orders(placeholders)
+
+
+def _estimates_matching(read: RootRead, slots: Slots) -> tuple[Hashable, Callable[[], Select[Any]]]:
+    return _estimate_filter(read.field.arguments["where"], slots)
+
+
+def _orders_matching(read: RootRead, slots: Slots) -> tuple[Hashable, Callable[[], Select[Any]]]:
+    return _order_filter(read.field.arguments["where"], slots)
+
+
+LINK_FILTERS = {"estimates": _estimate_filter, "serviceOrders": _order_filter}
+PARTIES = frozenset({"Customer", "Vehicle", "Location"})
+
+
+def _link_slots(selections: Sequence[Selected], slots: Slots, shape: list[Hashable]) -> None:
+    """Slots for the page and filter of every link list under `selections`, in the
+    selection's order, each under a prefix of its own (`l0_`, `l1_`...)."""
+    for selected in selections:
+        if selected.on in PARTIES and selected.name in LINK_FILTERS:
+            prefix = f"l{len(slots.links)}_"
+            page: PageRequest = selected.arguments["page"]
+            slots.values.update(
+                {
+                    f"{prefix}first": page.page_size,
+                    f"{prefix}taken": page.page_size + 1,
+                    f"{prefix}skip": page.skip,
+                }
+            )
+            filter_shape, filtered = LINK_FILTERS[selected.name](
+                selected.arguments["where"], slots, prefix
+            )
+            slots.links[id(selected)] = Link(prefix, filtered)
+            shape.append(filter_shape)
+        _link_slots(selected.children, slots, shape)
 
 
 ROOTS: dict[str, Built] = {
@@ -247,7 +289,9 @@ def statement_of(read: RootRead) -> tuple[Select[Any], Values]:
         raise Unplannable(f"the root field {read.field.name} is not planned")
     slots = Slots({"now": read.now})
     filter_shape, build = prepare(read, slots)
-    shape = (read.field.name, filter_shape, _selection_shape(read.field.children))
+    links: list[Hashable] = []
+    _link_slots(read.field.children, slots, links)
+    shape = (read.field.name, filter_shape, _selection_shape(read.field.children), tuple(links))
     statement = _kept.get(shape)
     if statement is None:
         statement = _kept[shape] = build()

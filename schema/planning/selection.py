@@ -36,12 +36,23 @@ from resolvers.planned_reads import PLANNED_FIELDS, PLANNED_ROOTS
 PAGE_FIELDS = frozenset({"items", "pageIndex", "pageSize", "hasNextPage", "totalCount"})
 PAGES = {"EstimatePage": "Estimate", "ServiceOrderPage": "ServiceOrder"}
 """The seeds' page types of the planned root lists, and what they list."""
+CONNECTIONS = {
+    **dict.fromkeys(
+        ("EstimateConnection", "ServiceOrderConnection"),
+        frozenset({"edges", "nodes", "pageInfo", "totalCount"}),
+    ),
+    **dict.fromkeys(("EstimateEdge", "ServiceOrderEdge"), frozenset({"cursor", "node"})),
+    "PageInfo": frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"}),
+}
+"""The link lists' connection types (schema/connections.py), planned whole."""
 CONDITIONS = ("skip", "include")
 
 
 def planned_fields(type_name: str) -> frozenset[str]:
     if type_name in PAGES:
         return PAGE_FIELDS
+    if type_name in CONNECTIONS:
+        return CONNECTIONS[type_name]
     return PLANNED_FIELDS.get(type_name, frozenset())
 
 

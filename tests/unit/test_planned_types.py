@@ -36,8 +36,6 @@ EXCLUDED: dict[str, dict[str, str]] = {
         "sla": "computed from the deadlines and the clock in Python",
     },
     "Customer": {
-        "estimates": "a link connection: not planned yet",
-        "serviceOrders": "a link connection: not planned yet",
         "vehicles": "a list through a DataLoader: not planned yet",
         "prices": "inventory's price list: another area's type",
         "inventoryView": "inventory's view: another area's type",
@@ -45,13 +43,7 @@ EXCLUDED: dict[str, dict[str, str]] = {
         "opportunities": "sales: another area's type",
         "invoices": "receivables: another area's type",
     },
-    "Vehicle": {
-        "estimates": "a link connection: not planned yet",
-        "serviceOrders": "a link connection: not planned yet",
-    },
     "Location": {
-        "estimates": "a link connection: not planned yet",
-        "serviceOrders": "a link connection: not planned yet",
         "stock": "inventory's stock: another area's type",
     },
 }
