@@ -232,6 +232,13 @@ async def test_errors_are_the_ordinary_paths(api: Api, both: Both) -> None:
     no_customers = [p for p in Permission.all() if p != Permission.CUSTOMER_READ]
     body = await both(read, {"id": draft}, permissions=no_customers)
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    no_orders = [p for p in Permission.all() if p != Permission.SERVICE_ORDER_READ]
+    body = await both(
+        "query($id: ID!) { estimate(id: $id) { customer { serviceOrders { totalCount } } } }",
+        {"id": draft},
+        permissions=no_orders,
+    )
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
     body = await both(read, {"id": draft}, permissions=[])
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     body = await both("{ estimates(pageSize: 0) { totalCount } }")
