@@ -15,11 +15,12 @@ from domain.estimates import events as estimates
 from domain.events import DomainEvent
 from domain.inventory import events as inventory
 from domain.inventory import pricing_events as customer_pricing
+from domain.receivables import credit_control, credit_memo, dunning, write_off
 from domain.receivables import events as receivables
 from domain.sales import backorders, opportunities
 from domain.sales import events as sales
+from domain.service_orders import acknowledgements, sla_alerts
 from domain.service_orders import events as service_orders
-from domain.service_orders import sla_alerts
 
 
 def _registry(*areas: Iterable[type[DomainEvent]]) -> Mapping[str, type[DomainEvent]]:
@@ -36,6 +37,7 @@ EVENT_TYPES = _registry(
     customers.EVENTS,
     estimates.EVENTS,
     service_orders.EVENTS,
+    acknowledgements.EVENTS,
     sla_alerts.EVENTS,
     inventory.EVENTS,
     customer_pricing.EVENTS,
@@ -43,6 +45,10 @@ EVENT_TYPES = _registry(
     backorders.EVENTS,
     opportunities.EVENTS,
     receivables.EVENTS,
+    credit_control.EVENTS,
+    credit_memo.EVENTS,
+    dunning.EVENTS,
+    write_off.EVENTS,
 )
 
 

@@ -61,6 +61,9 @@ class Permission:
     INVOICE_WRITE = "finance:invoice:write"
     LEDGER_READ = "finance:ledger:read"
     LEDGER_WRITE = "finance:ledger:write"
+    CREDIT_CONTROL = "finance:credit:write"
+    CUSTOMER_BLOCK = "finance:credit:block"
+    WRITE_OFF_APPROVE = "finance:writeoff:approve"
 
     @classmethod
     def to_read(cls, aggregate_type: str) -> str:
@@ -78,6 +81,8 @@ READ_BY_AGGREGATE = {
     "estimate": Permission.ESTIMATE_READ,
     "service_order": Permission.SERVICE_ORDER_READ,
     "workorder": Permission.SERVICE_ORDER_READ,
+    "work_session": Permission.SERVICE_ORDER_READ,
+    "revenue_record": Permission.SERVICE_ORDER_READ,
     "quote": Permission.ESTIMATE_READ,
     "stock_item": Permission.INVENTORY_READ,
     "customer_pricing": Permission.CUSTOMER_READ,
@@ -85,4 +90,7 @@ READ_BY_AGGREGATE = {
     "backorder": Permission.SALES_ORDER_READ,
     "opportunity": Permission.OPPORTUNITY_READ,
     "invoice": Permission.INVOICE_READ,
+    "credit_memo": Permission.INVOICE_READ,
+    "dunning_run": Permission.INVOICE_READ,
+    "write_off": Permission.INVOICE_READ,
 }

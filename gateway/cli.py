@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import shlex
 import signal
 import socket
@@ -23,6 +24,7 @@ from typing import Any, NoReturn
 
 import uvicorn
 import uvloop
+import yaml
 
 from domain.identity import Permission
 from gateway.app import create_app
@@ -38,6 +40,7 @@ from persistence.migrate import new_revision, upgrade, upgrade_async
 from persistence.repositories.inventory.consistency import stock_inconsistencies
 from persistence.seed_data import VolumePlan, load_demo_data, seed_volume
 from schema.root import build_schema
+from subscriptions.asyncapi import document as asyncapi_document
 
 DEV_TOKEN_TTL = 8 * 3600
 EXAMPLE_QUERY = '{"query": "{ searchCustomers(query: \\"doe\\") { items { customerId name } } }"}'
@@ -259,6 +262,26 @@ def schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+class _PlainYaml(yaml.SafeDumper):
+    """Every repeated schema written out again, not as `&id001` anchors and aliases,
+    which many AsyncAPI tools and most readers do not follow."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def asyncapi(settings: Settings, args: argparse.Namespace) -> int:
+    document = asyncapi_document()
+    if args.format == "json":
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print(
+            yaml.dump(document, Dumper=_PlainYaml, sort_keys=False, allow_unicode=True, width=100),
+            end="",
+        )
+    return 0
+
+
 def seed(settings: Settings, args: argparse.Namespace) -> int:
     plan = VolumePlan(
         customers=args.customers,
@@ -338,6 +361,14 @@ def _parser() -> argparse.ArgumentParser:
     tok.add_argument("--all-permissions", action="store_true", help="every known permission")
     tok.add_argument("--ttl", type=int, default=DEV_TOKEN_TTL, help="lifetime in seconds")
     command("schema", schema, "print the GraphQL schema (SDL)")
+    events = command(
+        "asyncapi",
+        asyncapi,
+        "print the AsyncAPI 3.0 document of every Kafka topic the gateway publishes and consumes",
+    )
+    events.add_argument(
+        "--format", choices=("yaml", "json"), default="yaml", help="(default: yaml)"
+    )
     volume = command("seed", seed, "write a deterministic benchmark volume into one tenant")
     for flag, default, help in (
         ("--customers", 1000, "customers to add"),

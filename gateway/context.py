@@ -32,6 +32,7 @@ class ContextFactory:
         self._read_plans = read_plans
         self._clock = clock
         self._dashboards = DashboardSnapshots(settings.dashboard_fresh_seconds)
+        self._own_sides = settings.own_sides
         self._hub = hub
         self._verifier = verifier
         self._limits = RateLimits(
@@ -77,4 +78,5 @@ class ContextFactory:
             clock=self._clock,
             dashboards=self._dashboards,
             read_plans=self._read_plans if request.scope["type"] == "http" else None,
+            own_sides=self._own_sides,
         )

@@ -5,8 +5,9 @@ Started after the database and broker are reachable, stopped before they close. 
 replica runs the hub and its consumer; the relay runs everywhere but only the replica
 holding the advisory lock relays (see `subscriptions/relay.py`). Every replica runs the
 SLA monitor too; its alerts are published once however many do (`subscriptions/sla_monitor.py`),
-and the reservation sweeper, whose expiries are recorded once however many do
-(`gateway/reservation_sweeper.py`).
+the reservation sweeper, whose expiries are recorded once however many do
+(`gateway/reservation_sweeper.py`), and the acknowledgement sweeper, whose alerts are
+raised once however many do (`gateway/acknowledgement_sweeper.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
 from domain.events import PublishedEvent
+from gateway.acknowledgement_sweeper import AcknowledgementSweeper
 from gateway.inbound_handlers import HANDLERS
 from gateway.reservation_sweeper import ReservationSweeper
 from gateway.settings import Settings
@@ -120,6 +122,13 @@ class EventBackbone:
             engine, clock, interval_seconds=settings.reservation_sweep_seconds
         )
         self._sweeping = settings.reservation_sweep_seconds > 0
+        self.acknowledgement_sweeper = AcknowledgementSweeper(
+            engine,
+            clock,
+            timeout_seconds=settings.acknowledgement_timeout_seconds,
+            interval_seconds=settings.acknowledgement_sweep_seconds,
+        )
+        self._sweeping_acknowledgements = settings.acknowledgement_sweep_seconds > 0
         self._tasks: list[asyncio.Task[None]] = []
 
     def _deliver_here(self, events: Sequence[PublishedEvent]) -> None:
@@ -153,6 +162,12 @@ class EventBackbone:
         if self._sweeping:
             self._tasks.append(
                 asyncio.create_task(self.reservation_sweeper.run(), name="reservation-sweeper")
+            )
+        if self._sweeping_acknowledgements:
+            self._tasks.append(
+                asyncio.create_task(
+                    self.acknowledgement_sweeper.run(), name="acknowledgement-sweeper"
+                )
             )
 
     async def stop(self) -> None:

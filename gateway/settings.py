@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.service_orders.acknowledgements import Acknowledger
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -99,6 +101,30 @@ class Settings(BaseSettings):
         30.0,
         description="how often the reservation sweeper expires reservations past their time "
         "(0: not in this replica)",
+    )
+    people_side: Literal["gateway", "external"] = Field(
+        "gateway",
+        description="who confirms work sessions (work_session.completed): the gateway at once, "
+        "or an external People system the gateway waits for",
+    )
+    order_side: Literal["gateway", "external"] = Field(
+        "gateway",
+        description="who creates a finalized order's sales order (sales_order.created): the "
+        "gateway at once, or an external Order system the gateway waits for",
+    )
+    accounting_side: Literal["gateway", "external"] = Field(
+        "gateway",
+        description="who records a finalized order's revenue (revenue.recorded): the gateway "
+        "at once, or an external Accounting system the gateway waits for",
+    )
+    acknowledgement_timeout_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="an acknowledgement awaited longer raises acknowledgement_overdue",
+    )
+    acknowledgement_sweep_seconds: float = Field(
+        15.0,
+        description="how often overdue acknowledgements are looked for (0: not in this replica)",
     )
     dashboard_fresh_seconds: float = Field(
         1.0, description="how long one operations-dashboard reading answers identical requests"
@@ -195,6 +221,16 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = Field(False, description="JSON log lines (for production log shippers)")
+
+    @cached_property
+    def own_sides(self) -> frozenset[Acknowledger]:
+        """The sides of seed 001's acknowledgements the gateway plays itself."""
+        chosen = {
+            Acknowledger.PEOPLE: self.people_side,
+            Acknowledger.ORDER: self.order_side,
+            Acknowledger.ACCOUNTING: self.accounting_side,
+        }
+        return frozenset(side for side, by in chosen.items() if by == "gateway")
 
     @cached_property
     def dev_secret_file(self) -> Path:

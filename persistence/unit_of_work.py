@@ -48,7 +48,6 @@ from persistence.repositories.inventory.customer_view import CustomerInventory
 from persistence.repositories.inventory.movements import StockLedger
 from persistence.repositories.inventory.pricing import (
     CustomerPriceListRepository,
-    ReceivableRepository,
     TierDiscountRepository,
 )
 from persistence.repositories.inventory.reservations import StockReservations
@@ -66,8 +65,15 @@ from persistence.repositories.receivables.accounts import (
     ChartOfAccountsRepository,
     InvoiceNumberSeries,
 )
+from persistence.repositories.receivables.credit_control import (
+    CreditStandingRepository,
+    ReceivableRepository,
+)
+from persistence.repositories.receivables.credit_memos import CreditMemoRepository
+from persistence.repositories.receivables.dunning import DunningRunRepository, DunningSetup
 from persistence.repositories.receivables.invoices import InvoiceRepository
 from persistence.repositories.receivables.journal import JournalRepository
+from persistence.repositories.receivables.write_offs import WriteOffRepository
 from persistence.repositories.sales.backorders import BackorderRepository
 from persistence.repositories.sales.opportunities import OpportunityRepository
 from persistence.repositories.sales.orders import SalesOrderRepository
@@ -198,6 +204,11 @@ class UnitOfWork:
     chart_of_accounts = _Repository(ChartOfAccountsRepository)
     journal = _Repository(JournalRepository)
     json_documents = _Repository(JsonDocuments)
+    credit_standings = _Repository(CreditStandingRepository)
+    write_offs = _Repository(WriteOffRepository)
+    credit_memos = _Repository(CreditMemoRepository)
+    dunning = _Repository(DunningSetup)
+    dunning_runs = _Repository(DunningRunRepository)
 
     @cached_property
     def naming(self) -> NamingSeries:

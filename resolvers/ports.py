@@ -23,6 +23,7 @@ from resolvers.estimates.ports import EstimatesWork
 from resolvers.inventory.ports import InventoryWork
 from resolvers.inventory.pricing_ports import CustomerPricingWork
 from resolvers.locations.ports import LocationsWork
+from resolvers.receivables.credit_ports import CreditControlWork
 from resolvers.receivables.ports import ReceivablesWork
 from resolvers.sales.ports import SalesWork
 from resolvers.service_orders.ports import ServiceOrdersWork
@@ -59,6 +60,7 @@ class UnitOfWork(
     CustomerPricingWork,
     SalesWork,
     ReceivablesWork,
+    CreditControlWork,
     Protocol,
 ):
     """One transaction of one tenant: nothing is stored, and no event published, unless

@@ -21,8 +21,10 @@ from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.locations import Location
 from domain.paging import PageRequest
+from domain.receivables.credit_control import CreditStanding
 from domain.receivables.invoice import Invoice
 from domain.sales.backorders import Backorder
+from domain.service_orders.acknowledgements import Acknowledger
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.work_sessions import Person
@@ -35,7 +37,7 @@ from resolvers.inventory import levels as stock
 from resolvers.inventory import pricing, reservations
 from resolvers.locations import use_cases as locations
 from resolvers.ports import EventHub, UnitOfWorkFactory, UnitOfWorkFactoryFor
-from resolvers.receivables import invoices
+from resolvers.receivables import credit_control, invoices
 from resolvers.sales import backorders
 from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
@@ -79,6 +81,10 @@ class Loaders:
     @cached_property
     def invoice_of_order(self) -> DataLoader[str, Invoice | None]:
         return DataLoader(lambda ids: invoices.invoices_of_orders(self.uow, ids))
+
+    @cached_property
+    def credit_standing(self) -> DataLoader[str, CreditStanding | None]:
+        return DataLoader(lambda ids: credit_control.standings_by_id(self.uow, ids))
 
     @cached_property
     def order_by_estimate(self) -> DataLoader[str, ServiceOrder | None]:
@@ -184,6 +190,9 @@ class RequestContext:
     read_plans: ReadPlanner | None = None
     """Answers planned queries from SQL (schema/planning); None runs every operation
     through Strawberry (websockets, `PLANNED_READS=false`)."""
+    own_sides: frozenset[Acknowledger] = frozenset(Acknowledger)
+    """The sides of seed 001's acknowledgements the gateway plays itself (settings
+    `PEOPLE_SIDE`, `ORDER_SIDE`, `ACCOUNTING_SIDE`): it acknowledges for them at once."""
 
     def require(self, permission: str) -> Principal:
         if self.principal is None:

@@ -55,6 +55,8 @@ from schema.metrics import GraphQLMetrics, OperationMetrics
 from schema.persisted_documents import PersistedDocuments
 from schema.pricing.mutations import PricingMutations
 from schema.pricing.queries import PricingQueries
+from schema.receivables.credit_mutations import CreditControlMutations
+from schema.receivables.credit_queries import CreditControlQueries
 from schema.receivables.mutations import ReceivablesMutations
 from schema.receivables.queries import ReceivablesQueries
 from schema.receivables.subscriptions import ReceivablesSubscriptions
@@ -92,6 +94,7 @@ class Query(
     OpportunityQueries,
     CustomerInventoryQueries,
     ReceivablesQueries,
+    CreditControlQueries,
 ):
     pass
 
@@ -113,6 +116,7 @@ class Mutation(
     SyncMutations,
     OpportunityMutations,
     ReceivablesMutations,
+    CreditControlMutations,
 ):
     pass
 

@@ -15,6 +15,11 @@ gateway about 0.36 ms of CPU and the broker about 0.26 ms per mutation (bench.es
 So the consumer pauses its partitions while its replica relays, and reads again from
 their end when it stops; events another replica relayed in between reach the hub from
 the outbox, as after any other interruption.
+
+A few topics carry other systems' records too (an acknowledgement sent by an external
+People, Order or Accounting, Inventory's shortage alerts): those have no
+`gateway-sequence` header and are not the hub's to offer (what they cause reaches it
+from the outbox), so they are passed over without a warning.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 
 from subscriptions.consumer_groups import GroupTiming
 from subscriptions.hub import EventHub
+from subscriptions.wire.headers import GATEWAY_SEQUENCE, header
 from subscriptions.wire.registry import MalformedEvent, published_from, published_topics
 
 log = logging.getLogger("gateway.hub")
@@ -152,6 +158,8 @@ class HubConsumer:
                 continue
             for partition, messages in batches.items():
                 for message in messages:
+                    if header(message.headers, GATEWAY_SEQUENCE) is None:
+                        continue
                     try:
                         published = published_from(partition.topic, message.headers, message.value)
                     except MalformedEvent as error:

@@ -46,6 +46,12 @@ TOPICS: dict[str, int] = {
     "workexec.workorder.status_changed": 6,
     "workexec.workorder.ready_for_billing": 6,
     "workexec.workorder.snapshot_finalized": 6,
+    # Seed 001's fail-closed acknowledgements, and the alert of one that is late
+    # (docs/acknowledgements.md; seed 001 names the events, not their topics)
+    "workexec.workorder.acknowledgement_overdue": 3,
+    "people.work_session.completed": 6,
+    "order.sales_order.created": 6,
+    "accounting.revenue.recorded": 6,
     # WorkExec estimates (the gateway's choice, like the work-order topics)
     "workexec.estimate.status_changed": 6,
     # The stock ledger (issue 16): movements, and seed 001's stock_shortage_alert
@@ -93,6 +99,9 @@ TOPICS: dict[str, int] = {
     "trakservice.quote.approved.v1.dlq": 1,
     "shopmgmt.appointment.updated.dlq": 1,
     "inventory.stock.shortage_alert.dlq": 1,
+    "people.work_session.completed.dlq": 1,
+    "order.sales_order.created.dlq": 1,
+    "accounting.revenue.recorded.dlq": 1,
     # The relay's marker: the broker still holds what it acknowledged (broker_marker.py)
     MARKER_TOPIC: 1,
 }

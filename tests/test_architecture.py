@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -124,3 +125,17 @@ def test_the_readme_configuration_table_lists_every_setting() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = [n.upper() for n in Settings.model_fields if f"| `{n.upper()}` |" not in readme]
     assert missing == [], f"add these settings to README's configuration table: {missing}"
+
+
+def test_the_readme_and_docs_link_only_to_files_in_the_repository() -> None:
+    """A reader of the repository has nothing beside it: a link to `../shared/...` or a
+    moved doc is a dead end."""
+    dead = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text()):
+            if re.match(r"[a-z]+:", target):
+                continue
+            linked = (page.parent / target).resolve()
+            if not linked.is_relative_to(ROOT) or not linked.exists():
+                dead.append(f"{page.relative_to(ROOT)}: {target}")
+    assert dead == []

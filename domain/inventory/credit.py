@@ -37,6 +37,8 @@ class CreditImpact:
     available_credit: Decimal | None
     credit_impact: Decimal
     can_process_order: bool
+    blocked_reason: str | None = None
+    """Why the customer is blocked (no order proceeds then, whatever its value)."""
 
 
 def available_credit(credit_limit: Decimal | None, used: Decimal) -> Decimal | None:
@@ -55,8 +57,9 @@ def credit_impact(
     quantity: Decimal,
     credit_limit: Decimal | None,
     used: Decimal,
+    blocked_reason: str | None = None,
 ) -> CreditImpact:
-    """The order's value against the customer's open credit."""
+    """The order's value against the customer's open credit (never for a blocked one)."""
     total = to_cents(quantity * price.customer_price)
     available = available_credit(credit_limit, used)
     return CreditImpact(
@@ -68,5 +71,6 @@ def credit_impact(
         current_credit_used=used,
         available_credit=available,
         credit_impact=total,
-        can_process_order=within_credit(total, available),
+        can_process_order=blocked_reason is None and within_credit(total, available),
+        blocked_reason=blocked_reason,
     )

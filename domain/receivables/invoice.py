@@ -69,6 +69,28 @@ class EmptyInvoice(DomainError):
     code = "EMPTY_INVOICE"
 
 
+class CreditAboveOpenBalance(DomainError):
+    code = "CREDIT_EXCEEDS_OPEN_BALANCE"
+
+    def __init__(self, invoice_id: str, amount: Decimal, open_balance: Decimal):
+        super().__init__(
+            f"Invoice {invoice_id} has {open_balance} open; a credit of {amount} against it "
+            "is more than that. Credit the rest on account.",
+            field="amount",
+        )
+
+
+class WriteOffOutdated(DomainError):
+    code = "WRITE_OFF_OUTDATED"
+
+    def __init__(self, invoice_id: str, amount: Decimal, open_balance: Decimal):
+        super().__init__(
+            f"The write-off of {amount} was proposed when invoice {invoice_id} had that "
+            f"open; it has {open_balance} open now. Propose the write-off again.",
+            field="writeOffId",
+        )
+
+
 def invoice_number(year: int, sequence: int) -> str:
     """The number a tenant's `sequence`-th invoice posted in `year` carries."""
     return f"{NUMBER_PREFIX}-{year}-{sequence:0{NUMBER_WIDTH}d}"
@@ -203,6 +225,27 @@ class Invoice:
         self.status, self.open_balance = InvoiceStatus.CANCELLED, ZERO
         self.cancelled_at, self.cancelled_by = at, by
         self.cancellation_reason = reason.strip()
+
+    def apply_credit(self, amount: Decimal) -> None:
+        """Take a credit memo's `amount` off the open balance (its journal entry is the
+        memo's): PARTIALLY_PAID while money is still owed, PAID when nothing is."""
+        self._require_open("be credited")
+        if not 0 < amount <= self.open_balance:
+            raise CreditAboveOpenBalance(self.id, amount, self.open_balance)
+        self.open_balance -= amount
+        self.status = InvoiceStatus.PAID if not self.open_balance else InvoiceStatus.PARTIALLY_PAID
+
+    def write_off(self, amount: Decimal) -> None:
+        """Write off the open balance, exactly `amount` (what was proposed): the invoice
+        is WRITTEN_OFF and owes nothing more (the write-off's entry is its own)."""
+        self._require_open("be written off")
+        if amount != self.open_balance:
+            raise WriteOffOutdated(self.id, amount, self.open_balance)
+        self.open_balance, self.status = ZERO, InvoiceStatus.WRITTEN_OFF
+
+    def _require_open(self, action: str) -> None:
+        if self.status not in OPEN_STATUSES or self.open_balance <= 0:
+            raise InvalidInvoiceTransition(self.id, self.status, action)
 
     def _require(self, status: InvoiceStatus, action: str) -> None:
         if self.status is not status:

@@ -5,12 +5,14 @@ priority; how many of them are at risk and how many have a broken promise right 
 (the same judgement as an order's `sla { atRisk breached }`: a target at risk, a
 target breached); and how many breaches the SLA monitor raised since the start of
 today. "Today" is the UTC day: one boundary for every location, so figures add up across
-locations and replicas.
+locations and replicas. Beside them, how many orders wait for People's, Order's or
+Accounting's acknowledgement (docs/acknowledgements.md), and how many of those have one
+past its time-out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
@@ -34,6 +36,8 @@ class LocationOperations:
     location_id: str
     open_orders: tuple[OpenOrderCount, ...] = field(default=())
     breaches_today: int = 0
+    awaiting_acknowledgement: int = 0
+    overdue_acknowledgement: int = 0
 
     @property
     def open_total(self) -> int:
@@ -65,17 +69,22 @@ def start_of_day(now: datetime) -> datetime:
 
 
 def per_location(
-    counts: Iterable[tuple[str, OpenOrderCount]], breaches_today: dict[str, int]
+    counts: Iterable[tuple[str, OpenOrderCount]],
+    breaches_today: dict[str, int],
+    awaiting: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[LocationOperations]:
-    """One row per location that has open orders or breaches today, by location id."""
+    """One row per location that has open orders, breaches today or orders awaiting an
+    acknowledgement (`awaiting`: how many, and how many overdue), by location id."""
     grouped: dict[str, list[OpenOrderCount]] = {}
     for location_id, count in counts:
         grouped.setdefault(location_id, []).append(count)
+    waiting = awaiting or {}
     return [
         LocationOperations(
             location_id,
             tuple(sorted(grouped.get(location_id, []), key=_lifecycle_order)),
             breaches_today.get(location_id, 0),
+            *waiting.get(location_id, (0, 0)),
         )
-        for location_id in sorted(grouped.keys() | breaches_today.keys())
+        for location_id in sorted(grouped.keys() | breaches_today.keys() | waiting.keys())
     ]

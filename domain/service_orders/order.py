@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,17 @@ from domain.errors import DomainError, InvalidInput, NotFound, collect
 from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
 from domain.instants import utc_text
+from domain.service_orders.acknowledgements import (
+    BILLING_WAITS_FOR,
+    Acknowledgement,
+    AcknowledgementFact,
+    AcknowledgementOverdue,
+    Awaited,
+    AwaitingAcknowledgement,
+    acknowledged,
+    first_pending,
+    overdue,
+)
 from domain.service_orders.billing import (
     BillableSnapshot,
     BillableSnapshotMissing,
@@ -123,6 +134,8 @@ class ServiceOrder:
     billed_at: datetime | None = None
     gl_entries: tuple[GlEntry, ...] = ()
     deadlines: SlaDeadlines | None = None
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    """What the order awaits or awaited from People, Order and Accounting (fail-closed)."""
     version: int = 1
     events: list[DomainEvent] = field(default_factory=list)
 
@@ -232,6 +245,7 @@ class ServiceOrder:
             )
         self._check_session_fits(session)
         self.work_sessions.append(session)
+        self._await(Awaited.WORK_SESSION_COMPLETED, session.session_id, session.recorded_at)
         self.events.append(
             WorkSessionRecorded(
                 **self._about(session.recorded_at),
@@ -324,9 +338,10 @@ class ServiceOrder:
         currency: str,
         po_number: str | None = None,
     ) -> BillableSnapshot:
-        """Freeze what the customer will be billed for; a completed order finalizes once."""
-        if self.status is not S.COMPLETED:
-            raise InvalidTransition(self.id, self.status, "be finalized for billing")
+        """Freeze what the customer will be billed for; a completed order finalizes once,
+        when People has confirmed its work sessions. Billing then waits for Order's sales
+        order and Accounting's revenue record of the snapshot."""
+        self.require_finalizable()
         if po_number is not None and len(po_number) > 64:
             raise InvalidInput("poNumber is at most 64 characters.", field="poNumber")
         if self.snapshot is not None:
@@ -346,6 +361,8 @@ class ServiceOrder:
             finalized_by,
             po_number,
         )
+        for awaited in BILLING_WAITS_FOR:
+            self._await(awaited, snapshot_id, at)
         bill = self.snapshot.summary()
         # Seed 001's parts_usage_recorded tells Inventory what to decrement: an order
         # that used no parts has nothing to tell.
@@ -370,6 +387,13 @@ class ServiceOrder:
         ]
         return self.snapshot
 
+    def require_finalizable(self) -> None:
+        """Refuse finalizing unless the order is completed and People has confirmed every
+        work session (checked before the snapshot takes its number, too)."""
+        if self.status is not S.COMPLETED:
+            raise InvalidTransition(self.id, self.status, "be finalized for billing")
+        self._require_acknowledged("be finalized for billing", (Awaited.WORK_SESSION_COMPLETED,))
+
     def require_billable(self, at: datetime, closed_periods: Iterable[FinancialPeriod]) -> None:
         """Refuse billing on `at`'s UTC date unless the order is finalized, completed by
         then, and the date is in an open period."""
@@ -378,6 +402,7 @@ class ServiceOrder:
             raise BillableSnapshotMissing(
                 f"Service order {self.id} has no billable snapshot yet; finalize it first."
             )
+        self._require_acknowledged("be billed", tuple(Awaited))
         on = at.astimezone(UTC).date()
         completed_on = self.completed_at.astimezone(UTC).date() if self.completed_at else on
         if on < completed_on:
@@ -411,6 +436,56 @@ class ServiceOrder:
             )
         )
         self._move(S.BILLED, at, by)
+
+    def acknowledge(self, fact: AcknowledgementFact) -> bool:
+        """The awaited side's word arrived: True if it acknowledged what was pending,
+        False for one acknowledged already (nothing changes); UNKNOWN_ACKNOWLEDGEMENT for
+        a session or snapshot the order never awaited."""
+        return acknowledged(self.acknowledgements, fact, self.id)
+
+    def acknowledge_as_own_side(self, fact: AcknowledgementFact) -> None:
+        """The gateway is the other side itself: it acknowledges at once and publishes
+        the side's event, as that system would, for whoever else listens to it."""
+        if self.acknowledge(fact):
+            self.events.append(fact)
+
+    def flag_overdue(self, now: datetime, timeout: timedelta) -> list[Acknowledgement]:
+        """Raise, once each, the alert of every acknowledgement awaited longer than
+        `timeout` (none on a cancelled order, which waits for nothing any more)."""
+        if self.status is S.CANCELLED:
+            return []
+        late = overdue(self.acknowledgements, now, timeout)
+        for waiting in late:
+            index = self.acknowledgements.index(waiting)
+            self.acknowledgements[index] = replace(waiting, overdue_at=now)
+            self.events.append(
+                AcknowledgementOverdue(
+                    **self._about(now),
+                    awaited=waiting.awaited,
+                    reference=waiting.reference,
+                    awaited_since=waiting.awaited_since,
+                    timeout_seconds=int(timeout.total_seconds()),
+                    location_id=self.location_id,
+                    customer_id=self.customer_id,
+                )
+            )
+        return late
+
+    def confirmation_of(self, session_id: str) -> Acknowledgement | None:
+        """People's confirmation awaited or given for a session; None for a session
+        recorded before confirmations were awaited (it counts as confirmed)."""
+        for waiting in self.acknowledgements:
+            if waiting.key == (Awaited.WORK_SESSION_COMPLETED, session_id):
+                return waiting
+        return None
+
+    def _await(self, awaited: Awaited, reference: str, since: datetime) -> None:
+        self.acknowledgements.append(Acknowledgement(awaited, reference, since))
+
+    def _require_acknowledged(self, action: str, awaited: tuple[Awaited, ...]) -> None:
+        waiting = first_pending(self.acknowledgements, awaited)
+        if waiting is not None:
+            raise AwaitingAcknowledgement(self.id, action, waiting)
 
     def _parts_usage(self, at: datetime, finalized_by: str) -> PartsUsageRecorded:
         """Seed 001's parts_usage_recorded: every part used, declined ones flagged."""

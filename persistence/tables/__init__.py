@@ -8,6 +8,12 @@ from persistence.tables.cost_transactions import (
     finance_month_locks,
     finance_postings,
 )
+from persistence.tables.credit_control import (
+    credit_memos,
+    dunning_levels,
+    dunning_notices,
+    write_offs,
+)
 from persistence.tables.customer_pricing import (
     customer_price_lists,
     customer_prices,
@@ -39,6 +45,7 @@ from persistence.tables.service_orders import (
     billing_snapshots,
     parts_usages,
     people,
+    service_order_acknowledgements,
     service_order_appointments,
     service_order_gl_entries,
     service_order_items,
@@ -55,9 +62,12 @@ __all__ = [
     "backorders",
     "billing_snapshots",
     "cost_transactions",
+    "credit_memos",
     "customer_price_lists",
     "customer_prices",
     "customers",
+    "dunning_levels",
+    "dunning_notices",
     "estimate_approvals",
     "estimate_items",
     "estimates",
@@ -84,6 +94,7 @@ __all__ = [
     "product_categories",
     "sales_order_lines",
     "sales_orders",
+    "service_order_acknowledgements",
     "service_order_appointments",
     "service_order_gl_entries",
     "service_order_items",
@@ -99,4 +110,5 @@ __all__ = [
     "tier_discounts",
     "vehicles",
     "work_sessions",
+    "write_offs",
 ]

@@ -3,9 +3,11 @@ tenant's own GL accounts, and the journal, which is append-only.
 
 `journal_lines` is the general ledger of what receivables post: one row per line of a
 balanced entry (`entry_id`), keyed by the entry and the line's place in it, with the
-invoice it came from. Migration 0014 makes the database refuse UPDATE, DELETE and
-TRUNCATE on it (as on the stock ledger and the audit trail) and check at commit that
-every entry's debits equal its credits. A posting is undone by a reversing entry.
+customer it belongs to and the invoice it came from, if any (migration 0023: a payment's
+unapplied cash or a credit memo on account has none). Migration 0021 makes the
+database refuse UPDATE, DELETE and TRUNCATE on it (as on the stock ledger and the audit
+trail) and check at commit that every entry's debits equal its credits. A posting is
+undone by a reversing entry.
 """
 
 from sqlalchemy import (
@@ -132,7 +134,8 @@ journal_lines = Table(
     Column("position", BigInteger, Identity(), nullable=False),
     Column("posted_on", Date, nullable=False),
     Column("memo", String(200), nullable=False),
-    Column("invoice_id", String(64), nullable=False),
+    Column("customer_id", String(64), nullable=False),
+    Column("invoice_id", String(64)),
     Column("account", String(32), nullable=False),
     Column("account_name", String(200), nullable=False),
     Column("debit", MONEY, nullable=False),
@@ -146,4 +149,5 @@ journal_lines = Table(
     ),
     Index("ix_journal_lines_tenant_invoice", "tenant_id", "invoice_id", "position"),
     Index("ix_journal_lines_tenant_account", "tenant_id", "account", "posted_on"),
+    Index("ix_journal_lines_tenant_customer", "tenant_id", "customer_id", "posted_on", "position"),
 )

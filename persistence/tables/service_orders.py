@@ -245,6 +245,28 @@ service_order_gl_entries = Table(
     _of_order("service_order_gl_entries"),
 )
 
+# What each order awaits from People, Order and Accounting (seed 001, fail-closed; see
+# domain/service_orders/acknowledgements.py): one row per thing awaited, per work session
+# or snapshot. The partial index holds the still-awaited ones the time-out sweeper reads.
+PENDING_UNFLAGGED = "acknowledged_at IS NULL AND overdue_at IS NULL"
+service_order_acknowledgements = Table(
+    "service_order_acknowledgements",
+    metadata,
+    *_order_key(),
+    Column("awaited", String(64), primary_key=True),
+    Column("reference", String(64), primary_key=True),
+    Column("awaited_since", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_as", String(128)),
+    Column("overdue_at", DateTime(timezone=True)),
+    _of_order("service_order_acknowledgements"),
+    Index(
+        "ix_service_order_acknowledgements_awaited_since",
+        "awaited_since",
+        postgresql_where=text(PENDING_UNFLAGGED),
+    ),
+)
+
 sla_policies = Table(
     "sla_policies",
     metadata,

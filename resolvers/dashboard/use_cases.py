@@ -28,13 +28,15 @@ class DashboardReading:
 async def operations_dashboard(
     uow: UnitOfWorkFactory, now: datetime, location_id: str | None
 ) -> DashboardReading:
-    """Every location with open orders or breaches today (or just `location_id`), at `now`."""
+    """Every location with open orders, breaches today or orders awaiting an acknowledgement
+    (or just `location_id`), at `now`."""
     async with uow() as work:
         if location_id is not None and not await work.locations.exists(location_id):
             raise no_location(location_id)
         counts = await work.operations_dashboard.open_orders(now, location_id)
         breaches = await work.sla_alerts.breaches_since(start_of_day(now), location_id)
-    rows = per_location(counts, breaches)
+        awaiting = await work.operations_dashboard.awaiting_acknowledgement(location_id)
+    rows = per_location(counts, breaches, awaiting)
     if location_id is not None and not rows:
         rows = [LocationOperations(location_id)]
     return DashboardReading(now, rows)

@@ -13,6 +13,7 @@ from domain.identity import Principal
 from domain.locations import policy_for
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWorkFactory
+from resolvers.receivables.credit_control import customer_may_get_new_work
 
 
 async def submit_estimate(
@@ -37,6 +38,7 @@ async def approve_estimate(
 ) -> Estimate:
     async with uow() as work:
         async with changing(work.estimates, estimate_id, version) as pending:
+            await customer_may_get_new_work(work, pending.customer_id)
             pending.approve(by, clock.now(), signature)
         await work.commit()
         return pending

@@ -22,6 +22,7 @@ from domain.inventory.pricing import CustomerPriceList, EffectivePrice, PriceUpd
 from domain.inventory.tiers import CustomerTier, TierDiscount, with_defaults
 from resolvers.changes import changing, existing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.receivables.credit_control import exposure
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +115,11 @@ async def customer_credit_impact(
     async with uow() as work:
         customer = await existing(work.customers, customer_id)
         price = await _price_for(work, customer, await named_part(work, product_id, sku, ""))
-        used = await work.receivables.open_receivable(customer_id)
-    return credit_impact(customer_id, price, quantity, customer.credit_limit, used)
+        used = (await exposure(work, customer_id)).total
+        standing = await existing(work.credit_standings, customer_id)
+    return credit_impact(
+        customer_id, price, quantity, customer.credit_limit, used, standing.block_reason
+    )
 
 
 async def tier_discount_of(work: UnitOfWork, tier: CustomerTier) -> Decimal:

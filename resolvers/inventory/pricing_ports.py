@@ -32,7 +32,8 @@ class TierDiscountStore(Protocol):
 
 class ReceivableStore(Protocol):
     async def open_receivable(self, customer_id: str) -> Decimal:
-        """What the customer owes on billed service orders (their AR debits)."""
+        """What the customer owes on account plus their service orders not yet billed
+        (sales orders are counted by the sales use cases)."""
         ...
 
 

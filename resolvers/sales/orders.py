@@ -41,6 +41,7 @@ from resolvers.changes import existing
 from resolvers.inventory.ledger import location_must_exist
 from resolvers.inventory.pricing import named_part, prices_for
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.receivables.credit_control import customer_may_get_new_work
 
 ORDER_SERIES = "SO"
 
@@ -127,6 +128,7 @@ async def process_order(
     async with uow() as work:
         if not await work.sales_orders.hold_customer(customer_id):
             raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
+        await customer_may_get_new_work(work, customer_id)
         customer = await existing(work.customers, customer_id)
         parts = await parts_of(work, lines)
         prices = await prices_for(work, customer, parts)

@@ -26,6 +26,7 @@ from domain.service_orders.order import ServiceOrder
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.receivables.invoices import INVOICE_SERIES, post
+from resolvers.service_orders.acknowledgements import EVERY_SIDE, OwnSides, acknowledge_snapshot
 
 SNAPSHOT_SERIES = "SNAP"
 
@@ -39,9 +40,14 @@ async def finalize(
     labor_tax_code: str | None,
     po_number: str | None,
     version: int,
+    sides: OwnSides = EVERY_SIDE,
 ) -> ServiceOrder:
+    """Freeze the bill once People has confirmed the work sessions; billing then awaits
+    Order's sales order and Accounting's revenue record, given at once for the sides the
+    gateway plays (`sides`)."""
     async with uow() as work:
         async with changing(work.service_orders, order_id, version) as order:
+            order.require_finalizable()
             location = await work.locations.get(order.location_id)
             if location is None:
                 raise LocationNotFound(
@@ -60,6 +66,7 @@ async def finalize(
                 location.currency_uom_id,
                 po_number,
             )
+            acknowledge_snapshot(order, sides)
         await work.commit()
         return order
 

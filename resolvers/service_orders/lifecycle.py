@@ -23,6 +23,7 @@ from resolvers.identifiers import id_for_new
 from resolvers.paging import paged
 from resolvers.parties import parties_of_new_work
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.receivables.credit_control import customer_may_get_new_work
 
 ORDER_SERIES = "SO"
 PROVISIONAL_ID = f"{ORDER_SERIES}-NEW"
@@ -108,7 +109,9 @@ async def open_order(
     order should not use one up.
     """
     now = clock.now()
-    await _parties_must_exist(work, build(work, chosen_id or PROVISIONAL_ID, now))
+    provisional = build(work, chosen_id or PROVISIONAL_ID, now)
+    await _parties_must_exist(work, provisional)
+    await customer_may_get_new_work(work, provisional.customer_id)
     order_id = await id_for_new(
         work, chosen_id, ORDER_SERIES, work.service_orders.exists, "Service order", "serviceOrderId"
     )

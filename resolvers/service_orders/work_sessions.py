@@ -21,6 +21,7 @@ from domain.service_orders.people import checked_person
 from domain.service_orders.work_sessions import Person, WorkSession
 from resolvers.changes import changing
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
+from resolvers.service_orders.acknowledgements import EVERY_SIDE, OwnSides, confirm_session
 from resolvers.service_orders.parts_stock import (
     catalog_parts,
     issue_parts,
@@ -56,9 +57,15 @@ async def save_person(uow: UnitOfWorkFactory, fields: Mapping[str, Any]) -> Pers
 
 
 async def record_work_session(
-    uow: UnitOfWorkFactory, clock: Clock, order_id: str, version: int, fields: Mapping[str, Any]
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    order_id: str,
+    version: int,
+    fields: Mapping[str, Any],
+    sides: OwnSides = EVERY_SIDE,
 ) -> ServiceOrder:
-    """Log a technician's time on the order (IN_PROGRESS or COMPLETED, not yet finalized).
+    """Log a technician's time on the order (IN_PROGRESS or COMPLETED, not yet finalized);
+    it awaits People's confirmation, given at once where the gateway is People (`sides`).
 
     A session id the client chose is checked after the domain's checks; a generated one
     was checked free by `next_free_id` already.
@@ -90,6 +97,7 @@ async def record_work_session(
                     "it empty.",
                     field="workSessionId",
                 )
+            confirm_session(order, session, sides)
         await work.commit()
         return order
 

@@ -49,6 +49,24 @@ class Customer(WorkLists):
     updated_at: datetime | None
 
     @strawberry.field(
+        description="Whether the customer is blocked: no new service order, estimate "
+        "approval or sales order (CUSTOMER_BLOCKED) until unblocked."
+    )
+    async def blocked(self, info: Info) -> bool:
+        standing = await info.context.loaders.credit_standing.load(self.customer_id)
+        return standing is not None and standing.blocked
+
+    @strawberry.field(description="Why the customer is blocked; null when not blocked.")
+    async def blocked_reason(self, info: Info) -> str | None:
+        standing = await info.context.loaders.credit_standing.load(self.customer_id)
+        return None if standing is None else standing.block_reason
+
+    @strawberry.field(description="When the customer was blocked; null when not blocked.")
+    async def blocked_at(self, info: Info) -> datetime | None:
+        standing = await info.context.loaders.credit_standing.load(self.customer_id)
+        return None if standing is None else standing.blocked_at
+
+    @strawberry.field(
         description="This customer's specific prices (the version updateCustomerPricing takes)."
     )
     async def prices(self, info: Info) -> CustomerPriceList:

@@ -61,6 +61,13 @@ class LocationOperations:
     breaches_today: int = strawberry.field(
         description="Breaches the SLA monitor raised since 00:00 UTC today."
     )
+    awaiting_acknowledgement: int = strawberry.field(
+        description="Orders waiting for People's, Order's or Accounting's acknowledgement "
+        "before they may be finalized or billed (docs/acknowledgements.md)."
+    )
+    overdue_acknowledgement: int = strawberry.field(
+        description="Of those, the orders with an acknowledgement past its time-out."
+    )
     by_status: list[OpenOrdersOfStatus] = strawberry.field(
         description="Open orders per status (in lifecycle order) and priority: a dashboard's "
         "matrix, one row per status that has open orders."
@@ -74,6 +81,8 @@ class LocationOperations:
             at_risk=row.at_risk,
             breached=row.breached,
             breaches_today=row.breaches_today,
+            awaiting_acknowledgement=row.awaiting_acknowledgement,
+            overdue_acknowledgement=row.overdue_acknowledgement,
             by_status=[
                 OpenOrdersOfStatus.from_domain(status, counts)
                 for status, counts in row.by_status().items()

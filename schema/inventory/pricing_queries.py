@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import strawberry
 
+from domain.errors import InvalidInput
 from domain.identity import Permission
 from resolvers.inventory import pricing
+from resolvers.receivables import credit_control
 from schema.context import Info
 from schema.inventory.pricing_types import CreditImpact, CustomerPartPrice, TierDiscount
 from schema.permissions import requires
@@ -35,7 +37,8 @@ class CustomerPricingQueries:
         return CustomerPartPrice.from_domain(found)
 
     @strawberry.field(
-        description="Seed 004's credit impact of ordering `quantity` of a part (by sku or "
+        description="Seed 004's credit impact: of an order of `amount`, against the "
+        "customer's exposure and block; or of ordering `quantity` of a part (by sku or "
         "productId) at the customer's price.",
         permission_classes=[requires(Permission.CUSTOMER_READ)],
     )
@@ -43,10 +46,18 @@ class CustomerPricingQueries:
         self,
         info: Info,
         customer_id: strawberry.ID,
-        quantity: Decimal,
+        amount: Decimal | None = None,
+        quantity: Decimal | None = None,
         sku: str | None = None,
         product_id: strawberry.ID | None = None,
     ) -> CreditImpact:
+        if amount is not None:
+            impact = await credit_control.credit_impact(info.context.uow, customer_id, amount)
+            return CreditImpact.of_amount(impact)
+        if quantity is None:
+            raise InvalidInput(
+                "Give the order's amount, or a part and its quantity.", field="amount"
+            )
         found = await pricing.customer_credit_impact(
             info.context.uow, customer_id, product_id, sku, quantity
         )

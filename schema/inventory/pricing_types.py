@@ -10,6 +10,7 @@ import strawberry
 
 from domain.identity import Permission
 from domain.inventory import credit, pricing, tiers
+from domain.receivables import credit_control
 from schema.context import Info
 from schema.permissions import requires
 from schema.references import CustomerType, PartType, customer_of, part_of
@@ -119,20 +120,36 @@ class CustomerPriceList(PricedCustomer):
         )
 
 
-@strawberry.type(description="What an order of a part would do to a customer's credit.")
-class CreditImpact(PricedCustomer, PricedPart):
-    sku: str
-    quantity: Decimal
-    unit_price: Decimal = strawberry.field(description="The customer's price of the part.")
-    total_value: Decimal = strawberry.field(description="quantity x unitPrice, to the cent.")
+@strawberry.type(
+    description="What an order would do to a customer's credit (seed 004's CreditImpact): "
+    "of a part (sku, productId, quantity and unitPrice set) or of an amount (they are null)."
+)
+class CreditImpact(PricedCustomer):
+    product_id: strawberry.ID | None
+    sku: str | None
+    quantity: Decimal | None
+    unit_price: Decimal | None = strawberry.field(description="The customer's price of the part.")
+    total_value: Decimal = strawberry.field(
+        description="quantity x unitPrice, to the cent; or the amount asked about."
+    )
     credit_limit: Decimal | None = strawberry.field(description="null: no limit.")
     current_credit_used: Decimal = strawberry.field(
-        description="The customer's open receivable: the Accounts Receivable debits of "
-        "their billed service orders (until accounts receivable replaces it)."
+        description="The customer's exposure: what they owe on account and have on service "
+        "orders not yet billed, plus (asked by amount) sales orders not yet fulfilled."
     )
     available_credit: Decimal | None = strawberry.field(description="null: no limit.")
     credit_impact: Decimal
+    blocked_reason: str | None = strawberry.field(
+        description="Why the customer is blocked (then no order proceeds); null if not."
+    )
     can_process_order: bool
+
+    @strawberry.field(
+        description="The catalog part (null when asked by amount).",
+        permission_classes=[requires(Permission.CATALOG_READ)],
+    )
+    async def part(self, info: Info) -> PartType | None:
+        return None if self.product_id is None else await part_of(info, str(self.product_id))
 
     @classmethod
     def from_domain(cls, c: credit.CreditImpact) -> CreditImpact:
@@ -147,5 +164,23 @@ class CreditImpact(PricedCustomer, PricedPart):
             current_credit_used=c.current_credit_used,
             available_credit=c.available_credit,
             credit_impact=c.credit_impact,
+            blocked_reason=c.blocked_reason,
+            can_process_order=c.can_process_order,
+        )
+
+    @classmethod
+    def of_amount(cls, c: credit_control.OrderCreditImpact) -> CreditImpact:
+        return cls(
+            customer_id=strawberry.ID(c.customer_id),
+            product_id=None,
+            sku=None,
+            quantity=None,
+            unit_price=None,
+            total_value=c.amount,
+            credit_limit=c.credit_limit,
+            current_credit_used=c.exposure.total,
+            available_credit=c.available_credit,
+            credit_impact=c.amount,
+            blocked_reason=c.blocked_reason,
             can_process_order=c.can_process_order,
         )

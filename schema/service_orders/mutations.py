@@ -174,7 +174,9 @@ class ServiceOrderMutations:
         return ServiceOrder.from_domain(order)
 
     @strawberry.mutation(
-        description="Log a technician's time (seed 001 rules); publishes work_session_recorded.",
+        description="Log a technician's time (seed 001 rules); publishes work_session_recorded. "
+        "The session awaits People's work_session.completed (at once where the gateway is "
+        "People) before the order may be finalized.",
         permission_classes=WRITE,
     )
     async def record_work_session(
@@ -184,7 +186,12 @@ class ServiceOrderMutations:
             input, skip=("service_order_id",), rename={"work_session_id": "session_id"}
         )
         order = await work_sessions.record_work_session(
-            info.context.uow, info.context.clock, input.service_order_id, version, fields
+            info.context.uow,
+            info.context.clock,
+            input.service_order_id,
+            version,
+            fields,
+            info.context.own_sides,
         )
         return ServiceOrder.from_domain(order)
 
@@ -236,7 +243,9 @@ class ServiceOrderMutations:
 
     @strawberry.mutation(
         description="Freeze a completed order's bill (parts, labor at laborRate per hour, tax "
-        "by the location's codes); publishes ready_for_billing and snapshot_finalized.",
+        "by the location's codes); publishes ready_for_billing and snapshot_finalized. "
+        "AWAITING_ACKNOWLEDGEMENT while a work session awaits People's confirmation; billing "
+        "then awaits Order's sales_order.created and Accounting's revenue.recorded.",
         permission_classes=[requires(Permission.SERVICE_ORDER_BILL)],
     )
     async def finalize_service_order(
@@ -258,6 +267,7 @@ class ServiceOrderMutations:
             labor_tax_code,
             po_number,
             version,
+            info.context.own_sides,
         )
         return ServiceOrder.from_domain(order)
 

@@ -14,6 +14,7 @@ import strawberry
 
 from domain.identity import Permission
 from domain.service_orders import (
+    acknowledgements,
     appointments,
     billing,
     items,
@@ -30,6 +31,7 @@ from schema.estimates.types import Estimate
 from schema.inventory.types import StockMovement
 from schema.permissions import requires
 from schema.references import PartType, part_of
+from schema.service_orders.acknowledgements import Acknowledgement
 from schema.sla.types import Priority
 from schema.work_parties import WorkParties
 
@@ -79,6 +81,14 @@ class WorkSession:
     work_type: str
     recorded_by: strawberry.ID
     recorded_at: datetime
+    confirmed: bool = strawberry.field(
+        description="People confirmed it (com.durion.people.work_session.completed); until "
+        "then the session awaits confirmation and the order cannot be finalized."
+    )
+    confirmed_at: datetime | None = strawberry.field(
+        description="When People confirmed it; null while awaited, and for sessions recorded "
+        "before confirmations were awaited (which count as confirmed)."
+    )
 
     @strawberry.field(description="Who did the work.")
     async def person(self, info: Info) -> Person | None:
@@ -86,8 +96,14 @@ class WorkSession:
         return None if found is None else Person.from_domain(found)
 
     @classmethod
-    def from_domain(cls, s: work_sessions.WorkSession) -> WorkSession:
+    def from_domain(
+        cls,
+        s: work_sessions.WorkSession,
+        confirmation: acknowledgements.Acknowledgement | None = None,
+    ) -> WorkSession:
         return cls(
+            confirmed=confirmation is None or not confirmation.pending,
+            confirmed_at=None if confirmation is None else confirmation.acknowledged_at,
             work_session_id=strawberry.ID(s.session_id),
             person_id=strawberry.ID(s.person_id),
             start_time=s.start_time,
@@ -292,7 +308,11 @@ class ServiceOrder(WorkParties):
 
     @strawberry.field
     async def work_sessions(self, info: Info) -> list[WorkSession]:
-        return [WorkSession.from_domain(s) for s in (await self._recorded(info)).work_sessions]
+        recorded = await self._recorded(info)
+        return [
+            WorkSession.from_domain(s, recorded.confirmation_of(s.session_id))
+            for s in recorded.work_sessions
+        ]
 
     @strawberry.field
     async def parts(self, info: Info) -> list[PartUsage]:
@@ -310,6 +330,25 @@ class ServiceOrder(WorkParties):
                 account=e.account, account_name=e.account_name, side=e.side.value, amount=e.amount
             )
             for e in (await self._recorded(info)).gl_entries
+        ]
+
+    @strawberry.field(
+        description="What the order awaits or awaited from People, Order and Accounting, "
+        "oldest first (seed 001's fail-closed acknowledgements)."
+    )
+    async def acknowledgements(self, info: Info) -> list[Acknowledgement]:
+        return [
+            Acknowledgement.from_domain(a) for a in (await self._recorded(info)).acknowledgements
+        ]
+
+    @strawberry.field(
+        description="What the order still awaits: empty once it may be finalized and billed."
+    )
+    async def awaiting(self, info: Info) -> list[Acknowledgement]:
+        return [
+            Acknowledgement.from_domain(a)
+            for a in (await self._recorded(info)).acknowledgements
+            if a.pending
         ]
 
     @strawberry.field(

@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from domain.events import DomainEvent
 from subscriptions.inbound.dead_letter import NoHandler
+from subscriptions.wire.contracts import acknowledgements
 from subscriptions.wire.headers import Headers
 from subscriptions.wire.quote import QUOTE_APPROVED
 from subscriptions.wire.registry import (
@@ -26,6 +27,7 @@ from subscriptions.wire.registry import (
     check_headers,
     contract_named,
     from_wire,
+    route_for,
 )
 
 
@@ -65,6 +67,9 @@ INBOUND: Mapping[str, Route] = MappingProxyType(
                 "com.durion.inventory.stock_shortage_alert",
                 Route("inventory.stock.shortage_alert", WireFormat.CLOUDEVENTS, "stock_item"),
             ),
+            # seed 001's fail-closed acknowledgements: People's, Order's and Accounting's
+            # word that an order may go on (the gateway's own too, where it plays the side)
+            *((event_type, route_for(event_type)) for event_type in acknowledgements.ACKNOWLEDGING),
             # the gateway's own quote approvals, booked by finance (seed 003's effects)
             (QUOTE_APPROVED, Route(QUOTE_APPROVED, WireFormat.QUOTE, "quote")),
         ]

@@ -27,6 +27,8 @@ from subscriptions.wire import cloudevents, envelope, quote
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.contract import Contract
 from subscriptions.wire.contracts import (
+    acknowledgements,
+    credit_control,
     customers,
     estimates,
     finance,
@@ -165,8 +167,19 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
                 "status_changed",
                 "ready_for_billing",
                 "snapshot_finalized",
+                "acknowledgement_overdue",
             ),
         ),
+        # seed 001's fail-closed acknowledgements (the gateway's topics, as seed 001
+        # names none): published where the gateway plays the side, consumed from any
+        **{
+            event_type: Route(topic, WireFormat.CLOUDEVENTS, aggregate_type)
+            for (event_type, topic), aggregate_type in zip(
+                acknowledgements.TOPICS.items(),
+                ("work_session", "sales_order", "revenue_record"),
+                strict=True,
+            )
+        },
         **_group(WireFormat.QUOTE, "quote", {quote.QUOTE_APPROVED: quote.QUOTE_APPROVED}),
         **_group(
             WireFormat.CLOUDEVENTS,
@@ -255,15 +268,20 @@ CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
         customers.CONTRACTS,
         estimates.CONTRACTS,
         service_orders.CONTRACTS,
+        acknowledgements.CONTRACTS,
         sla.CONTRACTS,
         inventory.CONTRACTS,
         inventory_pricing.CONTRACTS,
         sales.CONTRACTS,
         receivables.CONTRACTS,
+        credit_control.CONTRACTS,
     )
 )
 INBOUND_CONTRACTS: Mapping[type[DomainEvent], Contract[Any]] = MappingProxyType(
-    {contract.event_class: contract for contract in (*service_orders.INBOUND, *finance.INBOUND)}
+    {
+        contract.event_class: contract
+        for contract in (*service_orders.INBOUND, *finance.INBOUND, *credit_control.INBOUND)
+    }
 )
 """Other systems' events the gateway reads (their routes: subscriptions/inbound/topics.py)."""
 _BY_NAME = {

@@ -121,10 +121,10 @@ async def test_the_database_keeps_the_journal_append_only_and_balanced(
         await connection.execute(
             text(
                 "INSERT INTO journal_lines (tenant_id, entry_id, line_no, posted_on, memo, "
-                "invoice_id, account, account_name, debit, credit) VALUES "
-                "(:t, 'LOOSE', 1, '2026-03-02', 'one-sided', :i, '1200', 'AR', 5, 0)"
+                "customer_id, invoice_id, account, account_name, debit, credit) VALUES "
+                "(:t, 'LOOSE', 1, '2026-03-02', 'one-sided', :c, :i, '1200', 'AR', 5, 0)"
             ),
-            {"t": tenant, "i": draft.id},
+            {"t": tenant, "c": draft.customer_id, "i": draft.id},
         )
         with pytest.raises(Exception) as unbalanced:
             await connection.commit()

@@ -11,6 +11,9 @@ LINK_OF = {"productId": "part", "technicianId": "technician"}
 """A reference whose object field is not its name without `Id`."""
 OWN_IDS = {
     ("BillableSnapshot", "workorderSnapshotId"),
+    ("CreditMemo", "creditMemoId"),
+    ("DunningRun", "dunningRunId"),
+    ("WriteOff", "writeOffId"),
     ("DomainEventMessage", "eventId"),
     ("EstimateItem", "itemId"),
     ("EstimateStatusChange", "eventId"),

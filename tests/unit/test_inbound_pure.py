@@ -44,6 +44,9 @@ def test_every_event_the_seeds_say_is_consumed_has_a_topic_and_a_dead_letter_top
         "trakservice.quote.approved.v1",  # the gateway's own, booked by finance
         "com.durion.shopmgmt.appointment.updated",  # seed 001, fail-open
         "com.durion.inventory.stock_shortage_alert",  # seed 001, fail-open
+        "com.durion.people.work_session.completed",  # seed 001, fail-closed
+        "com.durion.order.sales_order.created",  # seed 001, fail-closed
+        "com.durion.accounting.revenue.recorded",  # seed 001, fail-closed
     }
     for topic in inbound_topics():
         assert topic in TOPICS and dead_letter_topic(topic) in TOPICS

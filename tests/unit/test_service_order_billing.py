@@ -10,6 +10,11 @@ import pytest
 from domain.errors import DomainError
 from domain.finance.periods import FinancialPeriod
 from domain.receivables.journal import JournalLine, Side
+from domain.service_orders.acknowledgements import (
+    RevenueRecorded,
+    SalesOrderCreatedForWorkOrder,
+    WorkSessionCompleted,
+)
 from domain.service_orders.events import (
     PartsUsageRecorded,
     ServiceOrderBilled,
@@ -64,9 +69,37 @@ def working_order() -> ServiceOrder:
     return order
 
 
+def confirmed(order: ServiceOrder, session_id: str = "SESSION-001") -> None:
+    """People confirms a session (work_session.completed)."""
+    assert order.acknowledge(
+        WorkSessionCompleted(
+            aggregate_id=session_id,
+            tenant_id="t",
+            occurred_at=END,
+            workorder_id=order.id,
+            person_id="TECH-001",
+        )
+    )
+
+
+def snapshot_acknowledged(order: ServiceOrder, snapshot_id: str = "SNAP-001") -> None:
+    """Order created the sales order and Accounting recorded the revenue of the snapshot."""
+    about = {
+        "tenant_id": "t",
+        "occurred_at": END,
+        "workorder_id": order.id,
+        "workorder_snapshot_id": snapshot_id,
+    }
+    assert order.acknowledge(
+        SalesOrderCreatedForWorkOrder(aggregate_id="SALES-1", customer_id="CUST-001", **about)
+    )
+    assert order.acknowledge(RevenueRecorded(aggregate_id="REV-1", amount=Decimal(1), **about))
+
+
 def completed_order() -> ServiceOrder:
     order = working_order()
     order.record_work_session(session(), TECH, TECH)
+    confirmed(order)
     order.record_parts_usage(PADS)
     order.complete(END, "RESOLVED", END, "USER-001")
     order.events.clear()
@@ -76,6 +109,7 @@ def completed_order() -> ServiceOrder:
 def finalized_order() -> ServiceOrder:
     order = completed_order()
     order.finalize("SNAP-001", END, "SUPER-001", Decimal("60.00"), "LABOR_TAX", CODES, "USD")
+    snapshot_acknowledged(order)
     order.events.clear()
     return order
 
@@ -209,6 +243,7 @@ def test_a_recorded_work_session_publishes_the_seed_payload() -> None:
 def test_labor_is_rounded_half_up_per_session() -> None:
     order = working_order()
     order.record_work_session(session(billable_minutes=7), TECH, TECH)
+    confirmed(order)
     order.complete(END, "RESOLVED", END, "USER-001")
     snap = order.finalize("S", END, "SUP", Decimal("95.00"), "LABOR_TAX", CODES, "USD")
     assert snap.labor_total == Decimal("11.08")  # 7 x 95 / 60 = 11.0833...
@@ -245,6 +280,7 @@ def test_a_billed_order_keeps_its_invoices_posting_and_publishes_its_total() -> 
     order.parts[:] = [PADS.__class__("WOP-1", "P", "S", Decimal(1), Decimal("450.00"), "EXEMPT")]
     exempt = TaxCode("LOC-001", "EXEMPT", "Exempt", Decimal(0), (ItemType.PART,))
     order.finalize("S", END, "SUP", Decimal(60), "LABOR_TAX", {"EXEMPT": exempt}, "USD")
+    snapshot_acknowledged(order, "S")
     order.events.clear()
     order.bill(
         datetime(2026, 2, 2, 9, tzinfo=UTC), [CLOSED_JANUARY], "USER-001", POSTING, Decimal("450")

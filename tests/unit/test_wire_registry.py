@@ -107,8 +107,8 @@ def test_every_published_topic_is_created_at_start_up_with_the_seeds_partition_c
 
 
 def test_the_gateway_publishes_every_seed_topic_of_its_contracts() -> None:
-    assert len(published_topics()) == 43
-    assert len(ROUTES) == 46  # the four reservation facts share inventory.stock.reservations
+    assert len(published_topics()) == 47
+    assert len(ROUTES) == 50  # the four reservation facts share inventory.stock.reservations
 
 
 def test_routes_for_a_topic_are_its_event_types() -> None:

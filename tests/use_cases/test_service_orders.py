@@ -24,6 +24,13 @@ from domain.inventory.events import StockMoved
 from domain.paging import PageRequest
 from domain.receivables.invoice import InvoiceStatus
 from domain.receivables.journal import Side
+from domain.service_orders.acknowledgements import (
+    AcknowledgementFact,
+    Acknowledger,
+    RevenueRecorded,
+    SalesOrderCreatedForWorkOrder,
+    WorkSessionCompleted,
+)
 from domain.service_orders.appointments import Appointment
 from domain.service_orders.billing import GlEntry
 from domain.service_orders.events import (
@@ -59,7 +66,14 @@ from resolvers.customers import use_cases as customers
 from resolvers.inventory import ledger
 from resolvers.locations.use_cases import create_location
 from resolvers.pricing.use_cases import put_tax_code
-from resolvers.service_orders import billing, from_estimates, inbound, lifecycle, work_sessions
+from resolvers.service_orders import (
+    acknowledgements,
+    billing,
+    from_estimates,
+    inbound,
+    lifecycle,
+    work_sessions,
+)
 from resolvers.sla import policies
 from tests.use_cases.conftest import TENANT
 from tests.use_cases.fakes import Database, FakeUnitOfWork
@@ -1185,3 +1199,90 @@ async def test_shopmgmts_latest_appointment_report_is_kept_and_the_order_left_al
     assert kept == Appointment("APT-001", order.id, "IN_PROGRESS", later)
     assert await lifecycle.appointments_of(uow, ["SO-NOWHERE"]) == [None]
     assert (await stored(uow, order.id)).version == order.version
+
+
+# What an order awaits from People, Order and Accounting (seed 001, fail-closed)
+
+NO_SIDE: frozenset[Acknowledger] = frozenset()
+"""People, Order and Accounting are external: the gateway only waits."""
+
+
+async def acknowledged(uow: Units, fact: AcknowledgementFact) -> None:
+    """Apply an acknowledgement in one unit of work, as the inbound consumer does."""
+    async with uow() as work:
+        await acknowledgements.acknowledge(work, fact)
+        await work.commit()
+
+
+async def test_with_external_sides_finalizing_waits_for_people_and_billing_for_order_and_accounting(
+    uow: Units, clock: ManualClock, database: Database, shop: Shop
+) -> None:
+    order = await in_progress(uow, clock, shop)
+    order = await work_sessions.record_work_session(uow, clock, order.id, 4, session(), NO_SIDE)
+    order = await lifecycle.complete(uow, clock, ADVISOR, order.id, None, "RESOLVED", 5)
+    finalize = lambda: billing.finalize(  # noqa: E731
+        uow, clock, order.id, "clerk", Decimal(60), "LABOR_TAX", None, order.version, NO_SIDE
+    )
+    with pytest.raises(DomainError) as waiting:
+        await finalize()
+    assert refusal(waiting) == [("AWAITING_ACKNOWLEDGEMENT", "serviceOrderId")]
+    assert (await stored(uow, order.id)).snapshot is None
+
+    at = clock.now()
+    person = {"tenant_id": TENANT, "occurred_at": at, "workorder_id": order.id}
+    await acknowledged(
+        uow, WorkSessionCompleted(aggregate_id="WS-001", person_id="TECH-001", **person)
+    )
+    order = await stored(uow, order.id)
+    order = await finalize()
+    assert order.snapshot is not None and order.snapshot.snapshot_id == "SNAP-001"  # none skipped
+
+    snapshot = {**person, "workorder_snapshot_id": "SNAP-001"}
+    bill = lambda: billing.bill(uow, clock, ADVISOR, order.id, None, order.version)  # noqa: E731
+    with pytest.raises(DomainError) as unbilled:
+        await bill()
+    assert dict(unbilled.value.details)["awaitedSystem"] == "ORDER"
+    await acknowledged(
+        uow,
+        SalesOrderCreatedForWorkOrder(aggregate_id="ORD-7", customer_id=shop.customer, **snapshot),
+    )
+    await acknowledged(uow, RevenueRecorded(aggregate_id="REV-7", amount=Decimal(1), **snapshot))
+    order = await stored(uow, order.id)
+    assert (await bill()).status is S.BILLED
+    assert not any(isinstance(e, AcknowledgementFact) for e in database.outbox)
+
+
+async def test_the_gateway_playing_every_side_acknowledges_at_once_and_publishes_each_side(
+    uow: Units, clock: ManualClock, database: Database, shop: Shop
+) -> None:
+    order = await finalized(uow, clock, shop)
+    assert [a for a in order.acknowledgements if a.pending] == []
+    given = [e for e in database.outbox if isinstance(e, AcknowledgementFact)]
+    assert [(type(e), e.aggregate_id, e.reference) for e in given] == [
+        (WorkSessionCompleted, "WS-001", "WS-001"),
+        (SalesOrderCreatedForWorkOrder, "SNAP-001-SO", "SNAP-001"),
+        (RevenueRecorded, "SNAP-001-REV", "SNAP-001"),
+    ]
+    version = order.version
+    await acknowledged(uow, given[0])  # its own event, consumed back: nothing changes
+    assert (await stored(uow, order.id)).version == version
+
+
+async def test_an_acknowledgement_of_an_unknown_order_or_snapshot_is_refused(
+    uow: Units, clock: ManualClock, shop: Shop
+) -> None:
+    order = await finalized(uow, clock, shop)
+    about_order = {"tenant_id": TENANT, "occurred_at": clock.now(), "customer_id": shop.customer}
+    for workorder, snapshot, code in (
+        ("SO-404", "SNAP-001", "SERVICE_ORDER_NOT_FOUND"),
+        (order.id, "SNAP-404", "UNKNOWN_ACKNOWLEDGEMENT"),
+    ):
+        fact = SalesOrderCreatedForWorkOrder(
+            aggregate_id="ORD-1",
+            workorder_id=workorder,
+            workorder_snapshot_id=snapshot,
+            **about_order,
+        )
+        with pytest.raises(DomainError) as refused:
+            await acknowledged(uow, fact)
+        assert refused.value.code == code

@@ -1,4 +1,4 @@
-"""Customers' prices, the tenant's tier discounts, and the customer's open receivable.
+"""Customers' prices and the tenant's tier discounts.
 
 A customer's price list is read in two statements at most (its header, then its lines
 with their parts' SKU and list price) and saved as a version-checked header plus the
@@ -11,18 +11,15 @@ VERSION_CONFLICT).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select
+from sqlalchemy import and_, bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from domain.customers import CustomerNotFound
 from domain.errors import DomainError
 from domain.inventory.pricing import CustomerPrice, CustomerPriceList
 from domain.inventory.tiers import CustomerTier, TierDiscount, tier_discount_conflict
-from domain.receivables.accounts import DEFAULT_ACCOUNTS, AccountRole
-from domain.receivables.journal import Side
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     TenantRepository,
@@ -36,8 +33,6 @@ from persistence.tables import (
     customer_prices,
     customers,
     parts,
-    service_order_gl_entries,
-    service_orders,
     tier_discounts,
 )
 
@@ -102,23 +97,6 @@ ADD_DISCOUNT = (
 SAVE_DISCOUNT = versioned_update(
     tier_discounts, ["discount_percent"], tier_discounts.c.tier == bindparam("key_tier")
 ).returning(*DISCOUNT_COLUMNS)
-
-GL, ORDER = service_order_gl_entries.c, service_orders.c
-OPEN_RECEIVABLE = (
-    select(func.coalesce(func.sum(GL.amount), 0))
-    .select_from(
-        service_order_gl_entries.join(
-            service_orders,
-            and_(ORDER.tenant_id == GL.tenant_id, ORDER.id == GL.service_order_id),
-        )
-    )
-    .where(
-        of_tenant(service_order_gl_entries),
-        ORDER.customer_id == bindparam("customer_id"),
-        GL.account == DEFAULT_ACCOUNTS[AccountRole.RECEIVABLES].number,
-        GL.side == Side.DEBIT.value,
-    )
-)
 
 
 def _line(row: Mapping[str, Any]) -> CustomerPrice:
@@ -220,13 +198,3 @@ class TierDiscountRepository(TenantRepository):
         if row is None:
             raise tier_discount_conflict(CustomerTier(discount.tier), version)
         return _discount(row)
-
-
-class ReceivableRepository(TenantRepository):
-    """The customer's open receivable as the gateway knows it until accounts receivable
-    exists: the Accounts Receivable (1200) debits of their billed service orders."""
-
-    table = service_order_gl_entries
-
-    async def open_receivable(self, customer_id: str) -> Decimal:
-        return Decimal(await self._value(OPEN_RECEIVABLE, customer_id=customer_id))

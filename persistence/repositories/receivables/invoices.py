@@ -171,7 +171,7 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         await self._run_many(
             APPEND_JOURNAL,
             [
-                _journal_values(invoice.id, entry, line_no, line)
+                _journal_values(invoice, entry, line_no, line)
                 for entry in invoice.journal[entries_written:]
                 for line_no, line in enumerate(entry.lines, start=1)
             ],
@@ -233,14 +233,15 @@ def _line_values(invoice_id: str, line: InvoiceLine) -> dict[str, Any]:
 
 
 def _journal_values(
-    invoice_id: str, entry: JournalEntry, line_no: int, line: JournalLine
+    invoice: Invoice, entry: JournalEntry, line_no: int, line: JournalLine
 ) -> dict[str, Any]:
     return {
         "entry_id": entry.entry_id,
         "line_no": line_no,
         "posted_on": entry.posted_on,
         "memo": entry.memo,
-        "invoice_id": invoice_id,
+        "customer_id": invoice.customer_id,
+        "invoice_id": invoice.id,
         "account": line.account,
         "account_name": line.account_name,
         "debit": line.debit,

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, insert, select, update
 
 from domain.receivables.journal import Side
+from domain.service_orders.acknowledgements import Acknowledgement, Awaited
 from domain.service_orders.billing import BillableSnapshot, GlEntry, LaborLine
 from domain.service_orders.order import ServiceOrder
 from domain.service_orders.parts_usage import PartUsage
@@ -24,6 +25,7 @@ from persistence.repositories.base import TenantRepository, of_tenant, one_of_pa
 from persistence.tables import (
     billing_snapshots,
     parts_usages,
+    service_order_acknowledgements,
     service_order_gl_entries,
     work_sessions,
 )
@@ -69,6 +71,31 @@ GL_ENTRIES = (
     select(service_order_gl_entries)
     .where(of_tenant(service_order_gl_entries), one_of_param(GL.service_order_id, "order_ids"))
     .order_by(GL.service_order_id, GL.side.desc(), GL.account)
+)
+ACK = service_order_acknowledgements.c
+ACK_FIELDS = ("awaited_since", "acknowledged_at", "acknowledged_as", "overdue_at")
+ADD_ACKNOWLEDGEMENT = insert(service_order_acknowledgements)
+SETTLE_ACKNOWLEDGEMENT = (
+    update(service_order_acknowledgements)
+    .where(
+        of_tenant(service_order_acknowledgements),
+        ACK.service_order_id == bindparam("key_order"),
+        ACK.awaited == bindparam("key_awaited"),
+        ACK.reference == bindparam("key_reference"),
+    )
+    .values(
+        acknowledged_at=bindparam("acknowledged_at"),
+        acknowledged_as=bindparam("acknowledged_as"),
+        overdue_at=bindparam("overdue_at"),
+    )
+)
+ACKNOWLEDGEMENTS = (
+    select(service_order_acknowledgements)
+    .where(
+        of_tenant(service_order_acknowledgements),
+        one_of_param(ACK.service_order_id, "order_ids"),
+    )
+    .order_by(ACK.service_order_id)
 )
 """The statements of loading and recording an order's records, built once (see `of_tenant`)."""
 
@@ -137,6 +164,7 @@ class StoredOrder(NamedTuple):
     parts: tuple[PartUsage, ...]
     snapshot: BillableSnapshot | None
     gl_entries: tuple[GlEntry, ...]
+    acknowledgements: tuple[Acknowledgement, ...] = ()
 
 
 class OrderRecordRepository(TenantRepository):
@@ -193,6 +221,40 @@ class OrderRecordRepository(TenantRepository):
             )
         if order.gl_entries and not before.gl_entries:
             await self._post(order)
+        await self._add_acknowledgements(order, before)
+
+    async def _add_acknowledgements(self, order: ServiceOrder, before: StoredOrder) -> None:
+        """Insert what the order awaits since it was read; update what was acknowledged
+        or flagged overdue since."""
+        stored = {a.key: a for a in before.acknowledgements}
+        await self._run_many(
+            ADD_ACKNOWLEDGEMENT,
+            [
+                {
+                    "service_order_id": order.id,
+                    "awaited": a.awaited.value,
+                    "reference": a.reference,
+                    **{name: getattr(a, name) for name in ACK_FIELDS},
+                }
+                for a in order.acknowledgements
+                if a.key not in stored
+            ],
+        )
+        await self._run_many(
+            SETTLE_ACKNOWLEDGEMENT,
+            [
+                {
+                    "key_order": order.id,
+                    "key_awaited": a.awaited.value,
+                    "key_reference": a.reference,
+                    "acknowledged_at": a.acknowledged_at,
+                    "acknowledged_as": a.acknowledged_as,
+                    "overdue_at": a.overdue_at,
+                }
+                for a in order.acknowledgements
+                if a.key in stored and stored[a.key] != a
+            ],
+        )
 
     async def _post(self, order: ServiceOrder) -> None:
         assert order.snapshot is not None and order.billed_at is not None, "billed orders only"
@@ -213,7 +275,8 @@ class OrderRecordRepository(TenantRepository):
         )
 
     async def attach(self, orders: Mapping[str, ServiceOrder]) -> None:
-        """Fill each order's sessions, parts, snapshot and GL entries (4 statements)."""
+        """Fill each order's sessions, parts, snapshot, GL entries and acknowledgements
+        (5 statements)."""
         ids = list(orders)
         for row in await self._rows(SESSIONS, order_ids=ids):
             orders[row["service_order_id"]].work_sessions.append(
@@ -230,3 +293,11 @@ class OrderRecordRepository(TenantRepository):
             )
         for order_id, entries in posted.items():
             orders[order_id].gl_entries = tuple(entries)
+        for row in await self._rows(ACKNOWLEDGEMENTS, order_ids=ids):
+            orders[row["service_order_id"]].acknowledgements.append(
+                Acknowledgement(
+                    Awaited(row["awaited"]), row["reference"], *(row[n] for n in ACK_FIELDS)
+                )
+            )
+        for order in orders.values():
+            order.acknowledgements.sort(key=lambda a: a.rank)

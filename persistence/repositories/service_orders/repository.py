@@ -235,6 +235,7 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
             tuple(order.parts),
             order.snapshot,
             order.gl_entries,
+            tuple(order.acknowledgements),
         )
 
     async def _save(self, order: ServiceOrder, before: StoredOrder) -> None:
@@ -253,8 +254,8 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
         await self._records.add(order, before)
 
     async def attach_records(self, orders: Sequence[ServiceOrder]) -> None:
-        """Fill in the work sessions, parts, snapshot and GL entries of orders read
-        without them, for all of them at once (four statements)."""
+        """Fill in the work sessions, parts, snapshot, GL entries and acknowledgements of
+        orders read without them, for all of them at once (five statements)."""
         if orders:
             await self._records.attach({o.id: o for o in orders})
 

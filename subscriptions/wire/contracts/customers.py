@@ -21,6 +21,7 @@ from domain.customers import (
 )
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import STRING, Schema, record
 
 C = TypeVar("C", bound=CustomerFacts)
 V = TypeVar("V", bound=VehicleFacts)
@@ -77,3 +78,21 @@ CONTRACTS = (
     _vehicle(VehicleRegistered, "VehicleRegisteredEvent"),
     _vehicle(VehicleUpdated, "VehicleUpdatedEvent"),
 )
+
+SCHEMAS: dict[str, Schema] = {
+    **{
+        name: record(kind, CUSTOMER_FIELDS, customerId=STRING)
+        for kind, name in (
+            (CustomerCreated, "CustomerCreatedEvent"),
+            (CustomerUpdated, "CustomerUpdatedEvent"),
+        )
+    },
+    **{
+        name: record(kind, VEHICLE_FIELDS, vehicleId=STRING)
+        for kind, name in (
+            (VehicleRegistered, "VehicleRegisteredEvent"),
+            (VehicleUpdated, "VehicleUpdatedEvent"),
+        )
+    },
+}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

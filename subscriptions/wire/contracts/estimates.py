@@ -25,6 +25,7 @@ from subscriptions.wire.cloudevents import workexec_type
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import INSTANT, STRING, Schema, const, nullable, record
 from subscriptions.wire.quote import QUOTE_APPROVED
 
 STATUS_CHANGED = {
@@ -109,3 +110,17 @@ CONTRACTS = (
     ),
     Contract(QuoteApproved, QUOTE_APPROVED, quote_approved_document, quote_approved_fact),
 )
+
+SCHEMAS: dict[str, Schema] = {
+    workexec_type("estimate", "status_changed"): record(
+        EstimateStatusChanged, STATUS_CHANGED, estimateId=STRING, statusChangedAt=INSTANT
+    ),
+    QUOTE_APPROVED: record(
+        QuoteApproved,
+        QUOTE,
+        quote_id=STRING,
+        work_order_id=nullable(STRING),
+        status=const("approved"),
+    ),
+}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

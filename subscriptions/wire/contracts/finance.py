@@ -14,6 +14,7 @@ from domain.finance.periods import PeriodClosed
 from domain.instants import utc_text
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import Schema, record
 
 PERIOD_CLOSED = {
     "period_id": "periodId",
@@ -44,3 +45,6 @@ INBOUND = (
     ),
 )
 """Read from Period Close, never published."""
+
+SCHEMAS: dict[str, Schema] = {"FinancialPeriodClosedEvent": record(PeriodClosed, PERIOD_CLOSED)}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

@@ -27,6 +27,7 @@ from domain.inventory.events import (
 )
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import INSTANT, NUMBER, Schema, record
 
 STOCK_MOVED = "com.durion.inventory.stock_moved"
 STOCK_SHORTAGE_ALERT = "com.durion.inventory.stock_shortage_alert"
@@ -126,3 +127,18 @@ CONTRACTS = (
     _reservation_contract(ReservationConsumed, RESERVATION_CONSUMED, CONSUMED),
     _reservation_contract(ReservationExpired, RESERVATION_EXPIRED, EXPIRED),
 )
+
+SCHEMAS: dict[str, Schema] = {
+    STOCK_MOVED: record(StockMoved, MOVED),
+    STOCK_SHORTAGE_ALERT: record(
+        StockShortageDetected,
+        SHORTAGE | SHORTFALL,
+        availableQuantity=NUMBER,
+        detectedAt=INSTANT,
+    ),
+    STOCK_RESERVED: record(StockReserved, RESERVED),
+    RESERVATION_RELEASED: record(ReservationReleased, RELEASED),
+    RESERVATION_CONSUMED: record(ReservationConsumed, CONSUMED),
+    RESERVATION_EXPIRED: record(ReservationExpired, EXPIRED),
+}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

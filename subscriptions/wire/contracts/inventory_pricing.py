@@ -18,6 +18,7 @@ from domain.customers import CustomerTierChanged
 from domain.inventory.pricing_events import CustomerPricingUpdated
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import STRING, Schema, record
 
 CUSTOMER_PRICING_UPDATED = "CustomerPricingUpdatedEvent"
 CUSTOMER_TIER_CHANGED = "CustomerTierChangedEvent"
@@ -70,3 +71,11 @@ CONTRACTS = (
     Contract(CustomerPricingUpdated, CUSTOMER_PRICING_UPDATED, _pricing, _pricing_fact),
     Contract(CustomerTierChanged, CUSTOMER_TIER_CHANGED, _tier, _tier_fact),
 )
+
+SCHEMAS: dict[str, Schema] = {
+    CUSTOMER_PRICING_UPDATED: record(
+        CustomerPricingUpdated, PRICING, {"pricing_updates": CHANGE}, customerId=STRING
+    ),
+    CUSTOMER_TIER_CHANGED: record(CustomerTierChanged, TIER, customerId=STRING),
+}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

@@ -26,6 +26,7 @@ from domain.receivables.journal import JournalLine, Side
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import INSTANT, NUMBER, STRING, Schema, array, obj, record
 
 SUB_ACCOUNT = "-00"
 NAMES = {account.number: account.name for account in DEFAULT_ACCOUNTS.values()}
@@ -70,12 +71,16 @@ def _journal_line(entry: Any, index: int) -> dict[str, Any]:
     }
 
 
-def _facts(wire: WireEvent, names: dict[str, str]) -> dict[str, Any]:
-    facts = read(wire.payload, names)
+def journal_lines(facts: dict[str, Any]) -> dict[str, Any]:
+    """`facts` with their `gl_entries` read as journal lines (any AR document's)."""
     entries = facts.get("gl_entries")
     if isinstance(entries, list):
         facts["gl_entries"] = [_journal_line(e, i) for i, e in enumerate(entries)]
     return facts
+
+
+def _facts(wire: WireEvent, names: dict[str, str]) -> dict[str, Any]:
+    return journal_lines(read(wire.payload, names))
 
 
 def posted_document(event: InvoicePosted) -> dict[str, Any]:
@@ -115,3 +120,16 @@ CONTRACTS = (
     Contract(InvoicePosted, "InvoicePostedEvent", posted_document, posted_fact),
     Contract(InvoiceCancelled, "InvoiceCancelledEvent", cancelled_document, cancelled_fact),
 )
+
+GL_ENTRIES = array(obj({"accountId": STRING, "debit": NUMBER, "credit": NUMBER}))
+SCHEMAS: dict[str, Schema] = {
+    "InvoicePostedEvent": record(InvoicePosted, POSTED, invoiceId=STRING, glEntries=GL_ENTRIES),
+    "InvoiceCancelledEvent": record(
+        InvoiceCancelled,
+        CANCELLED,
+        invoiceId=STRING,
+        cancelledAt=INSTANT,
+        glEntries=GL_ENTRIES,
+    ),
+}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

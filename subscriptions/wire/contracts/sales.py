@@ -68,6 +68,7 @@ from domain.sales.opportunities import (
 )
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import INSTANT, STRING, Schema, record
 
 INVENTORY_ALLOCATED = "OrderInventoryAllocatedEvent"
 FULFILLMENT_STARTED = "OrderFulfillmentStartedEvent"
@@ -303,3 +304,26 @@ TOPICS: dict[str, str] = {
     SYNCED: "sales.order.synced",
 }
 """Each event's topic (registered in subscriptions/wire/registry.py)."""
+
+_LINES = {
+    "lines": LINE,
+    "items": OPPORTUNITY_ITEM,
+    "reserved_again": RESERVED_AGAIN,
+    "still_short": STILL_SHORT,
+}
+
+
+def _schema(
+    event_class: type[Any],
+    name: str,
+    names: dict[str, str],
+    instant: str | None = None,
+    key: str = "orderId",
+) -> Schema:
+    """The payload `_contract` writes for the same arguments."""
+    extra = {key: STRING} | ({} if instant is None else {instant: INSTANT})
+    return record(event_class, names, _LINES, **extra)
+
+
+SCHEMAS: dict[str, Schema] = {spec[1]: _schema(*spec) for spec in _CONTRACTS}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

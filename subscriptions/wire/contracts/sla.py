@@ -18,6 +18,7 @@ from domain.service_orders.sla_alerts import SlaAlertFacts, SlaAtRisk, SlaBreach
 from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
+from subscriptions.wire.payload_schema import INSTANT, STRING, Schema, names_of, record
 
 A = TypeVar("A", bound=SlaAlertFacts)
 
@@ -68,3 +69,13 @@ CONTRACTS = (
     _alert(SlaBreached, "SlaBreachedEvent"),
     _alert(SlaAtRisk, "SlaAtRiskEvent"),
 )
+
+_ALERT = record(
+    SlaAlertFacts,
+    {key: value for key, value in FIELDS.items() if key != "occurred_at"},
+    serviceOrderId=STRING,
+    target=names_of(SlaTarget),
+    detectedAt=INSTANT,
+)
+SCHEMAS: dict[str, Schema] = {"SlaBreachedEvent": _ALERT, "SlaAtRiskEvent": _ALERT}
+"""Each contract's payload (subscriptions/wire/payload_schema.py), by its name."""

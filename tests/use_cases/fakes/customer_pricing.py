@@ -18,11 +18,12 @@ from domain.customers import CustomerNotFound
 from domain.errors import DomainError
 from domain.inventory.pricing import CustomerPrice, CustomerPriceList
 from domain.inventory.tiers import TierDiscount, tier_discount_conflict
+from domain.money import to_cents
 from domain.receivables.accounts import DEFAULT_ACCOUNTS, AccountRole
-from domain.receivables.journal import Side
-from domain.service_orders.billing import GlEntry
+from domain.service_orders.status import ServiceOrderStatus
 from tests.use_cases.fakes.memory import Aggregates, Records, Repository, Table
-from tests.use_cases.fakes.service_orders import GL_ENTRIES
+
+CLOSED = (ServiceOrderStatus.BILLED, ServiceOrderStatus.CANCELLED)
 
 
 class InMemoryCustomerPrices(Aggregates[CustomerPriceList]):
@@ -93,25 +94,35 @@ class InMemoryTierDiscounts(Records[TierDiscount]):
         )
 
 
-class InMemoryReceivables(Table[GlEntry]):
-    """The AR debits of the customer's billed orders, as the real join sums them."""
+class InMemoryReceivables(Table[Any]):
+    """What the customer owes on account (their receivables lines in the invoices'
+    journals) and their service orders not yet billed, as the real query sums them."""
 
-    table = GL_ENTRIES
+    table = "invoices"
 
     async def open_receivable(self, customer_id: str) -> Decimal:
-        orders = [
-            r["id"] for r in self._work.rows("service_orders") if r["customer_id"] == customer_id
-        ]
-        return sum(
+        receivables = DEFAULT_ACCOUNTS[AccountRole.RECEIVABLES].number
+        owed = sum(
             (
-                entry.amount
-                for order_id in orders
-                for entry in self._work.read(self.table, order_id) or ()
-                if entry.account == DEFAULT_ACCOUNTS[AccountRole.RECEIVABLES].number
-                and entry.side is Side.DEBIT
+                line.debit - line.credit
+                for row in self._work.rows(self.table)
+                if row["customer_id"] == customer_id
+                for entry in row["journal"]
+                for line in entry.lines
+                if line.account == receivables
             ),
             Decimal(0),
         )
+        unbilled = sum(
+            (
+                to_cents(item.quantity * item.unit_price)
+                for row in self._work.rows("service_orders")
+                if row["customer_id"] == customer_id and row["status"] not in CLOSED
+                for item in row["items"]
+            ),
+            Decimal(0),
+        )
+        return owed + unbilled
 
 
 class CustomerPricingWork:

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
 
+from domain.customers import CustomerNotFound
 from domain.paging import PageRequest
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts
+from domain.receivables.credit_control import CreditStanding
+from domain.receivables.credit_memo import CreditMemo, CreditMemoNotFound
+from domain.receivables.dunning import DunningLevel, DunningRun, PastDue
 from domain.receivables.invoice import Invoice, InvoiceNotFound
 from domain.receivables.ledger import ZERO, AccountBalance
 from domain.receivables.search import InvoiceFilter
+from domain.receivables.write_off import WriteOff, WriteOffNotFound
 from tests.use_cases.fakes.memory import Aggregates, DuplicateKey, Repository, Table, page_of
+
+D = TypeVar("D", WriteOff, CreditMemo)
 
 
 class InMemoryInvoices(Aggregates[Invoice]):
@@ -119,8 +127,150 @@ class InMemoryJournal(Table[Any]):
         return [AccountBalance(account, *totals[account]) for account in sorted(totals)]
 
 
+class InMemoryCreditStandings(Aggregates[CreditStanding]):
+    """A customer's block beside the customer's row (the real one is on that row)."""
+
+    table = "credit_standings"
+    noun = "Customer"
+    kind = CreditStanding
+    UNBLOCKED: ClassVar[dict[str, Any]] = {
+        "block_reason": None,
+        "blocked_at": None,
+        "blocked_by": None,
+        "unblock_reason": None,
+        "unblocked_at": None,
+        "unblocked_by": None,
+        "version": 1,
+    }
+
+    def not_found(self, aggregate_id: str) -> CustomerNotFound:
+        return CustomerNotFound(f"Customer '{aggregate_id}' was not found.", field="customerId")
+
+    async def get(self, aggregate_id: str, *, lock: bool = False) -> CreditStanding | None:
+        customer = self._work.read("customers", aggregate_id)
+        if customer is None:
+            return None
+        row = self._work.read(self.table, aggregate_id) or self.UNBLOCKED
+        return self.track(
+            CreditStanding(
+                id=aggregate_id,
+                tenant_id=self._work.tenant_id,
+                credit_limit=customer["credit_limit"],
+                **row,
+            )
+        )
+
+    async def held(self, customer_id: str) -> CreditStanding | None:
+        return await self.get(customer_id)
+
+    async def limited(self) -> list[str]:
+        found = [await self.get(row["id"]) for row in self._work.rows("customers")]
+        return sorted(s.id for s in found if s and s.credit_limit is not None and not s.blocked)
+
+    async def get_many(self, customer_ids: Sequence[str]) -> dict[str, CreditStanding]:
+        found = [await self.get(i) for i in customer_ids]
+        return {standing.id: standing for standing in found if standing is not None}
+
+    def _save(self, aggregate: CreditStanding) -> None:
+        stored = self._work.read(self.table, aggregate.id) or self.UNBLOCKED
+        if stored["version"] != aggregate.version:
+            raise self.stale(aggregate.id, aggregate.version)
+        aggregate.version += 1
+        self._work.write(
+            self.table,
+            aggregate.id,
+            {
+                **{name: getattr(aggregate, name) for name in self.UNBLOCKED if name != "version"},
+                "version": aggregate.version,
+            },
+        )
+
+
+class _Documents(Aggregates[D]):
+    """Credit documents: stored as the mapping of their fields, with their version."""
+
+    def _write(self, aggregate: D, *, version: int, created_at: Any) -> None:
+        self._work.write(
+            self.table, aggregate.id, {**self._stored_form(aggregate), "version": version}
+        )
+        aggregate.version = version
+
+    def _save(self, aggregate: D) -> None:
+        stored = self._work.read(self.table, aggregate.id)
+        if stored is None or stored["version"] != aggregate.version:
+            raise self.stale(aggregate.id, aggregate.version)
+        self._write(aggregate, version=aggregate.version + 1, created_at=None)
+
+
+class InMemoryWriteOffs(_Documents[WriteOff]):
+    table = "write_offs"
+    noun = "Write-off"
+    kind = WriteOff
+
+    def not_found(self, aggregate_id: str) -> WriteOffNotFound:
+        return WriteOffNotFound(aggregate_id)
+
+
+class InMemoryCreditMemos(_Documents[CreditMemo]):
+    table = "credit_memos"
+    noun = "Credit memo"
+    kind = CreditMemo
+
+    def not_found(self, aggregate_id: str) -> CreditMemoNotFound:
+        return CreditMemoNotFound(aggregate_id)
+
+
+class InMemoryDunningSetup(Table[DunningLevel]):
+    table = "dunning_levels"
+
+    async def levels(self) -> list[DunningLevel]:
+        return list(self._work.read(self.table, "levels") or ())
+
+    async def replace_levels(self, levels: tuple[DunningLevel, ...]) -> None:
+        self._work.write(self.table, "levels", levels)
+
+    async def past_due(self, as_of: date) -> list[PastDue]:
+        found: dict[str, PastDue] = {}
+        for row in self._work.rows("invoices"):
+            invoice = _invoice(row)
+            if not invoice.is_overdue(as_of) or invoice.due_date is None:
+                continue
+            known = found.get(invoice.customer_id)
+            found[invoice.customer_id] = PastDue(
+                invoice.customer_id,
+                invoice.open_balance + (known.amount if known else ZERO),
+                min(invoice.due_date, known.oldest_due_date if known else invoice.due_date),
+            )
+        return [found[c] for c in sorted(found)]
+
+
+class InMemoryDunningRuns(Aggregates[DunningRun]):
+    table = "dunning_notices"
+    noun = "Dunning run"
+    kind = DunningRun
+
+    async def add(self, aggregate: DunningRun) -> None:
+        self.track(aggregate)
+
+    async def claim(
+        self, run_id: str, customer_id: str, as_of: date, level: str, amount: Decimal
+    ) -> bool:
+        if self._work.read(self.table, (customer_id, as_of)) is not None:
+            return False
+        self._work.write(self.table, (customer_id, as_of), (run_id, level, amount))
+        return True
+
+    def _save(self, aggregate: DunningRun) -> None:
+        """Each notice was stored as it was claimed."""
+
+
 class ReceivablesWork:
     invoices = Repository(InMemoryInvoices)
     invoice_numbers = Repository(InMemoryInvoiceNumbers)
     chart_of_accounts = Repository(InMemoryChart)
     journal = Repository(InMemoryJournal)
+    credit_standings = Repository(InMemoryCreditStandings)
+    write_offs = Repository(InMemoryWriteOffs)
+    credit_memos = Repository(InMemoryCreditMemos)
+    dunning = Repository(InMemoryDunningSetup)
+    dunning_runs = Repository(InMemoryDunningRuns)
