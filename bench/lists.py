@@ -1,25 +1,34 @@
 """Read benchmark: nested lists and one estimate, over 50,000 estimates and 50,000 orders.
 
-Self-contained and repeatable: starts the embedded PostgreSQL and broker and a
-`gateway serve` process (bench/harness.py), bulk-loads one tenant with SQL (1,000
-customers each with a vehicle, one location, 50,000 estimates of two lines each and
-50,000 service orders of one item each), then times each document from 1, 10 and 50
-concurrent clients and prints throughput, p50/p99 and the gateway's CPU per request:
+Self-contained and repeatable: starts the embedded PostgreSQL and broker and two
+`gateway serve` processes on them (bench/harness.py), one with the compiled read path
+(`planned`, the default) and one with `PLANNED_READS=false` (`strawberry`), bulk-loads
+one tenant with SQL (1,000 customers each with a vehicle, one location, 50,000 estimates
+of two lines each and 50,000 service orders of one item each), checks that both answer
+every document with the same JSON, then times each document on each gateway from 1, 10
+and 50 concurrent clients and prints throughput, p50/p99, the gateway's CPU per request
+and the SQL statements per request (counted from PostgreSQL's statement log over 50
+sequential requests, less what the idle gateways ran meanwhile):
 
 - `orders`: a page of 50 service orders with their customer, vehicle, location and items;
 - `customers`: a page of 50 customers, each with its first 5 estimates (a connection with
   `totalCount`) and their totals (`--links` only: the link lists issue 18 added);
 - `estimate`: one estimate with its lines, customer and vehicle.
 
-    .venv/bin/python -m bench.lists             # about a minute on 2 cores
+    .venv/bin/python -m bench.lists             # about two minutes on 2 cores
     .venv/bin/python -m bench.lists --links     # the customers' estimates too
+
+Wall-clock figures are noisy on a shared machine; the CPU per request is the steadier
+figure to compare the two paths by.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import time
+from pathlib import Path
 
 import uvloop
 from sqlalchemy import text
@@ -28,6 +37,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.harness import (
     TENANT,
     GraphQLClient,
+    Server,
+    Services,
     bench_token,
     percentile,
     process_cpu_seconds,
@@ -120,6 +131,59 @@ async def clients(
     return latencies, elapsed, used
 
 
+STATEMENT = re.compile(r"LOG:  (statement|execute [^:]*):")
+"""A statement in PostgreSQL's log with `log_statement = 'all'`: a simple query
+(BEGIN, ROLLBACK) or an execution of a prepared one."""
+COUNTED = 50
+
+
+async def _log_statements(engine: AsyncEngine, on: bool) -> None:
+    setting = "ALTER SYSTEM SET log_statement = 'all'" if on else "ALTER SYSTEM RESET log_statement"
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(setting))
+        await connection.execute(text("SELECT pg_reload_conf()"))
+    await asyncio.sleep(0.5)
+
+
+def _logged(log: Path) -> int:
+    with log.open(errors="replace") as lines:
+        return sum(1 for line in lines if STATEMENT.search(line))
+
+
+async def statements_per_request(log: Path, url: str, document: str) -> float:
+    """SQL statements per request of `document`: those PostgreSQL logged over `COUNTED`
+    sequential requests, less those it logged over as long a time with no request (the
+    gateways' background work: outbox relay, SLA monitor, hub catch-up)."""
+    http = GraphQLClient(url, bench_token())
+    try:
+        await http.call(document)
+        before, started = _logged(log), time.perf_counter()
+        for _ in range(COUNTED):
+            await http.call(document)
+        elapsed = time.perf_counter() - started
+        during = _logged(log) - before
+        idle = _logged(log)
+        await asyncio.sleep(elapsed)
+        idle = _logged(log) - idle
+    finally:
+        await http.close()
+    return max(during - idle, 0) / COUNTED
+
+
+async def same_answers(planned: str, ordinary: str, names: list[str]) -> None:
+    """Both gateways answer every document with the same JSON, value by value."""
+    for name in names:
+        answers = []
+        for url in (planned, ordinary):
+            http = GraphQLClient(url, bench_token())
+            try:
+                answers.append(await http.call(DOCUMENTS[name]))
+            finally:
+                await http.close()
+        assert answers[0] == answers[1], f"{name}: the two paths answer differently"
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="timed seconds per line")
@@ -130,19 +194,50 @@ async def main() -> None:
         engine = create_engine(services.database_url)
         try:
             print(f"loaded in {await load(engine):.1f} s")
+            ordinary = Server(
+                services.database_url,
+                services.bootstrap,
+                services.folder / "strawberry.log",
+                {"PLANNED_READS": "false"},
+            )
+            try:
+                await ordinary.ready()
+                await compare(services, ordinary, engine, names, args.seconds)
+            finally:
+                ordinary.stop()
         finally:
             await engine.dispose()
-        pid = services.server.process.pid
-        for name in names:
-            for concurrency in (1, 10, 50):
+
+
+async def compare(
+    services: Services, ordinary: Server, engine: AsyncEngine, names: list[str], seconds: float
+) -> None:
+    paths = {"planned": services.server, "strawberry": ordinary}
+    await same_answers(services.server.url, ordinary.url, names)
+    print("both paths answer every document with the same JSON")
+    log = services.folder / "postgres.log"
+    await _log_statements(engine, True)
+    try:
+        counts = {
+            (name, path): await statements_per_request(log, server.url, DOCUMENTS[name])
+            for name in names
+            for path, server in paths.items()
+        }
+    finally:
+        await _log_statements(engine, False)
+    for name in names:
+        for concurrency in (1, 10, 50):
+            for path, server in paths.items():
                 latencies, elapsed, used = await clients(
-                    services.server.url, DOCUMENTS[name], concurrency, args.seconds, pid
+                    server.url, DOCUMENTS[name], concurrency, seconds, server.process.pid
                 )
                 print(
-                    f"{name:<9} {concurrency:>2} clients: {len(latencies) / elapsed:7.1f} req/s, "
+                    f"{name:<9} {path:<10} {concurrency:>2} clients: "
+                    f"{len(latencies) / elapsed:7.1f} req/s, "
                     f"p50 {percentile(latencies, 0.5):6.1f} ms, "
                     f"p99 {percentile(latencies, 0.99):6.1f} ms, "
-                    f"gateway CPU {1000 * used / len(latencies):5.2f} ms/req"
+                    f"gateway CPU {1000 * used / len(latencies):5.2f} ms/req, "
+                    f"{counts[name, path]:4.1f} statements/req"
                 )
 
 

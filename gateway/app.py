@@ -50,6 +50,8 @@ from gateway.websocket_auth import (
 from gateway.websocket_protocols import SharingTransportWSHandler, SharingWSHandler
 from persistence.database import DatabaseTimeouts, create_engine, ping
 from persistence.statement_spans import trace_statements
+from schema.planning.planner import ReadPlanner
+from schema.planning.response import response_body
 from schema.root import Limits, build_schema
 from subscriptions.topics import BrokerLink
 
@@ -134,6 +136,12 @@ class GraphQLApp(GraphQL):
                 sub_response.status_code = 400
         return result
 
+    def encode_json(self, data: object) -> str | bytes:
+        """A planned query's data is PostgreSQL's JSON text, written as it is."""
+        if isinstance(data, dict) and (planned := response_body(data)) is not None:
+            return planned
+        return super().encode_json(data)
+
     async def process_result(self, request: Any, result: Any) -> Any:
         processed = await super().process_result(request, result)
         if getattr(request.state, "request_error", False):
@@ -206,7 +214,8 @@ def create_app(
         audience=settings.jwt_audience,
         issuer=settings.jwt_issuer,
     )
-    contexts = ContextFactory(engine, verifier, settings, events.hub, clock)
+    read_plans = ReadPlanner(settings.parser_cache_size) if settings.planned_reads else None
+    contexts = ContextFactory(engine, verifier, settings, events.hub, clock, read_plans)
     schema = build_schema(
         Limits(
             max_depth=settings.max_query_depth,

@@ -14,6 +14,7 @@ from gateway.settings import Settings
 from persistence.unit_of_work import UnitOfWorkFactory, unit_of_work_factory
 from resolvers.dashboard.use_cases import DashboardSnapshots
 from schema.context import RequestContext
+from schema.planning.planner import ReadPlanner
 from subscriptions.hub import EventHub
 
 
@@ -25,8 +26,10 @@ class ContextFactory:
         settings: Settings,
         hub: EventHub,
         clock: Clock,
+        read_plans: ReadPlanner | None = None,
     ):
         self._engine = engine
+        self._read_plans = read_plans
         self._clock = clock
         self._dashboards = DashboardSnapshots(settings.dashboard_fresh_seconds)
         self._own_sides = settings.own_sides
@@ -74,5 +77,6 @@ class ContextFactory:
             response=response,
             clock=self._clock,
             dashboards=self._dashboards,
+            read_plans=self._read_plans if request.scope["type"] == "http" else None,
             own_sides=self._own_sides,
         )

@@ -195,6 +195,11 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     parser_cache_size: int = 256
     validation_cache_size: int = 256
+    planned_reads: bool = Field(
+        True,
+        description="answer plannable queries from JSON built in PostgreSQL (schema/planning); "
+        "false runs every operation through Strawberry",
+    )
 
     metrics_enabled: bool = Field(
         True, description="serve Prometheus metrics on /metrics and time every operation"

@@ -25,6 +25,7 @@ from domain.errors import ServiceUnavailable
 from domain.events import DomainEvent
 from persistence.database import numbering_engine, timeouts_of
 from persistence.driver import LOST_CONNECTION, Driver, TenantDriver, driver_of
+from persistence.json_reads.documents import JsonDocuments
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository
 from persistence.repositories.catalog.repository import (
@@ -204,6 +205,7 @@ class UnitOfWork:
     invoice_numbers = _Repository(InvoiceNumberSeries)
     chart_of_accounts = _Repository(ChartOfAccountsRepository)
     journal = _Repository(JournalRepository)
+    json_documents = _Repository(JsonDocuments)
     credit_standings = _Repository(CreditStandingRepository)
     write_offs = _Repository(WriteOffRepository)
     credit_memos = _Repository(CreditMemoRepository)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
@@ -46,6 +46,9 @@ from resolvers.sales import backorders
 from resolvers.sales import queries as sales
 from resolvers.service_orders import lifecycle as orders
 from resolvers.service_orders import listing as order_lists
+
+if TYPE_CHECKING:
+    from schema.planning.planner import ReadPlanner
 
 
 @dataclass
@@ -225,6 +228,9 @@ class RequestContext:
     """Where "now" comes from for time-dependent use cases (SLA deadlines, event times)."""
     dashboards: DashboardSnapshots = field(default_factory=lambda: DashboardSnapshots(0.0))
     """The replica's shared operations-dashboard readings (see resolvers/dashboard/use_cases.py)."""
+    read_plans: ReadPlanner | None = None
+    """Answers planned queries from SQL (schema/planning); None runs every operation
+    through Strawberry (websockets, `PLANNED_READS=false`)."""
     own_sides: frozenset[Acknowledger] = frozenset(Acknowledger)
     """The sides of seed 001's acknowledgements the gateway plays itself (settings
     `PEOPLE_SIDE`, `ORDER_SIDE`, `ACCOUNTING_SIDE`): it acknowledges for them at once."""

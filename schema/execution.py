@@ -15,8 +15,10 @@ import weakref
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
-from graphql import GraphQLResolveInfoHelpers
+from graphql import ExecutionResult, GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.planning.planner import ReadPlanner
 
 
 class AcyclicExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -31,6 +33,22 @@ class AcyclicExecutionContext(StrawberryGraphQLCoreExecutionContext):
             _alive(executor).track_async_work(values)
 
         self.async_helpers = GraphQLResolveInfoHelpers(gather=gather, track=track)
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        """A query the context's planner answers (docs/decisions.md, "Compiled reads")
+        is read from SQL; every other operation, and a planned one the planner hands
+        back, is executed field by field as always."""
+        planner: ReadPlanner | None = getattr(self.context_value, "read_plans", None)
+        if planner is None or not planner.plannable(self):
+            return super().execute_operation(serially)
+        return self._planned(planner, serially)
+
+    async def _planned(self, planner: ReadPlanner, serially: bool | None) -> ExecutionResult:
+        data = await planner.read(self)
+        if data is not None:
+            return ExecutionResult(data, None)
+        executed = super().execute_operation(serially)
+        return await executed if self.is_awaitable(executed) else executed  # type: ignore[return-value]
 
 
 def _alive(executor: weakref.ref[AcyclicExecutionContext]) -> AcyclicExecutionContext:

@@ -25,6 +25,8 @@ def requires(permission: str) -> type[BasePermission]:
 
     class Requires(BasePermission):
         message = f"Requires the permission '{permission}'."
+        required = permission
+        """Read by the compiled read path's planner (schema/planning/selection.py)."""
         error_extensions = {"code": "FORBIDDEN"}
 
         def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:

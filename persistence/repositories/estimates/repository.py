@@ -127,8 +127,9 @@ def _status_seen(status: EstimateStatus, at: datetime) -> ColumnElement[bool]:
     return E.status == status.value
 
 
-def _matching(where: EstimateFilter, at: datetime) -> Select:
-    """The ids (and parties) of the revisions `where` lets through, seen at `at`."""
+def matching(where: EstimateFilter, at: datetime) -> Select:
+    """The ids (and parties) of the revisions `where` lets through, seen at `at` (also
+    the filter of the compiled read path, persistence/json_reads)."""
     statement = select(E.id, *PARTY.values()).where(of_tenant(estimates))
     for party, wanted in (
         (WorkParty.CUSTOMER, where.customer_id),
@@ -323,12 +324,12 @@ class EstimateRepository(AggregateRepository[Estimate]):
     ) -> list[Estimate]:
         """One page, newest first, and one revision more if another page follows: the
         page's ids in one statement, the revisions with their lines in another."""
-        rows = await self._page_rows(_matching(where, at).order_by(*NEWEST_FIRST), request)
+        rows = await self._page_rows(matching(where, at).order_by(*NEWEST_FIRST), request)
         found = await self._found(rows)
         return [found[row["id"]] for row in rows]
 
     async def count(self, where: EstimateFilter, at: datetime) -> int:
-        return await self._count(_matching(where, at))
+        return await self._count(matching(where, at))
 
     async def pages_of(
         self,
@@ -341,9 +342,7 @@ class EstimateRepository(AggregateRepository[Estimate]):
         """`search` of each party (each customer, vehicle or location) at once, in two
         statements however many parties."""
         column = PARTY[party]
-        rows = await self._pages_rows(
-            _matching(where, at), column, party_ids, NEWEST_FIRST, request
-        )
+        rows = await self._pages_rows(matching(where, at), column, party_ids, NEWEST_FIRST, request)
         found = await self._found(rows)
         pages: dict[str, list[Estimate]] = {party_id: [] for party_id in party_ids}
         for row in rows:
@@ -359,7 +358,7 @@ class EstimateRepository(AggregateRepository[Estimate]):
     ) -> dict[str, int]:
         """`count` of each party at once, in one statement."""
         column = PARTY[party]
-        counted = await self._counts(_matching(where, at).where(one_of(column, party_ids)), column)
+        counted = await self._counts(matching(where, at).where(one_of(column, party_ids)), column)
         return {party_id: counted.get(party_id, 0) for party_id in party_ids}
 
     async def add(self, estimate: Estimate) -> None:

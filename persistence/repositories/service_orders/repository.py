@@ -115,6 +115,21 @@ def _order(row: Mapping[str, Any], tenant_id: str) -> ServiceOrder:
     )
 
 
+def matching(where: OrderFilter) -> Select:
+    """The orders `where` lets through (also the filter of the compiled read path,
+    persistence/json_reads)."""
+    statement = select(*ORDER_COLUMNS).where(of_tenant(service_orders))
+    if where.location_id:
+        statement = statement.where(SO.location_id == where.location_id)
+    if where.statuses:
+        statement = statement.where(one_of(SO.status, [s.value for s in where.statuses]))
+    if where.priorities:
+        statement = statement.where(one_of(SO.priority, [p.value for p in where.priorities]))
+    if where.customer_id:
+        statement = statement.where(SO.customer_id == where.customer_id)
+    return statement
+
+
 class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
     table = service_orders
     noun = "Service order"
@@ -145,27 +160,15 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
         orders = await self._listed([_order(row, self.tenant_id) for row in rows])
         return {order.estimate_id: order for order in orders if order.estimate_id}
 
-    def _matching(self, where: OrderFilter) -> Select:
-        statement = select(*ORDER_COLUMNS).where(of_tenant(service_orders))
-        if where.location_id:
-            statement = statement.where(SO.location_id == where.location_id)
-        if where.statuses:
-            statement = statement.where(one_of(SO.status, [s.value for s in where.statuses]))
-        if where.priorities:
-            statement = statement.where(one_of(SO.priority, [p.value for p in where.priorities]))
-        if where.customer_id:
-            statement = statement.where(SO.customer_id == where.customer_id)
-        return statement
-
     async def search(self, where: OrderFilter, request: PageRequest) -> list[ServiceOrder]:
         """Newest first, with their items but not their records (to read only;
         `attach_records` reads those): two statements per page."""
-        statement = self._matching(where).order_by(*NEWEST_FIRST)
+        statement = matching(where).order_by(*NEWEST_FIRST)
         rows = await self._page_rows(statement, request)
         return await self._listed([_order(row, self.tenant_id) for row in rows])
 
     async def count(self, where: OrderFilter) -> int:
-        return await self._count(self._matching(where))
+        return await self._count(matching(where))
 
     async def pages_of(
         self,
@@ -177,9 +180,7 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
         """`search` of each party (each customer, vehicle or location) at once: one
         statement for the pages and one for their items."""
         column = PARTY[party]
-        rows = await self._pages_rows(
-            self._matching(where), column, party_ids, NEWEST_FIRST, request
-        )
+        rows = await self._pages_rows(matching(where), column, party_ids, NEWEST_FIRST, request)
         orders = await self._listed([_order(row, self.tenant_id) for row in rows])
         pages: dict[str, list[ServiceOrder]] = {party_id: [] for party_id in party_ids}
         for order in orders:
@@ -191,7 +192,7 @@ class ServiceOrderRepository(AggregateRepository[ServiceOrder]):
     ) -> dict[str, int]:
         """`count` of each party at once, in one statement."""
         column = PARTY[party]
-        counted = await self._counts(self._matching(where).where(one_of(column, party_ids)), column)
+        counted = await self._counts(matching(where).where(one_of(column, party_ids)), column)
         return {party_id: counted.get(party_id, 0) for party_id in party_ids}
 
     async def add(self, order: ServiceOrder) -> None:
