@@ -18,6 +18,7 @@ shared machine falls on every mode. Per mode: requests a second, and the gateway
 request, the steadier figure on a machine other work shares.
 
     .venv/bin/python -m bench.tracing    # about 3 minutes on 2 cores
+    .venv/bin/python -m bench.tracing --modes off,sampled --rounds 4   # the two compared
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ async def round_of(
             await http.close()
 
 
-async def main(workflows_each: int, reads_each: int, rounds: int) -> None:
+async def main(workflows_each: int, reads_each: int, rounds: int, only: list[str]) -> None:
     results: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     with otlp_sink() as collector:
         modes = {
@@ -147,7 +148,8 @@ async def main(workflows_each: int, reads_each: int, rounds: int) -> None:
                 "OTEL_TRACES_SAMPLER_ARG": "0.1",
             },
         }
-        async with running_gateway("bench-tracing-", modes["off"]) as services:
+        modes = {mode: env for mode, env in modes.items() if not only or mode in only}
+        async with running_gateway("bench-tracing-", {"TRACING_ENABLED": "false"}) as services:
             setup = GraphQLClient(services.server.url, bench_token())
             try:
                 await set_up_shop(setup)
@@ -186,5 +188,9 @@ if __name__ == "__main__":
     parser.add_argument("--workflows", type=int, default=10, help="workflows per client a round")
     parser.add_argument("--reads", type=int, default=100, help="50-row reads per client a round")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--modes", default="", help="comma-separated modes to run (off,on,export,sampled); all"
+    )
     args = parser.parse_args()
-    uvloop.run(main(args.workflows, args.reads, args.rounds))
+    only = [mode for mode in args.modes.split(",") if mode]
+    uvloop.run(main(args.workflows, args.reads, args.rounds, only))

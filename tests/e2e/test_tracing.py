@@ -182,6 +182,30 @@ async def test_the_event_a_mutation_causes_carries_its_trace_context_on_the_brok
     assert document["data"]["newStatus"] == "SCHEDULED"
 
 
+async def test_a_trace_the_callers_sampler_left_out_records_no_span_yet_is_carried_on(
+    traced: TracedGateway, services: Services, tenant: str
+) -> None:
+    """Most requests, with a ratio sampler: nothing recorded (no server, operation, SQL or
+    publish span), but the trace still named in the answer and carried by the event."""
+    shop = await service_order_shop(traced.api)
+    order = await create_order(traced.api, shop)
+    trace_id = secrets.token_hex(16)
+    left_out = Api(
+        traced.http, tenant, headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-00"}
+    )
+
+    await left_out.data(
+        SCHEDULE,
+        await read(traced.api, {"id": order["serviceOrderId"], "start": START, "end": END}),
+    )
+
+    record = await record_of(services, route_for(STATUS_CHANGED).topic, tenant)
+    carried = dict(record.headers)["traceparent"].decode()
+    assert carried.startswith(f"00-{trace_id}-") and carried.endswith("-00")
+    assert json.loads(record.value)["traceparent"] == carried
+    assert traced.trace(trace_id) == []
+
+
 async def test_an_event_written_outside_any_trace_carries_no_trace_context(
     api: Api, services: Services
 ) -> None:
