@@ -32,6 +32,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from domain.clock import Clock, SystemClock
 from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
+from gateway.correlation import CorrelatedRequests
 from gateway.events import EventBackbone
 from gateway.graphiql import GraphiQLPage
 from gateway.idempotency import IdempotentMutations
@@ -292,13 +293,15 @@ def create_app(
             Route(
                 "/graphql",
                 _traced(
-                    LimitedBody(
-                        IdempotentMutations(
-                            graphql,
-                            contexts,
-                            timedelta(seconds=settings.idempotency_key_ttl_seconds),
-                        ),
-                        settings.max_request_bytes,
+                    CorrelatedRequests(
+                        LimitedBody(
+                            IdempotentMutations(
+                                graphql,
+                                contexts,
+                                timedelta(seconds=settings.idempotency_key_ttl_seconds),
+                            ),
+                            settings.max_request_bytes,
+                        )
                     ),
                     tracing,
                 ),
