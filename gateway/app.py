@@ -21,6 +21,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -73,10 +74,12 @@ class GraphQLApp(GraphQL):
         subscriber_queue_size: int,
         metrics: GatewayMetrics,
         graphiql: GraphiQLPage | None,
+        tracer: Tracer,
         **kwargs: Any,
     ):
         super().__init__(graphql_ide="graphiql" if graphiql else None, **kwargs)
         self.metrics = metrics
+        self.tracer = tracer
         self._graphiql = graphiql
         self._contexts = contexts
         self._verifier = verifier
@@ -230,6 +233,7 @@ def create_app(
         settings.hub_queue_size,
         metrics,
         graphiql,
+        tracing.tracer,
         schema=schema,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         max_subscriptions_per_connection=settings.ws_max_operations,
@@ -324,6 +328,6 @@ def _traced(app: ASGIApp, tracing: Tracing) -> ASGIApp:
     """`app` inside a server span continuing the request's trace context, when tracing.
 
     Only GraphQL over HTTP: probes and scrapes are not worth a trace, and a websocket's
-    operations are traced one by one (`schema/tracing.py`).
+    operations are traced one by one (`gateway/websocket_spans.py`).
     """
     return RequestSpans(app, tracing.tracer) if tracing.enabled else app

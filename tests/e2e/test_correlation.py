@@ -16,9 +16,10 @@ from aiokafka.structs import ConsumerRecord
 
 from subscriptions.wire.cloudevents import workexec_type
 from subscriptions.wire.registry import route_for
-from tests.conftest import Api, Services, token
+from tests.conftest import Api, RunningGateway, Services, token
 from tests.e2e.service_order_steps import END, SCHEDULE, START, create_order, open_shop, read
 from tests.e2e.test_service_order_inbound import ASSIGNED, envelope
+from tests.graphql_ws import Subscriber
 
 STATUS_CHANGED = route_for(workexec_type("workorder", "status_changed")).topic
 SCHEDULED = route_for("ServiceOrderScheduledEvent").topic
@@ -119,3 +120,21 @@ async def test_an_inbound_events_correlation_id_goes_out_with_what_it_causes(
     record = await record_where(services, STATUS_CHANGED, api.tenant, new_status("ASSIGNED"))
     assert json.loads(record.value)["data"]["correlationId"] == dispatch
     assert correlation_header(record) == dispatch
+
+
+async def test_a_mutation_over_a_websocket_takes_the_upgrade_requests_correlation_id(
+    api: Api, services: Services, gateway: RunningGateway
+) -> None:
+    order_id = (await create_order(api, await open_shop(api)))["serviceOrderId"]
+    variables = await read(api, {"id": order_id, "start": START, "end": END})
+    sent = f"corr-socket-{uuid.uuid4()}"
+
+    async with Subscriber(
+        gateway.url, token(api.tenant), headers={"X-Correlation-Id": sent}
+    ) as socket:
+        await socket.acknowledged()
+        await socket.subscribe(SCHEDULE, variables)
+        assert (await socket.next_data())["scheduleServiceOrder"]
+
+    record = await record_where(services, STATUS_CHANGED, api.tenant, new_status("SCHEDULED"))
+    assert json.loads(record.value)["data"]["correlationId"] == sent

@@ -26,7 +26,7 @@ from tests.conftest import Api, Served, Services, settings_for, token, until
 from tests.e2e.estimate_shop import open_shop, seed_estimate
 from tests.e2e.service_order_steps import END, SCHEDULE, START, create_order, read
 from tests.e2e.service_order_steps import open_shop as service_order_shop
-from tests.graphql_ws import Subscriber
+from tests.graphql_ws import LEGACY_WS, Subscriber
 
 READ = "query EstimateOnly($id: ID!) { estimate(id: $id) { status version } }"
 
@@ -257,3 +257,62 @@ async def test_a_subscriptions_span_covers_its_start_not_its_lifetime(
     finally:
         await subscriber.close()
     assert still_open == 1, "the span ended while the subscription ran on"
+
+
+def websocket_span(traced: TracedGateway, name: str) -> ReadableSpan | None:
+    return next((s for s in traced.spans.get_finished_spans() if s.name == name), None)
+
+
+async def test_a_websocket_subscription_is_one_span_from_subscribe_to_complete(
+    traced: TracedGateway, tenant: str
+) -> None:
+    header, trace_id, caller = traceparent()
+    subscriber = await Subscriber(traced.served.url, token(tenant)).connect()
+    try:
+        await subscriber.acknowledged()
+        await subscriber.subscribe(WATCH, {"loc": "LOC-001"}, extensions={"traceparent": header})
+        await traced.served.subscribed(tenant)
+        await until(lambda: websocket_span(traced, "subscription Board") is not None)
+        assert websocket_span(traced, "websocket subscription Board") is None, "still running"
+
+        await subscriber.complete()
+        await until(lambda: websocket_span(traced, "websocket subscription Board") is not None)
+    finally:
+        await subscriber.close()
+
+    span = websocket_span(traced, "websocket subscription Board")
+    assert span is not None and span.kind is SpanKind.SERVER
+    assert f"{span.context.trace_id:032x}" == trace_id
+    assert span.parent is not None and f"{span.parent.span_id:016x}" == caller
+    assert span.attributes is not None
+    assert span.attributes["graphql.operation.name"] == "Board"
+    assert span.attributes["gateway.websocket.outcome"] == "cancelled", "the client completed it"
+    start = websocket_span(traced, "subscription Board")
+    assert start is not None and start.parent is not None
+    assert start.parent.span_id == span.context.span_id, "its start is inside it"
+
+
+async def test_a_refused_websocket_operation_ends_its_span_with_its_error_codes(
+    traced: TracedGateway, tenant: str
+) -> None:
+    """Legacy graphql-ws, its trace context on the upgrade request instead."""
+    header, trace_id, caller = traceparent()
+    subscriber = Subscriber(
+        traced.served.url, token(tenant), LEGACY_WS, headers={"traceparent": header}
+    )
+    await subscriber.connect()
+    try:
+        await subscriber.acknowledged()
+        await subscriber.subscribe("subscription Nothing { noSuchField }")
+        assert (await subscriber.receive())["type"] == "error"
+        await until(lambda: websocket_span(traced, "websocket subscription Nothing") is not None)
+    finally:
+        await subscriber.close()
+
+    span = websocket_span(traced, "websocket subscription Nothing")
+    assert span is not None and f"{span.context.trace_id:032x}" == trace_id
+    assert span.parent is not None and f"{span.parent.span_id:016x}" == caller
+    assert span.attributes is not None
+    assert span.attributes["gateway.websocket.outcome"] == "error"
+    assert list(span.attributes["graphql.error.codes"]) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert span.status.is_unset, "the caller's mistake, not the gateway's failure"
