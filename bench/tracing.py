@@ -13,9 +13,11 @@ Modes: `off` (TRACING_ENABLED=false, the default), `on` (spans recorded, no expo
 trace ids in logs and responses only), `export` (every trace batched to an OTLP/HTTP
 collector: a sink in this process that answers 200 and counts what it got) and
 `sampled` (the same, with OpenTelemetry's standard sampler variables keeping one trace
-in ten). The rounds run in turn (off, on, export, sampled, off, ...) so a drift of the
-shared machine falls on every mode. Per mode: requests a second, and the gateway process's CPU per
-request, the steadier figure on a machine other work shares.
+in ten). The rounds run in turn (off, on, export, sampled, then sampled, export, on, off,
+...) so a drift of the shared machine falls on every mode. Per mode: requests a second,
+the gateway process's CPU per request (the steadier figure on a machine other work
+shares), and "vs off": the median over rounds of its CPU per request against `off`'s in
+the same round.
 
     .venv/bin/python -m bench.tracing    # about 3 minutes on 2 cores
     .venv/bin/python -m bench.tracing --modes off,sampled --rounds 4   # the two compared
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import threading
 import time
 from collections import defaultdict
@@ -158,7 +161,9 @@ async def main(workflows_each: int, reads_each: int, rounds: int, only: list[str
                 await setup.close()
             services.server.stop()
             for n in range(rounds):
-                for mode, env in modes.items():
+                # Every other round in reverse, so no mode always follows another (each
+                # round's workflows grow the tables the next gateway reads).
+                for mode, env in list(modes.items())[:: -1 if n % 2 else 1]:
                     server = Server(
                         services.database_url,
                         services.bootstrap,
@@ -172,15 +177,27 @@ async def main(workflows_each: int, reads_each: int, rounds: int, only: list[str
                         server.stop()
                     for load, figures in measured.items():
                         results[(load, mode)].append(figures)
-    print(f"{'load':<9} {'tracing':<7} {'req/s':>8} {'CPU ms/req':>11}  (each round)")
+    print(f"{'load':<9} {'tracing':<7} {'req/s':>8} {'CPU ms/req':>11} {'vs off':>7}  (each round)")
     for (load, mode), figures in sorted(results.items()):
         rates = " ".join(f"{rate:.0f}" for rate, _ in figures)
         cpus = " ".join(f"{cpu:.2f}" for _, cpu in figures)
         best_rate = max(rate for rate, _ in figures)
         best_cpu = min(cpu for _, cpu in figures)
-        print(f"{load:<9} {mode:<7} {best_rate:>8.0f} {best_cpu:>11.2f}  ({rates} | {cpus})")
+        print(
+            f"{load:<9} {mode:<7} {best_rate:>8.0f} {best_cpu:>11.2f} "
+            f"{_against_off(figures, results.get((load, 'off'))):>7}  ({rates} | {cpus})"
+        )
     print(f"collector got {_Sink.exports} exports, {_Sink.received / 1e6:.1f} MB")
     print(f"(pid {os.getpid()}; {CLIENTS} clients; best of {rounds} rounds per figure)")
+
+
+def _against_off(figures: list[tuple[float, float]], off: list[tuple[float, float]] | None) -> str:
+    """The median, over rounds, of this mode's CPU per request over `off`'s in the same
+    round: the rounds run in turn, so each pair saw about the same machine."""
+    if not off:
+        return ""
+    ratios = [cpu / off_cpu for (_, cpu), (_, off_cpu) in zip(figures, off, strict=True)]
+    return f"{statistics.median(ratios) - 1:+.1%}"
 
 
 if __name__ == "__main__":
