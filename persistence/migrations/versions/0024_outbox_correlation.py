@@ -4,8 +4,8 @@ The relay publishes it in a CloudEvent's `data.correlationId` and, for every for
 the Kafka `correlation-id` header. Rows written before have none, and are published
 without one.
 
-Revision ID: 0023_outbox_correlation
-Revises: 0022_outbox_trace_context
+Revision ID: 0024_outbox_correlation
+Revises: 0023_journal_customers
 Create Date: 2026-12-05 19:30:00.000000
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0023_outbox_correlation"
-down_revision: str | None = "0022_outbox_trace_context"
+revision: str = "0024_outbox_correlation"
+down_revision: str | None = "0023_journal_customers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
