@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import OperationType
@@ -54,8 +55,7 @@ class OperationSpans:
             elif name == CORRELATION_HEADER:
                 self._correlation_id = usable(value.decode("latin-1"))
         self._extensions: dict[str, Mapping[str, Any]] = {}
-        self._running: dict[str, Span] = {}
-        self._outcomes: dict[str, str] = {}
+        self._running: dict[str, _Running] = {}
 
     def subscribed(self, operation_id: str, payload: Mapping[str, Any]) -> None:
         """Keep the trace context in a subscribe (or start) payload's `extensions`."""
@@ -90,7 +90,7 @@ class OperationSpans:
                         **({"graphql.operation.name": name} if name else {}),
                     }
                 )
-            self._running[operation_id] = span
+            running = self._running[operation_id] = _Running(span)
             correlation_id = self._correlation_id or new_correlation_id(
                 span.get_span_context().trace_id
             )
@@ -98,32 +98,41 @@ class OperationSpans:
                 with correlated(correlation_id):
                     yield
             except asyncio.CancelledError:
-                self._outcomes.setdefault(operation_id, "cancelled")
+                running.outcome = "cancelled"  # even if a `complete` went out as it stopped
                 raise
             except Exception as error:
                 span.record_exception(error)
                 span.set_status(Status(StatusCode.ERROR, type(error).__name__))
-                self._outcomes[operation_id] = "failed"
+                running.outcome = "failed"
                 raise
             finally:
-                del self._running[operation_id]
-                span.set_attribute(OUTCOME, self._outcomes.pop(operation_id, "closed"))
+                # A legacy client may reuse the id of an operation it restarts: the
+                # entry is this run's only if no later run took the id.
+                if self._running.get(operation_id) is running:
+                    del self._running[operation_id]
+                span.set_attribute(OUTCOME, running.outcome or "closed")
 
     def sent(self, message: Mapping[str, Any]) -> None:
         """Note how an operation ended, from the `complete` or `error` message sent for it."""
         operation_id = message.get("id")
-        span = self._running.get(operation_id) if isinstance(operation_id, str) else None
-        if span is None or operation_id in self._outcomes:
+        running = self._running.get(operation_id) if isinstance(operation_id, str) else None
+        if running is None or running.outcome is not None:
             return
         match message.get("type"):
             case "complete":
-                self._outcomes[operation_id] = "complete"
+                running.outcome = "complete"
             case "error":
-                self._outcomes[operation_id] = "error"
+                running.outcome = "error"
                 payload = message.get("payload")
                 errors = payload if isinstance(payload, list) else [payload]
                 codes = sorted({_code(error) for error in errors})
-                span.set_attribute("graphql.error.codes", codes)
+                running.span.set_attribute("graphql.error.codes", codes)
+
+
+@dataclass
+class _Running:
+    span: Span
+    outcome: str | None = None
 
 
 def _code(error: object) -> str:
