@@ -16,8 +16,9 @@ collector: a sink in this process that answers 200 and counts what it got) and
 in ten). The rounds run in turn (off, on, export, sampled, then sampled, export, on, off,
 ...) so a drift of the shared machine falls on every mode. Per mode: requests a second,
 the gateway process's CPU per request (the steadier figure on a machine other work
-shares), and "vs off": the median over rounds of its CPU per request against `off`'s in
-the same round.
+shares; less what its background polls use by the second, measured idle just before),
+and "vs off": the median over rounds of its CPU per request against `off`'s in the same
+round.
 
     .venv/bin/python -m bench.tracing    # about 3 minutes on 2 cores
     .venv/bin/python -m bench.tracing --modes off,sampled --rounds 4   # the two compared
@@ -111,11 +112,24 @@ async def workflows(clients: list[GraphQLClient], each: int) -> int:
     return sum(len(values) for values in timings.values())
 
 
+async def idle_cpu(pid: int, seconds: float = 3) -> float:
+    """The gateway's CPU seconds a second with no request: its consumers', relay's and
+    monitors' polls, which run by the clock, not by the request."""
+    await asyncio.sleep(1)  # what the last load left to publish and consume
+    cpu = process_cpu_seconds(pid)
+    await asyncio.sleep(seconds)
+    return (process_cpu_seconds(pid) - cpu) / seconds
+
+
 async def timed(pid: int, load: Callable[[], Awaitable[int]]) -> tuple[float, float]:
-    """Requests a second, and the gateway's CPU milliseconds per request, of `load`."""
+    """Requests a second, and the gateway's CPU milliseconds per request of `load`, less
+    what its background polls used meanwhile: on a busy machine the same requests take
+    longer, and those polls, paid by the second, would otherwise count against them."""
+    idle = await idle_cpu(pid)
     cpu, started = process_cpu_seconds(pid), time.perf_counter()
     requests = await load()
-    seconds, cpu_ms = time.perf_counter() - started, (process_cpu_seconds(pid) - cpu) * 1000
+    seconds = time.perf_counter() - started
+    cpu_ms = (process_cpu_seconds(pid) - cpu - idle * seconds) * 1000
     return requests / seconds, cpu_ms / requests
 
 
