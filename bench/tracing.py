@@ -11,9 +11,10 @@ round starts a gateway in one mode, warms it, then times
 
 Modes: `off` (TRACING_ENABLED=false, the default), `on` (spans recorded, no exporter:
 trace ids in logs and responses only), `export` (every trace batched to an OTLP/HTTP
-collector: a sink in this process that answers 200 and counts what it got) and
-`sampled` (the same, with OpenTelemetry's standard sampler variables keeping one trace
-in ten). The rounds run in turn (off, on, export, sampled, then sampled, export, on, off,
+collector: a sink in this process that answers 200 and counts what it got),
+`unsampled` (the same, with a sampler that keeps none: what each request pays for
+tracing being on) and `sampled` (OpenTelemetry's standard sampler variables keeping one
+trace in ten). The rounds run in turn (off, on, ..., sampled, then sampled, ..., on, off,
 ...) so a drift of the shared machine falls on every mode. Per mode: requests a second,
 the gateway process's CPU per request (the steadier figure on a machine other work
 shares; less what its background polls use by the second, measured idle just before),
@@ -158,6 +159,11 @@ async def main(workflows_each: int, reads_each: int, rounds: int, only: list[str
             "off": {"TRACING_ENABLED": "false"},
             "on": {"TRACING_ENABLED": "true"},
             "export": {"TRACING_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": collector},
+            "unsampled": {
+                "TRACING_ENABLED": "true",
+                "OTEL_EXPORTER_OTLP_ENDPOINT": collector,
+                "OTEL_TRACES_SAMPLER": "parentbased_always_off",
+            },
             "sampled": {
                 "TRACING_ENABLED": "true",
                 "OTEL_EXPORTER_OTLP_ENDPOINT": collector,
