@@ -11,13 +11,18 @@ round starts a gateway in one mode, warms it, then times
 
 Modes: `off` (TRACING_ENABLED=false, the default), `on` (spans recorded, no exporter:
 trace ids in logs and responses only), `export` (every trace batched to an OTLP/HTTP
-collector: a sink in this process that answers 200 and counts what it got) and
-`sampled` (the same, with OpenTelemetry's standard sampler variables keeping one trace
-in ten). The rounds run in turn (off, on, export, sampled, off, ...) so a drift of the
-shared machine falls on every mode. Per mode: requests a second, and the gateway process's CPU per
-request, the steadier figure on a machine other work shares.
+collector: a sink in this process that answers 200 and counts what it got),
+`unsampled` (the same, with a sampler that keeps none: what each request pays for
+tracing being on) and `sampled` (OpenTelemetry's standard sampler variables keeping one
+trace in ten). The rounds run in turn (off, on, ..., sampled, then sampled, ..., on, off,
+...) so a drift of the shared machine falls on every mode. Per mode: requests a second,
+the gateway process's CPU per request (the steadier figure on a machine other work
+shares; less what its background polls use by the second, measured idle just before),
+and "vs off": the median over rounds of its CPU per request against `off`'s in the same
+round.
 
     .venv/bin/python -m bench.tracing    # about 3 minutes on 2 cores
+    .venv/bin/python -m bench.tracing --modes off,sampled --rounds 4   # the two compared
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import threading
 import time
 from collections import defaultdict
@@ -107,11 +113,24 @@ async def workflows(clients: list[GraphQLClient], each: int) -> int:
     return sum(len(values) for values in timings.values())
 
 
+async def idle_cpu(pid: int, seconds: float = 3) -> float:
+    """The gateway's CPU seconds a second with no request: its consumers', relay's and
+    monitors' polls, which run by the clock, not by the request."""
+    await asyncio.sleep(1)  # what the last load left to publish and consume
+    cpu = process_cpu_seconds(pid)
+    await asyncio.sleep(seconds)
+    return (process_cpu_seconds(pid) - cpu) / seconds
+
+
 async def timed(pid: int, load: Callable[[], Awaitable[int]]) -> tuple[float, float]:
-    """Requests a second, and the gateway's CPU milliseconds per request, of `load`."""
+    """Requests a second, and the gateway's CPU milliseconds per request of `load`, less
+    what its background polls used meanwhile: on a busy machine the same requests take
+    longer, and those polls, paid by the second, would otherwise count against them."""
+    idle = await idle_cpu(pid)
     cpu, started = process_cpu_seconds(pid), time.perf_counter()
     requests = await load()
-    seconds, cpu_ms = time.perf_counter() - started, (process_cpu_seconds(pid) - cpu) * 1000
+    seconds = time.perf_counter() - started
+    cpu_ms = (process_cpu_seconds(pid) - cpu - idle * seconds) * 1000
     return requests / seconds, cpu_ms / requests
 
 
@@ -133,13 +152,18 @@ async def round_of(
             await http.close()
 
 
-async def main(workflows_each: int, reads_each: int, rounds: int) -> None:
+async def main(workflows_each: int, reads_each: int, rounds: int, only: list[str]) -> None:
     results: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     with otlp_sink() as collector:
         modes = {
             "off": {"TRACING_ENABLED": "false"},
             "on": {"TRACING_ENABLED": "true"},
             "export": {"TRACING_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": collector},
+            "unsampled": {
+                "TRACING_ENABLED": "true",
+                "OTEL_EXPORTER_OTLP_ENDPOINT": collector,
+                "OTEL_TRACES_SAMPLER": "parentbased_always_off",
+            },
             "sampled": {
                 "TRACING_ENABLED": "true",
                 "OTEL_EXPORTER_OTLP_ENDPOINT": collector,
@@ -147,7 +171,8 @@ async def main(workflows_each: int, reads_each: int, rounds: int) -> None:
                 "OTEL_TRACES_SAMPLER_ARG": "0.1",
             },
         }
-        async with running_gateway("bench-tracing-", modes["off"]) as services:
+        modes = {mode: env for mode, env in modes.items() if not only or mode in only}
+        async with running_gateway("bench-tracing-", {"TRACING_ENABLED": "false"}) as services:
             setup = GraphQLClient(services.server.url, bench_token())
             try:
                 await set_up_shop(setup)
@@ -156,7 +181,9 @@ async def main(workflows_each: int, reads_each: int, rounds: int) -> None:
                 await setup.close()
             services.server.stop()
             for n in range(rounds):
-                for mode, env in modes.items():
+                # Every other round in reverse, so no mode always follows another (each
+                # round's workflows grow the tables the next gateway reads).
+                for mode, env in list(modes.items())[:: -1 if n % 2 else 1]:
                     server = Server(
                         services.database_url,
                         services.bootstrap,
@@ -170,15 +197,27 @@ async def main(workflows_each: int, reads_each: int, rounds: int) -> None:
                         server.stop()
                     for load, figures in measured.items():
                         results[(load, mode)].append(figures)
-    print(f"{'load':<9} {'tracing':<7} {'req/s':>8} {'CPU ms/req':>11}  (each round)")
+    print(f"{'load':<9} {'tracing':<7} {'req/s':>8} {'CPU ms/req':>11} {'vs off':>7}  (each round)")
     for (load, mode), figures in sorted(results.items()):
         rates = " ".join(f"{rate:.0f}" for rate, _ in figures)
         cpus = " ".join(f"{cpu:.2f}" for _, cpu in figures)
         best_rate = max(rate for rate, _ in figures)
         best_cpu = min(cpu for _, cpu in figures)
-        print(f"{load:<9} {mode:<7} {best_rate:>8.0f} {best_cpu:>11.2f}  ({rates} | {cpus})")
+        print(
+            f"{load:<9} {mode:<7} {best_rate:>8.0f} {best_cpu:>11.2f} "
+            f"{_against_off(figures, results.get((load, 'off'))):>7}  ({rates} | {cpus})"
+        )
     print(f"collector got {_Sink.exports} exports, {_Sink.received / 1e6:.1f} MB")
     print(f"(pid {os.getpid()}; {CLIENTS} clients; best of {rounds} rounds per figure)")
+
+
+def _against_off(figures: list[tuple[float, float]], off: list[tuple[float, float]] | None) -> str:
+    """The median, over rounds, of this mode's CPU per request over `off`'s in the same
+    round: the rounds run in turn, so each pair saw about the same machine."""
+    if not off:
+        return ""
+    ratios = [cpu / off_cpu for (_, cpu), (_, off_cpu) in zip(figures, off, strict=True)]
+    return f"{statistics.median(ratios) - 1:+.1%}"
 
 
 if __name__ == "__main__":
@@ -186,5 +225,9 @@ if __name__ == "__main__":
     parser.add_argument("--workflows", type=int, default=10, help="workflows per client a round")
     parser.add_argument("--reads", type=int, default=100, help="50-row reads per client a round")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--modes", default="", help="comma-separated modes to run (off,on,export,sampled); all"
+    )
     args = parser.parse_args()
-    uvloop.run(main(args.workflows, args.reads, args.rounds))
+    only = [mode for mode in args.modes.split(",") if mode]
+    uvloop.run(main(args.workflows, args.reads, args.rounds, only))

@@ -65,8 +65,11 @@ class PublishedEvent:
     a client that saw sequence N asks for `since: N` and misses nothing.
     `traceparent` is the W3C trace context of what caused it (None outside any trace):
     not part of the fact, it travels beside it so consumers continue that trace.
+    `correlation_id` is seed 001's `correlationId` of what caused it, beside it likewise
+    (None only for events stored before the gateway kept one).
     """
 
     sequence: int
     event: DomainEvent
     traceparent: str | None = None
+    correlation_id: str | None = None

@@ -21,6 +21,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -32,6 +33,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from domain.clock import Clock, SystemClock
 from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
+from gateway.correlation import CorrelatedRequests
 from gateway.events import EventBackbone
 from gateway.graphiql import GraphiQLPage
 from gateway.idempotency import IdempotentMutations
@@ -74,10 +76,12 @@ class GraphQLApp(GraphQL):
         subscriber_queue_size: int,
         metrics: GatewayMetrics,
         graphiql: GraphiQLPage | None,
+        tracer: Tracer,
         **kwargs: Any,
     ):
         super().__init__(graphql_ide="graphiql" if graphiql else None, **kwargs)
         self.metrics = metrics
+        self.tracer = tracer
         self._graphiql = graphiql
         self._contexts = contexts
         self._verifier = verifier
@@ -238,6 +242,7 @@ def create_app(
         settings.hub_queue_size,
         metrics,
         graphiql,
+        tracing.tracer,
         schema=schema,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         max_subscriptions_per_connection=settings.ws_max_operations,
@@ -301,13 +306,15 @@ def create_app(
             Route(
                 "/graphql",
                 _traced(
-                    LimitedBody(
-                        IdempotentMutations(
-                            graphql,
-                            contexts,
-                            timedelta(seconds=settings.idempotency_key_ttl_seconds),
-                        ),
-                        settings.max_request_bytes,
+                    CorrelatedRequests(
+                        LimitedBody(
+                            IdempotentMutations(
+                                graphql,
+                                contexts,
+                                timedelta(seconds=settings.idempotency_key_ttl_seconds),
+                            ),
+                            settings.max_request_bytes,
+                        )
                     ),
                     tracing,
                 ),
@@ -330,6 +337,6 @@ def _traced(app: ASGIApp, tracing: Tracing) -> ASGIApp:
     """`app` inside a server span continuing the request's trace context, when tracing.
 
     Only GraphQL over HTTP: probes and scrapes are not worth a trace, and a websocket's
-    operations are traced one by one (`schema/tracing.py`).
+    operations are traced one by one (`gateway/websocket_spans.py`).
     """
     return RequestSpans(app, tracing.tracer) if tracing.enabled else app

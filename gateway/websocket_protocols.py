@@ -3,6 +3,7 @@
 Only the running of a subscription changes (see `gateway.shared_subscriptions`); the
 protocols' messages, their order, and what a client sees are Strawberry's. Operations
 that cannot be shared (a replay with `since`, anything invalid) take Strawberry's path.
+Every operation, shared or not, runs in a span of its own (`gateway.websocket_spans`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol, cast
 
 from graphql import OperationType
+from opentelemetry.trace import Tracer
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -27,12 +31,26 @@ from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 from gateway.metrics import GatewayMetrics
 from gateway.operations import operation_of
 from gateway.shared_subscriptions import Ending, SharedStreams, share_key
+from gateway.websocket_spans import OperationSpans
 from schema.context import RequestContext
 
 
 class _SharingView(Protocol):
     shared_subscriptions: SharedStreams
     metrics: GatewayMetrics
+    tracer: Tracer
+
+
+def _spans(
+    handler: BaseGraphQLTransportWSHandler[RequestContext, None]
+    | BaseGraphQLWSHandler[RequestContext, None],
+    protocol: str,
+) -> OperationSpans:
+    """The spans of the operations on `handler`'s socket, parented by its upgrade request."""
+    websocket = cast(ASGIWebSocketAdapter, handler.websocket).ws
+    return OperationSpans(
+        cast(_SharingView, handler.view).tracer, websocket.scope["headers"], protocol
+    )
 
 
 def _counted(
@@ -92,6 +110,14 @@ def operation_limit_error(limit: int) -> dict[str, Any]:
 class SharingTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
     """graphql-transport-ws: `next` frames of a shared stream, `error`/`complete` as usual."""
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.spans = _spans(self, GRAPHQL_TRANSPORT_WS_PROTOCOL)
+
+    async def send_message(self, message: Any) -> None:
+        self.spans.sent(message)
+        await super().send_message(message)
+
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         limit = self.max_subscriptions_per_connection
         if (
@@ -103,10 +129,14 @@ class SharingTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, No
                 {"id": message["id"], "type": "error", "payload": [operation_limit_error(limit)]}  # type: ignore[typeddict-item]
             )
             return
+        self.spans.subscribed(message["id"], message["payload"])
         await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[RequestContext, None]) -> None:
-        with _counted(self, operation.query, operation.operation_name):
+        with (
+            _counted(self, operation.query, operation.operation_name),
+            self.spans.running(operation.id, operation.query, operation.operation_name),
+        ):
             await self._run_operation(operation)
 
     async def _run_operation(self, operation: Operation[RequestContext, None]) -> None:
@@ -134,6 +164,14 @@ class SharingTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, No
 class SharingWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
     """Legacy graphql-ws: `data` frames of a shared stream, `error`/`complete` as usual."""
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.spans = _spans(self, GRAPHQL_WS_PROTOCOL)
+
+    async def send_message(self, message: Any) -> None:
+        self.spans.sent(message)
+        await super().send_message(message)
+
     async def handle_start(self, message: StartMessage) -> None:
         limit = self.max_subscriptions_per_connection
         if limit is not None and message["id"] not in self.tasks and len(self.tasks) >= limit:
@@ -141,6 +179,7 @@ class SharingWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
                 {"type": "error", "id": message["id"], "payload": operation_limit_error(limit)}  # type: ignore[typeddict-item]
             )
             return
+        self.spans.subscribed(message["id"], message["payload"])
         await super().handle_start(message)
 
     async def handle_async_results(
@@ -150,7 +189,10 @@ class SharingWSHandler(BaseGraphQLWSHandler[RequestContext, None]):
         operation_name: str | None,
         variables: dict[str, object] | None,
     ) -> None:
-        with _counted(self, query, operation_name):
+        with (
+            _counted(self, query, operation_name),
+            self.spans.running(operation_id, query, operation_name),
+        ):
             await self._handle_async_results(operation_id, query, operation_name, variables)
 
     async def _handle_async_results(

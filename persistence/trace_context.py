@@ -27,3 +27,14 @@ def context_of(traceparent: str | None) -> Context | None:
     if traceparent is None:
         return None
     return _W3C.extract({TRACEPARENT: traceparent})
+
+
+def sampled(traceparent: str | None) -> bool:
+    """True when `traceparent` names a trace its sampler kept (the `sampled` flag):
+    spans continuing any other would record nothing, so they are not made."""
+    if traceparent is None or len(traceparent) != 55:
+        return False
+    try:
+        return bool(int(traceparent[53:], 16) & 1)
+    except ValueError:
+        return False

@@ -8,9 +8,14 @@ resolver and records the whole query text, which may carry customers' data, so t
 gateway does not use it). The span is the current one only while the operation
 executes, the part whose statements and events belong to it.
 
-A subscription's span covers its start (parsing, validation, the subscribe itself), not
-its lifetime: a socket may stay subscribed for hours, and its events are traced where
-they were caused.
+A subscription's span covers its start (parsing, validation, the subscribe itself); its
+lifetime, subscribe to complete, is the websocket operation's span around it
+(gateway/websocket_spans.py).
+
+Inside a trace the sampler left out there is no operation span at all: the request's
+span already carries the trace (for the logs and the events' `traceparent`), and a
+child of an unsampled parent would be another non-recording span, made and ended for
+nothing on most requests.
 """
 
 from __future__ import annotations
@@ -32,12 +37,15 @@ class OperationTracing(SchemaExtension):
         self._span: Span | None = None
 
     def on_operation(self) -> Iterator[None]:
-        self._span = self._tracer.start_span("graphql operation")
+        if not _left_out():
+            self._span = self._tracer.start_span("graphql operation")
         yield
         self._finish()
 
     def on_execute(self) -> Iterator[None]:
-        assert self._span is not None
+        if self._span is None:
+            yield
+            return
         token = context.attach(trace.set_span_in_context(self._span))
         try:
             yield
@@ -56,6 +64,9 @@ class OperationTracing(SchemaExtension):
         span, self._span = self._span, None
         if span is None:
             return
+        if not span.is_recording():
+            span.end()
+            return
         operation_type = self._operation_type()
         name = self.execution_context.operation_name
         if operation_type is not None:
@@ -71,3 +82,9 @@ class OperationTracing(SchemaExtension):
             if SERVER_FAULTS.intersection(codes):
                 span.set_status(Status(StatusCode.ERROR, ", ".join(codes)))
         span.end()
+
+
+def _left_out() -> bool:
+    """True inside a trace the sampler did not keep."""
+    found = trace.get_current_span().get_span_context()
+    return found.is_valid and not found.trace_flags.sampled

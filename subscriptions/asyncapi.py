@@ -42,6 +42,7 @@ from subscriptions.wire.contracts import (
 from subscriptions.wire.headers import (
     AGGREGATE_TYPE,
     CONTENT_TYPE,
+    CORRELATION_ID,
     EVENT_ID,
     EVENT_TYPE,
     GATEWAY_SEQUENCE,
@@ -78,6 +79,13 @@ _TRACEPARENT = {
     "type": "string",
     "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
     "description": "W3C Trace Context of what caused the event, when it was caused in a trace",
+}
+_CORRELATION_ID = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 128,
+    "description": "seed 001's correlationId: the request (or inbound event) that caused "
+    "the event; the caller's X-Correlation-Id, else corr-<uuid>",
 }
 _CLOUDEVENT_DEFAULTED = (
     "datacontenttype",
@@ -145,7 +153,7 @@ def record_schema(event_type: str, route: Route, *, received: bool) -> Schema:
                     "durion:version": const(cloudevents.VERSION),
                     "durion:environment": one_of(cloudevents.ENVIRONMENTS),
                     cloudevents.TENANT_ATTRIBUTE: STRING,
-                    "data": payload,
+                    "data": _correlated(payload),
                 },
                 optional=(
                     "traceparent",
@@ -171,6 +179,15 @@ def record_schema(event_type: str, route: Route, *, received: bool) -> Schema:
             )
 
 
+def _correlated(payload: Schema) -> Schema:
+    """A CloudEvent's `data`: the contract's payload, and seed 001's optional
+    `correlationId` beside its fields (the gateway writes it on every event it publishes
+    since the outbox kept one)."""
+    if "properties" not in payload:
+        return payload
+    return {**payload, "properties": {**payload["properties"], "correlationId": _CORRELATION_ID}}
+
+
 def _headers(event_type: str, route: Route, *, received: bool) -> Schema:
     """The Kafka headers of the record: set by every gateway publisher; on a record the
     gateway reads, each is checked against the value when present (`tenant-id` names the
@@ -187,8 +204,9 @@ def _headers(event_type: str, route: Route, *, received: bool) -> Schema:
         },
         CONTENT_TYPE: const(route.wire.content_type),
         TRACEPARENT: _TRACEPARENT,
+        CORRELATION_ID: _CORRELATION_ID,
     }
-    optional = list(headers) if received else [TRACEPARENT]
+    optional = list(headers) if received else [TRACEPARENT, CORRELATION_ID]
     return obj(headers, optional=optional)
 
 

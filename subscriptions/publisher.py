@@ -1,8 +1,9 @@
 """Publishing events to Kafka in their contract's wire format, waiting for the broker's ack.
 
-An event stored with a trace context gets a producer span in that trace (from the send
-to the broker's ack), a sibling of the consumers' spans: the record carries the stored
-context itself, not the span's, so a retried record is the same bytes.
+An event stored with a sampled trace context gets a producer span in that trace (from
+the send to the broker's ack), a sibling of the consumers' spans: the record carries the
+stored context itself, not the span's, so a retried record is the same bytes. One the
+sampler left out goes with its context and no span.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from aiokafka import AIOKafkaProducer
 from opentelemetry.trace import NoOpTracer, Span, SpanKind, Status, StatusCode, Tracer
 
 from domain.events import PublishedEvent
-from persistence.trace_context import context_of
+from persistence.trace_context import context_of, sampled
 from subscriptions.topics import BrokerLink
 from subscriptions.wire.cloudevents import DEFAULT_ENVIRONMENT
 from subscriptions.wire.registry import outgoing
@@ -67,7 +68,7 @@ class Publisher:
                 acks = []
                 for published in events:
                     record = outgoing(published, self._settings.environment)
-                    if published.traceparent is not None:
+                    if sampled(published.traceparent):
                         spans.append(self._span(record.topic, published))
                     acks.append(
                         await producer.send(

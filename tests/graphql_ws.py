@@ -18,14 +18,26 @@ LEGACY_WS = "graphql-ws"
 
 
 class Subscriber:
-    def __init__(self, url: str, token: str | None, protocol: str = TRANSPORT_WS):
+    def __init__(
+        self,
+        url: str,
+        token: str | None,
+        protocol: str = TRANSPORT_WS,
+        headers: dict[str, str] | None = None,
+    ):
+        """`headers` go on the upgrade request."""
         self.url = url.replace("http://", "ws://") + "/graphql"
         self.token = token
         self.protocol = protocol
+        self.headers = headers or {}
         self.ws: ClientConnection | None = None
 
     async def connect(self) -> Subscriber:
-        self.ws = await websockets.connect(self.url, subprotocols=[self.protocol])  # type: ignore[list-item]
+        self.ws = await websockets.connect(
+            self.url,
+            subprotocols=[self.protocol],  # type: ignore[list-item]
+            additional_headers=self.headers,
+        )
         payload = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         await self._send({"type": "connection_init", "payload": payload})
         return self
@@ -35,16 +47,26 @@ class Subscriber:
         assert message["type"] == "connection_ack", message
 
     async def subscribe(
-        self, query: str, variables: dict[str, Any] | None = None, operation_id: str = "1"
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        operation_id: str = "1",
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         kind = "subscribe" if self.protocol == TRANSPORT_WS else "start"
+        payload = {"query": query, "variables": variables or {}}
         await self._send(
             {
                 "id": operation_id,
                 "type": kind,
-                "payload": {"query": query, "variables": variables or {}},
+                "payload": {**payload, **({"extensions": extensions} if extensions else {})},
             }
         )
+
+    async def complete(self, operation_id: str = "1") -> None:
+        """End an operation from the client's side (`complete`, or legacy `stop`)."""
+        kind = "complete" if self.protocol == TRANSPORT_WS else "stop"
+        await self._send({"id": operation_id, "type": kind})
 
     async def receive(self, timeout: float = 10) -> dict[str, Any]:
         assert self.ws is not None

@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import DomainEvent, PublishedEvent
+from persistence.correlation import current_correlation_id, new_correlation_id
 from persistence.driver import Driver, standalone
 from persistence.event_facts import event_from, facts_of
 from persistence.repositories.base import TenantRepository, of_tenant, one_of
@@ -55,7 +56,10 @@ def _event(row: Mapping[str, Any]) -> DomainEvent:
 
 def _published(row: Mapping[str, Any]) -> PublishedEvent:
     return PublishedEvent(
-        sequence=row["sequence"], event=_event(row), traceparent=row["traceparent"]
+        sequence=row["sequence"],
+        event=_event(row),
+        traceparent=row["traceparent"],
+        correlation_id=row["correlation_id"],
     )
 
 
@@ -69,6 +73,7 @@ _PUBLISHED_COLUMNS = (
     outbox.c.occurred_at,
     outbox.c.payload,
     outbox.c.traceparent,
+    outbox.c.correlation_id,
 )
 
 # Numbering is one statement, so a batch costs one round trip and no transaction
@@ -185,9 +190,12 @@ class OutboxWriter:
         self._driver = driver
 
     async def append(self, events: Sequence[DomainEvent]) -> None:
-        """Write `events` with the trace context current now: the operation or inbound
-        event whose unit of work records them."""
+        """Write `events` with the trace context and correlation id current now: the
+        operation or inbound event whose unit of work records them. Events recorded
+        outside both (the SLA monitor's, the reservation sweeper's) get a correlation id
+        of their own, one for all of them."""
         traceparent = current_traceparent()
+        correlation_id = current_correlation_id() or new_correlation_id()
         await self._driver.run_many(
             APPEND,
             [
@@ -200,6 +208,7 @@ class OutboxWriter:
                     "occurred_at": e.occurred_at,
                     "payload": facts_of(e),
                     "traceparent": traceparent,
+                    "correlation_id": correlation_id,
                 }
                 for e in events
             ],

@@ -4,7 +4,8 @@
 gives each row a gap-free `sequence` in publishing order (the cursor clients resume
 from), publishes it, then stamps `published_at`. `traceparent` is the W3C trace context
 current when the row was written (the request's operation, or the inbound event being
-handled), which the relay sends with the event.
+handled), which the relay sends with the event; `correlation_id` is seed 001's
+`correlationId` of the same (persistence/correlation.py), sent with it too.
 
 `inbox`: one row per (consumer, event id) handled, written in the same transaction as
 the handler's effect, so a replayed or duplicated event has no second effect.
@@ -39,6 +40,7 @@ outbox = Table(
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("payload", JSONB, nullable=False),
     Column("traceparent", String(55)),
+    Column("correlation_id", String(128)),
     Column("sequence", BigInteger, unique=True),
     Column("published_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -16,7 +16,9 @@ record, in partition order:
 
 Each record is handled in a consumer span continuing the trace its `traceparent` header
 names (the request that caused the event, for the gateway's own), or starting one: the
-handler's statements, and the events it records, belong to that trace.
+handler's statements, and the events it records, belong to that trace. Likewise the
+events it records carry the record's correlation id (its `correlation-id` header, else a
+CloudEvent's `data.correlationId`, seed 001's place), or a new one when it has none.
 
 Only topics carrying a handled event type are subscribed: events no handler applies
 yet stay in their topic, and the group reads them from the beginning when one arrives.
@@ -39,6 +41,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import DomainEvent
+from persistence.correlation import correlated, new_correlation_id, usable
 from persistence.driver import LOST_CONNECTION
 from persistence.trace_context import context_of
 from persistence.unit_of_work import UnitOfWork
@@ -47,8 +50,10 @@ from subscriptions.inbound.dead_letter import NoHandler, Origin, Reason, dead_le
 from subscriptions.inbound.handlers import Handler, handled_routes
 from subscriptions.inbound.retry import Backoff
 from subscriptions.inbound.topics import INBOUND, dead_letter_topic, decode_inbound, inbound_topics
+from subscriptions.wire import json
+from subscriptions.wire.cloudevents import CORRELATION_ID as DATA_CORRELATION_ID
 from subscriptions.wire.errors import MalformedEvent
-from subscriptions.wire.headers import TRACEPARENT, header
+from subscriptions.wire.headers import CORRELATION_ID, TRACEPARENT, header
 from subscriptions.wire.registry import Route
 
 log = logging.getLogger("gateway.inbound")
@@ -190,8 +195,10 @@ class InboundConsumer:
                 "messaging.kafka.offset": record.offset,
                 "messaging.consumer.group.name": self._group,
             },
-        ):
-            await self._handle(tp, record)
+        ) as span:
+            found = _correlation_id(record)
+            with correlated(found or new_correlation_id(span.get_span_context().trace_id)):
+                await self._handle(tp, record)
 
     async def _handle(self, tp: TopicPartition, record: ConsumerRecord) -> None:
         try:
@@ -283,3 +290,21 @@ def _traceparent(record: ConsumerRecord) -> str | None:
         return header(record.headers, TRACEPARENT)
     except MalformedEvent:
         return None
+
+
+def _correlation_id(record: ConsumerRecord) -> str | None:
+    """The correlation id `record` names: its `correlation-id` header, else a CloudEvent's
+    `data.correlationId`; None for none or one that is not usable (the record is still
+    handled on its merits, under a new one)."""
+    try:
+        found = header(record.headers, CORRELATION_ID)
+    except MalformedEvent:
+        found = None
+    if found is None and record.value and record.value.lstrip().startswith(b"{"):
+        try:
+            data = json.loads(record.value).get("data")
+        except (MalformedEvent, RecursionError):
+            return None
+        candidate = data.get(DATA_CORRELATION_ID) if isinstance(data, dict) else None
+        found = candidate if isinstance(candidate, str) else None
+    return usable(found)

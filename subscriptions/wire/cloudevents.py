@@ -41,6 +41,8 @@ ENVIRONMENTS = ("production", "staging", "development")
 DEFAULT_ENVIRONMENT = "development"
 TENANT_ATTRIBUTE = "tenantid"
 TRACEPARENT = "traceparent"
+CORRELATION_ID = "correlationId"
+"""Seed 001's field in `data` naming the request that caused the event."""
 
 _TRACEPARENT_FORMAT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
 

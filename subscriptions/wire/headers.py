@@ -4,8 +4,10 @@ They let a consumer route, filter and resume without parsing the value: `event-i
 `event-type`, `tenant-id`, `aggregate-type`, `gateway-sequence` (the PublishedEvent
 sequence as ASCII digits) and `content-type` (the CloudEvents Kafka binding requires
 `application/cloudevents+json` for structured-mode records; the other formats say
-`application/json`), and `traceparent` (W3C Trace Context) on an event caused inside a
-trace, so a consumer continues it whatever the record's format.
+`application/json`), `traceparent` (W3C Trace Context) on an event caused inside a
+trace, so a consumer continues it whatever the record's format, and `correlation-id`
+(seed 001's `correlationId` of the request or event that caused it), which only the
+CloudEvents format also has a place for in the value.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ AGGREGATE_TYPE = "aggregate-type"
 GATEWAY_SEQUENCE = "gateway-sequence"
 CONTENT_TYPE = "content-type"
 TRACEPARENT = "traceparent"
+CORRELATION_ID = "correlation-id"
 
 Headers = Sequence[tuple[str, bytes | None]]
 

@@ -45,6 +45,7 @@ from subscriptions.wire.event import WireEvent
 from subscriptions.wire.headers import (
     AGGREGATE_TYPE,
     CONTENT_TYPE,
+    CORRELATION_ID,
     EVENT_ID,
     EVENT_TYPE,
     GATEWAY_SEQUENCE,
@@ -354,13 +355,19 @@ def outgoing(published: PublishedEvent, environment: str = DEFAULT_ENVIRONMENT) 
 
     Its trace context goes in the `traceparent` header, and in a CloudEvent also in the
     `traceparent` attribute (the codec lifts it out of the data, which stays the seed's).
+    Its correlation id goes in the `correlation-id` header, and in a CloudEvent also in
+    `data.correlationId`, where seed 001 puts it.
     """
     wire = to_wire(published.event)
     route = route_for(wire.event_type)
-    if published.traceparent is not None and route.wire is WireFormat.CLOUDEVENTS:
-        wire = replace(
-            wire, payload={**wire.payload, cloudevents.TRACEPARENT: published.traceparent}
-        )
+    if route.wire is WireFormat.CLOUDEVENTS:
+        carried = {
+            cloudevents.TRACEPARENT: published.traceparent,
+            cloudevents.CORRELATION_ID: published.correlation_id,
+        }
+        extra = {name: value for name, value in carried.items() if value is not None}
+        if extra:
+            wire = replace(wire, payload={**wire.payload, **extra})
     return Outgoing(
         route.topic, route.wire.encode(wire, environment), _headers(wire, route, published)
     )
@@ -410,6 +417,11 @@ def _headers(wire: WireEvent, route: Route, published: PublishedEvent) -> list[t
         (GATEWAY_SEQUENCE, str(published.sequence).encode("ascii")),
         (CONTENT_TYPE, route.wire.content_type.encode()),
         *([(TRACEPARENT, published.traceparent.encode())] if published.traceparent else []),
+        *(
+            [(CORRELATION_ID, published.correlation_id.encode())]
+            if published.correlation_id
+            else []
+        ),
     ]
 
 
@@ -424,4 +436,5 @@ def published_from(topic: str, headers: Headers, value: bytes) -> PublishedEvent
         sequence=int(sequence),
         event=decode(topic, headers, value),
         traceparent=header(headers, TRACEPARENT),
+        correlation_id=header(headers, CORRELATION_ID),
     )

@@ -26,7 +26,7 @@ from tests.conftest import Api, Served, Services, settings_for, token, until
 from tests.e2e.estimate_shop import open_shop, seed_estimate
 from tests.e2e.service_order_steps import END, SCHEDULE, START, create_order, read
 from tests.e2e.service_order_steps import open_shop as service_order_shop
-from tests.graphql_ws import Subscriber
+from tests.graphql_ws import LEGACY_WS, Subscriber
 
 READ = "query EstimateOnly($id: ID!) { estimate(id: $id) { status version } }"
 
@@ -182,6 +182,30 @@ async def test_the_event_a_mutation_causes_carries_its_trace_context_on_the_brok
     assert document["data"]["newStatus"] == "SCHEDULED"
 
 
+async def test_a_trace_the_callers_sampler_left_out_records_no_span_yet_is_carried_on(
+    traced: TracedGateway, services: Services, tenant: str
+) -> None:
+    """Most requests, with a ratio sampler: nothing recorded (no server, operation, SQL or
+    publish span), but the trace still named in the answer and carried by the event."""
+    shop = await service_order_shop(traced.api)
+    order = await create_order(traced.api, shop)
+    trace_id = secrets.token_hex(16)
+    left_out = Api(
+        traced.http, tenant, headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-00"}
+    )
+
+    await left_out.data(
+        SCHEDULE,
+        await read(traced.api, {"id": order["serviceOrderId"], "start": START, "end": END}),
+    )
+
+    record = await record_of(services, route_for(STATUS_CHANGED).topic, tenant)
+    carried = dict(record.headers)["traceparent"].decode()
+    assert carried.startswith(f"00-{trace_id}-") and carried.endswith("-00")
+    assert json.loads(record.value)["traceparent"] == carried
+    assert traced.trace(trace_id) == []
+
+
 async def test_an_event_written_outside_any_trace_carries_no_trace_context(
     api: Api, services: Services
 ) -> None:
@@ -233,3 +257,62 @@ async def test_a_subscriptions_span_covers_its_start_not_its_lifetime(
     finally:
         await subscriber.close()
     assert still_open == 1, "the span ended while the subscription ran on"
+
+
+def websocket_span(traced: TracedGateway, name: str) -> ReadableSpan | None:
+    return next((s for s in traced.spans.get_finished_spans() if s.name == name), None)
+
+
+async def test_a_websocket_subscription_is_one_span_from_subscribe_to_complete(
+    traced: TracedGateway, tenant: str
+) -> None:
+    header, trace_id, caller = traceparent()
+    subscriber = await Subscriber(traced.served.url, token(tenant)).connect()
+    try:
+        await subscriber.acknowledged()
+        await subscriber.subscribe(WATCH, {"loc": "LOC-001"}, extensions={"traceparent": header})
+        await traced.served.subscribed(tenant)
+        await until(lambda: websocket_span(traced, "subscription Board") is not None)
+        assert websocket_span(traced, "websocket subscription Board") is None, "still running"
+
+        await subscriber.complete()
+        await until(lambda: websocket_span(traced, "websocket subscription Board") is not None)
+    finally:
+        await subscriber.close()
+
+    span = websocket_span(traced, "websocket subscription Board")
+    assert span is not None and span.kind is SpanKind.SERVER
+    assert f"{span.context.trace_id:032x}" == trace_id
+    assert span.parent is not None and f"{span.parent.span_id:016x}" == caller
+    assert span.attributes is not None
+    assert span.attributes["graphql.operation.name"] == "Board"
+    assert span.attributes["gateway.websocket.outcome"] == "cancelled", "the client completed it"
+    start = websocket_span(traced, "subscription Board")
+    assert start is not None and start.parent is not None
+    assert start.parent.span_id == span.context.span_id, "its start is inside it"
+
+
+async def test_a_refused_websocket_operation_ends_its_span_with_its_error_codes(
+    traced: TracedGateway, tenant: str
+) -> None:
+    """Legacy graphql-ws, its trace context on the upgrade request instead."""
+    header, trace_id, caller = traceparent()
+    subscriber = Subscriber(
+        traced.served.url, token(tenant), LEGACY_WS, headers={"traceparent": header}
+    )
+    await subscriber.connect()
+    try:
+        await subscriber.acknowledged()
+        await subscriber.subscribe("subscription Nothing { noSuchField }")
+        assert (await subscriber.receive())["type"] == "error"
+        await until(lambda: websocket_span(traced, "websocket subscription Nothing") is not None)
+    finally:
+        await subscriber.close()
+
+    span = websocket_span(traced, "websocket subscription Nothing")
+    assert span is not None and f"{span.context.trace_id:032x}" == trace_id
+    assert span.parent is not None and f"{span.parent.span_id:016x}" == caller
+    assert span.attributes is not None
+    assert span.attributes["gateway.websocket.outcome"] == "error"
+    assert list(span.attributes["graphql.error.codes"]) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert span.status.is_unset, "the caller's mistake, not the gateway's failure"

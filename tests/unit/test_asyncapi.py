@@ -51,6 +51,7 @@ from subscriptions.wire.registry import (
 DOCUMENT = document()
 MESSAGES = DOCUMENT["components"]["messages"]
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+CORRELATION_ID = "corr-0b6d2f4e-7f7c-4a53-9d5e-3c1f0a2b4c6d"
 EXAMPLES = json.loads((Path(__file__).parent / "seed_event_examples.json").read_text())
 AT = datetime(2026, 1, 25, 14, 30, 0, 123000, tzinfo=UTC)
 FINER = AT.replace(microsecond=123456)
@@ -206,7 +207,11 @@ def test_every_published_record_is_its_message_closed_to_undeclared_fields(
     kind: type[DomainEvent], sparse: bool
 ) -> None:
     fact = sample(kind, sparse=sparse, at=FINER)
-    record = outgoing(PublishedEvent(sequence=7, event=fact, traceparent=TRACEPARENT))
+    record = outgoing(
+        PublishedEvent(
+            sequence=7, event=fact, traceparent=TRACEPARENT, correlation_id=CORRELATION_ID
+        )
+    )
     message = MESSAGES[key(CONTRACTS[kind].name)]
     _validate(_record_value(record.value), closed(message["payload"]))
     headers = {name: value.decode() for name, value in record.headers}
