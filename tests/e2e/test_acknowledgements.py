@@ -255,6 +255,9 @@ async def test_one_gateway_playing_every_side_finalizes_and_bills_at_once_and_te
     [confirmed] = await records_of(services, PEOPLE[0], ours, 1)
     [created] = await records_of(services, ORDER[0], ours, 1)
     [recorded] = await records_of(services, ACCOUNTING[0], ours, 1)
+    for acknowledged in (confirmed, created, recorded):
+        # the request that finalized or billed the order (docs/events.md, correlationId)
+        assert acknowledged["data"].pop("correlationId").startswith("corr-")
     assert (confirmed["type"], confirmed["source"], confirmed["subject"]) == (
         PEOPLE[1],
         "https://durion.platform/people",
