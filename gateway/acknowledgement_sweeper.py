@@ -12,9 +12,9 @@ replicas sweeping one order the second finds it flagged; no alert is raised twic
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
+from typing import NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,6 +22,7 @@ from domain.clock import Clock
 from persistence.repositories.service_orders.overdue_scan import CrossTenantOverdueScan
 from persistence.unit_of_work import unit_of_work_factory
 from resolvers.service_orders.acknowledgements import flag_overdue
+from subscriptions.rounds import run_rounds
 
 log = logging.getLogger("gateway.acknowledgement_sweeper")
 
@@ -55,18 +56,15 @@ class AcknowledgementSweeper:
             )
         return raised
 
-    async def run(self) -> None:
+    async def run(self) -> NoReturn:
         """Sweep until cancelled, surviving database failures with a backoff."""
-        backoff = 0.2
-        while True:
-            try:
-                await self.sweep()
-                backoff = 0.2
-                pause = self._interval
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.warning("acknowledgement sweep failed (%s); retrying in %.1fs", error, backoff)
-                pause = backoff
-                backoff = min(backoff * 2, self._max_backoff)
-            await asyncio.sleep(pause)
+        await run_rounds(
+            self._round,
+            what="acknowledgement sweep",
+            log=log,
+            max_backoff_seconds=self._max_backoff,
+        )
+
+    async def _round(self) -> float:
+        await self.sweep()
+        return self._interval

@@ -12,8 +12,8 @@ reservation touched by a new reservation of its item meanwhile is expired there.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,6 +21,7 @@ from domain.clock import Clock
 from persistence.repositories.inventory.expiry import CrossTenantReservationScan
 from persistence.unit_of_work import unit_of_work_factory
 from resolvers.inventory.reservations import expire_reservations
+from subscriptions.rounds import run_rounds
 
 log = logging.getLogger("gateway.reservation_sweeper")
 
@@ -53,18 +54,12 @@ class ReservationSweeper:
             log.info("expired %d reservations", expired)
         return expired
 
-    async def run(self) -> None:
+    async def run(self) -> NoReturn:
         """Sweep until cancelled, surviving database failures with a backoff."""
-        backoff = 0.2
-        while True:
-            try:
-                await self.sweep()
-                backoff = 0.2
-                pause = self._interval
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.warning("reservation sweep failed (%s); retrying in %.1fs", error, backoff)
-                pause = backoff
-                backoff = min(backoff * 2, self._max_backoff)
-            await asyncio.sleep(pause)
+        await run_rounds(
+            self._round, what="reservation sweep", log=log, max_backoff_seconds=self._max_backoff
+        )
+
+    async def _round(self) -> float:
+        await self.sweep()
+        return self._interval

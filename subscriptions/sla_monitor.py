@@ -20,9 +20,9 @@ database failures with a backoff.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -30,6 +30,7 @@ from domain.clock import Clock
 from domain.service_orders.sla_alerts import RaisedAlert, SlaAlertFacts, SlaDeadline, alert_for
 from persistence.repositories.sla.alerts import CrossTenantDeadlineScan
 from persistence.unit_of_work import UnitOfWork
+from subscriptions.rounds import run_rounds
 
 log = logging.getLogger("gateway.sla_monitor")
 
@@ -78,20 +79,18 @@ class SlaMonitor:
         published, _ = await self._round()
         return published
 
-    async def run(self) -> None:
+    async def run(self) -> NoReturn:
         """Watch deadlines until cancelled."""
-        backoff = 0.2
-        while True:
-            try:
-                _, pause = await self._round()
-                backoff = 0.2
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.warning("SLA monitor round failed (%s); retrying in %.1fs", error, backoff)
-                pause = backoff
-                backoff = min(backoff * 2, self._max_backoff)
-            await asyncio.sleep(pause)
+        await run_rounds(
+            self._pause_after_round,
+            what="SLA monitor round",
+            log=log,
+            max_backoff_seconds=self._max_backoff,
+        )
+
+    async def _pause_after_round(self) -> float:
+        _, pause = await self._round()
+        return pause
 
     async def _round(self) -> tuple[list[SlaAlertFacts], float]:
         now = self._clock.now()
