@@ -1,11 +1,18 @@
-"""`invoiceStatusChanged` over a real websocket, fed by the outbox, Kafka and the hub."""
+"""`invoiceStatusChanged` over a real websocket, fed by the outbox, Kafka and the hub:
+an invoice's own posting and cancelling, and the money that moves it (a payment, a
+write-off)."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from domain.identity import Permission
 from tests.conftest import Api, RunningGateway, token
+from tests.e2e.ledger_checks import assert_the_ledger_holds
 from tests.e2e.service_order_steps import open_shop
 from tests.e2e.test_invoices_api import CANCEL, PADS, POST, draft
+from tests.e2e.test_payments_api import RECORD, ar_shop, payment_input, posted_invoice
+from tests.e2e.test_write_offs_and_credit_memos import APPROVE, PROPOSE
 from tests.graphql_ws import Subscriber
 
 WATCH = """subscription($invoiceId: ID, $customerId: ID) {
@@ -61,3 +68,48 @@ async def test_a_finance_dashboard_sees_invoices_posted_and_cancelled(
             "reason": "Typo",
         },
     ]
+
+
+MOVED = """subscription($invoiceId: ID) { invoiceStatusChanged(invoiceId: $invoiceId) {
+  eventType invoiceId previousStatus newStatus openBalance } }"""
+
+
+async def test_a_payment_and_a_write_off_move_the_invoice_on_the_dashboard(
+    api: Api, gateway: RunningGateway, engine: AsyncEngine
+) -> None:
+    [customer] = await ar_shop(api)
+    owed = await posted_invoice(api, customer, "100.00")
+    other = await posted_invoice(api, customer, "40.00")
+    dashboard = await Subscriber(
+        gateway.url, token(api.tenant, [Permission.INVOICE_READ])
+    ).connect()
+    await dashboard.acknowledged()
+    await dashboard.subscribe(MOVED, {"invoiceId": owed["invoiceId"]})
+    await gateway.subscribed(api.tenant, 1)
+    try:
+        both = (owed["invoiceId"], "60.00"), (other["invoiceId"], "40.00")
+        await api.data(RECORD, payment_input(customer, "100.00", *both))
+        paid = (await dashboard.next_data())["invoiceStatusChanged"]
+        proposed = (await api.data(PROPOSE, {"id": owed["invoiceId"], "reason": "Went bust"}))[
+            "proposeWriteOff"
+        ]
+        approve = {"id": proposed["writeOffId"], "v": proposed["version"]}
+        await api(APPROVE, approve, token_value=token(api.tenant, user="user-2"))
+        written_off = (await dashboard.next_data())["invoiceStatusChanged"]
+        await dashboard.nothing_for(0.5)
+    finally:
+        await dashboard.close()
+    moved = {"invoiceId": owed["invoiceId"], "previousStatus": None}
+    assert paid == {
+        **moved,
+        "eventType": "PaymentReceivedEvent",
+        "newStatus": "PARTIALLY_PAID",
+        "openBalance": "40.00",
+    }
+    assert written_off == {
+        **moved,
+        "eventType": "WriteOffApprovedEvent",
+        "newStatus": "WRITTEN_OFF",
+        "openBalance": "0.00",
+    }
+    assert await assert_the_ledger_holds(api, engine) == 0
