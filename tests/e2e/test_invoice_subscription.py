@@ -1,8 +1,10 @@
 """`invoiceStatusChanged` over a real websocket, fed by the outbox, Kafka and the hub:
-an invoice's own posting and cancelling, and the money that moves it (a payment, a
-write-off)."""
+an invoice's own posting and cancelling, and the money that moves it (a payment, its
+reversal, a credit memo, a write-off)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -11,8 +13,8 @@ from tests.conftest import Api, RunningGateway, token
 from tests.e2e.ledger_checks import assert_the_ledger_holds
 from tests.e2e.service_order_steps import open_shop
 from tests.e2e.test_invoices_api import CANCEL, PADS, POST, draft
-from tests.e2e.test_payments_api import RECORD, ar_shop, payment_input, posted_invoice
-from tests.e2e.test_write_offs_and_credit_memos import APPROVE, PROPOSE
+from tests.e2e.test_payments_api import RECORD, REVERSE, ar_shop, payment_input, posted_invoice
+from tests.e2e.test_write_offs_and_credit_memos import APPROVE, ISSUE, PROPOSE
 from tests.graphql_ws import Subscriber
 
 WATCH = """subscription($invoiceId: ID, $customerId: ID) {
@@ -74,7 +76,7 @@ MOVED = """subscription($invoiceId: ID) { invoiceStatusChanged(invoiceId: $invoi
   eventType invoiceId previousStatus newStatus openBalance } }"""
 
 
-async def test_a_payment_and_a_write_off_move_the_invoice_on_the_dashboard(
+async def test_a_payment_its_reversal_a_credit_memo_and_a_write_off_move_the_invoice(
     api: Api, gateway: RunningGateway, engine: AsyncEngine
 ) -> None:
     [customer] = await ar_shop(api)
@@ -86,30 +88,40 @@ async def test_a_payment_and_a_write_off_move_the_invoice_on_the_dashboard(
     await dashboard.acknowledged()
     await dashboard.subscribe(MOVED, {"invoiceId": owed["invoiceId"]})
     await gateway.subscribed(api.tenant, 1)
+
+    async def next_move() -> tuple[str, str, str]:
+        seen = (await dashboard.next_data())["invoiceStatusChanged"]
+        assert (seen["invoiceId"], seen["previousStatus"]) == (owed["invoiceId"], None)
+        return seen["eventType"], seen["newStatus"], seen["openBalance"]
+
     try:
         both = (owed["invoiceId"], "60.00"), (other["invoiceId"], "40.00")
-        await api.data(RECORD, payment_input(customer, "100.00", *both))
-        paid = (await dashboard.next_data())["invoiceStatusChanged"]
+        paid = (await api.data(RECORD, payment_input(customer, "100.00", *both)))["recordPayment"]
+        moves = [await next_move()]
+        back = {"id": paid["paymentId"], "version": paid["version"], "reason": "Bounced"}
+        await api.data(REVERSE, back)
+        moves.append(await next_move())
+        memo = {
+            "c": customer,
+            "amount": "30.00",
+            "reason": "Goodwill",
+            "invoice": owed["invoiceId"],
+        }
+        await api.data(ISSUE, memo)
+        moves.append(await next_move())
         proposed = (await api.data(PROPOSE, {"id": owed["invoiceId"], "reason": "Went bust"}))[
             "proposeWriteOff"
         ]
         approve = {"id": proposed["writeOffId"], "v": proposed["version"]}
         await api(APPROVE, approve, token_value=token(api.tenant, user="user-2"))
-        written_off = (await dashboard.next_data())["invoiceStatusChanged"]
+        moves.append(await next_move())
         await dashboard.nothing_for(0.5)
     finally:
         await dashboard.close()
-    moved = {"invoiceId": owed["invoiceId"], "previousStatus": None}
-    assert paid == {
-        **moved,
-        "eventType": "PaymentReceivedEvent",
-        "newStatus": "PARTIALLY_PAID",
-        "openBalance": "40.00",
-    }
-    assert written_off == {
-        **moved,
-        "eventType": "WriteOffApprovedEvent",
-        "newStatus": "WRITTEN_OFF",
-        "openBalance": "0.00",
-    }
-    assert await assert_the_ledger_holds(api, engine) == 0
+    assert moves == [
+        ("PaymentReceivedEvent", "PARTIALLY_PAID", "40.00"),
+        ("PaymentReversedEvent", "POSTED", "100.00"),
+        ("CreditMemoIssuedEvent", "PARTIALLY_PAID", "70.00"),
+        ("WriteOffApprovedEvent", "WRITTEN_OFF", "0.00"),
+    ]
+    assert await assert_the_ledger_holds(api, engine) == Decimal("40.00")
