@@ -230,7 +230,7 @@ async def allocations_of_invoices(
 async def invoices_by_id(
     uow: UnitOfWorkFactory, invoice_ids: Sequence[str]
 ) -> list[Invoice | None]:
-    """Batch for `PaymentAllocation.invoice`."""
+    """Batch for `PaymentAllocation.invoice`, and the invoices `invoiceStatusChanged` reads."""
     async with uow() as work:
         found = await work.invoices.by_ids(invoice_ids)
     return [found.get(i) for i in invoice_ids]

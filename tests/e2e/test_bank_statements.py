@@ -117,7 +117,7 @@ async def test_statement_lines_pay_the_named_invoice_else_the_oldest_else_wait_f
 
 
 async def test_a_malformed_statement_is_dead_lettered_and_the_next_one_applied(
-    api: Api, producer: AIOKafkaProducer, services: Services
+    api: Api, producer: AIOKafkaProducer, services: Services, engine: AsyncEngine
 ) -> None:
     [customer] = await ar_shop(api)
     broken = statement(
@@ -144,3 +144,4 @@ async def test_a_malformed_statement_is_dead_lettered_and_the_next_one_applied(
     finally:
         await consumer.stop()
     assert json.loads(found[0].value)["eventId"] == broken["eventId"]
+    assert await assert_the_ledger_holds(api, engine) == Decimal("-5.00")

@@ -13,7 +13,7 @@ from domain.identity import Permission
 from persistence.tables import outbox
 from tests.conftest import ALL_PERMISSIONS, Api, Services
 from tests.e2e import estimate_shop
-from tests.e2e.receivables_ledger import assert_ledger_holds
+from tests.e2e.ledger_checks import assert_the_ledger_holds
 from tests.e2e.service_order_steps import create_order, open_shop
 from tests.e2e.test_invoices_api import PADS, POST, draft
 from tests.e2e.test_sales_orders import open_sales, process
@@ -190,5 +190,5 @@ async def test_a_limit_below_what_the_customer_owes_blocks_them_and_credit_impac
         "CustomerUpdated",
         "CustomerBlocked",
     ]
-    await assert_ledger_holds(api, engine)
+    await assert_the_ledger_holds(api, engine)
     assert Decimal(small["currentCreditUsed"]) == Decimal("194.38")

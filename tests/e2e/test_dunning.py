@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from persistence.tables import outbox
 from tests.conftest import Api, Services
-from tests.e2e.receivables_ledger import assert_ledger_holds
+from tests.e2e.ledger_checks import assert_the_ledger_holds
 from tests.e2e.service_order_steps import open_shop
 from tests.e2e.test_invoices_api import PADS, POST, draft
 from tests.e2e.test_service_order_events import records_of
@@ -88,7 +88,7 @@ async def test_a_run_notifies_once_per_date_at_the_level_reached_and_the_last_le
     }
     bad = [{"level": "reminder", "daysOverdue": 0}]
     assert await api.error_codes(LEVELS, {"levels": bad}) == ["BAD_USER_INPUT"]
-    await assert_ledger_holds(api, engine)
+    await assert_the_ledger_holds(api, engine)
 
 
 async def test_a_run_also_blocks_customers_whose_exposure_grew_over_their_limit(
@@ -115,4 +115,4 @@ async def test_a_run_also_blocks_customers_whose_exposure_grew_over_their_limit(
         "blockedReason": "Credit limit exceeded",
     }
     assert (await api.data(STANDING, {"c": careful}))["customer"]["blocked"] is False
-    await assert_ledger_holds(api, engine)
+    await assert_the_ledger_holds(api, engine)

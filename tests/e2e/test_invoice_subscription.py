@@ -1,11 +1,20 @@
-"""`invoiceStatusChanged` over a real websocket, fed by the outbox, Kafka and the hub."""
+"""`invoiceStatusChanged` over a real websocket, fed by the outbox, Kafka and the hub:
+an invoice's own posting and cancelling, and the money that moves it (a payment, its
+reversal, a credit memo, a write-off)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from domain.identity import Permission
 from tests.conftest import Api, RunningGateway, token
+from tests.e2e.ledger_checks import assert_the_ledger_holds
 from tests.e2e.service_order_steps import open_shop
 from tests.e2e.test_invoices_api import CANCEL, PADS, POST, draft
+from tests.e2e.test_payments_api import RECORD, REVERSE, ar_shop, payment_input, posted_invoice
+from tests.e2e.test_write_offs_and_credit_memos import APPROVE, ISSUE, PROPOSE
 from tests.graphql_ws import Subscriber
 
 WATCH = """subscription($invoiceId: ID, $customerId: ID) {
@@ -61,3 +70,58 @@ async def test_a_finance_dashboard_sees_invoices_posted_and_cancelled(
             "reason": "Typo",
         },
     ]
+
+
+MOVED = """subscription($invoiceId: ID) { invoiceStatusChanged(invoiceId: $invoiceId) {
+  eventType invoiceId previousStatus newStatus openBalance } }"""
+
+
+async def test_a_payment_its_reversal_a_credit_memo_and_a_write_off_move_the_invoice(
+    api: Api, gateway: RunningGateway, engine: AsyncEngine
+) -> None:
+    [customer] = await ar_shop(api)
+    owed = await posted_invoice(api, customer, "100.00")
+    other = await posted_invoice(api, customer, "40.00")
+    dashboard = await Subscriber(
+        gateway.url, token(api.tenant, [Permission.INVOICE_READ])
+    ).connect()
+    await dashboard.acknowledged()
+    await dashboard.subscribe(MOVED, {"invoiceId": owed["invoiceId"]})
+    await gateway.subscribed(api.tenant, 1)
+
+    async def next_move() -> tuple[str, str, str]:
+        seen = (await dashboard.next_data())["invoiceStatusChanged"]
+        assert (seen["invoiceId"], seen["previousStatus"]) == (owed["invoiceId"], None)
+        return seen["eventType"], seen["newStatus"], seen["openBalance"]
+
+    try:
+        both = (owed["invoiceId"], "60.00"), (other["invoiceId"], "40.00")
+        paid = (await api.data(RECORD, payment_input(customer, "100.00", *both)))["recordPayment"]
+        moves = [await next_move()]
+        back = {"id": paid["paymentId"], "version": paid["version"], "reason": "Bounced"}
+        await api.data(REVERSE, back)
+        moves.append(await next_move())
+        memo = {
+            "c": customer,
+            "amount": "30.00",
+            "reason": "Goodwill",
+            "invoice": owed["invoiceId"],
+        }
+        await api.data(ISSUE, memo)
+        moves.append(await next_move())
+        proposed = (await api.data(PROPOSE, {"id": owed["invoiceId"], "reason": "Went bust"}))[
+            "proposeWriteOff"
+        ]
+        approve = {"id": proposed["writeOffId"], "v": proposed["version"]}
+        await api(APPROVE, approve, token_value=token(api.tenant, user="user-2"))
+        moves.append(await next_move())
+        await dashboard.nothing_for(0.5)
+    finally:
+        await dashboard.close()
+    assert moves == [
+        ("PaymentReceivedEvent", "PARTIALLY_PAID", "40.00"),
+        ("PaymentReversedEvent", "POSTED", "100.00"),
+        ("CreditMemoIssuedEvent", "PARTIALLY_PAID", "70.00"),
+        ("WriteOffApprovedEvent", "WRITTEN_OFF", "0.00"),
+    ]
+    assert await assert_the_ledger_holds(api, engine) == Decimal("40.00")

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from persistence.tables import credit_memos
 from tests.conftest import Api, Services
-from tests.e2e.receivables_ledger import assert_ledger_holds, receivables_balance
+from tests.e2e.ledger_checks import assert_the_ledger_holds
 from tests.e2e.test_inbound_events import inbox_rows
 
 TOPIC = "sales.rebate.issued"
@@ -118,8 +118,8 @@ async def test_a_rebate_creates_its_credit_memo_once_and_a_malformed_one_is_dead
 
     assert await inbox_rows(engine, event["eventId"]) == 1
     assert await memo_count(engine, api.tenant) == 2
-    assert await receivables_balance(api) == Decimal("-500.00")
-    await assert_ledger_holds(api, engine, credits_on_account=Decimal("500.00"))
+    on_account = await assert_the_ledger_holds(api, engine, credits_on_account=Decimal("500.00"))
+    assert on_account == Decimal("-500.00")
     [letter] = await dead_letters(services, api.tenant, 1)
     assert json.loads(letter.value) == broken
     assert "creditMemoId" in dict(letter.headers)["dlq-error"].decode()

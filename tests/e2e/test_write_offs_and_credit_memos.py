@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import Api, Services, token
-from tests.e2e.receivables_ledger import assert_ledger_holds
+from tests.e2e.ledger_checks import assert_the_ledger_holds
 from tests.e2e.service_order_steps import open_shop
 from tests.e2e.test_credit_control import outbox_types
 from tests.e2e.test_invoices_api import PADS, POST, draft
@@ -104,7 +104,7 @@ async def test_a_write_off_is_proposed_by_one_user_and_approved_by_another(
         ],
     }
     assert (await api.data(INVOICE, {"id": other["invoiceId"]}))["invoice"]["status"] == "POSTED"
-    await assert_ledger_holds(api, engine)
+    await assert_the_ledger_holds(api, engine)
 
 
 async def test_credit_memos_against_an_invoice_and_on_account(
@@ -142,7 +142,7 @@ async def test_credit_memos_against_an_invoice_and_on_account(
         ],
         "invoice": {"status": "PARTIALLY_PAID", "openBalance": "100.00"},
     }
-    await assert_ledger_holds(api, engine)
+    await assert_the_ledger_holds(api, engine)
     too_much = {"c": customer, "amount": "100.01", "reason": "x", "invoice": invoice["invoiceId"]}
     assert await api.error_codes(ISSUE, too_much) == ["CREDIT_EXCEEDS_OPEN_BALANCE"]
     assert await api.error_codes(ISSUE, {"c": customer, "amount": "5", "reason": "x"}) == [
@@ -157,7 +157,7 @@ async def test_credit_memos_against_an_invoice_and_on_account(
     assert await outbox_types(engine, api.tenant, on_account["creditMemoId"]) == [
         "CreditMemoIssued"
     ]
-    await assert_ledger_holds(api, engine, credits_on_account=Decimal("25.00"))
+    await assert_the_ledger_holds(api, engine, credits_on_account=Decimal("25.00"))
     rest = {
         "c": customer,
         "amount": "100.00",
@@ -166,7 +166,7 @@ async def test_credit_memos_against_an_invoice_and_on_account(
     }
     settled = (await api.data(ISSUE, rest))["issueCreditMemo"]
     assert settled["invoice"] == {"status": "PAID", "openBalance": "0.00"}
-    await assert_ledger_holds(api, engine, credits_on_account=Decimal("25.00"))
+    await assert_the_ledger_holds(api, engine, credits_on_account=Decimal("25.00"))
     published = (await records_of(services, api.tenant, {MEMO_TOPIC: 3}))[MEMO_TOPIC]
     in_issue_order = sorted(published, key=lambda p: p["payload"]["creditMemoId"])
     assert [(p["payload"]["invoiceId"], p["payload"]["amount"]) for p in in_issue_order] == [
