@@ -180,8 +180,8 @@ async def main(
                 running = clients[:concurrency]
                 request = ordering(skus)
                 pid = services.server.process.pid
-                await measure(running, request, 4 * concurrency, pid)
-                latencies, gateway_ms, machine_ms = await measure(running, request, requests, pid)
+                await measure(running, request, 4 * concurrency, [pid])
+                latencies, gateway_ms, machine_ms = await measure(running, request, requests, [pid])
                 print(
                     f"{'processOrder: 10 lines':<38} {concurrency:>7} "
                     f"{percentile(latencies, 0.5):>7.1f} {percentile(latencies, 0.99):>7.1f} "

@@ -30,11 +30,14 @@ BASE_FIELDS = frozenset(f.name for f in dataclasses.fields(DomainEvent))
 
 def facts_of(event: DomainEvent) -> dict[str, Any]:
     """The document the outbox stores for `event`."""
-    return {
-        f.name: _plain(getattr(event, f.name))
-        for f in dataclasses.fields(event)
-        if f.name not in BASE_FIELDS
-    }
+    return {name: _plain(getattr(event, name)) for name in _facts(type(event))}
+
+
+@cache
+def _facts(owner: type) -> tuple[str, ...]:
+    """The names of the facts an event class stores, worked out once per class: a
+    receipt filling 10,000 backorders stores 20,000 events."""
+    return tuple(f.name for f in dataclasses.fields(owner) if f.name not in BASE_FIELDS)
 
 
 def event_from(
@@ -62,7 +65,13 @@ def event_from(
     )
 
 
+_AS_THEY_ARE = frozenset({str, int, bool, float, type(None)})
+"""Types JSON holds as they are: most facts are, so they are told apart first."""
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_THEY_ARE:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):

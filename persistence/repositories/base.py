@@ -18,6 +18,7 @@ from asyncpg import Record, UniqueViolationError
 from sqlalchemy import (
     ColumnElement,
     Executable,
+    Insert,
     Select,
     String,
     Table,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     func,
+    insert,
     literal,
     select,
     true,
@@ -97,6 +99,59 @@ def versioned_update(table: Table, written: Iterable[str], *key: ColumnElement[b
             }
         )
     )
+
+
+def versioned_update_unnested(table: Table, written: Sequence[str]) -> Update:
+    """`versioned_update` of any number of rows by id as one statement, to be built
+    once: every parameter is an array, one value per row, zipped by unnest (`key_id`,
+    `key_version`, and each written column's as `new_<name>`). A row changed meanwhile
+    is left alone and missing from what RETURNING gives, so the caller answers
+    VERSION_CONFLICT for it; PostgreSQL plans and runs it once, not once per row."""
+    given = (
+        func.unnest(
+            bindparam("key_id", type_=ARRAY(table.c.id.type)),
+            bindparam("key_version", type_=ARRAY(table.c.version.type)),
+            *(bindparam(f"new_{name}", type_=ARRAY(table.c[name].type)) for name in written),
+        )
+        .table_valued("id", "version", *written)
+        .render_derived(name="given")
+    )
+    return (
+        update(table)
+        .where(of_tenant(table), table.c.id == given.c.id, table.c.version == given.c.version)
+        .values(
+            {
+                **{name: given.c[name] for name in written},
+                "version": table.c.version + 1,
+                "updated_at": func.now(),
+            }
+        )
+    )
+
+
+def insert_unnested(table: Table, columns: Sequence[str], *, shared: Sequence[str] = ()) -> Insert:
+    """The INSERT of any number of rows as one statement, to be built once: each of
+    `columns` takes its values from an array parameter of its name (`by_column`),
+    zipped row by row by unnest, and each of `shared` one value for every row (the
+    tenant). Unlike an executemany, PostgreSQL plans and runs it once, and the driver
+    encodes one array per column rather than a row of arguments per row: a receipt
+    filling 10,000 backorders writes their reservations and 20,000 events this way.
+    The rows are inserted in their order (an identity column numbers them so)."""
+    rows = (
+        func.unnest(*(bindparam(name, type_=ARRAY(table.c[name].type)) for name in columns))
+        .table_valued(*columns, with_ordinality="row_number")
+        .render_derived(name="given")
+    )
+    chosen = select(
+        *(bindparam(name, type_=table.c[name].type) for name in shared),
+        *(rows.c[name] for name in columns),
+    ).order_by(rows.c.row_number)
+    return insert(table).from_select([*shared, *columns], chosen)
+
+
+def by_column(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> dict[str, list[Any]]:
+    """`rows` as `insert_unnested` takes them: each column's values, in row order."""
+    return {name: [row[name] for row in rows] for name in columns}
 
 
 def take_written(record: object, row: Mapping[str, Any]) -> None:

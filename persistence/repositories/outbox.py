@@ -24,7 +24,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     func,
-    insert,
     select,
     text,
     union_all,
@@ -37,7 +36,7 @@ from domain.events import DomainEvent, PublishedEvent
 from persistence.correlation import current_correlation_id, new_correlation_id
 from persistence.driver import Driver, standalone
 from persistence.event_facts import event_from, facts_of
-from persistence.repositories.base import TenantRepository, of_tenant, one_of
+from persistence.repositories.base import TenantRepository, insert_unnested, of_tenant, one_of
 from persistence.tables import outbox, outbox_cursor
 from persistence.trace_context import current_traceparent
 
@@ -163,7 +162,19 @@ LAG = select(func.count(), func.min(_UNSENT.c.occurred_at))
 before it is stamped): read on every `/readyz` and `/metrics` scrape, it must not scan
 the whole outbox, which keeps every event for replays."""
 
-APPEND = insert(outbox)
+APPENDED = [
+    "event_id",
+    "tenant_id",
+    "event_type",
+    "aggregate_type",
+    "aggregate_id",
+    "occurred_at",
+    "payload",
+    "traceparent",
+    "correlation_id",
+]
+APPEND = insert_unnested(outbox, APPENDED)
+"""A transaction's events, however many, in one statement, in the order recorded."""
 
 OLDEST_UNPUBLISHED = select(func.min(outbox.c.sequence)).where(
     outbox.c.sequence.is_not(None), outbox.c.published_at.is_(None)
@@ -194,24 +205,23 @@ class OutboxWriter:
         operation or inbound event whose unit of work records them. Events recorded
         outside both (the SLA monitor's, the reservation sweeper's) get a correlation id
         of their own, one for all of them."""
+        if not events:
+            return
         traceparent = current_traceparent()
         correlation_id = current_correlation_id() or new_correlation_id()
-        await self._driver.run_many(
+        await self._driver.run(
             APPEND,
-            [
-                {
-                    "event_id": e.event_id,
-                    "tenant_id": e.tenant_id,
-                    "event_type": e.event_type,
-                    "aggregate_type": e.aggregate_type,
-                    "aggregate_id": e.aggregate_id,
-                    "occurred_at": e.occurred_at,
-                    "payload": facts_of(e),
-                    "traceparent": traceparent,
-                    "correlation_id": correlation_id,
-                }
-                for e in events
-            ],
+            {
+                "event_id": [e.event_id for e in events],
+                "tenant_id": [e.tenant_id for e in events],
+                "event_type": [e.event_type for e in events],
+                "aggregate_type": [e.aggregate_type for e in events],
+                "aggregate_id": [e.aggregate_id for e in events],
+                "occurred_at": [e.occurred_at for e in events],
+                "payload": [facts_of(e) for e in events],
+                "traceparent": [traceparent] * len(events),
+                "correlation_id": [correlation_id] * len(events),
+            },
         )
 
 

@@ -34,6 +34,10 @@ class PartStore(Changeable[Part], Protocol):
         """The id of this tenant's part with `sku`, if any."""
         ...
 
+    async def holders_of_skus(self, skus: Sequence[str]) -> dict[str, str]:
+        """The id of this tenant's part holding each of `skus` that one holds."""
+        ...
+
     async def get_many(self, part_ids: Sequence[str]) -> dict[str, Part]:
         """Parts by id (to read only)."""
         ...

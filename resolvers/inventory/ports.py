@@ -19,6 +19,14 @@ class StockStore(Changeable[StockItem], Protocol):
     never stocked, None only for a part this tenant has not; with `lock` the pair's row
     is created if missing and held until commit."""
 
+    async def locked_many(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], StockItem]:
+        """The items of the (product, location) pairs, each as `get(..., lock=True)`
+        leaves it, locked in (product, location) order; a part this tenant lacks is left
+        out."""
+        ...
+
     async def locked_if_stocked(
         self, product_id: str | None, sku: str | None, location_id: str
     ) -> StockItem | None:

@@ -31,7 +31,8 @@ from domain.customers import Customer, CustomerNotFound
 from domain.errors import DomainError, InvalidInputs, collect
 from domain.inventory.movements import check_quantity
 from domain.inventory.reservations import ReferenceType
-from domain.inventory.stock import StockItem, stock_id
+from domain.inventory.stock import StockItem
+from domain.locations import LocationNotFound
 from domain.sales.availability import UnavailableItem, demand, unavailable_items, within_stock
 from domain.sales.backorders import Backorder, BackorderPriority, check_expected_date
 from domain.sales.credit import check_credit
@@ -44,8 +45,7 @@ from domain.sales.order import (
     reservation_of_line,
 )
 from resolvers.changes import existing
-from resolvers.inventory.ledger import location_must_exist
-from resolvers.inventory.pricing import named_part, prices_for
+from resolvers.inventory.pricing import named_parts, prices_for
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.receivables.credit_control import customer_may_get_new_work
 from resolvers.sales.backorders import BACKORDER_SERIES
@@ -111,26 +111,24 @@ def check_request(
 
 
 async def parts_of(work: UnitOfWork, lines: Sequence[RequestedLine]) -> list[Part]:
-    """Each line's part, every unknown part and location reported at once."""
-    parts: list[Part] = []
-    problems: list[DomainError] = []
+    """Each line's part, every unknown part and location reported at once; three
+    statements however many lines."""
+    found = await named_parts(
+        work, [(line.product_id, line.sku, f"lines[{i}].") for i, line in enumerate(lines)]
+    )
+    problems = [answer for answer in found if isinstance(answer, DomainError)]
+    first_line_at: dict[str, int] = {}
     for i, line in enumerate(lines):
-        try:
-            parts.append(await named_part(work, line.product_id, line.sku, f"lines[{i}]."))
-        except DomainError as problem:
-            problems.append(problem)
-    checked: set[str] = set()
-    for i, line in enumerate(lines):
-        if line.location_id in checked:
-            continue
-        checked.add(line.location_id)
-        try:
-            await location_must_exist(work, line.location_id, f"lines[{i}].locationId")
-        except DomainError as problem:
-            problems.append(problem)
+        first_line_at.setdefault(line.location_id, i)
+    known = await work.locations.get_many(list(first_line_at))
+    problems += [
+        LocationNotFound(f"Location '{location_id}' was not found.", field=f"lines[{i}].locationId")
+        for location_id, i in first_line_at.items()
+        if location_id not in known
+    ]
     if problems:
         raise InvalidInputs(problems)
-    return parts
+    return [part for part in found if isinstance(part, Part)]
 
 
 async def credit_must_allow(work: UnitOfWork, customer: Customer, value: Decimal) -> None:
@@ -166,11 +164,9 @@ async def process_order(
             for n, (line, part, price) in enumerate(zip(lines, parts, prices, strict=True), 1)
         ]
         now = clock.now()
-        items: dict[tuple[str, str], StockItem] = {}
-        for pair in sorted(demand(drafts)):
-            item = await existing(work.stock, stock_id(*pair), lock=True)
+        items = await work.stock.locked_many(sorted(demand(drafts)))
+        for item in items.values():
             item.expire_due(now)
-            items[pair] = item
         available = {pair: item.available for pair, item in items.items()}
         short = unavailable_items(drafts, available)
         if short and backorder is None:

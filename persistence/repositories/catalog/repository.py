@@ -99,6 +99,9 @@ CATEGORIES = (
 )
 ADD_CATEGORY = insert(product_categories).returning(*CATEGORY_COLUMNS)
 HOLDER_OF_SKU = select(parts.c.id).where(of_tenant(parts), parts.c.sku == bindparam("sku"))
+HOLDERS_OF_SKUS = select(parts.c.sku, parts.c.id).where(
+    of_tenant(parts), one_of_param(parts.c.sku, "skus")
+)
 CATEGORY_NAME_OF_PART = (
     select(product_categories.c.name)
     .where(
@@ -159,6 +162,11 @@ class PartRepository(AggregateRepository[Part]):
 
     async def holder_of_sku(self, sku: str) -> str | None:
         return await self._value(HOLDER_OF_SKU, sku=sku)
+
+    async def holders_of_skus(self, skus: Sequence[str]) -> dict[str, str]:
+        """The id of the part holding each of `skus` (normalized) that one holds, in one
+        statement however many."""
+        return {row["sku"]: row["id"] for row in await self._rows(HOLDERS_OF_SKUS, skus=list(skus))}
 
     async def get_many(self, part_ids: Sequence[str]) -> dict[str, Part]:
         """Parts by id, with their category's name, in one statement (to read only)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from domain.inventory.reservations import (
     ReferenceType,
@@ -19,7 +19,12 @@ from domain.inventory.reservations import (
     ReservationStatus,
 )
 from domain.paging import PageRequest
-from persistence.repositories.base import TenantRepository, of_tenant, one_of_param
+from persistence.repositories.base import (
+    TenantRepository,
+    insert_unnested,
+    of_tenant,
+    one_of_param,
+)
 from persistence.tables import stock_reservations
 
 RESERVATION = stock_reservations.c
@@ -33,7 +38,9 @@ ACTIVE_OF_ITEM = select(*COLUMNS).where(
     ACTIVE,
 )
 BY_ID = select(*COLUMNS).where(of_tenant(stock_reservations), RESERVATION.id == bindparam("id"))
-ADD = insert(stock_reservations)
+STORED = [c.name for c in COLUMNS]
+ADD = insert_unnested(stock_reservations, STORED, shared=["tenant_id"])
+"""New reservations, however many, in one statement (values `by_column(rows, STORED)`)."""
 END = (
     update(stock_reservations)
     .where(of_tenant(stock_reservations), RESERVATION.id == bindparam("key_id"))

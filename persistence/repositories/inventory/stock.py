@@ -17,20 +17,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, insert, literal, select
+from sqlalchemy import String, and_, bindparam, func, insert, literal, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.catalog import PartNotFound
 from domain.errors import DomainError
 from domain.inventory.movements import StockMovement
-from domain.inventory.stock import StockItem, stock_key
+from domain.inventory.stock import StockItem, stock_id, stock_key
 from domain.paging import PageRequest
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import of_tenant, one_of_param, take_written, versioned_update
+from persistence.repositories.base import (
+    by_column,
+    of_tenant,
+    one_of_param,
+    take_written,
+    versioned_update,
+)
 from persistence.repositories.inventory.reservations import (
     ACTIVE_OF_ITEM,
+    ACTIVE_OF_ITEMS,
     ADD,
     END,
+    STORED,
     ending_values,
     reservation_of,
     stored_values,
@@ -69,6 +78,28 @@ LOCKED_ITEM_BY_SKU = (
     )
     .with_for_update(of=stock_levels)
 )
+_PAIRS = (
+    func.unnest(
+        bindparam("product_ids", type_=ARRAY(String)),
+        bindparam("location_ids", type_=ARRAY(String)),
+    )
+    .table_valued("product_id", "location_id")
+    .render_derived(name="wanted")
+)
+LOCKED_ITEMS_BY_KEYS = (
+    select(*ITEM_COLUMNS)
+    .select_from(WITH_PART.join(_PAIRS, true()))
+    .where(
+        of_tenant(stock_levels),
+        LEVEL.product_id == _PAIRS.c.product_id,
+        LEVEL.location_id == _PAIRS.c.location_id,
+    )
+    .order_by(LEVEL.product_id, LEVEL.location_id)
+    .with_for_update(of=stock_levels)
+)
+"""The level rows of the (product, location) pairs, locked in (product, location) order:
+PostgreSQL locks the rows as the sort emits them, the order every sales use case locks
+items in, so two orders sharing parts never deadlock."""
 LOCKED_ITEM_BY_KEY_AND_SKU = LOCKED_ITEM_BY_KEY.where(LEVEL.sku == bindparam("sku"))
 SKU_OF_PART = select(parts.c.sku).where(of_tenant(parts), parts.c.id == bindparam("product_id"))
 THE_LEVELS_KEY = [LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
@@ -97,7 +128,7 @@ SAVE_LEVEL = versioned_update(
     ["on_hand", "reserved", "reorder_point", "lead_time_days"],
     LEVEL.product_id == bindparam("key_product_id"),
     LEVEL.location_id == bindparam("key_location_id"),
-).returning(LEVEL.version, LEVEL.updated_at)
+).returning(LEVEL.product_id, LEVEL.location_id, LEVEL.version, LEVEL.updated_at)
 APPEND_MOVEMENT = insert(stock_movements)
 LEVELS_OF_PRODUCTS = (
     select(*ITEM_COLUMNS)
@@ -185,6 +216,42 @@ class StockRepository(AggregateRepository[StockItem]):
         pair = {"product_id": row["product_id"], "location_id": location_id}
         return self.track(await self._with_reservations(row, pair))
 
+    async def locked_many(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], StockItem]:
+        """The items of the (product, location) pairs, each locked and tracked as
+        `get(..., lock=True)` leaves it: the stocked ones in one statement, locked in
+        (product, location) order, and their ACTIVE reservations in a second (none if
+        none holds any); a pair never stocked, or whose part this tenant lacks, goes
+        the general way after them (opened, then locked), and a missing part is left out.
+        """
+        wanted = sorted(set(pairs))
+        rows = await self._rows(
+            LOCKED_ITEMS_BY_KEYS,
+            product_ids=[product for product, _ in wanted],
+            location_ids=[location for _, location in wanted],
+        )
+        items = {
+            (row["product_id"], row["location_id"]): _item(self.tenant_id, row) for row in rows
+        }
+        holding = [pair for pair, item in items.items() if item.reserved]
+        if holding:
+            for row in await self._rows(
+                ACTIVE_OF_ITEMS,
+                product_ids=sorted({product for product, _ in holding}),
+                location_ids=sorted({location for _, location in holding}),
+            ):
+                pair = (row["product_id"], row["location_id"])
+                if pair in items:
+                    items[pair].reservations.append(reservation_of(row))
+        found = {pair: self.track(item) for pair, item in items.items()}
+        for pair in wanted:
+            if pair not in found:
+                opened = await self.get(stock_id(*pair), lock=True)
+                if opened is not None:
+                    found[pair] = opened
+        return found
+
     async def _with_reservations(self, row: Mapping[str, Any], pair: dict[str, str]) -> StockItem:
         """The item of a level row with its ACTIVE reservations, read after the row's lock
         was taken (so none ended meanwhile is seen as active). A level with nothing
@@ -233,39 +300,75 @@ class StockRepository(AggregateRepository[StockItem]):
         }
 
     async def _save(self, item: StockItem, before: dict[str, Any] | None) -> None:
-        pair = {"product_id": item.product_id, "location_id": item.location_id}
-        figures = {
-            "on_hand": item.on_hand,
-            "reserved": item.reserved,
-            "reorder_point": item.reorder_point,
-            "lead_time_days": item.lead_time_days,
-        }
-        if before is None:
-            row = await self._row(ADD_LEVEL, **pair, **figures, sku=item.sku, version=1)
-        else:
-            row = await self._row(
+        await self._save_all([(item, before)])
+
+    async def _save_all(self, changed: list[tuple[StockItem, Any]]) -> None:
+        """Every changed item's level in one round trip (each UPDATE version-checked: one
+        that matched no row is VERSION_CONFLICT; a new item is inserted on its own), then
+        every new movement, new reservation and ended reservation of them all, one round
+        trip each: an order of ten lines writes its ten items in four."""
+        for item, before in changed:
+            if before is None:
+                await self._add_level(item)
+        stored = [(item, before) for item, before in changed if before is not None]
+        written = {
+            (row["product_id"], row["location_id"]): row
+            for row in await self._run_many(
                 SAVE_LEVEL,
-                **figures,
-                key_product_id=item.product_id,
-                key_location_id=item.location_id,
-                key_version=item.version,
+                [
+                    {
+                        **_figures(item),
+                        "key_product_id": item.product_id,
+                        "key_location_id": item.location_id,
+                        "key_version": item.version,
+                    }
+                    for item, _ in stored
+                ],
             )
+        }
+        for item, _ in stored:
+            row = written.get((item.product_id, item.location_id))
+            if row is None:
+                raise self.stale(item.id, item.version)
+            take_written(item, row)
+        movements: list[dict[str, Any]] = []
+        added: list[dict[str, Any]] = []
+        ended: list[dict[str, Any]] = []
+        for item, before in changed:
+            movements += [
+                _movement_values(m)
+                for m in item.movements[0 if before is None else before["movements"] :]
+            ]
+            known = {} if before is None else before["reservations"]
+            for reservation in item.reservations:
+                status = known.get(reservation.id)
+                if status is None:
+                    added.append(stored_values(reservation))
+                elif status != reservation.status:
+                    ended.append(ending_values(reservation))
+        await self._run_many(APPEND_MOVEMENT, movements)
+        if added:
+            await self._run(ADD, **by_column(added, STORED))
+        await self._run_many(END, ended)
+
+    async def _add_level(self, item: StockItem) -> None:
+        row = await self._row(
+            ADD_LEVEL,
+            product_id=item.product_id,
+            location_id=item.location_id,
+            **_figures(item),
+            sku=item.sku,
+            version=1,
+        )
         if row is None:
             raise self.stale(item.id, item.version)
         take_written(item, row)
-        written = 0 if before is None else before["movements"]
-        await self._run_many(
-            APPEND_MOVEMENT, [_movement_values(m) for m in item.movements[written:]]
-        )
-        stored = {} if before is None else before["reservations"]
-        await self._run_many(
-            ADD, [stored_values(r) for r in item.reservations if r.id not in stored]
-        )
-        await self._run_many(
-            END,
-            [
-                ending_values(r)
-                for r in item.reservations
-                if r.id in stored and stored[r.id] != r.status
-            ],
-        )
+
+
+def _figures(item: StockItem) -> dict[str, Any]:
+    return {
+        "on_hand": item.on_hand,
+        "reserved": item.reserved,
+        "reorder_point": item.reorder_point,
+        "lead_time_days": item.lead_time_days,
+    }

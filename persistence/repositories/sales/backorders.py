@@ -25,7 +25,7 @@ from persistence.repositories.base import (
     of_tenant,
     one_of_param,
     take_written,
-    versioned_update,
+    versioned_update_unnested,
 )
 from persistence.tables import backorders
 
@@ -66,7 +66,7 @@ OF_ORDERS = (
     .order_by(BACKORDER.requested_at.desc(), BACKORDER.id.desc())
 )
 ADD = insert(backorders).returning(BACKORDER.version, BACKORDER.created_at, BACKORDER.updated_at)
-SAVE = versioned_update(backorders, CHANGING).returning(
+SAVE = versioned_update_unnested(backorders, CHANGING).returning(
     BACKORDER.id, BACKORDER.version, BACKORDER.updated_at
 )
 
@@ -192,22 +192,16 @@ class BackorderRepository(AggregateRepository[Backorder]):
         await self._save_all([(backorder, before)])
 
     async def _save_all(self, changed: list[tuple[Backorder, Any]]) -> None:
-        """Every changed backorder in one round trip (an arrival fills a whole queue),
-        each UPDATE version-checked: one that matched no row is VERSION_CONFLICT."""
-        written = {
-            row["id"]: row
-            for row in await self._run_many(
-                SAVE,
-                [
-                    {
-                        **self._stored_form(backorder),
-                        "key_id": backorder.id,
-                        "key_version": backorder.version,
-                    }
-                    for backorder, _ in changed
-                ],
-            )
-        }
+        """Every changed backorder in one statement (an arrival fills a whole queue),
+        each row version-checked: one that matched no row is VERSION_CONFLICT."""
+        stored = [self._stored_form(backorder) for backorder, _ in changed]
+        rows = await self._rows(
+            SAVE,
+            key_id=[backorder.id for backorder, _ in changed],
+            key_version=[backorder.version for backorder, _ in changed],
+            **{f"new_{name}": [form[name] for form in stored] for name in CHANGING},
+        )
+        written = {row["id"]: row for row in rows}
         for backorder, _ in changed:
             row = written.get(backorder.id)
             if row is None:
