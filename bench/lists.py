@@ -15,11 +15,17 @@ sequential requests, less what the idle gateways ran meanwhile):
   `totalCount`) and their totals (`--links` only: the link lists issue 18 added);
 - `estimate`: one estimate with its lines, customer and vehicle.
 
-    .venv/bin/python -m bench.lists             # about two minutes on 2 cores
-    .venv/bin/python -m bench.lists --links     # the customers' estimates too
+With `--peer postgraphile` it also installs (`npm ci`, once) and starts PostGraphile v5
+on the same database (bench/peer.py), checks that it answers `orders` and `estimate`
+with the same rows and values, and times it beside the two paths (its CPU is the Node
+process's; it has no document for `customers`).
+
+    .venv/bin/python -m bench.lists                      # about two minutes on 2 cores
+    .venv/bin/python -m bench.lists --links              # the customers' estimates too
+    .venv/bin/python -m bench.lists --peer postgraphile  # PostGraphile v5 beside them
 
 Wall-clock figures are noisy on a shared machine; the CPU per request is the steadier
-figure to compare the two paths by.
+figure to compare the servers by.
 """
 
 from __future__ import annotations
@@ -28,12 +34,15 @@ import argparse
 import asyncio
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import uvloop
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench import peer
 from bench.harness import (
     TENANT,
     GraphQLClient,
@@ -171,25 +180,49 @@ async def statements_per_request(log: Path, url: str, document: str) -> float:
     return max(during - idle, 0) / COUNTED
 
 
+async def answer(url: str, document: str) -> dict[str, Any]:
+    http = GraphQLClient(url, bench_token())
+    try:
+        return await http.call(document)
+    finally:
+        await http.close()
+
+
 async def same_answers(planned: str, ordinary: str, names: list[str]) -> None:
     """Both gateways answer every document with the same JSON, value by value."""
     for name in names:
-        answers = []
-        for url in (planned, ordinary):
-            http = GraphQLClient(url, bench_token())
-            try:
-                answers.append(await http.call(DOCUMENTS[name]))
-            finally:
-                await http.close()
+        answers = [await answer(url, DOCUMENTS[name]) for url in (planned, ordinary)]
         assert answers[0] == answers[1], f"{name}: the two paths answer differently"
+
+
+async def same_data_as_peer(planned: str, postgraphile: str, names: list[str]) -> None:
+    """PostGraphile answers its documents with the gateway's rows and values."""
+    for name in names:
+        ours = await answer(planned, DOCUMENTS[name])
+        theirs = await answer(postgraphile, peer.DOCUMENTS[name])
+        assert peer.same_data(name, ours, theirs), f"{name}: PostGraphile answers other data"
+
+
+@dataclass(frozen=True)
+class Contender:
+    """A server timed on the same documents: where it listens, its process, what it is sent."""
+
+    url: str
+    pid: int
+    documents: dict[str, str]
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="timed seconds per line")
     parser.add_argument("--links", action="store_true", help="also time `customers`")
+    parser.add_argument(
+        "--peer", choices=["postgraphile"], help="also time PostGraphile v5 (bench/peer.py)"
+    )
     args = parser.parse_args()
     names = ["orders", "estimate"] + (["customers"] if args.links else [])
+    if args.peer:
+        peer.install()
     async with running_gateway("bench-lists-") as services:
         engine = create_engine(services.database_url)
         try:
@@ -200,43 +233,73 @@ async def main() -> None:
                 services.folder / "strawberry.log",
                 {"PLANNED_READS": "false"},
             )
+            postgraphile = (
+                peer.PostGraphile(services.database_url, services.folder / "postgraphile.log")
+                if args.peer
+                else None
+            )
             try:
                 await ordinary.ready()
-                await compare(services, ordinary, engine, names, args.seconds)
+                contenders = {
+                    "planned": Contender(
+                        services.server.url, services.server.process.pid, DOCUMENTS
+                    ),
+                    "strawberry": Contender(ordinary.url, ordinary.process.pid, DOCUMENTS),
+                }
+                await same_answers(services.server.url, ordinary.url, names)
+                print("both paths answer every document with the same JSON")
+                if postgraphile is not None:
+                    await postgraphile.ready()
+                    await same_data_as_peer(
+                        services.server.url, postgraphile.url, list(peer.DOCUMENTS)
+                    )
+                    print("PostGraphile answers orders and estimate with the same rows and values")
+                    contenders["postgraphile"] = Contender(
+                        postgraphile.url, postgraphile.process.pid, peer.DOCUMENTS
+                    )
+                await compare(services, contenders, engine, names, args.seconds)
             finally:
                 ordinary.stop()
+                if postgraphile is not None:
+                    postgraphile.stop()
         finally:
             await engine.dispose()
 
 
 async def compare(
-    services: Services, ordinary: Server, engine: AsyncEngine, names: list[str], seconds: float
+    services: Services,
+    contenders: dict[str, Contender],
+    engine: AsyncEngine,
+    names: list[str],
+    seconds: float,
 ) -> None:
-    paths = {"planned": services.server, "strawberry": ordinary}
-    await same_answers(services.server.url, ordinary.url, names)
-    print("both paths answer every document with the same JSON")
+    """Statements per request, then throughput, p50/p99 and CPU per request of every
+    contender that has the document, side by side at 1, 10 and 50 clients."""
     log = services.folder / "postgres.log"
     await _log_statements(engine, True)
     try:
         counts = {
-            (name, path): await statements_per_request(log, server.url, DOCUMENTS[name])
+            (name, path): await statements_per_request(log, server.url, server.documents[name])
             for name in names
-            for path, server in paths.items()
+            for path, server in contenders.items()
+            if name in server.documents
         }
     finally:
         await _log_statements(engine, False)
     for name in names:
         for concurrency in (1, 10, 50):
-            for path, server in paths.items():
+            for path, server in contenders.items():
+                if name not in server.documents:
+                    continue
                 latencies, elapsed, used = await clients(
-                    server.url, DOCUMENTS[name], concurrency, seconds, server.process.pid
+                    server.url, server.documents[name], concurrency, seconds, server.pid
                 )
                 print(
-                    f"{name:<9} {path:<10} {concurrency:>2} clients: "
+                    f"{name:<9} {path:<12} {concurrency:>2} clients: "
                     f"{len(latencies) / elapsed:7.1f} req/s, "
                     f"p50 {percentile(latencies, 0.5):6.1f} ms, "
                     f"p99 {percentile(latencies, 0.99):6.1f} ms, "
-                    f"gateway CPU {1000 * used / len(latencies):5.2f} ms/req, "
+                    f"server CPU {1000 * used / len(latencies):5.2f} ms/req, "
                     f"{counts[name, path]:4.1f} statements/req"
                 )
 
