@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -13,7 +14,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError, parse
 from opentelemetry.trace import Tracer
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
@@ -67,7 +68,7 @@ from schema.service_orders.mutations import ServiceOrderMutations
 from schema.service_orders.queries import ServiceOrderQueries
 from schema.service_orders.subscriptions import ServiceOrderSubscriptions
 from schema.sla.subscriptions import SlaSubscriptions
-from schema.tracing import OperationTracing
+from schema.tracing import OperationSpans, OperationTracing
 
 log = logging.getLogger("gateway.graphql")
 
@@ -122,7 +123,7 @@ class Mutation(
 
 
 class GatewaySchema(strawberry.Schema):
-    """Strawberry's schema, with three things it does not do by itself.
+    """Strawberry's schema, with four things it does not do by itself.
 
     It leaves logging to ErrorContract, which logs unexpected errors once, with a trace
     id (Strawberry logs every error with a traceback, including a clerk's typo in a VIN,
@@ -130,7 +131,9 @@ class GatewaySchema(strawberry.Schema):
     execution (schema/input_checks.py). And it answers a document that does not parse,
     or has more tokens than allowed, with a coded error on every path: over HTTP such
     errors skip the extensions' processing, and on a websocket the parser cache raises
-    where the protocols expect a result, leaving the client a bare `complete`.
+    where the protocols expect a result, leaving the client a bare `complete`. And it
+    gives each operation its span (schema/tracing.py) without an extension's hooks on
+    every request.
     """
 
     def __init__(
@@ -141,11 +144,14 @@ class GatewaySchema(strawberry.Schema):
         introspection: str,
         documents: PersistedDocuments,
         metrics: GraphQLMetrics | None,
+        tracer: Tracer | None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self._documents = documents
         self._metrics = metrics
+        self._spans = OperationSpans(tracer) if tracer is not None else None
+        self._stream_extensions = [partial(OperationTracing, tracer)] if tracer is not None else []
         self._max_tokens = max_tokens
         self._max_document_chars = max_document_chars
         self._introspection = introspection
@@ -173,6 +179,17 @@ class GatewaySchema(strawberry.Schema):
         if refused is not None:
             self._count_refusal(refused)
             return ExecutionResult(data=None, errors=[refused])
+        if self._spans is None:
+            return await self._executed(query, variable_values, *args, **kwargs)
+        return await self._spans.traced(
+            query,
+            kwargs.get("operation_name"),
+            lambda: self._executed(query, variable_values, *args, **kwargs),
+        )
+
+    async def _executed(
+        self, query: str | None, variable_values: dict[str, Any] | None, *args: Any, **kwargs: Any
+    ) -> ExecutionResult:
         result = await super().execute(query, variable_values, *args, **kwargs)
         if result.errors:
             # A document that does not parse never reaches the extensions' error
@@ -198,7 +215,19 @@ class GatewaySchema(strawberry.Schema):
         if refused is not None:
             self._count_refusal(refused)
             return _refusal(refused)
-        return await super().stream(query, variable_values, *args, **kwargs)
+        streaming = _STREAMING.set(True)
+        try:
+            return await super().stream(query, variable_values, *args, **kwargs)
+        finally:
+            _STREAMING.reset(streaming)
+
+    def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:
+        """Strawberry's, and for a streamed operation its span's (schema/tracing.py)."""
+        extensions = super().get_extensions(sync)
+        if _STREAMING.get():
+            # First, so the span wraps the others and sees the errors as ErrorContract codes them.
+            extensions[:0] = [extension() for extension in self._stream_extensions]
+        return extensions
 
     def _count_refusal(self, error: GraphQLError) -> None:
         """Refusals never reach the extensions, so `OperationMetrics` does not see them."""
@@ -235,6 +264,10 @@ class GatewaySchema(strawberry.Schema):
             [coded] = domain_errors(error)
             return coded
         return None
+
+
+_STREAMING: ContextVar[bool] = ContextVar("streaming", default=False)
+"""Set while `GatewaySchema.stream` has Strawberry set up a streamed operation."""
 
 
 async def _refusal(error: GraphQLError) -> AsyncIterator[PreExecutionError]:
@@ -301,11 +334,11 @@ def build_schema(
         introspection=limits.introspection,
         documents=PersistedDocuments.from_manifest(limits.trusted_documents),
         metrics=metrics,
+        tracer=tracer,
         execution_context_class=AcyclicExecutionContext,
         scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[
             *([partial(OperationMetrics, metrics)] if metrics is not None else []),
-            *([partial(OperationTracing, tracer)] if tracer is not None else []),
             partial(ErrorContract, introspection=limits.introspection),
             partial(DocumentChecks, documents),
             partial(CostLimit, maximum=limits.max_cost, costs=CostCache(limits.parser_cache_size)),

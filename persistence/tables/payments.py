@@ -12,7 +12,8 @@ event id.
 invoice, or '' for none: unapplied cash, credits on account), with the invoice's due
 date: a trigger adds every journal line as it is inserted (migration 0027), so it
 always equals the journal's sums, and the AR aging reads it instead of every line ever
-posted (an aging as of an earlier date takes back the lines posted after it).
+posted (an aging as of an earlier date takes back the lines posted after it); its
+total sums them per due date from an index that holds the balance (migration 0029).
 """
 
 from sqlalchemy import (
@@ -114,6 +115,14 @@ journal_balances = Table(
         "tenant_id",
         "account",
         "customer_id",
+        postgresql_where=text("balance <> 0"),
+    ),
+    Index(
+        "ix_journal_balances_due",
+        "tenant_id",
+        "account",
+        "due_date",
+        postgresql_include=["balance"],
         postgresql_where=text("balance <> 0"),
     ),
 )

@@ -1,9 +1,10 @@
 """Invoices of one tenant: the header row, its lines and its journal entries.
 
 An invoice is read in three statements (header, lines, journal lines) and so is a page
-of them. Saving writes the header with a version-checked UPDATE and only *inserts*
-children: lines are added to drafts and never change, and the journal is append-only
-(the database refuses anything else, and checks at commit that every entry balances).
+of them. Saving writes the header with a version-checked UPDATE (those of all the
+invoices a unit of work changed in one round trip) and only *inserts* children: lines
+are added to drafts and never change, and the journal is append-only (the database
+refuses anything else, and checks at commit that every entry balances).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ OPEN_OF_CUSTOMERS_LOCKED = (
     .with_for_update()
 )
 ADD = insert(invoices).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
-SAVE = versioned_update(invoices, WRITTEN).returning(HEADER.version, HEADER.updated_at)
+SAVE = versioned_update(invoices, WRITTEN).returning(HEADER.id, HEADER.version, HEADER.updated_at)
 ADD_LINE = insert(invoice_lines)
 APPEND_JOURNAL = insert(journal_lines)
 
@@ -203,51 +204,79 @@ class InvoiceRepository(AggregateRepository[Invoice]):
 
     def _stored_form(self, invoice: Invoice) -> dict[str, Any]:
         return {
-            **{name: getattr(invoice, name) for name in WRITTEN},
+            **_header(invoice),
             "lines": len(invoice.lines),
             "journal": len(invoice.journal),
         }
 
     async def _save(self, invoice: Invoice, before: dict[str, Any] | None) -> None:
-        header = {name: getattr(invoice, name) for name in WRITTEN}
-        if before is None:
-            row = await self._row(
-                ADD,
-                **header,
-                id=invoice.id,
-                customer_id=invoice.customer_id,
-                location_id=invoice.location_id,
-                service_order_id=invoice.service_order_id,
-                sales_order_id=invoice.sales_order_id,
-                contract_id=invoice.contract_id,
-                billing_period_start=invoice.billing_period_start,
-                billing_period_end=invoice.billing_period_end,
-                currency=invoice.currency,
-                billing_terms_id=invoice.billing_terms_id,
-                note=invoice.note,
-                created_by=invoice.created_by,
-                created_at=invoice.created_at,
-                version=1,
+        await self._save_all([(invoice, before)])
+
+    async def _save_all(self, changed: list[tuple[Invoice, dict[str, Any] | None]]) -> None:
+        """New invoices inserted one by one; the changed ones' headers in one round trip,
+        each UPDATE version-checked (one that matched no row is VERSION_CONFLICT); then
+        every new line, and every new journal line, of them all in one round trip each: a
+        payment applied to ten invoices writes as many statements as one applied to one."""
+        for invoice, before in changed:
+            if before is None:
+                take_written(invoice, await self._row(ADD, **_added(invoice)))
+        saved = [invoice for invoice, before in changed if before is not None]
+        written = {
+            row["id"]: row
+            for row in await self._run_many(
+                SAVE,
+                [
+                    {**_header(invoice), "key_id": invoice.id, "key_version": invoice.version}
+                    for invoice in saved
+                ],
             )
-        else:
-            row = await self._row(SAVE, **header, key_id=invoice.id, key_version=invoice.version)
-        if row is None:
-            raise self.stale(invoice.id, invoice.version)
-        take_written(invoice, row)
-        lines_written = 0 if before is None else before["lines"]
+        }
+        for invoice in saved:
+            row = written.get(invoice.id)
+            if row is None:
+                raise self.stale(invoice.id, invoice.version)
+            take_written(invoice, row)
         await self._run_many(
             ADD_LINE,
-            [_line_values(invoice.id, line) for line in invoice.lines[lines_written:]],
+            [
+                _line_values(invoice.id, line)
+                for invoice, before in changed
+                for line in invoice.lines[0 if before is None else before["lines"] :]
+            ],
         )
-        entries_written = 0 if before is None else before["journal"]
         await self._run_many(
             APPEND_JOURNAL,
             [
                 _journal_values(invoice, entry, line_no, line)
-                for entry in invoice.journal[entries_written:]
+                for invoice, before in changed
+                for entry in invoice.journal[0 if before is None else before["journal"] :]
                 for line_no, line in enumerate(entry.lines, start=1)
             ],
         )
+
+
+def _header(invoice: Invoice) -> dict[str, Any]:
+    return {name: getattr(invoice, name) for name in WRITTEN}
+
+
+def _added(invoice: Invoice) -> dict[str, Any]:
+    return {
+        **_header(invoice),
+        "id": invoice.id,
+        "customer_id": invoice.customer_id,
+        "location_id": invoice.location_id,
+        "service_order_id": invoice.service_order_id,
+        "sales_order_id": invoice.sales_order_id,
+        "contract_id": invoice.contract_id,
+        "billing_period_start": invoice.billing_period_start,
+        "billing_period_end": invoice.billing_period_end,
+        "currency": invoice.currency,
+        "billing_terms_id": invoice.billing_terms_id,
+        "note": invoice.note,
+        "created_by": invoice.created_by,
+        "created_at": invoice.created_at,
+        "version": 1,
+    }
 
 
 def _filtered(statement: Select, where: InvoiceFilter) -> Select:

@@ -58,6 +58,10 @@ class InMemoryParts(Aggregates[Part]):
     async def holder_of_sku(self, sku: str) -> str | None:
         return next((p.id for p in self._all() if p.sku == sku), None)
 
+    async def holders_of_skus(self, skus: Sequence[str]) -> dict[str, str]:
+        wanted = set(skus)
+        return {p.sku: p.id for p in self._all() if p.sku in wanted}
+
     async def get_many(self, part_ids: Sequence[str]) -> dict[str, Part]:
         return {p.id: p for p in self._all() if p.id in part_ids}
 

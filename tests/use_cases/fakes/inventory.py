@@ -67,6 +67,16 @@ class InMemoryStock(Aggregates[StockItem]):
         self._written.setdefault(id(tracked), 0)
         return tracked
 
+    async def locked_many(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], StockItem]:
+        found: dict[tuple[str, str], StockItem] = {}
+        for product_id, location_id in sorted(set(pairs)):
+            item = await self.get(stock_id(product_id, location_id), lock=True)
+            if item is not None:
+                found[(product_id, location_id)] = item
+        return found
+
     async def locked_if_stocked(
         self, product_id: str | None, sku: str | None, location_id: str
     ) -> StockItem | None:
