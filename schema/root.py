@@ -14,15 +14,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError, parse
 from opentelemetry.trace import Tracer
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
@@ -33,6 +25,7 @@ from schema.cost import CostCache, CostLimit
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.dashboard.queries import DashboardQueries
+from schema.documents import DocumentChecks, KnownDocuments
 from schema.errors import ErrorContract, domain_errors
 from schema.estimates.mutations import EstimateMutations
 from schema.estimates.queries import EstimateQueries
@@ -321,14 +314,17 @@ def build_schema(
     """The schema; with `metrics`, every operation is counted and timed into them; with
     `tracer`, each gets a span."""
     limits = limits or Limits()
-    # The limiters make a new rule class per instance, and the validation cache is keyed
-    # by the rules: made per request, every request was validated afresh (a quarter of a
-    # mutation's time). Made once here, a document already seen is not validated again.
+    # The limiters make a new rule class per instance, and validation is kept per rules:
+    # made per request, every request was validated afresh (a quarter of a mutation's
+    # time). Made once here, a document already seen is not validated again.
     limit_rules = [
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
         TextLiterals,
     ]
+    documents = KnownDocuments(
+        limits.parser_cache_size, limits.validation_cache_size, limits.max_tokens, limit_rules
+    )
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
@@ -344,10 +340,7 @@ def build_schema(
         extensions=[
             *([partial(OperationMetrics, metrics)] if metrics is not None else []),
             partial(ErrorContract, introspection=limits.introspection),
-            partial(ParserCache, maxsize=limits.parser_cache_size),
-            partial(ValidationCache, maxsize=limits.validation_cache_size),
-            partial(AddValidationRules, limit_rules),
-            partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+            partial(DocumentChecks, documents),
             partial(CostLimit, maximum=limits.max_cost, costs=CostCache(limits.parser_cache_size)),
         ],
     )

@@ -6,6 +6,8 @@ planner then decides, once per document, operation, permission set and tenant, w
 every field the operation could select is planned and readable by the caller (the
 verdict is kept, up to `size` of them). A planned request reads each root field with
 one statement (persistence/json_reads) and its response is those statements' text.
+An operation that declares no variables selects the same fields with the same arguments
+on every request, so what it selects is resolved once and kept too (up to `size`).
 
 Anything else runs through Strawberry unchanged, and so does a planned request whose
 answer would be an error (an id the tenant does not have, a page out of range, a
@@ -22,7 +24,7 @@ from typing import Any
 from graphql import OperationType
 
 from domain.errors import DomainError
-from domain.read_shapes import RootRead, Unplannable
+from domain.read_shapes import RootRead, Selected, Unplannable
 from resolvers.planned_reads import documents
 from schema.planning.response import PlannedData
 from schema.planning.roots import with_domain_arguments
@@ -30,12 +32,14 @@ from schema.planning.selection import check, selected
 
 log = logging.getLogger("gateway.planned_reads")
 Verdict = tuple[str, str | None, frozenset[str], str]
+Operation = tuple[str, str | None]
 
 
 class ReadPlanner:
     def __init__(self, size: int = 256):
         self._size = size
         self._verdicts: OrderedDict[Verdict, bool] = OrderedDict()
+        self._selections: OrderedDict[Operation, tuple[Selected, ...]] = OrderedDict()
 
     def plannable(self, executor: Any) -> bool:
         """Whether `executor`'s operation is answered here, for its caller."""
@@ -76,17 +80,12 @@ class ReadPlanner:
         """The operation's data, or None to let the ordinary path answer it."""
         context = executor.context_value
         try:
-            roots = selected(
-                executor.schema.query_type,
-                executor.operation.selection_set,
-                executor.fragment_definitions,
-                executor.variable_values,
-            )
-            now = context.clock.now()
-            reads = [RootRead(with_domain_arguments(root), now) for root in roots]
+            roots = self._selected(executor)
         except (Unplannable, DomainError) as reason:
             log.debug("not planned for these variables: %s", reason)
             return None
+        now = context.clock.now()
+        reads = [RootRead(root, now) for root in roots]
         try:
             texts = await documents(context.reading_uow, reads)
         except Exception:
@@ -95,3 +94,28 @@ class ReadPlanner:
         if any(text is None for text in texts):
             return None
         return PlannedData(zip((root.key for root in roots), texts, strict=True))  # type: ignore[misc]
+
+    def _selected(self, executor: Any) -> tuple[Selected, ...]:
+        """The root fields the request selects, with their resolvers' arguments; kept for
+        an operation without variables, where they cannot change between requests."""
+        operation = executor.operation
+        key = None
+        if not operation.variable_definitions:
+            key = (operation.loc.source.body, operation.name.value if operation.name else None)
+            if (kept := self._selections.get(key)) is not None:
+                self._selections.move_to_end(key)
+                return kept
+        roots = tuple(
+            with_domain_arguments(root)
+            for root in selected(
+                executor.schema.query_type,
+                operation.selection_set,
+                executor.fragment_definitions,
+                executor.variable_values,
+            )
+        )
+        if key is not None:
+            self._selections[key] = roots
+            if len(self._selections) > self._size:
+                self._selections.popitem(last=False)
+        return roots
