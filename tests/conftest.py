@@ -108,6 +108,12 @@ def settings_for(services: Services, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+KEEP_ALIVE_SECONDS: int = Settings.model_fields["http_keep_alive_seconds"].default
+"""As `gateway serve` keeps idle connections. uvicorn's own 5 s equals httpx's pool
+expiry, so a pooled connection could be reused just as the server closed it (a POST
+then fails with `httpx.ReadError`): the race a balancer meets with a server that closes first."""
+
+
 class Served:
     """A real uvicorn serving an ASGI app on a free loopback port, in the test's loop."""
 
@@ -116,7 +122,13 @@ class Served:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=self.port,
+                log_level="warning",
+                timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            )
         )
         self._task: asyncio.Task[None] | None = None
 
