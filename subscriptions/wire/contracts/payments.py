@@ -30,7 +30,7 @@ from subscriptions.wire.contract import Contract, parsed, read
 from subscriptions.wire.contracts.receivables import GL_ENTRIES, gl_entry, journal_lines
 from subscriptions.wire.errors import MalformedEvent
 from subscriptions.wire.event import WireEvent
-from subscriptions.wire.payload_schema import INSTANT, STRING, Schema, record
+from subscriptions.wire.payload_schema import INSTANT, STRING, Schema, fields, obj, record
 
 RECEIVED = {
     "customer_id": "customerId",
@@ -173,11 +173,11 @@ INBOUND = (
 
 
 def _statement_schema() -> Schema:
-    """The statement's payload; `statementId` may be left out (it is the aggregateId)."""
-    schema = record(BankStatementImported, STATEMENT, {"lines": STATEMENT_LINE}, statementId=STRING)
-    # statement_fact refuses a statement that lists no line
-    schema["properties"]["lines"]["minItems"] = 1
-    return {**schema, "required": [name for name in schema["required"] if name != "statementId"]}
+    """The statement's payload: `statementId` may be left out (it is the aggregateId), and
+    `statement_fact` refuses a statement that lists no line."""
+    payload = fields(BankStatementImported, STATEMENT, {"lines": STATEMENT_LINE})
+    payload["lines"] = {**payload["lines"], "minItems": 1}
+    return obj({"statementId": STRING, **payload}, optional=["statementId"])
 
 
 SCHEMAS: dict[str, Schema] = {
