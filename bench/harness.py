@@ -46,6 +46,24 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds(services: Services) -> float:
+    """CPU the embedded PostgreSQL has used so far: the postmaster, its live backends and
+    the reaped ones (counted in the postmaster's children times).
+
+    On a machine other sessions share, this and the gateway's own CPU are the figures
+    that measure the work of one request; the machine's busy time measures the neighbours.
+    """
+    postmaster = int((services.folder / "postgres" / "postmaster.pid").read_text().split()[0])
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(n) for n in fields[11:15])
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+    for child in children:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(stat[11]) + int(stat[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds every core of the machine has spent busy so far (Linux /proc/stat)."""
     ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]

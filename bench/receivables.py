@@ -48,7 +48,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.harness import (
     TENANT,
     GraphQLClient,
+    Services,
     bench_token,
+    database_cpu_seconds,
     machine_busy_seconds,
     percentile,
     process_cpu_seconds,
@@ -192,10 +194,11 @@ def fixed(query: str) -> Request:
 
 
 async def measure(
-    clients: list[GraphQLClient], request: Request, count: int, pid: int
-) -> tuple[list[float], float, float]:
-    """Latencies of `count` requests shared by the clients; gateway and machine CPU (ms)
-    per request."""
+    clients: list[GraphQLClient], request: Request, count: int, services: Services
+) -> tuple[list[float], float, float, float]:
+    """Latencies of `count` requests shared by the clients; gateway, database and machine
+    CPU (ms) per request."""
+    pid = services.server.process.pid
     latencies: list[float] = []
 
     async def client(http: GraphQLClient, seed: int) -> None:
@@ -208,10 +211,12 @@ async def measure(
 
     await asyncio.gather(*(http.connect() for http in clients))
     gateway_before, machine_before = process_cpu_seconds(pid), machine_busy_seconds()
+    database_before = database_cpu_seconds(services)
     await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
     gateway_ms = (process_cpu_seconds(pid) - gateway_before) * 1000 / len(latencies)
+    database_ms = (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
     machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
-    return latencies, gateway_ms, machine_ms
+    return latencies, gateway_ms, database_ms, machine_ms
 
 
 def statement(customers: int, invoices: int, payments: int, lines: int) -> dict[str, Any]:
@@ -299,7 +304,7 @@ async def main(
                 print(
                     f"{'operation':<32} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} "
                     f"{'target':>7} {'n':>5} {'gateway CPU ms/req':>19} "
-                    f"{'machine CPU ms/req':>19}"
+                    f"{'database CPU ms/req':>20} {'machine CPU ms/req':>19}"
                 )
                 for (name, (request, target, count)), concurrency in product(
                     scenarios.items(), counts
@@ -307,12 +312,14 @@ async def main(
                     if name == EVERY_CUSTOMER and concurrency > 1:
                         continue  # 10,000 rows a response: once at a time is its measure
                     running = clients[:concurrency]
-                    await measure(running, request, 2 * concurrency, pid)
-                    latencies, gateway_ms, machine_ms = await measure(running, request, count, pid)
+                    await measure(running, request, 2 * concurrency, services)
+                    latencies, gateway_ms, database_ms, machine_ms = await measure(
+                        running, request, count, services
+                    )
                     print(
                         f"{name:<32} {concurrency:>7} {percentile(latencies, 0.5):>7.1f} "
                         f"{percentile(latencies, 0.99):>7.1f} {target:>7} {len(latencies):>5} "
-                        f"{gateway_ms:>19.2f} {machine_ms:>19.2f}"
+                        f"{gateway_ms:>19.2f} {database_ms:>20.2f} {machine_ms:>19.2f}"
                     )
             finally:
                 for http in clients:
