@@ -41,6 +41,11 @@ DELIVER = """mutation($id: ID!, $v: Int!) {
 CANCEL = """mutation($id: ID!, $v: Int!) {
   cancelOrder(orderId: $id, version: $v, reason: "Customer called") {
     status version lines { reservation { status } } } }"""
+STOCK = """mutation($part: CreatePartInput!, $sku: String!) {
+  createPart(input: $part) { productId }
+  receiveStock(input: {sku: $sku, locationId: "LOC-A", quantity: "10", unitCost: "1.00"}) {
+    level { onHand } }
+}"""
 TRACK = """query($id: ID!) { fulfillmentTracking(fulfillmentId: $id) {
   orderId status carrier trackingNumber shippedAt items { sku quantity } } }"""
 READ = """{
@@ -199,6 +204,30 @@ async def test_permissions_credit_and_tenancy(api: Api) -> None:
     assert await stranger.error_codes(PROCESS, {"customer": "CUST-1", "lines": lines("1")}) == [
         "CUSTOMER_NOT_FOUND"
     ]
+
+
+async def test_orders_racing_for_a_customers_last_credit_are_checked_one_at_a_time(
+    api: Api,
+) -> None:
+    """Each order (of a part of its own, so no stock lock orders them) fits the credit
+    left alone, two together, not three: of five sent at once, two are taken and three
+    refused, whatever order they arrive in."""
+    await open_sales(api)
+    for n in range(2, 7):
+        part = {"productId": f"PART-{n}", "sku": f"SKU-{n}", "name": f"Part {n}", "unitPrice": "9"}
+        await api.data(STOCK, {"part": part, "sku": f"SKU-{n}"})
+    await api.data(
+        """mutation { updateCustomer(input: {customerId: "CUST-2", version: 1,
+                      creditLimit: "20.00"}) { version } }"""
+    )
+    one_each = [[{"sku": f"SKU-{n}", "locationId": "LOC-A", "quantity": "1"}] for n in range(2, 7)]
+    answers = await asyncio.gather(
+        *(api(PROCESS, {"customer": "CUST-2", "lines": lines}) for lines in one_each)
+    )
+    taken = [a for a in answers if "errors" not in a]
+    refused = [a["errors"][0]["extensions"]["code"] for a in answers if "errors" in a]
+    assert [a["data"]["processOrder"]["status"] for a in taken] == ["SUCCESS"] * 2
+    assert refused == ["CREDIT_LIMIT_EXCEEDED"] * 3
 
 
 async def test_two_customers_ordering_the_last_units_at_once_are_never_both_served(
