@@ -206,6 +206,35 @@ async def test_permissions_credit_and_tenancy(api: Api) -> None:
     ]
 
 
+async def test_each_line_is_priced_at_the_customers_terms(api: Api) -> None:
+    """A specific price, else the discount of the customer's tier, else the list price,
+    for parts named by SKU or by id."""
+    await open_sales(api)
+    part = {"productId": "PART-2", "sku": "SKU-2", "name": "Pad", "unitPrice": "20.00"}
+    await api.data(STOCK, {"part": part, "sku": "SKU-2"})
+    await api.data(
+        """mutation {
+          setTierDiscount(input: {tier: GOLD, discountPercent: "12"}) { version }
+          setCustomerTier(input: {customerId: "CUST-1", tier: GOLD, version: 1}) { version }
+          updateCustomerPricing(input: {customerId: "CUST-1", version: 0,
+                                prices: [{sku: "OIL-1", customerPrice: "7.50"}]}) { version }
+        }"""
+    )
+    ordered = [
+        {"sku": "oil-1", "locationId": "LOC-A", "quantity": "2"},
+        {"productId": "PART-2", "locationId": "LOC-A", "quantity": "1"},
+    ]
+    prices = {}
+    for customer in ("CUST-1", "CUST-2"):
+        taken = await api.data(PROCESS, {"customer": customer, "lines": ordered})
+        order = taken["processOrder"]["order"]
+        prices[customer] = ([line["unitPrice"] for line in order["lines"]], order["totalAmount"])
+    assert prices == {
+        "CUST-1": (["7.50", "17.60"], "32.60"),
+        "CUST-2": (["9.00", "20.00"], "38.00"),
+    }
+
+
 async def test_orders_racing_for_a_customers_last_credit_are_checked_one_at_a_time(
     api: Api,
 ) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, func, or_, select, true
 
 from domain.catalog import Part
 from domain.customers import Customer
@@ -76,39 +76,62 @@ _KNOWN_LOCATIONS = (
     .where(of_tenant(locations), one_of_param(locations.c.id, "location_ids"))
     .subquery("known")
 )
-_NAMED_PARTS = (
-    select(
-        *PART_COLUMNS,
-        PRICE.customer_price.label("specific_price"),
-        PRICE.discount_percentage.label("specific_discount"),
-    )
-    .select_from(
-        parts.outerjoin(
-            product_categories,
-            and_(
-                product_categories.c.tenant_id == parts.c.tenant_id,
-                product_categories.c.id == parts.c.category_id,
-            ),
-        ).outerjoin(
-            customer_prices,
-            and_(
-                PRICE.tenant_id == parts.c.tenant_id,
-                PRICE.customer_id == bindparam("customer_id"),
-                PRICE.product_id == parts.c.id,
-            ),
-        )
-    )
+
+_SPECIFIC = (
+    select(PRICE.customer_price, PRICE.discount_percentage)
     .where(
-        of_tenant(parts),
-        or_(one_of_param(parts.c.id, "product_ids"), one_of_param(parts.c.sku, "skus")),
+        PRICE.tenant_id == parts.c.tenant_id,
+        PRICE.customer_id == select(bindparam("customer_id", type_=String)).scalar_subquery(),
+        PRICE.product_id == parts.c.id,
     )
-    .subquery("named")
+    .correlate(parts)
+    .limit(1)
+    .lateral("specific")
 )
-ORDER_CATALOG = select(_KNOWN_LOCATIONS, _NAMED_PARTS).select_from(
-    _KNOWN_LOCATIONS.outerjoin(_NAMED_PARTS, true())
-)
-"""One row per part named (at least one row, whose part columns are null if none is
-known), each carrying the known locations among those named."""
+"""The customer's price of each part, looked up by its key. PostgreSQL plans a
+prepared statement again at each execution while a plan for the values at hand looks
+cheaper than the generic one: joined plainly, the customer's prices were hashed in the
+generic plan, and a plan knowing the customer was cheaper (0.4-0.6 ms of the database's
+CPU per order went on planning). The LIMIT (there is at most one) keeps the lookup
+from being flattened into a join, and the customer given through a sub-select is a
+value no plan knows, so the generic plan is as cheap as any and is kept."""
+
+
+def _order_catalog(*naming: ColumnElement[bool]) -> Select:
+    """One row per part named (at least one row, whose part columns are null if none is
+    known), each carrying the known locations among those named."""
+    named = (
+        select(
+            *PART_COLUMNS,
+            _SPECIFIC.c.customer_price.label("specific_price"),
+            _SPECIFIC.c.discount_percentage.label("specific_discount"),
+        )
+        .select_from(
+            parts.outerjoin(
+                product_categories,
+                and_(
+                    product_categories.c.tenant_id == parts.c.tenant_id,
+                    product_categories.c.id == parts.c.category_id,
+                ),
+            ).outerjoin(_SPECIFIC, true())
+        )
+        .where(of_tenant(parts), or_(*naming))
+        .subquery("named")
+    )
+    return select(_KNOWN_LOCATIONS, named).select_from(_KNOWN_LOCATIONS.outerjoin(named, true()))
+
+
+BY_ID, BY_SKU = one_of_param(parts.c.id, "product_ids"), one_of_param(parts.c.sku, "skus")
+ORDER_CATALOG = {
+    (True, False): _order_catalog(BY_ID),
+    (False, True): _order_catalog(BY_SKU),
+    (True, True): _order_catalog(BY_ID, BY_SKU),
+    (False, False): _order_catalog(BY_ID),
+}
+"""By whether the order names parts by id and by SKU: a statement with a condition
+that matches nothing (an empty array) would be planned again at every execution, as
+PostgreSQL finds its plan for those values cheaper than the generic one (0.6 ms of
+the database's CPU per order, measured)."""
 PART_NAMES = [column.name for column in PART_COLUMNS]
 HOLD_CREDIT = select(
     func.pg_advisory_xact_lock(
@@ -158,7 +181,7 @@ class OrderTerms(TenantRepository):
         """The parts of these ids and of these normalized SKUs, the customer's specific
         prices of them, and which of these locations exist, in one statement."""
         rows = await self._rows(
-            ORDER_CATALOG,
+            ORDER_CATALOG[bool(product_ids), bool(skus)],
             customer_id=customer_id,
             product_ids=list(product_ids),
             skus=list(skus),
