@@ -79,6 +79,7 @@ from persistence.repositories.receivables.write_offs import WriteOffRepository
 from persistence.repositories.sales.backorders import BackorderRepository
 from persistence.repositories.sales.opportunities import OpportunityRepository
 from persistence.repositories.sales.orders import SalesOrderRepository
+from persistence.repositories.sales.terms import OrderTerms
 from persistence.repositories.service_orders.appointments import AppointmentRepository
 from persistence.repositories.service_orders.people import PeopleRepository
 from persistence.repositories.service_orders.records import OrderRecordRepository
@@ -201,6 +202,7 @@ class UnitOfWork:
     sales_orders = _Repository(SalesOrderRepository)
     backorders = _Repository(BackorderRepository)
     opportunities = _Repository(OpportunityRepository)
+    order_terms = _Repository(OrderTerms)
     invoices = _Repository(InvoiceRepository)
     invoice_numbers = _Repository(InvoiceNumberSeries)
     chart_of_accounts = _Repository(ChartOfAccountsRepository)

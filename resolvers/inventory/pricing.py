@@ -169,13 +169,13 @@ async def named_parts(
     answers: list[Part | DomainError] = []
     for product_id, sku, where in named:
         try:
-            answers.append(_named(product_id, sku, where, holders, found))
+            answers.append(part_named(product_id, sku, where, holders, found))
         except DomainError as problem:
             answers.append(problem)
     return answers
 
 
-def _named(
+def part_named(
     product_id: str | None,
     sku: str | None,
     where: str,

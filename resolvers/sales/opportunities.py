@@ -28,7 +28,6 @@ from domain.sales.opportunities import (
 from domain.sales.opportunity_report import OpportunityReport, opportunity_report
 from domain.sales.order import OrderLine, SalesOrder, ShippingAddress
 from resolvers.changes import changing, existing
-from resolvers.inventory.pricing import prices_for
 from resolvers.paging import paged
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.sales.backorder_filling import fill_backorders
@@ -37,7 +36,7 @@ from resolvers.sales.orders import (
     RequestedLine,
     check_request,
     credit_must_allow,
-    parts_of,
+    priced_lines,
 )
 
 OPPORTUNITY_SERIES = "OPP"
@@ -55,11 +54,10 @@ async def create_opportunity(
 ) -> Opportunity:
     check_request(items, None)
     async with uow() as work:
-        customer = await work.customers.get(customer_id)
-        if customer is None:
+        terms = await work.order_terms.customer(customer_id)
+        if terms is None:
             raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
-        parts = await parts_of(work, items)
-        prices = await prices_for(work, customer, parts)
+        parts, prices = await priced_lines(work, terms, items)
         priced = [
             OpportunityItem(n, p.id, p.sku, i.location_id, i.quantity, price.customer_price)
             for n, (i, p, price) in enumerate(zip(items, parts, prices, strict=True), 1)

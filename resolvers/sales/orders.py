@@ -1,11 +1,15 @@
 """Taking an order: every line's stock checked, the customer's credit checked, the order
 created and every line reserved, all in one unit of work or nothing.
 
-The stock items the order draws on are locked first, sorted by (product, location), as
-every sales use case locks them (`SalesOrder.lines_by_stock`), so two orders sharing
-parts never deadlock; the customer's row is locked before them, so one customer's
-orders pass the credit check one at a time. Of two customers ordering the last units at
-once, the second finds them reserved: INSUFFICIENT_INVENTORY, never both served.
+The customer's terms are read first, their row held until commit (no block or limit
+change passes the order), then the lines' parts with the customer's prices, one
+statement each (persistence/repositories/sales/terms.py). The stock items the order
+draws on are locked next, sorted by (product, location), as every sales use case locks
+them (`SalesOrder.lines_by_stock`), so two orders sharing parts never deadlock. Orders
+of a customer with a credit limit then pass the credit check one at a time
+(`hold_credit`); a customer without one has nothing to check. Of two customers ordering
+the last units at once, the second finds them reserved: INSUFFICIENT_INVENTORY, never
+both served.
 
 A short order is an answer, not an error (seed 004's `OrderProcessingResult` with
 `status: INSUFFICIENT_INVENTORY` and `unavailableItems`): the client asked a fair
@@ -25,11 +29,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.catalog import Part
+from domain.catalog import Part, normalize_sku
 from domain.clock import Clock
 from domain.customers import Customer, CustomerNotFound
 from domain.errors import DomainError, InvalidInputs, collect
 from domain.inventory.movements import check_quantity
+from domain.inventory.pricing import EffectivePrice
 from domain.inventory.reservations import ReferenceType
 from domain.inventory.stock import StockItem
 from domain.locations import LocationNotFound
@@ -44,10 +49,9 @@ from domain.sales.order import (
     line_reference,
     reservation_of_line,
 )
-from resolvers.changes import existing
-from resolvers.inventory.pricing import named_parts, prices_for
+from domain.sales.terms import CustomerTerms
+from resolvers.inventory.pricing import part_named
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
-from resolvers.receivables.credit_control import customer_may_get_new_work
 from resolvers.sales.backorders import BACKORDER_SERIES
 
 ORDER_SERIES = "SO"
@@ -110,33 +114,49 @@ def check_request(
     )
 
 
-async def parts_of(work: UnitOfWork, lines: Sequence[RequestedLine]) -> list[Part]:
-    """Each line's part, every unknown part and location reported at once; three
-    statements however many lines."""
-    found = await named_parts(
-        work, [(line.product_id, line.sku, f"lines[{i}].") for i, line in enumerate(lines)]
-    )
-    problems = [answer for answer in found if isinstance(answer, DomainError)]
+async def priced_lines(
+    work: UnitOfWork, terms: CustomerTerms, lines: Sequence[RequestedLine]
+) -> tuple[list[Part], list[EffectivePrice]]:
+    """Each line's part at the customer's price (their specific price or discount, else
+    their tier's), every unknown part and location reported at once; one statement
+    however many lines."""
+    named = [(line.product_id, line.sku, f"lines[{i}].") for i, line in enumerate(lines)]
     first_line_at: dict[str, int] = {}
     for i, line in enumerate(lines):
         first_line_at.setdefault(line.location_id, i)
-    known = await work.locations.get_many(list(first_line_at))
+    catalog = await work.order_terms.catalog(
+        terms.customer.id,
+        sorted({product_id for product_id, _, _ in named if product_id is not None}),
+        sorted({normalize_sku(sku) for product_id, sku, _ in named if product_id is None and sku}),
+        list(first_line_at),
+    )
+    parts: list[Part] = []
+    problems: list[DomainError] = []
+    for product_id, sku, where in named:
+        try:
+            parts.append(part_named(product_id, sku, where, catalog.holders, catalog.parts))
+        except DomainError as problem:
+            problems.append(problem)
     problems += [
         LocationNotFound(f"Location '{location_id}' was not found.", field=f"lines[{i}].locationId")
         for location_id, i in first_line_at.items()
-        if location_id not in known
+        if location_id not in catalog.known_locations
     ]
     if problems:
         raise InvalidInputs(problems)
-    return [part for part in found if isinstance(part, Part)]
+    price_list = catalog.price_list(terms.customer.id)
+    discount = terms.tier_discount
+    return parts, [price_list.price_of(p.id, p.sku, p.unit_price, discount) for p in parts]
 
 
 async def credit_must_allow(work: UnitOfWork, customer: Customer, value: Decimal) -> None:
     """CREDIT_LIMIT_EXCEEDED unless an order of `value` fits the customer's credit left:
-    their open receivable and open orders count as in use. The caller holds the
-    customer's row (`hold_customer`), so their orders are checked one at a time."""
-    used = await work.receivables.open_receivable(customer.id)
-    used += await work.sales_orders.open_value(customer.id)
+    their open receivable and open orders count as in use. A customer without a limit
+    has nothing to check. The caller holds the customer's row (`hold_customer`) or
+    their credit (`order_terms.hold_credit`), so their orders are checked one at a time."""
+    if customer.credit_limit is None:
+        return
+    used = await work.order_terms.credit_in_use(customer.id)
     check_credit(customer.id, value, customer.credit_limit, used)
 
 
@@ -151,12 +171,12 @@ async def process_order(
 ) -> OrderProcessing:
     check_request(lines, address, backorder, clock.now())
     async with uow() as work:
-        if not await work.sales_orders.hold_customer(customer_id):
+        terms = await work.order_terms.customer(customer_id)
+        if terms is None:
             raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
-        await customer_may_get_new_work(work, customer_id)
-        customer = await existing(work.customers, customer_id)
-        parts = await parts_of(work, lines)
-        prices = await prices_for(work, customer, parts)
+        terms.standing.refuse_new_work()
+        customer = terms.customer
+        parts, prices = await priced_lines(work, terms, lines)
         drafts = [
             OrderLine(
                 n, part.id, part.sku, line.location_id, line.quantity, price.customer_price, ""
@@ -202,6 +222,8 @@ async def _taken(
     now: datetime,
 ) -> SalesOrder:
     """The order of `drafts`, credit checked, numbered, every line reserved."""
+    if customer.credit_limit is not None:
+        await work.order_terms.hold_credit(customer.id)
     await credit_must_allow(
         work, customer, sum((line.line_total for line in drafts), Decimal("0.00"))
     )

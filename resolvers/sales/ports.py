@@ -12,6 +12,7 @@ from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import Backorder, BackorderFilter
 from domain.sales.opportunities import Opportunity, OpportunityFilter
 from domain.sales.order import SalesOrder, SalesOrderFilter
+from domain.sales.terms import CustomerTerms, OrderCatalog
 from resolvers.changes import Changeable
 
 
@@ -99,6 +100,35 @@ class OpportunityStore(Changeable[Opportunity], Protocol):
         ...
 
 
+class OrderTermsReader(Protocol):
+    """What taking an order reads before it decides, one statement each."""
+
+    async def customer(self, customer_id: str) -> CustomerTerms | None:
+        """The customer, their credit standing and tier discount, their row held until
+        commit so no block or limit change passes the order; None if this tenant has no
+        such customer."""
+        ...
+
+    async def catalog(
+        self,
+        customer_id: str,
+        product_ids: Sequence[str],
+        skus: Sequence[str],
+        location_ids: Sequence[str],
+    ) -> OrderCatalog:
+        """The parts of these ids and normalized SKUs with the customer's specific
+        prices of them, and which of these locations exist."""
+        ...
+
+    async def hold_credit(self, customer_id: str) -> None:
+        """Until commit, the customer's other orders wait here for their credit check."""
+        ...
+
+    async def credit_in_use(self, customer_id: str) -> Decimal:
+        """Their open receivable plus their orders not yet fulfilled (the exposure)."""
+        ...
+
+
 class SalesWork(Protocol):
     @property
     def sales_orders(self) -> SalesOrderStore: ...
@@ -108,3 +138,6 @@ class SalesWork(Protocol):
 
     @property
     def opportunities(self) -> OpportunityStore: ...
+
+    @property
+    def order_terms(self) -> OrderTermsReader: ...

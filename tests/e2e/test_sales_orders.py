@@ -41,6 +41,11 @@ DELIVER = """mutation($id: ID!, $v: Int!) {
 CANCEL = """mutation($id: ID!, $v: Int!) {
   cancelOrder(orderId: $id, version: $v, reason: "Customer called") {
     status version lines { reservation { status } } } }"""
+STOCK = """mutation($part: CreatePartInput!, $sku: String!) {
+  createPart(input: $part) { productId }
+  receiveStock(input: {sku: $sku, locationId: "LOC-A", quantity: "10", unitCost: "1.00"}) {
+    level { onHand } }
+}"""
 TRACK = """query($id: ID!) { fulfillmentTracking(fulfillmentId: $id) {
   orderId status carrier trackingNumber shippedAt items { sku quantity } } }"""
 READ = """{
@@ -199,6 +204,59 @@ async def test_permissions_credit_and_tenancy(api: Api) -> None:
     assert await stranger.error_codes(PROCESS, {"customer": "CUST-1", "lines": lines("1")}) == [
         "CUSTOMER_NOT_FOUND"
     ]
+
+
+async def test_each_line_is_priced_at_the_customers_terms(api: Api) -> None:
+    """A specific price, else the discount of the customer's tier, else the list price,
+    for parts named by SKU or by id."""
+    await open_sales(api)
+    part = {"productId": "PART-2", "sku": "SKU-2", "name": "Pad", "unitPrice": "20.00"}
+    await api.data(STOCK, {"part": part, "sku": "SKU-2"})
+    await api.data(
+        """mutation {
+          setTierDiscount(input: {tier: GOLD, discountPercent: "12"}) { version }
+          setCustomerTier(input: {customerId: "CUST-1", tier: GOLD, version: 1}) { version }
+          updateCustomerPricing(input: {customerId: "CUST-1", version: 0,
+                                prices: [{sku: "OIL-1", customerPrice: "7.50"}]}) { version }
+        }"""
+    )
+    ordered = [
+        {"sku": "oil-1", "locationId": "LOC-A", "quantity": "2"},
+        {"productId": "PART-2", "locationId": "LOC-A", "quantity": "1"},
+    ]
+    prices = {}
+    for customer in ("CUST-1", "CUST-2"):
+        taken = await api.data(PROCESS, {"customer": customer, "lines": ordered})
+        order = taken["processOrder"]["order"]
+        prices[customer] = ([line["unitPrice"] for line in order["lines"]], order["totalAmount"])
+    assert prices == {
+        "CUST-1": (["7.50", "17.60"], "32.60"),
+        "CUST-2": (["9.00", "20.00"], "38.00"),
+    }
+
+
+async def test_orders_racing_for_a_customers_last_credit_are_checked_one_at_a_time(
+    api: Api,
+) -> None:
+    """Each order (of a part of its own, so no stock lock orders them) fits the credit
+    left alone, two together, not three: of five sent at once, two are taken and three
+    refused, whatever order they arrive in."""
+    await open_sales(api)
+    for n in range(2, 7):
+        part = {"productId": f"PART-{n}", "sku": f"SKU-{n}", "name": f"Part {n}", "unitPrice": "9"}
+        await api.data(STOCK, {"part": part, "sku": f"SKU-{n}"})
+    await api.data(
+        """mutation { updateCustomer(input: {customerId: "CUST-2", version: 1,
+                      creditLimit: "20.00"}) { version } }"""
+    )
+    one_each = [[{"sku": f"SKU-{n}", "locationId": "LOC-A", "quantity": "1"}] for n in range(2, 7)]
+    answers = await asyncio.gather(
+        *(api(PROCESS, {"customer": "CUST-2", "lines": lines}) for lines in one_each)
+    )
+    taken = [a for a in answers if "errors" not in a]
+    refused = [a["errors"][0]["extensions"]["code"] for a in answers if "errors" in a]
+    assert [a["data"]["processOrder"]["status"] for a in taken] == ["SUCCESS"] * 2
+    assert refused == ["CREDIT_LIMIT_EXCEEDED"] * 3
 
 
 async def test_two_customers_ordering_the_last_units_at_once_are_never_both_served(

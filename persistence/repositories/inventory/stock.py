@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, insert, literal, select, true
+from sqlalchemy import String, and_, bindparam, func, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -32,7 +32,6 @@ from persistence.repositories.base import (
     of_tenant,
     one_of_param,
     take_written,
-    versioned_update,
 )
 from persistence.repositories.inventory.reservations import (
     ACTIVE_OF_ITEM,
@@ -123,12 +122,37 @@ ADD_LEVEL = (
     .on_conflict_do_nothing(index_elements=THE_LEVELS_KEY)
     .returning(LEVEL.version, LEVEL.created_at, LEVEL.updated_at)
 )
-SAVE_LEVEL = versioned_update(
-    stock_levels,
-    ["on_hand", "reserved", "reorder_point", "lead_time_days"],
-    LEVEL.product_id == bindparam("key_product_id"),
-    LEVEL.location_id == bindparam("key_location_id"),
-).returning(LEVEL.product_id, LEVEL.location_id, LEVEL.version, LEVEL.updated_at)
+FIGURES = ["on_hand", "reserved", "reorder_point", "lead_time_days"]
+_SAVED = (
+    func.unnest(
+        *(
+            bindparam(f"key_{name}", type_=ARRAY(LEVEL[name].type))
+            for name in ("product_id", "location_id", "version")
+        ),
+        *(bindparam(name, type_=ARRAY(LEVEL[name].type)) for name in FIGURES),
+    )
+    .table_valued("product_id", "location_id", "version", *FIGURES)
+    .render_derived(name="saved")
+)
+SAVE_LEVELS = (
+    update(stock_levels)
+    .where(
+        of_tenant(stock_levels),
+        LEVEL.product_id == _SAVED.c.product_id,
+        LEVEL.location_id == _SAVED.c.location_id,
+        LEVEL.version == _SAVED.c.version,
+    )
+    .values(
+        {
+            **{name: _SAVED.c[name] for name in FIGURES},
+            "version": LEVEL.version + 1,
+            "updated_at": func.now(),
+        }
+    )
+    .returning(LEVEL.product_id, LEVEL.location_id, LEVEL.version, LEVEL.updated_at)
+)
+"""Any number of levels, each still at the version read, in one statement (the values
+`by_column`, each an array): a level changed meanwhile is missing from what it returns."""
 APPEND_MOVEMENT = insert(stock_movements)
 LEVELS_OF_PRODUCTS = (
     select(*ITEM_COLUMNS)
@@ -303,29 +327,29 @@ class StockRepository(AggregateRepository[StockItem]):
         await self._save_all([(item, before)])
 
     async def _save_all(self, changed: list[tuple[StockItem, Any]]) -> None:
-        """Every changed item's level in one round trip (each UPDATE version-checked: one
-        that matched no row is VERSION_CONFLICT; a new item is inserted on its own), then
+        """Every changed item's level in one statement (version-checked: one that matched
+        no row is VERSION_CONFLICT; a new item is inserted on its own), then
         every new movement, new reservation and ended reservation of them all, one round
         trip each: an order of ten lines writes its ten items in four."""
         for item, before in changed:
             if before is None:
                 await self._add_level(item)
         stored = [(item, before) for item, before in changed if before is not None]
-        written = {
-            (row["product_id"], row["location_id"]): row
-            for row in await self._run_many(
-                SAVE_LEVEL,
-                [
-                    {
-                        **_figures(item),
-                        "key_product_id": item.product_id,
-                        "key_location_id": item.location_id,
-                        "key_version": item.version,
-                    }
-                    for item, _ in stored
-                ],
-            )
-        }
+        written: dict[tuple[str, str], Any] = {}
+        if stored:
+            levels = [
+                {
+                    **_figures(item),
+                    "key_product_id": item.product_id,
+                    "key_location_id": item.location_id,
+                    "key_version": item.version,
+                }
+                for item, _ in stored
+            ]
+            written = {
+                (row["product_id"], row["location_id"]): row
+                for row in await self._rows(SAVE_LEVELS, **by_column(levels, list(levels[0])))
+            }
         for item, _ in stored:
             row = written.get((item.product_id, item.location_id))
             if row is None:

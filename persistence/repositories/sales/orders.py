@@ -29,6 +29,9 @@ from domain.sales.order import (
 from domain.sales.status import OPEN, FulfillmentStatus, OrderStatus
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
+    TENANT,
+    by_column,
+    insert_unnested,
     of_tenant,
     one_of,
     one_of_param,
@@ -41,6 +44,7 @@ from persistence.tables import customers, sales_order_lines, sales_orders, stock
 
 ORDER, LINE = sales_orders.c, sales_order_lines.c
 HEADER = [c for c in sales_orders.c if c.name != "tenant_id"]
+WRITTEN = {"tenant_id", *(c.name for c in HEADER)} - {"version", "created_at", "updated_at"}
 LINE_COLUMNS = [c for c in sales_order_lines.c if c.name != "tenant_id"]
 STAMPS = ("version", "created_at", "updated_at")
 CHANGING = [
@@ -71,8 +75,18 @@ LINES_OF_ORDERS = (
     .where(of_tenant(sales_order_lines), one_of_param(LINE.order_id, "order_ids"))
     .order_by(LINE.order_id, LINE.line_number)
 )
-ADD_ORDER = insert(sales_orders).returning(ORDER.version, ORDER.created_at, ORDER.updated_at)
-ADD_LINE = insert(sales_order_lines)
+LINE_NAMES = [c.name for c in LINE_COLUMNS]
+_ADDED = (
+    insert(sales_orders)
+    .values({c.name: bindparam(c.name, type_=c.type) for c in sales_orders.c if c.name in WRITTEN})
+    .returning(ORDER.version, ORDER.created_at, ORDER.updated_at)
+    .cte("added")
+)
+ADD_ORDER = select(_ADDED.c.version, _ADDED.c.created_at, _ADDED.c.updated_at).add_cte(
+    insert_unnested(sales_order_lines, LINE_NAMES, shared=[TENANT]).cte("added_lines")
+)
+"""The order and its lines in one statement, however many lines (the lines' values
+`by_column`, each an array; the header's each a value)."""
 RESERVE_LINE_AGAIN = (
     update(sales_order_lines)
     .where(
@@ -224,10 +238,10 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         return None if row is None else (await self._with_lines([row]))[0]
 
     async def add(self, order: SalesOrder) -> None:
-        """Insert the order and its lines now; it is tracked from then on."""
-        row = await self._row(ADD_ORDER, **_header_values(order))
+        """Insert the order and its lines now, in one statement; it is tracked from then on."""
+        lines = by_column([_line_values(order, line) for line in order.lines], LINE_NAMES)
+        row = await self._row(ADD_ORDER, **_header_values(order), **lines)
         assert row is not None, "an INSERT ... RETURNING gives its row"
-        await self._run_many(ADD_LINE, [_line_values(order, line) for line in order.lines])
         take_written(order, row)
         self.track(order)
 

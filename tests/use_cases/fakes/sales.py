@@ -31,7 +31,8 @@ from domain.sales.opportunities import (
 )
 from domain.sales.order import Fulfillment, SalesOrder, SalesOrderFilter, SalesOrderNotFound
 from domain.sales.status import OPEN
-from tests.use_cases.fakes.memory import Aggregates, Repository, page_of
+from domain.sales.terms import CustomerTerms, OrderCatalog
+from tests.use_cases.fakes.memory import Aggregates, Repository, Table, page_of
 
 
 class InMemorySalesOrders(Aggregates[SalesOrder]):
@@ -246,7 +247,51 @@ class InMemoryOpportunities(Aggregates[Opportunity]):
         return [o for o in self._all() if o.stage not in CLOSED]
 
 
+class InMemoryOrderTerms(Table[Any]):
+    """The real reads' answers, from the other areas' fakes of the same unit (locks and
+    the credit's hold are a no-op here)."""
+
+    table = "customers"
+
+    async def customer(self, customer_id: str) -> CustomerTerms | None:
+        work: Any = self._work
+        customer = await work.customers.get(customer_id)
+        if customer is None:
+            return None
+        standing = await work.credit_standings.get(customer_id)
+        own = {d.tier: d.discount_percent for d in await work.tier_discounts.stored()}
+        return CustomerTerms(customer, standing, own.get(customer.tier))
+
+    async def catalog(
+        self,
+        customer_id: str,
+        product_ids: Sequence[str],
+        skus: Sequence[str],
+        location_ids: Sequence[str],
+    ) -> OrderCatalog:
+        work: Any = self._work
+        holders = await work.parts.holders_of_skus(skus)
+        parts = await work.parts.get_many([*product_ids, *holders.values()])
+        prices = (await work.customer_prices.of_customers([customer_id])).get(customer_id)
+        specific = {} if prices is None else prices.prices
+        return OrderCatalog(
+            parts,
+            {part.sku: part.id for part in parts.values()},
+            {pid: price for pid, price in specific.items() if pid in parts},
+            frozenset(await work.locations.get_many(location_ids)),
+        )
+
+    async def hold_credit(self, customer_id: str) -> None:
+        return None
+
+    async def credit_in_use(self, customer_id: str) -> Decimal:
+        work: Any = self._work
+        open_orders = await work.sales_orders.open_value(customer_id)
+        return await work.receivables.open_receivable(customer_id) + open_orders
+
+
 class SalesWork:
     sales_orders = Repository(InMemorySalesOrders)
     backorders = Repository(InMemoryBackorders)
     opportunities = Repository(InMemoryOpportunities)
+    order_terms = Repository(InMemoryOrderTerms)
