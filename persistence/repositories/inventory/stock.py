@@ -317,7 +317,7 @@ class StockRepository(AggregateRepository[StockItem]):
                 SAVE_LEVEL,
                 [
                     {
-                        **_figures(item),
+                        **figures(item),
                         "key_product_id": item.product_id,
                         "key_location_id": item.location_id,
                         "key_version": item.version,
@@ -356,7 +356,7 @@ class StockRepository(AggregateRepository[StockItem]):
             ADD_LEVEL,
             product_id=item.product_id,
             location_id=item.location_id,
-            **_figures(item),
+            **figures(item),
             sku=item.sku,
             version=1,
         )
@@ -365,7 +365,7 @@ class StockRepository(AggregateRepository[StockItem]):
         take_written(item, row)
 
 
-def _figures(item: StockItem) -> dict[str, Any]:
+def figures(item: StockItem) -> dict[str, Any]:
     return {
         "on_hand": item.on_hand,
         "reserved": item.reserved,
