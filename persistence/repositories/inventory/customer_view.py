@@ -15,7 +15,9 @@ any), so the one rule of what a part costs a customer (domain/inventory/pricing.
 prices a few hundred groups instead of every pair, and nothing prices in SQL.
 
 Statements are built once per filter shape (location or not, text or not), with the
-filter's values as parameters.
+filter's values as parameters. The compiled read path reads the view with the same
+page, count and value statements, as subqueries of its one statement
+(persistence/json_reads/inventory_view.py), so both paths select the same items.
 """
 
 from __future__ import annotations
