@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 
 from domain.inventory.customer_view import InventoryViewFilter
 from domain.inventory.pricing import PriceSource
@@ -51,6 +52,7 @@ from domain.inventory.tiers import DEFAULT_TIER_DISCOUNTS
 from domain.paging import PageRequest
 from domain.read_shapes import RootRead, Selected, Unplannable
 from persistence.json_reads.formats import decimal_text, iso_datetime, key
+from persistence.json_reads.projections import EMPTY_LIST, MOST_KEYS
 from persistence.repositories.base import of_tenant
 from persistence.repositories.inventory.customer_view import (
     count_statement,
@@ -63,11 +65,7 @@ from persistence.repositories.inventory.customer_view import (
 )
 from persistence.tables import customers, locations, tier_discounts
 
-MOST_KEYS = 50
-"""json_build_object takes at most 100 arguments: 50 keys with their values."""
-EMPTY_LIST = literal_column("'[]'::json")
 HUNDRED = literal_column("100")
-Row = Any
 
 
 def _tier_discount() -> ColumnElement[Any]:
@@ -166,10 +164,10 @@ def price_source(specific_price: ColumnElement[Any], discount: ColumnElement[Any
     )
 
 
-Field = Callable[[Row, Any], ColumnElement[Any]]
+Field = Callable[[Subquery, Any], ColumnElement[Any]]
 
 
-def _prices(row: Row, viewer: Any) -> tuple[Any, Any, Any, Any]:
+def _prices(row: Subquery, viewer: Any) -> tuple[Any, Any, Any, Any]:
     return row.c.list_price, row.c.customer_price, row.c.discount_percentage, viewer.c.tier_discount
 
 
@@ -224,7 +222,7 @@ def _object(
     return func.json_build_object(*arguments)
 
 
-def _item(row: Row, viewer: Any, selections: Sequence[Selected]) -> ColumnElement[Any]:
+def _item(row: Subquery, viewer: Any, selections: Sequence[Selected]) -> ColumnElement[Any]:
     def value(selected: Selected) -> ColumnElement[Any]:
         field = ITEM_FIELDS.get(selected.name)
         if field is None:
