@@ -15,13 +15,15 @@ concurrent clients (`--clients`; the targets are for 10):
 - `reserveStock` of one unit of a random part at a random location; target p99 under
   20 ms.
 
-Each line prints p50, p99 and the CPU per request of the gateway processes and of the
-whole machine (PostgreSQL, the broker and the load generator included). Every line is
-measured against one `gateway serve` and again against two (`--gateways`), the clients
-spread over them: one Python process uses one core, and with ten clients and no pause
-the single gateway is the bottleneck (p50 about ten times its CPU per request) while
-PostgreSQL leaves part of the second core idle; a deployment on two cores runs a
-process per core, as it runs replicas behind a balancer.
+Each line prints p50, p99 and the CPU per request of the gateway processes, of the
+embedded PostgreSQL and of the whole machine (the broker and the load generator
+included). On a machine other sessions share, the gateway's and the database's CPU are
+the figures that measure a request; latencies and the machine's CPU measure the
+neighbours. Every line is measured against one `gateway serve` and again against two
+(`--gateways`), the clients spread over them: one Python process uses one core, and
+with ten clients and no pause the single gateway is the bottleneck (p50 about ten times
+its CPU per request) while PostgreSQL leaves part of the second core idle; a deployment
+on two cores runs a process per core, as it runs replicas behind a balancer.
 
     .venv/bin/python -m bench.inventory                     # about 5 minutes on 2 cores
     .venv/bin/python -m bench.inventory --skus 5000 --movements 50000   # a small run
@@ -51,6 +53,7 @@ from bench.harness import (
     Server,
     Services,
     bench_token,
+    database_cpu_seconds,
     machine_busy_seconds,
     percentile,
     process_cpu_seconds,
@@ -171,10 +174,10 @@ def reservation(skus: int) -> Request:
 
 
 async def measure(
-    clients: list[GraphQLClient], request: Request, count: int, pids: list[int]
-) -> tuple[list[float], float, float]:
+    clients: list[GraphQLClient], request: Request, count: int, pids: list[int], services: Services
+) -> tuple[list[float], float, float, float]:
     """Latencies of `count` requests shared by the clients; CPU (ms) per request of the
-    gateway processes together and of the machine."""
+    gateway processes together, of the database and of the machine."""
     latencies: list[float] = []
 
     async def client(http: GraphQLClient, seed: int) -> None:
@@ -190,10 +193,12 @@ async def measure(
 
     await asyncio.gather(*(http.connect() for http in clients))
     gateway_before, machine_before = gateways_cpu(), machine_busy_seconds()
+    database_before = database_cpu_seconds(services)
     await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
     gateway_ms = (gateways_cpu() - gateway_before) * 1000 / len(latencies)
+    database_ms = (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
     machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
-    return latencies, gateway_ms, machine_ms
+    return latencies, gateway_ms, database_ms, machine_ms
 
 
 @contextlib.asynccontextmanager
@@ -234,7 +239,8 @@ async def main(
         }
         print(
             f"{'operation':<38} {'gateways':>8} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} "
-            f"{'target':>7} {'n':>5} {'gateway CPU ms/req':>19} {'machine CPU ms/req':>19}"
+            f"{'target':>7} {'n':>5} {'gateway CPU ms/req':>19} {'database CPU ms/req':>20} "
+            f"{'machine CPU ms/req':>19}"
         )
         for replica_count in replica_counts:
             async with replicas(services, replica_count) as servers:
@@ -249,16 +255,17 @@ async def main(
                         scenarios.items(), counts
                     ):
                         running = clients[:concurrency]
-                        await measure(running, request, 4 * concurrency, pids)
+                        await measure(running, request, 4 * concurrency, pids, services)
                         count = requests // 10 if target == "-" else requests
-                        latencies, gateway_ms, machine_ms = await measure(
-                            running, request, count, pids
+                        latencies, gateway_ms, database_ms, machine_ms = await measure(
+                            running, request, count, pids, services
                         )
                         print(
                             f"{name:<38} {replica_count:>8} {concurrency:>7} "
                             f"{percentile(latencies, 0.5):>7.1f} "
                             f"{percentile(latencies, 0.99):>7.1f} {target:>7} "
-                            f"{len(latencies):>5} {gateway_ms:>19.2f} {machine_ms:>19.2f}"
+                            f"{len(latencies):>5} {gateway_ms:>19.2f} {database_ms:>20.2f} "
+                            f"{machine_ms:>19.2f}"
                         )
                 finally:
                     for http in clients:

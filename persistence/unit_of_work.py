@@ -45,6 +45,7 @@ from persistence.repositories.finance.periods import FinancialPeriodRepository
 from persistence.repositories.idempotency import IdempotencyKeys
 from persistence.repositories.inbox import InboxRepository
 from persistence.repositories.inventory.customer_view import CustomerInventory
+from persistence.repositories.inventory.lone_reservations import LoneReservations
 from persistence.repositories.inventory.movements import StockLedger
 from persistence.repositories.inventory.pricing import (
     CustomerPriceListRepository,
@@ -194,6 +195,7 @@ class UnitOfWork:
     stock = _Repository(StockRepository)
     stock_ledger = _Repository(StockLedger)
     stock_reservations = _Repository(StockReservations)
+    lone_reservations = _Repository(LoneReservations)
     shortage_alerts = _Repository(ShortageAlertLog)
     customer_inventory = _Repository(CustomerInventory)
     customer_prices = _Repository(CustomerPriceListRepository)

@@ -12,6 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from domain.read_shapes import RootRead
+from persistence.json_reads.inventory_view import PLANNED_TYPES as INVENTORY_VIEW_TYPES
 from persistence.json_reads.projections import OBJECTS
 from persistence.json_reads.statements import ROOTS
 
@@ -26,7 +27,8 @@ class JsonReadingWork(Protocol):
 
 
 PLANNED_FIELDS: dict[str, frozenset[str]] = {
-    type_name: frozenset(fields) for type_name, fields in OBJECTS.items()
+    **{type_name: frozenset(fields) for type_name, fields in OBJECTS.items()},
+    **INVENTORY_VIEW_TYPES,
 }
 """The fields each planned type answers on the compiled path."""
 PLANNED_ROOTS = frozenset(ROOTS)

@@ -41,6 +41,7 @@ from domain.estimates.search import EstimateFilter
 from domain.paging import PageRequest
 from domain.read_shapes import RootRead, Selected, Unplannable
 from domain.service_orders.search import OrderFilter
+from persistence.json_reads import inventory_view
 from persistence.json_reads.formats import key
 from persistence.json_reads.projections import EMPTY_LIST, MOST_KEYS, Link, Scope, json_object
 from persistence.repositories.base import of_tenant
@@ -276,6 +277,7 @@ ROOTS: dict[str, Built] = {
     "serviceOrder": _one(service_orders, "ServiceOrder"),
     "estimates": _page(estimates, "Estimate", _estimates_matching, ESTIMATES_ORDER),
     "serviceOrders": _page(service_orders, "ServiceOrder", _orders_matching, ORDERS_ORDER),
+    "customerInventoryView": inventory_view.prepare,
 }
 """The root fields the compiled read path answers, by name."""
 

@@ -45,6 +45,11 @@ TAKE_MANY = (
 )
 
 
+def series_id(prefix: str, number: int, width: int = 3) -> str:
+    """The id of `number` in the series `prefix`: CUST-001, RES-1234."""
+    return f"{prefix}-{number:0{width}d}"
+
+
 class NamingSeries:
     """One tenant's series. Not a repository of the unit of work (its numbers are taken
     outside the unit's transaction), but its statement runs for the tenant like one."""
@@ -62,7 +67,7 @@ class NamingSeries:
         async with standalone(self._numbering) as driver:
             taken = await TenantDriver(driver, self.tenant_id).row(TAKE_NEXT, {"series": prefix})
         assert taken is not None, "the upsert always returns the series' new value"
-        return f"{prefix}-{taken['last_value']:0{width}d}"
+        return series_id(prefix, taken["last_value"], width)
 
     async def next_ids(self, prefix: str, count: int, width: int = 3) -> list[str]:
         """Take the next `count` numbers of the series `prefix` in one statement (a bank
@@ -73,7 +78,7 @@ class NamingSeries:
             )
         assert taken is not None, "the upsert always returns the series' new value"
         last = taken["last_value"]
-        return [f"{prefix}-{n:0{width}d}" for n in range(last - count + 1, last + 1)]
+        return [series_id(prefix, n, width) for n in range(last - count + 1, last + 1)]
 
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3

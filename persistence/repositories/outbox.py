@@ -207,22 +207,26 @@ class OutboxWriter:
         of their own, one for all of them."""
         if not events:
             return
-        traceparent = current_traceparent()
-        correlation_id = current_correlation_id() or new_correlation_id()
-        await self._driver.run(
-            APPEND,
-            {
-                "event_id": [e.event_id for e in events],
-                "tenant_id": [e.tenant_id for e in events],
-                "event_type": [e.event_type for e in events],
-                "aggregate_type": [e.aggregate_type for e in events],
-                "aggregate_id": [e.aggregate_id for e in events],
-                "occurred_at": [e.occurred_at for e in events],
-                "payload": [facts_of(e) for e in events],
-                "traceparent": [traceparent] * len(events),
-                "correlation_id": [correlation_id] * len(events),
-            },
-        )
+        await self._driver.run(APPEND, appended(events))
+
+
+def appended(events: Sequence[DomainEvent]) -> dict[str, list[Any]]:
+    """`APPEND`'s values for `events` (each column's, in order), with the trace context
+    and correlation id current now; also for a statement that appends a change's events
+    with the change itself."""
+    traceparent = current_traceparent()
+    correlation_id = current_correlation_id() or new_correlation_id()
+    return {
+        "event_id": [e.event_id for e in events],
+        "tenant_id": [e.tenant_id for e in events],
+        "event_type": [e.event_type for e in events],
+        "aggregate_type": [e.aggregate_type for e in events],
+        "aggregate_id": [e.aggregate_id for e in events],
+        "occurred_at": [e.occurred_at for e in events],
+        "payload": [facts_of(e) for e in events],
+        "traceparent": [traceparent] * len(events),
+        "correlation_id": [correlation_id] * len(events),
+    }
 
 
 class OutboxRelayStore:

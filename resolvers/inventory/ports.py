@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from domain.inventory.customer_view import InventoryViewFilter, StockedPart, ValueGroup, Viewer
@@ -90,6 +91,29 @@ class ReservationStore(Protocol):
         ...
 
 
+class LoneReservationStore(Protocol):
+    """A reservation in two statements that stand alone, in a unit of work that opens no
+    transaction (persistence/repositories/inventory/lone_reservations.py)."""
+
+    async def numbered_level(
+        self,
+        series: str,
+        product_id: str | None,
+        sku: str | None,
+        location_id: str,
+        now: datetime,
+    ) -> tuple[str, StockItem | None]:
+        """The next id of `series`, and the part's item at the location as stored now
+        (unlocked, untracked, without its reservations); None if there is no such level
+        or it holds a reservation due by `now`."""
+        ...
+
+    async def saved_alone(self, item: StockItem, reservation: Reservation) -> bool:
+        """Write the item's change (`reservation` added) and its events in one statement
+        if the level is still at the item's version; whether it was."""
+        ...
+
+
 class CustomerInventoryStore(Protocol):
     """Stocked pairs as customers' views read them (every read live, nothing cached)."""
 
@@ -120,6 +144,9 @@ class InventoryWork(Protocol):
 
     @property
     def stock_reservations(self) -> ReservationStore: ...
+
+    @property
+    def lone_reservations(self) -> LoneReservationStore: ...
 
     @property
     def shortage_alerts(self) -> ShortageAlertStore: ...

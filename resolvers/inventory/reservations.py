@@ -51,33 +51,47 @@ async def reserve_stock(
     reference_type: ReferenceType,
     reference_id: str,
     expires_at: datetime | None,
+    *,
+    alone: UnitOfWorkFactory | None = None,
 ) -> tuple[StockItem, Reservation]:
     """Hold `quantity` of the part (by id or SKU) at `location_id` until `expires_at`
     (`DEFAULT_HOLD` from now if None). The id is taken from the RES series first (numbers
     are taken outside the transaction, docs/decisions.md, and before the row lock so the
     lock is not held meanwhile), so a refused reservation leaves a gap.
 
-    A hot path (docs/inventory.md, "Reservations"): the part's level at the location is
-    locked by the part's id or SKU in one statement. Only if there is none (never
+    A hot path (docs/inventory.md, "Reservations"). Given `alone` (units of work that
+    open no transaction), the number and the level are read in one statement and the
+    item's change written in a second, version-checked: two round trips when nothing
+    else changed the level meanwhile (persistence/repositories/inventory/
+    lone_reservations.py). Otherwise, in a transaction, the part's level at the location
+    is locked by the part's id or SKU in one statement; only if there is none (never
     stocked there, or an unknown part or location) are the part and the location looked
     up, to refuse with the error that names what is wrong, or to find nothing available."""
     now = clock.now()
+    the_sku = None if sku is None else normalize_sku(sku)
+    until = expires_at or now + DEFAULT_HOLD
+    reservation_id = None
+    if alone is not None and (product_id is not None or the_sku is not None):
+        async with alone() as work:
+            reservation_id, item = await work.lone_reservations.numbered_level(
+                RESERVATION_SERIES, product_id, the_sku, location_id, now
+            )
+            if item is not None:
+                reservation = item.reserve(
+                    reservation_id, quantity, reference_type, reference_id, until, by, now
+                )
+                if await work.lone_reservations.saved_alone(item, reservation):
+                    return item, reservation
     async with uow() as work:
-        reservation_id = await work.naming.next_id(RESERVATION_SERIES)
-        the_sku = None if sku is None else normalize_sku(sku)
+        if reservation_id is None:
+            reservation_id = await work.naming.next_id(RESERVATION_SERIES)
         item = await work.stock.locked_if_stocked(product_id, the_sku, location_id)
         if item is None:
             part = await named_part(work, product_id, sku, "")
             await location_must_exist(work, location_id, "locationId")
             item = await existing(work.stock, stock_id(part.id, location_id), lock=True)
         reservation = item.reserve(
-            reservation_id,
-            quantity,
-            reference_type,
-            reference_id,
-            expires_at or now + DEFAULT_HOLD,
-            by,
-            now,
+            reservation_id, quantity, reference_type, reference_id, until, by, now
         )
         await work.commit()
         return item, reservation

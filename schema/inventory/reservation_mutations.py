@@ -66,6 +66,7 @@ class ReservationMutations:
             input.reference_type,
             input.reference_id,
             input.expires_at,
+            alone=info.context.reading_uow,
         )
         return ReservationChange(
             reservation=Reservation.from_domain(reservation),

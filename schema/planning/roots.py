@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.estimates.search import EstimateFilter
 from domain.estimates.status import EstimateStatus
+from domain.inventory.customer_view import InventoryViewFilter
 from domain.read_shapes import Selected
 from domain.service_orders.search import OrderFilter
 from domain.service_orders.status import Priority, ServiceOrderStatus
@@ -50,6 +51,15 @@ def _service_orders(arguments: Arguments) -> dict[str, Any]:
     return {"where": where, "page": _page(arguments)}
 
 
+def _inventory_view(arguments: Arguments) -> dict[str, Any]:
+    """As schema/inventory/customer_view_queries.py's `inventory_view` passes them on."""
+    return {
+        "customer_id": str(arguments["customerId"]),
+        "where": InventoryViewFilter.of(arguments.get("locationId"), arguments.get("search")),
+        "page": _page(arguments),
+    }
+
+
 def _page(arguments: Arguments) -> Any:
     return page_request(arguments.get("pageIndex"), arguments.get("pageSize"))
 
@@ -59,6 +69,7 @@ ROOT_ARGUMENTS: dict[str, Callable[[Arguments], dict[str, Any]]] = {
     "serviceOrder": _one,
     "estimates": _estimates,
     "serviceOrders": _service_orders,
+    "customerInventoryView": _inventory_view,
 }
 
 

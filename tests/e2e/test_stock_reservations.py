@@ -19,9 +19,10 @@ from domain.clock import ManualClock
 from domain.identity import Permission
 from gateway.reservation_sweeper import ReservationSweeper
 from persistence.database import create_engine
-from tests.conftest import Api, RunningGateway
+from tests.conftest import Api, RunningGateway, token
 from tests.e2e.test_dataloaders import StatementLog
 from tests.e2e.test_stock_ledger import ISSUE, RECEIVE, check_inventory, numbers, open_shop
+from tests.graphql_ws import Subscriber
 
 RESERVE = """mutation($q: Decimal!, $until: DateTime!, $ref: String!) {
   reserveStock(input: {sku: "oil-1", locationId: "LOC-A", quantity: $q,
@@ -163,21 +164,36 @@ def stock_statements(gateway: RunningGateway) -> Iterator[StockStatements]:
         driver_connection.remove_query_logger(log)
 
 
-async def test_a_reservation_of_stocked_stock_locks_and_reads_its_level_in_one_statement(
-    api: Api, stock_statements: StockStatements
+async def test_a_reservation_of_stocked_stock_is_two_statements_and_no_transaction(
+    api: Api, stock_statements: StockStatements, engine: AsyncEngine
 ) -> None:
-    """The hot path (docs/inventory.md, "Reservations"): one statement finds the part by
-    SKU and locks its level at the location; the reservations are read only when some are
-    held; then the level is updated and the reservation inserted."""
+    """The hot path (docs/inventory.md, "Reservations"): one statement takes the number
+    and reads the level, a second writes the level, the reservation and its event, with
+    no BEGIN or COMMIT around them, whether the level held reservations or not; a level
+    holding one that is due goes the general way, which expires it first."""
     await open_shop(api)
     await api.data(RECEIVE, {"q": "10"})
     stock_statements.statements.clear()
-    assert "errors" not in await reserve(api, "4")
-    assert len(stock_statements.statements) == 3, stock_statements.statements
+    first = numbers((await reserve(api, "4"))["data"]["reserveStock"])
+    assert first["level"] == {"onHand": 10, "reserved": 4, "available": 6}
+    assert len(stock_statements.statements) == 2, stock_statements.statements
     stock_statements.statements.clear()
     second = numbers((await reserve(api, "2"))["data"]["reserveStock"])
     assert second["level"] == {"onHand": 10, "reserved": 6, "available": 4}
-    assert len(stock_statements.statements) == 4, stock_statements.statements
+    assert len(stock_statements.statements) == 2, stock_statements.statements
+    assert not [s for s in stock_statements.statements if s.strip() in {"BEGIN", "COMMIT"}]
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "UPDATE stock_reservations SET expires_at = now() - interval '1 minute' "
+                "WHERE tenant_id = :tenant AND id = :id"
+            ),
+            {"tenant": api.tenant, "id": first["reservation"]["reservationId"]},
+        )
+    third = numbers((await reserve(api, "1"))["data"]["reserveStock"])
+    assert third["level"] == {"onHand": 10, "reserved": 3, "available": 7}
+    ids = [r["reservation"]["reservationId"] for r in (first, second, third)]
+    assert ids == ["RES-001", "RES-002", "RES-003"]
 
 
 async def test_fifty_clients_reserving_the_last_ten_units_get_exactly_ten(
@@ -255,3 +271,45 @@ async def test_the_checker_reports_reserved_that_disagrees_with_the_active_reser
     assert checked.stdout == (
         "tenant t1: SKU-1 (P1) at L1: reserved 2.0000 but its active reservations sum to 1.0000\n"
     )
+
+
+WATCH_EVENTS = """subscription($types: [String!]) {
+  domainEvents(types: $types) { eventType aggregateType aggregateId payload } }"""
+
+
+async def test_a_reservation_made_in_two_statements_publishes_its_event(
+    api: Api, gateway: RunningGateway
+) -> None:
+    """The event the reservation recorded reaches the outbox, the relay and a dashboard in
+    the same statement as the reservation, as the general path's commit writes it."""
+    await open_shop(api)
+    await api.data(RECEIVE, {"q": "10"})
+    subscriber = await Subscriber(gateway.url, token(api.tenant)).connect()
+    try:
+        await subscriber.acknowledged()
+        await subscriber.subscribe(WATCH_EVENTS, {"types": ["StockReserved"]})
+        await gateway.subscribed(api.tenant, 1)
+        made = numbers((await reserve(api, "4", "SO-9/1"))["data"]["reserveStock"])
+        event = (await subscriber.next_data())["domainEvents"]
+    finally:
+        await subscriber.close()
+    assert event["payload"] == {
+        "productId": "PART-1",
+        "sku": "OIL-1",
+        "locationId": "LOC-A",
+        "reservationId": "RES-001",
+        "quantity": "4",
+        "referenceType": "SERVICE_ORDER",
+        "referenceId": "SO-9/1",
+        "onHand": "10.0000",
+        "reserved": "4.0000",
+        "expiresAt": event["payload"]["expiresAt"],
+        "reservedBy": "user-1",
+    }
+    assert made["reservation"]["reservationId"] == "RES-001"
+    assert event.pop("payload").pop("expiresAt")
+    assert event == {
+        "eventType": "com.durion.inventory.stock_reserved",
+        "aggregateType": "stock_item",
+        "aggregateId": "PART-1@LOC-A",
+    }

@@ -94,4 +94,10 @@ def test_nothing_is_both_planned_and_excluded() -> None:
 
 
 def test_the_planned_roots_are_the_bench_documents_roots() -> None:
-    assert {"estimate", "estimates", "serviceOrder", "serviceOrders"} == PLANNED_ROOTS
+    assert {
+        "estimate",
+        "estimates",
+        "serviceOrder",
+        "serviceOrders",
+        "customerInventoryView",
+    } == PLANNED_ROOTS

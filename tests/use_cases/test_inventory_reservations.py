@@ -56,6 +56,7 @@ async def reserve(uow: Units, clock: ManualClock, quantity: str, **given: object
         given.get("reference_type", ReferenceType.ORDER_LINE),  # type: ignore[arg-type]
         given.get("reference_id", "SO-1/1"),  # type: ignore[arg-type]
         given.get("expires_at", clock.now() + DAY),  # type: ignore[arg-type]
+        alone=uow if given.get("alone") else None,
     )
 
 
@@ -80,10 +81,16 @@ async def level(uow: Units):
     return (await levels.stock_levels(uow, "OIL-5W30", "LOC-A"))[0]
 
 
+ALONE = pytest.mark.parametrize("alone", [False, True], ids=["in a transaction", "alone"])
+"""Both ways of `reserve_stock`: in a transaction under the row lock, or in two
+statements that stand alone (`alone`), which must change and record the same."""
+
+
+@ALONE
 async def test_a_reservation_holds_stock_and_records_stock_reserved(
-    uow: Units, clock: ManualClock, database: Database, stocked: None
+    uow: Units, clock: ManualClock, database: Database, stocked: None, alone: bool
 ) -> None:
-    item, reservation = await reserve(uow, clock, "4", product_id=None, sku="oil-5w30")
+    item, reservation = await reserve(uow, clock, "4", product_id=None, sku="oil-5w30", alone=alone)
 
     assert reservation.id == "RES-001"
     assert (reservation.status, reservation.quantity, reservation.reserved_by) == (
@@ -318,17 +325,37 @@ async def test_the_sweep_expires_what_is_due_at_its_instant_once(
     assert [r.id for r in page.items] == ["RES-001"]
 
 
+@ALONE
 async def test_a_new_reservation_first_expires_those_past_their_time(
-    uow: Units, clock: ManualClock, database: Database, stocked: None
+    uow: Units, clock: ManualClock, database: Database, stocked: None, alone: bool
 ) -> None:
-    await reserve(uow, clock, "10", expires_at=clock.now() + timedelta(hours=1))
+    await reserve(uow, clock, "10", expires_at=clock.now() + timedelta(hours=1), alone=alone)
     clock.advance(timedelta(hours=1))
     database.outbox.clear()
 
-    item, reservation = await reserve(uow, clock, "10")
+    item, reservation = await reserve(uow, clock, "10", alone=alone)
 
     assert (item.reserved, reservation.id) == (10, "RES-002")
     assert [type(e) for e in database.outbox] == [ReservationExpired, StockReserved]
+
+
+async def test_alone_a_level_holding_reservations_not_due_takes_one_more_and_keeps_them(
+    uow: Units, clock: ManualClock, database: Database, stocked: None
+) -> None:
+    await reserve(uow, clock, "4", alone=True)
+    item, reservation = await reserve(uow, clock, "5", alone=True, reference_id="SO-2/1")
+    with pytest.raises(DomainError) as refused:
+        await reserve(uow, clock, "2", alone=True)
+
+    assert (item.reserved, item.available, reservation.id) == (9, 1, "RES-002")
+    assert refused.value.code == "INSUFFICIENT_STOCK"
+    stored = await level(uow)
+    assert (stored.reserved, stored.version) == (9, item.version)
+    active = await reservations.reservations(
+        uow, PageRequest(0, 20), status=ReservationStatus.ACTIVE
+    )
+    assert sorted(r.quantity for r in active.items) == [4, 5]
+    assert [type(e) for e in database.outbox] == [StockReserved, StockReserved]
 
 
 async def test_reservations_are_filtered_by_part_location_reference_and_status(

@@ -15,7 +15,9 @@ any), so the one rule of what a part costs a customer (domain/inventory/pricing.
 prices a few hundred groups instead of every pair, and nothing prices in SQL.
 
 Statements are built once per filter shape (location or not, text or not), with the
-filter's values as parameters.
+filter's values as parameters. The compiled read path reads the view with the same
+page, count and value statements, as subqueries of its one statement
+(persistence/json_reads/inventory_view.py), so both paths select the same items.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ VIEWER = (
 """The customer with the discount the tenant set for their tier, if any."""
 
 
+@cache
 def _texts_parts() -> CTE:
     """The parts whose text matches, found first (MATERIALIZED) through the trigram index.
 
@@ -67,7 +70,8 @@ def _texts_parts() -> CTE:
     parts come early in SKU order, 245 ms for one whose parts come last (every level
     walked; the benchmark's p99 0.9 s). Found first, a search costs in proportion to what
     it matches: 2-6 ms for a SKU fragment, more for a word in a quarter of the catalog
-    (its matches are sorted for the page)."""
+    (its matches are sorted for the page). One object, so a statement that reads both
+    a page and the value (the compiled read path's) names it once."""
     return (
         select(PART.id)
         .where(of_tenant(parts), contains_param(PART.search_text, "pattern"))
@@ -103,7 +107,7 @@ def _the_customers_line() -> ColumnElement[bool]:
 
 
 @cache
-def _page(by_location: bool, by_text: bool) -> Select:
+def page_statement(by_location: bool, by_text: bool) -> Select:
     source, where = _matching(by_location, by_text)
     keys = (
         select(LEVEL.product_id, LEVEL.location_id, LEVEL.sku)
@@ -144,13 +148,13 @@ def _page(by_location: bool, by_text: bool) -> Select:
 
 
 @cache
-def _count(by_location: bool, by_text: bool) -> Select:
+def count_statement(by_location: bool, by_text: bool) -> Select:
     source, where = _matching(by_location, by_text)
     return select(func.count()).select_from(source).where(*where)
 
 
 @cache
-def _value_groups(by_location: bool, by_text: bool) -> Select:
+def value_statement(by_location: bool, by_text: bool) -> Select:
     """Available stock per price group: the list price and the customer's line of the
     part, if any (its amounts: which part it is does not change the price)."""
     source, where = _matching(by_location, by_text, with_parts=True)
@@ -168,11 +172,11 @@ def _value_groups(by_location: bool, by_text: bool) -> Select:
     )
 
 
-def _shape(wanted: InventoryViewFilter) -> tuple[bool, bool]:
+def filter_shape(wanted: InventoryViewFilter) -> tuple[bool, bool]:
     return wanted.location_id is not None, wanted.search is not None
 
 
-def _values(wanted: InventoryViewFilter) -> dict[str, Any]:
+def filter_values(wanted: InventoryViewFilter) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if wanted.location_id is not None:
         values["location_id"] = wanted.location_id
@@ -203,8 +207,8 @@ class CustomerInventory(TenantRepository):
         of its part, and one pair more if another page follows (as `_page_rows` fetches,
         inside the statement's key lookup)."""
         rows = await self._rows(
-            _page(*_shape(wanted)),
-            **_values(wanted),
+            page_statement(*filter_shape(wanted)),
+            **filter_values(wanted),
             customer_id=customer_id,
             limit=request.page_size + 1,
             offset=request.offset,
@@ -213,10 +217,12 @@ class CustomerInventory(TenantRepository):
         return [StockedPart(*row) for row in rows]
 
     async def count(self, wanted: InventoryViewFilter) -> int:
-        return int(await self._value(_count(*_shape(wanted)), **_values(wanted)))
+        return int(
+            await self._value(count_statement(*filter_shape(wanted)), **filter_values(wanted))
+        )
 
     async def value_groups(self, customer_id: str, wanted: InventoryViewFilter) -> list[ValueGroup]:
         rows = await self._rows(
-            _value_groups(*_shape(wanted)), customer_id=customer_id, **_values(wanted)
+            value_statement(*filter_shape(wanted)), customer_id=customer_id, **filter_values(wanted)
         )
         return [ValueGroup(**row) for row in rows]

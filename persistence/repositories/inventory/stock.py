@@ -339,7 +339,7 @@ class StockRepository(AggregateRepository[StockItem]):
         if stored:
             levels = [
                 {
-                    **_figures(item),
+                    **figures(item),
                     "key_product_id": item.product_id,
                     "key_location_id": item.location_id,
                     "key_version": item.version,
@@ -380,7 +380,7 @@ class StockRepository(AggregateRepository[StockItem]):
             ADD_LEVEL,
             product_id=item.product_id,
             location_id=item.location_id,
-            **_figures(item),
+            **figures(item),
             sku=item.sku,
             version=1,
         )
@@ -389,7 +389,7 @@ class StockRepository(AggregateRepository[StockItem]):
         take_written(item, row)
 
 
-def _figures(item: StockItem) -> dict[str, Any]:
+def figures(item: StockItem) -> dict[str, Any]:
     return {
         "on_hand": item.on_hand,
         "reserved": item.reserved,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -329,8 +330,61 @@ class CustomerInventory(Table[StockedPart]):
         return [ValueGroup(*key, available) for key, available in groups.items()]
 
 
+class LoneReservations:
+    """A reservation's two statements that stand alone: each is committed as it runs, as
+    PostgreSQL commits a statement outside any transaction."""
+
+    def __init__(self, work: Any):
+        self._work = work
+
+    async def numbered_level(
+        self,
+        series: str,
+        product_id: str | None,
+        sku: str | None,
+        location_id: str,
+        now: datetime,
+    ) -> tuple[str, StockItem | None]:
+        number = await self._work.naming.next_id(series)
+        stock = InMemoryStock(self._work)
+        for row in self._work.rows(InMemoryStock.table):
+            item = stock._item(row)
+            if item.location_id != location_id or product_id not in (None, item.product_id):
+                continue
+            if sku not in (None, item.sku):
+                continue
+            due = any(
+                (r.product_id, r.location_id) == (item.product_id, location_id) and r.is_due(now)
+                for r in self._work.rows(StockReservations.table)
+            )
+            return number, None if due else item
+        return number, None
+
+    async def saved_alone(self, item: StockItem, reservation: Reservation) -> bool:
+        stored = self._work.read(InMemoryStock.table, item.id)
+        if stored is None or stored["version"] != item.version:
+            return False
+        now = self._work.now()
+        tables = self._work.database.tables
+        tenant = self._work.tenant_id
+        tables[InMemoryStock.table][(tenant, item.id)] = {
+            **stored,
+            **{name: getattr(item, name) for name in FIGURES},
+            "version": item.version + 1,
+            "updated_at": now,
+        }
+        tables.setdefault(StockReservations.table, {})[(tenant, reservation.id)] = replace(
+            reservation
+        )
+        self._work.database.outbox += item.events
+        item.events.clear()
+        item.version, item.updated_at = item.version + 1, now
+        return True
+
+
 class InventoryWork:
     stock = Repository(InMemoryStock)
+    lone_reservations = Repository(LoneReservations)
     stock_ledger = Repository(StockMovements)
     stock_reservations = Repository(StockReservations)
     shortage_alerts = Repository(ShortageAlerts)
