@@ -2,7 +2,7 @@
 
 An invoice is read in three statements (header, lines, journal lines) and so is a page
 of them. Saving writes the header with a version-checked UPDATE (those of all the
-invoices a unit of work changed in one round trip) and only *inserts* children: lines
+invoices a unit of work changed in one statement) and only *inserts* children: lines
 are added to drafts and never change, and the journal is append-only (the database
 refuses anything else, and checks at commit that every entry balances).
 """
@@ -23,12 +23,15 @@ from domain.receivables.search import InvoiceFilter
 from domain.tax import ItemType
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
+    by_column,
+    insert_unnested,
     of_tenant,
     one_of,
     one_of_param,
     take_written,
-    versioned_update,
+    versioned_update_unnested,
 )
+from persistence.repositories.receivables.documents import APPEND, appended
 from persistence.tables import invoice_lines, invoices, journal_lines
 
 HEADER = invoices.c
@@ -108,9 +111,11 @@ OPEN_OF_CUSTOMERS_LOCKED = (
     .with_for_update()
 )
 ADD = insert(invoices).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
-SAVE = versioned_update(invoices, WRITTEN).returning(HEADER.id, HEADER.version, HEADER.updated_at)
-ADD_LINE = insert(invoice_lines)
-APPEND_JOURNAL = insert(journal_lines)
+SAVE = versioned_update_unnested(invoices, WRITTEN).returning(
+    HEADER.id, HEADER.version, HEADER.updated_at
+)
+LINE_COLUMNS = [c.name for c in invoice_lines.c if c.name != "tenant_id"]
+ADD_LINES = insert_unnested(invoice_lines, LINE_COLUMNS, shared=["tenant_id"])
 
 
 class InvoiceRepository(AggregateRepository[Invoice]):
@@ -213,46 +218,44 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         await self._save_all([(invoice, before)])
 
     async def _save_all(self, changed: list[tuple[Invoice, dict[str, Any] | None]]) -> None:
-        """New invoices inserted one by one; the changed ones' headers in one round trip,
-        each UPDATE version-checked (one that matched no row is VERSION_CONFLICT); then
-        every new line, and every new journal line, of them all in one round trip each: a
-        payment applied to ten invoices writes as many statements as one applied to one."""
+        """New invoices inserted one by one; the changed ones' headers in one UPDATE,
+        each row version-checked (one that matched no row is VERSION_CONFLICT); then
+        every new line, and every new journal line, of them all in one INSERT each: a
+        payment applied to ten invoices writes as many statements as one applied to one,
+        and PostgreSQL runs each once, not once per invoice."""
         for invoice, before in changed:
             if before is None:
                 take_written(invoice, await self._row(ADD, **_added(invoice)))
         saved = [invoice for invoice, before in changed if before is not None]
-        written = {
-            row["id"]: row
-            for row in await self._run_many(
+        if saved:
+            headers = [_header(invoice) for invoice in saved]
+            rows = await self._rows(
                 SAVE,
-                [
-                    {**_header(invoice), "key_id": invoice.id, "key_version": invoice.version}
-                    for invoice in saved
-                ],
+                key_id=[invoice.id for invoice in saved],
+                key_version=[invoice.version for invoice in saved],
+                **{f"new_{name}": [header[name] for header in headers] for name in WRITTEN},
             )
-        }
-        for invoice in saved:
-            row = written.get(invoice.id)
-            if row is None:
-                raise self.stale(invoice.id, invoice.version)
-            take_written(invoice, row)
-        await self._run_many(
-            ADD_LINE,
-            [
-                _line_values(invoice.id, line)
-                for invoice, before in changed
-                for line in invoice.lines[0 if before is None else before["lines"] :]
-            ],
-        )
-        await self._run_many(
-            APPEND_JOURNAL,
-            [
-                _journal_values(invoice, entry, line_no, line)
-                for invoice, before in changed
-                for entry in invoice.journal[0 if before is None else before["journal"] :]
-                for line_no, line in enumerate(entry.lines, start=1)
-            ],
-        )
+            written = {row["id"]: row for row in rows}
+            for invoice in saved:
+                row = written.get(invoice.id)
+                if row is None:
+                    raise self.stale(invoice.id, invoice.version)
+                take_written(invoice, row)
+        lines = [
+            _line_values(invoice.id, line)
+            for invoice, before in changed
+            for line in invoice.lines[0 if before is None else before["lines"] :]
+        ]
+        if lines:
+            await self._run(ADD_LINES, **by_column(lines, LINE_COLUMNS))
+        journal = [
+            _journal_values(invoice, entry, line_no, line)
+            for invoice, before in changed
+            for entry in invoice.journal[0 if before is None else before["journal"] :]
+            for line_no, line in enumerate(entry.lines, start=1)
+        ]
+        if journal:
+            await self._run(APPEND, **appended(journal))
 
 
 def _header(invoice: Invoice) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 A payment is read in three statements (header, allocations, the journal lines of the
 entries it posted, by entry id) and so is a page of them. Saving writes the header with
 a version-checked UPDATE and only *inserts* allocations and journal lines, which never
-change. Each journal line names the payment's customer and, for a part applied to an
-invoice, that invoice; the unapplied cash names none.
+change: each kind in one statement, however many invoices the payment was applied to.
+Each journal line names the payment's customer and, for a part applied to an invoice,
+that invoice; the unapplied cash names none.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from domain.receivables.cash_refusals import PaymentNotFound
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 from domain.receivables.payment import Allocation, Payment, PaymentMethod, PaymentStatus
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import of_tenant, one_of_param, take_written, versioned_update
+from persistence.repositories.base import (
+    by_column,
+    insert_unnested,
+    of_tenant,
+    one_of_param,
+    take_written,
+    versioned_update,
+)
+from persistence.repositories.receivables.documents import APPEND, appended
 from persistence.tables import journal_lines, payment_allocations, payments
 
 HEADER = payments.c
@@ -70,8 +79,8 @@ OF_STATEMENT = select(HEADER.statement_line).where(
 )
 ADD = insert(payments).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
 SAVE = versioned_update(payments, WRITTEN).returning(HEADER.version, HEADER.updated_at)
-ADD_ALLOCATION = insert(payment_allocations)
-APPEND_JOURNAL = insert(journal_lines)
+ALLOCATION_COLUMNS = [c.name for c in payment_allocations.c if c.name != "tenant_id"]
+ADD_ALLOCATIONS = insert_unnested(payment_allocations, ALLOCATION_COLUMNS, shared=["tenant_id"])
 
 
 class PaymentRepository(AggregateRepository[Payment]):
@@ -190,40 +199,38 @@ class PaymentRepository(AggregateRepository[Payment]):
             raise self.stale(payment.id, payment.version)
         take_written(payment, row)
         written = 0 if before is None else before["allocations"]
-        await self._run_many(
-            ADD_ALLOCATION,
-            [
-                {
-                    "payment_id": payment.id,
-                    "line_no": a.line_no,
-                    "invoice_id": a.invoice_id,
-                    "amount": a.amount,
-                    "applied_on": a.applied_on,
-                    "entry_id": a.entry_id,
-                }
-                for a in payment.allocations[written:]
-            ],
-        )
+        parts = [
+            {
+                "payment_id": payment.id,
+                "line_no": a.line_no,
+                "invoice_id": a.invoice_id,
+                "amount": a.amount,
+                "applied_on": a.applied_on,
+                "entry_id": a.entry_id,
+            }
+            for a in payment.allocations[written:]
+        ]
+        if parts:
+            await self._run(ADD_ALLOCATIONS, **by_column(parts, ALLOCATION_COLUMNS))
         entries_written = 0 if before is None else before["journal"]
-        await self._run_many(
-            APPEND_JOURNAL,
-            [
-                {
-                    "entry_id": entry.entry_id,
-                    "line_no": line_no,
-                    "posted_on": entry.posted_on,
-                    "memo": entry.memo,
-                    "customer_id": payment.customer_id,
-                    "invoice_id": line.invoice_id,
-                    "account": line.account,
-                    "account_name": line.account_name,
-                    "debit": line.debit,
-                    "credit": line.credit,
-                }
-                for entry in payment.journal[entries_written:]
-                for line_no, line in enumerate(entry.lines, start=1)
-            ],
-        )
+        journal = [
+            {
+                "entry_id": entry.entry_id,
+                "line_no": line_no,
+                "posted_on": entry.posted_on,
+                "memo": entry.memo,
+                "customer_id": payment.customer_id,
+                "invoice_id": line.invoice_id,
+                "account": line.account,
+                "account_name": line.account_name,
+                "debit": line.debit,
+                "credit": line.credit,
+            }
+            for entry in payment.journal[entries_written:]
+            for line_no, line in enumerate(entry.lines, start=1)
+        ]
+        if journal:
+            await self._run(APPEND, **appended(journal))
 
 
 def _filtered(statement: Select, customer_id: str | None, unapplied_only: bool) -> Select:
