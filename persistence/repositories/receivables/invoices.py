@@ -93,14 +93,16 @@ JOURNAL_OF = (
     .order_by(JOURNAL.position)
 )
 BY_IDS = select(*HEADER_COLUMNS).where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
+MONEY_COLUMNS = [*HEADER_COLUMNS, HEADER.subtotal, HEADER.tax_total]
+"""An invoice loaded to take or give back money: its header with its stored totals."""
 LOCKED_BY_IDS = (
-    select(*HEADER_COLUMNS)
+    select(*MONEY_COLUMNS)
     .where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
     .order_by(HEADER.id)
     .with_for_update()
 )
 OPEN_OF_CUSTOMERS_LOCKED = (
-    select(*HEADER_COLUMNS)
+    select(*MONEY_COLUMNS)
     .where(
         of_tenant(invoices),
         one_of_param(HEADER.customer_id, "customer_ids"),
@@ -157,17 +159,18 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         return {i.id: i for i in found}
 
     async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
-        """The invoices of `invoice_ids` this tenant has, tracked, their rows held until
-        commit. Rows are locked in id order, so two payments never wait on each other
-        in a circle."""
+        """The invoices of `invoice_ids` this tenant has, to take or give back money:
+        tracked, their rows held until commit, read without their lines and journal
+        (one statement). Rows are locked in id order, so two payments never wait on
+        each other in a circle."""
         rows = await self._rows(LOCKED_BY_IDS, ids=sorted(set(invoice_ids)))
-        return {i.id: self._tracked_or(i) for i in await self._complete(rows)}
+        return {i.id: self._tracked_or(i) for i in self._headers(rows)}
 
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
-        """Each customer's invoices with money owed, tracked and locked (in id order)."""
+        """Each customer's invoices with money owed, as `locked` gives them."""
         rows = await self._rows(OPEN_OF_CUSTOMERS_LOCKED, customer_ids=sorted(set(customer_ids)))
         found: dict[str, list[Invoice]] = {c: [] for c in customer_ids}
-        for invoice in (self._tracked_or(i) for i in await self._complete(rows)):
+        for invoice in (self._tracked_or(i) for i in self._headers(rows)):
             if invoice.status in OPEN_STATUSES and invoice.open_balance > 0:
                 found[invoice.customer_id].append(invoice)
         return found
@@ -181,6 +184,13 @@ class InvoiceRepository(AggregateRepository[Invoice]):
     async def _read(self, aggregate_id: str, lock: bool) -> Invoice | None:
         row = await self._row(LOCKED_BY_ID if lock else BY_ID, id=aggregate_id)
         return None if row is None else (await self._complete([row]))[0]
+
+    def _headers(self, rows: Iterable[Mapping[str, Any]]) -> list[Invoice]:
+        """The invoices of `rows` (`MONEY_COLUMNS`) without their lines and journal."""
+        return [
+            Invoice(tenant_id=self.tenant_id, **{**row, "status": InvoiceStatus(row["status"])})
+            for row in rows
+        ]
 
     async def _complete(self, rows: Iterable[Mapping[str, Any]]) -> list[Invoice]:
         """The invoices of `rows` with their lines and journal, two statements for all."""
