@@ -113,9 +113,15 @@ OPEN_OF_CUSTOMERS_LOCKED = (
     .with_for_update()
 )
 ADD = insert(invoices).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
-SAVE = versioned_update_unnested(invoices, WRITTEN).returning(
-    HEADER.id, HEADER.version, HEADER.updated_at
-)
+MONEY_WRITTEN = ("status", "open_balance")
+"""All a payment, its reversal or a credit changes of an invoice."""
+SAVE = {
+    tuple(columns): versioned_update_unnested(invoices, columns).returning(
+        HEADER.id, HEADER.version, HEADER.updated_at
+    )
+    for columns in (WRITTEN, MONEY_WRITTEN)
+}
+"""The UPDATE of many invoices' headers, by the columns it writes (`_written_columns`)."""
 LINE_COLUMNS = [c.name for c in invoice_lines.c if c.name != "tenant_id"]
 ADD_LINES = insert_unnested(invoice_lines, LINE_COLUMNS, shared=["tenant_id"])
 
@@ -217,6 +223,22 @@ class InvoiceRepository(AggregateRepository[Invoice]):
             for row in headers
         ]
 
+    async def _save_headers(self, columns: tuple[str, ...], saved: list[Invoice]) -> None:
+        """The headers of `saved` in one UPDATE of `columns`, each row version-checked
+        (one that matched no row is VERSION_CONFLICT)."""
+        rows = await self._rows(
+            SAVE[columns],
+            key_id=[invoice.id for invoice in saved],
+            key_version=[invoice.version for invoice in saved],
+            **{f"new_{name}": [getattr(invoice, name) for invoice in saved] for name in columns},
+        )
+        written = {row["id"]: row for row in rows}
+        for invoice in saved:
+            row = written.get(invoice.id)
+            if row is None:
+                raise self.stale(invoice.id, invoice.version)
+            take_written(invoice, row)
+
     def _stored_form(self, invoice: Invoice) -> dict[str, Any]:
         return {
             **_header(invoice),
@@ -228,29 +250,20 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         await self._save_all([(invoice, before)])
 
     async def _save_all(self, changed: list[tuple[Invoice, dict[str, Any] | None]]) -> None:
-        """New invoices inserted one by one; the changed ones' headers in one UPDATE,
-        each row version-checked (one that matched no row is VERSION_CONFLICT); then
+        """New invoices inserted one by one; the changed ones' headers in one UPDATE per
+        set of columns written (`_save_headers`: a payment's invoices in one); then
         every new line, and every new journal line, of them all in one INSERT each: a
         payment applied to ten invoices writes as many statements as one applied to one,
         and PostgreSQL runs each once, not once per invoice."""
         for invoice, before in changed:
             if before is None:
                 take_written(invoice, await self._row(ADD, **_added(invoice)))
-        saved = [invoice for invoice, before in changed if before is not None]
-        if saved:
-            headers = [_header(invoice) for invoice in saved]
-            rows = await self._rows(
-                SAVE,
-                key_id=[invoice.id for invoice in saved],
-                key_version=[invoice.version for invoice in saved],
-                **{f"new_{name}": [header[name] for header in headers] for name in WRITTEN},
-            )
-            written = {row["id"]: row for row in rows}
-            for invoice in saved:
-                row = written.get(invoice.id)
-                if row is None:
-                    raise self.stale(invoice.id, invoice.version)
-                take_written(invoice, row)
+        by_columns: dict[tuple[str, ...], list[Invoice]] = {}
+        for invoice, before in changed:
+            if before is not None:
+                by_columns.setdefault(_written_columns(invoice, before), []).append(invoice)
+        for columns, saved in by_columns.items():
+            await self._save_headers(columns, saved)
         lines = [
             _line_values(invoice.id, line)
             for invoice, before in changed
@@ -266,6 +279,14 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         ]
         if journal:
             await self._run(APPEND, **appended(journal))
+
+
+def _written_columns(invoice: Invoice, before: dict[str, Any]) -> tuple[str, ...]:
+    """What the UPDATE of `invoice` writes: its balance and status alone when only money
+    moved (a payment, a credit), else every column it may change."""
+    header = _header(invoice)
+    moved = all(header[name] == before[name] for name in WRITTEN if name not in MONEY_WRITTEN)
+    return MONEY_WRITTEN if moved else tuple(WRITTEN)
 
 
 def _header(invoice: Invoice) -> dict[str, Any]:
