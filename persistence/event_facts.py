@@ -5,8 +5,8 @@ from the facts by `subscriptions/wire/` when the relay publishes. Facts are writ
 their dataclass fields and read back by their type hints, so an area adds an event
 without touching this module: `Decimal` as an exact string, instants and dates in ISO
 8601, enums by value, nested dataclasses as objects, tuples as lists. A fact added to an
-event later takes a default, which rows stored before it read back as (a fact missing
-with no default is an error naming it).
+event (or to a value nested in one) later takes a default, which rows stored before it
+read back as (a fact missing with no default is an error naming it).
 """
 
 from __future__ import annotations
@@ -119,7 +119,9 @@ def _reader(hint: Any) -> Callable[[Any], Any]:
         if dataclasses.is_dataclass(hint):
             nested = _readers(hint)
             return _optional(
-                lambda value: hint(**{name: read(value[name]) for name, read in nested})
+                lambda value: hint(
+                    **{name: read(value[name]) for name, read in nested if name in value}
+                )
             )
     return _as_is
 

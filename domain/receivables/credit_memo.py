@@ -21,7 +21,7 @@ from domain.errors import InvalidInput, NotFound, collect
 from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
 from domain.receivables.accounts import AccountRole, ChartOfAccounts
-from domain.receivables.invoice import Invoice
+from domain.receivables.invoice import Invoice, InvoiceStatus
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 
 REBATE_SETTLEMENT = "CREDIT_MEMO"
@@ -53,6 +53,9 @@ class CreditMemoIssued(DomainEvent):
     reason: str
     gl_entries: tuple[JournalLine, ...] = ()
     """The memo's posting; none in a document of another system that omits it."""
+    previous_status: InvoiceStatus | None = field(default=None, compare=False)
+    """The invoice's status before the credit (`invoiceStatusChanged`): the gateway's own
+    fact, not on the wire; None on account, and in facts kept before it was."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,6 +129,7 @@ class CreditMemo:
         on = at.astimezone(UTC).date()
         for period in closed_periods:
             period.refuse_billing_on(on)
+        previous = None if invoice is None else invoice.status
         if invoice is not None:
             invoice.apply_credit(amount)
         entry = JournalEntry.of(
@@ -161,6 +165,7 @@ class CreditMemo:
                 amount=amount,
                 reason=memo.reason,
                 gl_entries=entry.lines,
+                previous_status=previous,
             )
         )
         return memo

@@ -122,6 +122,12 @@ class Invoice:
     note: str | None = None
     """What the customer should know about the amounts (labor billed as approved)."""
     lines: tuple[InvoiceLine, ...] = ()
+    """Left out of an invoice loaded only to take or give back money (a payment, its
+    reversal), which needs its totals and open balance, never its lines."""
+    subtotal: Decimal = ZERO
+    """The lines' net amounts: worked out from the lines when there are any, else as
+    stored."""
+    tax_total: Decimal = ZERO
     status: InvoiceStatus = InvoiceStatus.DRAFT
     number: str | None = None
     posting_date: date | None = None
@@ -133,17 +139,15 @@ class Invoice:
     cancelled_by: str | None = None
     cancellation_reason: str | None = None
     journal: tuple[JournalEntry, ...] = ()
+    """Left out, as `lines` are, of an invoice loaded only to take or give back money."""
     version: int = 1
     updated_at: datetime | None = None
     events: list[DomainEvent] = field(default_factory=list)
 
-    @property
-    def subtotal(self) -> Decimal:
-        return sum((line.net_amount for line in self.lines), ZERO)
-
-    @property
-    def tax_total(self) -> Decimal:
-        return sum((line.tax_amount for line in self.lines), ZERO)
+    def __post_init__(self) -> None:
+        if self.lines:
+            self.subtotal = sum((line.net_amount for line in self.lines), ZERO)
+            self.tax_total = sum((line.tax_amount for line in self.lines), ZERO)
 
     @property
     def total(self) -> Decimal:

@@ -26,7 +26,7 @@ from domain.money import check_currency
 from domain.receivables.accounts import AccountRole, ChartOfAccounts
 from domain.receivables.allocation import check_payment_amount
 from domain.receivables.cash_refusals import NothingToApply
-from domain.receivables.invoice import Invoice
+from domain.receivables.invoice import Invoice, InvoiceStatus
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 from domain.receivables.payment_events import AllocatedAmount, PaymentReceived, PaymentReversed
 
@@ -157,6 +157,7 @@ class Payment:
             statement_line=statement_line,
         )
         entry_id = _received(id)
+        before = {invoice.id: invoice.status for invoice, _ in parts}
         applied = payment._apply(parts, payment_date, entry_id)
         receivables = chart[AccountRole.RECEIVABLES]
         entry = JournalEntry.of(
@@ -182,7 +183,7 @@ class Payment:
                 payment_method=method.value,
                 payment_date=payment_date,
                 bank_reference=payment.bank_reference,
-                allocations=_by_invoice(applied),
+                allocations=_by_invoice(applied, before),
                 gl_entries=_per_account(entry.lines),
             )
         )
@@ -253,6 +254,7 @@ class Payment:
         )
         for period in closed_periods:
             period.refuse_billing_on(on)
+        before = {a.invoice_id: invoices[a.invoice_id].status for a in self.allocations}
         for allocation in self.allocations:
             invoices[allocation.invoice_id].reverse_payment(allocation.amount)
         cash = self.journal[0].lines[0]
@@ -286,7 +288,7 @@ class Payment:
                 **self._about(at),
                 reason=self.reversal_reason,
                 reversed_by=by,
-                allocations=_by_invoice(self.allocations),
+                allocations=_by_invoice(self.allocations, before),
                 gl_entries=_per_account(entry.lines),
             )
         )
@@ -335,11 +337,17 @@ def _reversed(payment_id: str) -> str:
     return f"{payment_id}-REVERSED"
 
 
-def _by_invoice(allocations: Iterable[Allocation]) -> tuple[AllocatedAmount, ...]:
+def _by_invoice(
+    allocations: Iterable[Allocation], before: Mapping[str, InvoiceStatus]
+) -> tuple[AllocatedAmount, ...]:
+    """The amounts per invoice, each with the invoice's status `before` the change."""
     totals: dict[str, Decimal] = {}
     for a in allocations:
         totals[a.invoice_id] = totals.get(a.invoice_id, ZERO) + a.amount
-    return tuple(AllocatedAmount(invoice_id, amount) for invoice_id, amount in totals.items())
+    return tuple(
+        AllocatedAmount(invoice_id, amount, before[invoice_id])
+        for invoice_id, amount in totals.items()
+    )
 
 
 def _per_account(lines: Iterable[JournalLine]) -> tuple[JournalLine, ...]:

@@ -9,11 +9,12 @@ and changes no account's balance, so the General Ledger has nothing to book.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from domain.events import DomainEvent
+from domain.receivables.invoice import InvoiceStatus
 from domain.receivables.journal import JournalLine
 
 
@@ -21,6 +22,10 @@ from domain.receivables.journal import JournalLine
 class AllocatedAmount:
     invoice_id: str
     amount: Decimal
+    previous_status: InvoiceStatus | None = field(default=None, compare=False)
+    """The invoice's status before this money moved it (`invoiceStatusChanged`): the
+    gateway's own fact, not on the wire, so a document read back equals the event; None
+    in another system's document and in facts kept before it was."""
 
 
 @dataclass(frozen=True, kw_only=True)

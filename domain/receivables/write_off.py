@@ -21,7 +21,12 @@ from domain.errors import DomainError, NotFound, collect
 from domain.events import DomainEvent
 from domain.finance.periods import FinancialPeriod
 from domain.receivables.accounts import AccountRole, ChartOfAccounts
-from domain.receivables.invoice import OPEN_STATUSES, InvalidInvoiceTransition, Invoice
+from domain.receivables.invoice import (
+    OPEN_STATUSES,
+    InvalidInvoiceTransition,
+    Invoice,
+    InvoiceStatus,
+)
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 
 
@@ -65,6 +70,9 @@ class WriteOffApproved(DomainEvent):
     proposed_by: str
     approved_by: str
     gl_entries: tuple[JournalLine, ...]
+    previous_status: InvoiceStatus | None = field(default=None, compare=False)
+    """The invoice's status before it was written off (`invoiceStatusChanged`): the
+    gateway's own fact, not on the wire; None in facts kept before it was."""
 
 
 EVENTS = (WriteOffApproved,)
@@ -127,6 +135,7 @@ class WriteOff:
         on = at.astimezone(UTC).date()
         for period in closed_periods:
             period.refuse_billing_on(on)
+        previous = invoice.status
         invoice.write_off(self.amount)
         entry = JournalEntry.of(
             approval_entry_id(self.id),
@@ -151,6 +160,7 @@ class WriteOff:
                 proposed_by=self.proposed_by,
                 approved_by=by,
                 gl_entries=entry.lines,
+                previous_status=previous,
             )
         )
         return entry

@@ -129,18 +129,24 @@ def versioned_update_unnested(table: Table, written: Sequence[str]) -> Update:
     )
 
 
-def insert_unnested(table: Table, columns: Sequence[str], *, shared: Sequence[str] = ()) -> Insert:
+def insert_unnested(
+    table: Table, columns: Sequence[str], *, shared: Sequence[str] = (), prefix: str = ""
+) -> Insert:
     """The INSERT of any number of rows as one statement, to be built once: each of
     `columns` takes its values from an array parameter of its name (`by_column`),
     zipped row by row by unnest, and each of `shared` one value for every row (the
     tenant). Unlike an executemany, PostgreSQL plans and runs it once, and the driver
     encodes one array per column rather than a row of arguments per row: a receipt
     filling 10,000 backorders writes their reservations and 20,000 events this way.
-    The rows are inserted in their order (an identity column numbers them so)."""
+    The rows are inserted in their order (an identity column numbers them so).
+    `prefix` starts the array parameters' names, so that INSERTs into tables sharing
+    column names can run in one statement (as data-modifying CTEs)."""
     rows = (
-        func.unnest(*(bindparam(name, type_=ARRAY(table.c[name].type)) for name in columns))
+        func.unnest(
+            *(bindparam(prefix + name, type_=ARRAY(table.c[name].type)) for name in columns)
+        )
         .table_valued(*columns, with_ordinality="row_number")
-        .render_derived(name="given")
+        .render_derived(name=f"{prefix}given")
     )
     chosen = select(
         *(bindparam(name, type_=table.c[name].type) for name in shared),
@@ -149,9 +155,11 @@ def insert_unnested(table: Table, columns: Sequence[str], *, shared: Sequence[st
     return insert(table).from_select([*shared, *columns], chosen)
 
 
-def by_column(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> dict[str, list[Any]]:
+def by_column(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], prefix: str = ""
+) -> dict[str, list[Any]]:
     """`rows` as `insert_unnested` takes them: each column's values, in row order."""
-    return {name: [row[name] for row in rows] for name in columns}
+    return {prefix + name: [row[name] for row in rows] for name in columns}
 
 
 def take_written(record: object, row: Mapping[str, Any]) -> None:

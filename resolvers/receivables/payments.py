@@ -80,13 +80,13 @@ async def record_payment(
     """Record the payment and apply it; what is not applied is unapplied cash."""
     collect(check_payment_amount(request.amount), check_currency(request.currency, "currency"))
     async with uow() as work:
-        if request.customer_id not in await work.customers.get_many([request.customer_id]):
-            raise CustomerNotFound(
-                f"Customer '{request.customer_id}' was not found.", field="customerId"
-            )
+        named = await _named_invoices(work, request.allocations)
+        if not named or any(i.customer_id != request.customer_id for i in named.values()):
+            # Else the customer's own invoices prove it is there (they reference it).
+            await _require_customer(work, request.customer_id)
         currency = normalize_currency(request.currency)
         parts = await _parts(
-            work, request.customer_id, request.amount, currency, request.allocations
+            work, request.customer_id, request.amount, currency, request.allocations, named
         )
         [payment_id] = await work.naming.next_ids(PAYMENT_SERIES, 1, 6)
         payment = receive(
@@ -147,7 +147,12 @@ async def apply_unapplied_cash(
     async with uow() as work:
         async with changing(work.payments, payment_id, version) as payment:
             parts = await _parts(
-                work, payment.customer_id, payment.unapplied, payment.currency, allocations
+                work,
+                payment.customer_id,
+                payment.unapplied,
+                payment.currency,
+                allocations,
+                await _named_invoices(work, allocations),
             )
             payment.apply_unapplied(parts, clock.now(), await work.financial_periods.closed())
         await work.commit()
@@ -168,17 +173,33 @@ async def reverse_payment(
         return payment
 
 
+async def _require_customer(work: UnitOfWork, customer_id: str) -> None:
+    if customer_id not in await work.customers.get_many([customer_id]):
+        raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
+
+
+async def _named_invoices(
+    work: UnitOfWork, allocations: Sequence[AllocationRequest] | None
+) -> dict[str, Invoice]:
+    """The invoices `allocations` name (those the tenant has), locked; none if they name
+    none."""
+    if not allocations:
+        return {}
+    return await work.invoices.locked([a.invoice_id for a in allocations])
+
+
 async def _parts(
     work: UnitOfWork,
     customer_id: str,
     available: Decimal,
     currency: str,
     allocations: Sequence[AllocationRequest] | None,
+    found: dict[str, Invoice],
 ) -> list[tuple[Invoice, Decimal]]:
+    """`found`: the invoices `allocations` name (`_named_invoices`)."""
     if allocations is None:
         owed = await work.invoices.open_of_customers([customer_id])
         return oldest_due_first(available, currency, owed[customer_id])
-    found = await work.invoices.locked([a.invoice_id for a in allocations])
     for i, part in enumerate(allocations):
         if part.invoice_id not in found:
             missing = InvoiceNotFound(part.invoice_id)

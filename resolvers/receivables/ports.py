@@ -47,8 +47,10 @@ class InvoiceStore(Changeable[Invoice], Protocol):
         ...
 
     async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
-        """The invoices of these ids (those the tenant has), to change: tracked, held
-        until commit, the ones this unit already holds as it holds them."""
+        """The invoices of these ids (those the tenant has), to take or give back money:
+        tracked, held until commit, the ones this unit already holds as it holds them;
+        the others may come without their lines and journal (such a change needs
+        neither, and keeps the totals)."""
         ...
 
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:

@@ -6,8 +6,9 @@ Fed through the hub like every subscription (docs/events.md), read with
 (DRAFT to POSTED) and `InvoiceCancelled` (POSTED to CANCELLED). Money moves an invoice
 by the facts of a payment, a reversal, a credit memo or a write-off
 (`domain.receivables.status_changes`): one notice per invoice they touched, with the
-status and open balance the invoice has when the notice goes out (read then: the fact
-names the invoice and the amount, not the status). A draft set aside publishes nothing,
+status the fact recorded it had before, and the status and open balance the invoice has
+when the notice goes out (read then: the fact names the invoice and the amount, not
+what it came to). A draft set aside publishes nothing,
 so it is not seen.
 """
 
@@ -24,7 +25,7 @@ from domain.identity import Permission
 from domain.receivables.events import InvoiceCancelled, InvoicePosted
 from domain.receivables.invoice import Invoice
 from domain.receivables.invoice import InvoiceStatus as Status
-from domain.receivables.status_changes import MOVING, moved_by
+from domain.receivables.status_changes import MOVING, moved_by, status_before
 from resolvers.events.streams import domain_events
 from resolvers.receivables.payments import invoices_by_id
 from schema.context import Info
@@ -44,7 +45,8 @@ class InvoiceStatusChange:
     invoice_id: strawberry.ID
     customer_id: strawberry.ID
     previous_status: InvoiceStatus | None = strawberry.field(
-        description="Given when posted or cancelled; null when money moved it."
+        description="Its status before the change; null only for a change recorded "
+        "before the gateway kept it, or by another system that leaves it out."
     )
     new_status: InvoiceStatus = strawberry.field(
         description="When money moved it: its status as the notice goes out."
@@ -86,7 +88,7 @@ class InvoiceStatusChange:
             event_type=MOVING[type(fact)],
             invoice_id=strawberry.ID(invoice.id),
             customer_id=strawberry.ID(invoice.customer_id),
-            previous_status=None,
+            previous_status=status_before(fact, invoice.id),
             new_status=invoice.status,
             open_balance=invoice.open_balance,
             invoice_number=None,

@@ -251,9 +251,10 @@ async def test_refusals_have_their_codes_and_change_nothing(api: Api, engine: As
     assert await codes((owed["invoiceId"], "10.00"), (owed["invoiceId"], "10.00")) == [
         "BAD_USER_INPUT"
     ]
-    assert await api.error_codes(RECORD, payment_input("CUST-404", "10.00")) == [
-        "CUSTOMER_NOT_FOUND"
-    ]
+    for named in ((), ((theirs["invoiceId"], "10.00"),), (("INVC-404", "10.00"),)):
+        assert await api.error_codes(RECORD, payment_input("CUST-404", "10.00", *named)) == [
+            "CUSTOMER_NOT_FOUND"
+        ]
     assert await api.error_codes(GET, {"id": "PAY-404"}) == ["PAYMENT_NOT_FOUND"]
     reader = api.as_tenant(api.tenant, permissions=[Permission.INVOICE_READ])
     assert await reader.error_codes(RECORD, payment_input(customer, "10.00")) == ["FORBIDDEN"]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from domain.events import DomainEvent
 from domain.receivables.credit_memo import CreditMemoIssued
 from domain.receivables.events import InvoiceCancelled
+from domain.receivables.invoice import InvoiceStatus
 from domain.receivables.payment_events import AllocatedAmount, PaymentReceived, PaymentReversed
-from domain.receivables.status_changes import MOVING, Moved, moved_by
+from domain.receivables.status_changes import MOVING, Moved, moved_by, status_before
 from domain.receivables.write_off import WriteOffApproved
+from persistence.event_facts import event_from, facts_of
 from subscriptions.wire.registry import recorded_name
+from tests.unit.test_wire_payments import seed_invoice, seed_payment
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 ABOUT = {"tenant_id": "t", "occurred_at": AT}
@@ -62,3 +66,36 @@ def test_money_moves_the_invoices_it_touched_and_nothing_else() -> None:
 
 def test_each_moving_fact_is_published_under_the_name_the_subscription_asks_for() -> None:
     assert {recorded_name(name) for name in MOVING.values()} == {f.__name__ for f in MOVING}
+
+
+def kept(event: DomainEvent, without: str | None = None) -> DomainEvent:
+    """`event` as the outbox gives it back (a fact left out, as stored before it was)."""
+    facts = facts_of(event)
+    if without is not None:
+        facts["allocations"] = [
+            {k: v for k, v in part.items() if k != without} for part in facts["allocations"]
+        ]
+    return event_from(
+        event.event_type,
+        event.aggregate_type,
+        event.aggregate_id,
+        event.tenant_id,
+        event.occurred_at,
+        event.event_id,
+        facts,
+    )
+
+
+def test_money_facts_keep_the_status_each_invoice_had_before_them() -> None:
+    invoice = seed_invoice()
+    payment = seed_payment(invoice)
+    [received] = payment.events
+    payment.reverse("Bounced", AT, "user-2", {invoice.id: invoice}, ())
+    [_, reversed_] = payment.events
+    assert [status_before(kept(e), invoice.id) for e in (received, reversed_)] == [
+        InvoiceStatus.POSTED,
+        InvoiceStatus.PAID,
+    ]
+    assert invoice.status is InvoiceStatus.POSTED
+    assert status_before(kept(received, without="previous_status"), invoice.id) is None
+    assert status_before(kept(received), "another-invoice") is None

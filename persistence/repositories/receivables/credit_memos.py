@@ -12,6 +12,7 @@ from persistence.repositories.base import of_tenant, take_written
 from persistence.repositories.receivables.documents import (
     APPEND,
     OF_ENTRIES,
+    appended,
     entries_of,
     journal_rows,
 )
@@ -60,4 +61,6 @@ class CreditMemoRepository(AggregateRepository[CreditMemo]):
             version=1,
         )
         take_written(memo, row)
-        await self._run_many(APPEND, journal_rows(memo.journal, memo.customer_id, memo.invoice_id))
+        await self._run(
+            APPEND, **appended(journal_rows(memo.journal, memo.customer_id, memo.invoice_id))
+        )

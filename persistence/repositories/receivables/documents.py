@@ -1,20 +1,35 @@
-"""The journal lines of AR documents other than invoices (credit memos, write-offs):
-written with their customer and, where they have one, their invoice, and read back as
-the documents' entries."""
+"""The journal lines of AR documents: how every document appends its entries (one
+statement for all its lines, which the `journal_balances` trigger sums once, migration
+0030), and how those of credit memos and write-offs, written with their customer and,
+where they have one, their invoice, are read back as the documents' entries."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from domain.receivables.journal import JournalEntry, JournalLine, Side
-from persistence.repositories.base import of_tenant, one_of_param
+from persistence.repositories.base import by_column, insert_unnested, of_tenant, one_of_param
 from persistence.tables import journal_lines
 
 JOURNAL = journal_lines.c
-APPEND = insert(journal_lines)
+APPENDED = [
+    "entry_id",
+    "line_no",
+    "posted_on",
+    "memo",
+    "customer_id",
+    "invoice_id",
+    "account",
+    "account_name",
+    "debit",
+    "credit",
+]
+APPEND = insert_unnested(journal_lines, APPENDED, shared=["tenant_id"])
+"""Journal lines, however many, in one statement (values `appended(rows)`): an entry is
+never written in parts, and the database's triggers run over all of it at once."""
 OF_ENTRIES = (
     select(
         JOURNAL.entry_id,
@@ -49,6 +64,11 @@ def journal_rows(
         for entry in entries
         for line_no, line in enumerate(entry.lines, start=1)
     ]
+
+
+def appended(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """`rows` (one dict a journal line) as `APPEND` takes them."""
+    return by_column(rows, APPENDED)
 
 
 def entries_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, JournalEntry]:

@@ -2,7 +2,7 @@
 
 An invoice is read in three statements (header, lines, journal lines) and so is a page
 of them. Saving writes the header with a version-checked UPDATE (those of all the
-invoices a unit of work changed in one round trip) and only *inserts* children: lines
+invoices a unit of work changed in one statement) and only *inserts* children: lines
 are added to drafts and never change, and the journal is append-only (the database
 refuses anything else, and checks at commit that every entry balances).
 """
@@ -23,12 +23,15 @@ from domain.receivables.search import InvoiceFilter
 from domain.tax import ItemType
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
+    by_column,
+    insert_unnested,
     of_tenant,
     one_of,
     one_of_param,
     take_written,
-    versioned_update,
+    versioned_update_unnested,
 )
+from persistence.repositories.receivables.documents import APPEND, appended
 from persistence.tables import invoice_lines, invoices, journal_lines
 
 HEADER = invoices.c
@@ -90,14 +93,16 @@ JOURNAL_OF = (
     .order_by(JOURNAL.position)
 )
 BY_IDS = select(*HEADER_COLUMNS).where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
+MONEY_COLUMNS = [*HEADER_COLUMNS, HEADER.subtotal, HEADER.tax_total]
+"""An invoice loaded to take or give back money: its header with its stored totals."""
 LOCKED_BY_IDS = (
-    select(*HEADER_COLUMNS)
+    select(*MONEY_COLUMNS)
     .where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
     .order_by(HEADER.id)
     .with_for_update()
 )
 OPEN_OF_CUSTOMERS_LOCKED = (
-    select(*HEADER_COLUMNS)
+    select(*MONEY_COLUMNS)
     .where(
         of_tenant(invoices),
         one_of_param(HEADER.customer_id, "customer_ids"),
@@ -108,9 +113,17 @@ OPEN_OF_CUSTOMERS_LOCKED = (
     .with_for_update()
 )
 ADD = insert(invoices).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
-SAVE = versioned_update(invoices, WRITTEN).returning(HEADER.id, HEADER.version, HEADER.updated_at)
-ADD_LINE = insert(invoice_lines)
-APPEND_JOURNAL = insert(journal_lines)
+MONEY_WRITTEN = ("status", "open_balance")
+"""All a payment, its reversal or a credit changes of an invoice."""
+SAVE = {
+    tuple(columns): versioned_update_unnested(invoices, columns).returning(
+        HEADER.id, HEADER.version, HEADER.updated_at
+    )
+    for columns in (WRITTEN, MONEY_WRITTEN)
+}
+"""The UPDATE of many invoices' headers, by the columns it writes (`_written_columns`)."""
+LINE_COLUMNS = [c.name for c in invoice_lines.c if c.name != "tenant_id"]
+ADD_LINES = insert_unnested(invoice_lines, LINE_COLUMNS, shared=["tenant_id"])
 
 
 class InvoiceRepository(AggregateRepository[Invoice]):
@@ -152,17 +165,18 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         return {i.id: i for i in found}
 
     async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
-        """The invoices of `invoice_ids` this tenant has, tracked, their rows held until
-        commit. Rows are locked in id order, so two payments never wait on each other
-        in a circle."""
+        """The invoices of `invoice_ids` this tenant has, to take or give back money:
+        tracked, their rows held until commit, read without their lines and journal
+        (one statement). Rows are locked in id order, so two payments never wait on
+        each other in a circle."""
         rows = await self._rows(LOCKED_BY_IDS, ids=sorted(set(invoice_ids)))
-        return {i.id: self._tracked_or(i) for i in await self._complete(rows)}
+        return {i.id: self._tracked_or(i) for i in self._headers(rows)}
 
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
-        """Each customer's invoices with money owed, tracked and locked (in id order)."""
+        """Each customer's invoices with money owed, as `locked` gives them."""
         rows = await self._rows(OPEN_OF_CUSTOMERS_LOCKED, customer_ids=sorted(set(customer_ids)))
         found: dict[str, list[Invoice]] = {c: [] for c in customer_ids}
-        for invoice in (self._tracked_or(i) for i in await self._complete(rows)):
+        for invoice in (self._tracked_or(i) for i in self._headers(rows)):
             if invoice.status in OPEN_STATUSES and invoice.open_balance > 0:
                 found[invoice.customer_id].append(invoice)
         return found
@@ -176,6 +190,13 @@ class InvoiceRepository(AggregateRepository[Invoice]):
     async def _read(self, aggregate_id: str, lock: bool) -> Invoice | None:
         row = await self._row(LOCKED_BY_ID if lock else BY_ID, id=aggregate_id)
         return None if row is None else (await self._complete([row]))[0]
+
+    def _headers(self, rows: Iterable[Mapping[str, Any]]) -> list[Invoice]:
+        """The invoices of `rows` (`MONEY_COLUMNS`) without their lines and journal."""
+        return [
+            Invoice(tenant_id=self.tenant_id, **{**row, "status": InvoiceStatus(row["status"])})
+            for row in rows
+        ]
 
     async def _complete(self, rows: Iterable[Mapping[str, Any]]) -> list[Invoice]:
         """The invoices of `rows` with their lines and journal, two statements for all."""
@@ -202,6 +223,22 @@ class InvoiceRepository(AggregateRepository[Invoice]):
             for row in headers
         ]
 
+    async def _save_headers(self, columns: tuple[str, ...], saved: list[Invoice]) -> None:
+        """The headers of `saved` in one UPDATE of `columns`, each row version-checked
+        (one that matched no row is VERSION_CONFLICT)."""
+        rows = await self._rows(
+            SAVE[columns],
+            key_id=[invoice.id for invoice in saved],
+            key_version=[invoice.version for invoice in saved],
+            **{f"new_{name}": [getattr(invoice, name) for invoice in saved] for name in columns},
+        )
+        written = {row["id"]: row for row in rows}
+        for invoice in saved:
+            row = written.get(invoice.id)
+            if row is None:
+                raise self.stale(invoice.id, invoice.version)
+            take_written(invoice, row)
+
     def _stored_form(self, invoice: Invoice) -> dict[str, Any]:
         return {
             **_header(invoice),
@@ -213,46 +250,43 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         await self._save_all([(invoice, before)])
 
     async def _save_all(self, changed: list[tuple[Invoice, dict[str, Any] | None]]) -> None:
-        """New invoices inserted one by one; the changed ones' headers in one round trip,
-        each UPDATE version-checked (one that matched no row is VERSION_CONFLICT); then
-        every new line, and every new journal line, of them all in one round trip each: a
-        payment applied to ten invoices writes as many statements as one applied to one."""
+        """New invoices inserted one by one; the changed ones' headers in one UPDATE per
+        set of columns written (`_save_headers`: a payment's invoices in one); then
+        every new line, and every new journal line, of them all in one INSERT each: a
+        payment applied to ten invoices writes as many statements as one applied to one,
+        and PostgreSQL runs each once, not once per invoice."""
         for invoice, before in changed:
             if before is None:
                 take_written(invoice, await self._row(ADD, **_added(invoice)))
-        saved = [invoice for invoice, before in changed if before is not None]
-        written = {
-            row["id"]: row
-            for row in await self._run_many(
-                SAVE,
-                [
-                    {**_header(invoice), "key_id": invoice.id, "key_version": invoice.version}
-                    for invoice in saved
-                ],
-            )
-        }
-        for invoice in saved:
-            row = written.get(invoice.id)
-            if row is None:
-                raise self.stale(invoice.id, invoice.version)
-            take_written(invoice, row)
-        await self._run_many(
-            ADD_LINE,
-            [
-                _line_values(invoice.id, line)
-                for invoice, before in changed
-                for line in invoice.lines[0 if before is None else before["lines"] :]
-            ],
-        )
-        await self._run_many(
-            APPEND_JOURNAL,
-            [
-                _journal_values(invoice, entry, line_no, line)
-                for invoice, before in changed
-                for entry in invoice.journal[0 if before is None else before["journal"] :]
-                for line_no, line in enumerate(entry.lines, start=1)
-            ],
-        )
+        by_columns: dict[tuple[str, ...], list[Invoice]] = {}
+        for invoice, before in changed:
+            if before is not None:
+                by_columns.setdefault(_written_columns(invoice, before), []).append(invoice)
+        for columns, saved in by_columns.items():
+            await self._save_headers(columns, saved)
+        lines = [
+            _line_values(invoice.id, line)
+            for invoice, before in changed
+            for line in invoice.lines[0 if before is None else before["lines"] :]
+        ]
+        if lines:
+            await self._run(ADD_LINES, **by_column(lines, LINE_COLUMNS))
+        journal = [
+            _journal_values(invoice, entry, line_no, line)
+            for invoice, before in changed
+            for entry in invoice.journal[0 if before is None else before["journal"] :]
+            for line_no, line in enumerate(entry.lines, start=1)
+        ]
+        if journal:
+            await self._run(APPEND, **appended(journal))
+
+
+def _written_columns(invoice: Invoice, before: dict[str, Any]) -> tuple[str, ...]:
+    """What the UPDATE of `invoice` writes: its balance and status alone when only money
+    moved (a payment, a credit), else every column it may change."""
+    header = _header(invoice)
+    moved = all(header[name] == before[name] for name in WRITTEN if name not in MONEY_WRITTEN)
+    return MONEY_WRITTEN if moved else tuple(WRITTEN)
 
 
 def _header(invoice: Invoice) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 A payment is read in three statements (header, allocations, the journal lines of the
 entries it posted, by entry id) and so is a page of them. Saving writes the header with
 a version-checked UPDATE and only *inserts* allocations and journal lines, which never
-change. Each journal line names the payment's customer and, for a part applied to an
-invoice, that invoice; the unapplied cash names none.
+change: each kind in one statement, however many invoices the payment was applied to,
+and a new payment's header, allocations and journal lines all in one (`RECEIVE`).
+Each journal line names the payment's customer and, for a part applied to an invoice,
+that invoice; the unapplied cash names none.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ from domain.receivables.cash_refusals import PaymentNotFound
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 from domain.receivables.payment import Allocation, Payment, PaymentMethod, PaymentStatus
 from persistence.repositories.aggregates import AggregateRepository
-from persistence.repositories.base import of_tenant, one_of_param, take_written, versioned_update
+from persistence.repositories.base import (
+    by_column,
+    insert_unnested,
+    of_tenant,
+    one_of_param,
+    take_written,
+    versioned_update,
+)
+from persistence.repositories.receivables.documents import APPEND, APPENDED, appended
 from persistence.tables import journal_lines, payment_allocations, payments
 
 HEADER = payments.c
@@ -68,10 +78,26 @@ ALLOCATIONS_TO = (
 OF_STATEMENT = select(HEADER.statement_line).where(
     of_tenant(payments), HEADER.statement_id == bindparam("statement_id")
 )
-ADD = insert(payments).returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
 SAVE = versioned_update(payments, WRITTEN).returning(HEADER.version, HEADER.updated_at)
-ADD_ALLOCATION = insert(payment_allocations)
-APPEND_JOURNAL = insert(journal_lines)
+ALLOCATION_COLUMNS = [c.name for c in payment_allocations.c if c.name != "tenant_id"]
+ADD_ALLOCATIONS = insert_unnested(payment_allocations, ALLOCATION_COLUMNS, shared=["tenant_id"])
+ADDED = [c.name for c in payments.c if c.name not in {"tenant_id", "created_at", "updated_at"}]
+PART, LINE = "part_", "line_"
+HEADER_ADDED = (
+    insert(payments)
+    .values({"tenant_id": bindparam("tenant_id"), **{name: bindparam(name) for name in ADDED}})
+    .returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
+    .cte("header")
+)
+RECEIVE = select(*HEADER_ADDED.c).add_cte(
+    insert_unnested(payment_allocations, ALLOCATION_COLUMNS, shared=["tenant_id"], prefix=PART).cte(
+        "parts"
+    ),
+    insert_unnested(journal_lines, APPENDED, shared=["tenant_id"], prefix=LINE).cte("lines"),
+)
+"""A new payment with its allocations (`part_` arrays) and its journal lines (`line_`
+arrays) in one statement: three INSERTs as data-modifying CTEs, the header's RETURNING
+given back."""
 
 
 class PaymentRepository(AggregateRepository[Payment]):
@@ -166,9 +192,11 @@ class PaymentRepository(AggregateRepository[Payment]):
 
     async def _save(self, payment: Payment, before: dict[str, Any] | None) -> None:
         header = {name: getattr(payment, name) for name in WRITTEN}
+        parts = _allocation_rows(payment, 0 if before is None else before["allocations"])
+        journal = _journal_rows(payment, 0 if before is None else before["journal"])
         if before is None:
             row = await self._row(
-                ADD,
+                RECEIVE,
                 **header,
                 id=payment.id,
                 customer_id=payment.customer_id,
@@ -183,47 +211,56 @@ class PaymentRepository(AggregateRepository[Payment]):
                 statement_id=payment.statement_id,
                 statement_line=payment.statement_line,
                 version=1,
+                **by_column(parts, ALLOCATION_COLUMNS, PART),
+                **by_column(journal, APPENDED, LINE),
             )
-        else:
-            row = await self._row(SAVE, **header, key_id=payment.id, key_version=payment.version)
+            assert row is not None, "an INSERT ... RETURNING gives its row"
+            take_written(payment, row)
+            return
+        row = await self._row(SAVE, **header, key_id=payment.id, key_version=payment.version)
         if row is None:
             raise self.stale(payment.id, payment.version)
         take_written(payment, row)
-        written = 0 if before is None else before["allocations"]
-        await self._run_many(
-            ADD_ALLOCATION,
-            [
-                {
-                    "payment_id": payment.id,
-                    "line_no": a.line_no,
-                    "invoice_id": a.invoice_id,
-                    "amount": a.amount,
-                    "applied_on": a.applied_on,
-                    "entry_id": a.entry_id,
-                }
-                for a in payment.allocations[written:]
-            ],
-        )
-        entries_written = 0 if before is None else before["journal"]
-        await self._run_many(
-            APPEND_JOURNAL,
-            [
-                {
-                    "entry_id": entry.entry_id,
-                    "line_no": line_no,
-                    "posted_on": entry.posted_on,
-                    "memo": entry.memo,
-                    "customer_id": payment.customer_id,
-                    "invoice_id": line.invoice_id,
-                    "account": line.account,
-                    "account_name": line.account_name,
-                    "debit": line.debit,
-                    "credit": line.credit,
-                }
-                for entry in payment.journal[entries_written:]
-                for line_no, line in enumerate(entry.lines, start=1)
-            ],
-        )
+        if parts:
+            await self._run(ADD_ALLOCATIONS, **by_column(parts, ALLOCATION_COLUMNS))
+        if journal:
+            await self._run(APPEND, **appended(journal))
+
+
+def _allocation_rows(payment: Payment, written: int) -> list[dict[str, Any]]:
+    """The payment's allocations after the first `written`, as rows."""
+    return [
+        {
+            "payment_id": payment.id,
+            "line_no": a.line_no,
+            "invoice_id": a.invoice_id,
+            "amount": a.amount,
+            "applied_on": a.applied_on,
+            "entry_id": a.entry_id,
+        }
+        for a in payment.allocations[written:]
+    ]
+
+
+def _journal_rows(payment: Payment, written: int) -> list[dict[str, Any]]:
+    """The lines of the payment's journal entries after the first `written`, as rows:
+    each names the payer and, for a part applied to an invoice, that invoice."""
+    return [
+        {
+            "entry_id": entry.entry_id,
+            "line_no": line_no,
+            "posted_on": entry.posted_on,
+            "memo": entry.memo,
+            "customer_id": payment.customer_id,
+            "invoice_id": line.invoice_id,
+            "account": line.account,
+            "account_name": line.account_name,
+            "debit": line.debit,
+            "credit": line.credit,
+        }
+        for entry in payment.journal[written:]
+        for line_no, line in enumerate(entry.lines, start=1)
+    ]
 
 
 def _filtered(statement: Select, customer_id: str | None, unapplied_only: bool) -> Select:

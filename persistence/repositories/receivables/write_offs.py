@@ -18,6 +18,7 @@ from persistence.repositories.base import of_tenant, take_written, versioned_upd
 from persistence.repositories.receivables.documents import (
     APPEND,
     OF_ENTRIES,
+    appended,
     entries_of,
     journal_rows,
 )
@@ -88,7 +89,8 @@ class WriteOffRepository(AggregateRepository[WriteOff]):
         if row is None:
             raise self.stale(write_off.id, write_off.version)
         take_written(write_off, row)
-        await self._run_many(
-            APPEND,
-            journal_rows(write_off.journal[written:], write_off.customer_id, write_off.invoice_id),
+        rows = journal_rows(
+            write_off.journal[written:], write_off.customer_id, write_off.invoice_id
         )
+        if rows:
+            await self._run(APPEND, **appended(rows))
