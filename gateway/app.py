@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -100,20 +100,22 @@ class GraphQLApp(GraphQL):
         """A planned query's answer, straight from the planner (schema/planned_operations.py);
         every other request, and one it hands back, from Strawberry's view.
 
-        Only a POST of a JSON body, answered as one JSON document, and outside a trace
-        that records (its spans stay exactly Strawberry's). The caller is authenticated
-        and charged to its rate budget once, here, before the body is read, as
-        Strawberry's view does first; a request handed back runs with that context.
+        Only a POST of a JSON body or a GET with a `query` parameter, answered as one
+        JSON document, and outside a trace that records (its spans stay exactly
+        Strawberry's). The caller is authenticated and charged to its rate budget once,
+        here, before the request is read, as Strawberry's view does first; a request
+        handed back runs with that context.
         """
+        method = request.method
         if (
             self._planned is None
-            or request.method != "POST"
-            or not self._plain(request.headers)
+            or not self._plain(request.headers, method)
+            or (method == "GET" and "query" not in request.query_params)
             or get_current_span().is_recording()
         ):
             return await self.run(request)
         context = await self.get_context(request)
-        sent = _graphql_request(await request.body())
+        sent = _posted(await request.body()) if method == "POST" else _asked(request.query_params)
         answered = await self._planned.answer(*sent, context=context) if sent is not None else None
         if answered is None:
             return await self.run(request, context=context)
@@ -122,11 +124,14 @@ class GraphQLApp(GraphQL):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
         return response
 
-    def _plain(self, headers: Any) -> bool:
-        """Whether a request with these headers sends JSON and takes one JSON answer
-        (not a stream of results: multipart or server-sent events)."""
-        content_type = headers.get("content-type", "")
-        if content_type.partition(";")[0].strip().lower() != "application/json":
+    def _plain(self, headers: Any, method: str) -> bool:
+        """Whether a GET, or a POST sending JSON, takes one JSON answer (not a stream of
+        results: multipart or server-sent events)."""
+        if method == "POST":
+            content_type = headers.get("content-type", "")
+            if content_type.partition(";")[0].strip().lower() != "application/json":
+                return False
+        elif method != "GET":
             return False
         accept = headers.get("accept", "")
         plain = self._plain_accepts.get(accept)
@@ -387,15 +392,33 @@ def create_app(
     return app
 
 
-def _graphql_request(
-    body: bytes,
-) -> tuple[str, dict[str, Any] | None, str | None, dict[str, Any] | None] | None:
-    """The query, variables, operation name and extensions of a body that is one plain
-    GraphQL request; None for anything Strawberry's view would refuse or read otherwise."""
+GraphQLRequest = tuple[str, dict[str, Any] | None, str | None, dict[str, Any] | None]
+"""A request's query, variables, operation name and extensions."""
+
+
+def _posted(body: bytes) -> GraphQLRequest | None:
+    """The GraphQL request a POST's body is, read as Strawberry's view reads it."""
     try:
-        sent = json.loads(body)
+        return _graphql_request(json.loads(body))
     except (ValueError, RecursionError):
         return None
+
+
+def _asked(parameters: Mapping[str, str]) -> GraphQLRequest | None:
+    """The GraphQL request a GET's parameters are, read as Strawberry's view reads them."""
+    sent: dict[str, Any] = dict(parameters)
+    try:
+        for name in ("variables", "extensions"):
+            if sent.get(name):
+                sent[name] = json.loads(sent[name])
+    except (ValueError, RecursionError):
+        return None
+    return _graphql_request(sent)
+
+
+def _graphql_request(sent: object) -> GraphQLRequest | None:
+    """`sent` as one plain GraphQL request; None for anything Strawberry's view would
+    refuse or read otherwise."""
     if not isinstance(sent, dict):
         return None
     query, variables = sent.get("query"), sent.get("variables")

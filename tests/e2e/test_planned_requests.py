@@ -1,11 +1,12 @@
 """A planned query answered on its own way past Strawberry (schema/planned_operations.py)
 keeps what a client and an operator see of every request: the metrics, GraphQL over
-HTTP's media type, the rate budget charged once, and the ordinary answer when the
-planner hands a request back. (That its bodies equal Strawberry's, errors included, is
-tests/e2e/test_planned_reads.py.)"""
+HTTP's media type, GET as POST, the rate budget charged once, and the ordinary answer
+when the planner hands a request back. (That its bodies equal Strawberry's, errors
+included, is tests/e2e/test_planned_reads.py.)"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import httpx
@@ -68,6 +69,30 @@ async def test_a_planned_query_answers_in_the_media_type_asked_for(
     assert plain.json() == asked.json()
     assert plain.json()["extensions"]["cost"]["requested"] > 0
     assert plain.headers["x-correlation-id"].startswith("corr-")
+
+
+async def test_a_planned_query_sent_by_get_answers_as_by_post(
+    api: Api, http: httpx.AsyncClient
+) -> None:
+    await estimate_shop.open_shop(api)
+    estimate = await estimate_shop.seed_estimate(api)
+    variables = {"id": estimate["estimateId"]}
+    bearer = {"authorization": f"Bearer {token(api.tenant)}"}
+    posted = await http.post(
+        "/graphql", json={"query": READ, "variables": variables}, headers=bearer
+    )
+    asked = await http.get(
+        "/graphql", params={"query": READ, "variables": json.dumps(variables)}, headers=bearer
+    )
+    missing = await http.get(
+        "/graphql",
+        params={"query": READ, "variables": json.dumps({"id": "EST-404"})},
+        headers=bearer,
+    )
+    assert asked.status_code == posted.status_code == 200
+    assert asked.json() == posted.json()
+    assert asked.json()["data"]["estimate"]["estimateId"] == estimate["estimateId"]
+    assert missing.json()["errors"][0]["extensions"]["code"] == "ESTIMATE_NOT_FOUND"
 
 
 async def test_a_request_handed_back_is_charged_to_the_budget_once(
