@@ -104,7 +104,8 @@ class GraphQLApp(GraphQL):
         JSON document, and outside a trace that records (its spans stay exactly
         Strawberry's). The caller is authenticated and charged to its rate budget once,
         here, before the request is read, as Strawberry's view does first; a request
-        handed back runs with that context.
+        handed back runs with that context. So does one whose own way failed unexpectedly
+        (logged): it costs that request its time, never its answer.
         """
         method = request.method
         if (
@@ -116,7 +117,12 @@ class GraphQLApp(GraphQL):
             return await self.run(request)
         context = await self.get_context(request)
         sent = _posted(await request.body()) if method == "POST" else _asked(request.query_params)
-        answered = await self._planned.answer(*sent, context=context) if sent is not None else None
+        answered = None
+        if sent is not None:
+            try:
+                answered = await self._planned.answer(*sent, context=context)
+            except Exception:
+                log.exception("a planned query failed; answering it the ordinary way")
         if answered is None:
             return await self.run(request, context=context)
         response = Response(answered, media_type="application/json")

@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
-    GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
@@ -162,7 +161,7 @@ class PlannedOperations:
         known = self._schema.known_documents
         try:
             document = known.parsed(query)
-        except GraphQLError:
+        except Exception:  # a syntax error, or nesting past the interpreter's limit
             return None
         if known.errors(self._graphql, document, RULES):
             return None
