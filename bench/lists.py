@@ -6,9 +6,9 @@ Self-contained and repeatable: starts the embedded PostgreSQL and broker and two
 one tenant with SQL (1,000 customers each with a vehicle, one location, 50,000 estimates
 of two lines each and 50,000 service orders of one item each), checks that both answer
 every document with the same JSON, then times each document on each gateway from 1, 10
-and 50 concurrent clients and prints throughput, p50/p99, the gateway's CPU per request
-and the SQL statements per request (counted from PostgreSQL's statement log over 50
-sequential requests, less what the idle gateways ran meanwhile):
+and 50 concurrent clients and prints throughput, p50/p99, the server's and PostgreSQL's
+CPU per request and the SQL statements per request (counted from PostgreSQL's statement
+log over 50 sequential requests, less what the idle gateways ran meanwhile):
 
 - `orders`: a page of 50 service orders with their customer, vehicle, location and items;
 - `customers`: a page of 50 customers, each with its first 5 estimates (a connection with
@@ -49,6 +49,7 @@ from bench.harness import (
     Server,
     Services,
     bench_token,
+    database_cpu_seconds,
     percentile,
     process_cpu_seconds,
     running_gateway,
@@ -109,11 +110,11 @@ async def load(engine: AsyncEngine) -> float:
 
 
 async def clients(
-    url: str, document: str, concurrency: int, seconds: float, pid: int
-) -> tuple[list[float], float, float]:
+    url: str, document: str, concurrency: int, seconds: float, pid: int, services: Services
+) -> tuple[list[float], float, float, float]:
     """Each client sends `document` in a loop on a connection of its own for `seconds`,
-    after a warm-up; the latencies of every timed request, the seconds they took and the
-    gateway's CPU seconds meanwhile."""
+    after a warm-up; the latencies of every timed request, the seconds they took, and the
+    server's and the database's CPU seconds meanwhile."""
     connections = [GraphQLClient(url, bench_token()) for _ in range(concurrency)]
     latencies: list[float] = []
     until = 0.0
@@ -130,14 +131,16 @@ async def clients(
         for http in connections:
             for _ in range(3):
                 await client(http, warm=True)
-        cpu, started = process_cpu_seconds(pid), time.perf_counter()
+        cpu, database = process_cpu_seconds(pid), database_cpu_seconds(services)
+        started = time.perf_counter()
         until = started + seconds
         await asyncio.gather(*(client(http, warm=False) for http in connections))
         elapsed, used = time.perf_counter() - started, process_cpu_seconds(pid) - cpu
+        database = database_cpu_seconds(services) - database
     finally:
         for http in connections:
             await http.close()
-    return latencies, elapsed, used
+    return latencies, elapsed, used, database
 
 
 STATEMENT = re.compile(r"LOG:  (statement|execute [^:]*):")
@@ -291,8 +294,8 @@ async def compare(
             for path, server in contenders.items():
                 if name not in server.documents:
                     continue
-                latencies, elapsed, used = await clients(
-                    server.url, server.documents[name], concurrency, seconds, server.pid
+                latencies, elapsed, used, database = await clients(
+                    server.url, server.documents[name], concurrency, seconds, server.pid, services
                 )
                 print(
                     f"{name:<9} {path:<12} {concurrency:>2} clients: "
@@ -300,6 +303,7 @@ async def compare(
                     f"p50 {percentile(latencies, 0.5):6.1f} ms, "
                     f"p99 {percentile(latencies, 0.99):6.1f} ms, "
                     f"server CPU {1000 * used / len(latencies):5.2f} ms/req, "
+                    f"database CPU {1000 * database / len(latencies):5.2f} ms/req, "
                     f"{counts[name, path]:4.1f} statements/req"
                 )
 

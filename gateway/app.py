@@ -14,14 +14,14 @@ import asyncio
 import json
 import logging
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.trace import Tracer
+from opentelemetry.trace import Tracer, get_current_span
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -52,6 +52,7 @@ from gateway.websocket_auth import (
 from gateway.websocket_protocols import SharingTransportWSHandler, SharingWSHandler
 from persistence.database import DatabaseTimeouts, create_engine, ping
 from persistence.statement_spans import trace_statements
+from schema.planned_operations import PlannedOperations
 from schema.planning.planner import ReadPlanner
 from schema.planning.response import response_body
 from schema.root import Limits, build_schema
@@ -59,6 +60,8 @@ from subscriptions.topics import BrokerLink
 
 log = logging.getLogger("gateway")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+KEPT_ACCEPTS = 64
+"""Accept headers whose verdict (one JSON answer or a stream) is kept."""
 
 
 class GraphQLApp(GraphQL):
@@ -77,10 +80,13 @@ class GraphQLApp(GraphQL):
         metrics: GatewayMetrics,
         graphiql: GraphiQLPage | None,
         tracer: Tracer,
+        planned: PlannedOperations | None = None,
         **kwargs: Any,
     ):
         super().__init__(graphql_ide="graphiql" if graphiql else None, **kwargs)
         self.metrics = metrics
+        self._planned = planned
+        self._plain_accepts: dict[str, bool] = {}
         self.tracer = tracer
         self._graphiql = graphiql
         self._contexts = contexts
@@ -89,6 +95,57 @@ class GraphQLApp(GraphQL):
 
     async def get_context(self, request: Any, response: Any = None) -> Any:
         return await self._contexts.build(request, response)
+
+    async def answer(self, request: Request) -> Response:
+        """A planned query's answer, straight from the planner (schema/planned_operations.py);
+        every other request, and one it hands back, from Strawberry's view.
+
+        Only a POST of a JSON body or a GET with a `query` parameter, answered as one
+        JSON document, and outside a trace that records (its spans stay exactly
+        Strawberry's). The caller is authenticated and charged to its rate budget once,
+        here, before the request is read, as Strawberry's view does first; a request
+        handed back runs with that context. So does one whose own way failed unexpectedly
+        (logged): it costs that request its time, never its answer.
+        """
+        method = request.method
+        if (
+            self._planned is None
+            or not self._plain(request.headers, method)
+            or (method == "GET" and "query" not in request.query_params)
+            or get_current_span().is_recording()
+        ):
+            return await self.run(request)
+        context = await self.get_context(request)
+        sent = _posted(await request.body()) if method == "POST" else _asked(request.query_params)
+        answered = None
+        if sent is not None:
+            try:
+                answered = await self._planned.answer(*sent, context=context)
+            except Exception:
+                log.exception("a planned query failed; answering it the ordinary way")
+        if answered is None:
+            return await self.run(request, context=context)
+        response = Response(answered, media_type="application/json")
+        if GRAPHQL_RESPONSE in request.headers.get("accept", ""):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        return response
+
+    def _plain(self, headers: Any, method: str) -> bool:
+        """Whether a GET, or a POST sending JSON, takes one JSON answer (not a stream of
+        results: multipart or server-sent events)."""
+        if method == "POST":
+            content_type = headers.get("content-type", "")
+            if content_type.partition(";")[0].strip().lower() != "application/json":
+                return False
+        elif method != "GET":
+            return False
+        accept = headers.get("accept", "")
+        plain = self._plain_accepts.get(accept)
+        if plain is None:
+            plain = self._get_stream_transport_from_headers({"accept": accept}) is None
+            if len(self._plain_accepts) < KEPT_ACCEPTS:
+                self._plain_accepts[accept] = plain
+        return plain
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The gateway's own GraphiQL page, whose files it serves itself (not Strawberry's,
@@ -161,7 +218,7 @@ class GraphQLApp(GraphQL):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             try:
-                response = await self.run(Request(scope=scope, receive=receive))
+                response = await self.answer(Request(scope=scope, receive=receive))
             except HTTPException as refused:
                 response = request_error(refused.status_code, refused.reason)
                 if isinstance(refused, RateLimited):
@@ -243,6 +300,14 @@ def create_app(
         metrics,
         graphiql,
         tracing.tracer,
+        PlannedOperations(
+            schema,
+            read_plans,
+            metrics.graphql if settings.metrics_enabled else None,
+            settings.parser_cache_size,
+        )
+        if read_plans is not None
+        else None,
         schema=schema,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         max_subscriptions_per_connection=settings.ws_max_operations,
@@ -331,6 +396,47 @@ def create_app(
     app.state.engine = engine
     app.state.events = events
     return app
+
+
+GraphQLRequest = tuple[str, dict[str, Any] | None, str | None, dict[str, Any] | None]
+"""A request's query, variables, operation name and extensions."""
+
+
+def _posted(body: bytes) -> GraphQLRequest | None:
+    """The GraphQL request a POST's body is, read as Strawberry's view reads it."""
+    try:
+        return _graphql_request(json.loads(body))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _asked(parameters: Mapping[str, str]) -> GraphQLRequest | None:
+    """The GraphQL request a GET's parameters are, read as Strawberry's view reads them."""
+    sent: dict[str, Any] = dict(parameters)
+    try:
+        for name in ("variables", "extensions"):
+            if sent.get(name):
+                sent[name] = json.loads(sent[name])
+    except (ValueError, RecursionError):
+        return None
+    return _graphql_request(sent)
+
+
+def _graphql_request(sent: object) -> GraphQLRequest | None:
+    """`sent` as one plain GraphQL request; None for anything Strawberry's view would
+    refuse or read otherwise."""
+    if not isinstance(sent, dict):
+        return None
+    query, variables = sent.get("query"), sent.get("variables")
+    name, extensions = sent.get("operationName"), sent.get("extensions")
+    if (
+        not isinstance(query, str)
+        or not isinstance(variables, dict | None)
+        or not isinstance(name, str | None)
+        or not isinstance(extensions, dict | None)
+    ):
+        return None
+    return query, variables, name, extensions
 
 
 def _traced(app: ASGIApp, tracing: Tracing) -> ASGIApp:

@@ -33,6 +33,7 @@ from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.postgres import EmbeddedPostgres
 from gateway.logging import configure_logging
 from gateway.preflight import SettingProblem, check_broker, check_database
+from gateway.response_writes import OneWriteResponses
 from gateway.settings import Settings
 from persistence.database import create_engine
 from persistence.driver import standalone
@@ -141,6 +142,7 @@ async def _serve(app_settings: Settings, access_log: bool, on_ready: Callable[[]
         lifespan="on",
         ws_per_message_deflate=app_settings.ws_per_message_deflate,
         timeout_keep_alive=app_settings.http_keep_alive_seconds,
+        http=OneWriteResponses,
     )
     await _Server(config, on_ready).serve()
 

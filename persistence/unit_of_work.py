@@ -19,12 +19,14 @@ from typing import Generic, Self, TypeVar
 
 import asyncpg
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.util import greenlet_spawn
 
 from domain.errors import ServiceUnavailable
 from domain.events import DomainEvent
 from persistence.database import numbering_engine, timeouts_of
-from persistence.driver import LOST_CONNECTION, Driver, TenantDriver, driver_of
+from persistence.driver import LOST_CONNECTION, Driver, TenantDriver
 from persistence.json_reads.documents import JsonDocuments
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import TenantRepository
@@ -98,10 +100,20 @@ def unavailable() -> ServiceUnavailable:
     )
 
 
-async def _discard(connection: AsyncConnection) -> None:
-    """Drop a connection the server may never answer on, without waiting for it."""
+async def _checked_out(engine: AsyncEngine) -> PoolProxiedConnection:
+    """A connection of `engine`'s pool, as the pool hands it out (its checkout events,
+    its timeout, its check of a connection idle too long), without the SQLAlchemy
+    `Connection` and `AsyncConnection` around it: the unit speaks to asyncpg only, and
+    making, starting and closing those two and fetching the raw connection through them
+    cost three greenlet switches and some 25 µs a unit."""
+    return await greenlet_spawn(engine.sync_engine.pool.connect)
+
+
+async def _discard(connection: PoolProxiedConnection) -> None:
+    """Drop a connection the server may never answer on, without waiting for it (the
+    pool then forgets it: invalidating checks it in)."""
     with suppress(Exception):
-        await connection.invalidate()
+        await greenlet_spawn(connection.invalidate)
 
 
 R = TypeVar("R", bound=TenantRepository)
@@ -138,7 +150,7 @@ class UnitOfWork:
         self._engine = engine
         self.tenant_id = tenant_id
         self._reading = reading
-        self._pooled: AsyncConnection | None = None
+        self._pooled: PoolProxiedConnection | None = None
         self._driver: Driver | None = None
         self._statements: TenantDriver | None = None
         self._deadline = asyncio.timeout(timeouts_of(engine).unit)
@@ -149,17 +161,16 @@ class UnitOfWork:
         # The deadline covers the unit from here to its end (see DatabaseTimeouts).
         await self._deadline.__aenter__()
         try:
-            connection = await self._engine.connect()
+            connection = await _checked_out(self._engine)
         except BaseException as error:
             await self._end_deadline(error)
             raise
+        driver = Driver(connection.driver_connection)
         try:
-            driver = await driver_of(connection)
             if not self._reading:
                 await driver.begin()
         except BaseException as error:
-            await connection.invalidate()
-            await connection.close()
+            await _discard(connection)
             await self._end_deadline(error)
             raise
         self._pooled, self._driver = connection, driver
@@ -274,7 +285,8 @@ class UnitOfWork:
                 # Never hand the pool a connection still inside this transaction (the
                 # ROLLBACK was cancelled or the connection broke): it is discarded.
                 await _discard(connection)
-            await connection.close()
+            else:
+                await greenlet_spawn(connection.close)
         if stalled:
             raise unavailable() from exc
 

@@ -145,10 +145,18 @@ class GatewaySchema(strawberry.Schema):
         documents: PersistedDocuments,
         metrics: GraphQLMetrics | None,
         tracer: Tracer | None,
+        known_documents: KnownDocuments,
+        costs: CostCache,
+        max_cost: int,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self._documents = documents
+        self.known_documents = known_documents
+        """The parsed and validated documents `DocumentChecks` keeps."""
+        self.costs = costs
+        """The costs `CostLimit` keeps, and the most it lets an operation cost."""
+        self.max_cost = max_cost
         self._metrics = metrics
         self._spans = OperationSpans(tracer) if tracer is not None else None
         self._stream_extensions = [partial(OperationTracing, tracer)] if tracer is not None else []
@@ -169,12 +177,8 @@ class GatewaySchema(strawberry.Schema):
         *args: Any,
         **kwargs: Any,
     ) -> ExecutionResult:
-        query, refused = self._documents.document(query, kwargs.get("operation_extensions"))
-        refused = (
-            refused
-            or self._too_long(query)
-            or variables_problem(variable_values)
-            or self._closed_introspection(query, kwargs.get("context_value"))
+        query, refused = self.checked(
+            query, variable_values, kwargs.get("operation_extensions"), kwargs.get("context_value")
         )
         if refused is not None:
             self._count_refusal(refused)
@@ -186,6 +190,25 @@ class GatewaySchema(strawberry.Schema):
             kwargs.get("operation_name"),
             lambda: self._executed(query, variable_values, *args, **kwargs),
         )
+
+    def checked(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None,
+        extensions: dict[str, Any] | None,
+        context: Any,
+    ) -> tuple[str | None, GraphQLError | None]:
+        """The document a request runs, or why it is refused before it is parsed (the
+        persisted documents, the length limit, the variables' text, introspection's gate):
+        for `execute` and for the planned queries' own way (schema/planned_operations.py)."""
+        query, refused = self._documents.document(query, extensions)
+        refused = (
+            refused
+            or self._too_long(query)
+            or variables_problem(variable_values)
+            or self._closed_introspection(query, context)
+        )
+        return query, refused
 
     async def _executed(
         self, query: str | None, variable_values: dict[str, Any] | None, *args: Any, **kwargs: Any
@@ -310,7 +333,7 @@ def build_schema(
     limits: Limits | None = None,
     metrics: GraphQLMetrics | None = None,
     tracer: Tracer | None = None,
-) -> strawberry.Schema:
+) -> GatewaySchema:
     """The schema; with `metrics`, every operation is counted and timed into them; with
     `tracer`, each gets a span."""
     limits = limits or Limits()
@@ -325,6 +348,7 @@ def build_schema(
     documents = KnownDocuments(
         limits.parser_cache_size, limits.validation_cache_size, limits.max_tokens, limit_rules
     )
+    costs = CostCache(limits.parser_cache_size)
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
@@ -335,12 +359,15 @@ def build_schema(
         documents=PersistedDocuments.from_manifest(limits.trusted_documents),
         metrics=metrics,
         tracer=tracer,
+        known_documents=documents,
+        costs=costs,
+        max_cost=limits.max_cost,
         execution_context_class=AcyclicExecutionContext,
         scalar_overrides={Decimal: CHECKED_DECIMAL},
         extensions=[
             *([partial(OperationMetrics, metrics)] if metrics is not None else []),
             partial(ErrorContract, introspection=limits.introspection),
             partial(DocumentChecks, documents),
-            partial(CostLimit, maximum=limits.max_cost, costs=CostCache(limits.parser_cache_size)),
+            partial(CostLimit, maximum=limits.max_cost, costs=costs),
         ],
     )

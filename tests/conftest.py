@@ -29,6 +29,7 @@ from gateway.auth import issue_token
 from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.postgres import EmbeddedPostgres
 from gateway.embedded.processes import free_port
+from gateway.response_writes import OneWriteResponses
 from gateway.settings import Settings
 from persistence.database import create_engine
 from persistence.migrate import upgrade
@@ -115,7 +116,8 @@ then fails with `httpx.ReadError`): the race a balancer meets with a server that
 
 
 class Served:
-    """A real uvicorn serving an ASGI app on a free loopback port, in the test's loop."""
+    """A real uvicorn serving an ASGI app on a free loopback port, in the test's loop,
+    with the HTTP protocol `gateway serve` uses."""
 
     def __init__(self, app: Any):
         self.app = app
@@ -128,6 +130,7 @@ class Served:
                 port=self.port,
                 log_level="warning",
                 timeout_keep_alive=KEEP_ALIVE_SECONDS,
+                http=OneWriteResponses,
             )
         )
         self._task: asyncio.Task[None] | None = None
