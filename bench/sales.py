@@ -187,11 +187,9 @@ async def main(
                 running = clients[:concurrency]
                 request = ordering(skus)
                 pid = services.server.process.pid
-                await measure(running, request, 4 * concurrency, [pid])
-                database_before = database_cpu_seconds(services)
-                latencies, gateway_ms, machine_ms = await measure(running, request, requests, [pid])
-                database_ms = (
-                    (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
+                await measure(running, request, 4 * concurrency, [pid], services)
+                latencies, gateway_ms, database_ms, machine_ms = await measure(
+                    running, request, requests, [pid], services
                 )
                 print(
                     f"{'processOrder: 10 lines':<38} {concurrency:>7} "
