@@ -51,6 +51,8 @@ from schema.planning.response import response_body
 if TYPE_CHECKING:
     from schema.root import GatewaySchema
 
+_UNSEEN: Any = object()
+"""A document and operation `PlannedOperations` has not looked at yet."""
 RULES = tuple(specified_rules)
 """The rules Strawberry validates with (its `ExecutionContext.validation_rules`), so the
 verdict kept for them in `KnownDocuments` is the one both ways share."""
@@ -104,6 +106,10 @@ class PlannedOperations:
         context: Any,
     ) -> str | None:
         """The response's JSON, or None to have Strawberry answer the request."""
+        if self._queries.get((query, operation_name), _UNSEEN) is None:
+            # Known not to be a valid query (a mutation, mostly): whatever the checks
+            # would say, the answer is the same, and Strawberry's way runs them.
+            return None
         started = time.perf_counter()
         query, refused = self._schema.checked(query, variables, extensions, context)
         if refused is not None or not query:

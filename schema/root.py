@@ -32,6 +32,7 @@ from schema.estimates.queries import EstimateQueries
 from schema.estimates.subscriptions import EstimateSubscriptions
 from schema.events.subscriptions import EventSubscriptions
 from schema.execution import AcyclicExecutionContext
+from schema.extension_hooks import DirectHooks
 from schema.finance.mutations import FinanceLockMutations
 from schema.finance.queries import FinanceQueries
 from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
@@ -251,6 +252,13 @@ class GatewaySchema(strawberry.Schema):
             # First, so the span wraps the others and sees the errors as ErrorContract codes them.
             extensions[:0] = [extension() for extension in self._stream_extensions]
         return extensions
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> DirectHooks:
+        """The extensions' hooks run without a context manager made per hook and request
+        (schema/extension_hooks.py)."""
+        return DirectHooks(execution_context=execution_context, extensions=extensions)
 
     def _count_refusal(self, error: GraphQLError) -> None:
         """Refusals never reach the extensions, so `OperationMetrics` does not see them."""
