@@ -129,9 +129,12 @@ class OutboxRelay:
                     await _woken(wake, self._poll_seconds)
             finally:
                 self._lead_changed(False)
-                # What the broker acked is stamped now, or the next leader sends it again.
+                # What the broker acked is stamped now, or the next leader sends it again
+                # (which it does if this fails: never stamped later, when another leader
+                # may have made those rows unpublished to send them again).
                 with contextlib.suppress(Exception):
                     await self._stamp()
+                self._acked = []
                 # The lock and the listener belong to this session: never hand it back
                 # to the pool still holding them.
                 await connection.invalidate()
