@@ -5,8 +5,11 @@ take over if it goes away), so no row is sent twice in normal operation and ever
 gets its sequence number in one place. It wakes on LISTEN/NOTIFY when a transaction
 commits events, with a slow poll as a fallback.
 
-A batch is two statements: one numbers the pending events and returns them, the other
-stamps them published once the broker acked them. A broker outage delays events, never
+A batch costs one statement under load: the statement that numbers the pending events
+and returns them also stamps published those of the batch before, which the broker has
+acked since. When no batch follows within `stamp_within_seconds` (a few milliseconds),
+the acked events are stamped by a statement of their own, so the outbox shows them
+published that much later than the broker has them. A broker outage delays events, never
 loses them: the relay retries the same batch, and its rows stay unpublished until the
 broker acks them. Delivery is at-least-once: a leader that stopped after numbering or
 after the ack but before the stamp left rows numbered and unpublished, and whichever
@@ -55,6 +58,7 @@ class OutboxRelay:
         marker: BrokerMarker | None = None,
         marker_check_seconds: float = 5.0,
         republish_window: timedelta = timedelta(days=7),
+        stamp_within_seconds: float = 0.01,
     ):
         """`on_published` sees each batch the broker acked: the relaying replica hands it
         to its own hub there, without waiting for its consumer to fetch it back.
@@ -62,7 +66,8 @@ class OutboxRelay:
         relays, every event on the gateway's topics passes through it anyway. With a
         `marker`, the leader checks every `marker_check_seconds` that the broker still
         holds it, and publishes again what it published within `republish_window` when
-        it does not."""
+        it does not. Acked events wait at most `stamp_within_seconds` for the next
+        numbering to stamp them published."""
         self._engine = engine
         self._store = OutboxRelayStore(engine)
         self._publisher = publisher
@@ -75,6 +80,8 @@ class OutboxRelay:
         self._marker_check_seconds = marker_check_seconds
         self._republish_window = republish_window
         self._marker_checked_at = -math.inf
+        self._stamp_within = stamp_within_seconds
+        self._acked: list[int] = []
         self.is_leader = False
         self.published = 0
         self.republished = 0
@@ -117,11 +124,17 @@ class OutboxRelay:
                     if time.monotonic() - self._marker_checked_at >= self._marker_check_seconds:
                         await self._check_marker()
                     await self._drain()
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(self._poll_seconds):
-                            await wake.wait()
+                    if self._acked and not await _woken(wake, self._stamp_within):
+                        await self._stamp()
+                    await _woken(wake, self._poll_seconds)
             finally:
                 self._lead_changed(False)
+                # What the broker acked is stamped now, or the next leader sends it again
+                # (which it does if this fails: never stamped later, when another leader
+                # may have made those rows unpublished to send them again).
+                with contextlib.suppress(Exception):
+                    await self._stamp()
+                self._acked = []
                 # The lock and the listener belong to this session: never hand it back
                 # to the pool still holding them.
                 await connection.invalidate()
@@ -145,6 +158,8 @@ class OutboxRelay:
             return
         known = await self._store.broker_marker()
         if known is not None:
+            # Stamped after the rows go back to unpublished, they would never be sent again.
+            await self._stamp()
             await self._publisher.reconnect()
             since = datetime.now(UTC) - self._republish_window
             count = await self._store.republish_since(since)
@@ -171,7 +186,12 @@ class OutboxRelay:
         stopped between numbering and stamping leaves them, so they are read once per
         lead rather than on every drain.
         """
-        await self._publish_batches(self._store.unpublished)
+        await self._publish_batches(self._leftovers)
+
+    async def _leftovers(self, limit: int) -> list[PublishedEvent]:
+        # Stamped first, or a batch just acked would come back as a leftover again.
+        await self._stamp()
+        return await self._store.unpublished(limit)
 
     async def _drain(self) -> None:
         """Number and publish pending events, batch by batch, until a batch comes up short.
@@ -180,7 +200,18 @@ class OutboxRelay:
         so another round would find nothing; events committed since then sent a
         NOTIFY, which wakes the next drain.
         """
-        await self._publish_batches(self._store.number_pending)
+        await self._publish_batches(self._number_pending)
+
+    async def _number_pending(self, limit: int) -> list[PublishedEvent]:
+        batch = await self._store.number_pending(limit, self._acked)
+        self._acked = []
+        return batch
+
+    async def _stamp(self) -> None:
+        """Stamp published what the broker acked and no numbering has stamped yet."""
+        if self._acked:
+            await self._store.mark_published(self._acked)
+            self._acked = []
 
     async def _publish_batches(
         self, take: Callable[[int], Awaitable[list[PublishedEvent]]]
@@ -193,7 +224,7 @@ class OutboxRelay:
                 return
 
     async def _publish(self, events: Sequence[PublishedEvent]) -> None:
-        """Send `events` until the broker acks them all, then stamp them published."""
+        """Send `events` until the broker acks them all; the next statement stamps them."""
         backoff = 0.2
         started = time.perf_counter()
         while True:
@@ -211,10 +242,19 @@ class OutboxRelay:
                 backoff = min(backoff * 2, self._max_backoff)
         if self._on_published is not None:
             self._on_published(events)
-        await self._store.mark_published(e.sequence for e in events)
+        self._acked.extend(e.sequence for e in events)
         self.published += len(events)
         log.debug(
             "published %d events in %.1f ms",
             len(events),
             (time.perf_counter() - started) * 1000,
         )
+
+
+async def _woken(wake: asyncio.Event, seconds: float) -> bool:
+    """Whether `wake` is set within `seconds`."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await wake.wait()
+            return True
+    return False

@@ -4,10 +4,11 @@
   each as its type name and its facts (persistence/event_facts.py).
 - `OutboxRelayStore`: the relay numbers pending events gap-free in publishing order
   and gets them back in the same statement, stamps them published once the broker
-  acked them, and on taking the lead reads what an earlier leader numbered but never
-  stamped. It works across tenants: it is the gateway's own plumbing, not a tenant's
-  repository (so are `OutboxWriter`, whose events carry their tenant, and
-  `OutboxReader`), and runs on the plain driver, where no tenant is filled in.
+  acked them (in the next numbering's statement when one follows soon), and on taking
+  the lead reads what an earlier leader numbered but never stamped. It works across
+  tenants: it is the gateway's own plumbing, not a tenant's repository (so are
+  `OutboxWriter`, whose events carry their tenant, and `OutboxReader`), and runs on
+  the plain driver, where no tenant is filled in.
 - `EventLog`: one tenant's published stream, read from a cursor, so a dashboard that
   reconnects replays exactly what it missed; a tenant repository.
 """
@@ -84,11 +85,17 @@ _PUBLISHED_COLUMNS = (
 # and every reader sees the same value). The cursor is locked only when some event
 # lacks a number and advanced only when some got one, so an empty poll locks and
 # writes nothing. The numbers are given in a CTE of their own because PostgreSQL
-# forbids window functions beside FOR UPDATE.
+# forbids window functions beside FOR UPDATE. The same statement stamps published the
+# events of the relay's previous batch the broker acked (`published`, rows that already
+# have a sequence, so never among those it numbers): under load a batch then costs one
+# statement rather than two.
 NUMBER_PENDING = (
     text(
         f"""
-WITH cursor AS MATERIALIZED (
+WITH published AS (
+    UPDATE outbox SET published_at = now() WHERE sequence = ANY(:published)
+),
+cursor AS MATERIALIZED (
     SELECT last_sequence FROM outbox_cursor
     WHERE id = 1 AND EXISTS (SELECT FROM outbox WHERE sequence IS NULL)
     FOR UPDATE
@@ -119,7 +126,7 @@ advanced AS (
 SELECT {", ".join(c.name for c in _PUBLISHED_COLUMNS)} FROM stamped ORDER BY sequence
 """
     )
-    .bindparams(bindparam("limit", type_=Integer))
+    .bindparams(bindparam("limit", type_=Integer), bindparam("published", type_=ARRAY(BigInteger)))
     .columns(*_PUBLISHED_COLUMNS)
 )
 
@@ -240,15 +247,19 @@ class OutboxRelayStore:
     def __init__(self, engine: AsyncEngine):
         self._engine = engine
 
-    async def number_pending(self, limit: int) -> list[PublishedEvent]:
-        """Give the oldest un-numbered events (at most `limit`) the next sequence numbers.
+    async def number_pending(
+        self, limit: int, published: Sequence[int] = ()
+    ) -> list[PublishedEvent]:
+        """Give the oldest un-numbered events (at most `limit`) the next sequence numbers,
+        and stamp the events numbered `published` published, in one statement.
 
-        Returns them in sequence order, to publish. The cursor row stays locked until
-        they are numbered, so numbers stay gap-free and increasing even if two relays
-        ever ran at once.
+        Returns the newly numbered events in sequence order, to publish. The cursor row
+        stays locked until they are numbered, so numbers stay gap-free and increasing
+        even if two relays ever ran at once.
         """
+        values = {"limit": limit, "published": list(published)}
         async with standalone(self._engine) as driver:
-            return [_published(row) for row in await driver.rows(NUMBER_PENDING, {"limit": limit})]
+            return [_published(row) for row in await driver.rows(NUMBER_PENDING, values)]
 
     async def unpublished(self, limit: int) -> list[PublishedEvent]:
         """The oldest numbered events not yet stamped published, in sequence order.

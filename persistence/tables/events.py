@@ -41,7 +41,7 @@ outbox = Table(
     Column("payload", JSONB, nullable=False),
     Column("traceparent", String(55)),
     Column("correlation_id", String(128)),
-    Column("sequence", BigInteger, unique=True),
+    Column("sequence", BigInteger),
     Column("published_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_outbox_unsequenced", "position", postgresql_where=text("sequence IS NULL")),
@@ -50,7 +50,19 @@ outbox = Table(
         "sequence",
         postgresql_where=text("sequence IS NOT NULL AND published_at IS NULL"),
     ),
-    Index("ix_outbox_tenant_sequence", "tenant_id", "sequence"),
+    # Only numbered rows: an event's insert then maintains neither (migration 0032).
+    Index(
+        "uq_outbox_sequence",
+        "sequence",
+        unique=True,
+        postgresql_where=text("sequence IS NOT NULL"),
+    ),
+    Index(
+        "ix_outbox_tenant_sequence",
+        "tenant_id",
+        "sequence",
+        postgresql_where=text("sequence IS NOT NULL"),
+    ),
 )
 
 outbox_cursor = Table(

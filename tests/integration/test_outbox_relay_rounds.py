@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -128,13 +128,20 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
     # Counted on this relay's store only: the session's gateway runs a relay of its own.
     store = relay._store
     number_pending = store.number_pending
+    mark_published = store.mark_published
+    stamped_alone: list[list[int]] = []
 
-    async def counted(limit: int) -> list[PublishedEvent]:
-        numbered = await number_pending(limit)
+    async def counted(limit: int, published: Sequence[int] = ()) -> list[PublishedEvent]:
+        numbered = await number_pending(limit, published)
         numberings.append(len(numbered))
         return numbered
 
+    async def stamped(sequences: Iterable[int]) -> None:
+        stamped_alone.append(list(sequences))
+        await mark_published(stamped_alone[-1])
+
     monkeypatch.setattr(store, "number_pending", counted)
+    monkeypatch.setattr(store, "mark_published", stamped)
 
     # Done once everything is stamped and the drain took its short, final numbering.
     await _relaying(
@@ -146,6 +153,9 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
     assert await _rows(isolated_engine) == [(i, n + 1, True) for n, i in enumerate(ids)]
     # One numbering per batch, and a last empty one only when the last batch was full.
     assert numberings == [5, 5, 5, 5, 3 if events % 5 else 0]
+    # Each batch is stamped by the numbering after it; only a short last batch, which
+    # no numbering follows, by a statement of its own.
+    assert stamped_alone == ([[21, 22, 23]] if events % 5 else [])
     assert (await _cursor_row(isolated_engine))[2] == events
 
 
@@ -189,7 +199,9 @@ async def test_a_second_numbering_waits_for_the_first_and_continues_its_sequence
     ids = await _record(isolated_engine, tenant, 6)
     async with isolated_engine.connect() as first:
         await first.begin()
-        taken = (await first.execute(NUMBER_PENDING, {"limit": 4})).mappings().all()
+        taken = (
+            (await first.execute(NUMBER_PENDING, {"limit": 4, "published": []})).mappings().all()
+        )
         second = asyncio.create_task(OutboxRelayStore(isolated_engine).number_pending(4))
 
         async def done_or_waiting_on_a_lock() -> bool:
