@@ -9,8 +9,9 @@ counted only when selected, as on the ordinary path.
 
 Building such a statement with SQLAlchemy cost 1.5-1.9 ms of CPU, more than the rest of
 the request, so each is built once per shape (the root, the selection under it, which
-filters are set) with bind parameters for the request's values (the id, the instant,
-the page, the filters' values), and kept (`SHAPES` of them, the most recently used). A
+filters are set, the page's size, whether it is a first page) with bind parameters
+for the request's values (the id, the instant, a later page's offset, the filters'
+values), and kept (`SHAPES` of them, the most recently used). A
 kept statement is the same object on every request, so the driver finds its compiled
 form by identity too, and a request only fills in its values.
 """
