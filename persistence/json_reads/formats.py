@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Text, case, cast, extract, func, literal_column
+from sqlalchemy import Integer, Text, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
-UTC_SECONDS = literal_column("""'YYYY-MM-DD"T"HH24:MI:SS'""")
-MICROSECONDS = literal_column("'.US'")
+UTC_MICROSECONDS = literal_column("""'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'""")
 
 
 def decimal_text(value: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -33,19 +32,23 @@ def plain_quantity(value: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def iso_datetime(value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """One `to_char` with the microseconds, which `replace` drops when they are all
+    zeros: cheaper per value than testing them and formatting twice (null stays null)."""
     utc = func.timezone(literal_column("'UTC'"), value)
-    fraction = case(
-        (extract("microseconds", value) % 1_000_000 != 0, func.to_char(utc, MICROSECONDS)),
-        else_=literal_column("''"),
-    )
-    return case(
-        (value.is_(None), None),
-        else_=func.concat(func.to_char(utc, UTC_SECONDS), fraction, literal_column("'+00:00'")),
+    return func.replace(
+        func.to_char(utc, UTC_MICROSECONDS), literal_column("'.000000+'"), literal_column("'+'")
     )
 
 
 def iso_date(value: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.to_char(value, literal_column("'YYYY-MM-DD'"))
+
+
+def count(value: int) -> ColumnElement[Any]:
+    """A row count written into the statement, not bound: PostgreSQL then plans a page's
+    `LIMIT`/`OFFSET` once for the prepared statement (a generic plan), where a bound one
+    makes it plan every execution anew (see statements.py)."""
+    return literal_column(str(int(value)), Integer)
 
 
 def key(name: str) -> ColumnElement[Any]:

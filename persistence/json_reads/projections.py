@@ -16,12 +16,13 @@ from typing import Any
 
 from sqlalchemy import Integer, Select, Table, and_, bindparam, case, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement, UnaryExpression
 from sqlalchemy.sql.selectable import FromClause
 
 from domain.estimates.status import EstimateStatus
 from domain.read_shapes import Selected, Unplannable
 from persistence.json_reads.formats import (
+    count,
     decimal_text,
     iso_date,
     iso_datetime,
@@ -47,10 +48,14 @@ EMPTY_LIST = literal_column("'[]'::json")
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link list (`Customer.estimates`...) in a statement: the prefix of its bind
-    parameters' names (its page), and its filter with slots for its values."""
+    parameters' names (its page), its filter with slots for its values, the rows it
+    takes (one more than its page, written into the statement) and its offset (None on
+    a first page, else a bind parameter; statements.py, `skipped`)."""
 
     prefix: str
     filtered: Callable[[], Select[Any]]
+    taken: int
+    skip: ColumnElement[Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,30 +189,27 @@ def connection(table: Table, type_name: str, party_column: str) -> Value:
     def value(scope: Scope, selected: Selected) -> ColumnElement[Any]:
         link = scope.links[id(selected)]
         first = bindparam(f"{link.prefix}first", type_=Integer)
-        skip = bindparam(f"{link.prefix}skip", type_=Integer)
+        skip = count(0) if link.skip is None else link.skip
         filtered = link.filtered().where(table.c[party_column] == scope.column("id"))
+        order = (table.c.created_at.desc(), table.c.id.desc())
         taken = (
-            filtered.order_by(table.c.created_at.desc(), table.c.id.desc())
-            .limit(bindparam(f"{link.prefix}taken", type_=Integer))
-            .offset(skip)
-            .with_only_columns(table.c.id)
+            filtered.with_only_columns(*table.c)
+            .order_by(*order)
+            .limit(count(link.taken))
+            .offset(link.skip)
             .correlate(scope.row)
             .subquery()
         )
-        row = table.alias()
         nodes = _node_selections(selected)
         rows = (
             select(
-                func.row_number()
-                .over(order_by=(row.c.created_at.desc(), row.c.id.desc()))
-                .label("n"),
+                func.row_number().over(order_by=of_row(order, taken)).label("n"),
                 *(
-                    json_object(type_name, scope.of(row), node.children).label(f"node_{n}")
+                    json_object(type_name, scope.of(taken), node.children).label(f"node_{n}")
                     for n, node in enumerate(nodes)
                 ),
             )
-            .select_from(row.join(taken, row.c.id == taken.c.id))
-            .where(row.c.tenant_id == scope.column("tenant_id"))
+            .select_from(taken)
             .correlate(scope.row)
             .subquery()
         )
@@ -229,6 +231,16 @@ def connection(table: Table, type_name: str, party_column: str) -> Value:
         return select(built).select_from(rows).scalar_subquery()
 
     return value
+
+
+def of_row(order: Sequence[ColumnElement[Any]], row: FromClause) -> list[ColumnElement[Any]]:
+    """The lists' order (`created_at DESC, id DESC`) over `row`'s columns of the same
+    names: a page's rows, taken in that order straight with every column they show, so
+    the page reads no row twice (by id, then whole)."""
+    return [
+        UnaryExpression(row.c[o.element.name], modifier=o.modifier)  # type: ignore[attr-defined]
+        for o in order
+    ]
 
 
 def _node_selections(selected: Selected) -> list[Selected]:
@@ -267,7 +279,7 @@ class _Page:
     rows: Any
     nodes: list[Selected]
     first: BindParameter[Any]
-    skip: BindParameter[Any]
+    skip: ColumnElement[Any]
     type_name: str
 
     def listed(self, value: ColumnElement[Any]) -> ColumnElement[Any]:

@@ -9,8 +9,9 @@ counted only when selected, as on the ordinary path.
 
 Building such a statement with SQLAlchemy cost 1.5-1.9 ms of CPU, more than the rest of
 the request, so each is built once per shape (the root, the selection under it, which
-filters are set) with bind parameters for the request's values (the id, the instant,
-the page, the filters' values), and kept (`SHAPES` of them, the most recently used). A
+filters are set, the page's size, whether it is a first page) with bind parameters
+for the request's values (the id, the instant, a later page's offset, the filters'
+values), and kept (`SHAPES` of them, the most recently used). A
 kept statement is the same object on every request, so the driver finds its compiled
 form by identity too, and a request only fills in its values.
 """
@@ -42,8 +43,15 @@ from domain.paging import PageRequest
 from domain.read_shapes import RootRead, Selected, Unplannable
 from domain.service_orders.search import OrderFilter
 from persistence.json_reads import inventory_view
-from persistence.json_reads.formats import key
-from persistence.json_reads.projections import EMPTY_LIST, MOST_KEYS, Link, Scope, json_object
+from persistence.json_reads.formats import count, key
+from persistence.json_reads.projections import (
+    EMPTY_LIST,
+    MOST_KEYS,
+    Link,
+    Scope,
+    json_object,
+    of_row,
+)
 from persistence.repositories.base import of_tenant
 from persistence.repositories.estimates.repository import NEWEST_FIRST as ESTIMATES_ORDER
 from persistence.repositories.estimates.repository import matching as matching_estimates
@@ -83,6 +91,20 @@ class Slots:
         return Slot(name, type_=type_)
 
 
+def skipped(rows: int, name: str, slots: Slots) -> ColumnElement[Any] | None:
+    """A page's `OFFSET`: none on a first page, else a bind parameter. A page's `LIMIT`
+    is written into the statement (`count`, part of its shape). With both known when the
+    statement is prepared, PostgreSQL plans a first page once for the connection and
+    reuses that plan; with either bound it estimates the unknown one at a tenth of the
+    table, finds that plan dearer than one made for the values, and plans anew on every
+    execution, which cost a page of 50 orders more CPU than executing it. Later pages
+    keep a bound offset (their number has no bound) and are planned per execution."""
+    if rows == 0:
+        return None
+    slots.values[name] = rows
+    return bindparam(name, type_=Integer)
+
+
 def _selection_shape(selections: Sequence[Selected]) -> Hashable:
     return tuple((s.key, s.name, _selection_shape(s.children)) for s in selections)
 
@@ -119,20 +141,21 @@ def _page(
 
     def prepare(read: RootRead, slots: Slots) -> tuple[Hashable, Callable[[], Select[Any]]]:
         request: PageRequest = read.field.arguments["page"]
-        slots.values.update(
-            taken=request.page_size + 1,
-            skip=request.offset,
-            page_size=request.page_size,
-            page_index=request.page_index,
-        )
+        slots.values.update(page_size=request.page_size, page_index=request.page_index)
+        skip = skipped(request.offset, "skip", slots)
         filter_shape, filtered = matching(read, slots)
 
         def build() -> Select[Any]:
             return _page_statement(
-                read, type_name, page_type, filtered(), order, _scope(table, slots)
+                read,
+                type_name,
+                page_type,
+                filtered().limit(count(request.page_size + 1)).offset(skip),
+                order,
+                _scope(table, slots),
             )
 
-        return filter_shape, build
+        return (request.page_size, skip is None, filter_shape), build
 
     return prepare
 
@@ -147,24 +170,15 @@ def _page_statement(
 ) -> Select[Any]:
     table = scope.row
     listed = [s for s in read.field.children if s.name == "items"]
-    taken = (
-        filtered.order_by(*order)
-        .limit(bindparam("taken", type_=Integer))
-        .offset(bindparam("skip", type_=Integer))
-    )
-    ids = taken.with_only_columns(table.c.id).subquery("taken")
-    rows = (
-        select(
-            func.row_number().over(order_by=order).label("n"),
-            *(
-                json_object(type_name, scope, s.children).label(f"doc_{n}")
-                for n, s in enumerate(listed)
-            ),
-        )
-        .select_from(table.join(ids, table.c.id == ids.c.id))
-        .where(of_tenant(table))
-        .subquery("page")
-    )
+    taken = filtered.with_only_columns(*table.c).order_by(*order).subquery("taken")
+    page_scope = scope.of(taken)
+    rows = select(
+        func.row_number().over(order_by=of_row(order, taken)).label("n"),
+        *(
+            json_object(type_name, page_scope, s.children).label(f"doc_{n}")
+            for n, s in enumerate(listed)
+        ),
+    ).subquery("page")
     if len(read.field.children) > MOST_KEYS:
         raise Unplannable("too many keys in one page")
     fields: list[ColumnElement[Any]] = []
@@ -196,7 +210,7 @@ def _page_field(
         case "hasNextPage":
             return func.count() > page_size
         case "totalCount":
-            counted = filtered.order_by(None).subquery("counted")
+            counted = filtered.order_by(None).limit(None).offset(None).subquery("counted")
             return select(func.count()).select_from(counted).scalar_subquery()
         case "__typename":
             return key(page_type)
@@ -257,18 +271,13 @@ def _link_slots(selections: Sequence[Selected], slots: Slots, shape: list[Hashab
         if selected.on in PARTIES and selected.name in LINK_FILTERS:
             prefix = f"l{len(slots.links)}_"
             page: PageRequest = selected.arguments["page"]
-            slots.values.update(
-                {
-                    f"{prefix}first": page.page_size,
-                    f"{prefix}taken": page.page_size + 1,
-                    f"{prefix}skip": page.skip,
-                }
-            )
+            slots.values[f"{prefix}first"] = page.page_size
+            skip = skipped(page.skip, f"{prefix}skip", slots)
             filter_shape, filtered = LINK_FILTERS[selected.name](
                 selected.arguments["where"], slots, prefix
             )
-            slots.links[id(selected)] = Link(prefix, filtered)
-            shape.append(filter_shape)
+            slots.links[id(selected)] = Link(prefix, filtered, page.page_size + 1, skip)
+            shape.append((page.page_size, skip is None, filter_shape))
         _link_slots(selected.children, slots, shape)
 
 
