@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, func, select, true, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Select, bindparam, select, update
 
 from domain.inventory.reservations import (
     ReferenceType,
@@ -24,6 +23,7 @@ from persistence.repositories.base import (
     TenantRepository,
     insert_unnested,
     of_tenant,
+    one_of_param,
 )
 from persistence.tables import stock_reservations
 
@@ -47,28 +47,16 @@ END = (
     .values({name: bindparam(name) for name in ENDING})
 )
 NEWEST_FIRST = (RESERVATION.reserved_at.desc(), RESERVATION.id.desc())
-_PAIRS = (
-    func.unnest(
-        bindparam("product_ids", type_=ARRAY(String)),
-        bindparam("location_ids", type_=ARRAY(String)),
-    )
-    .table_valued("product_id", "location_id")
-    .render_derived(name="wanted")
-)
 ACTIVE_OF_ITEMS = (
     select(*COLUMNS)
-    .select_from(stock_reservations.join(_PAIRS, true()))
     .where(
         of_tenant(stock_reservations),
-        RESERVATION.product_id == _PAIRS.c.product_id,
-        RESERVATION.location_id == _PAIRS.c.location_id,
         ACTIVE,
+        one_of_param(RESERVATION.product_id, "product_ids"),
+        one_of_param(RESERVATION.location_id, "location_ids"),
     )
     .order_by(RESERVATION.expires_at, RESERVATION.id)
 )
-"""The ACTIVE reservations of the (product, location) pairs given side by side in two
-arrays, soonest to expire first: an index probe per pair, the pairs asked for only
-(with the ids as two `= ANY` arrays it probed their cross product)."""
 
 
 def reservation_of(row: Mapping[str, Any]) -> Reservation:
@@ -133,11 +121,10 @@ class StockReservations(TenantRepository):
         """The ACTIVE reservations of each (product, location), soonest to expire first,
         in one statement however many pairs."""
         found: dict[tuple[str, str], list[Reservation]] = {pair: [] for pair in pairs}
-        wanted = sorted(set(pairs))
         rows = await self._rows(
             ACTIVE_OF_ITEMS,
-            product_ids=[product for product, _ in wanted],
-            location_ids=[location for _, location in wanted],
+            product_ids=sorted({product for product, _ in pairs}),
+            location_ids=sorted({location for _, location in pairs}),
         )
         for row in rows:
             pair = (row["product_id"], row["location_id"])

@@ -275,12 +275,12 @@ class StockRepository(AggregateRepository[StockItem]):
         if holding:
             for row in await self._rows(
                 ACTIVE_OF_ITEMS,
-                product_ids=[product for product, _ in holding],
-                location_ids=[location for _, location in holding],
+                product_ids=sorted({product for product, _ in holding}),
+                location_ids=sorted({location for _, location in holding}),
             ):
-                items[row["product_id"], row["location_id"]].reservations.append(
-                    reservation_of(row)
-                )
+                pair = (row["product_id"], row["location_id"])
+                if pair in items:
+                    items[pair].reservations.append(reservation_of(row))
         found = {pair: self.track(item) for pair, item in items.items()}
         for pair in wanted:
             if pair not in found:
