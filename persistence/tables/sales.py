@@ -72,7 +72,13 @@ sales_orders = Table(
     ),
     Index("ix_sales_orders_tenant_customer", "tenant_id", "customer_id", "status"),
     Index("ix_sales_orders_tenant_ordered", "tenant_id", "ordered_at", "id"),
-    Index("ix_sales_orders_tenant_fulfillment", "tenant_id", "fulfillment_id", unique=True),
+    Index(
+        "ix_sales_orders_tenant_fulfillment",
+        "tenant_id",
+        "fulfillment_id",
+        unique=True,
+        postgresql_where=text("fulfillment_id IS NOT NULL"),
+    ),
 )
 
 sales_order_lines = Table(

@@ -59,6 +59,7 @@ stock_levels = Table(
     Index("ix_stock_levels_tenant_location", "tenant_id", "location_id", "product_id"),
     Index("ix_stock_levels_tenant_location_sku", "tenant_id", "location_id", "sku", "product_id"),
     Index("ix_stock_levels_tenant_sku", "tenant_id", "sku", "location_id", "product_id"),
+    postgresql_with={"fillfactor": 80},
 )
 
 stock_movements = Table(

@@ -29,6 +29,7 @@ from domain.paging import PageRequest
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     by_column,
+    insert_unnested,
     of_tenant,
     one_of_param,
     take_written,
@@ -43,7 +44,7 @@ from persistence.repositories.inventory.reservations import (
     reservation_of,
     stored_values,
 )
-from persistence.tables import parts, stock_levels, stock_movements
+from persistence.tables import parts, stock_levels, stock_movements, stock_reservations
 
 LEVEL = stock_levels.c
 ITEM_COLUMNS = [
@@ -153,6 +154,18 @@ SAVE_LEVELS = (
 )
 """Any number of levels, each still at the version read, in one statement (the values
 `by_column`, each an array): a level changed meanwhile is missing from what it returns."""
+_LEVELS_SAVED = SAVE_LEVELS.cte("levels_saved")
+ADDED_PREFIX = "added_"
+SAVE_LEVELS_ADDING = select(*_LEVELS_SAVED.c).add_cte(
+    insert_unnested(stock_reservations, STORED, shared=["tenant_id"], prefix=ADDED_PREFIX).cte(
+        "reservations_added"
+    )
+)
+"""SAVE_LEVELS and the items' new reservations in one round trip, as an order or a
+receipt filling backorders writes them: a data-modifying CTE runs whether or not the
+query reads it. The reservations' values are named with ADDED_PREFIX, so that none is
+taken for a column of the level the UPDATE sets. A level found changed makes the unit
+of work fail (VERSION_CONFLICT), which rolls the reservations back with it."""
 APPEND_MOVEMENT = insert(stock_movements)
 LEVELS_OF_PRODUCTS = (
     select(*ITEM_COLUMNS)
@@ -328,33 +341,9 @@ class StockRepository(AggregateRepository[StockItem]):
 
     async def _save_all(self, changed: list[tuple[StockItem, Any]]) -> None:
         """Every changed item's level in one statement (version-checked: one that matched
-        no row is VERSION_CONFLICT; a new item is inserted on its own), then
-        every new movement, new reservation and ended reservation of them all, one round
-        trip each: an order of ten lines writes its ten items in four."""
-        for item, before in changed:
-            if before is None:
-                await self._add_level(item)
-        stored = [(item, before) for item, before in changed if before is not None]
-        written: dict[tuple[str, str], Any] = {}
-        if stored:
-            levels = [
-                {
-                    **figures(item),
-                    "key_product_id": item.product_id,
-                    "key_location_id": item.location_id,
-                    "key_version": item.version,
-                }
-                for item, _ in stored
-            ]
-            written = {
-                (row["product_id"], row["location_id"]): row
-                for row in await self._rows(SAVE_LEVELS, **by_column(levels, list(levels[0])))
-            }
-        for item, _ in stored:
-            row = written.get((item.product_id, item.location_id))
-            if row is None:
-                raise self.stale(item.id, item.version)
-            take_written(item, row)
+        no row is VERSION_CONFLICT; a new item is inserted on its own) with their new
+        reservations, then every new movement and ended reservation of them all, one
+        round trip each: an order of ten lines writes its ten items in one."""
         movements: list[dict[str, Any]] = []
         added: list[dict[str, Any]] = []
         ended: list[dict[str, Any]] = []
@@ -370,6 +359,36 @@ class StockRepository(AggregateRepository[StockItem]):
                     added.append(stored_values(reservation))
                 elif status != reservation.status:
                     ended.append(ending_values(reservation))
+        for item, before in changed:
+            if before is None:
+                await self._add_level(item)
+        stored = [(item, before) for item, before in changed if before is not None]
+        if stored:
+            levels = [
+                {
+                    **figures(item),
+                    "key_product_id": item.product_id,
+                    "key_location_id": item.location_id,
+                    "key_version": item.version,
+                }
+                for item, _ in stored
+            ]
+            values = by_column(levels, list(levels[0]))
+            if added:
+                statement = SAVE_LEVELS_ADDING
+                values.update(by_column(added, STORED, prefix=ADDED_PREFIX))
+                added = []
+            else:
+                statement = SAVE_LEVELS
+            written = {
+                (row["product_id"], row["location_id"]): row
+                for row in await self._rows(statement, **values)
+            }
+            for item, _ in stored:
+                row = written.get((item.product_id, item.location_id))
+                if row is None:
+                    raise self.stale(item.id, item.version)
+                take_written(item, row)
         await self._run_many(APPEND_MOVEMENT, movements)
         if added:
             await self._run(ADD, **by_column(added, STORED))
