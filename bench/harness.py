@@ -12,11 +12,13 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,10 @@ from persistence.migrate import upgrade
 
 SECRET = "bench-secret-0123456789-0123456789-0123456789"
 TENANT = "bench-tenant"
+
+
+Request = Callable[[random.Random], tuple[str, dict[str, Any]]]
+"""What a client sends next: a document and its variables, drawn with its own random."""
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -242,3 +248,31 @@ async def running_gateway(
         broker.stop()
         postgres.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+async def measure(
+    clients: list[GraphQLClient], request: Request, count: int, pids: list[int], services: Services
+) -> tuple[list[float], float, float, float]:
+    """Latencies of `count` requests shared by the clients; CPU (ms) per request of the
+    gateway processes together, of the database and of the machine."""
+    latencies: list[float] = []
+
+    async def client(http: GraphQLClient, seed: int) -> None:
+        pick = random.Random(seed)
+        for _ in range(max(1, count // len(clients))):
+            query, variables = request(pick)
+            started = time.perf_counter()
+            await http.call(query, variables)
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    def gateways_cpu() -> float:
+        return sum(process_cpu_seconds(pid) for pid in pids)
+
+    await asyncio.gather(*(http.connect() for http in clients))
+    gateway_before, machine_before = gateways_cpu(), machine_busy_seconds()
+    database_before = database_cpu_seconds(services)
+    await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
+    gateway_ms = (gateways_cpu() - gateway_before) * 1000 / len(latencies)
+    database_ms = (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
+    machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
+    return latencies, gateway_ms, database_ms, machine_ms

@@ -38,7 +38,7 @@ import contextlib
 import os
 import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from itertools import product
 from typing import Any
@@ -50,13 +50,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.harness import (
     TENANT,
     GraphQLClient,
+    Request,
     Server,
     Services,
     bench_token,
-    database_cpu_seconds,
-    machine_busy_seconds,
+    measure,
     percentile,
-    process_cpu_seconds,
     running_gateway,
 )
 from persistence.database import create_engine
@@ -136,9 +135,6 @@ async def load(engine: AsyncEngine, skus: int, movements: int) -> float:
     return time.perf_counter() - started
 
 
-Request = Callable[[random.Random], tuple[str, dict[str, Any]]]
-
-
 def page_at_location(pick: random.Random) -> tuple[str, dict[str, Any]]:
     return VIEW, {"location": pick.choice(LOCATIONS), "index": pick.randrange(100)}
 
@@ -171,34 +167,6 @@ def reservation(skus: int) -> Request:
         }
 
     return reserve
-
-
-async def measure(
-    clients: list[GraphQLClient], request: Request, count: int, pids: list[int], services: Services
-) -> tuple[list[float], float, float, float]:
-    """Latencies of `count` requests shared by the clients; CPU (ms) per request of the
-    gateway processes together, of the database and of the machine."""
-    latencies: list[float] = []
-
-    async def client(http: GraphQLClient, seed: int) -> None:
-        pick = random.Random(seed)
-        for _ in range(count // len(clients)):
-            query, variables = request(pick)
-            started = time.perf_counter()
-            await http.call(query, variables)
-            latencies.append((time.perf_counter() - started) * 1000)
-
-    def gateways_cpu() -> float:
-        return sum(process_cpu_seconds(pid) for pid in pids)
-
-    await asyncio.gather(*(http.connect() for http in clients))
-    gateway_before, machine_before = gateways_cpu(), machine_busy_seconds()
-    database_before = database_cpu_seconds(services)
-    await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
-    gateway_ms = (gateways_cpu() - gateway_before) * 1000 / len(latencies)
-    database_ms = (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
-    machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
-    return latencies, gateway_ms, database_ms, machine_ms
 
 
 @contextlib.asynccontextmanager

@@ -35,7 +35,6 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import product
 from typing import Any
@@ -48,10 +47,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.harness import (
     TENANT,
     GraphQLClient,
-    Services,
+    Request,
     bench_token,
-    database_cpu_seconds,
-    machine_busy_seconds,
+    measure,
     percentile,
     process_cpu_seconds,
     running_gateway,
@@ -163,9 +161,6 @@ def open_invoices(customer: int, customers: int, invoices: int, payments: int) -
     return [g for g in numbers if g >= 1 and (g > payments or g % 3 == 0)]
 
 
-Request = Callable[[random.Random], tuple[str, dict[str, Any]]]
-
-
 def paying_ten(customers: int, invoices: int, payments: int) -> Request:
     eligible = [
         c
@@ -191,32 +186,6 @@ def paying_ten(customers: int, invoices: int, payments: int) -> Request:
 
 def fixed(query: str) -> Request:
     return lambda pick: (query, {})
-
-
-async def measure(
-    clients: list[GraphQLClient], request: Request, count: int, services: Services
-) -> tuple[list[float], float, float, float]:
-    """Latencies of `count` requests shared by the clients; gateway, database and machine
-    CPU (ms) per request."""
-    pid = services.server.process.pid
-    latencies: list[float] = []
-
-    async def client(http: GraphQLClient, seed: int) -> None:
-        pick = random.Random(seed)
-        for _ in range(max(1, count // len(clients))):
-            query, variables = request(pick)
-            started = time.perf_counter()
-            await http.call(query, variables)
-            latencies.append((time.perf_counter() - started) * 1000)
-
-    await asyncio.gather(*(http.connect() for http in clients))
-    gateway_before, machine_before = process_cpu_seconds(pid), machine_busy_seconds()
-    database_before = database_cpu_seconds(services)
-    await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
-    gateway_ms = (process_cpu_seconds(pid) - gateway_before) * 1000 / len(latencies)
-    database_ms = (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
-    machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
-    return latencies, gateway_ms, database_ms, machine_ms
 
 
 def statement(customers: int, invoices: int, payments: int, lines: int) -> dict[str, Any]:
@@ -312,9 +281,9 @@ async def main(
                     if name == EVERY_CUSTOMER and concurrency > 1:
                         continue  # 10,000 rows a response: once at a time is its measure
                     running = clients[:concurrency]
-                    await measure(running, request, 2 * concurrency, services)
+                    await measure(running, request, 2 * concurrency, [pid], services)
                     latencies, gateway_ms, database_ms, machine_ms = await measure(
-                        running, request, count, services
+                        running, request, count, [pid], services
                     )
                     print(
                         f"{name:<32} {concurrency:>7} {percentile(latencies, 0.5):>7.1f} "

@@ -43,11 +43,12 @@ from bench.harness import (
     bench_token,
     database_cpu_seconds,
     machine_busy_seconds,
+    measure,
     percentile,
     process_cpu_seconds,
     running_gateway,
 )
-from bench.inventory import LOCATIONS, load, measure
+from bench.inventory import LOCATIONS, load
 from persistence.database import create_engine
 
 CUSTOMERS = 100
