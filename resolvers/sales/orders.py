@@ -184,7 +184,7 @@ async def process_order(
             for n, (line, part, price) in enumerate(zip(lines, parts, prices, strict=True), 1)
         ]
         now = clock.now()
-        items = await work.stock.locked_many(sorted(demand(drafts)))
+        items = await work.stock.locked_to_reserve(sorted(demand(drafts)), now)
         for item in items.values():
             item.expire_due(now)
         available = {pair: item.available for pair, item in items.items()}
