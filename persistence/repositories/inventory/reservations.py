@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import DateTime, Select, String, and_, bindparam, func, select, update
+from sqlalchemy import (
+    DateTime,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.inventory.reservations import (
@@ -30,7 +40,9 @@ from persistence.tables import stock_reservations
 RESERVATION = stock_reservations.c
 COLUMNS = [c for c in stock_reservations.c if c.name != "tenant_id"]
 ENDING = ["status", "consumed_quantity", "movement_id", "ended_by", "ended_at"]
-ACTIVE = RESERVATION.status == ReservationStatus.ACTIVE.value
+ACTIVE = RESERVATION.status == literal_column(f"'{ReservationStatus.ACTIVE.value}'")
+"""Written into the statement, not bound: a plan made for any value of a parameter
+cannot use the indexes of ACTIVE reservations only."""
 ACTIVE_OF_ITEM = select(*COLUMNS).where(
     of_tenant(stock_reservations),
     RESERVATION.product_id == bindparam("product_id"),

@@ -89,8 +89,8 @@ _PAIRS = (
     .table_valued("product_id", "location_id")
     .render_derived(name="wanted")
 )
-_HOLDS_DUE = (
-    select(stock_reservations.c.id)
+_DUE_HELD = (
+    select(literal(True).label("holds_due"))
     .where(
         stock_reservations.c.tenant_id == LEVEL.tenant_id,
         stock_reservations.c.product_id == LEVEL.product_id,
@@ -99,11 +99,16 @@ _HOLDS_DUE = (
         DUE,
     )
     .correlate(stock_levels)
-    .exists()
+    .limit(1)
+    .lateral("due")
 )
+"""Whether the level holds an ACTIVE reservation due: one probe of the index of ACTIVE
+reservations by item and expiry per level. Asked as an EXISTS, the plan could hash every
+due-looking ACTIVE reservation of the tenant instead (the generic plan cannot know that
+`now` leaves almost none); the LIMIT keeps it a lookup per level."""
 LOCKED_ITEMS_TO_RESERVE = (
-    select(*ITEM_COLUMNS, _HOLDS_DUE.label("holds_due"))
-    .select_from(WITH_PART.join(_PAIRS, true()))
+    select(*ITEM_COLUMNS, _DUE_HELD.c.holds_due)
+    .select_from(WITH_PART.join(_PAIRS, true()).outerjoin(_DUE_HELD, true()))
     .where(
         of_tenant(stock_levels),
         LEVEL.product_id == _PAIRS.c.product_id,
