@@ -107,8 +107,11 @@ reservations by item and expiry per level. Asked as an EXISTS, the plan could ha
 due-looking ACTIVE reservation of the tenant instead (the generic plan cannot know that
 `now` leaves almost none); the LIMIT keeps it a lookup per level."""
 LOCKED_ITEMS_TO_RESERVE = (
-    select(*ITEM_COLUMNS, _DUE_HELD.c.holds_due)
-    .select_from(WITH_PART.join(_PAIRS, true()).outerjoin(_DUE_HELD, true()))
+    select(
+        *(LEVEL.sku if column is parts.c.sku else column for column in ITEM_COLUMNS),
+        _DUE_HELD.c.holds_due,
+    )
+    .select_from(stock_levels.join(_PAIRS, true()).outerjoin(_DUE_HELD, true()))
     .where(
         of_tenant(stock_levels),
         LEVEL.product_id == _PAIRS.c.product_id,
@@ -119,13 +122,15 @@ LOCKED_ITEMS_TO_RESERVE = (
 )
 """The level rows of the (product, location) pairs, locked in (product, location) order:
 PostgreSQL locks the rows as the sort emits them, the order every sales use case locks
-items in, so two orders sharing parts never deadlock. Each says whether it holds an
-ACTIVE reservation past its time at `now`, as the statement's snapshot saw it (taken
-before the locks were waited for): a reservation ended meanwhile may still show, which
-costs the reading of the due ones (after the lock, so it is not expired twice); one
-made meanwhile and due by `now` already (a hold of less than a lock wait) may not,
-and is then left for the sweeper: the level's `reserved` figure, read under the lock,
-counts it, so reserving errs on the side of less available, never more."""
+items in, so two orders sharing parts never deadlock. The SKU is the level's own (its
+foreign key to the part keeps it the part's), so the parts are not read. Each level
+says whether it holds an ACTIVE reservation past its time at `now`, as the statement's
+snapshot saw it (taken before the locks were waited for): a reservation ended meanwhile
+may still show, which costs the reading of the due ones (after the lock, so it is not
+expired twice); one made meanwhile and due by `now` already (a hold of less than a lock
+wait) may not, and is then left for the sweeper: the level's `reserved` figure, read
+under the lock, counts it, so reserving errs on the side of less available, never
+more."""
 LOCKED_ITEM_BY_KEY_AND_SKU = LOCKED_ITEM_BY_KEY.where(LEVEL.sku == bindparam("sku"))
 SKU_OF_PART = select(parts.c.sku).where(of_tenant(parts), parts.c.id == bindparam("product_id"))
 THE_LEVELS_KEY = [LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
