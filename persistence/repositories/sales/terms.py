@@ -53,19 +53,22 @@ STANDING_COLUMNS = {
     "version": CUSTOMER.credit_version,
 }
 """The credit standing's fields besides its id and limit, which the customer's share."""
-OWN_TIER_DISCOUNT = (
-    select(tier_discounts.c.discount_percent)
+OWN_TIER = (
+    select(tier_discounts.c.discount_percent.label("own_tier_discount"))
     .where(
         tier_discounts.c.tenant_id == CUSTOMER.tenant_id,
         tier_discounts.c.tier == CUSTOMER.tier,
     )
     .correlate(customers)
-    .scalar_subquery()
+    .limit(1)
+    .lateral("own_tier")
 )
+"""The tenant's discount of the customer's tier, looked up once for the customer's row
+(a sub-select among the columns ran again on each row of the catalog's answer)."""
 TERMS_COLUMNS = [
     *CUSTOMER_COLUMNS,
     *(column.label(f"standing_{name}") for name, column in STANDING_COLUMNS.items()),
-    OWN_TIER_DISCOUNT.label("own_tier_discount"),
+    OWN_TIER.c.own_tier_discount,
 ]
 _KNOWN_LOCATIONS = (
     select(func.array_agg(locations.c.id).label("known_locations"))
@@ -127,7 +130,7 @@ def _order_terms(*naming: ColumnElement[bool]) -> Select:
     catalog = _order_catalog(*naming).subquery("catalog")
     return (
         select(*TERMS_COLUMNS, *(c.label(f"{CATALOG_PREFIX}{c.name}") for c in catalog.c))
-        .select_from(customers.outerjoin(catalog, true()))
+        .select_from(customers.outerjoin(OWN_TIER, true()).outerjoin(catalog, true()))
         .where(of_tenant(customers), CUSTOMER.id == bindparam("customer_id"))
         .with_for_update(read=True, of=customers)
     )
