@@ -1,6 +1,6 @@
 """What taking an order reads before it decides: the customer's terms and the catalog's
-answer for the order's lines, each read in one statement (processOrder's reads were
-eight statements on the customer's side and five on the parts' before).
+answer for the order's lines, read together in one statement (processOrder's reads were
+eight statements on the customer's side and five on the parts' before, then one each).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Children of the stock level they hold stock of: written in the transaction that 
 the level's `reserved` figure, so `reserved` is the sum of the pair's ACTIVE rows (which
 `gateway check-inventory` verifies). A row is inserted ACTIVE and ended once (RELEASED,
 CONSUMED or EXPIRED, with who and when). The partial index on ACTIVE rows by expiry is
-the sweeper's: it finds what is due across tenants without reading ended reservations.
+the sweeper's: it finds what is due across tenants without reading ended reservations;
+the one on ACTIVE rows by item and expiry is a stock change's: whether an item holds
+one due, and its ACTIVE ones in expiry order, without reading the others.
 """
 
 from sqlalchemy import (
@@ -71,6 +73,14 @@ stock_reservations = Table(
         "reference_id",
     ),
     Index("ix_stock_reservations_tenant_reserved", "tenant_id", "reserved_at", "id"),
+    Index(
+        "ix_stock_reservations_active_item",
+        "tenant_id",
+        "product_id",
+        "location_id",
+        "expires_at",
+        postgresql_where=text("status = 'ACTIVE'"),
+    ),
     Index(
         "ix_stock_reservations_active_expiry",
         "expires_at",

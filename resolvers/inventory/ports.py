@@ -20,12 +20,12 @@ class StockStore(Changeable[StockItem], Protocol):
     never stocked, None only for a part this tenant has not; with `lock` the pair's row
     is created if missing and held until commit."""
 
-    async def locked_many(
-        self, pairs: Sequence[tuple[str, str]]
+    async def locked_to_reserve(
+        self, pairs: Sequence[tuple[str, str]], now: datetime
     ) -> dict[tuple[str, str], StockItem]:
-        """The items of the (product, location) pairs, each as `get(..., lock=True)`
-        leaves it, locked in (product, location) order; a part this tenant lacks is left
-        out."""
+        """The items of the (product, location) pairs, locked in (product, location) order
+        and tracked, to reserve from at `now`: an item may hold, of its ACTIVE
+        reservations, only those due at `now`; a part this tenant lacks is left out."""
         ...
 
     async def locked_if_stocked(

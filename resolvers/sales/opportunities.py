@@ -13,7 +13,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.clock import Clock
-from domain.customers import CustomerNotFound
 from domain.errors import InvalidInput
 from domain.inventory.reservations import ReferenceType
 from domain.inventory.stock import stock_id
@@ -36,6 +35,7 @@ from resolvers.sales.orders import (
     RequestedLine,
     check_request,
     credit_must_allow,
+    customer_terms,
     priced_lines,
 )
 
@@ -54,10 +54,8 @@ async def create_opportunity(
 ) -> Opportunity:
     check_request(items, None)
     async with uow() as work:
-        terms = await work.order_terms.customer(customer_id)
-        if terms is None:
-            raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
-        parts, prices = await priced_lines(work, terms, items)
+        terms, catalog = await customer_terms(work, customer_id, items)
+        parts, prices = priced_lines(terms, catalog, items)
         priced = [
             OpportunityItem(n, p.id, p.sku, i.location_id, i.quantity, price.customer_price)
             for n, (i, p, price) in enumerate(zip(items, parts, prices, strict=True), 1)

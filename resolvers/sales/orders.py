@@ -2,8 +2,8 @@
 created and every line reserved, all in one unit of work or nothing.
 
 The customer's terms are read first, their row held until commit (no block or limit
-change passes the order), then the lines' parts with the customer's prices, one
-statement each (persistence/repositories/sales/terms.py). The stock items the order
+change passes the order), with the lines' parts at the customer's prices, in one
+statement (persistence/repositories/sales/terms.py). The stock items the order
 draws on are locked next, sorted by (product, location), as every sales use case locks
 them (`SalesOrder.lines_by_stock`), so two orders sharing parts never deadlock. Orders
 of a customer with a credit limit then pass the credit check one at a time
@@ -49,7 +49,7 @@ from domain.sales.order import (
     line_reference,
     reservation_of_line,
 )
-from domain.sales.terms import CustomerTerms
+from domain.sales.terms import CustomerTerms, OrderCatalog
 from resolvers.inventory.pricing import part_named
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 from resolvers.sales.backorders import BACKORDER_SERIES
@@ -114,32 +114,42 @@ def check_request(
     )
 
 
-async def priced_lines(
-    work: UnitOfWork, terms: CustomerTerms, lines: Sequence[RequestedLine]
+async def customer_terms(
+    work: UnitOfWork, customer_id: str, lines: Sequence[RequestedLine]
+) -> tuple[CustomerTerms, OrderCatalog]:
+    """The customer's terms, their row held until commit, and the catalog's answer for
+    the lines (their parts with the customer's prices, their locations), in one
+    statement however many lines; CUSTOMER_NOT_FOUND if the tenant has no such customer."""
+    read = await work.order_terms.terms(
+        customer_id,
+        sorted({line.product_id for line in lines if line.product_id is not None}),
+        sorted({normalize_sku(line.sku) for line in lines if line.product_id is None and line.sku}),
+        list(_first_line_at(lines)),
+    )
+    if read is None:
+        raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
+    return read
+
+
+def priced_lines(
+    terms: CustomerTerms, catalog: OrderCatalog, lines: Sequence[RequestedLine]
 ) -> tuple[list[Part], list[EffectivePrice]]:
     """Each line's part at the customer's price (their specific price or discount, else
-    their tier's), every unknown part and location reported at once; one statement
-    however many lines."""
-    named = [(line.product_id, line.sku, f"lines[{i}].") for i, line in enumerate(lines)]
-    first_line_at: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        first_line_at.setdefault(line.location_id, i)
-    catalog = await work.order_terms.catalog(
-        terms.customer.id,
-        sorted({product_id for product_id, _, _ in named if product_id is not None}),
-        sorted({normalize_sku(sku) for product_id, sku, _ in named if product_id is None and sku}),
-        list(first_line_at),
-    )
+    their tier's), every unknown part and location reported at once."""
     parts: list[Part] = []
     problems: list[DomainError] = []
-    for product_id, sku, where in named:
+    for i, line in enumerate(lines):
         try:
-            parts.append(part_named(product_id, sku, where, catalog.holders, catalog.parts))
+            parts.append(
+                part_named(
+                    line.product_id, line.sku, f"lines[{i}].", catalog.holders, catalog.parts
+                )
+            )
         except DomainError as problem:
             problems.append(problem)
     problems += [
         LocationNotFound(f"Location '{location_id}' was not found.", field=f"lines[{i}].locationId")
-        for location_id, i in first_line_at.items()
+        for location_id, i in _first_line_at(lines).items()
         if location_id not in catalog.known_locations
     ]
     if problems:
@@ -147,6 +157,14 @@ async def priced_lines(
     price_list = catalog.price_list(terms.customer.id)
     discount = terms.tier_discount
     return parts, [price_list.price_of(p.id, p.sku, p.unit_price, discount) for p in parts]
+
+
+def _first_line_at(lines: Sequence[RequestedLine]) -> dict[str, int]:
+    """Each location the lines name, with the first line naming it."""
+    first: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        first.setdefault(line.location_id, i)
+    return first
 
 
 async def credit_must_allow(work: UnitOfWork, customer: Customer, value: Decimal) -> None:
@@ -171,12 +189,10 @@ async def process_order(
 ) -> OrderProcessing:
     check_request(lines, address, backorder, clock.now())
     async with uow() as work:
-        terms = await work.order_terms.customer(customer_id)
-        if terms is None:
-            raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
+        terms, catalog = await customer_terms(work, customer_id, lines)
         terms.standing.refuse_new_work()
         customer = terms.customer
-        parts, prices = await priced_lines(work, terms, lines)
+        parts, prices = priced_lines(terms, catalog, lines)
         drafts = [
             OrderLine(
                 n, part.id, part.sku, line.location_id, line.quantity, price.customer_price, ""
@@ -184,7 +200,7 @@ async def process_order(
             for n, (line, part, price) in enumerate(zip(lines, parts, prices, strict=True), 1)
         ]
         now = clock.now()
-        items = await work.stock.locked_many(sorted(demand(drafts)))
+        items = await work.stock.locked_to_reserve(sorted(demand(drafts)), now)
         for item in items.values():
             item.expire_due(now)
         available = {pair: item.available for pair, item in items.items()}

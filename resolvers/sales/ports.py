@@ -101,23 +101,19 @@ class OpportunityStore(Changeable[Opportunity], Protocol):
 
 
 class OrderTermsReader(Protocol):
-    """What taking an order reads before it decides, one statement each."""
+    """What taking an order reads before it decides."""
 
-    async def customer(self, customer_id: str) -> CustomerTerms | None:
-        """The customer, their credit standing and tier discount, their row held until
-        commit so no block or limit change passes the order; None if this tenant has no
-        such customer."""
-        ...
-
-    async def catalog(
+    async def terms(
         self,
         customer_id: str,
         product_ids: Sequence[str],
         skus: Sequence[str],
         location_ids: Sequence[str],
-    ) -> OrderCatalog:
-        """The parts of these ids and normalized SKUs with the customer's specific
-        prices of them, and which of these locations exist."""
+    ) -> tuple[CustomerTerms, OrderCatalog] | None:
+        """The customer, their credit standing and tier discount, their row held until
+        commit so no block or limit change passes the order, with the parts of these ids
+        and normalized SKUs at the customer's specific prices and which of these
+        locations exist, in one statement; None if this tenant has no such customer."""
         ...
 
     async def hold_credit(self, customer_id: str) -> None:

@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import (
+    DateTime,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.inventory.reservations import (
     ReferenceType,
@@ -23,14 +34,15 @@ from persistence.repositories.base import (
     TenantRepository,
     insert_unnested,
     of_tenant,
-    one_of_param,
 )
 from persistence.tables import stock_reservations
 
 RESERVATION = stock_reservations.c
 COLUMNS = [c for c in stock_reservations.c if c.name != "tenant_id"]
 ENDING = ["status", "consumed_quantity", "movement_id", "ended_by", "ended_at"]
-ACTIVE = RESERVATION.status == ReservationStatus.ACTIVE.value
+ACTIVE = RESERVATION.status == literal_column(f"'{ReservationStatus.ACTIVE.value}'")
+"""Written into the statement, not bound: a plan made for any value of a parameter
+cannot use the indexes of ACTIVE reservations only."""
 ACTIVE_OF_ITEM = select(*COLUMNS).where(
     of_tenant(stock_reservations),
     RESERVATION.product_id == bindparam("product_id"),
@@ -47,16 +59,36 @@ END = (
     .values({name: bindparam(name) for name in ENDING})
 )
 NEWEST_FIRST = (RESERVATION.reserved_at.desc(), RESERVATION.id.desc())
+ITEMS = (
+    func.unnest(
+        bindparam("product_ids", type_=ARRAY(String)),
+        bindparam("location_ids", type_=ARRAY(String)),
+    )
+    .table_valued("product_id", "location_id")
+    .render_derived(name="items")
+)
+OF_ITEMS = stock_reservations.join(
+    ITEMS,
+    and_(
+        RESERVATION.product_id == ITEMS.c.product_id,
+        RESERVATION.location_id == ITEMS.c.location_id,
+    ),
+)
 ACTIVE_OF_ITEMS = (
     select(*COLUMNS)
-    .where(
-        of_tenant(stock_reservations),
-        ACTIVE,
-        one_of_param(RESERVATION.product_id, "product_ids"),
-        one_of_param(RESERVATION.location_id, "location_ids"),
-    )
+    .select_from(OF_ITEMS)
+    .where(of_tenant(stock_reservations), ACTIVE)
     .order_by(RESERVATION.expires_at, RESERVATION.id)
 )
+"""The ACTIVE reservations of the (product, location) pairs given as two arrays of the
+same length, each pair looked up by the item's index. Matched as arrays of products
+and of locations apart, the generic plan walked the index of ACTIVE reservations by
+expiry (they come out in the order wanted) and filtered: all of them were read, and
+each order read more than the last (15.9 ms of the database's time per order after
+1,200 orders in bench.sales, against 1.5 ms after 500)."""
+DUE = RESERVATION.expires_at <= bindparam("now", type_=DateTime(timezone=True))
+DUE_OF_ITEMS = ACTIVE_OF_ITEMS.where(DUE)
+"""ACTIVE_OF_ITEMS past their time at `now`: what reserving expires first."""
 
 
 def reservation_of(row: Mapping[str, Any]) -> Reservation:
@@ -123,8 +155,8 @@ class StockReservations(TenantRepository):
         found: dict[tuple[str, str], list[Reservation]] = {pair: [] for pair in pairs}
         rows = await self._rows(
             ACTIVE_OF_ITEMS,
-            product_ids=sorted({product for product, _ in pairs}),
-            location_ids=sorted({location for _, location in pairs}),
+            product_ids=[product for product, _ in found],
+            location_ids=[location for _, location in found],
         )
         for row in rows:
             pair = (row["product_id"], row["location_id"])

@@ -15,6 +15,7 @@ it changes (a reorder point set before the first receipt).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, func, insert, literal, select, true, update
@@ -35,9 +36,11 @@ from persistence.repositories.base import (
     take_written,
 )
 from persistence.repositories.inventory.reservations import (
+    ACTIVE,
     ACTIVE_OF_ITEM,
-    ACTIVE_OF_ITEMS,
     ADD,
+    DUE,
+    DUE_OF_ITEMS,
     END,
     STORED,
     ending_values,
@@ -86,9 +89,29 @@ _PAIRS = (
     .table_valued("product_id", "location_id")
     .render_derived(name="wanted")
 )
-LOCKED_ITEMS_BY_KEYS = (
-    select(*ITEM_COLUMNS)
-    .select_from(WITH_PART.join(_PAIRS, true()))
+_DUE_HELD = (
+    select(literal(True).label("holds_due"))
+    .where(
+        stock_reservations.c.tenant_id == LEVEL.tenant_id,
+        stock_reservations.c.product_id == LEVEL.product_id,
+        stock_reservations.c.location_id == LEVEL.location_id,
+        ACTIVE,
+        DUE,
+    )
+    .correlate(stock_levels)
+    .limit(1)
+    .lateral("due")
+)
+"""Whether the level holds an ACTIVE reservation due: one probe of the index of ACTIVE
+reservations by item and expiry per level. Asked as an EXISTS, the plan could hash every
+due-looking ACTIVE reservation of the tenant instead (the generic plan cannot know that
+`now` leaves almost none); the LIMIT keeps it a lookup per level."""
+LOCKED_ITEMS_TO_RESERVE = (
+    select(
+        *(LEVEL.sku if column is parts.c.sku else column for column in ITEM_COLUMNS),
+        _DUE_HELD.c.holds_due,
+    )
+    .select_from(stock_levels.join(_PAIRS, true()).outerjoin(_DUE_HELD, true()))
     .where(
         of_tenant(stock_levels),
         LEVEL.product_id == _PAIRS.c.product_id,
@@ -99,7 +122,15 @@ LOCKED_ITEMS_BY_KEYS = (
 )
 """The level rows of the (product, location) pairs, locked in (product, location) order:
 PostgreSQL locks the rows as the sort emits them, the order every sales use case locks
-items in, so two orders sharing parts never deadlock."""
+items in, so two orders sharing parts never deadlock. The SKU is the level's own (its
+foreign key to the part keeps it the part's), so the parts are not read. Each level
+says whether it holds an ACTIVE reservation past its time at `now`, as the statement's
+snapshot saw it (taken before the locks were waited for): a reservation ended meanwhile
+may still show, which costs the reading of the due ones (after the lock, so it is not
+expired twice); one made meanwhile and due by `now` already (a hold of less than a lock
+wait) may not, and is then left for the sweeper: the level's `reserved` figure, read
+under the lock, counts it, so reserving errs on the side of less available, never
+more."""
 LOCKED_ITEM_BY_KEY_AND_SKU = LOCKED_ITEM_BY_KEY.where(LEVEL.sku == bindparam("sku"))
 SKU_OF_PART = select(parts.c.sku).where(of_tenant(parts), parts.c.id == bindparam("product_id"))
 THE_LEVELS_KEY = [LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
@@ -194,6 +225,10 @@ MOVEMENT_VALUES = [
 ]
 
 
+ITEM_VALUES = [column.name for column in ITEM_COLUMNS[2:]]
+"""A StockItem's fields after its tenant, product and location, in its order."""
+
+
 def _item(tenant_id: str, row: Mapping[str, Any]) -> StockItem:
     return StockItem(tenant_id=tenant_id, **row)
 
@@ -253,34 +288,41 @@ class StockRepository(AggregateRepository[StockItem]):
         pair = {"product_id": row["product_id"], "location_id": location_id}
         return self.track(await self._with_reservations(row, pair))
 
-    async def locked_many(
-        self, pairs: Sequence[tuple[str, str]]
+    async def locked_to_reserve(
+        self, pairs: Sequence[tuple[str, str]], now: datetime
     ) -> dict[tuple[str, str], StockItem]:
-        """The items of the (product, location) pairs, each locked and tracked as
-        `get(..., lock=True)` leaves it: the stocked ones in one statement, locked in
-        (product, location) order, and their ACTIVE reservations in a second (none if
-        none holds any); a pair never stocked, or whose part this tenant lacks, goes
-        the general way after them (opened, then locked), and a missing part is left out.
-        """
+        """The items of the (product, location) pairs, each locked and tracked, to reserve
+        from at `now`: the stocked ones in one statement, locked in (product, location)
+        order, each holding, of its ACTIVE reservations, only those due at `now` (which
+        reserving expires first), read in a second statement only if one holds any; the
+        others' quantities are in the level's `reserved` figure, and reading them cost
+        each order more as they grew. A pair never stocked, or whose part this tenant
+        lacks, goes the general way after them (opened, then locked, all its ACTIVE
+        reservations read), and a missing part is left out."""
         wanted = sorted(set(pairs))
         rows = await self._rows(
-            LOCKED_ITEMS_BY_KEYS,
+            LOCKED_ITEMS_TO_RESERVE,
             product_ids=[product for product, _ in wanted],
             location_ids=[location for _, location in wanted],
+            now=now,
         )
-        items = {
-            (row["product_id"], row["location_id"]): _item(self.tenant_id, row) for row in rows
-        }
-        holding = [pair for pair, item in items.items() if item.reserved]
+        items: dict[tuple[str, str], StockItem] = {}
+        holding: list[tuple[str, str]] = []
+        for row in rows:
+            pair = (row["product_id"], row["location_id"])
+            items[pair] = StockItem(self.tenant_id, *pair, *(row[name] for name in ITEM_VALUES))
+            if row["holds_due"]:
+                holding.append(pair)
         if holding:
             for row in await self._rows(
-                ACTIVE_OF_ITEMS,
-                product_ids=sorted({product for product, _ in holding}),
-                location_ids=sorted({location for _, location in holding}),
+                DUE_OF_ITEMS,
+                product_ids=[product for product, _ in holding],
+                location_ids=[location for _, location in holding],
+                now=now,
             ):
-                pair = (row["product_id"], row["location_id"])
-                if pair in items:
-                    items[pair].reservations.append(reservation_of(row))
+                items[(row["product_id"], row["location_id"])].reservations.append(
+                    reservation_of(row)
+                )
         found = {pair: self.track(item) for pair, item in items.items()}
         for pair in wanted:
             if pair not in found:

@@ -68,8 +68,8 @@ class InMemoryStock(Aggregates[StockItem]):
         self._written.setdefault(id(tracked), 0)
         return tracked
 
-    async def locked_many(
-        self, pairs: Sequence[tuple[str, str]]
+    async def locked_to_reserve(
+        self, pairs: Sequence[tuple[str, str]], now: datetime
     ) -> dict[tuple[str, str], StockItem]:
         found: dict[tuple[str, str], StockItem] = {}
         for product_id, location_id in sorted(set(pairs)):

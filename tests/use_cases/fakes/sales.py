@@ -253,16 +253,23 @@ class InMemoryOrderTerms(Table[Any]):
 
     table = "customers"
 
-    async def customer(self, customer_id: str) -> CustomerTerms | None:
+    async def terms(
+        self,
+        customer_id: str,
+        product_ids: Sequence[str],
+        skus: Sequence[str],
+        location_ids: Sequence[str],
+    ) -> tuple[CustomerTerms, OrderCatalog] | None:
         work: Any = self._work
         customer = await work.customers.get(customer_id)
         if customer is None:
             return None
         standing = await work.credit_standings.get(customer_id)
         own = {d.tier: d.discount_percent for d in await work.tier_discounts.stored()}
-        return CustomerTerms(customer, standing, own.get(customer.tier))
+        terms = CustomerTerms(customer, standing, own.get(customer.tier))
+        return terms, await self._catalog(customer_id, product_ids, skus, location_ids)
 
-    async def catalog(
+    async def _catalog(
         self,
         customer_id: str,
         product_ids: Sequence[str],
