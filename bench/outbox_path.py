@@ -24,7 +24,7 @@ import time
 import asyncpg
 import uvloop
 
-from bench.harness import TENANT, database_cpu_seconds, process_cpu_seconds, running_gateway
+from bench.harness import TENANT, UNSENT, database_cpu_seconds, process_cpu_seconds, running_gateway
 
 INSERT = """
 INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id,
@@ -66,9 +66,7 @@ async def main(writers: int, pause_ms: float, seconds: float, relay: bool) -> No
             started = time.monotonic()
             gateway, database = process_cpu_seconds(pid), database_cpu_seconds(services)
             await asyncio.gather(*(writer() for _ in range(writers)))
-            while relay and await pool.fetchval(
-                "SELECT count(*) FROM outbox WHERE published_at IS NULL"
-            ):
+            while relay and await pool.fetchval(UNSENT):
                 await asyncio.sleep(0.01)
             gateway = process_cpu_seconds(pid) - gateway
             database = database_cpu_seconds(services) - database
