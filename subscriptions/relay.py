@@ -35,9 +35,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import PublishedEvent
+from persistence.driver import Driver
 from persistence.repositories.outbox import OutboxRelayStore
 from subscriptions.broker_marker import MARKER_TOPIC, BrokerMarker
 from subscriptions.publisher import Publisher
@@ -108,41 +109,48 @@ class OutboxRelay:
     async def _lead(self) -> None:
         async with self._engine.connect() as connection:
             raw: Any = (await connection.get_raw_connection()).driver_connection
-            try:
-                if not await raw.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
-                    await asyncio.sleep(self._poll_seconds)
-                    return
-                self._lead_changed(True)
-                log.info("this replica relays the outbox")
-                wake = asyncio.Event()
-                await raw.add_listener(CHANNEL, lambda *_: wake.set())
-                # The lock lives as long as this session; the drains run on other
-                # connections, so only this tells a leader that its session was cut
-                # (and the lock perhaps already taken by another replica).
-                raw.add_termination_listener(lambda *_: wake.set())
-                await self._check_marker()
-                await self._resend_leftovers()
-                while True:
-                    if raw.is_closed():
-                        raise ConnectionError("the session holding the relay lock ended")
-                    wake.clear()
-                    if time.monotonic() - self._marker_checked_at >= self._marker_check_seconds:
-                        await self._check_marker()
-                    await self._drain()
-                    if self._acked is not None and not await _woken(wake, self._stamp_within):
-                        await self._mark_acked()
-                    await _woken(wake, self._poll_seconds)
-            finally:
-                self._lead_changed(False)
-                # What the broker acked is marked now, or the next leader sends it again
-                # (which it does if this fails: never marked later, when another leader
-                # may have moved the mark back to send those events again).
-                with contextlib.suppress(Exception):
+            # The leader's statements run on the session that holds its lock: no pool
+            # checkout per statement, and none of them runs once that session ended.
+            async with self._store.holding(Driver(raw)):
+                await self._lead_on(connection, raw)
+
+    async def _lead_on(self, connection: AsyncConnection, raw: Any) -> None:
+        """Relay while the session `raw` (of `connection`) holds the lock, if it gets it."""
+        try:
+            if not await raw.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
+                await asyncio.sleep(self._poll_seconds)
+                return
+            self._lead_changed(True)
+            log.info("this replica relays the outbox")
+            wake = asyncio.Event()
+            await raw.add_listener(CHANNEL, lambda *_: wake.set())
+            # The lock lives as long as this session; a statement on it fails once it
+            # was cut, but only this tells an idle leader (whose lock another replica
+            # may already have taken).
+            raw.add_termination_listener(lambda *_: wake.set())
+            await self._check_marker()
+            await self._resend_leftovers()
+            while True:
+                if raw.is_closed():
+                    raise ConnectionError("the session holding the relay lock ended")
+                wake.clear()
+                if time.monotonic() - self._marker_checked_at >= self._marker_check_seconds:
+                    await self._check_marker()
+                await self._drain()
+                if self._acked is not None and not await _woken(wake, self._stamp_within):
                     await self._mark_acked()
-                self._acked = None
-                # The lock and the listener belong to this session: never hand it back
-                # to the pool still holding them.
-                await connection.invalidate()
+                await _woken(wake, self._poll_seconds)
+        finally:
+            self._lead_changed(False)
+            # What the broker acked is marked now, or the next leader sends it again
+            # (which it does if this fails: never marked later, when another leader
+            # may have moved the mark back to send those events again).
+            with contextlib.suppress(Exception):
+                await self._mark_acked()
+            self._acked = None
+            # The lock and the listener belong to this session: never hand it back
+            # to the pool still holding them.
+            await connection.invalidate()
 
     def _lead_changed(self, leading: bool) -> None:
         if leading != self.is_leader:

@@ -17,7 +17,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -250,11 +251,33 @@ class OutboxRelayStore:
 
     Every method runs one statement, which PostgreSQL makes atomic by itself, so it
     runs outside any transaction (`standalone`) and spends no round trips on BEGIN and
-    COMMIT.
+    COMMIT. While `holding` a session, they run on it rather than on a connection
+    checked out of the pool: the relaying replica holds one for its lock anyway, and a
+    checkout costs more CPU than the numbering statement itself (155 us against 30 us
+    for a trivial statement).
     """
 
     def __init__(self, engine: AsyncEngine):
         self._engine = engine
+        self._held: Driver | None = None
+
+    @asynccontextmanager
+    async def holding(self, driver: Driver) -> AsyncIterator[None]:
+        """Run every statement on `driver`'s session meanwhile (one at a time, as the
+        relay does)."""
+        self._held = driver
+        try:
+            yield
+        finally:
+            self._held = None
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[Driver]:
+        if self._held is not None:
+            yield self._held
+        else:
+            async with standalone(self._engine) as driver:
+                yield driver
 
     async def number_pending(
         self, limit: int, published: int | None = None
@@ -267,7 +290,7 @@ class OutboxRelayStore:
         even if two relays ever ran at once.
         """
         values = {"limit": limit, "published": published}
-        async with standalone(self._engine) as driver:
+        async with self._session() as driver:
             return [_published(row) for row in await driver.rows(NUMBER_PENDING, values)]
 
     async def unpublished(self, limit: int) -> list[PublishedEvent]:
@@ -276,31 +299,31 @@ class OutboxRelayStore:
         Only a relay taking the lead needs these: a leader that stopped between
         numbering (or the broker's ack) and the mark left them behind.
         """
-        async with standalone(self._engine) as driver:
+        async with self._session() as driver:
             return [_published(row) for row in await driver.rows(UNPUBLISHED, {"limit": limit})]
 
     async def mark_published(self, through: int) -> None:
         """Mark every event numbered up to `through` published."""
-        async with standalone(self._engine) as driver:
+        async with self._session() as driver:
             await driver.run(MARK_PUBLISHED, {"through": through})
 
     async def republish_since(self, since: datetime) -> int:
         """Make every event published at or after `since` unpublished again; how many."""
-        async with standalone(self._engine) as driver:
+        async with self._session() as driver:
             return int(await driver.value(REPUBLISH_SINCE, {"since": since}) or 0)
 
     async def broker_marker(self) -> str | None:
         """The marker the relay last wrote to the broker, or None if it never wrote one."""
-        async with standalone(self._engine) as driver:
+        async with self._session() as driver:
             return await driver.value(BROKER_MARKER, {})
 
     async def remember_broker_marker(self, marker: str) -> None:
-        async with standalone(self._engine) as driver:
+        async with self._session() as driver:
             await driver.run(REMEMBER_BROKER_MARKER, {"marker": marker})
 
     async def lag(self) -> tuple[int, float]:
         """Events not yet published, and the age in seconds of the oldest of them."""
-        async with standalone(self._engine) as driver:
+        async with self._session() as driver:
             found = await driver.row(LAG, {})
         assert found is not None, "an aggregate without GROUP BY gives one row"
         count, oldest = found

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import column, func, select, table, update
+from sqlalchemy import column, event, func, select, table, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import PublishedEvent
@@ -143,6 +143,36 @@ async def test_an_acked_batch_whose_mark_never_reached_the_database_is_sent_agai
     assert acked == [[1, 2, 3], [1, 2, 3]]
     resent = await OutboxReader(isolated_engine).between(1, 3)
     assert [e.event.event_id for e in resent] == ids
+
+
+async def test_a_leader_runs_its_statements_on_the_session_holding_its_lock(
+    isolated_engine: AsyncEngine, publisher: Publisher, tenant: str
+) -> None:
+    """No pooled connection per batch: a checkout costs more CPU than the numbering."""
+    checked_out_by: list[asyncio.Task[object] | None] = []
+    event.listen(
+        isolated_engine.sync_engine.pool,
+        "checkout",
+        lambda *_: checked_out_by.append(asyncio.current_task()),
+    )
+    relay = OutboxRelay(isolated_engine, publisher, batch_size=2, poll_seconds=60)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(20):
+            while not relay.is_leader:
+                await asyncio.sleep(0.02)
+            await _record(isolated_engine, tenant, 9)
+            while relay.published < 9:
+                await asyncio.sleep(0.02)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    assert [e.sequence for e in await OutboxReader(isolated_engine).between(1, 9)] == list(
+        range(1, 10)
+    )
+    # Five numberings or more (batches of two) and their marks; one checkout, the lock's.
+    assert checked_out_by.count(task) == 1
 
 
 async def test_republishing_since_a_moment_sends_again_every_event_numbered_since(
