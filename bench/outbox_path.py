@@ -38,9 +38,10 @@ VALUES (gen_random_uuid()::text, $1, 'CustomerUpdated', 'customer', 'CUST-' || (
 
 
 async def relay_backends_cpu_seconds(pool: asyncpg.Pool) -> dict[int, float]:
-    """CPU used so far by each backend of the gateway's pool: in this benchmark only the
-    relay runs statements there, so these are the database's cost of relaying alone (the
-    writers' INSERTs run on this script's own connections)."""
+    """CPU used so far by each backend of the gateway's sessions: in this benchmark the
+    relay runs nearly all their statements (besides the SLA monitor's and the hub's
+    checks, a few a second), so these are the database's cost of relaying (the writers'
+    INSERTs run on this script's own connections)."""
     pids = await pool.fetch(
         "SELECT pid FROM pg_stat_activity WHERE application_name = 'field-service-gateway'"
     )
