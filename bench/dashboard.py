@@ -22,7 +22,7 @@ import uvloop
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.harness import TENANT, GraphQLClient, bench_token, percentile, running_gateway
+from bench.harness import TENANT, UNSENT, GraphQLClient, bench_token, percentile, running_gateway
 from persistence.database import create_engine
 
 DASHBOARD = """query($location: ID) { operationsDashboard(locationId: $location) {
@@ -110,11 +110,7 @@ async def settle(engine: AsyncEngine, quiet_seconds: float = 3.0) -> tuple[int, 
     while True:
         async with engine.connect() as connection:
             alerts = (await connection.execute(text("SELECT count(*) FROM sla_alerts"))).scalar()
-            unsent = (
-                await connection.execute(
-                    text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                )
-            ).scalar()
+            unsent = (await connection.execute(text(UNSENT))).scalar()
         if alerts != last or unsent:
             last, still_since = alerts, time.perf_counter()
         elif time.perf_counter() - still_since >= quiet_seconds:

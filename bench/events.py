@@ -28,7 +28,15 @@ from multiprocessing.connection import Connection
 import websockets
 from sqlalchemy import text
 
-from bench.harness import TENANT, GraphQLClient, Server, bench_token, percentile, running_gateway
+from bench.harness import (
+    TENANT,
+    UNSENT,
+    GraphQLClient,
+    Server,
+    bench_token,
+    percentile,
+    running_gateway,
+)
 from persistence.database import create_engine
 
 WATCH = """subscription($id: ID) { domainEvents(types: ["CustomerUpdatedEvent"],
@@ -164,11 +172,7 @@ async def relay_throughput(database_url: str, count: int) -> float:
             )
         started = time.perf_counter()
         async with engine.connect() as connection:
-            while (
-                await connection.execute(
-                    text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                )
-            ).scalar_one():
+            while (await connection.execute(text(UNSENT))).scalar_one():
                 await asyncio.sleep(0.05)
                 await connection.rollback()
         return count / (time.perf_counter() - started)

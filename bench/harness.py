@@ -35,6 +35,12 @@ from persistence.migrate import upgrade
 
 SECRET = "bench-secret-0123456789-0123456789-0123456789"
 TENANT = "bench-tenant"
+UNSENT = (
+    "SELECT (SELECT count(*) FROM outbox WHERE sequence IS NULL)"
+    " + (SELECT count(*) FROM outbox"
+    " WHERE sequence > (SELECT published_through FROM outbox_cursor))"
+)
+"""How many committed events are not published yet (what `/readyz` counts)."""
 
 
 Request = Callable[[random.Random], tuple[str, dict[str, Any]]]

@@ -5,15 +5,19 @@ take over if it goes away), so no row is sent twice in normal operation and ever
 gets its sequence number in one place. It wakes on LISTEN/NOTIFY when a transaction
 commits events, with a slow poll as a fallback.
 
-A batch costs one statement under load: the statement that numbers the pending events
-and returns them also stamps published those of the batch before, which the broker has
-acked since. When no batch follows within `stamp_within_seconds` (a few milliseconds),
-the acked events are stamped by a statement of their own, so the outbox shows them
-published that much later than the broker has them. A broker outage delays events, never
-loses them: the relay retries the same batch, and its rows stay unpublished until the
-broker acks them. Delivery is at-least-once: a leader that stopped after numbering or
-after the ack but before the stamp left rows numbered and unpublished, and whichever
-replica takes the lead next (itself included) sends those first; consumers drop
+Events are published in sequence order, a batch acked whole before the next is
+numbered, so what is published is every event up to one sequence: the relay marks them
+published by advancing that mark (`published_through` in the outbox's cursor row), not
+by writing each row. A batch costs one statement under load: the statement that numbers
+the pending events and returns them also advances the mark past the batch before, which
+the broker has acked since. When no batch follows within `stamp_within_seconds` (a few
+milliseconds), the mark is advanced by a statement of its own, so the outbox shows the
+events published that much later than the broker has them. A broker outage delays
+events, never loses them: the relay retries the same batch, and its rows stay
+unpublished until the broker acks them. Delivery is at-least-once: a leader that stopped
+after numbering or after the ack but before the mark left rows numbered and
+unpublished, and whichever replica takes the lead next (itself included) sends those
+first; consumers drop
 duplicates by event id or sequence. A broker that lost what it had acknowledged (the
 embedded one on a restart) is noticed by the marker the relay keeps there, and what was
 published recently is published again (subscriptions/broker_marker.py).
@@ -31,9 +35,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.events import PublishedEvent
+from persistence.driver import Driver
 from persistence.repositories.outbox import OutboxRelayStore
 from subscriptions.broker_marker import MARKER_TOPIC, BrokerMarker
 from subscriptions.publisher import Publisher
@@ -67,7 +72,7 @@ class OutboxRelay:
         `marker`, the leader checks every `marker_check_seconds` that the broker still
         holds it, and publishes again what it published within `republish_window` when
         it does not. Acked events wait at most `stamp_within_seconds` for the next
-        numbering to stamp them published."""
+        numbering to mark them published."""
         self._engine = engine
         self._store = OutboxRelayStore(engine)
         self._publisher = publisher
@@ -81,7 +86,8 @@ class OutboxRelay:
         self._republish_window = republish_window
         self._marker_checked_at = -math.inf
         self._stamp_within = stamp_within_seconds
-        self._acked: list[int] = []
+        self._acked: int | None = None
+        """The last sequence the broker acked that the outbox does not show published yet."""
         self.is_leader = False
         self.published = 0
         self.republished = 0
@@ -103,41 +109,48 @@ class OutboxRelay:
     async def _lead(self) -> None:
         async with self._engine.connect() as connection:
             raw: Any = (await connection.get_raw_connection()).driver_connection
-            try:
-                if not await raw.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
-                    await asyncio.sleep(self._poll_seconds)
-                    return
-                self._lead_changed(True)
-                log.info("this replica relays the outbox")
-                wake = asyncio.Event()
-                await raw.add_listener(CHANNEL, lambda *_: wake.set())
-                # The lock lives as long as this session; the drains run on other
-                # connections, so only this tells a leader that its session was cut
-                # (and the lock perhaps already taken by another replica).
-                raw.add_termination_listener(lambda *_: wake.set())
-                await self._check_marker()
-                await self._resend_leftovers()
-                while True:
-                    if raw.is_closed():
-                        raise ConnectionError("the session holding the relay lock ended")
-                    wake.clear()
-                    if time.monotonic() - self._marker_checked_at >= self._marker_check_seconds:
-                        await self._check_marker()
-                    await self._drain()
-                    if self._acked and not await _woken(wake, self._stamp_within):
-                        await self._stamp()
-                    await _woken(wake, self._poll_seconds)
-            finally:
-                self._lead_changed(False)
-                # What the broker acked is stamped now, or the next leader sends it again
-                # (which it does if this fails: never stamped later, when another leader
-                # may have made those rows unpublished to send them again).
-                with contextlib.suppress(Exception):
-                    await self._stamp()
-                self._acked = []
-                # The lock and the listener belong to this session: never hand it back
-                # to the pool still holding them.
-                await connection.invalidate()
+            # The leader's statements run on the session that holds its lock: no pool
+            # checkout per statement, and none of them runs once that session ended.
+            async with self._store.holding(Driver(raw)):
+                await self._lead_on(connection, raw)
+
+    async def _lead_on(self, connection: AsyncConnection, raw: Any) -> None:
+        """Relay while the session `raw` (of `connection`) holds the lock, if it gets it."""
+        try:
+            if not await raw.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
+                await asyncio.sleep(self._poll_seconds)
+                return
+            self._lead_changed(True)
+            log.info("this replica relays the outbox")
+            wake = asyncio.Event()
+            await raw.add_listener(CHANNEL, lambda *_: wake.set())
+            # The lock lives as long as this session; a statement on it fails once it
+            # was cut, but only this tells an idle leader (whose lock another replica
+            # may already have taken).
+            raw.add_termination_listener(lambda *_: wake.set())
+            await self._check_marker()
+            await self._resend_leftovers()
+            while True:
+                if raw.is_closed():
+                    raise ConnectionError("the session holding the relay lock ended")
+                wake.clear()
+                if time.monotonic() - self._marker_checked_at >= self._marker_check_seconds:
+                    await self._check_marker()
+                await self._drain()
+                if self._acked is not None and not await _woken(wake, self._stamp_within):
+                    await self._mark_acked()
+                await _woken(wake, self._poll_seconds)
+        finally:
+            self._lead_changed(False)
+            # What the broker acked is marked now, or the next leader sends it again
+            # (which it does if this fails: never marked later, when another leader
+            # may have moved the mark back to send those events again).
+            with contextlib.suppress(Exception):
+                await self._mark_acked()
+            self._acked = None
+            # The lock and the listener belong to this session: never hand it back
+            # to the pool still holding them.
+            await connection.invalidate()
 
     def _lead_changed(self, leading: bool) -> None:
         if leading != self.is_leader:
@@ -158,8 +171,8 @@ class OutboxRelay:
             return
         known = await self._store.broker_marker()
         if known is not None:
-            # Stamped after the rows go back to unpublished, they would never be sent again.
-            await self._stamp()
+            # Marked after the mark goes back, they would never be sent again.
+            await self._mark_acked()
             await self._publisher.reconnect()
             since = datetime.now(UTC) - self._republish_window
             count = await self._store.republish_since(since)
@@ -180,17 +193,17 @@ class OutboxRelay:
             self.republished += self.published - before
 
     async def _resend_leftovers(self) -> None:
-        """Publish what an earlier leader numbered but never stamped, before anything new.
+        """Publish what an earlier leader numbered but never marked, before anything new.
 
         Their sequences come before any this leader gives, and only a leader that
-        stopped between numbering and stamping leaves them, so they are read once per
+        stopped between numbering and marking leaves them, so they are read once per
         lead rather than on every drain.
         """
         await self._publish_batches(self._leftovers)
 
     async def _leftovers(self, limit: int) -> list[PublishedEvent]:
-        # Stamped first, or a batch just acked would come back as a leftover again.
-        await self._stamp()
+        # Marked first, or a batch just acked would come back as a leftover again.
+        await self._mark_acked()
         return await self._store.unpublished(limit)
 
     async def _drain(self) -> None:
@@ -204,14 +217,14 @@ class OutboxRelay:
 
     async def _number_pending(self, limit: int) -> list[PublishedEvent]:
         batch = await self._store.number_pending(limit, self._acked)
-        self._acked = []
+        self._acked = None
         return batch
 
-    async def _stamp(self) -> None:
-        """Stamp published what the broker acked and no numbering has stamped yet."""
-        if self._acked:
+    async def _mark_acked(self) -> None:
+        """Mark published what the broker acked and no numbering has marked yet."""
+        if self._acked is not None:
             await self._store.mark_published(self._acked)
-            self._acked = []
+            self._acked = None
 
     async def _publish_batches(
         self, take: Callable[[int], Awaitable[list[PublishedEvent]]]
@@ -224,7 +237,7 @@ class OutboxRelay:
                 return
 
     async def _publish(self, events: Sequence[PublishedEvent]) -> None:
-        """Send `events` until the broker acks them all; the next statement stamps them."""
+        """Send `events` until the broker acks them all; the next statement marks them."""
         backoff = 0.2
         started = time.perf_counter()
         while True:
@@ -242,7 +255,7 @@ class OutboxRelay:
                 backoff = min(backoff * 2, self._max_backoff)
         if self._on_published is not None:
             self._on_published(events)
-        self._acked.extend(e.sequence for e in events)
+        self._acked = events[-1].sequence
         self.published += len(events)
         log.debug(
             "published %d events in %.1f ms",

@@ -2,10 +2,12 @@
 
 `outbox`: written in the same transaction as the state change it describes. The relay
 gives each row a gap-free `sequence` in publishing order (the cursor clients resume
-from), publishes it, then stamps `published_at`. `traceparent` is the W3C trace context
-current when the row was written (the request's operation, or the inbound event being
-handled), which the relay sends with the event; `correlation_id` is seed 001's
-`correlationId` of the same (persistence/correlation.py), sent with it too.
+from) and its `numbered_at`, publishes it, then advances `outbox_cursor`'s
+`published_through` past it: it publishes in sequence order, so one mark says which rows
+are published. `traceparent` is the W3C trace context current when the row was written
+(the request's operation, or the inbound event being handled), which the relay sends
+with the event; `correlation_id` is seed 001's `correlationId` of the same
+(persistence/correlation.py), sent with it too.
 
 `inbox`: one row per (consumer, event id) handled, written in the same transaction as
 the handler's effect, so a replayed or duplicated event has no second effect.
@@ -42,15 +44,10 @@ outbox = Table(
     Column("traceparent", String(55)),
     Column("correlation_id", String(128)),
     Column("sequence", BigInteger),
-    Column("published_at", DateTime(timezone=True)),
+    Column("numbered_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_outbox_unsequenced", "position", postgresql_where=text("sequence IS NULL")),
-    Index(
-        "ix_outbox_unpublished",
-        "sequence",
-        postgresql_where=text("sequence IS NOT NULL AND published_at IS NULL"),
-    ),
-    # Only numbered rows: an event's insert then maintains neither (migration 0032).
+    # Only numbered rows: an event's insert then maintains neither (migration 0031).
     Index(
         "uq_outbox_sequence",
         "sequence",
@@ -70,6 +67,8 @@ outbox_cursor = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("last_sequence", BigInteger, nullable=False),
+    # Every event numbered up to this one is published (migration 0034)
+    Column("published_through", BigInteger, nullable=False, server_default=text("0")),
     # The marker the relay last wrote to the broker (subscriptions/broker_marker.py)
     Column("broker_marker", String(36)),
 )

@@ -12,11 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gateway.app import create_app
 from gateway.embedded.broker import EmbeddedBroker
 from persistence.database import create_engine
+from persistence.repositories.outbox import OutboxRelayStore
 from persistence.tables import outbox
 from subscriptions.wire.headers import EVENT_ID, header
 from subscriptions.wire.registry import published_topics
@@ -59,17 +60,15 @@ async def deployment(
 
 
 async def outbox_state(database_url: str) -> tuple[set[str], int]:
-    """Every event id in the outbox, and how many are not stamped published."""
+    """Every event id in the outbox, and how many are not published yet (`/readyz`'s count)."""
     engine = create_engine(database_url)
     try:
         async with engine.connect() as connection:
             ids = set(await connection.scalars(select(outbox.c.event_id)))
-            waiting = await connection.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-            )
+        waiting, _ = await OutboxRelayStore(engine).lag()
     finally:
         await engine.dispose()
-    return ids, int(waiting or 0)
+    return ids, waiting
 
 
 async def event_ids_on(bootstrap: str) -> list[str]:

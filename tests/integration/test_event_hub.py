@@ -153,12 +153,13 @@ async def _record_published(engine: AsyncEngine, events: list[DomainEvent]) -> i
         for n, event in enumerate(events, start=1):
             await connection.exec_driver_sql(
                 "INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, "
-                "aggregate_id, occurred_at, payload, sequence, published_at) VALUES "
+                "aggregate_id, occurred_at, payload, sequence, numbered_at) VALUES "
                 f"('{event.event_id}', '{event.tenant_id}', 'CustomerUpdated', 'customer',"
                 f" '{event.aggregate_id}', now(), '{json.dumps(facts_of(event))}',"
                 f" {last + n}, now())"
             )
         await connection.exec_driver_sql(
-            f"UPDATE outbox_cursor SET last_sequence = {last + len(events)} WHERE id = 1"
+            f"UPDATE outbox_cursor SET last_sequence = {last + len(events)},"
+            f" published_through = {last + len(events)} WHERE id = 1"
         )
     return int(last)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.processes import free_port
 from persistence.database import create_engine
 from persistence.repositories.outbox import NUMBER_PENDING, OutboxRelayStore
-from persistence.tables import outbox
+from persistence.tables import outbox, outbox_cursor
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
 from subscriptions.topics import BrokerLink
@@ -91,11 +91,12 @@ async def _relaying(relay: OutboxRelay, done: Callable[[], bool]) -> None:
 
 async def _rows(engine: AsyncEngine) -> list[tuple[str, int | None, bool]]:
     """(event id, sequence, published) of every outbox row, in position order."""
+    mark = select(outbox_cursor.c.published_through).scalar_subquery()
     async with engine.connect() as connection:
         rows = await connection.execute(
-            select(
-                outbox.c.event_id, outbox.c.sequence, outbox.c.published_at.is_not(None)
-            ).order_by(outbox.c.position)
+            select(outbox.c.event_id, outbox.c.sequence, outbox.c.sequence <= mark).order_by(
+                outbox.c.position
+            )
         )
         return [tuple(row) for row in rows]
 
@@ -129,30 +130,29 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
     store = relay._store
     number_pending = store.number_pending
     mark_published = store.mark_published
-    stamped_alone: list[list[int]] = []
+    marked_alone: list[int] = []
 
-    async def counted(limit: int, published: Sequence[int] = ()) -> list[PublishedEvent]:
+    async def counted(limit: int, published: int | None = None) -> list[PublishedEvent]:
         numbered = await number_pending(limit, published)
         numberings.append(len(numbered))
         return numbered
 
-    async def stamped(sequences: Iterable[int]) -> None:
-        sequences = list(sequences)
-        await mark_published(sequences)
-        stamped_alone.append(sequences)
+    async def marked(through: int) -> None:
+        await mark_published(through)
+        marked_alone.append(through)
 
     monkeypatch.setattr(store, "number_pending", counted)
-    monkeypatch.setattr(store, "mark_published", stamped)
+    monkeypatch.setattr(store, "mark_published", marked)
 
     # Done once the drain took its short, final numbering and a short last batch was
-    # stamped (stopping the relay mid-stamp would have it stamp that batch again).
+    # marked (stopping the relay mid-mark would have it mark that batch again).
     await _relaying(
         relay,
         lambda: (
             relay.published == events
             and bool(numberings)
             and numberings[-1] < 5
-            and (bool(stamped_alone) or not events % 5)
+            and (bool(marked_alone) or not events % 5)
         ),
     )
 
@@ -161,13 +161,13 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
     assert await _rows(isolated_engine) == [(i, n + 1, True) for n, i in enumerate(ids)]
     # One numbering per batch, and a last empty one only when the last batch was full.
     assert numberings == [5, 5, 5, 5, 3 if events % 5 else 0]
-    # Each batch is stamped by the numbering after it; only a short last batch, which
+    # Each batch is marked by the numbering after it; only a short last batch, which
     # no numbering follows, by a statement of its own.
-    assert stamped_alone == ([[21, 22, 23]] if events % 5 else [])
+    assert marked_alone == ([23] if events % 5 else [])
     assert (await _cursor_row(isolated_engine))[2] == events
 
 
-async def test_a_new_leader_first_publishes_what_an_earlier_one_numbered_but_never_stamped(
+async def test_a_new_leader_first_publishes_what_an_earlier_one_numbered_but_never_marked(
     isolated_engine: AsyncEngine, publisher: Publisher, tenant: str
 ) -> None:
     ids = await _record(isolated_engine, tenant, 7)
@@ -208,7 +208,7 @@ async def test_a_second_numbering_waits_for_the_first_and_continues_its_sequence
     async with isolated_engine.connect() as first:
         await first.begin()
         taken = (
-            (await first.execute(NUMBER_PENDING, {"limit": 4, "published": []})).mappings().all()
+            (await first.execute(NUMBER_PENDING, {"limit": 4, "published": None})).mappings().all()
         )
         second = asyncio.create_task(OutboxRelayStore(isolated_engine).number_pending(4))
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
 
 import pytest
 
@@ -43,6 +45,27 @@ def test_a_decimal_that_is_not_a_number_is_refused() -> None:
 def test_a_datetime_object_in_a_payload_is_refused_because_payloads_carry_iso_strings() -> None:
     with pytest.raises(TypeError, match=r"\$\.at is a datetime"):
         json.dumps({"at": datetime(2026, 2, 2, tzinfo=UTC)})
+
+
+def test_a_non_string_key_is_refused_rather_than_turned_into_text() -> None:
+    with pytest.raises(TypeError, match=r"\$\.lines has the non-string key 1"):
+        json.dumps({"lines": {1: "first"}})
+
+
+def test_enums_tuples_and_other_mappings_go_out_as_their_json_values() -> None:
+    """What is not JSON as it is, but means a JSON value, is sent as that value."""
+
+    class Status(StrEnum):
+        OPEN = "OPEN"
+
+    plain = {"status": "OPEN", "lines": [{"n": 1}, {"n": 2}], "amount": Decimal("1.50")}
+    written = {
+        "status": Status.OPEN,
+        "lines": ({"n": 1}, MappingProxyType({"n": 2})),
+        "amount": Decimal("1.50"),
+    }
+    assert json.dumps(written) == json.dumps(plain)
+    assert json.dumps(plain) == b'{"status": "OPEN", "lines": [{"n": 1}, {"n": 2}], "amount": 1.50}'
 
 
 def test_non_ascii_text_is_sent_as_utf8() -> None:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -193,9 +194,15 @@ NESTED: dict[type[Any], dict[str, str]] = {
 """The payload names of each kind of nested record (order lines use LINE)."""
 
 
+_AS_THEY_ARE = frozenset({str, int, bool, Decimal, type(None)})
+"""Types a payload holds as they are: most facts are, so they are told apart first."""
+
+
 def _plain(value: Any) -> Any:
     """A fact's value as JSON carries it: enums by name, instants as UTC text, lines
     as objects with the contract's names, tuples as lists."""
+    if type(value) in _AS_THEY_ARE:
+        return value
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if is_dataclass(value):
