@@ -71,7 +71,8 @@ class Books:
 
 
 async def books_of(work: UnitOfWork) -> Books:
-    return Books(await work.chart_of_accounts.chart(), tuple(await work.financial_periods.closed()))
+    chart, closed = await work.chart_of_accounts.books()
+    return Books(chart, tuple(closed))
 
 
 async def record_payment(

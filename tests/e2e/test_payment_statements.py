@@ -56,4 +56,4 @@ async def test_a_payment_to_ten_invoices_makes_as_many_statements_as_one_to_one(
     # then the invoices' UPDATE, the payment with its allocations and its journal lines
     # (one statement), its event; and the answer's invoices (headers, lines, journal):
     # each a single statement for any number of invoices.
-    assert counts == {1: 9, 10: 9}
+    assert counts == {1: 7, 10: 7}

@@ -1,7 +1,8 @@
 """The invoice number series and the tenant's chart of accounts.
 
 A location's own accounts (`location_gl_accounts`) are read with the roles any location
-books per location, in one statement, for every posting.
+books per location, in one statement, for every posting. A payment reads the chart with
+the closed periods it must not post in, also in one statement (`books`).
 
 An invoice number is taken with one upsert on the series' row of the tenant and year,
 inside the posting's transaction: the row stays locked until commit (postings of one
@@ -12,12 +13,19 @@ opposite, taken outside any transaction; invoices cannot have gaps, ids may.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, cast, func, null, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from domain.finance.periods import FinancialPeriod
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from persistence.repositories.base import TenantRepository, of_tenant
-from persistence.tables import gl_accounts, invoice_number_series, location_gl_accounts
+from persistence.repositories.finance.periods import PERIOD_COLUMNS
+from persistence.tables import (
+    financial_periods,
+    gl_accounts,
+    invoice_number_series,
+    location_gl_accounts,
+)
 
 SERIES = invoice_number_series.c
 _FIRST = pg_insert(invoice_number_series).values(
@@ -40,9 +48,19 @@ PUT = (
         set_={"number": bindparam("number"), "name": bindparam("name")},
     )
 )
-ACCOUNTS = select(gl_accounts.c.role, gl_accounts.c.number, gl_accounts.c.name).where(
-    of_tenant(gl_accounts)
+ACCOUNT_COLUMNS = [gl_accounts.c.role, gl_accounts.c.number, gl_accounts.c.name]
+ACCOUNTS = select(*ACCOUNT_COLUMNS).where(of_tenant(gl_accounts))
+_BOOKS = union_all(
+    select(*ACCOUNT_COLUMNS, *(cast(null(), c.type).label(c.name) for c in PERIOD_COLUMNS)).where(
+        of_tenant(gl_accounts)
+    ),
+    select(*(cast(null(), c.type).label(c.name) for c in ACCOUNT_COLUMNS), *PERIOD_COLUMNS).where(
+        of_tenant(financial_periods)
+    ),
 )
+BOOKS = _BOOKS.order_by(_BOOKS.selected_columns.start.desc(), _BOOKS.selected_columns.period_id)
+"""The chart's accounts (the rows with a role) and the closed periods (the rows with a
+period), the latest period first: one round trip where two were."""
 
 AT = location_gl_accounts.c
 HERE = AT.location_id == bindparam("location_id")
@@ -88,6 +106,17 @@ class ChartOfAccountsRepository(TenantRepository):
         return ChartOfAccounts(
             {AccountRole(row["role"]): Account(row["number"], row["name"]) for row in rows}
         )
+
+    async def books(self) -> tuple[ChartOfAccounts, list[FinancialPeriod]]:
+        """The chart, and every closed period (the latest first), in one statement."""
+        chart: dict[AccountRole, Account] = {}
+        closed: list[FinancialPeriod] = []
+        for row in await self._rows(BOOKS):
+            if row["role"] is not None:
+                chart[AccountRole(row["role"])] = Account(row["number"], row["name"])
+            else:
+                closed.append(FinancialPeriod(**{c.name: row[c.name] for c in PERIOD_COLUMNS}))
+        return ChartOfAccounts(chart), closed
 
     async def put(self, role: AccountRole, account: Account) -> None:
         await self._run(PUT, role=role.value, number=account.number, name=account.name)
