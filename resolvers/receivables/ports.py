@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from domain.receivables.aging import AgingRow
@@ -70,11 +69,6 @@ class InvoiceNumbers(Protocol):
 class ChartStore(Protocol):
     async def chart(self) -> ChartOfAccounts:
         """The tenant's chart of accounts (its own accounts over the defaults)."""
-        ...
-
-    async def books(self) -> tuple[ChartOfAccounts, list[FinancialPeriod]]:
-        """The chart, and every closed period (the latest first), read together: what
-        a payment posts against."""
         ...
 
     async def put(self, role: AccountRole, account: Account) -> None:

@@ -2,7 +2,8 @@
 
 A location's own accounts (`location_gl_accounts`) are read with the roles any location
 books per location, in one statement, for every posting. A payment reads the chart with
-the closed periods it must not post in, also in one statement (`books`).
+the closed periods it must not post in (`BOOKS`) in the statement that takes its number
+(persistence/repositories/naming.py).
 
 An invoice number is taken with one upsert on the series' row of the tenant and year,
 inside the posting's transaction: the row stays locked until commit (postings of one
@@ -12,6 +13,9 @@ opposite, taken outside any transaction; invoices cannot have gaps, ids may.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import bindparam, cast, func, null, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -58,9 +62,27 @@ _BOOKS = union_all(
         of_tenant(financial_periods)
     ),
 )
-BOOKS = _BOOKS.order_by(_BOOKS.selected_columns.start.desc(), _BOOKS.selected_columns.period_id)
+BOOKS = _BOOKS.subquery("books")
 """The chart's accounts (the rows with a role) and the closed periods (the rows with a
-period), the latest period first: one round trip where two were."""
+period), read together (`books_of_rows`)."""
+BOOKS_ORDER = (BOOKS.c.start.desc(), BOOKS.c.period_id)
+"""The latest period first."""
+
+
+def books_of_rows(
+    rows: Iterable[Mapping[str, Any]],
+) -> tuple[ChartOfAccounts, list[FinancialPeriod]]:
+    """The chart and the closed periods of `BOOKS` rows (in `BOOKS_ORDER`); a row with
+    neither (the tenant has no account of its own and no closed period) adds nothing."""
+    chart: dict[AccountRole, Account] = {}
+    closed: list[FinancialPeriod] = []
+    for row in rows:
+        if row["role"] is not None:
+            chart[AccountRole(row["role"])] = Account(row["number"], row["name"])
+        elif row["period_id"] is not None:
+            closed.append(FinancialPeriod(**{c.name: row[c.name] for c in PERIOD_COLUMNS}))
+    return ChartOfAccounts(chart), closed
+
 
 AT = location_gl_accounts.c
 HERE = AT.location_id == bindparam("location_id")
@@ -106,17 +128,6 @@ class ChartOfAccountsRepository(TenantRepository):
         return ChartOfAccounts(
             {AccountRole(row["role"]): Account(row["number"], row["name"]) for row in rows}
         )
-
-    async def books(self) -> tuple[ChartOfAccounts, list[FinancialPeriod]]:
-        """The chart, and every closed period (the latest first), in one statement."""
-        chart: dict[AccountRole, Account] = {}
-        closed: list[FinancialPeriod] = []
-        for row in await self._rows(BOOKS):
-            if row["role"] is not None:
-                chart[AccountRole(row["role"])] = Account(row["number"], row["name"])
-            else:
-                closed.append(FinancialPeriod(**{c.name: row[c.name] for c in PERIOD_COLUMNS}))
-        return ChartOfAccounts(chart), closed
 
     async def put(self, role: AccountRole, account: Account) -> None:
         await self._run(PUT, role=role.value, number=account.number, name=account.name)

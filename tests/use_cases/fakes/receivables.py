@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 from domain.customers import CustomerNotFound
-from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from domain.receivables.credit_control import CreditStanding
@@ -161,10 +160,6 @@ class InMemoryChart(Table[ChartOfAccounts]):
                 if self._work.read(self.table, role)
             }
         )
-
-    async def books(self) -> tuple[ChartOfAccounts, list[FinancialPeriod]]:
-        periods = sorted(self._work.rows("financial_periods"), key=lambda p: p.period_id)
-        return await self.chart(), sorted(periods, key=lambda p: p.start, reverse=True)
 
     async def put(self, role: AccountRole, account: Account) -> None:
         self._work.write(self.table, role, account)
