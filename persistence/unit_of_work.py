@@ -246,8 +246,8 @@ class UnitOfWork:
 
     @cached_property
     def payments(self) -> PaymentRepository:
-        """Built after the invoices (so flushed after them): a new payment's statement
-        writes the money moves of its invoices."""
+        """Bound to the unit's invoices: a new payment's statement writes the money
+        moves of the invoices it pays (`InvoiceRepository.carry`)."""
         return PaymentRepository(*self._bound, self.invoices)
 
     async def commit(self) -> None:
