@@ -226,7 +226,6 @@ class UnitOfWork:
     credit_memos = _Repository(CreditMemoRepository)
     dunning = _Repository(DunningSetup)
     dunning_runs = _Repository(DunningRunRepository)
-    payments = _Repository(PaymentRepository)
     receivables_reports = _Repository(ReceivablesReports)
 
     @cached_property
@@ -244,6 +243,12 @@ class UnitOfWork:
     @cached_property
     def service_orders(self) -> ServiceOrderRepository:
         return ServiceOrderRepository(*self._bound, self.order_records)
+
+    @cached_property
+    def payments(self) -> PaymentRepository:
+        """Bound to the unit's invoices: a new payment's statement writes the money
+        moves of the invoices it pays (`InvoiceRepository.carry`)."""
+        return PaymentRepository(*self._bound, self.invoices)
 
     async def commit(self) -> None:
         """Save what changed, write the recorded events to the outbox, and commit; the

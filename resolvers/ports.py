@@ -16,7 +16,9 @@ from types import TracebackType
 from typing import Protocol
 
 from domain.customers import Customer, Vehicle
+from domain.finance.periods import FinancialPeriod
 from domain.locations import Location
+from domain.receivables.accounts import ChartOfAccounts
 from resolvers.catalog.ports import CatalogWork
 from resolvers.customers.ports import CustomersWork
 from resolvers.estimates.ports import EstimatesWork
@@ -43,6 +45,13 @@ class Numbering(Protocol):
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
     ) -> str:
         """The next id of the series `prefix` (CUST-001, ...) no record holds yet."""
+        ...
+
+    async def next_ids_with_books(
+        self, prefix: str, count: int, width: int = 3
+    ) -> tuple[list[str], ChartOfAccounts, list[FinancialPeriod]]:
+        """`next_ids`, with the tenant's chart of accounts and closed periods (the latest
+        first) read in the same round trip: what payments are numbered and posted by."""
         ...
 
 

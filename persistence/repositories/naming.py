@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.finance.periods import FinancialPeriod
+from domain.receivables.accounts import ChartOfAccounts
 from persistence.driver import TenantDriver, standalone
+from persistence.repositories.receivables.accounts import BOOKS, BOOKS_ORDER, books_of_rows
 from persistence.tables import naming_series
 
 TAKE_NEXT = (
@@ -43,6 +46,14 @@ TAKE_MANY = (
     )
     .returning(naming_series.c.last_value)
 )
+
+_TAKEN = TAKE_MANY.cte("taken")
+TAKE_MANY_WITH_BOOKS = (
+    select(_TAKEN.c.last_value, *BOOKS.c)
+    .select_from(_TAKEN.outerjoin(BOOKS, true()))
+    .order_by(*BOOKS_ORDER)
+)
+"""`TAKE_MANY`, and the tenant's books beside the number (at least one row: the number's)."""
 
 
 def series_id(prefix: str, number: int, width: int = 3) -> str:
@@ -79,6 +90,25 @@ class NamingSeries:
         assert taken is not None, "the upsert always returns the series' new value"
         last = taken["last_value"]
         return [series_id(prefix, n, width) for n in range(last - count + 1, last + 1)]
+
+    async def next_ids_with_books(
+        self, prefix: str, count: int, width: int = 3
+    ) -> tuple[list[str], ChartOfAccounts, list[FinancialPeriod]]:
+        """`next_ids`, with the tenant's chart of accounts and closed periods (the latest
+        first) read by the same statement: what a payment posts against, read as it
+        would be at the start of its transaction (READ COMMITTED, nothing locked), in
+        the round trip that takes its number."""
+        async with standalone(self._numbering) as driver:
+            rows = await TenantDriver(driver, self.tenant_id).rows(
+                TAKE_MANY_WITH_BOOKS, {"series": prefix, "count": count}
+            )
+        last = rows[0]["last_value"]
+        chart, closed = books_of_rows(rows)
+        return (
+            [series_id(prefix, n, width) for n in range(last - count + 1, last + 1)],
+            chart,
+            closed,
+        )
 
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3

@@ -22,7 +22,7 @@ from domain.receivables.bank_statement import (
 from domain.receivables.invoice import OPEN_STATUSES, Invoice
 from domain.receivables.payment import PaymentMethod
 from resolvers.ports import UnitOfWork
-from resolvers.receivables.payments import PAYMENT_SERIES, PaymentRequest, books_of, receive
+from resolvers.receivables.payments import PaymentRequest, numbered, receive
 
 log = logging.getLogger("gateway.receivables")
 TREASURY = "treasury"
@@ -51,8 +51,7 @@ async def apply_bank_statement(work: UnitOfWork, fact: BankStatementImported) ->
                 field="customerId",
             )
     owed = await work.invoices.open_of_customers(payers)
-    books = await books_of(work)
-    ids = await work.naming.next_ids(PAYMENT_SERIES, len(lines), 6)
+    ids, books = await numbered(work, len(lines))
     for line, payment_id in zip(lines, ids, strict=True):
         currency = line.currency.strip().upper()
         matched = _matched(line, currency, owed[line.customer_id])

@@ -70,8 +70,10 @@ class Books:
     closed: tuple[FinancialPeriod, ...]
 
 
-async def books_of(work: UnitOfWork) -> Books:
-    return Books(await work.chart_of_accounts.chart(), tuple(await work.financial_periods.closed()))
+async def numbered(work: UnitOfWork, count: int) -> tuple[list[str], Books]:
+    """`count` payment ids, and the books they post against, in one round trip."""
+    ids, chart, closed = await work.naming.next_ids_with_books(PAYMENT_SERIES, count, 6)
+    return ids, Books(chart, tuple(closed))
 
 
 async def record_payment(
@@ -88,15 +90,9 @@ async def record_payment(
         parts = await _parts(
             work, request.customer_id, request.amount, currency, request.allocations, named
         )
-        [payment_id] = await work.naming.next_ids(PAYMENT_SERIES, 1, 6)
+        [payment_id], books = await numbered(work, 1)
         payment = receive(
-            work.tenant_id,
-            clock.now(),
-            by.user_id,
-            request,
-            payment_id,
-            await books_of(work),
-            parts,
+            work.tenant_id, clock.now(), by.user_id, request, payment_id, books, parts
         )
         await work.payments.add(payment)
         await work.commit()

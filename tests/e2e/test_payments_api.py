@@ -7,14 +7,14 @@ invariant holds (tests/e2e/ledger_checks.py)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.identity import Permission
-from persistence.tables import outbox
+from persistence.tables import financial_periods, outbox
 from tests.conftest import Api
 from tests.e2e.ledger_checks import assert_the_ledger_holds
 
@@ -260,6 +260,40 @@ async def test_refusals_have_their_codes_and_change_nothing(api: Api, engine: As
     assert await reader.error_codes(RECORD, payment_input(customer, "10.00")) == ["FORBIDDEN"]
     assert (await invoice(api, owed["invoiceId"]))["openBalance"] == "100.00"
     assert await assert_the_ledger_holds(api, engine) == Decimal("200.00")
+
+
+async def test_a_payment_posts_to_the_tenants_cash_account_and_never_in_a_closed_period(
+    api: Api, engine: AsyncEngine
+) -> None:
+    [customer] = await ar_shop(api)
+    owed = await posted_invoice(api, customer, "100.00")
+    await api.data(
+        'mutation { setGlAccount(role: CASH, number: "1010", name: "Operating Bank") { number } }'
+    )
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(financial_periods).values(
+                tenant_id=api.tenant,
+                period_id="2026-01",
+                period_start=date(2026, 1, 1),
+                period_end=date(2026, 1, 31),
+                closed_at=datetime(2026, 2, 3, tzinfo=UTC),
+                closed_by="controller",
+            )
+        )
+    paying = payment_input(customer, "40.00", (owed["invoiceId"], "40.00"))
+    assert await api.error_codes(
+        RECORD, {"input": {**paying["input"], "paymentDate": "2026-01-31"}}
+    ) == ["FINANCIAL_PERIOD_CLOSED"]
+    paid = (await api.data(RECORD, {"input": {**paying["input"], "paymentDate": "2026-02-01"}}))[
+        "recordPayment"
+    ]
+    assert paid["journal"][0]["lines"] == [
+        {"account": "1010", "debit": "40.00", "credit": "0.00"},
+        {"account": "1200", "debit": "0.00", "credit": "40.00"},
+    ]
+    assert (await invoice(api, owed["invoiceId"]))["openBalance"] == "60.00"
+    assert await assert_the_ledger_holds(api, engine) == Decimal("60.00")
 
 
 async def test_a_reversed_payment_reopens_its_invoices_and_a_paid_invoice_is_not_cancelled(

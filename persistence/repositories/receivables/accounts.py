@@ -1,7 +1,9 @@
 """The invoice number series and the tenant's chart of accounts.
 
 A location's own accounts (`location_gl_accounts`) are read with the roles any location
-books per location, in one statement, for every posting.
+books per location, in one statement, for every posting. A payment reads the chart with
+the closed periods it must not post in (`BOOKS`) in the statement that takes its number
+(persistence/repositories/naming.py).
 
 An invoice number is taken with one upsert on the series' row of the tenant and year,
 inside the posting's transaction: the row stays locked until commit (postings of one
@@ -12,12 +14,22 @@ opposite, taken outside any transaction; invoices cannot have gaps, ids may.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import bindparam, cast, func, null, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from domain.finance.periods import FinancialPeriod
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from persistence.repositories.base import TenantRepository, of_tenant
-from persistence.tables import gl_accounts, invoice_number_series, location_gl_accounts
+from persistence.repositories.finance.periods import PERIOD_COLUMNS
+from persistence.tables import (
+    financial_periods,
+    gl_accounts,
+    invoice_number_series,
+    location_gl_accounts,
+)
 
 SERIES = invoice_number_series.c
 _FIRST = pg_insert(invoice_number_series).values(
@@ -40,9 +52,37 @@ PUT = (
         set_={"number": bindparam("number"), "name": bindparam("name")},
     )
 )
-ACCOUNTS = select(gl_accounts.c.role, gl_accounts.c.number, gl_accounts.c.name).where(
-    of_tenant(gl_accounts)
+ACCOUNT_COLUMNS = [gl_accounts.c.role, gl_accounts.c.number, gl_accounts.c.name]
+ACCOUNTS = select(*ACCOUNT_COLUMNS).where(of_tenant(gl_accounts))
+_BOOKS = union_all(
+    select(*ACCOUNT_COLUMNS, *(cast(null(), c.type).label(c.name) for c in PERIOD_COLUMNS)).where(
+        of_tenant(gl_accounts)
+    ),
+    select(*(cast(null(), c.type).label(c.name) for c in ACCOUNT_COLUMNS), *PERIOD_COLUMNS).where(
+        of_tenant(financial_periods)
+    ),
 )
+BOOKS = _BOOKS.subquery("books")
+"""The chart's accounts (the rows with a role) and the closed periods (the rows with a
+period), read together (`books_of_rows`)."""
+BOOKS_ORDER = (BOOKS.c.start.desc(), BOOKS.c.period_id)
+"""The latest period first."""
+
+
+def books_of_rows(
+    rows: Iterable[Mapping[str, Any]],
+) -> tuple[ChartOfAccounts, list[FinancialPeriod]]:
+    """The chart and the closed periods of `BOOKS` rows (in `BOOKS_ORDER`); a row with
+    neither (the tenant has no account of its own and no closed period) adds nothing."""
+    chart: dict[AccountRole, Account] = {}
+    closed: list[FinancialPeriod] = []
+    for row in rows:
+        if row["role"] is not None:
+            chart[AccountRole(row["role"])] = Account(row["number"], row["name"])
+        elif row["period_id"] is not None:
+            closed.append(FinancialPeriod(**{c.name: row[c.name] for c in PERIOD_COLUMNS}))
+    return ChartOfAccounts(chart), closed
+
 
 AT = location_gl_accounts.c
 HERE = AT.location_id == bindparam("location_id")

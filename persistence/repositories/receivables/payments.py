@@ -4,7 +4,8 @@ A payment is read in three statements (header, allocations, the journal lines of
 entries it posted, by entry id) and so is a page of them. Saving writes the header with
 a version-checked UPDATE and only *inserts* allocations and journal lines, which never
 change: each kind in one statement, however many invoices the payment was applied to,
-and a new payment's header, allocations and journal lines all in one (`RECEIVE`).
+and a new payment's header, allocations and journal lines all in one (`RECEIVE`), with
+the money moves of the invoices it paid (`InvoiceRepository.carry`).
 Each journal line names the payment's customer and, for a part applied to an invoice,
 that invoice; the unapplied cash names none.
 """
@@ -15,12 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from domain.paging import PageRequest
 from domain.receivables.cash_refusals import PaymentNotFound
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 from domain.receivables.payment import Allocation, Payment, PaymentMethod, PaymentStatus
+from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     by_column,
@@ -31,6 +34,12 @@ from persistence.repositories.base import (
     versioned_update,
 )
 from persistence.repositories.receivables.documents import APPEND, APPENDED, appended
+from persistence.repositories.receivables.invoices import (
+    MONEY_MOVES,
+    MONEY_WRITTEN,
+    InvoiceRepository,
+    header_values,
+)
 from persistence.tables import journal_lines, payment_allocations, payments
 
 HEADER = payments.c
@@ -82,34 +91,57 @@ SAVE = versioned_update(payments, WRITTEN).returning(HEADER.version, HEADER.upda
 ALLOCATION_COLUMNS = [c.name for c in payment_allocations.c if c.name != "tenant_id"]
 ADD_ALLOCATIONS = insert_unnested(payment_allocations, ALLOCATION_COLUMNS, shared=["tenant_id"])
 ADDED = [c.name for c in payments.c if c.name not in {"tenant_id", "created_at", "updated_at"}]
-PART, LINE = "part_", "line_"
+HEAD, PART, LINE = "payment_", "part_", "line_"
+"""The prefixes of `RECEIVE`'s parameters: the header's must not name a column of
+`invoices`, or the UPDATE of its invoices' money would set that column too."""
 HEADER_ADDED = (
     insert(payments)
-    .values({"tenant_id": bindparam("tenant_id"), **{name: bindparam(name) for name in ADDED}})
+    .values(
+        {"tenant_id": bindparam("tenant_id"), **{name: bindparam(HEAD + name) for name in ADDED}}
+    )
     .returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
     .cte("header")
 )
-RECEIVE = select(*HEADER_ADDED.c).add_cte(
+RECEIVED_COLUMNS = ("version", "created_at", "updated_at")
+MOVED = MONEY_MOVES.cte("moved")
+MOVED_COLUMNS = ("id", "version", "updated_at")
+RECEIVE = select(
+    *HEADER_ADDED.c,
+    *(
+        select(func.array_agg(aggregate_order_by(MOVED.c[name], MOVED.c.id)))
+        .scalar_subquery()
+        .label(f"moved_{name}")
+        for name in MOVED_COLUMNS
+    ),
+).add_cte(
     insert_unnested(payment_allocations, ALLOCATION_COLUMNS, shared=["tenant_id"], prefix=PART).cte(
         "parts"
     ),
     insert_unnested(journal_lines, APPENDED, shared=["tenant_id"], prefix=LINE).cte("lines"),
+    MOVED,
 )
-"""A new payment with its allocations (`part_` arrays) and its journal lines (`line_`
-arrays) in one statement: three INSERTs as data-modifying CTEs, the header's RETURNING
-given back."""
+"""A new payment with its allocations (`part_` arrays), its journal lines (`line_`
+arrays) and its invoices' money moves (`MONEY_MOVES`' arrays) in one statement: three
+INSERTs and a version-checked UPDATE as data-modifying CTEs, the header's RETURNING
+given back with what the UPDATE wrote (`moved_` arrays, by invoice id)."""
 
 
 class PaymentRepository(AggregateRepository[Payment]):
     table = payments
     noun = "Payment"
 
+    def __init__(self, statements: TenantDriver, invoices: InvoiceRepository):
+        super().__init__(statements)
+        self._invoices = invoices
+
     def not_found(self, aggregate_id: str) -> PaymentNotFound:
         return PaymentNotFound(aggregate_id)
 
     async def add(self, payment: Payment) -> None:
-        """Track a new payment, inserted at commit."""
+        """Track a new payment, inserted at commit with the money moves of the invoices
+        it applies to (the unit's invoice repository leaves those to it)."""
         self.track_new(payment)
+        self._invoices.carry(a.invoice_id for a in payment.allocations)
 
     async def by_ids(self, payment_ids: Sequence[str]) -> dict[str, Payment]:
         """The payments of `payment_ids` this tenant has (to read only)."""
@@ -195,27 +227,34 @@ class PaymentRepository(AggregateRepository[Payment]):
         parts = _allocation_rows(payment, 0 if before is None else before["allocations"])
         journal = _journal_rows(payment, 0 if before is None else before["journal"])
         if before is None:
+            moves = self._invoices.money_moves()
+            added = {
+                **header,
+                "id": payment.id,
+                "customer_id": payment.customer_id,
+                "number": payment.number,
+                "method": payment.method.value,
+                "payment_date": payment.payment_date,
+                "bank_reference": payment.bank_reference,
+                "amount": payment.amount,
+                "currency": payment.currency,
+                "received_at": payment.received_at,
+                "received_by": payment.received_by,
+                "statement_id": payment.statement_id,
+                "statement_line": payment.statement_line,
+                "version": 1,
+            }
             row = await self._row(
                 RECEIVE,
-                **header,
-                id=payment.id,
-                customer_id=payment.customer_id,
-                number=payment.number,
-                method=payment.method.value,
-                payment_date=payment.payment_date,
-                bank_reference=payment.bank_reference,
-                amount=payment.amount,
-                currency=payment.currency,
-                received_at=payment.received_at,
-                received_by=payment.received_by,
-                statement_id=payment.statement_id,
-                statement_line=payment.statement_line,
-                version=1,
+                **{HEAD + name: value for name, value in added.items()},
                 **by_column(parts, ALLOCATION_COLUMNS, PART),
                 **by_column(journal, APPENDED, LINE),
+                **header_values(MONEY_WRITTEN, moves),
             )
             assert row is not None, "an INSERT ... RETURNING gives its row"
-            take_written(payment, row)
+            moved = zip(*(row[f"moved_{name}"] or () for name in MOVED_COLUMNS), strict=True)
+            self._invoices.moved(moves, {i: {"version": v, "updated_at": u} for i, v, u in moved})
+            take_written(payment, {name: row[name] for name in RECEIVED_COLUMNS})
             return
         row = await self._row(SAVE, **header, key_id=payment.id, key_version=payment.version)
         if row is None:

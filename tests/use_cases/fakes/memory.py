@@ -31,7 +31,9 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 from domain.clock import Clock
 from domain.errors import DomainError, NotFound, VersionConflict
 from domain.events import Aggregate, DomainEvent
+from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
+from domain.receivables.accounts import ChartOfAccounts
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -158,6 +160,20 @@ class NamingSeries:
 
     async def next_ids(self, prefix: str, count: int, width: int = 3) -> list[str]:
         return [await self.next_id(prefix, width) for _ in range(count)]
+
+    async def next_ids_with_books(
+        self, prefix: str, count: int, width: int = 3
+    ) -> tuple[list[str], ChartOfAccounts, list[FinancialPeriod]]:
+        accounts = self._database.committed("gl_accounts", self.tenant_id)
+        periods = sorted(
+            self._database.committed("financial_periods", self.tenant_id).values(),
+            key=lambda p: p.period_id,
+        )
+        return (
+            await self.next_ids(prefix, count, width),
+            ChartOfAccounts({role: account for role, account in accounts.items() if account}),
+            sorted(periods, key=lambda p: p.start, reverse=True),
+        )
 
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
