@@ -291,7 +291,10 @@ class UnitOfWork:
                 # ROLLBACK was cancelled or the connection broke): it is discarded.
                 await _discard(connection)
             else:
-                await greenlet_spawn(connection.close)
+                # Handing back does no I/O: the pool has room for every connection it
+                # opened, and the driver's connection holds no transaction of its own
+                # to reset (the unit's is begun and ended on asyncpg's).
+                connection.close()
         if stalled:
             raise unavailable() from exc
 

@@ -36,6 +36,7 @@ from schema.extension_hooks import DirectHooks
 from schema.finance.mutations import FinanceLockMutations
 from schema.finance.queries import FinanceQueries
 from schema.input_checks import CHECKED_DECIMAL, TextLiterals, variables_problem
+from schema.input_conversion import plan_inputs
 from schema.introspection import asks_for_schema, may_introspect
 from schema.inventory.customer_view_queries import CustomerInventoryQueries
 from schema.inventory.mutations import StockMutations
@@ -357,7 +358,7 @@ def build_schema(
         limits.parser_cache_size, limits.validation_cache_size, limits.max_tokens, limit_rules
     )
     costs = CostCache(limits.parser_cache_size)
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -379,3 +380,5 @@ def build_schema(
             partial(CostLimit, maximum=limits.max_cost, costs=costs),
         ],
     )
+    plan_inputs(schema)
+    return schema

@@ -1,0 +1,70 @@
+"""A unit of work hands its connection back without a greenlet, and the pool still
+checks, replaces and reuses its connections as before."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.customers import Customer
+from persistence.database import create_engine
+from persistence.unit_of_work import UnitOfWork
+
+
+async def _backend_of(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def _kill(admin: AsyncEngine, pid: int) -> None:
+    async with admin.connect() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+async def _count(engine: AsyncEngine, tenant: str) -> int:
+    async with UnitOfWork(engine, tenant, reading=True) as work:
+        return await work.customers.count("Pooled")
+
+
+async def test_a_connection_killed_while_idle_is_replaced_before_a_unit_uses_it(
+    database_url: str, tenant: str
+) -> None:
+    engine = create_engine(database_url, pool_size=1, max_overflow=0, ping_after_idle_seconds=0.1)
+    admin = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        first = await _backend_of(engine)
+        await _kill(admin, first)
+        await asyncio.sleep(0.3)
+
+        async with UnitOfWork(engine, tenant) as work:
+            await work.customers.add(Customer(id="CUST-POOL1", name="Pooled"))
+            await work.commit()
+
+        assert await _count(engine, tenant) == 1
+        assert await _backend_of(engine) != first
+    finally:
+        await engine.dispose()
+        await admin.dispose()
+
+
+async def test_units_reuse_the_idle_connection_and_open_more_when_all_are_busy(
+    database_url: str, tenant: str
+) -> None:
+    engine = create_engine(database_url, pool_size=3, max_overflow=0)
+    try:
+        assert await _count(engine, tenant) == 0
+        one = await _backend_of(engine)
+        assert [await _count(engine, tenant) for _ in range(3)] == [0, 0, 0]
+        assert await _backend_of(engine) == one, "the idle connection is the one taken"
+
+        async def held() -> int:
+            async with UnitOfWork(engine, tenant, reading=True) as work:
+                await asyncio.sleep(0.05)
+                return await work.customers.count("Pooled")
+
+        assert await asyncio.gather(held(), held(), held()) == [0, 0, 0]
+        assert engine.sync_engine.pool.checkedin() == 3  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
