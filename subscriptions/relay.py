@@ -17,10 +17,10 @@ events, never loses them: the relay retries the same batch, and its rows stay
 unpublished until the broker acks them. Delivery is at-least-once: a leader that stopped
 after numbering or after the ack but before the mark left rows numbered and
 unpublished, and whichever replica takes the lead next (itself included) sends those
-first; consumers drop
-duplicates by event id or sequence. A broker that lost what it had acknowledged (the
-embedded one on a restart) is noticed by the marker the relay keeps there, and what was
-published recently is published again (subscriptions/broker_marker.py).
+first; consumers drop duplicates by event id or sequence. A broker that lost what it
+had acknowledged (the embedded one on a restart) is noticed by the marker the relay
+keeps there, and what was published recently is published again
+(subscriptions/broker_marker.py).
 """
 
 from __future__ import annotations

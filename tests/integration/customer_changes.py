@@ -24,3 +24,9 @@ async def rename(engine: AsyncEngine, tenant: str, customer_id: str, name: str) 
         recorded = customer.events[-1].event_id
         await work.commit()
     return recorded
+
+
+async def renames(engine: AsyncEngine, tenant: str, count: int) -> list[str]:
+    """Commit `count` changes of CUST-1 one unit of work each (n0, n1, ...); their event
+    ids in commit order."""
+    return [await rename(engine, tenant, "CUST-1", f"n{n}") for n in range(count)]

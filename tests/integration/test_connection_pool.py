@@ -7,31 +7,20 @@ import asyncio
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from persistence.database import create_engine
-
-
-async def _backend_of(engine: AsyncEngine) -> int:
-    async with engine.connect() as connection:
-        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
-
-
-async def _kill(admin: AsyncEngine, pid: int) -> None:
-    """What a database restart or an idle-session timeout does to a pooled connection."""
-    async with admin.connect() as connection:
-        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+from tests.integration.backends import backend_of, kill
 
 
 async def test_a_connection_killed_while_idle_is_replaced_before_use(database_url: str) -> None:
     engine = create_engine(database_url, pool_size=1, max_overflow=0, ping_after_idle_seconds=0.1)
     admin = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
-        first = await _backend_of(engine)
-        await _kill(admin, first)
+        first = await backend_of(engine)
+        await kill(admin, first)
         await asyncio.sleep(0.3)
 
-        second = await _backend_of(engine)
+        second = await backend_of(engine)
 
         assert second != first
     finally:
@@ -50,12 +39,12 @@ async def test_a_connection_used_moments_ago_is_trusted_without_a_check(
     engine = create_engine(database_url, pool_size=1, max_overflow=0, ping_after_idle_seconds=60)
     admin = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
-        await _kill(admin, await _backend_of(engine))
+        await kill(admin, await backend_of(engine))
         await asyncio.sleep(0.1)
 
         with pytest.raises(DBAPIError):
-            await _backend_of(engine)
-        assert await _backend_of(engine) > 0, "the pool recovers on the next use"
+            await backend_of(engine)
+        assert await backend_of(engine) > 0, "the pool recovers on the next use"
     finally:
         await engine.dispose()
         await admin.dispose()

@@ -7,7 +7,7 @@ migration derives from the stamps written before it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,46 +15,16 @@ from sqlalchemy import column, event, func, select, table, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import PublishedEvent
-from gateway.embedded.broker import EmbeddedBroker
 from persistence.database import create_engine
 from persistence.migrate import upgrade_async
 from persistence.repositories.outbox import OutboxReader, OutboxRelayStore
 from persistence.tables import outbox_cursor
-from subscriptions.publisher import ProducerSettings, Publisher
+from subscriptions.publisher import Publisher
 from subscriptions.relay import OutboxRelay
-from subscriptions.topics import BrokerLink
 from tests.conftest import database_of_its_own
-from tests.integration.customer_changes import rename
+from tests.integration.customer_changes import renames
 
 BEFORE_THE_MARK = "0032_order_write_storage"
-
-
-@pytest.fixture
-async def isolated_engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(fresh_database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def publisher(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Publisher]:
-    """A real publisher to a broker of this test's own (its records carry this test's
-    database's sequence numbers, which the session's gateways must not see)."""
-    broker = EmbeddedBroker(tmp_path_factory.mktemp("mark-broker"))
-    bootstrap = broker.start()
-    link = BrokerLink(bootstrap, "mark")
-    await link.start()
-    publisher = Publisher(bootstrap, "mark", ProducerSettings(), link)
-    try:
-        yield publisher
-    finally:
-        await publisher.close()
-        await link.close()
-        broker.stop()
-
-
-async def _record(engine: AsyncEngine, tenant: str, count: int) -> list[str]:
-    return [await rename(engine, tenant, "CUST-1", f"n{n}") for n in range(count)]
 
 
 def _sequences(events: Sequence[PublishedEvent]) -> list[int]:
@@ -66,7 +36,7 @@ async def test_the_lag_counts_unnumbered_events_and_numbered_ones_after_the_mark
 ) -> None:
     store = OutboxRelayStore(isolated_engine)
     reader = OutboxReader(isolated_engine)
-    await _record(isolated_engine, tenant, 5)
+    await renames(isolated_engine, tenant, 5)
     assert (await store.lag())[0] == 5
     assert await reader.next_sequence() == 1
 
@@ -97,7 +67,7 @@ async def test_an_acked_batch_whose_mark_never_reached_the_database_is_sent_agai
     tenant: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ids = await _record(isolated_engine, tenant, 3)
+    ids = await renames(isolated_engine, tenant, 3)
     acked: list[list[int]] = []
     first = OutboxRelay(
         isolated_engine,
@@ -161,7 +131,7 @@ async def test_a_leader_runs_its_statements_on_the_session_holding_its_lock(
         async with asyncio.timeout(20):
             while not relay.is_leader:
                 await asyncio.sleep(0.02)
-            await _record(isolated_engine, tenant, 9)
+            await renames(isolated_engine, tenant, 9)
             while relay.published < 9:
                 await asyncio.sleep(0.02)
     finally:
@@ -179,7 +149,7 @@ async def test_republishing_since_a_moment_sends_again_every_event_numbered_sinc
     isolated_engine: AsyncEngine, tenant: str
 ) -> None:
     store = OutboxRelayStore(isolated_engine)
-    await _record(isolated_engine, tenant, 5)
+    await renames(isolated_engine, tenant, 5)
     await store.number_pending(3)
     await store.mark_published(3)
     await asyncio.sleep(0.05)
@@ -212,7 +182,7 @@ async def test_the_migration_puts_the_mark_before_the_oldest_row_never_stamped(
     async with database_of_its_own(database_url, BEFORE_THE_MARK) as url:
         engine = create_engine(url)
         try:
-            await _record(engine, tenant, 5)
+            await renames(engine, tenant, 5)
             async with engine.begin() as connection:
                 legacy = table(
                     "outbox", column("position"), column("sequence"), column("published_at")

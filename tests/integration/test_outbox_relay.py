@@ -7,7 +7,6 @@ import json
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,7 +18,6 @@ from domain.customers import Customer
 from domain.events import PublishedEvent
 from domain.service_orders.events import ServiceOrderStatusChanged
 from domain.service_orders.status import ServiceOrderStatus
-from persistence.database import create_engine
 from persistence.tables import customers, outbox
 from persistence.unit_of_work import UnitOfWork
 from subscriptions.publisher import ProducerSettings, Publisher
@@ -31,13 +29,6 @@ from tests.conftest import GROUP_TIMING, Services, cut_relay_session
 from tests.integration.customer_changes import rename
 
 TOPIC = "crm.customers.updated"
-
-
-@pytest.fixture
-async def isolated_engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(fresh_database_url)
-    yield engine
-    await engine.dispose()
 
 
 async def _record_updates(engine: AsyncEngine, tenant: str, aggregate: str, count: int) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -24,14 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.events import PublishedEvent
 from gateway.embedded.broker import EmbeddedBroker
 from gateway.embedded.processes import free_port
-from persistence.database import create_engine
 from persistence.repositories.outbox import NUMBER_PENDING, OutboxRelayStore
 from persistence.tables import outbox, outbox_cursor
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
-from subscriptions.topics import BrokerLink
 from tests.conftest import until
-from tests.integration.customer_changes import rename
+from tests.integration.customer_changes import renames
 
 
 class Acked(list[list[int]]):
@@ -39,42 +37,6 @@ class Acked(list[list[int]]):
 
     def __call__(self, events: Sequence[PublishedEvent]) -> None:
         self.append([e.sequence for e in events])
-
-
-@pytest.fixture
-async def isolated_engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(fresh_database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A broker of this module's own: its records carry its databases' sequence numbers,
-    which on the session's broker would reach the hub of every gateway started later."""
-    broker = EmbeddedBroker(tmp_path_factory.mktemp("rounds-broker"))
-    try:
-        yield broker.start()
-    finally:
-        broker.stop()
-
-
-@pytest.fixture
-async def publisher(own_broker: str) -> AsyncIterator[Publisher]:
-    """A real publisher to this module's broker; its link creates the topics it needs."""
-    link = BrokerLink(own_broker, "rounds")
-    await link.start()
-    publisher = Publisher(own_broker, "rounds", ProducerSettings(), link)
-    try:
-        yield publisher
-    finally:
-        await publisher.close()
-        await link.close()
-
-
-async def _record(engine: AsyncEngine, tenant: str, count: int) -> list[str]:
-    """Commit `count` events one transaction each; their event ids in commit order."""
-    return [await rename(engine, tenant, "CUST-1", f"n{n}") for n in range(count)]
 
 
 async def _relaying(relay: OutboxRelay, done: Callable[[], bool]) -> None:
@@ -120,7 +82,7 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
     monkeypatch: pytest.MonkeyPatch,
     events: int,
 ) -> None:
-    ids = await _record(isolated_engine, tenant, events)
+    ids = await renames(isolated_engine, tenant, events)
     numberings: list[int] = []
     acked = Acked()
     relay = OutboxRelay(
@@ -170,7 +132,7 @@ async def test_batches_bigger_than_one_round_are_numbered_gap_free_in_position_o
 async def test_a_new_leader_first_publishes_what_an_earlier_one_numbered_but_never_marked(
     isolated_engine: AsyncEngine, publisher: Publisher, tenant: str
 ) -> None:
-    ids = await _record(isolated_engine, tenant, 7)
+    ids = await renames(isolated_engine, tenant, 7)
     # A leader that numbered five events and stopped before the broker acked them.
     left = await OutboxRelayStore(isolated_engine).number_pending(5)
     assert [e.event.event_id for e in left] == ids[:5]
@@ -189,7 +151,7 @@ async def test_an_empty_poll_neither_locks_nor_writes_the_cursor(
     isolated_engine: AsyncEngine, tenant: str
 ) -> None:
     store = OutboxRelayStore(isolated_engine)
-    await _record(isolated_engine, tenant, 2)
+    await renames(isolated_engine, tenant, 2)
     before_numbering = await _cursor_row(isolated_engine)
     assert len(await store.number_pending(10)) == 2
     numbered = await _cursor_row(isolated_engine)
@@ -204,7 +166,7 @@ async def test_an_empty_poll_neither_locks_nor_writes_the_cursor(
 async def test_a_second_numbering_waits_for_the_first_and_continues_its_sequence(
     isolated_engine: AsyncEngine, tenant: str
 ) -> None:
-    ids = await _record(isolated_engine, tenant, 6)
+    ids = await renames(isolated_engine, tenant, 6)
     async with isolated_engine.connect() as first:
         await first.begin()
         taken = (
@@ -242,7 +204,7 @@ async def test_a_failed_publish_retries_the_same_batch_which_stays_unpublished_m
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    ids = await _record(isolated_engine, tenant, 3)
+    ids = await renames(isolated_engine, tenant, 3)
     # Nothing listens on this port until the test starts a broker there.
     broker = EmbeddedBroker(tmp_path, port=free_port())
     publisher = Publisher(broker.bootstrap_servers, "rounds-retry", ProducerSettings())

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer
 from persistence.database import create_engine
 from persistence.unit_of_work import UnitOfWork
-
-
-async def _backend_of(engine: AsyncEngine) -> int:
-    async with engine.connect() as connection:
-        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
-
-
-async def _kill(admin: AsyncEngine, pid: int) -> None:
-    async with admin.connect() as connection:
-        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+from tests.integration.backends import backend_of, kill
 
 
 async def _count(engine: AsyncEngine, tenant: str) -> int:
@@ -34,8 +24,8 @@ async def test_a_connection_killed_while_idle_is_replaced_before_a_unit_uses_it(
     engine = create_engine(database_url, pool_size=1, max_overflow=0, ping_after_idle_seconds=0.1)
     admin = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
-        first = await _backend_of(engine)
-        await _kill(admin, first)
+        first = await backend_of(engine)
+        await kill(admin, first)
         await asyncio.sleep(0.3)
 
         async with UnitOfWork(engine, tenant) as work:
@@ -43,7 +33,7 @@ async def test_a_connection_killed_while_idle_is_replaced_before_a_unit_uses_it(
             await work.commit()
 
         assert await _count(engine, tenant) == 1
-        assert await _backend_of(engine) != first
+        assert await backend_of(engine) != first
     finally:
         await engine.dispose()
         await admin.dispose()
@@ -55,9 +45,9 @@ async def test_units_reuse_the_idle_connection_and_open_more_when_all_are_busy(
     engine = create_engine(database_url, pool_size=3, max_overflow=0)
     try:
         assert await _count(engine, tenant) == 0
-        one = await _backend_of(engine)
+        one = await backend_of(engine)
         assert [await _count(engine, tenant) for _ in range(3)] == [0, 0, 0]
-        assert await _backend_of(engine) == one, "the idle connection is the one taken"
+        assert await backend_of(engine) == one, "the idle connection is the one taken"
 
         async def held() -> int:
             async with UnitOfWork(engine, tenant, reading=True) as work:

@@ -67,6 +67,8 @@ ITEMS = (
     .table_valued("product_id", "location_id")
     .render_derived(name="items")
 )
+"""The (product, location) pairs given as two arrays of the same length: the items a
+statement reads or locks, here and in the stock levels' statements."""
 OF_ITEMS = stock_reservations.join(
     ITEMS,
     and_(

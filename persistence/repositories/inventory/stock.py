@@ -42,6 +42,7 @@ from persistence.repositories.inventory.reservations import (
     DUE,
     DUE_OF_ITEMS,
     END,
+    ITEMS,
     STORED,
     ending_values,
     reservation_of,
@@ -81,14 +82,6 @@ LOCKED_ITEM_BY_SKU = (
     )
     .with_for_update(of=stock_levels)
 )
-_PAIRS = (
-    func.unnest(
-        bindparam("product_ids", type_=ARRAY(String)),
-        bindparam("location_ids", type_=ARRAY(String)),
-    )
-    .table_valued("product_id", "location_id")
-    .render_derived(name="wanted")
-)
 _DUE_HELD = (
     select(literal(True).label("holds_due"))
     .where(
@@ -111,11 +104,11 @@ LOCKED_ITEMS_TO_RESERVE = (
         *(LEVEL.sku if column is parts.c.sku else column for column in ITEM_COLUMNS),
         _DUE_HELD.c.holds_due,
     )
-    .select_from(stock_levels.join(_PAIRS, true()).outerjoin(_DUE_HELD, true()))
+    .select_from(stock_levels.join(ITEMS, true()).outerjoin(_DUE_HELD, true()))
     .where(
         of_tenant(stock_levels),
-        LEVEL.product_id == _PAIRS.c.product_id,
-        LEVEL.location_id == _PAIRS.c.location_id,
+        LEVEL.product_id == ITEMS.c.product_id,
+        LEVEL.location_id == ITEMS.c.location_id,
     )
     .order_by(LEVEL.product_id, LEVEL.location_id)
     .with_for_update(of=stock_levels)
