@@ -243,7 +243,7 @@ async def _taken(
     await credit_must_allow(
         work, customer, sum((line.line_total for line in drafts), Decimal("0.00"))
     )
-    order_id = await work.naming.next_id(ORDER_SERIES)
+    order_id = await work.naming.next_id_of_block(ORDER_SERIES)
     order = SalesOrder.taken(
         order_id,
         work.tenant_id,
