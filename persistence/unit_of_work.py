@@ -215,7 +215,6 @@ class UnitOfWork:
     sales_orders = _Repository(SalesOrderRepository)
     backorders = _Repository(BackorderRepository)
     opportunities = _Repository(OpportunityRepository)
-    order_terms = _Repository(OrderTerms)
     invoices = _Repository(InvoiceRepository)
     invoice_numbers = _Repository(InvoiceNumberSeries)
     chart_of_accounts = _Repository(ChartOfAccountsRepository)
@@ -243,6 +242,12 @@ class UnitOfWork:
     @cached_property
     def service_orders(self) -> ServiceOrderRepository:
         return ServiceOrderRepository(*self._bound, self.order_records)
+
+    @cached_property
+    def order_terms(self) -> OrderTerms:
+        """Bound to the unit's stock: the terms' statement locks the order's items, and
+        the stock repository tracks them (`StockRepository.adopted`)."""
+        return OrderTerms(*self._bound, self.stock)
 
     @cached_property
     def payments(self) -> PaymentRepository:

@@ -18,7 +18,20 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, insert, literal, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -99,31 +112,41 @@ _DUE_HELD = (
 reservations by item and expiry per level. Asked as an EXISTS, the plan could hash every
 due-looking ACTIVE reservation of the tenant instead (the generic plan cannot know that
 `now` leaves almost none); the LIMIT keeps it a lookup per level."""
-LOCKED_ITEMS_TO_RESERVE = (
-    select(
-        *(LEVEL.sku if column is parts.c.sku else column for column in ITEM_COLUMNS),
-        _DUE_HELD.c.holds_due,
+
+
+def locked_to_reserve_of(pairs: FromClause, *conditions: ColumnElement[bool]) -> Select:
+    """The level rows of the (product, location) `pairs` (a relation with those two
+    columns), locked in (product, location) order, where `conditions` hold:
+    PostgreSQL locks the rows as the sort emits them, the order every sales use case
+    locks items in, so two orders sharing parts never deadlock. The SKU is the level's
+    own (its foreign key to the part keeps it the part's), so the parts are not read.
+    Each level says whether it holds an ACTIVE reservation past its time at `now`, as
+    the statement's snapshot saw it (taken before the locks were waited for): a
+    reservation ended meanwhile may still show, which costs the reading of the due ones
+    (after the lock, so it is not expired twice); one made meanwhile and due by `now`
+    already (a hold of less than a lock wait) may not, and is then left for the
+    sweeper: the level's `reserved` figure, read under the lock, counts it, so
+    reserving errs on the side of less available, never more."""
+    return (
+        select(
+            *(LEVEL.sku if column is parts.c.sku else column for column in ITEM_COLUMNS),
+            _DUE_HELD.c.holds_due,
+        )
+        .select_from(stock_levels.join(pairs, true()).outerjoin(_DUE_HELD, true()))
+        .where(
+            of_tenant(stock_levels),
+            LEVEL.product_id == pairs.c.product_id,
+            LEVEL.location_id == pairs.c.location_id,
+            *conditions,
+        )
+        .order_by(LEVEL.product_id, LEVEL.location_id)
+        .with_for_update(of=stock_levels)
     )
-    .select_from(stock_levels.join(ITEMS, true()).outerjoin(_DUE_HELD, true()))
-    .where(
-        of_tenant(stock_levels),
-        LEVEL.product_id == ITEMS.c.product_id,
-        LEVEL.location_id == ITEMS.c.location_id,
-    )
-    .order_by(LEVEL.product_id, LEVEL.location_id)
-    .with_for_update(of=stock_levels)
-)
-"""The level rows of the (product, location) pairs, locked in (product, location) order:
-PostgreSQL locks the rows as the sort emits them, the order every sales use case locks
-items in, so two orders sharing parts never deadlock. The SKU is the level's own (its
-foreign key to the part keeps it the part's), so the parts are not read. Each level
-says whether it holds an ACTIVE reservation past its time at `now`, as the statement's
-snapshot saw it (taken before the locks were waited for): a reservation ended meanwhile
-may still show, which costs the reading of the due ones (after the lock, so it is not
-expired twice); one made meanwhile and due by `now` already (a hold of less than a lock
-wait) may not, and is then left for the sweeper: the level's `reserved` figure, read
-under the lock, counts it, so reserving errs on the side of less available, never
-more."""
+
+
+LOCKED_ITEMS_TO_RESERVE = locked_to_reserve_of(ITEMS)
+LOCKED_VALUES = ["product_id", "location_id", *(c.name for c in ITEM_COLUMNS[2:]), "holds_due"]
+"""The columns of a `locked_to_reserve_of` row, which `StockRepository.adopted` takes."""
 LOCKED_ITEM_BY_KEY_AND_SKU = LOCKED_ITEM_BY_KEY.where(LEVEL.sku == bindparam("sku"))
 SKU_OF_PART = select(parts.c.sku).where(of_tenant(parts), parts.c.id == bindparam("product_id"))
 THE_LEVELS_KEY = [LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
@@ -299,6 +322,21 @@ class StockRepository(AggregateRepository[StockItem]):
             location_ids=[location for _, location in wanted],
             now=now,
         )
+        found = await self.adopted(rows, now)
+        for pair in wanted:
+            if pair not in found:
+                opened = await self.get(stock_id(*pair), lock=True)
+                if opened is not None:
+                    found[pair] = opened
+        return found
+
+    async def adopted(
+        self, rows: Sequence[Mapping[str, Any]], now: datetime
+    ) -> dict[tuple[str, str], StockItem]:
+        """The items of the level rows a `locked_to_reserve_of` statement locked (here or
+        in another repository's statement, which then saves its own round trip), tracked,
+        each holding its ACTIVE reservations due at `now`, read in one statement only if
+        one holds any."""
         items: dict[tuple[str, str], StockItem] = {}
         holding: list[tuple[str, str]] = []
         for row in rows:
@@ -316,13 +354,7 @@ class StockRepository(AggregateRepository[StockItem]):
                 items[(row["product_id"], row["location_id"])].reservations.append(
                     reservation_of(row)
                 )
-        found = {pair: self.track(item) for pair, item in items.items()}
-        for pair in wanted:
-            if pair not in found:
-                opened = await self.get(stock_id(*pair), lock=True)
-                if opened is not None:
-                    found[pair] = opened
-        return found
+        return {pair: self.track(item) for pair, item in items.items()}
 
     async def _with_reservations(self, row: Mapping[str, Any], pair: dict[str, str]) -> StockItem:
         """The item of a level row with its ACTIVE reservations, read after the row's lock
