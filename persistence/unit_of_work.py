@@ -212,7 +212,6 @@ class UnitOfWork:
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)
-    sales_orders = _Repository(SalesOrderRepository)
     backorders = _Repository(BackorderRepository)
     opportunities = _Repository(OpportunityRepository)
     invoices = _Repository(InvoiceRepository)
@@ -242,6 +241,12 @@ class UnitOfWork:
     @cached_property
     def service_orders(self) -> ServiceOrderRepository:
         return ServiceOrderRepository(*self._bound, self.order_records)
+
+    @cached_property
+    def sales_orders(self) -> SalesOrderRepository:
+        """Bound to the unit's stock: a new order's statement writes the levels and new
+        reservations of the items it reserves from (`StockRepository.carry`)."""
+        return SalesOrderRepository(*self._bound, self.stock)
 
     @cached_property
     def order_terms(self) -> OrderTerms:

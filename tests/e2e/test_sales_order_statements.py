@@ -114,9 +114,9 @@ async def test_an_order_of_ten_lines_runs_the_statements_of_an_order_of_one(
         assert len(locks) == 1, locks
     # The customer's terms (row, credit standing, tier discount) with the parts at the
     # customer's prices and the locations, and the items locked (whether one holds a due
-    # reservation with them); the order with its lines; the levels with the new
+    # reservation with them); the order with its lines, the levels and the new
     # reservations; the events; BEGIN and COMMIT.
-    assert counts[1] == counts[PARTS] <= 6, counts
+    assert counts[1] == counts[PARTS] <= 5, counts
 
     # A customer with a credit limit adds two: the credit's hold and the credit in use.
     await api.data(LIMITED)
