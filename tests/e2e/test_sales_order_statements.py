@@ -82,8 +82,17 @@ def transactions(gateway: RunningGateway) -> Iterator[Transactions]:
 
 
 def order_of(count: int) -> list[dict[str, str]]:
+    """Parts named by SKU, every other one by its id (the first, OIL-1, by SKU)."""
     return [
-        {"sku": f"SKU-{n}" if n > 1 else "OIL-1", "locationId": "LOC-A", "quantity": "1"}
+        {
+            **(
+                {"productId": f"PART-{n}"}
+                if n % 2 == 0
+                else {"sku": f"SKU-{n}" if n > 1 else "OIL-1"}
+            ),
+            "locationId": "LOC-A",
+            "quantity": "1",
+        }
         for n in range(1, count + 1)
     ]
 

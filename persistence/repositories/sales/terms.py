@@ -142,19 +142,8 @@ LINES = (
     .render_derived(name="lines")
 )
 """The order's lines as the client named them: each a part's id (or null) or its
-normalized SKU, and a location."""
-_PAIRS = (
-    select(func.coalesce(LINES.c.product_id, parts.c.id).label("product_id"), LINES.c.location_id)
-    .select_from(
-        LINES.outerjoin(
-            parts,
-            and_(of_tenant(parts), LINES.c.product_id.is_(None), parts.c.sku == LINES.c.sku),
-        )
-    )
-    .distinct()
-    .subquery("pairs")
-)
-"""The (product, location) pairs the lines draw on, a SKU taken for the part holding it."""
+normalized SKU, and a location. The (product, location) pairs they draw on take a SKU
+for the part the terms' catalog found holding it (not looked up again)."""
 LEVEL_PREFIX = "level_"
 
 
@@ -178,13 +167,22 @@ def _locking_items(order_terms: Select) -> Select:
     their CTE reads a level only once the customer's has given its row (its condition
     is evaluated first), and nothing is locked for a customer this tenant has not."""
     terms = order_terms.cte("terms").prefix_with("MATERIALIZED")
+    part_id, part_sku = terms.c[f"{CATALOG_PREFIX}id"], terms.c[f"{CATALOG_PREFIX}sku"]
+    pairs = (
+        select(func.coalesce(LINES.c.product_id, part_id).label("product_id"), LINES.c.location_id)
+        .select_from(
+            LINES.outerjoin(terms, and_(LINES.c.product_id.is_(None), part_sku == LINES.c.sku))
+        )
+        .distinct()
+        .subquery("pairs")
+    )
     levels = (
-        locked_to_reserve_of(_PAIRS, select(terms.c.id).exists())
+        locked_to_reserve_of(pairs, select(terms.c.id).exists())
         .cte("levels")
         .prefix_with("MATERIALIZED")
     )
     return select(*terms.c, *(c.label(f"{LEVEL_PREFIX}{c.name}") for c in levels.c)).select_from(
-        terms.outerjoin(levels, levels.c.product_id == terms.c[f"{CATALOG_PREFIX}id"])
+        terms.outerjoin(levels, levels.c.product_id == part_id)
     )
 
 
