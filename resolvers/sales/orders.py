@@ -2,12 +2,16 @@
 created and every line reserved, all in one unit of work or nothing.
 
 The customer's terms are read first, their row held until commit (no block or limit
-change passes the order), with the lines' parts at the customer's prices, in one
-statement (persistence/repositories/sales/terms.py). The stock items the order
-draws on are locked next, sorted by (product, location), as every sales use case locks
-them (`SalesOrder.lines_by_stock`), so two orders sharing parts never deadlock. Orders
-of a customer with a credit limit then pass the credit check one at a time
-(`hold_credit`); a customer without one has nothing to check. Of two customers ordering
+change passes the order), with the lines' parts at the customer's prices and the stock
+items the order draws on, locked after the customer's row and sorted by (product,
+location), as every sales use case locks them (`SalesOrder.lines_by_stock`), so two
+orders sharing parts never deadlock; all in one statement
+(persistence/repositories/sales/terms.py). A pair never stocked is opened and locked
+after them. Orders of a customer with a credit limit then pass the credit check one at
+a time (`hold_credit`); a customer without one has nothing to check. The order's number
+comes from a block the process holds (`next_id_of_block`: most orders spend no
+statement on it), and the order is inserted at commit with its items' levels and new
+reservations, in one statement. Of two customers ordering
 the last units at once, the second finds them reserved: INSUFFICIENT_INVENTORY, never
 both served.
 

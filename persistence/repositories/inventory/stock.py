@@ -10,6 +10,11 @@ issuing the last ten units thus queue on one row and each decides on what the on
 before it left. A stocked pair costs one statement, and its reservations a second only
 if it holds any. Unlocked, a pair never stocked reads as an empty item, inserted if
 it changes (a reorder point set before the first receipt).
+
+Items a new sales order reserves from are written by the order's own statement: the
+order's repository `carry`s them, and at commit takes their writes (`carried`) and
+hands back what its statement wrote (`written`), as a payment carries the money moves
+of its invoices.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Sales orders of one tenant: the header row (with its fulfilment) and its lines, read
-together; a new order is inserted whole, a change saves the header with its version
-(the lines are written once, when the order is taken).
+together; a new order is inserted whole at commit, with the levels and new
+reservations of the stock items it reserves from (`StockRepository.carry`: one round
+trip where there were two), a change saves the header with its version (the lines are
+written once, when the order is taken).
 
 Besides the aggregate: the lock that serialises one customer's orders for the credit
 check, the value of their open orders, and the reservations holding orders' lines for

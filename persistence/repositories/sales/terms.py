@@ -1,8 +1,10 @@
 """What taking an order reads before it decides: in one statement, the customer's terms
 (their row, credit standing and tier discount, the row held FOR SHARE until commit)
 with the catalog's answer for the lines (the parts named by id or SKU with the
-customer's specific prices of them, and which locations exist); and, for a customer
-with a credit limit only, the credit they have in use.
+customer's specific prices of them, and which locations exist) and, for processOrder,
+the stock items the lines draw on, locked after the customer's row (the unit's stock
+repository tracks them: one round trip fewer than locking them apart); and, for a
+customer with a credit limit only, the credit they have in use.
 
 The customer's row is held FOR SHARE, not locked for update: orders of one customer
 without a limit have nothing to check against each other and no longer queue on it,
