@@ -18,6 +18,7 @@ import pytest
 import strawberry
 
 from domain.identity import Permission
+from resolvers.inventory import reservations
 from tests.conftest import Api, RunningGateway, Services, settings_for, token
 from tests.e2e.test_metrics import scrape, value
 from tests.e2e.test_stock_ledger import RECEIVE, open_shop
@@ -84,6 +85,25 @@ async def test_refused_and_failed_mutations_answer_as_strawberry_does(
     ]
     for body, permissions in cases:
         await _both(api, strawberrys, body, permissions, accept)
+
+
+async def test_an_unexpected_failure_is_masked_as_strawberry_masks_it(
+    api: Api, strawberrys: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a detail no client may see")
+
+    monkeypatch.setattr(reservations, "reserve_stock", broken)
+    headers = {"authorization": f"Bearer {token(api.tenant)}"}
+    direct = await api.http.post("/graphql", json=_reserve("1"), headers=headers)
+    ordinary = await strawberrys.post("/graphql", json=_reserve("1"), headers=headers)
+    assert direct.status_code == ordinary.status_code == 200
+    bodies = [direct.json(), ordinary.json()]
+    for body in bodies:
+        [error] = body["errors"]
+        assert error["extensions"].pop("traceId")
+        assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert bodies[0] == bodies[1]
 
 
 async def test_a_direct_mutation_is_counted_and_timed_once_without_strawberrys_operation(
