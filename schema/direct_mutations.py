@@ -15,7 +15,7 @@ else:
    before execution, reported in `extensions.cost`;
 4. graphql-core's executor built and run as Strawberry's `execute` builds and runs it
    (`AcyclicExecutionContext`, the variables coerced by graphql-core, no field
-   middleware since no extension resolves fields), so every field's resolver,
+   middleware since none of those extensions resolves fields), so every field's resolver,
    permission and input conversion are Strawberry's own;
 5. the errors, if any, through Strawberry's `_process_errors`, the one `ErrorContract`
    and the schema's final mapping, in that order, as on Strawberry's way;
@@ -25,7 +25,8 @@ Any step before execution that does not pass (a refusal, a document that does no
 or validate, a query or a subscription, a cost over the limit, a variable graphql-core
 refuses) returns None with nothing run, and the caller hands the request to Strawberry,
 which makes that error exactly as before. Only a request outside a trace that records
-comes here (its spans stay Strawberry's), and only if no extension resolves fields.
+comes here (its spans stay Strawberry's), and only while the schema's extensions are
+the four whose work this does (`STOOD_FOR`).
 """
 
 from __future__ import annotations
@@ -38,14 +39,18 @@ from strawberry.execution import optimized_is_awaitable
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.utils.await_maybe import await_maybe
 
+from schema.cost import CostLimit
+from schema.documents import DocumentChecks
 from schema.errors import ErrorContract
 from schema.execution import AcyclicExecutionContext
 from schema.known_operations import UNSEEN, KnownOperations, ValidOperation
-from schema.metrics import GraphQLMetrics
+from schema.metrics import GraphQLMetrics, OperationMetrics
 
 if TYPE_CHECKING:
     from schema.root import GatewaySchema
 
+STOOD_FOR = frozenset({OperationMetrics, ErrorContract, DocumentChecks, CostLimit})
+"""The extensions whose work `DirectMutations.execute` does (steps 2, 3, 5 and 6)."""
 ALLOWED = frozenset(OperationType)
 """What a POST may run (Strawberry's `OperationType.from_http`), for the errors' context."""
 
@@ -61,10 +66,9 @@ class DirectMutations:
         self._graphql = schema._schema
         self._operations = operations
         self._metrics = metrics
-        self._open = not any(
-            extension._implements_resolve() for extension in schema.get_extensions()
-        )
-        """False if an extension resolves fields: then every mutation takes Strawberry's way."""
+        self._open = all(type(extension) in STOOD_FOR for extension in schema.get_extensions())
+        """Whether the schema's extensions are all ones this way does the work of; with any
+        other (a directive's, one that resolves fields), every mutation takes Strawberry's."""
 
     async def execute(
         self,
