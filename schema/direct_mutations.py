@@ -84,10 +84,10 @@ class DirectMutations:
         if not self._open or (seen is not UNSEEN and not _is_mutation(seen)):
             # Known not to be a valid mutation: Strawberry's way runs the checks.
             return None
-        started = time.perf_counter()
         query, refused = self._schema.checked(query, variables, extensions, context)
         if refused is not None or not query:
             return None
+        started = time.perf_counter()  # where `OperationMetrics` starts, after the checks
         found = self._operations.operation(query, operation_name)
         if found is None or not _is_mutation(found):
             return None
