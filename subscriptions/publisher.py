@@ -175,11 +175,15 @@ class _Batches:
         self._producer = producer
         self._open: dict[tuple[str, int], BatchBuilder] = {}
         self._sent: list[asyncio.Future[Any]] = []
+        self._partitions: dict[str, list[int]] = {}
+        """Each topic's partitions, looked up at its first record in this publish."""
 
     async def add(
         self, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]
     ) -> None:
-        partitions = list(await self._producer.partitions_for(topic))
+        partitions = self._partitions.get(topic)
+        if partitions is None:
+            partitions = self._partitions[topic] = list(await self._producer.partitions_for(topic))
         place = (topic, _PARTITIONER(key, partitions, partitions))
         batch = self._open.get(place)
         if batch is not None:
