@@ -53,6 +53,11 @@ class InvoiceStore(Changeable[Invoice], Protocol):
         neither, and keeps the totals)."""
         ...
 
+    async def current(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices of these ids as `locked` gives them, but not held: for a payment
+        written alone (`PaymentStore.received_alone`), which checks their versions."""
+        ...
+
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
         """Each customer's invoices with money owed, to change (as `locked`)."""
         ...
@@ -92,6 +97,13 @@ class JournalStore(Protocol):
 
 class PaymentStore(Changeable[Payment], Protocol):
     async def add(self, payment: Payment) -> None: ...
+
+    async def received_alone(self, payment: Payment) -> bool:
+        """In a unit that opens no transaction: write the payment just `add`ed, its
+        invoices' money moves (read with `InvoiceStore.current`) and its events at once,
+        if those invoices are still at the versions read; whether they were (nothing is
+        written otherwise)."""
+        ...
 
     async def by_ids(self, payment_ids: Sequence[str]) -> dict[str, Payment]:
         """The payments of these ids the tenant has, by id (to read only)."""

@@ -100,12 +100,12 @@ JOURNAL_OF = (
 BY_IDS = select(*HEADER_COLUMNS).where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
 MONEY_COLUMNS = [*HEADER_COLUMNS, HEADER.subtotal, HEADER.tax_total]
 """An invoice loaded to take or give back money: its header with its stored totals."""
-LOCKED_BY_IDS = (
+CURRENT_BY_IDS = (
     select(*MONEY_COLUMNS)
     .where(of_tenant(invoices), one_of_param(HEADER.id, "ids"))
     .order_by(HEADER.id)
-    .with_for_update()
 )
+LOCKED_BY_IDS = CURRENT_BY_IDS.with_for_update()
 OPEN_OF_CUSTOMERS_LOCKED = (
     select(*MONEY_COLUMNS)
     .where(
@@ -212,6 +212,13 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         (one statement). Rows are locked in id order, so two payments never wait on
         each other in a circle."""
         rows = await self._rows(LOCKED_BY_IDS, ids=sorted(set(invoice_ids)))
+        return {i.id: self._tracked_or(i) for i in self._headers(rows)}
+
+    async def current(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        """The invoices of `invoice_ids` this tenant has, as `locked` gives them but
+        unlocked: for a payment written alone (`PaymentRepository.received_alone`), whose
+        statement checks that they are still at these versions."""
+        rows = await self._rows(CURRENT_BY_IDS, ids=sorted(set(invoice_ids)))
         return {i.id: self._tracked_or(i) for i in self._headers(rows)}
 
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:

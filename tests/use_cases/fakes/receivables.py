@@ -79,6 +79,9 @@ class InMemoryInvoices(Aggregates[Invoice]):
         rows = (self._work.read(self.table, i) for i in sorted(set(invoice_ids)))
         return {row["id"]: self._held(row) for row in rows if row is not None}
 
+    async def current(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
+        return await self.locked(invoice_ids)
+
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
         wanted = set(customer_ids)
         rows = sorted(
