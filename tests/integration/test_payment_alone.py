@@ -1,6 +1,6 @@
-"""A payment written alone on PostgreSQL: one statement outside any transaction that
-writes nothing at all when an invoice it pays changed after it was read, and a use case
-that then records the payment in a transaction, under the number it already took."""
+"""A payment written alone on PostgreSQL: its number, books and invoices read by one
+statement, then one statement outside any transaction that writes nothing at all when an
+invoice it pays changed after it was read."""
 
 from __future__ import annotations
 
@@ -85,9 +85,11 @@ async def test_a_payment_alone_writes_nothing_when_an_invoice_it_pays_changed_me
     first, second = await owed(uow, clock, tenant, 2)
     request = paying(first.customer_id, (first.id, "10.00"), (second.id, "20.00"))
     async with alone() as work:
-        read = await work.invoices.current([first.id, second.id])
+        [payment_id], chart, closed, read = await work.invoices.current_numbered(
+            [first.id, second.id], payments.PAYMENT_SERIES, 1, payments.PAYMENT_ID_WIDTH
+        )
         parts = named(request.amount, request.customer_id, request.allocations or [], read)
-        [payment_id], books = await payments.numbered(work, 1)
+        books = payments.Books(chart, tuple(closed))
         payment = payments.receive(
             tenant, clock.now(), "clerk-1", request, payment_id, books, parts
         )

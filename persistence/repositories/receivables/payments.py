@@ -278,7 +278,7 @@ class PaymentRepository(AggregateRepository[Payment]):
 
     async def received_alone(self, payment: Payment) -> bool:
         """Write the new payment `add`ed, the money moves of its invoices (read with
-        `InvoiceRepository.current`) and its events in one statement, outside any
+        `InvoiceRepository.current_numbered`) and its events in one statement, outside any
         transaction, if those invoices are still at the versions read; whether they were
         (nothing is written otherwise). The payment and its invoices then have their new
         versions, and its events are handed over."""
