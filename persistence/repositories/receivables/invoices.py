@@ -8,7 +8,9 @@ refuses anything else, and checks at commit that every entry balances).
 
 The invoices a new payment applies to are the exception: their money moves (status and
 open balance) are carried by the payment's own statement (`carry`, `MONEY_MOVES`,
-persistence/repositories/receivables/payments.py), one round trip fewer per payment.
+persistence/repositories/receivables/payments.py), one round trip fewer per payment;
+a payment written alone reads them unlocked, with its number and books
+(`current_numbered`), and its statement locks and checks them.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ entries it posted, by entry id) and so is a page of them. Saving writes the head
 a version-checked UPDATE and only *inserts* allocations and journal lines, which never
 change: each kind in one statement, however many invoices the payment was applied to,
 and a new payment's header, allocations and journal lines all in one (`RECEIVE`), with
-the money moves of the invoices it paid (`InvoiceRepository.carry`).
+the money moves of the invoices it paid (`InvoiceRepository.carry`); or, outside any
+transaction, the same with its events, written only if those invoices are still at the
+versions read (`RECEIVE_ALONE`, `received_alone`).
 Each journal line names the payment's customer and, for a part applied to an invoice,
 that invoice; the unapplied cash names none.
 """
