@@ -113,14 +113,14 @@ LOCKED_BY_IDS = (
     .order_by(HEADER.id)
     .with_for_update()
 )
-CURRENT = "invoice_"
+INVOICE_PREFIX = "invoice_"
 """The prefix of the invoices' columns beside the books' in `NUMBERED_CURRENT`."""
 _TAKEN = TAKE_MANY.cte("taken")
 _READ = union_all(
-    select(*BOOKS.c, *(cast(null(), c.type).label(CURRENT + c.name) for c in MONEY_COLUMNS)),
+    select(*BOOKS.c, *(cast(null(), c.type).label(INVOICE_PREFIX + c.name) for c in MONEY_COLUMNS)),
     select(
         *(cast(null(), c.type).label(c.name) for c in BOOKS.c),
-        *(c.label(CURRENT + c.name) for c in MONEY_COLUMNS),
+        *(c.label(INVOICE_PREFIX + c.name) for c in MONEY_COLUMNS),
     ).where(of_tenant(invoices), one_of_param(HEADER.id, "ids")),
 ).subquery("read")
 NUMBERED_CURRENT = (
@@ -255,9 +255,9 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         last = rows[0]["last_value"]
         chart, closed = books_of_rows(rows)
         found = self._headers(
-            {c.name: row[CURRENT + c.name] for c in MONEY_COLUMNS}
+            {c.name: row[INVOICE_PREFIX + c.name] for c in MONEY_COLUMNS}
             for row in rows
-            if row[CURRENT + "id"] is not None
+            if row[INVOICE_PREFIX + "id"] is not None
         )
         return (
             [series_id(series, n, width) for n in range(last - count + 1, last + 1)],
