@@ -53,6 +53,8 @@ from gateway.websocket_auth import (
 from gateway.websocket_protocols import SharingTransportWSHandler, SharingWSHandler
 from persistence.database import DatabaseTimeouts, create_engine, ping
 from persistence.statement_spans import trace_statements
+from schema.direct_mutations import DirectMutations
+from schema.known_operations import KnownOperations
 from schema.planned_operations import PlannedOperations
 from schema.planning.planner import ReadPlanner
 from schema.planning.response import response_body
@@ -82,11 +84,13 @@ class GraphQLApp(GraphQL):
         graphiql: GraphiQLPage | None,
         tracer: Tracer,
         planned: PlannedOperations | None = None,
+        mutations: DirectMutations | None = None,
         **kwargs: Any,
     ):
         super().__init__(graphql_ide="graphiql" if graphiql else None, **kwargs)
         self.metrics = metrics
         self._planned = planned
+        self._mutations = mutations
         self._plain_accepts: dict[str, bool] = {}
         self.tracer = tracer
         self._graphiql = graphiql
@@ -137,17 +141,25 @@ class GraphQLApp(GraphQL):
         """A plain POST the planner does not answer, executed as Strawberry's view executes
         it, from the request it was read as (`_posted` takes what the view's parsing
         takes, and nothing else): the view's adapters, parsing of the body a second time
-        and checks for a stream, an IDE page or a batch decided nothing more for it."""
+        and checks for a stream, an IDE page or a batch decided nothing more for it. A
+        mutation runs without Strawberry's operation around its executor
+        (schema/direct_mutations.py), unless that hands it back before running it."""
         query, variables, name, extensions = sent
         sub_response = await self.get_sub_response(request)
-        result = await self.execute_single(
-            request,
-            self.request_adapter_class(request),
-            sub_response,
-            context,
-            await self.get_root_value(request),
-            GraphQLRequestData(query, variables, name, extensions),
-        )
+        result = None
+        if self._mutations is not None:
+            result = await self._mutations.execute(query, variables, name, extensions, context)
+        if result is None:
+            result = await self.execute_single(
+                request,
+                self.request_adapter_class(request),
+                sub_response,
+                context,
+                await self.get_root_value(request),
+                GraphQLRequestData(query, variables, name, extensions),
+            )
+        else:
+            self._answer_as_asked(request, sub_response, result)
         response_data = await self.process_result(request, result)
         if result.errors:
             self._handle_errors(result.errors, response_data)
@@ -213,12 +225,16 @@ class GraphQLApp(GraphQL):
         result = await super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
+        self._answer_as_asked(request, sub_response, result)
+        return result
+
+    def _answer_as_asked(self, request: Request, sub_response: Response, result: Any) -> None:
+        """GraphQL over HTTP's status and media type for a client that asks for them."""
         if GRAPHQL_RESPONSE in request.headers.get("accept", ""):
             sub_response.graphql_response = True  # type: ignore[attr-defined]
             if result.data is None and result.errors and all(e.path is None for e in result.errors):
                 request.state.request_error = True
                 sub_response.status_code = 400
-        return result
 
     def encode_json(self, data: object) -> str | bytes:
         """A planned query's data is PostgreSQL's JSON text, written as it is."""
@@ -299,6 +315,7 @@ def create_app(
         issuer=settings.jwt_issuer,
     )
     read_plans = ReadPlanner(settings.parser_cache_size) if settings.planned_reads else None
+    graphql_metrics = metrics.graphql if settings.metrics_enabled else None
     contexts = ContextFactory(engine, verifier, settings, events.hub, clock, read_plans)
     schema = build_schema(
         Limits(
@@ -312,10 +329,11 @@ def create_app(
             parser_cache_size=settings.parser_cache_size,
             validation_cache_size=settings.validation_cache_size,
         ),
-        metrics.graphql if settings.metrics_enabled else None,
+        graphql_metrics,
         tracing.tracer if tracing.enabled else None,
     )
     graphiql = GraphiQLPage() if settings.graphiql else None  # unset: off, as in serve
+    operations = KnownOperations(schema, settings.parser_cache_size)
     graphql = GraphQLApp(
         contexts,
         verifier,
@@ -323,14 +341,10 @@ def create_app(
         metrics,
         graphiql,
         tracing.tracer,
-        PlannedOperations(
-            schema,
-            read_plans,
-            metrics.graphql if settings.metrics_enabled else None,
-            settings.parser_cache_size,
-        )
+        PlannedOperations(schema, read_plans, graphql_metrics, operations)
         if read_plans is not None
         else None,
+        DirectMutations(schema, operations, graphql_metrics) if read_plans is not None else None,
         schema=schema,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         max_subscriptions_per_connection=settings.ws_max_operations,

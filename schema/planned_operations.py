@@ -22,53 +22,31 @@ Whatever step does not pass (a refusal, a syntax or validation error, a mutation
 variable graphql-core refuses, a cost over the limit, a field the planner does not
 answer or the caller may not read, an id the tenant does not have, a failed read)
 returns None, and the caller runs the request through Strawberry unchanged: every error
-is still made, coded, masked and counted in one place. Steps 2 and 3's outcome for a
-document and operation (its parsed operation, fragments and whether it is a valid
-query) is kept, up to `size` of them.
+is still made, coded, masked and counted in one place. Step 2's outcome for a document
+and operation is kept (schema/known_operations.py), shared with the direct mutations.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
-    DocumentNode,
     FragmentDefinitionNode,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
-    specified_rules,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
+from schema.known_operations import UNSEEN, KnownOperations, ValidOperation
 from schema.metrics import GraphQLMetrics
 from schema.planning.planner import ReadPlanner
 from schema.planning.response import response_body
 
 if TYPE_CHECKING:
     from schema.root import GatewaySchema
-
-_UNSEEN: Any = object()
-"""A document and operation `PlannedOperations` has not looked at yet."""
-RULES = tuple(specified_rules)
-"""The rules Strawberry validates with (its `ExecutionContext.validation_rules`), so the
-verdict kept for them in `KnownDocuments` is the one both ways share."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Query:
-    """A valid query of a document: what graphql-core's executor would be built from."""
-
-    document: DocumentNode
-    operation: OperationDefinitionNode
-    name: str | None
-    """The operation's name as Strawberry reports it (the one asked for, else its own)."""
-    fragments: dict[str, FragmentDefinitionNode]
-    no_variables: VariableValues | None
-    """The coerced (empty) variables of an operation that declares none."""
 
 
 @dataclass(slots=True)
@@ -88,14 +66,13 @@ class PlannedOperations:
         schema: GatewaySchema,
         planner: ReadPlanner,
         metrics: GraphQLMetrics | None,
-        size: int = 256,
+        operations: KnownOperations,
     ):
         self._schema = schema
         self._graphql = schema._schema
         self._planner = planner
         self._metrics = metrics
-        self._size = size
-        self._queries: OrderedDict[tuple[str, str | None], _Query | None] = OrderedDict()
+        self._operations = operations
 
     async def answer(
         self,
@@ -106,16 +83,17 @@ class PlannedOperations:
         context: Any,
     ) -> str | None:
         """The response's JSON, or None to have Strawberry answer the request."""
-        if self._queries.get((query, operation_name), _UNSEEN) is None:
+        seen = self._operations.seen(query, operation_name)
+        if seen is not UNSEEN and not _is_query(seen):
             # Known not to be a valid query (a mutation, mostly): whatever the checks
-            # would say, the answer is the same, and Strawberry's way runs them.
+            # would say, the answer is the same, and another way runs them.
             return None
         started = time.perf_counter()
         query, refused = self._schema.checked(query, variables, extensions, context)
         if refused is not None or not query:
             return None
-        found = self._query(query, operation_name)
-        if found is None:
+        found = self._operations.operation(query, operation_name)
+        if found is None or not _is_query(found):
             return None
         coerced = found.no_variables
         if coerced is None:
@@ -151,46 +129,6 @@ class PlannedOperations:
             )
         return body
 
-    def _query(self, query: str, operation_name: str | None) -> _Query | None:
-        key = (query, operation_name)
-        if key in self._queries:
-            self._queries.move_to_end(key)
-            return self._queries[key]
-        found = self._queries[key] = self._valid_query(query, operation_name)
-        if len(self._queries) > self._size:
-            self._queries.popitem(last=False)
-        return found
 
-    def _valid_query(self, query: str, operation_name: str | None) -> _Query | None:
-        """The operation `operation_name` of `query` if the document is valid and it is a
-        query, as graphql-core's executor picks it; None for anything else."""
-        known = self._schema.known_documents
-        try:
-            document = known.parsed(query)
-        except Exception:  # a syntax error, or nesting past the interpreter's limit
-            return None
-        if known.errors(self._graphql, document, RULES):
-            return None
-        operation: OperationDefinitionNode | None = None
-        fragments: dict[str, FragmentDefinitionNode] = {}
-        for definition in document.definitions:
-            if isinstance(definition, FragmentDefinitionNode):
-                if definition.variable_definitions:
-                    return None
-                fragments[definition.name.value] = definition
-            elif isinstance(definition, OperationDefinitionNode):
-                if operation_name is None:
-                    if operation is not None:
-                        return None
-                    operation = definition
-                elif definition.name and definition.name.value == operation_name:
-                    operation = definition
-        if operation is None or operation.operation != OperationType.QUERY:
-            return None
-        own = operation.name.value if operation.name else None
-        no_variables = None
-        if not operation.variable_definitions:
-            coerced = get_variable_values(self._graphql, (), {})
-            assert not isinstance(coerced, list)
-            no_variables = coerced
-        return _Query(document, operation, operation_name or own, fragments, no_variables)
+def _is_query(found: ValidOperation | None) -> bool:
+    return found is not None and found.operation.operation is OperationType.QUERY

@@ -217,10 +217,15 @@ class GatewaySchema(strawberry.Schema):
     ) -> ExecutionResult:
         result = await super().execute(query, variable_values, *args, **kwargs)
         if result.errors:
-            # A document that does not parse never reaches the extensions' error
-            # processing; the one mapping codes it here (it leaves coded errors alone).
-            result.errors = [mapped for error in result.errors for mapped in domain_errors(error)]
+            result.errors = self.coded(result.errors)
         return result
+
+    @staticmethod
+    def coded(errors: list[GraphQLError]) -> list[GraphQLError]:
+        """The errors of an executed request as its client sees them: a document that does
+        not parse never reaches the extensions' error processing, so the one mapping codes
+        it here (it leaves coded errors alone); for `execute` and the direct mutations."""
+        return [mapped for error in errors for mapped in domain_errors(error)]
 
     async def stream(  # type: ignore[override]
         self,
