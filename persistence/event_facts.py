@@ -51,17 +51,14 @@ def event_from(
 ) -> DomainEvent:
     """The event the outbox row describes (ValueError for a name no area registered)."""
     found = event_class(name)
-    common = {
-        "aggregate_id": aggregate_id,
-        "tenant_id": tenant_id,
-        "occurred_at": occurred_at,
-        "event_id": event_id,
-    }
     if found is None:
         raise ValueError(f"no event type is named {name!r} (a {kind} event {event_id})")
     return found(
-        **common,
-        **{field: read(document[field]) for field, read in _readers(found) if field in document},
+        aggregate_id=aggregate_id,
+        tenant_id=tenant_id,
+        occurred_at=occurred_at,
+        event_id=event_id,
+        **_read(_readers(found), document),
     )
 
 
@@ -87,8 +84,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+Reader = Callable[[Any], Any] | None
+"""How to read a JSON value (never None) back as its type; None where JSON holds it as it
+is (a string, a number, a flag: most facts), which is then taken without a call."""
+
+
 @cache
-def _readers(owner: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+def _readers(owner: type) -> tuple[tuple[str, Reader], ...]:
     """How to read back each field of `owner` (a fact, or a value nested in one) from JSON,
     worked out once per class: the relay reads every event it publishes."""
     hints = typing.get_type_hints(owner)
@@ -100,35 +102,35 @@ def _readers(owner: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
     return tuple((f.name, _reader(hints[f.name])) for f in stored)
 
 
-def _reader(hint: Any) -> Callable[[Any], Any]:
-    """A function reading a JSON value back as the type `hint` names (None stays None)."""
+def _read(readers: tuple[tuple[str, Reader], ...], document: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields `readers` name that `document` holds, read back (None stays None)."""
+    values = {}
+    for name, read in readers:
+        if name in document:
+            value = document[name]
+            values[name] = value if read is None or value is None else read(value)
+    return values
+
+
+def _reader(hint: Any) -> Reader:
+    """The reader of a JSON value of the type `hint` names."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _reader(inner[0]) if len(inner) == 1 else _as_is
+        return _reader(inner[0]) if len(inner) == 1 else None
     if origin in (tuple, list):
         item = _reader(typing.get_args(hint)[0])
-        return _optional(lambda value: origin(item(entry) for entry in value))
+        if item is None:
+            return origin
+        return lambda value: origin(None if entry is None else item(entry) for entry in value)
     if origin is None and isinstance(hint, type):
         if issubclass(hint, Enum) or hint is Decimal:
-            return _optional(hint)
+            return hint
         if hint is datetime:
-            return _optional(datetime.fromisoformat)
+            return datetime.fromisoformat
         if hint is date:
-            return _optional(date.fromisoformat)
+            return date.fromisoformat
         if dataclasses.is_dataclass(hint):
             nested = _readers(hint)
-            return _optional(
-                lambda value: hint(
-                    **{name: read(value[name]) for name, read in nested if name in value}
-                )
-            )
-    return _as_is
-
-
-def _optional(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda value: None if value is None else read(value)
-
-
-def _as_is(value: Any) -> Any:
-    return value
+            return lambda value: hint(**_read(nested, value))
+    return None

@@ -13,8 +13,11 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.producer.message_accumulator import BatchBuilder
 from opentelemetry.trace import NoOpTracer, Span, SpanKind, Status, StatusCode, Tracer
 
 from domain.events import PublishedEvent
@@ -65,20 +68,18 @@ class Publisher:
         spans: list[Span] = []
         try:
             async with self._sending() as producer:
-                acks = []
+                batches = _Batches(producer)
                 for published in events:
                     record = outgoing(published, self._settings.environment)
                     if sampled(published.traceparent):
                         spans.append(self._span(record.topic, published))
-                    acks.append(
-                        await producer.send(
-                            record.topic,
-                            value=record.value,
-                            key=published.event.aggregate_id.encode(),
-                            headers=record.headers,
-                        )
+                    await batches.add(
+                        record.topic,
+                        published.event.aggregate_id.encode(),
+                        record.value,
+                        record.headers,
                     )
-                await asyncio.gather(*acks)
+                await batches.acked()
         except Exception as error:
             for span in spans:
                 span.record_exception(error)
@@ -158,3 +159,52 @@ class Publisher:
                     await producer.stop()
             except Exception:
                 log.debug("producer did not stop cleanly", exc_info=True)
+
+
+class _Batches:
+    """One publish's records in one batch per partition, each partition's in their order.
+
+    Built here rather than record by record through `send`, the producer keeps one future
+    per batch instead of one per record (each record's `send` also looked its topic's
+    partitions up and sized it again). The partition is the one `send` would pick, the
+    producer's default partitioner's (murmur2 of the key), and the batches linger as the
+    producer's own do, so records, keys, headers and partitions are the same.
+    """
+
+    def __init__(self, producer: AIOKafkaProducer):
+        self._producer = producer
+        self._open: dict[tuple[str, int], BatchBuilder] = {}
+        self._sent: list[asyncio.Future[Any]] = []
+        self._partitions: dict[str, list[int]] = {}
+        """Each topic's partitions, looked up at its first record in this publish."""
+
+    async def add(
+        self, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
+        partitions = self._partitions.get(topic)
+        if partitions is None:
+            partitions = self._partitions[topic] = list(await self._producer.partitions_for(topic))
+        place = (topic, _PARTITIONER(key, partitions, partitions))
+        batch = self._open.get(place)
+        if batch is not None:
+            if batch.append(key=key, value=value, timestamp=None, headers=headers) is not None:
+                return
+            # Full: it goes now, and the partition's next records start another.
+            await self._send(place, batch)
+        # A new batch takes its first record whatever its size, as `send`'s does.
+        batch = self._open[place] = self._producer.create_batch()
+        batch.append(key=key, value=value, timestamp=None, headers=headers)
+
+    async def acked(self) -> None:
+        """Send the batches still open and wait until the broker acked every one."""
+        for place, batch in self._open.items():
+            await self._send(place, batch)
+        self._open.clear()
+        await asyncio.gather(*self._sent)
+
+    async def _send(self, place: tuple[str, int], batch: BatchBuilder) -> None:
+        topic, partition = place
+        self._sent.append(await self._producer.send_batch(batch, topic, partition=partition))
+
+
+_PARTITIONER = DefaultPartitioner()

@@ -17,7 +17,7 @@ Partition counts, for every topic, live in `subscriptions.topics.TOPICS`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
@@ -318,15 +318,22 @@ def recorded_name(contract_name: str) -> str:
     return contract_name if contract is None else contract.event_class.__name__
 
 
-def to_wire(event: DomainEvent) -> WireEvent:
-    """`event` as its seed's document describes it."""
+def to_wire(event: DomainEvent, carried: Mapping[str, str | None] | None = None) -> WireEvent:
+    """`event` as its seed's document describes it, with the `carried` fields that are
+    not None added to its payload (what a format lifts out of it into attributes)."""
     contract = contract_for(event)
+    payload = contract.document(event)
+    if carried:
+        payload = {
+            **payload,
+            **{name: value for name, value in carried.items() if value is not None},
+        }
     return WireEvent(
         contract.name,
         event.aggregate_type,
         event.aggregate_id,
         event.tenant_id,
-        contract.document(event),
+        payload,
         event.event_id,
         event.occurred_at,
     )
@@ -358,16 +365,14 @@ def outgoing(published: PublishedEvent, environment: str = DEFAULT_ENVIRONMENT) 
     Its correlation id goes in the `correlation-id` header, and in a CloudEvent also in
     `data.correlationId`, where seed 001 puts it.
     """
-    wire = to_wire(published.event)
-    route = route_for(wire.event_type)
+    route = route_for(contract_for(published.event).name)
+    carried = None
     if route.wire is WireFormat.CLOUDEVENTS:
         carried = {
             cloudevents.TRACEPARENT: published.traceparent,
             cloudevents.CORRELATION_ID: published.correlation_id,
         }
-        extra = {name: value for name, value in carried.items() if value is not None}
-        if extra:
-            wire = replace(wire, payload={**wire.payload, **extra})
+    wire = to_wire(published.event, carried)
     return Outgoing(
         route.topic, route.wire.encode(wire, environment), _headers(wire, route, published)
     )
