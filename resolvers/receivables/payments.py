@@ -36,6 +36,7 @@ from resolvers.paging import paged
 from resolvers.ports import UnitOfWork, UnitOfWorkFactory
 
 PAYMENT_SERIES = "PAY"
+PAYMENT_ID_WIDTH = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,31 +73,73 @@ class Books:
 
 async def numbered(work: UnitOfWork, count: int) -> tuple[list[str], Books]:
     """`count` payment ids, and the books they post against, in one round trip."""
-    ids, chart, closed = await work.naming.next_ids_with_books(PAYMENT_SERIES, count, 6)
+    ids, chart, closed = await work.naming.next_ids_with_books(
+        PAYMENT_SERIES, count, PAYMENT_ID_WIDTH
+    )
     return ids, Books(chart, tuple(closed))
 
 
 async def record_payment(
-    uow: UnitOfWorkFactory, clock: Clock, by: Principal, request: PaymentRequest
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    by: Principal,
+    request: PaymentRequest,
+    *,
+    alone: UnitOfWorkFactory | None = None,
 ) -> Payment:
-    """Record the payment and apply it; what is not applied is unapplied cash."""
+    """Record the payment and apply it; what is not applied is unapplied cash.
+
+    A hot path (docs/receivables.md, "Recording a payment"). Given `alone` (units of
+    work that open no transaction) and invoices named: the payment's number, the books
+    and the invoices (unlocked) are read in one statement; if the invoices are the
+    payer's, the payment is decided on them and written with its invoices' money moves
+    and its event by a second statement, which first locks them and writes nothing
+    unless they are still as read: two round trips. Otherwise, or when another change
+    came between, in a transaction with the invoices locked first (under the number
+    already taken: a payment refused after taking one leaves a gap in the series, as
+    any record numbered outside its transaction may, persistence/repositories/naming.py)."""
     collect(check_payment_amount(request.amount), check_currency(request.currency, "currency"))
+    currency = normalize_currency(request.currency)
+    taken: tuple[list[str], Books] | None = None
+    if alone is not None and request.allocations:
+        async with alone() as work:
+            ids, chart, closed, named = await work.invoices.current_numbered(
+                [a.invoice_id for a in request.allocations], PAYMENT_SERIES, 1, PAYMENT_ID_WIDTH
+            )
+            taken = ids, Books(chart, tuple(closed))
+            if named and all(i.customer_id == request.customer_id for i in named.values()):
+                parts = await _parts(
+                    work, request.customer_id, request.amount, currency, request.allocations, named
+                )
+                payment = _received(work, clock, by, request, taken, parts)
+                await work.payments.add(payment)
+                if await work.payments.received_alone(payment):
+                    return payment
     async with uow() as work:
         named = await _named_invoices(work, request.allocations)
         if not named or any(i.customer_id != request.customer_id for i in named.values()):
             # Else the customer's own invoices prove it is there (they reference it).
             await _require_customer(work, request.customer_id)
-        currency = normalize_currency(request.currency)
         parts = await _parts(
             work, request.customer_id, request.amount, currency, request.allocations, named
         )
-        [payment_id], books = await numbered(work, 1)
-        payment = receive(
-            work.tenant_id, clock.now(), by.user_id, request, payment_id, books, parts
-        )
+        payment = _received(work, clock, by, request, taken or await numbered(work, 1), parts)
         await work.payments.add(payment)
         await work.commit()
         return payment
+
+
+def _received(
+    work: UnitOfWork,
+    clock: Clock,
+    by: Principal,
+    request: PaymentRequest,
+    taken: tuple[list[str], Books],
+    parts: Sequence[tuple[Invoice, Decimal]],
+) -> Payment:
+    """The payment of `request` under the id and books `numbered` took."""
+    [payment_id], books = taken
+    return receive(work.tenant_id, clock.now(), by.user_id, request, payment_id, books, parts)
 
 
 def receive(

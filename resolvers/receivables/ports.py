@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
+from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from domain.receivables.aging import AgingRow
@@ -53,6 +54,15 @@ class InvoiceStore(Changeable[Invoice], Protocol):
         neither, and keeps the totals)."""
         ...
 
+    async def current_numbered(
+        self, invoice_ids: Sequence[str], series: str, count: int, width: int
+    ) -> tuple[list[str], ChartOfAccounts, list[FinancialPeriod], dict[str, Invoice]]:
+        """The next `count` ids of `series` with the chart of accounts and the closed
+        periods (as `NamingSeries.next_ids_with_books` gives them), and the invoices of
+        these ids as `locked` gives them but not held, at once: for a payment written
+        alone (`PaymentStore.received_alone`), which checks their versions."""
+        ...
+
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
         """Each customer's invoices with money owed, to change (as `locked`)."""
         ...
@@ -92,6 +102,13 @@ class JournalStore(Protocol):
 
 class PaymentStore(Changeable[Payment], Protocol):
     async def add(self, payment: Payment) -> None: ...
+
+    async def received_alone(self, payment: Payment) -> bool:
+        """In a unit that opens no transaction: write the payment just `add`ed, its
+        invoices' money moves (read with `InvoiceStore.current_numbered`) and its events at once,
+        if those invoices are still at the versions read; whether they were (nothing is
+        written otherwise)."""
+        ...
 
     async def by_ids(self, payment_ids: Sequence[str]) -> dict[str, Payment]:
         """The payments of these ids the tenant has, by id (to read only)."""

@@ -83,6 +83,7 @@ class PaymentMutations:
             info.context.clock,
             info.context.require(Permission.INVOICE_WRITE),
             input.to_domain(),
+            alone=info.context.reading_uow,
         )
         return Payment.from_domain(recorded)
 

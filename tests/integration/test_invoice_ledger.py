@@ -129,3 +129,50 @@ async def test_the_database_keeps_the_journal_append_only_and_balanced(
         with pytest.raises(Exception) as unbalanced:
             await connection.commit()
         assert isinstance(unbalanced.value.__cause__.__cause__, CheckViolationError)
+
+
+LINE = (
+    "INSERT INTO journal_lines (tenant_id, entry_id, line_no, posted_on, memo, customer_id, "
+    "invoice_id, account, account_name, debit, credit) VALUES "
+    "(:t, :e, :n, '2026-03-02', 'part', :c, :i, '1200', 'AR', :debit, :credit)"
+)
+
+
+async def test_an_entry_is_written_whole_by_one_statement_and_checked_once_at_commit(
+    engine: AsyncEngine, uow: Callable[[], UnitOfWork], clock: ManualClock, tenant: str
+) -> None:
+    """The balance check is queued for an entry's first line alone, so an entry's other
+    lines may not come in a statement of their own: not in the entry's transaction (the
+    parts would balance by commit), not later (they would unbalance a checked entry)."""
+    clerk = Principal("clerk-1", tenant, frozenset({"*"}))
+    (draft,) = await drafts(uow, clock, tenant, 1)
+    await invoices.post_invoice(uow, clock, clerk, draft.id, date(2026, 3, 2), 1)
+    key = {"t": tenant, "c": draft.customer_id, "i": draft.id}
+    async with engine.connect() as connection:
+        await connection.execute(text(LINE), {**key, "e": "PARTS", "n": 1, "debit": 5, "credit": 0})
+        with pytest.raises(Exception) as in_parts:
+            await connection.execute(
+                text(LINE), {**key, "e": "PARTS", "n": 2, "debit": 0, "credit": 5}
+            )
+        assert isinstance(in_parts.value.__cause__.__cause__, CheckViolationError)
+        await connection.rollback()
+    async with engine.connect() as connection:
+        with pytest.raises(Exception) as added_later:
+            await connection.execute(
+                text(LINE), {**key, "e": f"{draft.id}-POST", "n": 9, "debit": 1, "credit": 0}
+            )
+        assert isinstance(added_later.value.__cause__.__cause__, CheckViolationError)
+        await connection.rollback()
+    async with engine.connect() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO journal_lines (tenant_id, entry_id, line_no, posted_on, memo, "
+                "customer_id, invoice_id, account, account_name, debit, credit) VALUES "
+                "(:t, 'WHOLE', 1, '2026-03-02', 'one', :c, :i, '1200', 'AR', 0, 5), "
+                "(:t, 'WHOLE', 2, '2026-03-02', 'two', :c, :i, '1200', 'AR', 3, 0)"
+            ),
+            key,
+        )
+        with pytest.raises(Exception) as unbalanced:
+            await connection.commit()
+        assert isinstance(unbalanced.value.__cause__.__cause__, CheckViolationError)

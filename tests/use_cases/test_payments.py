@@ -65,20 +65,26 @@ def paying(
     )
 
 
+ALONE = pytest.mark.parametrize("alone", [False, True], ids=["in a transaction", "alone"])
+"""A payment with named invoices recorded in a transaction, or first by a statement that
+stands alone (`alone`), which must change and record the same."""
+
+
 async def status(uow: Units, invoice_id: str) -> tuple[InvoiceStatus, Decimal]:
     found = await invoices.invoice(uow, invoice_id)
     return found.status, found.open_balance
 
 
+@ALONE
 async def test_money_goes_where_named_else_oldest_due_first_and_the_rest_waits(
-    shop: None, uow: Units, clock: ManualClock, database: Database
+    shop: None, uow: Units, clock: ManualClock, database: Database, alone: bool
 ) -> None:
     payer = await customer(uow, clock)
     today = clock.now().date()
     newer = await posted(uow, clock, payer, "100.00", today)
     older = await posted(uow, clock, payer, "100.00", today - timedelta(days=40))
     named = await payments.record_payment(
-        uow, clock, CLERK, paying(payer, "30.00", (newer.id, "30.00"))
+        uow, clock, CLERK, paying(payer, "30.00", (newer.id, "30.00")), alone=uow if alone else None
     )
     assert [(a.invoice_id, a.amount) for a in named.allocations] == [(newer.id, D("30.00"))]
     auto = await payments.record_payment(uow, clock, CLERK, paying(payer, "200.00"))
@@ -121,15 +127,16 @@ async def test_unapplied_cash_is_applied_later_and_a_reversal_reopens_every_invo
     assert aging.total.total == D("200.00") and aging.total.unapplied == 0
 
 
+@ALONE
 async def test_refusals_name_their_code_and_store_nothing(
-    shop: None, uow: Units, clock: ManualClock, database: Database
+    shop: None, uow: Units, clock: ManualClock, database: Database, alone: bool
 ) -> None:
     payer = await customer(uow, clock)
     owed = await posted(uow, clock, payer, "100.00")
 
     async def refused(request: payments.PaymentRequest) -> list[tuple[str, str | None]]:
         with pytest.raises(DomainError) as error:
-            await payments.record_payment(uow, clock, CLERK, request)
+            await payments.record_payment(uow, clock, CLERK, request, alone=uow if alone else None)
         return refusal(error)
 
     assert await refused(paying(payer, "10.00", (owed.id, "10.00"), currency="EUR")) == [

@@ -8,7 +8,9 @@ refuses anything else, and checks at commit that every entry balances).
 
 The invoices a new payment applies to are the exception: their money moves (status and
 open balance) are carried by the payment's own statement (`carry`, `MONEY_MOVES`,
-persistence/repositories/receivables/payments.py), one round trip fewer per payment.
+persistence/repositories/receivables/payments.py), one round trip fewer per payment;
+a payment written alone reads them unlocked, with its number and books
+(`current_numbered`), and its statement locks and checks them.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, cast, func, insert, null, select, true, union_all
 
+from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
+from domain.receivables.accounts import ChartOfAccounts
 from domain.receivables.invoice import OPEN_STATUSES, Invoice, InvoiceNotFound, InvoiceStatus
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 from domain.receivables.lines import InvoiceLine
@@ -36,6 +40,9 @@ from persistence.repositories.base import (
     take_written,
     versioned_update_unnested,
 )
+from persistence.repositories.inventory.lone_reservations import UNFLUSHED
+from persistence.repositories.naming import TAKE_MANY, series_id
+from persistence.repositories.receivables.accounts import BOOKS, books_of_rows
 from persistence.repositories.receivables.documents import APPEND, appended
 from persistence.tables import invoice_lines, invoices, journal_lines
 
@@ -106,6 +113,26 @@ LOCKED_BY_IDS = (
     .order_by(HEADER.id)
     .with_for_update()
 )
+INVOICE_PREFIX = "invoice_"
+"""The prefix of the invoices' columns beside the books' in `NUMBERED_CURRENT`."""
+_TAKEN = TAKE_MANY.cte("taken")
+_READ = union_all(
+    select(*BOOKS.c, *(cast(null(), c.type).label(INVOICE_PREFIX + c.name) for c in MONEY_COLUMNS)),
+    select(
+        *(cast(null(), c.type).label(c.name) for c in BOOKS.c),
+        *(c.label(INVOICE_PREFIX + c.name) for c in MONEY_COLUMNS),
+    ).where(of_tenant(invoices), one_of_param(HEADER.id, "ids")),
+).subquery("read")
+NUMBERED_CURRENT = (
+    select(_TAKEN.c.last_value, *_READ.c)
+    .select_from(_TAKEN.join(UNFLUSHED, true()).outerjoin(_READ, true()))
+    .order_by(_READ.c.start.desc(), _READ.c.period_id)
+)
+"""The next numbers of a series, the tenant's books (`BOOKS`, in `BOOKS_ORDER`) and the
+invoices of `ids` as `LOCKED_BY_IDS` reads them but unlocked (columns `invoice_...`,
+rows of their own): all a payment written alone needs, in one statement whose commit
+does not wait for its flush (`UNFLUSHED`: the number is durable once the payment that
+uses it commits, as on the numbering pool, persistence/repositories/naming.py)."""
 OPEN_OF_CUSTOMERS_LOCKED = (
     select(*MONEY_COLUMNS)
     .where(
@@ -213,6 +240,31 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         each other in a circle."""
         rows = await self._rows(LOCKED_BY_IDS, ids=sorted(set(invoice_ids)))
         return {i.id: self._tracked_or(i) for i in self._headers(rows)}
+
+    async def current_numbered(
+        self, invoice_ids: Sequence[str], series: str, count: int, width: int
+    ) -> tuple[list[str], ChartOfAccounts, list[FinancialPeriod], dict[str, Invoice]]:
+        """The next `count` ids of `series` (as `NamingSeries.next_ids_with_books` takes
+        them, with the chart of accounts and the closed periods), and the invoices of
+        `invoice_ids` this tenant has as `locked` gives them but unlocked, in one
+        statement: for a payment written alone (`PaymentRepository.received_alone`),
+        whose statement checks that they are still at these versions."""
+        rows = await self._rows(
+            NUMBERED_CURRENT, series=series, count=count, ids=sorted(set(invoice_ids))
+        )
+        last = rows[0]["last_value"]
+        chart, closed = books_of_rows(rows)
+        found = self._headers(
+            {c.name: row[INVOICE_PREFIX + c.name] for c in MONEY_COLUMNS}
+            for row in rows
+            if row[INVOICE_PREFIX + "id"] is not None
+        )
+        return (
+            [series_id(series, n, width) for n in range(last - count + 1, last + 1)],
+            chart,
+            closed,
+            {i.id: self._tracked_or(i) for i in found},
+        )
 
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
         """Each customer's invoices with money owed, as `locked` gives them."""

@@ -5,7 +5,9 @@ entries it posted, by entry id) and so is a page of them. Saving writes the head
 a version-checked UPDATE and only *inserts* allocations and journal lines, which never
 change: each kind in one statement, however many invoices the payment was applied to,
 and a new payment's header, allocations and journal lines all in one (`RECEIVE`), with
-the money moves of the invoices it paid (`InvoiceRepository.carry`).
+the money moves of the invoices it paid (`InvoiceRepository.carry`); or, outside any
+transaction, the same with its events, written only if those invoices are still at the
+versions read (`RECEIVE_ALONE`, `received_alone`).
 Each journal line names the payment's customer and, for a part applied to an invoice,
 that invoice; the unapplied cash names none.
 """
@@ -16,14 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import Insert, Select, Table, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 
 from domain.paging import PageRequest
 from domain.receivables.cash_refusals import PaymentNotFound
 from domain.receivables.journal import JournalEntry, JournalLine, Side
 from domain.receivables.payment import Allocation, Payment, PaymentMethod, PaymentStatus
-from persistence.driver import TenantDriver
+from persistence.driver import TENANT, TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     by_column,
@@ -33,6 +35,8 @@ from persistence.repositories.base import (
     take_written,
     versioned_update,
 )
+from persistence.repositories.outbox import APPENDED as OUTBOX_APPENDED
+from persistence.repositories.outbox import appended as events_appended
 from persistence.repositories.receivables.documents import APPEND, APPENDED, appended
 from persistence.repositories.receivables.invoices import (
     MONEY_MOVES,
@@ -40,7 +44,7 @@ from persistence.repositories.receivables.invoices import (
     InvoiceRepository,
     header_values,
 )
-from persistence.tables import journal_lines, payment_allocations, payments
+from persistence.tables import invoices, journal_lines, outbox, payment_allocations, payments
 
 HEADER = payments.c
 PART = payment_allocations.c
@@ -91,39 +95,91 @@ SAVE = versioned_update(payments, WRITTEN).returning(HEADER.version, HEADER.upda
 ALLOCATION_COLUMNS = [c.name for c in payment_allocations.c if c.name != "tenant_id"]
 ADD_ALLOCATIONS = insert_unnested(payment_allocations, ALLOCATION_COLUMNS, shared=["tenant_id"])
 ADDED = [c.name for c in payments.c if c.name not in {"tenant_id", "created_at", "updated_at"}]
-HEAD, PART, LINE = "payment_", "part_", "line_"
+HEAD, PART, LINE, EVENT = "payment_", "part_", "line_", "event_"
 """The prefixes of `RECEIVE`'s parameters: the header's must not name a column of
 `invoices`, or the UPDATE of its invoices' money would set that column too."""
-HEADER_ADDED = (
-    insert(payments)
-    .values(
-        {"tenant_id": bindparam("tenant_id"), **{name: bindparam(HEAD + name) for name in ADDED}}
-    )
-    .returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
-    .cte("header")
-)
 RECEIVED_COLUMNS = ("version", "created_at", "updated_at")
-MOVED = MONEY_MOVES.cte("moved")
 MOVED_COLUMNS = ("id", "version", "updated_at")
-RECEIVE = select(
-    *HEADER_ADDED.c,
-    *(
-        select(func.array_agg(aggregate_order_by(MOVED.c[name], MOVED.c.id)))
-        .scalar_subquery()
-        .label(f"moved_{name}")
-        for name in MOVED_COLUMNS
-    ),
-).add_cte(
-    insert_unnested(payment_allocations, ALLOCATION_COLUMNS, shared=["tenant_id"], prefix=PART).cte(
-        "parts"
-    ),
-    insert_unnested(journal_lines, APPENDED, shared=["tenant_id"], prefix=LINE).cte("lines"),
-    MOVED,
+EVENT_COLUMNS = [name for name in OUTBOX_APPENDED if name != TENANT]
+INVOICE = invoices.c
+HELD = (
+    select(INVOICE.id, INVOICE.version)
+    .where(of_tenant(invoices), one_of_param(INVOICE.id, "key_id"))
+    .order_by(INVOICE.id)
+    .with_for_update()
+    .cte("held")
 )
-"""A new payment with its allocations (`part_` arrays), its journal lines (`line_`
-arrays) and its invoices' money moves (`MONEY_MOVES`' arrays) in one statement: three
-INSERTs and a version-checked UPDATE as data-modifying CTEs, the header's RETURNING
-given back with what the UPDATE wrote (`moved_` arrays, by invoice id)."""
+SEEN = (
+    func.unnest(
+        bindparam("key_id", type_=ARRAY(INVOICE.id.type)),
+        bindparam("key_version", type_=ARRAY(INVOICE.version.type)),
+    )
+    .table_valued("id", "version")
+    .render_derived(name="seen")
+)
+CURRENT = (
+    select(
+        (func.count() == func.cardinality(bindparam("key_id", type_=ARRAY(INVOICE.id.type)))).label(
+            "current"
+        )
+    )
+    .select_from(HELD.join(SEEN, (HELD.c.id == SEEN.c.id) & (HELD.c.version == SEEN.c.version)))
+    .cte("current")
+)
+STILL_CURRENT = select(CURRENT.c.current).scalar_subquery()
+"""Whether every invoice a payment written alone moves is, locked (in id order, as
+`InvoiceRepository.locked` locks them), still at the version it was read at."""
+
+
+def _unnested(table: Table, columns: Sequence[str], prefix: str, alone: bool) -> Insert:
+    """`insert_unnested` of the tenant's rows; `alone`: only if `STILL_CURRENT`."""
+    written = insert_unnested(table, columns, shared=[TENANT], prefix=prefix)
+    if not alone:
+        return written
+    return insert(table).from_select([TENANT, *columns], written.select.where(STILL_CURRENT))
+
+
+def _receiving(alone: bool) -> Select[Any]:
+    """A new payment with its allocations (`part_` arrays), its journal lines (`line_`
+    arrays) and its invoices' money moves (`MONEY_MOVES`' arrays) in one statement: three
+    INSERTs and a version-checked UPDATE as data-modifying CTEs, the header's RETURNING
+    given back with what the UPDATE wrote (`moved_` arrays, by invoice id).
+
+    `alone` (a statement outside any transaction, `PaymentRepository.received_alone`):
+    also the payment's events (`event_` arrays) into the outbox, and all of it only if
+    every invoice moved is still at the version the payment was decided on (its row
+    locked first): else nothing at all is written and the statement gives no row."""
+    chosen = select(
+        bindparam(TENANT, type_=payments.c.tenant_id.type),
+        *(bindparam(HEAD + name, type_=payments.c[name].type) for name in ADDED),
+    )
+    header = (
+        insert(payments)
+        .from_select([TENANT, *ADDED], chosen.where(STILL_CURRENT) if alone else chosen)
+        .returning(HEADER.version, HEADER.created_at, HEADER.updated_at)
+        .cte("header")
+    )
+    moved = (MONEY_MOVES.where(STILL_CURRENT) if alone else MONEY_MOVES).cte("moved")
+    written = [
+        _unnested(payment_allocations, ALLOCATION_COLUMNS, PART, alone).cte("parts"),
+        _unnested(journal_lines, APPENDED, LINE, alone).cte("lines"),
+        moved,
+    ]
+    if alone:
+        written.append(_unnested(outbox, EVENT_COLUMNS, EVENT, alone).cte("events"))
+    return select(
+        *header.c,
+        *(
+            select(func.array_agg(aggregate_order_by(moved.c[name], moved.c.id)))
+            .scalar_subquery()
+            .label(f"moved_{name}")
+            for name in MOVED_COLUMNS
+        ),
+    ).add_cte(*written)
+
+
+RECEIVE = _receiving(alone=False)
+RECEIVE_ALONE = _receiving(alone=True)
 
 
 class PaymentRepository(AggregateRepository[Payment]):
@@ -222,48 +278,71 @@ class PaymentRepository(AggregateRepository[Payment]):
             "journal": len(payment.journal),
         }
 
+    async def received_alone(self, payment: Payment) -> bool:
+        """Write the new payment `add`ed, the money moves of its invoices (read with
+        `InvoiceRepository.current_numbered`) and its events in one statement, outside any
+        transaction, if those invoices are still at the versions read; whether they were
+        (nothing is written otherwise). The payment and its invoices then have their new
+        versions, and its events are handed over."""
+        written = await self._received(payment, RECEIVE_ALONE, events_appended(payment.events))
+        if written:
+            payment.events.clear()
+            self._tracked[payment.id] = (payment, self._stored_form(payment), 0)
+        return written
+
     async def _save(self, payment: Payment, before: dict[str, Any] | None) -> None:
-        header = {name: getattr(payment, name) for name in WRITTEN}
-        parts = _allocation_rows(payment, 0 if before is None else before["allocations"])
-        journal = _journal_rows(payment, 0 if before is None else before["journal"])
         if before is None:
-            moves = self._invoices.money_moves()
-            added = {
-                **header,
-                "id": payment.id,
-                "customer_id": payment.customer_id,
-                "number": payment.number,
-                "method": payment.method.value,
-                "payment_date": payment.payment_date,
-                "bank_reference": payment.bank_reference,
-                "amount": payment.amount,
-                "currency": payment.currency,
-                "received_at": payment.received_at,
-                "received_by": payment.received_by,
-                "statement_id": payment.statement_id,
-                "statement_line": payment.statement_line,
-                "version": 1,
-            }
-            row = await self._row(
-                RECEIVE,
-                **{HEAD + name: value for name, value in added.items()},
-                **by_column(parts, ALLOCATION_COLUMNS, PART),
-                **by_column(journal, APPENDED, LINE),
-                **header_values(MONEY_WRITTEN, moves),
-            )
-            assert row is not None, "an INSERT ... RETURNING gives its row"
-            moved = zip(*(row[f"moved_{name}"] or () for name in MOVED_COLUMNS), strict=True)
-            self._invoices.moved(moves, {i: {"version": v, "updated_at": u} for i, v, u in moved})
-            take_written(payment, {name: row[name] for name in RECEIVED_COLUMNS})
+            written = await self._received(payment, RECEIVE, {})
+            assert written, "an INSERT ... RETURNING gives its row"
             return
+        header = {name: getattr(payment, name) for name in WRITTEN}
         row = await self._row(SAVE, **header, key_id=payment.id, key_version=payment.version)
         if row is None:
             raise self.stale(payment.id, payment.version)
         take_written(payment, row)
+        parts = _allocation_rows(payment, before["allocations"])
         if parts:
             await self._run(ADD_ALLOCATIONS, **by_column(parts, ALLOCATION_COLUMNS))
+        journal = _journal_rows(payment, before["journal"])
         if journal:
             await self._run(APPEND, **appended(journal))
+
+    async def _received(
+        self, payment: Payment, statement: Select[Any], events: dict[str, list[Any]]
+    ) -> bool:
+        """`RECEIVE` or `RECEIVE_ALONE` of the new `payment` (with `events`' columns for
+        the outbox); whether it wrote it."""
+        moves = self._invoices.money_moves()
+        added = {
+            **{name: getattr(payment, name) for name in WRITTEN},
+            "id": payment.id,
+            "customer_id": payment.customer_id,
+            "number": payment.number,
+            "method": payment.method.value,
+            "payment_date": payment.payment_date,
+            "bank_reference": payment.bank_reference,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "received_at": payment.received_at,
+            "received_by": payment.received_by,
+            "statement_id": payment.statement_id,
+            "statement_line": payment.statement_line,
+            "version": 1,
+        }
+        row = await self._row(
+            statement,
+            **{HEAD + name: value for name, value in added.items()},
+            **by_column(_allocation_rows(payment, 0), ALLOCATION_COLUMNS, PART),
+            **by_column(_journal_rows(payment, 0), APPENDED, LINE),
+            **header_values(MONEY_WRITTEN, moves),
+            **{EVENT + name: events[name] for name in EVENT_COLUMNS if events},
+        )
+        if row is None:
+            return False
+        moved = zip(*(row[f"moved_{name}"] or () for name in MOVED_COLUMNS), strict=True)
+        self._invoices.moved(moves, {i: {"version": v, "updated_at": u} for i, v, u in moved})
+        take_written(payment, {name: row[name] for name in RECEIVED_COLUMNS})
+        return True
 
 
 def _allocation_rows(payment: Payment, written: int) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.errors import VersionConflict
 from domain.paging import PageRequest
 from domain.receivables.aging import AgingRow, OpenAmount, aging, per_customer
 from domain.receivables.cash_refusals import PaymentNotFound
@@ -32,6 +33,15 @@ class InMemoryPayments(Aggregates[Payment]):
 
     def not_found(self, aggregate_id: str) -> PaymentNotFound:
         return PaymentNotFound(aggregate_id)
+
+    async def received_alone(self, payment: Payment) -> bool:
+        """The unit committed at once, as the real statement commits by itself; an
+        invoice changed since it was read makes it write nothing."""
+        try:
+            await self._work.commit()
+        except VersionConflict:
+            return False
+        return True
 
     async def by_ids(self, payment_ids: Sequence[str]) -> dict[str, Payment]:
         rows = (self._work.read(self.table, i) for i in dict.fromkeys(payment_ids))

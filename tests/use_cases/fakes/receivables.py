@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 from domain.customers import CustomerNotFound
+from domain.finance.periods import FinancialPeriod
 from domain.paging import PageRequest
 from domain.receivables.accounts import Account, AccountRole, ChartOfAccounts, LocationAccounts
 from domain.receivables.credit_control import CreditStanding
@@ -78,6 +79,12 @@ class InMemoryInvoices(Aggregates[Invoice]):
     async def locked(self, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
         rows = (self._work.read(self.table, i) for i in sorted(set(invoice_ids)))
         return {row["id"]: self._held(row) for row in rows if row is not None}
+
+    async def current_numbered(
+        self, invoice_ids: Sequence[str], series: str, count: int, width: int
+    ) -> tuple[list[str], ChartOfAccounts, list[FinancialPeriod], dict[str, Invoice]]:
+        ids, chart, closed = await self._work.naming.next_ids_with_books(series, count, width)
+        return ids, chart, closed, await self.locked(invoice_ids)
 
     async def open_of_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Invoice]]:
         wanted = set(customer_ids)
