@@ -212,10 +212,8 @@ class UnitOfWork:
     customer_prices = _Repository(CustomerPriceListRepository)
     tier_discounts = _Repository(TierDiscountRepository)
     receivables = _Repository(ReceivableRepository)
-    sales_orders = _Repository(SalesOrderRepository)
     backorders = _Repository(BackorderRepository)
     opportunities = _Repository(OpportunityRepository)
-    order_terms = _Repository(OrderTerms)
     invoices = _Repository(InvoiceRepository)
     invoice_numbers = _Repository(InvoiceNumberSeries)
     chart_of_accounts = _Repository(ChartOfAccountsRepository)
@@ -243,6 +241,18 @@ class UnitOfWork:
     @cached_property
     def service_orders(self) -> ServiceOrderRepository:
         return ServiceOrderRepository(*self._bound, self.order_records)
+
+    @cached_property
+    def sales_orders(self) -> SalesOrderRepository:
+        """Bound to the unit's stock: a new order's statement writes the levels and new
+        reservations of the items it reserves from (`StockRepository.carry`)."""
+        return SalesOrderRepository(*self._bound, self.stock)
+
+    @cached_property
+    def order_terms(self) -> OrderTerms:
+        """Bound to the unit's stock: the terms' statement locks the order's items, and
+        the stock repository tracks them (`StockRepository.adopted`)."""
+        return OrderTerms(*self._bound, self.stock)
 
     @cached_property
     def payments(self) -> PaymentRepository:

@@ -41,6 +41,11 @@ class Numbering(Protocol):
         """Take the next `count` numbers of the series `prefix` at once, in order."""
         ...
 
+    async def next_id_of_block(self, prefix: str, width: int = 3) -> str:
+        """A number of the series `prefix` never given before, from a block of them the
+        process took at once: unique, but not in creation order across processes."""
+        ...
+
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
     ) -> str:

@@ -2,12 +2,16 @@
 created and every line reserved, all in one unit of work or nothing.
 
 The customer's terms are read first, their row held until commit (no block or limit
-change passes the order), with the lines' parts at the customer's prices, in one
-statement (persistence/repositories/sales/terms.py). The stock items the order
-draws on are locked next, sorted by (product, location), as every sales use case locks
-them (`SalesOrder.lines_by_stock`), so two orders sharing parts never deadlock. Orders
-of a customer with a credit limit then pass the credit check one at a time
-(`hold_credit`); a customer without one has nothing to check. Of two customers ordering
+change passes the order), with the lines' parts at the customer's prices and the stock
+items the order draws on, locked after the customer's row and sorted by (product,
+location), as every sales use case locks them (`SalesOrder.lines_by_stock`), so two
+orders sharing parts never deadlock; all in one statement
+(persistence/repositories/sales/terms.py). A pair never stocked is opened and locked
+after them. Orders of a customer with a credit limit then pass the credit check one at
+a time (`hold_credit`); a customer without one has nothing to check. The order's number
+comes from a block the process holds (`next_id_of_block`: most orders spend no
+statement on it), and the order is inserted at commit with its items' levels and new
+reservations, in one statement. Of two customers ordering
 the last units at once, the second finds them reserved: INSUFFICIENT_INVENTORY, never
 both served.
 
@@ -28,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 from domain.catalog import Part, normalize_sku
 from domain.clock import Clock
@@ -120,12 +125,31 @@ async def customer_terms(
     """The customer's terms, their row held until commit, and the catalog's answer for
     the lines (their parts with the customer's prices, their locations), in one
     statement however many lines; CUSTOMER_NOT_FOUND if the tenant has no such customer."""
-    read = await work.order_terms.terms(
-        customer_id,
-        sorted({line.product_id for line in lines if line.product_id is not None}),
-        sorted({normalize_sku(line.sku) for line in lines if line.product_id is None and line.sku}),
-        list(_first_line_at(lines)),
-    )
+    return _found(customer_id, await work.order_terms.terms(customer_id, _named(lines)))
+
+
+async def terms_and_items(
+    work: UnitOfWork, customer_id: str, lines: Sequence[RequestedLine], now: datetime
+) -> tuple[CustomerTerms, OrderCatalog, dict[tuple[str, str], StockItem]]:
+    """`customer_terms`, and the stocked items the lines draw on, locked after the
+    customer's row in (product, location) order, to reserve from at `now`, in the same
+    statement."""
+    read = await work.order_terms.terms_locking_items(customer_id, _named(lines), now)
+    return _found(customer_id, read)
+
+
+def _named(lines: Sequence[RequestedLine]) -> list[tuple[str | None, str | None, str]]:
+    """Each line's part as named (its id, else its normalized SKU) and location."""
+    return [
+        (line.product_id, None if line.sku is None else normalize_sku(line.sku), line.location_id)
+        for line in lines
+    ]
+
+
+Read = TypeVar("Read")
+
+
+def _found(customer_id: str, read: Read | None) -> Read:
     if read is None:
         raise CustomerNotFound(f"Customer '{customer_id}' was not found.", field="customerId")
     return read
@@ -187,9 +211,10 @@ async def process_order(
     address: ShippingAddress,
     backorder: ShortfallBackorder | None = None,
 ) -> OrderProcessing:
-    check_request(lines, address, backorder, clock.now())
+    now = clock.now()
+    check_request(lines, address, backorder, now)
     async with uow() as work:
-        terms, catalog = await customer_terms(work, customer_id, lines)
+        terms, catalog, items = await terms_and_items(work, customer_id, lines, now)
         terms.standing.refuse_new_work()
         customer = terms.customer
         parts, prices = priced_lines(terms, catalog, lines)
@@ -199,8 +224,9 @@ async def process_order(
             )
             for n, (line, part, price) in enumerate(zip(lines, parts, prices, strict=True), 1)
         ]
-        now = clock.now()
-        items = await work.stock.locked_to_reserve(sorted(demand(drafts)), now)
+        never_stocked = [pair for pair in sorted(demand(drafts)) if pair not in items]
+        if never_stocked:
+            items |= await work.stock.locked_to_reserve(never_stocked, now)
         for item in items.values():
             item.expire_due(now)
         available = {pair: item.available for pair, item in items.items()}
@@ -243,7 +269,7 @@ async def _taken(
     await credit_must_allow(
         work, customer, sum((line.line_total for line in drafts), Decimal("0.00"))
     )
-    order_id = await work.naming.next_id(ORDER_SERIES)
+    order_id = await work.naming.next_id_of_block(ORDER_SERIES)
     order = SalesOrder.taken(
         order_id,
         work.tenant_id,

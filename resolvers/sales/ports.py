@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
 from domain.inventory.reservations import Reservation
+from domain.inventory.stock import StockItem
 from domain.paging import PageRequest
 from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import Backorder, BackorderFilter
@@ -104,16 +106,22 @@ class OrderTermsReader(Protocol):
     """What taking an order reads before it decides."""
 
     async def terms(
-        self,
-        customer_id: str,
-        product_ids: Sequence[str],
-        skus: Sequence[str],
-        location_ids: Sequence[str],
+        self, customer_id: str, lines: Sequence[tuple[str | None, str | None, str]]
     ) -> tuple[CustomerTerms, OrderCatalog] | None:
         """The customer, their credit standing and tier discount, their row held until
-        commit so no block or limit change passes the order, with the parts of these ids
-        and normalized SKUs at the customer's specific prices and which of these
-        locations exist, in one statement; None if this tenant has no such customer."""
+        commit so no block or limit change passes the order, with the parts the lines
+        name (each by its id, else its normalized SKU, at a location) at the customer's
+        specific prices and which of their locations exist, in one statement; None if
+        this tenant has no such customer."""
+        ...
+
+    async def terms_locking_items(
+        self, customer_id: str, lines: Sequence[tuple[str | None, str | None, str]], now: datetime
+    ) -> tuple[CustomerTerms, OrderCatalog, dict[tuple[str, str], StockItem]] | None:
+        """`terms`, and the stocked items the lines draw on, locked after the customer's
+        row in (product, location) order and tracked, to reserve from at `now` (as
+        `StockStore.locked_to_reserve` leaves them), in the same statement. A pair never
+        stocked is not among the items."""
         ...
 
     async def hold_credit(self, customer_id: str) -> None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from domain.identity import Permission
 from tests.conftest import Api, RunningGateway, Services, token
 from tests.e2e.test_service_order_events import records_of
@@ -275,6 +278,62 @@ async def test_two_customers_ordering_the_last_units_at_once_are_never_both_serv
     assert level == [{"onHand": 3, "reserved": 0}]
     checked = check_inventory(database_url, api.tenant, tmp_path)
     assert (checked.returncode, checked.stdout) == (0, "")
+
+
+async def test_orders_sharing_parts_in_any_line_order_are_all_served_without_a_deadlock(
+    api: Api, database_url: str, tmp_path: Path
+) -> None:
+    """Each order's items are locked in (product, location) order whatever its lines'
+    order, so orders naming the same parts the other way round never deadlock."""
+    await open_sales(api)
+    for n in range(2, 7):
+        part = {"productId": f"PART-{n}", "sku": f"SKU-{n}", "name": f"Part {n}", "unitPrice": "2"}
+        await api.data(STOCK, {"part": part, "sku": f"SKU-{n}"})
+    named = [{"sku": f"SKU-{n}", "locationId": "LOC-A", "quantity": "1"} for n in range(2, 7)]
+    named += lines("1")
+    answers = await asyncio.gather(
+        *(
+            api.data(
+                PROCESS,
+                {"customer": f"CUST-{n % 2 + 1}", "lines": named if n % 2 else named[::-1]},
+            )
+            for n in range(8)
+        )
+    )
+    assert [a["processOrder"]["status"] for a in answers] == ["SUCCESS"] * 8
+    checked = check_inventory(database_url, api.tenant, tmp_path)
+    assert (checked.returncode, checked.stdout) == (0, "")
+
+
+WAITING = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+
+
+async def test_an_order_locks_its_items_only_after_the_customers_row(
+    api: Api, engine: AsyncEngine
+) -> None:
+    """The order's statement locks its items after the customer's row, the order every
+    sales use case takes them in: while it waits for the customer (held by a change of
+    the customer), it holds none of its items."""
+    await open_sales(api)
+    tenant = {"tenant": api.tenant}
+    async with engine.connect() as holder:
+        await holder.execute(
+            text("SELECT 1 FROM customers WHERE tenant_id = :tenant AND id = 'CUST-1' FOR UPDATE"),
+            tenant,
+        )
+        ordering = asyncio.create_task(process(api, "1"))
+        async with engine.connect() as probe, asyncio.timeout(10):
+            while not (await probe.execute(WAITING)).scalar():
+                await probe.rollback()
+                await asyncio.sleep(0.01)
+            free = await probe.execute(
+                text("SELECT 1 FROM stock_levels WHERE tenant_id = :tenant FOR UPDATE NOWAIT"),
+                tenant,
+            )
+            assert len(free.all()) == 1
+            await probe.rollback()
+        await holder.rollback()
+    assert (await ordering)["data"]["processOrder"]["status"] == "SUCCESS"
 
 
 async def test_a_cancel_racing_a_fulfilment_leaves_one_done_and_the_stock_consistent(

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from persistence.database import numbering_engine
+from persistence.repositories.naming import BLOCK
 from persistence.unit_of_work import UnitOfWork
 
 
@@ -63,3 +64,23 @@ async def test_taking_a_number_does_not_wait_for_its_flush_but_a_creation_does(
     async with engine.connect() as creating:
         setting = (await creating.execute(SETTING)).one()
     assert setting.source != "client"
+
+
+async def test_numbers_of_a_block_are_unique_and_the_series_moves_past_the_block(
+    engine: AsyncEngine, tenant: str
+) -> None:
+    """A process numbering from a block takes BLOCK numbers in one statement and hands
+    them out one by one, to creations at once too; anyone else numbering from the
+    series gets a number after the block."""
+
+    async def take() -> str:
+        async with UnitOfWork(engine, tenant) as work:
+            return await work.naming.next_id_of_block("SO")
+
+    async with asyncio.timeout(10):
+        taken = await asyncio.gather(*(take() for _ in range(BLOCK + 5)))
+        async with UnitOfWork(engine, tenant) as work:
+            after = await work.naming.next_id("SO")
+
+    assert sorted(taken) == [f"SO-{n:03d}" for n in range(1, BLOCK + 6)]
+    assert after == f"SO-{2 * BLOCK + 1:03d}"  # two blocks taken, one after the other

@@ -10,15 +10,33 @@ issuing the last ten units thus queue on one row and each decides on what the on
 before it left. A stocked pair costs one statement, and its reservations a second only
 if it holds any. Unlocked, a pair never stocked reads as an empty item, inserted if
 it changes (a reorder point set before the first receipt).
+
+Items a new sales order reserves from are written by the order's own statement: the
+order's repository `carry`s them, and at commit takes their writes (`carried`) and
+hands back what its statement wrote (`written`), as a payment carries the money moves
+of its invoices.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, insert, literal, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -27,6 +45,7 @@ from domain.errors import DomainError
 from domain.inventory.movements import StockMovement
 from domain.inventory.stock import StockItem, stock_id, stock_key
 from domain.paging import PageRequest
+from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     by_column,
@@ -99,31 +118,41 @@ _DUE_HELD = (
 reservations by item and expiry per level. Asked as an EXISTS, the plan could hash every
 due-looking ACTIVE reservation of the tenant instead (the generic plan cannot know that
 `now` leaves almost none); the LIMIT keeps it a lookup per level."""
-LOCKED_ITEMS_TO_RESERVE = (
-    select(
-        *(LEVEL.sku if column is parts.c.sku else column for column in ITEM_COLUMNS),
-        _DUE_HELD.c.holds_due,
+
+
+def locked_to_reserve_of(pairs: FromClause, *conditions: ColumnElement[bool]) -> Select:
+    """The level rows of the (product, location) `pairs` (a relation with those two
+    columns), locked in (product, location) order, where `conditions` hold:
+    PostgreSQL locks the rows as the sort emits them, the order every sales use case
+    locks items in, so two orders sharing parts never deadlock. The SKU is the level's
+    own (its foreign key to the part keeps it the part's), so the parts are not read.
+    Each level says whether it holds an ACTIVE reservation past its time at `now`, as
+    the statement's snapshot saw it (taken before the locks were waited for): a
+    reservation ended meanwhile may still show, which costs the reading of the due ones
+    (after the lock, so it is not expired twice); one made meanwhile and due by `now`
+    already (a hold of less than a lock wait) may not, and is then left for the
+    sweeper: the level's `reserved` figure, read under the lock, counts it, so
+    reserving errs on the side of less available, never more."""
+    return (
+        select(
+            *(LEVEL.sku if column is parts.c.sku else column for column in ITEM_COLUMNS),
+            _DUE_HELD.c.holds_due,
+        )
+        .select_from(stock_levels.join(pairs, true()).outerjoin(_DUE_HELD, true()))
+        .where(
+            of_tenant(stock_levels),
+            LEVEL.product_id == pairs.c.product_id,
+            LEVEL.location_id == pairs.c.location_id,
+            *conditions,
+        )
+        .order_by(LEVEL.product_id, LEVEL.location_id)
+        .with_for_update(of=stock_levels)
     )
-    .select_from(stock_levels.join(ITEMS, true()).outerjoin(_DUE_HELD, true()))
-    .where(
-        of_tenant(stock_levels),
-        LEVEL.product_id == ITEMS.c.product_id,
-        LEVEL.location_id == ITEMS.c.location_id,
-    )
-    .order_by(LEVEL.product_id, LEVEL.location_id)
-    .with_for_update(of=stock_levels)
-)
-"""The level rows of the (product, location) pairs, locked in (product, location) order:
-PostgreSQL locks the rows as the sort emits them, the order every sales use case locks
-items in, so two orders sharing parts never deadlock. The SKU is the level's own (its
-foreign key to the part keeps it the part's), so the parts are not read. Each level
-says whether it holds an ACTIVE reservation past its time at `now`, as the statement's
-snapshot saw it (taken before the locks were waited for): a reservation ended meanwhile
-may still show, which costs the reading of the due ones (after the lock, so it is not
-expired twice); one made meanwhile and due by `now` already (a hold of less than a lock
-wait) may not, and is then left for the sweeper: the level's `reserved` figure, read
-under the lock, counts it, so reserving errs on the side of less available, never
-more."""
+
+
+LOCKED_ITEMS_TO_RESERVE = locked_to_reserve_of(ITEMS)
+LOCKED_VALUES = ["product_id", "location_id", *(c.name for c in ITEM_COLUMNS[2:]), "holds_due"]
+"""The columns of a `locked_to_reserve_of` row, which `StockRepository.adopted` takes."""
 LOCKED_ITEM_BY_KEY_AND_SKU = LOCKED_ITEM_BY_KEY.where(LEVEL.sku == bindparam("sku"))
 SKU_OF_PART = select(parts.c.sku).where(of_tenant(parts), parts.c.id == bindparam("product_id"))
 THE_LEVELS_KEY = [LEVEL.tenant_id, LEVEL.product_id, LEVEL.location_id]
@@ -178,13 +207,12 @@ SAVE_LEVELS = (
 )
 """Any number of levels, each still at the version read, in one statement (the values
 `by_column`, each an array): a level changed meanwhile is missing from what it returns."""
-_LEVELS_SAVED = SAVE_LEVELS.cte("levels_saved")
+LEVELS_SAVED = SAVE_LEVELS.cte("levels_saved")
 ADDED_PREFIX = "added_"
-SAVE_LEVELS_ADDING = select(*_LEVELS_SAVED.c).add_cte(
-    insert_unnested(stock_reservations, STORED, shared=["tenant_id"], prefix=ADDED_PREFIX).cte(
-        "reservations_added"
-    )
-)
+RESERVATIONS_ADDED = insert_unnested(
+    stock_reservations, STORED, shared=["tenant_id"], prefix=ADDED_PREFIX
+).cte("reservations_added")
+SAVE_LEVELS_ADDING = select(*LEVELS_SAVED.c).add_cte(RESERVATIONS_ADDED)
 """SAVE_LEVELS and the items' new reservations in one round trip, as an order or a
 receipt filling backorders writes them: a data-modifying CTE runs whether or not the
 query reads it. The reservations' values are named with ADDED_PREFIX, so that none is
@@ -239,6 +267,58 @@ class StockRepository(AggregateRepository[StockItem]):
 
     table = stock_levels
     noun = "Stock"
+
+    def __init__(self, statements: TenantDriver):
+        super().__init__(statements)
+        self._carried: set[tuple[str, str]] = set()
+        self._awaiting: dict[str, tuple[StockItem, Any]] = {}
+        """Carried items this repository's flush left to the order's statement, with
+        their stored form before the unit changed them."""
+
+    def carry(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Leave the writes of these items to the statement that inserts the new order
+        reserving from them (`carried`, then `written`): at commit their level and new
+        reservations are not written here, unless they changed otherwise too (a
+        movement, a reservation ended)."""
+        self._carried.update(pairs)
+
+    def carried(self) -> list[tuple[StockItem, dict[str, Any], list[dict[str, Any]]]]:
+        """The carried items whose level changed and is not written yet (whether or not
+        this repository was flushed first), each with its level's values and its new
+        reservations' (as LEVELS_SAVED and RESERVATIONS_ADDED take them, `by_column`)."""
+        awaiting = dict(self._awaiting)
+        for item, before, _ in self._tracked.values():
+            if item.id not in awaiting and self._carries(item, before):
+                awaiting[item.id] = (item, before)
+        return [
+            (item, _level_values(item), _added(item, before)) for item, before in awaiting.values()
+        ]
+
+    def written(self, items: Sequence[StockItem], rows: Sequence[Mapping[str, Any]]) -> None:
+        """Take what the order's statement wrote of `items` (SAVE_LEVELS' RETURNING
+        rows): one it did not write was changed meanwhile, VERSION_CONFLICT."""
+        saved = {(row["product_id"], row["location_id"]): row for row in rows}
+        for item in items:
+            row = saved.get((item.product_id, item.location_id))
+            if row is None:
+                raise self.stale(item.id, item.version)
+            take_written(item, row)
+            self._tracked[item.id] = (item, self._stored_form(item), len(item.events))
+        self._awaiting.clear()
+
+    def _carries(self, item: StockItem, before: Any) -> bool:
+        """Whether the order's statement writes the item: it is carried, stored, and
+        changed by new reservations only (a movement or an ended reservation is written
+        here, with the level)."""
+        return (
+            (item.product_id, item.location_id) in self._carried
+            and before is not None
+            and len(item.movements) == before["movements"]
+            and all(
+                before["reservations"].get(r.id, r.status) == r.status for r in item.reservations
+            )
+            and self._stored_form(item) != before
+        )
 
     async def _read(self, item_id: str, lock: bool) -> StockItem | None:
         key = stock_key(item_id)
@@ -299,6 +379,21 @@ class StockRepository(AggregateRepository[StockItem]):
             location_ids=[location for _, location in wanted],
             now=now,
         )
+        found = await self.adopted(rows, now)
+        for pair in wanted:
+            if pair not in found:
+                opened = await self.get(stock_id(*pair), lock=True)
+                if opened is not None:
+                    found[pair] = opened
+        return found
+
+    async def adopted(
+        self, rows: Sequence[Mapping[str, Any]], now: datetime
+    ) -> dict[tuple[str, str], StockItem]:
+        """The items of the level rows a `locked_to_reserve_of` statement locked (here or
+        in another repository's statement, which then saves its own round trip), tracked,
+        each holding its ACTIVE reservations due at `now`, read in one statement only if
+        one holds any."""
         items: dict[tuple[str, str], StockItem] = {}
         holding: list[tuple[str, str]] = []
         for row in rows:
@@ -316,13 +411,7 @@ class StockRepository(AggregateRepository[StockItem]):
                 items[(row["product_id"], row["location_id"])].reservations.append(
                     reservation_of(row)
                 )
-        found = {pair: self.track(item) for pair, item in items.items()}
-        for pair in wanted:
-            if pair not in found:
-                opened = await self.get(stock_id(*pair), lock=True)
-                if opened is not None:
-                    found[pair] = opened
-        return found
+        return {pair: self.track(item) for pair, item in items.items()}
 
     async def _with_reservations(self, row: Mapping[str, Any], pair: dict[str, str]) -> StockItem:
         """The item of a level row with its ACTIVE reservations, read after the row's lock
@@ -378,7 +467,15 @@ class StockRepository(AggregateRepository[StockItem]):
         """Every changed item's level in one statement (version-checked: one that matched
         no row is VERSION_CONFLICT; a new item is inserted on its own) with their new
         reservations, then every new movement and ended reservation of them all, one
-        round trip each: an order of ten lines writes its ten items in one."""
+        round trip each: an order of ten lines writes its ten items in one. A carried
+        item waits for the order's statement (`carry`)."""
+        kept = []
+        for item, before in changed:
+            if self._carries(item, before):
+                self._awaiting[item.id] = (item, before)
+            else:
+                kept.append((item, before))
+        changed = kept
         movements: list[dict[str, Any]] = []
         added: list[dict[str, Any]] = []
         ended: list[dict[str, Any]] = []
@@ -387,27 +484,19 @@ class StockRepository(AggregateRepository[StockItem]):
                 _movement_values(m)
                 for m in item.movements[0 if before is None else before["movements"] :]
             ]
+            added += _added(item, before)
             known = {} if before is None else before["reservations"]
-            for reservation in item.reservations:
-                status = known.get(reservation.id)
-                if status is None:
-                    added.append(stored_values(reservation))
-                elif status != reservation.status:
-                    ended.append(ending_values(reservation))
+            ended += [
+                ending_values(r)
+                for r in item.reservations
+                if r.id in known and known[r.id] != r.status
+            ]
         for item, before in changed:
             if before is None:
                 await self._add_level(item)
-        stored = [(item, before) for item, before in changed if before is not None]
+        stored = [item for item, before in changed if before is not None]
         if stored:
-            levels = [
-                {
-                    **figures(item),
-                    "key_product_id": item.product_id,
-                    "key_location_id": item.location_id,
-                    "key_version": item.version,
-                }
-                for item, _ in stored
-            ]
+            levels = [_level_values(item) for item in stored]
             values = by_column(levels, list(levels[0]))
             if added:
                 statement = SAVE_LEVELS_ADDING
@@ -419,7 +508,7 @@ class StockRepository(AggregateRepository[StockItem]):
                 (row["product_id"], row["location_id"]): row
                 for row in await self._rows(statement, **values)
             }
-            for item, _ in stored:
+            for item in stored:
                 row = written.get((item.product_id, item.location_id))
                 if row is None:
                     raise self.stale(item.id, item.version)
@@ -441,6 +530,22 @@ class StockRepository(AggregateRepository[StockItem]):
         if row is None:
             raise self.stale(item.id, item.version)
         take_written(item, row)
+
+
+def _level_values(item: StockItem) -> dict[str, Any]:
+    """The item's level as SAVE_LEVELS takes it (`by_column`), keyed by the version read."""
+    return {
+        **figures(item),
+        "key_product_id": item.product_id,
+        "key_location_id": item.location_id,
+        "key_version": item.version,
+    }
+
+
+def _added(item: StockItem, before: Any) -> list[dict[str, Any]]:
+    """The item's reservations made since `before`, as ADD and SAVE_LEVELS_ADDING take them."""
+    known = {} if before is None else before["reservations"]
+    return [stored_values(r) for r in item.reservations if r.id not in known]
 
 
 def figures(item: StockItem) -> dict[str, Any]:

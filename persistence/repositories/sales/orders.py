@@ -1,6 +1,8 @@
 """Sales orders of one tenant: the header row (with its fulfilment) and its lines, read
-together; a new order is inserted whole, a change saves the header with its version
-(the lines are written once, when the order is taken).
+together; a new order is inserted whole at commit, with the levels and new
+reservations of the stock items it reserves from (`StockRepository.carry`: one round
+trip where there were two), a change saves the header with its version (the lines are
+written once, when the order is taken).
 
 Besides the aggregate: the lock that serialises one customer's orders for the credit
 check, the value of their open orders, and the reservations holding orders' lines for
@@ -13,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, true, update
 
 from domain.errors import DomainError
 from domain.inventory.reservations import Reservation
@@ -27,6 +29,7 @@ from domain.sales.order import (
     ShippingAddress,
 )
 from domain.sales.status import OPEN, FulfillmentStatus, OrderStatus
+from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
     TENANT,
@@ -39,7 +42,13 @@ from persistence.repositories.base import (
     versioned_update,
 )
 from persistence.repositories.inventory.reservations import COLUMNS as RESERVATION_COLUMNS
-from persistence.repositories.inventory.reservations import reservation_of
+from persistence.repositories.inventory.reservations import STORED, reservation_of
+from persistence.repositories.inventory.stock import (
+    ADDED_PREFIX,
+    LEVELS_SAVED,
+    RESERVATIONS_ADDED,
+    StockRepository,
+)
 from persistence.tables import customers, sales_order_lines, sales_orders, stock_reservations
 
 ORDER, LINE = sales_orders.c, sales_order_lines.c
@@ -82,11 +91,29 @@ _ADDED = (
     .returning(ORDER.version, ORDER.created_at, ORDER.updated_at)
     .cte("added")
 )
-ADD_ORDER = select(_ADDED.c.version, _ADDED.c.created_at, _ADDED.c.updated_at).add_cte(
-    insert_unnested(sales_order_lines, LINE_NAMES, shared=[TENANT]).cte("added_lines")
-)
+LINE_PREFIX = "line_"
+_ADDED_LINES = insert_unnested(
+    sales_order_lines, LINE_NAMES, shared=[TENANT], prefix=LINE_PREFIX
+).cte("added_lines")
+ADD_ORDER = select(_ADDED.c.version, _ADDED.c.created_at, _ADDED.c.updated_at).add_cte(_ADDED_LINES)
 """The order and its lines in one statement, however many lines (the lines' values
-`by_column`, each an array; the header's each a value)."""
+`by_column`, each an array named with LINE_PREFIX, so that none is taken for a column
+of the level an UPDATE beside it sets; the header's each a value)."""
+LEVEL_PREFIX = "level_"
+ADD_ORDER_RESERVING = (
+    select(
+        _ADDED.c.version,
+        _ADDED.c.created_at,
+        _ADDED.c.updated_at,
+        *(c.label(f"{LEVEL_PREFIX}{c.name}") for c in LEVELS_SAVED.c),
+    )
+    .select_from(_ADDED.outerjoin(LEVELS_SAVED, true()))
+    .add_cte(_ADDED_LINES, RESERVATIONS_ADDED)
+)
+"""ADD_ORDER with the levels of the items it reserves from (version-checked, `SAVE_LEVELS`)
+and their new reservations, one row per level saved (their columns named with
+LEVEL_PREFIX): the order's commit in one round trip."""
+LEVEL_SAVED_NAMES = [c.name for c in LEVELS_SAVED.c]
 RESERVE_LINE_AGAIN = (
     update(sales_order_lines)
     .where(
@@ -224,6 +251,10 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
     table = sales_orders
     noun = "Sales order"
 
+    def __init__(self, statements: TenantDriver, stock: StockRepository):
+        super().__init__(statements)
+        self._stock = stock
+
     async def _read(self, order_id: str, lock: bool) -> SalesOrder | None:
         row = await self._row(LOCKED_ORDER_BY_ID if lock else ORDER_BY_ID, id=order_id)
         return None if row is None else (await self._with_lines([row]))[0]
@@ -238,12 +269,10 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         return None if row is None else (await self._with_lines([row]))[0]
 
     async def add(self, order: SalesOrder) -> None:
-        """Insert the order and its lines now, in one statement; it is tracked from then on."""
-        lines = by_column([_line_values(order, line) for line in order.lines], LINE_NAMES)
-        row = await self._row(ADD_ORDER, **_header_values(order), **lines)
-        assert row is not None, "an INSERT ... RETURNING gives its row"
-        take_written(order, row)
-        self.track(order)
+        """Track a new order, inserted at commit with its lines and the writes of the
+        stock items it reserves from (the unit's stock repository leaves those to it)."""
+        self.track_new(order)
+        self._stock.carry(line.pair for line in order.lines)
 
     def not_found(self, order_id: str) -> DomainError:
         return SalesOrderNotFound(order_id)
@@ -296,6 +325,37 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         rows = await self._rows(RESERVATIONS_BY_ID, ids=list(reservation_ids))
         return {row["id"]: reservation_of(row) for row in rows}
 
+    async def _insert(self, order: SalesOrder) -> None:
+        """The order and its lines in one statement, with the levels and new reservations
+        of the items it reserves from (`StockRepository.carried`), if any is waiting."""
+        lines = by_column(
+            [_line_values(order, line) for line in order.lines], LINE_NAMES, prefix=LINE_PREFIX
+        )
+        carried = self._stock.carried()
+        if not carried:
+            row = await self._row(ADD_ORDER, **_header_values(order), **lines)
+            assert row is not None, "an INSERT ... RETURNING gives its row"
+            take_written(order, row)
+            return
+        levels = [level for _, level, _ in carried]
+        added = [reservation for _, _, reserved in carried for reservation in reserved]
+        rows = await self._rows(
+            ADD_ORDER_RESERVING,
+            **_header_values(order),
+            **lines,
+            **by_column(levels, list(levels[0])),
+            **by_column(added, STORED, prefix=ADDED_PREFIX),
+        )
+        take_written(order, {name: rows[0][name] for name in STAMPS})
+        self._stock.written(
+            [item for item, _, _ in carried],
+            [
+                {name: row[f"{LEVEL_PREFIX}{name}"] for name in LEVEL_SAVED_NAMES}
+                for row in rows
+                if row[f"{LEVEL_PREFIX}product_id"] is not None
+            ],
+        )
+
     def _matching(self, wanted: SalesOrderFilter) -> Select:
         statement = select(*HEADER).where(of_tenant(sales_orders))
         if wanted.customer_id is not None:
@@ -316,7 +376,11 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         return {**header, "lines": {line.line_number: line.reservation_id for line in order.lines}}
 
     async def _save(self, order: SalesOrder, before: Any) -> None:
-        """The header (version-checked), and the lines a sync reserved again."""
+        """A new order with its lines and its items' writes; else the header
+        (version-checked), and the lines a sync reserved again."""
+        if before is None:
+            await self._insert(order)
+            return
         values = self._stored_form(order)
         lines = values.pop("lines")
         row = await self._row(SAVE_ORDER, **values, key_id=order.id, key_version=order.version)

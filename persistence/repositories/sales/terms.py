@@ -1,8 +1,10 @@
 """What taking an order reads before it decides: in one statement, the customer's terms
 (their row, credit standing and tier discount, the row held FOR SHARE until commit)
 with the catalog's answer for the lines (the parts named by id or SKU with the
-customer's specific prices of them, and which locations exist); and, for a customer
-with a credit limit only, the credit they have in use.
+customer's specific prices of them, and which locations exist) and, for processOrder,
+the stock items the lines draw on, locked after the customer's row (the unit's stock
+repository tracks them: one round trip fewer than locking them apart); and, for a
+customer with a credit limit only, the credit they have in use.
 
 The customer's row is held FOR SHARE, not locked for update: orders of one customer
 without a limit have nothing to check against each other and no longer queue on it,
@@ -17,20 +19,29 @@ for, so the figure must be read by the next one).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, bindparam, func, or_, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.catalog import Part
 from domain.customers import Customer
 from domain.inventory.pricing import CustomerPrice
+from domain.inventory.stock import StockItem
 from domain.receivables.credit_control import CreditStanding
 from domain.sales.status import OPEN
 from domain.sales.terms import CustomerTerms, OrderCatalog
+from persistence.driver import TenantDriver
 from persistence.repositories.base import TENANT, TenantRepository, of_tenant, one_of_param
 from persistence.repositories.catalog.repository import PART_COLUMNS
 from persistence.repositories.customers.repository import CUSTOMER_COLUMNS
+from persistence.repositories.inventory.stock import (
+    LOCKED_VALUES,
+    StockRepository,
+    locked_to_reserve_of,
+)
 from persistence.repositories.receivables.credit_control import OWED, UNBILLED
 from persistence.repositories.sales.orders import OPEN_VALUE
 from persistence.tables import (
@@ -123,6 +134,21 @@ def _order_catalog(*naming: ColumnElement[bool]) -> Select:
 CATALOG_PREFIX = "catalog_"
 
 
+LINES = (
+    func.unnest(
+        bindparam("line_product_ids", type_=ARRAY(String)),
+        bindparam("line_skus", type_=ARRAY(String)),
+        bindparam("line_location_ids", type_=ARRAY(String)),
+    )
+    .table_valued("product_id", "sku", "location_id")
+    .render_derived(name="lines")
+)
+"""The order's lines as the client named them: each a part's id (or null) or its
+normalized SKU, and a location. The (product, location) pairs they draw on take a SKU
+for the part the terms' catalog found holding it (not looked up again)."""
+LEVEL_PREFIX = "level_"
+
+
 def _order_terms(*naming: ColumnElement[bool]) -> Select:
     """The customer's row (none if unknown) with their terms, on each row of the catalog's
     answer (its columns named with CATALOG_PREFIX, apart from the customer's), the
@@ -133,6 +159,32 @@ def _order_terms(*naming: ColumnElement[bool]) -> Select:
         .select_from(customers.outerjoin(OWN_TIER, true()).outerjoin(catalog, true()))
         .where(of_tenant(customers), CUSTOMER.id == bindparam("customer_id"))
         .with_for_update(read=True, of=customers)
+    )
+
+
+def _locking_items(order_terms: Select) -> Select:
+    """`order_terms` with, beside each part, its levels the lines draw on, locked for
+    reserving (`locked_to_reserve_of`; their columns named with LEVEL_PREFIX). The
+    levels are locked after the customer's row, as every sales use case takes them:
+    their CTE reads a level only once the customer's has given its row (its condition
+    is evaluated first), and nothing is locked for a customer this tenant has not."""
+    terms = order_terms.cte("terms").prefix_with("MATERIALIZED")
+    part_id, part_sku = terms.c[f"{CATALOG_PREFIX}id"], terms.c[f"{CATALOG_PREFIX}sku"]
+    pairs = (
+        select(func.coalesce(LINES.c.product_id, part_id).label("product_id"), LINES.c.location_id)
+        .select_from(
+            LINES.outerjoin(terms, and_(LINES.c.product_id.is_(None), part_sku == LINES.c.sku))
+        )
+        .distinct()
+        .subquery("pairs")
+    )
+    levels = (
+        locked_to_reserve_of(pairs, select(terms.c.id).exists())
+        .cte("levels")
+        .prefix_with("MATERIALIZED")
+    )
+    return select(*terms.c, *(c.label(f"{LEVEL_PREFIX}{c.name}") for c in levels.c)).select_from(
+        terms.outerjoin(levels, levels.c.product_id == part_id)
     )
 
 
@@ -149,8 +201,11 @@ PostgreSQL finds its plan for those values cheaper than the generic one (0.6 ms 
 the database's CPU per order, measured). One statement for the customer and the
 catalog: apart, they were two round trips, each some 0.1 ms of the gateway's CPU in
 the socket write alone."""
+ORDER_TERMS_LOCKING_ITEMS = {naming: _locking_items(terms) for naming, terms in ORDER_TERMS.items()}
+"""ORDER_TERMS and the lock of the items an order reserves from, in one round trip."""
 PART_NAMES = [column.name for column in PART_COLUMNS]
 PART_KEYS = [f"{CATALOG_PREFIX}{name}" for name in PART_NAMES]
+LEVEL_KEYS = [f"{LEVEL_PREFIX}{name}" for name in LOCKED_VALUES]
 HOLD_CREDIT = select(
     func.pg_advisory_xact_lock(
         func.hashtextextended(
@@ -167,33 +222,59 @@ HOLD_CREDIT = select(
 CREDIT_IN_USE = select(OWED + UNBILLED + OPEN_VALUE.scalar_subquery())
 
 
+NamedLine = tuple[str | None, str | None, str]
+"""A line's part as the client named it (its id, else its normalized SKU) and location."""
+
+
 class OrderTerms(TenantRepository):
-    """processOrder's reads of the customer and the catalog; none of them is tracked
-    (taking an order changes neither)."""
+    """processOrder's reads of the customer and the catalog (none of them is tracked:
+    taking an order changes neither), and its lock of the stock items, which the unit's
+    stock repository then tracks (`StockRepository.adopted`)."""
 
     table = customers
     noun = "Customer"
 
+    def __init__(self, statements: TenantDriver, stock: StockRepository):
+        super().__init__(statements)
+        self._stock = stock
+
     async def terms(
-        self,
-        customer_id: str,
-        product_ids: Sequence[str],
-        skus: Sequence[str],
-        location_ids: Sequence[str],
+        self, customer_id: str, lines: Sequence[NamedLine]
     ) -> tuple[CustomerTerms, OrderCatalog] | None:
         """The customer's terms, their row held FOR SHARE until commit (see above), with
-        the parts of these ids and of these normalized SKUs, the customer's specific
-        prices of them, and which of these locations exist, in one statement; None if
-        this tenant has no such customer."""
+        the parts the lines name, the customer's specific prices of them and which of
+        their locations exist, in one statement; None if this tenant has no such
+        customer."""
+        rows = await self._rows(_terms_statement(ORDER_TERMS, lines), **_named(customer_id, lines))
+        return None if not rows else self._terms_of(rows)
+
+    async def terms_locking_items(
+        self, customer_id: str, lines: Sequence[NamedLine], now: datetime
+    ) -> tuple[CustomerTerms, OrderCatalog, dict[tuple[str, str], StockItem]] | None:
+        """`terms`, and the stocked items the lines draw on, locked after the customer's
+        row in (product, location) order and tracked, to reserve from at `now` (as
+        `StockRepository.locked_to_reserve` leaves them), in the same statement; None if
+        this tenant has no such customer (and then nothing is locked). A pair never
+        stocked is not among the items: the caller opens it."""
         rows = await self._rows(
-            ORDER_TERMS[bool(product_ids), bool(skus)],
-            customer_id=customer_id,
-            product_ids=list(product_ids),
-            skus=list(skus),
-            location_ids=list(location_ids),
+            _terms_statement(ORDER_TERMS_LOCKING_ITEMS, lines),
+            **_named(customer_id, lines),
+            line_product_ids=[product for product, _, _ in lines],
+            line_skus=[sku for _, sku, _ in lines],
+            line_location_ids=[location for _, _, location in lines],
+            now=now,
         )
         if not rows:
             return None
+        terms, catalog = self._terms_of(rows)
+        levels = [
+            dict(zip(LOCKED_VALUES, (row[key] for key in LEVEL_KEYS), strict=True))
+            for row in rows
+            if row[LEVEL_KEYS[0]] is not None
+        ]
+        return terms, catalog, await self._stock.adopted(levels, now)
+
+    def _terms_of(self, rows: Sequence[Mapping[str, Any]]) -> tuple[CustomerTerms, OrderCatalog]:
         first = rows[0]
         customer = Customer(**{name: first[name] for name in CUSTOMER_NAMES})
         standing = CreditStanding(
@@ -205,7 +286,8 @@ class OrderTerms(TenantRepository):
         known = first[f"{CATALOG_PREFIX}known_locations"]
         found = OrderCatalog(known_locations=frozenset(known or ()))
         for row in rows:
-            if row[f"{CATALOG_PREFIX}id"] is not None:
+            part_id = row[PART_KEYS[0]]
+            if part_id is not None and part_id not in found.parts:
                 _add_part(found, row)
         return CustomerTerms(customer, standing, first["own_tier_discount"]), found
 
@@ -224,6 +306,26 @@ class OrderTerms(TenantRepository):
 
 
 CUSTOMER_NAMES = [column.name for column in CUSTOMER_COLUMNS]
+
+
+def _named(customer_id: str, lines: Sequence[NamedLine]) -> dict[str, Any]:
+    """The terms statement's values for the lines: the parts named by id, the SKUs named
+    without one, and the locations."""
+    return {
+        "customer_id": customer_id,
+        "product_ids": sorted({product for product, _, _ in lines if product is not None}),
+        "skus": sorted({sku for product, sku, _ in lines if product is None and sku}),
+        "location_ids": sorted({location for _, _, location in lines}),
+    }
+
+
+def _terms_statement(
+    statements: Mapping[tuple[bool, bool], Select], lines: Sequence[NamedLine]
+) -> Select:
+    """Of `statements` by (parts named by id, by SKU), the one the lines need."""
+    by_id = any(product is not None for product, _, _ in lines)
+    by_sku = any(product is None and bool(sku) for product, sku, _ in lines)
+    return statements[by_id, by_sku]
 
 
 def _add_part(found: OrderCatalog, row: Mapping[str, Any]) -> None:

@@ -161,6 +161,10 @@ class NamingSeries:
     async def next_ids(self, prefix: str, count: int, width: int = 3) -> list[str]:
         return [await self.next_id(prefix, width) for _ in range(count)]
 
+    async def next_id_of_block(self, prefix: str, width: int = 3) -> str:
+        """One process, one block that never runs out: the series' next number."""
+        return await self.next_id(prefix, width)
+
     async def next_ids_with_books(
         self, prefix: str, count: int, width: int = 3
     ) -> tuple[list[str], ChartOfAccounts, list[FinancialPeriod]]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from domain.errors import DomainError
 from domain.inventory.reservations import Reservation
+from domain.inventory.stock import StockItem, stock_id
 from domain.paging import PageRequest
 from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import (
@@ -254,11 +256,7 @@ class InMemoryOrderTerms(Table[Any]):
     table = "customers"
 
     async def terms(
-        self,
-        customer_id: str,
-        product_ids: Sequence[str],
-        skus: Sequence[str],
-        location_ids: Sequence[str],
+        self, customer_id: str, lines: Sequence[tuple[str | None, str | None, str]]
     ) -> tuple[CustomerTerms, OrderCatalog] | None:
         work: Any = self._work
         customer = await work.customers.get(customer_id)
@@ -267,7 +265,32 @@ class InMemoryOrderTerms(Table[Any]):
         standing = await work.credit_standings.get(customer_id)
         own = {d.tier: d.discount_percent for d in await work.tier_discounts.stored()}
         terms = CustomerTerms(customer, standing, own.get(customer.tier))
-        return terms, await self._catalog(customer_id, product_ids, skus, location_ids)
+        catalog = await self._catalog(
+            customer_id,
+            sorted({product for product, _, _ in lines if product is not None}),
+            sorted({sku for product, sku, _ in lines if product is None and sku}),
+            sorted({location for _, _, location in lines}),
+        )
+        return terms, catalog
+
+    async def terms_locking_items(
+        self, customer_id: str, lines: Sequence[tuple[str | None, str | None, str]], now: datetime
+    ) -> tuple[CustomerTerms, OrderCatalog, dict[tuple[str, str], StockItem]] | None:
+        read = await self.terms(customer_id, lines)
+        if read is None:
+            return None
+        terms, catalog = read
+        work: Any = self._work
+        pairs = {
+            (product or catalog.holders.get(sku or ""), location)
+            for product, sku, location in lines
+        }
+        stocked = [
+            (product, location)
+            for product, location in pairs
+            if product is not None and work.read("stock_levels", stock_id(product, location))
+        ]
+        return terms, catalog, await work.stock.locked_to_reserve(stocked, now)
 
     async def _catalog(
         self,
