@@ -42,14 +42,19 @@ class AggregateRepository(TenantRepository, Generic[A]):
         changes or records another event (one it had already recorded, such as its
         creation, is stored by the write that added it)."""
         known = self._tracked.get(aggregate.id)
-        if known is not None and known[0] is aggregate:
-            return aggregate
+        if known is None or known[0] is not aggregate:
+            self._stored_now(aggregate)
+        return aggregate
+
+    def _stored_now(self, aggregate: A) -> None:
+        """Remember `aggregate` as the tables hold it now: read, saved by `flush`, or
+        written by a statement of its own outside it (the events it still holds are
+        handed over at the next flush)."""
         self._tracked[aggregate.id] = (
             aggregate,
             self._stored_form(aggregate),
             len(aggregate.events),
         )
-        return aggregate
 
     def track_new(self, aggregate: A) -> A:
         """Remember `aggregate` as not stored yet: the unit of work inserts it at commit
@@ -70,10 +75,10 @@ class AggregateRepository(TenantRepository, Generic[A]):
             ]
         )
         recorded: list[DomainEvent] = []
-        for aggregate_id, (aggregate, _, _) in tracked:
+        for _, (aggregate, _, _) in tracked:
             recorded += aggregate.events
             aggregate.events.clear()
-            self._tracked[aggregate_id] = (aggregate, self._stored_form(aggregate), 0)
+            self._stored_now(aggregate)
         return recorded
 
     async def _save_all(self, changed: list[tuple[A, Any]]) -> None:

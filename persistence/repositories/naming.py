@@ -90,6 +90,12 @@ def series_id(prefix: str, number: int, width: int = 3) -> str:
     return f"{prefix}-{number:0{width}d}"
 
 
+def series_ids(prefix: str, last: int, count: int, width: int = 3) -> list[str]:
+    """The ids of the `count` numbers a statement took from the series `prefix` (`TAKE_MANY`
+    and the statements built on it), the last of them `last`, in order."""
+    return [series_id(prefix, n, width) for n in range(last - count + 1, last + 1)]
+
+
 class NamingSeries:
     """One tenant's series. Not a repository of the unit of work (its numbers are taken
     outside the unit's transaction), but its statement runs for the tenant like one."""
@@ -148,13 +154,8 @@ class NamingSeries:
             rows = await TenantDriver(driver, self.tenant_id).rows(
                 TAKE_MANY_WITH_BOOKS, {"series": prefix, "count": count}
             )
-        last = rows[0]["last_value"]
         chart, closed = books_of_rows(rows)
-        return (
-            [series_id(prefix, n, width) for n in range(last - count + 1, last + 1)],
-            chart,
-            closed,
-        )
+        return series_ids(prefix, rows[0]["last_value"], count, width), chart, closed
 
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3

@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import DomainEvent, PublishedEvent
 from persistence.correlation import current_correlation_id, new_correlation_id
-from persistence.driver import Driver, standalone
+from persistence.driver import TENANT, Driver, standalone
 from persistence.event_facts import event_from, facts_of
 from persistence.repositories.base import TenantRepository, insert_unnested, of_tenant, one_of
 from persistence.tables import outbox, outbox_cursor
@@ -203,6 +203,9 @@ APPENDED = [
 ]
 APPEND = insert_unnested(outbox, APPENDED)
 """A transaction's events, however many, in one statement, in the order recorded."""
+EVENT_COLUMNS = [name for name in APPENDED if name != TENANT]
+"""`APPENDED` but the tenant, which a statement writing a tenant's change with its events
+(a reservation or a payment written alone) binds once for both."""
 
 PUBLISHED_THROUGH = select(outbox_cursor.c.published_through).where(outbox_cursor.c.id == 1)
 

@@ -61,7 +61,7 @@ from persistence.repositories.inventory.stock import (
     figures,
 )
 from persistence.repositories.naming import TAKE_NEXT, series_id
-from persistence.repositories.outbox import APPENDED, appended
+from persistence.repositories.outbox import EVENT_COLUMNS, appended
 from persistence.tables import outbox, stock_levels, stock_reservations
 
 RESERVATION = stock_reservations.c
@@ -109,9 +109,6 @@ def _numbered_level(by_id: bool, by_sku: bool) -> Select[Any]:
     return select(number.c.last_value, *level.c).select_from(
         number.join(UNFLUSHED, true()).outerjoin(level, true())
     )
-
-
-EVENT_COLUMNS = [name for name in APPENDED if name != TENANT]
 
 
 def _saved_alone() -> Select[Any]:

@@ -297,14 +297,20 @@ class StockRepository(AggregateRepository[StockItem]):
     def written(self, items: Sequence[StockItem], rows: Sequence[Mapping[str, Any]]) -> None:
         """Take what the order's statement wrote of `items` (SAVE_LEVELS' RETURNING
         rows): one it did not write was changed meanwhile, VERSION_CONFLICT."""
+        self._take_saved(items, rows)
+        for item in items:
+            self._stored_now(item)
+        self._awaiting.clear()
+
+    def _take_saved(self, items: Iterable[StockItem], rows: Iterable[Mapping[str, Any]]) -> None:
+        """Take SAVE_LEVELS' RETURNING `rows` into `items`: an item with no row was
+        changed meanwhile (VERSION_CONFLICT)."""
         saved = {(row["product_id"], row["location_id"]): row for row in rows}
         for item in items:
             row = saved.get((item.product_id, item.location_id))
             if row is None:
                 raise self.stale(item.id, item.version)
             take_written(item, row)
-            self._tracked[item.id] = (item, self._stored_form(item), len(item.events))
-        self._awaiting.clear()
 
     def _carries(self, item: StockItem, before: Any) -> bool:
         """Whether the order's statement writes the item: it is carried, stored, and
@@ -504,15 +510,7 @@ class StockRepository(AggregateRepository[StockItem]):
                 added = []
             else:
                 statement = SAVE_LEVELS
-            written = {
-                (row["product_id"], row["location_id"]): row
-                for row in await self._rows(statement, **values)
-            }
-            for item in stored:
-                row = written.get((item.product_id, item.location_id))
-                if row is None:
-                    raise self.stale(item.id, item.version)
-                take_written(item, row)
+            self._take_saved(stored, await self._rows(statement, **values))
         await self._run_many(APPEND_MOVEMENT, movements)
         if added:
             await self._run(ADD, **by_column(added, STORED))

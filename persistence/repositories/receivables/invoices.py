@@ -41,7 +41,7 @@ from persistence.repositories.base import (
     versioned_update_unnested,
 )
 from persistence.repositories.inventory.lone_reservations import UNFLUSHED
-from persistence.repositories.naming import TAKE_MANY, series_id
+from persistence.repositories.naming import TAKE_MANY, series_ids
 from persistence.repositories.receivables.accounts import BOOKS, books_of_rows
 from persistence.repositories.receivables.documents import APPEND, appended
 from persistence.tables import invoice_lines, invoices, journal_lines
@@ -198,7 +198,7 @@ class InvoiceRepository(AggregateRepository[Invoice]):
             if row is None:
                 raise self.stale(invoice.id, invoice.version)
             take_written(invoice, row)
-            self._tracked[invoice.id] = (invoice, self._stored_form(invoice), len(invoice.events))
+            self._stored_now(invoice)
             self._awaiting.pop(invoice.id, None)
             self._carried.discard(invoice.id)
 
@@ -252,7 +252,6 @@ class InvoiceRepository(AggregateRepository[Invoice]):
         rows = await self._rows(
             NUMBERED_CURRENT, series=series, count=count, ids=sorted(set(invoice_ids))
         )
-        last = rows[0]["last_value"]
         chart, closed = books_of_rows(rows)
         found = self._headers(
             {c.name: row[INVOICE_PREFIX + c.name] for c in MONEY_COLUMNS}
@@ -260,7 +259,7 @@ class InvoiceRepository(AggregateRepository[Invoice]):
             if row[INVOICE_PREFIX + "id"] is not None
         )
         return (
-            [series_id(series, n, width) for n in range(last - count + 1, last + 1)],
+            series_ids(series, rows[0]["last_value"], count, width),
             chart,
             closed,
             {i.id: self._tracked_or(i) for i in found},

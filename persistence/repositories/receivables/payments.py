@@ -35,7 +35,7 @@ from persistence.repositories.base import (
     take_written,
     versioned_update,
 )
-from persistence.repositories.outbox import APPENDED as OUTBOX_APPENDED
+from persistence.repositories.outbox import EVENT_COLUMNS
 from persistence.repositories.outbox import appended as events_appended
 from persistence.repositories.receivables.documents import APPEND, APPENDED, appended
 from persistence.repositories.receivables.invoices import (
@@ -100,7 +100,6 @@ HEAD, PART, LINE, EVENT = "payment_", "part_", "line_", "event_"
 `invoices`, or the UPDATE of its invoices' money would set that column too."""
 RECEIVED_COLUMNS = ("version", "created_at", "updated_at")
 MOVED_COLUMNS = ("id", "version", "updated_at")
-EVENT_COLUMNS = [name for name in OUTBOX_APPENDED if name != TENANT]
 INVOICE = invoices.c
 HELD = (
     select(INVOICE.id, INVOICE.version)
@@ -287,7 +286,7 @@ class PaymentRepository(AggregateRepository[Payment]):
         written = await self._received(payment, RECEIVE_ALONE, events_appended(payment.events))
         if written:
             payment.events.clear()
-            self._tracked[payment.id] = (payment, self._stored_form(payment), 0)
+            self._stored_now(payment)
         return written
 
     async def _save(self, payment: Payment, before: dict[str, Any] | None) -> None:
