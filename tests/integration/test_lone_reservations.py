@@ -1,5 +1,6 @@
-"""The lone reservation's first statement takes its number as the numbering pool does:
-without waiting for its flush, and without changing the pooled session."""
+"""A lone reservation's level is read by a statement that writes nothing: its number
+comes from the process's block, so the tenant's `RES` series row is not written (nor
+locked) by each reservation."""
 
 from __future__ import annotations
 
@@ -11,24 +12,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from persistence.database import create_engine
 from persistence.unit_of_work import UnitOfWork
 
-SETTING = text("SELECT source FROM pg_settings WHERE name = 'synchronous_commit'")
+SERIES = text("SELECT last_value FROM naming_series WHERE tenant_id = :tenant AND series = 'RES'")
 
 
-async def test_the_unflushed_number_leaves_the_session_setting_as_it_was(
+async def test_reading_the_level_takes_no_number_and_a_block_serves_twenty(
     database_url: str, tenant: str
 ) -> None:
-    """`set_config(..., true)` ends with the statement: the next user of the connection
-    (a creating transaction, whose commit must be flushed) keeps the server's setting."""
     engine: AsyncEngine = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
-        for expected in ("RES-001", "RES-002"):
+        numbers = []
+        for _ in range(21):
             async with UnitOfWork(engine, tenant, reading=True) as work:
-                number, item = await work.lone_reservations.numbered_level(
-                    "RES", None, "NO-SUCH-SKU", "LOC-1", datetime.now(UTC)
+                item = await work.lone_reservations.level(
+                    None, "NO-SUCH-SKU", "LOC-1", datetime.now(UTC)
                 )
-            assert (number, item) == (expected, None)
-        async with engine.connect() as same_connection:
-            source = (await same_connection.execute(SETTING)).scalar_one()
-        assert source not in {"session", "client"}
+                numbers.append(await work.naming.next_id_of_block("RES"))
+            assert item is None
+        async with engine.connect() as connection:
+            taken = (await connection.execute(SERIES, {"tenant": tenant})).scalar_one()
+        assert numbers == [f"RES-{n:03d}" for n in range(1, 22)]
+        assert taken == 40, "two blocks of twenty taken, one statement each"
     finally:
         await engine.dispose()
