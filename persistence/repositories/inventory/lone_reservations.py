@@ -49,12 +49,12 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from persistence.driver import TENANT
-from persistence.repositories.base import TenantRepository, by_column, of_tenant, take_written
+from persistence.repositories.base import TenantRepository, of_tenant, take_written
 from persistence.repositories.inventory.reservations import ACTIVE, STORED, stored_values
 from persistence.repositories.inventory.stock import (
     ITEM_COLUMNS,
     LEVEL,
-    SAVE_LEVELS,
+    SAVE_LEVEL,
     WITH_PART,
     figures,
 )
@@ -91,7 +91,7 @@ def _level(by_id: bool, by_sku: bool) -> Select[Any]:
 
 
 def _saved_alone() -> Select[Any]:
-    saved = SAVE_LEVELS.cte("saved_level")
+    saved = SAVE_LEVEL.cte("saved_level")
     added = insert(stock_reservations).from_select(
         [TENANT, *STORED],
         select(
@@ -161,7 +161,7 @@ class LoneReservations(TenantRepository):
             "key_version": item.version,
         }
         values = {
-            **by_column([level], list(level)),
+            **level,
             **{f"new_{name}": value for name, value in stored_values(reservation).items()},
             **{
                 f"event_{name}": value for name, value in appended(events).items() if name != TENANT
