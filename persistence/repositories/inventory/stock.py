@@ -528,13 +528,13 @@ class StockRepository(AggregateRepository[StockItem]):
         stored = [item for item, before in changed if before is not None]
         if stored:
             levels = [_level_values(item) for item in stored]
-            values = by_column(levels, list(levels[0]))
+            statement, values = SAVE_LEVELS, by_column(levels, list(levels[0]))
             if added:
                 statement = SAVE_LEVELS_ADDING
                 values.update(by_column(added, STORED, prefix=ADDED_PREFIX))
                 added = []
-            else:
-                statement = SAVE_LEVELS
+            elif len(levels) == 1:
+                statement, values = SAVE_LEVEL, levels[0]
             self._take_saved(stored, await self._rows(statement, **values))
         await self._run_many(APPEND_MOVEMENT, movements)
         if added:
@@ -556,7 +556,8 @@ class StockRepository(AggregateRepository[StockItem]):
 
 
 def _level_values(item: StockItem) -> dict[str, Any]:
-    """The item's level as SAVE_LEVELS takes it (`by_column`), keyed by the version read."""
+    """The item's level as SAVE_LEVEL takes it (and SAVE_LEVELS, `by_column`), keyed by the
+    version read."""
     return {
         **figures(item),
         "key_product_id": item.product_id,
