@@ -95,17 +95,12 @@ class LoneReservationStore(Protocol):
     """A reservation in two statements that stand alone, in a unit of work that opens no
     transaction (persistence/repositories/inventory/lone_reservations.py)."""
 
-    async def numbered_level(
-        self,
-        series: str,
-        product_id: str | None,
-        sku: str | None,
-        location_id: str,
-        now: datetime,
-    ) -> tuple[str, StockItem | None]:
-        """The next id of `series`, and the part's item at the location as stored now
-        (unlocked, untracked, without its reservations); None if there is no such level
-        or it holds a reservation due by `now`."""
+    async def level(
+        self, product_id: str | None, sku: str | None, location_id: str, now: datetime
+    ) -> StockItem | None:
+        """The part's item at the location as stored now (unlocked, untracked, without
+        its reservations); None if there is no such level or it holds a reservation due
+        by `now`."""
         ...
 
     async def saved_alone(self, item: StockItem, reservation: Reservation) -> bool:

@@ -55,12 +55,13 @@ async def reserve_stock(
     alone: UnitOfWorkFactory | None = None,
 ) -> tuple[StockItem, Reservation]:
     """Hold `quantity` of the part (by id or SKU) at `location_id` until `expires_at`
-    (`DEFAULT_HOLD` from now if None). The id is taken from the RES series first (numbers
-    are taken outside the transaction, docs/decisions.md, and before the row lock so the
-    lock is not held meanwhile), so a refused reservation leaves a gap.
+    (`DEFAULT_HOLD` from now if None). The id is taken first, from the block of RES numbers
+    the process holds (`next_id_of_block`: numbers are taken outside the transaction,
+    docs/decisions.md, and most reservations spend no statement on theirs), so a refused
+    reservation leaves a gap.
 
     A hot path (docs/inventory.md, "Reservations"). Given `alone` (units of work that
-    open no transaction), the number and the level are read in one statement and the
+    open no transaction), the level is read in one statement and the
     item's change written in a second, version-checked: two round trips when nothing
     else changed the level meanwhile (persistence/repositories/inventory/
     lone_reservations.py). Otherwise, in a transaction, the part's level at the location
@@ -73,9 +74,8 @@ async def reserve_stock(
     reservation_id = None
     if alone is not None and (product_id is not None or the_sku is not None):
         async with alone() as work:
-            reservation_id, item = await work.lone_reservations.numbered_level(
-                RESERVATION_SERIES, product_id, the_sku, location_id, now
-            )
+            reservation_id = await work.naming.next_id_of_block(RESERVATION_SERIES)
+            item = await work.lone_reservations.level(product_id, the_sku, location_id, now)
             if item is not None:
                 reservation = item.reserve(
                     reservation_id, quantity, reference_type, reference_id, until, by, now
@@ -84,7 +84,7 @@ async def reserve_stock(
                     return item, reservation
     async with uow() as work:
         if reservation_id is None:
-            reservation_id = await work.naming.next_id(RESERVATION_SERIES)
+            reservation_id = await work.naming.next_id_of_block(RESERVATION_SERIES)
         item = await work.stock.locked_if_stocked(product_id, the_sku, location_id)
         if item is None:
             part = await named_part(work, product_id, sku, "")

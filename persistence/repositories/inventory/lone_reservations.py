@@ -1,14 +1,13 @@
 """A reservation in two statements and no transaction: the hot path of `reserveStock`.
 
-The general path (`StockRepository` in a unit of work) spends seven round trips on a
-reservation of stocked stock: its number on the numbering pool, then BEGIN, the level
-locked, the level's UPDATE, the reservation's INSERT, the outbox INSERT and COMMIT.
+The general path (`StockRepository` in a unit of work) spends six round trips on a
+reservation of stocked stock: BEGIN, the level locked, the level's UPDATE, the
+reservation's INSERT, the outbox INSERT and COMMIT.
 Here each statement is atomic by itself, as a single statement is in PostgreSQL:
 
-1. `numbered_level`: the next number of the series taken (the series row is locked for
-   this statement only, as on the numbering pool) with the level read, unlocked, in
-   one statement, whose commit does not wait for its flush (`UNFLUSHED`), as the
-   numbering pool's do not;
+1. `level`: the level read, unlocked (the reservation's number comes from the block of
+   numbers the process holds, `NamingSeries.next_id_of_block`, so this statement
+   writes nothing);
 2. `saved_alone`: the level's version-checked UPDATE, the reservation's INSERT and the
    events' outbox INSERT in one statement (data-modifying CTEs), the two INSERTs
    reading the UPDATE's row: the level did not change since it was read, or nothing
@@ -42,7 +41,6 @@ from sqlalchemy import (
     cast,
     func,
     insert,
-    literal_column,
     select,
     true,
 )
@@ -51,16 +49,15 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from persistence.driver import TENANT
-from persistence.repositories.base import TenantRepository, by_column, of_tenant, take_written
+from persistence.repositories.base import TenantRepository, of_tenant, take_written
 from persistence.repositories.inventory.reservations import ACTIVE, STORED, stored_values
 from persistence.repositories.inventory.stock import (
     ITEM_COLUMNS,
     LEVEL,
-    SAVE_LEVELS,
+    SAVE_LEVEL,
     WITH_PART,
     figures,
 )
-from persistence.repositories.naming import TAKE_NEXT, series_id
 from persistence.repositories.outbox import EVENT_COLUMNS, appended
 from persistence.tables import outbox, stock_levels, stock_reservations
 
@@ -82,37 +79,19 @@ NEXT_EXPIRY = case(
 """When the level's first ACTIVE reservation expires (only read if it holds any)."""
 
 
-UNFLUSHED = select(
-    func.set_config(literal_column("'synchronous_commit'"), literal_column("'off'"), true()).label(
-        "synchronous_commit"
-    )
-).cte("unflushed")
-"""This statement's own commit does not wait for its WAL flush, as the numbering pool's
-do not (persistence/database.py, `NUMBERING_SESSION`): the number is durable once the
-reservation that uses it commits, flushed, after it; a crash can only lose a number no
-committed record holds. `set_config(..., true)` ends with the statement's transaction,
-so the pooled session keeps its own setting. A flushed commit cost the database some
-0.1-0.2 ms of CPU and the request an fsync wait (0.5-2 ms on the benchmark's disk)."""
-
-
 @cache
-def _numbered_level(by_id: bool, by_sku: bool) -> Select[Any]:
-    """The series' next number, and the level of the part (by id, SKU or both) at the
-    location if there is one."""
-    number = TAKE_NEXT.cte("number")
+def _level(by_id: bool, by_sku: bool) -> Select[Any]:
+    """The level of the part (by id, SKU or both) at the location, if there is one."""
     where = [of_tenant(stock_levels), LEVEL.location_id == bindparam("location_id")]
     if by_id:
         where.append(LEVEL.product_id == bindparam("product_id"))
     if by_sku:
         where.append(LEVEL.sku == bindparam("sku"))
-    level = select(*ITEM_COLUMNS, NEXT_EXPIRY).select_from(WITH_PART).where(*where).subquery()
-    return select(number.c.last_value, *level.c).select_from(
-        number.join(UNFLUSHED, true()).outerjoin(level, true())
-    )
+    return select(*ITEM_COLUMNS, NEXT_EXPIRY).select_from(WITH_PART).where(*where)
 
 
 def _saved_alone() -> Select[Any]:
-    saved = SAVE_LEVELS.cte("saved_level")
+    saved = SAVE_LEVEL.cte("saved_level")
     added = insert(stock_reservations).from_select(
         [TENANT, *STORED],
         select(
@@ -153,31 +132,21 @@ class LoneReservations(TenantRepository):
 
     table = stock_reservations
 
-    async def numbered_level(
-        self,
-        series: str,
-        product_id: str | None,
-        sku: str | None,
-        location_id: str,
-        now: datetime,
-    ) -> tuple[str, StockItem | None]:
-        """The next id of `series`, and the item of the part (by id, normalized SKU or
-        both) at the location as stored now, unlocked and untracked; None if there is no
-        such level or it holds a reservation due by `now`."""
+    async def level(
+        self, product_id: str | None, sku: str | None, location_id: str, now: datetime
+    ) -> StockItem | None:
+        """The item of the part (by id, normalized SKU or both) at the location as stored
+        now, unlocked and untracked; None if there is no such level or it holds a
+        reservation due by `now`."""
         by_id, by_sku = product_id is not None, sku is not None
         key = {"product_id": product_id} if by_id else {}
         if by_sku:
             key["sku"] = sku
-        row = await self._row(
-            _numbered_level(by_id, by_sku), series=series, location_id=location_id, **key
-        )
-        assert row is not None, "the upsert always returns the series' new value"
-        number = series_id(series, row["last_value"])
-        due = row["next_expiry"] is not None and row["next_expiry"] <= now
-        if row["product_id"] is None or due:
-            return number, None
+        row = await self._row(_level(by_id, by_sku), location_id=location_id, **key)
+        if row is None or (row["next_expiry"] is not None and row["next_expiry"] <= now):
+            return None
         columns = {c.name: row[c.name] for c in ITEM_COLUMNS}
-        return number, StockItem(tenant_id=self.tenant_id, **columns)
+        return StockItem(tenant_id=self.tenant_id, **columns)
 
     async def saved_alone(self, item: StockItem, reservation: Reservation) -> bool:
         """Write the item's figures, `reservation` and the events it recorded in one
@@ -192,7 +161,7 @@ class LoneReservations(TenantRepository):
             "key_version": item.version,
         }
         values = {
-            **by_column([level], list(level)),
+            **level,
             **{f"new_{name}": value for name, value in stored_values(reservation).items()},
             **{
                 f"event_{name}": value for name, value in appended(events).items() if name != TENANT

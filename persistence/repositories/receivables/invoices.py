@@ -40,8 +40,7 @@ from persistence.repositories.base import (
     take_written,
     versioned_update_unnested,
 )
-from persistence.repositories.inventory.lone_reservations import UNFLUSHED
-from persistence.repositories.naming import TAKE_MANY, series_ids
+from persistence.repositories.naming import TAKE_MANY, UNFLUSHED, series_ids
 from persistence.repositories.receivables.accounts import BOOKS, books_of_rows
 from persistence.repositories.receivables.documents import APPEND, appended
 from persistence.tables import invoice_lines, invoices, journal_lines

@@ -337,15 +337,9 @@ class LoneReservations:
     def __init__(self, work: Any):
         self._work = work
 
-    async def numbered_level(
-        self,
-        series: str,
-        product_id: str | None,
-        sku: str | None,
-        location_id: str,
-        now: datetime,
-    ) -> tuple[str, StockItem | None]:
-        number = await self._work.naming.next_id(series)
+    async def level(
+        self, product_id: str | None, sku: str | None, location_id: str, now: datetime
+    ) -> StockItem | None:
         stock = InMemoryStock(self._work)
         for row in self._work.rows(InMemoryStock.table):
             item = stock._item(row)
@@ -357,8 +351,8 @@ class LoneReservations:
                 (r.product_id, r.location_id) == (item.product_id, location_id) and r.is_due(now)
                 for r in self._work.rows(StockReservations.table)
             )
-            return number, None if due else item
-        return number, None
+            return None if due else item
+        return None
 
     async def saved_alone(self, item: StockItem, reservation: Reservation) -> bool:
         stored = self._work.read(InMemoryStock.table, item.id)
