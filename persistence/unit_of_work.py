@@ -25,7 +25,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from domain.errors import ServiceUnavailable
 from domain.events import DomainEvent
-from persistence.database import numbering_engine, timeouts_of
+from persistence.database import checked_out, numbering_engine, timeouts_of
 from persistence.driver import LOST_CONNECTION, Driver, TenantDriver
 from persistence.json_reads.documents import JsonDocuments
 from persistence.repositories.aggregates import AggregateRepository
@@ -100,15 +100,6 @@ def unavailable() -> ServiceUnavailable:
     )
 
 
-async def _checked_out(engine: AsyncEngine) -> PoolProxiedConnection:
-    """A connection of `engine`'s pool, as the pool hands it out (its checkout events,
-    its timeout, its check of a connection idle too long), without the SQLAlchemy
-    `Connection` and `AsyncConnection` around it: the unit speaks to asyncpg only, and
-    making, starting and closing those two and fetching the raw connection through them
-    cost three greenlet switches and some 25 µs a unit."""
-    return await greenlet_spawn(engine.sync_engine.pool.connect)
-
-
 async def _discard(connection: PoolProxiedConnection) -> None:
     """Drop a connection the server may never answer on, without waiting for it (the
     pool then forgets it: invalidating checks it in)."""
@@ -161,7 +152,7 @@ class UnitOfWork:
         # The deadline covers the unit from here to its end (see DatabaseTimeouts).
         await self._deadline.__aenter__()
         try:
-            connection = await _checked_out(self._engine)
+            connection = await checked_out(self._engine)
         except BaseException as error:
             await self._end_deadline(error)
             raise
