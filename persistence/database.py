@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -205,11 +206,20 @@ async def checked_out(engine: AsyncEngine) -> PoolProxiedConnection:
             return connection
         try:
             await greenlet_spawn(engine.dialect.do_ping, connection.dbapi_connection)
-        except Exception:
-            await greenlet_spawn(connection.invalidate)
+        except BaseException as error:
+            await discard(connection)
+            if not isinstance(error, Exception):
+                raise
         else:
             return connection
     return await greenlet_spawn(pool.connect)
+
+
+async def discard(connection: PoolProxiedConnection) -> None:
+    """Drop a connection the server may never answer on, without waiting for it (the
+    pool then forgets it: invalidating checks it in)."""
+    with suppress(Exception):
+        await greenlet_spawn(connection.invalidate)
 
 
 async def ping(engine: AsyncEngine) -> None:
