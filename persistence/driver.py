@@ -89,6 +89,8 @@ class Compiled:
 
 
 def _taker(names: Sequence[str]) -> Taker:
+    """`itemgetter` of `names`, always giving a tuple: of one name it gives the value
+    alone, and of none it cannot be made."""
     if len(names) > 1:
         return itemgetter(*names)
     if names:
