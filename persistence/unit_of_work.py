@@ -21,11 +21,10 @@ import asyncpg
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
-from sqlalchemy.util import greenlet_spawn
 
 from domain.errors import ServiceUnavailable
 from domain.events import DomainEvent
-from persistence.database import numbering_engine, timeouts_of
+from persistence.database import checked_out, discard, numbering_engine, timeouts_of
 from persistence.driver import LOST_CONNECTION, Driver, TenantDriver
 from persistence.json_reads.documents import JsonDocuments
 from persistence.repositories.aggregates import AggregateRepository
@@ -100,22 +99,6 @@ def unavailable() -> ServiceUnavailable:
     )
 
 
-async def _checked_out(engine: AsyncEngine) -> PoolProxiedConnection:
-    """A connection of `engine`'s pool, as the pool hands it out (its checkout events,
-    its timeout, its check of a connection idle too long), without the SQLAlchemy
-    `Connection` and `AsyncConnection` around it: the unit speaks to asyncpg only, and
-    making, starting and closing those two and fetching the raw connection through them
-    cost three greenlet switches and some 25 µs a unit."""
-    return await greenlet_spawn(engine.sync_engine.pool.connect)
-
-
-async def _discard(connection: PoolProxiedConnection) -> None:
-    """Drop a connection the server may never answer on, without waiting for it (the
-    pool then forgets it: invalidating checks it in)."""
-    with suppress(Exception):
-        await greenlet_spawn(connection.invalidate)
-
-
 R = TypeVar("R", bound=TenantRepository)
 
 
@@ -161,7 +144,7 @@ class UnitOfWork:
         # The deadline covers the unit from here to its end (see DatabaseTimeouts).
         await self._deadline.__aenter__()
         try:
-            connection = await _checked_out(self._engine)
+            connection = await checked_out(self._engine)
         except BaseException as error:
             await self._end_deadline(error)
             raise
@@ -170,7 +153,7 @@ class UnitOfWork:
             if not self._reading:
                 await driver.begin()
         except BaseException as error:
-            await _discard(connection)
+            await discard(connection)
             await self._end_deadline(error)
             raise
         self._pooled, self._driver = connection, driver
@@ -299,7 +282,7 @@ class UnitOfWork:
             if stalled or driver.in_transaction() or driver.connection.is_closed():
                 # Never hand the pool a connection still inside this transaction (the
                 # ROLLBACK was cancelled or the connection broke): it is discarded.
-                await _discard(connection)
+                await discard(connection)
             else:
                 # Handing back does no I/O: the pool has room for every connection it
                 # opened, and the driver's connection holds no transaction of its own
