@@ -210,20 +210,33 @@ async def process_order(
     lines: Sequence[RequestedLine],
     address: ShippingAddress,
     backorder: ShortfallBackorder | None = None,
+    *,
+    alone: UnitOfWorkFactory | None = None,
 ) -> OrderProcessing:
+    """Take the order (see above). A hot path: given `alone` (units of work that open no
+    transaction), the terms, the catalog's answer and the items are read unlocked in one
+    statement, the order decided on them as below, and written by a second statement
+    that holds the customer's row, locks the items after it and writes the order, its
+    lines, the items' levels and new reservations and every event only if the
+    customer's standing and every item are still as read (`taken_alone`): two round
+    trips. Left to the transaction (under the order's number if one was taken): a
+    customer with a credit limit, a pair never stocked or an item holding a reservation
+    due by now, a shortfall to backorder, and an order whose second statement found
+    something changed and wrote nothing."""
     now = clock.now()
     check_request(lines, address, backorder, now)
+    order_id = None
+    if alone is not None:
+        async with alone() as work:
+            settled, order_id = await _alone(work, customer_id, lines, address, backorder, by, now)
+        if settled is not None:
+            return settled
     async with uow() as work:
         terms, catalog, items = await terms_and_items(work, customer_id, lines, now)
         terms.standing.refuse_new_work()
         customer = terms.customer
         parts, prices = priced_lines(terms, catalog, lines)
-        drafts = [
-            OrderLine(
-                n, part.id, part.sku, line.location_id, line.quantity, price.customer_price, ""
-            )
-            for n, (line, part, price) in enumerate(zip(lines, parts, prices, strict=True), 1)
-        ]
+        drafts = _drafts(lines, parts, prices)
         never_stocked = [pair for pair in sorted(demand(drafts)) if pair not in items]
         if never_stocked:
             items |= await work.stock.locked_to_reserve(never_stocked, now)
@@ -236,7 +249,7 @@ async def process_order(
         taken = within_stock(drafts, available) if short else drafts
         order = None
         if taken:
-            order = await _taken(work, customer, taken, address, items, by, now)
+            order = await _taken(work, customer, taken, address, items, by, now, order_id)
         prices_of = {
             part.id: price.customer_price for part, price in zip(parts, prices, strict=True)
         }
@@ -254,6 +267,51 @@ async def process_order(
         return OrderProcessing(status, order, short, backorders)
 
 
+async def _alone(
+    work: UnitOfWork,
+    customer_id: str,
+    lines: Sequence[RequestedLine],
+    address: ShippingAddress,
+    backorder: ShortfallBackorder | None,
+    by: str,
+    now: datetime,
+) -> tuple[OrderProcessing | None, str | None]:
+    """The order decided on what one unlocked statement read and written by a second
+    (`process_order`), or short (INSUFFICIENT_INVENTORY, nothing written); None if it is
+    left to the transaction, with the order's number if one was taken. A refusal (an
+    unknown customer, part or location, a blocked customer) is final: it is what the
+    transaction would have found at that moment."""
+    read = await work.order_terms.terms_with_items(customer_id, _named(lines), now)
+    terms, catalog, items = _found(customer_id, read)
+    terms.standing.refuse_new_work()
+    customer = terms.customer
+    if customer.credit_limit is not None:
+        return None, None
+    parts, prices = priced_lines(terms, catalog, lines)
+    drafts = _drafts(lines, parts, prices)
+    if any(pair not in items for pair in demand(drafts)):
+        return None, None
+    short = unavailable_items(drafts, {pair: item.available for pair, item in items.items()})
+    if short:
+        if backorder is not None:
+            return None, None
+        return OrderProcessing(OrderProcessingStatus.INSUFFICIENT_INVENTORY, None, short), None
+    order = await _taken(work, customer, drafts, address, items, by, now)
+    if await work.sales_orders.taken_alone(order, terms.standing):
+        return OrderProcessing(OrderProcessingStatus.SUCCESS, order, []), None
+    return None, order.id
+
+
+def _drafts(
+    lines: Sequence[RequestedLine], parts: Sequence[Part], prices: Sequence[EffectivePrice]
+) -> list[OrderLine]:
+    """The order's lines, numbered from 1, each at the customer's price of its part."""
+    return [
+        OrderLine(n, part.id, part.sku, line.location_id, line.quantity, price.customer_price, "")
+        for n, (line, part, price) in enumerate(zip(lines, parts, prices, strict=True), 1)
+    ]
+
+
 async def _taken(
     work: UnitOfWork,
     customer: Customer,
@@ -262,14 +320,17 @@ async def _taken(
     items: dict[tuple[str, str], StockItem],
     by: str,
     now: datetime,
+    order_id: str | None = None,
 ) -> SalesOrder:
-    """The order of `drafts`, credit checked, numbered, every line reserved."""
+    """The order of `drafts`, credit checked, numbered (unless `order_id` was taken
+    already), every line reserved."""
     if customer.credit_limit is not None:
         await work.order_terms.hold_credit(customer.id)
     await credit_must_allow(
         work, customer, sum((line.line_total for line in drafts), Decimal("0.00"))
     )
-    order_id = await work.naming.next_id_of_block(ORDER_SERIES)
+    if order_id is None:
+        order_id = await work.naming.next_id_of_block(ORDER_SERIES)
     order = SalesOrder.taken(
         order_id,
         work.tenant_id,

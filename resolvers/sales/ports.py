@@ -10,6 +10,7 @@ from typing import Protocol
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.paging import PageRequest
+from domain.receivables.credit_control import CreditStanding
 from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import Backorder, BackorderFilter
 from domain.sales.opportunities import Opportunity, OpportunityFilter
@@ -54,6 +55,14 @@ class SalesOrderStore(Changeable[SalesOrder], Protocol):
 
     async def reservations(self, reservation_ids: Sequence[str]) -> dict[str, Reservation]:
         """The reservations of these ids, in whatever state, by id."""
+        ...
+
+    async def taken_alone(self, order: SalesOrder, standing: CreditStanding) -> bool:
+        """In a unit that opens no transaction: write the new order `add`ed, the items
+        it reserves from (read with `OrderTermsReader.terms_with_items`) and the events
+        of them all at once, if the customer (not blocked, no credit limit) is still at
+        `standing`'s version and every item at the version read; whether they were
+        (nothing is written otherwise)."""
         ...
 
 
@@ -122,6 +131,14 @@ class OrderTermsReader(Protocol):
         row in (product, location) order and tracked, to reserve from at `now` (as
         `StockStore.locked_to_reserve` leaves them), in the same statement. A pair never
         stocked is not among the items."""
+        ...
+
+    async def terms_with_items(
+        self, customer_id: str, lines: Sequence[tuple[str | None, str | None, str]], now: datetime
+    ) -> tuple[CustomerTerms, OrderCatalog, dict[tuple[str, str], StockItem]] | None:
+        """`terms_locking_items` unlocked, in a unit that opens no transaction (for
+        `SalesOrderStore.taken_alone`). An item holding a reservation due by `now` is
+        left out, as a pair never stocked is."""
         ...
 
     async def hold_credit(self, customer_id: str) -> None:
