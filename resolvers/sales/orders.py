@@ -1,19 +1,34 @@
 """Taking an order: every line's stock checked, the customer's credit checked, the order
 created and every line reserved, all in one unit of work or nothing.
 
-The customer's terms are read first, their row held until commit (no block or limit
-change passes the order), with the lines' parts at the customer's prices and the stock
-items the order draws on, locked after the customer's row and sorted by (product,
-location), as every sales use case locks them (`SalesOrder.lines_by_stock`), so two
-orders sharing parts never deadlock; all in one statement
+Mostly in two statements and no transaction (`process_order`'s `alone`): the customer's
+terms, the lines' parts at their prices and the stock items read unlocked in one
+statement (persistence/repositories/sales/terms.py, `terms_with_items`); the order
+decided on them as below; then one statement holds the customer's row (FOR SHARE, as
+the transaction does) if their standing is still the one read, locks the items after it
+in (product, location) order, and writes the order, its lines, the items' levels and new
+reservations and every event only if each item is still at the version read, or nothing
+at all (persistence/repositories/sales/orders.py, `TAKE_ALONE`). A block or a limit
+change that came between is caught by the first check and one in flight is waited for;
+a reservation, receipt or other order that came between, by the second. When it wrote
+nothing, the transaction below decides again under the number already taken. A
+customer with a credit limit, a pair never stocked, an item holding a reservation due
+by now and a shortfall to backorder go to the transaction at once; an order short of
+stock with none to backorder is answered from the first statement, writing nothing.
+
+In the transaction, the customer's terms are read first, their row held until commit (no
+block or limit change passes the order), with the lines' parts at the customer's prices
+and the stock items the order draws on, locked after the customer's row and sorted by
+(product, location), as every sales use case locks them (`SalesOrder.lines_by_stock`),
+so two orders sharing parts never deadlock; all in one statement
 (persistence/repositories/sales/terms.py). A pair never stocked is opened and locked
-after them. Orders of a customer with a credit limit then pass the credit check one at
-a time (`hold_credit`); a customer without one has nothing to check. The order's number
-comes from a block the process holds (`next_id_of_block`: most orders spend no
-statement on it), and the order is inserted at commit with its items' levels and new
-reservations, in one statement. Of two customers ordering
-the last units at once, the second finds them reserved: INSUFFICIENT_INVENTORY, never
-both served.
+after them. Orders of a customer with a credit limit then pass the credit check one at a
+time (`hold_credit`); a customer without one has nothing to check. The order's number
+comes from a block the process holds (`next_id_of_block`: most orders spend no statement
+on it), and the order is inserted at commit with its items' levels and new reservations,
+in one statement. Of two customers ordering the last units at once, the second finds
+them reserved (alone, its second statement finds the items changed, and the transaction
+then finds them reserved): INSUFFICIENT_INVENTORY, never both served.
 
 A short order is an answer, not an error (seed 004's `OrderProcessingResult` with
 `status: INSUFFICIENT_INVENTORY` and `unavailableItems`): the client asked a fair

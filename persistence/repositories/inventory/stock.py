@@ -14,7 +14,8 @@ it changes (a reorder point set before the first receipt).
 Items a new sales order reserves from are written by the order's own statement: the
 order's repository `carry`s them, and at commit takes their writes (`carried`) and
 hands back what its statement wrote (`written`), as a payment carries the money moves
-of its invoices.
+of its invoices; an order written alone also locks them in its statement first and
+writes them only if they are still at the versions read (`levels_still_at`).
 """
 
 from __future__ import annotations

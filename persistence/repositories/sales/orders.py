@@ -2,7 +2,9 @@
 together; a new order is inserted whole at commit, with the levels and new
 reservations of the stock items it reserves from (`StockRepository.carry`: one round
 trip where there were two), a change saves the header with its version (the lines are
-written once, when the order is taken).
+written once, when the order is taken). Outside any transaction, the same statement
+also writes the events, and all of it only if the customer's standing and the items
+are still as read (`TAKE_ALONE`, `taken_alone`), as a payment is written alone.
 
 Besides the aggregate: the lock that serialises one customer's orders for the credit
 check, the value of their open orders, and the reservations holding orders' lines for

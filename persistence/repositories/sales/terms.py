@@ -4,7 +4,9 @@ with the catalog's answer for the lines (the parts named by id or SKU with the
 customer's specific prices of them, and which locations exist) and, for processOrder,
 the stock items the lines draw on, locked after the customer's row (the unit's stock
 repository tracks them: one round trip fewer than locking them apart); and, for a
-customer with a credit limit only, the credit they have in use.
+customer with a credit limit only, the credit they have in use. An order written alone
+(outside any transaction) reads the same without any lock (`terms_with_items`): the
+statement that writes it holds and checks what this one read.
 
 The customer's row is held FOR SHARE, not locked for update: orders of one customer
 without a limit have nothing to check against each other and no longer queue on it,
