@@ -400,8 +400,9 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         their events are handed over."""
         carried = self._stock.carried()
         assert carried, "an order reserves from at least one item"
-        events = [event for item, _, _ in carried for event in item.events] + order.events
-        written = await self._inserted(
+        items = [item for item, _, _ in carried]
+        events = [event for item in items for event in item.events] + order.events
+        saved = await self._inserted(
             order,
             carried,
             TAKE_ALONE,
@@ -412,11 +413,13 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
                 if name != TENANT
             },
         )
-        if written:
-            for aggregate in [*(item for item, _, _ in carried), order]:
-                aggregate.events.clear()
-            self._stored_now(order)
-        return written
+        if saved is None:
+            return False
+        for aggregate in [*items, order]:
+            aggregate.events.clear()
+        self._stock.written(items, saved)
+        self._stored_now(order)
+        return True
 
     async def _insert(self, order: SalesOrder) -> None:
         """The order and its lines in one statement, with the levels and new reservations
@@ -427,8 +430,9 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
             assert row is not None, "an INSERT ... RETURNING gives its row"
             take_written(order, row)
             return
-        written = await self._inserted(order, carried, ADD_ORDER_RESERVING)
-        assert written, "an INSERT ... RETURNING gives its row"
+        saved = await self._inserted(order, carried, ADD_ORDER_RESERVING)
+        assert saved is not None, "an INSERT ... RETURNING gives its row"
+        self._stock.written([item for item, _, _ in carried], saved)
 
     async def _inserted(
         self,
@@ -436,9 +440,11 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         carried: Sequence[tuple[StockItem, dict[str, Any], list[dict[str, Any]]]],
         statement: Select,
         **values: Any,
-    ) -> bool:
+    ) -> list[dict[str, Any]] | None:
         """`statement` (ADD_ORDER_RESERVING or TAKE_ALONE) of the order and its `carried`
-        items, with `values`; whether it wrote them (the items take what it wrote)."""
+        items, with `values`: the levels it saved (SAVE_LEVELS' RETURNING rows, for
+        `StockRepository.written`), the order taking its stamps; None if it wrote
+        nothing."""
         levels = [level for _, level, _ in carried]
         added = [reservation for _, _, reserved in carried for reservation in reserved]
         rows = await self._rows(
@@ -450,17 +456,13 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
             **values,
         )
         if not rows:
-            return False
+            return None
         take_written(order, {name: rows[0][name] for name in STAMPS})
-        self._stock.written(
-            [item for item, _, _ in carried],
-            [
-                {name: row[f"{LEVEL_PREFIX}{name}"] for name in LEVEL_SAVED_NAMES}
-                for row in rows
-                if row[f"{LEVEL_PREFIX}product_id"] is not None
-            ],
-        )
-        return True
+        return [
+            {name: row[f"{LEVEL_PREFIX}{name}"] for name in LEVEL_SAVED_NAMES}
+            for row in rows
+            if row[f"{LEVEL_PREFIX}product_id"] is not None
+        ]
 
     def _matching(self, wanted: SalesOrderFilter) -> Select:
         statement = select(*HEADER).where(of_tenant(sales_orders))
