@@ -11,7 +11,8 @@ reservations and every event only if each item is still at the version read, or 
 at all (persistence/repositories/sales/orders.py, `TAKE_ALONE`). A block or a limit
 change that came between is caught by the first check and one in flight is waited for;
 a reservation, receipt or other order that came between, by the second. When it wrote
-nothing, the transaction below decides again under the number already taken. A
+nothing, the transaction below decides again (the number the order took is given back
+to the process's block first, so that no order refused then leaves a gap). A
 customer with a credit limit, a pair never stocked, an item holding a reservation due
 by now and a shortfall to backorder go to the transaction at once; an order short of
 stock with none to backorder is answered from the first statement, writing nothing.
@@ -234,16 +235,15 @@ async def process_order(
     that holds the customer's row, locks the items after it and writes the order, its
     lines, the items' levels and new reservations and every event only if the
     customer's standing and every item are still as read (`taken_alone`): two round
-    trips. Left to the transaction (under the order's number if one was taken): a
-    customer with a credit limit, a pair never stocked or an item holding a reservation
-    due by now, a shortfall to backorder, and an order whose second statement found
-    something changed and wrote nothing."""
+    trips. Left to the transaction: a customer with a credit limit, a pair never
+    stocked or an item holding a reservation due by now, a shortfall to backorder, and
+    an order whose second statement found something changed and wrote nothing (its
+    number given back to the process's block, which hands it out next: no gap)."""
     now = clock.now()
     check_request(lines, address, backorder, now)
-    order_id = None
     if alone is not None:
         async with alone() as work:
-            settled, order_id = await _alone(work, customer_id, lines, address, backorder, by, now)
+            settled = await _alone(work, customer_id, lines, address, backorder, by, now)
         if settled is not None:
             return settled
     async with uow() as work:
@@ -264,7 +264,7 @@ async def process_order(
         taken = within_stock(drafts, available) if short else drafts
         order = None
         if taken:
-            order = await _taken(work, customer, taken, address, items, by, now, order_id)
+            order = await _taken(work, customer, taken, address, items, by, now)
         prices_of = {
             part.id: price.customer_price for part, price in zip(parts, prices, strict=True)
         }
@@ -290,31 +290,33 @@ async def _alone(
     backorder: ShortfallBackorder | None,
     by: str,
     now: datetime,
-) -> tuple[OrderProcessing | None, str | None]:
+) -> OrderProcessing | None:
     """The order decided on what one unlocked statement read and written by a second
     (`process_order`), or short (INSUFFICIENT_INVENTORY, nothing written); None if it is
-    left to the transaction, with the order's number if one was taken. A refusal (an
-    unknown customer, part or location, a blocked customer) is final: it is what the
+    left to the transaction (the number the order took given back, as nothing holds
+    it: the transaction takes it again, or the next order). A refusal (an unknown
+    customer, part or location, a blocked customer) is final: it is what the
     transaction would have found at that moment."""
     read = await work.order_terms.terms_with_items(customer_id, _named(lines), now)
     terms, catalog, items = _found(customer_id, read)
     terms.standing.refuse_new_work()
     customer = terms.customer
     if customer.credit_limit is not None:
-        return None, None
+        return None
     parts, prices = priced_lines(terms, catalog, lines)
     drafts = _drafts(lines, parts, prices)
     if any(pair not in items for pair in demand(drafts)):
-        return None, None
+        return None
     short = unavailable_items(drafts, {pair: item.available for pair, item in items.items()})
     if short:
         if backorder is not None:
-            return None, None
-        return OrderProcessing(OrderProcessingStatus.INSUFFICIENT_INVENTORY, None, short), None
+            return None
+        return OrderProcessing(OrderProcessingStatus.INSUFFICIENT_INVENTORY, None, short)
     order = await _taken(work, customer, drafts, address, items, by, now)
     if await work.sales_orders.taken_alone(order, terms.standing):
-        return OrderProcessing(OrderProcessingStatus.SUCCESS, order, []), None
-    return None, order.id
+        return OrderProcessing(OrderProcessingStatus.SUCCESS, order, [])
+    work.naming.give_back_to_block(ORDER_SERIES, order.id)
+    return None
 
 
 def _drafts(
@@ -335,17 +337,14 @@ async def _taken(
     items: dict[tuple[str, str], StockItem],
     by: str,
     now: datetime,
-    order_id: str | None = None,
 ) -> SalesOrder:
-    """The order of `drafts`, credit checked, numbered (unless `order_id` was taken
-    already), every line reserved."""
+    """The order of `drafts`, credit checked, numbered, every line reserved."""
     if customer.credit_limit is not None:
         await work.order_terms.hold_credit(customer.id)
     await credit_must_allow(
         work, customer, sum((line.line_total for line in drafts), Decimal("0.00"))
     )
-    if order_id is None:
-        order_id = await work.naming.next_id_of_block(ORDER_SERIES)
+    order_id = await work.naming.next_id_of_block(ORDER_SERIES)
     order = SalesOrder.taken(
         order_id,
         work.tenant_id,

@@ -151,6 +151,7 @@ async def test_an_item_changed_between_the_statements_sends_the_order_to_the_tra
     taken = await order(uow, alone, clock, fleet, "2")
     assert acted, "the receipt came between the two statements"
     assert taken.status is SUCCESS and taken.order is not None
+    assert (plain.order.id, taken.order.id) == ("SO-001", "SO-002"), "no number lost"
     now = await stored(engine, tenant)
     assert now["orders"] == now["lines"] == now["reservations"] == 2
     assert (now["held"], now["level"]) == (D("3"), "8.0000/3.0000")
@@ -194,3 +195,8 @@ async def test_of_two_customers_ordering_the_last_units_at_once_one_is_served(
     now = await stored(engine, tenant)
     assert now["orders"] == now["reservations"] == 1
     assert (now["held"], now["level"]) == (D("3"), "3.0000/3.0000")
+    # The late order's number went back to the block: the next order takes it.
+    await receive_stock(uow, clock, "clerk", "OIL-1", "LOC-001", D("1"), D("2.00"))
+    next_one = await order(uow, alone, clock, fleet, "1")
+    assert first.order is not None and next_one.order is not None
+    assert (first.order.id, next_one.order.id) == ("SO-001", "SO-002")
