@@ -313,7 +313,7 @@ async def _alone(
             return None
         return OrderProcessing(OrderProcessingStatus.INSUFFICIENT_INVENTORY, None, short)
     order = await _taken(work, customer, drafts, address, items, by, now)
-    if await work.sales_orders.taken_alone(order, terms.standing):
+    if await work.sales_orders.taken_alone(order, terms):
         return OrderProcessing(OrderProcessingStatus.SUCCESS, order, [])
     work.naming.give_back_to_block(ORDER_SERIES, order.id)
     return None

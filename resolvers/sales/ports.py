@@ -10,7 +10,6 @@ from typing import Protocol
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.paging import PageRequest
-from domain.receivables.credit_control import CreditStanding
 from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import Backorder, BackorderFilter
 from domain.sales.opportunities import Opportunity, OpportunityFilter
@@ -57,12 +56,12 @@ class SalesOrderStore(Changeable[SalesOrder], Protocol):
         """The reservations of these ids, in whatever state, by id."""
         ...
 
-    async def taken_alone(self, order: SalesOrder, standing: CreditStanding) -> bool:
+    async def taken_alone(self, order: SalesOrder, terms: CustomerTerms) -> bool:
         """In a unit that opens no transaction: write the new order `add`ed, the items
         it reserves from (read with `OrderTermsReader.terms_with_items`) and the events
-        of them all at once, if the customer (not blocked, no credit limit) is still at
-        `standing`'s version and every item at the version read; whether they were
-        (nothing is written otherwise)."""
+        of them all at once, if the customer (not blocked, no credit limit) is still as
+        in `terms` (the same versions) and every item at the version read; whether they
+        were (nothing is written otherwise)."""
         ...
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.clock import ManualClock
 from domain.customers import Customer
 from domain.identity import Principal
+from domain.inventory.tiers import CustomerTier
 from domain.receivables.credit_control import BlockedCustomer
 from domain.sales.order import ShippingAddress
 from persistence.repositories.sales.terms import OrderTerms
@@ -24,6 +25,7 @@ from persistence.unit_of_work import UnitOfWork
 from resolvers.catalog.use_cases import create_part
 from resolvers.customers.use_cases import create_customer
 from resolvers.inventory.ledger import receive_stock
+from resolvers.inventory.pricing import set_customer_tier
 from resolvers.locations.use_cases import create_location
 from resolvers.receivables.credit_control import block_customer
 from resolvers.sales import orders
@@ -200,3 +202,25 @@ async def test_of_two_customers_ordering_the_last_units_at_once_one_is_served(
     next_one = await order(uow, alone, clock, fleet, "1")
     assert first.order is not None and next_one.order is not None
     assert (first.order.id, next_one.order.id) == ("SO-001", "SO-002")
+
+
+async def test_an_order_is_priced_at_the_tier_its_customer_has_when_it_is_written(
+    engine: AsyncEngine,
+    uow: Callable[[], UnitOfWork],
+    alone: Callable[[], UnitOfWork],
+    clock: ManualClock,
+    tenant: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The tier moved between the statements: the transaction prices the order again."""
+    fleet, _ = await stocked(uow, clock, "5")
+    before = await order(uow, alone, clock, fleet, "1")
+    acted = between_the_statements(
+        monkeypatch,
+        lambda: set_customer_tier(uow, clock, fleet.id, CustomerTier.GOLD, fleet.version),
+    )
+    moved = await order(uow, alone, clock, fleet, "1")
+    assert acted, "the tier moved between the two statements"
+    after = await order(uow, alone, clock, fleet, "1")
+    prices = [o.order.lines[0].unit_price for o in (before, moved, after) if o.order is not None]
+    assert prices[1] == prices[2] < prices[0], prices

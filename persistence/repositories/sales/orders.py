@@ -23,7 +23,6 @@ from domain.errors import DomainError
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
 from domain.paging import PageRequest
-from domain.receivables.credit_control import CreditStanding
 from domain.sales.order import (
     Fulfillment,
     OrderLine,
@@ -33,6 +32,7 @@ from domain.sales.order import (
     ShippingAddress,
 )
 from domain.sales.status import OPEN, FulfillmentStatus, OrderStatus
+from domain.sales.terms import CustomerTerms
 from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
@@ -156,6 +156,7 @@ CUSTOMER_AS_DECIDED = (
     .where(
         of_tenant(customers),
         customers.c.id == bindparam("customer_id", type_=customers.c.id.type),
+        customers.c.version == bindparam("customer_version"),
         customers.c.credit_version == bindparam("standing_version"),
         customers.c.credit_block_reason.is_(None),
         customers.c.credit_limit.is_(None),
@@ -164,9 +165,9 @@ CUSTOMER_AS_DECIDED = (
     .cte("customer_as_decided")
 )
 """The customer's row held FOR SHARE, as the transaction takes it (a block or limit
-change waits for the order, or the order for it), if their standing is still the one
-the order was decided on: not blocked, no credit limit, the same standing version
-(the row locked first: a change in flight is waited for, and its result checked)."""
+change waits for the order, or the order for it), if it is still the one the order was
+decided on: the same version (tier, limit) and standing version, not blocked, no credit
+limit (the row locked first: a change in flight is waited for, and its result checked)."""
 TAKE_ALONE = _order_reserving(levels_still_at(select(CUSTOMER_AS_DECIDED.c.id).exists()))
 """ADD_ORDER_RESERVING with the order's and its items' events, outside any transaction:
 the customer's row held and the items locked after it in (product, location) order,
@@ -391,11 +392,11 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         rows = await self._rows(RESERVATIONS_BY_ID, ids=list(reservation_ids))
         return {row["id"]: reservation_of(row) for row in rows}
 
-    async def taken_alone(self, order: SalesOrder, standing: CreditStanding) -> bool:
+    async def taken_alone(self, order: SalesOrder, terms: CustomerTerms) -> bool:
         """Write the new order `add`ed, the levels and new reservations of the items it
         reserves from (read with `OrderTerms.terms_with_items`) and the events of them
-        all in one statement, outside any transaction (`TAKE_ALONE`), if the customer's
-        `standing` and the items are still as read; whether they were (nothing is
+        all in one statement, outside any transaction (`TAKE_ALONE`), if the customer (as
+        in `terms`) and the items are still as read; whether they were (nothing is
         written otherwise). The order and its items then have their new versions, and
         their events are handed over."""
         carried = self._stock.carried()
@@ -406,7 +407,8 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
             order,
             carried,
             TAKE_ALONE,
-            standing_version=standing.version,
+            customer_version=terms.customer.version,
+            standing_version=terms.standing.version,
             **{
                 EVENT_PREFIX + name: values
                 for name, values in appended(events).items()

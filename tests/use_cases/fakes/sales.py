@@ -17,7 +17,6 @@ from domain.errors import DomainError, VersionConflict
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem, stock_id
 from domain.paging import PageRequest
-from domain.receivables.credit_control import CreditStanding
 from domain.sales.backorder_report import BackorderGroup
 from domain.sales.backorders import (
     Backorder,
@@ -124,13 +123,18 @@ class InMemorySalesOrders(Aggregates[SalesOrder]):
             Decimal(0),
         )
 
-    async def taken_alone(self, order: SalesOrder, standing: CreditStanding) -> bool:
+    async def taken_alone(self, order: SalesOrder, terms: CustomerTerms) -> bool:
         """The unit committed at once, as the real statement commits by itself; a
-        customer whose standing moved, or an item changed since it was read, makes it
-        write nothing."""
+        customer changed, or an item, since they were read makes it write nothing."""
         work: Any = self._work
-        now = await work.credit_standings.get(order.customer_id)
-        if (now.version, now.block_reason, now.credit_limit) != (standing.version, None, None):
+        customer = await work.customers.get(order.customer_id)
+        standing = await work.credit_standings.get(order.customer_id)
+        if (customer.version, standing.version, standing.block_reason, customer.credit_limit) != (
+            terms.customer.version,
+            terms.standing.version,
+            None,
+            None,
+        ):
             return False
         try:
             await self._work.commit()
