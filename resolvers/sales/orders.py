@@ -4,18 +4,19 @@ created and every line reserved, all in one unit of work or nothing.
 Mostly in two statements and no transaction (`process_order`'s `alone`): the customer's
 terms, the lines' parts at their prices and the stock items read unlocked in one
 statement (persistence/repositories/sales/terms.py, `terms_with_items`); the order
-decided on them as below; then one statement holds the customer's row (FOR SHARE, as
-the transaction does) if their standing is still the one read, locks the items after it
-in (product, location) order, and writes the order, its lines, the items' levels and new
-reservations and every event only if each item is still at the version read, or nothing
-at all (persistence/repositories/sales/orders.py, `TAKE_ALONE`). A block or a limit
-change that came between is caught by the first check and one in flight is waited for;
-a reservation, receipt or other order that came between, by the second. When it wrote
-nothing, the transaction below decides again (the number the order took is given back
-to the process's block first, so that no order refused then leaves a gap). A
-customer with a credit limit, a pair never stocked, an item holding a reservation due
-by now and a shortfall to backorder go to the transaction at once; an order short of
-stock with none to backorder is answered from the first statement, writing nothing.
+decided on them as below; then one statement holds the customer's row (FOR SHARE, as the
+transaction does) if it is still the one read (its version and its standing's), locks
+the items after it in (product, location) order, and writes the order, its lines, the
+items' levels and new reservations and every event only if each item is still at the
+version read, or nothing at all (persistence/repositories/sales/orders.py,
+`TAKE_ALONE`). A block, limit or tier change that came between is caught by the first
+check and one in flight is waited for; a reservation, receipt or other order that came
+between, by the second. When it wrote nothing, the transaction below decides again (the
+number the order took is given back to the process's block first, so that no order
+refused then leaves a gap). A customer with a credit limit, a pair never stocked, an
+item holding a reservation due by now and a shortfall to backorder go to the transaction
+at once; an order short of stock with none to backorder is answered from the first
+statement, writing nothing.
 
 In the transaction, the customer's terms are read first, their row held until commit (no
 block or limit change passes the order), with the lines' parts at the customer's prices
@@ -234,7 +235,7 @@ async def process_order(
     statement, the order decided on them as below, and written by a second statement
     that holds the customer's row, locks the items after it and writes the order, its
     lines, the items' levels and new reservations and every event only if the
-    customer's standing and every item are still as read (`taken_alone`): two round
+    customer's row and every item are still as read (`taken_alone`): two round
     trips. Left to the transaction: a customer with a credit limit, a pair never
     stocked or an item holding a reservation due by now, a shortfall to backorder, and
     an order whose second statement found something changed and wrote nothing (its

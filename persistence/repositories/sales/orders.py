@@ -3,7 +3,7 @@ together; a new order is inserted whole at commit, with the levels and new
 reservations of the stock items it reserves from (`StockRepository.carry`: one round
 trip where there were two), a change saves the header with its version (the lines are
 written once, when the order is taken). Outside any transaction, the same statement
-also writes the events, and all of it only if the customer's standing and the items
+also writes the events, and all of it only if the customer's row and the items
 are still as read (`TAKE_ALONE`, `taken_alone`), as a payment is written alone.
 
 Besides the aggregate: the lock that serialises one customer's orders for the credit
@@ -171,7 +171,7 @@ limit (the row locked first: a change in flight is waited for, and its result ch
 TAKE_ALONE = _order_reserving(levels_still_at(select(CUSTOMER_AS_DECIDED.c.id).exists()))
 """ADD_ORDER_RESERVING with the order's and its items' events, outside any transaction:
 the customer's row held and the items locked after it in (product, location) order,
-all written only if the customer's standing and every item's version are still those
+all written only if the customer's row and every item's version are still those
 the order was decided on; else nothing is written and the statement gives no row."""
 LEVEL_SAVED_NAMES = [c.name for c in LEVELS_SAVED.c]
 RESERVE_LINE_AGAIN = (
