@@ -46,6 +46,11 @@ class Numbering(Protocol):
         process took at once: unique, but not in creation order across processes."""
         ...
 
+    def give_back_to_block(self, prefix: str, taken_id: str) -> None:
+        """Hand out again next a number `next_id_of_block` gave, which nothing wrote (so
+        as to leave no gap)."""
+        ...
+
     async def next_free_id(
         self, prefix: str, is_taken: Callable[[str], Awaitable[bool]], width: int = 3
     ) -> str:

@@ -130,7 +130,12 @@ def versioned_update_unnested(table: Table, written: Sequence[str]) -> Update:
 
 
 def insert_unnested(
-    table: Table, columns: Sequence[str], *, shared: Sequence[str] = (), prefix: str = ""
+    table: Table,
+    columns: Sequence[str],
+    *,
+    shared: Sequence[str] = (),
+    prefix: str = "",
+    only_if: ColumnElement[bool] | None = None,
 ) -> Insert:
     """The INSERT of any number of rows as one statement, to be built once: each of
     `columns` takes its values from an array parameter of its name (`by_column`),
@@ -140,7 +145,8 @@ def insert_unnested(
     filling 10,000 backorders writes their reservations and 20,000 events this way.
     The rows are inserted in their order (an identity column numbers them so).
     `prefix` starts the array parameters' names, so that INSERTs into tables sharing
-    column names can run in one statement (as data-modifying CTEs)."""
+    column names can run in one statement (as data-modifying CTEs). `only_if`: no row
+    is inserted unless it holds (a statement that writes all of a change or nothing)."""
     rows = (
         func.unnest(
             *(bindparam(prefix + name, type_=ARRAY(table.c[name].type)) for name in columns)
@@ -152,6 +158,8 @@ def insert_unnested(
         *(bindparam(name, type_=table.c[name].type) for name in shared),
         *(rows.c[name] for name in columns),
     ).order_by(rows.c.row_number)
+    if only_if is not None:
+        chosen = chosen.where(only_if)
     return insert(table).from_select([*shared, *columns], chosen)
 
 

@@ -14,7 +14,9 @@ from a block: the process takes `BLOCK` numbers in one statement and hands them 
 by one, so most creations spend no statement on their number. Its numbers stay unique (the block is
 taken from the series like any number), but not in the order of creation across
 processes (two replicas each hold a block), and a process that stops leaves the rest
-of its block unused (a gap, as a refused creation leaves).
+of its block unused (a gap, as a refused creation leaves). A number handed out but
+written by nothing (a sales order written alone that found its stock taken meanwhile)
+is given back to the block, and handed out next (`give_back_to_block`).
 """
 
 from __future__ import annotations
@@ -145,6 +147,14 @@ class NamingSeries:
                 if not block.numbers:
                     block.numbers.extend(await self._take(prefix, BLOCK))
         return series_id(prefix, block.numbers.popleft(), width)
+
+    def give_back_to_block(self, prefix: str, taken_id: str) -> None:
+        """Hand `taken_id`, which `next_id_of_block` gave and no record holds (what was
+        to hold it wrote nothing, for certain), out again next, rather than leave a
+        gap in the series."""
+        block = _blocks.get(self._numbering.sync_engine, {}).get((self.tenant_id, prefix))
+        if block is not None:
+            block.numbers.appendleft(int(taken_id.rsplit("-", 1)[1]))
 
     async def _take(self, prefix: str, count: int) -> list[int]:
         """The next `count` numbers of the series, in order, taken in one statement."""

@@ -1,19 +1,36 @@
 """Taking an order: every line's stock checked, the customer's credit checked, the order
 created and every line reserved, all in one unit of work or nothing.
 
-The customer's terms are read first, their row held until commit (no block or limit
-change passes the order), with the lines' parts at the customer's prices and the stock
-items the order draws on, locked after the customer's row and sorted by (product,
-location), as every sales use case locks them (`SalesOrder.lines_by_stock`), so two
-orders sharing parts never deadlock; all in one statement
+Mostly in two statements and no transaction (`process_order`'s `alone`): the customer's
+terms, the lines' parts at their prices and the stock items read unlocked in one
+statement (persistence/repositories/sales/terms.py, `terms_with_items`); the order
+decided on them as below; then one statement holds the customer's row (FOR SHARE, as the
+transaction does) if it is still the one read (its version and its standing's), locks
+the items after it in (product, location) order, and writes the order, its lines, the
+items' levels and new reservations and every event only if each item is still at the
+version read, or nothing at all (persistence/repositories/sales/orders.py,
+`TAKE_ALONE`). A block, limit or tier change that came between is caught by the first
+check and one in flight is waited for; a reservation, receipt or other order that came
+between, by the second. When it wrote nothing, the transaction below decides again (the
+number the order took is given back to the process's block first, so that no order
+refused then leaves a gap). A customer with a credit limit, a pair never stocked, an
+item holding a reservation due by now and a shortfall to backorder go to the transaction
+at once; an order short of stock with none to backorder is answered from the first
+statement, writing nothing.
+
+In the transaction, the customer's terms are read first, their row held until commit (no
+block or limit change passes the order), with the lines' parts at the customer's prices
+and the stock items the order draws on, locked after the customer's row and sorted by
+(product, location), as every sales use case locks them (`SalesOrder.lines_by_stock`),
+so two orders sharing parts never deadlock; all in one statement
 (persistence/repositories/sales/terms.py). A pair never stocked is opened and locked
-after them. Orders of a customer with a credit limit then pass the credit check one at
-a time (`hold_credit`); a customer without one has nothing to check. The order's number
-comes from a block the process holds (`next_id_of_block`: most orders spend no
-statement on it), and the order is inserted at commit with its items' levels and new
-reservations, in one statement. Of two customers ordering
-the last units at once, the second finds them reserved: INSUFFICIENT_INVENTORY, never
-both served.
+after them. Orders of a customer with a credit limit then pass the credit check one at a
+time (`hold_credit`); a customer without one has nothing to check. The order's number
+comes from a block the process holds (`next_id_of_block`: most orders spend no statement
+on it), and the order is inserted at commit with its items' levels and new reservations,
+in one statement. Of two customers ordering the last units at once, the second finds
+them reserved (alone, its second statement finds the items changed, and the transaction
+then finds them reserved): INSUFFICIENT_INVENTORY, never both served.
 
 A short order is an answer, not an error (seed 004's `OrderProcessingResult` with
 `status: INSUFFICIENT_INVENTORY` and `unavailableItems`): the client asked a fair
@@ -210,20 +227,32 @@ async def process_order(
     lines: Sequence[RequestedLine],
     address: ShippingAddress,
     backorder: ShortfallBackorder | None = None,
+    *,
+    alone: UnitOfWorkFactory | None = None,
 ) -> OrderProcessing:
+    """Take the order (see above). A hot path: given `alone` (units of work that open no
+    transaction), the terms, the catalog's answer and the items are read unlocked in one
+    statement, the order decided on them as below, and written by a second statement
+    that holds the customer's row, locks the items after it and writes the order, its
+    lines, the items' levels and new reservations and every event only if the
+    customer's row and every item are still as read (`taken_alone`): two round
+    trips. Left to the transaction: a customer with a credit limit, a pair never
+    stocked or an item holding a reservation due by now, a shortfall to backorder, and
+    an order whose second statement found something changed and wrote nothing (its
+    number given back to the process's block, which hands it out next: no gap)."""
     now = clock.now()
     check_request(lines, address, backorder, now)
+    if alone is not None:
+        async with alone() as work:
+            settled = await _alone(work, customer_id, lines, address, backorder, by, now)
+        if settled is not None:
+            return settled
     async with uow() as work:
         terms, catalog, items = await terms_and_items(work, customer_id, lines, now)
         terms.standing.refuse_new_work()
         customer = terms.customer
         parts, prices = priced_lines(terms, catalog, lines)
-        drafts = [
-            OrderLine(
-                n, part.id, part.sku, line.location_id, line.quantity, price.customer_price, ""
-            )
-            for n, (line, part, price) in enumerate(zip(lines, parts, prices, strict=True), 1)
-        ]
+        drafts = _drafts(lines, parts, prices)
         never_stocked = [pair for pair in sorted(demand(drafts)) if pair not in items]
         if never_stocked:
             items |= await work.stock.locked_to_reserve(never_stocked, now)
@@ -252,6 +281,53 @@ async def process_order(
             OrderProcessingStatus.SUCCESS if order else OrderProcessingStatus.INSUFFICIENT_INVENTORY
         )
         return OrderProcessing(status, order, short, backorders)
+
+
+async def _alone(
+    work: UnitOfWork,
+    customer_id: str,
+    lines: Sequence[RequestedLine],
+    address: ShippingAddress,
+    backorder: ShortfallBackorder | None,
+    by: str,
+    now: datetime,
+) -> OrderProcessing | None:
+    """The order decided on what one unlocked statement read and written by a second
+    (`process_order`), or short (INSUFFICIENT_INVENTORY, nothing written); None if it is
+    left to the transaction (the number the order took given back, as nothing holds
+    it: the transaction takes it again, or the next order). A refusal (an unknown
+    customer, part or location, a blocked customer) is final: it is what the
+    transaction would have found at that moment."""
+    read = await work.order_terms.terms_with_items(customer_id, _named(lines), now)
+    terms, catalog, items = _found(customer_id, read)
+    terms.standing.refuse_new_work()
+    customer = terms.customer
+    if customer.credit_limit is not None:
+        return None
+    parts, prices = priced_lines(terms, catalog, lines)
+    drafts = _drafts(lines, parts, prices)
+    if any(pair not in items for pair in demand(drafts)):
+        return None
+    short = unavailable_items(drafts, {pair: item.available for pair, item in items.items()})
+    if short:
+        if backorder is not None:
+            return None
+        return OrderProcessing(OrderProcessingStatus.INSUFFICIENT_INVENTORY, None, short)
+    order = await _taken(work, customer, drafts, address, items, by, now)
+    if await work.sales_orders.taken_alone(order, terms):
+        return OrderProcessing(OrderProcessingStatus.SUCCESS, order, [])
+    work.naming.give_back_to_block(ORDER_SERIES, order.id)
+    return None
+
+
+def _drafts(
+    lines: Sequence[RequestedLine], parts: Sequence[Part], prices: Sequence[EffectivePrice]
+) -> list[OrderLine]:
+    """The order's lines, numbered from 1, each at the customer's price of its part."""
+    return [
+        OrderLine(n, part.id, part.sku, line.location_id, line.quantity, price.customer_price, "")
+        for n, (line, part, price) in enumerate(zip(lines, parts, prices, strict=True), 1)
+    ]
 
 
 async def _taken(

@@ -56,6 +56,14 @@ class SalesOrderStore(Changeable[SalesOrder], Protocol):
         """The reservations of these ids, in whatever state, by id."""
         ...
 
+    async def taken_alone(self, order: SalesOrder, terms: CustomerTerms) -> bool:
+        """In a unit that opens no transaction: write the new order `add`ed, the items
+        it reserves from (read with `OrderTermsReader.terms_with_items`) and the events
+        of them all at once, if the customer (not blocked, no credit limit) is still as
+        in `terms` (the same versions) and every item at the version read; whether they
+        were (nothing is written otherwise)."""
+        ...
+
 
 class BackorderStore(Changeable[Backorder], Protocol):
     async def add(self, backorder: Backorder) -> None: ...
@@ -122,6 +130,14 @@ class OrderTermsReader(Protocol):
         row in (product, location) order and tracked, to reserve from at `now` (as
         `StockStore.locked_to_reserve` leaves them), in the same statement. A pair never
         stocked is not among the items."""
+        ...
+
+    async def terms_with_items(
+        self, customer_id: str, lines: Sequence[tuple[str | None, str | None, str]], now: datetime
+    ) -> tuple[CustomerTerms, OrderCatalog, dict[tuple[str, str], StockItem]] | None:
+        """`terms_locking_items` unlocked, in a unit that opens no transaction (for
+        `SalesOrderStore.taken_alone`). An item holding a reservation due by `now` is
+        left out, as a pair never stocked is."""
         ...
 
     async def hold_credit(self, customer_id: str) -> None:

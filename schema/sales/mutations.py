@@ -112,6 +112,7 @@ class SalesOrderMutations:
                 input.backorder_shortfall.priority,
                 input.backorder_shortfall.expected_fulfillment_date,
             ),
+            alone=info.context.reading_uow,
         )
         return OrderProcessingResult.from_domain(result)
 

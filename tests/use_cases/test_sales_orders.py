@@ -341,3 +341,23 @@ async def test_asked_to_with_nothing_in_stock_there_is_no_order_only_backorders(
             ShortfallBackorder(BackorderPriority.LOW, date(2000, 1, 1)),
         )
     assert refusal(past) == [("BAD_USER_INPUT", "expectedFulfillmentDate")]
+
+
+async def test_an_order_taken_alone_reserves_and_records_what_the_transaction_does(
+    uow: Units, clock: ManualClock, database: Database, shop: str
+) -> None:
+    """Given units that open no transaction, the order is decided on what they read and
+    written at once (`taken_alone`): the same order, reservations and events."""
+    recorded = []
+    for alone in (None, uow):
+        database.outbox.clear()
+        taken = await process_order(
+            uow, clock, CLERK, shop, [line("OIL", "3"), line("PAD", "1")], ADDRESS, alone=alone
+        )
+        assert taken.status is OrderProcessingStatus.SUCCESS and taken.order is not None
+        held = await queries.reservations_by_id(uow, [n.reservation_id for n in taken.order.lines])
+        assert [r.quantity for r in held if r is not None] == [D(3), D(1)]
+        recorded.append([type(e).__name__ for e in database.outbox])
+    assert recorded[0] == recorded[1]
+    assert await figures(uow, "OIL") == (D(10), D(6))
+    assert await figures(uow, "PAD") == (D(2), D(2))

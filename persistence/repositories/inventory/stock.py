@@ -14,7 +14,8 @@ it changes (a reorder point set before the first receipt).
 Items a new sales order reserves from are written by the order's own statement: the
 order's repository `carry`s them, and at commit takes their writes (`carried`) and
 hands back what its statement wrote (`written`), as a payment carries the money moves
-of its invoices.
+of its invoices; an order written alone also locks them in its statement first and
+writes them only if they are still at the versions read (`levels_still_at`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     FromClause,
     Select,
@@ -122,19 +124,12 @@ due-looking ACTIVE reservation of the tenant instead (the generic plan cannot kn
 `now` leaves almost none); the LIMIT keeps it a lookup per level."""
 
 
-def locked_to_reserve_of(pairs: FromClause, *conditions: ColumnElement[bool]) -> Select:
+def to_reserve_of(pairs: FromClause, *conditions: ColumnElement[bool]) -> Select:
     """The level rows of the (product, location) `pairs` (a relation with those two
-    columns), locked in (product, location) order, where `conditions` hold:
-    PostgreSQL locks the rows as the sort emits them, the order every sales use case
-    locks items in, so two orders sharing parts never deadlock. The SKU is the level's
-    own (its foreign key to the part keeps it the part's), so the parts are not read.
-    Each level says whether it holds an ACTIVE reservation past its time at `now`, as
-    the statement's snapshot saw it (taken before the locks were waited for): a
-    reservation ended meanwhile may still show, which costs the reading of the due ones
-    (after the lock, so it is not expired twice); one made meanwhile and due by `now`
-    already (a hold of less than a lock wait) may not, and is then left for the
-    sweeper: the level's `reserved` figure, read under the lock, counts it, so
-    reserving errs on the side of less available, never more."""
+    columns) where `conditions` hold, in (product, location) order, unlocked. The SKU
+    is the level's own (its foreign key to the part keeps it the part's), so the parts
+    are not read. Each level says whether it holds an ACTIVE reservation past its time
+    at `now`."""
     return (
         select(
             *(LEVEL.sku if column is parts.c.sku else column for column in ITEM_COLUMNS),
@@ -148,8 +143,20 @@ def locked_to_reserve_of(pairs: FromClause, *conditions: ColumnElement[bool]) ->
             *conditions,
         )
         .order_by(LEVEL.product_id, LEVEL.location_id)
-        .with_for_update(of=stock_levels)
     )
+
+
+def locked_to_reserve_of(pairs: FromClause, *conditions: ColumnElement[bool]) -> Select:
+    """`to_reserve_of`, the rows locked in (product, location) order: PostgreSQL locks
+    the rows as the sort emits them, the order every sales use case locks items in, so
+    two orders sharing parts never deadlock. Whether a level holds a due reservation is
+    as the statement's snapshot saw it (taken before the locks were waited for): a
+    reservation ended meanwhile may still show, which costs the reading of the due ones
+    (after the lock, so it is not expired twice); one made meanwhile and due by `now`
+    already (a hold of less than a lock wait) may not, and is then left for the
+    sweeper: the level's `reserved` figure, read under the lock, counts it, so
+    reserving errs on the side of less available, never more."""
+    return to_reserve_of(pairs, *conditions).with_for_update(of=stock_levels)
 
 
 LOCKED_ITEMS_TO_RESERVE = locked_to_reserve_of(ITEMS)
@@ -205,7 +212,7 @@ def _save_levels(saved: FromClause) -> Update:
     )
 
 
-SAVE_LEVELS = _save_levels(
+_SAVED = (
     func.unnest(
         *(bindparam(f"key_{name}", type_=ARRAY(LEVEL[name].type)) for name in _SAVED_KEYS),
         *(bindparam(name, type_=ARRAY(LEVEL[name].type)) for name in FIGURES),
@@ -213,6 +220,7 @@ SAVE_LEVELS = _save_levels(
     .table_valued(*_SAVED_KEYS, *FIGURES)
     .render_derived(name="saved")
 )
+SAVE_LEVELS = _save_levels(_SAVED)
 """Any number of levels in one statement (the values `by_column`, each an array)."""
 SAVE_LEVEL = _save_levels(
     select(
@@ -232,11 +240,52 @@ when it plans it for the values given: for one level the plan for any values (a 
 loop over 10 levels) looked ten times dearer than a plan for the values given, so it
 planned the statement anew on every run (0.3 ms of the database's CPU, as much as running
 it). With one row known in both, it keeps the plan it made once."""
-LEVELS_SAVED = SAVE_LEVELS.cte("levels_saved")
 ADDED_PREFIX = "added_"
-RESERVATIONS_ADDED = insert_unnested(
-    stock_reservations, STORED, shared=["tenant_id"], prefix=ADDED_PREFIX
-).cte("reservations_added")
+
+
+def levels_and_reservations(only_if: ColumnElement[bool] | None = None) -> tuple[CTE, CTE]:
+    """SAVE_LEVELS and the INSERT of the items' new reservations (their values named
+    with ADDED_PREFIX), as the data-modifying CTEs of another statement; `only_if`:
+    neither writes anything unless it holds."""
+    saved = SAVE_LEVELS if only_if is None else SAVE_LEVELS.where(only_if)
+    added = insert_unnested(
+        stock_reservations, STORED, shared=["tenant_id"], prefix=ADDED_PREFIX, only_if=only_if
+    )
+    return saved.cte("levels_saved"), added.cte("reservations_added")
+
+
+LEVELS_SAVED, RESERVATIONS_ADDED = levels_and_reservations()
+
+
+def levels_still_at(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether every level SAVE_LEVELS is given (its `key_` arrays), locked in
+    (product, location) order where `conditions` hold, is still at the version read:
+    the condition of a statement that writes an order's items alone. The rows are
+    locked first (FOR UPDATE gives each one's latest version, after waiting for a
+    change in flight), so a level changed since it was read makes it false, and so do
+    `conditions` that fail."""
+    held = (
+        select(LEVEL.product_id)
+        .select_from(stock_levels.join(_SAVED, true()))
+        .where(
+            of_tenant(stock_levels),
+            LEVEL.product_id == _SAVED.c.product_id,
+            LEVEL.location_id == _SAVED.c.location_id,
+            LEVEL.version == _SAVED.c.version,
+            *conditions,
+        )
+        .order_by(LEVEL.product_id, LEVEL.location_id)
+        .with_for_update(of=stock_levels)
+        .cte("levels_held")
+    )
+    keys = bindparam("key_product_id", type_=ARRAY(LEVEL.product_id.type))
+    return (
+        select((func.count() == func.cardinality(keys)).label("current"))
+        .select_from(held)
+        .scalar_subquery()
+    )
+
+
 SAVE_LEVELS_ADDING = select(*LEVELS_SAVED.c).add_cte(RESERVATIONS_ADDED)
 """SAVE_LEVELS and the items' new reservations in one round trip, as an order or a
 receipt filling backorders writes them: a data-modifying CTE runs whether or not the

@@ -2,7 +2,9 @@
 together; a new order is inserted whole at commit, with the levels and new
 reservations of the stock items it reserves from (`StockRepository.carry`: one round
 trip where there were two), a change saves the header with its version (the lines are
-written once, when the order is taken).
+written once, when the order is taken). Outside any transaction, the same statement
+also writes the events, and all of it only if the customer's row and the items
+are still as read (`TAKE_ALONE`, `taken_alone`), as a payment is written alone.
 
 Besides the aggregate: the lock that serialises one customer's orders for the credit
 check, the value of their open orders, and the reservations holding orders' lines for
@@ -15,10 +17,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, true, update
+from sqlalchemy import CTE, ColumnElement, Select, bindparam, func, insert, select, true, update
 
 from domain.errors import DomainError
 from domain.inventory.reservations import Reservation
+from domain.inventory.stock import StockItem
 from domain.paging import PageRequest
 from domain.sales.order import (
     Fulfillment,
@@ -29,6 +32,7 @@ from domain.sales.order import (
     ShippingAddress,
 )
 from domain.sales.status import OPEN, FulfillmentStatus, OrderStatus
+from domain.sales.terms import CustomerTerms
 from persistence.driver import TenantDriver
 from persistence.repositories.aggregates import AggregateRepository
 from persistence.repositories.base import (
@@ -46,10 +50,18 @@ from persistence.repositories.inventory.reservations import STORED, reservation_
 from persistence.repositories.inventory.stock import (
     ADDED_PREFIX,
     LEVELS_SAVED,
-    RESERVATIONS_ADDED,
     StockRepository,
+    levels_and_reservations,
+    levels_still_at,
 )
-from persistence.tables import customers, sales_order_lines, sales_orders, stock_reservations
+from persistence.repositories.outbox import EVENT_COLUMNS, appended
+from persistence.tables import (
+    customers,
+    outbox,
+    sales_order_lines,
+    sales_orders,
+    stock_reservations,
+)
 
 ORDER, LINE = sales_orders.c, sales_order_lines.c
 HEADER = [c for c in sales_orders.c if c.name != "tenant_id"]
@@ -85,34 +97,82 @@ LINES_OF_ORDERS = (
     .order_by(LINE.order_id, LINE.line_number)
 )
 LINE_NAMES = [c.name for c in LINE_COLUMNS]
-_ADDED = (
-    insert(sales_orders)
-    .values({c.name: bindparam(c.name, type_=c.type) for c in sales_orders.c if c.name in WRITTEN})
-    .returning(ORDER.version, ORDER.created_at, ORDER.updated_at)
-    .cte("added")
-)
 LINE_PREFIX = "line_"
-_ADDED_LINES = insert_unnested(
-    sales_order_lines, LINE_NAMES, shared=[TENANT], prefix=LINE_PREFIX
-).cte("added_lines")
-ADD_ORDER = select(_ADDED.c.version, _ADDED.c.created_at, _ADDED.c.updated_at).add_cte(_ADDED_LINES)
-"""The order and its lines in one statement, however many lines (the lines' values
-`by_column`, each an array named with LINE_PREFIX, so that none is taken for a column
-of the level an UPDATE beside it sets; the header's each a value)."""
-LEVEL_PREFIX = "level_"
-ADD_ORDER_RESERVING = (
-    select(
-        _ADDED.c.version,
-        _ADDED.c.created_at,
-        _ADDED.c.updated_at,
-        *(c.label(f"{LEVEL_PREFIX}{c.name}") for c in LEVELS_SAVED.c),
+EVENT_PREFIX = "event_"
+
+
+def _order_added(only_if: ColumnElement[bool] | None = None) -> tuple[CTE, CTE]:
+    """The INSERTs of an order's header (its values each a parameter) and of its lines
+    (`by_column`, each an array named with LINE_PREFIX, so that none is taken for a
+    column of the level an UPDATE beside it sets), as data-modifying CTEs; `only_if`:
+    neither writes anything unless it holds."""
+    written = [c for c in sales_orders.c if c.name in WRITTEN]
+    header = select(*(bindparam(c.name, type_=c.type) for c in written))
+    added = (
+        insert(sales_orders)
+        .from_select(written, header if only_if is None else header.where(only_if))
+        .returning(ORDER.version, ORDER.created_at, ORDER.updated_at)
+        .cte("added")
     )
-    .select_from(_ADDED.outerjoin(LEVELS_SAVED, true()))
-    .add_cte(_ADDED_LINES, RESERVATIONS_ADDED)
+    lines = insert_unnested(
+        sales_order_lines, LINE_NAMES, shared=[TENANT], prefix=LINE_PREFIX, only_if=only_if
+    )
+    return added, lines.cte("added_lines")
+
+
+def _order_reserving(only_if: ColumnElement[bool] | None = None) -> Select:
+    """The order and its lines with the levels of the items it reserves from
+    (version-checked, `SAVE_LEVELS`) and their new reservations, one row per level
+    saved (their columns named with LEVEL_PREFIX); `only_if`: with the events too
+    (EVENT_COLUMNS' arrays, named with EVENT_PREFIX), and all of it or nothing."""
+    added, lines = _order_added(only_if)
+    levels, reservations = levels_and_reservations(only_if)
+    written = [lines, reservations]
+    if only_if is not None:
+        events = insert_unnested(
+            outbox, EVENT_COLUMNS, shared=[TENANT], prefix=EVENT_PREFIX, only_if=only_if
+        )
+        written.append(events.cte("added_events"))
+    return (
+        select(
+            added.c.version,
+            added.c.created_at,
+            added.c.updated_at,
+            *(c.label(f"{LEVEL_PREFIX}{c.name}") for c in levels.c),
+        )
+        .select_from(added.outerjoin(levels, true()))
+        .add_cte(*written)
+    )
+
+
+_ADDED, _ADDED_LINES = _order_added()
+ADD_ORDER = select(_ADDED.c.version, _ADDED.c.created_at, _ADDED.c.updated_at).add_cte(_ADDED_LINES)
+"""The order and its lines in one statement, however many lines."""
+LEVEL_PREFIX = "level_"
+ADD_ORDER_RESERVING = _order_reserving()
+"""ADD_ORDER with its items' writes: the order's commit in one round trip."""
+CUSTOMER_AS_DECIDED = (
+    select(customers.c.id)
+    .where(
+        of_tenant(customers),
+        customers.c.id == bindparam("customer_id", type_=customers.c.id.type),
+        customers.c.version == bindparam("customer_version"),
+        customers.c.credit_version == bindparam("standing_version"),
+        customers.c.credit_block_reason.is_(None),
+        customers.c.credit_limit.is_(None),
+    )
+    .with_for_update(read=True)
+    .cte("customer_as_decided")
 )
-"""ADD_ORDER with the levels of the items it reserves from (version-checked, `SAVE_LEVELS`)
-and their new reservations, one row per level saved (their columns named with
-LEVEL_PREFIX): the order's commit in one round trip."""
+"""The customer's row held FOR SHARE, as the transaction takes it (a block or limit
+change waits for the order, or the order for it), if it is still the one the order was
+decided on: the same version (tier, limit) and standing version, not blocked, no credit
+limit (the row locked first: a change in flight is waited for, and its result checked)."""
+TAKE_ALONE = _order_reserving(levels_still_at(select(CUSTOMER_AS_DECIDED.c.id).exists()))
+"""ADD_ORDER_RESERVING with the order's and its items' events, outside any transaction:
+the customer's row held and the items locked after it in (product, location) order,
+all written only if the customer's row and every item's version are still those
+the order was decided on; else nothing is written and the statement gives no row."""
 LEVEL_SAVED_NAMES = [c.name for c in LEVELS_SAVED.c]
 RESERVE_LINE_AGAIN = (
     update(sales_order_lines)
@@ -191,6 +251,13 @@ def _line_values(order: SalesOrder, line: OrderLine) -> dict[str, Any]:
         "unit_price": line.unit_price,
         "reservation_id": line.reservation_id,
     }
+
+
+def _lines_of(order: SalesOrder) -> dict[str, list[Any]]:
+    """The order's lines as its INSERT takes them (`by_column`, named with LINE_PREFIX)."""
+    return by_column(
+        [_line_values(order, line) for line in order.lines], LINE_NAMES, prefix=LINE_PREFIX
+    )
 
 
 def _line(row: Mapping[str, Any]) -> OrderLine:
@@ -325,36 +392,79 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
         rows = await self._rows(RESERVATIONS_BY_ID, ids=list(reservation_ids))
         return {row["id"]: reservation_of(row) for row in rows}
 
+    async def taken_alone(self, order: SalesOrder, terms: CustomerTerms) -> bool:
+        """Write the new order `add`ed, the levels and new reservations of the items it
+        reserves from (read with `OrderTerms.terms_with_items`) and the events of them
+        all in one statement, outside any transaction (`TAKE_ALONE`), if the customer (as
+        in `terms`) and the items are still as read; whether they were (nothing is
+        written otherwise). The order and its items then have their new versions, and
+        their events are handed over."""
+        carried = self._stock.carried()
+        assert carried, "an order reserves from at least one item"
+        items = [item for item, _, _ in carried]
+        events = [event for item in items for event in item.events] + order.events
+        saved = await self._inserted(
+            order,
+            carried,
+            TAKE_ALONE,
+            customer_version=terms.customer.version,
+            standing_version=terms.standing.version,
+            **{
+                EVENT_PREFIX + name: values
+                for name, values in appended(events).items()
+                if name != TENANT
+            },
+        )
+        if saved is None:
+            return False
+        for aggregate in [*items, order]:
+            aggregate.events.clear()
+        self._stock.written(items, saved)
+        self._stored_now(order)
+        return True
+
     async def _insert(self, order: SalesOrder) -> None:
         """The order and its lines in one statement, with the levels and new reservations
         of the items it reserves from (`StockRepository.carried`), if any is waiting."""
-        lines = by_column(
-            [_line_values(order, line) for line in order.lines], LINE_NAMES, prefix=LINE_PREFIX
-        )
         carried = self._stock.carried()
         if not carried:
-            row = await self._row(ADD_ORDER, **_header_values(order), **lines)
+            row = await self._row(ADD_ORDER, **_header_values(order), **_lines_of(order))
             assert row is not None, "an INSERT ... RETURNING gives its row"
             take_written(order, row)
             return
+        saved = await self._inserted(order, carried, ADD_ORDER_RESERVING)
+        assert saved is not None, "an INSERT ... RETURNING gives its row"
+        self._stock.written([item for item, _, _ in carried], saved)
+
+    async def _inserted(
+        self,
+        order: SalesOrder,
+        carried: Sequence[tuple[StockItem, dict[str, Any], list[dict[str, Any]]]],
+        statement: Select,
+        **values: Any,
+    ) -> list[dict[str, Any]] | None:
+        """`statement` (ADD_ORDER_RESERVING or TAKE_ALONE) of the order and its `carried`
+        items, with `values`: the levels it saved (SAVE_LEVELS' RETURNING rows, for
+        `StockRepository.written`), the order taking its stamps; None if it wrote
+        nothing."""
         levels = [level for _, level, _ in carried]
         added = [reservation for _, _, reserved in carried for reservation in reserved]
         rows = await self._rows(
-            ADD_ORDER_RESERVING,
+            statement,
             **_header_values(order),
-            **lines,
+            **_lines_of(order),
             **by_column(levels, list(levels[0])),
             **by_column(added, STORED, prefix=ADDED_PREFIX),
+            **values,
         )
+        if not rows:
+            return None
         take_written(order, {name: rows[0][name] for name in STAMPS})
-        self._stock.written(
-            [item for item, _, _ in carried],
-            [
-                {name: row[f"{LEVEL_PREFIX}{name}"] for name in LEVEL_SAVED_NAMES}
-                for row in rows
-                if row[f"{LEVEL_PREFIX}product_id"] is not None
-            ],
-        )
+        return [
+            {name: row[f"{LEVEL_PREFIX}{name}"] for name in LEVEL_SAVED_NAMES}
+            for row in rows
+            if row[f"{LEVEL_PREFIX}product_id"] is not None
+        ]
 
     def _matching(self, wanted: SalesOrderFilter) -> Select:
         statement = select(*HEADER).where(of_tenant(sales_orders))

@@ -4,7 +4,9 @@ with the catalog's answer for the lines (the parts named by id or SKU with the
 customer's specific prices of them, and which locations exist) and, for processOrder,
 the stock items the lines draw on, locked after the customer's row (the unit's stock
 repository tracks them: one round trip fewer than locking them apart); and, for a
-customer with a credit limit only, the credit they have in use.
+customer with a credit limit only, the credit they have in use. An order written alone
+(outside any transaction) reads the same without any lock (`terms_with_items`): the
+statement that writes it holds and checks what this one read.
 
 The customer's row is held FOR SHARE, not locked for update: orders of one customer
 without a limit have nothing to check against each other and no longer queue on it,
@@ -41,6 +43,7 @@ from persistence.repositories.inventory.stock import (
     LOCKED_VALUES,
     StockRepository,
     locked_to_reserve_of,
+    to_reserve_of,
 )
 from persistence.repositories.receivables.credit_control import OWED, UNBILLED
 from persistence.repositories.sales.orders import OPEN_VALUE
@@ -149,25 +152,26 @@ for the part the terms' catalog found holding it (not looked up again)."""
 LEVEL_PREFIX = "level_"
 
 
-def _order_terms(*naming: ColumnElement[bool]) -> Select:
+def _order_terms(naming: Sequence[ColumnElement[bool]], locked: bool) -> Select:
     """The customer's row (none if unknown) with their terms, on each row of the catalog's
-    answer (its columns named with CATALOG_PREFIX, apart from the customer's), the
-    customer's row held FOR SHARE."""
+    answer (its columns named with CATALOG_PREFIX, apart from the customer's); `locked`:
+    the customer's row held FOR SHARE."""
     catalog = _order_catalog(*naming).subquery("catalog")
-    return (
+    read = (
         select(*TERMS_COLUMNS, *(c.label(f"{CATALOG_PREFIX}{c.name}") for c in catalog.c))
         .select_from(customers.outerjoin(OWN_TIER, true()).outerjoin(catalog, true()))
         .where(of_tenant(customers), CUSTOMER.id == bindparam("customer_id"))
-        .with_for_update(read=True, of=customers)
     )
+    return read.with_for_update(read=True, of=customers) if locked else read
 
 
-def _locking_items(order_terms: Select) -> Select:
-    """`order_terms` with, beside each part, its levels the lines draw on, locked for
-    reserving (`locked_to_reserve_of`; their columns named with LEVEL_PREFIX). The
-    levels are locked after the customer's row, as every sales use case takes them:
-    their CTE reads a level only once the customer's has given its row (its condition
-    is evaluated first), and nothing is locked for a customer this tenant has not."""
+def _with_items(order_terms: Select, locked: bool) -> Select:
+    """`order_terms` with, beside each part, its levels the lines draw on, to reserve
+    from (`to_reserve_of`; their columns named with LEVEL_PREFIX); `locked`: locked
+    (`locked_to_reserve_of`) after the customer's row, as every sales use case takes
+    them: their CTE reads a level only once the customer's has given its row (its
+    condition is evaluated first), and nothing is locked for a customer this tenant
+    has not."""
     terms = order_terms.cte("terms").prefix_with("MATERIALIZED")
     part_id, part_sku = terms.c[f"{CATALOG_PREFIX}id"], terms.c[f"{CATALOG_PREFIX}sku"]
     pairs = (
@@ -179,7 +183,7 @@ def _locking_items(order_terms: Select) -> Select:
         .subquery("pairs")
     )
     levels = (
-        locked_to_reserve_of(pairs, select(terms.c.id).exists())
+        (locked_to_reserve_of if locked else to_reserve_of)(pairs, select(terms.c.id).exists())
         .cte("levels")
         .prefix_with("MATERIALIZED")
     )
@@ -189,20 +193,29 @@ def _locking_items(order_terms: Select) -> Select:
 
 
 BY_ID, BY_SKU = one_of_param(parts.c.id, "product_ids"), one_of_param(parts.c.sku, "skus")
-ORDER_TERMS = {
-    (True, False): _order_terms(BY_ID),
-    (False, True): _order_terms(BY_SKU),
-    (True, True): _order_terms(BY_ID, BY_SKU),
-    (False, False): _order_terms(BY_ID),
+NAMING = {
+    (True, False): [BY_ID],
+    (False, True): [BY_SKU],
+    (True, True): [BY_ID, BY_SKU],
+    (False, False): [BY_ID],
 }
+ORDER_TERMS = {by: _order_terms(naming, locked=True) for by, naming in NAMING.items()}
 """By whether the order names parts by id and by SKU: a statement with a condition
 that matches nothing (an empty array) would be planned again at every execution, as
 PostgreSQL finds its plan for those values cheaper than the generic one (0.6 ms of
 the database's CPU per order, measured). One statement for the customer and the
 catalog: apart, they were two round trips, each some 0.1 ms of the gateway's CPU in
 the socket write alone."""
-ORDER_TERMS_LOCKING_ITEMS = {naming: _locking_items(terms) for naming, terms in ORDER_TERMS.items()}
+ORDER_TERMS_LOCKING_ITEMS = {
+    by: _with_items(terms, locked=True) for by, terms in ORDER_TERMS.items()
+}
 """ORDER_TERMS and the lock of the items an order reserves from, in one round trip."""
+ORDER_TERMS_WITH_ITEMS = {
+    by: _with_items(_order_terms(naming, locked=False), locked=False)
+    for by, naming in NAMING.items()
+}
+"""ORDER_TERMS_LOCKING_ITEMS without a lock, for an order written alone (outside any
+transaction): the statement that writes it locks and checks what this one read."""
 PART_NAMES = [column.name for column in PART_COLUMNS]
 PART_KEYS = [f"{CATALOG_PREFIX}{name}" for name in PART_NAMES]
 LEVEL_KEYS = [f"{LEVEL_PREFIX}{name}" for name in LOCKED_VALUES]
@@ -256,8 +269,36 @@ class OrderTerms(TenantRepository):
         `StockRepository.locked_to_reserve` leaves them), in the same statement; None if
         this tenant has no such customer (and then nothing is locked). A pair never
         stocked is not among the items: the caller opens it."""
+        read = await self._with_levels(ORDER_TERMS_LOCKING_ITEMS, customer_id, lines, now)
+        if read is None:
+            return None
+        terms, catalog, levels = read
+        return terms, catalog, await self._stock.adopted(levels, now)
+
+    async def terms_with_items(
+        self, customer_id: str, lines: Sequence[NamedLine], now: datetime
+    ) -> tuple[CustomerTerms, OrderCatalog, dict[tuple[str, str], StockItem]] | None:
+        """`terms_locking_items` without any lock, in a unit that opens no transaction:
+        what an order written alone is decided on (`SalesOrderRepository.taken_alone`
+        checks that it is still so). An item holding a reservation due by `now` is left
+        out, as a pair never stocked is: the caller leaves both to the transaction."""
+        read = await self._with_levels(ORDER_TERMS_WITH_ITEMS, customer_id, lines, now)
+        if read is None:
+            return None
+        terms, catalog, levels = read
+        undue = [level for level in levels if not level["holds_due"]]
+        return terms, catalog, await self._stock.adopted(undue, now)
+
+    async def _with_levels(
+        self,
+        statements: Mapping[tuple[bool, bool], Select],
+        customer_id: str,
+        lines: Sequence[NamedLine],
+        now: datetime,
+    ) -> tuple[CustomerTerms, OrderCatalog, list[dict[str, Any]]] | None:
+        """The terms, the catalog and the level rows (LOCKED_VALUES) of `statements`."""
         rows = await self._rows(
-            _terms_statement(ORDER_TERMS_LOCKING_ITEMS, lines),
+            _terms_statement(statements, lines),
             **_named(customer_id, lines),
             line_product_ids=[product for product, _, _ in lines],
             line_skus=[sku for _, sku, _ in lines],
@@ -272,7 +313,7 @@ class OrderTerms(TenantRepository):
             for row in rows
             if row[LEVEL_KEYS[0]] is not None
         ]
-        return terms, catalog, await self._stock.adopted(levels, now)
+        return terms, catalog, levels
 
     def _terms_of(self, rows: Sequence[Mapping[str, Any]]) -> tuple[CustomerTerms, OrderCatalog]:
         first = rows[0]

@@ -165,6 +165,12 @@ class NamingSeries:
         """One process, one block that never runs out: the series' next number."""
         return await self.next_id(prefix, width)
 
+    def give_back_to_block(self, prefix: str, taken_id: str) -> None:
+        """The series steps back if `taken_id` is its last number (else it stays a gap)."""
+        key = (self.tenant_id, prefix)
+        if self._database.series.get(key) == int(taken_id.rsplit("-", 1)[1]):
+            self._database.series[key] -= 1
+
     async def next_ids_with_books(
         self, prefix: str, count: int, width: int = 3
     ) -> tuple[list[str], ChartOfAccounts, list[FinancialPeriod]]:

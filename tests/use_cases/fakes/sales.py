@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.errors import DomainError
+from domain.errors import DomainError, VersionConflict
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem, stock_id
 from domain.paging import PageRequest
@@ -122,6 +122,25 @@ class InMemorySalesOrders(Aggregates[SalesOrder]):
             ),
             Decimal(0),
         )
+
+    async def taken_alone(self, order: SalesOrder, terms: CustomerTerms) -> bool:
+        """The unit committed at once, as the real statement commits by itself; a
+        customer changed, or an item, since they were read makes it write nothing."""
+        work: Any = self._work
+        customer = await work.customers.get(order.customer_id)
+        standing = await work.credit_standings.get(order.customer_id)
+        if (customer.version, standing.version, standing.block_reason, customer.credit_limit) != (
+            terms.customer.version,
+            terms.standing.version,
+            None,
+            None,
+        ):
+            return False
+        try:
+            await self._work.commit()
+        except VersionConflict:
+            return False
+        return True
 
     async def reservations(self, reservation_ids: Sequence[str]) -> dict[str, Reservation]:
         found = (self._work.read("stock_reservations", i) for i in reservation_ids)
@@ -291,6 +310,20 @@ class InMemoryOrderTerms(Table[Any]):
             if product is not None and work.read("stock_levels", stock_id(product, location))
         ]
         return terms, catalog, await work.stock.locked_to_reserve(stocked, now)
+
+    async def terms_with_items(
+        self, customer_id: str, lines: Sequence[tuple[str | None, str | None, str]], now: datetime
+    ) -> tuple[CustomerTerms, OrderCatalog, dict[tuple[str, str], StockItem]] | None:
+        read = await self.terms_locking_items(customer_id, lines, now)
+        if read is None:
+            return None
+        terms, catalog, items = read
+        undue = {
+            pair: item
+            for pair, item in items.items()
+            if not any(r.is_due(now) for r in item.reservations)
+        }
+        return terms, catalog, undue
 
     async def _catalog(
         self,
