@@ -1,8 +1,8 @@
 """Accounts receivable: invoices with their lines, the invoice number series, the
 tenant's own GL accounts (and a location's, where it posts a role elsewhere), and the
 journal, which is append-only. Invoice pages are filled to 90% (migration 0036): the
-updates of a payment, a credit or a write-off change no indexed column and then stay
-on the row's page.
+updates of a payment, a credit or a write-off change no indexed column, so with room on
+the row's page they stay there (HOT) and write no index entry.
 
 `journal_lines` is the general ledger of what receivables post: one row per line of a
 balanced entry (`entry_id`), keyed by the entry and the line's place in it, with the
