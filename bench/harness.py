@@ -15,6 +15,7 @@ import os
 import random
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -229,11 +230,28 @@ class Services:
     folder: Path
 
 
+def _migrated_by(checkout: Path, url: str) -> None:
+    """`url` migrated by the code of another checkout (its own migrations, which this
+    one's may be ahead or behind of), in a process of its own."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from persistence.migrate import upgrade; upgrade(sys.argv[1])",
+            url,
+        ],
+        env={**os.environ, "PYTHONPATH": str(checkout)},
+        cwd=checkout,
+        check=True,
+    )
+
+
 @contextlib.asynccontextmanager
 async def running_gateway(
-    prefix: str, extra_env: dict[str, str] | None = None
+    prefix: str, extra_env: dict[str, str] | None = None, checkout: Path | None = None
 ) -> AsyncIterator[Services]:
-    """Embedded PostgreSQL and broker, migrated, with a ready `gateway serve` in front.
+    """Embedded PostgreSQL and broker, migrated, with a ready `gateway serve` in front;
+    given `checkout` (another clone of the repository), its code migrates and serves.
 
     Their temporary folder (a database cluster, some 100 MB) is removed afterwards.
     """
@@ -244,7 +262,11 @@ async def running_gateway(
     try:
         url = postgres.start()
         bootstrap = broker.start()
-        await asyncio.to_thread(upgrade, url)
+        if checkout is None:
+            await asyncio.to_thread(upgrade, url)
+        else:
+            await asyncio.to_thread(_migrated_by, checkout, url)
+            extra_env = {**(extra_env or {}), "PYTHONPATH": str(checkout)}
         server = Server(url, bootstrap, folder / "gateway.log", extra_env)
         await server.ready()
         yield Services(url, bootstrap, server, folder)
