@@ -16,12 +16,16 @@ plus 100 customers and 100,000 delivered sales orders of 2 lines each, then time
 The gateway runs with `DB_UNIT_TIMEOUT_SECONDS=120`, so a receipt slower than the 10 s
 a unit of work may take by default is measured rather than refused.
 
-Each line prints p50, p99 and the CPU per request of the gateway process, of the embedded
-PostgreSQL (postmaster and backends) and of the whole machine (the load generator and
-any neighbours included): on a shared machine the first two measure the work of a
-request, the machine's figure the neighbours too.
+Each line prints p50, p99 and the CPU per request of the gateway processes, of the
+embedded PostgreSQL (postmaster and backends) and of the whole machine (the load
+generator and any neighbours included): on a shared machine the first two measure the
+work of a request, the machine's figure the neighbours too. `--gateways 1 2` measures
+processOrder against one `gateway serve` and again against two, the clients spread over
+them, as `bench.inventory` does (a deployment on two cores runs a process per core); the
+receipt runs against the first.
 
     .venv/bin/python -m bench.sales                            # the issue's volumes
+    .venv/bin/python -m bench.sales --gateways 1 2             # and with two processes
     .venv/bin/python -m bench.sales --skus 5000 --movements 50000 --orders 10000   # small
 """
 
@@ -48,7 +52,7 @@ from bench.harness import (
     process_cpu_seconds,
     running_gateway,
 )
-from bench.inventory import LOCATIONS, load
+from bench.inventory import LOCATIONS, load, replicas
 from persistence.database import create_engine
 
 CUSTOMERS = 100
@@ -164,7 +168,13 @@ async def receipt_filling(services: Any, backorders: int) -> tuple[float, float,
 
 
 async def main(
-    skus: int, movements: int, orders: int, backorders: int, requests: int, counts: list[int]
+    skus: int,
+    movements: int,
+    orders: int,
+    backorders: int,
+    requests: int,
+    counts: list[int],
+    replica_counts: list[int],
 ) -> None:
     async with running_gateway("bench-sales-", {"DB_UNIT_TIMEOUT_SECONDS": "120"}) as services:
         engine = create_engine(services.database_url)
@@ -177,30 +187,37 @@ async def main(
             f"loaded {skus:,} parts x {len(LOCATIONS)} locations, {movements:,} movements "
             f"in {stocked:.1f} s; {orders:,} orders, {backorders:,} backorders in {sold:.1f} s"
         )
-        clients = [GraphQLClient(services.server.url, bench_token()) for _ in range(max(counts))]
-        try:
-            print(
-                f"{'operation':<38} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} {'target':>7} "
-                f"{'n':>5} {'gateway CPU ms/req':>19} {'database CPU ms/req':>20} "
-                f"{'machine CPU ms/req':>19}"
-            )
-            for concurrency in counts:
-                running = clients[:concurrency]
-                request = ordering(skus)
-                pid = services.server.process.pid
-                await measure(running, request, 4 * concurrency, [pid], services)
-                latencies, gateway_ms, database_ms, machine_ms = await measure(
-                    running, request, requests, [pid], services
-                )
-                print(
-                    f"{'processOrder: 10 lines':<38} {concurrency:>7} "
-                    f"{percentile(latencies, 0.5):>7.1f} {percentile(latencies, 0.99):>7.1f} "
-                    f"{'< 50':>7} {len(latencies):>5} {gateway_ms:>19.2f} {database_ms:>20.2f} "
-                    f"{machine_ms:>19.2f}"
-                )
-        finally:
-            for http in clients:
-                await http.close()
+        print(
+            f"{'operation':<38} {'gateways':>8} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} "
+            f"{'target':>7} {'n':>5} {'gateway CPU ms/req':>19} {'database CPU ms/req':>20} "
+            f"{'machine CPU ms/req':>19}"
+        )
+        for replica_count in replica_counts:
+            async with replicas(services, replica_count) as servers:
+                # Client n talks to gateway n mod replicas, as a balancer spreads them.
+                clients = [
+                    GraphQLClient(servers[n % len(servers)].url, bench_token())
+                    for n in range(max(counts))
+                ]
+                pids = [server.process.pid for server in servers]
+                try:
+                    for concurrency in counts:
+                        running = clients[:concurrency]
+                        request = ordering(skus)
+                        await measure(running, request, 4 * concurrency, pids, services)
+                        latencies, gateway_ms, database_ms, machine_ms = await measure(
+                            running, request, requests, pids, services
+                        )
+                        print(
+                            f"{'processOrder: 10 lines':<38} {replica_count:>8} "
+                            f"{concurrency:>7} {percentile(latencies, 0.5):>7.1f} "
+                            f"{percentile(latencies, 0.99):>7.1f} {'< 50':>7} "
+                            f"{len(latencies):>5} {gateway_ms:>19.2f} {database_ms:>20.2f} "
+                            f"{machine_ms:>19.2f}"
+                        )
+                finally:
+                    for http in clients:
+                        await http.close()
         seconds, gateway_s, database_s, machine_s = await receipt_filling(services, backorders)
         print(
             f"receiveStock filling {backorders:,} backorders: {seconds:.2f} s (target < 2 s), "
@@ -222,6 +239,13 @@ if __name__ == "__main__":
     parser.add_argument(
         "--clients", type=int, nargs="+", default=[1, 10], help="client counts, one run each"
     )
+    parser.add_argument(
+        "--gateways",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="gateway processes the clients are spread over, one run each (2: one per core)",
+    )
     args = parser.parse_args()
     uvloop.run(
         main(
@@ -231,5 +255,6 @@ if __name__ == "__main__":
             args.backorders,
             args.requests,
             args.clients,
+            args.gateways,
         )
     )
