@@ -1,15 +1,20 @@
-"""What the relay's and the pool's integration tests share: an engine on a database of
-the test's own, and a broker of the module's own with a real publisher to it."""
+"""What the integration tests share: an engine on a database of the test's own, a broker
+of the module's own with a real publisher to it, and the use cases' clock and units of
+work (`uow` opens a transaction, `alone` a unit that opens none) on the session's
+database."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.clock import ManualClock
 from gateway.embedded.broker import EmbeddedBroker
 from persistence.database import create_engine
+from persistence.unit_of_work import UnitOfWork
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.topics import BrokerLink
 
@@ -43,3 +48,18 @@ async def publisher(own_broker: str) -> AsyncIterator[Publisher]:
     finally:
         await publisher.close()
         await link.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def uow(engine: AsyncEngine, tenant: str) -> Callable[[], UnitOfWork]:
+    return lambda: UnitOfWork(engine, tenant)
+
+
+@pytest.fixture
+def alone(engine: AsyncEngine, tenant: str) -> Callable[[], UnitOfWork]:
+    return lambda: UnitOfWork(engine, tenant, reading=True)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import ManualClock
 from domain.identity import Principal
@@ -18,11 +17,6 @@ from domain.receivables.credit_control import BlockedCustomer
 from persistence.unit_of_work import UnitOfWork
 from resolvers.customers.use_cases import create_customer
 from resolvers.receivables.credit_control import block_customer, customer_may_get_new_work
-
-
-@pytest.fixture
-def uow(engine: AsyncEngine, tenant: str) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(engine, tenant)
 
 
 async def test_a_block_waits_for_the_order_let_through_and_refuses_the_next(

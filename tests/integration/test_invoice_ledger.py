@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -32,16 +32,6 @@ GOODS = {
     "rate": Decimal("0.08"),
     "applicable_item_types": (ItemType.PART,),
 }
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
-
-
-@pytest.fixture
-def uow(engine: AsyncEngine, tenant: str) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(engine, tenant)
 
 
 async def drafts(

@@ -5,10 +5,8 @@ invoice it pays changed after it was read."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,21 +20,6 @@ from resolvers.receivables import invoices, payments
 from tests.integration.test_invoice_ledger import drafts
 
 D = Decimal
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
-
-
-@pytest.fixture
-def uow(engine: AsyncEngine, tenant: str) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(engine, tenant)
-
-
-@pytest.fixture
-def alone(engine: AsyncEngine, tenant: str) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(engine, tenant, reading=True)
 
 
 async def owed(

@@ -6,7 +6,6 @@ they were read; the transaction then decides again, under the number already tak
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -34,21 +33,6 @@ from resolvers.sales.orders import OrderProcessing, OrderProcessingStatus, Reque
 D = Decimal
 ADDRESS = ShippingAddress("1 Main St", "Springfield", "12345", "US")
 SUCCESS, SHORT = OrderProcessingStatus.SUCCESS, OrderProcessingStatus.INSUFFICIENT_INVENTORY
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
-
-
-@pytest.fixture
-def uow(engine: AsyncEngine, tenant: str) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(engine, tenant)
-
-
-@pytest.fixture
-def alone(engine: AsyncEngine, tenant: str) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(engine, tenant, reading=True)
 
 
 async def stocked(
