@@ -186,6 +186,20 @@ async def replicas(services: Services, count: int) -> AsyncIterator[list[Server]
             server.stop()
 
 
+HEADER = (
+    f"{'operation':<38} {'gateways':>8} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} "
+    f"{'target':>7} {'n':>5} {'gateway CPU ms/req':>19} {'database CPU ms/req':>20} "
+    f"{'machine CPU ms/req':>19}"
+)
+"""The header of the lines measured on `replicas`."""
+
+
+def spread(servers: list[Server], count: int) -> list[GraphQLClient]:
+    """`count` clients, client n talking to gateway n mod replicas, as a balancer
+    spreads them."""
+    return [GraphQLClient(servers[n % len(servers)].url, bench_token()) for n in range(count)]
+
+
 async def main(
     skus: int, movements: int, requests: int, counts: list[int], replica_counts: list[int]
 ) -> None:
@@ -205,18 +219,10 @@ async def main(
             "view: page + totalCount, totalValue": (with_totals, "-"),
             "reserveStock: 1 unit": (reservation(skus), "< 20"),
         }
-        print(
-            f"{'operation':<38} {'gateways':>8} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} "
-            f"{'target':>7} {'n':>5} {'gateway CPU ms/req':>19} {'database CPU ms/req':>20} "
-            f"{'machine CPU ms/req':>19}"
-        )
+        print(HEADER)
         for replica_count in replica_counts:
             async with replicas(services, replica_count) as servers:
-                # Client n talks to gateway n mod replicas, as a balancer spreads them.
-                clients = [
-                    GraphQLClient(servers[n % len(servers)].url, bench_token())
-                    for n in range(max(counts))
-                ]
+                clients = spread(servers, max(counts))
                 pids = [server.process.pid for server in servers]
                 try:
                     for (name, (request, target)), concurrency in product(

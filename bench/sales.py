@@ -52,7 +52,7 @@ from bench.harness import (
     process_cpu_seconds,
     running_gateway,
 )
-from bench.inventory import LOCATIONS, load, replicas
+from bench.inventory import HEADER, LOCATIONS, load, replicas, spread
 from persistence.database import create_engine
 
 CUSTOMERS = 100
@@ -187,18 +187,10 @@ async def main(
             f"loaded {skus:,} parts x {len(LOCATIONS)} locations, {movements:,} movements "
             f"in {stocked:.1f} s; {orders:,} orders, {backorders:,} backorders in {sold:.1f} s"
         )
-        print(
-            f"{'operation':<38} {'gateways':>8} {'clients':>7} {'p50 ms':>7} {'p99 ms':>7} "
-            f"{'target':>7} {'n':>5} {'gateway CPU ms/req':>19} {'database CPU ms/req':>20} "
-            f"{'machine CPU ms/req':>19}"
-        )
+        print(HEADER)
         for replica_count in replica_counts:
             async with replicas(services, replica_count) as servers:
-                # Client n talks to gateway n mod replicas, as a balancer spreads them.
-                clients = [
-                    GraphQLClient(servers[n % len(servers)].url, bench_token())
-                    for n in range(max(counts))
-                ]
+                clients = spread(servers, max(counts))
                 pids = [server.process.pid for server in servers]
                 try:
                     for concurrency in counts:
