@@ -24,7 +24,9 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     DateTime,
+    Insert,
     Integer,
     bindparam,
     func,
@@ -205,7 +207,24 @@ APPEND = insert_unnested(outbox, APPENDED)
 """A transaction's events, however many, in one statement, in the order recorded."""
 EVENT_COLUMNS = [name for name in APPENDED if name != TENANT]
 """`APPENDED` but the tenant, which a statement writing a tenant's change with its events
-(a reservation or a payment written alone) binds once for both."""
+(a reservation, an order or a payment written alone) binds once for both."""
+EVENT_PREFIX = "event_"
+
+
+def events_appended(only_if: ColumnElement[bool] | None = None) -> Insert:
+    """`APPEND` as a part of a statement that writes a tenant's change with its events:
+    EVENT_COLUMNS' arrays named with EVENT_PREFIX (`event_values`), so that none is taken
+    for a column of the change; `only_if`: no event is written unless it holds."""
+    return insert_unnested(
+        outbox, EVENT_COLUMNS, shared=[TENANT], prefix=EVENT_PREFIX, only_if=only_if
+    )
+
+
+def event_values(events: Sequence[DomainEvent]) -> dict[str, list[Any]]:
+    """`events_appended`'s values for `events` (`appended`'s, but the tenant's)."""
+    values = appended(events)
+    return {EVENT_PREFIX + name: values[name] for name in EVENT_COLUMNS}
+
 
 PUBLISHED_THROUGH = select(outbox_cursor.c.published_through).where(outbox_cursor.c.id == 1)
 

@@ -42,9 +42,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.inventory.reservations import Reservation
 from domain.inventory.stock import StockItem
@@ -58,8 +56,8 @@ from persistence.repositories.inventory.stock import (
     WITH_PART,
     figures,
 )
-from persistence.repositories.outbox import EVENT_COLUMNS, appended
-from persistence.tables import outbox, stock_levels, stock_reservations
+from persistence.repositories.outbox import event_values, events_appended
+from persistence.tables import stock_levels, stock_reservations
 
 RESERVATION = stock_reservations.c
 NEXT_EXPIRY = case(
@@ -102,22 +100,7 @@ def _saved_alone() -> Select[Any]:
             ),
         ).select_from(saved),
     )
-    given = (
-        func.unnest(
-            *(
-                bindparam(f"event_{name}", type_=ARRAY(outbox.c[name].type))
-                for name in EVENT_COLUMNS
-            )
-        )
-        .table_valued(*EVENT_COLUMNS, with_ordinality="row_number")
-        .render_derived(name="given_events")
-    )
-    events = insert(outbox).from_select(
-        [TENANT, *EVENT_COLUMNS],
-        select(cast(bindparam(TENANT), String), *(given.c[name] for name in EVENT_COLUMNS))
-        .select_from(saved.join(given, true()))
-        .order_by(given.c.row_number),
-    )
+    events = events_appended(select(saved.c.version).exists())
     return select(saved.c.version, saved.c.updated_at).add_cte(
         added.cte("added_reservation"), events.cte("appended_events")
     )
@@ -163,9 +146,7 @@ class LoneReservations(TenantRepository):
         values = {
             **level,
             **{f"new_{name}": value for name, value in stored_values(reservation).items()},
-            **{
-                f"event_{name}": value for name, value in appended(events).items() if name != TENANT
-            },
+            **event_values(events),
         }
         row = await self._row(SAVED_ALONE, **values)
         if row is None:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     FromClause,
     Select,
     String,
+    Update,
     and_,
     bindparam,
     cast,
@@ -42,7 +43,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.sql.dml import Update
 
 from domain.catalog import PartNotFound
 from domain.errors import DomainError

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Insert, Select, Table, bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 
 from domain.paging import PageRequest
@@ -35,8 +35,7 @@ from persistence.repositories.base import (
     take_written,
     versioned_update,
 )
-from persistence.repositories.outbox import EVENT_COLUMNS
-from persistence.repositories.outbox import appended as events_appended
+from persistence.repositories.outbox import event_values, events_appended
 from persistence.repositories.receivables.documents import APPEND, APPENDED, appended
 from persistence.repositories.receivables.invoices import (
     MONEY_MOVES,
@@ -44,7 +43,7 @@ from persistence.repositories.receivables.invoices import (
     InvoiceRepository,
     header_values,
 )
-from persistence.tables import invoices, journal_lines, outbox, payment_allocations, payments
+from persistence.tables import invoices, journal_lines, payment_allocations, payments
 
 HEADER = payments.c
 PART = payment_allocations.c
@@ -95,7 +94,7 @@ SAVE = versioned_update(payments, WRITTEN).returning(HEADER.version, HEADER.upda
 ALLOCATION_COLUMNS = [c.name for c in payment_allocations.c if c.name != "tenant_id"]
 ADD_ALLOCATIONS = insert_unnested(payment_allocations, ALLOCATION_COLUMNS, shared=["tenant_id"])
 ADDED = [c.name for c in payments.c if c.name not in {"tenant_id", "created_at", "updated_at"}]
-HEAD, PART, LINE, EVENT = "payment_", "part_", "line_", "event_"
+HEAD, PART, LINE = "payment_", "part_", "line_"
 """The prefixes of `RECEIVE`'s parameters: the header's must not name a column of
 `invoices`, or the UPDATE of its invoices' money would set that column too."""
 RECEIVED_COLUMNS = ("version", "created_at", "updated_at")
@@ -130,14 +129,6 @@ STILL_CURRENT = select(CURRENT.c.current).scalar_subquery()
 `InvoiceRepository.locked` locks them), still at the version it was read at."""
 
 
-def _unnested(table: Table, columns: Sequence[str], prefix: str, alone: bool) -> Insert:
-    """`insert_unnested` of the tenant's rows; `alone`: only if `STILL_CURRENT`."""
-    written = insert_unnested(table, columns, shared=[TENANT], prefix=prefix)
-    if not alone:
-        return written
-    return insert(table).from_select([TENANT, *columns], written.select.where(STILL_CURRENT))
-
-
 def _receiving(alone: bool) -> Select[Any]:
     """A new payment with its allocations (`part_` arrays), its journal lines (`line_`
     arrays) and its invoices' money moves (`MONEY_MOVES`' arrays) in one statement: three
@@ -159,13 +150,18 @@ def _receiving(alone: bool) -> Select[Any]:
         .cte("header")
     )
     moved = (MONEY_MOVES.where(STILL_CURRENT) if alone else MONEY_MOVES).cte("moved")
+    only_if = STILL_CURRENT if alone else None
     written = [
-        _unnested(payment_allocations, ALLOCATION_COLUMNS, PART, alone).cte("parts"),
-        _unnested(journal_lines, APPENDED, LINE, alone).cte("lines"),
+        insert_unnested(
+            payment_allocations, ALLOCATION_COLUMNS, shared=[TENANT], prefix=PART, only_if=only_if
+        ).cte("parts"),
+        insert_unnested(journal_lines, APPENDED, shared=[TENANT], prefix=LINE, only_if=only_if).cte(
+            "lines"
+        ),
         moved,
     ]
     if alone:
-        written.append(_unnested(outbox, EVENT_COLUMNS, EVENT, alone).cte("events"))
+        written.append(events_appended(only_if).cte("events"))
     return select(
         *header.c,
         *(
@@ -283,7 +279,7 @@ class PaymentRepository(AggregateRepository[Payment]):
         transaction, if those invoices are still at the versions read; whether they were
         (nothing is written otherwise). The payment and its invoices then have their new
         versions, and its events are handed over."""
-        written = await self._received(payment, RECEIVE_ALONE, events_appended(payment.events))
+        written = await self._received(payment, RECEIVE_ALONE, event_values(payment.events))
         if written:
             payment.events.clear()
             self._stored_now(payment)
@@ -309,8 +305,8 @@ class PaymentRepository(AggregateRepository[Payment]):
     async def _received(
         self, payment: Payment, statement: Select[Any], events: dict[str, list[Any]]
     ) -> bool:
-        """`RECEIVE` or `RECEIVE_ALONE` of the new `payment` (with `events`' columns for
-        the outbox); whether it wrote it."""
+        """`RECEIVE` or `RECEIVE_ALONE` of the new `payment` (with `events`, the
+        `event_values` of its events, for the outbox); whether it wrote it."""
         moves = self._invoices.money_moves()
         added = {
             **{name: getattr(payment, name) for name in WRITTEN},
@@ -334,7 +330,7 @@ class PaymentRepository(AggregateRepository[Payment]):
             **by_column(_allocation_rows(payment, 0), ALLOCATION_COLUMNS, PART),
             **by_column(_journal_rows(payment, 0), APPENDED, LINE),
             **header_values(MONEY_WRITTEN, moves),
-            **{EVENT + name: events[name] for name in EVENT_COLUMNS if events},
+            **events,
         )
         if row is None:
             return False

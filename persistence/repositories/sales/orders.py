@@ -54,10 +54,9 @@ from persistence.repositories.inventory.stock import (
     levels_and_reservations,
     levels_still_at,
 )
-from persistence.repositories.outbox import EVENT_COLUMNS, appended
+from persistence.repositories.outbox import event_values, events_appended
 from persistence.tables import (
     customers,
-    outbox,
     sales_order_lines,
     sales_orders,
     stock_reservations,
@@ -98,7 +97,6 @@ LINES_OF_ORDERS = (
 )
 LINE_NAMES = [c.name for c in LINE_COLUMNS]
 LINE_PREFIX = "line_"
-EVENT_PREFIX = "event_"
 
 
 def _order_added(only_if: ColumnElement[bool] | None = None) -> tuple[CTE, CTE]:
@@ -124,15 +122,12 @@ def _order_reserving(only_if: ColumnElement[bool] | None = None) -> Select:
     """The order and its lines with the levels of the items it reserves from
     (version-checked, `SAVE_LEVELS`) and their new reservations, one row per level
     saved (their columns named with LEVEL_PREFIX); `only_if`: with the events too
-    (EVENT_COLUMNS' arrays, named with EVENT_PREFIX), and all of it or nothing."""
+    (`events_appended`), and all of it or nothing."""
     added, lines = _order_added(only_if)
     levels, reservations = levels_and_reservations(only_if)
     written = [lines, reservations]
     if only_if is not None:
-        events = insert_unnested(
-            outbox, EVENT_COLUMNS, shared=[TENANT], prefix=EVENT_PREFIX, only_if=only_if
-        )
-        written.append(events.cte("added_events"))
+        written.append(events_appended(only_if).cte("added_events"))
     return (
         select(
             added.c.version,
@@ -409,11 +404,7 @@ class SalesOrderRepository(AggregateRepository[SalesOrder]):
             TAKE_ALONE,
             customer_version=terms.customer.version,
             standing_version=terms.standing.version,
-            **{
-                EVENT_PREFIX + name: values
-                for name, values in appended(events).items()
-                if name != TENANT
-            },
+            **event_values(events),
         )
         if saved is None:
             return False
