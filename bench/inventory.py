@@ -200,6 +200,29 @@ def spread(servers: list[Server], count: int) -> list[GraphQLClient]:
     return [GraphQLClient(servers[n % len(servers)].url, bench_token()) for n in range(count)]
 
 
+async def measured_line(
+    name: str,
+    target: str,
+    gateways: int,
+    running: list[GraphQLClient],
+    request: Request,
+    count: int,
+    pids: list[int],
+    services: Services,
+) -> str:
+    """The line of HEADER's table for `count` requests of `running` clients, after a
+    warm-up of four requests each."""
+    await measure(running, request, 4 * len(running), pids, services)
+    latencies, gateway_ms, database_ms, machine_ms = await measure(
+        running, request, count, pids, services
+    )
+    return (
+        f"{name:<38} {gateways:>8} {len(running):>7} {percentile(latencies, 0.5):>7.1f} "
+        f"{percentile(latencies, 0.99):>7.1f} {target:>7} {len(latencies):>5} "
+        f"{gateway_ms:>19.2f} {database_ms:>20.2f} {machine_ms:>19.2f}"
+    )
+
+
 async def main(
     skus: int, movements: int, requests: int, counts: list[int], replica_counts: list[int]
 ) -> None:
@@ -228,18 +251,18 @@ async def main(
                     for (name, (request, target)), concurrency in product(
                         scenarios.items(), counts
                     ):
-                        running = clients[:concurrency]
-                        await measure(running, request, 4 * concurrency, pids, services)
                         count = requests // 10 if target == "-" else requests
-                        latencies, gateway_ms, database_ms, machine_ms = await measure(
-                            running, request, count, pids, services
-                        )
                         print(
-                            f"{name:<38} {replica_count:>8} {concurrency:>7} "
-                            f"{percentile(latencies, 0.5):>7.1f} "
-                            f"{percentile(latencies, 0.99):>7.1f} {target:>7} "
-                            f"{len(latencies):>5} {gateway_ms:>19.2f} {database_ms:>20.2f} "
-                            f"{machine_ms:>19.2f}"
+                            await measured_line(
+                                name,
+                                target,
+                                len(servers),
+                                clients[:concurrency],
+                                request,
+                                count,
+                                pids,
+                                services,
+                            )
                         )
                 finally:
                     for http in clients:

@@ -47,12 +47,10 @@ from bench.harness import (
     bench_token,
     database_cpu_seconds,
     machine_busy_seconds,
-    measure,
-    percentile,
     process_cpu_seconds,
     running_gateway,
 )
-from bench.inventory import HEADER, LOCATIONS, load, replicas, spread
+from bench.inventory import HEADER, LOCATIONS, load, measured_line, replicas, spread
 from persistence.database import create_engine
 
 CUSTOMERS = 100
@@ -194,18 +192,17 @@ async def main(
                 pids = [server.process.pid for server in servers]
                 try:
                     for concurrency in counts:
-                        running = clients[:concurrency]
-                        request = ordering(skus)
-                        await measure(running, request, 4 * concurrency, pids, services)
-                        latencies, gateway_ms, database_ms, machine_ms = await measure(
-                            running, request, requests, pids, services
-                        )
                         print(
-                            f"{'processOrder: 10 lines':<38} {replica_count:>8} "
-                            f"{concurrency:>7} {percentile(latencies, 0.5):>7.1f} "
-                            f"{percentile(latencies, 0.99):>7.1f} {'< 50':>7} "
-                            f"{len(latencies):>5} {gateway_ms:>19.2f} {database_ms:>20.2f} "
-                            f"{machine_ms:>19.2f}"
+                            await measured_line(
+                                "processOrder: 10 lines",
+                                "< 50",
+                                len(servers),
+                                clients[:concurrency],
+                                ordering(skus),
+                                requests,
+                                pids,
+                                services,
+                            )
                         )
                 finally:
                     for http in clients:
