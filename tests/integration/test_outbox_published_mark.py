@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import column, event, func, select, table, update
@@ -77,14 +78,26 @@ async def test_an_acked_batch_whose_mark_never_reached_the_database_is_sent_agai
     )
 
     marking = asyncio.Event()
+    number_pending = first._store.number_pending
 
-    async def cut(*_: object) -> None:
+    def cut() -> NoReturn:
         marking.set()
         raise ConnectionError("the database went away before the mark")
 
-    # Stopped at its first attempt to mark, before its retry (0.2 s later) would send
-    # the batch again itself.
-    monkeypatch.setattr(first._store, "mark_published", cut)
+    async def marked(*_: object) -> None:
+        cut()
+
+    async def numbered_unless_marking(
+        limit: int, published: int | None = None
+    ) -> list[PublishedEvent]:
+        if published is not None:
+            cut()
+        return await number_pending(limit)
+
+    # Stopped at its first attempt to mark (the relay's next look for events, or the mark
+    # on its way out), before its retry (0.2 s later) would send the batch again itself.
+    monkeypatch.setattr(first._store, "number_pending", numbered_unless_marking)
+    monkeypatch.setattr(first._store, "mark_published", marked)
     task = asyncio.create_task(first.run())
     try:
         async with asyncio.timeout(20):
