@@ -56,7 +56,9 @@ class Settings(BaseSettings):
 
     relay_enabled: bool = Field(True, description="run the outbox relay in this replica")
     relay_batch_size: int = 500
-    relay_poll_seconds: float = Field(5.0, description="fallback poll when no NOTIFY arrives")
+    relay_poll_seconds: float = Field(
+        5.0, description="fallback poll of an asleep relay when no NOTIFY arrives"
+    )
     relay_marker_check_seconds: float = Field(
         5.0, description="how often the relay checks the broker still holds what it acked"
     )
