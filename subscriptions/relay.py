@@ -72,6 +72,7 @@ class OutboxRelay:
         republish_window: timedelta = timedelta(days=7),
         stamp_within_seconds: float = 0.01,
         look_again_seconds: float = 0.005,
+        look_again_at_most_seconds: float = 0.05,
     ):
         """`on_published` sees each batch the broker acked: the relaying replica hands it
         to its own hub there, without waiting for its consumer to fetch it back.
@@ -82,7 +83,8 @@ class OutboxRelay:
         it does not. Acked events wait at most `stamp_within_seconds` for the next
         numbering to mark them published. Awake (since a writer's NOTIFY woke it, until it
         finds nothing new and no writer that did not notify is still in its transaction),
-        the relay looks for new events every `look_again_seconds`."""
+        the relay looks for new events every `look_again_seconds`, twice as long after
+        each look that found nothing, up to `look_again_at_most_seconds`."""
         self._engine = engine
         self._store = OutboxRelayStore(engine)
         self._publisher = publisher
@@ -97,6 +99,7 @@ class OutboxRelay:
         self._marker_checked_at = -math.inf
         self._stamp_within = stamp_within_seconds
         self._look_again = look_again_seconds
+        self._look_again_at_most = look_again_at_most_seconds
         self._acked: int | None = None
         """The last sequence the broker acked that the outbox does not show published yet."""
         self.is_leader = False
@@ -142,6 +145,7 @@ class OutboxRelay:
             await self._check_marker()
             await self._resend_leftovers()
             asleep = False  # whether this session holds ASLEEP_LOCK: writers notify only then
+            look_again = self._look_again
             while True:
                 if raw.is_closed():
                     raise ConnectionError("the session holding the relay lock ended")
@@ -159,8 +163,14 @@ class OutboxRelay:
                     asleep = True
                     await self._drain()
                 if not asleep:
-                    await asyncio.sleep(self._look_again)
+                    # Finding nothing yet kept awake, it waits on a writer's long transaction
+                    # (each look reads past that one's uncommitted rows): look less often.
+                    look_again = (
+                        self._look_again if found else min(look_again * 2, self._look_again_at_most)
+                    )
+                    await asyncio.sleep(look_again)
                     continue
+                look_again = self._look_again
                 if self._acked is not None and not await _woken(wake, self._stamp_within):
                     await self._mark_acked()
                 await _woken(wake, self._poll_seconds)
