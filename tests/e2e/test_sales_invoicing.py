@@ -71,10 +71,13 @@ async def invoice_of(api: Api, order_id: str) -> dict[str, Any]:
 
 
 async def invoices_once(api: Api, count: int) -> dict[str, Any]:
+    """The invoices once `count` are there. The page and its `totalCount` are read by two
+    statements, so an invoice committed between them is counted but not yet listed:
+    wait until both show it."""
     async with asyncio.timeout(30):
         while True:
             found = (await api.data(INVOICES))["invoices"]
-            if found["totalCount"] >= count:
+            if found["totalCount"] >= count and len(found["items"]) >= count:
                 return found
             await asyncio.sleep(0.1)
 
