@@ -194,10 +194,22 @@ HEADER = (
 """The header of the lines measured on `replicas`."""
 
 
-def spread(servers: list[Server], count: int) -> list[GraphQLClient]:
-    """`count` clients, client n talking to gateway n mod replicas, as a balancer
-    spreads them."""
-    return [GraphQLClient(servers[n % len(servers)].url, bench_token()) for n in range(count)]
+@contextlib.asynccontextmanager
+async def spread(
+    services: Services, replica_count: int, count: int
+) -> AsyncIterator[tuple[list[GraphQLClient], list[int]]]:
+    """`count` clients over `replica_count` gateways (`replicas`), client n talking to
+    gateway n mod replicas as a balancer spreads them, and the gateways' pids; the
+    clients are closed after."""
+    async with replicas(services, replica_count) as servers:
+        clients = [
+            GraphQLClient(servers[n % len(servers)].url, bench_token()) for n in range(count)
+        ]
+        try:
+            yield clients, [server.process.pid for server in servers]
+        finally:
+            for http in clients:
+                await http.close()
 
 
 async def measured_line(
@@ -244,29 +256,21 @@ async def main(
         }
         print(HEADER)
         for replica_count in replica_counts:
-            async with replicas(services, replica_count) as servers:
-                clients = spread(servers, max(counts))
-                pids = [server.process.pid for server in servers]
-                try:
-                    for (name, (request, target)), concurrency in product(
-                        scenarios.items(), counts
-                    ):
-                        count = requests // 10 if target == "-" else requests
-                        print(
-                            await measured_line(
-                                name,
-                                target,
-                                len(servers),
-                                clients[:concurrency],
-                                request,
-                                count,
-                                pids,
-                                services,
-                            )
+            async with spread(services, replica_count, max(counts)) as (clients, pids):
+                for (name, (request, target)), concurrency in product(scenarios.items(), counts):
+                    count = requests // 10 if target == "-" else requests
+                    print(
+                        await measured_line(
+                            name,
+                            target,
+                            replica_count,
+                            clients[:concurrency],
+                            request,
+                            count,
+                            pids,
+                            services,
                         )
-                finally:
-                    for http in clients:
-                        await http.close()
+                    )
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ from bench.harness import (
     process_cpu_seconds,
     running_gateway,
 )
-from bench.inventory import HEADER, LOCATIONS, load, measured_line, replicas, spread
+from bench.inventory import HEADER, LOCATIONS, load, measured_line, spread
 from persistence.database import create_engine
 
 CUSTOMERS = 100
@@ -187,26 +187,20 @@ async def main(
         )
         print(HEADER)
         for replica_count in replica_counts:
-            async with replicas(services, replica_count) as servers:
-                clients = spread(servers, max(counts))
-                pids = [server.process.pid for server in servers]
-                try:
-                    for concurrency in counts:
-                        print(
-                            await measured_line(
-                                "processOrder: 10 lines",
-                                "< 50",
-                                len(servers),
-                                clients[:concurrency],
-                                ordering(skus),
-                                requests,
-                                pids,
-                                services,
-                            )
+            async with spread(services, replica_count, max(counts)) as (clients, pids):
+                for concurrency in counts:
+                    print(
+                        await measured_line(
+                            "processOrder: 10 lines",
+                            "< 50",
+                            replica_count,
+                            clients[:concurrency],
+                            ordering(skus),
+                            requests,
+                            pids,
+                            services,
                         )
-                finally:
-                    for http in clients:
-                        await http.close()
+                    )
         seconds, gateway_s, database_s, machine_s = await receipt_filling(services, backorders)
         print(
             f"receiveStock filling {backorders:,} backorders: {seconds:.2f} s (target < 2 s), "

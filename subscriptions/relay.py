@@ -170,7 +170,6 @@ class OutboxRelay:
                     )
                     await asyncio.sleep(look_again)
                     continue
-                look_again = self._look_again
                 if self._acked is not None and not await _woken(wake, self._stamp_within):
                     await self._mark_acked()
                 await _woken(wake, self._poll_seconds)

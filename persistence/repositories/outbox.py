@@ -182,10 +182,8 @@ ASLEEP_LOCK = 7_303_014_660_398_713
 `outbox_notify` notifies only while it is held: a writer that finds it free holds it
 shared until it commits instead, so the relay cannot take it (and fall asleep) before
 that writer's events are there to be numbered."""
-FALL_ASLEEP = text("SELECT pg_try_advisory_lock(:key)").bindparams(
-    bindparam("key", type_=BigInteger)
-)
-WAKE_UP = text("SELECT pg_advisory_unlock(:key)").bindparams(bindparam("key", type_=BigInteger))
+FALL_ASLEEP = text(f"SELECT pg_try_advisory_lock({ASLEEP_LOCK})")
+WAKE_UP = text(f"SELECT pg_advisory_unlock({ASLEEP_LOCK})")
 BROKER_MARKER = select(outbox_cursor.c.broker_marker).where(outbox_cursor.c.id == 1)
 REMEMBER_BROKER_MARKER = (
     update(outbox_cursor).where(outbox_cursor.c.id == 1).values(broker_marker=bindparam("marker"))
@@ -348,12 +346,12 @@ class OutboxRelayStore:
         still in its transaction (each holds it shared until it commits); whether taken.
         Run on a held session: the lock is the session's until `wake_up`."""
         async with self._session() as driver:
-            return bool(await driver.value(FALL_ASLEEP, {"key": ASLEEP_LOCK}))
+            return bool(await driver.value(FALL_ASLEEP, {}))
 
     async def wake_up(self) -> None:
         """Let go of the lock: writers stop notifying, the relay looks for their events."""
         async with self._session() as driver:
-            await driver.value(WAKE_UP, {"key": ASLEEP_LOCK})
+            await driver.value(WAKE_UP, {})
 
     async def broker_marker(self) -> str | None:
         """The marker the relay last wrote to the broker, or None if it never wrote one."""
