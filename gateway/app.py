@@ -32,6 +32,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from domain.clock import Clock, SystemClock
+from gateway.admission import AdmittedRequests
 from gateway.auth import TokenVerifier, signing_secret
 from gateway.context import ContextFactory
 from gateway.correlation import CorrelatedRequests
@@ -408,15 +409,19 @@ def create_app(
             Route(
                 "/graphql",
                 _traced(
-                    CorrelatedRequests(
-                        LimitedBody(
-                            IdempotentMutations(
-                                graphql,
-                                contexts,
-                                timedelta(seconds=settings.idempotency_key_ttl_seconds),
-                            ),
-                            settings.max_request_bytes,
-                        )
+                    _admitted(
+                        CorrelatedRequests(
+                            LimitedBody(
+                                IdempotentMutations(
+                                    graphql,
+                                    contexts,
+                                    timedelta(seconds=settings.idempotency_key_ttl_seconds),
+                                ),
+                                settings.max_request_bytes,
+                            )
+                        ),
+                        settings,
+                        metrics,
                     ),
                     tracing,
                 ),
@@ -474,6 +479,20 @@ def _graphql_request(sent: object) -> GraphQLRequest | None:
     ):
         return None
     return query, variables, name, extensions
+
+
+def _admitted(app: ASGIApp, settings: Settings, metrics: GatewayMetrics) -> ASGIApp:
+    """`app` running `MAX_CONCURRENT_REQUESTS` requests at once (gateway/admission.py), or
+    all of them when that is 0."""
+    if settings.max_concurrent_requests <= 0:
+        return app
+    return AdmittedRequests(
+        app,
+        settings.max_concurrent_requests,
+        settings.admission_wait_seconds,
+        metrics.requests_waiting,
+        metrics.requests_over_limit,
+    )
 
 
 def _traced(app: ASGIApp, tracing: Tracing) -> ASGIApp:

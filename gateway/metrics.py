@@ -81,6 +81,17 @@ class GatewayMetrics:
             "Age of the oldest unpublished event, 0 when none waits; read at scrape time.",
             registry=self.registry,
         )
+        self.requests_waiting = Gauge(
+            "graphql_requests_waiting",
+            "GraphQL requests over HTTP waiting for their turn (MAX_CONCURRENT_REQUESTS).",
+            registry=self.registry,
+        )
+        self.requests_over_limit = Counter(
+            "graphql_requests_over_limit",
+            "GraphQL requests over HTTP that waited ADMISSION_WAIT_SECONDS and ran without "
+            "their turn.",
+            registry=self.registry,
+        )
         self.hub_consumer_lag = Gauge(
             "hub_consumer_lag_records",
             "Records on the gateway's topics this replica's hub has not read yet.",

@@ -14,6 +14,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.service_orders.acknowledgements import Acknowledger
+from gateway.admission import usable_cores
 
 
 class Settings(BaseSettings):
@@ -148,6 +149,14 @@ class Settings(BaseSettings):
     port: int = 8000
     data_dir: Path = Field(Path(".data"), description="embedded PostgreSQL data, dev secret")
 
+    max_concurrent_requests: int = Field(
+        default_factory=lambda: 2 * usable_cores(),
+        description="GraphQL requests over HTTP one process runs at once (the others wait their "
+        "turn in arrival order); 0: no limit",
+    )
+    admission_wait_seconds: float = Field(
+        0.2, description="longest a request waits for its turn before it runs anyway"
+    )
     db_pool_size: int = 10
     db_connect_timeout_seconds: float = Field(
         5.0, description="longest wait to open a database connection"
