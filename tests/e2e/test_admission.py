@@ -21,7 +21,10 @@ CREATE = 'mutation { createCustomer(input: {name: "Held"}) { customerId } }'
 RENAME = """mutation($id: ID!) {
   updateCustomer(input: {customerId: $id, version: 1, name: "Renamed"}) { name } }"""
 PROBE = "{ __typename }"
-BLOCKED = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+BLOCKED = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+    "AND query LIKE '%customers%' AND datname = current_database()"
+)
 
 
 @asynccontextmanager
