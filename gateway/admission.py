@@ -13,7 +13,9 @@ Nothing is refused here (rate limits do that, gateway/rate_limits.py). A request
 has waited `most_wait_seconds` for its turn runs anyway, over the limit: a few slow
 requests, large reports say, hold the others up that long at most, and an overload ends
 up letting everything in, as if there were no limit. A request that finds a free slot
-waits for nothing and costs no timer.
+waits for nothing and costs no timer. Subscriptions run over websockets only (the app
+offers no HTTP stream transport), which are not limited here: a subscription lives for
+hours, and a socket's operations are bounded by WS_MAX_OPERATIONS.
 """
 
 from __future__ import annotations
