@@ -6,8 +6,9 @@ comes back to it, so an unlucky one waits behind every other at each of its step
 ten clients sending orders without pause, the slowest in a hundred took about three
 times as long as the median. Let in a few at a time, in arrival order, each runs among
 few others while the rest queue at the door, first come first served. The machine does
-the same work, so the median barely moves, and the slowest in a hundred took a third
-less time (bench/README.md, "Admission"; docs/decisions.md).
+the same work, so the median moves a little (an order's by up to a sixth, up), and the
+slowest order in a hundred took up to a third less time (bench/README.md, "Admission";
+docs/decisions.md).
 
 Nothing is refused here (rate limits do that, gateway/rate_limits.py). A request that
 has waited `most_wait_seconds` for its turn runs anyway, over the limit: a few slow
