@@ -22,18 +22,9 @@ hours, and a socket's operations are bounded by WS_MAX_OPERATIONS.
 from __future__ import annotations
 
 import asyncio
-import os
 
 from prometheus_client import Counter, Gauge
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (a container's CPU set, not the host's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 class AdmittedRequests:
@@ -56,21 +47,19 @@ class AdmittedRequests:
         self._over_limit = over_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        slots = self._slots
-        if not slots.locked():
-            async with slots:
-                await self._app(scope, receive, send)
-            return
         admitted = await self._turn()
         try:
             await self._app(scope, receive, send)
         finally:
             if admitted:
-                slots.release()
+                self._slots.release()
 
     async def _turn(self) -> bool:
-        """Wait for a slot, in arrival order (asyncio's semaphore wakes its waiters first
-        come first served); False if none came within the longest wait."""
+        """Take a slot: a free one at once, else wait for one in arrival order (asyncio's
+        semaphore wakes its waiters first come first served); False if none came within
+        the longest wait."""
+        if not self._slots.locked():
+            return await self._slots.acquire()
         self._waiting.inc()
         try:
             async with asyncio.timeout(self._most_wait):
