@@ -181,13 +181,16 @@ class EventHub:
                 )
                 await asyncio.sleep(self._gap_timeout)
                 continue
-            held = self._held.pop(first_held)
-            if all(p.event.event_id != held.event.event_id for p in found):
+            # Kafka or the relay may have delivered some of these while the outbox was read,
+            # the held one too: only what still follows the last delivered counts.
+            held = self._held.pop(first_held, None)
+            if held is not None and all(p.event.event_id != held.event.event_id for p in found):
                 log.warning(
                     "dropping event %s numbered %d: this database's outbox does not hold it",
                     held.event.event_id,
                     first_held,
                 )
+            found = [published for published in found if published.sequence >= self._next]
             self._held.update((published.sequence, published) for published in found)
             if found and self._next not in self._held:
                 log.warning(

@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import CustomerUpdated
@@ -163,3 +164,56 @@ async def _record_published(engine: AsyncEngine, events: list[DomainEvent]) -> i
             f" published_through = {last + len(events)} WHERE id = 1"
         )
     return int(last)
+
+
+async def test_events_delivered_while_a_gap_is_read_from_the_outbox_are_not_delivered_again(
+    fresh_database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A record ahead that this outbox does not hold (another deployment's, on a shared
+    broker) sends the hub to the outbox for the events before it. If the relay hands it
+    those very events while it reads, what it read is already delivered: it must neither
+    deliver them again nor go back to the first of them."""
+    tenant = f"t-{uuid.uuid4().hex[:8]}"
+    engine = create_engine(fresh_database_url)
+    hub = EventHub(OutboxReader(engine), gap_timeout=0.05, catch_up_seconds=0)
+    await hub.start()
+    first = hub.next_sequence
+    assert first is not None
+    await _record_published(engine, [_published(n, tenant).event for n in range(3)])
+    ours = await OutboxReader(engine).between(first, first + 2)
+    subscription = hub.subscribe(tenant, lambda event: True)
+    events = subscription.events()
+    try:
+        with caplog.at_level(logging.WARNING, logger="gateway.hub"):
+            async with engine.connect() as locker:
+                # The hub's read of the outbox waits on this lock while the relay hands
+                # it the events it reads.
+                await locker.execute(text("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"))
+                hub.offer(_published(first + 9, tenant=tenant))
+                await until(lambda: _waiting_on_a_lock(engine))
+                for published in ours:
+                    hub.offer(published)
+                await locker.rollback()
+            await until(lambda: _dropped(caplog) == [first + 9])
+        async with asyncio.timeout(5):
+            delivered = [await anext(events) for _ in ours]
+        assert [p.sequence for p in delivered] == [first, first + 1, first + 2]
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.3):
+                await anext(events)
+        assert (hub.delivered, hub.next_sequence) == (3, first + 3)
+    finally:
+        await hub.close()
+        await engine.dispose()
+
+
+async def _waiting_on_a_lock(engine: AsyncEngine) -> bool:
+    """Whether some session of this database waits for a lock (the hub's outbox read)."""
+    async with engine.connect() as connection:
+        waiting = await connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            )
+        )
+        return bool(waiting.scalar_one())
