@@ -154,6 +154,28 @@ class Served:
         hub = self.app.state.events.hub
         await until(lambda: hub.subscriber_count(tenant) >= count)
 
+    async def caught_up(self, tenant: str) -> None:
+        """Return once the gateway's hub has delivered every event `tenant` has committed,
+        so a subscription opened from now on sees only what comes after (the relay hands
+        events to the hub moments after their commit, later on a busy machine)."""
+        hub = self.app.state.events.hub
+        engine: AsyncEngine = self.app.state.engine
+
+        async def delivered() -> bool:
+            async with engine.connect() as connection:
+                unnumbered, last = (
+                    await connection.execute(
+                        text(
+                            "SELECT count(*) FILTER (WHERE sequence IS NULL), max(sequence)"
+                            " FROM outbox WHERE tenant_id = :tenant"
+                        ),
+                        {"tenant": tenant},
+                    )
+                ).one()
+            return unnumbered == 0 and (last is None or hub.next_sequence > last)
+
+        await until(delivered)
+
 
 async def until(condition: Callable[[], object], timeout: float = 10) -> None:
     """Wait for `condition` (a function, sync or async) to be true, looking every 10 ms;
