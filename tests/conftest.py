@@ -188,6 +188,20 @@ async def until(condition: Callable[[], object], timeout: float = 10) -> None:
             await asyncio.sleep(0.01)
 
 
+async def waiting_on_a_lock(engine: AsyncEngine, statement_like: str = "%") -> bool:
+    """Whether a session of `engine`'s database waits for a lock while running a statement
+    LIKE `statement_like`: how a test knows a request got as far as a lock it holds."""
+    async with engine.connect() as connection:
+        waiting = await connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND query LIKE :like AND datname = current_database()"
+            ),
+            {"like": statement_like},
+        )
+        return bool(waiting.scalar_one())
+
+
 class RunningGateway(Served):
     """The gateway app built from `settings`, served by a real uvicorn."""
 

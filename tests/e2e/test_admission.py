@@ -14,17 +14,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.app import create_app
-from tests.conftest import Api, Served, Services, settings_for, until
+from tests.conftest import Api, Served, Services, settings_for, until, waiting_on_a_lock
 from tests.e2e.test_metrics import scrape, value
 
 CREATE = 'mutation { createCustomer(input: {name: "Held"}) { customerId } }'
 RENAME = """mutation($id: ID!) {
   updateCustomer(input: {customerId: $id, version: 1, name: "Renamed"}) { name } }"""
 PROBE = "{ __typename }"
-BLOCKED = text(
-    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-    "AND query LIKE '%customers%' AND datname = current_database()"
-)
 
 
 @asynccontextmanager
@@ -50,12 +46,7 @@ async def one_running(api: Api, engine: AsyncEngine) -> AsyncIterator[asyncio.Ta
             {"tenant": api.tenant, "id": customer},
         )
         renaming = asyncio.create_task(api.data(RENAME, {"id": customer}))
-
-        async def blocked() -> bool:
-            async with engine.connect() as probe:
-                return bool((await probe.execute(BLOCKED)).scalar())
-
-        await until(blocked)
+        await until(lambda: waiting_on_a_lock(engine, "%customers%"))
         yield renaming
         await holder.rollback()
 

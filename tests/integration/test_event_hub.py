@@ -6,6 +6,8 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +20,7 @@ from persistence.database import create_engine
 from persistence.event_facts import facts_of
 from persistence.repositories.outbox import OutboxReader
 from subscriptions.hub import EventHub, SubscriberTooSlow
-from tests.conftest import until
+from tests.conftest import until, waiting_on_a_lock
 
 
 def _published(sequence: int, tenant: str = "t-hub", aggregate: str = "CUST-1") -> PublishedEvent:
@@ -111,18 +113,11 @@ async def test_a_record_ahead_that_this_outbox_does_not_hold_is_dropped_not_skip
     """A record numbered by another database (another deployment on the same topics, or
     one published before this database was restored) must not move the hub past the
     events this database numbers next."""
-    tenant = f"t-{uuid.uuid4().hex[:8]}"
-    engine = create_engine(fresh_database_url)
-    hub = EventHub(OutboxReader(engine), gap_timeout=0.1, catch_up_seconds=0)
-    await hub.start()
-    first = hub.next_sequence
-    assert first is not None
-    subscription = hub.subscribe(tenant, lambda event: True)
-    events = subscription.events()
-    # Numbered `first + 6` elsewhere; this outbox numbers another event so later on.
-    hub.offer(_published(first + 6, tenant=tenant))
-    hub.offer(_published(first + 9, tenant=tenant))
-    try:
+    async with _hub_of_its_own(fresh_database_url) as (hub, engine, tenant, first):
+        events = hub.subscribe(tenant, lambda event: True).events()
+        # Numbered `first + 6` elsewhere; this outbox numbers another event so later on.
+        hub.offer(_published(first + 6, tenant=tenant))
+        hub.offer(_published(first + 9, tenant=tenant))
         with caplog.at_level(logging.WARNING, logger="gateway.hub"):
             await until(lambda: len(_dropped(caplog)) == 2)
         assert _dropped(caplog) == [first + 6, first + 9]
@@ -134,6 +129,19 @@ async def test_a_record_ahead_that_this_outbox_does_not_hold_is_dropped_not_skip
             delivered = [await anext(events) for _ in ours]
         assert [p.event.event_id for p in delivered] == [p.event.event_id for p in ours]
         assert hub.next_sequence == first + 7
+
+
+@asynccontextmanager
+async def _hub_of_its_own(url: str) -> AsyncIterator[tuple[EventHub, AsyncEngine, str, int]]:
+    """A started hub over the database at `url`, its engine, a fresh tenant and the first
+    sequence the hub delivers; closed and disposed of afterwards."""
+    engine = create_engine(url)
+    hub = EventHub(OutboxReader(engine), gap_timeout=0.1, catch_up_seconds=0)
+    try:
+        await hub.start()
+        first = hub.next_sequence
+        assert first is not None
+        yield hub, engine, f"t-{uuid.uuid4().hex[:8]}", first
     finally:
         await hub.close()
         await engine.dispose()
@@ -173,24 +181,17 @@ async def test_events_delivered_while_a_gap_is_read_from_the_outbox_are_not_deli
     broker) sends the hub to the outbox for the events before it. If the relay hands it
     those very events while it reads, what it read is already delivered: it must neither
     deliver them again nor go back to the first of them."""
-    tenant = f"t-{uuid.uuid4().hex[:8]}"
-    engine = create_engine(fresh_database_url)
-    hub = EventHub(OutboxReader(engine), gap_timeout=0.05, catch_up_seconds=0)
-    await hub.start()
-    first = hub.next_sequence
-    assert first is not None
-    await _record_published(engine, [_published(n, tenant).event for n in range(3)])
-    ours = await OutboxReader(engine).between(first, first + 2)
-    subscription = hub.subscribe(tenant, lambda event: True)
-    events = subscription.events()
-    try:
+    async with _hub_of_its_own(fresh_database_url) as (hub, engine, tenant, first):
+        await _record_published(engine, [_published(n, tenant).event for n in range(3)])
+        ours = await OutboxReader(engine).between(first, first + 2)
+        events = hub.subscribe(tenant, lambda event: True).events()
         with caplog.at_level(logging.WARNING, logger="gateway.hub"):
             async with engine.connect() as locker:
                 # The hub's read of the outbox waits on this lock while the relay hands
                 # it the events it reads.
                 await locker.execute(text("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"))
                 hub.offer(_published(first + 9, tenant=tenant))
-                await until(lambda: _waiting_on_a_lock(engine))
+                await until(lambda: waiting_on_a_lock(engine))
                 for published in ours:
                     hub.offer(published)
                 await locker.rollback()
@@ -202,18 +203,3 @@ async def test_events_delivered_while_a_gap_is_read_from_the_outbox_are_not_deli
             async with asyncio.timeout(0.3):
                 await anext(events)
         assert (hub.delivered, hub.next_sequence) == (3, first + 3)
-    finally:
-        await hub.close()
-        await engine.dispose()
-
-
-async def _waiting_on_a_lock(engine: AsyncEngine) -> bool:
-    """Whether some session of this database waits for a lock (the hub's outbox read)."""
-    async with engine.connect() as connection:
-        waiting = await connection.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                " AND datname = current_database()"
-            )
-        )
-        return bool(waiting.scalar_one())

@@ -28,7 +28,7 @@ from persistence.repositories.outbox import NUMBER_PENDING, OutboxRelayStore
 from persistence.tables import outbox, outbox_cursor
 from subscriptions.publisher import ProducerSettings, Publisher
 from subscriptions.relay import OutboxRelay
-from tests.conftest import until
+from tests.conftest import until, waiting_on_a_lock
 from tests.integration.customer_changes import renames
 
 
@@ -171,19 +171,7 @@ async def test_a_second_numbering_waits_for_the_first_and_continues_its_sequence
         )
         second = asyncio.create_task(OutboxRelayStore(isolated_engine).number_pending(4))
 
-        async def done_or_waiting_on_a_lock() -> bool:
-            if second.done():
-                return True
-            async with isolated_engine.connect() as connection:
-                waiting = await connection.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        " AND datname = current_database()"
-                    )
-                )
-                return bool(waiting.scalar_one())
-
-        await until(done_or_waiting_on_a_lock)
+        await until(lambda: second.done() or waiting_on_a_lock(isolated_engine))
         assert not second.done(), "the second numbering did not wait for the cursor lock"
         await first.commit()
     later = await second
