@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import asyncpg
 import httptools
 import httpx
 
@@ -278,11 +279,32 @@ async def running_gateway(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+async def all_published(services: Services, stalled: float = 2.0) -> None:
+    """Wait until the relay has published every committed event (`UNSENT` is 0), or
+    until none was published for `stalled` seconds (a gateway that does not relay)."""
+    url = services.database_url.replace("postgresql+asyncpg", "postgresql")
+    connection = await asyncpg.connect(url)
+    try:
+        left, moved = await connection.fetchval(UNSENT), time.monotonic()
+        while left and time.monotonic() - moved < stalled:
+            await asyncio.sleep(0.01)
+            now_left = await connection.fetchval(UNSENT)
+            if now_left < left:
+                left, moved = now_left, time.monotonic()
+    finally:
+        await connection.close()
+
+
 async def measure(
     clients: list[GraphQLClient], request: Request, count: int, pids: list[int], services: Services
 ) -> tuple[list[float], float, float, float]:
     """Latencies of `count` requests shared by the clients; CPU (ms) per request of the
-    gateway processes together, of the database and of the machine."""
+    gateway processes together, of the database and of the machine.
+
+    The CPU is counted from a moment nothing is left to publish until the relay has
+    published every event the requests committed, so it includes their relaying: a relay
+    that falls behind would otherwise look cheaper (batches of 15 events seemed to save
+    30% of an order's CPU, only because 2,700 events were left for later)."""
     latencies: list[float] = []
 
     async def client(http: GraphQLClient, seed: int) -> None:
@@ -297,9 +319,11 @@ async def measure(
         return sum(process_cpu_seconds(pid) for pid in pids)
 
     await asyncio.gather(*(http.connect() for http in clients))
+    await all_published(services)
     gateway_before, machine_before = gateways_cpu(), machine_busy_seconds()
     database_before = database_cpu_seconds(services)
     await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
+    await all_published(services)
     gateway_ms = (gateways_cpu() - gateway_before) * 1000 / len(latencies)
     database_ms = (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
     machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
