@@ -108,7 +108,7 @@ async def test_a_payment_alone_then_one_that_lost_the_race_both_apply_in_full(
         assert await written(engine, tenant, payment.id) == [1, 2, 3, 1]
     async with uow() as work:
         now = await work.invoices.by_ids([first.id, second.id])
-    assert [(i.status, i.open_balance) for i in now.values()] == [
+    assert [(now[i.id].status, now[i.id].open_balance) for i in (first, second)] == [
         (InvoiceStatus.PARTIALLY_PAID, first.total - D("20.00")),
         (InvoiceStatus.PARTIALLY_PAID, second.total - D("40.00")),
     ]
