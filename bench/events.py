@@ -30,14 +30,15 @@ from sqlalchemy import text
 
 from bench.harness import (
     TENANT,
-    UNSENT,
     GraphQLClient,
     Server,
+    all_published,
     bench_token,
     percentile,
     running_gateway,
 )
 from persistence.database import create_engine
+from persistence.driver import driver_of
 
 WATCH = """subscription($id: ID) { domainEvents(types: ["CustomerUpdatedEvent"],
   aggregateId: $id) { cursor payload } }"""
@@ -172,9 +173,7 @@ async def relay_throughput(database_url: str, count: int) -> float:
             )
         started = time.perf_counter()
         async with engine.connect() as connection:
-            while (await connection.execute(text(UNSENT))).scalar_one():
-                await asyncio.sleep(0.05)
-                await connection.rollback()
+            await all_published((await driver_of(connection)).connection)
         return count / (time.perf_counter() - started)
     finally:
         await engine.dispose()

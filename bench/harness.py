@@ -230,6 +230,11 @@ class Services:
     server: Server
     folder: Path
 
+    @property
+    def asyncpg_url(self) -> str:
+        """`database_url` as asyncpg takes it, for the bench's own connections."""
+        return self.database_url.replace("postgresql+asyncpg", "postgresql")
+
 
 def _migrated_by(checkout: Path, url: str) -> None:
     """`url` migrated by the code of another checkout (its own migrations, which this
@@ -279,20 +284,15 @@ async def running_gateway(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def all_published(services: Services, stalled: float = 2.0) -> None:
+async def all_published(database: asyncpg.Connection | asyncpg.Pool, stalled: float = 2.0) -> None:
     """Wait until the relay has published every committed event (`UNSENT` is 0), or
     until none was published for `stalled` seconds (a gateway that does not relay)."""
-    url = services.database_url.replace("postgresql+asyncpg", "postgresql")
-    connection = await asyncpg.connect(url)
-    try:
-        left, moved = await connection.fetchval(UNSENT), time.monotonic()
-        while left and time.monotonic() - moved < stalled:
-            await asyncio.sleep(0.01)
-            now_left = await connection.fetchval(UNSENT)
-            if now_left < left:
-                left, moved = now_left, time.monotonic()
-    finally:
-        await connection.close()
+    left, moved = await database.fetchval(UNSENT), time.monotonic()
+    while left and time.monotonic() - moved < stalled:
+        await asyncio.sleep(0.01)
+        now_left = await database.fetchval(UNSENT)
+        if now_left < left:
+            left, moved = now_left, time.monotonic()
 
 
 async def measure(
@@ -319,12 +319,16 @@ async def measure(
         return sum(process_cpu_seconds(pid) for pid in pids)
 
     await asyncio.gather(*(http.connect() for http in clients))
-    await all_published(services)
-    gateway_before, machine_before = gateways_cpu(), machine_busy_seconds()
-    database_before = database_cpu_seconds(services)
-    await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
-    await all_published(services)
-    gateway_ms = (gateways_cpu() - gateway_before) * 1000 / len(latencies)
-    database_ms = (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
-    machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
+    database = await asyncpg.connect(services.asyncpg_url)
+    try:
+        await all_published(database)
+        gateway_before, machine_before = gateways_cpu(), machine_busy_seconds()
+        database_before = database_cpu_seconds(services)
+        await asyncio.gather(*(client(http, n) for n, http in enumerate(clients)))
+        await all_published(database)
+        gateway_ms = (gateways_cpu() - gateway_before) * 1000 / len(latencies)
+        database_ms = (database_cpu_seconds(services) - database_before) * 1000 / len(latencies)
+        machine_ms = (machine_busy_seconds() - machine_before) * 1000 / len(latencies)
+    finally:
+        await database.close()
     return latencies, gateway_ms, database_ms, machine_ms

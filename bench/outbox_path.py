@@ -26,7 +26,13 @@ import time
 import asyncpg
 import uvloop
 
-from bench.harness import TENANT, UNSENT, database_cpu_seconds, process_cpu_seconds, running_gateway
+from bench.harness import (
+    TENANT,
+    all_published,
+    database_cpu_seconds,
+    process_cpu_seconds,
+    running_gateway,
+)
 
 INSERT = """
 INSERT INTO outbox (event_id, tenant_id, event_type, aggregate_type, aggregate_id,
@@ -56,8 +62,7 @@ async def main(writers: int, pause_ms: float, seconds: float, relay: bool) -> No
     async with running_gateway(
         "bench-outbox-path-", None if relay else {"RELAY_ENABLED": "false"}
     ) as services:
-        url = services.database_url.replace("postgresql+asyncpg", "postgresql")
-        pool = await asyncpg.create_pool(url, min_size=writers, max_size=writers)
+        pool = await asyncpg.create_pool(services.asyncpg_url, min_size=writers, max_size=writers)
         try:
             pid = services.server.process.pid
             await asyncio.sleep(3)
@@ -84,8 +89,8 @@ async def main(writers: int, pause_ms: float, seconds: float, relay: bool) -> No
             gateway, database = process_cpu_seconds(pid), database_cpu_seconds(services)
             backends = await relay_backends_cpu_seconds(pool)
             await asyncio.gather(*(writer() for _ in range(writers)))
-            while relay and await pool.fetchval(UNSENT):
-                await asyncio.sleep(0.01)
+            if relay:
+                await all_published(pool)
             relaying = sum(
                 used - backends.get(backend, 0.0)
                 for backend, used in (await relay_backends_cpu_seconds(pool)).items()
